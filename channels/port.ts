@@ -1,0 +1,43 @@
+import type { Channel, Recipient } from '../domain/events.ts';
+
+/** What a channel's provider is asked to deliver: already rendered, already resolved. */
+export type RenderedContent =
+  | { channel: 'email'; subject: string; html: string; text: string }
+  | { channel: 'sms'; text: string; segments: number }
+  | { channel: 'ios' | 'android'; title: string; body: string; data?: Record<string, string> };
+
+export interface ProviderMessage {
+  notificationId: string;
+  channel: Channel;
+  recipient: Recipient;
+  content: RenderedContent;
+  attempt: number;
+  appId: string;
+  userId: string;
+}
+
+/**
+ * Every provider answer, classified. Vendor errors never escape an adapter: anything it cannot
+ * place is `retryable` (a timeout, a 429, a 5xx, a broken connection) or `permanent`.
+ */
+export type ProviderResult =
+  | {
+      kind: 'ok';
+      provider: string;
+      providerMessageId: string;
+      /** Push to several devices: the tokens the provider said are dead, though others got it. */
+      invalidTokens?: string[];
+    }
+  | { kind: 'retryable'; provider: string; code: string; message: string; retryAfterMs?: number }
+  | { kind: 'permanent'; provider: string; code: string; message: string }
+  | { kind: 'token_invalid'; provider: string; code: string; message: string; tokens: string[] };
+
+export interface Provider {
+  readonly channel: Channel;
+  /** e.g. "apns", "fcm", "twilio", "sendgrid", or "simulator:…" */
+  readonly name: string;
+  send(message: ProviderMessage): Promise<ProviderResult>;
+  close?(): Promise<void>;
+}
+
+export type Providers = Record<Channel, Provider>;

@@ -1,0 +1,189 @@
+import type { Decider } from './decider.ts';
+import { DomainError } from './errors.ts';
+import type {
+  FailureReason,
+  NotificationEvent,
+  NotificationRequested,
+  NotificationSuppressed,
+} from './events.ts';
+
+export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sent', 'delivered', 'failed', 'suppressed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+export interface NotificationState {
+  status: NotificationStatus | 'none';
+  request?: NotificationRequested['data'];
+  suppression?: NotificationSuppressed['data'];
+  /** Highest attempt whose outcome is in the log; a second outcome for it is refused. */
+  lastAttempt: number;
+  opened: boolean;
+  clicked: boolean;
+}
+
+/** States that absorb every later attempt outcome. */
+export function isFinal(status: NotificationState['status']): boolean {
+  return status === 'sent' || status === 'delivered' || status === 'failed' || status === 'suppressed';
+}
+
+export type NotificationCommand =
+  | { type: 'RequestNotification'; data: NotificationRequested['data'] }
+  | { type: 'SuppressNotification'; data: NotificationSuppressed['data'] }
+  | {
+      type: 'RecordAttemptOutcome';
+      data: {
+        notificationId: string;
+        attempt: number;
+        provider: string;
+        at: string;
+        outcome:
+          | { kind: 'sent'; providerMessageId: string; segments?: number }
+          | { kind: 'retry'; code: string; message: string; retryInMs?: number }
+          | { kind: 'failed'; reason: FailureReason; code: string; message: string };
+      };
+    }
+  | {
+      type: 'FailNotification';
+      data: { notificationId: string; reason: FailureReason; code: string; message: string; at: string; provider?: string };
+    }
+  | { type: 'RecordDelivery'; data: { notificationId: string; provider: string; at: string } }
+  | { type: 'RecordOpen'; data: { notificationId: string; at: string } }
+  | { type: 'RecordClick'; data: { notificationId: string; url: string; at: string } };
+
+const initialState = (): NotificationState => ({ status: 'none', lastAttempt: 0, opened: false, clicked: false });
+
+function evolve(state: NotificationState, event: NotificationEvent): NotificationState {
+  switch (event.type) {
+    case 'NotificationRequested':
+      if (state.status !== 'none') return state;
+      return { ...state, status: event.data.scheduleAt ? 'scheduled' : 'pending', request: event.data };
+    case 'NotificationSuppressed':
+      if (state.status !== 'none') return state;
+      return { ...state, status: 'suppressed', suppression: event.data };
+    case 'NotificationSent':
+      if (isFinal(state.status)) return { ...state, lastAttempt: Math.max(state.lastAttempt, event.data.attempt) };
+      return { ...state, status: 'sent', lastAttempt: Math.max(state.lastAttempt, event.data.attempt) };
+    case 'NotificationAttemptFailed':
+      return { ...state, lastAttempt: Math.max(state.lastAttempt, event.data.attempt) };
+    case 'NotificationFailed': {
+      const lastAttempt = Math.max(state.lastAttempt, event.data.attempt ?? 0);
+      // A bounce after sending turns a sent notification into a failed one; nothing else leaves a final state.
+      if (state.status === 'failed' || state.status === 'suppressed' || state.status === 'delivered') return { ...state, lastAttempt };
+      return { ...state, status: 'failed', lastAttempt };
+    }
+    case 'NotificationDelivered':
+      return state.status === 'sent' ? { ...state, status: 'delivered' } : state;
+    case 'NotificationOpened':
+      return { ...state, opened: true };
+    case 'NotificationClicked':
+      return { ...state, clicked: true };
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}
+
+function requireExisting(state: NotificationState, id: string): void {
+  if (state.status === 'none') throw new DomainError('invalid_state', `notification ${id} was never requested`);
+}
+
+function decide(command: NotificationCommand, state: NotificationState): NotificationEvent[] {
+  switch (command.type) {
+    case 'RequestNotification':
+    case 'SuppressNotification':
+      // A duplicate request (same eventId, same derived id) appends nothing.
+      if (state.status !== 'none') return [];
+      return command.type === 'RequestNotification'
+        ? [{ type: 'NotificationRequested', data: command.data }]
+        : [{ type: 'NotificationSuppressed', data: command.data }];
+    case 'RecordAttemptOutcome': {
+      const { notificationId, attempt, provider, at, outcome } = command.data;
+      requireExisting(state, notificationId);
+      if (attempt <= state.lastAttempt) {
+        throw new DomainError('attempt_already_recorded', `attempt ${attempt} of ${notificationId} already has an outcome`);
+      }
+      if (isFinal(state.status)) return [];
+      switch (outcome.kind) {
+        case 'sent':
+          return [
+            {
+              type: 'NotificationSent',
+              data: {
+                notificationId,
+                attempt,
+                provider,
+                providerMessageId: outcome.providerMessageId,
+                at,
+                ...(outcome.segments !== undefined ? { segments: outcome.segments } : {}),
+              },
+            },
+          ];
+        case 'retry':
+          return [
+            {
+              type: 'NotificationAttemptFailed',
+              data: {
+                notificationId,
+                attempt,
+                provider,
+                code: outcome.code,
+                message: outcome.message,
+                at,
+                ...(outcome.retryInMs !== undefined ? { retryInMs: outcome.retryInMs } : {}),
+              },
+            },
+          ];
+        case 'failed':
+          return [
+            {
+              type: 'NotificationFailed',
+              data: { notificationId, attempt, provider, reason: outcome.reason, code: outcome.code, message: outcome.message, at },
+            },
+          ];
+        default: {
+          const never: never = outcome;
+          return never;
+        }
+      }
+    }
+    case 'FailNotification': {
+      requireExisting(state, command.data.notificationId);
+      if (state.status === 'failed' || state.status === 'suppressed' || state.status === 'delivered') return [];
+      return [{ type: 'NotificationFailed', data: command.data }];
+    }
+    case 'RecordDelivery':
+      requireExisting(state, command.data.notificationId);
+      if (state.status === 'delivered') return [];
+      if (state.status !== 'sent') {
+        throw new DomainError('invalid_state', `notification ${command.data.notificationId} is ${state.status}, not sent`);
+      }
+      return [{ type: 'NotificationDelivered', data: command.data }];
+    case 'RecordOpen':
+      requireExisting(state, command.data.notificationId);
+      if (state.opened) return [];
+      assertReached(state, command.data.notificationId);
+      return [{ type: 'NotificationOpened', data: command.data }];
+    case 'RecordClick':
+      requireExisting(state, command.data.notificationId);
+      if (state.clicked) return [];
+      assertReached(state, command.data.notificationId);
+      return [{ type: 'NotificationClicked', data: command.data }];
+    default: {
+      const never: never = command;
+      return never;
+    }
+  }
+}
+
+/** Opens and clicks can only come from a message that went out. */
+function assertReached(state: NotificationState, id: string): void {
+  if (state.status !== 'sent' && state.status !== 'delivered') {
+    throw new DomainError('invalid_state', `notification ${id} is ${state.status}; it cannot be opened or clicked`);
+  }
+}
+
+export const notificationDecider: Decider<NotificationState, NotificationCommand, NotificationEvent> = {
+  initialState,
+  evolve,
+  decide,
+};

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import type { Channel } from './events.ts';
+
+/** One helper per aggregate, so a stream name is spelled in exactly one place. */
+export const streams = {
+  notification: (notificationId: string) => `notification-${notificationId}`,
+  user: (userId: string) => `user-${userId}`,
+  template: (templateId: string) => `template-${templateId}`,
+  app: (appKey: string) => `app-${appKey}`,
+} as const;
+
+export type StreamCategory = keyof typeof streams;
+
+export function categoryOf(stream: string): StreamCategory | undefined {
+  const dash = stream.indexOf('-');
+  const prefix = dash < 0 ? stream : stream.slice(0, dash);
+  return prefix in streams ? (prefix as StreamCategory) : undefined;
+}
+
+/**
+ * Notification ids are a pure function of (appId, eventId, userId, channel): a repeated request
+ * maps to the same stream, and the store's "no stream" expectation makes it a duplicate.
+ * Formatted as a UUID (version nibble 5, RFC 4122 variant) so every store accepts it as an id.
+ */
+export function notificationId(appId: string, eventId: string, userId: string, channel: Channel): string {
+  const h = createHash('sha256').update([appId, eventId, userId, channel].join('\u0000')).digest('hex');
+  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

@@ -1,0 +1,134 @@
+import type { Decider } from './decider.ts';
+import { DomainError } from './errors.ts';
+import type { Contact, ContactChanges, Platform, Preferences, UserEvent } from './events.ts';
+
+export interface UserState {
+  exists: boolean;
+  contact: Contact;
+  /** token -> platform; removed tokens are gone. */
+  devices: Record<string, Platform>;
+  preferences: Preferences;
+}
+
+export type UserCommand =
+  | { type: 'UpsertUser'; data: { userId: string; contact: ContactChanges; at: string } }
+  | { type: 'RegisterDevice'; data: { userId: string; token: string; platform: Platform; at: string } }
+  | { type: 'RemoveDevice'; data: { userId: string; token: string; reason: 'user' | 'token_invalid'; at: string } }
+  | { type: 'SetPreferences'; data: { userId: string; preferences: Preferences; at: string } };
+
+export const defaultPreferences = (): Preferences => ({ channels: {}, categories: {} });
+
+const initialState = (): UserState => ({ exists: false, contact: {}, devices: {}, preferences: defaultPreferences() });
+
+export function applyContactChanges(contact: Contact, changes: ContactChanges): Contact {
+  const next: Contact = { ...contact };
+  for (const key of ['email', 'phone', 'locale', 'timezone'] as const) {
+    const value = changes[key];
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return next;
+}
+
+function evolve(state: UserState, event: UserEvent): UserState {
+  switch (event.type) {
+    case 'UserRegistered':
+      return { ...state, exists: true, contact: { ...event.data.contact } };
+    case 'ContactChanged':
+      return { ...state, contact: applyContactChanges(state.contact, event.data.changes) };
+    case 'DeviceRegistered':
+      return { ...state, devices: { ...state.devices, [event.data.token]: event.data.platform } };
+    case 'DeviceRemoved': {
+      const devices = { ...state.devices };
+      delete devices[event.data.token];
+      return { ...state, devices };
+    }
+    case 'PreferencesChanged':
+      return { ...state, preferences: event.data.preferences };
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}
+
+function contactOnly(changes: ContactChanges): Contact {
+  return applyContactChanges({}, changes);
+}
+
+/** Only the keys that actually change, so an idempotent upsert appends nothing. */
+function effectiveChanges(contact: Contact, changes: ContactChanges): ContactChanges {
+  const out: ContactChanges = {};
+  for (const key of ['email', 'phone', 'locale', 'timezone'] as const) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    if (value === null ? contact[key] !== undefined : contact[key] !== value) out[key] = value;
+  }
+  return out;
+}
+
+function samePreferences(a: Preferences, b: Preferences): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function requireUser(state: UserState, userId: string): void {
+  if (!state.exists) throw new DomainError('user_not_found', `user ${userId} does not exist`);
+}
+
+function decide(command: UserCommand, state: UserState): UserEvent[] {
+  switch (command.type) {
+    case 'UpsertUser': {
+      const { userId, contact, at } = command.data;
+      if (!state.exists) return [{ type: 'UserRegistered', data: { userId, contact: contactOnly(contact), at } }];
+      const changes = effectiveChanges(state.contact, contact);
+      return Object.keys(changes).length === 0 ? [] : [{ type: 'ContactChanged', data: { userId, changes, at } }];
+    }
+    case 'RegisterDevice': {
+      const { userId, token, platform } = command.data;
+      requireUser(state, userId);
+      const current = state.devices[token];
+      if (current === platform) return [];
+      if (current !== undefined) {
+        // The same token re-registered under the other platform: the old registration is dead.
+        return [
+          { type: 'DeviceRemoved', data: { userId, token, platform: current, reason: 'user', at: command.data.at } },
+          { type: 'DeviceRegistered', data: command.data },
+        ];
+      }
+      return [{ type: 'DeviceRegistered', data: command.data }];
+    }
+    case 'RemoveDevice': {
+      const { userId, token, reason, at } = command.data;
+      const platform = state.devices[token];
+      if (platform === undefined) {
+        // The sender learning a token is dead twice is not an error; a user deleting a missing device is.
+        if (reason === 'token_invalid') return [];
+        requireUser(state, userId);
+        throw new DomainError('device_not_found', `user ${userId} has no device ${token.slice(0, 6)}…`);
+      }
+      return [{ type: 'DeviceRemoved', data: { userId, token, platform, reason, at } }];
+    }
+    case 'SetPreferences': {
+      requireUser(state, command.data.userId);
+      if (samePreferences(state.preferences, command.data.preferences)) return [];
+      return [{ type: 'PreferencesChanged', data: command.data }];
+    }
+    default: {
+      const never: never = command;
+      return never;
+    }
+  }
+}
+
+export const userDecider: Decider<UserState, UserCommand, UserEvent> = { initialState, evolve, decide };

@@ -1,0 +1,56 @@
+import path from 'node:path';
+
+/**
+ * The environment is read here, once, by the composition root; everything else receives
+ * a Config. Each section belongs to one part of the system; add fields to your own section.
+ */
+export interface Config {
+  port: number;
+  dataDir: string;
+  amqpUrl: string;
+  eventStoreUrl?: string;
+  mongoUrl?: string;
+  simPort: number;
+  /** Port of the provider-facing side of the simulator (APNs/FCM/Twilio/SendGrid endpoints). */
+  simProviderPort: number;
+  logLevel: string;
+  /** Public base URL of the API, used in tracking links. */
+  publicUrl: string;
+  /** HMAC key for tracking tokens and unsubscribe links. */
+  trackingSecret: string;
+  alertWebhookUrl?: string;
+  otelExporter: 'off' | 'console' | 'otlp';
+  otlpEndpoint?: string;
+  env: Record<string, string | undefined>;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const port = int(env.PORT, 3000, 'PORT');
+  const exporter = env.OTEL_EXPORTER ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'off');
+  if (exporter !== 'off' && exporter !== 'console' && exporter !== 'otlp') {
+    throw new Error(`OTEL_EXPORTER must be off, console or otlp, got "${exporter}"`);
+  }
+  return {
+    port,
+    dataDir: path.resolve(env.NOTIFY_DATA_DIR ?? './data'),
+    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    mongoUrl: env.MONGO_URL || undefined,
+    simPort: int(env.SIM_PORT, 4010, 'SIM_PORT'),
+    simProviderPort: int(env.SIM_PROVIDER_PORT, 4011, 'SIM_PROVIDER_PORT'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
+    trackingSecret: env.TRACKING_SECRET ?? 'dev-only-tracking-secret-change-me',
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
+    otelExporter: exporter,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    env,
+  };
+}

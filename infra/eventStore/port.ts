@@ -1,0 +1,67 @@
+import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
+
+/**
+ * The EventStore port. Revisions are per stream and 0-based (the first event is revision 0);
+ * positions are global, strictly increasing, and a position `p` passed as `after` means
+ * "events strictly after p" (0 = from the very beginning).
+ */
+export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | number;
+
+export type NewEvent = DomainEvent & { metadata: EventMetadata; id?: string };
+
+export type RecordedEvent = DomainEvent & {
+  id: string;
+  streamId: string;
+  revision: number;
+  position: number;
+  metadata: EventMetadata;
+  recordedAt: string;
+};
+
+export interface AppendResult {
+  /** Revision of the last event appended (or the current one when nothing was appended). */
+  nextRevision: number;
+  /** Global position of the last event appended. */
+  position: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+  /** Resolves once the subscription has caught up with the log as it was when it started. */
+  readonly caughtUp: Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this position; 0 (default) = from the start. */
+  after?: number;
+  /** Called one event at a time, in log order; the next event waits for the returned promise. */
+  onEvent: (event: RecordedEvent) => Promise<void> | void;
+  /** A failing handler or a broken connection ends the subscription and lands here. */
+  onError?: (error: Error) => void;
+}
+
+export interface EventStore {
+  append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** [] when the stream does not exist. */
+  readStream(stream: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /** Events strictly after `after`, in log order, at most `limit` of them. */
+  readAll(options?: { after?: number; limit?: number }): Promise<RecordedEvent[]>;
+  subscribe(options: SubscribeOptions): Subscription;
+  /** Position of the newest event in the log (0 when empty). */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The one error type for an expected-version conflict, whatever the adapter. */
+export class ConcurrencyError extends Error {
+  readonly stream: string;
+  readonly expected: ExpectedRevision;
+  readonly actual: number | 'no_stream';
+  constructor(stream: string, expected: ExpectedRevision, actual: number | 'no_stream') {
+    super(`stream ${stream}: expected ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'ConcurrencyError';
+    this.stream = stream;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
+import {
+  ConcurrencyError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './port.ts';
+
+interface Row {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+export interface SqliteEventStoreOptions {
+  /** How often a subscriber looks for appends made by other processes. */
+  pollIntervalMs?: number;
+  /** Rows per read while a subscriber catches up. */
+  batchSize?: number;
+}
+
+/**
+ * The embedded log: one SQLite file in WAL mode. `position` is the rowid (global order),
+ * UNIQUE(stream, revision) makes the store itself refuse a second writer at the same revision,
+ * and BEGIN IMMEDIATE + busy_timeout make several processes on one machine safe.
+ */
+export function createSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const batchSize = options.batchSize ?? 500;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS events (
+      position    INTEGER PRIMARY KEY AUTOINCREMENT,
+      id          TEXT NOT NULL UNIQUE,
+      stream      TEXT NOT NULL,
+      revision    INTEGER NOT NULL,
+      type        TEXT NOT NULL,
+      data        TEXT NOT NULL,
+      metadata    TEXT NOT NULL,
+      recorded_at TEXT NOT NULL,
+      UNIQUE (stream, revision)
+    );
+  `);
+
+  const currentRevision = db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?');
+  const insert = db.prepare(
+    'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectStream = db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision');
+  const selectAll = db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+  const selectHead = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
+
+  const appended = new EventEmitter();
+  appended.setMaxListeners(0);
+  let closed = false;
+
+  const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
+    const current = currentRevision.get(stream)?.revision ?? -1;
+    const actual = current < 0 ? 'no_stream' : current;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream' && current < 0) ||
+      (expected === 'stream_exists' && current >= 0) ||
+      (typeof expected === 'number' && expected === current);
+    if (!ok) throw new ConcurrencyError(stream, expected, actual);
+    const now = new Date().toISOString();
+    let position = 0;
+    let revision = current;
+    for (const e of events) {
+      revision += 1;
+      const info = insert.run(e.id ?? randomUUID(), stream, revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), now);
+      position = Number(info.lastInsertRowid);
+    }
+    return { nextRevision: revision, position };
+  });
+
+  function toRecorded(row: Row): RecordedEvent {
+    return {
+      type: row.type,
+      data: JSON.parse(row.data),
+      id: row.id,
+      streamId: row.stream,
+      revision: row.revision,
+      position: row.position,
+      metadata: JSON.parse(row.metadata) as EventMetadata,
+      recordedAt: row.recorded_at,
+    } as DomainEvent as RecordedEvent;
+  }
+
+  function assertOpen(): void {
+    if (closed) throw new Error('event store is closed');
+  }
+
+  const store: EventStore = {
+    async append(stream, events, expected) {
+      assertOpen();
+      if (events.length === 0) {
+        const current = currentRevision.get(stream)?.revision ?? -1;
+        return { nextRevision: current, position: selectHead.get()?.position ?? 0 };
+      }
+      let result: AppendResult;
+      try {
+        result = appendTx.immediate(stream, events, expected);
+      } catch (e) {
+        // Two processes racing past the revision check meet the UNIQUE index instead.
+        if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && /stream, events\.revision|events\.stream/.test(e.message)) {
+          const current = currentRevision.get(stream)?.revision ?? -1;
+          throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
+        }
+        throw e;
+      }
+      appended.emit('append');
+      return result;
+    },
+
+    async readStream(stream, opts = {}) {
+      assertOpen();
+      return selectStream.all(stream, opts.fromRevision ?? 0).map(toRecorded);
+    },
+
+    async readAll(opts = {}) {
+      assertOpen();
+      return selectAll.all(opts.after ?? 0, opts.limit ?? 10_000).map(toRecorded);
+    },
+
+    async headPosition() {
+      assertOpen();
+      return selectHead.get()?.position ?? 0;
+    },
+
+    subscribe(opts: SubscribeOptions): Subscription {
+      let position = opts.after ?? 0;
+      let stopped = false;
+      let wake: (() => void) | undefined;
+      let markCaughtUp!: () => void;
+      const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+      const onAppend = () => wake?.();
+      appended.on('append', onAppend);
+
+      const loop = (async () => {
+        const target = selectHead.get()?.position ?? 0;
+        if (target <= position) markCaughtUp();
+        while (!stopped && !closed) {
+          const rows = selectAll.all(position, batchSize);
+          for (const row of rows) {
+            if (stopped) return;
+            await opts.onEvent(toRecorded(row));
+            position = row.position;
+            if (position >= target) markCaughtUp();
+          }
+          if (rows.length < batchSize) {
+            markCaughtUp();
+            // Wait for an in-process append (immediate) or the poll tick (appends from other processes).
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, pollIntervalMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            wake = undefined;
+          }
+        }
+      })().catch((e: unknown) => {
+        stopped = true;
+        const error = e instanceof Error ? e : new Error(String(e));
+        if (opts.onError) opts.onError(error);
+        else process.emitWarning(`event store subscription ended: ${error.message}`);
+      });
+
+      return {
+        caughtUp,
+        async close() {
+          stopped = true;
+          appended.off('append', onAppend);
+          wake?.();
+          await loop;
+        },
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      appended.emit('append');
+      appended.removeAllListeners();
+      db.close();
+    },
+  };
+  return store;
+}

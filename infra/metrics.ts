@@ -1,0 +1,76 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric the platform exposes on GET /metrics, named in one place.
+ * One registry per process (the composition root creates it); tests create their own.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const reg = [registry];
+  return {
+    registry,
+    notifications: new Counter({
+      name: 'notify_notifications_total',
+      help: 'Notification state changes by channel and status',
+      labelNames: ['channel', 'status'] as const,
+      registers: reg,
+    }),
+    providerLatency: new Histogram({
+      name: 'notify_provider_call_seconds',
+      help: 'Provider call latency by channel and outcome',
+      labelNames: ['channel', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: reg,
+    }),
+    retries: new Counter({
+      name: 'notify_retries_total',
+      help: 'Messages routed to a retry delay tier',
+      labelNames: ['channel', 'tier'] as const,
+      registers: reg,
+    }),
+    parked: new Counter({
+      name: 'notify_parked_total',
+      help: 'Messages moved to a parking queue',
+      labelNames: ['channel', 'reason'] as const,
+      registers: reg,
+    }),
+    queueDepth: new Gauge({
+      name: 'notify_queue_messages',
+      help: 'Messages in a RabbitMQ queue, by state (ready, unacked)',
+      labelNames: ['queue', 'state'] as const,
+      registers: reg,
+    }),
+    dispatcherLag: new Gauge({
+      name: 'notify_dispatcher_lag_events',
+      help: 'Events between the log head and the dispatcher checkpoint',
+      registers: reg,
+    }),
+    projectionLag: new Gauge({
+      name: 'notify_projection_lag_events',
+      help: 'Events between the log head and each projection checkpoint',
+      labelNames: ['projection'] as const,
+      registers: reg,
+    }),
+    appendLatency: new Histogram({
+      name: 'notify_eventstore_append_seconds',
+      help: 'Event store append latency',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: reg,
+    }),
+    alerts: new Gauge({
+      name: 'notify_alert_active',
+      help: '1 while an alert is raised, by kind and subject',
+      labelNames: ['kind', 'subject'] as const,
+      registers: reg,
+    }),
+    alertsRaised: new Counter({
+      name: 'notify_alerts_raised_total',
+      help: 'Alerts raised (once per incident)',
+      labelNames: ['kind', 'subject'] as const,
+      registers: reg,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,43 @@
+/**
+ * The ProjectionStore port: a small, Mongo-shaped document store. Filters and pipelines are
+ * Mongo query language; updates are limited to a whitelist so every adapter can honour them.
+ */
+export type Doc = { _id: string } & Record<string, unknown>;
+export type Filter = Record<string, unknown>;
+export type Sort = Record<string, 1 | -1>;
+
+export const UPDATE_OPERATORS = ['$set', '$setOnInsert', '$inc', '$push', '$addToSet', '$unset', '$min', '$max'] as const;
+export type UpdateOperator = (typeof UPDATE_OPERATORS)[number];
+export type Update = Partial<Record<UpdateOperator, Record<string, unknown>>>;
+
+export const PIPELINE_STAGES = ['$match', '$group', '$sort', '$project', '$limit'] as const;
+export type PipelineStage = Partial<Record<(typeof PIPELINE_STAGES)[number], unknown>>;
+
+export interface IndexSpec {
+  keys: Record<string, 1 | -1>;
+  unique?: boolean;
+}
+
+export interface Collection<T extends Doc = Doc> {
+  readonly name: string;
+  findOne(filter: Filter): Promise<T | null>;
+  find(filter: Filter, options?: { sort?: Sort; limit?: number; skip?: number }): Promise<T[]>;
+  /** Applies `update` to the document with this id, creating it when absent; returns the result. */
+  upsert(id: string, update: Update): Promise<T>;
+  delete(id: string): Promise<boolean>;
+  aggregate<R = Record<string, unknown>>(pipeline: PipelineStage[]): Promise<R[]>;
+  count(filter?: Filter): Promise<number>;
+  createIndex(spec: IndexSpec): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export interface CheckpointStore {
+  getCheckpoint(name: string): Promise<number>;
+  setCheckpoint(name: string, position: number): Promise<void>;
+}
+
+export interface ProjectionStore extends CheckpointStore {
+  collection<T extends Doc = Doc>(name: string): Collection<T>;
+  listCollections(): Promise<string[]>;
+  close(): Promise<void>;
+}
