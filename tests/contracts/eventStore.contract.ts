@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventMetadata } from '../../domain/events.ts';
+import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../../infra/eventStore/port.ts';
+
+/**
+ * What an adapter brings to the contract: `open()` connects to the same data every time it is
+ * called (two opens = two independent connections; close + open = a restart), `cleanup()` drops it.
+ */
+export interface EventStoreFixture {
+  open(): Promise<EventStore>;
+  cleanup(): Promise<void>;
+}
+
+export const meta = (over: Partial<EventMetadata> = {}): EventMetadata => ({
+  correlationId: randomUUID(),
+  causationId: randomUUID(),
+  appId: 'app-contract',
+  ...over,
+});
+
+/** A small real domain event; the suite only cares about its identity (`n`). */
+export const rotated = (appId: string, n: number, metadata: EventMetadata = meta(), id?: string): NewEvent => ({
+  type: 'AppSecretRotated',
+  data: { appId, secretHash: `h${n}`, at: '2026-01-01T00:00:00.000Z' },
+  metadata,
+  ...(id ? { id } : {}),
+});
+
+const nOf = (e: RecordedEvent): number => (e.type === 'AppSecretRotated' ? Number(e.data.secretHash.slice(1)) : -1);
+
+export async function waitFor(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection, got a result');
+}
+
+/**
+ * The behaviour every EventStore adapter owes the rest of the code. Streams get a random suffix and
+ * global reads are filtered to the test's own streams, so the suite also runs against a shared
+ * EventStoreDB that other tests (or the server's own bookkeeping) write to.
+ */
+export function eventStoreContract(name: string, makeFixture: () => Promise<EventStoreFixture>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let fixture: EventStoreFixture;
+    let opened: EventStore[];
+    let store: EventStore;
+    const open = async () => {
+      const s = await fixture.open();
+      opened.push(s);
+      return s;
+    };
+    const streamName = () => `app-contract${randomUUID().replaceAll('-', '')}`;
+
+    beforeEach(async () => {
+      fixture = await makeFixture();
+      opened = [];
+      store = await open();
+    });
+    afterEach(async () => {
+      for (const s of opened) await s.close();
+      await fixture.cleanup();
+    });
+
+    it('appends to a new stream and reads it back in order with 0-based revisions', async () => {
+      const s = streamName();
+      const id = randomUUID();
+      const r = await store.append(s, [rotated(s, 0, meta(), id), rotated(s, 1), rotated(s, 2)], 'no_stream');
+      expect(r.nextRevision).toBe(2);
+      const events = await store.readStream(s);
+      expect(events.map((e) => [e.revision, nOf(e), e.streamId])).toEqual([
+        [0, 0, s],
+        [1, 1, s],
+        [2, 2, s],
+      ]);
+      expect(events[0]!.id).toBe(id);
+      expect(new Set(events.map((e) => e.id)).size).toBe(3);
+      expect(events[2]!.position).toBe(r.position);
+      expect(Number.isNaN(Date.parse(events[0]!.recordedAt))).toBe(false);
+      expect((await store.readStream(s, { fromRevision: 1 })).map(nOf)).toEqual([1, 2]);
+    });
+
+    it('reads a stream that does not exist as []', async () => {
+      expect(await store.readStream(streamName())).toEqual([]);
+    });
+
+    it('honours every expected-revision mode', async () => {
+      const s = streamName();
+      const missing = streamName();
+      // stream_exists and a number both refuse a missing stream.
+      const e1 = await rejection(store.append(missing, [rotated(missing, 0)], 'stream_exists'));
+      expect(e1).toBeInstanceOf(ConcurrencyError);
+      expect(e1).toMatchObject({ stream: missing, expected: 'stream_exists', actual: 'no_stream' });
+      expect(await rejection(store.append(missing, [rotated(missing, 0)], 0))).toBeInstanceOf(ConcurrencyError);
+      expect(await store.readStream(missing)).toEqual([]);
+
+      expect((await store.append(s, [rotated(s, 0)], 'no_stream')).nextRevision).toBe(0);
+      const e2 = await rejection(store.append(s, [rotated(s, 99)], 'no_stream'));
+      expect(e2).toBeInstanceOf(ConcurrencyError);
+      expect(e2).toMatchObject({ stream: s, expected: 'no_stream', actual: 0 });
+
+      expect((await store.append(s, [rotated(s, 1)], 'stream_exists')).nextRevision).toBe(1);
+      expect((await store.append(s, [rotated(s, 2)], 1)).nextRevision).toBe(2);
+      const stale = await rejection(store.append(s, [rotated(s, 99)], 1));
+      expect(stale).toBeInstanceOf(ConcurrencyError);
+      expect(stale).toMatchObject({ expected: 1, actual: 2 });
+      expect(await rejection(store.append(s, [rotated(s, 99)], 7))).toBeInstanceOf(ConcurrencyError);
+      expect((await store.append(s, [rotated(s, 3)], 'any')).nextRevision).toBe(3);
+
+      const fresh = streamName();
+      expect((await store.append(fresh, [rotated(fresh, 0)], 'any')).nextRevision).toBe(0);
+      // Refused appends left nothing behind.
+      expect((await store.readStream(s)).map(nOf)).toEqual([0, 1, 2, 3]);
+    });
+
+    it('an empty append changes nothing and reports the current revision', async () => {
+      const s = streamName();
+      expect((await store.append(s, [], 'any')).nextRevision).toBe(-1);
+      await store.append(s, [rotated(s, 0), rotated(s, 1)], 'no_stream');
+      expect((await store.append(s, [], 1)).nextRevision).toBe(1);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('two appenders racing on one stream from separate connections: exactly one wins each round', async () => {
+      const other = await open();
+      const s = streamName();
+      await store.append(s, [rotated(s, 0)], 'no_stream');
+      for (let round = 1; round <= 10; round++) {
+        const expected = (await store.readStream(s)).at(-1)!.revision;
+        const results = await Promise.allSettled([
+          store.append(s, [rotated(s, round * 10)], expected),
+          other.append(s, [rotated(s, round * 10 + 1), rotated(s, round * 10 + 2)], expected),
+        ]);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect(lost[0]!.reason).toBeInstanceOf(ConcurrencyError);
+        // Only the winner's events follow `expected`: nothing of the loser's leaked in.
+        const after = (await store.readStream(s, { fromRevision: expected + 1 })).map(nOf);
+        expect([[round * 10], [round * 10 + 1, round * 10 + 2]]).toContainEqual(after);
+      }
+      const events = await store.readStream(s);
+      expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
+    });
+
+    it('gives strictly increasing global positions in append order across streams', async () => {
+      const streams = [streamName(), streamName(), streamName()];
+      const before = await store.headPosition();
+      const returned: number[] = [];
+      for (let i = 0; i < 9; i++) {
+        const s = streams[i % 3]!;
+        const r = await store.append(s, [rotated(s, i)], 'any');
+        returned.push(r.position);
+      }
+      const all = (await store.readAll({ after: before })).filter((e) => streams.includes(e.streamId));
+      expect(all.map(nOf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(all.map((e) => e.position)).toEqual(returned);
+      for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
+      for (const s of streams) {
+        const events = await store.readStream(s);
+        expect(events.map((e) => e.revision)).toEqual([0, 1, 2]);
+        for (let i = 1; i < events.length; i++) expect(events[i]!.position).toBeGreaterThan(events[i - 1]!.position);
+      }
+    });
+
+    it('round-trips metadata (correlationId, causationId, appId, traceparent) through every read path', async () => {
+      const s = streamName();
+      const full = meta({ appId: 'app-42', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+      const bare = meta();
+      const before = await store.headPosition();
+      const seen: RecordedEvent[] = [];
+      const sub = store.subscribe({ after: before, onEvent: (e) => void (e.streamId === s && seen.push(e)) });
+      await store.append(s, [rotated(s, 0, full), rotated(s, 1, bare)], 'no_stream');
+      const byStream = await store.readStream(s);
+      const byAll = (await store.readAll({ after: before })).filter((e) => e.streamId === s);
+      await waitFor(() => seen.length === 2, 5_000, 'subscription');
+      await sub.close();
+      for (const events of [byStream, byAll, seen]) {
+        expect(events[0]!.metadata).toEqual(full);
+        expect(events[1]!.metadata).toEqual(bare);
+        expect('traceparent' in events[1]!.metadata).toBe(false);
+        expect(events[0]!.data).toEqual(rotated(s, 0).data);
+      }
+    });
+
+    it('readAll honours after (exclusive) and limit', async () => {
+      const s = streamName();
+      const before = await store.headPosition();
+      await store.append(s, [0, 1, 2, 3, 4].map((n) => rotated(s, n)), 'no_stream');
+      const mine = (await store.readAll({ after: before })).filter((e) => e.streamId === s);
+      expect(mine.map(nOf)).toEqual([0, 1, 2, 3, 4]);
+      const afterSecond = (await store.readAll({ after: mine[1]!.position })).filter((e) => e.streamId === s);
+      expect(afterSecond.map(nOf)).toEqual([2, 3, 4]);
+      // Paging with limit visits every event once, in order.
+      const paged: RecordedEvent[] = [];
+      let cursor = before;
+      for (;;) {
+        const page = await store.readAll({ after: cursor, limit: 2 });
+        expect(page.length).toBeLessThanOrEqual(2);
+        if (page.length === 0) break;
+        paged.push(...page.filter((e) => e.streamId === s));
+        cursor = page.at(-1)!.position;
+      }
+      expect(paged.map(nOf)).toEqual([0, 1, 2, 3, 4]);
+      expect(await store.readAll({ after: await store.headPosition() })).toEqual([]);
+    });
+
+    it('headPosition is the position of the newest event', async () => {
+      const s = streamName();
+      const r1 = await store.append(s, [rotated(s, 0)], 'no_stream');
+      expect(await store.headPosition()).toBe(r1.position);
+      const r2 = await store.append(s, [rotated(s, 1), rotated(s, 2)], 0);
+      expect(r2.position).toBeGreaterThan(r1.position);
+      expect(await store.headPosition()).toBe(r2.position);
+    });
+
+    it('subscription catches up, resolves caughtUp, then delivers live appends in order', async () => {
+      const s = streamName();
+      const before = await store.headPosition();
+      await store.append(s, [0, 1, 2].map((n) => rotated(s, n)), 'no_stream');
+      const seen: number[] = [];
+      const positions: number[] = [];
+      const sub = store.subscribe({
+        after: before,
+        onEvent: (e) => {
+          if (e.streamId !== s) return;
+          seen.push(nOf(e));
+          positions.push(e.position);
+        },
+      });
+      await sub.caughtUp;
+      expect(seen).toEqual([0, 1, 2]);
+      await store.append(s, [rotated(s, 3)], 2);
+      await store.append(s, [rotated(s, 4), rotated(s, 5)], 3);
+      await waitFor(() => seen.length === 6, 5_000, 'live events');
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+      for (let i = 1; i < positions.length; i++) expect(positions[i]!).toBeGreaterThan(positions[i - 1]!);
+      await sub.close();
+      await store.append(s, [rotated(s, 6)], 5);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(seen).toHaveLength(6);
+    });
+
+    it('subscription from a position starts strictly after it, and caughtUp resolves on an up-to-date log', async () => {
+      const s = streamName();
+      await store.append(s, [0, 1, 2].map((n) => rotated(s, n)), 'no_stream');
+      const events = await store.readStream(s);
+      const seen: number[] = [];
+      const sub = store.subscribe({ after: events[0]!.position, onEvent: (e) => void (e.streamId === s && seen.push(nOf(e))) });
+      await sub.caughtUp;
+      expect(seen).toEqual([1, 2]);
+      await sub.close();
+      const head = store.subscribe({ after: await store.headPosition(), onEvent: () => undefined });
+      await head.caughtUp;
+      await head.close();
+    });
+
+    it('subscription handler runs one event at a time (backpressure)', async () => {
+      const s = streamName();
+      const before = await store.headPosition();
+      await store.append(s, [0, 1, 2, 3].map((n) => rotated(s, n)), 'no_stream');
+      let active = 0;
+      let maxActive = 0;
+      const seen: number[] = [];
+      const sub = store.subscribe({
+        after: before,
+        onEvent: async (e) => {
+          if (e.streamId !== s) return;
+          active += 1;
+          maxActive = Math.max(maxActive, active);
+          await new Promise((r) => setTimeout(r, 10));
+          seen.push(nOf(e));
+          active -= 1;
+        },
+      });
+      await sub.caughtUp;
+      expect(seen).toEqual([0, 1, 2, 3]);
+      expect(maxActive).toBe(1);
+      await sub.close();
+    });
+
+    it('a failing handler ends the subscription and reports the error', async () => {
+      const s = streamName();
+      const before = await store.headPosition();
+      await store.append(s, [rotated(s, 0), rotated(s, 1)], 'no_stream');
+      const errors: Error[] = [];
+      let calls = 0;
+      const sub = store.subscribe({
+        after: before,
+        onEvent: (e) => {
+          if (e.streamId !== s) return;
+          calls += 1;
+          throw new Error('handler broke');
+        },
+        onError: (e) => errors.push(e),
+      });
+      await waitFor(() => errors.length === 1, 5_000, 'onError');
+      expect(errors[0]!.message).toBe('handler broke');
+      await store.append(s, [rotated(s, 2)], 1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(calls).toBe(1);
+      await sub.close();
+    });
+
+    it('survives a restart: events, revisions, positions and metadata are durable', async () => {
+      const s = streamName();
+      const m = meta({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      await store.append(s, [rotated(s, 0, m), rotated(s, 1, m)], 'no_stream');
+      const beforeRestart = await store.readStream(s);
+      const head = await store.headPosition();
+      await store.close();
+      opened = opened.filter((x) => x !== store);
+      store = await open();
+      expect(await store.readStream(s)).toEqual(beforeRestart);
+      expect(await store.headPosition()).toBe(head);
+      expect(await rejection(store.append(s, [rotated(s, 9)], 'no_stream'))).toBeInstanceOf(ConcurrencyError);
+      const r = await store.append(s, [rotated(s, 2)], 1);
+      expect(r.nextRevision).toBe(2);
+      expect(r.position).toBeGreaterThan(head);
+    });
+  });
+}

@@ -1,0 +1,25 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe } from 'vitest';
+import { createEsdbEventStore } from '../infra/eventStore/esdb.ts';
+import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { eventStoreContract } from './contracts/eventStore.contract.ts';
+
+eventStoreContract('embedded SQLite', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-contract-'));
+  const file = path.join(dir, 'events.sqlite');
+  return {
+    open: async () => createSqliteEventStore(file, { pollIntervalMs: 20 }),
+    cleanup: () => fs.rm(dir, { recursive: true, force: true }),
+  };
+});
+
+const esdbUrl = process.env.EVENTSTORE_URL;
+describe.skipIf(!esdbUrl)('EventStoreDB (EVENTSTORE_URL)', () => {
+  // Every test uses its own random streams, so a shared server needs no cleanup.
+  eventStoreContract('EventStoreDB', async () => ({
+    open: async () => createEsdbEventStore(esdbUrl!),
+    cleanup: async () => undefined,
+  }));
+});
