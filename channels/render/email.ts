@@ -1,0 +1,75 @@
+import { signTrackingToken } from '../trackingToken.ts';
+
+export interface TrackingContext {
+  notificationId: string;
+  publicUrl: string;
+  trackingSecret: string;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", nbsp: ' ' };
+
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z0-9]+);/gi, (whole, name: string) => {
+    const lower = name.toLowerCase();
+    if (lower.startsWith('#x')) return safeCodePoint(parseInt(lower.slice(2), 16), whole);
+    if (lower.startsWith('#')) return safeCodePoint(parseInt(lower.slice(1), 10), whole);
+    return ENTITIES[lower] ?? whole;
+  });
+}
+
+function safeCodePoint(n: number, fallback: string): string {
+  return Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : fallback;
+}
+
+function trackingUrl(ctx: TrackingContext, kind: 'click' | 'open' | 'unsubscribe', url?: string): string {
+  const token = signTrackingToken(url === undefined ? { n: ctx.notificationId, k: kind } : { n: ctx.notificationId, k: kind, u: url }, ctx.trackingSecret);
+  return `${ctx.publicUrl}/t/${token}`;
+}
+
+/** Every http(s) href becomes a signed click link; other schemes (mailto:, tel:) are left as they are. */
+export function rewriteLinks(html: string, ctx: TrackingContext): string {
+  return html.replace(/(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2/gis, (whole, prefix: string, quote: string, raw: string) => {
+    const url = decodeEntities(raw.trim());
+    if (!/^https?:\/\//i.test(url)) return whole;
+    return `${prefix}${quote}${trackingUrl(ctx, 'click', url)}${quote}`;
+  });
+}
+
+/** Bare http(s) URLs in a text part become signed click links too. */
+export function rewriteTextLinks(text: string, ctx: TrackingContext): string {
+  return text.replace(/https?:\/\/[^\s<>"']+/gi, (url) => trackingUrl(ctx, 'click', url));
+}
+
+export function unsubscribeUrl(ctx: TrackingContext): string {
+  return trackingUrl(ctx, 'unsubscribe');
+}
+
+/** Adds the unsubscribe link and the open pixel just before </body> (or at the end). */
+export function addFooter(html: string, ctx: TrackingContext): string {
+  const footer =
+    `<p style="font-size:12px;color:#888"><a href="${unsubscribeUrl(ctx)}">Unsubscribe</a></p>` +
+    `<img src="${trackingUrl(ctx, 'open')}" width="1" height="1" alt="" style="display:none">`;
+  const close = html.search(/<\/body\s*>/i);
+  return close < 0 ? html + footer : html.slice(0, close) + footer + html.slice(close);
+}
+
+/** A readable text part from HTML: block ends become line breaks, links keep their target. */
+export function htmlToText(html: string): string {
+  const text = html
+    .replace(/<(script|style|head|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<a\b[^>]*?\bhref\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a\s*>/gi, (_w, _q, href: string, label: string) => {
+      const inner = label.replace(/<[^>]+>/g, '').trim();
+      return inner && inner !== href ? `${inner} (${href})` : href;
+    })
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<(p|div|h[1-6]|tr|table|ul|ol|blockquote)\b[^>]*>/gi, '\n')
+    .replace(/<\/(p|div|h[1-6]|li|tr|table|ul|ol|blockquote)\s*>/gi, '\n')
+    .replace(/<li\b[^>]*>/gi, '- ')
+    .replace(/<[^>]+>/g, '');
+  return decodeEntities(text)
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
