@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../infra/eventStore/port.ts';
+import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { meta, rotated, waitFor } from './contracts/eventStore.contract.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+/**
+ * A writer process: `count` commands spread over `streams` streams, each through handleCommand
+ * (read -> decide -> append at the revision read, retry on conflict), as every real command does.
+ */
+const writerSource = `
+import { handleCommand } from ${JSON.stringify(path.join(root, 'commands/handle.ts'))};
+import { createSqliteEventStore } from ${JSON.stringify(path.join(root, 'infra/eventStore/sqlite.ts'))};
+const [file, worker, count, streams, startAt] = process.argv.slice(2);
+const store = createSqliteEventStore(file);
+const append = store.append.bind(store);
+let conflicts = 0;
+store.append = async (...args) => {
+  try {
+    return await append(...args);
+  } catch (e) {
+    if (e && e.name === 'ConcurrencyError') conflicts += 1;
+    throw e;
+  }
+};
+// Both writers start together, so their appends really interleave.
+await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
+const decider = {
+  initialState: () => 0,
+  evolve: (n) => n + 1,
+  decide: (cmd) => [{ type: 'AppSecretRotated', data: { appId: cmd.stream, secretHash: worker + ':' + cmd.seq, at: '2026-01-01T00:00:00.000Z' } }],
+};
+for (let i = 0; i < Number(count); i++) {
+  const stream = 'app-mp' + (i % Number(streams));
+  await handleCommand(store, decider, stream, { stream, seq: i }, { correlationId: worker, causationId: String(i), appId: 'mp' }, { maxAttempts: 10_000 });
+}
+await store.close();
+process.stdout.write(String(conflicts));
+`;
+
+/** Resolves with the number of conflicts the writer met and retried. */
+function run(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Number(stdout)) : reject(new Error(`writer exited ${code}: ${stderr}`))));
+  });
+}
+
+describe('embedded SQLite event store, beyond the contract', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-sqlite-'));
+    file = path.join(dir, 'events.sqlite');
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('wakes an in-process live subscriber promptly (sanity bound only; figures are in bench/)', async () => {
+    // A poll interval far above the bound proves the wake-up comes from the append, not the poll.
+    const store = createSqliteEventStore(file, { pollIntervalMs: 5_000 });
+    const latencies: number[] = [];
+    let sentAt = 0;
+    const sub = store.subscribe({ onEvent: () => void latencies.push(performance.now() - sentAt) });
+    await sub.caughtUp;
+    for (let i = 0; i < 20; i++) {
+      sentAt = performance.now();
+      await store.append('app-latency', [rotated('app-latency', i)], 'any');
+      await waitFor(() => latencies.length === i + 1, 2_000, `event ${i}`);
+    }
+    await sub.close();
+    await store.close();
+    expect(Math.max(...latencies)).toBeLessThan(200);
+  });
+
+  it('two processes appending to the same streams leave gap-free revisions, lose nothing, and a third sees it all by polling', async () => {
+    const script = path.join(dir, 'writer.mts');
+    await fs.writeFile(script, writerSource);
+    const perWorker = 150;
+    const streams = 3;
+    const watcher = createSqliteEventStore(file, { pollIntervalMs: 20 });
+    const seen: RecordedEvent[] = [];
+    const sub = watcher.subscribe({ onEvent: (e) => void seen.push(e) });
+
+    const startAt = String(Date.now() + 2_500);
+    const conflicts = await Promise.all(['w1', 'w2'].map((w) => run([script, file, w, String(perWorker), String(streams), startAt])));
+    // Without a single conflict the writers never overlapped and the test proved nothing.
+    expect(conflicts[0]! + conflicts[1]!).toBeGreaterThan(0);
+
+    const total = 2 * perWorker;
+    await waitFor(() => seen.length >= total, 10_000, 'the watcher to see every append');
+    await sub.close();
+
+    const keys: string[] = [];
+    for (let s = 0; s < streams; s++) {
+      const events = await watcher.readStream(`app-mp${s}`);
+      expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
+      for (let i = 1; i < events.length; i++) expect(events[i]!.position).toBeGreaterThan(events[i - 1]!.position);
+      for (const e of events) if (e.type === 'AppSecretRotated') keys.push(e.data.secretHash);
+    }
+    const expected = ['w1', 'w2'].flatMap((w) => Array.from({ length: perWorker }, (_, i) => `${w}:${i}`));
+    expect(keys.sort()).toEqual(expected.sort());
+
+    const all = await watcher.readAll();
+    expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    expect(seen).toHaveLength(total);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.position).toBeGreaterThan(seen[i - 1]!.position);
+    await watcher.close();
+  }, 40_000);
+
+  it('refuses to work once closed', async () => {
+    const store = createSqliteEventStore(file);
+    await store.append('app-closed', [rotated('app-closed', 0, meta())], 'no_stream');
+    await store.close();
+    await expect(store.readStream('app-closed')).rejects.toThrow(/closed/);
+    await expect(store.append('app-closed', [rotated('app-closed', 1)], 'any')).rejects.toThrow(/closed/);
+  });
+});
