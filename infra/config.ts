@@ -21,7 +21,25 @@ export interface Config {
   alertWebhookUrl?: string;
   otelExporter: 'off' | 'console' | 'otlp';
   otlpEndpoint?: string;
+  api: ApiConfig;
   env: Record<string, string | undefined>;
+}
+
+/** The HTTP API's limits and webhook secrets (README "HTTP API"). */
+export interface ApiConfig {
+  /** API_BODY_LIMIT: largest accepted request body in bytes (413 above it). */
+  bodyLimitBytes: number;
+  /** API_APP_RATE_LIMIT / API_APP_RATE_BURST: per-app token bucket, requests per second (0 = off). */
+  appRatePerSec: number;
+  appRateBurst: number;
+  /** NOTIFY_RATE_LIMITS: per-user send limits overriding the defaults, e.g. "sms=10/1h,email:marketing=2/1d". */
+  userRateLimits?: string;
+  /** API_MAX_SCHEDULE_DAYS: how far ahead scheduleAt may be. */
+  maxScheduleDays: number;
+  /** SENDGRID_WEBHOOK_PUBLIC_KEY: base64 ECDSA public key of the signed event webhook. */
+  sendgridWebhookPublicKey?: string;
+  /** TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature on status callbacks. */
+  twilioAuthToken?: string;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -51,6 +69,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
     otelExporter: exporter,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    api: {
+      bodyLimitBytes: int(env.API_BODY_LIMIT, 1024 * 1024, 'API_BODY_LIMIT'),
+      appRatePerSec: int(env.API_APP_RATE_LIMIT, 500, 'API_APP_RATE_LIMIT'),
+      appRateBurst: int(env.API_APP_RATE_BURST, 1000, 'API_APP_RATE_BURST'),
+      userRateLimits: env.NOTIFY_RATE_LIMITS || undefined,
+      maxScheduleDays: int(env.API_MAX_SCHEDULE_DAYS, 30, 'API_MAX_SCHEDULE_DAYS'),
+      sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
+      twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+    },
     env,
   };
 }
