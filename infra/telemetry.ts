@@ -1,5 +1,7 @@
 import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Config } from './config.ts';
 
 /**
  * Trace context crosses the event store in event metadata (`traceparent`) and RabbitMQ in
@@ -46,4 +48,54 @@ export async function inSpan<T>(name: string, fn: (span: Span) => Promise<T>, pa
       span.end();
     }
   });
+}
+
+export interface Telemetry {
+  readonly enabled: boolean;
+  /** Flushes pending spans; call on shutdown. */
+  shutdown(): Promise<void>;
+}
+
+let active = false;
+let current: Telemetry | undefined;
+
+/** True once an SDK is running in this process; spans of our own are skipped otherwise. */
+export function tracingEnabled(): boolean {
+  return active;
+}
+
+/**
+ * Starts the OpenTelemetry SDK when the configuration asks for it. Call it before the modules
+ * that load express or amqplib (the CLI does so first thing). `off`, the default, imports nothing
+ * and starts nothing, so it costs nothing. `spanProcessors` (tests, bench) overrides the exporter.
+ */
+export async function startTelemetry(
+  config: Pick<Config, 'otelExporter' | 'otlpEndpoint'>,
+  options: { spanProcessors?: SpanProcessor[]; serviceName?: string } = {},
+): Promise<Telemetry> {
+  if (active) throw new Error('telemetry already started in this process');
+  if (config.otelExporter === 'off' && !options.spanProcessors) return { enabled: false, shutdown: async () => {} };
+  const { startSdk } = await import('./tracing/sdk.ts');
+  const sdk = startSdk({
+    exporter: options.spanProcessors ? 'custom' : config.otelExporter === 'otlp' ? 'otlp' : 'console',
+    otlpEndpoint: config.otlpEndpoint,
+    spanProcessors: options.spanProcessors,
+    serviceName: options.serviceName,
+  });
+  active = true;
+  current = {
+    enabled: true,
+    async shutdown() {
+      if (!active) return;
+      active = false;
+      current = undefined;
+      await sdk.shutdown();
+    },
+  };
+  return current;
+}
+
+/** Flushes and stops the process's SDK, if one was started (the CLI calls it on exit). */
+export async function shutdownTelemetry(): Promise<void> {
+  await current?.shutdown();
 }

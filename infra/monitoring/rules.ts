@@ -1,0 +1,104 @@
+import type { Channel } from '../../domain/events.ts';
+import type { Alerter } from '../alerts.ts';
+import type { QueueSample } from './queueDepth.ts';
+
+export interface FailureRateOptions {
+  /** Sliding window over which the rate is computed. */
+  windowMs: number;
+  /** Failure share (0..1) at or above which the channel is failing. */
+  rate: number;
+  /** Fewer outcomes than this in the window say nothing either way (one failure is not an outage). */
+  minSamples: number;
+}
+
+/**
+ * A channel whose provider failures over a sliding window reach `rate` raises `channel_failing`
+ * once; it clears when the window's rate falls below half of it (hysteresis, so a rate hovering
+ * at the threshold does not flap) or the window holds no failures at all.
+ */
+export function createFailureRateRule(deps: { alerter: Alerter; options: FailureRateOptions; now?: () => number }) {
+  const now = deps.now ?? Date.now;
+  const windows = new Map<Channel, Array<{ at: number; failed: boolean }>>();
+
+  function evaluate(channel: Channel): void {
+    const cutoff = now() - deps.options.windowMs;
+    const w = (windows.get(channel) ?? []).filter((o) => o.at > cutoff);
+    windows.set(channel, w);
+    const failed = w.reduce((n, o) => n + (o.failed ? 1 : 0), 0);
+    const rate = w.length ? failed / w.length : 0;
+    if (w.length >= deps.options.minSamples && rate >= deps.options.rate) {
+      deps.alerter.raise('channel_failing', channel, { failureRate: round(rate), outcomes: w.length, windowMs: deps.options.windowMs });
+    } else if (failed === 0 || rate < deps.options.rate / 2) {
+      deps.alerter.clear('channel_failing', channel);
+    }
+  }
+
+  return {
+    record(channel: Channel, outcome: 'ok' | 'failed'): void {
+      const w = windows.get(channel) ?? [];
+      w.push({ at: now(), failed: outcome === 'failed' });
+      windows.set(channel, w);
+      evaluate(channel);
+    },
+    /** Called on a timer too, so an outage that ends with silence (no traffic) still clears. */
+    tick(): void {
+      for (const channel of windows.keys()) evaluate(channel);
+    },
+  };
+}
+
+export interface DepthRuleOptions {
+  /** A work queue deeper than this and still rising raises `queue_backlog`. */
+  backlogThreshold: number;
+  /** How many consecutive rising samples make "keeps rising". */
+  risingSamples: number;
+  /** A parking queue that has not grown for this long clears `parking_growing`. */
+  parkingQuietMs: number;
+}
+
+const isParking = (q: string) => q.endsWith('.parked');
+const isRetry = (q: string) => /\.retry(\.|$)/.test(q);
+
+/**
+ * Rules over queue-depth samples. A parking queue that grows raises `parking_growing` (every
+ * parked message is a notification someone must look at); a work queue past the threshold that
+ * keeps rising raises `queue_backlog` (senders are not keeping up) and clears once it is back
+ * under the threshold. Retry queues fill and drain by design and are left out.
+ */
+export function createDepthRules(deps: { alerter: Alerter; options: DepthRuleOptions; now?: () => number }) {
+  const now = deps.now ?? Date.now;
+  const last = new Map<string, number>();
+  const rising = new Map<string, number>();
+  const parkedGrewAt = new Map<string, number>();
+
+  return {
+    observe(samples: readonly QueueSample[]): void {
+      for (const s of samples) {
+        const depth = s.ready + (s.unacked ?? 0);
+        const prev = last.get(s.queue);
+        last.set(s.queue, depth);
+        if (isParking(s.queue)) {
+          if (prev !== undefined && depth > prev) {
+            parkedGrewAt.set(s.queue, now());
+            deps.alerter.raise('parking_growing', s.queue, { depth, grewBy: depth - prev });
+          } else if (depth === 0 || now() - (parkedGrewAt.get(s.queue) ?? -Infinity) >= deps.options.parkingQuietMs) {
+            deps.alerter.clear('parking_growing', s.queue);
+          }
+          continue;
+        }
+        if (isRetry(s.queue)) continue;
+        const streak = prev !== undefined && depth > prev ? (rising.get(s.queue) ?? 0) + 1 : prev !== undefined && depth === prev ? (rising.get(s.queue) ?? 0) : 0;
+        rising.set(s.queue, streak);
+        if (depth > deps.options.backlogThreshold && streak >= deps.options.risingSamples) {
+          deps.alerter.raise('queue_backlog', s.queue, { depth, threshold: deps.options.backlogThreshold });
+        } else if (depth <= deps.options.backlogThreshold) {
+          deps.alerter.clear('queue_backlog', s.queue);
+        }
+      }
+    },
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

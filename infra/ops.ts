@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import type { Metrics } from './metrics.ts';
+
+/** One dependency the platform cannot serve without; `check` rejects when it is not usable. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/**
+ * Operator endpoints, mounted ahead of the API on the same port: liveness (the process answers),
+ * readiness (every dependency answers, each check bounded by a timeout so a hung broker reads
+ * as "not ready" instead of hanging the probe), and Prometheus metrics.
+ */
+export function createOpsRouter(deps: { metrics: Pick<Metrics, 'registry'>; checks: readonly ReadinessCheck[]; timeoutMs?: number }): Router {
+  const timeoutMs = deps.timeoutMs ?? 2000;
+  const router = Router();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(deps.checks.map(async (c) => [c.name, await runCheck(c, timeoutMs)] as const));
+    const failing = results.filter(([, r]) => r !== 'ok').map(([name]) => name);
+    res.status(failing.length ? 503 : 200).json({ status: failing.length ? 'unavailable' : 'ready', checks: Object.fromEntries(results), failing });
+  });
+
+  router.get('/metrics', async (_req, res, next) => {
+    try {
+      const body = await deps.metrics.registry.metrics();
+      res.type(deps.metrics.registry.contentType).send(body);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  return router;
+}
+
+async function runCheck(c: ReadinessCheck, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      c.check(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return 'ok';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    clearTimeout(timer);
+  }
+}
