@@ -1,0 +1,48 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CHANNELS } from './events.ts';
+import { categoryOf, notificationId, streams } from './streams.ts';
+
+const UUID_V5_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('notificationId', () => {
+  it('is a pure function of (appId, eventId, userId, channel), shaped like a UUID', () => {
+    const a = notificationId('app', 'evt-1', 'u-1', 'email');
+    expect(a).toMatch(UUID_V5_SHAPE);
+    expect(notificationId('app', 'evt-1', 'u-1', 'email')).toBe(a);
+    // A fixed value: a change in the derivation would silently break deduplication of stored requests.
+    expect(a).toBe('94dede8d-1f34-51be-997d-7bae85f00e47');
+  });
+
+  it('differs when any one component differs, and components cannot bleed into each other', () => {
+    const base = notificationId('app', 'evt-1', 'u-1', 'email');
+    expect(notificationId('app2', 'evt-1', 'u-1', 'email')).not.toBe(base);
+    expect(notificationId('app', 'evt-2', 'u-1', 'email')).not.toBe(base);
+    expect(notificationId('app', 'evt-1', 'u-2', 'email')).not.toBe(base);
+    expect(notificationId('app', 'evt-1', 'u-1', 'sms')).not.toBe(base);
+    expect(notificationId('ap', 'pevt-1', 'u-1', 'email')).not.toBe(notificationId('app', 'evt-1', 'u-1', 'email'));
+  });
+
+  it('never collides on distinct tuples and always has the UUID shape (property)', () => {
+    const tuple = fc.tuple(fc.string(), fc.string(), fc.string(), fc.constantFrom(...CHANNELS));
+    fc.assert(
+      fc.property(tuple, tuple, (x, y) => {
+        expect(notificationId(...x)).toMatch(UUID_V5_SHAPE);
+        if (x.join('\u0001') !== y.join('\u0001')) expect(notificationId(...x)).not.toBe(notificationId(...y));
+      }),
+    );
+  });
+});
+
+describe('stream names', () => {
+  it('are built per aggregate and mapped back to their category', () => {
+    expect(streams.notification('abc')).toBe('notification-abc');
+    expect(streams.user('u-1')).toBe('user-u-1');
+    expect(streams.template('t')).toBe('template-t');
+    expect(streams.app('k')).toBe('app-k');
+    expect(categoryOf('user-u-1')).toBe('user');
+    expect(categoryOf('notification-abc')).toBe('notification');
+    expect(categoryOf('$stats-1')).toBeUndefined();
+    expect(categoryOf('nodash')).toBeUndefined();
+  });
+});

@@ -1,0 +1,34 @@
+import { expect } from 'vitest';
+import type { Decider } from '../../domain/decider.ts';
+import { DomainError, type DomainErrorCode } from '../../domain/errors.ts';
+
+/**
+ * given(past events).when(command).then(new events) / .thenThrows(code), emmett-style. The past
+ * is folded with the decider's own evolve, so a spec also exercises evolve.
+ */
+export function specFor<State, Command, Event>(decider: Decider<State, Command, Event>) {
+  return {
+    given(past: Event[]) {
+      return {
+        when(command: Command) {
+          const run = () => decider.decide(command, past.reduce(decider.evolve, decider.initialState()));
+          return {
+            then(expected: Event[]): void {
+              expect(run()).toEqual(expected);
+            },
+            thenThrows(code: DomainErrorCode): void {
+              let thrown: unknown;
+              try {
+                run();
+              } catch (e) {
+                thrown = e;
+              }
+              expect(thrown, `expected DomainError ${code}`).toBeInstanceOf(DomainError);
+              expect((thrown as DomainError).code).toBe(code);
+            },
+          };
+        },
+      };
+    },
+  };
+}
