@@ -1,0 +1,129 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appDecider, type AppCommand } from '../domain/app.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { AppEvent, EventMetadata } from '../domain/events.ts';
+import { ConcurrencyError, type EventStore, type NewEvent } from '../infra/eventStore/port.ts';
+import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { handleCommand, loadState } from './handle.ts';
+
+const at = '2026-01-01T10:00:00.000Z';
+const metadata: EventMetadata = { correlationId: 'c-1', causationId: 'cmd-1', appId: 'key-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+const stream = 'app-key-1';
+const register: AppCommand = { type: 'RegisterApp', data: { appId: 'key-1', name: 'shop', secretHash: 's1', at } };
+const rotate = (secretHash: string): AppCommand => ({ type: 'RotateAppSecret', data: { appId: 'key-1', secretHash, at } });
+const rotatedEvent = (secretHash: string): NewEvent => ({ type: 'AppSecretRotated', data: { appId: 'key-1', secretHash, at }, metadata });
+
+/** The real store, with a hook run just before each append: the place a racing writer gets in. */
+function withBeforeAppend(store: EventStore, hook: (call: number) => Promise<void>): EventStore & { appends: number } {
+  const wrapped = {
+    ...store,
+    appends: 0,
+    async append(...args: Parameters<EventStore['append']>) {
+      wrapped.appends += 1;
+      await hook(wrapped.appends);
+      return store.append(...args);
+    },
+  };
+  return wrapped;
+}
+
+describe('handleCommand', () => {
+  let dir: string;
+  let store: EventStore;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'handle-'));
+    store = createSqliteEventStore(path.join(dir, 'events.sqlite'));
+  });
+  afterEach(async () => {
+    await store.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads, decides and appends with the revision read, carrying the metadata', async () => {
+    const first = await handleCommand(store, appDecider, stream, register, metadata);
+    expect(first.events.map((e) => e.type)).toEqual(['AppRegistered']);
+    expect(first.revision).toBe(0);
+    expect(first.state.status).toBe('active');
+    const second = await handleCommand(store, appDecider, stream, rotate('s2'), metadata);
+    expect(second.revision).toBe(1);
+    expect(second.state.secretHash).toBe('s2');
+    expect(second.position).toBe(await store.headPosition());
+    const recorded = await store.readStream(stream);
+    expect(recorded.map((e) => e.metadata)).toEqual([metadata, metadata]);
+    expect(await loadState(store, appDecider, stream)).toEqual({ state: second.state, revision: 1 });
+    expect(await loadState(store, appDecider, 'app-missing')).toEqual({ state: appDecider.initialState(), revision: -1 });
+  });
+
+  it('a duplicate first command conflicts on "no stream" and is decided again on the fresh state', async () => {
+    const racing = withBeforeAppend(store, async (call) => {
+      if (call === 1) await store.append(stream, [{ type: 'AppRegistered', data: register.data, metadata }], 'no_stream');
+    });
+    await expect(handleCommand(racing, appDecider, stream, register, metadata)).rejects.toMatchObject({ code: 'already_exists' });
+    // One append, refused; the retry read the racing registration and the decider refused instead.
+    expect(racing.appends).toBe(1);
+  });
+
+  it('retries on a conflict: re-reads, re-decides on what the racing writer appended, then appends', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    const racing = withBeforeAppend(store, async (call) => {
+      if (call === 1) await store.append(stream, [rotatedEvent('theirs')], 'any');
+    });
+    const result = await handleCommand(racing, appDecider, stream, rotate('mine'), metadata);
+    expect(racing.appends).toBe(2);
+    expect(result.revision).toBe(2);
+    const hashes = (await store.readStream(stream)).map((e) => (e.type === 'AppSecretRotated' ? e.data.secretHash : e.type));
+    expect(hashes).toEqual(['AppRegistered', 'theirs', 'mine']);
+  });
+
+  it('a retry decides on the new state, so a racing revoke wins over a rotate', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    const racing = withBeforeAppend(store, async (call) => {
+      if (call === 1) await store.append(stream, [{ type: 'AppRevoked', data: { appId: 'key-1', at }, metadata }], 'any');
+    });
+    const error = await handleCommand(racing, appDecider, stream, rotate('mine'), metadata).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('app_revoked');
+    expect(racing.appends).toBe(1);
+  });
+
+  it('gives up after maxAttempts conflicts and surfaces the ConcurrencyError', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    const racing = withBeforeAppend(store, async (call) => {
+      await store.append(stream, [rotatedEvent(`theirs-${call}`)], 'any');
+    });
+    await expect(handleCommand(racing, appDecider, stream, rotate('mine'), metadata, { maxAttempts: 3 })).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(racing.appends).toBe(3);
+    expect((await store.readStream(stream)).some((e) => e.type === 'AppSecretRotated' && e.data.secretHash === 'mine')).toBe(false);
+  });
+
+  it('does not retry any other append error', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    const failing = withBeforeAppend(store, async () => {
+      throw new Error('disk full');
+    });
+    await expect(handleCommand(failing, appDecider, stream, rotate('mine'), metadata, { maxAttempts: 5 })).rejects.toThrow('disk full');
+    expect(failing.appends).toBe(1);
+  });
+
+  it('lets a domain rejection propagate without appending', async () => {
+    const counting = withBeforeAppend(store, async () => undefined);
+    await expect(handleCommand(counting, appDecider, stream, rotate('x'), metadata)).rejects.toMatchObject({ code: 'app_not_found' });
+    expect(counting.appends).toBe(0);
+  });
+
+  it('appends nothing when the decision is empty, and reports the current revision', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    await handleCommand(store, appDecider, stream, { type: 'RevokeApp', data: { appId: 'key-1', at } }, metadata);
+    const counting = withBeforeAppend(store, async () => undefined);
+    const head = await store.headPosition();
+    const result = await handleCommand(counting, appDecider, stream, { type: 'RevokeApp', data: { appId: 'key-1', at } }, metadata);
+    expect(result.events).toEqual([] satisfies AppEvent[]);
+    expect(result.revision).toBe(1);
+    expect(result.state.status).toBe('revoked');
+    expect(counting.appends).toBe(0);
+    expect(await store.headPosition()).toBe(head);
+  });
+});
