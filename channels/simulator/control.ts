@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CHANNELS, type Channel } from '../../domain/events.ts';
+import { readBody, send } from './wire.ts';
+import { FieldError, parseFault, type SimState } from './state.ts';
+
+function bad(res: ServerResponse, field: string, message: string): void {
+  send(res, { status: 400, body: { error: 'invalid_request', field, message: `${field} ${message}` } });
+}
+
+/** The pinned control API (DESIGN.md section 6): messages received, fault injection. */
+export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://control');
+    const path = url.pathname;
+    if (path === '/_sim/messages' && req.method === 'GET') {
+      const channel = url.searchParams.get('channel');
+      if (channel !== null && !(CHANNELS as readonly string[]).includes(channel)) return bad(res, 'channel', `must be one of ${CHANNELS.join(', ')}`);
+      const sinceRaw = url.searchParams.get('since') ?? '0';
+      const since = Number(sinceRaw);
+      if (!/^\d+$/.test(sinceRaw) || !Number.isSafeInteger(since)) return bad(res, 'since', 'must be a non-negative integer');
+      const { messages, last } = state.list((channel ?? undefined) as Channel | undefined, since);
+      return send(res, { status: 200, body: { messages, last } });
+    }
+    if (path === '/_sim/faults') {
+      if (req.method === 'GET') return send(res, { status: 200, body: { faults: state.listFaults() } });
+      if (req.method === 'DELETE') {
+        state.clearFaults();
+        return send(res, { status: 204 });
+      }
+      if (req.method === 'POST') {
+        const raw = await readBody(req, 64 * 1024);
+        if (raw === undefined) return bad(res, 'body', 'is too large');
+        let body: unknown;
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return bad(res, 'body', 'must be valid JSON');
+        }
+        const fault = parseFault(body);
+        state.setFault(fault);
+        return send(res, { status: 200, body: { fault } });
+      }
+      return send(res, { status: 405, body: { error: 'method_not_allowed' } });
+    }
+    if (path === '/_sim/stats' && req.method === 'GET') {
+      return send(res, { status: 200, body: { last: state.list(undefined, Number.MAX_SAFE_INTEGER).last, rejected: state.rejected } });
+    }
+    if (path === '/_sim/health') return send(res, { status: 200, body: { ok: true } });
+    send(res, { status: 404, body: { error: 'not_found' } });
+  } catch (e) {
+    if (e instanceof FieldError) return bad(res, e.field, e.message);
+    send(res, { status: 500, body: { error: e instanceof Error ? e.message : String(e) } });
+  }
+}

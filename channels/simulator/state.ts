@@ -1,0 +1,115 @@
+import { CHANNELS, type Channel } from '../../domain/events.ts';
+
+/** One message the simulator accepted, as listed by `GET /_sim/messages`. */
+export interface SimMessage {
+  seq: number;
+  channel: Channel;
+  /** device token, phone number or email address, as the provider parsed it */
+  recipient: string;
+  content: Record<string, unknown>;
+  providerMessageId: string;
+  receivedAt: string;
+  /** What else the provider saw: selected headers and the identity the credentials proved. */
+  meta: { headers: Record<string, string>; auth: Record<string, string> };
+}
+
+/** `POST /_sim/faults` body: one fault per channel; a new one replaces the old. */
+export interface Fault {
+  channel: Channel;
+  /** share of requests (0..1) answered with `status` and that provider's error body */
+  rate: number;
+  status?: number;
+  latencyMs?: number;
+  /** tokens / numbers / addresses answered as invalid (APNs 410, FCM 404, Twilio 21211, SendGrid 400) */
+  tokens?: string[];
+}
+
+export type FaultDecision = { latencyMs: number; status?: number; invalid: boolean };
+
+export class FieldError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = 'FieldError';
+    this.field = field;
+  }
+}
+
+export function parseFault(body: unknown): Fault {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FieldError('body', 'must be a JSON object');
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) {
+    if (!['channel', 'rate', 'status', 'latencyMs', 'tokens'].includes(key)) throw new FieldError(key, `unknown field "${key}"`);
+  }
+  if (typeof b.channel !== 'string' || !(CHANNELS as readonly string[]).includes(b.channel)) {
+    throw new FieldError('channel', `must be one of ${CHANNELS.join(', ')}`);
+  }
+  const rate = b.rate ?? 0;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 1) throw new FieldError('rate', 'must be a number from 0 to 1');
+  const fault: Fault = { channel: b.channel as Channel, rate };
+  if (b.status !== undefined) {
+    if (typeof b.status !== 'number' || !Number.isInteger(b.status) || b.status < 400 || b.status > 599) {
+      throw new FieldError('status', 'must be an HTTP error status (400..599)');
+    }
+    fault.status = b.status;
+  } else if (rate > 0) {
+    throw new FieldError('status', 'is required when rate > 0');
+  }
+  if (b.latencyMs !== undefined) {
+    if (typeof b.latencyMs !== 'number' || !Number.isInteger(b.latencyMs) || b.latencyMs < 0 || b.latencyMs > 600_000) {
+      throw new FieldError('latencyMs', 'must be an integer from 0 to 600000');
+    }
+    fault.latencyMs = b.latencyMs;
+  }
+  if (b.tokens !== undefined) {
+    if (!Array.isArray(b.tokens) || b.tokens.some((t) => typeof t !== 'string' || t === '')) {
+      throw new FieldError('tokens', 'must be an array of non-empty strings');
+    }
+    fault.tokens = b.tokens as string[];
+  }
+  return fault;
+}
+
+export class SimState {
+  private readonly messages: SimMessage[] = [];
+  private seq = 0;
+  private readonly faults = new Map<Channel, Fault>();
+  readonly rejected: Record<Channel, number> = { ios: 0, android: 0, sms: 0, email: 0 };
+
+  constructor(private readonly maxMessages = 200_000) {}
+
+  record(message: Omit<SimMessage, 'seq' | 'receivedAt'>): SimMessage {
+    this.seq += 1;
+    const full: SimMessage = { seq: this.seq, receivedAt: new Date().toISOString(), ...message };
+    this.messages.push(full);
+    // Oldest first out: a long benchmark must not grow the simulator without bound.
+    if (this.messages.length > this.maxMessages) this.messages.splice(0, this.messages.length - this.maxMessages);
+    return full;
+  }
+
+  list(channel: Channel | undefined, since: number): { messages: SimMessage[]; last: number } {
+    const messages = this.messages.filter((m) => m.seq > since && (channel === undefined || m.channel === channel));
+    return { messages, last: this.seq };
+  }
+
+  setFault(fault: Fault): void {
+    this.faults.set(fault.channel, fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  listFaults(): Fault[] {
+    return [...this.faults.values()];
+  }
+
+  /** What to do with one request to `channel` for `recipient`. */
+  decide(channel: Channel, recipient: string): FaultDecision {
+    const fault = this.faults.get(channel);
+    if (!fault) return { latencyMs: 0, invalid: false };
+    const invalid = fault.tokens?.includes(recipient) ?? false;
+    const fail = fault.status !== undefined && fault.rate > 0 && Math.random() < fault.rate;
+    return fail ? { latencyMs: fault.latencyMs ?? 0, invalid, status: fault.status } : { latencyMs: fault.latencyMs ?? 0, invalid };
+  }
+}
