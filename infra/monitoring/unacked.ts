@@ -38,7 +38,7 @@ export function managementApiSource(baseUrl: string, amqpUrl: string): QueueStat
 export function rabbitmqctlSource(amqpUrl: string, command = 'rabbitmqctl'): QueueStatsSource {
   const vhost = decodeURIComponent(new URL(amqpUrl).pathname.slice(1)) || '/';
   return async () => {
-    const { stdout } = await run(command, ['-q', 'list_queues', '-p', vhost, '--no-table-headers', '--formatter', 'json', 'name', 'messages_ready', 'messages_unacknowledged'], {
+    const { stdout } = await run(command, ['-q', 'list_queues', '-p', vhost, '--formatter', 'json', 'name', 'messages_ready', 'messages_unacknowledged'], {
       timeout: 15_000,
     });
     const rows = JSON.parse(stdout) as Array<{ name: string; messages_ready?: number | string; messages_unacknowledged?: number | string }>;
