@@ -41,3 +41,34 @@ export interface ProjectionStore extends CheckpointStore {
   listCollections(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+export type ProjectionStoreErrorCode = 'bad_update' | 'bad_pipeline' | 'bad_name' | 'bad_document';
+
+/** Bad input to the store (an operator outside the whitelist, a malformed path...): never retried. */
+export class ProjectionStoreError extends Error {
+  readonly code: ProjectionStoreErrorCode;
+  constructor(code: ProjectionStoreErrorCode, message: string) {
+    super(message);
+    this.name = 'ProjectionStoreError';
+    this.code = code;
+  }
+}
+
+/** Refuses a stage outside the whitelist, so a pipeline that works embedded also works on MongoDB and back. */
+export function validatePipeline(pipeline: PipelineStage[]): void {
+  if (!Array.isArray(pipeline)) throw new ProjectionStoreError('bad_pipeline', 'a pipeline must be an array of stages');
+  for (const stage of pipeline) {
+    const keys = stage && typeof stage === 'object' ? Object.keys(stage) : [];
+    const key = keys[0];
+    if (keys.length !== 1 || key === undefined || !(PIPELINE_STAGES as readonly string[]).includes(key)) {
+      throw new ProjectionStoreError('bad_pipeline', `pipeline stage ${JSON.stringify(keys)} is not supported (allowed: ${PIPELINE_STAGES.join(', ')})`);
+    }
+  }
+}
+
+/** Collection names both adapters accept as they are (SQLite table suffix, MongoDB namespace). */
+export function assertCollectionName(name: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,100}$/.test(name)) {
+    throw new ProjectionStoreError('bad_name', `collection name "${name}" must start with a letter and hold only letters, digits and _`);
+  }
+}

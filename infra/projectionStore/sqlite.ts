@@ -1,0 +1,260 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Aggregator, Query } from 'mingo';
+import {
+  ProjectionStoreError,
+  assertCollectionName,
+  validatePipeline,
+  type Collection,
+  type Doc,
+  type Filter,
+  type IndexSpec,
+  type PipelineStage,
+  type ProjectionStore,
+  type Sort,
+  type Update,
+} from './port.ts';
+import { applyUpdate, validateUpdate } from './update.ts';
+
+type Param = string | number | null;
+type Statement = Database.Statement<Param[], { doc: string }>;
+
+const RANGE_OPS: Record<string, string> = { $eq: '=', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+const SAFE_PART = /^[A-Za-z0-9_]+$/;
+
+const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const toParam = (v: string | number | boolean): Param => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+const tableOf = (name: string) => `"c_${name}"`;
+/** Must be textually identical in CREATE INDEX and in queries, or SQLite will not use the index. */
+const jsonExpr = (field: string) => `json_extract(doc, '$.${field}')`;
+
+/**
+ * The embedded projection store: one SQLite file (WAL), one table per collection holding JSON
+ * documents (column declared TEXT: a JSON-declared column gets NUMERIC affinity, MEASURED.md),
+ * one transaction per write. Indexes are SQLite expression indexes on json_extract; simple
+ * equality and range filters on indexed fields are pushed down to SQL to pick candidates, and
+ * mingo then applies the whole filter, sort and pipeline with Mongo semantics. For the pushdown
+ * to be a true superset, an indexed field may not hold an array nor sit under one: writes that
+ * would break that are refused.
+ */
+export function createSqliteProjectionStore(file: string): ProjectionStore {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS _checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS _indexes (collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (collection, name));
+  `);
+  const getCp = db.prepare<[string], { position: number }>('SELECT position FROM _checkpoints WHERE name = ?');
+  const setCp = db.prepare('INSERT INTO _checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position');
+  const statements = new Map<string, Statement>();
+  const collections = new Map<string, Collection>();
+  let closed = false;
+
+  function stmt(sql: string): Statement {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare<Param[], { doc: string }>(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  }
+
+  function open(name: string): Collection {
+    assertCollectionName(name);
+    const table = tableOf(name);
+    let indexed = new Set<string>();
+    const loadIndexed = () => {
+      indexed = new Set();
+      for (const row of db.prepare<[string], { spec: string }>('SELECT spec FROM _indexes WHERE collection = ?').all(name)) {
+        for (const field of Object.keys((JSON.parse(row.spec) as IndexSpec).keys)) indexed.add(field);
+      }
+    };
+    loadIndexed();
+    const ensure = () => db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    /** A table dropped by a rebuild or another process reads as empty and is re-created on write. */
+    function withTable<T>(fn: () => T): T {
+      assertOpen();
+      try {
+        return fn();
+      } catch (e) {
+        if (!(e instanceof Error && /no such table/.test(e.message))) throw e;
+        ensure();
+        return fn();
+      }
+    }
+
+    function candidates(filter: Filter): IterableIterator<{ doc: string }> {
+      const where: string[] = [];
+      const params: Param[] = [];
+      for (const [field, cond] of Object.entries(filter)) {
+        const expr = field === '_id' ? 'id' : indexed.has(field) ? jsonExpr(field) : undefined;
+        if (!expr) continue;
+        if (isScalar(cond)) {
+          where.push(`${expr} = ?`);
+          params.push(toParam(cond));
+        } else if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof RegExp)) {
+          for (const [op, v] of Object.entries(cond)) {
+            const sqlOp = RANGE_OPS[op];
+            if (sqlOp && isScalar(v)) {
+              where.push(`${expr} ${sqlOp} ?`);
+              params.push(toParam(v));
+            } else if (op === '$in' && Array.isArray(v) && v.length > 0 && v.every(isScalar)) {
+              where.push(`${expr} IN (${v.map(() => '?').join(', ')})`);
+              params.push(...v.map(toParam));
+            }
+          }
+        }
+      }
+      const sql = `SELECT doc FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+      return stmt(sql).iterate(...params);
+    }
+
+    function* matching(filter: Filter): Generator<Doc> {
+      const query = new Query(filter);
+      for (const row of candidates(filter)) {
+        const doc = JSON.parse(row.doc) as Doc;
+        if (query.test(doc)) yield doc;
+      }
+    }
+
+    function checkIndexedPaths(doc: Doc): void {
+      for (const field of indexed) {
+        let v: unknown = doc;
+        for (const part of field.split('.')) {
+          if (Array.isArray(v)) throw new ProjectionStoreError('bad_document', `${name}: indexed field '${field}' may not hold or sit under an array`);
+          if (!v || typeof v !== 'object') break;
+          v = (v as Record<string, unknown>)[part];
+        }
+        if (Array.isArray(v)) throw new ProjectionStoreError('bad_document', `${name}: indexed field '${field}' may not hold an array`);
+      }
+    }
+
+    const upsertTx = db.transaction((id: string, update: Update): Doc => {
+      const row = stmt(`SELECT doc FROM ${table} WHERE id = ?`).get(id);
+      const doc: Doc = row ? (JSON.parse(row.doc) as Doc) : { _id: id };
+      applyUpdate(doc, update, !row);
+      checkIndexedPaths(doc);
+      stmt(`INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`).run(id, JSON.stringify(doc));
+      return doc;
+    });
+
+    ensure();
+    const collection: Collection = {
+      name,
+      async findOne(filter) {
+        return withTable(() => {
+          for (const doc of matching(filter)) return doc;
+          return null;
+        });
+      },
+      async find(filter, options = {}) {
+        return withTable(() => {
+          const { sort, skip = 0, limit } = options;
+          if (!sort) {
+            const out: Doc[] = [];
+            let skipped = 0;
+            for (const doc of matching(filter)) {
+              if (skipped < skip) skipped += 1;
+              else out.push(doc);
+              if (limit !== undefined && limit > 0 && out.length >= limit) break;
+            }
+            return out;
+          }
+          let cursor = new Query({}).find<Doc>([...matching(filter)]).sort(sort as Sort);
+          if (skip) cursor = cursor.skip(skip);
+          if (limit) cursor = cursor.limit(limit);
+          return cursor.all();
+        });
+      },
+      async upsert(id, update) {
+        if (typeof id !== 'string' || id === '') throw new ProjectionStoreError('bad_update', `${name}: upsert needs a non-empty string id`);
+        validateUpdate(update);
+        return withTable(() => upsertTx.immediate(id, update));
+      },
+      async delete(id) {
+        return withTable(() => stmt(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0);
+      },
+      async aggregate<R>(pipeline: PipelineStage[]) {
+        validatePipeline(pipeline);
+        return withTable(() => {
+          const first = pipeline[0]?.$match;
+          const source = first && typeof first === 'object' ? [...matching(first as Filter)] : [...matching({})];
+          return new Aggregator(pipeline as Record<string, unknown>[]).run(source) as R[];
+        });
+      },
+      async count(filter = {}) {
+        return withTable(() => {
+          if (Object.keys(filter).length === 0) {
+            return db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n ?? 0;
+          }
+          let n = 0;
+          for (const _ of matching(filter)) n += 1;
+          return n;
+        });
+      },
+      async createIndex(spec: IndexSpec) {
+        const fields = Object.keys(spec.keys);
+        if (fields.length === 0) throw new ProjectionStoreError('bad_name', `${name}: an index needs at least one field`);
+        for (const f of fields) {
+          if (!f.split('.').every((p) => SAFE_PART.test(p))) throw new ProjectionStoreError('bad_name', `${name}: cannot index field '${f}'`);
+        }
+        const ixName = `ix_${name}_${fields.map((f) => f.replace(/\./g, '_')).join('__')}`;
+        const cols = fields.map((f) => `${jsonExpr(f)} ${spec.keys[f] === -1 ? 'DESC' : 'ASC'}`).join(', ');
+        withTable(() => {
+          db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${ixName}" ON ${table} (${cols})`);
+          db.prepare('INSERT OR REPLACE INTO _indexes (collection, name, spec) VALUES (?, ?, ?)').run(name, ixName, JSON.stringify(spec));
+        });
+        loadIndexed();
+      },
+      async drop() {
+        assertOpen();
+        db.transaction(() => {
+          db.exec(`DROP TABLE IF EXISTS ${table}`);
+          db.prepare('DELETE FROM _indexes WHERE collection = ?').run(name);
+        })();
+        loadIndexed();
+      },
+    };
+    return collection;
+  }
+
+  function assertOpen(): void {
+    if (closed) throw new Error('projection store is closed');
+  }
+
+  return {
+    collection<T extends Doc = Doc>(name: string): Collection<T> {
+      assertOpen();
+      let c = collections.get(name);
+      if (!c) {
+        c = open(name);
+        collections.set(name, c);
+      }
+      return c as unknown as Collection<T>;
+    },
+    async listCollections() {
+      assertOpen();
+      return db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'c\\_%' ESCAPE '\\' ORDER BY name")
+        .all()
+        .map((r) => r.name.slice(2));
+    },
+    async getCheckpoint(name) {
+      assertOpen();
+      return getCp.get(name)?.position ?? 0;
+    },
+    async setCheckpoint(name, position) {
+      assertOpen();
+      setCp.run(name, position);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
