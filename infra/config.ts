@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadProvidersConfig, type ProvidersConfig } from '../channels/providers/config.ts';
 
 /**
  * The environment is read here, once, by the composition root; everything else receives
@@ -22,6 +23,8 @@ export interface Config {
   otelExporter: 'off' | 'console' | 'otlp';
   otlpEndpoint?: string;
   api: ApiConfig;
+  /** Provider credentials and timeouts (channels/providers/config.ts); a channel without credentials uses the simulator. */
+  providers: ProvidersConfig;
   env: Record<string, string | undefined>;
 }
 
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
       twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
     },
+    providers: loadProvidersConfig(env),
     env,
   };
 }
