@@ -1,17 +1,16 @@
 import type { EventStore } from '../eventStore/port.ts';
-import type { CheckpointStore } from '../projectionStore/port.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
 /**
- * Dispatcher and projection lag: how many log positions each checkpoint trails the head by.
- * Positions are global and dense enough to read as "events behind" (0 = caught up).
+ * Dispatcher and projection lag: how many log positions each checkpoint trails the head by
+ * (0 = caught up). The checkpoints are read through functions because each role keeps its own
+ * where it likes (the dispatcher in its state store, projections in the projection store).
  */
 export function createLagPoller(deps: {
   eventStore: Pick<EventStore, 'headPosition'>;
-  checkpoints: CheckpointStore;
-  dispatcherCheckpoint?: string;
-  projections: () => readonly string[];
+  dispatcherCheckpoint?: () => Promise<number>;
+  projectionCheckpoints?: () => Promise<ReadonlyArray<readonly [name: string, position: number]>>;
   metrics: Pick<Metrics, 'dispatcherLag' | 'projectionLag'>;
   logger: Logger;
   intervalMs?: number;
@@ -20,11 +19,9 @@ export function createLagPoller(deps: {
   let stopped = false;
   async function poll() {
     const head = await deps.eventStore.headPosition();
-    if (deps.dispatcherCheckpoint) {
-      deps.metrics.dispatcherLag.set(Math.max(0, head - (await deps.checkpoints.getCheckpoint(deps.dispatcherCheckpoint))));
-    }
-    for (const name of deps.projections()) {
-      deps.metrics.projectionLag.set({ projection: name }, Math.max(0, head - (await deps.checkpoints.getCheckpoint(name))));
+    if (deps.dispatcherCheckpoint) deps.metrics.dispatcherLag.set(Math.max(0, head - (await deps.dispatcherCheckpoint())));
+    for (const [name, position] of (await deps.projectionCheckpoints?.()) ?? []) {
+      deps.metrics.projectionLag.set({ projection: name }, Math.max(0, head - position));
     }
   }
   function schedule() {

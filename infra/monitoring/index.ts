@@ -1,0 +1,86 @@
+import type { Alerter } from '../alerts.ts';
+import type { EventStore } from '../eventStore/port.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { MonitoringConfig } from './config.ts';
+import { createLagPoller } from './lag.ts';
+import { followOutcomes } from './outcomes.ts';
+import { createQueueDepthPoller } from './queueDepth.ts';
+import { createDepthRules, createFailureRateRule } from './rules.ts';
+import { pickQueueStatsSource } from './unacked.ts';
+
+export { loadMonitoringConfig, type MonitoringConfig } from './config.ts';
+
+export interface Monitors {
+  stop(): Promise<void>;
+}
+
+/**
+ * The `monitors` role: queue depth and lag into metrics, provider outcomes from the log into
+ * per-channel counts and the failure-rate rule, queue samples into the depth rules. Run it once
+ * per deployment (alerts are once per incident, and two monitors would raise each one twice).
+ */
+export async function startMonitors(deps: {
+  config: MonitoringConfig;
+  amqpUrl: string;
+  eventStore: EventStore;
+  metrics: Metrics;
+  alerter: Alerter;
+  logger: Logger;
+  /** Every queue of the topology (work, retry, parking). */
+  queues: () => readonly string[];
+  dispatcherCheckpoint?: () => Promise<number>;
+  projectionCheckpoints?: () => Promise<ReadonlyArray<readonly [string, number]>>;
+  /** When false, another part of the platform already counts notifications by status. */
+  countStatuses?: boolean;
+}): Promise<Monitors> {
+  const c = deps.config;
+  const logger = deps.logger.child({ role: 'monitors' });
+  const failures = createFailureRateRule({
+    alerter: deps.alerter,
+    options: { windowMs: c.failureWindowMs, rate: c.failureRate, minSamples: c.failureMinSamples },
+  });
+  const depthRules = createDepthRules({
+    alerter: deps.alerter,
+    options: { backlogThreshold: c.backlogThreshold, risingSamples: c.backlogRisingSamples, parkingQuietMs: c.parkingQuietMs },
+  });
+  const feed = await followOutcomes({
+    eventStore: deps.eventStore,
+    logger,
+    handlers: {
+      onStatus: deps.countStatuses === false ? undefined : (channel, status) => deps.metrics.notifications.inc({ channel, status }),
+      onProviderOutcome: (channel, outcome) => failures.record(channel, outcome),
+    },
+  });
+  const stats = await pickQueueStatsSource({ amqpUrl: deps.amqpUrl, managementUrl: c.managementUrl, logger });
+  const depth = createQueueDepthPoller({
+    amqpUrl: deps.amqpUrl,
+    queues: deps.queues,
+    metrics: deps.metrics,
+    logger,
+    stats,
+    intervalMs: c.queuePollMs,
+    statsIntervalMs: c.queueStatsMs,
+    onSample: (samples) => depthRules.observe(samples),
+  });
+  const lag = createLagPoller({
+    eventStore: deps.eventStore,
+    dispatcherCheckpoint: deps.dispatcherCheckpoint,
+    projectionCheckpoints: deps.projectionCheckpoints,
+    metrics: deps.metrics,
+    logger,
+    intervalMs: c.queuePollMs,
+  });
+  // An outage that ends in silence (no traffic at all) must still clear once the window empties.
+  const tick = setInterval(() => failures.tick(), Math.max(1000, Math.floor(c.failureWindowMs / 10)));
+  tick.unref();
+  logger.info('monitors started');
+  return {
+    async stop() {
+      clearInterval(tick);
+      lag.stop();
+      await depth.stop();
+      await feed.close();
+    },
+  };
+}

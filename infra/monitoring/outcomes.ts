@@ -1,0 +1,101 @@
+import type { Channel, NotificationEvent } from '../../domain/events.ts';
+import { categoryOf } from '../../domain/streams.ts';
+import type { EventStore, RecordedEvent, Subscription } from '../eventStore/port.ts';
+import type { Logger } from '../logger.ts';
+
+export type NotificationStatus = 'requested' | 'scheduled' | 'suppressed' | 'sent' | 'failed' | 'delivered';
+export type ProviderOutcome = 'ok' | 'failed';
+
+export interface OutcomeHandlers {
+  /** Each notification state change seen in the log, once. */
+  onStatus?: (channel: Channel, status: NotificationStatus) => void;
+  /** Each provider attempt's verdict: a sent message, or a failure the provider caused. */
+  onProviderOutcome?: (channel: Channel, outcome: ProviderOutcome) => void;
+}
+
+/**
+ * Follows the event log from its head and turns notification events into per-channel outcomes.
+ * Reading the log (not hooking the senders) sees every sender process, each event exactly once.
+ * Outcome events do not carry the channel: it is remembered from NotificationRequested, and for
+ * a notification requested before this feed started, read from the first event of its stream.
+ */
+export async function followOutcomes(deps: { eventStore: EventStore; logger: Logger; handlers: OutcomeHandlers; maxTracked?: number }): Promise<Subscription> {
+  const maxTracked = deps.maxTracked ?? 200_000;
+  const channels = new Map<string, Channel>();
+
+  function remember(id: string, channel: Channel) {
+    channels.set(id, channel);
+    if (channels.size > maxTracked) {
+      const oldest = channels.keys().next().value;
+      if (oldest !== undefined) channels.delete(oldest);
+    }
+  }
+
+  async function channelOf(e: RecordedEvent, id: string): Promise<Channel | undefined> {
+    const known = channels.get(id);
+    if (known) return known;
+    const [first] = await deps.eventStore.readStream(e.streamId);
+    if (first?.type !== 'NotificationRequested' && first?.type !== 'NotificationSuppressed') return undefined;
+    remember(id, first.data.channel);
+    return first.data.channel;
+  }
+
+  const h = deps.handlers;
+  async function onEvent(e: RecordedEvent): Promise<void> {
+    if (categoryOf(e.streamId) !== 'notification') return;
+    const n = e as RecordedEvent & NotificationEvent;
+    switch (n.type) {
+      case 'NotificationRequested':
+        remember(n.data.notificationId, n.data.channel);
+        h.onStatus?.(n.data.channel, n.data.scheduleAt ? 'scheduled' : 'requested');
+        return;
+      case 'NotificationSuppressed':
+        h.onStatus?.(n.data.channel, 'suppressed');
+        return;
+      case 'NotificationSent': {
+        const channel = await channelOf(e, n.data.notificationId);
+        if (!channel) return;
+        h.onStatus?.(channel, 'sent');
+        h.onProviderOutcome?.(channel, 'ok');
+        return;
+      }
+      case 'NotificationAttemptFailed': {
+        const channel = await channelOf(e, n.data.notificationId);
+        if (channel) h.onProviderOutcome?.(channel, 'failed');
+        return;
+      }
+      case 'NotificationFailed': {
+        const channel = await channelOf(e, n.data.notificationId);
+        if (!channel) return;
+        h.onStatus?.(channel, 'failed');
+        // A permanent refusal is the provider's verdict on this attempt; `exhausted` follows an
+        // AttemptFailed already counted, and a dead token or a poison message says nothing of the provider.
+        if (n.data.reason === 'permanent') h.onProviderOutcome?.(channel, 'failed');
+        return;
+      }
+      case 'NotificationDelivered': {
+        const channel = await channelOf(e, n.data.notificationId);
+        if (channel) h.onStatus?.(channel, 'delivered');
+        return;
+      }
+      case 'NotificationOpened':
+      case 'NotificationClicked':
+        return;
+      default: {
+        const never: never = n;
+        throw new Error(`unhandled notification event ${String((never as { type: string }).type)}`);
+      }
+    }
+  }
+
+  const after = await deps.eventStore.headPosition();
+  return deps.eventStore.subscribe({
+    after,
+    onEvent: (e) =>
+      onEvent(e).catch((err: unknown) => {
+        // A monitoring hiccup must never stop the feed: log and go on with the next event.
+        deps.logger.warn({ err, position: e.position }, 'outcome feed: event skipped');
+      }),
+    onError: (err) => deps.logger.error({ err }, 'outcome feed stopped'),
+  });
+}
