@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import type { EventStore } from '../../../infra/eventStore/port.ts';
+import { readNotificationStream, viewOf } from '../../notificationQueries.ts';
+import { requestNotifications, type NotifyDeps } from '../../notifications.ts';
+import { HttpError } from '../errors.ts';
+import { appIdOf, locals } from '../locals.ts';
+import { NOTIFICATION_ID, notificationBodySchema } from '../schemas.ts';
+import { parse } from '../validate.ts';
+
+const DAY = 86_400_000;
+
+export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxScheduleDays: number }, now: () => Date): Router {
+  const router = Router();
+
+  router.post('/v1/notifications', async (req, res) => {
+    const body = parse(notificationBodySchema, req.body);
+    const at = now();
+    let scheduleAt: Date | undefined;
+    if (body.scheduleAt !== undefined) {
+      scheduleAt = new Date(body.scheduleAt);
+      if (scheduleAt.getTime() <= at.getTime()) throw new HttpError(400, 'invalid_request', 'scheduleAt: must be in the future', { field: 'scheduleAt' });
+      if (scheduleAt.getTime() > at.getTime() + deps.maxScheduleDays * DAY) {
+        throw new HttpError(400, 'invalid_request', `scheduleAt: must be within ${deps.maxScheduleDays} days`, { field: 'scheduleAt' });
+      }
+    }
+    const userIds = body.userIds ? [...new Set(body.userIds)] : [body.userId!];
+    const notifications = await requestNotifications(
+      deps,
+      { appId: appIdOf(res), requestId: locals(res).requestId, now: at },
+      {
+        eventId: body.eventId,
+        userIds,
+        templateId: body.templateId,
+        params: body.params ?? {},
+        ...(body.channels ? { channels: [...new Set(body.channels)] } : {}),
+        ...(body.category !== undefined ? { category: body.category } : {}),
+        ...(scheduleAt ? { scheduleAt } : {}),
+      },
+    );
+    res.status(202).json({ notifications });
+  });
+
+  router.get('/v1/notifications/:id', async (req, res) => {
+    const id = req.params.id;
+    const events = NOTIFICATION_ID.test(id) ? await readNotificationStream(deps.store, appIdOf(res), id) : undefined;
+    if (!events) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
+    res.status(200).json(viewOf(id, events));
+  });
+
+  router.get('/v1/notifications/:id/events', async (req, res) => {
+    const id = req.params.id;
+    const events = NOTIFICATION_ID.test(id) ? await readNotificationStream(deps.store, appIdOf(res), id) : undefined;
+    if (!events) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
+    res.status(200).json({
+      id,
+      events: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        revision: e.revision,
+        position: e.position,
+        recordedAt: e.recordedAt,
+        data: e.data,
+        metadata: e.metadata,
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import { Router } from 'express';
+import type { ContactChanges, Preferences } from '../../../domain/events.ts';
+import type { EventStore } from '../../../infra/eventStore/port.ts';
+import type { CommandContext } from '../../context.ts';
+import { loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
+import { HttpError } from '../errors.ts';
+import { appIdOf, locals } from '../locals.ts';
+import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, APNS_TOKEN, FCM_TOKEN } from '../schemas.ts';
+import { parse } from '../validate.ts';
+
+export function usersRouter(store: EventStore, now: () => Date): Router {
+  const router = Router();
+  const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
+
+  router.put('/v1/users/:userId', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    const body = parse(userBodySchema, req.body);
+    const { state } = await upsertUser(store, ctxOf(res), userId, body as ContactChanges);
+    res.status(200).json({ userId, ...state.contact, devices: Object.keys(state.devices).length });
+  });
+
+  router.post('/v1/users/:userId/devices', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    const body = parse(deviceBodySchema, req.body);
+    await registerDevice(store, ctxOf(res), userId, body.token, body.platform);
+    res.status(201).json({ userId, platform: body.platform });
+  });
+
+  router.delete('/v1/users/:userId/devices/:token', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    const token = req.params.token;
+    if (!APNS_TOKEN.test(token) && !FCM_TOKEN.test(token)) {
+      throw new HttpError(400, 'invalid_request', 'token: is neither an APNs nor an FCM device token', { field: 'token' });
+    }
+    await removeDevice(store, ctxOf(res), userId, token);
+    res.status(204).end();
+  });
+
+  router.put('/v1/users/:userId/preferences', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    const body = parse(preferencesBodySchema, req.body);
+    const preferences: Preferences = {
+      channels: body.channels ?? {},
+      categories: body.categories ?? {},
+      ...(body.quietHours ? { quietHours: body.quietHours } : {}),
+    };
+    res.status(200).json(await setPreferences(store, ctxOf(res), userId, preferences));
+  });
+
+  router.get('/v1/users/:userId/preferences', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    const user = await loadUser(store, userId);
+    if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
+    res.status(200).json(user.preferences);
+  });
+
+  return router;
+}

@@ -1,0 +1,120 @@
+import { prefChannelOf, type Channel, type PrefChannel } from '../domain/events.ts';
+
+/**
+ * Per-user, per-channel send limits. A channel rule counts every notification requested for the
+ * user on that channel; a category rule additionally counts only that category. Both must hold.
+ * Push rules apply to ios and android separately (each is one message per notification).
+ */
+export interface RateRule {
+  limit: number;
+  windowMs: number;
+}
+export interface RateLimitConfig {
+  channels: Record<PrefChannel, RateRule>;
+  categories: Record<string, Partial<Record<PrefChannel, RateRule>>>;
+}
+
+const HOUR = 3_600_000;
+/** Documented defaults (README "HTTP API"): sms 10/hour, push 50/hour, email 20/hour. */
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
+  channels: { sms: { limit: 10, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR } },
+  categories: {},
+};
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: HOUR, d: 24 * HOUR };
+
+/**
+ * `NOTIFY_RATE_LIMITS="sms=10/1h,email:marketing=2/1d"`: entries override the defaults;
+ * `channel:category` scopes a rule to one category.
+ */
+export function parseRateLimits(spec: string | undefined, base: RateLimitConfig = DEFAULT_RATE_LIMITS): RateLimitConfig {
+  const config: RateLimitConfig = { channels: { ...base.channels }, categories: { ...base.categories } };
+  if (!spec || spec.trim() === '') return config;
+  for (const raw of spec.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const m = /^(push|sms|email)(?::([A-Za-z0-9_.-]{1,64}))?=(\d+)\/(\d*)([smhd])$/.exec(entry);
+    if (!m) throw new Error(`NOTIFY_RATE_LIMITS: cannot read "${entry}" (expected e.g. sms=10/1h or email:marketing=2/1d)`);
+    const channel = m[1] as PrefChannel;
+    const rule: RateRule = { limit: Number(m[3]), windowMs: Number(m[4] || '1') * UNITS[m[5]!]! };
+    if (rule.windowMs <= 0) throw new Error(`NOTIFY_RATE_LIMITS: "${entry}" has an empty window`);
+    if (m[2]) config.categories[m[2]] = { ...config.categories[m[2]], [channel]: rule };
+    else config.channels[channel] = rule;
+  }
+  return config;
+}
+
+export interface RateQuery {
+  userId: string;
+  channel: Channel;
+  category?: string;
+  since: Date;
+}
+
+/** Counts notifications requested (not suppressed) for a user on a channel since a time. */
+export interface RateCounter {
+  count(query: RateQuery): Promise<number>;
+  /** Called once a NotificationRequested is appended, so this process sees it before any projection does. */
+  recordAccepted(entry: { userId: string; channel: Channel; category?: string; at: Date; position: number }): void;
+}
+
+/** The read model behind the counter: a projection plus the log position it has applied. */
+export interface RateWindowSource {
+  count(query: RateQuery): Promise<number>;
+  appliedPosition(): Promise<number>;
+}
+
+/**
+ * Projection count plus this process's own accepts that the projection has not applied yet:
+ * exact for one API process even while the projection lags, and other processes' sends are
+ * seen as soon as the projection catches up.
+ */
+export function createRateCounter(source?: RateWindowSource, maxWindowMs: number = 7 * 24 * HOUR): RateCounter {
+  const recent = new Map<string, Array<{ at: number; position: number; category?: string }>>();
+  const keyOf = (userId: string, channel: Channel) => `${userId}\u0000${channel}`;
+  return {
+    async count(q) {
+      const applied = source ? await source.appliedPosition() : 0;
+      const fromProjection = source ? await source.count(q) : 0;
+      const list = recent.get(keyOf(q.userId, q.channel)) ?? [];
+      const horizon = Date.now() - maxWindowMs;
+      const kept = list.filter((e) => e.at >= horizon && e.position > applied);
+      if (kept.length !== list.length) {
+        if (kept.length) recent.set(keyOf(q.userId, q.channel), kept);
+        else recent.delete(keyOf(q.userId, q.channel));
+      }
+      const since = q.since.getTime();
+      const local = kept.filter((e) => e.at >= since && (q.category === undefined || e.category === q.category)).length;
+      return fromProjection + local;
+    },
+    recordAccepted(e) {
+      const key = keyOf(e.userId, e.channel);
+      const list = recent.get(key) ?? [];
+      list.push({ at: e.at.getTime(), position: e.position, ...(e.category !== undefined ? { category: e.category } : {}) });
+      recent.set(key, list);
+    },
+  };
+}
+
+/** The first rule the user is over, if any. */
+export async function exceededRule(
+  counter: RateCounter,
+  config: RateLimitConfig,
+  q: { userId: string; channel: Channel; category?: string; now: Date },
+): Promise<{ rule: RateRule; scope: string } | undefined> {
+  const pc = prefChannelOf(q.channel);
+  const checks: Array<{ rule: RateRule; scope: string; category?: string }> = [{ rule: config.channels[pc], scope: pc }];
+  const categoryRule = q.category !== undefined ? config.categories[q.category]?.[pc] : undefined;
+  if (categoryRule && q.category !== undefined) checks.push({ rule: categoryRule, scope: `${pc}:${q.category}`, category: q.category });
+  for (const c of checks) {
+    const n = await counter.count({
+      userId: q.userId,
+      channel: q.channel,
+      since: new Date(q.now.getTime() - c.rule.windowMs),
+      ...(c.category !== undefined ? { category: c.category } : {}),
+    });
+    if (n >= c.rule.limit) return { rule: c.rule, scope: c.scope };
+  }
+  return undefined;
+}
+

@@ -1,0 +1,16 @@
+import { analyzeTemplate, TemplateSyntaxError } from '../channels/render.ts';
+import type { TemplateContent } from '../domain/events.ts';
+import { InputError } from './inputError.ts';
+
+/**
+ * The renderer owns the Liquid dialect, so the API asks it what a template reads: a template
+ * accepted here is one the senders can parse. Its syntax error becomes a 400 naming the part.
+ */
+export function analyzeTemplateContent(content: TemplateContent): { requiredParams: string[] } {
+  try {
+    return analyzeTemplate(content);
+  } catch (e) {
+    if (e instanceof TemplateSyntaxError) throw new InputError(e.field, e.message.split('\n')[0] ?? e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { verifyTrackingToken } from '../channels/trackingToken.ts';
+import { isDomainError } from '../domain/errors.ts';
+import { notificationDecider } from '../domain/notification.ts';
+import { streams } from '../domain/streams.ts';
+import type { EventStore } from '../infra/eventStore/port.ts';
+import { metadataFor, type CommandContext } from './context.ts';
+import { handleCommand } from './handle.ts';
+import { loadUser, setPreferences } from './users.ts';
+
+export type TrackingResult =
+  | { kind: 'redirect'; url: string }
+  | { kind: 'pixel' }
+  | { kind: 'unsubscribed' }
+  | { kind: 'not_found' };
+
+export interface TrackingDeps {
+  store: EventStore;
+  trackingSecret: string;
+  /** Analytics counts repeat clicks; the log keeps one NotificationClicked per notification. */
+  recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
+}
+
+/**
+ * GET /t/:token. The destination comes only from the signed token, so a tampered or made-up
+ * token is a 404 and never a redirect to a URL of the caller's choosing.
+ */
+export async function recordTracking(deps: TrackingDeps, token: string, now: Date, requestId: string = randomUUID()): Promise<TrackingResult> {
+  const payload = verifyTrackingToken(token, deps.trackingSecret);
+  if (!payload) return { kind: 'not_found' };
+  const events = await deps.store.readStream(streams.notification(payload.n));
+  const first = events[0];
+  if (!first || (first.type !== 'NotificationRequested' && first.type !== 'NotificationSuppressed')) return { kind: 'not_found' };
+  const ctx: CommandContext = { appId: first.data.appId, requestId, now };
+  const at = now.toISOString();
+  switch (payload.k) {
+    case 'click': {
+      const url = payload.u;
+      if (url === undefined) return { kind: 'not_found' };
+      const appended = await tolerateUnsent(() =>
+        handleCommand(deps.store, notificationDecider, streams.notification(payload.n), { type: 'RecordClick', data: { notificationId: payload.n, url, at } }, metadataFor(ctx)),
+      );
+      if (appended === 0) await deps.recordRepeatClick?.(payload.n, now);
+      return { kind: 'redirect', url };
+    }
+    case 'open':
+      await tolerateUnsent(() =>
+        handleCommand(deps.store, notificationDecider, streams.notification(payload.n), { type: 'RecordOpen', data: { notificationId: payload.n, at } }, metadataFor(ctx)),
+      );
+      return { kind: 'pixel' };
+    case 'unsubscribe': {
+      const userId = first.data.userId;
+      const user = await loadUser(deps.store, userId);
+      if (!user.exists) return { kind: 'unsubscribed' };
+      await setPreferences(deps.store, ctx, userId, {
+        ...user.preferences,
+        channels: { ...user.preferences.channels, email: false },
+      });
+      return { kind: 'unsubscribed' };
+    }
+    default: {
+      const never: never = payload.k;
+      return never;
+    }
+  }
+}
+
+/**
+ * A signed link can be followed before the sender has recorded NotificationSent (a race) or on a
+ * notification that never went out: the visitor still gets their page; the log just records nothing.
+ * Returns how many events were appended, or -1 when the notification's state refused it.
+ */
+async function tolerateUnsent(run: () => Promise<{ events: unknown[] }>): Promise<number> {
+  try {
+    return (await run()).events.length;
+  } catch (e) {
+    if (isDomainError(e, 'invalid_state')) return -1;
+    throw e;
+  }
+}
