@@ -3,6 +3,8 @@ import { CHANNELS, type Channel } from '../domain/events.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { ROLES, startPlatform, type Role } from './main.ts';
+import { addClientCommands } from './demo/commands.ts';
+import { shutdownTelemetry } from './telemetry.ts';
 
 function list<T extends string>(allowed: readonly T[], what: string) {
   return (value: string): T[] => {
@@ -29,12 +31,14 @@ export function buildCli(): Command {
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');
         await platform.stop();
+        await shutdownTelemetry();
         process.exit(0);
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
     });
 
+  addClientCommands(program);
   return program;
 }
 

@@ -1,0 +1,90 @@
+import { CHANNELS, type Channel, type NotificationEvent } from '../../domain/events.ts';
+import { categoryOf } from '../../domain/streams.ts';
+import type { RecordedEvent } from '../eventStore/port.ts';
+
+export interface FunnelRow {
+  requested: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  /** Attempts that failed and were tried again (AttemptFailed events). */
+  retried: number;
+  pending: number;
+}
+
+/**
+ * The delivery funnel per channel, folded straight from the log (the source of truth), so the
+ * demo's figures cannot disagree with what was recorded.
+ */
+export function createFunnel() {
+  const state = new Map<string, { channel: Channel; status: 'pending' | 'sent' | 'failed' | 'suppressed' }>();
+  const retried: Record<Channel, number> = { ios: 0, android: 0, sms: 0, email: 0 };
+  const pendingOutcomes = new Map<string, Array<'sent' | 'failed' | 'retried'>>();
+
+  function settle(id: string, outcome: 'sent' | 'failed' | 'retried') {
+    const s = state.get(id);
+    if (!s) {
+      // Seen before its request (should not happen in log order, but never lose it).
+      pendingOutcomes.set(id, [...(pendingOutcomes.get(id) ?? []), outcome]);
+      return;
+    }
+    if (outcome === 'retried') retried[s.channel] += 1;
+    else if (s.status === 'pending') s.status = outcome;
+  }
+
+  return {
+    apply(e: RecordedEvent): void {
+      if (categoryOf(e.streamId) !== 'notification') return;
+      const n = e as RecordedEvent & NotificationEvent;
+      switch (n.type) {
+        case 'NotificationRequested':
+        case 'NotificationSuppressed': {
+          const id = n.data.notificationId;
+          if (!state.has(id)) state.set(id, { channel: n.data.channel, status: n.type === 'NotificationSuppressed' ? 'suppressed' : 'pending' });
+          else if (n.type === 'NotificationSuppressed') state.get(id)!.status = 'suppressed';
+          for (const o of pendingOutcomes.get(id) ?? []) settle(id, o);
+          pendingOutcomes.delete(id);
+          return;
+        }
+        case 'NotificationSent':
+          return settle(n.data.notificationId, 'sent');
+        case 'NotificationFailed':
+          return settle(n.data.notificationId, 'failed');
+        case 'NotificationAttemptFailed':
+          return settle(n.data.notificationId, 'retried');
+        case 'NotificationDelivered':
+        case 'NotificationOpened':
+        case 'NotificationClicked':
+          return;
+        default: {
+          const never: never = n;
+          throw new Error(`unhandled notification event ${String((never as { type: string }).type)}`);
+        }
+      }
+    },
+    rows(): Record<Channel, FunnelRow> {
+      const rows = Object.fromEntries(CHANNELS.map((c) => [c, { requested: 0, sent: 0, failed: 0, suppressed: 0, retried: retried[c], pending: 0 }])) as Record<Channel, FunnelRow>;
+      for (const { channel, status } of state.values()) {
+        rows[channel].requested += 1;
+        rows[channel][status] += 1;
+      }
+      return rows;
+    },
+    total(): number {
+      return state.size;
+    },
+    settled(): number {
+      let n = 0;
+      for (const s of state.values()) if (s.status !== 'pending') n += 1;
+      return n;
+    },
+  };
+}
+
+export function formatFunnel(rows: Record<Channel, FunnelRow>): string {
+  const cols = ['requested', 'sent', 'failed', 'suppressed', 'retried', 'pending'] as const;
+  const header = ['channel'.padEnd(9), ...cols.map((c) => c.padStart(10))].join(' ');
+  const lines = CHANNELS.map((ch) => [ch.padEnd(9), ...cols.map((c) => String(rows[ch][c]).padStart(10))].join(' '));
+  const total = ['total'.padEnd(9), ...cols.map((c) => String(CHANNELS.reduce((n, ch) => n + rows[ch][c], 0)).padStart(10))].join(' ');
+  return [header, ...lines, total].join('\n');
+}

@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { createApp } from '../../commands/apps.ts';
+import { CHANNELS } from '../../domain/events.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { ROLES, startPlatform } from '../main.ts';
+import { shutdownTelemetry } from '../telemetry.ts';
+import { createApiClient, type ApiClient } from './client.ts';
+import { createFunnel, formatFunnel } from './funnel.ts';
+import { DEMO_TEMPLATES, demoRequests, demoUsers, seeded } from './workload.ts';
+
+export interface DemoOptions {
+  exit: boolean;
+  notifications: number;
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
+  /** Where the story is told (tests pass a sink). */
+  out?: (line: string) => void;
+  /** How long to wait for every notification to settle. */
+  settleTimeoutMs?: number;
+}
+
+/** Bounded concurrency: enough to look like real traffic, not so much that 2 cores choke. */
+async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function sim(url: string, method: 'POST' | 'DELETE', body?: unknown): Promise<void> {
+  const res = await fetch(`${url}/_sim/faults`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`simulator ${method} /_sim/faults answered ${res.status}: ${await res.text()}`);
+}
+
+/**
+ * `notify demo`: the whole platform in this process on fresh embedded stores, the local broker
+ * and the provider simulator; a seeded, mixed workload through the public API while the simulator
+ * misbehaves (an SMS outage, dead iOS tokens, slow FCM, a few refused emails); then the funnel.
+ */
+export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnType<ReturnType<typeof createFunnel>['rows']>; stop(): Promise<void> }> {
+  const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const interactive = !options.out && process.stdout.isTTY === true;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'notify-demo-'));
+  const baseEnv = options.env ?? process.env;
+  // A short alert window so the SMS outage is seen raised and cleared within the demo.
+  const env = { LOG_LEVEL: 'warn', ALERT_FAILURE_WINDOW_MS: '10000', ALERT_FAILURE_MIN_SAMPLES: '10', QUEUE_POLL_MS: '1000', ...baseEnv, NOTIFY_DATA_DIR: dataDir };
+  const config = loadConfig(env);
+  const logger = createLogger({ level: config.logLevel });
+
+  out(`Starting the platform (data in ${dataDir}, broker ${new URL(config.amqpUrl).host}) ...`);
+  const platform = await startPlatform(config, logger, { roles: ROLES, channels: CHANNELS });
+  const apiUrl = `http://127.0.0.1:${config.port}`;
+  const simUrl = `http://127.0.0.1:${config.simPort}`;
+  const stop = async () => {
+    await platform.stop();
+    await shutdownTelemetry();
+  };
+  try {
+    const funnel = createFunnel();
+    let position = await platform.eventStore.headPosition();
+    const follow = async () => {
+      for (;;) {
+        const batch = await platform.eventStore.readAll({ after: position, limit: 2000 });
+        for (const e of batch) funnel.apply(e);
+        if (batch.length) position = batch[batch.length - 1]!.position;
+        if (batch.length < 2000) return;
+      }
+    };
+
+    const creds = await createApp(platform.eventStore, 'demo');
+    const api: ApiClient = createApiClient({ baseUrl: apiUrl, ...creds });
+    const rand = seeded(7);
+    const users = demoUsers(60, rand);
+    out(`Registering ${users.length} users with their emails, phones and devices, and ${Object.keys(DEMO_TEMPLATES).length} templates ...`);
+    await pool(users, 4, async (u) => {
+      await api.request('PUT', `/v1/users/${u.userId}`, u.contact);
+      for (const d of u.devices) await api.request('POST', `/v1/users/${u.userId}/devices`, d);
+      if (u.optOutSms) await api.request('PUT', `/v1/users/${u.userId}/preferences`, { channels: { sms: false } });
+    });
+    for (const [id, content] of Object.entries(DEMO_TEMPLATES)) await api.request('PUT', `/v1/templates/${id}`, content);
+
+    // The providers misbehave: an SMS outage (retryable 503s), dead iOS tokens (410), slow FCM, a few refused emails.
+    const deadTokens = users.flatMap((u) => u.devices.filter((d) => d.platform === 'ios').map((d) => d.token)).slice(0, 4);
+    await sim(simUrl, 'POST', { channel: 'sms', rate: 0.6, status: 503 });
+    await sim(simUrl, 'POST', { channel: 'ios', rate: 0, tokens: deadTokens });
+    await sim(simUrl, 'POST', { channel: 'android', rate: 0, latencyMs: 40 });
+    await sim(simUrl, 'POST', { channel: 'email', rate: 0.03, status: 400 });
+    out('Injected faults: SMS provider failing 60% (503), 4 dead iOS tokens, FCM +40 ms, 3% of emails refused (400).');
+
+    const requests = demoRequests(options.notifications, users, rand);
+    const bars = interactive ? new cliProgress.MultiBar({ format: ' {label} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic) : undefined;
+    const sentBar = bars?.create(requests.length, 0, { label: 'requests sent      ' });
+    let sent = 0;
+    await pool(requests, 8, async (r, ) => {
+      await api.request('POST', '/v1/notifications', { eventId: `demo-${sent}-${r.userId}-${r.templateId}-${Math.floor(rand() * 1e9)}`, userId: r.userId, templateId: r.templateId, params: r.params, ...(r.channels ? { channels: r.channels } : {}) });
+      sent += 1;
+      sentBar?.update(sent);
+    });
+    // The SMS provider recovers: the retries already queued now go through.
+    await sim(simUrl, 'DELETE');
+    out(`${interactive ? '\n' : ''}SMS provider recovered (faults cleared); waiting for every notification to settle ...`);
+
+    await follow();
+    const settleBar = bars?.create(funnel.total(), funnel.settled(), { label: 'notifications done ' });
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 90_000);
+    while (funnel.settled() < funnel.total() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      await follow();
+      settleBar?.setTotal(funnel.total());
+      settleBar?.update(funnel.settled());
+    }
+    bars?.stop();
+
+    const rows = funnel.rows();
+    const alerts = (await platform.metrics.alertsRaised.get()).values.filter((v) => v.value > 0).map((v) => `${String(v.labels.kind)} ${String(v.labels.subject)}`);
+    out('');
+    out('Delivery funnel per channel (from the event log):');
+    out(formatFunnel(rows));
+    out('');
+    out(`Alerts raised during the run: ${alerts.length ? alerts.join(', ') : 'none'}`);
+    out('');
+    out('Where to look:');
+    out(`  API            ${apiUrl}  (app key ${creds.appKey}; secret below)`);
+    out(`  metrics        ${apiUrl}/metrics    readiness ${apiUrl}/readyz`);
+    out(`  simulator      ${simUrl}/_sim/messages?channel=email   (also sms, ios, android)`);
+    out(`  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`);
+    out(`                 then: npx notify status <id>   (same NOTIFY_APP_* variables)`);
+    if (!options.exit) out('Serving until Ctrl-C.');
+    return { funnel: rows, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
