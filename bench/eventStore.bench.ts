@@ -1,0 +1,158 @@
+/**
+ * Embedded event store figures: append rate (1 event per append, 100-event batches), readAll rate,
+ * and append -> subscriber latency in-process (wake-up) and cross-process (polling).
+ *
+ *   npx tsx bench/eventStore.bench.ts            (or: npm run bench:eventstore)
+ *
+ * The same file is the cross-process subscriber when started with --subscriber.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { EventMetadata } from '../domain/events.ts';
+import type { NewEvent } from '../infra/eventStore/port.ts';
+import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+
+const now = () => performance.timeOrigin + performance.now();
+const metadata: EventMetadata = { correlationId: randomUUID(), causationId: randomUUID(), appId: 'bench', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+
+/** A realistic NotificationRequested (~0.6 KB of JSON with metadata); `sentAt` rides in params. */
+function requested(i: number, sentAt = 0): NewEvent {
+  const id = randomUUID();
+  return {
+    type: 'NotificationRequested',
+    data: {
+      notificationId: id,
+      appId: 'bench',
+      eventId: `evt-${i}`,
+      userId: `user-${i % 1000}`,
+      channel: 'email',
+      templateId: 'welcome',
+      templateVersion: 3,
+      params: { name: 'Ada Lovelace', orderId: `o-${i}`, total: 42.5, items: ['a', 'b', 'c'], sentAt },
+      recipient: { kind: 'email', email: 'ada@example.test', locale: 'en-GB' },
+      requestedAt: new Date().toISOString(),
+    },
+    metadata,
+  };
+}
+
+const sentAtOf = (e: { type: string; data: unknown }): number =>
+  e.type === 'NotificationRequested' ? Number((e.data as { params: { sentAt?: unknown } }).params.sentAt) : NaN;
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function subscriberMain(file: string, pollMs: number, count: number): Promise<void> {
+  const store = createSqliteEventStore(file, { pollIntervalMs: pollMs });
+  let seen = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const sub = store.subscribe({
+    after: await store.headPosition(),
+    onEvent: (e) => {
+      process.stdout.write(`${(now() - sentAtOf(e)).toFixed(3)}\n`);
+      if (++seen >= count) done();
+    },
+  });
+  await sub.caughtUp;
+  process.stdout.write('ready\n');
+  await finished;
+  await sub.close();
+  await store.close();
+}
+
+async function main(): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-bench-'));
+  const file = path.join(dir, 'events.sqlite');
+  const store = createSqliteEventStore(file);
+  const rows: [string, string][] = [];
+
+  // 1 event per append, each to a new stream with "no stream" expected: a notification request.
+  const singles = 5_000;
+  let t = now();
+  for (let i = 0; i < singles; i++) await store.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');
+  rows.push(['append, 1 event/append', `${Math.round(singles / ((now() - t) / 1000))} events/s`]);
+
+  const batches = 200;
+  t = now();
+  for (let b = 0; b < batches; b++) {
+    const stream = `notification-${randomUUID()}`;
+    await store.append(stream, Array.from({ length: 100 }, (_, i) => requested(b * 100 + i)), 'no_stream');
+  }
+  rows.push(['append, 100-event batches', `${Math.round((batches * 100) / ((now() - t) / 1000))} events/s`]);
+
+  t = now();
+  let read = 0;
+  for (let after = 0; ; ) {
+    const page = await store.readAll({ after, limit: 1_000 });
+    if (page.length === 0) break;
+    read += page.length;
+    after = page[page.length - 1]!.position;
+  }
+  rows.push([`readAll (${read} events, pages of 1000)`, `${Math.round(read / ((now() - t) / 1000))} events/s`]);
+
+  // In-process: the append wakes the subscriber directly; one event in flight at a time.
+  const local: number[] = [];
+  let delivered: (() => void) | undefined;
+  const sub = store.subscribe({
+    after: await store.headPosition(),
+    onEvent: (e) => {
+      local.push(now() - sentAtOf(e));
+      delivered?.();
+    },
+  });
+  await sub.caughtUp;
+  for (let i = 0; i < 1_000; i++) {
+    const got = new Promise<void>((r) => (delivered = r));
+    await store.append(`notification-${randomUUID()}`, [requested(i, now())], 'no_stream');
+    await got;
+  }
+  await sub.close();
+  rows.push(['subscriber latency, in-process', `p50 ${pct(local, 50).toFixed(2)} ms, p99 ${pct(local, 99).toFixed(2)} ms (n=${local.length})`]);
+
+  // Cross-process: another process polls the file. Appends every ~7 ms so they land at every phase of the poll.
+  for (const pollMs of [100, 20]) {
+    const count = 300;
+    const self = fileURLToPath(import.meta.url);
+    const tsx = path.join(path.dirname(self), '..', 'node_modules', '.bin', 'tsx');
+    const child = spawn(tsx, [self, '--subscriber', file, String(pollMs), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const latencies: number[] = [];
+    const lines = createInterface({ input: child.stdout });
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => (ready = r));
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    lines.on('line', (line) => (line === 'ready' ? ready() : latencies.push(Number(line))));
+    await isReady;
+    for (let i = 0; i < count; i++) {
+      await store.append(`notification-${randomUUID()}`, [requested(i, now())], 'no_stream');
+      await new Promise((r) => setTimeout(r, 7));
+    }
+    await exited;
+    rows.push([
+      `subscriber latency, other process (poll ${pollMs} ms)`,
+      `p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms (n=${latencies.length})`,
+    ]);
+  }
+
+  await store.close();
+  const size = (await fs.stat(file)).size;
+  await fs.rm(dir, { recursive: true, force: true });
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`Embedded event store (SQLite WAL, synchronous=NORMAL), ${os.cpus().length} cores, node ${process.version}`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  console.log(`${'log file size'.padEnd(width)}  ${(size / 1024 / 1024).toFixed(1)} MB`);
+}
+
+if (process.argv[2] === '--subscriber') {
+  await subscriberMain(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+} else {
+  await main();
+}
