@@ -27,7 +27,10 @@ export interface AppendResult {
 
 export interface Subscription {
   close(): Promise<void>;
-  /** Resolves once the subscription has caught up with the log as it was when it started. */
+  /**
+   * Resolves once the subscription has caught up with the log as it was when it started.
+   * Never settles if the subscription ends before that (the cause goes to `onError`).
+   */
   readonly caughtUp: Promise<void>;
 }
 

@@ -161,7 +161,8 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
         while (!stopped && !closed) {
           const rows = selectAll.all(position, batchSize);
           for (const row of rows) {
-            if (stopped) return;
+            // A handler may await across close(): stop delivering the rest of the batch.
+            if (stopped || closed) return;
             await opts.onEvent(toRecorded(row));
             position = row.position;
             if (position >= target) markCaughtUp();
