@@ -1,16 +1,20 @@
 import type { Channel } from '../domain/events.ts';
 import { CHANNELS } from '../domain/events.ts';
+import { createAlerter, type Alerter } from './alerts.ts';
 import type { Config } from './config.ts';
 import { createEventStore } from './eventStore/index.ts';
 import type { EventStore } from './eventStore/port.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { loadMonitoringConfig, startMonitors } from './monitoring/index.ts';
+import { createOpsRouter, type ReadinessCheck } from './ops.ts';
+import { instrumentEventStore } from './tracing/eventStore.ts';
 
 /**
  * The composition root: plain function calls, environment already read into `config`, no container.
  * Each role is started by one function owned by its part of the tree; `serve` runs them all.
  */
-export const ROLES = ['simulator', 'projections', 'dispatcher', 'senders', 'api'] as const;
+export const ROLES = ['simulator', 'projections', 'dispatcher', 'senders', 'monitors', 'api'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface PlatformOptions {
@@ -22,12 +26,19 @@ export interface Platform {
   config: Config;
   eventStore: EventStore;
   metrics: Metrics;
+  alerter: Alerter;
   stop(): Promise<void>;
 }
 
 export async function startPlatform(config: Config, logger: Logger, options: PlatformOptions = { roles: ROLES, channels: CHANNELS }): Promise<Platform> {
   const metrics = createMetrics();
-  const eventStore = await createEventStore(config, logger);
+  // Every append is timed (and traced when tracing is on) here, so no adapter has to know.
+  const eventStore = instrumentEventStore(await createEventStore(config, logger), metrics);
+  const alerter = createAlerter({ logger, metrics, webhookUrl: config.alertWebhookUrl });
+  // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
+  const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }];
+  // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
+  const opsRouter = createOpsRouter({ metrics, checks: readiness });
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
   const stops: Array<() => Promise<void>> = [() => eventStore.close()];
 
@@ -42,6 +53,19 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
         break;
       case 'senders':
         break;
+      case 'monitors': {
+        const monitors = await startMonitors({
+          config: loadMonitoringConfig(config.env),
+          amqpUrl: config.amqpUrl,
+          eventStore,
+          metrics,
+          alerter,
+          logger,
+          queues: () => [],
+        });
+        stops.push(() => monitors.stop());
+        break;
+      }
       case 'api':
         break;
       default: {
@@ -55,6 +79,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
     config,
     eventStore,
     metrics,
+    alerter,
     async stop() {
       for (const stop of stops.reverse()) {
         try {
