@@ -1,0 +1,87 @@
+import apn from '@parse/node-apn';
+import type { Logger } from '../../infra/logger.ts';
+import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
+import { apnsPayload } from '../render/push.ts';
+import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from './common.ts';
+
+export interface ApnsOptions {
+  keyId: string;
+  teamId: string;
+  /** PEM of the .p8 key */
+  key: string;
+  topic: string;
+  production: boolean;
+  timeoutMs: number;
+  /** set: talk to the simulator instead of Apple */
+  simulator?: SimEndpoint;
+}
+
+/** Reasons that say the device token itself is dead: never use it again. */
+const DEAD = new Set(['Unregistered', 'BadDeviceToken', 'DeviceTokenNotForTopic']);
+/** Answers that may pass later; auth failures included so a key fixed by an operator loses nothing. */
+const RETRY_STATUS = new Set([403, 408, 429, 500, 502, 503, 504]);
+
+interface ApnsFailure {
+  device?: string;
+  status?: number | string;
+  response?: { reason?: string; timestamp?: number };
+  error?: unknown;
+}
+
+export function classifyApnsFailure(f: ApnsFailure, token: string): TokenOutcome {
+  const reason = f.response?.reason;
+  const status = typeof f.status === 'number' ? f.status : Number(f.status);
+  if (reason && DEAD.has(reason)) return { kind: 'dead', token, code: `apns:${reason}`, message: `APNs ${status} ${reason}` };
+  if (Number.isFinite(status) && status >= 400) {
+    const code = `apns:${reason ?? status}`;
+    const message = `APNs ${status}${reason ? ` ${reason}` : ''}`;
+    return RETRY_STATUS.has(status) || status >= 500 ? { kind: 'retryable', code, message } : { kind: 'permanent', code, message };
+  }
+  // No HTTP status: a connection error, a stream reset or node-apn's own timeout.
+  return { kind: 'retryable', code: 'apns:connection', message: errorText(f.error ?? f) };
+}
+
+export function createApnsProvider(options: ApnsOptions, logger: Logger): Provider {
+  const name = options.simulator ? 'simulator:apns' : 'apns';
+  // requestTimeout is honoured by node-apn's client but missing from its type declarations.
+  const sdkOptions: apn.ProviderOptions & { requestTimeout: number } = {
+    token: { key: options.key, keyId: options.keyId, teamId: options.teamId },
+    production: options.production,
+    requestTimeout: options.timeoutMs,
+    // Retries belong to the delivery pipeline (backoff, jitter, parking), not to a hot loop in the SDK.
+    connectionRetryLimit: 0,
+    ...(options.simulator ? { address: 'localhost', port: options.simulator.port, ca: [options.simulator.ca] } : {}),
+  };
+  const sdk = new apn.Provider(sdkOptions);
+
+  return {
+    channel: 'ios',
+    name,
+    async send(message: ProviderMessage): Promise<ProviderResult> {
+      const parts = pushParts(message, name);
+      if (!parts.ok) return parts.result;
+      try {
+        const note = new apn.Notification();
+        note.rawPayload = apnsPayload(parts.content);
+        note.topic = options.topic;
+        note.pushType = 'alert';
+        note.priority = 10;
+        // Apple stores and forwards for a day if the device is offline.
+        note.expiry = Math.floor(Date.now() / 1000) + 86_400;
+        const { sent, failed } = await withTimeout(options.timeoutMs + 1000, () => sdk.send(note, parts.tokens));
+        const outcomes: TokenOutcome[] = [
+          ...sent.map((s): TokenOutcome => ({ kind: 'sent', id: (s as { 'apns-id'?: string })['apns-id'] ?? s.device })),
+          ...failed.map((f) => classifyApnsFailure(f as ApnsFailure, f.device)),
+        ];
+        const result = aggregatePush(name, outcomes);
+        if (result.kind !== 'ok') logger.debug({ notificationId: message.notificationId, result: result.kind, code: result.code }, 'apns send not ok');
+        return result;
+      } catch (e) {
+        return { kind: 'retryable', provider: name, code: 'apns:error', message: errorText(e) };
+      }
+    },
+    async close() {
+      await sdk.shutdown();
+    },
+  };
+}
