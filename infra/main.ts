@@ -9,6 +9,8 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { loadMonitoringConfig, startMonitors } from './monitoring/index.ts';
 import { createOpsRouter, type ReadinessCheck } from './ops.ts';
 import { instrumentEventStore } from './tracing/eventStore.ts';
+import { simulatedChannels } from '../channels/providers/index.ts';
+import { startSimulator } from '../channels/simulator/index.ts';
 
 /**
  * The composition root: plain function calls, environment already read into `config`, no container.
@@ -45,8 +47,19 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   for (const role of ROLES) {
     if (!options.roles.includes(role)) continue;
     switch (role) {
-      case 'simulator':
+      case 'simulator': {
+        // Default mode: any channel without credentials delivers to this in-process simulator.
+        const simulated = simulatedChannels(config);
+        const asked = options.roles.length < ROLES.length;
+        if (simulated.length === 0 && !asked) {
+          logger.info('every channel has provider credentials: provider simulator not started');
+          break;
+        }
+        const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort });
+        logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
+        stops.push(() => sim.stop());
         break;
+      }
       case 'projections':
         break;
       case 'dispatcher':
