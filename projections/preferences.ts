@@ -1,0 +1,46 @@
+import type { ChannelPrefs, PrefChannel, Preferences } from '../domain/events.ts';
+import { eventTime, type EventOf, type ProjectedDoc, type ReadModel } from './readModel.ts';
+
+export interface PreferencesDoc extends ProjectedDoc {
+  userId: string;
+  channels: ChannelPrefs;
+  categories: Record<string, ChannelPrefs>;
+  quietHours?: Preferences['quietHours'];
+  updatedAt: string;
+}
+
+type Handled = 'PreferencesChanged';
+
+function evolve(doc: PreferencesDoc | undefined, event: EventOf<Handled>, id: string): PreferencesDoc {
+  switch (event.type) {
+    case 'PreferencesChanged': {
+      // The event carries the whole preferences: it replaces what was there.
+      const { channels, categories, quietHours } = event.data.preferences;
+      const { quietHours: _old, ...rest } = doc ?? { _id: id };
+      return { ...rest, _id: id, userId: event.data.userId, channels, categories, ...(quietHours && { quietHours }), updatedAt: eventTime(event) };
+    }
+    default: {
+      const never: never = event.type;
+      return never;
+    }
+  }
+}
+
+export const preferences: ReadModel<PreferencesDoc, Handled> = {
+  name: 'preferences',
+  handles: ['PreferencesChanged'],
+  indexes: [],
+  ids: (event) => [event.data.userId],
+  evolve,
+};
+
+/**
+ * Opted in unless told otherwise: no document, no channel entry and no category entry all mean
+ * yes; an explicit `false` on the channel or on the category for that channel wins.
+ */
+export function isOptedIn(prefs: Pick<Preferences, 'channels' | 'categories'> | null | undefined, channel: PrefChannel, category?: string): boolean {
+  if (!prefs) return true;
+  if (prefs.channels?.[channel] === false) return false;
+  if (category !== undefined && prefs.categories?.[category]?.[channel] === false) return false;
+  return true;
+}

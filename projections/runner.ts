@@ -1,0 +1,212 @@
+import type { EventStore, RecordedEvent, Subscription } from '../infra/eventStore/port.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Metrics } from '../infra/metrics.ts';
+import type { Collection, ProjectionStore } from '../infra/projectionStore/port.ts';
+import { applyEvent } from './apply.ts';
+import { checkpointName, currentGeneration, dropOldGenerations, physicalName } from './generations.ts';
+import { READ_MODELS } from './index.ts';
+import type { ProjectedDoc, ReadModel } from './readModel.ts';
+
+export interface ProjectionRunnerOptions {
+  eventStore: EventStore;
+  store: ProjectionStore;
+  models?: readonly ReadModel[];
+  metrics?: Pick<Metrics, 'projectionLag'>;
+  logger?: Logger;
+  /** Checkpoints are written after this many events or this many ms, whichever comes first. */
+  flushEvery?: number;
+  flushIntervalMs?: number;
+  /** How often the runner looks for a rebuilt generation to switch to. */
+  pointerCheckMs?: number;
+  lagIntervalMs?: number;
+  /** How long a replaced generation stays readable (queries that resolved it just before the switch). */
+  oldGenerationGraceMs?: number;
+}
+
+export interface ProjectionRunner {
+  /** Resolves once every projection has applied the log as it was when the runner started. */
+  readonly caughtUp: Promise<void>;
+  /** Last log position applied, per projection. */
+  positions(): Record<string, number>;
+  /** Events between the log head and each projection's applied position (also exported as notify_projection_lag_events). */
+  lag(): Promise<Record<string, number>>;
+  /** Resolves once every projection has applied `position`. */
+  waitFor(position: number, timeoutMs?: number): Promise<void>;
+  /** `flush: false` leaves the last checkpoints unwritten, as a crash would. */
+  close(options?: { flush?: boolean }): Promise<void>;
+}
+
+interface State {
+  model: ReadModel;
+  handles: Set<string>;
+  generation: number;
+  collection: Collection<ProjectedDoc>;
+  position: number;
+  flushed: number;
+}
+
+/**
+ * Follows the log with one subscription from the lowest checkpoint and feeds every read model
+ * the events past its own checkpoint. Checkpoints are batched: after a crash the runner replays
+ * from the last one written, and the per-document `_pos` guard makes the replay change nothing.
+ */
+export async function startProjectionRunner(options: ProjectionRunnerOptions): Promise<ProjectionRunner> {
+  const { eventStore, store, logger, metrics } = options;
+  const models = options.models ?? READ_MODELS;
+  const flushEvery = options.flushEvery ?? 1000;
+  const flushIntervalMs = options.flushIntervalMs ?? 200;
+  const pointerCheckMs = options.pointerCheckMs ?? 1000;
+  const lagIntervalMs = options.lagIntervalMs ?? 1000;
+  const graceMs = options.oldGenerationGraceMs ?? 10_000;
+
+  const states: State[] = [];
+  for (const model of models) {
+    const generation = await currentGeneration(store, model.name);
+    await dropOldGenerations(store, model.name, generation);
+    const collection = await openGeneration(model, generation);
+    const position = await store.getCheckpoint(checkpointName(model.name, generation));
+    states.push({ model, handles: new Set(model.handles), generation, collection, position, flushed: position });
+  }
+
+  async function openGeneration(model: ReadModel, generation: number): Promise<Collection<ProjectedDoc>> {
+    const collection = store.collection<ProjectedDoc>(physicalName(model.name, generation));
+    for (const spec of model.indexes) await collection.createIndex(spec);
+    return collection;
+  }
+
+  let closed = false;
+  let sinceFlush = 0;
+  let lastPointerCheck = Date.now();
+  const timers = new Set<NodeJS.Timeout>();
+  const waiters = new Set<{ position: number; resolve: () => void }>();
+
+  async function flush(): Promise<void> {
+    sinceFlush = 0;
+    for (const s of states) {
+      if (s.position === s.flushed) continue;
+      const p = s.position;
+      await store.setCheckpoint(checkpointName(s.model.name, s.generation), p);
+      s.flushed = p;
+    }
+  }
+
+  async function applyTo(s: State, event: RecordedEvent): Promise<void> {
+    if (event.position <= s.position) return;
+    if (s.handles.has(event.type)) await applyEvent(s.model, s.collection, event);
+    s.position = event.position;
+  }
+
+  /** A rebuild moved the pointer: continue from the new generation's checkpoint, catching up inline to `upTo`. */
+  async function switchTo(s: State, generation: number, upTo: number): Promise<void> {
+    const old = s.generation;
+    s.generation = generation;
+    s.collection = await openGeneration(s.model, generation);
+    s.position = s.flushed = await store.getCheckpoint(checkpointName(s.model.name, generation));
+    logger?.info({ projection: s.model.name, from: old, to: generation, position: s.position }, 'projection switched to a rebuilt generation');
+    while (s.position < upTo) {
+      const batch = await eventStore.readAll({ after: s.position, limit: 500 });
+      if (batch.length === 0) break;
+      for (const e of batch) {
+        if (e.position > upTo) break;
+        await applyTo(s, e);
+      }
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      dropOldGenerations(store, s.model.name, s.generation).catch((e: unknown) => logger?.warn({ err: e }, 'could not drop an old projection generation'));
+    }, graceMs);
+    timer.unref();
+    timers.add(timer);
+  }
+
+  async function onEvent(event: RecordedEvent): Promise<void> {
+    if (Date.now() - lastPointerCheck >= pointerCheckMs) {
+      lastPointerCheck = Date.now();
+      for (const s of states) {
+        const g = await currentGeneration(store, s.model.name);
+        if (g !== s.generation) await switchTo(s, g, event.position - 1);
+      }
+    }
+    for (const s of states) await applyTo(s, event);
+    sinceFlush += 1;
+    if (sinceFlush >= flushEvery) await flush();
+    for (const w of waiters) if (event.position >= w.position) w.resolve();
+  }
+
+  let subscription: Subscription;
+  let markCaughtUp!: () => void;
+  const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+  const subscribe = () => {
+    const after = Math.min(...states.map((s) => s.position));
+    subscription = eventStore.subscribe({
+      after,
+      onEvent,
+      onError: (err) => {
+        logger?.error({ err }, 'projection runner stopped on an error; restarting from its positions');
+        if (closed) return;
+        const t = setTimeout(() => {
+          timers.delete(t);
+          if (!closed) subscribe();
+        }, 1000);
+        timers.add(t);
+      },
+    });
+    void subscription.caughtUp.then(markCaughtUp);
+  };
+  subscribe();
+
+  const every = (ms: number, fn: () => Promise<void>) => {
+    const t = setInterval(() => {
+      fn().catch((e: unknown) => logger?.warn({ err: e }, 'projection runner background task failed'));
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+  every(flushIntervalMs, async () => {
+    if (!closed && states.some((s) => s.position !== s.flushed)) await flush();
+  });
+  const lag = async () => {
+    const head = await eventStore.headPosition();
+    const out: Record<string, number> = {};
+    for (const s of states) {
+      out[s.model.name] = Math.max(0, head - s.position);
+      metrics?.projectionLag.set({ projection: s.model.name }, out[s.model.name]!);
+    }
+    return out;
+  };
+  every(lagIntervalMs, async () => {
+    if (!closed) await lag();
+  });
+
+  return {
+    caughtUp,
+    positions: () => Object.fromEntries(states.map((s) => [s.model.name, s.position])),
+    lag,
+    waitFor(position, timeoutMs = 10_000) {
+      if (states.every((s) => s.position >= position)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const w = {
+          position,
+          resolve: () => {
+            clearTimeout(timer);
+            waiters.delete(w);
+            resolve();
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`projections did not reach position ${position} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(w);
+      });
+    },
+    async close(opts = {}) {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await subscription.close();
+      if (opts.flush ?? true) await flush();
+    },
+  };
+}
