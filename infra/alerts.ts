@@ -1,7 +1,11 @@
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
-export type AlertKind = 'channel_failing' | 'parking_growing' | 'queue_backlog' | 'message_parked';
+/**
+ * `channel_failing`: a sender saw a run of consecutive provider failures; `channel_failure_rate`:
+ * the monitors saw a channel's failure share over a sliding window cross the configured rate.
+ */
+export type AlertKind = 'channel_failing' | 'channel_failure_rate' | 'parking_growing' | 'queue_backlog' | 'message_parked';
 
 export interface AlertDetail {
   [key: string]: unknown;

@@ -12,7 +12,7 @@ export interface FailureRateOptions {
 }
 
 /**
- * A channel whose provider failures over a sliding window reach `rate` raises `channel_failing`
+ * A channel whose provider failures over a sliding window reach `rate` raises `channel_failure_rate`
  * once; it clears when the window's rate falls below half of it (hysteresis, so a rate hovering
  * at the threshold does not flap) or the window holds no failures at all.
  */
@@ -27,9 +27,9 @@ export function createFailureRateRule(deps: { alerter: Alerter; options: Failure
     const failed = w.reduce((n, o) => n + (o.failed ? 1 : 0), 0);
     const rate = w.length ? failed / w.length : 0;
     if (w.length >= deps.options.minSamples && rate >= deps.options.rate) {
-      deps.alerter.raise('channel_failing', channel, { failureRate: round(rate), outcomes: w.length, windowMs: deps.options.windowMs });
+      deps.alerter.raise('channel_failure_rate', channel, { failureRate: round(rate), outcomes: w.length, windowMs: deps.options.windowMs });
     } else if (failed === 0 || rate < deps.options.rate / 2) {
-      deps.alerter.clear('channel_failing', channel);
+      deps.alerter.clear('channel_failure_rate', channel);
     }
   }
 

@@ -6,7 +6,7 @@ import { contextFromTraceparent, currentTraceparent, tracer, tracingEnabled } fr
 /**
  * Wraps any EventStore adapter (the composition root does it, so adapters stay unaware): every
  * append is timed into `notify_eventstore_append_seconds` and, with tracing on, runs in an
- * `eventstore.append` span whose traceparent replaces the events' own, so whoever reads the
+ * `eventstore.write` span whose traceparent replaces the events' own, so whoever reads the
  * event later (the dispatcher) continues the trace from the append itself.
  */
 export function instrumentEventStore(store: EventStore, metrics: Pick<Metrics, 'appendLatency'>): EventStore {
@@ -18,7 +18,7 @@ export function instrumentEventStore(store: EventStore, metrics: Pick<Metrics, '
         // An append made outside any span (a timer, a subscription) still joins the trace its events name.
         const parent = trace.getSpan(context.active()) ? context.active() : contextFromTraceparent(events[0]?.metadata.traceparent);
         const span = tracer().startSpan(
-          'eventstore.append',
+          'eventstore.write',
           { kind: SpanKind.CLIENT, attributes: { 'notify.stream': stream, 'notify.events': events.map((e) => e.type).join(',') } },
           parent,
         );

@@ -81,7 +81,7 @@ describe('trace propagation through the event store and RabbitMQ', () => {
 
       const spans = exporter.getFinishedSpans();
       const request = byName(spans, 'request');
-      const appends = spans.filter((s) => s.name === 'eventstore.append');
+      const appends = spans.filter((s) => s.name === 'eventstore.write');
       expect(appends).toHaveLength(2);
       const [firstAppend, outcomeAppend] = appends as [ReadableSpan, ReadableSpan];
       const dispatch = byName(spans, 'dispatch');

@@ -22,7 +22,9 @@ describe('queue depth poller', () => {
     const stats = await pickQueueStatsSource({ amqpUrl: AMQP_URL, logger: silentLogger });
     // Where this test runs next to the broker as root, rabbitmqctl must be found and used.
     if (process.getuid?.() === 0 && fs.existsSync('/usr/sbin/rabbitmqctl') && /127\.0\.0\.1|localhost/.test(AMQP_URL)) expect(stats).toBeDefined();
-    const poller = createQueueDepthPoller({ amqpUrl: AMQP_URL, queues: () => [missing, queue], metrics, logger: silentLogger, stats, statsIntervalMs: 0, intervalMs: 60_000 });
+    const poller = createQueueDepthPoller({ amqpUrl: AMQP_URL, queues: () => [missing, queue], metrics, logger: silentLogger, intervalMs: 60_000 });
+    // rabbitmqctl costs an Erlang VM start: a second poller asks it once, at the end.
+    const withStats = createQueueDepthPoller({ amqpUrl: AMQP_URL, queues: () => [queue], metrics, logger: silentLogger, stats, intervalMs: 60_000 });
     try {
       const ch = await conn.createConfirmChannel();
       await ch.assertQueue(queue, { durable: false });
@@ -38,13 +40,14 @@ describe('queue depth poller', () => {
       let held = 0;
       await consumer.consume(queue, () => void held++);
       while (held < 2) await new Promise((r) => setTimeout(r, 20));
-      await poller.poll();
+      await withStats.poll();
       expect(await depth(metrics, queue, 'ready')).toBe(3);
       if (stats) expect(await depth(metrics, queue, 'unacked')).toBe(2);
       await consumer.close();
       await ch.deleteQueue(queue);
     } finally {
       await poller.stop();
+      await withStats.stop();
       await conn.close();
     }
   });

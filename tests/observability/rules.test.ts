@@ -31,9 +31,9 @@ describe('failure-rate rule', () => {
       rule.record('email', 'ok');
       clock.advance(100);
     }
-    expect(alerter.active().map((a) => [a.kind, a.subject])).toEqual([['channel_failing', 'sms']]);
+    expect(alerter.active().map((a) => [a.kind, a.subject])).toEqual([['channel_failure_rate', 'sms']]);
     expect((await metrics.alertsRaised.get()).values.find((v) => v.labels.subject === 'sms')?.value).toBe(1);
-    expect(await gauge(metrics, 'channel_failing', 'sms')).toBe(1);
+    expect(await gauge(metrics, 'channel_failure_rate', 'sms')).toBe(1);
 
     // Outage over: the window fills with successes and the rate falls under half the threshold.
     for (let i = 0; i < 600; i++) {
@@ -41,7 +41,7 @@ describe('failure-rate rule', () => {
       clock.advance(100);
     }
     expect(alerter.active()).toEqual([]);
-    expect(await gauge(metrics, 'channel_failing', 'sms')).toBe(0);
+    expect(await gauge(metrics, 'channel_failure_rate', 'sms')).toBe(0);
     expect((await metrics.alertsRaised.get()).values.find((v) => v.labels.subject === 'sms')?.value).toBe(1);
   });
 
