@@ -1,0 +1,253 @@
+import type { Channel as AmqpChannel, ConsumeMessage } from 'amqplib';
+import type { Channel } from '../domain/events.ts';
+import type { EventStore } from '../infra/eventStore/port.ts';
+import type { Alerter } from '../infra/alerts.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Metrics } from '../infra/metrics.ts';
+import type { RabbitConnection } from '../infra/rabbit/connection.ts';
+import { attemptOf, parseDelivery, traceparentOf } from '../infra/rabbit/message.ts';
+import { channelNames, HEADERS } from '../infra/rabbit/names.ts';
+import { createConfirmPublisher } from '../infra/rabbit/publisher.ts';
+import { assertOnConnect, retryDelay, type Topology } from '../infra/rabbit/topology.ts';
+import { contextFromTraceparent, currentTraceparent, inSpan } from '../infra/telemetry.ts';
+import type { Provider } from './port.ts';
+import { deliver, type Action, type ParkReason, type Render } from './sender/deliver.ts';
+import { createFailureWatch } from './sender/failureWatch.ts';
+
+/**
+ * The sender runtime for one channel: competing consumer on `notify.<channel>`, prefetch-bounded
+ * concurrency. Every message ends acked exactly once its fate is in the log and, for a retry or
+ * a park, once the copy it becomes is confirmed; a message whose fate could not be settled is
+ * left unacked and comes back (the log makes the second look idempotent).
+ */
+export interface SenderOptions {
+  channel: Channel;
+  eventStore: EventStore;
+  rabbit: RabbitConnection;
+  topology: Topology;
+  provider: Provider;
+  render: Render;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'notifications' | 'providerLatency' | 'retries' | 'parked'>;
+  alerter?: Alerter;
+  prefetch?: number;
+  /** Attempts before a retryable failure becomes `exhausted` (default: one per retry tier, plus the first). */
+  maxAttempts?: number;
+  providerTimeoutMs?: number;
+  /** Consecutive provider failures on this channel that raise `channel_failing` (default 10). */
+  failingThreshold?: number;
+  isPermanentRenderError?: (e: unknown) => boolean;
+  /** First pause before an unsettled message is handed back (doubles with its delivery count). */
+  errorBackoffMs?: number;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface SenderStats {
+  received: number;
+  redelivered: number;
+  sent: number;
+  failed: number;
+  retried: number;
+  parked: number;
+  skipped: number;
+  /** Handler errors left unacked for redelivery (store down, publish not confirmed...). */
+  errors: number;
+}
+
+export interface Sender {
+  start(): Promise<void>;
+  /** Stops consuming, lets in-flight sends finish and ack, closes the channel. Does not close `rabbit`. */
+  stop(): Promise<void>;
+  stats(): SenderStats;
+}
+
+export function createSender(o: SenderOptions): Sender {
+  const names = channelNames(o.channel, o.topology.prefix);
+  const log = o.logger.child({ channel: o.channel });
+  const prefetch = o.prefetch ?? 50;
+  const maxAttempts = o.maxAttempts ?? o.topology.retryTiers.length + 1;
+  const now = o.now ?? (() => new Date());
+  const stats: SenderStats = { received: 0, redelivered: 0, sent: 0, failed: 0, retried: 0, parked: 0, skipped: 0, errors: 0 };
+  const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
+  const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight: Math.max(prefetch, 10) });
+  const watch = createFailureWatch({ channel: o.channel, threshold: o.failingThreshold ?? 10, alerter: o.alerter });
+  const inFlight = new Set<Promise<void>>();
+  let consumer: { ch: AmqpChannel; tag: string } | undefined;
+  let stopping = false;
+
+  function ack(ch: AmqpChannel, msg: ConsumeMessage): void {
+    try {
+      ch.ack(msg);
+    } catch {
+      // The channel died under us: the broker redelivers the message, and the log says it is done.
+    }
+  }
+
+  async function park(ch: AmqpChannel, msg: ConsumeMessage, reason: ParkReason, detail: string): Promise<void> {
+    const headers = {
+      ...(msg.properties.headers ?? {}),
+      [HEADERS.parkReason]: reason,
+      [HEADERS.parkDetail]: detail.slice(0, 300),
+      [HEADERS.parkedAt]: now().toISOString(),
+      [HEADERS.parkedFrom]: names.queue,
+    };
+    delete (headers as Record<string, unknown>)[HEADERS.publishId];
+    await publisher.publish('', names.parkedQueue, msg.content, {
+      headers,
+      ...(msg.properties.messageId ? { messageId: String(msg.properties.messageId) } : {}),
+      ...(msg.properties.contentType ? { contentType: String(msg.properties.contentType) } : {}),
+    });
+    ack(ch, msg);
+    stats.parked += 1;
+    o.metrics?.parked.inc({ channel: o.channel, reason });
+    log.warn({ reason, detail, messageId: msg.properties.messageId }, 'message parked');
+    o.alerter?.raise('message_parked', names.parkedQueue, { channel: o.channel, reason });
+  }
+
+  async function scheduleRetry(ch: AmqpChannel, msg: ConsumeMessage, nextAttempt: number): Promise<void> {
+    const delay = retryDelay(o.topology, nextAttempt - 1, o.random);
+    const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), [HEADERS.attempt]: nextAttempt };
+    delete headers[HEADERS.publishId];
+    delete headers[HEADERS.deliveryCount];
+    const tp = currentTraceparent();
+    if (tp) headers[HEADERS.traceparent] = tp;
+    await publisher.publish(names.retryExchange, delay.label, msg.content, {
+      headers,
+      expiration: String(delay.expirationMs),
+      contentType: 'application/json',
+      ...(msg.properties.messageId ? { messageId: String(msg.properties.messageId) } : {}),
+    });
+    ack(ch, msg);
+    stats.retried += 1;
+    o.metrics?.retries.inc({ channel: o.channel, tier: delay.label });
+  }
+
+  async function settle(ch: AmqpChannel, msg: ConsumeMessage, action: Action): Promise<void> {
+    switch (action.kind) {
+      case 'ack':
+        ack(ch, msg);
+        if (action.note === 'sent') {
+          stats.sent += 1;
+          o.metrics?.notifications.inc({ channel: o.channel, status: 'sent' });
+        } else if (action.note === 'failed') {
+          stats.failed += 1;
+          o.metrics?.notifications.inc({ channel: o.channel, status: 'failed' });
+        } else stats.skipped += 1;
+        return;
+      case 'retry':
+        return scheduleRetry(ch, msg, action.nextAttempt);
+      case 'park':
+        if (action.reason === 'permanent' || action.reason === 'exhausted') {
+          stats.failed += 1;
+          o.metrics?.notifications.inc({ channel: o.channel, status: 'failed' });
+        }
+        return park(ch, msg, action.reason, action.detail);
+      default: {
+        const never: never = action;
+        throw new Error(`unknown action ${String(never)}`);
+      }
+    }
+  }
+
+  async function handle(ch: AmqpChannel, msg: ConsumeMessage): Promise<void> {
+    stats.received += 1;
+    if (msg.fields.redelivered) stats.redelivered += 1;
+    const headers = msg.properties.headers as Record<string, unknown> | undefined;
+    try {
+      const parsed = parseDelivery(msg.content);
+      if (!parsed.ok) return await park(ch, msg, parsed.reason, parsed.detail);
+      if (parsed.message.channel !== o.channel) {
+        return await park(ch, msg, 'wrong_channel', `${parsed.message.channel} message on the ${o.channel} queue`);
+      }
+      const { notificationId } = parsed.message;
+      await inSpan(
+        'sender.consume',
+        async (span) => {
+          span.setAttribute('notification.id', notificationId);
+          span.setAttribute('messaging.source', names.queue);
+          const action = await deliver(
+            {
+              channel: o.channel,
+              eventStore: o.eventStore,
+              provider: o.provider,
+              render: o.render,
+              maxAttempts,
+              providerTimeoutMs: o.providerTimeoutMs ?? 10_000,
+              now,
+              isPermanentRenderError: o.isPermanentRenderError,
+              onProviderResult: (result, seconds) => {
+                o.metrics?.providerLatency.observe({ channel: o.channel, outcome: result.kind }, seconds);
+                watch.observe(result);
+              },
+            },
+            notificationId,
+            attemptOf(headers),
+          );
+          span.setAttribute('action', action.kind);
+          await settle(ch, msg, action);
+        },
+        contextFromTraceparent(traceparentOf(headers)),
+      );
+    } catch (e) {
+      // Never crash the consumer: the message stays unacked and is redelivered (the quorum
+      // queue's delivery limit parks it if it keeps failing).
+      stats.errors += 1;
+      log.error({ err: e instanceof Error ? e.message : String(e), messageId: msg.properties.messageId }, 'delivery not settled; left for redelivery');
+      // Back off before handing it back, so a store outage does not burn the delivery limit in a tight loop.
+      const deliveries = Number(headers?.[HEADERS.deliveryCount] ?? 0);
+      await new Promise((r) => setTimeout(r, Math.min(10_000, (o.errorBackoffMs ?? 1_000) * 2 ** Math.min(deliveries, 4))));
+      try {
+        ch.nack(msg, false, true);
+      } catch {
+        // channel gone: redelivered anyway
+      }
+    }
+  }
+
+  const unregisterConsumer = o.rabbit.onConnect(async (conn) => {
+    if (stopping) return;
+    const ch = await conn.createChannel();
+    ch.on('error', (e: Error) => log.warn({ err: e.message }, 'sender channel error'));
+    await ch.prefetch(prefetch);
+    const { consumerTag } = await ch.consume(
+      names.queue,
+      (msg) => {
+        if (!msg) {
+          log.warn('consumer cancelled by the broker (queue deleted?)');
+          return;
+        }
+        const p = handle(ch, msg);
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      },
+      { noAck: false },
+    );
+    consumer = { ch, tag: consumerTag };
+    ch.on('close', () => {
+      if (consumer?.ch === ch) consumer = undefined;
+    });
+  });
+
+  return {
+    async start() {
+      await o.rabbit.start();
+      await o.rabbit.waitConnected();
+      log.info({ queue: names.queue, prefetch }, 'sender started');
+    },
+    async stop() {
+      stopping = true;
+      unregisterConsumer();
+      const c = consumer;
+      if (c) await c.ch.cancel(c.tag).catch(() => {});
+      await Promise.allSettled([...inFlight]);
+      if (c) await c.ch.close().catch(() => {});
+      await publisher.close();
+      unregisterTopology();
+      log.info({ stats }, 'sender stopped');
+    },
+    stats() {
+      return { ...stats };
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import type { Channel, EventMetadata, NotificationRequested, Recipient } from '../../domain/events.ts';
+import { isFinal, notificationDecider, type NotificationState } from '../../domain/notification.ts';
+import { streams } from '../../domain/streams.ts';
+import { userDecider } from '../../domain/user.ts';
+import { loadState } from '../../commands/handle.ts';
+import type { EventStore } from '../../infra/eventStore/port.ts';
+import { currentTraceparent, inSpan } from '../../infra/telemetry.ts';
+import type { Provider, ProviderResult, RenderedContent } from '../port.ts';
+import { recordOutcome, removeDeadTokens } from './outcome.ts';
+
+/**
+ * One delivery, from the log's point of view: read the notification, decide whether to call the
+ * provider, call it, record the outcome. Returns what the runtime must do with the message; all
+ * RabbitMQ side effects (ack, retry publish, park) stay in the runtime.
+ */
+export type Action =
+  | { kind: 'ack'; note: 'sent' | 'failed' | 'skipped_final' | 'already_recorded' }
+  | { kind: 'retry'; nextAttempt: number }
+  | { kind: 'park'; reason: ParkReason; detail: string };
+
+export type ParkReason = 'malformed' | 'wrong_channel' | 'unknown_notification' | 'permanent' | 'exhausted';
+
+export type Render = (request: NotificationRequested['data']) => Promise<RenderedContent>;
+
+export interface DeliverDeps {
+  channel: Channel;
+  eventStore: EventStore;
+  provider: Provider;
+  render: Render;
+  maxAttempts: number;
+  providerTimeoutMs: number;
+  now: () => Date;
+  /** Told about every provider answer (latency in seconds), for metrics and the failing-channel alert. */
+  onProviderResult?: (result: ProviderResult, seconds: number) => void;
+  /** `render` failures of this kind can never succeed on a retry. */
+  isPermanentRenderError?: (e: unknown) => boolean;
+}
+
+export async function deliver(deps: DeliverDeps, notificationId: string, headerAttempt: number): Promise<Action> {
+  const stream = streams.notification(notificationId);
+  const recorded = await deps.eventStore.readStream(stream);
+  if (recorded.length === 0) return { kind: 'park', reason: 'unknown_notification', detail: `no stream ${stream}` };
+  let state: NotificationState = notificationDecider.initialState();
+  for (const e of recorded) state = notificationDecider.evolve(state, e as never);
+  const revision = recorded[recorded.length - 1]!.revision;
+  const request = state.request;
+  if (!request) {
+    if (isFinal(state.status)) return { kind: 'ack', note: 'skipped_final' };
+    return { kind: 'park', reason: 'unknown_notification', detail: `${stream} has no request` };
+  }
+  if (isFinal(state.status)) return { kind: 'ack', note: 'skipped_final' };
+  if (request.channel !== deps.channel) return { kind: 'park', reason: 'wrong_channel', detail: `${request.channel} notification on the ${deps.channel} queue` };
+
+  // A redelivery after a recorded attempt moves on to the next number instead of colliding with it.
+  const attempt = Math.max(headerAttempt, state.lastAttempt + 1);
+  const first = recorded.find((e) => e.type === 'NotificationRequested') ?? recorded[0]!;
+  const traceparent = currentTraceparent() ?? first.metadata.traceparent;
+  const metadata: EventMetadata = {
+    correlationId: first.metadata.correlationId,
+    causationId: first.id,
+    appId: request.appId,
+    ...(traceparent ? { traceparent } : {}),
+  };
+  const read = { state, revision };
+  const at = () => deps.now().toISOString();
+  const provider = deps.provider.name;
+
+  const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, message: string): Promise<Action> => {
+    const r = await recordOutcome(deps.eventStore, read, {
+      type: 'RecordAttemptOutcome',
+      data: { notificationId, attempt, provider, at: at(), outcome: { kind: 'failed', reason, code, message } },
+    }, metadata);
+    if (r === 'already_recorded') return { kind: 'ack', note: 'already_recorded' };
+    // A dead token is the user's device, not a message problem: nothing to park.
+    if (reason === 'token_invalid') return { kind: 'ack', note: 'failed' };
+    return { kind: 'park', reason, detail: `${code}: ${message}`.slice(0, 300) };
+  };
+  const retry = async (code: string, message: string, retryAfterMs?: number): Promise<Action> => {
+    if (attempt >= deps.maxAttempts) return fail('exhausted', code, `${message} (after ${attempt} attempts)`);
+    const r = await recordOutcome(deps.eventStore, read, {
+      type: 'RecordAttemptOutcome',
+      data: {
+        notificationId, attempt, provider, at: at(),
+        outcome: { kind: 'retry', code, message, ...(retryAfterMs !== undefined ? { retryInMs: retryAfterMs } : {}) },
+      },
+    }, metadata);
+    return r === 'recorded' ? { kind: 'retry', nextAttempt: attempt + 1 } : { kind: 'ack', note: 'already_recorded' };
+  };
+
+  let recipient: Recipient = request.recipient;
+  if (recipient.kind === 'push') {
+    // Tokens removed since the request (dead, or deleted by the user) are never used again.
+    const user = await loadState(deps.eventStore, userDecider, streams.user(request.userId));
+    const live = recipient.tokens.filter((t) => user.state.devices[t] !== undefined);
+    if (live.length === 0) return fail('token_invalid', 'no_device', 'no registered device token remains');
+    recipient = { ...recipient, tokens: live };
+  }
+
+  let content: RenderedContent;
+  try {
+    content = await inSpan('sender.render', () => deps.render(request));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (deps.isPermanentRenderError?.(e)) return fail('permanent', 'render_failed', message);
+    return retry('render_error', message);
+  }
+
+  const started = process.hrtime.bigint();
+  const result = await inSpan('provider.send', async (span) => {
+    span.setAttribute('provider', provider);
+    span.setAttribute('attempt', attempt);
+    const r = await callWithTimeout(deps.provider, {
+      notificationId, channel: deps.channel, recipient, content, attempt, appId: request.appId, userId: request.userId,
+    }, deps.providerTimeoutMs);
+    span.setAttribute('outcome', r.kind);
+    return r;
+  });
+  deps.onProviderResult?.(result, Number(process.hrtime.bigint() - started) / 1e9);
+
+  switch (result.kind) {
+    case 'ok': {
+      if (result.invalidTokens?.length) await removeDeadTokens(deps.eventStore, request.userId, result.invalidTokens, at(), metadata);
+      const r = await recordOutcome(deps.eventStore, read, {
+        type: 'RecordAttemptOutcome',
+        data: {
+          notificationId, attempt, provider: result.provider, at: at(),
+          outcome: { kind: 'sent', providerMessageId: result.providerMessageId, ...(content.channel === 'sms' ? { segments: content.segments } : {}) },
+        },
+      }, metadata);
+      return { kind: 'ack', note: r === 'recorded' ? 'sent' : 'already_recorded' };
+    }
+    case 'retryable':
+      return retry(result.code, result.message, result.retryAfterMs);
+    case 'permanent':
+      return fail('permanent', result.code, result.message);
+    case 'token_invalid': {
+      await removeDeadTokens(deps.eventStore, request.userId, result.tokens, at(), metadata);
+      const remaining = recipient.kind === 'push' ? recipient.tokens.filter((t) => !result.tokens.includes(t)) : [];
+      if (remaining.length === 0) return fail('token_invalid', result.code, result.message);
+      // Some devices are still alive: the next attempt goes to them only.
+      return retry('token_invalid_partial', `${result.tokens.length} token(s) invalid; ${remaining.length} remain`);
+    }
+    default: {
+      const never: never = result;
+      return never;
+    }
+  }
+}
+
+async function callWithTimeout(provider: Provider, message: Parameters<Provider['send']>[0], timeoutMs: number): Promise<ProviderResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ProviderResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ kind: 'retryable', provider: provider.name, code: 'timeout', message: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      provider.send(message).catch(
+        // Adapters classify their own errors; one that escapes anyway is treated as transient.
+        (e: unknown): ProviderResult => ({ kind: 'retryable', provider: provider.name, code: 'provider_threw', message: e instanceof Error ? e.message : String(e) }),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,279 @@
+import type { NotificationRequested } from '../../domain/events.ts';
+import type { EventStore, RecordedEvent, Subscription } from '../eventStore/port.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { RabbitConnection } from '../rabbit/connection.ts';
+import { encodeDelivery, type DeliveryMessage } from '../rabbit/message.ts';
+import { channelNames, HEADERS } from '../rabbit/names.ts';
+import { createConfirmPublisher, PublishError } from '../rabbit/publisher.ts';
+import { assertOnConnect, type Topology } from '../rabbit/topology.ts';
+import { contextFromTraceparent, currentTraceparent, inSpan } from '../telemetry.ts';
+import type { DispatcherStateStore } from './statePort.ts';
+
+/**
+ * Follows the log from its checkpoint and turns each due NotificationRequested into one
+ * persistent message on its channel's exchange. The checkpoint moves only over events whose
+ * message was confirmed (or, for a scheduled one, whose entry was stored), in log order: a crash
+ * republishes at most the unconfirmed window, and the senders' idempotency absorbs those.
+ */
+export interface DispatcherOptions {
+  eventStore: EventStore;
+  state: DispatcherStateStore;
+  rabbit: RabbitConnection;
+  topology: Topology;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'dispatcherLag'>;
+  /** Unconfirmed publishes allowed at once (MEASURED.md: ~100 is the best trade-off). */
+  maxInFlight?: number;
+  /** How often due scheduled notifications are looked for. */
+  scheduleTickMs?: number;
+  checkpointFlushMs?: number;
+  lagIntervalMs?: number;
+  now?: () => Date;
+}
+
+export interface DispatcherStats {
+  published: number;
+  scheduled: number;
+  publishedScheduled: number;
+  checkpoint: number;
+  lastRead: number;
+}
+
+export interface Dispatcher {
+  start(): Promise<void>;
+  /** Stops reading, gives unconfirmed publishes `graceMs` to land, saves the checkpoint. Does not close `rabbit`. */
+  stop(graceMs?: number): Promise<void>;
+  stats(): DispatcherStats;
+  /** Events between the log head and the checkpoint. */
+  lag(): Promise<number>;
+}
+
+interface Tracked {
+  position: number;
+  done: boolean;
+}
+
+export function createDispatcher(o: DispatcherOptions): Dispatcher {
+  const maxInFlight = o.maxInFlight ?? 100;
+  const now = o.now ?? (() => new Date());
+  const log = o.logger;
+  const channels = new Set<string>(o.topology.channels);
+  const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
+  const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight });
+
+  /** Set first on stop: no new publish starts. */
+  let stopReading = false;
+  /** Set once the grace period is over: publishes still unconfirmed give up. */
+  let stopping = false;
+  let subscription: Subscription | undefined;
+  let checkpoint = 0;
+  let lastRead = 0;
+  let dirty = false;
+  const tracked: Tracked[] = [];
+  let inFlight = 0;
+  let slotWaiters: Array<() => void> = [];
+  const inFlightWork = new Set<Promise<unknown>>();
+  const timers: NodeJS.Timeout[] = [];
+  let tickBusy = false;
+  const stats = { published: 0, scheduled: 0, publishedScheduled: 0 };
+  let resubscribeTimer: NodeJS.Timeout | undefined;
+
+  function advance(): void {
+    while (tracked.length > 0 && tracked[0]!.done) {
+      checkpoint = tracked.shift()!.position;
+      dirty = true;
+    }
+  }
+
+  async function flushCheckpoint(): Promise<void> {
+    if (!dirty) return;
+    dirty = false;
+    const at = checkpoint;
+    try {
+      await o.state.setCheckpoint(at);
+    } catch (e) {
+      dirty = true;
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher checkpoint save failed');
+    }
+  }
+
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+  /** Publishes until confirmed; gives up only when stopping (the event stays before the checkpoint). */
+  async function publishUntilConfirmed(message: DeliveryMessage, traceparent: string | undefined): Promise<boolean> {
+    const names = channelNames(message.channel, o.topology.prefix);
+    let delay = 100;
+    while (!stopping) {
+      try {
+        await inSpan(
+          'dispatch.publish',
+          async (span) => {
+            span.setAttribute('notification.id', message.notificationId);
+            span.setAttribute('messaging.destination', names.exchange);
+            const tp = currentTraceparent() ?? traceparent;
+            await publisher.publish(names.exchange, '', encodeDelivery(message), {
+              messageId: message.notificationId,
+              contentType: 'application/json',
+              timestamp: Math.floor(Date.now() / 1000),
+              headers: { [HEADERS.attempt]: 1, ...(tp ? { [HEADERS.traceparent]: tp } : {}) },
+            });
+          },
+          contextFromTraceparent(traceparent),
+        );
+        return true;
+      } catch (e) {
+        if (stopping) return false;
+        const reason = e instanceof PublishError ? e.reason : 'error';
+        log.warn({ notificationId: message.notificationId, reason, retryInMs: delay }, 'dispatch publish not confirmed; retrying');
+        if (!o.rabbit.connected) await Promise.race([o.rabbit.waitConnected(), sleep(delay)]);
+        else await sleep(delay);
+        delay = Math.min(5_000, delay * 2);
+      }
+    }
+    return false;
+  }
+
+  async function acquireSlot(): Promise<void> {
+    while (inFlight >= maxInFlight && !stopReading) await new Promise<void>((r) => slotWaiters.push(r));
+    inFlight += 1;
+  }
+  function releaseSlot(): void {
+    inFlight -= 1;
+    slotWaiters.shift()?.();
+  }
+
+  function track(work: Promise<unknown>): void {
+    inFlightWork.add(work);
+    void work.finally(() => inFlightWork.delete(work));
+  }
+
+  async function onEvent(event: RecordedEvent): Promise<void> {
+    lastRead = event.position;
+    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel)) {
+      if (tracked.length === 0) {
+        checkpoint = event.position;
+        dirty = true;
+      } else tracked.push({ position: event.position, done: true });
+      return;
+    }
+    const data: NotificationRequested['data'] = event.data;
+    const traceparent = event.metadata.traceparent;
+    const message: DeliveryMessage = { notificationId: data.notificationId, channel: data.channel, appId: data.appId };
+    const entry: Tracked = { position: event.position, done: false };
+    tracked.push(entry);
+    if (data.scheduleAt && Date.parse(data.scheduleAt) > now().getTime()) {
+      // Stored before the checkpoint may pass it: the entry, not the log, now holds the promise to send.
+      await o.state.schedule({ ...message, dueAt: data.scheduleAt, position: event.position, ...(traceparent ? { traceparent } : {}) });
+      stats.scheduled += 1;
+      entry.done = true;
+      advance();
+      return;
+    }
+    await acquireSlot();
+    if (stopReading) {
+      // Left unconfirmed on purpose: the checkpoint stays before it and the next start publishes it.
+      releaseSlot();
+      return;
+    }
+    track(
+      publishUntilConfirmed(message, traceparent)
+        .then((ok) => {
+          if (!ok) return;
+          stats.published += 1;
+          entry.done = true;
+          advance();
+        })
+        .finally(releaseSlot),
+    );
+  }
+
+  async function publishDue(): Promise<void> {
+    if (tickBusy || stopReading) return;
+    tickBusy = true;
+    try {
+      const due = await o.state.due(now(), 500);
+      await Promise.all(
+        due.map(async (e) => {
+          await acquireSlot();
+          try {
+            if (stopReading) return;
+            const ok = await publishUntilConfirmed({ notificationId: e.notificationId, channel: e.channel, appId: e.appId }, e.traceparent);
+            if (ok) {
+              // Removed only after the confirm: a crash in between republishes, never loses.
+              await o.state.remove(e.notificationId);
+              stats.publishedScheduled += 1;
+            }
+          } finally {
+            releaseSlot();
+          }
+        }),
+      );
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'publishing scheduled notifications failed');
+    } finally {
+      tickBusy = false;
+    }
+  }
+
+  function subscribe(after: number): void {
+    subscription = o.eventStore.subscribe({
+      after,
+      onEvent,
+      onError: (e) => {
+        if (stopping) return;
+        log.error({ err: e.message }, 'dispatcher subscription ended; resubscribing');
+        resubscribeTimer = setTimeout(() => {
+          if (!stopping) subscribe(lastRead);
+        }, 1_000);
+      },
+    });
+  }
+
+  async function lag(): Promise<number> {
+    return Math.max(0, (await o.eventStore.headPosition()) - checkpoint);
+  }
+
+  return {
+    async start() {
+      await o.rabbit.start();
+      checkpoint = await o.state.getCheckpoint();
+      lastRead = checkpoint;
+      log.info({ checkpoint }, 'dispatcher starting');
+      subscribe(checkpoint);
+      timers.push(setInterval(() => void flushCheckpoint(), o.checkpointFlushMs ?? 200));
+      timers.push(setInterval(() => void publishDue(), o.scheduleTickMs ?? 1_000));
+      timers.push(
+        setInterval(() => {
+          lag()
+            .then((n) => o.metrics?.dispatcherLag.set(n))
+            .catch(() => {});
+        }, o.lagIntervalMs ?? 1_000),
+      );
+      void publishDue();
+    },
+    async stop(graceMs = 5_000) {
+      // Stop reading first so nothing new enters the window, then give confirms a moment to land.
+      stopReading = true;
+      if (resubscribeTimer) clearTimeout(resubscribeTimer);
+      for (const t of timers) clearInterval(t);
+      const ws = slotWaiters;
+      slotWaiters = [];
+      for (const w of ws) w();
+      await subscription?.close();
+      const settled = Promise.allSettled([...inFlightWork]);
+      await Promise.race([settled, sleep(graceMs)]);
+      stopping = true;
+      await settled;
+      while (tickBusy) await sleep(10);
+      await flushCheckpoint();
+      await publisher.close();
+      unregisterTopology();
+      log.info({ checkpoint }, 'dispatcher stopped');
+    },
+    stats() {
+      return { ...stats, checkpoint, lastRead };
+    },
+    lag,
+  };
+}

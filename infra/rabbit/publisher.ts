@@ -1,0 +1,133 @@
+import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
+import type { Logger } from '../logger.ts';
+import type { RabbitConnection } from './connection.ts';
+import { HEADERS } from './names.ts';
+
+/** Why a publish was not confirmed; the caller decides whether to try again. */
+export class PublishError extends Error {
+  readonly reason: 'not_connected' | 'nacked' | 'returned' | 'channel_closed' | 'closed';
+  constructor(reason: PublishError['reason'], message: string) {
+    super(message);
+    this.name = 'PublishError';
+    this.reason = reason;
+  }
+}
+
+export interface ConfirmPublisher {
+  /**
+   * Resolves once the broker has confirmed the message (persistent, mandatory). Waits first while
+   * `maxInFlight` messages are unconfirmed: an unlimited publisher starves consumers on a small
+   * box and stretches confirm latency (MEASURED.md), so the window is the back-pressure.
+   */
+  publish(exchange: string, routingKey: string, content: Buffer, options?: Options.Publish): Promise<void>;
+  readonly inFlight: number;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export function createConfirmPublisher(rabbit: RabbitConnection, opts: { logger: Logger; maxInFlight?: number }): ConfirmPublisher {
+  const maxInFlight = opts.maxInFlight ?? 100;
+  let channel: ConfirmChannel | undefined;
+  let closed = false;
+  let inFlight = 0;
+  let seq = 0;
+  const byPublishId = new Map<string, Pending>();
+  const returned = new Set<string>();
+  let slotWaiters: Array<() => void> = [];
+  let drainWaiters: Array<() => void> = [];
+
+  function releaseSlot(): void {
+    inFlight -= 1;
+    const w = slotWaiters.shift();
+    w?.();
+  }
+
+  function failAll(reason: PublishError['reason'], message: string): void {
+    for (const [id, p] of byPublishId) {
+      byPublishId.delete(id);
+      p.reject(new PublishError(reason, message));
+    }
+    const ds = drainWaiters;
+    drainWaiters = [];
+    for (const d of ds) d();
+  }
+
+  async function setup(conn: ChannelModel): Promise<void> {
+    const ch = await conn.createConfirmChannel();
+    ch.on('error', (e: Error) => opts.logger.warn({ err: e.message }, 'publisher channel error'));
+    ch.on('return', (msg: Message) => {
+      const id = msg.properties.headers?.[HEADERS.publishId];
+      if (typeof id === 'string') returned.add(id);
+      opts.logger.error({ exchange: msg.fields.exchange, routingKey: msg.fields.routingKey }, 'message unroutable: returned by the broker');
+    });
+    ch.on('drain', () => {
+      const ds = drainWaiters;
+      drainWaiters = [];
+      for (const d of ds) d();
+    });
+    ch.on('close', () => {
+      if (channel === ch) channel = undefined;
+      // Unconfirmed messages may or may not have reached the queue: the caller must publish again.
+      failAll('channel_closed', 'channel closed before the confirm');
+    });
+    channel = ch;
+  }
+  const unregister = rabbit.onConnect(setup);
+
+  return {
+    get inFlight() {
+      return inFlight;
+    },
+    async publish(exchange, routingKey, content, options = {}) {
+      if (closed) throw new PublishError('closed', 'publisher is closed');
+      while (inFlight >= maxInFlight) {
+        await new Promise<void>((r) => slotWaiters.push(r));
+        if (closed) throw new PublishError('closed', 'publisher is closed');
+      }
+      inFlight += 1;
+      try {
+        const ch = channel;
+        if (!ch) throw new PublishError('not_connected', 'not connected to RabbitMQ');
+        const publishId = String(++seq);
+        const headers = { ...(options.headers as Record<string, unknown> | undefined), [HEADERS.publishId]: publishId };
+        const confirmed = new Promise<void>((resolve, reject) => byPublishId.set(publishId, { resolve, reject }));
+        let ok: boolean;
+        try {
+          ok = ch.publish(exchange, routingKey, content, { persistent: true, mandatory: true, ...options, headers }, (err: unknown) => {
+            const p = byPublishId.get(publishId);
+            if (!p) return;
+            byPublishId.delete(publishId);
+            if (err) p.reject(new PublishError('nacked', 'broker nacked the message'));
+            else if (returned.delete(publishId)) p.reject(new PublishError('returned', `no queue bound to ${exchange}/${routingKey}`));
+            else p.resolve();
+          });
+        } catch (e) {
+          byPublishId.delete(publishId);
+          throw new PublishError('channel_closed', e instanceof Error ? e.message : String(e));
+        }
+        if (!ok) await new Promise<void>((r) => drainWaiters.push(r));
+        await confirmed;
+      } finally {
+        releaseSlot();
+      }
+    },
+    async close() {
+      closed = true;
+      unregister();
+      const ch = channel;
+      channel = undefined;
+      if (ch) {
+        await ch.waitForConfirms().catch(() => {});
+        await ch.close().catch(() => {});
+      }
+      failAll('closed', 'publisher closed');
+      const ws = slotWaiters;
+      slotWaiters = [];
+      for (const w of ws) w();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Channel as AmqpChannel, ChannelModel } from 'amqplib';
+import { CHANNELS, type Channel } from '../../domain/events.ts';
+import { channelNames, DEFAULT_PREFIX, tierLabel } from './names.ts';
+
+/**
+ * The whole broker topology as plain data (rascal's idea): built by `buildTopology`, asserted
+ * by `assertTopology` at every (re)connect, removed by `deleteTopology` (tests only).
+ */
+export interface ExchangeSpec {
+  name: string;
+  type: 'fanout' | 'direct';
+}
+export interface QueueSpec {
+  name: string;
+  arguments: Record<string, string | number>;
+}
+export interface BindingSpec {
+  queue: string;
+  exchange: string;
+  routingKey: string;
+}
+export interface RetryTier {
+  delayMs: number;
+  label: string;
+}
+export interface Topology {
+  prefix: string;
+  exchanges: ExchangeSpec[];
+  queues: QueueSpec[];
+  bindings: BindingSpec[];
+  /** Per channel, the retry tiers in order; the last tier repeats once the list runs out. */
+  retryTiers: RetryTier[];
+  /** Retry delays vary by ±jitter (a fraction), so a burst of failures does not come back as a burst. */
+  jitter: number;
+  channels: Channel[];
+}
+
+export interface TopologyOptions {
+  prefix?: string;
+  channels?: readonly Channel[];
+  /** Default 1 s, 10 s, 1 min, 10 min (DESIGN.md). */
+  retryDelaysMs?: readonly number[];
+  /** Default 0.2 (±20 %). */
+  jitter?: number;
+  /**
+   * Deliveries of one message before the quorum queue gives up on it and dead-letters it to
+   * the parking queue: a message that crashes every sender that touches it must not loop forever.
+   */
+  deliveryLimit?: number;
+}
+
+export const DEFAULT_RETRY_DELAYS_MS = [1_000, 10_000, 60_000, 600_000] as const;
+
+export function buildTopology(options: TopologyOptions = {}): Topology {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const channels = [...(options.channels ?? CHANNELS)];
+  const jitter = options.jitter ?? 0.2;
+  if (!(jitter >= 0 && jitter < 1)) throw new Error(`retry jitter must be in [0, 1), got ${jitter}`);
+  const delays = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)];
+  if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new Error('retry delays must be a non-empty list of positive integers (ms)');
+  }
+  const deliveryLimit = options.deliveryLimit ?? 10;
+  const retryTiers = delays.map((delayMs) => ({ delayMs, label: tierLabel(delayMs) }));
+  const exchanges: ExchangeSpec[] = [];
+  const queues: QueueSpec[] = [];
+  const bindings: BindingSpec[] = [];
+
+  for (const channel of channels) {
+    const n = channelNames(channel, prefix);
+    exchanges.push({ name: n.exchange, type: 'fanout' }, { name: n.retryExchange, type: 'direct' });
+    queues.push({
+      name: n.queue,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-delivery-limit': deliveryLimit,
+        // Past the delivery limit the broker moves the message to parking itself (default exchange).
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': n.parkedQueue,
+      },
+    });
+    bindings.push({ queue: n.queue, exchange: n.exchange, routingKey: '' });
+    for (const tier of retryTiers) {
+      // Classic queues: per-message expiry is what gives each retry its jitter. The queue TTL
+      // caps it, so even a message without an expiration comes back.
+      const name = n.retryQueue(tier.label);
+      queues.push({
+        name,
+        arguments: {
+          'x-queue-type': 'classic',
+          'x-message-ttl': Math.ceil(tier.delayMs * (1 + jitter)),
+          'x-dead-letter-exchange': n.exchange,
+        },
+      });
+      bindings.push({ queue: name, exchange: n.retryExchange, routingKey: tier.label });
+    }
+    queues.push({ name: n.parkedQueue, arguments: { 'x-queue-type': 'quorum' } });
+  }
+  return { prefix, exchanges, queues, bindings, retryTiers, jitter, channels };
+}
+
+/**
+ * Idempotent: declaring what exists with the same arguments is a no-op. Different arguments on
+ * an existing queue close the channel with PRECONDITION_FAILED, which we let surface at start-up.
+ */
+export async function assertTopology(ch: AmqpChannel, topology: Topology): Promise<void> {
+  for (const e of topology.exchanges) await ch.assertExchange(e.name, e.type, { durable: true });
+  for (const q of topology.queues) await ch.assertQueue(q.name, { durable: true, arguments: q.arguments });
+  for (const b of topology.bindings) await ch.bindQueue(b.queue, b.exchange, b.routingKey);
+}
+
+/** Tests and the benchmark only: removes exactly what `buildTopology` described. */
+export async function deleteTopology(ch: AmqpChannel, topology: Topology): Promise<void> {
+  for (const q of topology.queues) await ch.deleteQueue(q.name);
+  for (const e of topology.exchanges) await ch.deleteExchange(e.name);
+}
+
+/** The delay of retry `n` (1-based: the first retry uses the first tier), jittered. */
+export function retryDelay(topology: Topology, retryNumber: number, random: () => number = Math.random): RetryTier & { expirationMs: number } {
+  const index = Math.min(Math.max(retryNumber, 1), topology.retryTiers.length) - 1;
+  const tier = topology.retryTiers[index]!;
+  const factor = 1 + topology.jitter * (2 * random() - 1);
+  return { ...tier, expirationMs: Math.max(1, Math.round(tier.delayMs * factor)) };
+}
+
+/** Registers the topology assertion as a connect hook: it runs before the hooks registered after it. */
+export function assertOnConnect(rabbit: { onConnect(setup: (conn: ChannelModel) => Promise<void>): () => void }, topology: Topology): () => void {
+  return rabbit.onConnect(async (conn) => {
+    const ch = await conn.createChannel();
+    try {
+      await assertTopology(ch, topology);
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  });
+}
