@@ -124,13 +124,24 @@ export function createEsdbEventStore(connectionString: string): EventStore {
     }
   }
 
+  async function lastOf(stream: string): Promise<RecordedEvent | undefined> {
+    try {
+      for await (const resolved of client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }) as AsyncIterable<ResolvedEvent>) {
+        if (resolved.event) return toRecorded(resolved.event);
+      }
+    } catch (e) {
+      if (e instanceof StreamNotFoundError) return undefined;
+      throw e;
+    }
+    return undefined;
+  }
+
   const store: EventStore = {
     async append(stream, events, expected) {
       assertOpen();
       if (events.length === 0) {
-        const current = await store.readStream(stream);
-        const last = current[current.length - 1];
-        return { nextRevision: last ? last.revision : -1, position: last ? last.position : await head() };
+        const last = await lastOf(stream);
+        return { nextRevision: last ? last.revision : -1, position: last?.position || (await head()) };
       }
       try {
         const result = await client.appendToStream(
@@ -196,6 +207,11 @@ export function createEsdbEventStore(connectionString: string): EventStore {
         filter: excludeSystemEvents(),
       });
 
+      // The client emits 'error' as soon as the call fails, possibly before iteration starts below
+      // (we first read the head): without a listener right away that error would crash the process.
+      let streamError: Error | undefined;
+      stream.on('error', (e: Error) => (streamError ??= e));
+
       // Iterating the readable pulls one event at a time: the next waits for the handler, and the
       // client's buffer applies backpressure to the gRPC stream meanwhile.
       const loop = (async () => {
@@ -211,6 +227,7 @@ export function createEsdbEventStore(connectionString: string): EventStore {
           await opts.onEvent(toRecorded(e));
           if (position >= target) markCaughtUp();
         }
+        if (!stopped) throw streamError ?? new Error('EventStoreDB subscription ended');
       })().catch((e: unknown) => {
         if (stopped) return;
         stopped = true;
