@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { MonitoringConfig } from './config.ts';
 import { createLagPoller } from './lag.ts';
-import { followOutcomes } from './outcomes.ts';
+import { followOutcomes, type NotificationStatus } from './outcomes.ts';
 import { createQueueDepthPoller } from './queueDepth.ts';
 import { createDepthRules, createFailureRateRule } from './rules.ts';
 import { pickQueueStatsSource } from './unacked.ts';
@@ -31,10 +31,14 @@ export async function startMonitors(deps: {
   queues: () => readonly string[];
   dispatcherCheckpoint?: () => Promise<number>;
   projectionCheckpoints?: () => Promise<ReadonlyArray<readonly [string, number]>>;
-  /** When false, another part of the platform already counts notifications by status. */
-  countStatuses?: boolean;
+  /**
+   * Statuses this role counts into `notify_notifications_total` from the log. The senders count
+   * `sent` and `failed` as they settle a message, so by default only the rest is counted here.
+   */
+  countStatuses?: readonly NotificationStatus[];
 }): Promise<Monitors> {
   const c = deps.config;
+  const counted = new Set<NotificationStatus>(deps.countStatuses ?? ['requested', 'scheduled', 'suppressed', 'delivered']);
   const logger = deps.logger.child({ role: 'monitors' });
   const failures = createFailureRateRule({
     alerter: deps.alerter,
@@ -48,7 +52,9 @@ export async function startMonitors(deps: {
     eventStore: deps.eventStore,
     logger,
     handlers: {
-      onStatus: deps.countStatuses === false ? undefined : (channel, status) => deps.metrics.notifications.inc({ channel, status }),
+      onStatus: (channel, status) => {
+        if (counted.has(status)) deps.metrics.notifications.inc({ channel, status });
+      },
       onProviderOutcome: (channel, outcome) => failures.record(channel, outcome),
     },
   });
@@ -63,6 +69,7 @@ export async function startMonitors(deps: {
     statsIntervalMs: c.queueStatsMs,
     onSample: (samples) => depthRules.observe(samples),
   });
+  // The dispatcher and the projection runner report their own lag; poll only checkpoints handed in.
   const lag = createLagPoller({
     eventStore: deps.eventStore,
     dispatcherCheckpoint: deps.dispatcherCheckpoint,
