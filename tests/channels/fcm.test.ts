@@ -1,0 +1,76 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFcmProvider } from '../../channels/providers/fcm.ts';
+import type { Provider } from '../../channels/port.ts';
+import { silentLogger } from '../../infra/logger.ts';
+import { message, startTestSimulator } from './simHelpers.ts';
+
+let t: Awaited<ReturnType<typeof startTestSimulator>>;
+let fcm: Provider;
+const tok = (c: string) => `${c.repeat(22)}:APA91b${c.repeat(40)}`;
+const push = (tokens: string[], body = 'Your order shipped') =>
+  message('android', { kind: 'push', platform: 'android', tokens }, { channel: 'android', title: 'Order', body, data: { notificationId: 'n-2' } });
+
+beforeAll(async () => {
+  t = await startTestSimulator();
+  fcm = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm } }, silentLogger);
+});
+afterAll(async () => {
+  await fcm.close?.();
+  await t.sim.stop();
+});
+afterEach(() => t.clearFaults());
+
+describe('FCM adapter (firebase-admin) against the simulator', () => {
+  it('multicasts to every device through FCM HTTP v1 with the OAuth bearer token, and keeps the message names', async () => {
+    const { last } = await t.messages('android');
+    const result = await fcm.send(push([tok('a'), tok('b')]));
+    expect(result.kind).toBe('ok');
+    const { messages } = await t.messages('android', last);
+    expect(messages.map((m) => m.recipient).sort()).toEqual([tok('a'), tok('b')]);
+    expect(messages[0]!.content).toMatchObject({ title: 'Order', body: 'Your order shipped', data: { notificationId: 'n-2' }, message: { android: { priority: 'high' } } });
+    expect(messages[0]!.meta.auth).toEqual({ scheme: 'oauth2-bearer', project: t.sim.credentials.fcm.projectId });
+    expect(messages[0]!.meta.headers['x-firebase-client']).toMatch(/^fire-admin-node\//);
+    if (result.kind === 'ok') {
+      expect(result.providerMessageId.split(',').sort()).toEqual(messages.map((m) => m.providerMessageId).sort());
+      expect(result.providerMessageId).toMatch(/^projects\/notify-sim\/messages\//);
+    }
+  });
+
+  it('reports UNREGISTERED devices: some dead -> ok with invalidTokens, all dead -> token_invalid', async () => {
+    await t.fault({ channel: 'android', tokens: [tok('c'), tok('d')] });
+    expect(await fcm.send(push([tok('c'), tok('e')]))).toMatchObject({ kind: 'ok', invalidTokens: [tok('c')] });
+    const all = await fcm.send(push([tok('c'), tok('d')]));
+    expect(all).toMatchObject({ kind: 'token_invalid', code: 'messaging/registration-token-not-registered' });
+    if (all.kind === 'token_invalid') expect(all.tokens.sort()).toEqual([tok('c'), tok('d')]);
+  });
+
+  it('treats a malformed registration token (400 INVALID_ARGUMENT about the token) as a dead token', async () => {
+    expect(await fcm.send(push(['short']))).toMatchObject({ kind: 'token_invalid', tokens: ['short'] });
+  });
+
+  it.each([429, 500])('classifies %i as retryable', async (status) => {
+    await t.fault({ channel: 'android', rate: 1, status });
+    expect((await fcm.send(push([tok('f')]))).kind).toBe('retryable');
+  });
+
+  it('classifies 400 INVALID_ARGUMENT as permanent', async () => {
+    await t.fault({ channel: 'android', rate: 1, status: 400 });
+    expect(await fcm.send(push([tok('f')]))).toMatchObject({ kind: 'permanent', code: 'messaging/invalid-argument' });
+  });
+
+  it('classifies a timeout as retryable', async () => {
+    await t.fault({ channel: 'android', rate: 0, latencyMs: 1500 });
+    expect(await fcm.send(push([tok('a')]))).toMatchObject({ kind: 'retryable' });
+  });
+
+  it('is answered 401 UNAUTHENTICATED with a wrong access token (retryable: an operator fixes credentials)', async () => {
+    const wrong = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, accessToken: 'ya29.wrong' } }, silentLogger);
+    try {
+      const { last } = await t.messages('android');
+      expect(await wrong.send(push([tok('a')]))).toMatchObject({ kind: 'retryable', code: 'messaging/third-party-auth-error' });
+      expect((await t.messages('android', last)).messages).toEqual([]);
+    } finally {
+      await wrong.close?.();
+    }
+  });
+});
