@@ -54,3 +54,28 @@ async function runCheck(c: ReadinessCheck, timeoutMs: number): Promise<string> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * For a process without the api role (`serve --roles senders`): the same endpoints on a port of
+ * their own (OPS_PORT), so every process can be probed and scraped.
+ */
+export async function serveOps(router: Router, port: number, host = '0.0.0.0'): Promise<{ port: number; close(): Promise<void> }> {
+  const { default: express } = await import('express');
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(router);
+  const server = app.listen(port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
