@@ -126,7 +126,8 @@ async function decideOne(
           metadataFor(ctx),
         );
   const appended = result.events[0];
-  if (appended?.type === 'NotificationRequested' && result.position !== undefined) {
+  // Deferred (quiet-hours) requests are not sends yet: the rate-window projection skips them too.
+  if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && result.position !== undefined) {
     deps.rateCounter.recordAccepted({ userId, channel, ...category, at: ctx.now, position: result.position });
   }
   const status = result.state.status;

@@ -72,6 +72,9 @@ export function toHttpError(e: unknown): HttpError {
   if (e instanceof ZodError) return fromZod(e);
   if (e instanceof InputError) return new HttpError(400, 'invalid_request', e.message, { field: e.field });
   if (e instanceof DomainError) return new HttpError(domainStatus(e.code), e.code, e.message);
+  // The projections' QueryError (bad query input), recognised by shape to keep this file free of read-side imports.
+  const field = e instanceof Error && e.name === 'QueryError' ? (e as Error & { field?: unknown }).field : undefined;
+  if (e instanceof Error && typeof field === 'string') return new HttpError(400, 'invalid_request', e.message, { field });
   if (isBodyParserError(e)) {
     switch (e.type) {
       case 'entity.too.large':

@@ -4,11 +4,17 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../commands/apps.ts';
+import { handleCommand } from '../../commands/handle.ts';
+import { notificationDecider } from '../../domain/notification.ts';
 import { createApi, type ApiDeps } from '../../commands/http/app.ts';
 import { loadConfig, type Config } from '../../infra/config.ts';
 import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
+import { apiProjections } from '../../commands/http/projections.ts';
+import { createProjectionStore } from '../../infra/projectionStore/index.ts';
+import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
+import { startProjectionRunner, type ProjectionRunner } from '../../projections/runner.ts';
 
 export interface TestApi {
   url: string;
@@ -20,6 +26,8 @@ export interface TestApi {
   auth: string;
   /** fetch with this app's credentials and a JSON body. */
   call(method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  runner?: ProjectionRunner;
+  projectionStore?: ProjectionStore;
   close(): Promise<void>;
 }
 
@@ -29,14 +37,26 @@ export function basic(appKey: string, appSecret: string): string {
 
 /** The real express app on an embedded event store in a temp dir, listening on 127.0.0.1. */
 export async function startTestApi(
-  options: { env?: Record<string, string>; deps?: Partial<ApiDeps> } = {},
+  options: { env?: Record<string, string>; deps?: Partial<ApiDeps>; projections?: boolean } = {},
 ): Promise<TestApi> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-'));
   const store = createSqliteEventStore(path.join(dir, 'events.sqlite'));
   const base = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', ...options.env });
   const { appKey, appSecret } = await createApp(store, 'test-app');
+  let projectionStore: ProjectionStore | undefined;
+  let runner: ProjectionRunner | undefined;
+  if (options.projections) {
+    projectionStore = await createProjectionStore(base);
+    runner = await startProjectionRunner({ eventStore: store, store: projectionStore, flushIntervalMs: 50 });
+  }
   const server: Server = await new Promise((resolve) => {
-    const app = createApi({ eventStore: store, config: base, logger: silentLogger, ...options.deps });
+    const app = createApi({
+      eventStore: store,
+      config: base,
+      logger: silentLogger,
+      ...(projectionStore && runner ? { projections: apiProjections(projectionStore, () => runner!.positions().rateWindows) } : {}),
+      ...options.deps,
+    });
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,8 +87,12 @@ export async function startTestApi(
       if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
       return { status: res.status, body: parsed, headers: res.headers };
     },
+    runner,
+    projectionStore,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runner?.close();
+      await projectionStore?.close();
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
@@ -80,4 +104,15 @@ export const ANDROID_TOKEN = `fcm:${'B1_-'.repeat(40)}`;
 
 export async function countEvents(store: EventStore): Promise<number> {
   return store.headPosition();
+}
+
+/** What a sender records after the provider accepted the message. */
+export async function markSent(store: EventStore, notificationId: string): Promise<void> {
+  await handleCommand(
+    store,
+    notificationDecider,
+    `notification-${notificationId}`,
+    { type: 'RecordAttemptOutcome', data: { notificationId, attempt: 1, provider: 'simulator', at: new Date().toISOString(), outcome: { kind: 'sent', providerMessageId: 'sim-1' } } },
+    { correlationId: 'test', causationId: 'test', appId: 'sender' },
+  );
 }

@@ -17,7 +17,7 @@ export function analyticsRouter(summary: AnalyticsSummary | undefined, now: () =
     const q = parse(analyticsQuerySchema, req.query, 'query');
     const to = q.to ? new Date(q.to) : now();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY);
-    if (from.getTime() > to.getTime()) throw new HttpError(400, 'invalid_request', 'from: must not be after to', { field: 'from' });
+    if (from.getTime() >= to.getTime()) throw new HttpError(400, 'invalid_request', 'to: must be after from', { field: 'to' });
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) {
       throw new HttpError(400, 'invalid_request', `from: the range may span at most ${MAX_RANGE_DAYS} days`, { field: 'from' });
     }
