@@ -33,11 +33,18 @@ export async function withChannel<T>(fn: (ch: Channel) => Promise<T>, url: strin
 }
 
 /** Publishes raw bodies (e.g. poison) and waits for the broker's confirms. */
-export async function publishRaw(exchange: string, bodies: Buffer[], url: string = AMQP_URL): Promise<void> {
+export async function publishRaw(
+  exchange: string,
+  bodies: Array<Buffer | { content: Buffer; headers?: Record<string, unknown>; routingKey?: string }>,
+  url: string = AMQP_URL,
+): Promise<void> {
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
-    for (const body of bodies) ch.publish(exchange, '', body, { persistent: true });
+    for (const b of bodies) {
+      if (Buffer.isBuffer(b)) ch.publish(exchange, '', b, { persistent: true });
+      else ch.publish(exchange, b.routingKey ?? '', b.content, { persistent: true, headers: b.headers ?? {} });
+    }
     await ch.waitForConfirms();
   } finally {
     await conn.close().catch(() => {});
