@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { ROLES, startPlatform, type Role } from './main.ts';
 import { addClientCommands } from './demo/commands.ts';
+import { addAppsCommands } from '../commands/appsCli.ts';
 import { shutdownTelemetry } from './telemetry.ts';
 
 function list<T extends string>(allowed: readonly T[], what: string) {
@@ -38,6 +39,7 @@ export function buildCli(): Command {
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
     });
 
+  addAppsCommands(program);
   addClientCommands(program);
   return program;
 }
