@@ -98,8 +98,12 @@ export interface AppAuthenticator {
  * presented secret is only kept as a SHA-256 digest. The app stream is read on every request: a
  * few rows, cheap, and it is what makes revocation immediate.
  */
-export function createAppAuthenticator(store: EventStore, options: { maxEntries?: number } = {}): AppAuthenticator {
+export function createAppAuthenticator(
+  store: EventStore,
+  options: { maxEntries?: number; verify?: (secret: string, stored: string) => Promise<boolean> } = {},
+): AppAuthenticator {
   const maxEntries = options.maxEntries ?? 10_000;
+  const verify = options.verify ?? verifySecret;
   const cache = new Map<string, boolean>();
   return {
     async authenticate(appKey, secret) {
@@ -110,7 +114,7 @@ export function createAppAuthenticator(store: EventStore, options: { maxEntries?
       const key = `${appKey}\u0000${revision}\u0000${createHash('sha256').update(secret).digest('base64')}`;
       let valid = cache.get(key);
       if (valid === undefined) {
-        valid = await verifySecret(secret, state.secretHash);
+        valid = await verify(secret, state.secretHash);
         if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
         cache.set(key, valid);
       }
