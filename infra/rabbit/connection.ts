@@ -14,6 +14,8 @@ export interface RabbitConnection {
   /** Called when the connection is lost (channels are gone; in-flight work must not ack). */
   onDisconnect(handler: (error: Error | undefined) => void): () => void;
   readonly connected: boolean;
+  /** Successful connects so far (1 + reconnects). */
+  readonly connects: number;
   /** Resolves when connected (immediately if already). */
   waitConnected(): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export function createRabbitConnection(options: RabbitConnectionOptions): Rabbit
   let waiters: Array<() => void> = [];
   let firstConnect: Promise<void> | undefined;
   let wakeSleep: (() => void) | undefined;
+  let connects = 0;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -91,6 +94,7 @@ export function createRabbitConnection(options: RabbitConnectionOptions): Rabbit
       }
       delay = initialDelayMs;
       conn = current;
+      connects += 1;
       if (!first) log.info('rabbitmq reconnected');
       const ws = waiters;
       waiters = [];
@@ -133,6 +137,9 @@ export function createRabbitConnection(options: RabbitConnectionOptions): Rabbit
     },
     get connected() {
       return conn !== undefined;
+    },
+    get connects() {
+      return connects;
     },
     waitConnected() {
       if (conn) return Promise.resolve();
