@@ -1,0 +1,100 @@
+import amqp from 'amqplib';
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HEADERS, channelNames } from '../../infra/rabbit/names.ts';
+import { assertTopology, buildTopology, retryDelay } from '../../infra/rabbit/topology.ts';
+import { AMQP_URL, drain, removeTopology, testTopology, waitFor, withChannel } from '../helpers/rabbit.ts';
+import { startPipeline } from './harness.ts';
+import { count, eventsOf, openStore, request, tempDir, testProvider } from './world.ts';
+
+describe('topology as data', () => {
+  it('names production queues and exchanges exactly as DESIGN.md section 4', () => {
+    const t = buildTopology();
+    expect(t.exchanges.map((e) => `${e.name}:${e.type}`)).toEqual(
+      ['ios', 'android', 'sms', 'email'].flatMap((c) => [`notify.${c}:fanout`, `notify.${c}.retry:direct`]),
+    );
+    const email = t.queues.filter((q) => q.name.startsWith('notify.email'));
+    expect(email.map((q) => q.name)).toEqual([
+      'notify.email',
+      'notify.email.retry.1s',
+      'notify.email.retry.10s',
+      'notify.email.retry.1m',
+      'notify.email.retry.10m',
+      'notify.email.parked',
+    ]);
+    expect(email[0]!.arguments).toMatchObject({ 'x-queue-type': 'quorum', 'x-delivery-limit': 10, 'x-dead-letter-routing-key': 'notify.email.parked' });
+    expect(email[1]!.arguments).toMatchObject({ 'x-message-ttl': 1200, 'x-dead-letter-exchange': 'notify.email' });
+    expect(t.bindings).toContainEqual({ queue: 'notify.email.retry.1m', exchange: 'notify.email.retry', routingKey: '1m' });
+  });
+
+  it('retry delays walk the tiers, repeat the last one, and stay within the jitter', () => {
+    const t = buildTopology({ retryDelaysMs: [1000, 10_000], jitter: 0.2 });
+    expect(retryDelay(t, 1, () => 0.5).label).toBe('1s');
+    expect(retryDelay(t, 2, () => 0.5).label).toBe('10s');
+    expect(retryDelay(t, 7, () => 0.5).label).toBe('10s');
+    expect(retryDelay(t, 1, () => 0).expirationMs).toBe(800);
+    expect(retryDelay(t, 1, () => 0.999999).expirationMs).toBe(1200);
+    expect(() => buildTopology({ retryDelaysMs: [] })).toThrow(/retry delays/);
+    expect(() => buildTopology({ jitter: 1 })).toThrow(/jitter/);
+  });
+
+  it('is asserted idempotently, and a message redelivered past x-delivery-limit lands in parking', async () => {
+    const t = testTopology('deliverylimit', { channels: ['sms'], deliveryLimit: 2 });
+    const n = channelNames('sms', t.prefix);
+    try {
+      const conn = await amqp.connect(AMQP_URL);
+      const ch = await conn.createConfirmChannel();
+      await assertTopology(ch, t);
+      await assertTopology(ch, t);
+      ch.publish(n.exchange, '', Buffer.from('{"poison":true}'), { persistent: true });
+      await ch.waitForConfirms();
+      // A consumer that dies on the message every time: nack with requeue until the broker gives up.
+      let deliveries = 0;
+      await ch.consume(n.queue, (m) => {
+        if (!m) return;
+        deliveries += 1;
+        ch.nack(m, false, true);
+      });
+      await waitFor(async () => (await withChannel(async (c) => (await c.checkQueue(n.parkedQueue)).messageCount)) === 1, 10_000, 'dead-lettered to parking');
+      await conn.close();
+      expect(deliveries).toBe(3);
+      const [parked] = await drain(n.parkedQueue);
+      expect(parked?.content.toString()).toBe('{"poison":true}');
+      expect(parked?.properties.headers?.['x-death']).toBeDefined();
+    } finally {
+      await removeTopology(t);
+    }
+  });
+
+  it('carries the request trace context: message header and outcome metadata share its trace id', async () => {
+    const dir = tempDir('trace');
+    const store = openStore(dir);
+    const t = testTopology('trace', { channels: ['email'] });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+    const seen: string[] = [];
+    const provider = testProvider('email');
+    const pipeline = await startPipeline({ dir, store, topology: t, providers: { email: provider } });
+    try {
+      // Watch the wire: a second queue bound to the channel's fanout exchange sees every dispatched message.
+      await withChannel(async (ch) => {
+        await ch.assertQueue(`${t.prefix}.tap`, { exclusive: false, autoDelete: false });
+        await ch.bindQueue(`${t.prefix}.tap`, channelNames('email', t.prefix).exchange, '');
+      });
+      const r = await request(store, 'email', { traceparent });
+      await waitFor(async () => count(await eventsOf(store, r.notificationId), 'NotificationSent') === 1, 10_000, 'sent');
+      for (const m of await drain(`${t.prefix}.tap`)) seen.push(String(m.properties.headers?.[HEADERS.traceparent]));
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toContain(traceId);
+      const sent = (await eventsOf(store, r.notificationId)).find((e) => e.type === 'NotificationSent');
+      expect(sent?.metadata.traceparent).toContain(traceId);
+      expect(sent?.metadata.causationId).toBe((await eventsOf(store, r.notificationId))[0]!.id);
+    } finally {
+      await pipeline.stop();
+      await withChannel((ch) => ch.deleteQueue(`${t.prefix}.tap`).then(() => undefined));
+      await removeTopology(t);
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
