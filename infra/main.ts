@@ -11,6 +11,11 @@ import { createOpsRouter, type ReadinessCheck } from './ops.ts';
 import { instrumentEventStore } from './tracing/eventStore.ts';
 import { simulatedChannels } from '../channels/providers/index.ts';
 import { startSimulator } from '../channels/simulator/index.ts';
+import { closeProviders, createProviders } from '../channels/providers/index.ts';
+import { startSendersRole } from '../channels/sender/role.ts';
+import { startDispatcherRole } from './dispatcher/role.ts';
+import { loadPipelineConfig } from './rabbit/config.ts';
+import { buildTopology } from './rabbit/topology.ts';
 
 /**
  * The composition root: plain function calls, environment already read into `config`, no container.
@@ -37,6 +42,9 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   // Every append is timed (and traced when tracing is on) here, so no adapter has to know.
   const eventStore = instrumentEventStore(await createEventStore(config, logger), metrics);
   const alerter = createAlerter({ logger, metrics, webhookUrl: config.alertWebhookUrl });
+  // One topology for every channel (the dispatcher publishes to all of them), asserted by each role that uses RabbitMQ.
+  const pipeline = loadPipelineConfig(config.env);
+  const topology = buildTopology({ retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
   const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }];
   // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
@@ -62,10 +70,20 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
       }
       case 'projections':
         break;
-      case 'dispatcher':
+      case 'dispatcher': {
+        const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger });
+        stops.push(() => role.stop());
         break;
-      case 'senders':
+      }
+      case 'senders': {
+        const providers = createProviders(config, logger);
+        const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
+        stops.push(async () => {
+          await role.stop();
+          await closeProviders(providers);
+        });
         break;
+      }
       case 'monitors': {
         const monitors = await startMonitors({
           config: loadMonitoringConfig(config.env),
@@ -74,7 +92,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           metrics,
           alerter,
           logger,
-          queues: () => [],
+          queues: () => topology.queues.map((q) => q.name),
         });
         stops.push(() => monitors.stop());
         break;

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { EventStore } from '../eventStore/port.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { PipelineConfig } from '../rabbit/config.ts';
+import { createRabbitConnection } from '../rabbit/connection.ts';
+import type { Topology } from '../rabbit/topology.ts';
+import { createDispatcher, type Dispatcher } from './dispatcher.ts';
+import { createSqliteDispatcherState } from './sqliteState.ts';
+import type { DispatcherStateStore } from './statePort.ts';
+
+/** The `dispatcher` role: its own connection and state store (MongoDB when MONGO_URL is set, else SQLite in the data dir). */
+export async function startDispatcherRole(deps: {
+  config: Pick<Config, 'amqpUrl' | 'dataDir' | 'mongoUrl'>;
+  pipeline: PipelineConfig;
+  topology: Topology;
+  eventStore: EventStore;
+  metrics: Metrics;
+  logger: Logger;
+}): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
+  const logger = deps.logger.child({ role: 'dispatcher' });
+  let state: DispatcherStateStore;
+  if (deps.config.mongoUrl) {
+    const { createMongoDispatcherState } = await import('./mongoState.ts');
+    state = await createMongoDispatcherState(deps.config.mongoUrl);
+  } else {
+    state = createSqliteDispatcherState(path.join(deps.config.dataDir, 'dispatcher.sqlite'));
+  }
+  const rabbit = createRabbitConnection({ url: deps.config.amqpUrl, logger, name: 'notify-dispatcher' });
+  const dispatcher = createDispatcher({
+    eventStore: deps.eventStore,
+    state,
+    rabbit,
+    topology: deps.topology,
+    logger,
+    metrics: deps.metrics,
+    maxInFlight: deps.pipeline.dispatcherMaxInFlight,
+    scheduleTickMs: deps.pipeline.scheduleTickMs,
+  });
+  await dispatcher.start();
+  return {
+    dispatcher,
+    state,
+    async stop() {
+      await dispatcher.stop();
+      await rabbit.close();
+      await state.close();
+    },
+  };
+}
