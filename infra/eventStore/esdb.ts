@@ -22,6 +22,8 @@ import {
 import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
 import {
   ConcurrencyError,
+  meetsExpected,
+  validateAppend,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -139,8 +141,11 @@ export function createEsdbEventStore(connectionString: string): EventStore {
   const store: EventStore = {
     async append(stream, events, expected) {
       assertOpen();
+      validateAppend(stream, events, expected);
       if (events.length === 0) {
+        // Nothing to write, but the expectation is still checked, as the embedded store does.
         const last = await lastOf(stream);
+        if (!meetsExpected(expected, last ? last.revision : -1)) throw new ConcurrencyError(stream, expected, last ? last.revision : 'no_stream');
         return { nextRevision: last ? last.revision : -1, position: last?.position || (await head()) };
       }
       try {

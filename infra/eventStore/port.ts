@@ -68,3 +68,33 @@ export class ConcurrencyError extends Error {
     this.actual = actual;
   }
 }
+
+/**
+ * Whether a stream whose last revision is `current` (-1: no stream) meets `expected`. Shared so
+ * every adapter answers the same, including for an empty append.
+ */
+export function meetsExpected(expected: ExpectedRevision, current: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current < 0;
+    case 'stream_exists':
+      return current >= 0;
+    default:
+      return expected === current;
+  }
+}
+
+/** Bad arguments are a programming error, not a conflict: refuse them loudly before touching the log. */
+export function validateAppend(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
+  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('append: stream must be a non-empty string');
+  const ok =
+    expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0);
+  if (!ok) throw new TypeError(`append to ${stream}: expected must be 'no_stream', 'any', 'stream_exists' or a revision >= 0, got ${String(expected)}`);
+  events.forEach((e, i) => {
+    if (!e || typeof e.type !== 'string' || e.type.length === 0) throw new TypeError(`append to ${stream}: event ${i} has no type`);
+    if (e.data === undefined) throw new TypeError(`append to ${stream}: event ${i} (${e.type}) has no data`);
+    if (!e.metadata || typeof e.metadata !== 'object') throw new TypeError(`append to ${stream}: event ${i} (${e.type}) has no metadata`);
+  });
+}

@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
 import {
   ConcurrencyError,
+  meetsExpected,
+  validateAppend,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -74,13 +76,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
 
   const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
     const current = currentRevision.get(stream)?.revision ?? -1;
-    const actual = current < 0 ? 'no_stream' : current;
-    const ok =
-      expected === 'any' ||
-      (expected === 'no_stream' && current < 0) ||
-      (expected === 'stream_exists' && current >= 0) ||
-      (typeof expected === 'number' && expected === current);
-    if (!ok) throw new ConcurrencyError(stream, expected, actual);
+    if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
     const now = new Date().toISOString();
     let position = 0;
     let revision = current;
@@ -112,8 +108,10 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   const store: EventStore = {
     async append(stream, events, expected) {
       assertOpen();
+      validateAppend(stream, events, expected);
       if (events.length === 0) {
         const current = currentRevision.get(stream)?.revision ?? -1;
+        if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
         return { nextRevision: current, position: selectHead.get()?.position ?? 0 };
       }
       let result: AppendResult;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventMetadata } from '../../domain/events.ts';
-import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../../infra/eventStore/port.ts';
+import { ConcurrencyError, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../../infra/eventStore/port.ts';
 
 /**
  * What an adapter brings to the contract: `open()` connects to the same data every time it is
@@ -130,6 +130,28 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Even
       await store.append(s, [rotated(s, 0), rotated(s, 1)], 'no_stream');
       expect((await store.append(s, [], 1)).nextRevision).toBe(1);
       expect(await store.readStream(s)).toHaveLength(2);
+      // The expectation is still checked: an empty append is a cheap optimistic check.
+      expect(await rejection(store.append(s, [], 0))).toBeInstanceOf(ConcurrencyError);
+      expect(await rejection(store.append(s, [], 'no_stream'))).toBeInstanceOf(ConcurrencyError);
+      expect(await rejection(store.append(streamName(), [], 'stream_exists'))).toBeInstanceOf(ConcurrencyError);
+    });
+
+    it('refuses bad arguments with a clear error and writes nothing', async () => {
+      const s = streamName();
+      const bad: [string, NewEvent[], unknown][] = [
+        [s, [rotated(s, 0)], -1],
+        [s, [rotated(s, 0)], 1.5],
+        [s, [rotated(s, 0)], 'latest'],
+        ['', [rotated(s, 0)], 'any'],
+        [s, [{ ...rotated(s, 0), type: '' } as unknown as NewEvent], 'any'],
+        [s, [{ ...rotated(s, 0), metadata: undefined } as unknown as NewEvent], 'any'],
+      ];
+      for (const [stream, events, expected] of bad) {
+        const error = await rejection(store.append(stream, events, expected as ExpectedRevision));
+        expect(error).toBeInstanceOf(TypeError);
+        expect(String((error as Error).message)).toMatch(/append/);
+      }
+      expect(await store.readStream(s)).toEqual([]);
     });
 
     it('two appenders racing on one stream from separate connections: exactly one wins each round', async () => {
