@@ -1,0 +1,204 @@
+/**
+ * Delivery pipeline benchmark: log -> dispatcher -> RabbitMQ -> sender -> provider call, with an
+ * instant provider, side by side with the raw quorum-queue publish+consume rate of the same broker
+ * in the same run. Bounded in count and time; deletes every queue it declares.
+ *
+ *   npx tsx bench/pipeline.bench.ts            (npm run bench:pipeline)
+ *   BENCH_N=4000 BENCH_PACED_RATE=1000 BENCH_PACED_SECONDS=5 npx tsx bench/pipeline.bench.ts
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import amqp from 'amqplib';
+import { CHANNELS, type Channel, type NotificationRequested, type Recipient } from '../domain/events.ts';
+import { streams } from '../domain/streams.ts';
+import { createSender, type Sender } from '../channels/sender.ts';
+import type { Provider, RenderedContent } from '../channels/port.ts';
+import { createDispatcher } from '../infra/dispatcher/dispatcher.ts';
+import { createSqliteDispatcherState } from '../infra/dispatcher/sqliteState.ts';
+import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import type { EventStore } from '../infra/eventStore/port.ts';
+import { silentLogger } from '../infra/logger.ts';
+import { createRabbitConnection } from '../infra/rabbit/connection.ts';
+import { buildTopology, deleteTopology } from '../infra/rabbit/topology.ts';
+
+const URL_ = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const N = Number(process.env.BENCH_N ?? 6000);
+const RAW_N = Number(process.env.BENCH_RAW_N ?? 20000);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 1000);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 5);
+const TIME_LIMIT_MS = 120_000;
+const prefix = `bench.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/** Raw broker rate: one quorum queue, confirms with 100 unconfirmed allowed, consumer prefetch 100, one ack per message. */
+async function rawQuorumRate(): Promise<{ rate: number; seconds: number }> {
+  const conn = await amqp.connect(URL_);
+  const queue = `${prefix}.raw`;
+  try {
+    const pub = await conn.createConfirmChannel();
+    const sub = await conn.createChannel();
+    await pub.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await sub.prefetch(100);
+    const body = Buffer.from(JSON.stringify({ notificationId: randomUUID(), channel: 'email', appId: 'bench-app' }));
+    let consumed = 0;
+    const started = process.hrtime.bigint();
+    const done = new Promise<void>((resolve) => {
+      void sub.consume(queue, (m) => {
+        if (!m) return;
+        sub.ack(m);
+        if (++consumed === RAW_N) resolve();
+      });
+    });
+    let inFlight = 0;
+    const waiters: Array<() => void> = [];
+    for (let i = 0; i < RAW_N; i++) {
+      while (inFlight >= 100) await new Promise<void>((r) => waiters.push(r));
+      inFlight += 1;
+      pub.publish('', queue, body, { persistent: true }, () => {
+        inFlight -= 1;
+        waiters.shift()?.();
+      });
+    }
+    await done;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await pub.deleteQueue(queue);
+    return { rate: RAW_N / seconds, seconds };
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
+function recipientFor(channel: Channel, userId: string): Recipient {
+  if (channel === 'email') return { kind: 'email', email: `${userId}@bench.test` };
+  if (channel === 'sms') return { kind: 'sms', phone: '+15555550100' };
+  return { kind: 'push', platform: channel, tokens: [`tok-${userId}`] };
+}
+
+async function instantRender(r: NotificationRequested['data']): Promise<RenderedContent> {
+  if (r.channel === 'email') return { channel: 'email', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' };
+  if (r.channel === 'sms') return { channel: 'sms', text: 'Hi', segments: 1 };
+  return { channel: r.channel, title: 'Hi', body: 'Hello' };
+}
+
+async function pipelineRun() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-bench-'));
+  const store: EventStore = createSqliteEventStore(path.join(dir, 'events.sqlite'), { pollIntervalMs: 10 });
+  const topology = buildTopology({ prefix });
+  const appendedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let calls = 0;
+  let lastCallAt = 0;
+  const providers = Object.fromEntries(
+    CHANNELS.map((channel): [Channel, Provider] => [
+      channel,
+      {
+        channel,
+        name: `instant:${channel}`,
+        async send(m) {
+          const now = performance.now();
+          const t0 = appendedAt.get(m.notificationId);
+          if (t0 !== undefined) latencies.push(now - t0);
+          calls += 1;
+          lastCallAt = now;
+          return { kind: 'ok', provider: `instant:${channel}`, providerMessageId: `${calls}` };
+        },
+      },
+    ]),
+  ) as Record<Channel, Provider>;
+
+  const dispatcherRabbit = createRabbitConnection({ url: URL_, logger: silentLogger, name: 'bench-dispatcher' });
+  const senderRabbit = createRabbitConnection({ url: URL_, logger: silentLogger, name: 'bench-senders' });
+  const state = createSqliteDispatcherState(path.join(dir, 'dispatcher.sqlite'), prefix);
+  const dispatcher = createDispatcher({ eventStore: store, state, rabbit: dispatcherRabbit, topology, logger: silentLogger });
+  const senders: Sender[] = CHANNELS.map((channel) =>
+    createSender({ channel, eventStore: store, rabbit: senderRabbit, topology, provider: providers[channel], render: instantRender, logger: silentLogger, prefetch: 100 }),
+  );
+  for (const s of senders) await s.start();
+  await dispatcher.start();
+
+  let seq = 0;
+  async function append(): Promise<void> {
+    const channel = CHANNELS[seq++ % 4]!;
+    const userId = `u${seq}`;
+    const recipient = recipientFor(channel, userId);
+    const meta = { correlationId: randomUUID(), causationId: randomUUID(), appId: 'bench-app' };
+    const at = new Date().toISOString();
+    if (recipient.kind === 'push') {
+      await store.append(streams.user(userId), [
+        { type: 'UserRegistered', data: { userId, contact: {}, at }, metadata: meta },
+        { type: 'DeviceRegistered', data: { userId, token: recipient.tokens[0]!, platform: recipient.platform, at }, metadata: meta },
+      ], 'no_stream');
+    }
+    const notificationId = randomUUID();
+    const data: NotificationRequested['data'] = {
+      notificationId, appId: 'bench-app', eventId: randomUUID(), userId, channel, templateId: 't', templateVersion: 1, params: {}, recipient, requestedAt: at,
+    };
+    appendedAt.set(notificationId, performance.now());
+    await store.append(streams.notification(notificationId), [{ type: 'NotificationRequested', data, metadata: meta }], 'no_stream');
+  }
+  const deadline = Date.now() + TIME_LIMIT_MS;
+  const waitCalls = async (n: number) => {
+    while (calls < n) {
+      if (Date.now() > deadline) throw new Error(`time limit: ${calls}/${n} provider calls`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  try {
+    // 1. Sustained throughput: a burst of N appended as fast as the log takes them.
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) {
+      await append();
+      if (i % 200 === 0) await new Promise((r) => setImmediate(r)); // let the pipeline run alongside
+    }
+    const appendDone = performance.now();
+    await waitCalls(N);
+    const burstSeconds = (lastCallAt - t0) / 1000;
+    const burstLat = [...latencies].sort((a, b) => a - b);
+
+    // 2. Latency at a paced rate below capacity: append -> provider call.
+    latencies.length = 0;
+    const pacedN = Math.round(PACED_RATE * PACED_SECONDS);
+    const before = calls;
+    const start = performance.now();
+    for (let i = 0; i < pacedN; i++) {
+      const due = start + (i * 1000) / PACED_RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      await append();
+    }
+    await waitCalls(before + pacedN);
+    const paced = [...latencies].sort((a, b) => a - b);
+    return {
+      burst: { n: N, seconds: burstSeconds, rate: N / burstSeconds, appendRate: N / ((appendDone - t0) / 1000), p50: pct(burstLat, 50), p99: pct(burstLat, 99) },
+      paced: { n: pacedN, rate: PACED_RATE, p50: pct(paced, 50), p99: pct(paced, 99), max: paced.at(-1) ?? NaN },
+      retried: senders.reduce((n, s) => n + s.stats().retried, 0),
+    };
+  } finally {
+    await dispatcher.stop();
+    for (const s of senders) await s.stop();
+    const conn = await amqp.connect(URL_);
+    await deleteTopology(await conn.createChannel(), topology).catch((e: unknown) => console.error('cleanup failed', e));
+    await conn.close();
+    await dispatcherRabbit.close();
+    await senderRabbit.close();
+    await state.close();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const raw = await rawQuorumRate();
+const p = await pipelineRun();
+console.log(`delivery pipeline benchmark (${os.cpus().length} cores, ${new Date().toISOString()})`);
+console.log(`raw RabbitMQ quorum queue publish+consume (confirms, window 100, prefetch 100): ${raw.rate.toFixed(0)} msg/s (${RAW_N} in ${raw.seconds.toFixed(2)} s)`);
+console.log(
+  `pipeline burst, log -> provider call: ${p.burst.rate.toFixed(0)} notifications/s (${p.burst.n} across 4 channels in ${p.burst.seconds.toFixed(2)} s; appends ran at ${p.burst.appendRate.toFixed(0)}/s); latency under that backlog p50 ${ms(p.burst.p50)}, p99 ${ms(p.burst.p99)}`,
+);
+console.log(`pipeline paced at ${p.paced.rate}/s for ${p.paced.n}: append -> provider call p50 ${ms(p.paced.p50)}, p99 ${ms(p.paced.p99)}, max ${ms(p.paced.max)}`);
+console.log(`pipeline / raw broker: ${((p.burst.rate / raw.rate) * 100).toFixed(0)} %`);
+process.exit(0);
