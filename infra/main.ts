@@ -7,6 +7,7 @@ import type { EventStore } from './eventStore/port.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadMonitoringConfig, startMonitors } from './monitoring/index.ts';
+import { rabbitReadiness } from './monitoring/readiness.ts';
 import { createOpsRouter, type ReadinessCheck } from './ops.ts';
 import { instrumentEventStore } from './tracing/eventStore.ts';
 import { simulatedChannels } from '../channels/providers/index.ts';
@@ -44,13 +45,20 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   const alerter = createAlerter({ logger, metrics, webhookUrl: config.alertWebhookUrl });
   // One topology for every channel (the dispatcher publishes to all of them), asserted by each role that uses RabbitMQ.
   const pipeline = loadPipelineConfig(config.env);
-  const topology = buildTopology({ retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
+  // RABBIT_PREFIX (default `notify`) lets tests, benchmarks and the demo run beside a live platform on one broker.
+  const topology = buildTopology({ prefix: config.env.RABBIT_PREFIX || undefined, retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
   const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }];
   // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
   const stops: Array<() => Promise<void>> = [() => eventStore.close()];
+
+  if (options.roles.some((r) => r === 'dispatcher' || r === 'senders' || r === 'monitors')) {
+    const rabbitReady = rabbitReadiness(config.amqpUrl, () => topology);
+    readiness.push(rabbitReady);
+    stops.push(() => rabbitReady.close());
+  }
 
   for (const role of ROLES) {
     if (!options.roles.includes(role)) continue;
