@@ -44,5 +44,8 @@ describe('stream names', () => {
     expect(categoryOf('notification-abc')).toBe('notification');
     expect(categoryOf('$stats-1')).toBeUndefined();
     expect(categoryOf('nodash')).toBeUndefined();
+    // Inherited object keys are not categories.
+    expect(categoryOf('toString-1')).toBeUndefined();
+    expect(categoryOf('constructor-1')).toBeUndefined();
   });
 });

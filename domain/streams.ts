@@ -14,7 +14,7 @@ export type StreamCategory = keyof typeof streams;
 export function categoryOf(stream: string): StreamCategory | undefined {
   const dash = stream.indexOf('-');
   const prefix = dash < 0 ? stream : stream.slice(0, dash);
-  return prefix in streams ? (prefix as StreamCategory) : undefined;
+  return Object.hasOwn(streams, prefix) ? (prefix as StreamCategory) : undefined;
 }
 
 /**
