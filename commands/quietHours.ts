@@ -19,13 +19,20 @@ function minutesOf(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+const knownZones = new Map<string, boolean>();
+/** Building an Intl formatter costs tens of microseconds: zone answers are remembered (bounded). */
 export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(tz);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 2000) knownZones.set(tz, known);
   }
+  return known;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
