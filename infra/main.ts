@@ -4,6 +4,9 @@ import { createAlerter, type Alerter } from './alerts.ts';
 import type { Config } from './config.ts';
 import { createEventStore } from './eventStore/index.ts';
 import type { EventStore } from './eventStore/port.ts';
+import { createProjectionStore } from './projectionStore/index.ts';
+import type { ProjectionStore } from './projectionStore/port.ts';
+import { startProjectionRunner, type ProjectionRunner } from '../projections/runner.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadMonitoringConfig, startMonitors } from './monitoring/index.ts';
@@ -17,6 +20,9 @@ import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from './dispatcher/role.ts';
 import { loadPipelineConfig } from './rabbit/config.ts';
 import { buildTopology } from './rabbit/topology.ts';
+import { createApi } from '../commands/http/app.ts';
+import { apiProjections } from '../commands/http/projections.ts';
+import { listenApi } from '../commands/http/server.ts';
 
 /**
  * The composition root: plain function calls, environment already read into `config`, no container.
@@ -33,6 +39,10 @@ export interface PlatformOptions {
 export interface Platform {
   config: Config;
   eventStore: EventStore;
+  /** Read models (projections/queries.ts reads them); the projections role keeps them up to date. */
+  projectionStore: ProjectionStore;
+  /** Present when this process runs the projections role. */
+  projections?: ProjectionRunner;
   metrics: Metrics;
   alerter: Alerter;
   stop(): Promise<void>;
@@ -42,6 +52,8 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   const metrics = createMetrics();
   // Every append is timed (and traced when tracing is on) here, so no adapter has to know.
   const eventStore = instrumentEventStore(await createEventStore(config, logger), metrics);
+  const projectionStore = await createProjectionStore(config, logger);
+  let projections: ProjectionRunner | undefined;
   const alerter = createAlerter({ logger, metrics, webhookUrl: config.alertWebhookUrl });
   // One topology for every channel (the dispatcher publishes to all of them), asserted by each role that uses RabbitMQ.
   const pipeline = loadPipelineConfig(config.env);
@@ -52,7 +64,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
-  const stops: Array<() => Promise<void>> = [() => eventStore.close()];
+  const stops: Array<() => Promise<void>> = [() => eventStore.close(), () => projectionStore.close()];
 
   if (options.roles.some((r) => r === 'dispatcher' || r === 'senders' || r === 'monitors')) {
     const rabbitReady = rabbitReadiness(config.amqpUrl, () => topology);
@@ -76,8 +88,13 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
         stops.push(() => sim.stop());
         break;
       }
-      case 'projections':
+      case 'projections': {
+        const runner = await startProjectionRunner({ eventStore, store: projectionStore, metrics, logger });
+        projections = runner;
+        readiness.push({ name: 'projections', check: async () => void (await runner.lag()) });
+        stops.push(() => runner.close());
         break;
+      }
       case 'dispatcher': {
         const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger });
         stops.push(() => role.stop());
@@ -105,8 +122,20 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
         stops.push(() => monitors.stop());
         break;
       }
-      case 'api':
+      case 'api': {
+        const app = createApi({
+          eventStore,
+          config,
+          logger,
+          // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
+          projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
+          extraRouters: [opsRouter],
+        });
+        const server = await listenApi(app, config.port);
+        logger.info({ port: server.port }, 'API listening');
+        stops.push(() => server.close());
         break;
+      }
       default: {
         const never: never = role;
         throw new Error(`unknown role ${String(never)}`);
@@ -117,6 +146,8 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   return {
     config,
     eventStore,
+    projectionStore,
+    ...(projections && { projections }),
     metrics,
     alerter,
     async stop() {

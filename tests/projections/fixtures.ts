@@ -1,4 +1,4 @@
-import type { DomainEvent, NotificationRequested } from '../../domain/events.ts';
+import type { DomainEvent, DomainEventType, NotificationRequested } from '../../domain/events.ts';
 import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
@@ -50,11 +50,16 @@ export function requested(over: Partial<NotificationRequested['data']> = {}): Do
 }
 
 /** given(events) on a fresh in-memory store, through the same apply path the runner uses. */
-export async function given(model: ReadModel, events: DomainEvent[] | RecordedEvent[], store: ProjectionStore = createSqliteProjectionStore(':memory:')) {
+export async function given<D extends ProjectedDoc, T extends DomainEventType>(
+  typed: ReadModel<D, T>,
+  events: DomainEvent[] | RecordedEvent[],
+  store: ProjectionStore = createSqliteProjectionStore(':memory:'),
+) {
+  const model = typed as unknown as ReadModel;
   const recorded = events.length > 0 && 'position' in events[0]! ? (events as RecordedEvent[]) : record(events as DomainEvent[]);
   const collection = store.collection<ProjectedDoc>(physicalName(model.name, 1));
   for (const e of recorded) if ((model.handles as readonly string[]).includes(e.type)) await applyEvent(model, collection, e);
   const docs = await collection.find({}, { sort: { _id: 1 } });
-  const byId = Object.fromEntries(docs.map(({ _pos: _ignored, ...d }) => [d._id, d]));
+  const byId: Record<string, D> = Object.fromEntries(docs.map(({ _pos: _ignored, ...d }) => [d._id, d as D]));
   return { store, docs: byId, doc: (id: string) => byId[id] };
 }
