@@ -71,6 +71,8 @@ describe('GET /t/:token', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect((await api.call('GET', '/v1/users/tom/preferences')).body.channels).toEqual({ email: false });
+    const oneClick = await fetch(`${api.url}/t/${signTrackingToken({ n: sentId, k: 'unsubscribe' }, SECRET)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
     const next = await api.call('POST', '/v1/notifications', { eventId: 'e-after', userId: 'tom', templateId: 'promo' });
     expect(next.body.notifications[0].status).toBe('suppressed');
   });

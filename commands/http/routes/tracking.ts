@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { TrackingDeps } from '../../tracking.ts';
 import { recordTracking } from '../../tracking.ts';
 import { HttpError } from '../errors.ts';
@@ -15,7 +15,7 @@ const UNSUBSCRIBED_PAGE = `<!doctype html>
 
 export function trackingRouter(deps: TrackingDeps, now: () => Date): Router {
   const router = Router();
-  router.get('/t/:token', async (req, res) => {
+  const handler: RequestHandler<{ token: string }> = async (req, res) => {
     const result = await recordTracking(deps, req.params.token, now(), locals(res).requestId);
     res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
     switch (result.kind) {
@@ -35,6 +35,9 @@ export function trackingRouter(deps: TrackingDeps, now: () => Date): Router {
         return never;
       }
     }
-  });
+  };
+  router.get('/t/:token', handler);
+  // RFC 8058 one-click unsubscribe: mail clients POST to the List-Unsubscribe URL.
+  router.post('/t/:token', handler);
   return router;
 }
