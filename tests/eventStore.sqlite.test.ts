@@ -84,6 +84,27 @@ describe('embedded SQLite event store, beyond the contract', () => {
     expect(Math.max(...latencies)).toBeLessThan(200);
   });
 
+  it('an append through one store instance wakes a subscriber on another instance of the same file at once', async () => {
+    const writer = createSqliteEventStore(file, { pollIntervalMs: 5_000 });
+    const reader = createSqliteEventStore(path.join(dir, '.', 'events.sqlite'), { pollIntervalMs: 5_000 });
+    const seen: number[] = [];
+    const sub = reader.subscribe({ onEvent: (e) => void seen.push(e.revision) });
+    await sub.caughtUp;
+    const started = performance.now();
+    await writer.append('app-two', [rotated('app-two', 0), rotated('app-two', 1)], 'no_stream');
+    await waitFor(() => seen.length === 2, 2_000, 'the other instance to be woken');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    // Closing one instance leaves the other's subscribers working.
+    await writer.close();
+    const again = createSqliteEventStore(file, { pollIntervalMs: 5_000 });
+    await again.append('app-two', [rotated('app-two', 2)], 1);
+    await waitFor(() => seen.length === 3, 2_000, 'a wake-up after the first writer closed');
+    expect(seen).toEqual([0, 1, 2]);
+    await sub.close();
+    await again.close();
+    await reader.close();
+  });
+
   it('two processes appending to the same streams leave gap-free revisions, lose nothing, and a third sees it all by polling', async () => {
     const script = path.join(dir, 'writer.mts');
     await fs.writeFile(script, writerSource);

@@ -36,6 +36,22 @@ export interface SqliteEventStoreOptions {
 }
 
 /**
+ * One signal per file for the whole process: an append through any store instance on a file wakes
+ * every subscriber on that file in this process at once; other processes fall back to polling.
+ */
+const signals = new Map<string, EventEmitter>();
+function appendSignal(file: string): EventEmitter {
+  const key = path.resolve(file);
+  let signal = signals.get(key);
+  if (!signal) {
+    signal = new EventEmitter();
+    signal.setMaxListeners(0);
+    signals.set(key, signal);
+  }
+  return signal;
+}
+
+/**
  * The embedded log: one SQLite file in WAL mode. `position` is the rowid (global order),
  * UNIQUE(stream, revision) makes the store itself refuse a second writer at the same revision,
  * and BEGIN IMMEDIATE + busy_timeout make several processes on one machine safe.
@@ -70,8 +86,8 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   const selectAll = db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
   const selectHead = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
 
-  const appended = new EventEmitter();
-  appended.setMaxListeners(0);
+  const appended = appendSignal(file);
+  const ownListeners = new Set<() => void>();
   let closed = false;
 
   const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
@@ -152,6 +168,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
       const onAppend = () => wake?.();
       appended.on('append', onAppend);
+      ownListeners.add(onAppend);
 
       const loop = (async () => {
         const target = selectHead.get()?.position ?? 0;
@@ -180,6 +197,8 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
         }
       })().catch((e: unknown) => {
         stopped = true;
+        appended.off('append', onAppend);
+        ownListeners.delete(onAppend);
         const error = e instanceof Error ? e : new Error(String(e));
         if (opts.onError) opts.onError(error);
         else process.emitWarning(`event store subscription ended: ${error.message}`);
@@ -190,6 +209,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
         async close() {
           stopped = true;
           appended.off('append', onAppend);
+          ownListeners.delete(onAppend);
           wake?.();
           await loop;
         },
@@ -199,8 +219,12 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     async close() {
       if (closed) return;
       closed = true;
-      appended.emit('append');
-      appended.removeAllListeners();
+      // Wake this store's own subscribers so they see `closed` and stop; other instances on the file keep theirs.
+      for (const listener of ownListeners) {
+        appended.off('append', listener);
+        listener();
+      }
+      ownListeners.clear();
       db.close();
     },
   };
