@@ -18,7 +18,10 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, s
       const sinceRaw = url.searchParams.get('since') ?? '0';
       const since = Number(sinceRaw);
       if (!/^\d+$/.test(sinceRaw) || !Number.isSafeInteger(since)) return bad(res, 'since', 'must be a non-negative integer');
-      const { messages, last } = state.list((channel ?? undefined) as Channel | undefined, since);
+      const limitRaw = url.searchParams.get('limit');
+      const limit = limitRaw === null ? undefined : Number(limitRaw);
+      if (limitRaw !== null && (!/^\d+$/.test(limitRaw) || limit === 0)) return bad(res, 'limit', 'must be a positive integer');
+      const { messages, last } = state.list((channel ?? undefined) as Channel | undefined, since, limit);
       return send(res, { status: 200, body: { messages, last } });
     }
     if (path === '/_sim/faults') {
@@ -43,7 +46,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, s
       return send(res, { status: 405, body: { error: 'method_not_allowed' } });
     }
     if (path === '/_sim/stats' && req.method === 'GET') {
-      return send(res, { status: 200, body: { last: state.list(undefined, Number.MAX_SAFE_INTEGER).last, rejected: state.rejected } });
+      return send(res, { status: 200, body: { last: state.lastSeq, rejected: state.rejected } });
     }
     if (path === '/_sim/health') return send(res, { status: 200, body: { ok: true } });
     send(res, { status: 404, body: { error: 'not_found' } });

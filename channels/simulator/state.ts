@@ -76,7 +76,7 @@ export class SimState {
   private readonly faults = new Map<Channel, Fault>();
   readonly rejected: Record<Channel, number> = { ios: 0, android: 0, sms: 0, email: 0 };
 
-  constructor(private readonly maxMessages = 200_000) {}
+  constructor(private readonly maxMessages = 50_000) {}
 
   record(message: Omit<SimMessage, 'seq' | 'receivedAt'>): SimMessage {
     this.seq += 1;
@@ -87,9 +87,26 @@ export class SimState {
     return full;
   }
 
-  list(channel: Channel | undefined, since: number): { messages: SimMessage[]; last: number } {
-    const messages = this.messages.filter((m) => m.seq > since && (channel === undefined || m.channel === channel));
+  /** Messages with seq > since, oldest first; `last` is the newest seq ever assigned (kept even when old messages are dropped). */
+  list(channel: Channel | undefined, since: number, limit = Number.POSITIVE_INFINITY): { messages: SimMessage[]; last: number } {
+    // seq is strictly increasing along the array: binary search for the first one after `since`.
+    let lo = 0;
+    let hi = this.messages.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.messages[mid]!.seq > since) hi = mid;
+      else lo = mid + 1;
+    }
+    const messages: SimMessage[] = [];
+    for (let i = lo; i < this.messages.length && messages.length < limit; i++) {
+      const m = this.messages[i]!;
+      if (channel === undefined || m.channel === channel) messages.push(m);
+    }
     return { messages, last: this.seq };
+  }
+
+  get lastSeq(): number {
+    return this.seq;
   }
 
   setFault(fault: Fault): void {
