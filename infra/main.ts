@@ -10,7 +10,7 @@ import { startProjectionRunner, type ProjectionRunner } from '../projections/run
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadMonitoringConfig, startMonitors } from './monitoring/index.ts';
-import { rabbitReadiness } from './monitoring/readiness.ts';
+import { projectionStoreReadiness, rabbitReadiness } from './monitoring/readiness.ts';
 import { createOpsRouter, type ReadinessCheck } from './ops.ts';
 import { instrumentEventStore } from './tracing/eventStore.ts';
 import { simulatedChannels } from '../channels/providers/index.ts';
@@ -60,7 +60,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   // RABBIT_PREFIX (default `notify`) lets tests, benchmarks and the demo run beside a live platform on one broker.
   const topology = buildTopology({ prefix: config.env.RABBIT_PREFIX || undefined, retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
-  const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }];
+  const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)];
   // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
