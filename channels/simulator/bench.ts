@@ -1,0 +1,67 @@
+/**
+ * Throughput of each adapter through its real SDK into the simulator (no pipeline, no RabbitMQ):
+ * the ceiling the providers side puts on the senders. Prints one line per channel.
+ *   npx tsx channels/simulator/bench.ts [messagesPerChannel=2000] [concurrency=50]
+ */
+import { performance } from 'node:perf_hooks';
+import { closeProviders, createProviders } from '../providers/index.ts';
+import type { ProviderMessage } from '../port.ts';
+import { loadConfig } from '../../infra/config.ts';
+import { silentLogger } from '../../infra/logger.ts';
+import type { Channel } from '../../domain/events.ts';
+import { startSimulator } from './server.ts';
+
+const total = Number(process.argv[2] ?? 2000);
+const concurrency = Number(process.argv[3] ?? 50);
+
+function messageFor(channel: Channel, i: number): ProviderMessage {
+  const base = { notificationId: `bench-${channel}-${i}`, channel, attempt: 1, appId: 'bench', userId: `u${i}` };
+  switch (channel) {
+    case 'ios':
+      return { ...base, recipient: { kind: 'push', platform: 'ios', tokens: [(i % 256).toString(16).padStart(2, '0').repeat(32)] }, content: { channel, title: 'Bench', body: `Message ${i}` } };
+    case 'android':
+      return { ...base, recipient: { kind: 'push', platform: 'android', tokens: [`bench-token-${i}-${'x'.repeat(30)}`] }, content: { channel, title: 'Bench', body: `Message ${i}` } };
+    case 'sms':
+      return { ...base, recipient: { kind: 'sms', phone: `+1415555${String(i % 10000).padStart(4, '0')}` }, content: { channel, text: `Code ${i}`, segments: 1 } };
+    case 'email':
+      return { ...base, recipient: { kind: 'email', email: `u${i}@example.com` }, content: { channel, subject: 'Bench', html: `<p>Message ${i}</p>`, text: `Message ${i}` } };
+    default: {
+      const never: never = channel;
+      throw new Error(`unknown channel ${String(never)}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator({ controlPort: 0, providerPort: 0 });
+  const config = loadConfig({ SIM_PROVIDER_PORT: String(sim.provider.port) });
+  const providers = createProviders(config, silentLogger);
+  try {
+    for (const channel of ['ios', 'android', 'sms', 'email'] as const) {
+      const latencies: number[] = [];
+      let next = 0;
+      let failed = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) {
+            const i = next++;
+            const t0 = performance.now();
+            const result = await providers[channel].send(messageFor(channel, i));
+            latencies.push(performance.now() - t0);
+            if (result.kind !== 'ok') failed += 1;
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
+      console.log(`${channel.padEnd(8)} ${total} sends, concurrency ${concurrency}: ${(total / seconds).toFixed(0)}/s, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, not ok ${failed}`);
+    }
+  } finally {
+    await closeProviders(providers);
+    await sim.stop();
+  }
+}
+
+void main();
