@@ -86,19 +86,25 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     }
   }
 
+  let flushing: Promise<void> | undefined;
   async function flushCheckpoint(): Promise<void> {
+    // One save at a time, so a slow older write can never land after a newer one.
+    while (flushing) await flushing;
     if (!dirty) return;
     dirty = false;
     const at = checkpoint;
-    try {
-      await o.state.setCheckpoint(at);
-    } catch (e) {
+    flushing = o.state.setCheckpoint(at).catch((e: unknown) => {
       dirty = true;
       log.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher checkpoint save failed');
+    });
+    try {
+      await flushing;
+    } finally {
+      flushing = undefined;
     }
   }
 
-  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
   /** Publishes until confirmed; gives up only when stopping (the event stays before the checkpoint). */
   async function publishUntilConfirmed(message: DeliveryMessage, traceparent: string | undefined): Promise<boolean> {
@@ -149,7 +155,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   }
 
   async function onEvent(event: RecordedEvent): Promise<void> {
+    await handleEvent(event);
+    // Only once handled: a resubscription after a failure starts again at the event that failed.
     lastRead = event.position;
+  }
+
+  async function handleEvent(event: RecordedEvent): Promise<void> {
     if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel)) {
       if (tracked.length === 0) {
         checkpoint = event.position;
@@ -160,22 +171,23 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     const data: NotificationRequested['data'] = event.data;
     const traceparent = event.metadata.traceparent;
     const message: DeliveryMessage = { notificationId: data.notificationId, channel: data.channel, appId: data.appId };
-    const entry: Tracked = { position: event.position, done: false };
-    tracked.push(entry);
     if (data.scheduleAt && Date.parse(data.scheduleAt) > now().getTime()) {
       // Stored before the checkpoint may pass it: the entry, not the log, now holds the promise to send.
       await o.state.schedule({ ...message, dueAt: data.scheduleAt, position: event.position, ...(traceparent ? { traceparent } : {}) });
       stats.scheduled += 1;
-      entry.done = true;
+      tracked.push({ position: event.position, done: true });
       advance();
       return;
     }
     await acquireSlot();
     if (stopReading) {
-      // Left unconfirmed on purpose: the checkpoint stays before it and the next start publishes it.
+      // Never tracked as done: the checkpoint stays before it and the next start publishes it.
       releaseSlot();
+      tracked.push({ position: event.position, done: false });
       return;
     }
+    const entry: Tracked = { position: event.position, done: false };
+    tracked.push(entry);
     track(
       publishUntilConfirmed(message, traceparent)
         .then((ok) => {
