@@ -46,6 +46,17 @@ process.stdout.write(String(conflicts));
 `;
 
 /** Resolves with the number of conflicts the writer met and retried. */
+/** Appends forever, reporting each acknowledged revision, until killed. */
+const crashingWriterSource = `
+import { createSqliteEventStore } from ${JSON.stringify(path.join(root, 'infra/eventStore/sqlite.ts'))};
+const store = createSqliteEventStore(process.argv[2]);
+const metadata = { correlationId: 'c', causationId: 'k', appId: 'crash' };
+for (let i = 0; ; i++) {
+  const r = await store.append('app-crash', [{ type: 'AppSecretRotated', data: { appId: 'crash', secretHash: 'h' + i, at: 'x' }, metadata }], i === 0 ? 'no_stream' : i - 1);
+  process.stdout.write(r.nextRevision + '\\n');
+}
+`;
+
 function run(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(tsx, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -139,6 +150,31 @@ describe('embedded SQLite event store, beyond the contract', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.position).toBeGreaterThan(seen[i - 1]!.position);
     await watcher.close();
   }, 40_000);
+
+  it('keeps every acknowledged append when the writing process is killed mid-stream (SIGKILL)', async () => {
+    const script = path.join(dir, 'crash.mts');
+    await fs.writeFile(script, crashingWriterSource);
+    const child = spawn(tsx, [script, file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let acknowledged = -1;
+    let buffer = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) acknowledged = Number(line);
+      if (acknowledged >= 200 && !child.killed) child.kill('SIGKILL');
+    });
+    expect(await exited).toBe('SIGKILL');
+    const store = createSqliteEventStore(file);
+    const events = await store.readStream('app-crash');
+    expect(events.length).toBeGreaterThanOrEqual(acknowledged + 1);
+    expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
+    expect(events.map((e) => (e.type === 'AppSecretRotated' ? e.data.secretHash : ''))).toEqual(events.map((_, i) => `h${i}`));
+    // The log is writable again at the next revision.
+    await store.append('app-crash', [rotated('app-crash', 0)], events.length - 1);
+    await store.close();
+  }, 30_000);
 
   it('refuses to work once closed', async () => {
     const store = createSqliteEventStore(file);
