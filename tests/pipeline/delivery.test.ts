@@ -152,6 +152,22 @@ describe('delivery pipeline (real RabbitMQ)', () => {
     expect(deadUser.filter((e) => e.type === 'DeviceRemoved')).toHaveLength(1);
   });
 
+  it('graceful shutdown: stops consuming, finishes and acks the sends in flight, leaves the rest queued', async () => {
+    const provider = testProvider('email', { latencyMs: 150 });
+    const { store, topology, pipeline } = await setup('shutdown', { email: provider }, { sender: { prefetch: 8 } });
+    for (let i = 0; i < 40; i++) await request(store, 'email');
+    const queue = channelNames('email', topology.prefix).queue;
+    await waitFor(() => provider.total() >= 4, 10_000, 'sends in flight');
+    const sender = pipeline.senders.get('email')!;
+    await sender.stop();
+    const { received, sent } = sender.stats();
+    expect(received).toBeGreaterThanOrEqual(4);
+    expect(sent).toBe(received);
+    expect(received).toBeLessThan(40);
+    // Every message it took was acked (none requeued on close); the rest wait in the queue.
+    await waitFor(async () => (await messageCount(queue)) === 40 - received, 5_000, 'the untouched rest queued');
+  });
+
   it('a message that fails to parse, or names an unknown notification, is parked with the reason and the consumer keeps going', async () => {
     const provider = testProvider('email');
     const { store, topology, pipeline } = await setup('poison', { email: provider });
