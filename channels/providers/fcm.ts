@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Agent } from 'node:https';
-import { connect, type ConnectionOptions } from 'node:tls';
+import { Agent, type RequestOptions } from 'node:https';
+import { connect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { cert, deleteApp, initializeApp, type App, type Credential } from 'firebase-admin/app';
 import { getMessaging } from 'firebase-admin/messaging';
@@ -46,12 +46,16 @@ export function classifyFcmError(e: unknown, token: string): TokenOutcome {
 }
 
 /** The seam: every TLS connection firebase-admin opens lands on the simulator, verified against its certificate. */
-function simulatorAgent(sim: SimEndpoint): Agent {
-  const agent = new Agent({ keepAlive: true, ca: sim.ca });
-  const dial = (options: ConnectionOptions): Duplex =>
-    connect({ ...options, host: sim.host, port: sim.port, ca: sim.ca, servername: options.servername || 'fcm.googleapis.com' });
-  Object.assign(agent, { createConnection: dial });
-  return agent;
+class SimulatorAgent extends Agent {
+  private readonly sim: SimEndpoint;
+  constructor(sim: SimEndpoint) {
+    super({ keepAlive: true, ca: sim.ca });
+    this.sim = sim;
+  }
+  override createConnection(options: RequestOptions): Duplex {
+    const servername = typeof options.servername === 'string' && options.servername ? options.servername : 'fcm.googleapis.com';
+    return connect({ host: this.sim.host, port: this.sim.port, ca: this.sim.ca, servername, ALPNProtocols: ['http/1.1'] });
+  }
 }
 
 export function createFcmProvider(options: FcmOptions, logger: Logger): Provider {
@@ -61,7 +65,7 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
   let agent: Agent | undefined;
   if (sim) {
     const credential: Credential = { getAccessToken: async () => ({ access_token: sim.accessToken, expires_in: 3600 }) };
-    agent = simulatorAgent(sim);
+    agent = new SimulatorAgent(sim);
     app = initializeApp({ credential, projectId: sim.projectId, httpAgent: agent }, `notify-fcm-${randomUUID()}`);
   } else {
     if (!options.serviceAccountFile) throw new Error('FCM: a service account file is required for the real provider');
