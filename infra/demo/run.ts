@@ -98,20 +98,24 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     out('Injected faults: SMS provider failing 60% (503), 4 dead iOS tokens, FCM +40 ms, 3% of emails refused (400).');
 
     const requests = demoRequests(options.notifications, users, rand);
-    const bars = interactive ? new cliProgress.MultiBar({ format: ' {label} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic) : undefined;
-    const sentBar = bars?.create(requests.length, 0, { label: 'requests sent      ' });
+    const bar = (label: string) =>
+      interactive ? new cliProgress.SingleBar({ format: ` ${label} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+    const sentBar = bar('requests sent      ');
+    sentBar?.start(requests.length, 0);
     let sent = 0;
-    await pool(requests, 8, async (r, ) => {
+    await pool(requests, 8, async (r) => {
       await api.request('POST', '/v1/notifications', { eventId: `demo-${sent}-${r.userId}-${r.templateId}-${Math.floor(rand() * 1e9)}`, userId: r.userId, templateId: r.templateId, params: r.params, ...(r.channels ? { channels: r.channels } : {}) });
       sent += 1;
       sentBar?.update(sent);
     });
     // The SMS provider recovers: the retries already queued now go through.
+    sentBar?.stop();
     await sim(simUrl, 'DELETE');
-    out(`${interactive ? '\n' : ''}SMS provider recovered (faults cleared); waiting for every notification to settle ...`);
+    out('SMS provider recovered (faults cleared); waiting for every notification to settle ...');
 
     await follow();
-    const settleBar = bars?.create(funnel.total(), funnel.settled(), { label: 'notifications done ' });
+    const settleBar = bar('notifications done ');
+    settleBar?.start(funnel.total(), funnel.settled());
     const deadline = Date.now() + (options.settleTimeoutMs ?? 90_000);
     while (funnel.settled() < funnel.total() && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
@@ -119,7 +123,7 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
       settleBar?.setTotal(funnel.total());
       settleBar?.update(funnel.settled());
     }
-    bars?.stop();
+    settleBar?.stop();
 
     const rows = funnel.rows();
     const alerts = (await platform.metrics.alertsRaised.get()).values.filter((v) => v.value > 0).map((v) => `${String(v.labels.kind)} ${String(v.labels.subject)}`);

@@ -30,8 +30,8 @@ export function demoUsers(count: number, rand: () => number): DemoUser[] {
   const locales = ['en', 'fr', 'de', 'es'];
   return Array.from({ length: count }, (_, i) => {
     const devices: DemoUser['devices'] = [];
-    if (rand() < 0.5) devices.push({ token: hex(rand, 64), platform: 'ios' });
-    if (rand() < 0.45) devices.push({ token: fcm(rand), platform: 'android' });
+    if (rand() < 0.6) devices.push({ token: hex(rand, 64), platform: 'ios' });
+    if (rand() < 0.5) devices.push({ token: fcm(rand), platform: 'android' });
     return {
       userId: `demo-user-${String(i + 1).padStart(3, '0')}`,
       contact: {

@@ -82,6 +82,7 @@ export function createQueueDepthPoller(deps: {
       try {
         ready = (await (await ensureChannel()).checkQueue(queue)).messageCount;
       } catch (e) {
+        if (stopped) return samples;
         if (!warned) deps.logger.warn({ err: e, queue }, 'queue depth: cannot check queue');
         warned = true;
         continue;

@@ -11,7 +11,7 @@ export function ancestry(span: ReadableSpan, trace: readonly ReadableSpan[]): Re
   let current: ReadableSpan | undefined = span;
   while (current) {
     chain.push(current);
-    const parentId = current.parentSpanContext?.spanId;
+    const parentId: string | undefined = current.parentSpanContext?.spanId;
     current = parentId ? byId.get(parentId) : undefined;
     if (chain.length > 1000) throw new Error('parent cycle');
   }
