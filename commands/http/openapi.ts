@@ -45,6 +45,11 @@ export function openApiDocument(publicUrl: string): object {
           requestBody: body(json(userBodySchema)),
           responses: { '200': ok('the user'), '413': err('body too large'), ...common },
         },
+        get: {
+          summary: 'Read a user: contact, devices and preferences (extension)',
+          parameters: [pathParam('userId')],
+          responses: { '200': ok('the user'), '404': err('unknown user'), ...common },
+        },
       },
       '/v1/users/{userId}/devices': {
         post: {

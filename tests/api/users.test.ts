@@ -88,6 +88,10 @@ describe('devices', () => {
     const again = await api.call('DELETE', `/v1/users/carol/devices/${IOS_TOKEN}`);
     expect(again.status).toBe(404);
     expect(again.body.error).toBe('device_not_found');
+    const user = await api.call('GET', '/v1/users/carol');
+    expect(user.status).toBe(200);
+    expect(user.body).toEqual({ userId: 'carol', email: 'carol@example.com', devices: [{ token: ANDROID_TOKEN, platform: 'android' }], preferences: { channels: {}, categories: {} } });
+    expect((await api.call('GET', '/v1/users/nobody')).status).toBe(404);
     const types = (await api.store.readStream('user-carol')).map((e) => e.type);
     expect(types).toEqual(['UserRegistered', 'DeviceRegistered', 'DeviceRegistered', 'DeviceRemoved']);
   });

@@ -19,6 +19,19 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
     res.status(200).json({ userId, ...state.contact, devices: Object.keys(state.devices).length });
   });
 
+  // Not in the pinned table, but what a caller expects next to the PUT: the user as the log has it.
+  router.get('/v1/users/:userId', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    const user = await loadUser(store, userId);
+    if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
+    res.status(200).json({
+      userId,
+      ...user.contact,
+      devices: Object.entries(user.devices).map(([token, platform]) => ({ token, platform })),
+      preferences: user.preferences,
+    });
+  });
+
   router.post('/v1/users/:userId/devices', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const body = parse(deviceBodySchema, req.body);
