@@ -79,8 +79,9 @@ function ownEvent(resolved: AllStreamResolvedEvent): AllStreamRecordedEvent | un
  * positions, so `after` (exclusive in the port) is turned into ESDB's inclusive `fromPosition`
  * by dropping events at or before it.
  */
-export function createEsdbEventStore(connectionString: string): EventStore {
-  const client = EventStoreDBClient.connectionString(connectionString);
+export function createEsdbEventStore(connection: string | EventStoreDBClient): EventStore {
+  // A client may be passed in (shared connection, or an emulated server in tests); close() disposes it either way.
+  const client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
   let closed = false;
   const subscriptions = new Set<Subscription>();
 
