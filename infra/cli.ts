@@ -5,6 +5,7 @@ import { createLogger } from './logger.ts';
 import { ROLES, startPlatform, type Role } from './main.ts';
 import { addClientCommands } from './demo/commands.ts';
 import { addAppsCommands } from '../commands/appsCli.ts';
+import { addProjectionCommands } from '../projections/cli.ts';
 import { shutdownTelemetry } from './telemetry.ts';
 
 function list<T extends string>(allowed: readonly T[], what: string) {
@@ -41,6 +42,7 @@ export function buildCli(): Command {
 
   addAppsCommands(program);
   addClientCommands(program);
+  addProjectionCommands(program);
   return program;
 }
 

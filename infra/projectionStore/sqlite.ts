@@ -63,6 +63,26 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     return s;
   }
 
+  /** Compiling a mingo query costs tens of microseconds: the read models repeat the same few shapes. */
+  const queries = new Map<string, Query>();
+  function compiled(filter: Filter): Query {
+    let plain = true;
+    const key = JSON.stringify(filter, function (this: Record<string, unknown>, k: string, v: unknown) {
+      // Values JSON cannot tell apart (a RegExp, a Date and its ISO string) make the filter uncacheable.
+      const raw = this[k];
+      if (raw instanceof RegExp || raw instanceof Date || typeof raw === 'function' || raw === undefined) plain = k === '' ? plain : false;
+      return v;
+    });
+    if (!plain) return new Query(filter);
+    let q = queries.get(key);
+    if (!q) {
+      if (queries.size >= 500) queries.clear();
+      q = new Query(filter);
+      queries.set(key, q);
+    }
+    return q;
+  }
+
   function open(name: string): Collection {
     assertCollectionName(name);
     const table = tableOf(name);
@@ -114,7 +134,14 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     }
 
     function* matching(filter: Filter): Generator<Doc> {
-      const query = new Query(filter);
+      // The read models' hot path: a lookup by id needs neither mingo nor a scan.
+      const keys = Object.keys(filter);
+      if (keys.length === 1 && typeof filter._id === 'string') {
+        const row = stmt(`SELECT doc FROM ${table} WHERE id = ?`).get(filter._id);
+        if (row) yield JSON.parse(row.doc) as Doc;
+        return;
+      }
+      const query = compiled(filter);
       for (const row of candidates(filter)) {
         const doc = JSON.parse(row.doc) as Doc;
         if (query.test(doc)) yield doc;

@@ -164,7 +164,7 @@ function applyOne(doc: Obj, op: UpdateOperator, path: string, operand: unknown, 
 }
 
 function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === null || typeof v !== 'object' ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
 /** MongoDB compares embedded documents field by field in order, so {a,b} and {b,a} differ. */
