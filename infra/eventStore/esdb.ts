@@ -237,6 +237,9 @@ export function createEsdbEventStore(connection: string | EventStoreDBClient): E
       })().catch((e: unknown) => {
         if (stopped) return;
         stopped = true;
+        subscriptions.delete(subscription);
+        // A failed handler must not leave the server streaming to nobody.
+        void stream.unsubscribe().catch(() => undefined);
         const error = e instanceof Error ? e : new Error(String(e));
         if (opts.onError) opts.onError(error);
         else process.emitWarning(`event store subscription ended: ${error.message}`);
