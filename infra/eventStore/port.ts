@@ -7,6 +7,7 @@ import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
  */
 export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | number;
 
+/** `id`, when given, must be a UUID (EventStoreDB refuses anything else); one is generated otherwise. */
 export type NewEvent = DomainEvent & { metadata: EventMetadata; id?: string };
 
 export type RecordedEvent = DomainEvent & {
