@@ -1,0 +1,93 @@
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTelemetry, type Telemetry } from '../../infra/telemetry.ts';
+import { describeTrace, isDescendant, spansOfTrace } from './spans.ts';
+
+/**
+ * One notification, one trace: the HTTP request, the append of NotificationRequested, the
+ * dispatcher's publish (long after the request ended: parented from the event's metadata),
+ * RabbitMQ, the sender's consume, the render, the provider call and the append of the outcome,
+ * each a descendant of the stage before it. The whole platform runs in this process.
+ */
+const exporter = new InMemorySpanExporter();
+let telemetry: Telemetry;
+let world: import('./platform.ts').TestWorld;
+let api: import('../../infra/demo/client.ts').ApiClient;
+let platform: import('../../infra/main.ts').Platform;
+
+beforeAll(async () => {
+  // The SDK first: express and amqplib are patched as they load, so the platform is imported after.
+  telemetry = await startTelemetry({ otelExporter: 'off' }, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const { createWorld, appClient, ALL_ROLES } = await import('./platform.ts');
+  world = await createWorld('trace');
+  platform = await world.start(ALL_ROLES);
+  api = await appClient(world, platform);
+});
+
+afterAll(async () => {
+  await world?.close();
+  await telemetry?.shutdown();
+});
+
+describe('one trace per notification', () => {
+  it('links every stage from the HTTP request to the outcome append, in order', async () => {
+    const { waitFor } = await import('./platform.ts');
+    const { streams } = await import('../../domain/streams.ts');
+    await api.request('PUT', '/v1/users/trace-user', { phone: '+14155550101' });
+    await api.request('PUT', '/v1/templates/trace-template', { sms: { text: 'Hello {{ name }}' } });
+    exporter.reset();
+
+    const answer = await api.request<{ notifications: Array<{ id: string; channel: string }> }>('POST', '/v1/notifications', {
+      eventId: 'trace-1', userId: 'trace-user', templateId: 'trace-template', params: { name: 'Ada' }, channels: ['sms'],
+    });
+    const id = answer.notifications[0]!.id;
+    await waitFor('NotificationSent', async () => (await platform.eventStore.readStream(streams.notification(id))).some((e) => e.type === 'NotificationSent'));
+
+    // Matched on the path: under vitest the express instrumentation (ESM hook) is not in play, so no http.route.
+    const http = await waitFor('the request span', async () =>
+      exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER && s.attributes['url.path'] === '/v1/notifications'),
+    );
+    const traceId = http.spanContext().traceId;
+    const named = (trace: ReadableSpan[], name: string, pred: (s: ReadableSpan) => boolean = () => true) => trace.find((s) => s.name === name && pred(s));
+    const appendOf = (type: string) => (s: ReadableSpan) => String(s.attributes['notify.events'] ?? '').includes(type);
+    // The sender's span ends after its ack, a moment after the outcome is in the log.
+    const trace = await waitFor('the sender span', async () => {
+      const t = spansOfTrace(exporter.getFinishedSpans(), traceId);
+      return named(t, 'sender.consume') && named(t, 'eventstore.write', appendOf('NotificationSent')) ? t : undefined;
+    });
+
+    const stages: Array<[string, ReadableSpan | undefined]> = [
+      ['HTTP request', http],
+      ['append NotificationRequested', named(trace, 'eventstore.write', appendOf('NotificationRequested'))],
+      ['dispatcher publish', named(trace, 'dispatch.publish')],
+      ['RabbitMQ publish', trace.find((s) => s.kind === SpanKind.PRODUCER)],
+      ['sender consume', named(trace, 'sender.consume')],
+      ['render', named(trace, 'sender.render')],
+      ['provider call', named(trace, 'provider.send')],
+      ['append NotificationSent', named(trace, 'eventstore.write', appendOf('NotificationSent'))],
+    ];
+    for (const [what, span] of stages) expect(span, `${what} in trace\n${describeTrace(trace)}`).toBeDefined();
+    const [request, requestedAppend, dispatch, publish, consume, render, provider, sentAppend] = stages.map(([, s]) => s!) as ReadableSpan[] as [
+      ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan,
+    ];
+    const chain: Array<[ReadableSpan, ReadableSpan]> = [
+      [requestedAppend, request],
+      [dispatch, requestedAppend],
+      [publish, dispatch],
+      [consume, publish],
+      [render, consume],
+      [provider, consume],
+      [sentAppend, consume],
+    ];
+    for (const [child, parent] of chain) {
+      expect(isDescendant(child, parent, trace), `${child.name} under ${parent.name}\n${describeTrace(trace)}`).toBe(true);
+    }
+    // Inside the sender: render, then the provider call, then the outcome append.
+    const t = (x: ReadableSpan['startTime']) => BigInt(x[0]) * 1_000_000_000n + BigInt(x[1]);
+    expect(t(render.endTime)).toBeLessThanOrEqual(t(provider.startTime));
+    expect(t(provider.endTime)).toBeLessThanOrEqual(t(sentAppend.startTime));
+    // The dispatcher ran after the request had already been answered: the link came from the log.
+    expect(t(dispatch.startTime)).toBeGreaterThanOrEqual(t(requestedAppend.endTime));
+  });
+});
