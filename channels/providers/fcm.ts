@@ -14,8 +14,12 @@ export interface FcmOptions {
   serviceAccountFile?: string;
   projectId?: string;
   timeoutMs: number;
-  /** set: talk to the simulator with a static access token */
-  simulator?: SimEndpoint & { projectId: string; accessToken: string };
+  /**
+   * set: talk to the simulator. With `serviceAccountFile` the SDK's own service-account OAuth
+   * flow runs (signed JWT exchanged at the simulated oauth2.googleapis.com); without it, a
+   * static access token.
+   */
+  simulator?: SimEndpoint & { projectId: string; accessToken: string; serviceAccountFile?: string };
 }
 
 const DEAD = new Set(['messaging/registration-token-not-registered', 'messaging/invalid-registration-token']);
@@ -64,8 +68,10 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
   let app: App;
   let agent: Agent | undefined;
   if (sim) {
-    const credential: Credential = { getAccessToken: async () => ({ access_token: sim.accessToken, expires_in: 3600 }) };
     agent = new SimulatorAgent(sim);
+    const credential: Credential = sim.serviceAccountFile
+      ? cert(sim.serviceAccountFile, agent)
+      : { getAccessToken: async () => ({ access_token: sim.accessToken, expires_in: 3600 }) };
     app = initializeApp({ credential, projectId: sim.projectId, httpAgent: agent }, `notify-fcm-${randomUUID()}`);
   } else {
     if (!options.serviceAccountFile) throw new Error('FCM: a service account file is required for the real provider');

@@ -50,7 +50,10 @@ export function createProviders(config: Pick<Config, 'providers' | 'simProviderP
     : createApnsProvider({ ...creds!.apns, production: false, timeoutMs: p.timeoutMs.ios, simulator: endpoint() }, logger);
   const android = p.fcm
     ? createFcmProvider({ serviceAccountFile: p.fcm.serviceAccountFile, projectId: p.fcm.projectId, timeoutMs: p.timeoutMs.android }, logger)
-    : createFcmProvider({ timeoutMs: p.timeoutMs.android, simulator: { ...endpoint(), ...creds!.fcm } }, logger);
+    : createFcmProvider(
+        { timeoutMs: p.timeoutMs.android, simulator: { ...endpoint(), projectId: creds!.fcm.projectId, accessToken: creds!.fcm.accessToken, serviceAccountFile: creds!.fcm.serviceAccountFile } },
+        logger,
+      );
   const sms = p.twilio
     ? createTwilioProvider({ ...p.twilio, publicUrl: config.publicUrl, timeoutMs: p.timeoutMs.sms }, logger)
     : createTwilioProvider({ ...creds!.twilio, publicUrl: config.publicUrl, timeoutMs: p.timeoutMs.sms, simulator: endpoint() }, logger);

@@ -8,6 +8,8 @@ export const SIM_CERT_FILE = fixture('sim-cert.pem');
 export const SIM_KEY_FILE = fixture('sim-key.pem');
 /** A P-256 key standing in for an Apple .p8 key; the simulator checks ES256 JWTs against it. */
 export const SIM_APNS_KEY_FILE = fixture('apns-dev-key.p8');
+/** A Google service account (RSA key) standing in for a real one; the simulator's OAuth endpoint checks its JWTs. */
+export const SIM_FCM_SERVICE_ACCOUNT_FILE = fixture('fcm-service-account.json');
 
 /**
  * The identities the simulator accepts. A channel with no real credentials uses these, so the
@@ -15,15 +17,22 @@ export const SIM_APNS_KEY_FILE = fixture('apns-dev-key.p8');
  */
 export interface SimCredentials {
   apns: { keyId: string; teamId: string; key: string; topic: string };
-  fcm: { projectId: string; accessToken: string };
+  /** `accessToken` is accepted as is; `serviceAccount` is what the OAuth token endpoint verifies and issues tokens for. */
+  fcm: { projectId: string; accessToken: string; serviceAccountFile: string; serviceAccount: { clientEmail: string; privateKey: string } };
   twilio: { accountSid: string; authToken: string; from: string };
   sendgrid: { apiKey: string; from: string };
 }
 
 export function defaultSimCredentials(): SimCredentials {
+  const account = JSON.parse(readFileSync(SIM_FCM_SERVICE_ACCOUNT_FILE, 'utf8')) as { client_email: string; private_key: string; project_id: string };
   return {
     apns: { keyId: 'SIMKEY0001', teamId: 'SIMTEAM001', key: readFileSync(SIM_APNS_KEY_FILE, 'utf8'), topic: 'dev.notify.app' },
-    fcm: { projectId: 'notify-sim', accessToken: 'ya29.simulator-access-token' },
+    fcm: {
+      projectId: account.project_id,
+      accessToken: 'ya29.simulator-access-token',
+      serviceAccountFile: SIM_FCM_SERVICE_ACCOUNT_FILE,
+      serviceAccount: { clientEmail: account.client_email, privateKey: account.private_key },
+    },
     twilio: { accountSid: `AC${'0'.repeat(31)}1`, authToken: 'simulator-auth-token', from: '+15005550006' },
     sendgrid: { apiKey: 'SG.simulator.api-key', from: 'notify@example.com' },
   };

@@ -23,8 +23,9 @@ export function fcmError(code: number, override?: { message?: string; errorCode?
 
 export async function handleFcm(req: SimRequest, ctx: ProviderContext, project: string): Promise<SimResponse> {
   if (req.method !== 'POST') return fcmError(404);
-  const auth = header(req, 'authorization');
-  if (auth !== `Bearer ${ctx.credentials.fcm.accessToken}`) {
+  const auth = header(req, 'authorization') ?? '';
+  const bearer = /^Bearer /.test(auth) ? auth.slice(7) : '';
+  if (bearer !== ctx.credentials.fcm.accessToken && !ctx.issuedTokens.has(bearer)) {
     return fcmError(401, { message: 'Request is missing required authentication credential. Expected OAuth 2 access token.' });
   }
   if (project !== ctx.credentials.fcm.projectId) return fcmError(403, { message: `Permission 'cloudmessaging.messages.create' denied on resource '//fcm.googleapis.com/projects/${project}'` });
@@ -49,7 +50,7 @@ export async function handleFcm(req: SimRequest, ctx: ProviderContext, project: 
     recipient: token,
     content: { title: notification.title, body: notification.body, data: data ?? {}, message: rest },
     providerMessageId: name,
-    meta: { headers: pick(req.headers, ['x-firebase-client', 'content-type', 'x-goog-api-client']), auth: { scheme: 'oauth2-bearer', project } },
+    meta: { headers: pick(req.headers, ['x-firebase-client', 'content-type', 'x-goog-api-client']), auth: { scheme: 'oauth2-bearer', project, token: ctx.issuedTokens.has(bearer) ? 'issued-by-oauth' : 'static' } },
   });
   return { status: 200, body: { name } };
 }

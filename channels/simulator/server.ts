@@ -7,6 +7,7 @@ import { handleApns } from './apns.ts';
 import { handleControl } from './control.ts';
 import { defaultSimCredentials, SIM_CERT_FILE, SIM_KEY_FILE, type SimCredentials } from './credentials.ts';
 import { fcmError, handleFcm } from './fcm.ts';
+import { handleOauthToken } from './oauth.ts';
 import { handleSendgrid } from './sendgrid.ts';
 import { SimState } from './state.ts';
 import { handleTwilio } from './twilio.ts';
@@ -44,6 +45,7 @@ function route(path: string): Route | undefined {
   m = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
   if (m) return { channel: 'sms', handle: (r, c) => handleTwilio(r, c, decodeURIComponent(m![1]!)) };
   if (path === '/v3/mail/send') return { channel: 'email', handle: handleSendgrid };
+  if (path === '/token') return { channel: 'android', handle: handleOauthToken };
   return undefined;
 }
 
@@ -69,7 +71,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const host = options.host ?? '127.0.0.1';
   const credentials = options.credentials ?? defaultSimCredentials();
   const state = new SimState(options.maxMessages);
-  const ctx: ProviderContext = { state, credentials };
+  const ctx: ProviderContext = { state, credentials, issuedTokens: new Set() };
   const ca = readFileSync(SIM_CERT_FILE, 'utf8');
   const sessions = new Set<{ destroy(): void }>();
 

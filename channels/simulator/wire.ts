@@ -22,6 +22,8 @@ export interface SimResponse {
 export interface ProviderContext {
   state: SimState;
   credentials: SimCredentials;
+  /** FCM access tokens the simulated OAuth endpoint handed out */
+  issuedTokens: Set<string>;
 }
 
 export type ProviderHandler = (req: SimRequest, ctx: ProviderContext) => Promise<SimResponse>;

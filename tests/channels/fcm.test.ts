@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFcmProvider } from '../../channels/providers/fcm.ts';
 import type { Provider } from '../../channels/port.ts';
@@ -12,7 +16,8 @@ const push = (tokens: string[], body = 'Your order shipped') =>
 
 beforeAll(async () => {
   t = await startTestSimulator();
-  fcm = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm } }, silentLogger);
+  // Static token here; the service-account OAuth flow has its own test below.
+  fcm = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined } }, silentLogger);
 });
 afterAll(async () => {
   await fcm.close?.();
@@ -28,7 +33,7 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
     const { messages } = await t.messages('android', last);
     expect(messages.map((m) => m.recipient).sort()).toEqual([tok('a'), tok('b')]);
     expect(messages[0]!.content).toMatchObject({ title: 'Order', body: 'Your order shipped', data: { notificationId: 'n-2' }, message: { android: { priority: 'high' } } });
-    expect(messages[0]!.meta.auth).toEqual({ scheme: 'oauth2-bearer', project: t.sim.credentials.fcm.projectId });
+    expect(messages[0]!.meta.auth).toEqual({ scheme: 'oauth2-bearer', project: t.sim.credentials.fcm.projectId, token: 'static' });
     expect(messages[0]!.meta.headers['x-firebase-client']).toMatch(/^fire-admin-node\//);
     if (result.kind === 'ok') {
       expect(result.providerMessageId.split(',').sort()).toEqual(messages.map((m) => m.providerMessageId).sort());
@@ -64,13 +69,40 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
   });
 
   it('is answered 401 UNAUTHENTICATED with a wrong access token (retryable: an operator fixes credentials)', async () => {
-    const wrong = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, accessToken: 'ya29.wrong' } }, silentLogger);
+    const wrong = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined, accessToken: 'ya29.wrong' } }, silentLogger);
     try {
       const { last } = await t.messages('android');
       expect(await wrong.send(push([tok('a')]))).toMatchObject({ kind: 'retryable', code: 'messaging/third-party-auth-error' });
       expect((await t.messages('android', last)).messages).toEqual([]);
     } finally {
       await wrong.close?.();
+    }
+  });
+
+  it("runs firebase-admin's own service-account OAuth flow against the simulated oauth2.googleapis.com", async () => {
+    const viaOauth = createFcmProvider({ timeoutMs: 3000, simulator: { ...t.endpoint, ...t.sim.credentials.fcm } }, silentLogger);
+    try {
+      const { last } = await t.messages('android');
+      expect((await viaOauth.send(push([tok('g')]))).kind).toBe('ok');
+      expect((await t.messages('android', last)).messages[0]!.meta.auth).toMatchObject({ scheme: 'oauth2-bearer', token: 'issued-by-oauth' });
+    } finally {
+      await viaOauth.close?.();
+    }
+  });
+
+  it('a service account whose key Google does not know gets invalid_grant, classified retryable', async () => {
+    const account = JSON.parse(readFileSync(t.sim.credentials.fcm.serviceAccountFile, 'utf8')) as Record<string, string>;
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'notify-fcm-')), 'sa.json');
+    writeFileSync(file, JSON.stringify({ ...account, private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }));
+    const forged = createFcmProvider({ timeoutMs: 3000, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: file } }, silentLogger);
+    try {
+      const { last } = await t.messages('android');
+      const result = await forged.send(push([tok('h')]));
+      expect(result).toMatchObject({ kind: 'retryable', code: 'app/invalid-credential' });
+      expect((await t.messages('android', last)).messages).toEqual([]);
+    } finally {
+      await forged.close?.();
     }
   });
 });
