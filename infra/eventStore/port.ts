@@ -87,6 +87,8 @@ export function meetsExpected(expected: ExpectedRevision, current: number): bool
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Bad arguments are a programming error, not a conflict: refuse them loudly before touching the log. */
 export function validateAppend(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
   if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('append: stream must be a non-empty string');
@@ -97,5 +99,6 @@ export function validateAppend(stream: string, events: readonly NewEvent[], expe
     if (!e || typeof e.type !== 'string' || e.type.length === 0) throw new TypeError(`append to ${stream}: event ${i} has no type`);
     if (e.data === undefined) throw new TypeError(`append to ${stream}: event ${i} (${e.type}) has no data`);
     if (!e.metadata || typeof e.metadata !== 'object') throw new TypeError(`append to ${stream}: event ${i} (${e.type}) has no metadata`);
+    if (e.id !== undefined && !UUID.test(e.id)) throw new TypeError(`append to ${stream}: event ${i} (${e.type}) id must be a UUID`);
   });
 }

@@ -145,6 +145,7 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Even
         ['', [rotated(s, 0)], 'any'],
         [s, [{ ...rotated(s, 0), type: '' } as unknown as NewEvent], 'any'],
         [s, [{ ...rotated(s, 0), metadata: undefined } as unknown as NewEvent], 'any'],
+        [s, [rotated(s, 0, meta(), 'not-a-uuid')], 'any'],
       ];
       for (const [stream, events, expected] of bad) {
         const error = await rejection(store.append(stream, events, expected as ExpectedRevision));
