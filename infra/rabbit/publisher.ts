@@ -29,7 +29,10 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-export function createConfirmPublisher(rabbit: RabbitConnection, opts: { logger: Logger; maxInFlight?: number }): ConfirmPublisher {
+export function createConfirmPublisher(
+  rabbit: RabbitConnection,
+  opts: { logger: Logger; maxInFlight?: number; connectWaitMs?: number },
+): ConfirmPublisher {
   const maxInFlight = opts.maxInFlight ?? 100;
   let channel: ConfirmChannel | undefined;
   let closed = false;
@@ -39,6 +42,7 @@ export function createConfirmPublisher(rabbit: RabbitConnection, opts: { logger:
   const returned = new Set<string>();
   let slotWaiters: Array<() => void> = [];
   let drainWaiters: Array<() => void> = [];
+  let channelWaiters: Array<() => void> = [];
 
   function releaseSlot(): void {
     inFlight -= 1;
@@ -75,6 +79,21 @@ export function createConfirmPublisher(rabbit: RabbitConnection, opts: { logger:
       failAll('channel_closed', 'channel closed before the confirm');
     });
     channel = ch;
+    const ws = channelWaiters;
+    channelWaiters = [];
+    for (const w of ws) w();
+  }
+
+  /** Right after a (re)connect the channel is a moment away: wait a little rather than fail at once. */
+  async function channelWithin(ms: number): Promise<ConfirmChannel | undefined> {
+    if (channel || closed) return channel;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      channelWaiters.push(resolve);
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    return channel;
   }
   const unregister = rabbit.onConnect(setup);
 
@@ -90,7 +109,7 @@ export function createConfirmPublisher(rabbit: RabbitConnection, opts: { logger:
       }
       inFlight += 1;
       try {
-        const ch = channel;
+        const ch = await channelWithin(opts.connectWaitMs ?? 2_000);
         if (!ch) throw new PublishError('not_connected', 'not connected to RabbitMQ');
         const publishId = String(++seq);
         const headers = { ...(options.headers as Record<string, unknown> | undefined), [HEADERS.publishId]: publishId };
@@ -125,6 +144,9 @@ export function createConfirmPublisher(rabbit: RabbitConnection, opts: { logger:
         await ch.close().catch(() => {});
       }
       failAll('closed', 'publisher closed');
+      const cws = channelWaiters;
+      channelWaiters = [];
+      for (const w of cws) w();
       const ws = slotWaiters;
       slotWaiters = [];
       for (const w of ws) w();
