@@ -74,7 +74,8 @@ export async function createWorld(label: string, env: Record<string, string> = {
       for (const p of platforms.reverse()) await p.stop().catch(() => {});
       const conn = await connect(AMQP_URL);
       try {
-        await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retryDelaysMs: [100, 200, 400] }));
+        const retryDelaysMs = String(worldEnv.RETRY_DELAYS_MS).split(',').map(Number);
+        await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retryDelaysMs }));
       } catch {
         // nothing declared (a role never started)
       } finally {
