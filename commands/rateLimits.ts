@@ -72,18 +72,25 @@ export interface RateWindowSource {
 export function createRateCounter(source?: RateWindowSource, maxWindowMs: number = 7 * 24 * HOUR): RateCounter {
   const recent = new Map<string, Array<{ at: number; position: number; category?: string }>>();
   const keyOf = (userId: string, channel: Channel) => `${userId}\u0000${channel}`;
+  let lastApplied = 0;
+  let sinceSweep = 0;
+  /** Keeps only what the projection has not applied and what a window could still count. */
+  const prune = (key: string, applied: number) => {
+    const list = recent.get(key);
+    if (!list) return [];
+    const horizon = Date.now() - maxWindowMs;
+    const kept = list.filter((e) => e.at >= horizon && e.position > applied);
+    if (kept.length === 0) recent.delete(key);
+    else if (kept.length !== list.length) recent.set(key, kept);
+    return kept;
+  };
   return {
     async count(q) {
       const applied = source ? await source.appliedPosition() : 0;
+      lastApplied = Math.max(lastApplied, applied);
       const fromProjection = source ? await source.count(q) : 0;
-      const list = recent.get(keyOf(q.userId, q.channel)) ?? [];
-      const horizon = Date.now() - maxWindowMs;
-      const kept = list.filter((e) => e.at >= horizon && e.position > applied);
-      if (kept.length !== list.length) {
-        if (kept.length) recent.set(keyOf(q.userId, q.channel), kept);
-        else recent.delete(keyOf(q.userId, q.channel));
-      }
       const since = q.since.getTime();
+      const kept = prune(keyOf(q.userId, q.channel), applied);
       const local = kept.filter((e) => e.at >= since && (q.category === undefined || e.category === q.category)).length;
       return fromProjection + local;
     },
@@ -92,6 +99,11 @@ export function createRateCounter(source?: RateWindowSource, maxWindowMs: number
       const list = recent.get(key) ?? [];
       list.push({ at: e.at.getTime(), position: e.position, ...(e.category !== undefined ? { category: e.category } : {}) });
       recent.set(key, list);
+      // Users who are not sent to again would otherwise keep their entries forever.
+      if (++sinceSweep >= 1000) {
+        sinceSweep = 0;
+        for (const k of [...recent.keys()]) prune(k, lastApplied);
+      }
     },
   };
 }
