@@ -76,6 +76,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const sessions = new Set<{ destroy(): void }>();
 
   const providerServer = createSecureServer({ key: readFileSync(SIM_KEY_FILE), cert: ca, allowHTTP1: true }, (req, res) => {
+    // A client that gave up (its timeout) may have reset the stream by the time we answer: never crash on that.
+    req.on('error', () => {});
+    res.on('error', () => {});
     void (async () => {
       const url = new URL(req.url ?? '/', 'https://simulator');
       const r = route(url.pathname);
@@ -89,9 +92,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       } catch (e) {
         send(res, { status: 500, body: { error: e instanceof Error ? e.message : String(e) } });
       }
-    })();
+    })().catch(() => res.destroy?.());
   });
+  providerServer.on('sessionError', () => {});
   providerServer.on('session', (session) => {
+    session.on('error', () => {});
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
@@ -101,7 +106,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     socket.on('close', () => tlsSockets.delete(socket));
   });
 
-  const controlServer = createServer((req, res) => void handleControl(req, res, state));
+  const controlServer = createServer((req, res) => void handleControl(req, res, state).catch(() => res.destroy()));
 
   const providerPort = await listen(providerServer, options.providerPort, host);
   let controlPort: number;

@@ -87,6 +87,7 @@ export function send(res: ServerResponse | Http2ServerResponse, answer: SimRespo
   const payload = answer.body === undefined ? '' : isText ? (answer.body as string) : JSON.stringify(answer.body);
   const headers: Record<string, string> = { ...(answer.headers ?? {}) };
   if (payload !== '') headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json';
+  if (res.headersSent) return void res.end();
   res.writeHead(answer.status, headers);
   res.end(payload);
 }
