@@ -50,6 +50,8 @@ export function createApi(deps: ApiDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // Nothing here is cacheable by validators; hashing every body for an ETag is wasted CPU.
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(requestLogger(deps.logger));
