@@ -26,10 +26,14 @@ function trackingUrl(ctx: TrackingContext, kind: 'click' | 'open' | 'unsubscribe
   return `${ctx.publicUrl}/t/${token}`;
 }
 
-/** Every http(s) href becomes a signed click link; other schemes (mailto:, tel:) are left as they are. */
+/** Script-bearing schemes a param could smuggle into an href; browsers ignore whitespace and controls inside them. */
+const DANGEROUS_SCHEME = /^(javascript|vbscript|data):/;
+
+/** Every http(s) href becomes a signed click link; mailto:, tel: stay; script schemes are neutralised. */
 export function rewriteLinks(html: string, ctx: TrackingContext): string {
   return html.replace(/(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2/gis, (whole, prefix: string, quote: string, raw: string) => {
     const url = decodeEntities(raw.trim());
+    if (DANGEROUS_SCHEME.test(url.replace(/[\u0000-\u0020]/g, '').toLowerCase())) return `${prefix}${quote}#${quote}`;
     if (!/^https?:\/\//i.test(url)) return whole;
     return `${prefix}${quote}${trackingUrl(ctx, 'click', url)}${quote}`;
   });

@@ -69,6 +69,14 @@ describe('email rendering', () => {
     expect(verifyTrackingToken(tokenOf(tampered), SECRET)).toBeNull();
   });
 
+  it('neutralises a script URL smuggled into an href through a param', async () => {
+    const r = rendererFor({ email: { subject: 's', html: '<a href="{{ link }}">x</a><a href="{{ link2 }}">y</a>' } });
+    const out = await r.render(request('email', { link: 'javascript:alert(1)', link2: ' jav\tascript:alert(2)' }));
+    if (out.channel !== 'email') throw new Error('wrong channel');
+    expect(out.html).not.toMatch(/script:/i);
+    expect(out.html).toContain('<a href="#">x</a><a href="#">y</a>');
+  });
+
   it('derives a text part from the HTML when the template has none, links included', async () => {
     const out = await rendererFor(content).render(request('email', { name: 'Ada', order: '42' }));
     if (out.channel !== 'email') throw new Error('wrong channel');
