@@ -30,8 +30,8 @@ afterAll(async () => {
 
 const lastType = async (id: string) => (await api.store.readStream(`notification-${id}`)).at(-1)!.type;
 
-function sendgridPost(events: unknown, options: { key?: typeof keys.privateKey; timestamp?: string; tamper?: boolean } = {}) {
-  const body = JSON.stringify(events);
+function sendgridPost(events: unknown, options: { key?: typeof keys.privateKey; timestamp?: string; tamper?: boolean; raw?: string } = {}) {
+  const body = options.raw ?? JSON.stringify(events);
   const timestamp = options.timestamp ?? String(Math.floor(Date.now() / 1000));
   const signature = sign('sha256', Buffer.from(timestamp + body), options.key ?? keys.privateKey).toString('base64');
   return fetch(`${api.url}/webhooks/sendgrid`, {
@@ -85,6 +85,13 @@ describe('POST /webhooks/sendgrid', () => {
     const unsigned = await fetch(`${api.url}/webhooks/sendgrid`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
     expect(unsigned.status).toBe(401);
     expect(await api.store.headPosition()).toBe(head);
+  });
+
+  it('a signed body that is not a JSON array of events is a 400', async () => {
+    const notJson = await sendgridPost(undefined, { raw: '[{"event":' });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: string }).error).toBe('invalid_json');
+    expect((await sendgridPost({ event: 'delivered' })).status).toBe(400);
   });
 
   it('a receipt that outruns NotificationSent asks for a retry (409)', async () => {
