@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createFailureWatch } from '../../channels/sender/failureWatch.ts';
+import { createAlerter } from '../../infra/alerts.ts';
+import { silentLogger } from '../../infra/logger.ts';
+
+describe('channel failure watch', () => {
+  it('raises one channel_failing alert after N failures in a row, ignores dead tokens, clears on the next success', () => {
+    const alerter = createAlerter({ logger: silentLogger });
+    const watch = createFailureWatch({ channel: 'sms', threshold: 3, alerter });
+    const retryable = { kind: 'retryable', provider: 'twilio', code: 'http_503', message: 'x' } as const;
+    const permanent = { kind: 'permanent', provider: 'twilio', code: 'http_400', message: 'x' } as const;
+    const dead = { kind: 'token_invalid', provider: 'twilio', code: 'gone', message: 'x', tokens: ['t'] } as const;
+    watch.observe(retryable);
+    watch.observe(dead);
+    watch.observe(permanent);
+    expect(alerter.active()).toEqual([]);
+    watch.observe(retryable);
+    watch.observe(retryable);
+    const active = alerter.active();
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ kind: 'channel_failing', subject: 'sms', detail: { consecutiveFailures: 3, lastCode: 'http_503' } });
+    watch.observe({ kind: 'ok', provider: 'twilio', providerMessageId: 'SM1' });
+    expect(alerter.active()).toEqual([]);
+    expect(watch.consecutive).toBe(0);
+  });
+});
