@@ -121,8 +121,11 @@ async function main(): Promise<void> {
   for (const pollMs of [100, 20]) {
     const count = 300;
     const self = fileURLToPath(import.meta.url);
-    const tsx = path.join(path.dirname(self), '..', 'node_modules', '.bin', 'tsx');
-    const child = spawn(tsx, [self, '--subscriber', file, String(pollMs), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // `node --import tsx` rather than the tsx CLI, so there is no wrapper process to outlive us.
+    const child = spawn(process.execPath, ['--import', 'tsx', self, '--subscriber', file, String(pollMs), String(count)], {
+      cwd: path.join(path.dirname(self), '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const latencies: number[] = [];
     const lines = createInterface({ input: child.stdout });
     let ready!: () => void;

@@ -9,7 +9,11 @@ import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
 import { meta, rotated, waitFor } from './contracts/eventStore.contract.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+/**
+ * Children run as `node --import tsx`, one process each: the `tsx` CLI would put a wrapper in
+ * between, and killing the wrapper leaves the real writer running.
+ */
+const node = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /**
  * A writer process: `count` commands spread over `streams` streams, each through handleCommand
@@ -18,7 +22,8 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const writerSource = `
 import { handleCommand } from ${JSON.stringify(path.join(root, 'commands/handle.ts'))};
 import { createSqliteEventStore } from ${JSON.stringify(path.join(root, 'infra/eventStore/sqlite.ts'))};
-const [file, worker, count, streams, startAt] = process.argv.slice(2);
+import fs from 'node:fs';
+const [file, worker, count, streams, barrier] = process.argv.slice(2);
 const store = createSqliteEventStore(file);
 const append = store.append.bind(store);
 let conflicts = 0;
@@ -30,8 +35,9 @@ store.append = async (...args) => {
     throw e;
   }
 };
-// Both writers start together, so their appends really interleave.
-await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
+// A barrier: both writers start together however long each took to boot, so their appends interleave.
+fs.writeFileSync(barrier + '-' + worker, '');
+while (!['w1', 'w2'].every((w) => fs.existsSync(barrier + '-' + w))) await new Promise((r) => setTimeout(r, 2));
 const decider = {
   initialState: () => 0,
   evolve: (n) => n + 1,
@@ -59,7 +65,7 @@ for (let i = 0; ; i++) {
 
 function run(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = node(args);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -127,8 +133,8 @@ describe('embedded SQLite event store, beyond the contract', () => {
     const seen: RecordedEvent[] = [];
     const sub = watcher.subscribe({ onEvent: (e) => void seen.push(e) });
 
-    const startAt = String(Date.now() + 2_500);
-    const conflicts = await Promise.all(['w1', 'w2'].map((w) => run([script, file, w, String(perWorker), String(streams), startAt])));
+    const barrier = path.join(dir, 'ready');
+    const conflicts = await Promise.all(['w1', 'w2'].map((w) => run([script, file, w, String(perWorker), String(streams), barrier])));
     // Without a single conflict the writers never overlapped and the test proved nothing.
     expect(conflicts[0]! + conflicts[1]!).toBeGreaterThan(0);
 
@@ -156,7 +162,7 @@ describe('embedded SQLite event store, beyond the contract', () => {
   it('keeps every acknowledged append when the writing process is killed mid-stream (SIGKILL)', async () => {
     const script = path.join(dir, 'crash.mts');
     await fs.writeFile(script, crashingWriterSource);
-    const child = spawn(tsx, [script, file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = node([script, file]);
     let acknowledged = -1;
     let buffer = '';
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
