@@ -41,12 +41,14 @@ export async function rebuildReadModel(options: {
   let head = await eventStore.headPosition();
   for (;;) {
     const batch = await eventStore.readAll({ after: position, limit: batchSize });
-    for (const event of batch) {
-      if (handles.has(event.type)) await applyEvent(model, collection, event);
-      position = event.position;
-      events += 1;
-    }
-    if (batch.length > 0) await store.setCheckpoint(cp, position);
+    await store.batch(async () => {
+      for (const event of batch) {
+        if (handles.has(event.type)) await applyEvent(model, collection, event);
+        position = event.position;
+        events += 1;
+      }
+      if (batch.length > 0) await store.setCheckpoint(cp, position);
+    });
     if (position > head) head = position;
     options.onProgress?.(position, head);
     if (batch.length < batchSize) {

@@ -16,6 +16,8 @@ export interface ProjectionRunnerOptions {
   /** Checkpoints are written after this many events or this many ms, whichever comes first. */
   flushEvery?: number;
   flushIntervalMs?: number;
+  /** Most events applied in one store batch (one SQLite transaction). */
+  maxBatch?: number;
   /** How often the runner looks for a rebuilt generation to switch to. */
   pointerCheckMs?: number;
   lagIntervalMs?: number;
@@ -58,6 +60,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
   const pointerCheckMs = options.pointerCheckMs ?? 1000;
   const lagIntervalMs = options.lagIntervalMs ?? 1000;
   const graceMs = options.oldGenerationGraceMs ?? 10_000;
+  const maxBatch = options.maxBatch ?? 500;
 
   const states: State[] = [];
   for (const model of models) {
@@ -80,8 +83,10 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<{ position: number; resolve: () => void }>();
 
+  let lastFlush = Date.now();
   async function flush(): Promise<void> {
     sinceFlush = 0;
+    lastFlush = Date.now();
     for (const s of states) {
       if (s.position === s.flushed) continue;
       const p = s.position;
@@ -119,7 +124,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     timers.add(timer);
   }
 
-  async function onEvent(event: RecordedEvent): Promise<void> {
+  async function applyOne(event: RecordedEvent): Promise<void> {
     if (Date.now() - lastPointerCheck >= pointerCheckMs) {
       lastPointerCheck = Date.now();
       for (const s of states) {
@@ -130,28 +135,73 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     for (const s of states) await applyTo(s, event);
     sinceFlush += 1;
     if (sinceFlush >= flushEvery) await flush();
-    for (const w of waiters) if (event.position >= w.position) w.resolve();
+  }
+
+  /**
+   * Events are applied in batches, each one store batch (one SQLite transaction): the
+   * subscription hands over a whole read of the log before the batch runs, and a quiet log
+   * runs a batch of one at the next turn of the event loop, so live lag stays low.
+   */
+  let buffer: RecordedEvent[] = [];
+  let draining: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  function drain(): Promise<void> {
+    const run = draining.then(async () => {
+      const events = buffer;
+      buffer = [];
+      if (events.length === 0 || failing) return;
+      // A failed batch is rolled back (embedded store): positions go back to where it started.
+      const saved = states.map((s) => ({ ...s }));
+      try {
+        await store.batch(async () => {
+          for (const e of events) await applyOne(e);
+          if (Date.now() - lastFlush >= flushIntervalMs && states.some((s) => s.position !== s.flushed)) await flush();
+        });
+      } catch (e) {
+        saved.forEach((s, i) => Object.assign(states[i]!, s));
+        throw e;
+      }
+      const last = events[events.length - 1]!.position;
+      for (const w of waiters) if (last >= w.position) w.resolve();
+    });
+    draining = run.catch(() => undefined);
+    return run;
+  }
+  async function onEvent(event: RecordedEvent): Promise<void> {
+    buffer.push(event);
+    if (buffer.length >= maxBatch) return drain();
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        drain().catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));
+      });
+    }
   }
 
   let subscription: Subscription;
   let markCaughtUp!: () => void;
   const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+  let failing = false;
+  /** A failed batch: drop what is buffered, stop, and start again from the positions applied (the guard absorbs repeats). */
+  function fail(err: Error): void {
+    logger?.error({ err }, 'projection runner stopped on an error; restarting from its positions');
+    if (closed || failing) return;
+    failing = true;
+    buffer = [];
+    const t = setTimeout(() => {
+      timers.delete(t);
+      void subscription.close().then(() => {
+        failing = false;
+        if (!closed) subscribe();
+      });
+    }, 1000);
+    timers.add(t);
+  }
   const subscribe = () => {
     const after = Math.min(...states.map((s) => s.position));
-    subscription = eventStore.subscribe({
-      after,
-      onEvent,
-      onError: (err) => {
-        logger?.error({ err }, 'projection runner stopped on an error; restarting from its positions');
-        if (closed) return;
-        const t = setTimeout(() => {
-          timers.delete(t);
-          if (!closed) subscribe();
-        }, 1000);
-        timers.add(t);
-      },
-    });
-    void subscription.caughtUp.then(markCaughtUp);
+    subscription = eventStore.subscribe({ after, onEvent, onError: fail });
+    void subscription.caughtUp.then(() => drain()).then(markCaughtUp, markCaughtUp);
   };
   subscribe();
 
@@ -206,6 +256,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await subscription.close();
+      await drain().catch((e: unknown) => logger?.warn({ err: e }, 'projection runner: last batch failed on close'));
       if (opts.flush ?? true) await flush();
     },
   };

@@ -73,6 +73,10 @@ export async function createMongoProjectionStore(url: string, options: { dbName?
     collection<T extends Doc = Doc>(name: string) {
       return wrap(name) as unknown as Collection<T>;
     },
+    async batch<T>(fn: () => Promise<T>): Promise<T> {
+      // Multi-document transactions need a replica set and buy nothing here: each write is guarded on its own.
+      return fn();
+    },
     async listCollections() {
       const list = await db.listCollections({}, { nameOnly: true }).toArray();
       return list.map((c) => c.name).filter((n) => !n.startsWith('_') && !n.startsWith('system.')).sort();

@@ -38,6 +38,13 @@ export interface CheckpointStore {
 
 export interface ProjectionStore extends CheckpointStore {
   collection<T extends Doc = Doc>(name: string): Collection<T>;
+  /**
+   * Runs `fn`'s writes as one unit where the adapter can: the embedded store commits them in one
+   * SQLite transaction (a crash keeps all or none; one commit instead of hundreds), MongoDB applies
+   * them as they come. Every write stays valid on its own, so callers must not rely on rollback
+   * across documents: the projection runner relies on its per-document position guard instead.
+   */
+  batch<T>(fn: () => Promise<T>): Promise<T>;
   listCollections(): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -137,7 +137,7 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       // The read models' hot path: a lookup by id needs neither mingo nor a scan.
       const keys = Object.keys(filter);
       if (keys.length === 1 && typeof filter._id === 'string') {
-        const row = stmt(`SELECT doc FROM ${table} WHERE id = ?`).get(filter._id);
+        const row = stmt(selectById).get(filter._id);
         if (row) yield JSON.parse(row.doc) as Doc;
         return;
       }
@@ -160,14 +160,18 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       }
     }
 
-    const upsertTx = db.transaction((id: string, update: Update): Doc => {
-      const row = stmt(`SELECT doc FROM ${table} WHERE id = ?`).get(id);
+    const selectById = `SELECT doc FROM ${table} WHERE id = ?`;
+    const write = `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`;
+    // Everything that can refuse the update runs before the one write, so a refusal leaves no trace.
+    const upsertOnce = (id: string, update: Update): Doc => {
+      const row = stmt(selectById).get(id);
       const doc: Doc = row ? (JSON.parse(row.doc) as Doc) : { _id: id };
       applyUpdate(doc, update, !row);
       checkIndexedPaths(doc);
-      stmt(`INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`).run(id, JSON.stringify(doc));
+      stmt(write).run(id, JSON.stringify(doc));
       return doc;
-    });
+    };
+    const upsertTx = db.transaction(upsertOnce);
 
     ensure();
     const collection: Collection = {
@@ -200,7 +204,8 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       async upsert(id, update) {
         if (typeof id !== 'string' || id === '') throw new ProjectionStoreError('bad_update', `${name}: upsert needs a non-empty string id`);
         validateUpdate(update);
-        return withTable(() => upsertTx.immediate(id, update));
+        // Inside a batch the open transaction already isolates the read-modify-write.
+        return withTable(() => (db.inTransaction ? upsertOnce(id, update) : upsertTx.immediate(id, update)));
       },
       async delete(id) {
         return withTable(() => stmt(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0);
@@ -262,6 +267,20 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
         collections.set(name, c);
       }
       return c as unknown as Collection<T>;
+    },
+    async batch<T>(fn: () => Promise<T>): Promise<T> {
+      assertOpen();
+      // Nested or concurrent callers on this connection join the open transaction.
+      if (db.inTransaction) return fn();
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn();
+        if (db.inTransaction) db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
     },
     async listCollections() {
       assertOpen();
