@@ -100,6 +100,29 @@ describe('projection runner', () => {
     expect(await snapshot()).toEqual(await reference());
   });
 
+  it('a failing batch is rolled back and retried from the positions applied, losing and doubling nothing', async () => {
+    const all = generateEvents(400, 5);
+    const head = await append(all);
+    const analytics = READ_MODELS.find((m) => m.name === 'analytics')!;
+    let failures = 0;
+    const flaky = {
+      ...analytics,
+      evolve: (...args: Parameters<typeof analytics.evolve>) => {
+        if (args[1].position === 250 && failures === 0) {
+          failures += 1;
+          throw new Error('transient failure while projecting');
+        }
+        return analytics.evolve(...args);
+      },
+    };
+    const models = READ_MODELS.map((m) => (m.name === 'analytics' ? flaky : m));
+    const runner = await startProjectionRunner({ eventStore: events, store, models, maxBatch: 100 });
+    await runner.waitFor(head, 20_000);
+    await runner.close();
+    expect(failures).toBe(1);
+    expect(await snapshot()).toEqual(await reference());
+  });
+
   it('a rebuild equals the incremental projection, and the live runner switches to it while appends continue', async () => {
     const all = generateEvents(900, 3);
     await append(all.slice(0, 400));
