@@ -1,6 +1,6 @@
 import type { TemplateContent, TemplateEvent } from '../domain/events.ts';
 import { streams } from '../domain/streams.ts';
-import { templateDecider, latestVersion, type TemplateState } from '../domain/template.ts';
+import { templateDecider, latestVersion, templateVersion, type TemplateState } from '../domain/template.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
@@ -24,9 +24,9 @@ export async function publishTemplate(store: EventStore, ctx: CommandContext, te
   return { version: latest?.version ?? 0, requiredParams: latest?.requiredParams ?? requiredParams };
 }
 
-/** The template as this app sees it: another app's template does not exist for it. */
-export async function loadTemplateForApp(store: EventStore, appId: string, templateId: string) {
+/** The template as this app sees it (latest, or one version): another app's template does not exist for it. */
+export async function loadTemplateForApp(store: EventStore, appId: string, templateId: string, version?: number) {
   const { state } = await loadState<TemplateState, TemplateEvent>(store, templateDecider, streams.template(templateId));
   if (state.appId !== appId) return undefined;
-  return latestVersion(state);
+  return version === undefined ? latestVersion(state) : templateVersion(state, version);
 }

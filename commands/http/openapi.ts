@@ -86,6 +86,11 @@ export function openApiDocument(publicUrl: string): object {
             ...common,
           },
         },
+        get: {
+          summary: 'Read a template: latest version, or ?version=n (extension)',
+          parameters: [pathParam('templateId'), { name: 'version', in: 'query', schema: { type: 'integer', minimum: 1 } }],
+          responses: { '200': ok('the version'), '404': err('unknown template or version'), ...common },
+        },
       },
       '/v1/notifications': {
         post: {

@@ -93,6 +93,14 @@ export const templateBodySchema = z
   })
   .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined, 'a template needs email, sms or push content');
 
+export const templateQuerySchema = z.strictObject({
+  version: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, 'must be a positive integer')
+    .transform(Number)
+    .optional(),
+});
+
 export const notificationBodySchema = z
   .strictObject({
     eventId: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),

@@ -73,6 +73,7 @@ describe('fuzz: every route', () => {
     const valid = { email: { subject: 's', html: '{{ a }}' }, sms: { text: '{% if x %}y{% endif %}' }, push: { title: 't', body: 'b' } };
     const liquid = fc.string({ maxLength: 40 }).map((s) => ({ sms: { text: s.length ? s : '{{' } }));
     await fc.assert(fc.asyncProperty(segment, fc.oneof(jsonBody, near(valid), liquid), (id, body) => check('PUT', `/v1/templates/${enc(id)}`, body)), RUNS);
+    await fc.assert(fc.asyncProperty(segment, fc.string({ maxLength: 12 }), (id, v) => check('GET', `/v1/templates/${enc(id)}?version=${enc(v)}`)), RUNS);
   });
 
   it('POST /v1/notifications', async () => {

@@ -37,6 +37,12 @@ describe('PUT /v1/templates/:templateId', () => {
     expect((await api.call('PUT', '/v1/templates/welcome', { sms: { text: 'Hello {{ name }}' } })).body.version).toBe(2);
     const events = await api.store.readStream('template-welcome');
     expect(events.map((e) => e.type)).toEqual(['TemplatePublished', 'TemplatePublished']);
+    const latest = await api.call('GET', '/v1/templates/welcome');
+    expect(latest.body).toMatchObject({ templateId: 'welcome', version: 2, content: { sms: { text: 'Hello {{ name }}' } }, requiredParams: ['name'] });
+    expect((await api.call('GET', '/v1/templates/welcome?version=1')).body.content).toEqual({ sms: { text: 'Hi {{ name }}' } });
+    expect((await api.call('GET', '/v1/templates/welcome?version=3')).status).toBe(404);
+    expect((await api.call('GET', '/v1/templates/welcome?version=zero')).body.field).toBe('version');
+    expect((await api.call('GET', '/v1/templates/welcome', undefined, { authorization: other.auth })).status).toBe(404);
     expect(events[0]!.metadata.appId).toBe(api.appKey);
   });
 

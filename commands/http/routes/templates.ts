@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import type { TemplateContent } from '../../../domain/events.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
-import { publishTemplate } from '../../templates.ts';
+import { loadTemplateForApp, publishTemplate } from '../../templates.ts';
+import { HttpError } from '../errors.ts';
 import { appIdOf, locals } from '../locals.ts';
-import { idSchema, templateBodySchema } from '../schemas.ts';
+import { idSchema, templateBodySchema, templateQuerySchema } from '../schemas.ts';
 import { parse } from '../validate.ts';
 
 export function templatesRouter(store: EventStore, now: () => Date): Router {
@@ -14,6 +15,15 @@ export function templatesRouter(store: EventStore, now: () => Date): Router {
     const ctx = { appId: appIdOf(res), requestId: locals(res).requestId, now: now() };
     const { version, requiredParams } = await publishTemplate(store, ctx, templateId, content);
     res.status(200).json({ templateId, version, requiredParams });
+  });
+
+  // Not in the pinned table: reading back what was published (?version=n for an older one).
+  router.get('/v1/templates/:templateId', async (req, res) => {
+    const templateId = parse(idSchema, req.params.templateId, 'templateId');
+    const { version } = parse(templateQuerySchema, req.query, 'query');
+    const found = await loadTemplateForApp(store, appIdOf(res), templateId, version);
+    if (!found) throw new HttpError(404, 'template_not_found', `template ${templateId}${version ? ` v${version}` : ''} does not exist for this app`);
+    res.status(200).json({ templateId, version: found.version, content: found.content, requiredParams: found.requiredParams, publishedAt: found.at });
   });
   return router;
 }
