@@ -7,7 +7,7 @@ import { createLagPoller } from './lag.ts';
 import { followOutcomes, type NotificationStatus } from './outcomes.ts';
 import { createQueueDepthPoller } from './queueDepth.ts';
 import { createDepthRules, createFailureRateRule } from './rules.ts';
-import { pickQueueStatsSource } from './unacked.ts';
+import { lazyQueueStatsSource, pickQueueStatsSource } from './unacked.ts';
 
 export { loadMonitoringConfig, type MonitoringConfig } from './config.ts';
 
@@ -58,7 +58,7 @@ export async function startMonitors(deps: {
       onProviderOutcome: (channel, outcome) => failures.record(channel, outcome),
     },
   });
-  const stats = await pickQueueStatsSource({ amqpUrl: deps.amqpUrl, managementUrl: c.managementUrl, logger });
+  const stats = lazyQueueStatsSource(pickQueueStatsSource({ amqpUrl: deps.amqpUrl, managementUrl: c.managementUrl, logger }));
   const depth = createQueueDepthPoller({
     amqpUrl: deps.amqpUrl,
     queues: deps.queues,

@@ -70,7 +70,8 @@ export function createQueueDepthPoller(deps: {
     if (deps.stats && at - lastStats >= statsIntervalMs) {
       lastStats = at;
       try {
-        unacked = new Map([...(await deps.stats())].map(([q, c]) => [q, c.unacked]));
+        const counts = await deps.stats();
+        unacked = new Map([...(counts ?? [])].map(([q, c]) => [q, c.unacked]));
       } catch (e) {
         deps.logger.warn({ err: e }, 'queue stats (unacked) unavailable this round');
         unacked = new Map();

@@ -9,8 +9,22 @@ export interface QueueCounts {
   unacked: number;
 }
 
-/** Reads ready and unacked counts for every queue of a vhost; AMQP itself only knows "ready". */
-export type QueueStatsSource = () => Promise<Map<string, QueueCounts>>;
+/**
+ * Reads ready and unacked counts for every queue of a vhost; AMQP itself only knows "ready".
+ * Resolves to undefined when no source is usable here (unacked depth is then not reported).
+ */
+export type QueueStatsSource = () => Promise<Map<string, QueueCounts> | undefined>;
+
+/**
+ * A source that picks the first usable candidate in the background and defers to it: probing
+ * rabbitmqctl costs seconds, and start-up must not wait for a nicety.
+ */
+export function lazyQueueStatsSource(pick: Promise<QueueStatsSource | undefined>): QueueStatsSource {
+  return async () => {
+    const source = await pick;
+    return source ? source() : undefined;
+  };
+}
 
 /** The management plugin's HTTP API (when the operator has enabled it: RABBITMQ_MANAGEMENT_URL). */
 export function managementApiSource(baseUrl: string, amqpUrl: string): QueueStatsSource {
@@ -53,7 +67,7 @@ export async function pickQueueStatsSource(
 ): Promise<QueueStatsSource | undefined> {
   for (const [name, source] of candidates) {
     try {
-      await source();
+      if (!(await source())) continue;
       options.logger.info({ source: name }, 'queue depth: unacked counts available');
       return source;
     } catch (e) {

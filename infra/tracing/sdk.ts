@@ -3,7 +3,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ConsoleSpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
 
 export interface SdkOptions {
@@ -42,7 +42,9 @@ export function startSdk(options: SdkOptions): { shutdown(): Promise<void> } {
         // Scrapes and probes would drown the traces that matter.
         ignoreIncomingRequestHook: (req) => /^\/(metrics|healthz|readyz)\b/.test(req.url ?? ''),
       }),
-      new ExpressInstrumentation(),
+      // Route handlers only: a span per router and middleware layer is noise (and cost) on every request;
+      // the route still names the HTTP span.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.ROUTER, ExpressLayerType.MIDDLEWARE] }),
       new AmqplibInstrumentation(),
     ],
   });
