@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ProviderResult } from '../../channels/port.ts';
 import { createFailureWatch } from '../../channels/sender/failureWatch.ts';
 import { createAlerter } from '../../infra/alerts.ts';
 import { silentLogger } from '../../infra/logger.ts';
@@ -9,7 +10,7 @@ describe('channel failure watch', () => {
     const watch = createFailureWatch({ channel: 'sms', threshold: 3, alerter });
     const retryable = { kind: 'retryable', provider: 'twilio', code: 'http_503', message: 'x' } as const;
     const permanent = { kind: 'permanent', provider: 'twilio', code: 'http_400', message: 'x' } as const;
-    const dead = { kind: 'token_invalid', provider: 'twilio', code: 'gone', message: 'x', tokens: ['t'] } as const;
+    const dead: ProviderResult = { kind: 'token_invalid', provider: 'twilio', code: 'gone', message: 'x', tokens: ['t'] };
     watch.observe(retryable);
     watch.observe(dead);
     watch.observe(permanent);
