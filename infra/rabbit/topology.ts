@@ -74,9 +74,13 @@ export function buildTopology(options: TopologyOptions = {}): Topology {
       arguments: {
         'x-queue-type': 'quorum',
         'x-delivery-limit': deliveryLimit,
-        // Past the delivery limit the broker moves the message to parking itself (default exchange).
+        // Past the delivery limit the broker moves the message to parking itself (default exchange),
+        // at-least-once: it stays in the work queue until parking has confirmed it. That strategy
+        // needs reject-publish overflow (MEASURED.md); with no length limit nothing is ever rejected.
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': n.parkedQueue,
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
       },
     });
     bindings.push({ queue: n.queue, exchange: n.exchange, routingKey: '' });
