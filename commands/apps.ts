@@ -4,6 +4,7 @@ import { streams } from '../domain/streams.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
+import { createTokenBuckets } from './tokenBucket.ts';
 
 /**
  * App credentials. Only a scrypt hash of a secret is ever stored (in the app's event stream);
@@ -86,25 +87,35 @@ function ctxFor(appKey: string, now: Date): CommandContext {
   return { appId: appKey, requestId: `cli-${randomBytes(8).toString('hex')}`, now };
 }
 
-export type AuthResult = { ok: true; appId: string; name: string } | { ok: false; reason: 'unknown' | 'revoked' | 'bad_secret' };
+export type AuthResult =
+  | { ok: true; appId: string; name: string }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'bad_secret' }
+  | { ok: false; reason: 'throttled'; retryAfterMs: number };
 
 export interface AppAuthenticator {
   authenticate(appKey: string, secret: string): Promise<AuthResult>;
 }
 
+export interface AuthenticatorOptions {
+  maxEntries?: number;
+  verify?: (secret: string, stored: string) => Promise<boolean>;
+  /** Scrypt verifications allowed per app key (cache misses only): a guessing attacker is slowed, cached callers never are. */
+  verifyRatePerSec?: number;
+  verifyBurst?: number;
+}
+
 /**
- * Verifying scrypt on every request would cost ~50 ms of CPU each. The cache key holds the app
- * stream's revision, so a rotation or revocation (a new event) misses the cache at once; the
- * presented secret is only kept as a SHA-256 digest. The app stream is read on every request: a
- * few rows, cheap, and it is what makes revocation immediate.
+ * Verifying scrypt on every request would cost ~50 ms of CPU each. Successes are cached under a
+ * key holding the app stream's revision, so a rotation or revocation (a new event) misses the
+ * cache at once; the presented secret is only kept as a SHA-256 digest. Failures are not cached
+ * (they could crowd out the good entries); instead the scrypt work per app key is rate limited.
+ * The app stream is read on every request: a few rows, cheap, and what makes revocation immediate.
  */
-export function createAppAuthenticator(
-  store: EventStore,
-  options: { maxEntries?: number; verify?: (secret: string, stored: string) => Promise<boolean> } = {},
-): AppAuthenticator {
+export function createAppAuthenticator(store: EventStore, options: AuthenticatorOptions = {}): AppAuthenticator {
   const maxEntries = options.maxEntries ?? 10_000;
   const verify = options.verify ?? verifySecret;
-  const cache = new Map<string, boolean>();
+  const verifications = createTokenBuckets(options.verifyRatePerSec ?? 5, options.verifyBurst ?? 20);
+  const cache = new Set<string>();
   return {
     async authenticate(appKey, secret) {
       if (!APP_KEY_PATTERN.test(appKey)) return { ok: false, reason: 'unknown' };
@@ -112,13 +123,14 @@ export function createAppAuthenticator(
       if (state.status === 'none' || !state.secretHash) return { ok: false, reason: 'unknown' };
       if (state.status === 'revoked') return { ok: false, reason: 'revoked' };
       const key = `${appKey}\u0000${revision}\u0000${createHash('sha256').update(secret).digest('base64')}`;
-      let valid = cache.get(key);
-      if (valid === undefined) {
-        valid = await verify(secret, state.secretHash);
-        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-        cache.set(key, valid);
+      if (!cache.has(key)) {
+        const waitMs = verifications.take(appKey);
+        if (waitMs > 0) return { ok: false, reason: 'throttled', retryAfterMs: waitMs };
+        if (!(await verify(secret, state.secretHash))) return { ok: false, reason: 'bad_secret' };
+        if (cache.size >= maxEntries) cache.delete(cache.values().next().value as string);
+        cache.add(key);
       }
-      return valid ? { ok: true, appId: appKey, name: state.name ?? appKey } : { ok: false, reason: 'bad_secret' };
+      return { ok: true, appId: appKey, name: state.name ?? appKey };
     },
   };
 }

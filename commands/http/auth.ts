@@ -15,6 +15,10 @@ export function requireApp(authenticator: AppAuthenticator): RequestHandler {
     const colon = decoded.indexOf(':');
     if (colon <= 0) throw new HttpError(401, 'unauthorized', 'credentials must be appKey:appSecret', { headers: CHALLENGE });
     const result = await authenticator.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
+    if (!result.ok && result.reason === 'throttled') {
+      const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+      throw new HttpError(429, 'rate_limited', 'too many credential checks for this app key; retry later', { headers: { 'Retry-After': String(seconds) } });
+    }
     if (!result.ok) throw new HttpError(401, 'unauthorized', 'invalid or revoked credentials', { headers: CHALLENGE });
     locals(res).appId = result.appId;
     next();

@@ -51,9 +51,18 @@ describe('app secrets', () => {
     let calls = 0;
     const auth = createAppAuthenticator(api.store, { verify: async (s, h) => (calls++, verifySecret(s, h)) });
     for (let i = 0; i < 5; i++) expect((await auth.authenticate(api.appKey, api.appSecret)).ok).toBe(true);
-    for (let i = 0; i < 3; i++) expect((await auth.authenticate(api.appKey, 'wrong')).ok).toBe(false);
-    expect(calls).toBe(2);
+    expect(calls).toBe(1);
+    expect(await auth.authenticate(api.appKey, 'wrong')).toEqual({ ok: false, reason: 'bad_secret' });
     expect(await auth.authenticate('app_ffffffffffffffffffffffff', 'x')).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  it('slows down secret guessing per app key (429) without slowing callers already verified', async () => {
+    const auth = createAppAuthenticator(api.store, { verifyRatePerSec: 0.001, verifyBurst: 3 });
+    expect((await auth.authenticate(api.appKey, api.appSecret)).ok).toBe(true);
+    expect((await auth.authenticate(api.appKey, 'guess-1')).ok).toBe(false);
+    expect((await auth.authenticate(api.appKey, 'guess-2')).ok).toBe(false);
+    expect(await auth.authenticate(api.appKey, 'guess-3')).toMatchObject({ ok: false, reason: 'throttled' });
+    expect((await auth.authenticate(api.appKey, api.appSecret)).ok).toBe(true);
   });
 });
 

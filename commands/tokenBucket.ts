@@ -1,0 +1,23 @@
+/**
+ * Token buckets keyed by a string (in this process): `ratePerSec` tokens a second up to `burst`.
+ * `take` answers 0 when a token was taken, otherwise the milliseconds until one is available.
+ */
+export function createTokenBuckets(ratePerSec: number, burst: number, clock: () => number = () => Date.now()) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const capacity = Math.max(burst, 1);
+  return {
+    take(key: string): number {
+      if (ratePerSec <= 0) return 0;
+      const now = clock();
+      const b = buckets.get(key) ?? { tokens: capacity, at: now };
+      b.tokens = Math.min(capacity, b.tokens + ((now - b.at) / 1000) * ratePerSec);
+      b.at = now;
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return 0;
+      }
+      return Math.ceil(((1 - b.tokens) / ratePerSec) * 1000);
+    },
+  };
+}
