@@ -37,6 +37,10 @@ export function startSdk(options: SdkOptions): { shutdown(): Promise<void> } {
   const sdk = new NodeSDK({
     serviceName: options.serviceName ?? 'notify',
     spanProcessors,
+    // Traces only: metrics are prom-client's (GET /metrics), logs are pino's. Left unset, the SDK
+    // would start OTLP metric and log exporters aimed at localhost:4318 and stall on shutdown.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         // Scrapes and probes would drown the traces that matter.
