@@ -66,6 +66,25 @@ describe('sender idempotency (the log decides, not the queue)', () => {
     expect(provider.total()).toBe(0);
   });
 
+  it('ok with some dead tokens: Sent, and DeviceRemoved for exactly those tokens', async () => {
+    const dir = tempDir('idem-push');
+    const store: EventStore = openStore(dir);
+    cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    cleanup.push(() => store.close());
+    const provider = testProvider('android');
+    const send = provider.send.bind(provider);
+    provider.send = async (m) => {
+      const r = await send(m);
+      return r.kind === 'ok' && m.recipient.kind === 'push' ? { ...r, invalidTokens: [m.recipient.tokens[1]!] } : r;
+    };
+    const r = await request(store, 'android');
+    const deps: DeliverDeps = { channel: 'android', eventStore: store, provider, render: renderTrivially, maxAttempts: 5, providerTimeoutMs: 1_000, now: () => new Date() };
+    expect(await deliver(deps, r.notificationId, 1)).toEqual({ kind: 'ack', note: 'sent' });
+    const removed = (await store.readStream(streams.user(r.userId))).filter((e) => e.type === 'DeviceRemoved');
+    expect(removed.map((e) => e.type === 'DeviceRemoved' && [e.data.token, e.data.reason])).toEqual([[`tok-${r.userId}-android-b`, 'token_invalid']]);
+    expect(count(await eventsOf(store, r.notificationId), 'NotificationSent')).toBe(1);
+  });
+
   it('a provider that hangs is a retryable timeout; one that throws is retryable too', async () => {
     const { store, deps } = world(undefined, 300);
     const { notificationId } = await request(store, 'email');
