@@ -12,7 +12,7 @@ const push = (tokens: string[], body = 'Your order shipped') =>
 
 beforeAll(async () => {
   t = await startTestSimulator();
-  apns = createApnsProvider({ ...t.sim.credentials.apns, production: false, timeoutMs: 800, simulator: t.endpoint }, silentLogger);
+  apns = createApnsProvider({ ...t.sim.credentials.apns, production: false, timeoutMs: 5000, simulator: t.endpoint }, silentLogger);
 });
 afterAll(async () => {
   await apns.close?.();
@@ -60,15 +60,19 @@ describe('APNs adapter (node-apn) against the simulator', () => {
   });
 
   it('classifies a timeout as retryable', async () => {
-    await t.fault({ channel: 'ios', rate: 0, latencyMs: 1500 });
-    const result = await apns.send(push([hexToken('a')]));
-    expect(result.kind).toBe('retryable');
+    await t.fault({ channel: 'ios', rate: 0, latencyMs: 2000 });
+    const quick = createApnsProvider({ ...t.sim.credentials.apns, production: false, timeoutMs: 300, simulator: t.endpoint }, silentLogger);
+    try {
+      expect(await quick.send(push([hexToken('a')]))).toMatchObject({ kind: 'retryable', code: 'apns:connection' });
+    } finally {
+      await quick.close?.();
+    }
   });
 
   it('is rejected with InvalidProviderToken when signing with the wrong key (classified retryable: an operator fixes keys)', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const wrong = createApnsProvider(
-      { ...t.sim.credentials.apns, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), production: false, timeoutMs: 800, simulator: t.endpoint },
+      { ...t.sim.credentials.apns, key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), production: false, timeoutMs: 5000, simulator: t.endpoint },
       silentLogger,
     );
     try {
@@ -79,7 +83,7 @@ describe('APNs adapter (node-apn) against the simulator', () => {
   });
 
   it('classifies a refused connection as retryable', async () => {
-    const down = createApnsProvider({ ...t.sim.credentials.apns, production: false, timeoutMs: 800, simulator: { ...t.endpoint, port: 1 } }, silentLogger);
+    const down = createApnsProvider({ ...t.sim.credentials.apns, production: false, timeoutMs: 5000, simulator: { ...t.endpoint, port: 1 } }, silentLogger);
     try {
       expect((await down.send(push([hexToken('a')]))).kind).toBe('retryable');
     } finally {

@@ -17,7 +17,7 @@ const push = (tokens: string[], body = 'Your order shipped') =>
 beforeAll(async () => {
   t = await startTestSimulator();
   // Static token here; the service-account OAuth flow has its own test below.
-  fcm = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined } }, silentLogger);
+  fcm = createFcmProvider({ timeoutMs: 5000, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined } }, silentLogger);
 });
 afterAll(async () => {
   await fcm.close?.();
@@ -64,16 +64,22 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
   });
 
   it('classifies a timeout as retryable', async () => {
-    await t.fault({ channel: 'android', rate: 0, latencyMs: 1500 });
-    expect(await fcm.send(push([tok('a')]))).toMatchObject({ kind: 'retryable' });
+    await t.fault({ channel: 'android', rate: 0, latencyMs: 2000 });
+    const quick = createFcmProvider({ timeoutMs: 300, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined } }, silentLogger);
+    try {
+      expect(await quick.send(push([tok('a')]))).toMatchObject({ kind: 'retryable', code: 'fcm:error' });
+    } finally {
+      await quick.close?.();
+    }
   });
 
   it('is answered 401 UNAUTHENTICATED with a wrong access token (retryable: an operator fixes credentials)', async () => {
-    const wrong = createFcmProvider({ timeoutMs: 800, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined, accessToken: 'ya29.wrong' } }, silentLogger);
+    const wrong = createFcmProvider({ timeoutMs: 5000, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined, accessToken: 'ya29.wrong' } }, silentLogger);
     try {
       const { last } = await t.messages('android');
-      expect(await wrong.send(push([tok('a')]))).toMatchObject({ kind: 'retryable', code: 'messaging/third-party-auth-error' });
-      expect((await t.messages('android', last)).messages).toEqual([]);
+      expect(await wrong.send(push([tok('w')]))).toMatchObject({ kind: 'retryable', code: 'messaging/third-party-auth-error' });
+      // Filtered by recipient: a delayed answer from another test may land meanwhile.
+      expect((await t.messages('android', last)).messages.filter((m) => m.recipient === tok('w'))).toEqual([]);
     } finally {
       await wrong.close?.();
     }
@@ -84,7 +90,8 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
     try {
       const { last } = await t.messages('android');
       expect((await viaOauth.send(push([tok('g')]))).kind).toBe('ok');
-      expect((await t.messages('android', last)).messages[0]!.meta.auth).toMatchObject({ scheme: 'oauth2-bearer', token: 'issued-by-oauth' });
+      const mine = (await t.messages('android', last)).messages.filter((m) => m.recipient === tok('g'));
+      expect(mine.map((m) => m.meta.auth)).toEqual([{ scheme: 'oauth2-bearer', project: t.sim.credentials.fcm.projectId, token: 'issued-by-oauth' }]);
     } finally {
       await viaOauth.close?.();
     }
@@ -100,7 +107,7 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
       const { last } = await t.messages('android');
       const result = await forged.send(push([tok('h')]));
       expect(result).toMatchObject({ kind: 'retryable', code: 'app/invalid-credential' });
-      expect((await t.messages('android', last)).messages).toEqual([]);
+      expect((await t.messages('android', last)).messages.filter((m) => m.recipient === tok('h'))).toEqual([]);
     } finally {
       await forged.close?.();
     }

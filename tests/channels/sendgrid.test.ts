@@ -11,7 +11,7 @@ const mail = (address: string) =>
 
 beforeAll(async () => {
   t = await startTestSimulator();
-  email = createSendgridProvider({ ...t.sim.credentials.sendgrid, timeoutMs: 800, simulator: t.endpoint }, silentLogger);
+  email = createSendgridProvider({ ...t.sim.credentials.sendgrid, timeoutMs: 5000, simulator: t.endpoint }, silentLogger);
 });
 afterAll(async () => {
   await email.close?.();
@@ -54,12 +54,17 @@ describe('SendGrid adapter (@sendgrid/mail) against the simulator', () => {
   });
 
   it('classifies a timeout as retryable', async () => {
-    await t.fault({ channel: 'email', rate: 0, latencyMs: 2500 });
-    expect((await email.send(mail('ada@example.com'))).kind).toBe('retryable');
+    await t.fault({ channel: 'email', rate: 0, latencyMs: 2000 });
+    const quick = createSendgridProvider({ ...t.sim.credentials.sendgrid, timeoutMs: 300, simulator: t.endpoint }, silentLogger);
+    try {
+      expect((await quick.send(mail('ada@example.com'))).kind).toBe('retryable');
+    } finally {
+      await quick.close?.();
+    }
   });
 
   it('is answered 401 with a wrong API key, classified retryable', async () => {
-    const wrong = createSendgridProvider({ ...t.sim.credentials.sendgrid, apiKey: 'SG.wrong', timeoutMs: 800, simulator: t.endpoint }, silentLogger);
+    const wrong = createSendgridProvider({ ...t.sim.credentials.sendgrid, apiKey: 'SG.wrong', timeoutMs: 5000, simulator: t.endpoint }, silentLogger);
     try {
       expect(await wrong.send(mail('ada@example.com'))).toMatchObject({ kind: 'retryable', code: 'sendgrid:401' });
     } finally {

@@ -10,7 +10,7 @@ const text = (phone: string, body = 'Your code is 1234') => message('sms', { kin
 
 beforeAll(async () => {
   t = await startTestSimulator();
-  sms = createTwilioProvider({ ...t.sim.credentials.twilio, publicUrl: 'https://notify.example.com/', timeoutMs: 800, simulator: t.endpoint }, silentLogger);
+  sms = createTwilioProvider({ ...t.sim.credentials.twilio, publicUrl: 'https://notify.example.com/', timeoutMs: 5000, simulator: t.endpoint }, silentLogger);
 });
 afterAll(async () => {
   await sms.close?.();
@@ -41,7 +41,7 @@ describe('Twilio adapter (twilio messages.create) against the simulator', () => 
 
   it('sends through a messaging service when one is configured', async () => {
     const viaService = createTwilioProvider(
-      { ...t.sim.credentials.twilio, from: undefined, messagingServiceSid: 'MG0123', publicUrl: 'https://n', timeoutMs: 800, simulator: t.endpoint },
+      { ...t.sim.credentials.twilio, from: undefined, messagingServiceSid: 'MG0123', publicUrl: 'https://n', timeoutMs: 5000, simulator: t.endpoint },
       silentLogger,
     );
     const { last } = await t.messages('sms');
@@ -65,12 +65,13 @@ describe('Twilio adapter (twilio messages.create) against the simulator', () => 
   });
 
   it('classifies a timeout as retryable', async () => {
-    await t.fault({ channel: 'sms', rate: 0, latencyMs: 2500 });
-    expect((await sms.send(text('+14155550100'))).kind).toBe('retryable');
+    await t.fault({ channel: 'sms', rate: 0, latencyMs: 2000 });
+    const quick = createTwilioProvider({ ...t.sim.credentials.twilio, publicUrl: 'https://n', timeoutMs: 300, simulator: t.endpoint }, silentLogger);
+    expect((await quick.send(text('+14155550100'))).kind).toBe('retryable');
   });
 
   it('is answered 401 (20003) with a wrong auth token, classified retryable', async () => {
-    const wrong = createTwilioProvider({ ...t.sim.credentials.twilio, authToken: 'nope', publicUrl: 'https://n', timeoutMs: 800, simulator: t.endpoint }, silentLogger);
+    const wrong = createTwilioProvider({ ...t.sim.credentials.twilio, authToken: 'nope', publicUrl: 'https://n', timeoutMs: 5000, simulator: t.endpoint }, silentLogger);
     expect(await wrong.send(text('+14155550100'))).toMatchObject({ kind: 'retryable', code: 'twilio:20003' });
   });
 
