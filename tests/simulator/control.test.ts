@@ -13,8 +13,8 @@ const postFault = (body: unknown) => control('/_sim/faults', { method: 'POST', h
 
 beforeAll(async () => {
   t = await startTestSimulator();
-  sms = createTwilioProvider({ ...t.sim.credentials.twilio, publicUrl: 'https://n', timeoutMs: 2000, simulator: t.endpoint }, silentLogger);
-  email = createSendgridProvider({ ...t.sim.credentials.sendgrid, timeoutMs: 2000, simulator: t.endpoint }, silentLogger);
+  sms = createTwilioProvider({ ...t.sim.credentials.twilio, publicUrl: 'https://n', timeoutMs: 10_000, simulator: t.endpoint }, silentLogger);
+  email = createSendgridProvider({ ...t.sim.credentials.sendgrid, timeoutMs: 10_000, simulator: t.endpoint }, silentLogger);
 });
 afterAll(async () => {
   await email.close?.();
