@@ -79,5 +79,5 @@ describe('RabbitMQ restarted during a run', () => {
       fs.rmSync(dir, { recursive: true, force: true });
       // The private node is stopped and its files removed in afterAll; no shared queue was touched.
     }
-  });
+  }, 120_000);
 });

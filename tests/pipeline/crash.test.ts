@@ -54,7 +54,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     // Queue everything first (dispatcher only), so the child sender has a full prefetch window in flight.
     const queueing = await startPipeline({ dir, store, topology, providers: {} });
     const queue = channelNames('email', topology.prefix).queue;
-    await waitFor(async () => (await messageCount(queue)) === 200, 15_000, '200 messages queued');
+    await waitFor(async () => (await messageCount(queue)) === 200, 30_000, '200 messages queued');
     await queueing.stop();
 
     const { child, ready, exited } = spawnRole({ role: 'sender', dir, prefix: topology.prefix, channel: 'email', killOnCall: 80, latencyMs: 5, prefetch: 20 });
@@ -70,7 +70,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     const pipeline = await startPipeline({ dir, store, topology, providers: { email: provider }, dispatcher: false });
     cleanup.push(() => pipeline.stop());
     const sender = pipeline.senders.get('email')!;
-    await waitFor(() => sender.stats().sent === 200 - sentByChild, 20_000, 'the rest sent');
+    await waitFor(() => sender.stats().sent === 200 - sentByChild, 30_000, 'the rest sent');
     await waitFor(async () => (await messageCount(queue)) === 0, 5_000, 'queue empty');
 
     for (const id of ids) expect(count(await eventsOf(store, id), 'NotificationSent')).toBe(1);
@@ -81,7 +81,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
       const sentHere = provider.calls.get(id) ?? 0;
       expect(sentHere).toBeLessThanOrEqual(1);
     }
-  });
+  }, 90_000);
 
   it('a dispatcher killed mid-stream resumes from its checkpoint: nothing unpublished, duplicates only after the checkpoint, absorbed by the sender', async () => {
     const { dir, store, topology } = world('killdispatcher', 'sms');
@@ -109,7 +109,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     const provider = testProvider('sms');
     const restarted = await startPipeline({ dir, store, topology, providers: {} });
     cleanup.push(() => restarted.stop());
-    await waitFor(() => restarted.dispatcher!.stats().checkpoint === head, 15_000, 'dispatcher caught up');
+    await waitFor(() => restarted.dispatcher!.stats().checkpoint === head, 30_000, 'dispatcher caught up');
     // It published exactly the requests after its stored checkpoint.
     const afterCheckpoint = requests.filter((r) => positions.get(r.notificationId)! > checkpointAtCrash).length;
     expect(restarted.dispatcher!.stats().published).toBe(afterCheckpoint);
@@ -135,11 +135,11 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     const pipeline = await startPipeline({ dir, store, topology, providers: { sms: provider }, dispatcher: false });
     cleanup.push(() => pipeline.stop());
     const sender = pipeline.senders.get('sms')!;
-    await waitFor(() => sender.stats().received === messages.length, 20_000, 'all copies consumed');
+    await waitFor(() => sender.stats().received === messages.length, 30_000, 'all copies consumed');
     await waitFor(() => sender.stats().sent + sender.stats().skipped === messages.length, 5_000, 'all copies settled');
     expect(sender.stats().sent).toBe(600);
     for (const r of requests) expect(count(await eventsOf(store, r.notificationId), 'NotificationSent')).toBe(1);
-  });
+  }, 90_000);
 
   it('a scheduled notification is held by the dispatcher across a restart and published when due, not before', async () => {
     const { dir, store, topology } = world('schedule', 'email');
@@ -170,5 +170,5 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     const sent = events.find((e) => e.type === 'NotificationSent');
     expect(sent && Date.parse(sent.recordedAt)).toBeGreaterThanOrEqual(Date.parse(dueAt));
     expect(await second.dispatcherState!.countScheduled()).toBe(0);
-  });
+  }, 90_000);
 });
