@@ -4,7 +4,10 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { createApp } from '../../commands/apps.ts';
 import { CHANNELS } from '../../domain/events.ts';
+import { connect } from 'amqplib';
 import { loadConfig } from '../config.ts';
+import { loadPipelineConfig } from '../rabbit/config.ts';
+import { buildTopology, deleteTopology, type Topology } from '../rabbit/topology.ts';
 import { createLogger } from '../logger.ts';
 import { ROLES, startPlatform } from '../main.ts';
 import { shutdownTelemetry } from '../telemetry.ts';
@@ -33,6 +36,15 @@ async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Prom
   );
 }
 
+async function removeTopology(amqpUrl: string, topology: Topology): Promise<void> {
+  const conn = await connect(amqpUrl);
+  try {
+    await deleteTopology(await conn.createChannel(), topology);
+  } finally {
+    await conn.close().catch(() => {});
+  }
+}
+
 async function sim(url: string, method: 'POST' | 'DELETE', body?: unknown): Promise<void> {
   const res = await fetch(`${url}/_sim/faults`, {
     method,
@@ -52,10 +64,23 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
   const interactive = !options.out && process.stdout.isTTY === true;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'notify-demo-'));
   const baseEnv = options.env ?? process.env;
-  // A short alert window so the SMS outage is seen raised and cleared within the demo.
-  const env = { LOG_LEVEL: 'warn', ALERT_FAILURE_WINDOW_MS: '10000', ALERT_FAILURE_MIN_SAMPLES: '10', QUEUE_POLL_MS: '1000', ...baseEnv, NOTIFY_DATA_DIR: dataDir };
+  // A short alert window so the SMS outage is seen raised and cleared within the demo. Its own broker
+  // prefix: a `notify serve` on the same broker keeps its queues, and the demo's are removed at the end.
+  const env = {
+    // Alerts (error level) show as they happen; routine warnings (each parked message) would drown the bars.
+    LOG_LEVEL: 'error',
+    ALERT_FAILURE_WINDOW_MS: '10000',
+    ALERT_FAILURE_MIN_SAMPLES: '10',
+    QUEUE_POLL_MS: '1000',
+    RABBIT_PREFIX: 'notify-demo',
+    ...baseEnv,
+    NOTIFY_DATA_DIR: dataDir,
+  };
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
+  const topology = buildTopology({ prefix: env.RABBIT_PREFIX, retryDelaysMs: loadPipelineConfig(env).retryDelaysMs });
+  // The stores are fresh, so whatever an interrupted earlier demo left in its queues is orphaned.
+  await removeTopology(config.amqpUrl, topology);
 
   out(`Starting the platform (data in ${dataDir}, broker ${new URL(config.amqpUrl).host}) ...`);
   const platform = await startPlatform(config, logger, { roles: ROLES, channels: CHANNELS });
@@ -64,6 +89,8 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
   const stop = async () => {
     await platform.stop();
     await shutdownTelemetry();
+    await removeTopology(config.amqpUrl, topology);
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     const funnel = createFunnel();
@@ -126,12 +153,16 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     settleBar?.stop();
 
     const rows = funnel.rows();
-    const alerts = (await platform.metrics.alertsRaised.get()).values.filter((v) => v.value > 0).map((v) => `${String(v.labels.kind)} ${String(v.labels.subject)}`);
+    const open = new Set(platform.alerter.active().map((a) => `${a.kind} ${a.subject}`));
+    const alerts = (await platform.metrics.alertsRaised.get()).values
+      .filter((v) => v.value > 0)
+      .map((v) => `${String(v.labels.kind)} ${String(v.labels.subject)}`)
+      .map((a) => `${a} (${open.has(a) ? 'still open' : 'cleared'})`);
     out('');
     out('Delivery funnel per channel (from the event log):');
     out(formatFunnel(rows));
     out('');
-    out(`Alerts raised during the run: ${alerts.length ? alerts.join(', ') : 'none'}`);
+    out(`Alerts raised during the run: ${alerts.length ? `\n  ${alerts.join('\n  ')}` : 'none'}`);
     out('');
     out('Where to look:');
     out(`  API            ${apiUrl}  (app key ${creds.appKey}; secret below)`);
