@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The one run command (README): dependencies, broker, then the whole platform (`serve` unless told otherwise).
+# The one run command (README): dependencies, broker, then the demo (the whole platform, a mixed workload
+# with injected faults, the delivery funnel; it keeps serving until Ctrl-C). `npm start -- serve` runs it bare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-rabbitmq.sh
-if [[ $# -eq 0 ]]; then set -- serve; fi
+if [[ $# -eq 0 ]]; then set -- demo; fi
 exec node bin/notify.js "$@"
