@@ -131,7 +131,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       } catch (e) {
         if (stopping) return false;
         const reason = e instanceof PublishError ? e.reason : 'error';
-        log.warn({ notificationId: message.notificationId, reason, retryInMs: delay }, 'dispatch publish not confirmed; retrying');
+        // A broker outage is logged once by the connection; per-message lines would flood the log.
+        const level = reason === 'not_connected' || reason === 'channel_closed' ? 'debug' : 'warn';
+        log[level]({ notificationId: message.notificationId, reason, retryInMs: delay }, 'dispatch publish not confirmed; retrying');
         if (!o.rabbit.connected) await Promise.race([o.rabbit.waitConnected(), sleep(delay)]);
         else await sleep(delay);
         delay = Math.min(5_000, delay * 2);
