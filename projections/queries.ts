@@ -69,9 +69,10 @@ export async function getNotificationStatus(store: ProjectionStore, notification
 }
 
 /** Scheduled notifications due at or before `at`, earliest first. */
-export async function dueNotifications(store: ProjectionStore, at: string, limit = 100): Promise<Array<ScheduleDoc>> {
+export async function dueNotifications(store: ProjectionStore, at: string | Date, limit = 100): Promise<Array<ScheduleDoc>> {
   const c = await servingCollection<ScheduleDoc>(store, schedule);
-  const docs = await c.find({ dueAt: { $lte: isoOf('at', at) } }, { sort: { dueAt: 1 }, limit });
+  const iso = at instanceof Date ? at.toISOString() : isoOf('at', at);
+  const docs = await c.find({ dueAt: { $lte: iso } }, { sort: { dueAt: 1 }, limit });
   return docs.map((d) => strip(d)!);
 }
 
