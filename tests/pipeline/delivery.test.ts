@@ -73,6 +73,9 @@ describe('delivery pipeline (real RabbitMQ)', () => {
     const retried = [...pipeline.senders.values()].reduce((n, s) => n + s.stats().retried, 0);
     expect(retried).toBe(300);
     expect(pipeline.dispatcher!.stats().published).toBe(1000);
+    // Caught up: the lag (log head - checkpoint) is 0, and the gauge says so.
+    await waitFor(async () => (await pipeline.dispatcher!.lag()) === 0, 5_000, 'dispatcher lag 0');
+    await waitFor(async () => (await pipeline.metrics.dispatcherLag.get()).values[0]?.value === 0, 5_000, 'lag gauge 0');
   });
 
   it('a permanent failure is recorded once, parked with its reason, and a channel that keeps failing raises one alert', async () => {
