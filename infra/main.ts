@@ -11,7 +11,7 @@ import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadMonitoringConfig, startMonitors } from './monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from './monitoring/readiness.ts';
-import { createOpsRouter, type ReadinessCheck } from './ops.ts';
+import { createOpsRouter, serveOps, type ReadinessCheck } from './ops.ts';
 import { instrumentEventStore } from './tracing/eventStore.ts';
 import { simulatedChannels } from '../channels/providers/index.ts';
 import { startSimulator } from '../channels/simulator/index.ts';
@@ -141,6 +141,12 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
         throw new Error(`unknown role ${String(never)}`);
       }
     }
+  }
+  // A process without the api role (e.g. `serve --roles senders`) can still be probed and scraped: OPS_PORT.
+  if (!options.roles.includes('api') && config.env.OPS_PORT) {
+    const ops = await serveOps(opsRouter, Number(config.env.OPS_PORT));
+    logger.info({ port: ops.port }, 'ops endpoints listening (/healthz, /readyz, /metrics)');
+    stops.push(() => ops.close());
   }
 
   return {
