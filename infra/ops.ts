@@ -60,6 +60,7 @@ async function runCheck(c: ReadinessCheck, timeoutMs: number): Promise<string> {
  * their own (OPS_PORT), so every process can be probed and scraped.
  */
 export async function serveOps(router: Router, port: number, host = '0.0.0.0'): Promise<{ port: number; close(): Promise<void> }> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`OPS_PORT must be a port number (0-65535), got "${String(port)}"`);
   const { default: express } = await import('express');
   const app = express();
   app.disable('x-powered-by');
