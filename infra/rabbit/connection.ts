@@ -59,7 +59,8 @@ export function createRabbitConnection(options: RabbitConnectionOptions): Rabbit
     if (options.heartbeatSeconds !== undefined || !url.searchParams.has('heartbeat')) {
       url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 10));
     }
-    const c = await amqp.connect(url.toString(), { clientProperties: { connection_name: options.name ?? 'notify' } });
+    // A connect that neither succeeds nor fails (dropped SYNs) must not stall the reconnect loop.
+    const c = await amqp.connect(url.toString(), { clientProperties: { connection_name: options.name ?? 'notify' }, timeout: 10_000 });
     // An 'error' is always followed by 'close'; handling it here keeps it from crashing the process.
     c.on('error', (e: Error) => log.warn({ err: e.message }, 'rabbitmq connection error'));
     c.on('blocked', (reason: string) => log.warn({ reason }, 'rabbitmq blocked the connection (resource alarm)'));
