@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadPipelineConfig } from '../../infra/rabbit/config.ts';
 import { HEADERS, channelNames } from '../../infra/rabbit/names.ts';
 import { assertTopology, buildTopology, retryDelay } from '../../infra/rabbit/topology.ts';
 import { AMQP_URL, drain, removeTopology, testTopology, waitFor, withChannel } from '../helpers/rabbit.ts';
@@ -36,6 +37,16 @@ describe('topology as data', () => {
     expect(retryDelay(t, 1, () => 0.999999).expirationMs).toBe(1200);
     expect(() => buildTopology({ retryDelaysMs: [] })).toThrow(/retry delays/);
     expect(() => buildTopology({ jitter: 1 })).toThrow(/jitter/);
+  });
+
+  it('pipeline settings come from the environment with clear errors', () => {
+    expect(loadPipelineConfig({})).toMatchObject({ retryDelaysMs: [1000, 10_000, 60_000, 600_000], prefetch: 50, deliveryLimit: 10, dispatcherMaxInFlight: 100 });
+    expect(loadPipelineConfig({ RETRY_DELAYS_MS: '500, 5000', SENDER_PREFETCH: '10', SENDER_MAX_ATTEMPTS: '4' })).toMatchObject({
+      retryDelaysMs: [500, 5000], prefetch: 10, maxAttempts: 4,
+    });
+    expect(() => loadPipelineConfig({ RETRY_DELAYS_MS: '1000,soon' })).toThrow(/RETRY_DELAYS_MS\[1\] must be a positive integer, got "soon"/);
+    expect(() => loadPipelineConfig({ SENDER_PREFETCH: '0' })).toThrow(/SENDER_PREFETCH/);
+    expect(() => loadPipelineConfig({ RETRY_JITTER: '2' })).toThrow(/RETRY_JITTER/);
   });
 
   it('is asserted idempotently, and a message redelivered past x-delivery-limit lands in parking', async () => {
