@@ -108,11 +108,12 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     s.collection = await openGeneration(s.model, generation);
     s.position = s.flushed = await store.getCheckpoint(checkpointName(s.model.name, generation));
     logger?.info({ projection: s.model.name, from: old, to: generation, position: s.position }, 'projection switched to a rebuilt generation');
-    while (s.position < upTo) {
+    // Positions may have gaps (EventStoreDB commit positions): stop at the first event past `upTo`.
+    catchUp: while (s.position < upTo) {
       const batch = await eventStore.readAll({ after: s.position, limit: 500 });
       if (batch.length === 0) break;
       for (const e of batch) {
-        if (e.position > upTo) break;
+        if (e.position > upTo) break catchUp;
         await applyTo(s, e);
       }
     }
