@@ -25,7 +25,8 @@ export async function rebuildReadModel(options: {
   onProgress?: (position: number, head: number) => void;
 }): Promise<RebuildResult> {
   const { store, eventStore, model } = options;
-  const batchSize = options.batchSize ?? 1000;
+  // Each batch is one write transaction: short ones keep a live runner in another process from waiting on the lock.
+  const batchSize = options.batchSize ?? 250;
   const started = Date.now();
   const serving = await currentGeneration(store, model.name);
   const generation = Math.max(serving, ...(await existingGenerations(store, model.name))) + 1;
