@@ -83,12 +83,15 @@ export function createApi(deps: ApiDeps): Express {
     ),
   );
 
-  app.use('/v1', requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
-  app.use('/v1', express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(usersRouter(store, now));
-  app.use(templatesRouter(store, now));
-  app.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
-  app.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  // Every /v1 route lives in this one router, behind auth: none can be reached without it.
+  const v1 = express.Router();
+  v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
+  v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  v1.use(usersRouter(store, now));
+  v1.use(templatesRouter(store, now));
+  v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
+  v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  app.use('/v1', v1);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -13,7 +13,7 @@ const MAX_RANGE_DAYS = 366;
 /** Counts come from the analytics projection (eventually consistent: it follows the log). */
 export function analyticsRouter(summary: AnalyticsSummary | undefined, now: () => Date): Router {
   const router = Router();
-  router.get('/v1/analytics/summary', async (req, res) => {
+  router.get('/analytics/summary', async (req, res) => {
     const q = parse(analyticsQuerySchema, req.query, 'query');
     const to = q.to ? new Date(q.to) : now();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - DAY);

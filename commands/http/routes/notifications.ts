@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxScheduleDays: number }, now: () => Date): Router {
   const router = Router();
 
-  router.post('/v1/notifications', async (req, res) => {
+  router.post('/notifications', async (req, res) => {
     const body = parse(notificationBodySchema, req.body);
     const at = now();
     let scheduleAt: Date | undefined;
@@ -40,14 +40,14 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
     res.status(202).json({ notifications });
   });
 
-  router.get('/v1/notifications/:id', async (req, res) => {
+  router.get('/notifications/:id', async (req, res) => {
     const id = req.params.id;
     const events = NOTIFICATION_ID.test(id) ? await readNotificationStream(deps.store, appIdOf(res), id) : undefined;
     if (!events) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
     res.status(200).json(viewOf(id, events));
   });
 
-  router.get('/v1/notifications/:id/events', async (req, res) => {
+  router.get('/notifications/:id/events', async (req, res) => {
     const id = req.params.id;
     const events = NOTIFICATION_ID.test(id) ? await readNotificationStream(deps.store, appIdOf(res), id) : undefined;
     if (!events) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);

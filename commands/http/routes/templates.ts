@@ -9,7 +9,7 @@ import { parse } from '../validate.ts';
 
 export function templatesRouter(store: EventStore, now: () => Date): Router {
   const router = Router();
-  router.put('/v1/templates/:templateId', async (req, res) => {
+  router.put('/templates/:templateId', async (req, res) => {
     const templateId = parse(idSchema, req.params.templateId, 'templateId');
     const content = parse(templateBodySchema, req.body) as TemplateContent;
     const ctx = { appId: appIdOf(res), requestId: locals(res).requestId, now: now() };
@@ -18,7 +18,7 @@ export function templatesRouter(store: EventStore, now: () => Date): Router {
   });
 
   // Not in the pinned table: reading back what was published (?version=n for an older one).
-  router.get('/v1/templates/:templateId', async (req, res) => {
+  router.get('/templates/:templateId', async (req, res) => {
     const templateId = parse(idSchema, req.params.templateId, 'templateId');
     const { version } = parse(templateQuerySchema, req.query, 'query');
     const found = await loadTemplateForApp(store, appIdOf(res), templateId, version);

@@ -12,7 +12,7 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
   const router = Router();
   const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
 
-  router.put('/v1/users/:userId', async (req, res) => {
+  router.put('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const body = parse(userBodySchema, req.body);
     const { state } = await upsertUser(store, ctxOf(res), userId, body as ContactChanges);
@@ -20,7 +20,7 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
   });
 
   // Not in the pinned table, but what a caller expects next to the PUT: the user as the log has it.
-  router.get('/v1/users/:userId', async (req, res) => {
+  router.get('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const user = await loadUser(store, userId);
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
@@ -32,14 +32,14 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
     });
   });
 
-  router.post('/v1/users/:userId/devices', async (req, res) => {
+  router.post('/users/:userId/devices', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const body = parse(deviceBodySchema, req.body);
     await registerDevice(store, ctxOf(res), userId, body.token, body.platform);
     res.status(201).json({ userId, platform: body.platform });
   });
 
-  router.delete('/v1/users/:userId/devices/:token', async (req, res) => {
+  router.delete('/users/:userId/devices/:token', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const token = req.params.token;
     if (!APNS_TOKEN.test(token) && !FCM_TOKEN.test(token)) {
@@ -49,7 +49,7 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
     res.status(204).end();
   });
 
-  router.put('/v1/users/:userId/preferences', async (req, res) => {
+  router.put('/users/:userId/preferences', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const body = parse(preferencesBodySchema, req.body);
     const preferences: Preferences = {
@@ -60,7 +60,7 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
     res.status(200).json(await setPreferences(store, ctxOf(res), userId, preferences));
   });
 
-  router.get('/v1/users/:userId/preferences', async (req, res) => {
+  router.get('/users/:userId/preferences', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const user = await loadUser(store, userId);
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
