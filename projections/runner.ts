@@ -107,7 +107,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     s.generation = generation;
     s.collection = await openGeneration(s.model, generation);
     s.position = s.flushed = await store.getCheckpoint(checkpointName(s.model.name, generation));
-    logger?.info({ projection: s.model.name, from: old, to: generation, position: s.position }, 'projection switched to a rebuilt generation');
+    logger?.info({ projection: s.model.name, fromGeneration: old, toGeneration: generation, position: s.position }, 'projection switched to a rebuilt generation');
     // Positions may have gaps (EventStoreDB commit positions): stop at the first event past `upTo`.
     catchUp: while (s.position < upTo) {
       const batch = await eventStore.readAll({ after: s.position, limit: 500 });
