@@ -130,6 +130,9 @@ export function createSender(o: SenderOptions): Sender {
         if (action.note === 'sent') {
           stats.sent += 1;
           o.metrics?.notifications.inc({ channel: o.channel, status: 'sent' });
+          // Messages flow again on this channel: the parking incident is over (the monitors'
+          // parking_growing still watches what is left in the parking queue).
+          o.alerter?.clear('message_parked', names.parkedQueue);
         } else if (action.note === 'failed') {
           stats.failed += 1;
           o.metrics?.notifications.inc({ channel: o.channel, status: 'failed' });

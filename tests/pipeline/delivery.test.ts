@@ -195,5 +195,10 @@ describe('delivery pipeline (real RabbitMQ)', () => {
     ]);
     expect(parked[0]?.content.toString()).toBe('{not json');
     expect(provider.calls.get(good.notificationId)).toBe(1);
+    // One alert for the incident, cleared once the channel delivers again.
+    expect(await pipeline.metrics.registry.getSingleMetricAsString('notify_alerts_raised_total')).toMatch(/kind="message_parked",subject="[^"]+\.email\.parked"} 1/);
+    await request(store, 'email');
+    await waitFor(() => pipeline.senders.get('email')!.stats().sent === 2, 10_000, 'a later one sent');
+    expect(pipeline.alerter.active().filter((a) => a.kind === 'message_parked')).toEqual([]);
   });
 });
