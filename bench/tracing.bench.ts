@@ -7,6 +7,9 @@
  *   npx tsx bench/tracing.bench.ts            (or: npm run bench:tracing)
  *   BENCH_REQUESTS=1000 BENCH_ROUNDS=2 npx tsx bench/tracing.bench.ts
  *
+ * Throughput on a shared box swings with everyone else's load; the CPU this process spends per
+ * delivery is the steadier figure, so both are printed.
+ *
  * Each measurement runs in a fresh child process (instrumentations patch modules on load, so
  * "off" must never have seen the SDK); modes alternate so drift on a shared box hits both.
  */
@@ -26,6 +29,8 @@ interface Result {
   deliveries: number;
   httpSeconds: number;
   pipelineSeconds: number;
+  /** CPU (user + system) this process spent from the first request to the last outcome. */
+  cpuSeconds: number;
   spans: number;
 }
 
@@ -88,6 +93,7 @@ async function child(mode: Mode, requests: number): Promise<Result> {
     let position = await platform.eventStore.headPosition();
 
     const started = performance.now();
+    const cpu = process.cpuUsage();
     let next = 0;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
@@ -109,7 +115,8 @@ async function child(mode: Mode, requests: number): Promise<Result> {
       if (batch.length < 5000) await new Promise((r) => setTimeout(r, 20));
     }
     const pipelineSeconds = (performance.now() - started) / 1000;
-    return { mode, requests, deliveries, httpSeconds, pipelineSeconds, spans };
+    const used = process.cpuUsage(cpu);
+    return { mode, requests, deliveries, httpSeconds, pipelineSeconds, cpuSeconds: (used.user + used.system) / 1e6, spans };
   } finally {
     await platform.stop();
     const conn = await connect(config.amqpUrl);
@@ -149,7 +156,7 @@ async function orchestrate(): Promise<void> {
       const res = await runChild(mode, requests);
       results.push(res);
       console.log(
-        `  ${mode.padEnd(3)}  HTTP ${(res.requests / res.httpSeconds).toFixed(0).padStart(5)} req/s   pipeline ${(res.deliveries / res.pipelineSeconds).toFixed(0).padStart(5)} deliveries/s   (${res.pipelineSeconds.toFixed(1)} s, ${res.spans} spans)`,
+        `  ${mode.padEnd(3)}  HTTP ${(res.requests / res.httpSeconds).toFixed(0).padStart(5)} req/s   pipeline ${(res.deliveries / res.pipelineSeconds).toFixed(0).padStart(5)} deliveries/s   (${res.pipelineSeconds.toFixed(1)} s)   CPU ${((res.cpuSeconds / res.deliveries) * 1000).toFixed(2)} ms/delivery   ${res.spans} spans`,
       );
     }
   }
@@ -158,10 +165,13 @@ async function orchestrate(): Promise<void> {
   const httpOn = rate('on', (r) => r.requests / r.httpSeconds);
   const pipeOff = rate('off', (r) => r.deliveries / r.pipelineSeconds);
   const pipeOn = rate('on', (r) => r.deliveries / r.pipelineSeconds);
+  const cpuOff = rate('off', (r) => (r.cpuSeconds / r.deliveries) * 1000);
+  const cpuOn = rate('on', (r) => (r.cpuSeconds / r.deliveries) * 1000);
   const spansPerDelivery = median(results.filter((r) => r.mode === 'on').map((r) => r.spans / r.deliveries));
   console.log('median of rounds:');
   console.log(`  HTTP intake      off ${httpOff.toFixed(0)} req/s, on ${httpOn.toFixed(0)} req/s  (${(((httpOn - httpOff) / httpOff) * 100).toFixed(1)}%)`);
   console.log(`  whole pipeline   off ${pipeOff.toFixed(0)} deliveries/s, on ${pipeOn.toFixed(0)} deliveries/s  (${(((pipeOn - pipeOff) / pipeOff) * 100).toFixed(1)}%)`);
+  console.log(`  CPU per delivery off ${cpuOff.toFixed(2)} ms, on ${cpuOn.toFixed(2)} ms  (+${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)}%)`);
   console.log(`  spans per delivery with tracing on: ${spansPerDelivery.toFixed(1)}`);
 }
 
