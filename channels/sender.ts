@@ -11,7 +11,7 @@ import { createConfirmPublisher } from '../infra/rabbit/publisher.ts';
 import { assertOnConnect, retryDelay, type Topology } from '../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../infra/telemetry.ts';
 import type { Provider } from './port.ts';
-import { deliver, type Action, type ParkReason, type Render } from './sender/deliver.ts';
+import { deliver, type Action, type DeliverDeps, type ParkReason, type Render } from './sender/deliver.ts';
 import { createFailureWatch } from './sender/failureWatch.ts';
 
 /**
@@ -73,6 +73,20 @@ export function createSender(o: SenderOptions): Sender {
   const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight: Math.max(prefetch, 10) });
   const watch = createFailureWatch({ channel: o.channel, threshold: o.failingThreshold ?? 10, alerter: o.alerter });
   const inFlight = new Set<Promise<void>>();
+  const deliverDeps: DeliverDeps = {
+    channel: o.channel,
+    eventStore: o.eventStore,
+    provider: o.provider,
+    render: o.render,
+    maxAttempts,
+    providerTimeoutMs: o.providerTimeoutMs ?? 10_000,
+    now,
+    ...(o.isPermanentRenderError ? { isPermanentRenderError: o.isPermanentRenderError } : {}),
+    onProviderResult: (result, seconds) => {
+      o.metrics?.providerLatency.observe({ channel: o.channel, outcome: result.kind }, seconds);
+      watch.observe(result);
+    },
+  };
   let consumer: { ch: AmqpChannel; tag: string } | undefined;
   let stopping = false;
 
@@ -169,24 +183,7 @@ export function createSender(o: SenderOptions): Sender {
         async (span) => {
           span.setAttribute('notification.id', notificationId);
           span.setAttribute('messaging.source', names.queue);
-          const action = await deliver(
-            {
-              channel: o.channel,
-              eventStore: o.eventStore,
-              provider: o.provider,
-              render: o.render,
-              maxAttempts,
-              providerTimeoutMs: o.providerTimeoutMs ?? 10_000,
-              now,
-              isPermanentRenderError: o.isPermanentRenderError,
-              onProviderResult: (result, seconds) => {
-                o.metrics?.providerLatency.observe({ channel: o.channel, outcome: result.kind }, seconds);
-                watch.observe(result);
-              },
-            },
-            notificationId,
-            attemptOf(headers),
-          );
+          const action = await deliver(deliverDeps, notificationId, attemptOf(headers));
           span.setAttribute('action', action.kind);
           await settle(ch, msg, action);
         },
