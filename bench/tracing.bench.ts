@@ -153,7 +153,11 @@ async function orchestrate(): Promise<void> {
   console.log(`tracing overhead: ${requests} requests x 2 channels (email, sms) per run, ${rounds} rounds of off/on, ${os.cpus().length} cores`);
   for (let r = 0; r < rounds; r++) {
     for (const mode of (r % 2 === 0 ? ['off', 'on'] : ['on', 'off']) as Mode[]) {
-      const res = await runChild(mode, requests);
+      // A free port found by the child can be taken by someone else before it listens: try again.
+      const res = await runChild(mode, requests).catch((e: unknown) => {
+        console.log(`  (${mode} run failed, retrying: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+        return runChild(mode, requests);
+      });
       results.push(res);
       console.log(
         `  ${mode.padEnd(3)}  HTTP ${(res.requests / res.httpSeconds).toFixed(0).padStart(5)} req/s   pipeline ${(res.deliveries / res.pipelineSeconds).toFixed(0).padStart(5)} deliveries/s   (${res.pipelineSeconds.toFixed(1)} s)   CPU ${((res.cpuSeconds / res.deliveries) * 1000).toFixed(2)} ms/delivery   ${res.spans} spans`,
