@@ -17,7 +17,7 @@ export interface FunnelRow {
  * demo's figures cannot disagree with what was recorded.
  */
 export function createFunnel() {
-  const state = new Map<string, { channel: Channel; status: 'pending' | 'sent' | 'failed' | 'suppressed' }>();
+  const state = new Map<string, { channel: Channel; status: 'pending' | 'sent' | 'failed' | 'suppressed'; attempted: boolean }>();
   const retried: Record<Channel, number> = { ios: 0, android: 0, sms: 0, email: 0 };
   const pendingOutcomes = new Map<string, Array<'sent' | 'failed' | 'retried'>>();
 
@@ -28,6 +28,7 @@ export function createFunnel() {
       pendingOutcomes.set(id, [...(pendingOutcomes.get(id) ?? []), outcome]);
       return;
     }
+    s.attempted = true;
     if (outcome === 'retried') retried[s.channel] += 1;
     else if (s.status === 'pending') s.status = outcome;
   }
@@ -40,7 +41,7 @@ export function createFunnel() {
         case 'NotificationRequested':
         case 'NotificationSuppressed': {
           const id = n.data.notificationId;
-          if (!state.has(id)) state.set(id, { channel: n.data.channel, status: n.type === 'NotificationSuppressed' ? 'suppressed' : 'pending' });
+          if (!state.has(id)) state.set(id, { channel: n.data.channel, status: n.type === 'NotificationSuppressed' ? 'suppressed' : 'pending', attempted: false });
           else if (n.type === 'NotificationSuppressed') state.get(id)!.status = 'suppressed';
           for (const o of pendingOutcomes.get(id) ?? []) settle(id, o);
           pendingOutcomes.delete(id);
@@ -72,6 +73,12 @@ export function createFunnel() {
     },
     total(): number {
       return state.size;
+    },
+    /** Notifications of a channel still waiting for their first provider attempt. */
+    unattempted(channel: Channel): number {
+      let n = 0;
+      for (const s of state.values()) if (s.channel === channel && s.status === 'pending' && !s.attempted) n += 1;
+      return n;
     },
     settled(): number {
       let n = 0;

@@ -137,6 +137,13 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     });
     // The SMS provider recovers: the retries already queued now go through.
     sentBar?.stop();
+    // The outage lasts until every SMS has met it at least once (senders may trail the requests).
+    const outageEnds = Date.now() + 20_000;
+    await follow();
+    while (funnel.unattempted('sms') > 0 && Date.now() < outageEnds) {
+      await new Promise((r) => setTimeout(r, 200));
+      await follow();
+    }
     await sim(simUrl, 'DELETE');
     out('SMS provider recovered (faults cleared); waiting for every notification to settle ...');
 

@@ -107,6 +107,11 @@ describe('GET /metrics as notifications flow', () => {
     expect(sample(c, 'notify_provider_call_seconds_count', { channel: 'sms', outcome: 'ok' })).toBeGreaterThanOrEqual(3);
     expect(sample(c, 'notify_queue_messages', { queue: q('email.parked'), state: 'ready' })).toBeGreaterThanOrEqual(5);
     expect(sample(c, 'notify_alerts_raised_total', { kind: 'channel_failure_rate', subject: 'sms' })).toBe(1);
+    // Health on the same port: alive, and ready with every dependency named.
+    expect(await (await fetch(`${world.apiUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${world.apiUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ eventStore: 'ok', projectionStore: 'ok', rabbitmq: 'ok', projections: 'ok' });
     const smsHooks = hooks.filter((h) => h.kind === 'channel_failure_rate' && h.subject === 'sms').map((h) => h.state);
     expect(smsHooks).toEqual(['raised', 'cleared']);
   });

@@ -20,7 +20,8 @@ beforeAll(async () => {
   // The SDK first: express and amqplib are patched as they load, so the platform is imported after.
   telemetry = await startTelemetry({ otelExporter: 'off' }, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const { createWorld, appClient, ALL_ROLES } = await import('./platform.ts');
-  world = await createWorld('trace');
+  // Retry tiers long enough for the test to end an outage before a notification runs out of attempts.
+  world = await createWorld('trace', { RETRY_DELAYS_MS: '300,1000,2000' });
   platform = await world.start(ALL_ROLES);
   api = await appClient(world, platform);
 });
@@ -91,5 +92,36 @@ describe('one trace per notification', () => {
     expect(t(provider.endTime)).toBeLessThanOrEqual(t(sentAppend.startTime) + ms);
     // The dispatcher ran after the append had ended: the link came from the log, not the call stack.
     expect(t(dispatch.startTime) + ms).toBeGreaterThanOrEqual(t(requestedAppend.endTime));
+  });
+
+  it('keeps a retried attempt in the same trace, under the attempt that failed', async () => {
+    const { waitFor, sim } = await import('./platform.ts');
+    const { streams } = await import('../../domain/streams.ts');
+    await api.request('PUT', '/v1/users/retry-user', { phone: '+14155550103' });
+    await api.request('PUT', '/v1/templates/retry-template', { sms: { text: 'Hello {{ name }}' } });
+    await sim(world, 'POST', { channel: 'sms', rate: 1, status: 503 });
+    const answer = await api.request<{ notifications: Array<{ id: string }> }>('POST', '/v1/notifications', {
+      eventId: 'trace-retry-1', userId: 'retry-user', templateId: 'retry-template', params: { name: 'Bo' }, channels: ['sms'],
+    });
+    const id = answer.notifications[0]!.id;
+    const stream = streams.notification(id);
+    await waitFor('a failed attempt', async () => (await platform.eventStore.readStream(stream)).some((e) => e.type === 'NotificationAttemptFailed'));
+    await sim(world, 'DELETE');
+    await waitFor('NotificationSent', async () => (await platform.eventStore.readStream(stream)).some((e) => e.type === 'NotificationSent'));
+
+    const consumes = await waitFor('both attempts traced', async () => {
+      const all = exporter.getFinishedSpans().filter((s) => s.name === 'sender.consume' && s.attributes['notification.id'] === id);
+      return all.length >= 2 ? all : undefined;
+    });
+    const traceId = consumes[0]!.spanContext().traceId;
+    expect(consumes.every((s) => s.spanContext().traceId === traceId)).toBe(true);
+    const trace = spansOfTrace(exporter.getFinishedSpans(), traceId);
+    const calls = trace.filter((s) => s.name === 'provider.send').map((s) => s.attributes.outcome);
+    expect(calls).toContain('retryable');
+    expect(calls).toContain('ok');
+    const [first, second] = [...consumes].sort((a, b) => (BigInt(a.startTime[0]) * 1_000_000_000n + BigInt(a.startTime[1]) < BigInt(b.startTime[0]) * 1_000_000_000n + BigInt(b.startTime[1]) ? -1 : 1));
+    expect(isDescendant(second!, first!, trace), describeTrace(trace)).toBe(true);
+    // And the trace still starts at the HTTP request.
+    expect(trace.some((s) => s.kind === SpanKind.SERVER && s.attributes['url.path'] === '/v1/notifications')).toBe(true);
   });
 });
