@@ -36,6 +36,10 @@ export interface SenderOptions {
   providerTimeoutMs?: number;
   /** Consecutive provider failures on this channel that raise `channel_failing` (default 10). */
   failingThreshold?: number;
+  /** Successes in a row that end a `channel_failing` incident (default 5). */
+  recoverAfter?: number;
+  /** A parking incident ends after this long without a park (default 60 s); parks inside it raise nothing new. */
+  parkedQuietMs?: number;
   isPermanentRenderError?: (e: unknown) => boolean;
   /** First pause before an unsettled message is handed back (doubles with its delivery count). */
   errorBackoffMs?: number;
@@ -71,7 +75,14 @@ export function createSender(o: SenderOptions): Sender {
   const stats: SenderStats = { received: 0, redelivered: 0, sent: 0, failed: 0, retried: 0, parked: 0, skipped: 0, errors: 0 };
   const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
   const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight: Math.max(prefetch, 10) });
-  const watch = createFailureWatch({ channel: o.channel, threshold: o.failingThreshold ?? 10, alerter: o.alerter });
+  const watch = createFailureWatch({
+    channel: o.channel,
+    threshold: o.failingThreshold ?? 10,
+    ...(o.recoverAfter !== undefined ? { recoverAfter: o.recoverAfter } : {}),
+    ...(o.alerter ? { alerter: o.alerter } : {}),
+  });
+  const parkedQuietMs = o.parkedQuietMs ?? 60_000;
+  let parkedIncidentTimer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
   const deliverDeps: DeliverDeps = {
     channel: o.channel,
@@ -117,6 +128,11 @@ export function createSender(o: SenderOptions): Sender {
     o.metrics?.parked.inc({ channel: o.channel, reason });
     log.warn({ reason, detail, messageId: msg.properties.messageId }, 'message parked');
     o.alerter?.raise('message_parked', names.parkedQueue, { channel: o.channel, reason });
+    // One incident while parks keep coming; it ends after a quiet spell, not at the next success
+    // (a 3% permanent-failure rate would otherwise raise one alert per parked message).
+    clearTimeout(parkedIncidentTimer);
+    parkedIncidentTimer = setTimeout(() => o.alerter?.clear('message_parked', names.parkedQueue), parkedQuietMs);
+    parkedIncidentTimer.unref();
   }
 
   async function scheduleRetry(ch: AmqpChannel, msg: ConsumeMessage, nextAttempt: number): Promise<void> {
@@ -144,9 +160,6 @@ export function createSender(o: SenderOptions): Sender {
         if (action.note === 'sent') {
           stats.sent += 1;
           o.metrics?.notifications.inc({ channel: o.channel, status: 'sent' });
-          // Messages flow again on this channel: the parking incident is over (the monitors'
-          // parking_growing still watches what is left in the parking queue).
-          o.alerter?.clear('message_parked', names.parkedQueue);
         } else if (action.note === 'failed') {
           stats.failed += 1;
           o.metrics?.notifications.inc({ channel: o.channel, status: 'failed' });
@@ -237,6 +250,7 @@ export function createSender(o: SenderOptions): Sender {
     },
     async stop() {
       stopping = true;
+      clearTimeout(parkedIncidentTimer);
       unregisterConsumer();
       const c = consumer;
       if (c) await c.ch.cancel(c.tag).catch(() => {});

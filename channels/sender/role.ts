@@ -53,6 +53,8 @@ export async function startSendersRole(deps: {
       alerter: deps.alerter,
       prefetch: deps.pipeline.prefetch,
       failingThreshold: deps.pipeline.failingThreshold,
+      recoverAfter: deps.pipeline.recoverAfter,
+      parkedQuietMs: deps.pipeline.parkedQuietMs,
       ...(deps.pipeline.maxAttempts ? { maxAttempts: deps.pipeline.maxAttempts } : {}),
     }),
   );

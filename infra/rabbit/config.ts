@@ -17,6 +17,10 @@ export interface PipelineConfig {
   maxAttempts?: number;
   /** CHANNEL_FAILING_THRESHOLD: consecutive provider failures that raise `channel_failing` (default 10). */
   failingThreshold: number;
+  /** CHANNEL_RECOVER_AFTER: successes in a row that end a `channel_failing` incident (default 5). */
+  recoverAfter: number;
+  /** PARKED_QUIET_MS: a `message_parked` incident ends after this long without a park (default 60000). */
+  parkedQuietMs: number;
   /** DISPATCHER_MAX_IN_FLIGHT: unconfirmed publishes (default 100). */
   dispatcherMaxInFlight: number;
   /** DISPATCHER_SCHEDULE_TICK_MS: how often due scheduled notifications are looked for (default 1000). */
@@ -43,6 +47,8 @@ export function loadPipelineConfig(env: Record<string, string | undefined>): Pip
     prefetch: positiveInt(env.SENDER_PREFETCH, 50, 'SENDER_PREFETCH'),
     ...(env.SENDER_MAX_ATTEMPTS ? { maxAttempts: positiveInt(env.SENDER_MAX_ATTEMPTS, 1, 'SENDER_MAX_ATTEMPTS') } : {}),
     failingThreshold: positiveInt(env.CHANNEL_FAILING_THRESHOLD, 10, 'CHANNEL_FAILING_THRESHOLD'),
+    recoverAfter: positiveInt(env.CHANNEL_RECOVER_AFTER, 5, 'CHANNEL_RECOVER_AFTER'),
+    parkedQuietMs: positiveInt(env.PARKED_QUIET_MS, 60_000, 'PARKED_QUIET_MS'),
     dispatcherMaxInFlight: positiveInt(env.DISPATCHER_MAX_IN_FLIGHT, 100, 'DISPATCHER_MAX_IN_FLIGHT'),
     scheduleTickMs: positiveInt(env.DISPATCHER_SCHEDULE_TICK_MS, 1000, 'DISPATCHER_SCHEDULE_TICK_MS'),
   };

@@ -173,7 +173,7 @@ describe('delivery pipeline (real RabbitMQ)', () => {
 
   it('a message that fails to parse, or names an unknown notification, is parked with the reason and the consumer keeps going', async () => {
     const provider = testProvider('email');
-    const { store, topology, pipeline } = await setup('poison', { email: provider });
+    const { store, topology, pipeline } = await setup('poison', { email: provider }, { sender: { parkedQuietMs: 1_500 } });
     const names = channelNames('email', topology.prefix);
     await publishRaw(names.exchange, [
       Buffer.from('{not json'),
@@ -195,10 +195,18 @@ describe('delivery pipeline (real RabbitMQ)', () => {
     ]);
     expect(parked[0]?.content.toString()).toBe('{not json');
     expect(provider.calls.get(good.notificationId)).toBe(1);
-    // One alert for the incident, cleared once the channel delivers again.
-    expect(await pipeline.metrics.registry.getSingleMetricAsString('notify_alerts_raised_total')).toMatch(/kind="message_parked",subject="[^"]+\.email\.parked"} 1/);
+    // One alert for the incident: a success in between neither clears it nor lets the next park
+    // raise a second one; it ends after a quiet spell without parks.
+    const raisedParked = async () =>
+      /kind="message_parked",subject="[^"]+\.email\.parked"} (\d+)/.exec(await pipeline.metrics.registry.getSingleMetricAsString('notify_alerts_raised_total'))?.[1];
+    expect(await raisedParked()).toBe('1');
+    expect(pipeline.alerter.active().filter((a) => a.kind === 'message_parked')).toHaveLength(1);
+    await publishRaw(names.exchange, [Buffer.from('{still not json')]);
+    await waitFor(async () => (await messageCount(names.parkedQueue)) >= 1, 10_000, 'a fourth parked');
+    expect(await raisedParked()).toBe('1');
     await request(store, 'email');
     await waitFor(() => pipeline.senders.get('email')!.stats().sent === 2, 10_000, 'a later one sent');
-    expect(pipeline.alerter.active().filter((a) => a.kind === 'message_parked')).toEqual([]);
+    await waitFor(() => pipeline.alerter.active().filter((a) => a.kind === 'message_parked').length === 0, 10_000, 'incident over after a quiet spell');
+    expect(await raisedParked()).toBe('1');
   });
 });

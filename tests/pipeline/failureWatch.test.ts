@@ -5,9 +5,9 @@ import { createAlerter } from '../../infra/alerts.ts';
 import { silentLogger } from '../../infra/logger.ts';
 
 describe('channel failure watch', () => {
-  it('raises one channel_failing alert after N failures in a row, ignores dead tokens, clears on the next success', () => {
+  it('raises one channel_failing alert after N failures in a row, ignores dead tokens, clears after recoverAfter successes in a row', () => {
     const alerter = createAlerter({ logger: silentLogger });
-    const watch = createFailureWatch({ channel: 'sms', threshold: 3, alerter });
+    const watch = createFailureWatch({ channel: 'sms', threshold: 3, recoverAfter: 2, alerter });
     const retryable = { kind: 'retryable', provider: 'twilio', code: 'http_503', message: 'x' } as const;
     const permanent = { kind: 'permanent', provider: 'twilio', code: 'http_400', message: 'x' } as const;
     const dead: ProviderResult = { kind: 'token_invalid', provider: 'twilio', code: 'gone', message: 'x', tokens: ['t'] };
@@ -20,8 +20,16 @@ describe('channel failure watch', () => {
     const active = alerter.active();
     expect(active).toHaveLength(1);
     expect(active[0]).toMatchObject({ kind: 'channel_failing', subject: 'sms', detail: { consecutiveFailures: 3, lastCode: 'http_503' } });
-    watch.observe({ kind: 'ok', provider: 'twilio', providerMessageId: 'SM1' });
-    expect(alerter.active()).toEqual([]);
+    // An odd success inside the outage does not end the incident, and the next failures raise nothing new.
+    const ok = { kind: 'ok', provider: 'twilio', providerMessageId: 'SM1' } as const;
+    watch.observe(ok);
     expect(watch.consecutive).toBe(0);
+    for (let i = 0; i < 4; i++) watch.observe(retryable);
+    expect(alerter.active()).toHaveLength(1);
+    // recoverAfter (2 here) successes in a row end it.
+    watch.observe(ok);
+    expect(alerter.active()).toHaveLength(1);
+    watch.observe(ok);
+    expect(alerter.active()).toEqual([]);
   });
 });
