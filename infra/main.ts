@@ -72,81 +72,98 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
     stops.push(() => rabbitReady.close());
   }
 
-  for (const role of ROLES) {
-    if (!options.roles.includes(role)) continue;
-    switch (role) {
-      case 'simulator': {
-        // Default mode: any channel without credentials delivers to this in-process simulator.
-        const simulated = simulatedChannels(config);
-        const asked = options.roles.length < ROLES.length;
-        if (simulated.length === 0 && !asked) {
-          logger.info('every channel has provider credentials: provider simulator not started');
-          break;
-        }
-        const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort });
-        logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
-        stops.push(() => sim.stop());
-        break;
-      }
-      case 'projections': {
-        const runner = await startProjectionRunner({ eventStore, store: projectionStore, metrics, logger });
-        projections = runner;
-        readiness.push({ name: 'projections', check: async () => void (await runner.lag()) });
-        stops.push(() => runner.close());
-        break;
-      }
-      case 'dispatcher': {
-        const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger });
-        stops.push(() => role.stop());
-        break;
-      }
-      case 'senders': {
-        const providers = createProviders(config, logger);
-        const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
-        stops.push(async () => {
-          await role.stop();
-          await closeProviders(providers);
-        });
-        break;
-      }
-      case 'monitors': {
-        const monitors = await startMonitors({
-          config: loadMonitoringConfig(config.env),
-          amqpUrl: config.amqpUrl,
-          eventStore,
-          metrics,
-          alerter,
-          logger,
-          queues: () => topology.queues.map((q) => q.name),
-        });
-        stops.push(() => monitors.stop());
-        break;
-      }
-      case 'api': {
-        const app = createApi({
-          eventStore,
-          config,
-          logger,
-          // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
-          projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
-          extraRouters: [opsRouter],
-        });
-        const server = await listenApi(app, config.port);
-        logger.info({ port: server.port }, 'API listening');
-        stops.push(() => server.close());
-        break;
-      }
-      default: {
-        const never: never = role;
-        throw new Error(`unknown role ${String(never)}`);
+  async function stopAll(): Promise<void> {
+    for (const stop of [...stops].reverse()) {
+      try {
+        await stop();
+      } catch (e) {
+        logger.warn({ err: e }, 'error while stopping');
       }
     }
   }
-  // A process without the api role (e.g. `serve --roles senders`) can still be probed and scraped: OPS_PORT.
-  if (!options.roles.includes('api') && config.env.OPS_PORT) {
-    const ops = await serveOps(opsRouter, Number(config.env.OPS_PORT));
-    logger.info({ port: ops.port }, 'ops endpoints listening (/healthz, /readyz, /metrics)');
-    stops.push(() => ops.close());
+
+  // A role that fails to start (a port in use, a broker away) must not leave the ones before it
+  // holding connections, timers and ports: stop what started, then report.
+  try {
+    for (const role of ROLES) {
+      if (!options.roles.includes(role)) continue;
+      switch (role) {
+        case 'simulator': {
+          // Default mode: any channel without credentials delivers to this in-process simulator.
+          const simulated = simulatedChannels(config);
+          const asked = options.roles.length < ROLES.length;
+          if (simulated.length === 0 && !asked) {
+            logger.info('every channel has provider credentials: provider simulator not started');
+            break;
+          }
+          const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort });
+          logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
+          stops.push(() => sim.stop());
+          break;
+        }
+        case 'projections': {
+          const runner = await startProjectionRunner({ eventStore, store: projectionStore, metrics, logger });
+          projections = runner;
+          readiness.push({ name: 'projections', check: async () => void (await runner.lag()) });
+          stops.push(() => runner.close());
+          break;
+        }
+        case 'dispatcher': {
+          const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger });
+          stops.push(() => role.stop());
+          break;
+        }
+        case 'senders': {
+          const providers = createProviders(config, logger);
+          const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
+          stops.push(async () => {
+            await role.stop();
+            await closeProviders(providers);
+          });
+          break;
+        }
+        case 'monitors': {
+          const monitors = await startMonitors({
+            config: loadMonitoringConfig(config.env),
+            amqpUrl: config.amqpUrl,
+            eventStore,
+            metrics,
+            alerter,
+            logger,
+            queues: () => topology.queues.map((q) => q.name),
+          });
+          stops.push(() => monitors.stop());
+          break;
+        }
+        case 'api': {
+          const app = createApi({
+            eventStore,
+            config,
+            logger,
+            // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
+            projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
+            extraRouters: [opsRouter],
+          });
+          const server = await listenApi(app, config.port);
+          logger.info({ port: server.port }, 'API listening');
+          stops.push(() => server.close());
+          break;
+        }
+        default: {
+          const never: never = role;
+          throw new Error(`unknown role ${String(never)}`);
+        }
+      }
+    }
+    // A process without the api role (e.g. `serve --roles senders`) can still be probed and scraped: OPS_PORT.
+    if (!options.roles.includes('api') && config.env.OPS_PORT) {
+      const ops = await serveOps(opsRouter, Number(config.env.OPS_PORT));
+      logger.info({ port: ops.port }, 'ops endpoints listening (/healthz, /readyz, /metrics)');
+      stops.push(() => ops.close());
+    }
+  } catch (e) {
+    await stopAll();
+    throw e;
   }
 
   return {
@@ -156,14 +173,6 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
     ...(projections && { projections }),
     metrics,
     alerter,
-    async stop() {
-      for (const stop of stops.reverse()) {
-        try {
-          await stop();
-        } catch (e) {
-          logger.warn({ err: e }, 'error while stopping');
-        }
-      }
-    },
+    stop: stopAll,
   };
 }

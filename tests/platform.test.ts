@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../infra/config.ts';
+import { silentLogger } from '../infra/logger.ts';
+import { startPlatform } from '../infra/main.ts';
+
+function listen(port = 0): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
+const close = (s: net.Server) => new Promise<void>((r) => s.close(() => r()));
+
+async function freePort(): Promise<number> {
+  const s = await listen();
+  const port = portOf(s);
+  await close(s);
+  return port;
+}
+
+describe('startPlatform', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-platform-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('stops the roles it already started when a later one fails to start', async () => {
+    const busy = await listen();
+    const simPort = await freePort();
+    const simProviderPort = await freePort();
+    const config = loadConfig({
+      PORT: String(portOf(busy)),
+      SIM_PORT: String(simPort),
+      SIM_PROVIDER_PORT: String(simProviderPort),
+      NOTIFY_DATA_DIR: dir,
+    });
+    try {
+      // The simulator starts first, then the API finds its port taken.
+      await expect(startPlatform(config, silentLogger, { roles: ['simulator', 'api'], channels: ['email'] })).rejects.toThrow(/EADDRINUSE|in use/i);
+      // Nothing is left holding the simulator's ports: both can be bound again at once.
+      const again = await Promise.all([listen(simPort), listen(simProviderPort)]);
+      await Promise.all(again.map(close));
+    } finally {
+      await close(busy);
+    }
+  });
+});
