@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   amqpUrl: string;
   eventStoreUrl?: string;
+  /** NOTIFY_SQLITE_SYNC: `normal` (default) or `full` (the embedded log fsyncs every commit). */
+  sqliteDurability: 'normal' | 'full';
   mongoUrl?: string;
   simPort: number;
   /** Port of the provider-facing side of the simulator (APNs/FCM/Twilio/SendGrid endpoints). */
@@ -52,6 +54,12 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+function sqliteDurability(value: string | undefined): 'normal' | 'full' {
+  if (value === undefined || value === '' || value === 'normal') return 'normal';
+  if (value === 'full') return 'full';
+  throw new Error(`NOTIFY_SQLITE_SYNC must be normal or full, got "${value}"`);
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const port = int(env.PORT, 3000, 'PORT');
   const exporter = env.OTEL_EXPORTER ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'off');
@@ -63,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(env.NOTIFY_DATA_DIR ?? './data'),
     amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    sqliteDurability: sqliteDurability(env.NOTIFY_SQLITE_SYNC),
     mongoUrl: env.MONGO_URL || undefined,
     simPort: int(env.SIM_PORT, 4010, 'SIM_PORT'),
     simProviderPort: int(env.SIM_PROVIDER_PORT, 4011, 'SIM_PROVIDER_PORT'),

@@ -49,3 +49,12 @@ describe('startPlatform', () => {
     }
   });
 });
+
+describe('loadConfig', () => {
+  it('reads the embedded log durability, refusing anything but normal or full', () => {
+    expect(loadConfig({}).sqliteDurability).toBe('normal');
+    expect(loadConfig({ NOTIFY_SQLITE_SYNC: 'full' }).sqliteDurability).toBe('full');
+    expect(() => loadConfig({ NOTIFY_SQLITE_SYNC: 'off' })).toThrow(/NOTIFY_SQLITE_SYNC must be normal or full/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a non-negative integer/);
+  });
+});

@@ -5,13 +5,14 @@ import type { EventStore } from './port.ts';
 import { createSqliteEventStore } from './sqlite.ts';
 
 /** EVENTSTORE_URL switches to EventStoreDB; otherwise the embedded SQLite log under the data dir. */
-export async function createEventStore(config: Pick<Config, 'eventStoreUrl' | 'dataDir'>, logger?: Logger): Promise<EventStore> {
+export async function createEventStore(config: Pick<Config, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<Config, 'sqliteDurability'>>, logger?: Logger): Promise<EventStore> {
   if (config.eventStoreUrl) {
     const { createEsdbEventStore } = await import('./esdb.ts');
     logger?.info('event store: EventStoreDB');
     return createEsdbEventStore(config.eventStoreUrl);
   }
   const file = path.join(config.dataDir, 'events.sqlite');
-  logger?.info({ file }, 'event store: embedded SQLite');
-  return createSqliteEventStore(file);
+  const durability = config.sqliteDurability ?? 'normal';
+  logger?.info({ file, durability }, 'event store: embedded SQLite');
+  return createSqliteEventStore(file, { durability });
 }
