@@ -1,4 +1,4 @@
-import type { Channel, NotificationEvent } from '../domain/events.ts';
+import { NOTIFICATION_EVENT_TYPES, type Channel, type NotificationEvent } from '../domain/events.ts';
 import { isFinal, type NotificationStatus } from '../domain/notification.ts';
 import { eventTime, type EventOf, type ProjectedDoc, type ReadModel } from './readModel.ts';
 
@@ -34,16 +34,7 @@ export interface NotificationStatusDoc extends ProjectedDoc {
 }
 
 type Handled = NotificationEvent['type'];
-const HANDLES = [
-  'NotificationRequested',
-  'NotificationSuppressed',
-  'NotificationSent',
-  'NotificationAttemptFailed',
-  'NotificationFailed',
-  'NotificationDelivered',
-  'NotificationOpened',
-  'NotificationClicked',
-] as const satisfies readonly Handled[];
+const HANDLES: readonly Handled[] = NOTIFICATION_EVENT_TYPES;
 
 /** Follows the same transitions as the notification decider (domain/notification.ts). */
 function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>, id: string): NotificationStatusDoc {

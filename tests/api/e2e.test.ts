@@ -1,17 +1,8 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeProviders, createProviders } from '../../channels/providers/index.ts';
-import { startSendersRole } from '../../channels/sender/role.ts';
 import type { SimMessage } from '../../channels/simulator/index.ts';
-import { CHANNELS } from '../../domain/events.ts';
-import { createAlerter } from '../../infra/alerts.ts';
-import { startDispatcherRole } from '../../infra/dispatcher/role.ts';
-import { silentLogger } from '../../infra/logger.ts';
-import { createMetrics } from '../../infra/metrics.ts';
-import { loadPipelineConfig } from '../../infra/rabbit/config.ts';
-import { startTestSimulator } from '../channels/simHelpers.ts';
-import { removeTopology, testTopology } from '../helpers/rabbit.ts';
-import { startTestApi, type TestApi } from './helpers.ts';
+import type { TestApi } from './helpers.ts';
+import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 
 /**
  * The API's side of a real delivery: HTTP request -> log -> dispatcher -> RabbitMQ (own topology)
@@ -19,45 +10,22 @@ import { startTestApi, type TestApi } from './helpers.ts';
  * followed through GET /t/:token, and a signed SendGrid receipt marks it delivered.
  */
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-let t: Awaited<ReturnType<typeof startTestSimulator>>;
+let t: TestSim;
 let api: TestApi;
-const topology = testTopology('api-e2e');
-const stops: Array<() => Promise<void>> = [];
+let platform: E2ePlatform | undefined;
 
 beforeAll(async () => {
-  t = await startTestSimulator();
-  api = await startTestApi({
+  platform = await startE2ePlatform('api-e2e', {
     projections: true,
     env: { PUBLIC_URL: 'https://notify.example.com', SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
   });
-  const pipeline = { ...loadPipelineConfig({}), retryDelaysMs: [50, 100, 200] };
-  const metrics = createMetrics();
-  const providers = createProviders(api.config, silentLogger, { simulator: { port: t.sim.provider.port } });
-  const dispatcher = await startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
-  const senders = await startSendersRole({
-    config: api.config, pipeline, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
-  });
-  stops.push(() => api.close(), () => dispatcher.stop(), async () => {
-    await senders.stop();
-    await closeProviders(providers);
-  });
+  t = platform.sim;
+  api = platform.api;
 });
 
 afterAll(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => {});
-  await removeTopology(topology).catch(() => {});
-  await t?.sim.stop();
+  await platform?.stop();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const emailFor = (id: string) =>
   waitFor(`email ${id} in the simulator`, async () => (await t.messages('email')).messages.find((m: SimMessage) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id));

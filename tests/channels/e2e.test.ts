@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeProviders, createProviders } from '../../channels/providers/index.ts';
-import { startSendersRole } from '../../channels/sender/role.ts';
 import { verifyTrackingToken } from '../../channels/trackingToken.ts';
-import { CHANNELS, type Channel } from '../../domain/events.ts';
-import { createAlerter } from '../../infra/alerts.ts';
-import { startDispatcherRole } from '../../infra/dispatcher/role.ts';
-import { silentLogger } from '../../infra/logger.ts';
-import { createMetrics } from '../../infra/metrics.ts';
-import { loadPipelineConfig } from '../../infra/rabbit/config.ts';
+import type { Channel } from '../../domain/events.ts';
 import type { SimMessage } from '../../channels/simulator/index.ts';
-import { startTestApi, type TestApi } from '../api/helpers.ts';
-import { removeTopology, testTopology } from '../helpers/rabbit.ts';
-import { startTestSimulator } from './simHelpers.ts';
+import type { TestApi } from '../api/helpers.ts';
+import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 
 /**
  * HTTP request -> event log -> dispatcher -> RabbitMQ (own uniquely named topology) -> senders ->
@@ -21,42 +13,19 @@ const IOS = 'c0'.repeat(32);
 const IOS_DEAD = 'de'.repeat(32);
 const ANDROID = `fcm:${'A1_-'.repeat(40)}`;
 
-let t: Awaited<ReturnType<typeof startTestSimulator>>;
+let t: TestSim;
 let api: TestApi;
-const topology = testTopology('e2e-channels');
-const stops: Array<() => Promise<void>> = [];
+let platform: E2ePlatform | undefined;
 
 beforeAll(async () => {
-  t = await startTestSimulator();
-  api = await startTestApi({ env: { PUBLIC_URL: 'https://notify.example.com' } });
-  const pipeline = { ...loadPipelineConfig({}), retryDelaysMs: [50, 100, 200] };
-  const metrics = createMetrics();
-  const providers = createProviders(api.config, silentLogger, { simulator: { port: t.sim.provider.port } });
-  const dispatcher = await startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
-  const senders = await startSendersRole({
-    config: api.config, pipeline, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
-  });
-  stops.push(() => api.close(), () => dispatcher.stop(), async () => {
-    await senders.stop();
-    await closeProviders(providers);
-  });
+  platform = await startE2ePlatform('e2e-channels', { env: { PUBLIC_URL: 'https://notify.example.com' } });
+  t = platform.sim;
+  api = platform.api;
 });
 
 afterAll(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => {});
-  await removeTopology(topology).catch(() => {});
-  await t?.sim.stop();
+  await platform?.stop();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('end to end: HTTP -> provider simulator', () => {
   it('delivers one request to all four channels through their SDKs, rendered and tracked', async () => {

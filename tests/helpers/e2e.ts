@@ -1,0 +1,64 @@
+import { closeProviders, createProviders } from '../../channels/providers/index.ts';
+import { startSendersRole } from '../../channels/sender/role.ts';
+import { CHANNELS } from '../../domain/events.ts';
+import { createAlerter } from '../../infra/alerts.ts';
+import { startDispatcherRole } from '../../infra/dispatcher/role.ts';
+import { silentLogger } from '../../infra/logger.ts';
+import { createMetrics } from '../../infra/metrics.ts';
+import { loadPipelineConfig } from '../../infra/rabbit/config.ts';
+import { startTestApi, type TestApi } from '../api/helpers.ts';
+import { startTestSimulator } from '../channels/simHelpers.ts';
+import { removeTopology, testTopology } from './rabbit.ts';
+
+export type TestSim = Awaited<ReturnType<typeof startTestSimulator>>;
+
+export interface E2ePlatform {
+  sim: TestSim;
+  api: TestApi;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole delivery path for end-to-end tests: the API on embedded stores, the dispatcher and
+ * the senders on a uniquely named topology (removed by stop), the real SDKs into the simulator.
+ */
+export async function startE2ePlatform(name: string, apiOptions: Parameters<typeof startTestApi>[0]): Promise<E2ePlatform> {
+  const topology = testTopology(name);
+  const sim = await startTestSimulator();
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    await removeTopology(topology).catch(() => {});
+    await sim.sim.stop();
+  };
+  try {
+    const api = await startTestApi(apiOptions);
+    stops.push(() => api.close());
+    const pipeline = { ...loadPipelineConfig({}), retryDelaysMs: [50, 100, 200] };
+    const metrics = createMetrics();
+    const providers = createProviders(api.config, silentLogger, { simulator: { port: sim.sim.provider.port } });
+    const dispatcher = await startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
+    stops.push(() => dispatcher.stop());
+    const senders = await startSendersRole({
+      config: api.config, pipeline, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
+    });
+    stops.push(async () => {
+      await senders.stop();
+      await closeProviders(providers);
+    });
+    return { sim, api, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
