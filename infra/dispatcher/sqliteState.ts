@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite.ts';
 import type { Channel } from '../../domain/events.ts';
 import type { DispatcherStateStore, ScheduledEntry } from './statePort.ts';
 
@@ -18,11 +16,7 @@ interface Row {
  * (tests, benchmarks) can share one file without seeing each other's state.
  */
 export function createSqliteDispatcherState(file: string, name = 'dispatcher'): DispatcherStateStore {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openSqlite(file);
   db.exec(`
     CREATE TABLE IF NOT EXISTS dispatcher_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS dispatcher_scheduled (

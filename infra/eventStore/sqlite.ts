@@ -1,8 +1,7 @@
+import { openSqlite } from '../sqlite.ts';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
 import {
   ConcurrencyError,
@@ -65,11 +64,7 @@ function appendSignal(file: string): EventEmitter {
 export function createSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const batchSize = options.batchSize ?? 500;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(options.durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openSqlite(file, { synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL' });
   db.exec(`
     CREATE TABLE IF NOT EXISTS events (
       position    INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * Every embedded store opens its file the same way: WAL so readers never block the writer,
+ * busy_timeout so several processes on one machine wait for the write lock instead of failing,
+ * and `NORMAL` sync unless a store needs each commit on disk before it answers (`FULL`).
+ */
+export function openSqlite(file: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}): Database.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
