@@ -16,11 +16,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { freePort } from '../tests/helpers/net.ts';
 
 type Mode = 'off' | 'on';
 interface Result {
@@ -35,17 +35,6 @@ interface Result {
 }
 
 const self = fileURLToPath(import.meta.url);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function child(mode: Mode, requests: number): Promise<Result> {
   let spans = 0;

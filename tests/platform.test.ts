@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../infra/config.ts';
 import { silentLogger } from '../infra/logger.ts';
 import { startPlatform } from '../infra/main.ts';
+import { freePort } from './helpers/net.ts';
 
 function listen(port = 0): Promise<net.Server> {
   return new Promise((resolve, reject) => {
@@ -17,12 +18,6 @@ function listen(port = 0): Promise<net.Server> {
 const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
 const close = (s: net.Server) => new Promise<void>((r) => s.close(() => r()));
 
-async function freePort(): Promise<number> {
-  const s = await listen();
-  const port = portOf(s);
-  await close(s);
-  return port;
-}
 
 describe('startPlatform', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-platform-'));
