@@ -57,6 +57,22 @@ describe('handleCommand', () => {
     expect(await loadState(store, appDecider, 'app-missing')).toEqual({ state: appDecider.initialState(), revision: -1 });
   });
 
+  it('uses a state the caller already loaded for its first attempt, and re-reads after a conflict', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    let reads = 0;
+    const counting: EventStore = { ...store, readStream: (...args) => ((reads += 1), store.readStream(...args)) };
+    const known = await loadState(store, appDecider, stream);
+    const first = await handleCommand(counting, appDecider, stream, rotate('s2'), metadata, { known });
+    expect(reads).toBe(0);
+    expect(first.revision).toBe(1);
+    // `known` is now stale (revision 0): the append conflicts, the stream is read and decided again.
+    const second = await handleCommand(counting, appDecider, stream, rotate('s3'), metadata, { known });
+    expect(reads).toBe(1);
+    expect(second.revision).toBe(2);
+    expect(second.state.secretHash).toBe('s3');
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['AppRegistered', 'AppSecretRotated', 'AppSecretRotated']);
+  });
+
   it('a duplicate first command conflicts on "no stream" and is decided again on the fresh state', async () => {
     const racing = withBeforeAppend(store, async (call) => {
       if (call === 1) await store.append(stream, [{ type: 'AppRegistered', data: register.data, metadata }], 'no_stream');

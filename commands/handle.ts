@@ -21,14 +21,18 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   stream: string,
   command: Command,
   metadata: EventMetadata,
-  options: { maxAttempts?: number } = {},
+  options: {
+    maxAttempts?: number;
+    /**
+     * State and revision the caller already folded from this stream (loadState), used for the
+     * first attempt instead of reading the stream again; a conflict still re-reads.
+     */
+    known?: { state: State; revision: number };
+  } = {},
 ): Promise<HandleResult<State, Event>> {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const recorded = await store.readStream(stream);
-    let state = decider.initialState();
-    for (const e of recorded) state = decider.evolve(state, e as unknown as Event);
-    const revision = recorded.length === 0 ? -1 : recorded[recorded.length - 1]!.revision;
+    let { state, revision } = attempt === 1 && options.known ? options.known : await loadState(store, decider, stream);
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, revision };
     let result: AppendResult;
