@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.ts';
-import type { Channel, NotificationEvent, Params, PrefChannel, Preferences, Recipient, SuppressReason } from '../domain/events.ts';
+import { prefChannelOf, type Channel, type NotificationEvent, type Params, type PrefChannel, type Preferences, type Recipient, type SuppressReason } from '../domain/events.ts';
 import { notificationDecider, type NotificationState, type NotificationStatus } from '../domain/notification.ts';
 import { notificationId, streams } from '../domain/streams.ts';
 import type { UserState } from '../domain/user.ts';
@@ -105,6 +105,7 @@ async function decideOne(
           stream,
           { type: 'SuppressNotification', data: { ...base, ...category, reason: decision.reason, detail: decision.detail, at } },
           metadataFor(ctx),
+          { known: existing },
         )
       : await handleCommand(
           deps.store,
@@ -124,6 +125,7 @@ async function decideOne(
             },
           },
           metadataFor(ctx),
+          { known: existing },
         );
   const appended = result.events[0];
   // Deferred (quiet-hours) requests are not sends yet: the rate-window projection skips them too.
@@ -136,11 +138,11 @@ async function decideOne(
 
 async function decide(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput, user: UserState, userId: string, channel: Channel): Promise<Decision> {
   if (!user.exists) return { kind: 'suppress', reason: 'no_contact', detail: 'unknown user' };
-  const pc: PrefChannel = channel === 'ios' || channel === 'android' ? 'push' : channel;
+  const pc = prefChannelOf(channel);
   const optOut = optedOut(user.preferences, pc, input.category);
   if (optOut) return { kind: 'suppress', reason: 'opted_out', detail: optOut };
   const recipient = recipientOf(user, channel);
-  if (!recipient) return { kind: 'suppress', reason: 'no_contact', detail: `no ${channel === 'ios' || channel === 'android' ? `${channel} device` : channel} on file` };
+  if (!recipient) return { kind: 'suppress', reason: 'no_contact', detail: `no ${pc === 'push' ? `${channel} device` : channel} on file` };
   const over = await exceededRule(deps.rateCounter, deps.rateLimits, {
     userId,
     channel,
