@@ -27,7 +27,7 @@ async function serve(withProjections: boolean): Promise<void> {
   const { createApi } = await import('../commands/http/app.ts');
   const { apiProjections } = await import('../commands/http/projections.ts');
   const { listenApi } = await import('../commands/http/server.ts');
-  const { loadConfig } = await import('../infra/config.ts');
+  const { loadConfig } = await import('../app/config.ts');
   const { createSqliteEventStore } = await import('../infra/eventStore/sqlite.ts');
   const { silentLogger } = await import('../infra/logger.ts');
   const { createProjectionStore } = await import('../infra/projectionStore/index.ts');

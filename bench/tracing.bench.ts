@@ -51,11 +51,11 @@ async function child(mode: Mode, requests: number): Promise<Result> {
     await startTelemetry({ otelExporter: 'off' }, { spanProcessors: [new BatchSpanProcessor(dropping, { maxQueueSize: 8192, maxExportBatchSize: 512 })] });
   }
   // Loaded only now, so that with tracing on the instrumentations see express and amqplib load.
-  const { ROLES, startPlatform } = await import('../infra/main.ts');
-  const { loadConfig } = await import('../infra/config.ts');
+  const { ROLES, startPlatform } = await import('../app/main.ts');
+  const { loadConfig } = await import('../app/config.ts');
   const { silentLogger } = await import('../infra/logger.ts');
   const { createApp } = await import('../commands/apps.ts');
-  const { createApiClient } = await import('../infra/demo/client.ts');
+  const { createApiClient } = await import('../app/demo/client.ts');
   const { CHANNELS } = await import('../domain/events.ts');
   const { buildTopology, deleteTopology } = await import('../infra/rabbit/topology.ts');
   const { connect } = await import('amqplib');

@@ -4,7 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 // Tracing starts before the CLI's module graph loads: its instrumentations patch express and amqplib on load.
-const { bootTelemetry } = await import('../infra/tracing/boot.ts');
+const { bootTelemetry } = await import('../app/tracing.ts');
 await bootTelemetry(process.argv.slice(2));
-const { main } = await import('../infra/cli.ts');
+const { main } = await import('../app/cli/index.ts');
 await main(process.argv);

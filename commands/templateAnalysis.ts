@@ -1,4 +1,4 @@
-import { analyzeTemplate, TemplateSyntaxError } from '../channels/render.ts';
+import { analyzeTemplate, TemplateSyntaxError } from '../channels/render/renderer.ts';
 import type { TemplateContent } from '../domain/events.ts';
 import { InputError } from './inputError.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { verifyTrackingToken } from '../channels/trackingToken.ts';
+import { verifyTrackingToken } from '../domain/trackingToken.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { notificationDecider } from '../domain/notification.ts';
 import { streams } from '../domain/streams.ts';

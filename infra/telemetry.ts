@@ -1,7 +1,7 @@
 import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Config } from './config.ts';
+import type { Config } from '../app/config.ts';
 
 /**
  * Trace context crosses the event store in event metadata (`traceparent`) and RabbitMQ in

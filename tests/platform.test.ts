@@ -3,9 +3,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../infra/config.ts';
+import { loadConfig } from '../app/config.ts';
 import { silentLogger } from '../infra/logger.ts';
-import { startPlatform } from '../infra/main.ts';
+import { startPlatform } from '../app/main.ts';
 import { freePort } from './helpers/net.ts';
 
 function listen(port = 0): Promise<net.Server> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Provider credentials, read from the environment by infra/config.ts (README "Channels and
+ * Provider credentials, read from the environment by app/config.ts (README "Channels and
  * providers"). A channel left undefined delivers, through its real SDK, to the local simulator.
  */
 export interface ProvidersConfig {

@@ -1,8 +1,8 @@
 import type { Channel } from '../../domain/events.ts';
-import type { Config } from '../../infra/config.ts';
+import type { Config } from '../../app/config.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Providers } from '../port.ts';
-import { defaultSimCredentials, simCa, type SimCredentials } from '../simulator/credentials.ts';
+import { defaultSimCredentials, simCa, type SimCredentials } from '../../simulator/credentials.ts';
 import { createApnsProvider } from './apns.ts';
 import type { SimEndpoint } from './common.ts';
 import { createFcmProvider } from './fcm.ts';

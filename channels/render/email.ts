@@ -1,4 +1,4 @@
-import { signTrackingToken } from '../trackingToken.ts';
+import { signTrackingToken } from '../../domain/trackingToken.ts';
 
 export interface TrackingContext {
   notificationId: string;

@@ -3,7 +3,7 @@ import { streams } from '../../domain/streams.ts';
 import { templateDecider, templateVersion, type TemplateState } from '../../domain/template.ts';
 import { loadState } from '../../commands/handle.ts';
 import type { Alerter } from '../../infra/alerts.ts';
-import type { Config } from '../../infra/config.ts';
+import type { Config } from '../../app/config.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Metrics } from '../../infra/metrics.ts';
@@ -11,8 +11,8 @@ import type { PipelineConfig } from '../../infra/rabbit/config.ts';
 import { createRabbitConnection } from '../../infra/rabbit/connection.ts';
 import type { Topology } from '../../infra/rabbit/topology.ts';
 import type { Providers } from '../port.ts';
-import { createRenderer, RenderError } from '../render.ts';
-import { createSender, type Sender } from '../sender.ts';
+import { createRenderer, RenderError } from '../render/renderer.ts';
+import { createSender, type Sender } from './consumer.ts';
 
 /** The `senders` role: one connection, one consumer per channel asked for, the renderer shared by all. */
 export async function startSendersRole(deps: {

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import type { Config } from '../../infra/config.ts';
+import type { Config } from '../../app/config.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';

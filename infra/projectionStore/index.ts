@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../config.ts';
+import type { Config } from '../../app/config.ts';
 import type { Logger } from '../logger.ts';
 import type { ProjectionStore } from './port.ts';
 import { createSqliteProjectionStore } from './sqlite.ts';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage } from '../../channels/simulator/index.ts';
+import type { SimMessage } from '../../simulator/index.ts';
 import type { TestApi } from './helpers.ts';
 import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 

@@ -7,7 +7,7 @@ import { createApp } from '../../commands/apps.ts';
 import { handleCommand } from '../../commands/handle.ts';
 import { notificationDecider } from '../../domain/notification.ts';
 import { createApi, type ApiDeps } from '../../commands/http/app.ts';
-import { loadConfig, type Config } from '../../infra/config.ts';
+import { loadConfig, type Config } from '../../app/config.ts';
 import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { silentLogger } from '../../infra/logger.ts';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signTrackingToken } from '../../channels/trackingToken.ts';
+import { signTrackingToken } from '../../domain/trackingToken.ts';
 import { REDACT_PATHS } from '../../infra/logger.ts';
 import { IOS_TOKEN, startTestApi, type TestApi } from './helpers.ts';
 

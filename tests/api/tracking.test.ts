@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signTrackingToken } from '../../channels/trackingToken.ts';
+import { signTrackingToken } from '../../domain/trackingToken.ts';
 import { markSent, startTestApi, type TestApi } from './helpers.ts';
 
 const SECRET = 'test-tracking-secret';

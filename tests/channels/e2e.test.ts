@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyTrackingToken } from '../../channels/trackingToken.ts';
+import { verifyTrackingToken } from '../../domain/trackingToken.ts';
 import type { Channel } from '../../domain/events.ts';
-import type { SimMessage } from '../../channels/simulator/index.ts';
+import type { SimMessage } from '../../simulator/index.ts';
 import type { TestApi } from '../api/helpers.ts';
 import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadProvidersConfig } from '../../channels/providers/config.ts';
 import { closeProviders, createProviders, simulatedChannels } from '../../channels/providers/index.ts';
-import { SIM_APNS_KEY_FILE, SIM_FCM_SERVICE_ACCOUNT_FILE } from '../../channels/simulator/index.ts';
-import { loadConfig } from '../../infra/config.ts';
+import { SIM_APNS_KEY_FILE, SIM_FCM_SERVICE_ACCOUNT_FILE } from '../../simulator/index.ts';
+import { loadConfig } from '../../app/config.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { readFileSync } from 'node:fs';
 

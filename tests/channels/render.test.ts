@@ -9,8 +9,8 @@ import {
   templateLoaderFromEventStore,
   TemplateSyntaxError,
   type TemplateData,
-} from '../../channels/render.ts';
-import { verifyTrackingToken } from '../../channels/trackingToken.ts';
+} from '../../channels/render/renderer.ts';
+import { verifyTrackingToken } from '../../domain/trackingToken.ts';
 import type { NotificationRequested, TemplateContent } from '../../domain/events.ts';
 import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 

@@ -1,4 +1,4 @@
-import { startSimulator, type Fault, type SimMessage, type Simulator } from '../../channels/simulator/index.ts';
+import { startSimulator, type Fault, type SimMessage, type Simulator } from '../../simulator/index.ts';
 import type { SimEndpoint } from '../../channels/providers/common.ts';
 import type { ProviderMessage, RenderedContent } from '../../channels/port.ts';
 import type { Channel, Recipient } from '../../domain/events.ts';

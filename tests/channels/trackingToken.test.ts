@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { signTrackingToken, verifyTrackingToken } from '../../channels/trackingToken.ts';
+import { signTrackingToken, verifyTrackingToken } from '../../domain/trackingToken.ts';
 
 const secret = 'test-secret';
 const forge = (payload: unknown, key = secret) => {

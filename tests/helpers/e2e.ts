@@ -2,7 +2,7 @@ import { closeProviders, createProviders } from '../../channels/providers/index.
 import { startSendersRole } from '../../channels/sender/role.ts';
 import { CHANNELS } from '../../domain/events.ts';
 import { createAlerter } from '../../infra/alerts.ts';
-import { startDispatcherRole } from '../../infra/dispatcher/role.ts';
+import { startDispatcherRole } from '../../channels/dispatcher/role.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
 import { loadPipelineConfig } from '../../infra/rabbit/config.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../commands/apps.ts';
-import { createApiClient } from '../../infra/demo/client.ts';
+import { createApiClient } from '../../app/demo/client.ts';
 import { createWorld, type TestWorld } from './platform.ts';
 
 const run = promisify(execFile);
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** The CLI in this process (its commands only print and throw), so each call costs no Node start-up. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string }> {
-  const { buildCli } = await import('../../infra/cli.ts');
+  const { buildCli } = await import('../../app/cli/index.ts');
   const saved = { ...process.env };
   Object.assign(process.env, { NOTIFY_API_URL: world.apiUrl, ...env });
   let stdout = '';

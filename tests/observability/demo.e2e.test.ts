@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../domain/events.ts';
-import { runDemo } from '../../infra/demo/run.ts';
+import { runDemo } from '../../app/demo/run.ts';
 import { AMQP_URL, freePort } from './platform.ts';
 
 describe('notify demo', () => {

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../channels/simulator/index.ts';
-import type { ApiClient } from '../../infra/demo/client.ts';
-import type { Platform } from '../../infra/main.ts';
+import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import type { ApiClient } from '../../app/demo/client.ts';
+import type { Platform } from '../../app/main.ts';
 import { appClient, createWorld, sample, sim, waitFor, type TestWorld } from './platform.ts';
 
 /**

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { connect } from 'amqplib';
 import { createApp } from '../../commands/apps.ts';
 import { CHANNELS } from '../../domain/events.ts';
-import { loadConfig } from '../../infra/config.ts';
-import { createApiClient, type ApiClient } from '../../infra/demo/client.ts';
+import { loadConfig } from '../../app/config.ts';
+import { createApiClient, type ApiClient } from '../../app/demo/client.ts';
 import { silentLogger } from '../../infra/logger.ts';
-import { ROLES, startPlatform, type Platform, type Role } from '../../infra/main.ts';
+import { ROLES, startPlatform, type Platform, type Role } from '../../app/main.ts';
 import { buildTopology, deleteTopology } from '../../infra/rabbit/topology.ts';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';

@@ -13,8 +13,8 @@ import { describeTrace, isDescendant, spansOfTrace } from './spans.ts';
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry;
 let world: import('./platform.ts').TestWorld;
-let api: import('../../infra/demo/client.ts').ApiClient;
-let platform: import('../../infra/main.ts').Platform;
+let api: import('../../app/demo/client.ts').ApiClient;
+let platform: import('../../app/main.ts').Platform;
 
 beforeAll(async () => {
   // The SDK first: express and amqplib are patched as they load, so the platform is imported after.

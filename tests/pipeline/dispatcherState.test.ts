@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSqliteDispatcherState } from '../../infra/dispatcher/sqliteState.ts';
-import type { DispatcherStateStore } from '../../infra/dispatcher/statePort.ts';
+import { createSqliteDispatcherState } from '../../channels/dispatcher/sqliteState.ts';
+import type { DispatcherStateStore } from '../../channels/dispatcher/statePort.ts';
 import { tempDir } from './world.ts';
 
 /** One contract for every dispatcher state adapter: SQLite always, MongoDB when MONGO_URL is set. */
@@ -52,7 +52,7 @@ const mongoUrl = process.env.MONGO_URL;
 if (mongoUrl) {
   const db = `notify_test_dispatcher_${Date.now().toString(36)}`;
   contract('MongoDB', async (key) => {
-    const { createMongoDispatcherState } = await import('../../infra/dispatcher/mongoState.ts');
+    const { createMongoDispatcherState } = await import('../../channels/dispatcher/mongoState.ts');
     return createMongoDispatcherState(mongoUrl, key, db);
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Channel } from '../../domain/events.ts';
-import { createSender, type Sender, type SenderOptions } from '../../channels/sender.ts';
+import { createSender, type Sender, type SenderOptions } from '../../channels/sender/consumer.ts';
 import type { Provider } from '../../channels/port.ts';
 import { createAlerter, type Alerter } from '../../infra/alerts.ts';
-import { createDispatcher, type Dispatcher } from '../../infra/dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../../infra/dispatcher/sqliteState.ts';
-import type { DispatcherStateStore } from '../../infra/dispatcher/statePort.ts';
+import { createDispatcher, type Dispatcher } from '../../channels/dispatcher/dispatcher.ts';
+import { createSqliteDispatcherState } from '../../channels/dispatcher/sqliteState.ts';
+import type { DispatcherStateStore } from '../../channels/dispatcher/statePort.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics, type Metrics } from '../../infra/metrics.ts';

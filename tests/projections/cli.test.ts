@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
-import { parseIsoTime } from '../../projections/cli.ts';
+import { parseIsoTime } from '../../app/cli/projections.ts';
 import { currentGeneration } from '../../projections/generations.ts';
 import { getContact } from '../../projections/queries.ts';
 

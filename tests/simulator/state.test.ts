@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimState } from '../../channels/simulator/state.ts';
+import { SimState } from '../../simulator/state.ts';
 
 const rec = (state: SimState, channel: 'sms' | 'email', i: number) =>
   state.record({ channel, recipient: `r${i}`, content: { i }, providerMessageId: `p${i}`, meta: { headers: {}, auth: {} } });

@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import type { Channel } from '../../../domain/events.ts';
-import { createSender } from '../../../channels/sender.ts';
-import { createDispatcher } from '../../../infra/dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../../../infra/dispatcher/sqliteState.ts';
+import { createSender } from '../../../channels/sender/consumer.ts';
+import { createDispatcher } from '../../../channels/dispatcher/dispatcher.ts';
+import { createSqliteDispatcherState } from '../../../channels/dispatcher/sqliteState.ts';
 import { silentLogger } from '../../../infra/logger.ts';
 import { createRabbitConnection } from '../../../infra/rabbit/connection.ts';
 import { buildTopology } from '../../../infra/rabbit/topology.ts';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Channel } from '../../domain/events.ts';
+import type { Channel } from '../domain/events.ts';
 import { handleApns } from './apns.ts';
 import { handleControl } from './control.ts';
 import { defaultSimCredentials, SIM_CERT_FILE, SIM_KEY_FILE, type SimCredentials } from './credentials.ts';

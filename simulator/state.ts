@@ -1,4 +1,4 @@
-import { CHANNELS, type Channel } from '../../domain/events.ts';
+import { CHANNELS, type Channel } from '../domain/events.ts';
 
 /** One message the simulator accepted, as listed by `GET /_sim/messages`. */
 export interface SimMessage {

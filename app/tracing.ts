@@ -1,5 +1,5 @@
-import { loadConfig } from '../config.ts';
-import { startTelemetry } from '../telemetry.ts';
+import { loadConfig } from './config.ts';
+import { startTelemetry } from '../infra/telemetry.ts';
 
 /** The commands that run the platform; the short client commands never trace (and keep stdout clean). */
 const TRACED_COMMANDS = new Set(['serve', 'demo']);

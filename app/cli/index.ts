@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { CHANNELS, type Channel } from '../domain/events.ts';
-import { loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
-import { ROLES, startPlatform, type Role } from './main.ts';
-import { addClientCommands } from './demo/commands.ts';
-import { addAppsCommands } from '../commands/appsCli.ts';
-import { addProjectionCommands } from '../projections/cli.ts';
-import { shutdownTelemetry } from './telemetry.ts';
+import { CHANNELS, type Channel } from '../../domain/events.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../../infra/logger.ts';
+import { ROLES, startPlatform, type Role } from '../main.ts';
+import { addClientCommands } from '../demo/commands.ts';
+import { addAppsCommands } from './apps.ts';
+import { addProjectionCommands } from './projections.ts';
+import { shutdownTelemetry } from '../../infra/telemetry.ts';
 
 function list<T extends string>(allowed: readonly T[], what: string) {
   return (value: string): T[] => {

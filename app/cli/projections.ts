@@ -1,13 +1,13 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadConfig } from '../infra/config.ts';
-import { createEventStore } from '../infra/eventStore/index.ts';
-import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
-import { createProjectionStore } from '../infra/projectionStore/index.ts';
-import type { ProjectionStore } from '../infra/projectionStore/port.ts';
-import { checkpointName, currentGeneration } from './generations.ts';
-import { READ_MODELS, readModelNamed } from './index.ts';
-import { rebuildReadModel } from './rebuild.ts';
+import { loadConfig } from '../config.ts';
+import { createEventStore } from '../../infra/eventStore/index.ts';
+import type { EventStore, RecordedEvent } from '../../infra/eventStore/port.ts';
+import { createProjectionStore } from '../../infra/projectionStore/index.ts';
+import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
+import { checkpointName, currentGeneration } from '../../projections/generations.ts';
+import { READ_MODELS, readModelNamed } from '../../projections/index.ts';
+import { rebuildReadModel } from '../../projections/rebuild.ts';
 
 async function withStores<T>(fn: (events: EventStore, store: ProjectionStore) => Promise<T>): Promise<T> {
   const config = loadConfig();

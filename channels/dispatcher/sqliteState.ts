@@ -1,4 +1,4 @@
-import { openSqlite } from '../sqlite.ts';
+import { openSqlite } from '../../infra/sqlite.ts';
 import type { Channel } from '../../domain/events.ts';
 import type { DispatcherStateStore, ScheduledEntry } from './statePort.ts';
 

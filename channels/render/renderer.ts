@@ -1,14 +1,14 @@
 import { Liquid, type Template } from 'liquidjs';
-import type { NotificationRequested, TemplateContent, TemplatePublished } from '../domain/events.ts';
-import { streams } from '../domain/streams.ts';
-import type { EventStore } from '../infra/eventStore/port.ts';
-import type { RenderedContent } from './port.ts';
-import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeUrl, type TrackingContext } from './render/email.ts';
-import { fitPush } from './render/push.ts';
-import { smsSegments } from './render/sms.ts';
+import type { NotificationRequested, TemplateContent, TemplatePublished } from '../../domain/events.ts';
+import { streams } from '../../domain/streams.ts';
+import type { EventStore } from '../../infra/eventStore/port.ts';
+import type { RenderedContent } from '../port.ts';
+import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeUrl, type TrackingContext } from './email.ts';
+import { fitPush } from './push.ts';
+import { smsSegments } from './sms.ts';
 
-export { apnsPayload, fcmPayload, pushPayloadBytes, APNS_MAX_PAYLOAD_BYTES, FCM_MAX_PAYLOAD_BYTES } from './render/push.ts';
-export { smsEncoding, smsSegments } from './render/sms.ts';
+export { apnsPayload, fcmPayload, pushPayloadBytes, APNS_MAX_PAYLOAD_BYTES, FCM_MAX_PAYLOAD_BYTES } from './push.ts';
+export { smsEncoding, smsSegments } from './sms.ts';
 
 export type TemplateData = TemplatePublished['data'];
 export type LoadTemplate = (templateId: string, version: number) => Promise<TemplateData>;

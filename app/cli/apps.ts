@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { isDomainError } from '../domain/errors.ts';
-import { loadConfig } from '../infra/config.ts';
-import { createEventStore } from '../infra/eventStore/index.ts';
-import type { EventStore } from '../infra/eventStore/port.ts';
-import { APP_KEY_PATTERN, createApp, revokeApp, rotateAppSecret } from './apps.ts';
+import { isDomainError } from '../../domain/errors.ts';
+import { loadConfig } from '../config.ts';
+import { createEventStore } from '../../infra/eventStore/index.ts';
+import type { EventStore } from '../../infra/eventStore/port.ts';
+import { APP_KEY_PATTERN, createApp, revokeApp, rotateAppSecret } from '../../commands/apps.ts';
 
 /**
  * `notify apps create|rotate|revoke`. stdout carries exactly one JSON line (scripts parse it);

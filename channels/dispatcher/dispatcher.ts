@@ -1,13 +1,13 @@
 import type { NotificationRequested } from '../../domain/events.ts';
-import type { EventStore, RecordedEvent, Subscription } from '../eventStore/port.ts';
-import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
-import type { RabbitConnection } from '../rabbit/connection.ts';
-import { encodeDelivery, type DeliveryMessage } from '../rabbit/message.ts';
-import { channelNames, HEADERS } from '../rabbit/names.ts';
-import { createConfirmPublisher, PublishError } from '../rabbit/publisher.ts';
-import { assertOnConnect, type Topology } from '../rabbit/topology.ts';
-import { contextFromTraceparent, currentTraceparent, inSpan } from '../telemetry.ts';
+import type { EventStore, RecordedEvent, Subscription } from '../../infra/eventStore/port.ts';
+import type { Logger } from '../../infra/logger.ts';
+import type { Metrics } from '../../infra/metrics.ts';
+import type { RabbitConnection } from '../../infra/rabbit/connection.ts';
+import { encodeDelivery, type DeliveryMessage } from '../../infra/rabbit/message.ts';
+import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
+import { createConfirmPublisher, PublishError } from '../../infra/rabbit/publisher.ts';
+import { assertOnConnect, type Topology } from '../../infra/rabbit/topology.ts';
+import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { DispatcherStateStore } from './statePort.ts';
 
 /**

@@ -1,18 +1,18 @@
 import type { Channel as AmqpChannel, ConsumeMessage } from 'amqplib';
-import type { Channel } from '../domain/events.ts';
-import type { EventStore } from '../infra/eventStore/port.ts';
-import type { Alerter } from '../infra/alerts.ts';
-import type { Logger } from '../infra/logger.ts';
-import type { Metrics } from '../infra/metrics.ts';
-import type { RabbitConnection } from '../infra/rabbit/connection.ts';
-import { attemptOf, parseDelivery, traceparentOf } from '../infra/rabbit/message.ts';
-import { channelNames, HEADERS } from '../infra/rabbit/names.ts';
-import { createConfirmPublisher } from '../infra/rabbit/publisher.ts';
-import { assertOnConnect, retryDelay, type Topology } from '../infra/rabbit/topology.ts';
-import { contextFromTraceparent, currentTraceparent, inSpan } from '../infra/telemetry.ts';
-import type { Provider } from './port.ts';
-import { deliver, type Action, type DeliverDeps, type ParkReason, type Render } from './sender/deliver.ts';
-import { createFailureWatch } from './sender/failureWatch.ts';
+import type { Channel } from '../../domain/events.ts';
+import type { EventStore } from '../../infra/eventStore/port.ts';
+import type { Alerter } from '../../infra/alerts.ts';
+import type { Logger } from '../../infra/logger.ts';
+import type { Metrics } from '../../infra/metrics.ts';
+import type { RabbitConnection } from '../../infra/rabbit/connection.ts';
+import { attemptOf, parseDelivery, traceparentOf } from '../../infra/rabbit/message.ts';
+import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
+import { createConfirmPublisher } from '../../infra/rabbit/publisher.ts';
+import { assertOnConnect, retryDelay, type Topology } from '../../infra/rabbit/topology.ts';
+import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
+import type { Provider } from '../port.ts';
+import { deliver, type Action, type DeliverDeps, type ParkReason, type Render } from './deliver.ts';
+import { createFailureWatch } from './failureWatch.ts';
 
 /**
  * The sender runtime for one channel: competing consumer on `notify.<channel>`, prefetch-bounded

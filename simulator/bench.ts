@@ -1,14 +1,14 @@
 /**
  * Throughput of each adapter through its real SDK into the simulator (no pipeline, no RabbitMQ):
  * the ceiling the providers side puts on the senders. Prints one line per channel.
- *   npx tsx channels/simulator/bench.ts [messagesPerChannel=2000] [concurrency=50]
+ *   npx tsx simulator/bench.ts [messagesPerChannel=2000] [concurrency=50]
  */
 import { performance } from 'node:perf_hooks';
-import { closeProviders, createProviders } from '../providers/index.ts';
-import type { ProviderMessage } from '../port.ts';
-import { loadConfig } from '../../infra/config.ts';
-import { silentLogger } from '../../infra/logger.ts';
-import type { Channel } from '../../domain/events.ts';
+import { closeProviders, createProviders } from '../channels/providers/index.ts';
+import type { ProviderMessage } from '../channels/port.ts';
+import { loadConfig } from '../app/config.ts';
+import { silentLogger } from '../infra/logger.ts';
+import type { Channel } from '../domain/events.ts';
 import { startSimulator } from './server.ts';
 
 const total = Number(process.argv[2] ?? 2000);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CHANNELS, type Channel } from '../../domain/events.ts';
+import { CHANNELS, type Channel } from '../domain/events.ts';
 import { readBody, send } from './wire.ts';
 import { FieldError, parseFault, type SimState } from './state.ts';
 

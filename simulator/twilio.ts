@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { smsSegments } from '../render/sms.ts';
+import { smsSegments } from '../channels/render/sms.ts';
 import { applyFault, header, pick, type ProviderContext, type SimRequest, type SimResponse } from './wire.ts';
 
 const BY_STATUS: Record<number, { code: number; message: string }> = {

@@ -1,6 +1,6 @@
 import { CHANNELS, type Channel, type NotificationEvent } from '../../domain/events.ts';
 import { categoryOf } from '../../domain/streams.ts';
-import type { RecordedEvent } from '../eventStore/port.ts';
+import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 
 export interface FunnelRow {
   requested: number;

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import type { Config } from '../config.ts';
-import type { EventStore } from '../eventStore/port.ts';
-import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
-import type { PipelineConfig } from '../rabbit/config.ts';
-import { createRabbitConnection } from '../rabbit/connection.ts';
-import type { Topology } from '../rabbit/topology.ts';
+import type { Config } from '../../app/config.ts';
+import type { EventStore } from '../../infra/eventStore/port.ts';
+import type { Logger } from '../../infra/logger.ts';
+import type { Metrics } from '../../infra/metrics.ts';
+import type { PipelineConfig } from '../../infra/rabbit/config.ts';
+import { createRabbitConnection } from '../../infra/rabbit/connection.ts';
+import type { Topology } from '../../infra/rabbit/topology.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { createSqliteDispatcherState } from './sqliteState.ts';
 import type { DispatcherStateStore } from './statePort.ts';
