@@ -88,7 +88,8 @@ export function send(res: ServerResponse | Http2ServerResponse, answer: SimRespo
   const headers: Record<string, string> = { ...(answer.headers ?? {}) };
   if (payload !== '') headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json';
   if (res.headersSent) return void res.end();
-  res.writeHead(answer.status, headers);
+  // Both response kinds take (status, headers); @types/node 24 types the union's overloads apart.
+  (res as ServerResponse).writeHead(answer.status, headers);
   res.end(payload);
 }
 
