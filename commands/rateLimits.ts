@@ -15,7 +15,7 @@ export interface RateLimitConfig {
 }
 
 const HOUR = 3_600_000;
-/** Documented defaults (README "HTTP API"): sms 10/hour, push 50/hour, email 20/hour. */
+/** Documented defaults (docs/api.md): sms 10/hour, push 50/hour, email 20/hour. */
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   channels: { sms: { limit: 10, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR } },
   categories: {},

@@ -1,6 +1,6 @@
 /**
  * Every event in the log, as one discriminated union per stream. The `type` string equals
- * the TypeScript type name (STYLE.md), and these names are part of the pinned contract.
+ * the TypeScript type name, and these names are part of the pinned contract.
  */
 
 export const CHANNELS = ['ios', 'android', 'sms', 'email'] as const;

@@ -4,7 +4,7 @@ export type { Logger };
 
 /**
  * Structured logs. Secrets and contact data never reach a log line in clear: these paths are
- * censored wherever they appear (STYLE.md "Avoid").
+ * censored wherever they appear.
  */
 export const REDACT_PATHS = [
   'email', '*.email', '*.*.email',

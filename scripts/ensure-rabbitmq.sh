@@ -30,7 +30,7 @@ if ! ping_ok; then
   fi
   echo "starting RabbitMQ (rabbitmq-server -detached)" >&2
   $SUDO rabbitmq-server -detached >/dev/null 2>&1 || true
-  # `rabbitmqctl await_startup` straight after -detached fails at once: poll ping instead (MEASURED.md).
+  # `rabbitmqctl await_startup` straight after -detached fails at once: poll ping instead (docs/delivery-pipeline.md).
   for _ in $(seq 1 60); do
     if ping_ok; then break; fi
     sleep 1

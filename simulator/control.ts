@@ -7,7 +7,7 @@ function bad(res: ServerResponse, field: string, message: string): void {
   send(res, { status: 400, body: { error: 'invalid_request', field, message: `${field} ${message}` } });
 }
 
-/** The pinned control API (DESIGN.md section 6): messages received, fault injection. */
+/** The pinned control API (docs/api.md): messages received, fault injection. */
 export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://control');

@@ -1,5 +1,5 @@
 /**
- * A small client of the public HTTP API (DESIGN.md section 6), used by `notify send`,
+ * A small client of the public HTTP API (docs/api.md), used by `notify send`,
  * `notify status` and the demo. Errors carry the API's own JSON answer so the CLI can show it.
  */
 export class ApiError extends Error {

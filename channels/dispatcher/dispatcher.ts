@@ -23,7 +23,7 @@ export interface DispatcherOptions {
   topology: Topology;
   logger: Logger;
   metrics?: Pick<Metrics, 'dispatcherLag'>;
-  /** Unconfirmed publishes allowed at once (MEASURED.md: ~100 is the best trade-off). */
+  /** Unconfirmed publishes allowed at once (docs/delivery-pipeline.md: ~100 is the best trade-off). */
   maxInFlight?: number;
   /** How often due scheduled notifications are looked for. */
   scheduleTickMs?: number;

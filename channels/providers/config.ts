@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Provider credentials, read from the environment by app/config.ts (README "Channels and
- * providers"). A channel left undefined delivers, through its real SDK, to the local simulator.
+ * Provider credentials, read from the environment by app/config.ts (docs/channels.md).
+ * A channel left undefined delivers, through its real SDK, to the local simulator.
  */
 export interface ProvidersConfig {
   /** APNs token (.p8) auth; `key` is the PEM text (APNS_KEY) or read from APNS_KEY_FILE. */

@@ -31,7 +31,7 @@ export interface SqliteEventStoreOptions {
   /**
    * `normal` (default): WAL with synchronous=NORMAL — a commit survives a process crash, but the
    * last commits can roll back on power loss or an OS crash. `full`: fsync on every commit, so an
-   * accepted request survives that too, at about a quarter of the single-append rate (MEASURED.md).
+   * accepted request survives that too, at about a quarter of the single-append rate (docs/stores.md).
    */
   durability?: 'normal' | 'full';
   /** How often a subscriber looks for appends made by other processes. */

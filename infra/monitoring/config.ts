@@ -1,5 +1,5 @@
 /**
- * Monitoring and alerting settings (README "Observability"), read from the environment the
+ * Monitoring and alerting settings (docs/observability.md), read from the environment the
  * composition root loaded once (`Config.env`).
  */
 export interface MonitoringConfig {

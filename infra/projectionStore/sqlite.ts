@@ -30,7 +30,7 @@ const jsonExpr = (field: string) => `json_extract(doc, '$.${field}')`;
 
 /**
  * The embedded projection store: one SQLite file (WAL), one table per collection holding JSON
- * documents (column declared TEXT: a JSON-declared column gets NUMERIC affinity, MEASURED.md),
+ * documents (column declared TEXT: a JSON-declared column gets NUMERIC affinity),
  * one transaction per write. Indexes are SQLite expression indexes on json_extract; simple
  * equality and range filters on indexed fields are pushed down to SQL to pick candidates, and
  * mingo then applies the whole filter, sort and pipeline with Mongo semantics. For the pushdown

@@ -2,7 +2,7 @@ import { DEFAULT_RETRY_DELAYS_MS } from './topology.ts';
 
 /**
  * The delivery pipeline's knobs, read from the environment the composition root already holds
- * (README "Delivery pipeline"). Defaults follow MEASURED.md.
+ * (docs/delivery-pipeline.md, where the defaults are explained).
  */
 export interface PipelineConfig {
   /** RETRY_DELAYS_MS: comma-separated retry tiers in ms (default 1000,10000,60000,600000). */

@@ -2,7 +2,7 @@ import type { Channel } from '../../domain/events.ts';
 
 /**
  * Every RabbitMQ name the platform uses, spelled once. Production uses the prefix `notify`
- * (DESIGN.md section 4); tests pass a unique prefix so their exchanges and queues never touch
+ * (docs/architecture.md); tests pass a unique prefix so their exchanges and queues never touch
  * anyone else's.
  */
 export const DEFAULT_PREFIX = 'notify';

@@ -17,7 +17,7 @@ export interface ConfirmPublisher {
   /**
    * Resolves once the broker has confirmed the message (persistent, mandatory). Waits first while
    * `maxInFlight` messages are unconfirmed: an unlimited publisher starves consumers on a small
-   * box and stretches confirm latency (MEASURED.md), so the window is the back-pressure.
+   * box and stretches confirm latency (docs/delivery-pipeline.md), so the window is the back-pressure.
    */
   publish(exchange: string, routingKey: string, content: Buffer, options?: Options.Publish): Promise<void>;
   readonly inFlight: number;

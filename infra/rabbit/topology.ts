@@ -38,7 +38,7 @@ export interface Topology {
 export interface TopologyOptions {
   prefix?: string;
   channels?: readonly Channel[];
-  /** Default 1 s, 10 s, 1 min, 10 min (DESIGN.md). */
+  /** Default 1 s, 10 s, 1 min, 10 min (docs/delivery-pipeline.md). */
   retryDelaysMs?: readonly number[];
   /** Default 0.2 (±20 %). */
   jitter?: number;
@@ -76,7 +76,7 @@ export function buildTopology(options: TopologyOptions = {}): Topology {
         'x-delivery-limit': deliveryLimit,
         // Past the delivery limit the broker moves the message to parking itself (default exchange),
         // at-least-once: it stays in the work queue until parking has confirmed it. That strategy
-        // needs reject-publish overflow (MEASURED.md); with no length limit nothing is ever rejected.
+        // needs reject-publish overflow (docs/delivery-pipeline.md); with no length limit nothing is ever rejected.
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': n.parkedQueue,
         'x-dead-letter-strategy': 'at-least-once',

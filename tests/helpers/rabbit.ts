@@ -148,7 +148,7 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
     });
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
   await run('rabbitmq-server', ['-detached'], { env, timeout: 30_000 });
-  // `await_startup` right after -detached fails at once (MEASURED.md): poll the AMQP port instead.
+  // `await_startup` right after -detached fails at once (docs/delivery-pipeline.md): poll the AMQP port instead.
   await waitFor(portOpen, 60_000, `private RabbitMQ node ${node} on port ${port}`, 250);
   return {
     url,

@@ -9,7 +9,7 @@ import { startPipeline } from './harness.ts';
 import { count, eventsOf, openStore, request, tempDir, testProvider } from './world.ts';
 
 describe('topology as data', () => {
-  it('names production queues and exchanges exactly as DESIGN.md section 4', () => {
+  it('names production queues and exchanges exactly as the pinned contract (docs/architecture.md)', () => {
     const t = buildTopology();
     expect(t.exchanges.map((e) => `${e.name}:${e.type}`)).toEqual(
       ['ios', 'android', 'sms', 'email'].flatMap((c) => [`notify.${c}:fanout`, `notify.${c}.retry:direct`]),
