@@ -7,7 +7,7 @@ import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { InputError } from './inputError.ts';
-import { quietHoursRelease } from './quietHours.ts';
+import { quietHoursRelease } from '../domain/quietHours.ts';
 import { exceededRule, type RateCounter, type RateLimitConfig } from './rateLimits.ts';
 import { loadTemplateForApp } from './templates.ts';
 import { loadUser } from './users.ts';
