@@ -1,14 +1,15 @@
 import { DomainError } from '../domain/errors.ts';
-import { prefChannelOf, type Channel, type NotificationEvent, type Params, type PrefChannel, type Preferences, type Recipient, type SuppressReason } from '../domain/events.ts';
+import type { Channel, NotificationEvent, Params, PrefChannel } from '../domain/events.ts';
 import { notificationDecider, type NotificationState, type NotificationStatus } from '../domain/notification.ts';
+import { concreteChannels, decideDelivery, deliveryTargets, type DeliveryDecision } from '../domain/policy.ts';
+import { rateWindowsFor, type RateLimitConfig } from '../domain/rateWindows.ts';
 import { notificationId, streams } from '../domain/streams.ts';
 import type { UserState } from '../domain/user.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { InputError } from './inputError.ts';
-import { quietHoursRelease } from './quietHours.ts';
-import { exceededRule, type RateCounter, type RateLimitConfig } from './rateLimits.ts';
+import { countRateWindows, type RateCounter } from './rateLimits.ts';
 import { loadTemplateForApp } from './templates.ts';
 import { loadUser } from './users.ts';
 
@@ -35,10 +36,6 @@ export interface NotifyOutcome {
   status: NotificationStatus;
 }
 
-type Decision =
-  | { kind: 'suppress'; reason: SuppressReason; detail: string }
-  | { kind: 'request'; recipient: Recipient; scheduleAt?: Date; deferredBy?: 'quiet_hours' };
-
 /**
  * POST /v1/notifications: one decision per user x channel, each one event in its own
  * deterministic stream. Everything that can refuse the whole request (template, params,
@@ -52,11 +49,9 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
       throw new InputError(`params.${name}`, `params.${name} is required by template ${input.templateId} v${template.version}`);
     }
   }
-  const available = (['push', 'sms', 'email'] as const).filter((c) => template.content[c] !== undefined);
-  const channels = input.channels ?? available;
-  for (const c of channels) {
-    if (!available.includes(c)) throw new InputError('channels', `template ${input.templateId} has no ${c} content`);
-  }
+  const targets = deliveryTargets(template.content, input.channels);
+  if ('missing' in targets) throw new InputError('channels', `template ${input.templateId} has no ${targets.missing} content`);
+  const channels = targets.channels;
 
   const outcomes: NotifyOutcome[] = [];
   for (const userId of input.userIds) {
@@ -68,14 +63,6 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
     }
   }
   return outcomes;
-}
-
-/** `push` means the platforms the user has devices on; with none, both record why nothing went. */
-function concreteChannels(pc: PrefChannel, user: UserState): Channel[] {
-  if (pc !== 'push') return [pc];
-  const platforms = new Set(Object.values(user.devices));
-  const found = (['ios', 'android'] as const).filter((p) => platforms.has(p));
-  return found.length ? found : ['ios', 'android'];
 }
 
 async function decideOne(
@@ -119,8 +106,7 @@ async function decideOne(
               templateVersion,
               params: input.params,
               recipient: decision.recipient,
-              ...(decision.scheduleAt ? { scheduleAt: decision.scheduleAt.toISOString() } : {}),
-              ...(decision.deferredBy ? { deferredBy: decision.deferredBy } : {}),
+              ...scheduleOf(decision),
               requestedAt: at,
             },
           },
@@ -136,49 +122,32 @@ async function decideOne(
   return { id, userId, channel, status: status === 'none' ? 'pending' : status };
 }
 
-async function decide(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput, user: UserState, userId: string, channel: Channel): Promise<Decision> {
-  if (!user.exists) return { kind: 'suppress', reason: 'no_contact', detail: 'unknown user' };
-  const pc = prefChannelOf(channel);
-  const optOut = optedOut(user.preferences, pc, input.category);
-  if (optOut) return { kind: 'suppress', reason: 'opted_out', detail: optOut };
-  const recipient = recipientOf(user, channel);
-  if (!recipient) return { kind: 'suppress', reason: 'no_contact', detail: `no ${pc === 'push' ? `${channel} device` : channel} on file` };
-  const over = await exceededRule(deps.rateCounter, deps.rateLimits, {
-    userId,
+/**
+ * Counts can only add a rate_limited suppression (a property in domain/policy.test.ts), so a
+ * decision that suppresses without them is final and spends no count.
+ */
+async function decide(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput, user: UserState, userId: string, channel: Channel): Promise<DeliveryDecision> {
+  const facts = {
+    user,
     channel,
     now: ctx.now,
     ...(input.category !== undefined ? { category: input.category } : {}),
-  });
-  if (over) return { kind: 'suppress', reason: 'rate_limited', detail: `${over.scope}: ${over.rule.limit} per ${over.rule.windowMs / 1000}s` };
-  const due = input.scheduleAt ?? ctx.now;
-  const quiet = user.preferences.quietHours;
-  const release = quiet ? quietHoursRelease(due, quiet, user.contact.timezone ?? 'UTC') : undefined;
-  if (release) return { kind: 'request', recipient, scheduleAt: release, deferredBy: 'quiet_hours' };
-  return { kind: 'request', recipient, ...(input.scheduleAt ? { scheduleAt: input.scheduleAt } : {}) };
+    ...(input.scheduleAt ? { scheduleAt: input.scheduleAt } : {}),
+  };
+  const uncounted = decideDelivery({ ...facts, rate: [] });
+  if (uncounted.kind === 'suppress') return uncounted;
+  const windows = rateWindowsFor(deps.rateLimits, channel, input.category, ctx.now);
+  return decideDelivery({ ...facts, rate: await countRateWindows(deps.rateCounter, { userId, channel }, windows) });
 }
 
-function optedOut(prefs: Preferences, pc: PrefChannel, category: string | undefined): string | undefined {
-  if (prefs.channels[pc] === false) return `channel ${pc} off`;
-  if (category !== undefined && prefs.categories[category]?.[pc] === false) return `category ${category} off for ${pc}`;
-  return undefined;
-}
-
-function recipientOf(user: UserState, channel: Channel): Recipient | undefined {
-  const locale = user.contact.locale !== undefined ? { locale: user.contact.locale } : {};
-  switch (channel) {
-    case 'email':
-      return user.contact.email ? { kind: 'email', email: user.contact.email, ...locale } : undefined;
-    case 'sms':
-      return user.contact.phone ? { kind: 'sms', phone: user.contact.phone, ...locale } : undefined;
-    case 'ios':
-    case 'android': {
-      const tokens = Object.entries(user.devices)
-        .filter(([, platform]) => platform === channel)
-        .map(([token]) => token);
-      return tokens.length ? { kind: 'push', platform: channel, tokens, ...locale } : undefined;
-    }
+function scheduleOf(decision: Exclude<DeliveryDecision, { kind: 'suppress' }>): { scheduleAt?: string; deferredBy?: 'quiet_hours' } {
+  switch (decision.kind) {
+    case 'request':
+      return decision.scheduleAt ? { scheduleAt: decision.scheduleAt.toISOString() } : {};
+    case 'defer':
+      return { scheduleAt: decision.until.toISOString(), deferredBy: decision.reason };
     default: {
-      const never: never = channel;
+      const never: never = decision;
       return never;
     }
   }

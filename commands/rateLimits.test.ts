@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRateCounter, DEFAULT_RATE_LIMITS, exceededRule, parseRateLimits } from './rateLimits.ts';
+import { exceededWindow, rateWindowsFor } from '../domain/rateWindows.ts';
+import { countRateWindows, createRateCounter, DEFAULT_RATE_LIMITS, parseRateLimits, type RateCounter } from './rateLimits.ts';
 
 describe('parseRateLimits', () => {
   it('overrides the documented defaults per channel and adds category rules', () => {
@@ -36,10 +37,12 @@ describe('createRateCounter', () => {
     expect(await counter.count({ ...q, channel: 'email' })).toBe(2);
   });
 
-  it('exceededRule checks the channel rule and then the category rule', async () => {
+  it('counted windows check the channel rule and then the category rule', async () => {
     const config = parseRateLimits('sms=2/1h,sms:promo=1/1h');
     const counter = createRateCounter();
     const now = new Date();
+    const exceededRule = async (c: RateCounter, cfg: typeof config, q: { userId: string; channel: 'sms'; category?: string; now: Date }) =>
+      exceededWindow(await countRateWindows(c, q, rateWindowsFor(cfg, q.channel, q.category, q.now)));
     expect(await exceededRule(counter, config, { userId: 'u', channel: 'sms', category: 'promo', now })).toBeUndefined();
     counter.recordAccepted({ userId: 'u', channel: 'sms', category: 'promo', at: now, position: 1 });
     expect((await exceededRule(counter, config, { userId: 'u', channel: 'sms', category: 'promo', now }))?.scope).toBe('sms:promo');

@@ -1,18 +1,5 @@
-import { prefChannelOf, type Channel, type PrefChannel } from '../domain/events.ts';
-
-/**
- * Per-user, per-channel send limits. A channel rule counts every notification requested for the
- * user on that channel; a category rule additionally counts only that category. Both must hold.
- * Push rules apply to ios and android separately (each is one message per notification).
- */
-export interface RateRule {
-  limit: number;
-  windowMs: number;
-}
-export interface RateLimitConfig {
-  channels: Record<PrefChannel, RateRule>;
-  categories: Record<string, Partial<Record<PrefChannel, RateRule>>>;
-}
+import type { Channel, PrefChannel } from '../domain/events.ts';
+import type { CountedRateWindow, RateLimitConfig, RateRule, RateWindow } from '../domain/rateWindows.ts';
 
 const HOUR = 3_600_000;
 /** Documented defaults (docs/api.md): sms 10/hour, push 50/hour, email 20/hour. */
@@ -108,25 +95,12 @@ export function createRateCounter(source?: RateWindowSource, maxWindowMs: number
   };
 }
 
-/** The first rule the user is over, if any. */
-export async function exceededRule(
-  counter: RateCounter,
-  config: RateLimitConfig,
-  q: { userId: string; channel: Channel; category?: string; now: Date },
-): Promise<{ rule: RateRule; scope: string } | undefined> {
-  const pc = prefChannelOf(q.channel);
-  const checks: Array<{ rule: RateRule; scope: string; category?: string }> = [{ rule: config.channels[pc], scope: pc }];
-  const categoryRule = q.category !== undefined ? config.categories[q.category]?.[pc] : undefined;
-  if (categoryRule && q.category !== undefined) checks.push({ rule: categoryRule, scope: `${pc}:${q.category}`, category: q.category });
-  for (const c of checks) {
-    const n = await counter.count({
-      userId: q.userId,
-      channel: q.channel,
-      since: new Date(q.now.getTime() - c.rule.windowMs),
-      ...(c.category !== undefined ? { category: c.category } : {}),
-    });
-    if (n >= c.rule.limit) return { rule: c.rule, scope: c.scope };
-  }
-  return undefined;
+/** Counts each window the policy asks about (domain/rateWindows.ts); the policy compares them to the limits. */
+export function countRateWindows(counter: RateCounter, who: { userId: string; channel: Channel }, windows: readonly RateWindow[]): Promise<CountedRateWindow[]> {
+  return Promise.all(
+    windows.map(async (w) => ({
+      ...w,
+      count: await counter.count({ userId: who.userId, channel: who.channel, since: w.since, ...(w.category !== undefined ? { category: w.category } : {}) }),
+    })),
+  );
 }
-

@@ -1,9 +1,9 @@
-import { analyzeTemplate, TemplateSyntaxError } from '../channels/render/renderer.ts';
 import type { TemplateContent } from '../domain/events.ts';
+import { analyzeTemplate, TemplateSyntaxError } from '../domain/templateDialect.ts';
 import { InputError } from './inputError.ts';
 
 /**
- * The renderer owns the Liquid dialect, so the API asks it what a template reads: a template
+ * The renderer and the API share one Liquid dialect (domain/templateDialect.ts), so a template
  * accepted here is one the senders can parse. Its syntax error becomes a 400 naming the part.
  */
 export function analyzeTemplateContent(content: TemplateContent): { requiredParams: string[] } {

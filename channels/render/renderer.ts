@@ -1,6 +1,6 @@
-import { Liquid, type Template } from 'liquidjs';
-import type { NotificationRequested, TemplateContent, TemplatePublished } from '../../domain/events.ts';
+import type { NotificationRequested, TemplatePublished } from '../../domain/events.ts';
 import { streams } from '../../domain/streams.ts';
+import { compileTemplate, engineFor, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { RenderedContent } from '../port.ts';
 import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeUrl, type TrackingContext } from './email.ts';
@@ -23,67 +23,6 @@ export class RenderError extends Error {
   }
 }
 
-/** A template that does not parse; `field` names the part (e.g. "email.html") for the 400 answer. */
-export class TemplateSyntaxError extends Error {
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.name = 'TemplateSyntaxError';
-    this.field = field;
-  }
-}
-
-// Limits keep a hostile template (huge loops, giant strings) from stalling a sender.
-const LIMITS = { renderLimit: 1000, parseLimit: 200_000, memoryLimit: 20_000_000 };
-const COMMON = { strictVariables: true, strictFilters: true, ownPropertyOnly: true, cache: false, ...LIMITS };
-/** Email HTML: every output is HTML-escaped unless the template says `| raw`. */
-const htmlEngine = new Liquid({ ...COMMON, outputEscape: 'escape' });
-const textEngine = new Liquid(COMMON);
-
-type Field = 'email.subject' | 'email.html' | 'email.text' | 'sms.text' | 'push.title' | 'push.body';
-
-function fieldsOf(content: TemplateContent): Array<[Field, string]> {
-  const out: Array<[Field, string]> = [];
-  if (content.email) {
-    out.push(['email.subject', content.email.subject], ['email.html', content.email.html]);
-    if (content.email.text !== undefined) out.push(['email.text', content.email.text]);
-  }
-  if (content.sms) out.push(['sms.text', content.sms.text]);
-  if (content.push) out.push(['push.title', content.push.title], ['push.body', content.push.body]);
-  return out;
-}
-
-function engineFor(field: Field): Liquid {
-  return field === 'email.html' ? htmlEngine : textEngine;
-}
-
-function parseField(field: Field, source: string): Template[] {
-  if (typeof source !== 'string') throw new TemplateSyntaxError(field, 'must be a string');
-  try {
-    return engineFor(field).parse(source);
-  } catch (e) {
-    throw new TemplateSyntaxError(field, e instanceof Error ? e.message : String(e));
-  }
-}
-
-/** Parses every part (a syntax error names its field) and lists the top-level params it reads. */
-export function analyzeTemplate(content: TemplateContent): { requiredParams: string[] } {
-  const names = new Set<string>();
-  for (const [field, source] of fieldsOf(content)) {
-    const parsed = parseField(field, source);
-    for (const name of engineFor(field).globalVariablesSync(parsed)) names.add(name);
-  }
-  return { requiredParams: [...names].sort() };
-}
-
-type Compiled = Partial<Record<Field, Template[]>>;
-
-function compile(content: TemplateContent): Compiled {
-  const compiled: Compiled = {};
-  for (const [field, source] of fieldsOf(content)) compiled[field] = parseField(field, source);
-  return compiled;
-}
-
 export interface RendererOptions {
   loadTemplate: LoadTemplate;
   publicUrl: string;
@@ -98,10 +37,10 @@ export interface Renderer {
 
 export function createRenderer(options: RendererOptions): Renderer {
   const cacheSize = options.cacheSize ?? 1000;
-  const cache = new Map<string, Promise<Compiled>>();
+  const cache = new Map<string, Promise<CompiledTemplate>>();
   const publicUrl = options.publicUrl.replace(/\/$/, '');
 
-  function compiledFor(templateId: string, version: number): Promise<Compiled> {
+  function compiledFor(templateId: string, version: number): Promise<CompiledTemplate> {
     const key = `${templateId}\u0000${version}`;
     const hit = cache.get(key);
     if (hit) {
@@ -109,7 +48,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       cache.set(key, hit);
       return hit;
     }
-    const loading = options.loadTemplate(templateId, version).then((t) => compile(t.content));
+    const loading = options.loadTemplate(templateId, version).then((t) => compileTemplate(t.content));
     // A failed load must not stay cached: the next attempt may find the template.
     loading.catch(() => cache.delete(key));
     cache.set(key, loading);
@@ -120,7 +59,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     return loading;
   }
 
-  async function run(compiled: Compiled, field: Field, params: Record<string, unknown>): Promise<string> {
+  async function run(compiled: CompiledTemplate, field: TemplateField, params: Record<string, unknown>): Promise<string> {
     const tpl = compiled[field];
     if (!tpl) throw new RenderError('channel_missing', `template has no ${field}`);
     try {

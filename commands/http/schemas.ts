@@ -1,7 +1,7 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { CHANNELS, PLATFORMS, PREF_CHANNELS } from '../../domain/events.ts';
-import { isHhMm, isTimeZone } from '../quietHours.ts';
+import { isHhMm, isTimeZone } from '../../domain/quietHours.ts';
 
 /**
  * Every request shape, checked at the edge. Objects are strict: an unknown key is a 400 naming

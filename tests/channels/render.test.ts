@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  analyzeTemplate,
   apnsPayload,
   createRenderer,
   fcmPayload,
   RenderError,
   smsEncoding,
   templateLoaderFromEventStore,
-  TemplateSyntaxError,
   type TemplateData,
 } from '../../channels/render/renderer.ts';
+import { analyzeTemplate, TemplateSyntaxError } from '../../domain/templateDialect.ts';
 import { verifyTrackingToken } from '../../domain/trackingToken.ts';
 import type { NotificationRequested, TemplateContent } from '../../domain/events.ts';
 import type { RecordedEvent } from '../../infra/eventStore/port.ts';

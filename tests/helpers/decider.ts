@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Decider } from '../../domain/decider.ts';
+import { fold, type Decider } from '../../domain/decider.ts';
 import { DomainError, type DomainErrorCode } from '../../domain/errors.ts';
 
 /**
@@ -25,6 +25,29 @@ export function specFor<State, Command, Event>(decider: Decider<State, Command, 
               }
               expect(thrown, `expected DomainError ${code}`).toBeInstanceOf(DomainError);
               expect((thrown as DomainError).code).toBe(code);
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * given(past events).when(input).then(output) for a pure policy over a decider's folded state:
+ * the same reading as a decider spec, and the past is folded with the decider's own evolve.
+ */
+export function policySpecFor<State, Event, Input, Output>(
+  decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
+  policy: (state: State, input: Input) => Output,
+) {
+  return {
+    given(past: Event[]) {
+      return {
+        when(input: Input) {
+          return {
+            then(expected: Output): void {
+              expect(policy(fold(decider, past), input)).toStrictEqual(expected);
             },
           };
         },
