@@ -1,96 +1,380 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadProvidersConfig, type ProvidersConfig } from '../channels/providers/config.ts';
+import { z } from 'zod';
+import type { ProvidersConfig } from '../channels/providers/config.ts';
+import type { ApiConfig } from '../commands/http/config.ts';
+import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
+import type { MonitoringConfig } from '../infra/monitoring/config.ts';
+import type { PipelineConfig } from '../infra/rabbit/config.ts';
+import { DEFAULT_PREFIX } from '../infra/rabbit/names.ts';
+import { DEFAULT_RETRY_DELAYS_MS } from '../infra/rabbit/topology.ts';
 
 /**
- * The environment is read here, once, by the composition root; everything else receives
- * a Config. Each section belongs to one part of the system; add fields to your own section.
+ * The environment is read here, once, through one schema: every variable the platform reads, with
+ * its default, whether it is a secret, and one line of doc (docs/configuration.md is rendered from
+ * it, `notify config` prints it). Everything below app/ receives typed options built from Config.
+ * A variable set to the empty string counts as unset.
  */
+
+/** Sections of docs/configuration.md, in order. */
+export const SECTIONS = {
+  api: 'HTTP API',
+  storage: 'Storage',
+  pipeline: 'Broker and delivery pipeline',
+  providers: 'Providers',
+  simulator: 'Simulator',
+  observability: 'Logs, tracing and alerts',
+  client: 'CLI client (`notify send`, `notify status`)',
+} as const;
+export type Section = keyof typeof SECTIONS;
+
+export interface EnvVarMeta {
+  section: Section;
+  description: string;
+  /** As the docs show it; `$NAME` stands for that variable's value. Absent: unset means off/none. */
+  default?: string;
+  /** `true`: the value is a secret; `userinfo`: a URL whose user:password part is. */
+  secret?: true | 'userinfo';
+}
+
+/** Metadata of every variable of `envSchema`, keyed by its zod schema. */
+export const envMeta = z.registry<EnvVarMeta>();
+
+type Meta = Omit<EnvVarMeta, 'default'>;
+type Raw = string | undefined;
+
+/** Field schemas report "must be ..."; `formatIssue` puts the variable's name in front. */
+function fail(ctx: z.core.$RefinementCtx, raw: Raw, message: string, at: PropertyKey[] = []): never {
+  ctx.issues.push({ code: 'custom', message: `${message}, got "${raw}"`, input: raw, path: at });
+  return z.NEVER as never;
+}
+
+const blank = (raw: Raw): Raw => (raw === undefined || raw === '' ? undefined : raw);
+const envString = () => z.string().optional().transform(blank);
+
+/** A string; `fallback` applies when unset, `derived` only documents a default computed from other variables. */
+function str(meta: Meta & { fallback: string }): z.ZodType<string, Raw>;
+function str(meta: Meta & { derived?: string }): z.ZodType<string | undefined, Raw>;
+function str(meta: Meta & { fallback?: string; derived?: string }): z.ZodType<string | undefined, Raw> {
+  const { fallback, derived, ...rest } = meta;
+  return envString()
+    .transform((v) => v ?? fallback)
+    .register(envMeta, { ...rest, ...((fallback ?? derived) !== undefined && { default: fallback ?? derived }) });
+}
+
+/** A number; `check` says what is accepted, `what` says it in the error ("must be <what>"). */
+function num(meta: Meta & { fallback: number; check: (n: number) => boolean; what: string }): z.ZodType<number, Raw>;
+function num(meta: Meta & { derived?: string; check: (n: number) => boolean; what: string }): z.ZodType<number | undefined, Raw>;
+function num(meta: Meta & { fallback?: number; derived?: string; check: (n: number) => boolean; what: string }): z.ZodType<number | undefined, Raw> {
+  const { fallback, derived, check, what, ...rest } = meta;
+  const shown = fallback !== undefined ? String(fallback) : derived;
+  return envString()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return fallback;
+      const n = Number(raw);
+      return Number.isFinite(n) && check(n) ? n : fail(ctx, raw, `must be ${what}`);
+    })
+    .register(envMeta, { ...rest, ...(shown !== undefined && { default: shown }) });
+}
+
+const isNonNegativeInt = (n: number) => Number.isInteger(n) && n >= 0;
+const isPositiveInt = (n: number) => Number.isInteger(n) && n > 0;
+const nonNegativeInt = { check: isNonNegativeInt, what: 'a non-negative integer' } as const;
+const positiveInt = { check: isPositiveInt, what: 'a positive integer' } as const;
+
+function oneOf<const T extends string>(values: readonly T[], meta: Meta & { fallback: T }): z.ZodType<T, Raw>;
+function oneOf<const T extends string>(values: readonly T[], meta: Meta & { derived: string }): z.ZodType<T | undefined, Raw>;
+function oneOf<const T extends string>(values: readonly T[], meta: Meta & { fallback?: T; derived?: string }): z.ZodType<T | undefined, Raw> {
+  const { fallback, derived, ...rest } = meta;
+  const is = (v: string): v is T => (values as readonly string[]).includes(v);
+  return envString()
+    .transform((raw, ctx) => (raw === undefined ? fallback : is(raw) ? raw : fail(ctx, raw, `must be ${values.slice(0, -1).join(', ')} or ${values.at(-1)}`)))
+    .register(envMeta, { ...rest, default: fallback ?? derived });
+}
+
+/** The variables, by section. Names and defaults are public (README, deployments): change them as an API. */
+export const envSchema = z.object({
+  // HTTP API
+  PORT: num({ section: 'api', fallback: 3000, ...nonNegativeInt, description: 'Port of the HTTP API (and of /healthz, /readyz, /metrics).' }),
+  PUBLIC_URL: str({ section: 'api', derived: 'http://127.0.0.1:$PORT', description: 'Public base URL of the API, used in tracking and unsubscribe links (a trailing / is dropped).' }),
+  TRACKING_SECRET: str({ section: 'api', fallback: 'dev-only-tracking-secret-change-me', secret: true, description: 'HMAC key of tracking tokens and unsubscribe links: set it in production.' }),
+  API_BODY_LIMIT: num({ section: 'api', fallback: 1024 * 1024, ...nonNegativeInt, description: 'Largest accepted request body in bytes (413 above it).' }),
+  API_APP_RATE_LIMIT: num({ section: 'api', fallback: 500, ...nonNegativeInt, description: 'Per-app token bucket: requests per second (0 turns it off).' }),
+  API_APP_RATE_BURST: num({ section: 'api', fallback: 1000, ...nonNegativeInt, description: 'Per-app token bucket: burst size.' }),
+  NOTIFY_RATE_LIMITS: str({ section: 'api', description: 'Per-user send limits overriding the defaults, e.g. `sms=10/1h,email:marketing=2/1d`.' }),
+  API_MAX_SCHEDULE_DAYS: num({ section: 'api', fallback: 30, ...nonNegativeInt, description: 'How far ahead, in days, `scheduleAt` may be.' }),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
+  OPS_PORT: num({ section: 'api', ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics for a process without the api role (unset: not served).' }),
+
+  // Storage
+  NOTIFY_DATA_DIR: str({ section: 'storage', fallback: './data', description: 'Directory of the embedded SQLite stores (event log, read models, dispatcher state).' }),
+  NOTIFY_SQLITE_SYNC: oneOf(['normal', 'full'], { section: 'storage', fallback: 'normal', description: '`full`: the embedded event log fsyncs every commit.' }),
+  EVENTSTORE_URL: str({ section: 'storage', secret: 'userinfo', description: 'EventStoreDB connection string; unset: the embedded SQLite event log.' }),
+  MONGO_URL: str({ section: 'storage', secret: 'userinfo', description: 'MongoDB connection string for read models and dispatcher state; unset: embedded SQLite.' }),
+  DATABASE_URL: str({ section: 'storage', secret: 'userinfo', description: 'PostgreSQL connection string for every store (not used yet).' }),
+
+  // Broker and delivery pipeline
+  AMQP_URL: str({ section: 'pipeline', fallback: 'amqp://guest:guest@127.0.0.1:5672', secret: 'userinfo', description: 'RabbitMQ connection URL.' }),
+  RABBIT_PREFIX: str({ section: 'pipeline', fallback: DEFAULT_PREFIX, description: 'Prefix of every exchange and queue, so several platforms can share one broker.' }),
+  RETRY_DELAYS_MS: envString()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return [...DEFAULT_RETRY_DELAYS_MS];
+      return raw.split(',').map((s, i) => {
+        const n = Number(s.trim());
+        return s.trim() !== '' && isPositiveInt(n) ? n : fail(ctx, s.trim(), 'must be a positive integer', [i]);
+      });
+    })
+    .register(envMeta, { section: 'pipeline', default: DEFAULT_RETRY_DELAYS_MS.join(','), description: 'Retry tiers in ms, comma-separated: one delay queue each.' }),
+  RETRY_JITTER: num({ section: 'pipeline', fallback: 0.2, check: (n) => n >= 0 && n < 1, what: 'a number in [0, 1)', description: 'Fraction each retry delay varies by.' }),
+  DELIVERY_LIMIT: num({ section: 'pipeline', fallback: 10, ...positiveInt, description: 'Deliveries of one message before the broker parks it.' }),
+  SENDER_PREFETCH: num({ section: 'pipeline', fallback: 50, ...positiveInt, description: 'Unacked messages per channel consumer.' }),
+  SENDER_MAX_ATTEMPTS: num({ section: 'pipeline', derived: 'retry tiers + 1', ...positiveInt, description: 'Provider attempts before a notification is `exhausted`.' }),
+  CHANNEL_FAILING_THRESHOLD: num({ section: 'pipeline', fallback: 10, ...positiveInt, description: 'Consecutive provider failures that raise `channel_failing`.' }),
+  CHANNEL_RECOVER_AFTER: num({ section: 'pipeline', fallback: 5, ...positiveInt, description: 'Successes in a row that end a `channel_failing` incident.' }),
+  PARKED_QUIET_MS: num({ section: 'pipeline', fallback: 60_000, ...positiveInt, description: 'A `message_parked` incident ends after this long without a park.' }),
+  DISPATCHER_MAX_IN_FLIGHT: num({ section: 'pipeline', fallback: 100, ...positiveInt, description: 'Unconfirmed publishes the dispatcher allows.' }),
+  DISPATCHER_SCHEDULE_TICK_MS: num({ section: 'pipeline', fallback: 1000, ...positiveInt, description: 'How often due scheduled notifications are looked for.' }),
+
+  // Providers (a channel without credentials delivers to the simulator)
+  PROVIDER_TIMEOUT_MS: num({ section: 'providers', fallback: 10_000, ...positiveInt, description: 'How long one provider call may take before it counts as a retryable timeout.' }),
+  PROVIDER_TIMEOUT_MS_IOS: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for iOS (APNs).' }),
+  PROVIDER_TIMEOUT_MS_ANDROID: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for Android (FCM).' }),
+  PROVIDER_TIMEOUT_MS_SMS: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for SMS (Twilio).' }),
+  PROVIDER_TIMEOUT_MS_EMAIL: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for email (SendGrid).' }),
+  APNS_KEY_ID: str({ section: 'providers', description: 'APNs token auth: key id (with APNS_TEAM_ID, APNS_KEY or APNS_KEY_FILE, APNS_TOPIC).' }),
+  APNS_TEAM_ID: str({ section: 'providers', description: 'APNs token auth: Apple team id.' }),
+  APNS_KEY: str({ section: 'providers', secret: true, description: 'APNs .p8 key as PEM text (literal `\\n` allowed); or APNS_KEY_FILE.' }),
+  APNS_KEY_FILE: str({ section: 'providers', description: 'Path of the APNs .p8 key file, when APNS_KEY is not set.' }),
+  APNS_TOPIC: str({ section: 'providers', description: 'APNs topic: the app bundle id.' }),
+  APNS_PRODUCTION: envString()
+    .transform((raw) => /^(1|true|yes)$/i.test(raw ?? ''))
+    .register(envMeta, { section: 'providers', default: 'false', description: '`1`, `true` or `yes`: the production APNs gateway instead of the sandbox.' }),
+  FCM_SERVICE_ACCOUNT_FILE: str({ section: 'providers', description: 'Path of the Firebase service account JSON (its key is a secret: keep the file private).' }),
+  FCM_PROJECT_ID: str({ section: 'providers', derived: 'from the service account', description: 'Firebase project id.' }),
+  TWILIO_ACCOUNT_SID: str({ section: 'providers', description: 'Twilio account SID (with TWILIO_AUTH_TOKEN and TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID).' }),
+  TWILIO_AUTH_TOKEN: str({ section: 'providers', secret: true, description: 'Twilio auth token; also verifies X-Twilio-Signature on status callbacks.' }),
+  TWILIO_FROM: str({ section: 'providers', description: 'Sender phone number of SMS.' }),
+  TWILIO_MESSAGING_SERVICE_SID: str({ section: 'providers', description: 'Twilio messaging service, instead of TWILIO_FROM.' }),
+  SENDGRID_API_KEY: str({ section: 'providers', secret: true, description: 'SendGrid API key (with SENDGRID_FROM).' }),
+  SENDGRID_FROM: str({ section: 'providers', description: 'Sender address of email.' }),
+
+  // Simulator
+  SIM_PORT: num({ section: 'simulator', fallback: 4010, ...nonNegativeInt, description: 'Port of the simulator control API (/_sim/messages, /_sim/faults).' }),
+  SIM_PROVIDER_PORT: num({ section: 'simulator', fallback: 4011, ...nonNegativeInt, description: 'Port of the simulator provider side (APNs, FCM, Twilio and SendGrid endpoints, TLS).' }),
+
+  // Logs, tracing and alerts
+  LOG_LEVEL: oneOf(LOG_LEVELS, { section: 'observability', fallback: 'info', description: 'Least severe level logged.' }),
+  OTEL_EXPORTER: oneOf(['off', 'console', 'otlp'], { section: 'observability', derived: '`otlp` when OTEL_EXPORTER_OTLP_ENDPOINT is set, else `off`', description: 'Where OpenTelemetry spans go.' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: str({ section: 'observability', secret: 'userinfo', description: 'OTLP/HTTP collector base URL.' }),
+  ALERT_WEBHOOK_URL: str({ section: 'observability', secret: true, description: 'Alerts are POSTed here as JSON (as well as logged); such URLs usually embed a token.' }),
+  QUEUE_POLL_MS: num({ section: 'observability', fallback: 5000, ...positiveInt, description: 'How often queue ready depth is read over AMQP.' }),
+  QUEUE_STATS_MS: num({ section: 'observability', fallback: 30_000, ...positiveInt, description: 'How often unacked depth is read (management API or rabbitmqctl: dearer).' }),
+  RABBITMQ_MANAGEMENT_URL: str({ section: 'observability', secret: 'userinfo', description: 'RabbitMQ management API base URL, when the plugin is enabled.' }),
+  ALERT_FAILURE_RATE: num({ section: 'observability', fallback: 0.5, check: (n) => n > 0 && n <= 1, what: 'a number in (0, 1]', description: 'Provider failure rate over the window that raises an alert.' }),
+  ALERT_FAILURE_WINDOW_MS: num({ section: 'observability', fallback: 60_000, ...positiveInt, description: 'Window of the failure-rate alert.' }),
+  ALERT_FAILURE_MIN_SAMPLES: num({ section: 'observability', fallback: 20, ...positiveInt, description: 'Sends in the window before the failure rate is judged.' }),
+  ALERT_BACKLOG_THRESHOLD: num({ section: 'observability', fallback: 1000, ...nonNegativeInt, description: 'Queue depth above which a rising backlog alerts.' }),
+  ALERT_BACKLOG_SAMPLES: num({ section: 'observability', fallback: 3, ...positiveInt, description: 'Polls in a row the backlog must rise.' }),
+  ALERT_PARKING_QUIET_MS: num({ section: 'observability', fallback: 300_000, ...positiveInt, description: 'A parking queue that stops growing this long clears its alert.' }),
+
+  // CLI client
+  NOTIFY_API_URL: str({ section: 'client', derived: 'http://127.0.0.1:$PORT', description: 'API base URL the client commands call (flag --url overrides).' }),
+  NOTIFY_APP_KEY: str({ section: 'client', description: 'App key of the client commands (flag --app-key overrides).' }),
+  NOTIFY_APP_SECRET: str({ section: 'client', secret: true, description: 'App secret of the client commands (flag --app-secret overrides).' }),
+});
+
+export type EnvVarName = keyof typeof envSchema.shape;
+type Env = z.output<typeof envSchema>;
+
+/** The platform's configuration; each floor gets its own part (its options type lives with it). */
 export interface Config {
   port: number;
   dataDir: string;
   amqpUrl: string;
   eventStoreUrl?: string;
-  /** NOTIFY_SQLITE_SYNC: `normal` (default) or `full` (the embedded log fsyncs every commit). */
   sqliteDurability: 'normal' | 'full';
   mongoUrl?: string;
+  /** PostgreSQL for every store: read, not used yet. */
+  databaseUrl?: string;
   simPort: number;
-  /** Port of the provider-facing side of the simulator (APNs/FCM/Twilio/SendGrid endpoints). */
   simProviderPort: number;
-  logLevel: string;
-  /** Public base URL of the API, used in tracking links. */
+  logLevel: LogLevel;
   publicUrl: string;
-  /** HMAC key for tracking tokens and unsubscribe links. */
   trackingSecret: string;
   alertWebhookUrl?: string;
   otelExporter: 'off' | 'console' | 'otlp';
   otlpEndpoint?: string;
+  /** Broker prefix of every exchange and queue. */
+  rabbitPrefix: string;
+  /** Ops endpoints of a process without the api role. */
+  opsPort?: number;
   api: ApiConfig;
-  /** Provider credentials and timeouts (channels/providers/config.ts); a channel without credentials uses the simulator. */
+  pipeline: PipelineConfig;
+  monitoring: MonitoringConfig;
+  /** Provider credentials and timeouts; a channel without credentials is simulated (app/main.ts). */
   providers: ProvidersConfig;
-  env: Record<string, string | undefined>;
 }
 
-/** The HTTP API's limits and webhook secrets (README "HTTP API"). */
-export interface ApiConfig {
-  /** API_BODY_LIMIT: largest accepted request body in bytes (413 above it). */
-  bodyLimitBytes: number;
-  /** API_APP_RATE_LIMIT / API_APP_RATE_BURST: per-app token bucket, requests per second (0 = off). */
-  appRatePerSec: number;
-  appRateBurst: number;
-  /** NOTIFY_RATE_LIMITS: per-user send limits overriding the defaults, e.g. "sms=10/1h,email:marketing=2/1d". */
-  userRateLimits?: string;
-  /** API_MAX_SCHEDULE_DAYS: how far ahead scheduleAt may be. */
-  maxScheduleDays: number;
-  /** SENDGRID_WEBHOOK_PUBLIC_KEY: base64 ECDSA public key of the signed event webhook. */
-  sendgridWebhookPublicKey?: string;
-  /** TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature on status callbacks. */
-  twilioAuthToken?: string;
+/** The CLI client commands' part, parsed alone: `notify send` must not fail on a server-side variable. */
+export interface ClientConfig {
+  apiUrl: string;
+  appKey?: string;
+  appSecret?: string;
 }
 
-function int(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
+type Ctx = z.core.$RefinementCtx<Env>;
+
+/** All or none: a half-configured provider is a mistake worth stopping for, not a reason to fall back. */
+function group<K extends EnvVarName>(e: Env, ctx: Ctx, required: readonly K[], what: string): Record<K, string> | undefined {
+  const value = (k: K) => e[k] as unknown;
+  const present = required.filter((k) => value(k) !== undefined);
+  if (present.length === 0) return undefined;
+  const missing = required.filter((k) => value(k) === undefined);
+  if (missing.length > 0) {
+    ctx.issues.push({ code: 'custom', message: `${what}: ${missing.join(', ')} must be set along with ${present.join(', ')}`, input: undefined });
+    return undefined;
+  }
+  return Object.fromEntries(required.map((k) => [k, value(k)])) as Record<K, string>;
 }
 
-function sqliteDurability(value: string | undefined): 'normal' | 'full' {
-  if (value === undefined || value === '' || value === 'normal') return 'normal';
-  if (value === 'full') return 'full';
-  throw new Error(`NOTIFY_SQLITE_SYNC must be normal or full, got "${value}"`);
+function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
+  const base = e.PROVIDER_TIMEOUT_MS;
+  const providers: ProvidersConfig = {
+    timeoutMs: {
+      ios: e.PROVIDER_TIMEOUT_MS_IOS ?? base,
+      android: e.PROVIDER_TIMEOUT_MS_ANDROID ?? base,
+      sms: e.PROVIDER_TIMEOUT_MS_SMS ?? base,
+      email: e.PROVIDER_TIMEOUT_MS_EMAIL ?? base,
+    },
+  };
+
+  const keyVar = e.APNS_KEY ? 'APNS_KEY' : 'APNS_KEY_FILE';
+  const apns = group(e, ctx, ['APNS_KEY_ID', 'APNS_TEAM_ID', keyVar, 'APNS_TOPIC'], 'APNs');
+  if (apns) {
+    let key: string | undefined;
+    if (keyVar === 'APNS_KEY') {
+      // A PEM pasted into one environment line usually arrives with literal "\n".
+      key = apns.APNS_KEY.replace(/\\n/g, '\n');
+    } else {
+      try {
+        key = readFileSync(apns.APNS_KEY_FILE, 'utf8');
+      } catch (err) {
+        ctx.issues.push({ code: 'custom', message: `APNS_KEY_FILE: cannot read ${apns.APNS_KEY_FILE} (${err instanceof Error ? err.message : String(err)})`, input: apns.APNS_KEY_FILE });
+      }
+    }
+    if (key !== undefined) providers.apns = { keyId: apns.APNS_KEY_ID, teamId: apns.APNS_TEAM_ID, key, topic: apns.APNS_TOPIC, production: e.APNS_PRODUCTION };
+  }
+
+  if (e.FCM_SERVICE_ACCOUNT_FILE) {
+    providers.fcm = { serviceAccountFile: path.resolve(e.FCM_SERVICE_ACCOUNT_FILE), projectId: e.FCM_PROJECT_ID };
+  } else if (e.FCM_PROJECT_ID) {
+    ctx.issues.push({ code: 'custom', message: 'FCM: FCM_SERVICE_ACCOUNT_FILE must be set along with FCM_PROJECT_ID', input: e.FCM_PROJECT_ID });
+  }
+
+  const twilio = group(e, ctx, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'], 'Twilio');
+  if (twilio) {
+    if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) {
+      ctx.issues.push({ code: 'custom', message: 'Twilio: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID', input: undefined });
+    } else {
+      providers.twilio = { accountSid: twilio.TWILIO_ACCOUNT_SID, authToken: twilio.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID };
+    }
+  }
+
+  const sendgrid = group(e, ctx, ['SENDGRID_API_KEY', 'SENDGRID_FROM'], 'SendGrid');
+  if (sendgrid) providers.sendgrid = { apiKey: sendgrid.SENDGRID_API_KEY, from: sendgrid.SENDGRID_FROM };
+  return providers;
+}
+
+/** The environment, parsed and checked as a whole (the cross-variable rules live here). */
+export const configSchema = envSchema.transform((e, ctx): Config => {
+  const providers = providersConfig(e, ctx);
+  return {
+    port: e.PORT,
+    dataDir: path.resolve(e.NOTIFY_DATA_DIR),
+    amqpUrl: e.AMQP_URL,
+    eventStoreUrl: e.EVENTSTORE_URL,
+    sqliteDurability: e.NOTIFY_SQLITE_SYNC,
+    mongoUrl: e.MONGO_URL,
+    databaseUrl: e.DATABASE_URL,
+    simPort: e.SIM_PORT,
+    simProviderPort: e.SIM_PROVIDER_PORT,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    trackingSecret: e.TRACKING_SECRET,
+    alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+    otelExporter: e.OTEL_EXPORTER ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'off'),
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    rabbitPrefix: e.RABBIT_PREFIX,
+    ...(e.OPS_PORT !== undefined && { opsPort: e.OPS_PORT }),
+    api: {
+      bodyLimitBytes: e.API_BODY_LIMIT,
+      appRatePerSec: e.API_APP_RATE_LIMIT,
+      appRateBurst: e.API_APP_RATE_BURST,
+      userRateLimits: e.NOTIFY_RATE_LIMITS,
+      maxScheduleDays: e.API_MAX_SCHEDULE_DAYS,
+      sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+      twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+    },
+    pipeline: {
+      retryDelaysMs: e.RETRY_DELAYS_MS,
+      retryJitter: e.RETRY_JITTER,
+      deliveryLimit: e.DELIVERY_LIMIT,
+      prefetch: e.SENDER_PREFETCH,
+      ...(e.SENDER_MAX_ATTEMPTS !== undefined && { maxAttempts: e.SENDER_MAX_ATTEMPTS }),
+      failingThreshold: e.CHANNEL_FAILING_THRESHOLD,
+      recoverAfter: e.CHANNEL_RECOVER_AFTER,
+      parkedQuietMs: e.PARKED_QUIET_MS,
+      dispatcherMaxInFlight: e.DISPATCHER_MAX_IN_FLIGHT,
+      scheduleTickMs: e.DISPATCHER_SCHEDULE_TICK_MS,
+    },
+    monitoring: {
+      queuePollMs: e.QUEUE_POLL_MS,
+      queueStatsMs: e.QUEUE_STATS_MS,
+      managementUrl: e.RABBITMQ_MANAGEMENT_URL,
+      failureRate: e.ALERT_FAILURE_RATE,
+      failureWindowMs: e.ALERT_FAILURE_WINDOW_MS,
+      failureMinSamples: e.ALERT_FAILURE_MIN_SAMPLES,
+      backlogThreshold: e.ALERT_BACKLOG_THRESHOLD,
+      backlogRisingSamples: e.ALERT_BACKLOG_SAMPLES,
+      parkingQuietMs: e.ALERT_PARKING_QUIET_MS,
+    },
+    providers,
+  };
+});
+
+const clientSchema = envSchema.pick({ PORT: true, NOTIFY_API_URL: true, NOTIFY_APP_KEY: true, NOTIFY_APP_SECRET: true });
+
+/** "PORT must be ...", "RETRY_DELAYS_MS[1] must be ...": every message names its variable. */
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const [name, ...rest] = issue.path;
+  if (name === undefined) return issue.message;
+  return `${String(name)}${rest.map((p) => `[${String(p)}]`).join('')} ${issue.message}`;
+}
+
+function parse<T>(schema: z.ZodType<T, unknown>, env: Record<string, string | undefined>): T {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new Error(result.error.issues.map(formatIssue).join('; '));
+  return result.data;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const port = int(env.PORT, 3000, 'PORT');
-  const exporter = env.OTEL_EXPORTER ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'off');
-  if (exporter !== 'off' && exporter !== 'console' && exporter !== 'otlp') {
-    throw new Error(`OTEL_EXPORTER must be off, console or otlp, got "${exporter}"`);
-  }
-  return {
-    port,
-    dataDir: path.resolve(env.NOTIFY_DATA_DIR ?? './data'),
-    amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    eventStoreUrl: env.EVENTSTORE_URL || undefined,
-    sqliteDurability: sqliteDurability(env.NOTIFY_SQLITE_SYNC),
-    mongoUrl: env.MONGO_URL || undefined,
-    simPort: int(env.SIM_PORT, 4010, 'SIM_PORT'),
-    simProviderPort: int(env.SIM_PROVIDER_PORT, 4011, 'SIM_PROVIDER_PORT'),
-    logLevel: env.LOG_LEVEL ?? 'info',
-    publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
-    trackingSecret: env.TRACKING_SECRET ?? 'dev-only-tracking-secret-change-me',
-    alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
-    otelExporter: exporter,
-    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
-    api: {
-      bodyLimitBytes: int(env.API_BODY_LIMIT, 1024 * 1024, 'API_BODY_LIMIT'),
-      appRatePerSec: int(env.API_APP_RATE_LIMIT, 500, 'API_APP_RATE_LIMIT'),
-      appRateBurst: int(env.API_APP_RATE_BURST, 1000, 'API_APP_RATE_BURST'),
-      userRateLimits: env.NOTIFY_RATE_LIMITS || undefined,
-      maxScheduleDays: int(env.API_MAX_SCHEDULE_DAYS, 30, 'API_MAX_SCHEDULE_DAYS'),
-      sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
-      twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
-    },
-    providers: loadProvidersConfig(env),
-    env,
-  };
+  return parse(configSchema, env);
+}
+
+export function loadClientConfig(env: Record<string, string | undefined> = process.env): ClientConfig {
+  const e = parse(clientSchema, env);
+  return { apiUrl: e.NOTIFY_API_URL ?? `http://127.0.0.1:${e.PORT}`, appKey: e.NOTIFY_APP_KEY, appSecret: e.NOTIFY_APP_SECRET };
+}
+
+export interface EnvVar extends EnvVarMeta {
+  name: EnvVarName;
+}
+
+/** Every variable with its metadata, in schema order (docs/configuration.md, `notify config`). */
+export function envVars(): EnvVar[] {
+  return (Object.keys(envSchema.shape) as EnvVarName[]).map((name) => {
+    const meta = envMeta.get(envSchema.shape[name]);
+    if (!meta) throw new Error(`${name} has no description in app/config.ts`);
+    return { name, ...meta };
+  });
 }

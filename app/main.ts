@@ -9,16 +9,14 @@ import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { startProjectionRunner, type ProjectionRunner } from '../projections/runner.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createMetrics, type Metrics } from '../infra/metrics.ts';
-import { loadMonitoringConfig, startMonitors } from '../infra/monitoring/index.ts';
+import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
 import { createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
-import { simulatedChannels } from '../channels/providers/index.ts';
-import { startSimulator } from '../simulator/index.ts';
-import { closeProviders, createProviders } from '../channels/providers/index.ts';
+import { closeProviders, createProviders, simulatedChannels } from '../channels/providers/index.ts';
+import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../channels/dispatcher/role.ts';
-import { loadPipelineConfig } from '../infra/rabbit/config.ts';
 import { buildTopology } from '../infra/rabbit/topology.ts';
 import { createApi } from '../commands/http/app.ts';
 import { apiProjections } from '../commands/http/projections.ts';
@@ -56,9 +54,9 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   let projections: ProjectionRunner | undefined;
   const alerter = createAlerter({ logger, metrics, webhookUrl: config.alertWebhookUrl });
   // One topology for every channel (the dispatcher publishes to all of them), asserted by each role that uses RabbitMQ.
-  const pipeline = loadPipelineConfig(config.env);
+  const pipeline = config.pipeline;
   // RABBIT_PREFIX (default `notify`) lets tests, benchmarks and the demo run beside a live platform on one broker.
-  const topology = buildTopology({ prefix: config.env.RABBIT_PREFIX || undefined, retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
+  const topology = buildTopology({ prefix: config.rabbitPrefix, retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
   const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)];
   // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
@@ -90,7 +88,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
       switch (role) {
         case 'simulator': {
           // Default mode: any channel without credentials delivers to this in-process simulator.
-          const simulated = simulatedChannels(config);
+          const simulated = simulatedChannels(config.providers);
           const asked = options.roles.length < ROLES.length;
           if (simulated.length === 0 && !asked) {
             logger.info('every channel has provider credentials: provider simulator not started');
@@ -114,7 +112,12 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           break;
         }
         case 'senders': {
-          const providers = createProviders(config, logger);
+          // Real or simulated is decided here, per channel: one without credentials gets the simulator's endpoint and identities.
+          const simulated = simulatedChannels(config.providers).length > 0;
+          const providers = createProviders(
+            { providers: config.providers, publicUrl: config.publicUrl, ...(simulated && { simulated: simulatedProviders(config.simProviderPort) }) },
+            logger,
+          );
           const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
           stops.push(async () => {
             await role.stop();
@@ -124,7 +127,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
         }
         case 'monitors': {
           const monitors = await startMonitors({
-            config: loadMonitoringConfig(config.env),
+            config: config.monitoring,
             amqpUrl: config.amqpUrl,
             eventStore,
             metrics,
@@ -156,8 +159,8 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
       }
     }
     // A process without the api role (e.g. `serve --roles senders`) can still be probed and scraped: OPS_PORT.
-    if (!options.roles.includes('api') && config.env.OPS_PORT) {
-      const ops = await serveOps(opsRouter, Number(config.env.OPS_PORT));
+    if (!options.roles.includes('api') && config.opsPort !== undefined) {
+      const ops = await serveOps(opsRouter, config.opsPort);
       logger.info({ port: ops.port }, 'ops endpoints listening (/healthz, /readyz, /metrics)');
       stops.push(() => ops.close());
     }

@@ -15,10 +15,20 @@ export const REDACT_PATHS = [
   'req.headers.authorization', 'to', '*.to', 'recipient', '*.recipient',
 ];
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+/** pino's levels, most severe first; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoggerOptions {
+  /** The least severe level written (default `info`); the composition root passes LOG_LEVEL. */
+  level?: LogLevel;
+  name?: string;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
   return pino({
     name: options.name ?? 'notify',
-    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    level: options.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   });
 }

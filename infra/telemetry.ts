@@ -1,7 +1,6 @@
 import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Config } from '../app/config.ts';
 
 /**
  * Trace context crosses the event store in event metadata (`traceparent`) and RabbitMQ in
@@ -64,13 +63,19 @@ export function tracingEnabled(): boolean {
   return active;
 }
 
+export interface TelemetryOptions {
+  /** Where spans go: nowhere, stdout, or an OTLP/HTTP collector. */
+  otelExporter: 'off' | 'console' | 'otlp';
+  otlpEndpoint?: string;
+}
+
 /**
  * Starts the OpenTelemetry SDK when the configuration asks for it. Call it before the modules
  * that load express or amqplib (the CLI does so first thing). `off`, the default, imports nothing
  * and starts nothing, so it costs nothing. `spanProcessors` (tests, bench) overrides the exporter.
  */
 export async function startTelemetry(
-  config: Pick<Config, 'otelExporter' | 'otlpEndpoint'>,
+  config: TelemetryOptions,
   options: { spanProcessors?: SpanProcessor[]; serviceName?: string } = {},
 ): Promise<Telemetry> {
   if (active) throw new Error('telemetry already started in this process');

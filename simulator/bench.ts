@@ -6,9 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { closeProviders, createProviders } from '../channels/providers/index.ts';
 import type { ProviderMessage } from '../channels/port.ts';
-import { loadConfig } from '../app/config.ts';
 import { silentLogger } from '../infra/logger.ts';
 import type { Channel } from '../domain/events.ts';
+import { simulatedProviders } from './credentials.ts';
 import { startSimulator } from './server.ts';
 
 const total = Number(process.argv[2] ?? 2000);
@@ -34,8 +34,9 @@ function messageFor(channel: Channel, i: number): ProviderMessage {
 
 async function main(): Promise<void> {
   const sim = await startSimulator({ controlPort: 0, providerPort: 0 });
-  const config = loadConfig({ SIM_PROVIDER_PORT: String(sim.provider.port) });
-  const providers = createProviders(config, silentLogger);
+  // No credentials: every channel goes, through its real SDK, to this simulator (10 s provider timeout, the default).
+  const timeoutMs = { ios: 10_000, android: 10_000, sms: 10_000, email: 10_000 };
+  const providers = createProviders({ providers: { timeoutMs }, publicUrl: 'http://127.0.0.1:3000', simulated: simulatedProviders(sim.provider.port) }, silentLogger);
   try {
     for (const channel of ['ios', 'android', 'sms', 'email'] as const) {
       const latencies: number[] = [];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SimulatedProviders } from '../channels/providers/index.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -40,4 +41,9 @@ export function defaultSimCredentials(): SimCredentials {
 
 export function simCa(): string {
   return readFileSync(SIM_CERT_FILE, 'utf8');
+}
+
+/** The simulator's provider side as the composition root hands it to channels without credentials. */
+export function simulatedProviders(port: number, host = '127.0.0.1'): SimulatedProviders {
+  return { endpoint: { host, port, ca: simCa() }, credentials: defaultSimCredentials() };
 }

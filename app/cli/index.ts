@@ -5,6 +5,7 @@ import { createLogger } from '../../infra/logger.ts';
 import { ROLES, startPlatform, type Role } from '../main.ts';
 import { addClientCommands } from '../demo/commands.ts';
 import { addAppsCommands } from './apps.ts';
+import { addConfigCommand } from './config.ts';
 import { addProjectionCommands } from './projections.ts';
 import { shutdownTelemetry } from '../../infra/telemetry.ts';
 
@@ -43,6 +44,7 @@ export function buildCli(): Command {
   addAppsCommands(program);
   addClientCommands(program);
   addProjectionCommands(program);
+  addConfigCommand(program);
   return program;
 }
 

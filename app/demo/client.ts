@@ -46,13 +46,13 @@ export function createApiClient(options: { baseUrl: string; appKey: string; appS
   };
 }
 
-/** App credentials from flags first, then NOTIFY_APP_KEY / NOTIFY_APP_SECRET. */
+/** App credentials from flags first, then NOTIFY_APP_KEY / NOTIFY_APP_SECRET (as app/config.ts read them). */
 export function credentialsFrom(
   flags: { appKey?: string; appSecret?: string },
-  env: Record<string, string | undefined>,
+  env: { appKey?: string; appSecret?: string },
 ): { appKey: string; appSecret: string } {
-  const appKey = flags.appKey ?? env.NOTIFY_APP_KEY;
-  const appSecret = flags.appSecret ?? env.NOTIFY_APP_SECRET;
+  const appKey = flags.appKey ?? env.appKey;
+  const appSecret = flags.appSecret ?? env.appSecret;
   if (!appKey || !appSecret) {
     throw new Error('app credentials missing: pass --app-key and --app-secret or set NOTIFY_APP_KEY and NOTIFY_APP_SECRET (create an app with `notify apps create <name>`)');
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { PREF_CHANNELS, type PrefChannel } from '../../domain/events.ts';
+import { loadClientConfig } from '../config.ts';
 import { createApiClient, credentialsFrom, parseParams } from './client.ts';
 
 function prefChannels(value: string): PrefChannel[] {
@@ -11,8 +12,14 @@ function prefChannels(value: string): PrefChannel[] {
   return items as PrefChannel[];
 }
 
-const apiUrlOption = () =>
-  new Option('--url <url>', 'API base URL').default(process.env.NOTIFY_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`, '$NOTIFY_API_URL or http://127.0.0.1:$PORT');
+// The environment is read when a command runs (app/config.ts), not when the CLI is built.
+const apiUrlOption = () => new Option('--url <url>', 'API base URL (default: $NOTIFY_API_URL or http://127.0.0.1:$PORT)');
+
+/** Flags first, then NOTIFY_API_URL / NOTIFY_APP_KEY / NOTIFY_APP_SECRET. */
+function clientFor(opts: { url?: string; appKey?: string; appSecret?: string }) {
+  const env = loadClientConfig();
+  return createApiClient({ baseUrl: opts.url ?? env.apiUrl, ...credentialsFrom(opts, env) });
+}
 
 /** `send`, `status` and `demo`: the operator's and the newcomer's side of the CLI. */
 export function addClientCommands(program: Command): void {
@@ -30,10 +37,10 @@ export function addClientCommands(program: Command): void {
     .option('--app-key <key>', 'app key (default $NOTIFY_APP_KEY)')
     .option('--app-secret <secret>', 'app secret (default $NOTIFY_APP_SECRET)')
     .action(
-      async (opts: { user: string; template: string; channels?: PrefChannel[]; params?: string; eventId?: string; category?: string; scheduleAt?: string; url: string; appKey?: string; appSecret?: string }) => {
+      async (opts: { user: string; template: string; channels?: PrefChannel[]; params?: string; eventId?: string; category?: string; scheduleAt?: string; url?: string; appKey?: string; appSecret?: string }) => {
         const params = parseParams(opts.params);
         const users = opts.user.split(',').map((s) => s.trim()).filter(Boolean);
-        const api = createApiClient({ baseUrl: opts.url, ...credentialsFrom(opts, process.env) });
+        const api = clientFor(opts);
         const answer = await api.request('POST', '/v1/notifications', {
           eventId: opts.eventId ?? randomUUID(),
           ...(users.length === 1 ? { userId: users[0] } : { userIds: users }),
@@ -55,8 +62,8 @@ export function addClientCommands(program: Command): void {
     .addOption(apiUrlOption())
     .option('--app-key <key>', 'app key (default $NOTIFY_APP_KEY)')
     .option('--app-secret <secret>', 'app secret (default $NOTIFY_APP_SECRET)')
-    .action(async (id: string, opts: { events?: boolean; url: string; appKey?: string; appSecret?: string }) => {
-      const api = createApiClient({ baseUrl: opts.url, ...credentialsFrom(opts, process.env) });
+    .action(async (id: string, opts: { events?: boolean; url?: string; appKey?: string; appSecret?: string }) => {
+      const api = clientFor(opts);
       const path = `/v1/notifications/${encodeURIComponent(id)}${opts.events ? '/events' : ''}`;
       process.stdout.write(`${JSON.stringify(await api.request('GET', path), null, 2)}\n`);
     });

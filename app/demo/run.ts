@@ -6,7 +6,6 @@ import { createApp } from '../../commands/apps.ts';
 import { CHANNELS } from '../../domain/events.ts';
 import { connect } from 'amqplib';
 import { loadConfig } from '../config.ts';
-import { loadPipelineConfig } from '../../infra/rabbit/config.ts';
 import { buildTopology, deleteTopology, type Topology } from '../../infra/rabbit/topology.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { ROLES, startPlatform } from '../main.ts';
@@ -78,7 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
   };
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
-  const topology = buildTopology({ prefix: env.RABBIT_PREFIX, retryDelaysMs: loadPipelineConfig(env).retryDelaysMs });
+  const topology = buildTopology({ prefix: config.rabbitPrefix, retryDelaysMs: config.pipeline.retryDelaysMs });
   // The stores are fresh, so whatever an interrupted earlier demo left in its queues is orphaned.
   await removeTopology(config.amqpUrl, topology);
 

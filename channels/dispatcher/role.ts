@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Config } from '../../app/config.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Metrics } from '../../infra/metrics.ts';
@@ -10,9 +9,16 @@ import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { createSqliteDispatcherState } from './sqliteState.ts';
 import type { DispatcherStateStore } from './statePort.ts';
 
+/** What the dispatcher needs of the configuration: the broker and where its state lives. */
+export interface DispatcherRoleConfig {
+  amqpUrl: string;
+  dataDir: string;
+  mongoUrl?: string;
+}
+
 /** The `dispatcher` role: its own connection and state store (MongoDB when MONGO_URL is set, else SQLite in the data dir). */
 export async function startDispatcherRole(deps: {
-  config: Pick<Config, 'amqpUrl' | 'dataDir' | 'mongoUrl'>;
+  config: DispatcherRoleConfig;
   pipeline: PipelineConfig;
   topology: Topology;
   eventStore: EventStore;

@@ -1,9 +1,8 @@
 import type { Channel } from '../../domain/events.ts';
-import type { Config } from '../../app/config.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Providers } from '../port.ts';
-import { defaultSimCredentials, simCa, type SimCredentials } from '../../simulator/credentials.ts';
 import { createApnsProvider } from './apns.ts';
+import type { ProvidersConfig } from './config.ts';
 import type { SimEndpoint } from './common.ts';
 import { createFcmProvider } from './fcm.ts';
 import { createSendgridProvider } from './sendgrid.ts';
@@ -14,53 +13,69 @@ export { classifyFcmError } from './fcm.ts';
 export { classifyTwilioError } from './twilio.ts';
 export { classifySendgridError } from './sendgrid.ts';
 
-/** Channels with no credentials in the configuration: they deliver to the local simulator. */
-export function simulatedChannels(config: Pick<Config, 'providers'>): Channel[] {
-  const p = config.providers;
+/** Channels with no credentials in the configuration: the root points them at the simulator. */
+export function simulatedChannels(providers: ProvidersConfig): Channel[] {
   const out: Channel[] = [];
-  if (!p.apns) out.push('ios');
-  if (!p.fcm) out.push('android');
-  if (!p.twilio) out.push('sms');
-  if (!p.sendgrid) out.push('email');
+  if (!providers.apns) out.push('ios');
+  if (!providers.fcm) out.push('android');
+  if (!providers.twilio) out.push('sms');
+  if (!providers.sendgrid) out.push('email');
   return out;
 }
 
+/**
+ * Where the channels without credentials deliver, handed in by the composition root: a TLS
+ * endpoint with its CA, and the identities it accepts (the simulator's, in practice).
+ */
+export interface SimulatedProviders {
+  endpoint: SimEndpoint;
+  credentials: {
+    apns: { keyId: string; teamId: string; key: string; topic: string };
+    fcm: { projectId: string; accessToken: string; serviceAccountFile: string };
+    twilio: { accountSid: string; authToken: string; from: string };
+    sendgrid: { apiKey: string; from: string };
+  };
+}
+
 export interface CreateProvidersOptions {
-  /** where the simulator's provider side listens (default 127.0.0.1:SIM_PROVIDER_PORT) and whom it accepts */
-  simulator?: { host?: string; port?: number; ca?: string; credentials?: SimCredentials };
+  providers: ProvidersConfig;
+  /** Public base URL of the API (Twilio status callbacks). */
+  publicUrl: string;
+  /** Required when a channel has no credentials: a channel is never silently left without a provider. */
+  simulated?: SimulatedProviders;
 }
 
 /**
  * One real SDK per channel. Configured credentials reach the real provider; a channel without
- * them gets the same SDK pointed at the simulator, so the SDK path is exercised either way.
+ * them gets the same SDK pointed at `simulated`, so the SDK path is exercised either way.
  */
-export function createProviders(config: Pick<Config, 'providers' | 'simProviderPort' | 'publicUrl'>, logger: Logger, options: CreateProvidersOptions = {}): Providers {
-  const p = config.providers;
-  const simulated = simulatedChannels(config);
-  const creds = simulated.length > 0 ? (options.simulator?.credentials ?? defaultSimCredentials()) : undefined;
-  const endpoint = (): SimEndpoint => ({
-    host: options.simulator?.host ?? '127.0.0.1',
-    port: options.simulator?.port ?? config.simProviderPort,
-    ca: options.simulator?.ca ?? simCa(),
-  });
-  if (simulated.length > 0) logger.info({ channels: simulated, port: endpoint().port }, 'channels without provider credentials deliver to the simulator');
+export function createProviders(options: CreateProvidersOptions, logger: Logger): Providers {
+  const p = options.providers;
+  const simulated = simulatedChannels(p);
+  const sim = (channel: Channel): SimulatedProviders => {
+    if (!options.simulated) throw new Error(`channel ${channel} has no provider credentials and no simulated endpoint was given`);
+    return options.simulated;
+  };
+  if (simulated.length > 0) logger.info({ channels: simulated, port: sim(simulated[0]!).endpoint.port }, 'channels without provider credentials deliver to the simulator');
 
   const ios = p.apns
     ? createApnsProvider({ ...p.apns, timeoutMs: p.timeoutMs.ios }, logger)
-    : createApnsProvider({ ...creds!.apns, production: false, timeoutMs: p.timeoutMs.ios, simulator: endpoint() }, logger);
+    : createApnsProvider({ ...sim('ios').credentials.apns, production: false, timeoutMs: p.timeoutMs.ios, simulator: sim('ios').endpoint }, logger);
   const android = p.fcm
     ? createFcmProvider({ serviceAccountFile: p.fcm.serviceAccountFile, projectId: p.fcm.projectId, timeoutMs: p.timeoutMs.android }, logger)
-    : createFcmProvider(
-        { timeoutMs: p.timeoutMs.android, simulator: { ...endpoint(), projectId: creds!.fcm.projectId, accessToken: creds!.fcm.accessToken, serviceAccountFile: creds!.fcm.serviceAccountFile } },
-        logger,
-      );
+    : createFcmProvider({ timeoutMs: p.timeoutMs.android, simulator: { ...sim('android').endpoint, ...fcmIdentity(sim('android').credentials.fcm) } }, logger);
   const sms = p.twilio
-    ? createTwilioProvider({ ...p.twilio, publicUrl: config.publicUrl, timeoutMs: p.timeoutMs.sms }, logger)
-    : createTwilioProvider({ ...creds!.twilio, publicUrl: config.publicUrl, timeoutMs: p.timeoutMs.sms, simulator: endpoint() }, logger);
+    ? createTwilioProvider({ ...p.twilio, publicUrl: options.publicUrl, timeoutMs: p.timeoutMs.sms }, logger)
+    : createTwilioProvider({ ...sim('sms').credentials.twilio, publicUrl: options.publicUrl, timeoutMs: p.timeoutMs.sms, simulator: sim('sms').endpoint }, logger);
   const email = p.sendgrid
     ? createSendgridProvider({ ...p.sendgrid, timeoutMs: p.timeoutMs.email }, logger)
-    : createSendgridProvider({ ...creds!.sendgrid, timeoutMs: p.timeoutMs.email, simulator: endpoint() }, logger);
+    : createSendgridProvider({ ...sim('email').credentials.sendgrid, timeoutMs: p.timeoutMs.email, simulator: sim('email').endpoint }, logger);
   return { ios, android, sms, email };
+}
+
+/** Only what the FCM SDK is given (the simulator's own credentials object carries more, e.g. the parsed key). */
+function fcmIdentity(fcm: SimulatedProviders['credentials']['fcm']): SimulatedProviders['credentials']['fcm'] {
+  return { projectId: fcm.projectId, accessToken: fcm.accessToken, serviceAccountFile: fcm.serviceAccountFile };
 }
 
 export async function closeProviders(providers: Providers): Promise<void> {

@@ -3,7 +3,6 @@ import { streams } from '../../domain/streams.ts';
 import { templateDecider, templateVersion, type TemplateState } from '../../domain/template.ts';
 import { loadState } from '../../commands/handle.ts';
 import type { Alerter } from '../../infra/alerts.ts';
-import type { Config } from '../../app/config.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Metrics } from '../../infra/metrics.ts';
@@ -14,9 +13,16 @@ import type { Providers } from '../port.ts';
 import { createRenderer, RenderError } from '../render/renderer.ts';
 import { createSender, type Sender } from './consumer.ts';
 
+/** What the senders need of the configuration: the broker, and what tracking links are built from. */
+export interface SendersRoleConfig {
+  amqpUrl: string;
+  publicUrl: string;
+  trackingSecret: string;
+}
+
 /** The `senders` role: one connection, one consumer per channel asked for, the renderer shared by all. */
 export async function startSendersRole(deps: {
-  config: Pick<Config, 'amqpUrl' | 'publicUrl' | 'trackingSecret'>;
+  config: SendersRoleConfig;
   pipeline: PipelineConfig;
   topology: Topology;
   channels: readonly Channel[];

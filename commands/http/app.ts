@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
-import type { Config } from '../../app/config.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
+import type { ApiOptions } from './config.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
@@ -25,7 +25,7 @@ export interface ApiProjections {
 
 export interface ApiDeps {
   eventStore: EventStore;
-  config: Pick<Config, 'publicUrl' | 'trackingSecret' | 'api'>;
+  config: ApiOptions;
   logger: Logger;
   projections?: ApiProjections;
   /** Mounted before the 404 handler (ops routes: /healthz, /metrics). */

@@ -9,7 +9,7 @@ import { createQueueDepthPoller } from './queueDepth.ts';
 import { createDepthRules, createFailureRateRule } from './rules.ts';
 import { lazyQueueStatsSource, pickQueueStatsSource } from './unacked.ts';
 
-export { loadMonitoringConfig, type MonitoringConfig } from './config.ts';
+export type { MonitoringConfig } from './config.ts';
 
 export interface Monitors {
   stop(): Promise<void>;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { loadProvidersConfig } from '../../channels/providers/config.ts';
 import { closeProviders, createProviders, simulatedChannels } from '../../channels/providers/index.ts';
 import { SIM_APNS_KEY_FILE, SIM_FCM_SERVICE_ACCOUNT_FILE } from '../../simulator/index.ts';
 import { loadConfig } from '../../app/config.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { readFileSync } from 'node:fs';
+
+/** The providers part of the one configuration schema (app/config.ts). */
+const loadProvidersConfig = (env: Record<string, string>) => loadConfig(env).providers;
 
 const REAL = {
   APNS_KEY_ID: 'KEY1234567',
@@ -22,15 +24,15 @@ const REAL = {
 describe('provider configuration', () => {
   it('no credentials: every channel uses the simulator, with the default 10 s timeout', () => {
     const config = loadConfig({});
-    expect(simulatedChannels(config)).toEqual(['ios', 'android', 'sms', 'email']);
+    expect(simulatedChannels(config.providers)).toEqual(['ios', 'android', 'sms', 'email']);
     expect(config.providers.timeoutMs).toEqual({ ios: 10_000, android: 10_000, sms: 10_000, email: 10_000 });
   });
 
   it('credentials switch each channel to its real provider (SDKs built, nothing dialled)', async () => {
     const config = loadConfig(REAL);
-    expect(simulatedChannels(config)).toEqual([]);
+    expect(simulatedChannels(config.providers)).toEqual([]);
     expect(config.providers.apns).toMatchObject({ keyId: 'KEY1234567', topic: 'com.example.app', production: false, key: readFileSync(SIM_APNS_KEY_FILE, 'utf8') });
-    const providers = createProviders(config, silentLogger);
+    const providers = createProviders({ providers: config.providers, publicUrl: config.publicUrl }, silentLogger);
     try {
       expect(Object.values(providers).map((p) => p.name)).toEqual(['apns', 'fcm', 'twilio', 'sendgrid']);
     } finally {
@@ -55,5 +57,11 @@ describe('provider configuration', () => {
     });
     expect(p.apns).toMatchObject({ key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----', production: true });
     expect(p.timeoutMs).toEqual({ ios: 5000, android: 5000, sms: 2000, email: 5000 });
+  });
+
+  it('a channel without credentials needs the simulated endpoint the root hands in', () => {
+    const { providers, publicUrl } = loadConfig({ ...REAL, SENDGRID_API_KEY: '', SENDGRID_FROM: '' });
+    expect(simulatedChannels(providers)).toEqual(['email']);
+    expect(() => createProviders({ providers, publicUrl }, silentLogger)).toThrow(/channel email has no provider credentials/);
   });
 });

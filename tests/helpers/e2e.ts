@@ -5,9 +5,9 @@ import { createAlerter } from '../../infra/alerts.ts';
 import { startDispatcherRole } from '../../channels/dispatcher/role.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
-import { loadPipelineConfig } from '../../infra/rabbit/config.ts';
 import { startTestApi, type TestApi } from '../api/helpers.ts';
 import { startTestSimulator } from '../channels/simHelpers.ts';
+import { simulatedProviders } from '../../simulator/index.ts';
 import { removeTopology, testTopology } from './rabbit.ts';
 
 export type TestSim = Awaited<ReturnType<typeof startTestSimulator>>;
@@ -34,9 +34,9 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
   try {
     const api = await startTestApi(apiOptions);
     stops.push(() => api.close());
-    const pipeline = { ...loadPipelineConfig({}), retryDelaysMs: [50, 100, 200] };
+    const pipeline = { ...api.config.pipeline, retryDelaysMs: [50, 100, 200] };
     const metrics = createMetrics();
-    const providers = createProviders(api.config, silentLogger, { simulator: { port: sim.sim.provider.port } });
+    const providers = createProviders({ providers: api.config.providers, publicUrl: api.config.publicUrl, simulated: simulatedProviders(sim.sim.provider.port) }, silentLogger);
     const dispatcher = await startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
     stops.push(() => dispatcher.stop());
     const senders = await startSendersRole({

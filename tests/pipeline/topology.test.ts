@@ -1,7 +1,7 @@
 import amqp from 'amqplib';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadPipelineConfig } from '../../infra/rabbit/config.ts';
+import { loadConfig } from '../../app/config.ts';
 import { HEADERS, channelNames } from '../../infra/rabbit/names.ts';
 import { assertTopology, buildTopology, retryDelay } from '../../infra/rabbit/topology.ts';
 import { AMQP_URL, drain, removeTopology, testTopology, waitFor, withChannel } from '../helpers/rabbit.ts';
@@ -40,6 +40,7 @@ describe('topology as data', () => {
   });
 
   it('pipeline settings come from the environment with clear errors', () => {
+    const loadPipelineConfig = (env: Record<string, string>) => loadConfig(env).pipeline;
     expect(loadPipelineConfig({})).toMatchObject({ retryDelaysMs: [1000, 10_000, 60_000, 600_000], prefetch: 50, deliveryLimit: 10, dispatcherMaxInFlight: 100 });
     expect(loadPipelineConfig({ RETRY_DELAYS_MS: '500, 5000', SENDER_PREFETCH: '10', SENDER_MAX_ATTEMPTS: '4' })).toMatchObject({
       retryDelaysMs: [500, 5000], prefetch: 10, maxAttempts: 4,
