@@ -80,7 +80,7 @@ export async function startTelemetry(
 ): Promise<Telemetry> {
   if (active) throw new Error('telemetry already started in this process');
   if (config.otelExporter === 'off' && !options.spanProcessors) return { enabled: false, shutdown: async () => {} };
-  const { startSdk } = await import('./tracing/sdk.ts');
+  const { startSdk } = await import('./telemetrySdk.ts');
   const sdk = startSdk({
     exporter: options.spanProcessors ? 'custom' : config.otelExporter === 'otlp' ? 'otlp' : 'console',
     otlpEndpoint: config.otlpEndpoint,
