@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent, Subscription } from '../infra/eventStore/port.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Metrics } from '../infra/metrics.ts';
+import { projectionLagGauge, type Metrics } from '../infra/metrics.ts';
 import type { Collection, ProjectionStore } from '../infra/projectionStore/port.ts';
 import { applyEvent } from './apply.ts';
 import { checkpointName, currentGeneration, dropOldGenerations, physicalName } from './generations.ts';
@@ -11,7 +11,7 @@ export interface ProjectionRunnerOptions {
   eventStore: EventStore;
   store: ProjectionStore;
   models?: readonly ReadModel[];
-  metrics?: Pick<Metrics, 'projectionLag'>;
+  metrics?: Pick<Metrics, 'projectionLag' | 'projectionLagBytes'>;
   logger?: Logger;
   /** Checkpoints are written after this many events or this many ms, whichever comes first. */
   flushEvery?: number;
@@ -30,7 +30,11 @@ export interface ProjectionRunner {
   readonly caughtUp: Promise<void>;
   /** Last log position applied, per projection. */
   positions(): Record<string, number>;
-  /** Events between the log head and each projection's applied position (also exported as notify_projection_lag_events). */
+  /**
+   * Distance from the log head to each projection's applied position, in the store's positionUnit:
+   * events (exported as notify_projection_lag_events) or bytes of log on KurrentDB
+   * (notify_projection_lag_bytes).
+   */
   lag(): Promise<Record<string, number>>;
   /** Resolves once every projection has applied `position`. */
   waitFor(position: number, timeoutMs?: number): Promise<void>;
@@ -221,7 +225,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     const out: Record<string, number> = {};
     for (const s of states) {
       out[s.model.name] = Math.max(0, head - s.position);
-      metrics?.projectionLag.set({ projection: s.model.name }, out[s.model.name]!);
+      if (metrics) projectionLagGauge(metrics, eventStore.positionUnit).set({ projection: s.model.name }, out[s.model.name]!);
     }
     return out;
   };
