@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadProvidersConfig, type ProvidersConfig } from '../channels/providers/config.ts';
+import { mongoDatabaseName } from '../infra/projectionStore/mongoUrl.ts';
 
 /**
  * The environment is read here, once, by the composition root; everything else receives
@@ -72,7 +73,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     amqpUrl: env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     sqliteDurability: sqliteDurability(env.NOTIFY_SQLITE_SYNC),
-    mongoUrl: env.MONGO_URL || undefined,
+    // A MONGO_URL without a database name is refused here, at startup, rather than filling `test`.
+    mongoUrl: env.MONGO_URL ? (mongoDatabaseName(env.MONGO_URL), env.MONGO_URL) : undefined,
     simPort: int(env.SIM_PORT, 4010, 'SIM_PORT'),
     simProviderPort: int(env.SIM_PROVIDER_PORT, 4011, 'SIM_PROVIDER_PORT'),
     logLevel: env.LOG_LEVEL ?? 'info',

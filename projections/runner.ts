@@ -6,6 +6,7 @@ import { applyEvent } from './apply.ts';
 import { checkpointName, currentGeneration, dropOldGenerations, physicalName } from './generations.ts';
 import { READ_MODELS } from './index.ts';
 import type { ProjectedDoc, ReadModel } from './readModel.ts';
+import { writeBehind, type WriteBehind } from './writeBehind.ts';
 
 export interface ProjectionRunnerOptions {
   eventStore: EventStore;
@@ -47,6 +48,8 @@ interface State {
   handles: Set<string>;
   generation: number;
   collection: Collection<ProjectedDoc>;
+  /** The batch's writes to `collection`, sent as one bulkWrite before any checkpoint passes them. */
+  writer: WriteBehind<ProjectedDoc>;
   position: number;
   flushed: number;
 }
@@ -72,7 +75,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     await dropOldGenerations(store, model.name, generation);
     const collection = await openGeneration(model, generation);
     const position = await store.getCheckpoint(checkpointName(model.name, generation));
-    states.push({ model, handles: new Set(model.handles), generation, collection, position, flushed: position });
+    states.push({ model, handles: new Set(model.handles), generation, collection, writer: writeBehind(collection), position, flushed: position });
   }
 
   async function openGeneration(model: ReadModel, generation: number): Promise<Collection<ProjectedDoc>> {
@@ -91,25 +94,31 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
   async function flush(): Promise<void> {
     sinceFlush = 0;
     lastFlush = Date.now();
-    for (const s of states) {
-      if (s.position === s.flushed) continue;
-      const p = s.position;
-      await store.setCheckpoint(checkpointName(s.model.name, s.generation), p);
+    // Positions first, then the writes of every event up to them, then the checkpoints: a
+    // checkpoint never passes a document write still waiting in a writer.
+    const at = states.map((s) => ({ s, p: s.position, generation: s.generation }));
+    for (const s of states) await s.writer.flush();
+    for (const { s, p, generation } of at) {
+      if (p === s.flushed || generation !== s.generation) continue;
+      await store.setCheckpoint(checkpointName(s.model.name, generation), p);
       s.flushed = p;
     }
   }
 
   async function applyTo(s: State, event: RecordedEvent): Promise<void> {
     if (event.position <= s.position) return;
-    if (s.handles.has(event.type)) await applyEvent(s.model, s.collection, event);
+    if (s.handles.has(event.type)) await applyEvent(s.model, s.writer, event);
     s.position = event.position;
   }
 
   /** A rebuild moved the pointer: continue from the new generation's checkpoint, catching up inline to `upTo`. */
   async function switchTo(s: State, generation: number, upTo: number): Promise<void> {
     const old = s.generation;
+    await s.writer.flush();
+    s.writer.reset();
     s.generation = generation;
     s.collection = await openGeneration(s.model, generation);
+    s.writer = writeBehind(s.collection);
     s.position = s.flushed = await store.getCheckpoint(checkpointName(s.model.name, generation));
     logger?.info({ projection: s.model.name, fromGeneration: old, toGeneration: generation, position: s.position }, 'projection switched to a rebuilt generation');
     // Positions may have gaps (EventStoreDB commit positions): stop at the first event past `upTo`.
@@ -159,13 +168,21 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
       const saved = states.map((s) => ({ ...s }));
       try {
         await store.batch(async () => {
+          // The batch's reads by id in one query per collection, its writes in one bulkWrite per collection.
+          for (const s of states) {
+            const ids = events.filter((e) => e.position > s.position && s.handles.has(e.type)).flatMap((e) => s.model.ids(e as Parameters<ReadModel['ids']>[0]));
+            if (ids.length > 0) await s.writer.prefetch(ids);
+          }
           for (const e of events) await applyOne(e);
+          for (const s of states) await s.writer.flush();
           if (Date.now() - lastFlush >= flushIntervalMs && states.some((s) => s.position !== s.flushed)) await flush();
         });
       } catch (e) {
+        for (const s of [...states, ...saved]) s.writer.reset();
         saved.forEach((s, i) => Object.assign(states[i]!, s));
         throw e;
       }
+      for (const s of states) s.writer.reset();
       const last = events[events.length - 1]!.position;
       for (const w of waiters) if (last >= w.position) w.resolve();
     });
