@@ -6,6 +6,7 @@ import type { ApiConfig } from '../commands/http/config.ts';
 import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
 import type { MonitoringConfig } from '../infra/monitoring/config.ts';
 import type { PipelineConfig } from '../infra/rabbit/config.ts';
+import { mongoDatabaseName } from '../infra/projectionStore/mongoUrl.ts';
 import { DEFAULT_PREFIX } from '../infra/rabbit/names.ts';
 import { DEFAULT_RETRY_DELAYS_MS } from '../infra/rabbit/topology.ts';
 
@@ -288,6 +289,14 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
 /** The environment, parsed and checked as a whole (the cross-variable rules live here). */
 export const configSchema = envSchema.transform((e, ctx): Config => {
   const providers = providersConfig(e, ctx);
+  // A MONGO_URL without a database name is refused here, at startup, rather than filling `test`.
+  if (e.MONGO_URL) {
+    try {
+      mongoDatabaseName(e.MONGO_URL);
+    } catch (err) {
+      ctx.issues.push({ code: 'custom', message: err instanceof Error ? err.message : String(err), input: undefined });
+    }
+  }
   return {
     port: e.PORT,
     dataDir: path.resolve(e.NOTIFY_DATA_DIR),

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PositionUnit } from './eventStore/port.ts';
 
 /**
  * Every metric the platform exposes on GET /metrics, named in one place.
@@ -52,6 +53,19 @@ export function createMetrics() {
       labelNames: ['projection'] as const,
       registers: reg,
     }),
+    // A log whose positions are byte offsets (KurrentDB) cannot count events between two of them:
+    // its lag is exported under these names instead, and the *_events gauges stay unset.
+    dispatcherLagBytes: new Gauge({
+      name: 'notify_dispatcher_lag_bytes',
+      help: 'Bytes of log between the head and the dispatcher checkpoint (stores whose positions are byte offsets)',
+      registers: reg,
+    }),
+    projectionLagBytes: new Gauge({
+      name: 'notify_projection_lag_bytes',
+      help: 'Bytes of log between the head and each projection checkpoint (stores whose positions are byte offsets)',
+      labelNames: ['projection'] as const,
+      registers: reg,
+    }),
     appendLatency: new Histogram({
       name: 'notify_eventstore_append_seconds',
       help: 'Event store append latency',
@@ -74,3 +88,31 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The dispatcher lag gauge in the log's own unit: a byte distance is never exported as events. */
+export function dispatcherLagGauge(metrics: Pick<Metrics, 'dispatcherLag' | 'dispatcherLagBytes'>, unit: PositionUnit): Metrics['dispatcherLag'] {
+  switch (unit) {
+    case 'events':
+      return metrics.dispatcherLag;
+    case 'bytes':
+      return metrics.dispatcherLagBytes;
+    default: {
+      const never: never = unit;
+      return never;
+    }
+  }
+}
+
+/** The projection lag gauge in the log's own unit (see dispatcherLagGauge). */
+export function projectionLagGauge(metrics: Pick<Metrics, 'projectionLag' | 'projectionLagBytes'>, unit: PositionUnit): Metrics['projectionLag'] {
+  switch (unit) {
+    case 'events':
+      return metrics.projectionLag;
+    case 'bytes':
+      return metrics.projectionLagBytes;
+    default: {
+      const never: never = unit;
+      return never;
+    }
+  }
+}

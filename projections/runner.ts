@@ -1,17 +1,18 @@
 import type { EventStore, RecordedEvent, Subscription } from '../infra/eventStore/port.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { Metrics } from '../infra/metrics.ts';
+import { projectionLagGauge, type Metrics } from '../infra/metrics.ts';
 import type { Collection, ProjectionStore } from '../infra/projectionStore/port.ts';
 import { applyEvent } from './apply.ts';
 import { checkpointName, currentGeneration, dropOldGenerations, physicalName } from './generations.ts';
 import { READ_MODELS } from './index.ts';
 import type { ProjectedDoc, ReadModel } from './readModel.ts';
+import { writeBehind, type WriteBehind } from './writeBehind.ts';
 
 export interface ProjectionRunnerOptions {
   eventStore: EventStore;
   store: ProjectionStore;
   models?: readonly ReadModel[];
-  metrics?: Pick<Metrics, 'projectionLag'>;
+  metrics?: Pick<Metrics, 'projectionLag' | 'projectionLagBytes'>;
   logger?: Logger;
   /** Checkpoints are written after this many events or this many ms, whichever comes first. */
   flushEvery?: number;
@@ -30,7 +31,11 @@ export interface ProjectionRunner {
   readonly caughtUp: Promise<void>;
   /** Last log position applied, per projection. */
   positions(): Record<string, number>;
-  /** Events between the log head and each projection's applied position (also exported as notify_projection_lag_events). */
+  /**
+   * Distance from the log head to each projection's applied position, in the store's positionUnit:
+   * events (exported as notify_projection_lag_events) or bytes of log on KurrentDB
+   * (notify_projection_lag_bytes).
+   */
   lag(): Promise<Record<string, number>>;
   /** Resolves once every projection has applied `position`. */
   waitFor(position: number, timeoutMs?: number): Promise<void>;
@@ -43,6 +48,8 @@ interface State {
   handles: Set<string>;
   generation: number;
   collection: Collection<ProjectedDoc>;
+  /** The batch's writes to `collection`, sent as one bulkWrite before any checkpoint passes them. */
+  writer: WriteBehind<ProjectedDoc>;
   position: number;
   flushed: number;
 }
@@ -68,7 +75,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     await dropOldGenerations(store, model.name, generation);
     const collection = await openGeneration(model, generation);
     const position = await store.getCheckpoint(checkpointName(model.name, generation));
-    states.push({ model, handles: new Set(model.handles), generation, collection, position, flushed: position });
+    states.push({ model, handles: new Set(model.handles), generation, collection, writer: writeBehind(collection), position, flushed: position });
   }
 
   async function openGeneration(model: ReadModel, generation: number): Promise<Collection<ProjectedDoc>> {
@@ -87,25 +94,31 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
   async function flush(): Promise<void> {
     sinceFlush = 0;
     lastFlush = Date.now();
-    for (const s of states) {
-      if (s.position === s.flushed) continue;
-      const p = s.position;
-      await store.setCheckpoint(checkpointName(s.model.name, s.generation), p);
+    // Positions first, then the writes of every event up to them, then the checkpoints: a
+    // checkpoint never passes a document write still waiting in a writer.
+    const at = states.map((s) => ({ s, p: s.position, generation: s.generation }));
+    for (const s of states) await s.writer.flush();
+    for (const { s, p, generation } of at) {
+      if (p === s.flushed || generation !== s.generation) continue;
+      await store.setCheckpoint(checkpointName(s.model.name, generation), p);
       s.flushed = p;
     }
   }
 
   async function applyTo(s: State, event: RecordedEvent): Promise<void> {
     if (event.position <= s.position) return;
-    if (s.handles.has(event.type)) await applyEvent(s.model, s.collection, event);
+    if (s.handles.has(event.type)) await applyEvent(s.model, s.writer, event);
     s.position = event.position;
   }
 
   /** A rebuild moved the pointer: continue from the new generation's checkpoint, catching up inline to `upTo`. */
   async function switchTo(s: State, generation: number, upTo: number): Promise<void> {
     const old = s.generation;
+    await s.writer.flush();
+    s.writer.reset();
     s.generation = generation;
     s.collection = await openGeneration(s.model, generation);
+    s.writer = writeBehind(s.collection);
     s.position = s.flushed = await store.getCheckpoint(checkpointName(s.model.name, generation));
     logger?.info({ projection: s.model.name, fromGeneration: old, toGeneration: generation, position: s.position }, 'projection switched to a rebuilt generation');
     // Positions may have gaps (EventStoreDB commit positions): stop at the first event past `upTo`.
@@ -155,13 +168,21 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
       const saved = states.map((s) => ({ ...s }));
       try {
         await store.batch(async () => {
+          // The batch's reads by id in one query per collection, its writes in one bulkWrite per collection.
+          for (const s of states) {
+            const ids = events.filter((e) => e.position > s.position && s.handles.has(e.type)).flatMap((e) => s.model.ids(e as Parameters<ReadModel['ids']>[0]));
+            if (ids.length > 0) await s.writer.prefetch(ids);
+          }
           for (const e of events) await applyOne(e);
+          for (const s of states) await s.writer.flush();
           if (Date.now() - lastFlush >= flushIntervalMs && states.some((s) => s.position !== s.flushed)) await flush();
         });
       } catch (e) {
+        for (const s of [...states, ...saved]) s.writer.reset();
         saved.forEach((s, i) => Object.assign(states[i]!, s));
         throw e;
       }
+      for (const s of states) s.writer.reset();
       const last = events[events.length - 1]!.position;
       for (const w of waiters) if (last >= w.position) w.resolve();
     });
@@ -221,7 +242,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     const out: Record<string, number> = {};
     for (const s of states) {
       out[s.model.name] = Math.max(0, head - s.position);
-      metrics?.projectionLag.set({ projection: s.model.name }, out[s.model.name]!);
+      if (metrics) projectionLagGauge(metrics, eventStore.positionUnit).set({ projection: s.model.name }, out[s.model.name]!);
     }
     return out;
   };

@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createEventStore } from '../../infra/eventStore/index.ts';
-import type { EventStore, RecordedEvent } from '../../infra/eventStore/port.ts';
+import type { EventStore, PositionUnit, RecordedEvent } from '../../infra/eventStore/port.ts';
 import { createProjectionStore } from '../../infra/projectionStore/index.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { checkpointName, currentGeneration } from '../../projections/generations.ts';
@@ -45,17 +45,39 @@ export function parseIsoTime(option: string, value: string): number {
   return t;
 }
 
-/** Events recorded in [from, to), in log order, read in batches. */
-export async function* eventsInWindow(events: EventStore, from: number, to: number): AsyncGenerator<RecordedEvent> {
+/**
+ * How far out of order recording times may be in the log: writers in separate processes stamp
+ * `recordedAt` from their own clocks just before committing. Reading stops at the first event
+ * recorded this long after `--to`, so a slightly late commit inside the window is not missed.
+ */
+export const RECORDED_AT_SKEW_MS = 5_000;
+
+/** Events recorded in [from, to), in log order, read in batches; reading stops shortly after `to` rather than at the end of the log. */
+export async function* eventsInWindow(events: Pick<EventStore, 'readAll'>, from: number, to: number, batchSize = 1000): AsyncGenerator<RecordedEvent> {
   let after = 0;
   for (;;) {
-    const batch = await events.readAll({ after, limit: 1000 });
+    const batch = await events.readAll({ after, limit: batchSize });
     for (const e of batch) {
       const t = Date.parse(e.recordedAt);
+      if (t >= to + RECORDED_AT_SKEW_MS) return;
       if (t >= from && t < to) yield e;
     }
-    if (batch.length < 1000) return;
+    if (batch.length < batchSize) return;
     after = batch[batch.length - 1]!.position;
+  }
+}
+
+/** What the rebuild bar counts: events where positions are consecutive, bytes of log otherwise. */
+function progressUnit(unit: PositionUnit): string {
+  switch (unit) {
+    case 'events':
+      return 'events';
+    case 'bytes':
+      return 'bytes of log';
+    default: {
+      const never: never = unit;
+      return never;
+    }
   }
 }
 
@@ -71,7 +93,7 @@ export function addProjectionCommands(program: Command): void {
       await withStores(async (events, store) => {
         for (const model of models) {
           const bar = new cliProgress.SingleBar(
-            { format: `${model.name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} events | {duration_formatted}`, stream: process.stderr, hideCursor: true },
+            { format: `${model.name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} ${progressUnit(events.positionUnit)} | {duration_formatted}`, stream: process.stderr, hideCursor: true },
             cliProgress.Presets.shades_classic,
           );
           bar.start(Math.max(1, await events.headPosition()), 0);
@@ -92,14 +114,15 @@ export function addProjectionCommands(program: Command): void {
 
   projections
     .command('status')
-    .description('generation, checkpoint and lag of every read model')
+    .description('generation, checkpoint and lag (in events, or bytes of log on KurrentDB: see lagUnit) of every read model')
     .action(async () => {
       await withStores(async (events, store) => {
         const head = await events.headPosition();
         for (const model of READ_MODELS) {
           const generation = await currentGeneration(store, model.name);
           const checkpoint = await store.getCheckpoint(checkpointName(model.name, generation));
-          line({ name: model.name, generation, checkpoint, lag: Math.max(0, head - checkpoint) });
+          // `lagUnit` says what `lag` counts: 'events', or 'bytes' where positions are byte offsets (KurrentDB).
+          line({ name: model.name, generation, checkpoint, lag: Math.max(0, head - checkpoint), lagUnit: events.positionUnit });
         }
       });
     });

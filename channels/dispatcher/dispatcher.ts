@@ -1,7 +1,7 @@
 import type { NotificationRequested } from '../../domain/events.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
-import type { Metrics } from '../../infra/metrics.ts';
+import { dispatcherLagGauge, type Metrics } from '../../infra/metrics.ts';
 import type { RabbitConnection } from '../../infra/rabbit/connection.ts';
 import { encodeDelivery, type DeliveryMessage } from '../../infra/rabbit/message.ts';
 import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
@@ -22,7 +22,7 @@ export interface DispatcherOptions {
   rabbit: RabbitConnection;
   topology: Topology;
   logger: Logger;
-  metrics?: Pick<Metrics, 'dispatcherLag'>;
+  metrics?: Pick<Metrics, 'dispatcherLag' | 'dispatcherLagBytes'>;
   /** Unconfirmed publishes allowed at once (docs/delivery-pipeline.md: ~100 is the best trade-off). */
   maxInFlight?: number;
   /** How often due scheduled notifications are looked for. */
@@ -260,7 +260,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       timers.push(
         setInterval(() => {
           lag()
-            .then((n) => o.metrics?.dispatcherLag.set(n))
+            .then((n) => o.metrics && dispatcherLagGauge(o.metrics, o.eventStore.positionUnit).set(n))
             .catch(() => {});
         }, o.lagIntervalMs ?? 1_000),
       );

@@ -1,5 +1,6 @@
 import { MongoClient, type Collection } from 'mongodb';
 import type { Channel } from '../../domain/events.ts';
+import { mongoDatabaseName } from '../../infra/projectionStore/mongoUrl.ts';
 import type { DispatcherStateStore, ScheduledEntry } from './statePort.ts';
 
 interface CheckpointDoc {
@@ -19,12 +20,13 @@ interface ScheduledDoc {
 
 /** Production adapter (MONGO_URL): same contract as the SQLite one, keyed by dispatcher `name`. */
 export async function createMongoDispatcherState(url: string, name = 'dispatcher', dbName?: string): Promise<DispatcherStateStore> {
+  const database = mongoDatabaseName(url, dbName);
   const client = new MongoClient(url);
   await client.connect();
-  const db = client.db(dbName);
+  const db = client.db(database);
   const checkpoints: Collection<CheckpointDoc> = db.collection<CheckpointDoc>('dispatcher_checkpoints');
   const scheduled: Collection<ScheduledDoc> = db.collection<ScheduledDoc>('dispatcher_scheduled');
-  await scheduled.createIndex({ name: 1, dueAt: 1 });
+  await scheduled.createIndex({ name: 1, dueAt: 1 }, { name: 'ix_name_asc__dueAt_asc' });
   const id = (notificationId: string) => `${name}:${notificationId}`;
 
   return {
@@ -32,7 +34,8 @@ export async function createMongoDispatcherState(url: string, name = 'dispatcher
       return (await checkpoints.findOne({ _id: name }))?.position ?? 0;
     },
     async setCheckpoint(position) {
-      await checkpoints.updateOne({ _id: name }, { $set: { position } }, { upsert: true });
+      // Forward only: a late flush from a stalled dispatcher cannot move the checkpoint back.
+      await checkpoints.updateOne({ _id: name }, { $max: { position } }, { upsert: true });
     },
     async schedule(e) {
       const doc: ScheduledDoc = {

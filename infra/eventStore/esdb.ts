@@ -3,27 +3,29 @@ import {
   ANY,
   BACKWARDS,
   END,
-  EventStoreDBClient,
   FORWARDS,
+  KurrentDBClient,
   NO_STREAM,
   START,
   STREAM_EXISTS,
   StreamNotFoundError,
+  UnsupportedError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   jsonEvent,
   type AllStreamRecordedEvent,
   type AllStreamResolvedEvent,
-  type AppendExpectedRevision,
+  type AppendStreamState,
   type JSONType,
   type Position,
   type ResolvedEvent,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
 import {
   ConcurrencyError,
   meetsExpected,
   validateAppend,
+  type AppendResult,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -32,12 +34,9 @@ import {
   type Subscription,
 } from './port.ts';
 
-/** Events of these types are the server's own bookkeeping ($statsCollected, $metadata...). */
-const isSystemType = (type: string): boolean => type.startsWith('$');
-
 const PAGE = 500;
 
-function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
+function toExpected(expected: ExpectedRevision): AppendStreamState {
   switch (expected) {
     case 'no_stream':
       return NO_STREAM;
@@ -49,6 +48,9 @@ function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
       return BigInt(expected);
   }
 }
+
+/** The server reports "no stream" as -1 (append result) or the string (errors); anything else is a revision. */
+const toActual = (current: bigint | string): number | 'no_stream' => (typeof current === 'bigint' && current >= 0n ? Number(current) : 'no_stream');
 
 /** The port's `position` is the commit position; it stays far below 2^53 for any log we will see. */
 const fromPosition = (p: Position): number => Number(p.commit);
@@ -67,23 +69,52 @@ function toRecorded(e: { streamId: string; id: string; revision: bigint; type: s
   } as DomainEvent as RecordedEvent;
 }
 
-/** JSON events only: a binary or link event is not one of ours. */
+/**
+ * System events (`$statsCollected`, `$metadata`, links) are dropped by the server (`excludeSystemEvents`,
+ * an event-type filter); what is left to check here is only that the event is one of ours: JSON, not
+ * on a system stream.
+ */
 function ownEvent(resolved: AllStreamResolvedEvent): AllStreamRecordedEvent | undefined {
   const e = resolved.event;
-  if (!e || !e.isJson || isSystemType(e.type) || e.streamId.startsWith('$')) return undefined;
+  if (!e || !e.isJson || e.type.startsWith('$') || e.streamId.startsWith('$')) return undefined;
   return e;
 }
 
+/** The client still parses `esdb://` but warns on every connect and may drop it: speak the current scheme. */
+export function kurrentConnectionString(url: string): string {
+  return url.trim().replace(/^esdb(\+discover)?:\/\//i, (_m, discover: string | undefined) => `kurrentdb${discover ?? ''}://`);
+}
+
+export interface AppendBatchEntry {
+  stream: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+}
+
+/** The KurrentDB adapter: the port plus `appendMulti`, which the port gains separately. */
+export type KurrentEventStore = EventStore & {
+  /**
+   * Appends to several streams at once. On KurrentDB 25.1+ (multi-stream append) all or none are
+   * written and each result carries the transaction's position. On older servers it falls back to
+   * one append per stream, in order: NOT atomic, a conflict on entry k leaves entries 0..k-1
+   * written (and throws the ConcurrencyError of entry k).
+   */
+  appendMulti(batch: AppendBatchEntry[]): Promise<AppendResult[]>;
+};
+
 /**
- * The production log on EventStoreDB. Revisions map 1:1 (both 0-based); positions are $all commit
- * positions, so `after` (exclusive in the port) is turned into ESDB's inclusive `fromPosition`
- * by dropping events at or before it.
+ * The production log on KurrentDB (formerly EventStoreDB). Revisions map 1:1 (both 0-based);
+ * positions are $all commit positions (byte offsets in the transaction file, so `positionUnit`
+ * is 'bytes'), so `after` (exclusive in the port) is turned into the server's inclusive
+ * `fromPosition` by dropping the event at it.
  */
-export function createEsdbEventStore(connection: string | EventStoreDBClient): EventStore {
+export function createEsdbEventStore(connection: string | KurrentDBClient): KurrentEventStore {
   // A client may be passed in (shared connection, or an emulated server in tests); close() disposes it either way.
-  const client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+  const client = typeof connection === 'string' ? KurrentDBClient.connectionString(kurrentConnectionString(connection)) : connection;
   let closed = false;
   const subscriptions = new Set<Subscription>();
+  /** undefined until the first multi-stream append tells whether the server has it. */
+  let multiAppend: boolean | undefined;
 
   function assertOpen(): void {
     if (closed) throw new Error('event store is closed');
@@ -92,12 +123,13 @@ export function createEsdbEventStore(connection: string | EventStoreDBClient): E
   async function readAllFrom(after: number, limit: number): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     let cursor: Position | typeof START = after > 0 ? toPosition(after) : START;
-    // System events are filtered here (readAll has no server-side filter in this client), so
-    // page until `limit` of ours are found or the log ends.
+    // The server filters system events out, so a page is (almost) all ours; only the event at the
+    // inclusive start and the odd non-JSON event are dropped here, hence the loop.
     for (;;) {
+      const want = limit - out.length + 1;
       let seen = 0;
       let last: Position | undefined;
-      for await (const resolved of client.readAll({ fromPosition: cursor, direction: FORWARDS, maxCount: PAGE })) {
+      for await (const resolved of client.readAll({ fromPosition: cursor, direction: FORWARDS, maxCount: want, filter: excludeSystemEvents() })) {
         seen += 1;
         if (resolved.event) last = resolved.event.position;
         const e = ownEvent(resolved);
@@ -105,26 +137,30 @@ export function createEsdbEventStore(connection: string | EventStoreDBClient): E
         out.push(toRecorded(e));
         if (out.length >= limit) return out;
       }
-      if (seen < PAGE || !last) return out;
+      if (seen < want || !last) return out;
       after = Math.max(after, fromPosition(last));
       cursor = last;
     }
   }
 
-  async function head(): Promise<number> {
-    let cursor: Position | typeof END = END;
-    for (;;) {
-      let seen = 0;
-      let last: Position | undefined;
-      for await (const resolved of client.readAll({ fromPosition: cursor, direction: BACKWARDS, maxCount: PAGE })) {
-        seen += 1;
-        if (resolved.event) last = resolved.event.position;
-        const e = ownEvent(resolved);
-        if (e) return fromPosition(e.position);
+  /**
+   * The newest of our events: one backwards read of ONE event, the server skipping system events.
+   * Concurrent callers (lag pollers, readiness, the runner) share the read in flight rather than
+   * each sending their own; nothing is cached past it, since other processes append too.
+   */
+  let headInFlight: Promise<number> | undefined;
+  function head(): Promise<number> {
+    headInFlight ??= (async () => {
+      try {
+        for await (const resolved of client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, filter: excludeSystemEvents() })) {
+          if (resolved.event) return fromPosition(resolved.event.position);
+        }
+        return 0;
+      } finally {
+        headInFlight = undefined;
       }
-      if (seen < PAGE || !last) return 0;
-      cursor = last;
-    }
+    })();
+    return headInFlight;
   }
 
   async function lastOf(stream: string): Promise<RecordedEvent | undefined> {
@@ -139,40 +175,77 @@ export function createEsdbEventStore(connection: string | EventStoreDBClient): E
     return undefined;
   }
 
-  const store: EventStore = {
+  const toEventData = (e: NewEvent) =>
+    jsonEvent({
+      id: e.id ?? randomUUID(),
+      type: e.type,
+      data: e.data as unknown as JSONType,
+      metadata: e.metadata as unknown as JSONType,
+    });
+
+  async function appendOne(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) {
+      // Nothing to write, but the expectation is still checked, as the embedded store does.
+      const last = await lastOf(stream);
+      if (!meetsExpected(expected, last ? last.revision : -1)) throw new ConcurrencyError(stream, expected, last ? last.revision : 'no_stream');
+      return { nextRevision: last ? last.revision : -1, position: last?.position || (await head()) };
+    }
+    try {
+      const result = await client.appendToStream(stream, events.map(toEventData), { streamState: toExpected(expected) });
+      // A client built with throwOnAppendFailure=false reports a conflict as a result, not an error.
+      if (!result.success) throw new ConcurrencyError(stream, expected, toActual(result.nextExpectedRevision));
+      return {
+        nextRevision: Number(result.nextExpectedRevision),
+        position: result.position ? fromPosition(result.position) : 0,
+      };
+    } catch (e) {
+      if (e instanceof WrongExpectedVersionError) throw new ConcurrencyError(stream, expected, toActual(e.actualState));
+      throw e;
+    }
+  }
+
+  async function appendSequential(batch: AppendBatchEntry[]): Promise<AppendResult[]> {
+    const out: AppendResult[] = [];
+    for (const b of batch) out.push(await appendOne(b.stream, b.events, b.expected));
+    return out;
+  }
+
+  async function appendMulti(batch: AppendBatchEntry[]): Promise<AppendResult[]> {
+    assertOpen();
+    for (const b of batch) validateAppend(b.stream, b.events, b.expected);
+    if (batch.length === 0) return [];
+    // An entry with no events is only an expectation check, which a multi-stream append cannot carry.
+    if (multiAppend === false || batch.some((b) => b.events.length === 0)) return appendSequential(batch);
+    try {
+      const result = await client.multiStreamAppend(batch.map((b) => ({ streamName: b.stream, events: b.events.map(toEventData), expectedState: toExpected(b.expected) })));
+      multiAppend = true;
+      const position = Number(result.position);
+      return batch.map((b) => {
+        const r = result.responses.find((x) => x.streamName === b.stream);
+        if (!r) throw new Error(`multi-stream append: no result for stream ${b.stream}`);
+        return { nextRevision: Number(r.revision), position };
+      });
+    } catch (e) {
+      if (e instanceof UnsupportedError) {
+        multiAppend = false;
+        return appendSequential(batch);
+      }
+      if (e instanceof WrongExpectedVersionError) {
+        const entry = batch.find((b) => b.stream === e.streamName);
+        throw new ConcurrencyError(e.streamName, entry?.expected ?? 'any', toActual(e.actualState));
+      }
+      throw e;
+    }
+  }
+
+  const store: KurrentEventStore = {
+    positionUnit: 'bytes',
+    appendMulti,
+
     async append(stream, events, expected) {
       assertOpen();
       validateAppend(stream, events, expected);
-      if (events.length === 0) {
-        // Nothing to write, but the expectation is still checked, as the embedded store does.
-        const last = await lastOf(stream);
-        if (!meetsExpected(expected, last ? last.revision : -1)) throw new ConcurrencyError(stream, expected, last ? last.revision : 'no_stream');
-        return { nextRevision: last ? last.revision : -1, position: last?.position || (await head()) };
-      }
-      try {
-        const result = await client.appendToStream(
-          stream,
-          events.map((e: NewEvent) =>
-            jsonEvent({
-              id: e.id ?? randomUUID(),
-              type: e.type,
-              data: e.data as unknown as JSONType,
-              metadata: e.metadata as unknown as JSONType,
-            }),
-          ),
-          { expectedRevision: toExpected(expected) },
-        );
-        return {
-          nextRevision: Number(result.nextExpectedRevision),
-          position: result.position ? fromPosition(result.position) : 0,
-        };
-      } catch (e) {
-        if (e instanceof WrongExpectedVersionError) {
-          const actual = e.actualVersion === NO_STREAM ? 'no_stream' : Number(e.actualVersion);
-          throw new ConcurrencyError(stream, expected, actual);
-        }
-        throw e;
-      }
+      return appendOne(stream, events, expected);
     },
 
     async readStream(stream, opts = {}) {
@@ -233,7 +306,7 @@ export function createEsdbEventStore(connection: string | EventStoreDBClient): E
           await opts.onEvent(toRecorded(e));
           if (position >= target) markCaughtUp();
         }
-        if (!stopped) throw streamError ?? new Error('EventStoreDB subscription ended');
+        if (!stopped) throw streamError ?? new Error('KurrentDB subscription ended');
       })().catch((e: unknown) => {
         if (stopped) return;
         stopped = true;

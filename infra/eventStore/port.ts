@@ -44,7 +44,17 @@ export interface SubscribeOptions {
   onError?: (error: Error) => void;
 }
 
+/**
+ * What a distance between two positions measures. 'events': positions are consecutive (SQLite
+ * rowid, PostgreSQL sequence), so `head - checkpoint` is a number of events. 'bytes': positions
+ * are byte offsets in the server's log (KurrentDB commit positions), so that difference is an
+ * amount of log, not a count; lag and progress must say so.
+ */
+export type PositionUnit = 'events' | 'bytes';
+
 export interface EventStore {
+  /** What `headPosition() - checkpoint` counts (see PositionUnit). */
+  readonly positionUnit: PositionUnit;
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** [] when the stream does not exist. */
   readStream(stream: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;

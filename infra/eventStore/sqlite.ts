@@ -123,6 +123,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   }
 
   const store: EventStore = {
+    positionUnit: 'events',
     async append(stream, events, expected) {
       assertOpen();
       validateAppend(stream, events, expected);

@@ -1,14 +1,17 @@
-import { MongoClient, type Collection as MongoCollection, type Document, type Filter as MongoFilter, type UpdateFilter } from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation, type Collection as MongoCollection, type Document, type Filter as MongoFilter, type UpdateFilter } from 'mongodb';
 import {
   ProjectionStoreError,
   assertCollectionName,
+  indexName,
   validatePipeline,
   type Collection,
   type Doc,
   type IndexSpec,
   type ProjectionStore,
+  type WriteOp,
 } from './port.ts';
-import { validateUpdate } from './update.ts';
+import { mongoDatabaseName } from './mongoUrl.ts';
+import { validateOps, validateUpdate } from './update.ts';
 
 type Raw = { _id: string } & Document;
 
@@ -18,9 +21,10 @@ type Raw = { _id: string } & Document;
  * adapter does not honour. Checkpoints live in the `_checkpoints` collection.
  */
 export async function createMongoProjectionStore(url: string, options: { dbName?: string } = {}): Promise<ProjectionStore> {
+  const dbName = mongoDatabaseName(url, options.dbName);
   const client = new MongoClient(url);
   await client.connect();
-  const db = client.db(options.dbName);
+  const db = client.db(dbName);
   const checkpoints = db.collection<{ _id: string; position: number }>('_checkpoints');
 
   function wrap(name: string): Collection {
@@ -48,6 +52,11 @@ export async function createMongoProjectionStore(url: string, options: { dbName?
       async delete(id) {
         return (await c.deleteOne({ _id: id })).deletedCount > 0;
       },
+      async bulkWrite(ops) {
+        validateOps(name, ops);
+        if (ops.length === 0) return;
+        await c.bulkWrite(toBulk(ops), { ordered: true });
+      },
       async aggregate<R>(pipeline: Parameters<Collection['aggregate']>[0]) {
         validatePipeline(pipeline);
         return (await c.aggregate(pipeline as Document[]).toArray()) as R[];
@@ -56,7 +65,7 @@ export async function createMongoProjectionStore(url: string, options: { dbName?
         return c.countDocuments(filter as MongoFilter<Raw>);
       },
       async createIndex(spec: IndexSpec) {
-        await c.createIndex(spec.keys, { unique: spec.unique ?? false });
+        await c.createIndex(spec.keys, { unique: spec.unique ?? false, name: indexName(spec) });
       },
       async drop() {
         try {
@@ -85,10 +94,28 @@ export async function createMongoProjectionStore(url: string, options: { dbName?
       return (await checkpoints.findOne({ _id: name }))?.position ?? 0;
     },
     async setCheckpoint(name, position) {
-      await checkpoints.updateOne({ _id: name }, { $set: { position } }, { upsert: true });
+      // Forward only ($max): a stalled writer's late flush cannot move it back; 0 clears (port rule).
+      if (position === 0) await checkpoints.deleteOne({ _id: name });
+      else await checkpoints.updateOne({ _id: name }, { $max: { position } }, { upsert: true });
     },
     async close() {
       await client.close();
     },
   };
+}
+
+/** The port's ops as one ordered bulkWrite: same effect as the upserts and deletes one by one. */
+export function toBulk(ops: readonly WriteOp[]): AnyBulkWriteOperation<Raw>[] {
+  return ops.map((o): AnyBulkWriteOperation<Raw> => {
+    switch (o.op) {
+      case 'upsert':
+        return { updateOne: { filter: { _id: o.id }, update: o.update as UpdateFilter<Raw>, upsert: true } };
+      case 'delete':
+        return { deleteOne: { filter: { _id: o.id } } };
+      default: {
+        const never: never = o;
+        return never;
+      }
+    }
+  });
 }

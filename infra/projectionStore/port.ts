@@ -18,6 +18,9 @@ export interface IndexSpec {
   unique?: boolean;
 }
 
+/** A write in a `bulkWrite`: the same effect as `upsert(id, update)` / `delete(id)`. */
+export type WriteOp = { op: 'upsert'; id: string; update: Update } | { op: 'delete'; id: string };
+
 export interface Collection<T extends Doc = Doc> {
   readonly name: string;
   findOne(filter: Filter): Promise<T | null>;
@@ -25,6 +28,13 @@ export interface Collection<T extends Doc = Doc> {
   /** Applies `update` to the document with this id, creating it when absent; returns the result. */
   upsert(id: string, update: Update): Promise<T>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Applies `ops` in order, as if one by one, in one round trip where the adapter can: the
+   * embedded store in one SQLite transaction (all or none), MongoDB as one ordered bulkWrite
+   * (stops at the first failure; the writes before it stay). Every op is validated before any
+   * is sent, so a refused update writes nothing.
+   */
+  bulkWrite(ops: readonly WriteOp[]): Promise<void>;
   aggregate<R = Record<string, unknown>>(pipeline: PipelineStage[]): Promise<R[]>;
   count(filter?: Filter): Promise<number>;
   createIndex(spec: IndexSpec): Promise<void>;
@@ -33,6 +43,11 @@ export interface Collection<T extends Doc = Doc> {
 
 export interface CheckpointStore {
   getCheckpoint(name: string): Promise<number>;
+  /**
+   * Moves a checkpoint forward only: a position below the stored one is ignored, so a late flush
+   * from a stalled or restarted writer cannot move it back. 0 clears it (a rebuild or a
+   * deliberate replay starting from the beginning).
+   */
   setCheckpoint(name: string, position: number): Promise<void>;
 }
 
@@ -71,6 +86,12 @@ export function validatePipeline(pipeline: PipelineStage[]): void {
       throw new ProjectionStoreError('bad_pipeline', `pipeline stage ${JSON.stringify(keys)} is not supported (allowed: ${PIPELINE_STAGES.join(', ')})`);
     }
   }
+}
+
+/** A stable, readable index name (`ix_status_asc__createdAt_desc`), so an index can be found, changed or dropped by name. */
+export function indexName(spec: IndexSpec): string {
+  const parts = Object.entries(spec.keys).map(([f, dir]) => `${f.replace(/\./g, '_')}_${dir === -1 ? 'desc' : 'asc'}`);
+  return `${spec.unique ? 'ux' : 'ix'}_${parts.join('__')}`;
 }
 
 /** Collection names both adapters accept as they are (SQLite table suffix, MongoDB namespace). */

@@ -13,8 +13,9 @@ import {
   type ProjectionStore,
   type Sort,
   type Update,
+  type WriteOp,
 } from './port.ts';
-import { applyUpdate, validateUpdate } from './update.ts';
+import { applyUpdate, validateOps, validateUpdate } from './update.ts';
 
 type Param = string | number | null;
 type Statement = Database.Statement<Param[], { doc: string }>;
@@ -44,7 +45,9 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     CREATE TABLE IF NOT EXISTS _indexes (collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (collection, name));
   `);
   const getCp = db.prepare<[string], { position: number }>('SELECT position FROM _checkpoints WHERE name = ?');
-  const setCp = db.prepare('INSERT INTO _checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position');
+  // Forward only (the port's rule): a lower position is ignored; 0 clears.
+  const setCp = db.prepare('INSERT INTO _checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = MAX(position, excluded.position)');
+  const clearCp = db.prepare('DELETE FROM _checkpoints WHERE name = ?');
   const statements = new Map<string, Statement>();
   const collections = new Map<string, Collection>();
   let closed = false;
@@ -167,6 +170,12 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       return doc;
     };
     const upsertTx = db.transaction(upsertOnce);
+    const bulkTx = db.transaction((ops: readonly WriteOp[]) => {
+      for (const o of ops) {
+        if (o.op === 'upsert') upsertOnce(o.id, o.update);
+        else stmt(`DELETE FROM ${table} WHERE id = ?`).run(o.id);
+      }
+    });
 
     ensure();
     const collection: Collection = {
@@ -204,6 +213,12 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       },
       async delete(id) {
         return withTable(() => stmt(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0);
+      },
+      async bulkWrite(ops) {
+        validateOps(name, ops);
+        if (ops.length === 0) return;
+        // One transaction (or the caller's batch): all or none, one commit.
+        withTable(() => (db.inTransaction ? bulkTx(ops) : bulkTx.immediate(ops)));
       },
       async aggregate<R>(pipeline: PipelineStage[]) {
         validatePipeline(pipeline);
@@ -290,7 +305,8 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     },
     async setCheckpoint(name, position) {
       assertOpen();
-      setCp.run(name, position);
+      if (position === 0) clearCp.run(name);
+      else setCp.run(name, position);
     },
     async close() {
       if (closed) return;

@@ -1,4 +1,4 @@
-import { UPDATE_OPERATORS, ProjectionStoreError, type Update, type UpdateOperator } from './port.ts';
+import { UPDATE_OPERATORS, ProjectionStoreError, type Update, type UpdateOperator, type WriteOp } from './port.ts';
 
 /**
  * The whitelisted Mongo update operators, applied to a JSON document with MongoDB's semantics.
@@ -218,4 +218,22 @@ export function compareBson(a: unknown, b: unknown): number {
 function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Checks a whole bulkWrite before any of it is sent: a refused op writes nothing. */
+export function validateOps(collection: string, ops: readonly WriteOp[]): void {
+  for (const o of ops) {
+    if (typeof o.id !== 'string' || o.id === '') throw new ProjectionStoreError('bad_update', `${collection}: bulkWrite needs a non-empty string id`);
+    switch (o.op) {
+      case 'upsert':
+        validateUpdate(o.update);
+        break;
+      case 'delete':
+        break;
+      default: {
+        const never: never = o;
+        throw new ProjectionStoreError('bad_update', `${collection}: unknown bulkWrite op ${JSON.stringify(never)}`);
+      }
+    }
+  }
 }

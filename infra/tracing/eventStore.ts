@@ -11,6 +11,7 @@ import { contextFromTraceparent, currentTraceparent, tracer, tracingEnabled } fr
  */
 export function instrumentEventStore(store: EventStore, metrics: Pick<Metrics, 'appendLatency'>): EventStore {
   return {
+    positionUnit: store.positionUnit,
     async append(stream, events, expected) {
       const stop = metrics.appendLatency.startTimer();
       try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProjectionStoreError, type Doc, type Filter, type ProjectionStore, type Sort, type Update } from '../../infra/projectionStore/port.ts';
+import { ProjectionStoreError, type Doc, type Filter, type ProjectionStore, type Sort, type Update, type WriteOp } from '../../infra/projectionStore/port.ts';
 import { refApply, type RefDoc, type Value } from './referenceUpdate.ts';
 
 /** What an adapter brings: a store (fresh or shared; every test uses its own collection) and its cleanup. */
@@ -163,6 +163,46 @@ export function projectionStoreContract(name: string, open: () => Promise<Projec
       await store.setCheckpoint(cp, 42);
       await store.setCheckpoint(cp, 57);
       expect(await store.getCheckpoint(cp)).toBe(57);
+    });
+
+    it('checkpoints only move forward; 0 clears one', async () => {
+      const cp = fresh();
+      await store.setCheckpoint(cp, 57);
+      await store.setCheckpoint(cp, 42); // a stalled writer's late flush
+      expect(await store.getCheckpoint(cp)).toBe(57);
+      await store.setCheckpoint(cp, 0);
+      expect(await store.getCheckpoint(cp)).toBe(0);
+      await store.setCheckpoint(cp, 5);
+      expect(await store.getCheckpoint(cp)).toBe(5);
+    });
+
+    it('bulkWrite applies its ops in order, as one by one would', async () => {
+      const bulk = store.collection(fresh());
+      const single = store.collection(fresh());
+      const ops: WriteOp[] = [
+        { op: 'upsert', id: 'a', update: { $set: { n: 1, tag: 'x' }, $setOnInsert: { born: 1 } } },
+        { op: 'upsert', id: 'b', update: { $inc: { n: 2 } } },
+        { op: 'upsert', id: 'a', update: { $inc: { n: 10 }, $unset: { tag: '' }, $setOnInsert: { born: 2 } } },
+        { op: 'delete', id: 'b' },
+        { op: 'upsert', id: 'c', update: { $push: { list: 1 } } },
+        { op: 'delete', id: 'missing' },
+      ];
+      await bulk.bulkWrite(ops);
+      for (const o of ops) {
+        if (o.op === 'upsert') await single.upsert(o.id, o.update);
+        else await single.delete(o.id);
+      }
+      const all = async (c: typeof bulk) => c.find({}, { sort: { _id: 1 } });
+      expect(await all(bulk)).toEqual(await all(single));
+      expect(await all(bulk)).toEqual([
+        { _id: 'a', n: 11, born: 1 },
+        { _id: 'c', list: [1] },
+      ]);
+      // A refused op anywhere writes nothing.
+      await expect(bulk.bulkWrite([{ op: 'upsert', id: 'd', update: { $set: { ok: true } } }, { op: 'upsert', id: 'e', update: { $rename: { a: 'b' } } as Update }])).rejects.toThrow();
+      expect(await bulk.findOne({ _id: 'd' })).toBeNull();
+      await bulk.drop();
+      await single.drop();
     });
 
     it('property: any sequence of whitelisted updates ends with the reference model document (and MongoDB, when set)', async () => {
