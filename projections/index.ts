@@ -1,13 +1,14 @@
 import { analytics } from './analytics.ts';
-import { contacts } from './contacts.ts';
 import { notificationStatus } from './notificationStatus.ts';
-import { preferences } from './preferences.ts';
 import { rateWindows } from './rateWindows.ts';
 import type { ReadModel } from './readModel.ts';
-import { schedule } from './schedule.ts';
 
-/** Every read model the platform maintains, by name. */
-export const READ_MODELS = [contacts, preferences, rateWindows, notificationStatus, schedule, analytics] as unknown as readonly ReadModel[];
+/**
+ * Every read model the platform maintains, by name; each is read in production (queries.ts).
+ * Users are read from their own stream by the commands, and scheduled notifications live in the
+ * dispatcher's state store (the one that publishes them), so neither has a read model here.
+ */
+export const READ_MODELS = [rateWindows, notificationStatus, analytics] as unknown as readonly ReadModel[];
 
 export function readModelNamed(name: string): ReadModel {
   const model = READ_MODELS.find((m) => m.name === name);

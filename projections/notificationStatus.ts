@@ -18,6 +18,7 @@ export interface NotificationStatusDoc extends ProjectedDoc {
   providerMessageId?: string;
   /** Every event of the notification, in log order. */
   timeline: Array<{ type: NotificationEvent['type']; at: string }>;
+  /** When it was requested, or suppressed (never requested): orders a user's list. */
   requestedAt?: string;
   scheduleAt?: string;
   deferredBy?: string;
@@ -71,6 +72,8 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         templateId: s.templateId,
         eventId: s.eventId,
         ...(s.category !== undefined && { category: s.category }),
+        // A suppressed notification was never requested: it is listed at the time it was decided.
+        requestedAt: d.requestedAt ?? s.at,
         status: fresh ? 'suppressed' : d.status,
         reason: s.reason,
         suppressedAt: s.at,
@@ -108,7 +111,8 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
 export const notificationStatus: ReadModel<NotificationStatusDoc, Handled> = {
   name: 'notifications',
   handles: HANDLES,
-  indexes: [{ keys: { userId: 1 } }, { keys: { appId: 1, requestedAt: 1 } }],
+  // The first serves a user's list (GET /v1/users/:userId/notifications, newest first).
+  indexes: [{ keys: { appId: 1, userId: 1, requestedAt: 1 } }, { keys: { appId: 1, requestedAt: 1 } }],
   ids: (event) => [event.data.notificationId],
   evolve,
 };

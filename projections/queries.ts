@@ -21,19 +21,14 @@
  * The window is hourly: a notification counts when the hour of its request is in [hour(from), to).
  * `from`/`to` that are not ISO times, or `from` >= `to`, throw a QueryError naming the field.
  */
-import { CHANNELS, type Channel, type PrefChannel } from '../domain/events.ts';
+import { CHANNELS, type Channel } from '../domain/events.ts';
 import { NOTIFICATION_STATUSES, type NotificationStatus } from '../domain/notification.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { LATENCY_BUCKETS_MS, analytics, type AnalyticsBucketDoc, type AnalyticsNotificationDoc } from './analytics.ts';
-import { contacts, type ContactDoc } from './contacts.ts';
 import { servingCollection } from './generations.ts';
 import { notificationStatus, type NotificationStatusDoc } from './notificationStatus.ts';
-import { isOptedIn, preferences, type PreferencesDoc } from './preferences.ts';
 import { rateWindowId, rateWindows, windowStart, type RateWindow, type RateWindowDoc } from './rateWindows.ts';
 import { hourOf } from './readModel.ts';
-import { schedule, type ScheduleDoc } from './schedule.ts';
-
-export { isOptedIn };
 
 /** Bad query input (the HTTP edge answers 400 naming `field`). */
 export class QueryError extends Error {
@@ -52,28 +47,8 @@ const strip = <T extends { _pos?: number }>(doc: T | null): T | null => {
   return rest as T;
 };
 
-export async function getContact(store: ProjectionStore, userId: string): Promise<ContactDoc | null> {
-  return strip(await (await servingCollection<ContactDoc>(store, contacts)).findOne({ _id: userId }));
-}
-
-export async function getPreferences(store: ProjectionStore, userId: string): Promise<PreferencesDoc | null> {
-  return strip(await (await servingCollection<PreferencesDoc>(store, preferences)).findOne({ _id: userId }));
-}
-
-export async function userIsOptedIn(store: ProjectionStore, userId: string, channel: PrefChannel, category?: string): Promise<boolean> {
-  return isOptedIn(await getPreferences(store, userId), channel, category);
-}
-
 export async function getNotificationStatus(store: ProjectionStore, notificationId: string): Promise<NotificationStatusDoc | null> {
   return strip(await (await servingCollection<NotificationStatusDoc>(store, notificationStatus)).findOne({ _id: notificationId }));
-}
-
-/** Scheduled notifications due at or before `at`, earliest first. */
-export async function dueNotifications(store: ProjectionStore, at: string | Date, limit = 100): Promise<Array<ScheduleDoc>> {
-  const c = await servingCollection<ScheduleDoc>(store, schedule);
-  const iso = at instanceof Date ? at.toISOString() : isoOf('at', at);
-  const docs = await c.find({ dueAt: { $lte: iso } }, { sort: { dueAt: 1 }, limit });
-  return docs.map((d) => strip(d)!);
 }
 
 /** Requests (not deferred) for the user on the channel in the calendar hour or day (UTC) containing `at`. */

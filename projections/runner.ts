@@ -1,4 +1,5 @@
-import type { EventStore, RecordedEvent, Subscription } from '../infra/eventStore/port.ts';
+import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
+import { followLog } from '../infra/logFollower.ts';
 import type { Logger } from '../infra/logger.ts';
 import { projectionLagGauge, type Metrics } from '../infra/metrics.ts';
 import type { Collection, ProjectionStore } from '../infra/projectionStore/port.ts';
@@ -157,6 +158,8 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
    * runs a batch of one at the next turn of the event loop, so live lag stays low.
    */
   let buffer: RecordedEvent[] = [];
+  /** Set by a failed batch until the follower resubscribes. */
+  let failing = false;
   let draining: Promise<void> = Promise.resolve();
   let scheduled = false;
   function drain(): Promise<void> {
@@ -180,6 +183,9 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
       } catch (e) {
         for (const s of [...states, ...saved]) s.writer.reset();
         saved.forEach((s, i) => Object.assign(states[i]!, s));
+        // Nothing past the failed batch may be applied before it: skip batches until the follower resubscribes.
+        failing = true;
+        buffer = [];
         throw e;
       }
       for (const s of states) s.writer.reset();
@@ -201,31 +207,27 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     }
   }
 
-  let subscription: Subscription;
   let markCaughtUp!: () => void;
   const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
-  let failing = false;
-  /** A failed batch: drop what is buffered, stop, and start again from the positions applied (the guard absorbs repeats). */
+  /** A failed batch outside the subscription: the follower starts again from the positions applied (the guard absorbs repeats). */
   function fail(err: Error): void {
-    logger?.error({ err }, 'projection runner stopped on an error; restarting from its positions');
-    if (closed || failing) return;
-    failing = true;
-    buffer = [];
-    const t = setTimeout(() => {
-      timers.delete(t);
-      void subscription.close().then(() => {
-        failing = false;
-        if (!closed) subscribe();
-      });
-    }, 1000);
-    timers.add(t);
+    if (!closed) follower.restart(err);
   }
-  const subscribe = () => {
-    const after = Math.min(...states.map((s) => s.position));
-    subscription = eventStore.subscribe({ after, onEvent, onError: fail });
-    void subscription.caughtUp.then(() => drain()).then(markCaughtUp, markCaughtUp);
-  };
-  subscribe();
+  // A batch failing inside the subscription (a full buffer, or the catch-up drain) ends it the same way.
+  const follower = followLog({
+    name: 'projections',
+    eventStore,
+    after: Math.min(...states.map((s) => s.position)),
+    logger,
+    onEvent,
+    // The runner applies events after it receives them: resume after what every model applied.
+    resumeAfter: () => {
+      failing = false;
+      buffer = [];
+      return Math.min(...states.map((s) => s.position));
+    },
+    onCaughtUp: () => drain().finally(markCaughtUp),
+  });
 
   const every = (ms: number, fn: () => Promise<void>) => {
     const t = setInterval(() => {
@@ -277,7 +279,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      await subscription.close();
+      await follower.close();
       await drain().catch((e: unknown) => logger?.warn({ err: e }, 'projection runner: last batch failed on close'));
       if (opts.flush ?? true) await flush();
     },

@@ -1,5 +1,6 @@
 import type { NotificationRequested } from '../../domain/events.ts';
-import type { EventStore, RecordedEvent, Subscription } from '../../infra/eventStore/port.ts';
+import type { EventStore, RecordedEvent } from '../../infra/eventStore/port.ts';
+import { followLog, type LogFollower } from '../../infra/logFollower.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { dispatcherLagGauge, type Metrics } from '../../infra/metrics.ts';
 import type { RabbitConnection } from '../../infra/rabbit/connection.ts';
@@ -66,9 +67,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   let stopReading = false;
   /** Set once the grace period is over: publishes still unconfirmed give up. */
   let stopping = false;
-  let subscription: Subscription | undefined;
+  let follower: LogFollower | undefined;
   let checkpoint = 0;
-  let lastRead = 0;
   let dirty = false;
   const tracked: Tracked[] = [];
   let inFlight = 0;
@@ -77,7 +77,6 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const timers: NodeJS.Timeout[] = [];
   let tickBusy = false;
   const stats = { published: 0, scheduled: 0, publishedScheduled: 0 };
-  let resubscribeTimer: NodeJS.Timeout | undefined;
 
   function advance(): void {
     while (tracked.length > 0 && tracked[0]!.done) {
@@ -156,12 +155,6 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     void work.finally(() => inFlightWork.delete(work));
   }
 
-  async function onEvent(event: RecordedEvent): Promise<void> {
-    await handleEvent(event);
-    // Only once handled: a resubscription after a failure starts again at the event that failed.
-    lastRead = event.position;
-  }
-
   async function handleEvent(event: RecordedEvent): Promise<void> {
     if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel)) {
       if (tracked.length === 0) {
@@ -230,20 +223,6 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     }
   }
 
-  function subscribe(after: number): void {
-    subscription = o.eventStore.subscribe({
-      after,
-      onEvent,
-      onError: (e) => {
-        if (stopping) return;
-        log.error({ err: e.message }, 'dispatcher subscription ended; resubscribing');
-        resubscribeTimer = setTimeout(() => {
-          if (!stopping) subscribe(lastRead);
-        }, 1_000);
-      },
-    });
-  }
-
   async function lag(): Promise<number> {
     return Math.max(0, (await o.eventStore.headPosition()) - checkpoint);
   }
@@ -252,9 +231,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     async start() {
       await o.rabbit.start();
       checkpoint = await o.state.getCheckpoint();
-      lastRead = checkpoint;
       log.info({ checkpoint }, 'dispatcher starting');
-      subscribe(checkpoint);
+      // The follower resumes after the last event handled: one that failed is read again.
+      follower = followLog({ name: 'dispatcher', eventStore: o.eventStore, after: checkpoint, onEvent: handleEvent, logger: log });
       timers.push(setInterval(() => void flushCheckpoint(), o.checkpointFlushMs ?? 200));
       timers.push(setInterval(() => void publishDue(), o.scheduleTickMs ?? 1_000));
       timers.push(
@@ -269,12 +248,11 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     async stop(graceMs = 5_000) {
       // Stop reading first so nothing new enters the window, then give confirms a moment to land.
       stopReading = true;
-      if (resubscribeTimer) clearTimeout(resubscribeTimer);
       for (const t of timers) clearInterval(t);
       const ws = slotWaiters;
       slotWaiters = [];
       for (const w of ws) w();
-      await subscription?.close();
+      await follower?.close();
       const settled = Promise.allSettled([...inFlightWork]);
       await Promise.race([settled, sleep(graceMs)]);
       stopping = true;
@@ -286,7 +264,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       log.info({ checkpoint }, 'dispatcher stopped');
     },
     stats() {
-      return { ...stats, checkpoint, lastRead };
+      return { ...stats, checkpoint, lastRead: follower?.position() ?? checkpoint };
     },
     lag,
   };

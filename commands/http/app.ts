@@ -12,7 +12,7 @@ import { analyticsRouter, type AnalyticsSummary } from './routes/analytics.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
-import { usersRouter } from './routes/users.ts';
+import { usersRouter, type UserNotificationsList } from './routes/users.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { throttleApps } from './throttle.ts';
 
@@ -21,6 +21,7 @@ export interface ApiProjections {
   analyticsSummary?: AnalyticsSummary;
   rateWindow?: RateWindowSource;
   recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
+  userNotifications?: UserNotificationsList;
 }
 
 export interface ApiDeps {
@@ -87,7 +88,7 @@ export function createApi(deps: ApiDeps): Express {
   const v1 = express.Router();
   v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
-  v1.use(usersRouter(store, now));
+  v1.use(usersRouter(store, now, deps.projections?.userNotifications));
   v1.use(templatesRouter(store, now));
   v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, PREF_CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
+import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
 import { deviceBodySchema, notificationBodySchema, preferencesBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
@@ -24,6 +25,29 @@ const notificationSummary = {
     userId: { type: 'string' },
     channel: { enum: [...CHANNELS] },
     status: { enum: [...NOTIFICATION_STATUSES] },
+  },
+};
+
+const userNotificationsPage = {
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'eventId', 'channel', 'status', 'templateId', 'requestedAt'],
+        properties: {
+          id: { type: 'string' },
+          eventId: { type: 'string' },
+          channel: { enum: [...CHANNELS] },
+          status: { enum: [...NOTIFICATION_STATUSES] },
+          templateId: { type: 'string' },
+          requestedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    nextCursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last one' },
   },
 };
 
@@ -74,6 +98,19 @@ export function openApiDocument(publicUrl: string): object {
           responses: { '200': ok('the preferences'), '404': err('unknown user'), ...common },
         },
         get: { summary: 'Read preferences', parameters: [pathParam('userId')], responses: { '200': ok('the preferences'), '404': err('unknown user'), ...common } },
+      },
+      '/v1/users/{userId}/notifications': {
+        get: {
+          summary: "The user's notifications from the calling app, newest first (read model: follows the log); none is an empty list",
+          parameters: [
+            pathParam('userId'),
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: USER_NOTIFICATIONS_MAX_LIMIT, default: USER_NOTIFICATIONS_DEFAULT_LIMIT } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: "opaque: a previous page's nextCursor" },
+            { name: 'status', in: 'query', schema: { enum: [...NOTIFICATION_STATUSES] } },
+            { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
+          ],
+          responses: { '200': ok('one page', userNotificationsPage), '503': err('started without the projection store'), ...common },
+        },
       },
       '/v1/templates/{templateId}': {
         put: {

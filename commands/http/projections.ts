@@ -2,6 +2,7 @@ import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { checkpointName, currentGeneration } from '../../projections/generations.ts';
 import { analyticsSummary, createRateWindowSource, recordRepeatClick } from '../../projections/queries.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
+import { userNotifications } from '../../projections/userNotifications.ts';
 import type { ApiProjections } from './app.ts';
 
 /**
@@ -21,5 +22,6 @@ export function apiProjections(store: ProjectionStore, appliedPosition?: () => n
       analyticsSummary(store, { appId: q.appId, from: q.from.toISOString(), to: q.to.toISOString(), ...(q.channel ? { channel: q.channel } : {}) }),
     rateWindow: createRateWindowSource(store, applied),
     recordRepeatClick: async (notificationId, at) => void (await recordRepeatClick(store, notificationId, at.toISOString())),
+    userNotifications: (q) => userNotifications(store, q),
   };
 }

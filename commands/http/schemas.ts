@@ -1,7 +1,9 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { CHANNELS, PLATFORMS, PREF_CHANNELS } from '../../domain/events.ts';
+import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
 import { isHhMm, isTimeZone } from '../../domain/quietHours.ts';
+import { USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
 
 /**
  * Every request shape, checked at the edge. Objects are strict: an unknown key is a 400 naming
@@ -121,6 +123,21 @@ export const notificationBodySchema = z
 export const analyticsQuerySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  channel: z.enum(CHANNELS).optional(),
+});
+
+const limitMessage = `must be an integer from 1 to ${USER_NOTIFICATIONS_MAX_LIMIT}`;
+
+/** GET /v1/users/:userId/notifications; the cursor is checked where it is decoded (projections). */
+export const userNotificationsQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,6}$/, limitMessage)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= USER_NOTIFICATIONS_MAX_LIMIT, limitMessage)
+    .optional(),
+  cursor: z.string().min(1).max(1024).optional(),
+  status: z.enum(NOTIFICATION_STATUSES).optional(),
   channel: z.enum(CHANNELS).optional(),
 });
 

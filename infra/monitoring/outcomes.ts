@@ -1,6 +1,7 @@
 import type { Channel, NotificationEvent } from '../../domain/events.ts';
 import { categoryOf } from '../../domain/streams.ts';
-import type { EventStore, RecordedEvent, Subscription } from '../eventStore/port.ts';
+import type { EventStore, RecordedEvent } from '../eventStore/port.ts';
+import { followLog, type LogFollower } from '../logFollower.ts';
 import type { Logger } from '../logger.ts';
 
 export type NotificationStatus = 'requested' | 'scheduled' | 'suppressed' | 'sent' | 'failed' | 'delivered';
@@ -18,8 +19,16 @@ export interface OutcomeHandlers {
  * Reading the log (not hooking the senders) sees every sender process, each event exactly once.
  * Outcome events do not carry the channel: it is remembered from NotificationRequested, and for
  * a notification requested before this feed started, read from the first event of its stream.
+ * A dropped subscription is resumed after the last event counted (shared policy: logFollower.ts),
+ * so an outage of the log delays the counts but loses none and counts none twice.
  */
-export async function followOutcomes(deps: { eventStore: EventStore; logger: Logger; handlers: OutcomeHandlers; maxTracked?: number }): Promise<Subscription> {
+export async function followOutcomes(deps: {
+  eventStore: EventStore;
+  logger: Logger;
+  handlers: OutcomeHandlers;
+  maxTracked?: number;
+  retry?: { initialMs?: number; maxMs?: number };
+}): Promise<LogFollower> {
   const maxTracked = deps.maxTracked ?? 200_000;
   const channels = new Map<string, Channel>();
 
@@ -89,13 +98,16 @@ export async function followOutcomes(deps: { eventStore: EventStore; logger: Log
   }
 
   const after = await deps.eventStore.headPosition();
-  return deps.eventStore.subscribe({
+  return followLog({
+    name: 'outcome feed',
+    eventStore: deps.eventStore,
     after,
+    logger: deps.logger,
+    ...(deps.retry && { retry: deps.retry }),
     onEvent: (e) =>
       onEvent(e).catch((err: unknown) => {
         // A monitoring hiccup must never stop the feed: log and go on with the next event.
         deps.logger.warn({ err, position: e.position }, 'outcome feed: event skipped');
       }),
-    onError: (err) => deps.logger.error({ err }, 'outcome feed stopped'),
   });
 }

@@ -7,6 +7,7 @@ import { streams } from '../../domain/streams.ts';
 import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { followOutcomes } from '../../infra/monitoring/outcomes.ts';
+import { capturingLogger, flakyEventStore, until } from '../helpers/flakyEventStore.ts';
 
 const meta = { correlationId: 'c', causationId: 'c', appId: 'a' };
 const at = new Date(0).toISOString();
@@ -49,6 +50,39 @@ describe('outcome feed', () => {
     } finally {
       await feed.close();
       await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a dropped subscription is resumed after the last event counted: nothing lost, nothing counted twice, one error logged', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-obs-'));
+    const base = createSqliteEventStore(path.join(dir, 'events.sqlite'), { pollIntervalMs: 10 });
+    const flaky = flakyEventStore(base);
+    const { logger, lines } = capturingLogger();
+    const statuses: string[] = [];
+    const feed = await followOutcomes({ eventStore: flaky.store, logger, retry: { initialMs: 10, maxMs: 40 }, handlers: { onStatus: (c, s) => statuses.push(`${c}:${s}`) } });
+    try {
+      await feed.caughtUp;
+      const ev = (e: NotificationEvent) => ({ ...e, metadata: meta });
+      const sent = (id: string) => ev({ type: 'NotificationSent', data: { notificationId: id, attempt: 1, provider: 'p', providerMessageId: 'm', at } });
+      const first = await base.append(streams.notification('n1'), [ev(requested('n1', 'sms'))], 'no_stream');
+      // The connection drops just before the next event, and the store then refuses two reconnections.
+      flaky.dropBefore(first.position + 1);
+      flaky.refuseNext(2);
+      await base.append(streams.notification('n1'), [sent('n1')], 0);
+      await base.append(streams.notification('n2'), [ev(requested('n2', 'email'))], 'no_stream');
+      await base.append(streams.notification('n2'), [sent('n2')], 0);
+      await until(() => statuses.length >= 4, 5_000, 'the counts after the outage');
+      await base.append(streams.notification('n3'), [ev(requested('n3', 'ios'))], 'no_stream');
+      await until(() => statuses.length >= 5, 5_000, 'a live count');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(statuses).toEqual(['sms:requested', 'sms:sent', 'email:requested', 'email:sent', 'ios:requested']);
+      expect(flaky.afters).toEqual([first.position - 1, first.position, first.position, first.position]);
+      expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(['outcome feed: log subscription ended; resubscribing']);
+      expect(lines.filter((l) => l.msg === 'outcome feed: log subscription resumed')).toHaveLength(1);
+    } finally {
+      await feed.close();
+      await base.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -7,7 +7,7 @@ import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
 import { parseIsoTime } from '../../app/cli/projections.ts';
 import { currentGeneration } from '../../projections/generations.ts';
-import { getContact } from '../../projections/queries.ts';
+import { getNotificationStatus } from '../../projections/queries.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -54,12 +54,20 @@ describe('CLI: events, replay, projections rebuild', () => {
   }, 60_000);
 
   it('rebuilds a named projection into a new generation that serves', async () => {
-    const run = notify('projections', 'rebuild', 'contacts');
+    const events = createSqliteEventStore(path.join(dir, 'events.sqlite'));
+    const requested = {
+      type: 'NotificationRequested' as const,
+      data: { notificationId: 'n1', appId: 'app1', eventId: 'ev1', userId: 'u3', channel: 'email' as const, templateId: 'welcome', templateVersion: 1, params: {}, recipient: { kind: 'email' as const, email: 'u3@example.test' }, requestedAt: '2026-03-01T10:01:00.000Z' },
+      metadata: { correlationId: 'c', causationId: 'c', appId: 'app1' },
+    };
+    await events.append('notification-n1', [requested], 'no_stream');
+    await events.close();
+    const run = notify('projections', 'rebuild', 'notifications');
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout.trim())).toMatchObject({ name: 'contacts', generation: 2, position: 3, events: 3 });
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ name: 'notifications', generation: 2, position: 4, events: 4 });
     const store = createSqliteProjectionStore(path.join(dir, 'projections.sqlite'));
-    expect(await currentGeneration(store, 'contacts')).toBe(2);
-    expect(await getContact(store, 'u3')).toMatchObject({ userId: 'u3', locale: 'fr' });
+    expect(await currentGeneration(store, 'notifications')).toBe(2);
+    expect(await getNotificationStatus(store, 'n1')).toMatchObject({ userId: 'u3', appId: 'app1', status: 'pending' });
     await store.close();
     const unknown = notify('projections', 'rebuild', 'nope');
     expect(unknown.status).toBe(1);

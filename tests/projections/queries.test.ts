@@ -3,9 +3,8 @@ import type { DomainEvent } from '../../domain/events.ts';
 import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
 import { analytics } from '../../projections/analytics.ts';
 import { notificationStatus } from '../../projections/notificationStatus.ts';
-import { analyticsSummary, countInWindow, countSince, dueNotifications, getNotificationStatus, QueryError, recordRepeatClick } from '../../projections/queries.ts';
+import { analyticsSummary, countInWindow, countSince, getNotificationStatus, QueryError, recordRepeatClick } from '../../projections/queries.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
-import { schedule } from '../../projections/schedule.ts';
 import { at, given, record, requested, T0 } from './fixtures.ts';
 
 const sent = (n: string, t: number): DomainEvent => ({ type: 'NotificationSent', data: { notificationId: n, attempt: 1, provider: 'p', providerMessageId: `pm-${n}`, at: at(t) } });
@@ -77,17 +76,14 @@ describe('queries', () => {
     expect(await countSince(store, { userId: 'u1', channel: 'email', since: new Date('2026-03-01T11:15:00Z') })).toBe(0);
   });
 
-  it('dueNotifications earliest first; getNotificationStatus without bookkeeping fields', async () => {
+  it('getNotificationStatus without bookkeeping fields', async () => {
     const store = createSqliteProjectionStore(':memory:');
     const events = [
       requested({ notificationId: 'late', scheduleAt: at(7200_000) }),
       requested({ notificationId: 'soon', scheduleAt: at(60_000) }),
       requested({ notificationId: 'now' }),
     ];
-    await given(schedule, events, store);
     await given(notificationStatus, events, store);
-    expect((await dueNotifications(store, at(3600_000))).map((d) => d.notificationId)).toEqual(['soon']);
-    expect((await dueNotifications(store, new Date(Date.parse(T0) + 8000_000))).map((d) => d.notificationId)).toEqual(['soon', 'late']);
     const status = await getNotificationStatus(store, 'soon');
     expect(status).toMatchObject({ notificationId: 'soon', status: 'scheduled', attempts: 0 });
     expect(status).not.toHaveProperty('_pos');

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../domain/events.ts';
 import { analytics } from '../../projections/analytics.ts';
-import { contacts } from '../../projections/contacts.ts';
 import { notificationStatus } from '../../projections/notificationStatus.ts';
-import { isOptedIn, preferences } from '../../projections/preferences.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
-import { schedule } from '../../projections/schedule.ts';
 import { at, given, requested, T0 } from './fixtures.ts';
 
-const registered: DomainEvent = { type: 'UserRegistered', data: { userId: 'u1', contact: { email: 'a@example.test', locale: 'fr' }, at: T0 } };
-const device = (token: string, platform: 'ios' | 'android', t = 1000): DomainEvent => ({ type: 'DeviceRegistered', data: { userId: 'u1', token, platform, at: at(t) } });
 const sent = (n = 'n1', t = 2000, attempt = 1): DomainEvent => ({ type: 'NotificationSent', data: { notificationId: n, attempt, provider: 'sendgrid', providerMessageId: `pm-${n}`, at: at(t) } });
 const attemptFailed = (t = 1000): DomainEvent => ({ type: 'NotificationAttemptFailed', data: { notificationId: 'n1', attempt: 1, provider: 'sendgrid', code: '503', message: 'busy', at: at(t) } });
 const failed = (t = 3000): DomainEvent => ({ type: 'NotificationFailed', data: { notificationId: 'n1', attempt: 2, provider: 'sendgrid', reason: 'exhausted', code: '503', message: 'busy', at: at(t) } });
@@ -17,41 +12,6 @@ const suppressed: DomainEvent = { type: 'NotificationSuppressed', data: { notifi
 const delivered = (t = 4000): DomainEvent => ({ type: 'NotificationDelivered', data: { notificationId: 'n1', provider: 'sendgrid', at: at(t) } });
 const opened = (t = 5000): DomainEvent => ({ type: 'NotificationOpened', data: { notificationId: 'n1', at: at(t) } });
 const clicked = (t = 6000): DomainEvent => ({ type: 'NotificationClicked', data: { notificationId: 'n1', url: 'https://example.test/x', at: at(t) } });
-
-describe('contacts', () => {
-  it('UserRegistered: the contact as given', async () => {
-    expect((await given(contacts, [registered])).doc('u1')).toEqual({ _id: 'u1', userId: 'u1', email: 'a@example.test', locale: 'fr', devices: { ios: [], android: [] }, registeredAt: T0, updatedAt: T0 });
-  });
-  it('ContactChanged: sets and clears fields (null clears)', async () => {
-    const { doc } = await given(contacts, [registered, { type: 'ContactChanged', data: { userId: 'u1', changes: { email: null, phone: '+33612345678' }, at: at(1) } }]);
-    expect(doc('u1')).toEqual({ _id: 'u1', userId: 'u1', phone: '+33612345678', locale: 'fr', devices: { ios: [], android: [] }, registeredAt: T0, updatedAt: at(1) });
-  });
-  it('DeviceRegistered: devices by platform; a token moving platform leaves the old list', async () => {
-    const { doc } = await given(contacts, [registered, device('t1', 'ios'), device('t2', 'android'), device('t3', 'ios'), device('t2', 'ios')]);
-    expect(doc('u1')?.devices).toEqual({ ios: ['t1', 't3', 't2'], android: [] });
-  });
-  it('DeviceRemoved: the token is gone', async () => {
-    const { doc } = await given(contacts, [registered, device('t1', 'ios'), device('t2', 'ios'), { type: 'DeviceRemoved', data: { userId: 'u1', token: 't1', platform: 'ios', reason: 'token_invalid', at: at(9) } }]);
-    expect(doc('u1')?.devices).toEqual({ ios: ['t2'], android: [] });
-    expect(doc('u1')?.updatedAt).toBe(at(9));
-  });
-});
-
-describe('preferences', () => {
-  it('PreferencesChanged replaces the preferences; default is opted in and an explicit opt-out wins', async () => {
-    const first: DomainEvent = { type: 'PreferencesChanged', data: { userId: 'u1', preferences: { channels: { sms: false }, categories: {}, quietHours: { start: '22:00', end: '07:00' } }, at: T0 } };
-    const second: DomainEvent = { type: 'PreferencesChanged', data: { userId: 'u1', preferences: { channels: { email: true }, categories: { marketing: { email: false } } }, at: at(1) } };
-    const { doc } = await given(preferences, [first, second]);
-    const p = doc('u1');
-    expect(p).toEqual({ _id: 'u1', userId: 'u1', channels: { email: true }, categories: { marketing: { email: false } }, updatedAt: at(1) });
-    expect(isOptedIn(null, 'sms')).toBe(true);
-    expect(isOptedIn(p as never, 'sms')).toBe(true);
-    expect(isOptedIn(p as never, 'email')).toBe(true);
-    expect(isOptedIn(p as never, 'email', 'marketing')).toBe(false);
-    expect(isOptedIn(p as never, 'push', 'marketing')).toBe(true);
-    expect(isOptedIn({ channels: { email: false }, categories: { news: { email: true } } }, 'email', 'news')).toBe(false);
-  });
-});
 
 describe('rate windows', () => {
   it('NotificationRequested counts per user, channel, hour and day by request time; deferred ones do not count', async () => {
@@ -75,8 +35,9 @@ describe('notification status', () => {
     expect((await given(notificationStatus, [requested()])).doc('n1')).toEqual({ ...base, status: 'pending', attempts: 0, timeline: [{ type: 'NotificationRequested', at: T0 }], updatedAt: T0 });
     expect((await given(notificationStatus, [requested({ scheduleAt: at(60_000) })])).doc('n1')).toMatchObject({ status: 'scheduled', scheduleAt: at(60_000) });
   });
-  it('NotificationSuppressed: suppressed with the reason', async () => {
+  it('NotificationSuppressed: suppressed with the reason, listed at the time it was decided', async () => {
     expect((await given(notificationStatus, [suppressed])).doc('n1')).toMatchObject({ status: 'suppressed', reason: 'opted_out', suppressedAt: T0, timeline: [{ type: 'NotificationSuppressed', at: T0 }] });
+    expect((await given(notificationStatus, [suppressed])).doc('n1')).toMatchObject({ appId: 'app1', userId: 'u1', eventId: 'ev1', templateId: 'welcome', channel: 'email', requestedAt: T0 });
   });
   it('NotificationAttemptFailed then NotificationSent: attempts, provider, message id, timeline', async () => {
     const { doc } = await given(notificationStatus, [requested(), attemptFailed(), sent('n1', 2000, 2)]);
@@ -91,22 +52,6 @@ describe('notification status', () => {
     const { doc } = await given(notificationStatus, [requested(), sent(), opened(), clicked(), clicked(9000)]);
     expect(doc('n1')).toMatchObject({ status: 'sent', openedAt: at(5000), clickedAt: at(6000) });
     expect(doc('n1')?.timeline).toHaveLength(5);
-  });
-});
-
-describe('schedule', () => {
-  it('NotificationRequested with scheduleAt makes an entry; NotificationSent and NotificationFailed remove it', async () => {
-    const { docs } = await given(schedule, [
-      requested({ notificationId: 'n1', scheduleAt: at(3600_000) }),
-      requested({ notificationId: 'n2', scheduleAt: at(7200_000), deferredBy: 'quiet_hours' }),
-      requested({ notificationId: 'n3' }),
-      requested({ notificationId: 'n4', scheduleAt: at(60_000) }),
-      sent('n1'),
-      { type: 'NotificationFailed', data: { notificationId: 'n4', reason: 'permanent', code: '400', message: 'bad', at: at(1) } },
-    ]);
-    expect(docs).toEqual({
-      n2: { _id: 'n2', notificationId: 'n2', appId: 'app1', userId: 'u1', channel: 'email', dueAt: at(7200_000), deferredBy: 'quiet_hours', requestedAt: T0 },
-    });
   });
 });
 

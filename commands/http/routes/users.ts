@@ -1,14 +1,18 @@
 import { Router } from 'express';
-import type { ContactChanges, Preferences } from '../../../domain/events.ts';
+import type { Channel, ContactChanges, Preferences } from '../../../domain/events.ts';
+import type { NotificationStatus } from '../../../domain/notification.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
 import type { CommandContext } from '../../context.ts';
 import { loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
 import { HttpError } from '../errors.ts';
 import { appIdOf, locals } from '../locals.ts';
-import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, APNS_TOKEN, FCM_TOKEN } from '../schemas.ts';
+import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, FCM_TOKEN } from '../schemas.ts';
 import { parse } from '../validate.ts';
 
-export function usersRouter(store: EventStore, now: () => Date): Router {
+/** A user's notifications for the calling app, newest first: `{ items, nextCursor }`. */
+export type UserNotificationsList = (query: { appId: string; userId: string; limit?: number; cursor?: string; status?: NotificationStatus; channel?: Channel }) => Promise<unknown>;
+
+export function usersRouter(store: EventStore, now: () => Date, listNotifications?: UserNotificationsList): Router {
   const router = Router();
   const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
 
@@ -65,6 +69,22 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
     const user = await loadUser(store, userId);
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
     res.status(200).json(user.preferences);
+  });
+
+  // From the notifications read model (eventually consistent: it follows the log); only the calling app's.
+  router.get('/users/:userId/notifications', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    const q = parse(userNotificationsQuerySchema, req.query, 'query');
+    if (!listNotifications) throw new HttpError(503, 'unavailable', 'listing notifications needs the projection store, which this API process was started without');
+    const page = await listNotifications({
+      appId: appIdOf(res),
+      userId,
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
+      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      ...(q.status !== undefined ? { status: q.status } : {}),
+      ...(q.channel !== undefined ? { channel: q.channel } : {}),
+    });
+    res.status(200).json(page);
   });
 
   return router;
