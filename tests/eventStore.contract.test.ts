@@ -21,5 +21,5 @@ describe.skipIf(!esdbUrl)('EventStoreDB (EVENTSTORE_URL)', () => {
   eventStoreContract('EventStoreDB', async () => ({
     open: async () => createEsdbEventStore(esdbUrl!),
     cleanup: async () => undefined,
-  }));
+  }), { atomicMultiAppend: false });
 });

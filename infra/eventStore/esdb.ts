@@ -24,6 +24,7 @@ import {
   ConcurrencyError,
   meetsExpected,
   validateAppend,
+  validateAppendMulti,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -173,6 +174,20 @@ export function createEsdbEventStore(connection: string | EventStoreDBClient): E
         }
         throw e;
       }
+    },
+
+    /**
+     * NOT ATOMIC. EventStoreDB has no multi-stream transaction, so the shares are appended one
+     * after the other, each with its own expectation: when share k is refused (ConcurrencyError)
+     * or fails, shares 0..k-1 STAY WRITTEN. Callers that need all-or-nothing across streams must
+     * run on the embedded or PostgreSQL log, or make every share idempotent and retry.
+     */
+    async appendMulti(batch) {
+      assertOpen();
+      validateAppendMulti(batch);
+      const results = [];
+      for (const b of batch) results.push(await store.append(b.stream, b.events, b.expected));
+      return results;
     },
 
     async readStream(stream, opts = {}) {
