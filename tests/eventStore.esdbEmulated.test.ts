@@ -137,4 +137,4 @@ eventStoreContract('EventStoreDB adapter on an emulated server', async () => {
     open: async () => createEsdbEventStore(server.client()),
     cleanup: async () => undefined,
   };
-});
+}, { atomicMultiAppend: false });
