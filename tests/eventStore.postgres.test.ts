@@ -44,7 +44,7 @@ describe('PostgreSQL event store', () => {
     })();
 
     const writers = Array.from({ length: 8 }, () => open({ poolSize: 4 }));
-    const perWriter = 30;
+    const perWriter = 20;
     let expected = 0;
     await Promise.all(
       writers.map(async (w, wi) => {
@@ -70,10 +70,13 @@ describe('PostgreSQL event store', () => {
         );
       }),
     );
-    await waitFor(() => seen.length >= expected, 20_000, `${expected} events`);
-    polling = false;
-    await pager;
-    await sub.close();
+    try {
+      await waitFor(() => seen.length >= expected, 20_000, `${expected} events`);
+    } finally {
+      polling = false;
+      await pager;
+      await sub.close();
+    }
 
     expect(seen).toHaveLength(expected);
     // Positions are dense (max + 1 under the append lock): exactly 1..N, so a skipped event is a hole.

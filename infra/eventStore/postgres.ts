@@ -159,14 +159,21 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
     const client = await pool.connect();
     let ok = false;
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      let position = await head(client);
+      // Four round trips while the lock is held: lock, read head + revisions, write + notify, commit.
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+      // A statement of its own, after the lock: its snapshot then includes the previous holder's commit.
+      const { rows } = await client.query<{ stream: string | null; revision: string | null }>(
+        `SELECT NULL AS stream, MAX(position) AS revision FROM events
+         UNION ALL SELECT stream, MAX(revision) FROM events WHERE stream = ANY($1) GROUP BY stream`,
+        [batch.map((b) => b.stream)],
+      );
+      let position = Number(rows.find((r) => r.stream === null)?.revision ?? 0);
+      const revisions = new Map(rows.filter((r) => r.stream !== null).map((r) => [r.stream!, Number(r.revision)]));
       const now = new Date().toISOString();
       const cols = { position: [] as number[], id: [] as string[], stream: [] as string[], revision: [] as number[], type: [] as string[], data: [] as string[], metadata: [] as string[] };
       const results: AppendResult[] = [];
       for (const { stream, events, expected } of batch) {
-        const current = await currentRevision(client, stream);
+        const current = revisions.get(stream) ?? -1;
         if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
         let revision = current;
         for (const e of events) {
@@ -183,14 +190,16 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
         results.push({ nextRevision: revision, position: events.length > 0 ? position : -1 });
       }
       if (cols.position.length > 0) {
+        // The NOTIFY is delivered to every LISTENer when (and only if) the transaction commits.
         await client.query(
-          `INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at)
-           SELECT p, i, s, r, t, d::jsonb, m::jsonb, $8
-           FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) AS u(p, i, s, r, t, d, m)`,
-          [cols.position, cols.id, cols.stream, cols.revision, cols.type, cols.data, cols.metadata, now],
+          `WITH written AS (
+             INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at)
+             SELECT p, i, s, r, t, d::jsonb, m::jsonb, $8
+             FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) AS u(p, i, s, r, t, d, m)
+             RETURNING 1)
+           SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM written) AS w`,
+          [cols.position, cols.id, cols.stream, cols.revision, cols.type, cols.data, cols.metadata, now, CHANNEL, String(position)],
         );
-        // Delivered to every LISTENer when (and only if) the transaction commits.
-        await client.query('SELECT pg_notify($1, $2)', [CHANNEL, String(position)]);
       }
       await client.query('COMMIT');
       ok = true;
