@@ -13,6 +13,11 @@ export interface Config {
   /** NOTIFY_SQLITE_SYNC: `normal` (default) or `full` (the embedded log fsyncs every commit). */
   sqliteDurability: 'normal' | 'full';
   mongoUrl?: string;
+  /**
+   * DATABASE_URL (postgres://...): PostgreSQL for every store (event log, projections and their
+   * checkpoints, dispatcher state) unless EVENTSTORE_URL or MONGO_URL names a store specifically.
+   */
+  databaseUrl?: string;
   simPort: number;
   /** Port of the provider-facing side of the simulator (APNs/FCM/Twilio/SendGrid endpoints). */
   simProviderPort: number;
@@ -73,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     sqliteDurability: sqliteDurability(env.NOTIFY_SQLITE_SYNC),
     mongoUrl: env.MONGO_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
     simPort: int(env.SIM_PORT, 4010, 'SIM_PORT'),
     simProviderPort: int(env.SIM_PROVIDER_PORT, 4011, 'SIM_PROVIDER_PORT'),
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -10,9 +10,13 @@ import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { createSqliteDispatcherState } from './sqliteState.ts';
 import type { DispatcherStateStore } from './statePort.ts';
 
-/** The `dispatcher` role: its own connection and state store (MongoDB when MONGO_URL is set, else SQLite in the data dir). */
+/**
+ * The `dispatcher` role: its own connection and state store. The state follows the projection
+ * store's choice: MongoDB when MONGO_URL is set, else PostgreSQL when DATABASE_URL is, else
+ * SQLite in the data dir.
+ */
 export async function startDispatcherRole(deps: {
-  config: Pick<Config, 'amqpUrl' | 'dataDir' | 'mongoUrl'>;
+  config: Pick<Config, 'amqpUrl' | 'dataDir' | 'mongoUrl'> & Partial<Pick<Config, 'databaseUrl'>>;
   pipeline: PipelineConfig;
   topology: Topology;
   eventStore: EventStore;
@@ -24,6 +28,9 @@ export async function startDispatcherRole(deps: {
   if (deps.config.mongoUrl) {
     const { createMongoDispatcherState } = await import('./mongoState.ts');
     state = await createMongoDispatcherState(deps.config.mongoUrl);
+  } else if (deps.config.databaseUrl) {
+    const { createPostgresDispatcherState } = await import('./postgresState.ts');
+    state = createPostgresDispatcherState(deps.config.databaseUrl);
   } else {
     state = createSqliteDispatcherState(path.join(deps.config.dataDir, 'dispatcher.sqlite'));
   }

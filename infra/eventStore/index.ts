@@ -4,12 +4,24 @@ import type { Logger } from '../logger.ts';
 import type { EventStore } from './port.ts';
 import { createSqliteEventStore } from './sqlite.ts';
 
-/** EVENTSTORE_URL switches to EventStoreDB; otherwise the embedded SQLite log under the data dir. */
-export async function createEventStore(config: Pick<Config, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<Config, 'sqliteDurability'>>, logger?: Logger): Promise<EventStore> {
+/**
+ * EVENTSTORE_URL switches to EventStoreDB; otherwise DATABASE_URL to PostgreSQL; otherwise the
+ * embedded SQLite log under the data dir. The specific URL wins over the general one, so a
+ * deployment can keep its log on EventStoreDB and everything else on PostgreSQL.
+ */
+export async function createEventStore(
+  config: Pick<Config, 'eventStoreUrl' | 'dataDir'> & Partial<Pick<Config, 'sqliteDurability' | 'databaseUrl'>>,
+  logger?: Logger,
+): Promise<EventStore> {
   if (config.eventStoreUrl) {
     const { createEsdbEventStore } = await import('./esdb.ts');
     logger?.info('event store: EventStoreDB');
     return createEsdbEventStore(config.eventStoreUrl);
+  }
+  if (config.databaseUrl) {
+    const { createPostgresEventStore } = await import('./postgres.ts');
+    logger?.info('event store: PostgreSQL');
+    return createPostgresEventStore(config.databaseUrl);
   }
   const file = path.join(config.dataDir, 'events.sqlite');
   const durability = config.sqliteDurability ?? 'normal';
