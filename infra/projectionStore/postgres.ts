@@ -14,6 +14,7 @@ import {
   type PipelineStage,
   type ProjectionStore,
   type Sort,
+  type Update,
 } from './port.ts';
 import { checkIndexedPaths, queryCache } from './query.ts';
 import { applyUpdate, validateUpdate } from './update.ts';
@@ -30,6 +31,8 @@ const SCHEMA = `
 `;
 
 type Db = pg.Pool | pg.PoolClient;
+/** Main's port (ProjectionStore bulkWrite) spells this `WriteOp`; replace with its import on merge. */
+type WriteOp = { op: 'upsert'; id: string; update: Update } | { op: 'delete'; id: string };
 /** The open transaction of a batch, and a queue so its read-modify-writes run one at a time. */
 interface Tx {
   client: pg.PoolClient;
@@ -194,7 +197,26 @@ export function createPostgresProjectionStore(url: string, options: { poolSize?:
       return (await candidates(filter)).filter((d) => q.test(d));
     }
 
-    const collection: Collection = {
+    /** Read-modify-write of one document inside the caller's transaction. */
+    async function upsertIn(client: pg.PoolClient, id: string, update: Update): Promise<Doc> {
+      for (;;) {
+        const { rows } = await client.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+        const existing = rows[0]?.doc;
+        const doc: Doc = existing ?? { _id: id };
+        // Everything that can refuse the update runs before the write, so a refusal leaves no trace.
+        applyUpdate(doc, update, !existing);
+        checkIndexedPaths(name, indexed, doc);
+        if (existing) {
+          await client.query(`UPDATE ${table} SET doc = $2::jsonb WHERE id = $1`, [id, JSON.stringify(doc)]);
+          return doc;
+        }
+        // Nothing to lock yet: a writer that inserts the same id first makes us read again, now locking its row.
+        const inserted = await client.query(`INSERT INTO ${table} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO NOTHING`, [id, JSON.stringify(doc)]);
+        if (inserted.rowCount === 1) return doc;
+      }
+    }
+
+    const collection: Collection & { bulkWrite(ops: readonly WriteOp[]): Promise<void> } = {
       name,
       async findOne(filter) {
         return withTable(async () => (await matching(filter))[0] ?? null);
@@ -213,22 +235,23 @@ export function createPostgresProjectionStore(url: string, options: { poolSize?:
       async upsert(id, update) {
         if (typeof id !== 'string' || id === '') throw new ProjectionStoreError('bad_update', `${name}: upsert needs a non-empty string id`);
         validateUpdate(update);
-        return withTable(() =>
+        return withTable(() => inTransaction((client) => upsertIn(client, id, update)));
+      },
+      /**
+       * All or none, in one transaction (as on SQLite): every op is validated before any is sent.
+       * (Main's port adds `bulkWrite` to Collection; until the merge it is an extra member here.)
+       */
+      async bulkWrite(ops) {
+        for (const o of ops) {
+          if (typeof o.id !== 'string' || o.id === '') throw new ProjectionStoreError('bad_update', `${name}: bulkWrite needs non-empty string ids`);
+          if (o.op === 'upsert') validateUpdate(o.update);
+        }
+        if (ops.length === 0) return;
+        await withTable(() =>
           inTransaction(async (client) => {
-            for (;;) {
-              const { rows } = await client.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
-              const existing = rows[0]?.doc;
-              const doc: Doc = existing ?? { _id: id };
-              // Everything that can refuse the update runs before the write, so a refusal leaves no trace.
-              applyUpdate(doc, update, !existing);
-              checkIndexedPaths(name, indexed, doc);
-              if (existing) {
-                await client.query(`UPDATE ${table} SET doc = $2::jsonb WHERE id = $1`, [id, JSON.stringify(doc)]);
-                return doc;
-              }
-              // Nothing to lock yet: a writer that inserts the same id first makes us read again, now locking its row.
-              const inserted = await client.query(`INSERT INTO ${table} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO NOTHING`, [id, JSON.stringify(doc)]);
-              if (inserted.rowCount === 1) return doc;
+            for (const o of ops) {
+              if (o.op === 'upsert') await upsertIn(client, o.id, o.update);
+              else await client.query(`DELETE FROM ${table} WHERE id = $1`, [o.id]);
             }
           }),
         );
@@ -337,7 +360,14 @@ export function createPostgresProjectionStore(url: string, options: { poolSize?:
     async setCheckpoint(name, position) {
       assertOpen();
       await ready();
-      await query('INSERT INTO _checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position', [name, position]);
+      // Forward only: a late flush from a stalled or restarted writer cannot move a checkpoint back; 0 clears it.
+      if (position === 0) await query('DELETE FROM _checkpoints WHERE name = $1', [name]);
+      else {
+        await query('INSERT INTO _checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = GREATEST(_checkpoints.position, excluded.position)', [
+          name,
+          position,
+        ]);
+      }
     },
     async close() {
       if (closed) return;

@@ -21,10 +21,14 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** CREATE DATABASE notify_test_<random>; `drop()` removes it even with connections left open. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * CREATE DATABASE notify_test_<random>; `drop()` removes it even with connections left open.
+ * `collation: 'icu'` makes one that sorts text linguistically (en-US), unlike the usual C.UTF-8.
+ */
+export async function createTestDatabase(options: { collation?: 'icu' } = {}): Promise<TestDatabase> {
   const name = `notify_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const icu = options.collation === 'icu' ? ` LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8' TEMPLATE template0` : '';
+  await admin((c) => c.query(`CREATE DATABASE ${name}${icu}`));
   const url = new URL(PG_TEST_URL);
   url.pathname = `/${name}`;
   return {
