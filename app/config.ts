@@ -195,7 +195,10 @@ export interface Config {
   eventStoreUrl?: string;
   sqliteDurability: 'normal' | 'full';
   mongoUrl?: string;
-  /** PostgreSQL for every store: read, not used yet. */
+  /**
+   * DATABASE_URL (postgres://...): PostgreSQL for every store (event log, projections and their
+   * checkpoints, dispatcher state) unless EVENTSTORE_URL or MONGO_URL names a store specifically.
+   */
   databaseUrl?: string;
   simPort: number;
   simProviderPort: number;

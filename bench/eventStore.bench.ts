@@ -1,9 +1,13 @@
 /**
- * Embedded event store figures: append rate (1 event per append, 100-event batches), readAll rate,
- * and append -> subscriber latency in-process (wake-up) and cross-process (polling).
+ * Event store figures, the same workload on the embedded SQLite log and on PostgreSQL: append rate
+ * (1 event per append, 100-event batches, and 8 concurrent appenders), readAll rate, and
+ * append -> subscriber latency in-process (wake-up) and cross-process (SQLite: polling;
+ * PostgreSQL: LISTEN/NOTIFY).
  *
  *   npx tsx bench/eventStore.bench.ts            (or: npm run bench:eventstore)
  *
+ * PostgreSQL runs in a scratch database created on PG_BENCH_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres) and dropped afterwards; NO_PG=1 skips it.
  * The same file is the cross-process subscriber when started with --subscriber.
  */
 import { spawn } from 'node:child_process';
@@ -14,7 +18,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { EventMetadata } from '../domain/events.ts';
-import type { NewEvent } from '../infra/eventStore/port.ts';
+import pg from 'pg';
+import type { EventStore, NewEvent } from '../infra/eventStore/port.ts';
+import { createPostgresEventStore } from '../infra/eventStore/postgres.ts';
 import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -49,8 +55,12 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function subscriberMain(file: string, pollMs: number, count: number): Promise<void> {
-  const store = createSqliteEventStore(file, { pollIntervalMs: pollMs });
+type Backend = 'sqlite' | 'postgres';
+const openStore = (backend: Backend, where: string, pollMs?: number): EventStore =>
+  backend === 'sqlite' ? createSqliteEventStore(where, pollMs ? { pollIntervalMs: pollMs } : {}) : createPostgresEventStore(where, pollMs ? { pollIntervalMs: pollMs } : {});
+
+async function subscriberMain(backend: Backend, where: string, pollMs: number, count: number): Promise<void> {
+  const store = openStore(backend, where, pollMs);
   let seen = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
@@ -68,10 +78,8 @@ async function subscriberMain(file: string, pollMs: number, count: number): Prom
   await store.close();
 }
 
-async function main(): Promise<void> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-bench-'));
-  const file = path.join(dir, 'events.sqlite');
-  const store = createSqliteEventStore(file);
+async function workload(backend: Backend, where: string, crossPolls: number[]): Promise<[string, string][]> {
+  const store = openStore(backend, where);
   const rows: [string, string][] = [];
 
   // 1 event per append, each to a new stream with "no stream" expected: a notification request.
@@ -87,6 +95,16 @@ async function main(): Promise<void> {
     await store.append(stream, Array.from({ length: 100 }, (_, i) => requested(b * 100 + i)), 'no_stream');
   }
   rows.push(['append, 100-event batches', `${Math.round((batches * 100) / ((now() - t) / 1000))} events/s`]);
+
+  // Eight appenders at once on their own connections (the API under load): appends are serialized either way.
+  const writers = Array.from({ length: 8 }, () => openStore(backend, where));
+  const perWriter = 500;
+  t = now();
+  await Promise.all(writers.map(async (w) => {
+    for (let i = 0; i < perWriter; i++) await w.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');
+  }));
+  rows.push(['append, 1 event/append, 8 concurrent writers', `${Math.round((writers.length * perWriter) / ((now() - t) / 1000))} events/s`]);
+  for (const w of writers) await w.close();
 
   t = now();
   let read = 0;
@@ -117,12 +135,12 @@ async function main(): Promise<void> {
   await sub.close();
   rows.push(['subscriber latency, in-process', `p50 ${pct(local, 50).toFixed(2)} ms, p99 ${pct(local, 99).toFixed(2)} ms (n=${local.length})`]);
 
-  // Cross-process: another process polls the file. Appends every ~7 ms so they land at every phase of the poll.
-  for (const pollMs of [100, 20]) {
+  // Cross-process: another process follows the log. Appends every ~7 ms so they land at every phase of a poll.
+  for (const pollMs of crossPolls) {
     const count = 300;
     const self = fileURLToPath(import.meta.url);
     // `node --import tsx` rather than the tsx CLI, so there is no wrapper process to outlive us.
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--subscriber', file, String(pollMs), String(count)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', self, '--subscriber', backend, where, String(pollMs), String(count)], {
       cwd: path.join(path.dirname(self), '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -138,24 +156,58 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 7));
     }
     await exited;
-    rows.push([
-      `subscriber latency, other process (poll ${pollMs} ms)`,
-      `p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms (n=${latencies.length})`,
-    ]);
+    const how = backend === 'sqlite' ? `poll ${pollMs} ms` : `LISTEN/NOTIFY, safety-net poll ${pollMs} ms`;
+    rows.push([`subscriber latency, other process (${how})`, `p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms (n=${latencies.length})`]);
   }
-
   await store.close();
+  return rows;
+}
+
+function print(title: string, rows: [string, string][]): void {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(title);
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+async function main(): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-bench-'));
+  const file = path.join(dir, 'events.sqlite');
+  const rows = await workload('sqlite', file, [100, 20]);
   const size = (await fs.stat(file)).size;
   await fs.rm(dir, { recursive: true, force: true });
+  rows.push(['log file size', `${(size / 1024 / 1024).toFixed(1)} MB`]);
+  print(`Embedded event store (SQLite WAL, synchronous=NORMAL), ${os.cpus().length} cores, node ${process.version}`, rows);
 
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`Embedded event store (SQLite WAL, synchronous=NORMAL), ${os.cpus().length} cores, node ${process.version}`);
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-  console.log(`${'log file size'.padEnd(width)}  ${(size / 1024 / 1024).toFixed(1)} MB`);
+  if (process.env.NO_PG) return;
+  const base = process.env.PG_BENCH_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `notify_bench_${randomUUID().slice(0, 8)}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    try {
+      return await c.query<{ v: string }>(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const pgRows = await workload('postgres', url.toString(), [2_000]);
+    const bytes = (await admin(`SELECT pg_database_size('${name}')::text AS v`)).rows[0]!.v;
+    const version = (await admin('SHOW server_version')).rows[0] as unknown as { server_version: string };
+    const commit = (await admin('SHOW synchronous_commit')).rows[0] as unknown as { synchronous_commit: string };
+    pgRows.push(['database size', `${(Number(bytes) / 1024 / 1024).toFixed(1)} MB`]);
+    console.log('');
+    print(`PostgreSQL ${version.server_version} event store (synchronous_commit=${commit.synchronous_commit}), same machine`, pgRows);
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
 }
 
 if (process.argv[2] === '--subscriber') {
-  await subscriberMain(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+  await subscriberMain(process.argv[3] as Backend, process.argv[4]!, Number(process.argv[5]), Number(process.argv[6]));
 } else {
   await main();
 }

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
 import { createEsdbEventStore } from '../infra/eventStore/esdb.ts';
+import { createPostgresEventStore } from '../infra/eventStore/postgres.ts';
 import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { createTestDatabase } from './helpers/postgres.ts';
 import { eventStoreContract } from './contracts/eventStore.contract.ts';
 
 eventStoreContract('embedded SQLite', async () => {
@@ -21,5 +23,14 @@ describe.skipIf(!esdbUrl)('EventStoreDB (EVENTSTORE_URL)', () => {
   eventStoreContract('EventStoreDB', async () => ({
     open: async () => createEsdbEventStore(esdbUrl!),
     cleanup: async () => undefined,
-  }));
+  }), { atomicMultiAppend: false });
+});
+
+// PostgreSQL always runs here (scripts/ensure-postgres.sh): a fresh database per test, dropped after it.
+eventStoreContract('PostgreSQL', async () => {
+  const db = await createTestDatabase();
+  return {
+    open: async () => createPostgresEventStore(db.url, { pollIntervalMs: 2_000 }),
+    cleanup: () => db.drop(),
+  };
 });

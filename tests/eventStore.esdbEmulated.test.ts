@@ -189,7 +189,7 @@ eventStoreContract('KurrentDB adapter on an emulated server', async () => {
     open: async () => createEsdbEventStore(server.client()),
     cleanup: async () => undefined,
   };
-});
+}, { atomicMultiAppend: false });
 
 eventStoreContract('KurrentDB adapter on an emulated server, client built with throwOnAppendFailure=false', async () => {
   const server = new EmulatedServer({ throwOnAppendFailure: false });
@@ -197,7 +197,7 @@ eventStoreContract('KurrentDB adapter on an emulated server, client built with t
     open: async () => createEsdbEventStore(server.client()),
     cleanup: async () => undefined,
   };
-});
+}, { atomicMultiAppend: false });
 
 const stream = () => `app-emu${randomUUID().replaceAll('-', '')}`;
 

@@ -14,9 +14,14 @@ export interface DispatcherRoleConfig {
   amqpUrl: string;
   dataDir: string;
   mongoUrl?: string;
+  databaseUrl?: string;
 }
 
-/** The `dispatcher` role: its own connection and state store (MongoDB when MONGO_URL is set, else SQLite in the data dir). */
+/**
+ * The `dispatcher` role: its own connection and state store. The state follows the projection
+ * store's choice: MongoDB when MONGO_URL is set, else PostgreSQL when DATABASE_URL is, else
+ * SQLite in the data dir.
+ */
 export async function startDispatcherRole(deps: {
   config: DispatcherRoleConfig;
   pipeline: PipelineConfig;
@@ -30,6 +35,9 @@ export async function startDispatcherRole(deps: {
   if (deps.config.mongoUrl) {
     const { createMongoDispatcherState } = await import('./mongoState.ts');
     state = await createMongoDispatcherState(deps.config.mongoUrl);
+  } else if (deps.config.databaseUrl) {
+    const { createPostgresDispatcherState } = await import('./postgresState.ts');
+    state = createPostgresDispatcherState(deps.config.databaseUrl);
   } else {
     state = createSqliteDispatcherState(path.join(deps.config.dataDir, 'dispatcher.sqlite'));
   }

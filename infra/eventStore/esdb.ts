@@ -26,6 +26,8 @@ import {
   meetsExpected,
   validateAppend,
   type AppendResult,
+  validateAppendMulti,
+  type StreamAppend,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -85,22 +87,15 @@ export function kurrentConnectionString(url: string): string {
   return url.trim().replace(/^esdb(\+discover)?:\/\//i, (_m, discover: string | undefined) => `kurrentdb${discover ?? ''}://`);
 }
 
-export interface AppendBatchEntry {
-  stream: string;
-  events: NewEvent[];
-  expected: ExpectedRevision;
-}
+export type AppendBatchEntry = StreamAppend;
 
-/** The KurrentDB adapter: the port plus `appendMulti`, which the port gains separately. */
-export type KurrentEventStore = EventStore & {
-  /**
-   * Appends to several streams at once. On KurrentDB 25.1+ (multi-stream append) all or none are
-   * written and each result carries the transaction's position. On older servers it falls back to
-   * one append per stream, in order: NOT atomic, a conflict on entry k leaves entries 0..k-1
-   * written (and throws the ConcurrencyError of entry k).
-   */
-  appendMulti(batch: AppendBatchEntry[]): Promise<AppendResult[]>;
-};
+/**
+ * The KurrentDB adapter. Its `appendMulti` is all-or-none on KurrentDB 25.1+ (multi-stream append),
+ * each result carrying the transaction's position. On older servers it falls back to one append per
+ * stream, in order: NOT atomic, a conflict on entry k leaves entries 0..k-1 written (and throws the
+ * ConcurrencyError of entry k). Callers that need all-or-nothing there must make every share idempotent.
+ */
+export type KurrentEventStore = EventStore;
 
 /**
  * The production log on KurrentDB (formerly EventStoreDB). Revisions map 1:1 (both 0-based);
@@ -212,6 +207,7 @@ export function createEsdbEventStore(connection: string | KurrentDBClient): Kurr
 
   async function appendMulti(batch: AppendBatchEntry[]): Promise<AppendResult[]> {
     assertOpen();
+    validateAppendMulti(batch);
     for (const b of batch) validateAppend(b.stream, b.events, b.expected);
     if (batch.length === 0) return [];
     // An entry with no events is only an expectation check, which a multi-stream append cannot carry.

@@ -4,20 +4,31 @@ import type { EventStore } from './port.ts';
 import { createSqliteEventStore } from './sqlite.ts';
 
 export interface EventStoreOptions {
-  /** EventStoreDB connection string; absent, the embedded SQLite log. */
+  /** EventStoreDB/KurrentDB connection string; wins over databaseUrl for the log. */
   eventStoreUrl?: string;
+  /** PostgreSQL connection string (DATABASE_URL). */
+  databaseUrl?: string;
   /** Where the embedded log lives (events.sqlite). */
   dataDir: string;
   /** `full`: the embedded log fsyncs every commit. */
   sqliteDurability?: 'normal' | 'full';
 }
 
-/** EVENTSTORE_URL switches to EventStoreDB; otherwise the embedded SQLite log under the data dir. */
+/**
+ * EVENTSTORE_URL switches to EventStoreDB; otherwise DATABASE_URL to PostgreSQL; otherwise the
+ * embedded SQLite log under the data dir. The specific URL wins over the general one, so a
+ * deployment can keep its log on EventStoreDB and everything else on PostgreSQL.
+ */
 export async function createEventStore(config: EventStoreOptions, logger?: Logger): Promise<EventStore> {
   if (config.eventStoreUrl) {
     const { createEsdbEventStore } = await import('./esdb.ts');
     logger?.info('event store: EventStoreDB');
     return createEsdbEventStore(config.eventStoreUrl);
+  }
+  if (config.databaseUrl) {
+    const { createPostgresEventStore } = await import('./postgres.ts');
+    logger?.info('event store: PostgreSQL');
+    return createPostgresEventStore(config.databaseUrl);
   }
   const file = path.join(config.dataDir, 'events.sqlite');
   const durability = config.sqliteDurability ?? 'normal';

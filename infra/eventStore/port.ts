@@ -52,10 +52,25 @@ export interface SubscribeOptions {
  */
 export type PositionUnit = 'events' | 'bytes';
 
+/** One stream's share of a multi-stream append. */
+export interface StreamAppend {
+  stream: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+}
+
 export interface EventStore {
   /** What `headPosition() - checkpoint` counts (see PositionUnit). */
   readonly positionUnit: PositionUnit;
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams as one unit: every expectation is checked and either every
+   * stream's events are written or none is (the first unmet expectation throws a ConcurrencyError).
+   * Results come in the order of `batch`; a stream may appear only once. The embedded and the
+   * PostgreSQL logs do this in one transaction; the EventStoreDB adapter CANNOT (no multi-stream
+   * transaction in its protocol) and documents its weaker fallback.
+   */
+  appendMulti(batch: StreamAppend[]): Promise<AppendResult[]>;
   /** [] when the stream does not exist. */
   readStream(stream: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
   /** Events strictly after `after`, in log order, at most `limit` of them. */
@@ -111,4 +126,16 @@ export function validateAppend(stream: string, events: readonly NewEvent[], expe
     if (!e.metadata || typeof e.metadata !== 'object') throw new TypeError(`append to ${stream}: event ${i} (${e.type}) has no metadata`);
     if (e.id !== undefined && !UUID.test(e.id)) throw new TypeError(`append to ${stream}: event ${i} (${e.type}) id must be a UUID`);
   });
+}
+
+/** validateAppend for each share, plus: a stream appears once (two expectations on one stream are ambiguous). */
+export function validateAppendMulti(batch: readonly StreamAppend[]): void {
+  if (!Array.isArray(batch)) throw new TypeError('appendMulti: batch must be an array');
+  const seen = new Set<string>();
+  for (const entry of batch) {
+    if (!entry || typeof entry !== 'object') throw new TypeError('appendMulti: every entry needs stream, events and expected');
+    validateAppend(entry.stream, entry.events, entry.expected);
+    if (seen.has(entry.stream)) throw new TypeError(`appendMulti: stream ${entry.stream} appears twice in one append`);
+    seen.add(entry.stream);
+  }
 }

@@ -7,11 +7,13 @@ import {
   ConcurrencyError,
   meetsExpected,
   validateAppend,
+  validateAppendMulti,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from './port.ts';
@@ -91,10 +93,10 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   const ownListeners = new Set<() => void>();
   let closed = false;
 
-  const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => {
+  /** One stream's share of a transaction: check the expectation, then write its events. */
+  function appendOne(stream: string, events: NewEvent[], expected: ExpectedRevision, now: string): AppendResult {
     const current = currentRevision.get(stream)?.revision ?? -1;
     if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
-    const now = new Date().toISOString();
     let position = 0;
     let revision = current;
     for (const e of events) {
@@ -103,7 +105,29 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       position = Number(info.lastInsertRowid);
     }
     return { nextRevision: revision, position };
+  }
+  const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => appendOne(stream, events, expected, new Date().toISOString()));
+  // Every share in one transaction: a refused expectation rolls back the shares written before it.
+  const appendMultiTx = db.transaction((batch: StreamAppend[]): AppendResult[] => {
+    const now = new Date().toISOString();
+    const results = batch.map((b) => appendOne(b.stream, b.events, b.expected, now));
+    // A share with no events reports the head, as a single empty append does.
+    const head = selectHead.get()?.position ?? 0;
+    return results.map((r, i) => (batch[i]!.events.length === 0 ? { ...r, position: head } : r));
   });
+
+  /** Two processes racing past the revision check meet the UNIQUE index instead: report it as the conflict it is. */
+  function asConflict(e: unknown, streams: readonly { stream: string; expected: ExpectedRevision }[]): unknown {
+    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && /stream, events\.revision|events\.stream/.test(e.message)) {
+      for (const { stream, expected } of streams) {
+        const current = currentRevision.get(stream)?.revision ?? -1;
+        if (!meetsExpected(expected, current)) return new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
+      }
+      const first = streams[0]!;
+      return new ConcurrencyError(first.stream, first.expected, currentRevision.get(first.stream)?.revision ?? 'no_stream');
+    }
+    return e;
+  }
 
   function toRecorded(row: Row): RecordedEvent {
     return {
@@ -136,15 +160,24 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       try {
         result = appendTx.immediate(stream, events, expected);
       } catch (e) {
-        // Two processes racing past the revision check meet the UNIQUE index instead.
-        if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && /stream, events\.revision|events\.stream/.test(e.message)) {
-          const current = currentRevision.get(stream)?.revision ?? -1;
-          throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
-        }
-        throw e;
+        throw asConflict(e, [{ stream, expected }]);
       }
       appended.emit('append');
       return result;
+    },
+
+    async appendMulti(batch) {
+      assertOpen();
+      validateAppendMulti(batch);
+      if (batch.length === 0) return [];
+      let results: AppendResult[];
+      try {
+        results = appendMultiTx.immediate(batch);
+      } catch (e) {
+        throw asConflict(e, batch);
+      }
+      if (batch.some((b) => b.events.length > 0)) appended.emit('append');
+      return results;
     },
 
     async readStream(stream, opts = {}) {

@@ -43,6 +43,15 @@ export function instrumentEventStore(store: EventStore, metrics: Pick<Metrics, '
         stop();
       }
     },
+    // Timed like append; a span per share would add nothing the shares' own traceparents do not carry.
+    async appendMulti(batch) {
+      const stop = metrics.appendLatency.startTimer();
+      try {
+        return await store.appendMulti(batch);
+      } finally {
+        stop();
+      }
+    },
     readStream: (stream, options) => store.readStream(stream, options),
     readAll: (options) => store.readAll(options),
     subscribe: (options) => store.subscribe(options),

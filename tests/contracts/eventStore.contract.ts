@@ -51,7 +51,13 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
  * global reads are filtered to the test's own streams, so the suite also runs against a shared
  * EventStoreDB that other tests (or the server's own bookkeeping) write to.
  */
-export function eventStoreContract(name: string, makeFixture: () => Promise<EventStoreFixture>): void {
+export function eventStoreContract(
+  name: string,
+  makeFixture: () => Promise<EventStoreFixture>,
+  /** `atomicMultiAppend: false` for an adapter whose appendMulti is documented as not atomic (EventStoreDB). */
+  options: { atomicMultiAppend?: boolean } = {},
+): void {
+  const atomicMultiAppend = options.atomicMultiAppend ?? true;
   describe(`EventStore contract: ${name}`, () => {
     let fixture: EventStoreFixture;
     let opened: EventStore[];
@@ -335,6 +341,95 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Even
       await new Promise((r) => setTimeout(r, 100));
       expect(calls).toBe(1);
       await sub.close();
+    });
+
+    it('appendMulti writes several streams in one call, each at its expected revision', async () => {
+      const [a, b, c] = [streamName(), streamName(), streamName()];
+      await store.append(b, [rotated(b, 0)], 'no_stream');
+      const before = await store.headPosition();
+      const results = await store.appendMulti([
+        { stream: a, events: [rotated(a, 1), rotated(a, 2)], expected: 'no_stream' },
+        { stream: b, events: [rotated(b, 3)], expected: 0 },
+        { stream: c, events: [], expected: 'no_stream' },
+      ]);
+      expect(results.map((r) => r.nextRevision)).toEqual([1, 1, -1]);
+      expect((await store.readStream(a)).map(nOf)).toEqual([1, 2]);
+      expect((await store.readStream(b)).map(nOf)).toEqual([0, 3]);
+      expect(await store.readStream(c)).toEqual([]);
+      const all = (await store.readAll({ after: before })).filter((e) => e.streamId === a || e.streamId === b);
+      expect(all.map(nOf)).toEqual([1, 2, 3]);
+      expect(results[0]!.position).toBe(all[1]!.position);
+      expect(results[1]!.position).toBe(all[2]!.position);
+      expect(await store.appendMulti([])).toEqual([]);
+    });
+
+    it('appendMulti refuses bad arguments (a stream twice, a bad share) and writes nothing', async () => {
+      const [a, b] = [streamName(), streamName()];
+      const twice = await rejection(
+        store.appendMulti([
+          { stream: a, events: [rotated(a, 0)], expected: 'any' },
+          { stream: a, events: [rotated(a, 1)], expected: 'any' },
+        ]),
+      );
+      expect(twice).toBeInstanceOf(TypeError);
+      const bad = await rejection(
+        store.appendMulti([
+          { stream: a, events: [rotated(a, 0)], expected: 'any' },
+          { stream: b, events: [rotated(b, 0)], expected: -3 },
+        ]),
+      );
+      expect(bad).toBeInstanceOf(TypeError);
+      expect(await store.readStream(a)).toEqual([]);
+      expect(await store.readStream(b)).toEqual([]);
+    });
+
+    it.skipIf(!atomicMultiAppend)('appendMulti is all or nothing: one unmet expectation writes no stream', async () => {
+      const [a, b, c] = [streamName(), streamName(), streamName()];
+      await store.append(b, [rotated(b, 0), rotated(b, 1)], 'no_stream');
+      const head = await store.headPosition();
+      const refused = await rejection(
+        store.appendMulti([
+          { stream: a, events: [rotated(a, 0)], expected: 'no_stream' },
+          { stream: b, events: [rotated(b, 2)], expected: 0 },
+          { stream: c, events: [rotated(c, 0)], expected: 'any' },
+        ]),
+      );
+      expect(refused).toBeInstanceOf(ConcurrencyError);
+      expect(refused).toMatchObject({ stream: b, expected: 0, actual: 1 });
+      expect(await store.readStream(a)).toEqual([]);
+      expect((await store.readStream(b)).map(nOf)).toEqual([0, 1]);
+      expect(await store.readStream(c)).toEqual([]);
+      expect(await store.headPosition()).toBe(head);
+      // The same batch with the right expectation goes through whole.
+      const ok = await store.appendMulti([
+        { stream: a, events: [rotated(a, 0)], expected: 'no_stream' },
+        { stream: b, events: [rotated(b, 2)], expected: 1 },
+      ]);
+      expect(ok.map((r) => r.nextRevision)).toEqual([0, 2]);
+    });
+
+    it.skipIf(!atomicMultiAppend)('appendMulti racing single appends from another connection: each multi-append lands whole or not at all', async () => {
+      const other = await open();
+      const [a, b] = [streamName(), streamName()];
+      await store.appendMulti([
+        { stream: a, events: [rotated(a, 0)], expected: 'no_stream' },
+        { stream: b, events: [rotated(b, 0)], expected: 'no_stream' },
+      ]);
+      for (let round = 1; round <= 10; round++) {
+        const ra = (await store.readStream(a)).at(-1)!.revision;
+        const rb = (await store.readStream(b)).at(-1)!.revision;
+        const [multi, single] = await Promise.allSettled([
+          store.appendMulti([
+            { stream: a, events: [rotated(a, round * 10)], expected: ra },
+            { stream: b, events: [rotated(b, round * 10)], expected: rb },
+          ]),
+          other.append(b, [rotated(b, round * 10 + 1)], rb),
+        ]);
+        expect([multi.status, single.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
+        const lastA = (await store.readStream(a)).at(-1)!;
+        // Stream a moved exactly when the multi-append won.
+        expect(lastA.revision === ra + 1).toBe(multi.status === 'fulfilled');
+      }
     });
 
     it('survives a restart: events, revisions, positions and metadata are durable', async () => {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createMongoProjectionStore } from '../../infra/projectionStore/mongo.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
+import { createPostgresProjectionStore } from '../../infra/projectionStore/postgres.ts';
 import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { createTestDatabase } from '../helpers/postgres.ts';
 import { projectionStoreContract } from './projectionStore.contract.ts';
 
 const mongoUrl = process.env.MONGO_URL;
@@ -46,4 +48,17 @@ describe.skipIf(!mongoUrl)('MongoDB (MONGO_URL)', () => {
       },
     };
   });
+});
+
+// PostgreSQL always runs here (scripts/ensure-postgres.sh), in a database of its own dropped afterwards.
+projectionStoreContract('PostgreSQL', async () => {
+  const db = await createTestDatabase();
+  const store = createPostgresProjectionStore(db.url);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await db.drop();
+    },
+  };
 });

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createPostgresDispatcherState } from '../../channels/dispatcher/postgresState.ts';
 import { createSqliteDispatcherState } from '../../channels/dispatcher/sqliteState.ts';
 import type { DispatcherStateStore } from '../../channels/dispatcher/statePort.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { tempDir } from './world.ts';
 
-/** One contract for every dispatcher state adapter: SQLite always, MongoDB when MONGO_URL is set. */
+/** One contract for every dispatcher state adapter: SQLite and PostgreSQL always, MongoDB when MONGO_URL is set. */
 function contract(name: string, open: (key: string) => Promise<DispatcherStateStore>) {
   describe(`dispatcher state store: ${name}`, () => {
     it('keeps the checkpoint, per dispatcher name', async () => {
@@ -47,6 +49,15 @@ function contract(name: string, open: (key: string) => Promise<DispatcherStateSt
 const dir = tempDir('dstate');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 contract('SQLite', async (key) => createSqliteDispatcherState(path.join(dir, 'state.sqlite'), key));
+
+let pgDb: TestDatabase | undefined;
+afterAll(async () => {
+  await pgDb?.drop();
+});
+contract('PostgreSQL', async (key) => {
+  pgDb ??= await createTestDatabase();
+  return createPostgresDispatcherState(pgDb.url, key);
+});
 
 const mongoUrl = process.env.MONGO_URL;
 if (mongoUrl) {
