@@ -2,7 +2,7 @@
  * Embedded event store figures: append rate (1 event per append, 100-event batches), readAll rate,
  * and append -> subscriber latency in-process (wake-up) and cross-process (polling).
  *
- *   npx tsx bench/eventStore.bench.ts            (or: npm run bench:eventstore)
+ *   node bench/eventStore.bench.ts            (or: npm run bench:eventstore)
  *
  * The same file is the cross-process subscriber when started with --subscriber.
  */
@@ -121,8 +121,8 @@ async function main(): Promise<void> {
   for (const pollMs of [100, 20]) {
     const count = 300;
     const self = fileURLToPath(import.meta.url);
-    // `node --import tsx` rather than the tsx CLI, so there is no wrapper process to outlive us.
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--subscriber', file, String(pollMs), String(count)], {
+    // A plain `node` child (Node strips the types): no wrapper process to outlive us.
+    const child = spawn(process.execPath, [self, '--subscriber', file, String(pollMs), String(count)], {
       cwd: path.join(path.dirname(self), '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
