@@ -3,7 +3,7 @@
  * stores (temp dir), autocannon on 127.0.0.1, a unique eventId per request, bounded in time.
  * The API runs in a child process so the load generator does not share its event loop.
  * Two setups: the API alone, and the API with the projection runner in the same process (as in
- * `notify serve`, where every append is also projected). Run: `npx tsx bench/api.bench.ts`.
+ * `notify serve`, where every append is also projected). Run: `node bench/api.bench.ts`.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';

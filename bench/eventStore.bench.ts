@@ -4,7 +4,7 @@
  * append -> subscriber latency in-process (wake-up) and cross-process (SQLite: polling;
  * PostgreSQL: LISTEN/NOTIFY).
  *
- *   npx tsx bench/eventStore.bench.ts            (or: npm run bench:eventstore)
+ *   node bench/eventStore.bench.ts            (or: npm run bench:eventstore)
  *
  * PostgreSQL runs in a scratch database created on PG_BENCH_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) and dropped afterwards; NO_PG=1 skips it.
@@ -139,8 +139,8 @@ async function workload(backend: Backend, where: string, crossPolls: number[]): 
   for (const pollMs of crossPolls) {
     const count = 300;
     const self = fileURLToPath(import.meta.url);
-    // `node --import tsx` rather than the tsx CLI, so there is no wrapper process to outlive us.
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--subscriber', backend, where, String(pollMs), String(count)], {
+    // A plain `node` child (Node strips the types): no wrapper process to outlive us.
+    const child = spawn(process.execPath, [self, '--subscriber', backend, where, String(pollMs), String(count)], {
       cwd: path.join(path.dirname(self), '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
     });

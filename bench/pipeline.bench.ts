@@ -3,8 +3,8 @@
  * instant provider, side by side with the raw quorum-queue publish+consume rate of the same broker
  * in the same run. Bounded in count and time; deletes every queue it declares.
  *
- *   npx tsx bench/pipeline.bench.ts            (npm run bench:pipeline)
- *   BENCH_N=4000 BENCH_PACED_RATE=500 BENCH_PACED_SECONDS=5 npx tsx bench/pipeline.bench.ts
+ *   node bench/pipeline.bench.ts            (npm run bench:pipeline)
+ *   BENCH_N=4000 BENCH_PACED_RATE=500 BENCH_PACED_SECONDS=5 node bench/pipeline.bench.ts
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';

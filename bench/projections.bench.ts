@@ -1,5 +1,5 @@
 /**
- * Projections benchmark (embedded stores): `npx tsx bench/projections.bench.ts [--events N] [--rebuild-events M]`
+ * Projections benchmark (embedded stores): `node bench/projections.bench.ts [--events N] [--rebuild-events M]`
  * (npm run bench:projections). Prints:
  *  1. the runner's throughput: N generated events (realistic mix, tests/projections/generate.ts)
  *     appended to a fresh SQLite log, then every read model projected together from position 0

@@ -4,8 +4,8 @@
  * run. "On" is the real SDK with every instrumentation and a batch span processor whose exporter
  * drops the spans (what it costs to make them, not to ship them).
  *
- *   npx tsx bench/tracing.bench.ts            (or: npm run bench:tracing)
- *   BENCH_REQUESTS=1000 BENCH_ROUNDS=2 npx tsx bench/tracing.bench.ts
+ *   node bench/tracing.bench.ts            (or: npm run bench:tracing)
+ *   BENCH_REQUESTS=1000 BENCH_ROUNDS=2 node bench/tracing.bench.ts
  *
  * Throughput on a shared box swings with everyone else's load; the CPU this process spends per
  * delivery is the steadier figure, so both are printed.
@@ -118,7 +118,7 @@ async function child(mode: Mode, requests: number): Promise<Result> {
 
 function runChild(mode: Mode, requests: number): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', mode, String(requests)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [self, '--child', mode, String(requests)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.on('exit', (code) => {

@@ -1,8 +1,22 @@
 #!/usr/bin/env node
-// The `notify` CLI. TypeScript runs through tsx's loader, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The `notify` CLI. Node (22.18 and later) runs the TypeScript sources itself by stripping the types, so
+// there is no build step to forget and no loader in production. This file stays plain JavaScript so an
+// older Node can still parse it and say why it will not run. The sources only use erasable syntax
+// (tsconfig `erasableSyntaxOnly`), and Node never strips types below a node_modules folder: run the
+// platform from a checkout or the container image, not from an installed package.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(
+    `notify needs Node.js 22.18 or later (24 LTS recommended); this is ${process.version} at ${process.execPath}.\n` +
+      'Run it through `npm start` / `npm test`, which fetch Node 24 when needed (scripts/ensure-node.sh).',
+  );
+  process.exit(1);
+}
+if (!process.features.typescript) {
+  console.error('notify runs its TypeScript sources with Node\'s type stripping, which is switched off here (--no-experimental-strip-types?).');
+  process.exit(1);
+}
 
-register();
 // Tracing starts before the CLI's module graph loads: its instrumentations patch express and amqplib on load.
 const { bootTelemetry } = await import('../app/tracing.ts');
 await bootTelemetry(process.argv.slice(2));

@@ -2,6 +2,8 @@
 # The one test command (README, .ci/run): dependencies, broker, type check, then every suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/ensure-node.sh
+echo "node: $(node --version) ($(command -v node))"
 bash scripts/ensure-deps.sh
 bash scripts/ensure-rabbitmq.sh
 npx tsc --noEmit -p .

@@ -1,7 +1,7 @@
 /**
  * Throughput of each adapter through its real SDK into the simulator (no pipeline, no RabbitMQ):
  * the ceiling the providers side puts on the senders. Prints one line per channel.
- *   npx tsx simulator/bench.ts [messagesPerChannel=2000] [concurrency=50]
+ *   node simulator/bench.ts [messagesPerChannel=2000] [concurrency=50]
  */
 import { performance } from 'node:perf_hooks';
 import { closeProviders, createProviders } from '../channels/providers/index.ts';

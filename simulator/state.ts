@@ -75,8 +75,11 @@ export class SimState {
   private seq = 0;
   private readonly faults = new Map<Channel, Fault>();
   readonly rejected: Record<Channel, number> = { ios: 0, android: 0, sms: 0, email: 0 };
+  private readonly maxMessages: number;
 
-  constructor(private readonly maxMessages = 50_000) {}
+  constructor(maxMessages = 50_000) {
+    this.maxMessages = maxMessages;
+  }
 
   record(message: Omit<SimMessage, 'seq' | 'receivedAt'>): SimMessage {
     this.seq += 1;

@@ -61,7 +61,11 @@ class EmulatedServer {
   private next = 1_000n;
   private live = new Set<{ push: (e: Stored) => void }>();
 
-  constructor(private readonly opts: { throwOnAppendFailure?: boolean; multiStreamAppend?: boolean } = {}) {}
+  private readonly opts: { throwOnAppendFailure?: boolean; multiStreamAppend?: boolean };
+
+  constructor(opts: { throwOnAppendFailure?: boolean; multiStreamAppend?: boolean } = {}) {
+    this.opts = opts;
+  }
 
   write(streamId: string, e: NewData, revision: bigint): Stored {
     const stored: Stored = { streamId, revision, created: this.now(), isJson: true, position: { commit: this.next, prepare: this.next }, ...e };

@@ -10,10 +10,10 @@ import { meta, rotated, waitFor } from './contracts/eventStore.contract.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /**
- * Children run as `node --import tsx`, one process each: the `tsx` CLI would put a wrapper in
- * between, and killing the wrapper leaves the real writer running.
+ * Children are plain `node` processes, one each, that run the TypeScript sources the way production does
+ * (Node's type stripping): no wrapper process in between, so killing the child kills the writer.
  */
-const node = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+const node = (args: string[]) => spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /**
  * A writer process: `count` commands spread over `streams` streams, each through handleCommand

@@ -19,7 +19,8 @@ const RETRY = [50, 100, 200];
 /** Runs a role in a child process; resolves once it reports ready. */
 function spawnRole(args: Record<string, unknown>): { child: ChildProcess; ready: Promise<void>; exited: Promise<NodeJS.Signals | number | null> } {
   const child = fork(CHILD, [JSON.stringify({ url: AMQP_URL, retryDelaysMs: RETRY, ...args })], {
-    execArgv: ['--import', 'tsx'],
+    // The role runs its TypeScript as production does, through Node's own type stripping.
+    execArgv: [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const ready = new Promise<void>((resolve, reject) => {

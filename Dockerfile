@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# The platform's image: Node 24 LTS runs the TypeScript sources itself (type stripping), so there is no
+# build step; the first stage only installs the production dependencies from the lockfile.
+# better-sqlite3 ships its binaries in the npm package: no compiler in either stage.
+
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    NOTIFY_DATA_DIR=/var/lib/notify
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+# Node never strips types below node_modules, so the sources stay at the top of /app.
+COPY package.json ./
+COPY bin ./bin
+COPY app ./app
+COPY domain ./domain
+COPY commands ./commands
+COPY projections ./projections
+COPY channels ./channels
+COPY simulator ./simulator
+COPY infra ./infra
+# The embedded stores' directory (only used when no server store is configured), owned by the runtime user.
+RUN mkdir -p /var/lib/notify && chown node:node /var/lib/notify
+USER node
+EXPOSE 3000
+# Liveness of whichever port this process serves its ops endpoints on: OPS_PORT for a process without
+# the api role, else the API's PORT. The slim image has no curl; node's fetch does it.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.OPS_PORT || process.env.PORT || 3000}/healthz`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "bin/notify.js", "serve"]
