@@ -73,6 +73,7 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
     await sleep(s.settleMs?.(timing) ?? 3000);
     await w.collector.stop();
     result.audit = await auditRun(w.api, auth, load.accepted, drain.views, w.collector.ledger);
+    w.notes.push(`simulator received ${w.collector.ledger.total} provider requests in all`);
     result.alerts = alertsFromLogs(w.logFiles());
     result.crashes = [...w.procs.values()].reduce((n, p) => n + p.crashes, 0) + w.sim.crashes;
     if (result.crashes) w.notes.push(`unexpected process exits (restarted by the suite's supervisor): ${[...w.procs.values(), w.sim].filter((p) => p.crashes).map((p) => `${p.name} x${p.crashes}`).join(', ')}`);
