@@ -25,6 +25,9 @@ export async function cleanupAll(): Promise<void> {
 
 let interrupted = false;
 
+/** True once Ctrl-C or SIGTERM arrived: children exiting then are not crashes to restart. */
+export const isInterrupted = (): boolean => interrupted;
+
 /** Ctrl-C or SIGTERM: undo everything, then leave; a second Ctrl-C does the synchronous part only. */
 export function installSignalHandlers(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

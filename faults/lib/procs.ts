@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { onCleanup } from './cleanup.ts';
+import { isInterrupted, onCleanup } from './cleanup.ts';
 import { HOST, http, sleep, until } from './net.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -56,7 +56,8 @@ export function platformProcess(spec: ProcSpec): Proc {
       child = c;
       c.once('exit', (code, signal) => {
         if (child === c) child = undefined;
-        if (expected || stopping) return;
+        // Ctrl-C reaches the children too (same process group): that is not a crash.
+        if (expected || stopping || isInterrupted()) return;
         self.crashes += 1;
         fs.appendFileSync(spec.logFile, `\n[faults] ${spec.name} exited on its own (code ${code}, signal ${signal})\n`);
         if (self.supervisedRestarts >= MAX_SUPERVISED_RESTARTS) return;
