@@ -1,0 +1,128 @@
+// The fault suite (`npm run faults [-- --quick] [-- --scenario <name>]`): each scenario on its own
+// private RabbitMQ node, data dir and simulator process, then an audit of every accepted id.
+// Not part of `npm test`: it takes minutes per scenario and needs rabbitmq-server installed.
+import { parseArgs } from 'node:util';
+import { alertsFromLogs, auditRun, waitForDrain } from './lib/audit.ts';
+import { cleanupAll, installSignalHandlers } from './lib/cleanup.ts';
+import { basicAuth, createApp, registerUsers, sendLoad } from './lib/load.ts';
+import { sleep } from './lib/net.ts';
+import { scenarioBlock, summaryTable, type ScenarioResult } from './lib/report.ts';
+import { SCENARIOS, type Scenario, type Timing } from './lib/scenarios.ts';
+import { BASE_ENV, buildWorld, type World } from './lib/world.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    scenario: { type: 'string', multiple: true },
+    notifications: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    list: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help || values.list) {
+  process.stdout.write('npm run faults -- [--quick] [--scenario <name> ...] [--notifications <n>] [--keep (keep each scenario\'s logs)]\n\nscenarios:\n');
+  for (const s of SCENARIOS) process.stdout.write(`  ${s.name.padEnd(18)} ${s.inQuick ? '(quick) ' : '        '}${s.what}\n`);
+  process.exit(0);
+}
+
+const quick = values.quick;
+const target = values.notifications ? Number(values.notifications) : quick ? 300 : 3000;
+if (!Number.isInteger(target) || target < 4) throw new Error('--notifications must be an integer >= 4');
+const timing: Timing = { quick, loadMs: quick ? 15_000 : 40_000 };
+const drainBoundMs = quick ? 150_000 : 300_000;
+const users = quick ? 60 : 200;
+
+const wanted = values.scenario?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+for (const w of wanted ?? []) if (!SCENARIOS.some((s) => s.name === w)) throw new Error(`unknown scenario "${w}" (see --list)`);
+const chosen = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : !quick || s.inQuick));
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function runScenario(s: Scenario): Promise<ScenarioResult> {
+  const result: ScenarioResult = { name: s.name, what: s.what, notes: [] };
+  const skip = s.skip?.();
+  if (skip) return { ...result, skipped: skip };
+  let world: World | undefined;
+  let keep = values.keep;
+  const t0 = Date.now();
+  try {
+    world = await buildWorld(s.name, { mode: s.mode, env: s.env ?? {}, ...(s.tmpfsMb ? { tmpfsMb: s.tmpfsMb } : {}) });
+    result.notes = world.notes;
+    const creds = await createApp(world.env);
+    const auth = basicAuth(creds);
+    await world.sim.start();
+    await Promise.all([...world.procs.values()].map((p) => p.start()));
+    const ids = await registerUsers(world.api, auth, users);
+    world.notes.push(`setup ${((Date.now() - t0) / 1000).toFixed(0)} s (broker, ${world.procs.size + 1} processes, ${ids.length} users)`);
+    world.collector.start();
+
+    const w = world;
+    const [load] = await Promise.all([
+      sendLoad({ api: w.api, auth, users: ids, target, durationMs: timing.loadMs, tag: `faults-${s.name}`, retryMs: 120_000 }),
+      s.during ? s.during(w, timing) : Promise.resolve(),
+    ]);
+    result.unconfirmedRequests = load.unconfirmed;
+    result.retriedRequests = load.retriedAttempts;
+
+    const drain = await waitForDrain(w.api, auth, load.accepted, drainBoundMs);
+    result.drainMs = drain.ms;
+    result.drained = drain.drained;
+    // Late provider calls (a timed-out request still in flight) land after the log says final.
+    await sleep(s.settleMs?.(timing) ?? 3000);
+    await w.collector.stop();
+    result.audit = await auditRun(w.api, auth, load.accepted, drain.views, w.collector.ledger);
+    w.notes.push(`simulator received ${w.collector.ledger.total} provider requests in all`);
+    result.alerts = alertsFromLogs(w.logFiles());
+    result.crashes = [...w.procs.values()].reduce((n, p) => n + p.crashes, 0) + w.sim.crashes;
+    if (result.crashes) w.notes.push(`unexpected process exits (restarted by the suite's supervisor): ${[...w.procs.values(), w.sim].filter((p) => p.crashes).map((p) => `${p.name} x${p.crashes}`).join(', ')}`);
+  } catch (e) {
+    result.error = e instanceof Error ? e.message : String(e);
+    keep = true;
+  } finally {
+    if (world) {
+      await world.collector.stop().catch(() => {});
+      await world.teardown(keep).catch((e: unknown) => result.notes.push(`teardown: ${String(e)}`));
+      if (keep) result.logsKept = world.dir;
+    }
+    result.notes.push(`scenario took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  return result;
+}
+
+async function main(): Promise<number> {
+  installSignalHandlers();
+  log(`faults: ${chosen.length} scenario(s), ${target} notifications each over ${timing.loadMs / 1000} s, ${users} users x (ios, android, sms, email); drain bound ${drainBoundMs / 1000} s`);
+  log(`faults: platform env ${Object.entries(BASE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const results: ScenarioResult[] = [];
+  for (const s of chosen) {
+    log(`\n-- ${s.name} ...`);
+    const r = await runScenario(s);
+    results.push(r);
+    log(scenarioBlock(r));
+  }
+  await cleanupAll();
+  const ran = results.filter((r) => !r.skipped);
+  const sum = (f: (r: ScenarioResult) => number) => ran.reduce((n, r) => n + f(r), 0);
+  const lost = sum((r) => r.audit?.lost ?? 0);
+  const stuck = sum((r) => r.audit?.stuck ?? 0);
+  const duplicates = sum((r) => r.audit?.duplicates ?? 0);
+  const errors = ran.filter((r) => r.error).length;
+  log('');
+  log('lost: accepted and not final with nothing at the simulator, or recorded sent with nothing at the simulator; stuck: not final after the drain bound;');
+  log('duplicates: simulator copies beyond one per notification and recipient; failed+copy: recorded failed although the simulator accepted a copy.');
+  log(summaryTable(results));
+  if (errors) log(`${errors} scenario(s) broke before their audit (see ERROR above)`);
+  log(`faults: scenarios=${ran.length} lost=${lost} stuck=${stuck} duplicates=${duplicates}`);
+  return lost > 0 || stuck > 0 || errors > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e: unknown) => {
+    process.stderr.write(`faults: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    await cleanupAll();
+    process.exit(2);
+  },
+);
