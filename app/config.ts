@@ -19,8 +19,18 @@ export interface Config {
   logLevel: string;
   /** Public base URL of the API, used in tracking links. */
   publicUrl: string;
-  /** HMAC key for tracking tokens and unsubscribe links. */
-  trackingSecret: string;
+  /** PUBLIC_URL was given explicitly (a configuration with real providers requires it, non-loopback). */
+  publicUrlSet: boolean;
+  /** TRACKING_SECRET: HMAC key for tracking and unsubscribe links; unset, the embedded mode keeps a generated one in the data dir (app/secrets.ts). */
+  trackingSecret?: string;
+  /** TRACKING_TOKEN_TTL_DAYS: how long click and open links stay valid (default 90). */
+  trackingTokenTtlDays: number;
+  /** UNSUBSCRIBE_TOKEN_TTL_DAYS: how long an unsubscribe link stays valid (default 60). */
+  unsubscribeTokenTtlDays: number;
+  /** OPS_PORT: /metrics, /readyz, /healthz for operators (default 9464; 0 = any free port). */
+  opsPort: number;
+  /** OPS_HOST: the address the ops port binds (default 127.0.0.1: not reachable from outside). */
+  opsHost: string;
   alertWebhookUrl?: string;
   otelExporter: 'off' | 'console' | 'otlp';
   otlpEndpoint?: string;
@@ -41,6 +51,10 @@ export interface ApiConfig {
   userRateLimits?: string;
   /** API_MAX_SCHEDULE_DAYS: how far ahead scheduleAt may be. */
   maxScheduleDays: number;
+  /** API_PARAMS_MAX_BYTES: largest `params` of a notification, serialized as JSON (default 16384; 413 above). */
+  paramsMaxBytes: number;
+  /** API_PARAMS_MAX_DEPTH: deepest nesting of objects/arrays in `params` (default 8; 400 above). */
+  paramsMaxDepth: number;
   /** SENDGRID_WEBHOOK_PUBLIC_KEY: base64 ECDSA public key of the signed event webhook. */
   sendgridWebhookPublicKey?: string;
   /** TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature on status callbacks. */
@@ -76,8 +90,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     simPort: int(env.SIM_PORT, 4010, 'SIM_PORT'),
     simProviderPort: int(env.SIM_PROVIDER_PORT, 4011, 'SIM_PROVIDER_PORT'),
     logLevel: env.LOG_LEVEL ?? 'info',
-    publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
-    trackingSecret: env.TRACKING_SECRET ?? 'dev-only-tracking-secret-change-me',
+    publicUrl: (env.PUBLIC_URL || `http://127.0.0.1:${port}`).replace(/\/$/, ''),
+    publicUrlSet: Boolean(env.PUBLIC_URL),
+    trackingSecret: env.TRACKING_SECRET || undefined,
+    trackingTokenTtlDays: int(env.TRACKING_TOKEN_TTL_DAYS, 90, 'TRACKING_TOKEN_TTL_DAYS'),
+    unsubscribeTokenTtlDays: int(env.UNSUBSCRIBE_TOKEN_TTL_DAYS, 60, 'UNSUBSCRIBE_TOKEN_TTL_DAYS'),
+    opsPort: int(env.OPS_PORT, 9464, 'OPS_PORT'),
+    opsHost: env.OPS_HOST || '127.0.0.1',
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
     otelExporter: exporter,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
@@ -87,6 +106,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appRateBurst: int(env.API_APP_RATE_BURST, 1000, 'API_APP_RATE_BURST'),
       userRateLimits: env.NOTIFY_RATE_LIMITS || undefined,
       maxScheduleDays: int(env.API_MAX_SCHEDULE_DAYS, 30, 'API_MAX_SCHEDULE_DAYS'),
+      paramsMaxBytes: int(env.API_PARAMS_MAX_BYTES, 16 * 1024, 'API_PARAMS_MAX_BYTES'),
+      paramsMaxDepth: int(env.API_PARAMS_MAX_DEPTH, 8, 'API_PARAMS_MAX_DEPTH'),
       sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY || undefined,
       twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
     },

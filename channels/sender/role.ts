@@ -16,7 +16,7 @@ import { createSender, type Sender } from './consumer.ts';
 
 /** The `senders` role: one connection, one consumer per channel asked for, the renderer shared by all. */
 export async function startSendersRole(deps: {
-  config: Pick<Config, 'amqpUrl' | 'publicUrl' | 'trackingSecret'>;
+  config: Pick<Config, 'amqpUrl' | 'publicUrl'> & { trackingSecret: string };
   pipeline: PipelineConfig;
   topology: Topology;
   channels: readonly Channel[];

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Config } from '../../app/config.ts';
+import { DEFAULT_TRACKING_TTL } from '../../domain/trackingToken.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
@@ -25,7 +26,7 @@ export interface ApiProjections {
 
 export interface ApiDeps {
   eventStore: EventStore;
-  config: Pick<Config, 'publicUrl' | 'trackingSecret' | 'api'>;
+  config: Pick<Config, 'publicUrl' | 'api'> & Partial<Pick<Config, 'trackingTokenTtlDays' | 'unsubscribeTokenTtlDays'>> & { trackingSecret: string };
   logger: Logger;
   projections?: ApiProjections;
   /** Mounted before the 404 handler (ops routes: /healthz, /metrics). */
@@ -64,6 +65,10 @@ export function createApi(deps: ApiDeps): Express {
       {
         store,
         trackingSecret: deps.config.trackingSecret,
+        ttl: {
+          linkDays: deps.config.trackingTokenTtlDays ?? DEFAULT_TRACKING_TTL.linkDays,
+          unsubscribeDays: deps.config.unsubscribeTokenTtlDays ?? DEFAULT_TRACKING_TTL.unsubscribeDays,
+        },
         ...(deps.projections?.recordRepeatClick ? { recordRepeatClick: deps.projections.recordRepeatClick } : {}),
       },
       now,

@@ -19,7 +19,7 @@ import { startProjectionRunner, type ProjectionRunner } from '../../projections/
 export interface TestApi {
   url: string;
   store: EventStore;
-  config: Config;
+  config: Config & { trackingSecret: string };
   dir: string;
   appKey: string;
   appSecret: string;
@@ -41,7 +41,8 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-'));
   const store = createSqliteEventStore(path.join(dir, 'events.sqlite'));
-  const base = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', ...options.env });
+  const loaded = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', OPS_PORT: '0', ...options.env });
+  const base = { ...loaded, trackingSecret: loaded.trackingSecret ?? 'test-tracking-secret' };
   const { appKey, appSecret } = await createApp(store, 'test-app');
   let projectionStore: ProjectionStore | undefined;
   let runner: ProjectionRunner | undefined;

@@ -62,7 +62,12 @@ describe('end to end: HTTP -> provider simulator', () => {
     const html = email.content.html as string;
     expect(html).toContain('Hi &lt;b&gt;Ann&lt;/b&gt;');
     const link = /href="https:\/\/notify\.example\.com\/t\/([^"]+)"/.exec(html)![1]!;
-    expect(verifyTrackingToken(link, api.config.trackingSecret)).toEqual({ n: ids.get('email'), k: 'click', u: 'https://shop.example/o/A-7' });
+    expect(verifyTrackingToken(link, api.config.trackingSecret, new Date())).toMatchObject({ n: ids.get('email'), k: 'click', u: 'https://shop.example/o/A-7' });
+    // RFC 8058: the provider got one-click unsubscribe headers naming a signed unsubscribe link.
+    const headers = email.content.headers as Record<string, string>;
+    expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const unsubscribe = /^<https:\/\/notify\.example\.com\/t\/([^>]+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
+    expect(verifyTrackingToken(unsubscribe ?? '', api.config.trackingSecret, new Date())).toMatchObject({ n: ids.get('email'), k: 'unsubscribe' });
 
     // The log records each send with the provider's own message id.
     for (const m of got) {
