@@ -94,7 +94,12 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(usersRouter(store, now));
   v1.use(templatesRouter(store, now));
-  v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
+  v1.use(
+    notificationsRouter(
+      { store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
+      now,
+    ),
+  );
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
   app.use('/v1', v1);
 
