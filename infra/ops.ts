@@ -66,7 +66,7 @@ async function runCheck(c: ReadinessCheck, timeoutMs: number): Promise<string> {
 }
 
 /** The ops endpoints on a port of their own (OPS_PORT), bound to loopback unless OPS_HOST says otherwise. */
-export async function serveOps(router: Router, port: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+export async function serveOps(router: Router, port: number, host = '127.0.0.1'): Promise<{ port: number; host: string; close(): Promise<void> }> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`OPS_PORT must be a port number (0-65535), got "${String(port)}"`);
   const { default: express } = await import('express');
   const app = express();
@@ -80,6 +80,7 @@ export async function serveOps(router: Router, port: number, host = '127.0.0.1')
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : port,
+    host: typeof address === 'object' && address ? address.address : host,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
