@@ -99,4 +99,22 @@ describe('end to end: HTTP -> provider simulator', () => {
     expect(removed.data).toMatchObject({ token: IOS_DEAD, reason: 'token_invalid' });
     await t.clearFaults();
   });
+
+  it('a provider error quoting the phone number is stored redacted (issue 11: no personal data in events or logs)', async () => {
+    const phone = '+14155550177';
+    await api.call('PUT', '/v1/users/e2e-pat', { phone });
+    await t.fault({ channel: 'sms', tokens: [phone] });
+    try {
+      const res = await api.call('POST', '/v1/notifications', { eventId: 'e2e-3', userId: 'e2e-pat', templateId: 'shipped', params: { orderId: 'P-1', name: 'Pat' }, channels: ['sms'] });
+      const id = res.body.notifications[0].id as string;
+      const failed = await waitFor('NotificationFailed', async () => (await api.store.readStream(`notification-${id}`)).find((e) => e.type === 'NotificationFailed'));
+      if (failed.type !== 'NotificationFailed') throw new Error('unreachable');
+      // Twilio's text is "The 'To' number +14155550177 is not a valid phone number."
+      expect(failed.data.message).toContain('[phone]');
+      const attempts = JSON.stringify((await api.store.readStream(`notification-${id}`)).slice(1));
+      expect(attempts).not.toContain('4155550177');
+    } finally {
+      await t.clearFaults();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import express, { Router } from 'express';
 import twilio from 'twilio';
 import type { Logger } from '../../../infra/logger.ts';
+import { redactText } from '../../../infra/redact.ts';
 import { recordProviderStatus, type ProviderStatus, type ProviderStatusResult } from '../../providerStatus.ts';
 import { HttpError } from '../errors.ts';
 import { locals } from '../locals.ts';
@@ -38,7 +39,8 @@ export function verifySendgridSignature(key: KeyObject, rawBody: Buffer, signatu
 }
 
 function sendgridStatus(event: Record<string, unknown>): ProviderStatus | undefined {
-  const reason = typeof event.reason === 'string' ? event.reason.slice(0, 500) : '';
+  // Bounce reasons quote the address ("550 5.1.1 <ann@example.com>: ..."): redacted before they are stored.
+  const reason = typeof event.reason === 'string' ? redactText(event.reason.slice(0, 500)) : '';
   switch (event.event) {
     case 'delivered':
       return { kind: 'delivered', provider: 'sendgrid' };
