@@ -96,16 +96,21 @@ function oneOf<const T extends string>(values: readonly T[], meta: Meta & { fall
 /** The variables, by section. Names and defaults are public (README, deployments): change them as an API. */
 export const envSchema = z.object({
   // HTTP API
-  PORT: num({ section: 'api', fallback: 3000, ...nonNegativeInt, description: 'Port of the HTTP API (and of /healthz, /readyz, /metrics).' }),
+  PORT: num({ section: 'api', fallback: 3000, ...nonNegativeInt, description: 'Port of the public HTTP API (and /healthz); /readyz and /metrics are on OPS_PORT.' }),
   PUBLIC_URL: str({ section: 'api', derived: 'http://127.0.0.1:$PORT', description: 'Public base URL of the API, used in tracking and unsubscribe links (a trailing / is dropped).' }),
-  TRACKING_SECRET: str({ section: 'api', fallback: 'dev-only-tracking-secret-change-me', secret: true, description: 'HMAC key of tracking tokens and unsubscribe links: set it in production.' }),
+  TRACKING_SECRET: str({ section: 'api', secret: true, description: 'HMAC key of tracking tokens and unsubscribe links. Unset: the embedded mode generates one at first start and keeps it in the data dir (0600); required with real providers.' }),
+  TRACKING_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 90, ...nonNegativeInt, description: 'How long click and open links stay valid, in days.' }),
+  UNSUBSCRIBE_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 60, ...nonNegativeInt, description: 'How long an unsubscribe link stays valid, in days.' }),
   API_BODY_LIMIT: num({ section: 'api', fallback: 1024 * 1024, ...nonNegativeInt, description: 'Largest accepted request body in bytes (413 above it).' }),
   API_APP_RATE_LIMIT: num({ section: 'api', fallback: 500, ...nonNegativeInt, description: 'Per-app token bucket: requests per second (0 turns it off).' }),
   API_APP_RATE_BURST: num({ section: 'api', fallback: 1000, ...nonNegativeInt, description: 'Per-app token bucket: burst size.' }),
   NOTIFY_RATE_LIMITS: str({ section: 'api', description: 'Per-user send limits overriding the defaults, e.g. `sms=10/1h,email:marketing=2/1d`.' }),
   API_MAX_SCHEDULE_DAYS: num({ section: 'api', fallback: 30, ...nonNegativeInt, description: 'How far ahead, in days, `scheduleAt` may be.' }),
+  API_PARAMS_MAX_BYTES: num({ section: 'api', fallback: 16 * 1024, ...nonNegativeInt, description: 'Largest `params` of a notification, serialized as JSON, in bytes (413 above it).' }),
+  API_PARAMS_MAX_DEPTH: num({ section: 'api', fallback: 8, ...nonNegativeInt, description: 'Deepest nesting of objects and arrays in `params` (400 above it).' }),
   SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
-  OPS_PORT: num({ section: 'api', ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics for a process without the api role (unset: not served).' }),
+  OPS_PORT: num({ section: 'api', fallback: 9464, ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics, in every process (0: any free port). Never the public API port.' }),
+  OPS_HOST: str({ section: 'api', fallback: '127.0.0.1', description: 'Address the ops port binds (loopback by default: not reachable from outside).' }),
 
   // Storage
   NOTIFY_DATA_DIR: str({ section: 'storage', fallback: './data', description: 'Directory of the embedded SQLite stores (event log, read models, dispatcher state).' }),
@@ -204,14 +209,23 @@ export interface Config {
   simProviderPort: number;
   logLevel: LogLevel;
   publicUrl: string;
-  trackingSecret: string;
+  /** PUBLIC_URL was given explicitly (a configuration with real providers requires it, non-loopback). */
+  publicUrlSet: boolean;
+  /** TRACKING_SECRET: HMAC key for tracking and unsubscribe links; unset, the embedded mode keeps a generated one in the data dir (app/secrets.ts). */
+  trackingSecret?: string;
+  /** TRACKING_TOKEN_TTL_DAYS: how long click and open links stay valid (default 90). */
+  trackingTokenTtlDays: number;
+  /** UNSUBSCRIBE_TOKEN_TTL_DAYS: how long an unsubscribe link stays valid (default 60). */
+  unsubscribeTokenTtlDays: number;
+  /** OPS_PORT: /metrics, /readyz, /healthz for operators (default 9464; 0 = any free port). */
+  opsPort: number;
+  /** OPS_HOST: the address the ops port binds (default 127.0.0.1: not reachable from outside). */
+  opsHost: string;
   alertWebhookUrl?: string;
   otelExporter: 'off' | 'console' | 'otlp';
   otlpEndpoint?: string;
   /** Broker prefix of every exchange and queue. */
   rabbitPrefix: string;
-  /** Ops endpoints of a process without the api role. */
-  opsPort?: number;
   api: ApiConfig;
   pipeline: PipelineConfig;
   monitoring: MonitoringConfig;
@@ -312,18 +326,24 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     simProviderPort: e.SIM_PROVIDER_PORT,
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
-    trackingSecret: e.TRACKING_SECRET,
+    publicUrlSet: e.PUBLIC_URL !== undefined,
+    ...(e.TRACKING_SECRET !== undefined && { trackingSecret: e.TRACKING_SECRET }),
+    trackingTokenTtlDays: e.TRACKING_TOKEN_TTL_DAYS,
+    unsubscribeTokenTtlDays: e.UNSUBSCRIBE_TOKEN_TTL_DAYS,
+    opsPort: e.OPS_PORT,
+    opsHost: e.OPS_HOST,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     otelExporter: e.OTEL_EXPORTER ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'off'),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     rabbitPrefix: e.RABBIT_PREFIX,
-    ...(e.OPS_PORT !== undefined && { opsPort: e.OPS_PORT }),
     api: {
       bodyLimitBytes: e.API_BODY_LIMIT,
       appRatePerSec: e.API_APP_RATE_LIMIT,
       appRateBurst: e.API_APP_RATE_BURST,
       userRateLimits: e.NOTIFY_RATE_LIMITS,
       maxScheduleDays: e.API_MAX_SCHEDULE_DAYS,
+      paramsMaxBytes: e.API_PARAMS_MAX_BYTES,
+      paramsMaxDepth: e.API_PARAMS_MAX_DEPTH,
       sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,
     },

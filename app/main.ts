@@ -2,6 +2,7 @@ import type { Channel } from '../domain/events.ts';
 import { CHANNELS } from '../domain/events.ts';
 import { createAlerter, type Alerter } from '../infra/alerts.ts';
 import type { Config } from './config.ts';
+import { resolveTrackingSecret, type StartConfig } from './secrets.ts';
 import { createEventStore } from '../infra/eventStore/index.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { createProjectionStore } from '../infra/projectionStore/index.ts';
@@ -11,7 +12,7 @@ import type { Logger } from '../infra/logger.ts';
 import { createMetrics, type Metrics } from '../infra/metrics.ts';
 import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
-import { createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
+import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
 import { closeProviders, createProviders, simulatedChannels } from '../channels/providers/index.ts';
 import { simulatedProviders, startSimulator } from '../simulator/index.ts';
@@ -35,7 +36,9 @@ export interface PlatformOptions {
 }
 
 export interface Platform {
-  config: Config;
+  config: StartConfig;
+  /** Where /metrics, /readyz and /healthz answer (OPS_HOST:OPS_PORT; the actual port when OPS_PORT=0). */
+  opsPort: number;
   eventStore: EventStore;
   /** Read models (projections/queries.ts reads them); the projections role keeps them up to date. */
   projectionStore: ProjectionStore;
@@ -46,7 +49,9 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(config: Config, logger: Logger, options: PlatformOptions = { roles: ROLES, channels: CHANNELS }): Promise<Platform> {
+export async function startPlatform(given: Config, logger: Logger, options: PlatformOptions = { roles: ROLES, channels: CHANNELS }): Promise<Platform> {
+  // First: a configuration that would send real mail with a guessable link secret never starts.
+  const config = resolveTrackingSecret(given);
   const metrics = createMetrics();
   // Every append is timed (and traced when tracing is on) here, so no adapter has to know.
   const eventStore = instrumentEventStore(await createEventStore(config, logger), metrics);
@@ -59,8 +64,9 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   const topology = buildTopology({ prefix: config.rabbitPrefix, retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
   const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)];
-  // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
+  // GET /healthz, /readyz, /metrics on OPS_PORT (loopback by default); the public API port answers /healthz only.
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
+  let opsPort = config.opsPort;
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
   const stops: Array<() => Promise<void>> = [() => eventStore.close(), () => projectionStore.close()];
 
@@ -145,7 +151,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
-            extraRouters: [opsRouter],
+            extraRouters: [createHealthRouter()],
           });
           const server = await listenApi(app, config.port);
           logger.info({ port: server.port }, 'API listening');
@@ -158,12 +164,11 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
         }
       }
     }
-    // A process without the api role (e.g. `serve --roles senders`) can still be probed and scraped: OPS_PORT.
-    if (!options.roles.includes('api') && config.opsPort !== undefined) {
-      const ops = await serveOps(opsRouter, config.opsPort);
-      logger.info({ port: ops.port }, 'ops endpoints listening (/healthz, /readyz, /metrics)');
-      stops.push(() => ops.close());
-    }
+    // Every process can be probed and scraped, on a port that is not the public one.
+    const ops = await serveOps(opsRouter, config.opsPort, config.opsHost);
+    opsPort = ops.port;
+    logger.info({ host: config.opsHost, port: ops.port }, 'ops endpoints listening (/healthz, /readyz, /metrics)');
+    stops.push(() => ops.close());
   } catch (e) {
     await stopAll();
     throw e;
@@ -171,6 +176,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
 
   return {
     config,
+    opsPort,
     eventStore,
     projectionStore,
     ...(projections && { projections }),

@@ -40,7 +40,7 @@ async function serve(withProjections: boolean): Promise<void> {
   const projectionStore = await createProjectionStore(config);
   const runner = withProjections ? await startProjectionRunner({ eventStore, store: projectionStore }) : undefined;
   const { appKey, appSecret } = await createApp(eventStore, 'bench');
-  const app = createApi({ eventStore, config, logger: silentLogger, projections: apiProjections(projectionStore, () => runner?.positions().rateWindows) });
+  const app = createApi({ eventStore, config: { ...config, trackingSecret: 'bench-tracking-secret' }, logger: silentLogger, projections: apiProjections(projectionStore, () => runner?.positions().rateWindows) });
   const server = await listenApi(app, 0, '127.0.0.1');
   const ready: Ready = { url: `http://127.0.0.1:${server.port}`, auth: `Basic ${Buffer.from(`${appKey}:${appSecret}`).toString('base64')}` };
   process.send?.({ ready });

@@ -70,6 +70,7 @@ async function child(mode: Mode, requests: number): Promise<Result> {
     SIM_PORT: String(await freePort()),
     SIM_PROVIDER_PORT: String(await freePort()),
     LOG_LEVEL: 'silent',
+    OPS_PORT: '0',
     API_APP_RATE_LIMIT: '0',
     NOTIFY_RATE_LIMITS: 'sms=1000000/1h,email=1000000/1h,push=1000000/1h',
   });

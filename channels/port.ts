@@ -2,7 +2,7 @@ import type { Channel, Recipient } from '../domain/events.ts';
 
 /** What a channel's provider is asked to deliver: already rendered, already resolved. */
 export type RenderedContent =
-  | { channel: 'email'; subject: string; html: string; text: string }
+  | { channel: 'email'; subject: string; html: string; text: string; headers?: Record<string, string> }
   | { channel: 'sms'; text: string; segments: number }
   | { channel: 'ios' | 'android'; title: string; body: string; data?: Record<string, string> };
 

@@ -99,38 +99,64 @@ export interface AppAuthenticator {
 export interface AuthenticatorOptions {
   maxEntries?: number;
   verify?: (secret: string, stored: string) => Promise<boolean>;
-  /** Scrypt verifications allowed per app key (cache misses only): a guessing attacker is slowed, cached callers never are. */
+  /** Failed verifications allowed per presented app key before answers turn to 429 (a correct secret is never refused). */
   verifyRatePerSec?: number;
   verifyBurst?: number;
 }
 
 /**
+ * Verified against when the key is unknown or revoked, so those answers cost the same scrypt as a
+ * wrong secret for a real key: response time tells nothing about which keys exist. Same parameters
+ * as a real hash; it matches no secret (random salt and digest).
+ */
+const DUMMY_HASH = ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, randomBytes(16).toString('base64'), randomBytes(SCRYPT.keyLen).toString('base64')].join('$');
+
+/**
  * Verifying scrypt on every request would cost ~50 ms of CPU each. Successes are cached under a
  * key holding the app stream's revision, so a rotation or revocation (a new event) misses the
- * cache at once; the presented secret is only kept as a SHA-256 digest. Failures are not cached
- * (they could crowd out the good entries); instead the scrypt work per app key is rate limited.
- * The app stream is read on every request: a few rows, cheap, and what makes revocation immediate.
+ * cache at once; the presented secret is only kept as a SHA-256 digest. Concurrent requests with
+ * the same credentials share one verification.
+ *
+ * Every credential that misses the cache pays one scrypt, whether the key exists, is revoked or
+ * not (no timing oracle). The limiter counts failures only and is consulted after the secret was
+ * checked: whoever floods a key with wrong secrets gets 429s, but cannot make the right secret fail.
  */
 export function createAppAuthenticator(store: EventStore, options: AuthenticatorOptions = {}): AppAuthenticator {
   const maxEntries = options.maxEntries ?? 10_000;
   const verify = options.verify ?? verifySecret;
-  const verifications = createTokenBuckets(options.verifyRatePerSec ?? 5, options.verifyBurst ?? 20);
+  const failures = createTokenBuckets(options.verifyRatePerSec ?? 5, options.verifyBurst ?? 20, undefined, maxEntries);
   const cache = new Set<string>();
+  const inflight = new Map<string, Promise<boolean>>();
+
+  function verifyOnce(key: string, secret: string, hash: string): Promise<boolean> {
+    const running = inflight.get(key);
+    if (running) return running;
+    const started = verify(secret, hash).finally(() => inflight.delete(key));
+    inflight.set(key, started);
+    return started;
+  }
+
   return {
     async authenticate(appKey, secret) {
-      if (!APP_KEY_PATTERN.test(appKey)) return { ok: false, reason: 'unknown' };
-      const { state, revision } = await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey));
-      if (state.status === 'none' || !state.secretHash) return { ok: false, reason: 'unknown' };
-      if (state.status === 'revoked') return { ok: false, reason: 'revoked' };
-      const key = `${appKey}\u0000${revision}\u0000${createHash('sha256').update(secret).digest('base64')}`;
-      if (!cache.has(key)) {
-        const waitMs = verifications.take(appKey);
-        if (waitMs > 0) return { ok: false, reason: 'throttled', retryAfterMs: waitMs };
-        if (!(await verify(secret, state.secretHash))) return { ok: false, reason: 'bad_secret' };
+      const { state, revision } = APP_KEY_PATTERN.test(appKey)
+        ? await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey))
+        : { state: undefined, revision: -1 };
+      const known = state !== undefined && state.status !== 'none' && state.secretHash !== undefined;
+      const digest = createHash('sha256').update(secret).digest('base64');
+      const key = `${appKey}\u0000${revision}\u0000${digest}`;
+      if (known && state.status === 'active' && cache.has(key)) return { ok: true, appId: appKey, name: state.name ?? appKey };
+      const hash = known && state.status === 'active' ? state.secretHash! : DUMMY_HASH;
+      const matches = await verifyOnce(key, secret, hash);
+      if (matches && known && state.status === 'active') {
         if (cache.size >= maxEntries) cache.delete(cache.values().next().value as string);
         cache.add(key);
+        return { ok: true, appId: appKey, name: state.name ?? appKey };
       }
-      return { ok: true, appId: appKey, name: state.name ?? appKey };
+      const waitMs = failures.take(appKey);
+      if (waitMs > 0) return { ok: false, reason: 'throttled', retryAfterMs: waitMs };
+      if (!known) return { ok: false, reason: 'unknown' };
+      if (state.status === 'revoked') return { ok: false, reason: 'revoked' };
+      return { ok: false, reason: 'bad_secret' };
     },
   };
 }

@@ -36,6 +36,9 @@ export interface NotifyOutcome {
   status: NotificationStatus;
 }
 
+/** Longest stretch a fan-out runs before letting other requests (and /healthz) in. */
+const YIELD_EVERY_MS = 10;
+
 /**
  * POST /v1/notifications: one decision per user x channel, each one event in its own
  * deterministic stream. Everything that can refuse the whole request (template, params,
@@ -54,7 +57,14 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
   const channels = targets.channels;
 
   const outcomes: NotifyOutcome[] = [];
+  // The embedded stores answer synchronously, so awaiting them never lets another request in: a
+  // 1,000-user request would hold the event loop for seconds. Give it back every few milliseconds.
+  let slice = Date.now();
   for (const userId of input.userIds) {
+    if (Date.now() - slice >= YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice = Date.now();
+    }
     const user = await loadUser(deps.store, userId);
     for (const pc of channels) {
       for (const channel of concreteChannels(pc, user)) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDomainError } from '../domain/errors.ts';
-import type { FailureReason } from '../domain/events.ts';
+import type { Channel, FailureReason } from '../domain/events.ts';
 import { notificationDecider } from '../domain/notification.ts';
 import { streams } from '../domain/streams.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
@@ -11,7 +11,11 @@ export type ProviderStatus =
   | { kind: 'delivered'; provider: string }
   | { kind: 'failed'; provider: string; reason: Extract<FailureReason, 'bounced' | 'undeliverable'>; code: string; message: string };
 
-/** `applied` covers a repeat of an outcome already in the log (webhooks are retried: idempotent). */
+/**
+ * `applied` covers a repeat of an outcome already in the log (webhooks are retried: idempotent).
+ * `unknown` also covers a notification of another channel than the provider's: a SendGrid event
+ * never touches an SMS, and the answer does not say that such a notification exists.
+ */
 export type ProviderStatusResult = 'applied' | 'unknown' | 'not_ready';
 
 /** A provider's delivery receipt (signature already verified by the edge) turned into an event. */
@@ -21,11 +25,13 @@ export async function recordProviderStatus(
   status: ProviderStatus,
   now: Date,
   requestId: string = randomUUID(),
+  channels?: readonly Channel[],
 ): Promise<ProviderStatusResult> {
   const stream = streams.notification(notificationId);
   const events = await store.readStream(stream);
   const first = events[0];
   if (!first || (first.type !== 'NotificationRequested' && first.type !== 'NotificationSuppressed')) return 'unknown';
+  if (channels && !channels.includes(first.data.channel)) return 'unknown';
   const metadata = metadataFor({ appId: first.data.appId, requestId, now });
   const at = now.toISOString();
   try {

@@ -2,7 +2,7 @@
  * Token buckets keyed by a string (in this process): `ratePerSec` tokens a second up to `burst`.
  * `take` answers 0 when a token was taken, otherwise the milliseconds until one is available.
  */
-export function createTokenBuckets(ratePerSec: number, burst: number, clock: () => number = () => Date.now()) {
+export function createTokenBuckets(ratePerSec: number, burst: number, clock: () => number = () => Date.now(), maxKeys = Infinity) {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const capacity = Math.max(burst, 1);
   return {
@@ -10,6 +10,8 @@ export function createTokenBuckets(ratePerSec: number, burst: number, clock: () 
       if (ratePerSec <= 0) return 0;
       const now = clock();
       const b = buckets.get(key) ?? { tokens: capacity, at: now };
+      // Keys may come from callers (any presented app key): forget the oldest rather than grow without bound.
+      if (!buckets.has(key) && buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value as string);
       b.tokens = Math.min(capacity, b.tokens + ((now - b.at) / 1000) * ratePerSec);
       b.at = now;
       buckets.set(key, b);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { verifyTrackingToken } from '../domain/trackingToken.ts';
+import { DEFAULT_TRACKING_TTL, verifyTrackingToken, type TrackingTtl } from '../domain/trackingToken.ts';
+import { unsubscribedPreferences } from '../domain/unsubscribe.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { notificationDecider } from '../domain/notification.ts';
 import { streams } from '../domain/streams.ts';
@@ -12,22 +13,35 @@ export type TrackingResult =
   | { kind: 'redirect'; url: string }
   | { kind: 'pixel' }
   | { kind: 'unsubscribed' }
+  /** A GET of an unsubscribe link: a page whose button POSTs; nothing changed (link scanners follow GETs). */
+  | { kind: 'confirm_unsubscribe' }
   | { kind: 'not_found' };
 
 export interface TrackingDeps {
   store: EventStore;
   trackingSecret: string;
+  /** How long links are honoured (TRACKING_TOKEN_TTL_DAYS, UNSUBSCRIBE_TOKEN_TTL_DAYS). */
+  ttl?: TrackingTtl;
   /** Analytics counts repeat clicks; the log keeps one NotificationClicked per notification. */
   recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
 }
 
 /**
- * GET /t/:token. The destination comes only from the signed token, so a tampered or made-up
- * token is a 404 and never a redirect to a URL of the caller's choosing.
+ * GET (and POST) /t/:token. The destination comes only from the signed token, so a tampered,
+ * expired or made-up token is a 404 and never a redirect to a URL of the caller's choosing.
+ * Unsubscribing takes a POST (RFC 8058 one-click, or the confirmation page's button).
  */
-export async function recordTracking(deps: TrackingDeps, token: string, now: Date, requestId: string = randomUUID()): Promise<TrackingResult> {
-  const payload = verifyTrackingToken(token, deps.trackingSecret);
+export async function recordTracking(
+  deps: TrackingDeps,
+  token: string,
+  now: Date,
+  requestId: string = randomUUID(),
+  method: 'GET' | 'POST' = 'GET',
+): Promise<TrackingResult> {
+  const payload = verifyTrackingToken(token, deps.trackingSecret, now, deps.ttl ?? DEFAULT_TRACKING_TTL);
   if (!payload) return { kind: 'not_found' };
+  // Only an unsubscribe link is meant to be POSTed to.
+  if (method === 'POST' && payload.k !== 'unsubscribe') return { kind: 'not_found' };
   const events = await deps.store.readStream(streams.notification(payload.n));
   const first = events[0];
   if (!first || (first.type !== 'NotificationRequested' && first.type !== 'NotificationSuppressed')) return { kind: 'not_found' };
@@ -49,13 +63,12 @@ export async function recordTracking(deps: TrackingDeps, token: string, now: Dat
       );
       return { kind: 'pixel' };
     case 'unsubscribe': {
+      if (method === 'GET') return { kind: 'confirm_unsubscribe' };
       const userId = first.data.userId;
+      // ctx.appId is the notification's app: the opt-out lands in that app's preferences only.
       const user = await loadUser(deps.store, userId);
       if (!user.exists) return { kind: 'unsubscribed' };
-      await setPreferences(deps.store, ctx, userId, {
-        ...user.preferences,
-        channels: { ...user.preferences.channels, email: false },
-      });
+      await setPreferences(deps.store, ctx, userId, unsubscribedPreferences(user.preferences, first.data.channel, first.data.category));
       return { kind: 'unsubscribed' };
     }
     default: {

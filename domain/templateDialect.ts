@@ -1,4 +1,4 @@
-import { Liquid, type Template } from 'liquidjs';
+import { Liquid, type FS, type Template } from 'liquidjs';
 import type { TemplateContent } from './events.ts';
 
 /**
@@ -18,10 +18,51 @@ export class TemplateSyntaxError extends Error {
 
 // Limits keep a hostile template (huge loops, giant strings) from stalling a sender.
 const LIMITS = { renderLimit: 1000, parseLimit: 200_000, memoryLimit: 20_000_000 };
-const COMMON = { strictVariables: true, strictFilters: true, ownPropertyOnly: true, cache: false, ...LIMITS };
+
+/**
+ * Liquid's default loader reads the server's file system (rooted at the working directory): an
+ * `{% include 'key.p8' %}` would mail a server file to whoever the template's app chooses. The
+ * engine gets a file system that has no files at all, and the tags that load other templates are
+ * refused when a template is parsed (below): the refusal is the same whatever the name, so a
+ * publish tells nothing about which files exist. Partials are not offered.
+ */
+const NO_FILES: FS = {
+  exists: async () => false,
+  existsSync: () => false,
+  readFile: async () => {
+    throw new Error('templates cannot read files');
+  },
+  readFileSync: () => {
+    throw new Error('templates cannot read files');
+  },
+  resolve: (_dir, file) => file,
+  contains: async () => false,
+  containsSync: () => false,
+};
+const NO_FS_OPTIONS = { fs: NO_FILES, root: [], partials: [], layouts: [], relativeReference: false, dynamicPartials: true };
+const COMMON = { strictVariables: true, strictFilters: true, ownPropertyOnly: true, cache: false, ...NO_FS_OPTIONS, ...LIMITS };
+
+/** Tags that load another template by name: none is part of our dialect. */
+export const FILE_TAGS = ['include', 'render', 'layout'] as const;
+
+function withoutFileTags(engine: Liquid): Liquid {
+  for (const name of FILE_TAGS) {
+    engine.registerTag(name, {
+      parse() {
+        // The same words for every name given, existing or not, and nothing read.
+        throw new Error(`the {% ${name} %} tag is not supported: a template cannot load other templates or files`);
+      },
+      render() {
+        throw new Error(`the {% ${name} %} tag is not supported`);
+      },
+    });
+  }
+  return engine;
+}
+
 /** Email HTML: every output is HTML-escaped unless the template says `| raw`. */
-const htmlEngine = new Liquid({ ...COMMON, outputEscape: 'escape' });
-const textEngine = new Liquid(COMMON);
+const htmlEngine = withoutFileTags(new Liquid({ ...COMMON, outputEscape: 'escape' }));
+const textEngine = withoutFileTags(new Liquid(COMMON));
 
 export type TemplateField = 'email.subject' | 'email.html' | 'email.text' | 'sms.text' | 'push.title' | 'push.body';
 

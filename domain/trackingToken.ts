@@ -13,7 +13,23 @@ export interface TrackingPayload {
   k: TrackingKind;
   /** target of a click; http(s) only */
   u?: string;
+  /** issued at, seconds since the epoch: links expire (TrackingTtl) */
+  t: number;
 }
+
+/** How long a link is honoured after it was issued, by kind. */
+export interface TrackingTtl {
+  /** click and open links */
+  linkDays: number;
+  unsubscribeDays: number;
+}
+
+/** The defaults documented in docs/api.md: TRACKING_TOKEN_TTL_DAYS / UNSUBSCRIBE_TOKEN_TTL_DAYS. */
+export const DEFAULT_TRACKING_TTL: TrackingTtl = { linkDays: 90, unsubscribeDays: 60 };
+
+/** A token issued this far "in the future" is refused (clocks of senders and API may differ a little). */
+const MAX_FUTURE_SKEW_S = 3600;
+const DAY_S = 86_400;
 
 const KINDS: readonly string[] = ['click', 'open', 'unsubscribe'];
 
@@ -22,7 +38,7 @@ function mac(body: string, secret: string): Buffer {
 }
 
 export function signTrackingToken(payload: TrackingPayload, secret: string): string {
-  const clean: TrackingPayload = payload.u === undefined ? { n: payload.n, k: payload.k } : { n: payload.n, k: payload.k, u: payload.u };
+  const clean: TrackingPayload = payload.u === undefined ? { n: payload.n, k: payload.k, t: payload.t } : { n: payload.n, k: payload.k, u: payload.u, t: payload.t };
   const body = Buffer.from(JSON.stringify(clean)).toString('base64url');
   return `${body}.${mac(body, secret).toString('base64url')}`;
 }
@@ -36,8 +52,11 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** The payload, or null when the token is malformed, forged, or names anything but an http(s) URL. */
-export function verifyTrackingToken(token: string, secret: string): TrackingPayload | null {
+/**
+ * The payload, or null when the token is malformed, forged, expired (older than its kind's TTL at
+ * `now`, or without an issue time), or names anything but an http(s) URL.
+ */
+export function verifyTrackingToken(token: string, secret: string, now: Date, ttl: TrackingTtl = DEFAULT_TRACKING_TTL): TrackingPayload | null {
   if (typeof token !== 'string' || token.length > 8192) return null;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
@@ -54,13 +73,17 @@ export function verifyTrackingToken(token: string, secret: string): TrackingPayl
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
   const record = parsed as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.some((k) => k !== 'n' && k !== 'k' && k !== 'u')) return null;
-  const { n, k, u } = record;
+  if (keys.some((k) => k !== 'n' && k !== 'k' && k !== 'u' && k !== 't')) return null;
+  const { n, k, u, t } = record;
   if (typeof n !== 'string' || n === '' || typeof k !== 'string' || !KINDS.includes(k)) return null;
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) return null;
+  const nowS = Math.floor(now.getTime() / 1000);
+  const days = k === 'unsubscribe' ? ttl.unsubscribeDays : ttl.linkDays;
+  if (t > nowS + MAX_FUTURE_SKEW_S || nowS - t > days * DAY_S) return null;
   if (k === 'click') {
     if (typeof u !== 'string' || !isHttpUrl(u)) return null;
-    return { n, k, u };
+    return { n, k, u, t };
   }
   if (u !== undefined) return null;
-  return { n, k: k as TrackingKind };
+  return { n, k: k as TrackingKind, t };
 }

@@ -7,8 +7,18 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/** Liveness only: safe on the public port (says nothing but "this process answers"). */
+export function createHealthRouter(): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  return router;
+}
+
 /**
- * Operator endpoints, mounted ahead of the API on the same port: liveness (the process answers),
+ * Operator endpoints, served on their own port (OPS_PORT, loopback by default), never the public
+ * API port: readiness names the dependencies and their errors, metrics name apps and queues. Liveness (the process answers),
  * readiness (every dependency answers, each check bounded by a timeout so a hung broker reads
  * as "not ready" instead of hanging the probe), and Prometheus metrics.
  */
@@ -55,11 +65,8 @@ async function runCheck(c: ReadinessCheck, timeoutMs: number): Promise<string> {
   }
 }
 
-/**
- * For a process without the api role (`serve --roles senders`): the same endpoints on a port of
- * their own (OPS_PORT), so every process can be probed and scraped.
- */
-export async function serveOps(router: Router, port: number, host = '0.0.0.0'): Promise<{ port: number; close(): Promise<void> }> {
+/** The ops endpoints on a port of their own (OPS_PORT), bound to loopback unless OPS_HOST says otherwise. */
+export async function serveOps(router: Router, port: number, host = '127.0.0.1'): Promise<{ port: number; host: string; close(): Promise<void> }> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`OPS_PORT must be a port number (0-65535), got "${String(port)}"`);
   const { default: express } = await import('express');
   const app = express();
@@ -73,6 +80,7 @@ export async function serveOps(router: Router, port: number, host = '0.0.0.0'): 
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : port,
+    host: typeof address === 'object' && address ? address.address : host,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

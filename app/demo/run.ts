@@ -72,6 +72,8 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     ALERT_FAILURE_MIN_SAMPLES: '10',
     QUEUE_POLL_MS: '1000',
     RABBIT_PREFIX: 'notify-demo',
+    // Beside a running `notify serve` (which holds 9464): the demo's ops endpoints take any free port.
+    OPS_PORT: '0',
     ...baseEnv,
     NOTIFY_DATA_DIR: dataDir,
   };
@@ -172,7 +174,7 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     out('');
     out('Where to look:');
     out(`  API            ${apiUrl}  (app key ${creds.appKey}; secret below)`);
-    out(`  metrics        ${apiUrl}/metrics    readiness ${apiUrl}/readyz`);
+    out(`  metrics        http://127.0.0.1:${platform.opsPort}/metrics    readiness http://127.0.0.1:${platform.opsPort}/readyz`);
     out(`  simulator      ${simUrl}/_sim/messages?channel=email   (also sms, ios, android)`);
     out(`  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`);
     out(`                 then: npx notify status <id>   (same NOTIFY_APP_* variables)`);

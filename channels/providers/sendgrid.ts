@@ -65,6 +65,8 @@ export function createSendgridProvider(options: SendgridOptions, logger: Logger)
             text: content.text,
             html: content.html,
             customArgs: { notificationId: message.notificationId },
+            // List-Unsubscribe / List-Unsubscribe-Post (RFC 8058): what mailbox providers require of bulk senders.
+            ...(content.headers ? { headers: content.headers } : {}),
           }),
         );
         const id = response.headers['x-message-id'];

@@ -4,6 +4,8 @@ export interface TrackingContext {
   notificationId: string;
   publicUrl: string;
   trackingSecret: string;
+  /** When the links are issued (seconds since the epoch): they expire after their TTL. */
+  issuedAt: number;
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", nbsp: ' ' };
@@ -22,7 +24,8 @@ function safeCodePoint(n: number, fallback: string): string {
 }
 
 function trackingUrl(ctx: TrackingContext, kind: 'click' | 'open' | 'unsubscribe', url?: string): string {
-  const token = signTrackingToken(url === undefined ? { n: ctx.notificationId, k: kind } : { n: ctx.notificationId, k: kind, u: url }, ctx.trackingSecret);
+  const payload = url === undefined ? { n: ctx.notificationId, k: kind, t: ctx.issuedAt } : { n: ctx.notificationId, k: kind, u: url, t: ctx.issuedAt };
+  const token = signTrackingToken(payload, ctx.trackingSecret);
   return `${ctx.publicUrl}/t/${token}`;
 }
 
@@ -46,6 +49,14 @@ export function rewriteTextLinks(text: string, ctx: TrackingContext): string {
 
 export function unsubscribeUrl(ctx: TrackingContext): string {
   return trackingUrl(ctx, 'unsubscribe');
+}
+
+/**
+ * RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to this URL (the
+ * link in the footer leads to a page whose button does the same; a GET alone changes nothing).
+ */
+export function unsubscribeHeaders(url: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
 /** Adds the unsubscribe link and the open pixel just before </body> (or at the end). */

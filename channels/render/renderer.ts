@@ -1,9 +1,9 @@
 import type { NotificationRequested, TemplatePublished } from '../../domain/events.ts';
 import { streams } from '../../domain/streams.ts';
-import { compileTemplate, engineFor, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
+import { compileTemplate, engineFor, TemplateSyntaxError, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { RenderedContent } from '../port.ts';
-import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeUrl, type TrackingContext } from './email.ts';
+import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeHeaders, unsubscribeUrl, type TrackingContext } from './email.ts';
 import { fitPush } from './push.ts';
 import { smsSegments } from './sms.ts';
 
@@ -29,6 +29,8 @@ export interface RendererOptions {
   trackingSecret: string;
   /** Parsed templates kept in memory; (id, version) is immutable so entries never go stale. */
   cacheSize?: number;
+  /** The issue time written into tracking links (they expire). */
+  now?: () => Date;
 }
 
 export interface Renderer {
@@ -48,7 +50,15 @@ export function createRenderer(options: RendererOptions): Renderer {
       cache.set(key, hit);
       return hit;
     }
-    const loading = options.loadTemplate(templateId, version).then((t) => compileTemplate(t.content));
+    // A template stored before the dialect refused something (e.g. {% include %}) can never render: permanent.
+    const loading = options.loadTemplate(templateId, version).then((t) => {
+      try {
+        return compileTemplate(t.content);
+      } catch (e) {
+        if (e instanceof TemplateSyntaxError) throw new RenderError('render_failed', `${e.field}: template does not parse`);
+        throw e;
+      }
+    });
     // A failed load must not stay cached: the next attempt may find the template.
     loading.catch(() => cache.delete(key));
     cache.set(key, loading);
@@ -76,13 +86,14 @@ export function createRenderer(options: RendererOptions): Renderer {
       const channel = request.channel;
       switch (channel) {
         case 'email': {
-          const ctx: TrackingContext = { notificationId: request.notificationId, publicUrl, trackingSecret: options.trackingSecret };
+          const issuedAt = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
+          const ctx: TrackingContext = { notificationId: request.notificationId, publicUrl, trackingSecret: options.trackingSecret, issuedAt };
           const subject = (await run(compiled, 'email.subject', params)).replace(/[\r\n]+/g, ' ').trim();
           const html = addFooter(rewriteLinks(await run(compiled, 'email.html', params), ctx), ctx);
           const text = compiled['email.text']
             ? `${rewriteTextLinks(await run(compiled, 'email.text', params), ctx)}\n\nUnsubscribe: ${unsubscribeUrl(ctx)}`
             : htmlToText(html);
-          return { channel, subject, html, text };
+          return { channel, subject, html, text, headers: unsubscribeHeaders(unsubscribeUrl(ctx)) };
         }
         case 'sms': {
           const text = await run(compiled, 'sms.text', params);

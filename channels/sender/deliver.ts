@@ -7,6 +7,7 @@ import type { EventStore } from '../../infra/eventStore/port.ts';
 import { currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { Provider, ProviderResult, RenderedContent } from '../port.ts';
 import { recordOutcome, removeDeadTokens } from './outcome.ts';
+import { redactText } from '../../infra/redact.ts';
 
 /**
  * One delivery, from the log's point of view: read the notification, decide whether to call the
@@ -65,7 +66,9 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   const at = () => deps.now().toISOString();
   const provider = deps.provider.name;
 
-  const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, message: string): Promise<Action> => {
+  // Provider and render texts can quote the recipient: redacted before they are stored, parked or logged.
+  const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, raw: string): Promise<Action> => {
+    const message = redactText(raw);
     const r = await recordOutcome(deps.eventStore, read, {
       type: 'RecordAttemptOutcome',
       data: { notificationId, attempt, provider, at: at(), outcome: { kind: 'failed', reason, code, message } },
@@ -75,8 +78,9 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     if (reason === 'token_invalid') return { kind: 'ack', note: 'failed' };
     return { kind: 'park', reason, detail: `${code}: ${message}`.slice(0, 300) };
   };
-  const retry = async (code: string, message: string, retryAfterMs?: number): Promise<Action> => {
-    if (attempt >= deps.maxAttempts) return fail('exhausted', code, `${message} (after ${attempt} attempts)`);
+  const retry = async (code: string, raw: string, retryAfterMs?: number): Promise<Action> => {
+    if (attempt >= deps.maxAttempts) return fail('exhausted', code, `${raw} (after ${attempt} attempts)`);
+    const message = redactText(raw);
     const r = await recordOutcome(deps.eventStore, read, {
       type: 'RecordAttemptOutcome',
       data: {

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { DEFAULT_TRACKING_TTL } from '../../domain/trackingToken.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { ApiOptions } from './config.ts';
@@ -65,6 +66,10 @@ export function createApi(deps: ApiDeps): Express {
       {
         store,
         trackingSecret: deps.config.trackingSecret,
+        ttl: {
+          linkDays: deps.config.trackingTokenTtlDays ?? DEFAULT_TRACKING_TTL.linkDays,
+          unsubscribeDays: deps.config.unsubscribeTokenTtlDays ?? DEFAULT_TRACKING_TTL.unsubscribeDays,
+        },
         ...(deps.projections?.recordRepeatClick ? { recordRepeatClick: deps.projections.recordRepeatClick } : {}),
       },
       now,
@@ -90,7 +95,12 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(usersRouter(store, now, deps.projections?.userNotifications));
   v1.use(templatesRouter(store, now));
-  v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
+  v1.use(
+    notificationsRouter(
+      { store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
+      now,
+    ),
+  );
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
   app.use('/v1', v1);
 

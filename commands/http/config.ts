@@ -9,6 +9,10 @@ export interface ApiConfig {
   userRateLimits?: string;
   /** API_MAX_SCHEDULE_DAYS: how far ahead scheduleAt may be. */
   maxScheduleDays: number;
+  /** API_PARAMS_MAX_BYTES: largest `params` of a notification, serialized as JSON (413 above). */
+  paramsMaxBytes: number;
+  /** API_PARAMS_MAX_DEPTH: deepest nesting of objects/arrays in `params` (400 above). */
+  paramsMaxDepth: number;
   /** SENDGRID_WEBHOOK_PUBLIC_KEY: base64 ECDSA public key of the signed event webhook. */
   sendgridWebhookPublicKey?: string;
   /** TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature on status callbacks. */
@@ -21,5 +25,8 @@ export interface ApiOptions {
   publicUrl: string;
   /** HMAC key for tracking tokens and unsubscribe links. */
   trackingSecret: string;
+  /** How long click/open and unsubscribe links stay valid (defaults in domain/trackingToken.ts). */
+  trackingTokenTtlDays?: number;
+  unsubscribeTokenTtlDays?: number;
   api: ApiConfig;
 }

@@ -67,8 +67,23 @@ function isBodyParserError(e: unknown): e is BodyParserError {
   return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' && typeof (e as BodyParserError).status === 'number';
 }
 
+/** Express's router cannot decode a path parameter (`%zz`, a cut multi-byte escape): it throws URIError with status 400. */
+function isBadPathEscape(e: unknown): boolean {
+  return e instanceof URIError;
+}
+
+/** zlib/brotli refusing a Content-Encoding'd body: body-parser passes it on with status 400 but no `type`. */
+function isDecompressionError(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { status, code } = e as { status?: unknown; code?: unknown };
+  return status === 400 && typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_') || code.startsWith('ERR__'));
+}
+
 export function toHttpError(e: unknown): HttpError {
   if (e instanceof HttpError) return e;
+  // Neither message is echoed: the raw path (a tracking token) or body bytes stay out of answers and logs.
+  if (isBadPathEscape(e)) return new HttpError(400, 'invalid_request', 'the path contains a malformed percent-escape', { field: 'path' });
+  if (isDecompressionError(e)) return new HttpError(400, 'invalid_body', 'request body could not be decompressed (Content-Encoding)', { field: 'body' });
   if (e instanceof ZodError) return fromZod(e);
   if (e instanceof InputError) return new HttpError(400, 'invalid_request', e.message, { field: e.field });
   if (e instanceof DomainError) return new HttpError(domainStatus(e.code), e.code, e.message);
@@ -86,7 +101,7 @@ export function toHttpError(e: unknown): HttpError {
         return new HttpError(415, 'unsupported_encoding', e.message ?? 'unsupported body encoding');
       default:
         if (e.status !== undefined && e.status >= 400 && e.status < 500) {
-          return new HttpError(e.status, 'invalid_request', e.expose && e.message ? e.message : 'invalid request body');
+          return new HttpError(e.status, 'invalid_request', e.expose && e.message ? e.message : 'invalid request body', e.status === 400 ? { field: 'body' } : {});
         }
     }
   }

@@ -59,9 +59,11 @@ describe('app secrets', () => {
   it('slows down secret guessing per app key (429) without slowing callers already verified', async () => {
     const auth = createAppAuthenticator(api.store, { verifyRatePerSec: 0.001, verifyBurst: 3 });
     expect((await auth.authenticate(api.appKey, api.appSecret)).ok).toBe(true);
-    expect((await auth.authenticate(api.appKey, 'guess-1')).ok).toBe(false);
-    expect((await auth.authenticate(api.appKey, 'guess-2')).ok).toBe(false);
-    expect(await auth.authenticate(api.appKey, 'guess-3')).toMatchObject({ ok: false, reason: 'throttled' });
+    // Only failures count (the correct secret above spent nothing): three wrong guesses, then 429s.
+    expect(await auth.authenticate(api.appKey, 'guess-1')).toEqual({ ok: false, reason: 'bad_secret' });
+    expect(await auth.authenticate(api.appKey, 'guess-2')).toEqual({ ok: false, reason: 'bad_secret' });
+    expect(await auth.authenticate(api.appKey, 'guess-3')).toEqual({ ok: false, reason: 'bad_secret' });
+    expect(await auth.authenticate(api.appKey, 'guess-4')).toMatchObject({ ok: false, reason: 'throttled' });
     expect((await auth.authenticate(api.appKey, api.appSecret)).ok).toBe(true);
   });
 });

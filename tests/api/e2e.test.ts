@@ -51,6 +51,10 @@ describe('API end to end', () => {
     expect(answers.filter((a) => a.status === 302).map((a) => a.location)).toEqual(['https://shop.example/sale']);
     expect(answers.some((a) => a.status === 200 && a.type === 'image/gif')).toBe(true);
     expect(answers.some((a) => a.status === 200 && a.type?.startsWith('text/html'))).toBe(true);
+    // A GET of the unsubscribe link (what a link scanner does) changes nothing; the page's POST does.
+    expect((await api.call('GET', '/v1/users/zoe/preferences')).body.channels).toEqual({});
+    const unsubscribeToken = tokens[answers.findIndex((a) => a.status === 200 && a.type?.startsWith('text/html'))]!;
+    expect((await fetch(`${api.url}/t/${unsubscribeToken}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
     expect((await api.call('GET', '/v1/users/zoe/preferences')).body.channels).toEqual({ email: false });
     const clickToken = tokens[answers.findIndex((a) => a.status === 302)]!;
     expect((await fetch(`${api.url}/t/${clickToken}`, { redirect: 'manual' })).status).toBe(302);

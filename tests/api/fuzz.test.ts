@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IOS_TOKEN, startTestApi, type TestApi } from './helpers.ts';
@@ -100,6 +101,106 @@ describe('fuzz: every route', () => {
           });
           expect([401, 403]).toContain(res.status);
         }
+        expect(await api.store.headPosition()).toBe(before);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  // ---- issue 11: the hostile inputs ---------------------------------------------------------------
+  /** A path segment carrying a malformed percent-escape somewhere: `%`, `%z`, `%G1`, a cut UTF-8 sequence. */
+  const badEscape = fc
+    .tuple(fc.string({ maxLength: 20 }), fc.constantFrom('%', '%z', '%G1', '%E0%A4%A', '%C0', '%%', '%1', '%ZZ', '%ED%A0%80'), fc.string({ maxLength: 20 }))
+    .map(([a, bad, b]) => `${enc(a)}${bad}_${enc(b)}`); // `_` (not hex) so the escape stays broken
+
+  it('bad percent-escapes in any path, authenticated or not: a 400, never a 500', async () => {
+    const routes: Array<(s: string) => [string, string]> = [
+      (s) => ['GET', `/v1/users/${s}/preferences`],
+      (s) => ['PUT', `/v1/users/${s}`],
+      (s) => ['DELETE', `/v1/users/fu/devices/${s}`],
+      (s) => ['PUT', `/v1/templates/${s}`],
+      (s) => ['GET', `/v1/notifications/${s}/events`],
+      (s) => ['GET', `/t/${s}`],
+      (s) => ['POST', `/t/${s}`],
+    ];
+    await fc.assert(
+      fc.asyncProperty(badEscape, fc.nat({ max: routes.length - 1 }), async (seg, i) => {
+        const [method, path] = routes[i]!(seg);
+        await check(method, path, method === 'PUT' ? { email: 'a@b.co' } : undefined);
+        expect((await api.call(method, path)).status).toBe(400);
+      }),
+      RUNS,
+    );
+  });
+
+  it('compressed garbage with a Content-Encoding: a 4xx naming the body, nothing written', async () => {
+    const compress: Record<string, (b: Buffer) => Buffer> = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync };
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+      // A real compressed stream, cut or with a flipped byte.
+      fc.tuple(fc.constantFrom('gzip', 'deflate', 'br'), fc.jsonValue({ maxDepth: 2 }), fc.nat(), fc.boolean()).map(([e, v, at, cut]) => {
+        const full = compress[e]!(Buffer.from(JSON.stringify(v ?? null)));
+        const i = at % full.length;
+        if (cut) return full.subarray(0, i);
+        const copy = Buffer.from(full);
+        copy[i] = copy[i]! ^ 0xff;
+        return copy;
+      }),
+    );
+    const target = fc.constantFrom(['PUT', '/v1/users/fu'], ['POST', '/v1/notifications'], ['PUT', '/v1/templates/fz'], ['POST', '/v1/users/fu/devices'], ['PUT', '/v1/users/fu/preferences']);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('gzip', 'deflate', 'br', 'x-gzip'), body, target, async (encoding, bytes, [method, path]) => {
+        const before = await api.store.headPosition();
+        const res = await fetch(`${api.url}${path}`, { method, headers: { authorization: api.auth, 'content-type': 'application/json', 'content-encoding': encoding }, body: bytes });
+        const answer = (await res.json()) as { error?: string; field?: string };
+        expect(res.status, `${encoding} ${method} ${path}`).toBeLessThan(500);
+        if (res.status >= 400) {
+          expect(typeof answer.error).toBe('string');
+          expect(await api.store.headPosition()).toBe(before);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('prototype-pollution keys in bodies and params: never a 500, never a polluted prototype, nothing half-written', async () => {
+    const evilKey = fc.constantFrom('__proto__', 'constructor', 'prototype');
+    const evilValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ polluted: true }), fc.constant({ prototype: { polluted: true } }));
+    const placement = fc.constantFrom('body', 'params', 'paramsDeep', 'preferences', 'categories', 'template');
+    await fc.assert(
+      fc.asyncProperty(evilKey, evilValue, placement, async (key, value, where) => {
+        const v = JSON.stringify(value ?? null);
+        const raw: Record<typeof where, [string, string, string]> = {
+          body: ['POST', '/v1/notifications', `{"eventId":"pp","userId":"fu","templateId":"fz","params":{"name":"n"},"${key}":${v}}`],
+          params: ['POST', '/v1/notifications', `{"eventId":"pp","userId":"fu","templateId":"fz","params":{"name":"n","${key}":${v}}}`],
+          paramsDeep: ['POST', '/v1/notifications', `{"eventId":"pp","userId":"fu","templateId":"fz","params":{"name":{"a":{"${key}":${v}}}}}`],
+          preferences: ['PUT', '/v1/users/fu/preferences', `{"channels":{"${key}":${v}}}`],
+          categories: ['PUT', '/v1/users/fu/preferences', `{"categories":{"${key}":{"email":false}}}`],
+          template: ['PUT', '/v1/templates/pp', `{"sms":{"text":"hi"},"${key}":${v}}`],
+        };
+        const [method, path, body] = raw[where];
+        await check(method, path, body);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        expect(Object.prototype).not.toHaveProperty('polluted');
+      }),
+      RUNS,
+    );
+  });
+
+  it('oversized or over-deep params: a 413 or 400 naming params, nothing written', async () => {
+    const deep = (d: number): unknown => (d === 0 ? 1 : [deep(d - 1)]);
+    const params = fc.oneof(
+      fc.integer({ min: 16_400, max: 200_000 }).map((n) => ({ name: 'x'.repeat(n) })),
+      fc.integer({ min: 2_000, max: 5_000 }).map((n) => ({ name: 'n', many: Array.from({ length: n }, (_, i) => `item-${i}`) })),
+      fc.integer({ min: 9, max: 2_000 }).map((d) => ({ name: 'n', deep: deep(d) })),
+    );
+    await fc.assert(
+      fc.asyncProperty(params, fc.boolean(), async (p, many) => {
+        const before = await api.store.headPosition();
+        const body = { eventId: `big-${Math.random()}`, ...(many ? { userIds: ['fu', 'nobody'] } : { userId: 'fu' }), templateId: 'fz', params: p };
+        const res = await api.call('POST', '/v1/notifications', body);
+        expect([400, 413]).toContain(res.status);
+        expect(res.body.field).toMatch(/^params/);
         expect(await api.store.headPosition()).toBe(before);
       }),
       { numRuns: 30 },

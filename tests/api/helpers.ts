@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../commands/apps.ts';
+import { createApp, type AppAuthenticator } from '../../commands/apps.ts';
 import { handleCommand } from '../../commands/handle.ts';
 import { notificationDecider } from '../../domain/notification.ts';
 import { createApi, type ApiDeps } from '../../commands/http/app.ts';
@@ -19,7 +19,7 @@ import { startProjectionRunner, type ProjectionRunner } from '../../projections/
 export interface TestApi {
   url: string;
   store: EventStore;
-  config: Config;
+  config: Config & { trackingSecret: string };
   dir: string;
   appKey: string;
   appSecret: string;
@@ -37,11 +37,12 @@ export function basic(appKey: string, appSecret: string): string {
 
 /** The real express app on an embedded event store in a temp dir, listening on 127.0.0.1. */
 export async function startTestApi(
-  options: { env?: Record<string, string>; deps?: Partial<ApiDeps>; projections?: boolean } = {},
+  options: { env?: Record<string, string>; deps?: Partial<ApiDeps>; projections?: boolean; authenticator?: (store: EventStore) => AppAuthenticator } = {},
 ): Promise<TestApi> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-'));
   const store = createSqliteEventStore(path.join(dir, 'events.sqlite'));
-  const base = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', ...options.env });
+  const loaded = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', OPS_PORT: '0', ...options.env });
+  const base = { ...loaded, trackingSecret: loaded.trackingSecret ?? 'test-tracking-secret' };
   const { appKey, appSecret } = await createApp(store, 'test-app');
   let projectionStore: ProjectionStore | undefined;
   let runner: ProjectionRunner | undefined;
@@ -55,6 +56,7 @@ export async function startTestApi(
       config: base,
       logger: silentLogger,
       ...(projectionStore && runner ? { projections: apiProjections(projectionStore, () => runner!.positions().rateWindows) } : {}),
+      ...(options.authenticator ? { authenticator: options.authenticator(store) } : {}),
       ...options.deps,
     });
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

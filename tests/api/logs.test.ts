@@ -30,7 +30,7 @@ describe('request logs', () => {
     await api.call('POST', '/v1/users/lou/devices', { token: IOS_TOKEN, platform: 'ios' });
     await api.call('DELETE', `/v1/users/lou/devices/${IOS_TOKEN}`);
     await api.call('PUT', '/v1/users/lou', { email: 'broken@', phone: '+1' });
-    const tracking = signTrackingToken({ n: '00000000-0000-5000-8000-000000000000', k: 'open' }, 'x');
+    const tracking = signTrackingToken({ n: '00000000-0000-5000-8000-000000000000', k: 'open', t: Math.floor(Date.now() / 1000) }, 'x');
     await fetch(`${api.url}/t/${tracking}`);
     await new Promise((r) => setImmediate(r));
     const all = lines.join('\n');

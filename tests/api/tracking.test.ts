@@ -21,12 +21,14 @@ afterAll(async () => {
   await api?.close();
 });
 
+/** Issued now (links carry their issue time and expire). */
+const now = () => Math.floor(Date.now() / 1000);
 const get = (token: string) => fetch(`${api.url}/t/${token}`, { redirect: 'manual' });
 const types = async (id: string) => (await api.store.readStream(`notification-${id}`)).map((e) => e.type);
 
 describe('GET /t/:token', () => {
   it('a click records NotificationClicked once and redirects to the signed URL every time', async () => {
-    const token = signTrackingToken({ n: sentId, k: 'click', u: 'https://example.com/sale' }, SECRET);
+    const token = signTrackingToken({ n: sentId, k: 'click', u: 'https://example.com/sale', t: now() }, SECRET);
     for (let i = 0; i < 3; i++) {
       const res = await get(token);
       expect(res.status).toBe(302);
@@ -36,11 +38,11 @@ describe('GET /t/:token', () => {
   });
 
   it('a tampered, forged or unknown token is a 404 and never a redirect', async () => {
-    const token = signTrackingToken({ n: sentId, k: 'click', u: 'https://example.com/sale' }, SECRET);
+    const token = signTrackingToken({ n: sentId, k: 'click', u: 'https://example.com/sale', t: now() }, SECRET);
     const [body, sig] = token.split('.') as [string, string];
     const evil = Buffer.from(JSON.stringify({ n: sentId, k: 'click', u: 'https://evil.example' })).toString('base64url');
-    const forged = signTrackingToken({ n: sentId, k: 'click', u: 'https://evil.example' }, 'wrong-secret');
-    const unknown = signTrackingToken({ n: '00000000-0000-5000-8000-000000000000', k: 'click', u: 'https://example.com' }, SECRET);
+    const forged = signTrackingToken({ n: sentId, k: 'click', u: 'https://evil.example', t: now() }, 'wrong-secret');
+    const unknown = signTrackingToken({ n: '00000000-0000-5000-8000-000000000000', k: 'click', u: 'https://example.com', t: now() }, SECRET);
     for (const t of [`${evil}.${sig}`, `${body}.${sig.slice(0, -2)}xx`, forged, unknown, 'garbage', `${body}.`]) {
       const res = await get(t);
       expect(res.status).toBe(404);
@@ -50,7 +52,7 @@ describe('GET /t/:token', () => {
   });
 
   it('an open answers a 1x1 GIF and records NotificationOpened once', async () => {
-    const token = signTrackingToken({ n: sentId, k: 'open' }, SECRET);
+    const token = signTrackingToken({ n: sentId, k: 'open', t: now() }, SECRET);
     for (let i = 0; i < 2; i++) {
       const res = await get(token);
       expect(res.status).toBe(200);
@@ -61,20 +63,67 @@ describe('GET /t/:token', () => {
   });
 
   it('a link followed before the notification went out still answers, and records nothing', async () => {
-    const res = await get(signTrackingToken({ n: pendingId, k: 'click', u: 'https://example.com/sale' }, SECRET));
+    const res = await get(signTrackingToken({ n: pendingId, k: 'click', u: 'https://example.com/sale', t: now() }, SECRET));
     expect(res.status).toBe(302);
     expect(await types(pendingId)).toEqual(['NotificationRequested']);
   });
 
-  it('unsubscribe turns the user email preference off and answers a page', async () => {
-    const res = await get(signTrackingToken({ n: sentId, k: 'unsubscribe' }, SECRET));
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/text\/html/);
-    expect((await api.call('GET', '/v1/users/tom/preferences')).body.channels).toEqual({ email: false });
-    const oneClick = await fetch(`${api.url}/t/${signTrackingToken({ n: sentId, k: 'unsubscribe' }, SECRET)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+  it('GET of an unsubscribe link answers a confirmation page whose button POSTs, and changes nothing', async () => {
+    const token = signTrackingToken({ n: sentId, k: 'unsubscribe', t: now() }, SECRET);
+    const before = await api.store.headPosition();
+    for (let i = 0; i < 3; i++) {
+      const res = await get(token);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      const page = await res.text();
+      expect(page).toMatch(/<form method="post" action="\/t\/[^"]+">/);
+      expect(page).toContain('<button');
+    }
+    expect(await api.store.headPosition()).toBe(before);
+    expect((await api.call('GET', '/v1/users/tom/preferences')).body).toEqual({ channels: {}, categories: {} });
+  });
+
+  it('a click or open link is not POSTable; an expired unsubscribe link is a 404 and changes nothing', async () => {
+    const before = await api.store.headPosition();
+    for (const token of [
+      signTrackingToken({ n: sentId, k: 'open', t: now() }, SECRET),
+      signTrackingToken({ n: sentId, k: 'click', u: 'https://example.com/sale', t: now() }, SECRET),
+      signTrackingToken({ n: sentId, k: 'unsubscribe', t: now() - 61 * 86_400 }, SECRET),
+    ]) {
+      expect((await fetch(`${api.url}/t/${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(404);
+    }
+    expect(await api.store.headPosition()).toBe(before);
+  });
+});
+
+describe('POST /t/:token (unsubscribe, RFC 8058 one-click)', () => {
+  it('turns off the notification channel when it has no category, answers a page, and later emails are suppressed', async () => {
+    const token = signTrackingToken({ n: sentId, k: 'unsubscribe', t: now() }, SECRET);
+    const oneClick = await fetch(`${api.url}/t/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(oneClick.status).toBe(200);
+    expect(oneClick.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await api.call('GET', '/v1/users/tom/preferences')).body).toEqual({ channels: { email: false }, categories: {} });
     const next = await api.call('POST', '/v1/notifications', { eventId: 'e-after', userId: 'tom', templateId: 'promo' });
     expect(next.body.notifications[0].status).toBe('suppressed');
+  });
+
+  it('with a category, turns off that category on that channel only: other categories and uncategorised mail still go', async () => {
+    const t = await startTestApi({});
+    try {
+      await t.call('PUT', '/v1/templates/news', { email: { subject: 'News', html: '<p>hi</p>' } });
+      await t.call('PUT', '/v1/users/una', { email: 'una@example.com' });
+      const id = (await t.call('POST', '/v1/notifications', { eventId: 'n1', userId: 'una', templateId: 'news', category: 'newsletter' })).body.notifications[0].id;
+      const token = signTrackingToken({ n: id, k: 'unsubscribe', t: now() }, SECRET);
+      expect((await fetch(`${t.url}/t/${token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
+      expect((await t.call('GET', '/v1/users/una/preferences')).body).toEqual({ channels: {}, categories: { newsletter: { email: false } } });
+      const status = async (eventId: string, category?: string) =>
+        (await t.call('POST', '/v1/notifications', { eventId, userId: 'una', templateId: 'news', ...(category ? { category } : {}) })).body.notifications[0].status;
+      expect(await status('n2', 'newsletter')).toBe('suppressed');
+      expect(await status('n3', 'receipts')).toBe('pending');
+      expect(await status('n4')).toBe('pending');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   });
   await api.call('PUT', '/v1/templates/t', { email: { subject: 's', html: 'h' }, sms: { text: 'hi' } });
   await api.call('PUT', '/v1/users/wu', { email: 'wu@example.com', phone: '+14155550126' });
-  for (const name of ['delivered', 'bounced', 'smsDelivered', 'smsFailed', 'early']) {
+  for (const name of ['delivered', 'bounced', 'smsDelivered', 'smsFailed', 'early', 'smsCross', 'emailCross', 'emailStale']) {
     const channels = name.startsWith('sms') ? ['sms'] : ['email'];
     const res = await api.call('POST', '/v1/notifications', { eventId: name, userId: 'wu', templateId: 't', channels });
     ids[name] = res.body.notifications[0].id;
@@ -94,6 +94,30 @@ describe('POST /webhooks/sendgrid', () => {
     expect((await sendgridPost({ event: 'delivered' })).status).toBe(400);
   });
 
+  it('a validly signed call whose timestamp is more than 5 minutes away from now is refused (no replay)', async () => {
+    const head = await api.store.headPosition();
+    const batch = [{ event: 'delivered', notificationId: ids.emailStale }];
+    const nowS = Math.floor(Date.now() / 1000);
+    for (const timestamp of [nowS - 6 * 60, nowS - 3 * 365 * 86_400, nowS + 6 * 60, 0]) {
+      const res = await sendgridPost(batch, { timestamp: String(timestamp) });
+      expect(res.status).toBe(403);
+    }
+    expect((await sendgridPost(batch, { timestamp: 'yesterday' })).status).toBe(403);
+    expect(await api.store.headPosition()).toBe(head);
+    // Four minutes old is within the window.
+    expect((await sendgridPost(batch, { timestamp: String(nowS - 4 * 60) })).status).toBe(200);
+    expect(await lastType(ids.emailStale!)).toBe('NotificationDelivered');
+  });
+
+  it('an event naming a notification of another channel (an SMS) is not applied', async () => {
+    const head = await api.store.headPosition();
+    const res = await sendgridPost([{ event: 'bounce', notificationId: ids.smsCross, reason: 'x' }]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ applied: 0, unknown: 1, not_ready: 0, ignored: 0 });
+    expect(await lastType(ids.smsCross!)).toBe('NotificationSent');
+    expect(await api.store.headPosition()).toBe(head);
+  });
+
   it('a receipt that outruns NotificationSent asks for a retry (409)', async () => {
     const res = await sendgridPost([{ event: 'delivered', notificationId: ids.early }]);
     expect(res.status).toBe(409);
@@ -124,5 +148,12 @@ describe('POST /webhooks/twilio', () => {
     expect(unsigned.status).toBe(401);
     expect(await api.store.headPosition()).toBe(head);
     expect((await twilioPost('00000000-0000-5000-8000-000000000000', { MessageStatus: 'delivered' })).status).toBe(404);
+  });
+
+  it('a callback naming a notification of another channel (an email) is a 404 and changes nothing', async () => {
+    const head = await api.store.headPosition();
+    expect((await twilioPost(ids.emailCross!, { MessageSid: 'SM3', MessageStatus: 'failed', ErrorCode: '30003' })).status).toBe(404);
+    expect(await lastType(ids.emailCross!)).toBe('NotificationSent');
+    expect(await api.store.headPosition()).toBe(head);
   });
 });

@@ -24,12 +24,14 @@ describe('the configuration schema (app/config.ts)', () => {
       simProviderPort: 4011,
       logLevel: 'info',
       publicUrl: 'http://127.0.0.1:3000',
-      trackingSecret: 'dev-only-tracking-secret-change-me',
+      opsPort: 9464,
+      opsHost: '127.0.0.1',
       otelExporter: 'off',
       rabbitPrefix: 'notify',
       sqliteDurability: 'normal',
     });
-    for (const unset of ['eventStoreUrl', 'mongoUrl', 'databaseUrl', 'opsPort', 'alertWebhookUrl', 'otlpEndpoint'] as const) expect(c[unset], unset).toBeUndefined();
+    // No constant tracking secret: unset here, generated into the data dir at start (app/secrets.ts).
+    for (const unset of ['eventStoreUrl', 'mongoUrl', 'databaseUrl', 'trackingSecret', 'alertWebhookUrl', 'otlpEndpoint'] as const) expect(c[unset], unset).toBeUndefined();
     const set = loadConfig({
       PORT: '8080', NOTIFY_DATA_DIR: '/srv/notify', AMQP_URL: 'amqp://a:b@mq:5672', EVENTSTORE_URL: 'esdb://es:2113?tls=false', MONGO_URL: 'mongodb://m:27017/notify',
       DATABASE_URL: 'postgres://u:p@pg:5432/notify', SIM_PORT: '5010', OPS_PORT: '9100', TRACKING_SECRET: 's3cret', RABBIT_PREFIX: 'blue', PUBLIC_URL: 'https://notify.example.com/',
@@ -42,7 +44,8 @@ describe('the configuration schema (app/config.ts)', () => {
 
   it('counts an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', MONGO_URL: '', EVENTSTORE_URL: '', OPS_PORT: '', RABBIT_PREFIX: '' })).toMatchObject({ port: 3000, mongoUrl: undefined, eventStoreUrl: undefined, rabbitPrefix: 'notify' });
-    expect(loadConfig({ OPS_PORT: '' }).opsPort).toBeUndefined();
+    expect(loadConfig({ OPS_PORT: '' }).opsPort).toBe(9464);
+    expect(loadConfig({ TRACKING_SECRET: '' }).trackingSecret).toBeUndefined();
   });
 
   it('refuses bad values with errors that name the variable', () => {

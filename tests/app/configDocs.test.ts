@@ -17,7 +17,7 @@ describe('docs/configuration.md', () => {
       expect(rows[0]!.split('|')[3]!.trim() !== '', v.name).toBe(v.secret !== undefined);
     }
     expect(docs).toContain('| `PORT` | `3000` |  |');
-    expect(docs).toContain('| `TRACKING_SECRET` | `dev-only-tracking-secret-change-me` | yes |');
+    expect(docs).toContain('| `TRACKING_SECRET` |  | yes |');
     expect(docs).toContain('| `AMQP_URL` | `amqp://guest:guest@127.0.0.1:5672` | password in URL |');
   });
 });

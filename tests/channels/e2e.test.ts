@@ -62,7 +62,12 @@ describe('end to end: HTTP -> provider simulator', () => {
     const html = email.content.html as string;
     expect(html).toContain('Hi &lt;b&gt;Ann&lt;/b&gt;');
     const link = /href="https:\/\/notify\.example\.com\/t\/([^"]+)"/.exec(html)![1]!;
-    expect(verifyTrackingToken(link, api.config.trackingSecret)).toEqual({ n: ids.get('email'), k: 'click', u: 'https://shop.example/o/A-7' });
+    expect(verifyTrackingToken(link, api.config.trackingSecret, new Date())).toMatchObject({ n: ids.get('email'), k: 'click', u: 'https://shop.example/o/A-7' });
+    // RFC 8058: the provider got one-click unsubscribe headers naming a signed unsubscribe link.
+    const headers = email.content.headers as Record<string, string>;
+    expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const unsubscribe = /^<https:\/\/notify\.example\.com\/t\/([^>]+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
+    expect(verifyTrackingToken(unsubscribe ?? '', api.config.trackingSecret, new Date())).toMatchObject({ n: ids.get('email'), k: 'unsubscribe' });
 
     // The log records each send with the provider's own message id.
     for (const m of got) {
@@ -93,5 +98,23 @@ describe('end to end: HTTP -> provider simulator', () => {
     );
     expect(removed.data).toMatchObject({ token: IOS_DEAD, reason: 'token_invalid' });
     await t.clearFaults();
+  });
+
+  it('a provider error quoting the phone number is stored redacted (issue 11: no personal data in events or logs)', async () => {
+    const phone = '+14155550177';
+    await api.call('PUT', '/v1/users/e2e-pat', { phone });
+    await t.fault({ channel: 'sms', tokens: [phone] });
+    try {
+      const res = await api.call('POST', '/v1/notifications', { eventId: 'e2e-3', userId: 'e2e-pat', templateId: 'shipped', params: { orderId: 'P-1', name: 'Pat' }, channels: ['sms'] });
+      const id = res.body.notifications[0].id as string;
+      const failed = await waitFor('NotificationFailed', async () => (await api.store.readStream(`notification-${id}`)).find((e) => e.type === 'NotificationFailed'));
+      if (failed.type !== 'NotificationFailed') throw new Error('unreachable');
+      // Twilio's text is "The 'To' number +14155550177 is not a valid phone number."
+      expect(failed.data.message).toContain('[phone]');
+      const attempts = JSON.stringify((await api.store.readStream(`notification-${id}`)).slice(1));
+      expect(attempts).not.toContain('4155550177');
+    } finally {
+      await t.clearFaults();
+    }
   });
 });

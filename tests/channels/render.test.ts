@@ -14,6 +14,9 @@ import type { NotificationRequested, TemplateContent } from '../../domain/events
 import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 
 const SECRET = 'render-secret';
+/** The renderer's clock: links carry it as their issue time. */
+const NOW = new Date('2026-03-01T12:00:00Z');
+const T = Math.floor(NOW.getTime() / 1000);
 const PUBLIC = 'https://notify.example.com';
 
 function rendererFor(content: TemplateContent, calls: { n: number } = { n: 0 }) {
@@ -24,6 +27,7 @@ function rendererFor(content: TemplateContent, calls: { n: number } = { n: 0 }) 
     },
     publicUrl: `${PUBLIC}/`,
     trackingSecret: SECRET,
+    now: () => NOW,
   });
 }
 
@@ -57,15 +61,16 @@ describe('email rendering', () => {
     if (out.channel !== 'email') throw new Error('wrong channel');
     const hrefs = [...out.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
     expect(hrefs).toContain('mailto:help@example.com');
-    const tracked = hrefs.filter((h) => h.startsWith(`${PUBLIC}/t/`)).map((h) => verifyTrackingToken(tokenOf(h), SECRET));
-    expect(tracked).toContainEqual({ n: 'notif-1', k: 'click', u: 'https://shop.example/orders?id=42&ref=mail' });
-    expect(tracked).toContainEqual({ n: 'notif-1', k: 'unsubscribe' });
+    const tracked = hrefs.filter((h) => h.startsWith(`${PUBLIC}/t/`)).map((h) => verifyTrackingToken(tokenOf(h), SECRET, NOW));
+    expect(tracked).toContainEqual({ n: 'notif-1', k: 'click', u: 'https://shop.example/orders?id=42&ref=mail', t: T });
+    expect(tracked).toContainEqual({ n: 'notif-1', k: 'unsubscribe', t: T });
     expect(out.html).not.toContain('https://shop.example');
     const pixel = /<img src="([^"]+)"/.exec(out.html)?.[1];
-    expect(verifyTrackingToken(tokenOf(pixel!), SECRET)).toEqual({ n: 'notif-1', k: 'open' });
+    expect(verifyTrackingToken(tokenOf(pixel!), SECRET, NOW)).toEqual({ n: 'notif-1', k: 'open', t: T });
     expect(out.html.indexOf('<img')).toBeLessThan(out.html.indexOf('</body>'));
-    const tampered = hrefs.find((h) => h.startsWith(`${PUBLIC}/t/`))!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    expect(verifyTrackingToken(tokenOf(tampered), SECRET)).toBeNull();
+    // The first signature character (the last one has unused low bits: A and B can decode alike).
+    const tampered = hrefs.find((h) => h.startsWith(`${PUBLIC}/t/`))!.replace(/(\/t\/[^.]+\.)(.)/, (_w, head: string, c: string) => `${head}${c === 'A' ? 'B' : 'A'}`);
+    expect(verifyTrackingToken(tokenOf(tampered), SECRET, NOW)).toBeNull();
   });
 
   it('neutralises a script URL smuggled into an href through a param', async () => {
@@ -87,9 +92,21 @@ describe('email rendering', () => {
   it('renders an authored text part, tracking its links and adding the unsubscribe link', async () => {
     const out = await rendererFor({ email: { ...content.email!, text: 'Hi {{ name }}, see https://shop.example/x' } }).render(request('email', { name: 'Ada', order: '1' }));
     if (out.channel !== 'email') throw new Error('wrong channel');
-    const [first, unsub] = [...out.text.matchAll(/https:\/\/notify\.example\.com\/t\/(\S+)/g)].map((m) => verifyTrackingToken(m[1]!, SECRET));
-    expect(first).toEqual({ n: 'notif-1', k: 'click', u: 'https://shop.example/x' });
-    expect(unsub).toEqual({ n: 'notif-1', k: 'unsubscribe' });
+    const [first, unsub] = [...out.text.matchAll(/https:\/\/notify\.example\.com\/t\/(\S+)/g)].map((m) => verifyTrackingToken(m[1]!, SECRET, NOW));
+    expect(first).toEqual({ n: 'notif-1', k: 'click', u: 'https://shop.example/x', t: T });
+    expect(unsub).toEqual({ n: 'notif-1', k: 'unsubscribe', t: T });
+  });
+
+  it('carries RFC 8058 one-click unsubscribe headers naming the signed unsubscribe link', async () => {
+    const out = await rendererFor(content).render(request('email', { name: 'Ada', order: '1' }));
+    if (out.channel !== 'email') throw new Error('wrong channel');
+    expect(out.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const link = /^<(https:\/\/notify\.example\.com\/t\/([^>]+))>$/.exec(out.headers?.['List-Unsubscribe'] ?? '');
+    expect(link).not.toBeNull();
+    expect(verifyTrackingToken(link![2]!, SECRET, NOW)).toEqual({ n: 'notif-1', k: 'unsubscribe', t: T });
+    // Expired after the unsubscribe TTL (60 days by default), not before.
+    expect(verifyTrackingToken(link![2]!, SECRET, new Date(NOW.getTime() + 59 * 86_400_000))).not.toBeNull();
+    expect(verifyTrackingToken(link![2]!, SECRET, new Date(NOW.getTime() + 61 * 86_400_000))).toBeNull();
   });
 });
 

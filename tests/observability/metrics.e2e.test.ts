@@ -46,7 +46,10 @@ afterAll(async () => {
   await new Promise((r) => webhook?.close(r));
 });
 
-const metricsText = async () => (await fetch(`${world.apiUrl}/metrics`)).text();
+/** The platform serving the API; /metrics and /readyz are on its ops port (OPS_PORT=0: its own free port), not the API's. */
+let current: Platform | undefined;
+const opsUrl = () => `http://127.0.0.1:${current!.opsPort}`;
+const metricsText = async () => (await fetch(`${opsUrl()}/metrics`)).text();
 
 async function send(api: ApiClient, n: number, from: number) {
   for (let i = from; i < from + n; i++) {
@@ -59,6 +62,7 @@ describe('GET /metrics as notifications flow', () => {
     const q = (name: string) => `${world.prefix}.${name}`;
     // ---- A: no senders ----------------------------------------------------------------
     let platform: Platform = await world.start(['projections', 'dispatcher', 'monitors', 'api']);
+    current = platform;
     const api = await appClient(world, platform);
     await api.request('PUT', '/v1/users/metrics-user', { email: 'metrics@example.com', phone: '+14155550102' });
     await api.request('PUT', '/v1/templates/metrics-template', { email: { subject: 'n={{ n }}', html: '<p>{{ n }}</p>' }, sms: { text: 'n={{ n }}' } });
@@ -80,6 +84,7 @@ describe('GET /metrics as notifications flow', () => {
     await sim(world, 'POST', { channel: 'sms', rate: 1, status: 503 });
     await sim(world, 'POST', { channel: 'email', rate: 1, status: 400 });
     platform = await world.start(['projections', 'dispatcher', 'senders', 'monitors', 'api']);
+    current = platform;
     const b = await waitFor('the outage to be seen and the alert raised', async () => {
       const text = await metricsText();
       return (sample(text, 'notify_parked_total', { channel: 'email', reason: 'permanent' }) ?? 0) >= 5 &&
@@ -107,9 +112,12 @@ describe('GET /metrics as notifications flow', () => {
     expect(sample(c, 'notify_provider_call_seconds_count', { channel: 'sms', outcome: 'ok' })).toBeGreaterThanOrEqual(3);
     expect(sample(c, 'notify_queue_messages', { queue: q('email.parked'), state: 'ready' })).toBeGreaterThanOrEqual(5);
     expect(sample(c, 'notify_alerts_raised_total', { kind: 'channel_failure_rate', subject: 'sms' })).toBe(1);
-    // Health on the same port: alive, and ready with every dependency named.
+    // Liveness on both ports; readiness and metrics only on the ops port, never the public API port.
     expect(await (await fetch(`${world.apiUrl}/healthz`)).json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${world.apiUrl}/readyz`);
+    expect(await (await fetch(`${opsUrl()}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${world.apiUrl}/metrics`)).status).toBe(404);
+    expect((await fetch(`${world.apiUrl}/readyz`)).status).toBe(404);
+    const ready = await fetch(`${opsUrl()}/readyz`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ eventStore: 'ok', projectionStore: 'ok', rabbitmq: 'ok', projections: 'ok' });
     const smsHooks = hooks.filter((h) => h.kind === 'channel_failure_rate' && h.subject === 'sms').map((h) => h.state);

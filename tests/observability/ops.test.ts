@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../infra/metrics.ts';
-import { createOpsRouter } from '../../infra/ops.ts';
+import { loadConfig } from '../../app/config.ts';
+import { createOpsRouter, serveOps } from '../../infra/ops.ts';
 
 async function serve(app: express.Express) {
   const server = app.listen(0, '127.0.0.1');
@@ -63,6 +64,21 @@ describe('ops router', () => {
       expect(await res.json()).toEqual({ status: 'ready', checks: { a: 'ok' }, failing: [] });
     } finally {
       await close();
+    }
+  });
+});
+
+describe('ops port', () => {
+  it('defaults to 9464 on loopback (OPS_PORT, OPS_HOST), and serveOps binds loopback unless told otherwise', async () => {
+    const config = loadConfig({});
+    expect([config.opsPort, config.opsHost]).toEqual([9464, '127.0.0.1']);
+    expect(loadConfig({ OPS_PORT: '0', OPS_HOST: '0.0.0.0' })).toMatchObject({ opsPort: 0, opsHost: '0.0.0.0' });
+    const ops = await serveOps(createOpsRouter({ metrics: createMetrics(), checks: [] }), 0);
+    try {
+      expect((await fetch(`http://127.0.0.1:${ops.port}/metrics`)).status).toBe(200);
+      expect(ops.host).toBe('127.0.0.1');
+    } finally {
+      await ops.close();
     }
   });
 });

@@ -47,6 +47,8 @@ export async function createWorld(label: string, env: Record<string, string> = {
     RETRY_DELAYS_MS: '100,200,400',
     LOG_LEVEL: 'silent',
     QUEUE_POLL_MS: '200',
+    // /metrics and /readyz: each platform on a free port of its own (Platform.opsPort).
+    OPS_PORT: '0',
     ...env,
   };
   const platforms: Platform[] = [];

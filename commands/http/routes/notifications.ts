@@ -6,13 +6,17 @@ import { HttpError } from '../errors.ts';
 import { appIdOf, locals } from '../locals.ts';
 import { NOTIFICATION_ID, notificationBodySchema } from '../schemas.ts';
 import { parse } from '../validate.ts';
+import { checkParams, type ParamsLimits } from '../paramsLimits.ts';
 
 const DAY = 86_400_000;
 
-export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxScheduleDays: number }, now: () => Date): Router {
+export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxScheduleDays: number; paramsLimits: ParamsLimits }, now: () => Date): Router {
   const router = Router();
 
   router.post('/notifications', async (req, res) => {
+    // Before the schema: the walk over the raw JSON sees `__proto__` keys the parsed copy would lose.
+    const raw = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
+    if (Object.hasOwn(raw, 'params')) checkParams(raw.params, deps.paramsLimits);
     const body = parse(notificationBodySchema, req.body);
     const at = now();
     let scheduleAt: Date | undefined;

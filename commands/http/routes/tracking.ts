@@ -13,10 +13,22 @@ const UNSUBSCRIBED_PAGE = `<!doctype html>
 <p>You will no longer receive these emails.</p></body></html>
 `;
 
+/** The GET of an unsubscribe link: a button that POSTs to the same URL; the GET itself changes nothing. */
+function confirmPage(token: string): string {
+  const action = `/t/${encodeURIComponent(token)}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>Unsubscribe</title></head>
+<body style="font-family: sans-serif; max-width: 32rem; margin: 4rem auto;"><h1>Unsubscribe?</h1>
+<p>Stop receiving emails like this one.</p>
+<form method="post" action="${action}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form></body></html>
+`;
+}
+
 export function trackingRouter(deps: TrackingDeps, now: () => Date): Router {
   const router = Router();
   const handler: RequestHandler<{ token: string }> = async (req, res) => {
-    const result = await recordTracking(deps, req.params.token, now(), locals(res).requestId);
+    const method = req.method === 'POST' ? 'POST' : 'GET';
+    const result = await recordTracking(deps, req.params.token, now(), locals(res).requestId, method);
     res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
     switch (result.kind) {
       case 'redirect':
@@ -27,6 +39,9 @@ export function trackingRouter(deps: TrackingDeps, now: () => Date): Router {
         return;
       case 'unsubscribed':
         res.status(200).type('html').send(UNSUBSCRIBED_PAGE);
+        return;
+      case 'confirm_unsubscribe':
+        res.status(200).type('html').send(confirmPage(req.params.token));
         return;
       case 'not_found':
         throw new HttpError(404, 'not_found', 'unknown tracking link');

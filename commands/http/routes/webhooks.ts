@@ -2,6 +2,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import express, { Router } from 'express';
 import twilio from 'twilio';
 import type { Logger } from '../../../infra/logger.ts';
+import { redactText } from '../../../infra/redact.ts';
 import { recordProviderStatus, type ProviderStatus, type ProviderStatusResult } from '../../providerStatus.ts';
 import { HttpError } from '../errors.ts';
 import { locals } from '../locals.ts';
@@ -16,6 +17,9 @@ export interface WebhookDeps {
   twilioAuthToken?: string;
   bodyLimitBytes: number;
 }
+
+/** A signed SendGrid delivery older (or further ahead) than this is refused: a captured request cannot be replayed later. */
+export const SENDGRID_MAX_SKEW_MS = 5 * 60_000;
 
 const SG_SIGNATURE = 'x-twilio-email-event-webhook-signature';
 const SG_TIMESTAMP = 'x-twilio-email-event-webhook-timestamp';
@@ -35,7 +39,8 @@ export function verifySendgridSignature(key: KeyObject, rawBody: Buffer, signatu
 }
 
 function sendgridStatus(event: Record<string, unknown>): ProviderStatus | undefined {
-  const reason = typeof event.reason === 'string' ? event.reason.slice(0, 500) : '';
+  // Bounce reasons quote the address ("550 5.1.1 <ann@example.com>: ..."): redacted before they are stored.
+  const reason = typeof event.reason === 'string' ? redactText(event.reason.slice(0, 500)) : '';
   switch (event.event) {
     case 'delivered':
       return { kind: 'delivered', provider: 'sendgrid' };
@@ -79,6 +84,11 @@ export function webhooksRouter(deps: WebhookDeps, now: () => Date): Router {
       if (!sgKey) deps.logger.warn('SendGrid webhook called but SENDGRID_WEBHOOK_PUBLIC_KEY is not set');
       throw new HttpError(403, 'forbidden', 'signature does not verify');
     }
+    // The timestamp is signed with the body, so only now can it be trusted; seconds since the epoch.
+    const signedAt = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) * 1000 : NaN;
+    if (!Number.isFinite(signedAt) || Math.abs(now().getTime() - signedAt) > SENDGRID_MAX_SKEW_MS) {
+      throw new HttpError(403, 'forbidden', 'signature timestamp is more than 5 minutes away from now');
+    }
     let events: unknown;
     try {
       events = JSON.parse(raw.toString('utf8'));
@@ -95,7 +105,7 @@ export function webhooksRouter(deps: WebhookDeps, now: () => Date): Router {
         counts.ignored++;
         continue;
       }
-      counts[await recordProviderStatus(deps.store, id, status, now(), locals(res).requestId)]++;
+      counts[await recordProviderStatus(deps.store, id, status, now(), locals(res).requestId, ['email'])]++;
     }
     // A receipt that outran NotificationSent is worth SendGrid's retry; the rest is idempotent.
     res.status(counts.not_ready > 0 ? 409 : 200).json(counts);
@@ -119,7 +129,8 @@ export function webhooksRouter(deps: WebhookDeps, now: () => Date): Router {
       res.status(204).end();
       return;
     }
-    const result = await recordProviderStatus(deps.store, id, status, now(), locals(res).requestId);
+    // Twilio's callbacks carry no timestamp to bound (the signature covers URL and form only); the channel rule still holds.
+    const result = await recordProviderStatus(deps.store, id, status, now(), locals(res).requestId, ['sms']);
     switch (result) {
       case 'applied':
         res.status(204).end();
