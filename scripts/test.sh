@@ -6,6 +6,7 @@ source scripts/ensure-node.sh
 echo "node: $(node --version) ($(command -v node))"
 bash scripts/ensure-deps.sh
 bash scripts/ensure-rabbitmq.sh
+bash scripts/ensure-postgres.sh
 npx tsc --noEmit -p .
 mkdir -p .tmp
 report=.tmp/vitest-report.json
