@@ -55,7 +55,7 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
 
   const outcomes: NotifyOutcome[] = [];
   for (const userId of input.userIds) {
-    const user = await loadUser(deps.store, userId);
+    const user = await loadUser(deps.store, ctx.appId, userId);
     for (const pc of channels) {
       for (const channel of concreteChannels(pc, user)) {
         outcomes.push(await decideOne(deps, ctx, input, template.version, user, userId, channel));
@@ -116,7 +116,7 @@ async function decideOne(
   const appended = result.events[0];
   // Deferred (quiet-hours) requests are not sends yet: the rate-window projection skips them too.
   if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && result.position !== undefined) {
-    deps.rateCounter.recordAccepted({ userId, channel, ...category, at: ctx.now, position: result.position });
+    deps.rateCounter.recordAccepted({ appId: ctx.appId, userId, channel, ...category, at: ctx.now, position: result.position });
   }
   const status = result.state.status;
   return { id, userId, channel, status: status === 'none' ? 'pending' : status };
@@ -137,7 +137,7 @@ async function decide(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput,
   const uncounted = decideDelivery({ ...facts, rate: [] });
   if (uncounted.kind === 'suppress') return uncounted;
   const windows = rateWindowsFor(deps.rateLimits, channel, input.category, ctx.now);
-  return decideDelivery({ ...facts, rate: await countRateWindows(deps.rateCounter, { userId, channel }, windows) });
+  return decideDelivery({ ...facts, rate: await countRateWindows(deps.rateCounter, { appId: ctx.appId, userId, channel }, windows) });
 }
 
 function scheduleOf(decision: Exclude<DeliveryDecision, { kind: 'suppress' }>): { scheduleAt?: string; deferredBy?: 'quiet_hours' } {

@@ -50,7 +50,7 @@ export async function recordTracking(deps: TrackingDeps, token: string, now: Dat
       return { kind: 'pixel' };
     case 'unsubscribe': {
       const userId = first.data.userId;
-      const user = await loadUser(deps.store, userId);
+      const user = await loadUser(deps.store, ctx.appId, userId);
       if (!user.exists) return { kind: 'unsubscribed' };
       await setPreferences(deps.store, ctx, userId, {
         ...user.preferences,

@@ -11,7 +11,7 @@ export async function upsertUser(store: EventStore, ctx: CommandContext, userId:
   const result = await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'UpsertUser', data: { userId, contact, at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
@@ -22,7 +22,7 @@ export async function registerDevice(store: EventStore, ctx: CommandContext, use
   const result = await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'RegisterDevice', data: { userId, token, platform, at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
@@ -33,7 +33,7 @@ export async function removeDevice(store: EventStore, ctx: CommandContext, userI
   await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'RemoveDevice', data: { userId, token, reason: 'user', at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
@@ -43,14 +43,14 @@ export async function setPreferences(store: EventStore, ctx: CommandContext, use
   const result = await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'SetPreferences', data: { userId, preferences, at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
   return result.state.preferences;
 }
 
-/** Folded from the user's own stream: a PUT is visible to the very next request. */
-export async function loadUser(store: EventStore, userId: string): Promise<UserState> {
-  return (await loadState<UserState, UserEvent>(store, userDecider, streams.user(userId))).state;
+/** Folded from the app's own stream of the user: a PUT is visible to the very next request, and another app's user is not there. */
+export async function loadUser(store: EventStore, appId: string, userId: string): Promise<UserState> {
+  return (await loadState<UserState, UserEvent>(store, userDecider, streams.user(appId, userId))).state;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from './events.ts';
-import { categoryOf, notificationId, streams } from './streams.ts';
+import { categoryOf, notificationId, parseUserKey, streams, userKey } from './streams.ts';
 
 const UUID_V5_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -37,15 +37,34 @@ describe('notificationId', () => {
 describe('stream names', () => {
   it('are built per aggregate and mapped back to their category', () => {
     expect(streams.notification('abc')).toBe('notification-abc');
-    expect(streams.user('u-1')).toBe('user-u-1');
+    expect(streams.user('app_1', 'u1')).toBe('user-app_1-u1');
+    expect(streams.user('app_1', 'u-1')).toBe('user-app_1-u%2D1');
     expect(streams.template('t')).toBe('template-t');
     expect(streams.app('k')).toBe('app-k');
-    expect(categoryOf('user-u-1')).toBe('user');
+    expect(categoryOf(streams.user('a-b', 'u-1'))).toBe('user');
     expect(categoryOf('notification-abc')).toBe('notification');
     expect(categoryOf('$stats-1')).toBeUndefined();
     expect(categoryOf('nodash')).toBeUndefined();
     // Inherited object keys are not categories.
     expect(categoryOf('toString-1')).toBeUndefined();
     expect(categoryOf('constructor-1')).toBeUndefined();
+  });
+});
+
+describe('user keys', () => {
+  it('name one app\'s user: the same id in two apps is two users, and dashes cannot shift the boundary', () => {
+    expect(streams.user('a', 'u1')).not.toBe(streams.user('b', 'u1'));
+    expect(userKey('a-b', 'c')).not.toBe(userKey('a', 'b-c'));
+    expect(parseUserKey(userKey('a-b', 'c:d@e+f.g~h'))).toEqual({ appId: 'a-b', userId: 'c:d@e+f.g~h' });
+    expect(parseUserKey('no-dash-here-twice')).toBeUndefined();
+  });
+
+  it('are injective and round-trip for any strings (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), fc.string(), (a1, u1, a2, u2) => {
+        expect(parseUserKey(userKey(a1, u1))).toEqual({ appId: a1, userId: u1 });
+        if (a1 !== a2 || u1 !== u2) expect(userKey(a1, u1)).not.toBe(userKey(a2, u2));
+      }),
+    );
   });
 });

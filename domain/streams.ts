@@ -1,10 +1,33 @@
 import { createHash } from 'node:crypto';
 import type { Channel } from './events.ts';
 
+/**
+ * One part of a stream name: percent-encoded, and `-` encoded too, so the dashes that separate the
+ * parts are the only dashes left and (app "a-b", user "c") never meets (app "a", user "b-c").
+ */
+const part = (s: string) => encodeURIComponent(s).replace(/-/g, '%2D');
+
+/**
+ * Users belong to one app: the key of a user is (app, user id), spelled once here. It names the
+ * user's stream, the user's read-model documents and the user's data key (crypto-shredding).
+ */
+export const userKey = (appId: string, userId: string) => `${part(appId)}-${part(userId)}`;
+
+/** The (app, user) a user key or user stream names; undefined for anything else. */
+export function parseUserKey(key: string): { appId: string; userId: string } | undefined {
+  const parts = key.split('-');
+  if (parts.length !== 2) return undefined;
+  try {
+    return { appId: decodeURIComponent(parts[0]!), userId: decodeURIComponent(parts[1]!) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** One helper per aggregate, so a stream name is spelled in exactly one place. */
 export const streams = {
   notification: (notificationId: string) => `notification-${notificationId}`,
-  user: (userId: string) => `user-${userId}`,
+  user: (appId: string, userId: string) => `user-${userKey(appId, userId)}`,
   template: (templateId: string) => `template-${templateId}`,
   app: (appKey: string) => `app-${appKey}`,
 } as const;

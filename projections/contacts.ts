@@ -1,8 +1,11 @@
 import type { Platform } from '../domain/events.ts';
+import { userKey } from '../domain/streams.ts';
 import { applyContactChanges } from '../domain/user.ts';
 import { eventTime, type EventOf, type ProjectedDoc, type ReadModel } from './readModel.ts';
 
+/** One per (app, user): `_id` is the user key (domain/streams.ts userKey). */
 export interface ContactDoc extends ProjectedDoc {
+  appId: string;
   userId: string;
   email?: string;
   phone?: string;
@@ -25,7 +28,7 @@ function contactOf(doc: ContactDoc) {
 }
 
 function evolve(doc: ContactDoc | undefined, event: EventOf<Handled>, id: string): ContactDoc {
-  const base: ContactDoc = doc ?? { _id: id, userId: event.data.userId, devices: { ios: [], android: [] }, updatedAt: eventTime(event) };
+  const base: ContactDoc = doc ?? { _id: id, appId: event.metadata.appId, userId: event.data.userId, devices: { ios: [], android: [] }, updatedAt: eventTime(event) };
   const at = eventTime(event);
   switch (event.type) {
     case 'UserRegistered': {
@@ -57,6 +60,6 @@ export const contacts: ReadModel<ContactDoc, Handled> = {
   name: 'contacts',
   handles: HANDLES,
   indexes: [],
-  ids: (event) => [event.data.userId],
+  ids: (event) => [userKey(event.metadata.appId, event.data.userId)],
   evolve,
 };

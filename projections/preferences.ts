@@ -1,7 +1,10 @@
 import type { ChannelPrefs, PrefChannel, Preferences } from '../domain/events.ts';
+import { userKey } from '../domain/streams.ts';
 import { eventTime, type EventOf, type ProjectedDoc, type ReadModel } from './readModel.ts';
 
+/** One per (app, user): `_id` is the user key (domain/streams.ts userKey). */
 export interface PreferencesDoc extends ProjectedDoc {
+  appId: string;
   userId: string;
   channels: ChannelPrefs;
   categories: Record<string, ChannelPrefs>;
@@ -17,7 +20,7 @@ function evolve(doc: PreferencesDoc | undefined, event: EventOf<Handled>, id: st
       // The event carries the whole preferences: it replaces what was there.
       const { channels, categories, quietHours } = event.data.preferences;
       const { quietHours: _old, ...rest } = doc ?? { _id: id };
-      return { ...rest, _id: id, userId: event.data.userId, channels, categories, ...(quietHours && { quietHours }), updatedAt: eventTime(event) };
+      return { ...rest, _id: id, appId: event.metadata.appId, userId: event.data.userId, channels, categories, ...(quietHours && { quietHours }), updatedAt: eventTime(event) };
     }
     default: {
       const never: never = event.type;
@@ -30,7 +33,7 @@ export const preferences: ReadModel<PreferencesDoc, Handled> = {
   name: 'preferences',
   handles: ['PreferencesChanged'],
   indexes: [],
-  ids: (event) => [event.data.userId],
+  ids: (event) => [userKey(event.metadata.appId, event.data.userId)],
   evolve,
 };
 

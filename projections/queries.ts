@@ -22,6 +22,7 @@
  * `from`/`to` that are not ISO times, or `from` >= `to`, throw a QueryError naming the field.
  */
 import { CHANNELS, type Channel, type PrefChannel } from '../domain/events.ts';
+import { userKey } from '../domain/streams.ts';
 import { NOTIFICATION_STATUSES, type NotificationStatus } from '../domain/notification.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { LATENCY_BUCKETS_MS, analytics, type AnalyticsBucketDoc, type AnalyticsNotificationDoc } from './analytics.ts';
@@ -52,16 +53,17 @@ const strip = <T extends { _pos?: number }>(doc: T | null): T | null => {
   return rest as T;
 };
 
-export async function getContact(store: ProjectionStore, userId: string): Promise<ContactDoc | null> {
-  return strip(await (await servingCollection<ContactDoc>(store, contacts)).findOne({ _id: userId }));
+/** Users belong to one app: every user read names the app. */
+export async function getContact(store: ProjectionStore, appId: string, userId: string): Promise<ContactDoc | null> {
+  return strip(await (await servingCollection<ContactDoc>(store, contacts)).findOne({ _id: userKey(appId, userId) }));
 }
 
-export async function getPreferences(store: ProjectionStore, userId: string): Promise<PreferencesDoc | null> {
-  return strip(await (await servingCollection<PreferencesDoc>(store, preferences)).findOne({ _id: userId }));
+export async function getPreferences(store: ProjectionStore, appId: string, userId: string): Promise<PreferencesDoc | null> {
+  return strip(await (await servingCollection<PreferencesDoc>(store, preferences)).findOne({ _id: userKey(appId, userId) }));
 }
 
-export async function userIsOptedIn(store: ProjectionStore, userId: string, channel: PrefChannel, category?: string): Promise<boolean> {
-  return isOptedIn(await getPreferences(store, userId), channel, category);
+export async function userIsOptedIn(store: ProjectionStore, appId: string, userId: string, channel: PrefChannel, category?: string): Promise<boolean> {
+  return isOptedIn(await getPreferences(store, appId, userId), channel, category);
 }
 
 export async function getNotificationStatus(store: ProjectionStore, notificationId: string): Promise<NotificationStatusDoc | null> {
@@ -77,17 +79,17 @@ export async function dueNotifications(store: ProjectionStore, at: string | Date
 }
 
 /** Requests (not deferred) for the user on the channel in the calendar hour or day (UTC) containing `at`. */
-export async function countInWindow(store: ProjectionStore, userId: string, channel: Channel, window: RateWindow, at: string | Date): Promise<number> {
+export async function countInWindow(store: ProjectionStore, appId: string, userId: string, channel: Channel, window: RateWindow, at: string | Date): Promise<number> {
   const iso = at instanceof Date ? at.toISOString() : isoOf('at', at);
   const c = await servingCollection<RateWindowDoc>(store, rateWindows);
-  return (await c.findOne({ _id: rateWindowId(userId, channel, window, windowStart(window, iso)) }))?.count ?? 0;
+  return (await c.findOne({ _id: rateWindowId(appId, userId, channel, window, windowStart(window, iso)) }))?.count ?? 0;
 }
 
 /** Requests since `since` (a sliding window), optionally of one category: reads only the hours it overlaps. */
-export async function countSince(store: ProjectionStore, q: { userId: string; channel: Channel; category?: string; since: Date }): Promise<number> {
+export async function countSince(store: ProjectionStore, q: { appId: string; userId: string; channel: Channel; category?: string; since: Date }): Promise<number> {
   const c = await servingCollection<RateWindowDoc>(store, rateWindows);
   const since = q.since.toISOString();
-  const docs = await c.find({ userId: q.userId, channel: q.channel, window: 'hour', start: { $gte: hourOf(since) } });
+  const docs = await c.find({ appId: q.appId, userId: q.userId, channel: q.channel, window: 'hour', start: { $gte: hourOf(since) } });
   let n = 0;
   for (const d of docs) for (const r of d.requests ?? []) if (r.at >= since && (q.category === undefined || r.category === q.category)) n += 1;
   return n;
@@ -197,7 +199,7 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
 /** The source the command side's rate limiter reads (commands/rateLimits.ts RateWindowSource). */
 export function createRateWindowSource(store: ProjectionStore, appliedPosition: () => Promise<number>) {
   return {
-    count: (q: { userId: string; channel: Channel; category?: string; since: Date }) => countSince(store, q),
+    count: (q: { appId: string; userId: string; channel: Channel; category?: string; since: Date }) => countSince(store, q),
     appliedPosition,
   };
 }

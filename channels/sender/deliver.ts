@@ -90,7 +90,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   let recipient: Recipient = request.recipient;
   if (recipient.kind === 'push') {
     // Tokens removed since the request (dead, or deleted by the user) are never used again.
-    const user = await loadState(deps.eventStore, userDecider, streams.user(request.userId));
+    const user = await loadState(deps.eventStore, userDecider, streams.user(request.appId, request.userId));
     const live = recipient.tokens.filter((t) => user.state.devices[t] !== undefined);
     if (live.length === 0) return fail('token_invalid', 'no_device', 'no registered device token remains');
     recipient = { ...recipient, tokens: live };
@@ -119,7 +119,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
 
   switch (result.kind) {
     case 'ok': {
-      if (result.invalidTokens?.length) await removeDeadTokens(deps.eventStore, request.userId, result.invalidTokens, at(), metadata);
+      if (result.invalidTokens?.length) await removeDeadTokens(deps.eventStore, request.appId, request.userId, result.invalidTokens, at(), metadata);
       const r = await recordOutcome(deps.eventStore, read, {
         type: 'RecordAttemptOutcome',
         data: {
@@ -134,7 +134,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     case 'permanent':
       return fail('permanent', result.code, result.message);
     case 'token_invalid': {
-      await removeDeadTokens(deps.eventStore, request.userId, result.tokens, at(), metadata);
+      await removeDeadTokens(deps.eventStore, request.appId, request.userId, result.tokens, at(), metadata);
       const remaining = recipient.kind === 'push' ? recipient.tokens.filter((t) => !result.tokens.includes(t)) : [];
       if (remaining.length === 0) return fail('token_invalid', result.code, result.message);
       // Some devices are still alive: the next attempt goes to them only.

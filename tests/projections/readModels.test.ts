@@ -6,7 +6,11 @@ import { notificationStatus } from '../../projections/notificationStatus.ts';
 import { isOptedIn, preferences } from '../../projections/preferences.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
 import { schedule } from '../../projections/schedule.ts';
+import { userKey } from '../../domain/streams.ts';
 import { at, given, requested, T0 } from './fixtures.ts';
+
+/** Users belong to one app: their documents are keyed by (app, user). */
+const U1 = userKey('app1', 'u1');
 
 const registered: DomainEvent = { type: 'UserRegistered', data: { userId: 'u1', contact: { email: 'a@example.test', locale: 'fr' }, at: T0 } };
 const device = (token: string, platform: 'ios' | 'android', t = 1000): DomainEvent => ({ type: 'DeviceRegistered', data: { userId: 'u1', token, platform, at: at(t) } });
@@ -20,20 +24,20 @@ const clicked = (t = 6000): DomainEvent => ({ type: 'NotificationClicked', data:
 
 describe('contacts', () => {
   it('UserRegistered: the contact as given', async () => {
-    expect((await given(contacts, [registered])).doc('u1')).toEqual({ _id: 'u1', userId: 'u1', email: 'a@example.test', locale: 'fr', devices: { ios: [], android: [] }, registeredAt: T0, updatedAt: T0 });
+    expect((await given(contacts, [registered])).doc(U1)).toEqual({ _id: U1, appId: 'app1', userId: 'u1', email: 'a@example.test', locale: 'fr', devices: { ios: [], android: [] }, registeredAt: T0, updatedAt: T0 });
   });
   it('ContactChanged: sets and clears fields (null clears)', async () => {
     const { doc } = await given(contacts, [registered, { type: 'ContactChanged', data: { userId: 'u1', changes: { email: null, phone: '+33612345678' }, at: at(1) } }]);
-    expect(doc('u1')).toEqual({ _id: 'u1', userId: 'u1', phone: '+33612345678', locale: 'fr', devices: { ios: [], android: [] }, registeredAt: T0, updatedAt: at(1) });
+    expect(doc(U1)).toEqual({ _id: U1, appId: 'app1', userId: 'u1', phone: '+33612345678', locale: 'fr', devices: { ios: [], android: [] }, registeredAt: T0, updatedAt: at(1) });
   });
   it('DeviceRegistered: devices by platform; a token moving platform leaves the old list', async () => {
     const { doc } = await given(contacts, [registered, device('t1', 'ios'), device('t2', 'android'), device('t3', 'ios'), device('t2', 'ios')]);
-    expect(doc('u1')?.devices).toEqual({ ios: ['t1', 't3', 't2'], android: [] });
+    expect(doc(U1)?.devices).toEqual({ ios: ['t1', 't3', 't2'], android: [] });
   });
   it('DeviceRemoved: the token is gone', async () => {
     const { doc } = await given(contacts, [registered, device('t1', 'ios'), device('t2', 'ios'), { type: 'DeviceRemoved', data: { userId: 'u1', token: 't1', platform: 'ios', reason: 'token_invalid', at: at(9) } }]);
-    expect(doc('u1')?.devices).toEqual({ ios: ['t2'], android: [] });
-    expect(doc('u1')?.updatedAt).toBe(at(9));
+    expect(doc(U1)?.devices).toEqual({ ios: ['t2'], android: [] });
+    expect(doc(U1)?.updatedAt).toBe(at(9));
   });
 });
 
@@ -42,8 +46,8 @@ describe('preferences', () => {
     const first: DomainEvent = { type: 'PreferencesChanged', data: { userId: 'u1', preferences: { channels: { sms: false }, categories: {}, quietHours: { start: '22:00', end: '07:00' } }, at: T0 } };
     const second: DomainEvent = { type: 'PreferencesChanged', data: { userId: 'u1', preferences: { channels: { email: true }, categories: { marketing: { email: false } } }, at: at(1) } };
     const { doc } = await given(preferences, [first, second]);
-    const p = doc('u1');
-    expect(p).toEqual({ _id: 'u1', userId: 'u1', channels: { email: true }, categories: { marketing: { email: false } }, updatedAt: at(1) });
+    const p = doc(U1);
+    expect(p).toEqual({ _id: U1, appId: 'app1', userId: 'u1', channels: { email: true }, categories: { marketing: { email: false } }, updatedAt: at(1) });
     expect(isOptedIn(null, 'sms')).toBe(true);
     expect(isOptedIn(p as never, 'sms')).toBe(true);
     expect(isOptedIn(p as never, 'email')).toBe(true);
@@ -61,10 +65,10 @@ describe('rate windows', () => {
       requested({ notificationId: 'c', deferredBy: 'quiet_hours', scheduleAt: at(8 * 3600_000) }),
       requested({ notificationId: 'd', channel: 'sms' }),
     ]);
-    expect(docs['u1|email|hour|2026-03-01T10:00:00.000Z']).toMatchObject({ count: 1, byCategory: { promo: 1 }, requests: [{ at: T0, category: 'promo' }] });
-    expect(docs['u1|email|hour|2026-03-01T11:00:00.000Z']).toMatchObject({ count: 1, window: 'hour', start: '2026-03-01T11:00:00.000Z' });
-    expect(docs['u1|email|day|2026-03-01T00:00:00.000Z']).toMatchObject({ count: 2, byCategory: { promo: 1 }, window: 'day' });
-    expect(docs['u1|sms|day|2026-03-01T00:00:00.000Z']).toMatchObject({ count: 1 });
+    expect(docs[`${U1}|email|hour|2026-03-01T10:00:00.000Z`]).toMatchObject({ count: 1, byCategory: { promo: 1 }, requests: [{ at: T0, category: 'promo' }] });
+    expect(docs[`${U1}|email|hour|2026-03-01T11:00:00.000Z`]).toMatchObject({ count: 1, window: 'hour', start: '2026-03-01T11:00:00.000Z' });
+    expect(docs[`${U1}|email|day|2026-03-01T00:00:00.000Z`]).toMatchObject({ count: 2, byCategory: { promo: 1 }, window: 'day' });
+    expect(docs[`${U1}|sms|day|2026-03-01T00:00:00.000Z`]).toMatchObject({ count: 1 });
     expect(Object.keys(docs)).toHaveLength(5);
   });
 });

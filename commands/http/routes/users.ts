@@ -22,7 +22,7 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
   // Not in the pinned table, but what a caller expects next to the PUT: the user as the log has it.
   router.get('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
-    const user = await loadUser(store, userId);
+    const user = await loadUser(store, appIdOf(res), userId);
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
     res.status(200).json({
       userId,
@@ -62,7 +62,7 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
 
   router.get('/users/:userId/preferences', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
-    const user = await loadUser(store, userId);
+    const user = await loadUser(store, appIdOf(res), userId);
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
     res.status(200).json(user.preferences);
   });
