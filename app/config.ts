@@ -21,6 +21,13 @@ export interface Config {
   publicUrl: string;
   /** HMAC key for tracking tokens and unsubscribe links. */
   trackingSecret: string;
+  /**
+   * NOTIFY_ID_KEY: HMAC key notification ids are derived with (domain/streams.ts notificationId).
+   * Unset: made at first start and kept in `<dataDir>/secrets/notify-id-key` (infra/secrets.ts).
+   * Every API process of one installation must use the same key, and it must never change:
+   * deduplication by eventId depends on it. Set it explicitly when API processes share no data dir.
+   */
+  notifyIdKey?: string;
   alertWebhookUrl?: string;
   otelExporter: 'off' | 'console' | 'otlp';
   otlpEndpoint?: string;
@@ -78,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
     trackingSecret: env.TRACKING_SECRET ?? 'dev-only-tracking-secret-change-me',
+    notifyIdKey: env.NOTIFY_ID_KEY || undefined,
     alertWebhookUrl: env.ALERT_WEBHOOK_URL || undefined,
     otelExporter: exporter,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,

@@ -15,6 +15,8 @@ import { loadUser } from './users.ts';
 
 export interface NotifyDeps {
   store: EventStore;
+  /** The installation's notification-id key (domain/streams.ts notificationId). */
+  idKey: string;
   rateCounter: RateCounter;
   rateLimits: RateLimitConfig;
 }
@@ -74,7 +76,7 @@ async function decideOne(
   userId: string,
   channel: Channel,
 ): Promise<NotifyOutcome> {
-  const id = notificationId(ctx.appId, input.eventId, userId, channel);
+  const id = notificationId(deps.idKey, ctx.appId, input.eventId, userId, channel);
   const stream = streams.notification(id);
   // A duplicate eventId answers what was decided the first time, without deciding again.
   const existing = await loadState<NotificationState, NotificationEvent>(deps.store, notificationDecider, stream);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Channel } from './events.ts';
 
 /**
@@ -41,12 +41,15 @@ export function categoryOf(stream: string): StreamCategory | undefined {
 }
 
 /**
- * Notification ids are a pure function of (appId, eventId, userId, channel): a repeated request
- * maps to the same stream, and the store's "no stream" expectation makes it a duplicate.
+ * Notification ids are a keyed function of (appId, eventId, userId, channel): a repeated request
+ * maps to the same stream, and the store's "no stream" expectation makes it a duplicate. The key
+ * (an installation secret, NOTIFY_ID_KEY) makes them unguessable: whoever knows an app key, an
+ * event id and a user id still cannot compute the id of that user's notification (HMAC-SHA-256).
  * Formatted as a UUID (version nibble 5, RFC 4122 variant) so every store accepts it as an id.
  */
-export function notificationId(appId: string, eventId: string, userId: string, channel: Channel): string {
-  const h = createHash('sha256').update([appId, eventId, userId, channel].join('\u0000')).digest('hex');
+export function notificationId(key: string, appId: string, eventId: string, userId: string, channel: Channel): string {
+  if (key.length === 0) throw new Error('notificationId: the key must not be empty');
+  const h = createHmac('sha256', key).update([appId, eventId, userId, channel].join('\u0000')).digest('hex');
   const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../../app/config.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { loadOrCreateSecret } from '../../infra/secrets.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
@@ -25,7 +26,7 @@ export interface ApiProjections {
 
 export interface ApiDeps {
   eventStore: EventStore;
-  config: Pick<Config, 'publicUrl' | 'trackingSecret' | 'api'>;
+  config: Pick<Config, 'publicUrl' | 'trackingSecret' | 'api' | 'dataDir' | 'notifyIdKey'>;
   logger: Logger;
   projections?: ApiProjections;
   /** Mounted before the 404 handler (ops routes: /healthz, /metrics). */
@@ -47,6 +48,7 @@ export function createApi(deps: ApiDeps): Express {
   const rateLimits = parseRateLimits(api.userRateLimits);
   const rateCounter = deps.rateCounter ?? createRateCounter(deps.projections?.rateWindow);
   const authenticator = deps.authenticator ?? createAppAuthenticator(store);
+  const idKey = deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key');
 
   const app = express();
   app.disable('x-powered-by');
@@ -89,7 +91,7 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(usersRouter(store, now));
   v1.use(templatesRouter(store, now));
-  v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
+  v1.use(notificationsRouter({ store, idKey, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
   app.use('/v1', v1);
 
