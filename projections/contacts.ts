@@ -17,8 +17,8 @@ export interface ContactDoc extends ProjectedDoc {
   updatedAt: string;
 }
 
-type Handled = 'UserRegistered' | 'ContactChanged' | 'DeviceRegistered' | 'DeviceRemoved';
-const HANDLES = ['UserRegistered', 'ContactChanged', 'DeviceRegistered', 'DeviceRemoved'] as const satisfies readonly Handled[];
+type Handled = 'UserRegistered' | 'ContactChanged' | 'DeviceRegistered' | 'DeviceRemoved' | 'UserErased';
+const HANDLES = ['UserRegistered', 'ContactChanged', 'DeviceRegistered', 'DeviceRemoved', 'UserErased'] as const satisfies readonly Handled[];
 
 const without = (tokens: string[], token: string) => tokens.filter((t) => t !== token);
 
@@ -27,7 +27,7 @@ function contactOf(doc: ContactDoc) {
   return { ...(email !== undefined && { email }), ...(phone !== undefined && { phone }), ...(locale !== undefined && { locale }), ...(timezone !== undefined && { timezone }) };
 }
 
-function evolve(doc: ContactDoc | undefined, event: EventOf<Handled>, id: string): ContactDoc {
+function evolve(doc: ContactDoc | undefined, event: EventOf<Handled>, id: string): ContactDoc | undefined {
   const base: ContactDoc = doc ?? { _id: id, appId: event.metadata.appId, userId: event.data.userId, devices: { ios: [], android: [] }, updatedAt: eventTime(event) };
   const at = eventTime(event);
   switch (event.type) {
@@ -49,6 +49,9 @@ function evolve(doc: ContactDoc | undefined, event: EventOf<Handled>, id: string
       const { token } = event.data;
       return { ...base, devices: { ios: without(base.devices.ios, token), android: without(base.devices.android, token) }, updatedAt: at };
     }
+    case 'UserErased':
+      // An erased user has no document: the row is deleted (the embedded stores zero deleted content).
+      return undefined;
     default: {
       const never: never = event;
       return never;

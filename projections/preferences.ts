@@ -12,10 +12,12 @@ export interface PreferencesDoc extends ProjectedDoc {
   updatedAt: string;
 }
 
-type Handled = 'PreferencesChanged';
+type Handled = 'PreferencesChanged' | 'UserErased';
 
-function evolve(doc: PreferencesDoc | undefined, event: EventOf<Handled>, id: string): PreferencesDoc {
+function evolve(doc: PreferencesDoc | undefined, event: EventOf<Handled>, id: string): PreferencesDoc | undefined {
   switch (event.type) {
+    case 'UserErased':
+      return undefined;
     case 'PreferencesChanged': {
       // The event carries the whole preferences: it replaces what was there.
       const { channels, categories, quietHours } = event.data.preferences;
@@ -23,7 +25,7 @@ function evolve(doc: PreferencesDoc | undefined, event: EventOf<Handled>, id: st
       return { ...rest, _id: id, appId: event.metadata.appId, userId: event.data.userId, channels, categories, ...(quietHours && { quietHours }), updatedAt: eventTime(event) };
     }
     default: {
-      const never: never = event.type;
+      const never: never = event;
       return never;
     }
   }
@@ -31,7 +33,7 @@ function evolve(doc: PreferencesDoc | undefined, event: EventOf<Handled>, id: st
 
 export const preferences: ReadModel<PreferencesDoc, Handled> = {
   name: 'preferences',
-  handles: ['PreferencesChanged'],
+  handles: ['PreferencesChanged', 'UserErased'],
   indexes: [],
   ids: (event) => [userKey(event.metadata.appId, event.data.userId)],
   evolve,
