@@ -1,7 +1,9 @@
 import type { ContactChanges, Platform, Preferences, UserEvent } from '../domain/events.ts';
-import { streams } from '../domain/streams.ts';
+import { DomainError } from '../domain/errors.ts';
+import { streams, userKey } from '../domain/streams.ts';
 import { userDecider, type UserState } from '../domain/user.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
+import type { KeyVault } from '../infra/keyVault/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 
@@ -48,6 +50,20 @@ export async function setPreferences(store: EventStore, ctx: CommandContext, use
     metadataFor(ctx),
   );
   return result.state.preferences;
+}
+
+/**
+ * DELETE /v1/users/:userId (crypto-shredding): the data key goes first, so no failure can leave a
+ * user reported erased whose data still opens; then UserErased, which refuses every later command;
+ * then the key once more, in case a concurrent write made a fresh one in between.
+ */
+export async function eraseUser(store: EventStore, vault: KeyVault, ctx: CommandContext, userId: string): Promise<void> {
+  const user = await loadUser(store, ctx.appId, userId);
+  if (!user.exists) throw new DomainError('user_not_found', `user ${userId} does not exist`);
+  const scope = userKey(ctx.appId, userId);
+  await vault.destroy(scope);
+  await handleCommand(store, userDecider, streams.user(ctx.appId, userId), { type: 'EraseUser', data: { userId, at: ctx.now.toISOString() } }, metadataFor(ctx));
+  await vault.destroy(scope);
 }
 
 /** Folded from the app's own stream of the user: a PUT is visible to the very next request, and another app's user is not there. */

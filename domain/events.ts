@@ -192,6 +192,22 @@ export type UserEvent = UserRegistered | ContactChanged | DeviceRegistered | Dev
 /** What a personal string (email, phone, device token) reads as once its user's data key is destroyed. */
 export const ERASED = '[erased]';
 
+/** Whether a recipient was erased after the request: nothing may be sent to it. */
+export function recipientErased(r: Recipient): boolean {
+  switch (r.kind) {
+    case 'email':
+      return r.email === ERASED;
+    case 'sms':
+      return r.phone === ERASED;
+    case 'push':
+      return r.tokens.some((t) => t === ERASED);
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
+
 // ---- template-<templateId> -------------------------------------------------------------
 export interface TemplateContent {
   email?: { subject: string; html: string; text?: string };

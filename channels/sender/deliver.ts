@@ -1,4 +1,4 @@
-import type { Channel, EventMetadata, NotificationRequested, Recipient } from '../../domain/events.ts';
+import { recipientErased, type Channel, type EventMetadata, type NotificationRequested, type Recipient } from '../../domain/events.ts';
 import { isFinal, notificationDecider, type NotificationState } from '../../domain/notification.ts';
 import { streams } from '../../domain/streams.ts';
 import { userDecider } from '../../domain/user.ts';
@@ -71,8 +71,8 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
       data: { notificationId, attempt, provider, at: at(), outcome: { kind: 'failed', reason, code, message } },
     }, metadata);
     if (r === 'already_recorded') return { kind: 'ack', note: 'already_recorded' };
-    // A dead token is the user's device, not a message problem: nothing to park.
-    if (reason === 'token_invalid') return { kind: 'ack', note: 'failed' };
+    // A dead token is the user's device, and an erased user is gone on purpose: not message problems, nothing to park.
+    if (reason === 'token_invalid' || code === 'user_erased') return { kind: 'ack', note: 'failed' };
     return { kind: 'park', reason, detail: `${code}: ${message}`.slice(0, 300) };
   };
   const retry = async (code: string, message: string, retryAfterMs?: number): Promise<Action> => {
@@ -87,6 +87,8 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return r === 'recorded' ? { kind: 'retry', nextAttempt: attempt + 1 } : { kind: 'ack', note: 'already_recorded' };
   };
 
+  // The user was erased after the request: their address is gone and must not be guessed at.
+  if (recipientErased(request.recipient)) return fail('permanent', 'user_erased', 'the recipient was erased');
   let recipient: Recipient = request.recipient;
   if (recipient.kind === 'push') {
     // Tokens removed since the request (dead, or deleted by the user) are never used again.

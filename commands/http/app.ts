@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Config } from '../../app/config.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
+import type { KeyVault } from '../../infra/keyVault/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { loadOrCreateSecret } from '../../infra/secrets.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
@@ -25,7 +26,10 @@ export interface ApiProjections {
 }
 
 export interface ApiDeps {
+  /** The log, sealing personal data with the keys of `keyVault` (infra/eventStore/personalData.ts). */
   eventStore: EventStore;
+  /** Where DELETE /v1/users/:userId destroys the user's data key. */
+  keyVault: KeyVault;
   config: Pick<Config, 'publicUrl' | 'trackingSecret' | 'api' | 'dataDir' | 'notifyIdKey'>;
   logger: Logger;
   projections?: ApiProjections;
@@ -89,7 +93,7 @@ export function createApi(deps: ApiDeps): Express {
   const v1 = express.Router();
   v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
-  v1.use(usersRouter(store, now));
+  v1.use(usersRouter(store, deps.keyVault, now));
   v1.use(templatesRouter(store, now));
   v1.use(notificationsRouter({ store, idKey, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));

@@ -1,14 +1,15 @@
 import { Router } from 'express';
 import type { ContactChanges, Preferences } from '../../../domain/events.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
+import type { KeyVault } from '../../../infra/keyVault/port.ts';
 import type { CommandContext } from '../../context.ts';
-import { loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
+import { eraseUser, loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
 import { HttpError } from '../errors.ts';
 import { appIdOf, locals } from '../locals.ts';
 import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, APNS_TOKEN, FCM_TOKEN } from '../schemas.ts';
 import { parse } from '../validate.ts';
 
-export function usersRouter(store: EventStore, now: () => Date): Router {
+export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Date): Router {
   const router = Router();
   const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
 
@@ -30,6 +31,13 @@ export function usersRouter(store: EventStore, now: () => Date): Router {
       devices: Object.entries(user.devices).map(([token, platform]) => ({ token, platform })),
       preferences: user.preferences,
     });
+  });
+
+  // Erasure: the user's data key is destroyed, so their email, phone, tokens and params read as erased everywhere.
+  router.delete('/users/:userId', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    await eraseUser(store, keyVault, ctxOf(res), userId);
+    res.status(204).end();
   });
 
   router.post('/users/:userId/devices', async (req, res) => {
