@@ -10,6 +10,8 @@ import { KEY_BYTES, type DataKey, type KeyVault } from './port.ts';
 export async function createPostgresKeyVault(url: string, table = 'notify_data_keys'): Promise<KeyVault> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) throw new Error(`key vault table name "${table}" is not a plain identifier`);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle connection dropped by the server is replaced on the next query; without a listener it would crash the process.
+  pool.on('error', () => {});
   await pool.query(`
     CREATE TABLE IF NOT EXISTS ${table} (
       scope      TEXT PRIMARY KEY,
@@ -21,15 +23,15 @@ export async function createPostgresKeyVault(url: string, table = 'notify_data_k
 
   return {
     async getOrCreate(scope) {
-      // Insert-or-read in one statement: a racing creator's key wins and both callers see it.
-      const res = await pool.query<{ kid: string; key: Buffer }>(
-        `WITH ins AS (
-           INSERT INTO ${table} (scope, kid, key) VALUES ($1, $2, $3) ON CONFLICT (scope) DO NOTHING RETURNING kid, key
-         )
-         SELECT kid, key FROM ins UNION ALL SELECT kid, key FROM ${table} WHERE scope = $1 LIMIT 1`,
+      const inserted = await pool.query<{ kid: string; key: Buffer }>(
+        `INSERT INTO ${table} (scope, kid, key) VALUES ($1, $2, $3) ON CONFLICT (scope) DO NOTHING RETURNING kid, key`,
         [scope, randomBytes(8).toString('hex'), randomBytes(KEY_BYTES)],
       );
-      return toKey(res.rows[0]!);
+      if (inserted.rows[0]) return toKey(inserted.rows[0]);
+      // Someone else's key is there (or was committed while ours waited): a new statement sees it, and theirs wins.
+      const found = await pool.query<{ kid: string; key: Buffer }>(`SELECT kid, key FROM ${table} WHERE scope = $1`, [scope]);
+      if (!found.rows[0]) throw new Error(`data key for ${scope} vanished while being made`);
+      return toKey(found.rows[0]);
     },
     async getMany(scopes) {
       const out = new Map<string, DataKey>();
