@@ -99,6 +99,7 @@ export const envSchema = z.object({
   PORT: num({ section: 'api', fallback: 3000, ...nonNegativeInt, description: 'Port of the public HTTP API (and /healthz); /readyz and /metrics are on OPS_PORT.' }),
   PUBLIC_URL: str({ section: 'api', derived: 'http://127.0.0.1:$PORT', description: 'Public base URL of the API, used in tracking and unsubscribe links (a trailing / is dropped).' }),
   TRACKING_SECRET: str({ section: 'api', secret: true, description: 'HMAC key of tracking tokens and unsubscribe links. Unset: the embedded mode generates one at first start and keeps it in the data dir (0600); required with real providers.' }),
+  NOTIFY_ID_KEY: str({ section: 'api', secret: true, description: 'HMAC key notification ids are derived with. Unset: generated at first start into the data dir (0600). Every API process must share it and it must never change (dedup by eventId depends on it).' }),
   TRACKING_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 90, ...nonNegativeInt, description: 'How long click and open links stay valid, in days.' }),
   UNSUBSCRIBE_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 60, ...nonNegativeInt, description: 'How long an unsubscribe link stays valid, in days.' }),
   API_BODY_LIMIT: num({ section: 'api', fallback: 1024 * 1024, ...nonNegativeInt, description: 'Largest accepted request body in bytes (413 above it).' }),
@@ -221,6 +222,13 @@ export interface Config {
   opsPort: number;
   /** OPS_HOST: the address the ops port binds (default 127.0.0.1: not reachable from outside). */
   opsHost: string;
+  /**
+   * NOTIFY_ID_KEY: HMAC key notification ids are derived with (domain/streams.ts notificationId).
+   * Unset: made at first start and kept in `<dataDir>/secrets/notify-id-key` (infra/secrets.ts).
+   * Every API process of one installation must use the same key, and it must never change:
+   * deduplication by eventId depends on it. Set it explicitly when API processes share no data dir.
+   */
+  notifyIdKey?: string;
   alertWebhookUrl?: string;
   otelExporter: 'off' | 'console' | 'otlp';
   otlpEndpoint?: string;
@@ -328,6 +336,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     publicUrlSet: e.PUBLIC_URL !== undefined,
     ...(e.TRACKING_SECRET !== undefined && { trackingSecret: e.TRACKING_SECRET }),
+    ...(e.NOTIFY_ID_KEY !== undefined && { notifyIdKey: e.NOTIFY_ID_KEY }),
     trackingTokenTtlDays: e.TRACKING_TOKEN_TTL_DAYS,
     unsubscribeTokenTtlDays: e.UNSUBSCRIBE_TOKEN_TTL_DAYS,
     opsPort: e.OPS_PORT,

@@ -4,6 +4,7 @@ import { createAlerter, type Alerter } from '../infra/alerts.ts';
 import type { Config } from './config.ts';
 import { resolveTrackingSecret, type StartConfig } from './secrets.ts';
 import { createEventStore } from '../infra/eventStore/index.ts';
+import { createKeyVault } from '../infra/keyVault/index.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { createProjectionStore } from '../infra/projectionStore/index.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
@@ -54,7 +55,9 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   const config = resolveTrackingSecret(given);
   const metrics = createMetrics();
   // Every append is timed (and traced when tracing is on) here, so no adapter has to know.
-  const eventStore = instrumentEventStore(await createEventStore(config, logger), metrics);
+  // Per-user data keys, outside the log: the store seals personal data with them, the API destroys them on erasure.
+  const keyVault = await createKeyVault(config, logger);
+  const eventStore = instrumentEventStore(await createEventStore(config, logger, keyVault), metrics);
   const projectionStore = await createProjectionStore(config, logger);
   let projections: ProjectionRunner | undefined;
   const alerter = createAlerter({ logger, metrics, webhookUrl: config.alertWebhookUrl });
@@ -68,7 +71,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
   let opsPort = config.opsPort;
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
-  const stops: Array<() => Promise<void>> = [() => eventStore.close(), () => projectionStore.close()];
+  const stops: Array<() => Promise<void>> = [() => keyVault.close(), () => eventStore.close(), () => projectionStore.close()];
 
   if (options.roles.some((r) => r === 'dispatcher' || r === 'senders' || r === 'monitors')) {
     const rabbitReady = rabbitReadiness(config.amqpUrl, () => topology);
@@ -147,6 +150,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
         case 'api': {
           const app = createApi({
             eventStore,
+            keyVault,
             config,
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.

@@ -29,18 +29,22 @@ async function serve(withProjections: boolean): Promise<void> {
   const { listenApi } = await import('../commands/http/server.ts');
   const { loadConfig } = await import('../app/config.ts');
   const { createSqliteEventStore } = await import('../infra/eventStore/sqlite.ts');
+  const { withPersonalDataEncryption } = await import('../infra/eventStore/personalData.ts');
+  const { createSqliteKeyVault } = await import('../infra/keyVault/sqlite.ts');
   const { silentLogger } = await import('../infra/logger.ts');
   const { createProjectionStore } = await import('../infra/projectionStore/index.ts');
   const { startProjectionRunner } = await import('../projections/runner.ts');
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-bench-'));
-  const eventStore = createSqliteEventStore(path.join(dir, 'events.sqlite'));
+  // As the platform runs it: personal data sealed with per-user keys.
+  const keyVault = createSqliteKeyVault(path.join(dir, 'keys.sqlite'));
+  const eventStore = withPersonalDataEncryption(createSqliteEventStore(path.join(dir, 'events.sqlite')), keyVault);
   // Limits out of the way: this measures the request path, not the limiter saying no.
   const config = loadConfig({ NOTIFY_DATA_DIR: dir, API_APP_RATE_LIMIT: '0', NOTIFY_RATE_LIMITS: 'email=100000000/1h' });
   const projectionStore = await createProjectionStore(config);
   const runner = withProjections ? await startProjectionRunner({ eventStore, store: projectionStore }) : undefined;
   const { appKey, appSecret } = await createApp(eventStore, 'bench');
-  const app = createApi({ eventStore, config: { ...config, trackingSecret: 'bench-tracking-secret' }, logger: silentLogger, projections: apiProjections(projectionStore, () => runner?.positions().rateWindows) });
+  const app = createApi({ eventStore, keyVault, config: { ...config, trackingSecret: 'bench-tracking-secret' }, logger: silentLogger, projections: apiProjections(projectionStore, () => runner?.positions().rateWindows) });
   const server = await listenApi(app, 0, '127.0.0.1');
   const ready: Ready = { url: `http://127.0.0.1:${server.port}`, auth: `Basic ${Buffer.from(`${appKey}:${appSecret}`).toString('base64')}` };
   process.send?.({ ready });

@@ -127,7 +127,7 @@ async function pipelineRun() {
     const meta = { correlationId: randomUUID(), causationId: randomUUID(), appId: 'bench-app' };
     const at = new Date().toISOString();
     if (recipient.kind === 'push') {
-      await store.append(streams.user(userId), [
+      await store.append(streams.user('bench-app', userId), [
         { type: 'UserRegistered', data: { userId, contact: {}, at }, metadata: meta },
         { type: 'DeviceRegistered', data: { userId, token: recipient.tokens[0]!, platform: recipient.platform, at }, metadata: meta },
       ], 'no_stream');

@@ -12,6 +12,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DomainEvent } from '../domain/events.ts';
+import { streams } from '../domain/streams.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
 import { createSqliteProjectionStore } from '../infra/projectionStore/sqlite.ts';
@@ -32,7 +33,7 @@ async function fill(events: EventStore, list: DomainEvent[]): Promise<number> {
   let head = 0;
   for (const e of list) {
     const d = e.data as { notificationId?: string; userId?: string };
-    const stream = e.type.startsWith('Notification') ? `notification-${d.notificationId}` : `user-${d.userId}`;
+    const stream = e.type.startsWith('Notification') ? `notification-${d.notificationId}` : streams.user(meta.appId, d.userId ?? '');
     head = (await events.append(stream, [{ ...e, metadata: meta }], 'any')).position;
   }
   return head;

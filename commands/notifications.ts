@@ -15,6 +15,8 @@ import { loadUser } from './users.ts';
 
 export interface NotifyDeps {
   store: EventStore;
+  /** The installation's notification-id key (domain/streams.ts notificationId). */
+  idKey: string;
   rateCounter: RateCounter;
   rateLimits: RateLimitConfig;
 }
@@ -65,7 +67,7 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
       await new Promise<void>((resolve) => setImmediate(resolve));
       slice = Date.now();
     }
-    const user = await loadUser(deps.store, userId);
+    const user = await loadUser(deps.store, ctx.appId, userId);
     for (const pc of channels) {
       for (const channel of concreteChannels(pc, user)) {
         outcomes.push(await decideOne(deps, ctx, input, template.version, user, userId, channel));
@@ -84,7 +86,7 @@ async function decideOne(
   userId: string,
   channel: Channel,
 ): Promise<NotifyOutcome> {
-  const id = notificationId(ctx.appId, input.eventId, userId, channel);
+  const id = notificationId(deps.idKey, ctx.appId, input.eventId, userId, channel);
   const stream = streams.notification(id);
   // A duplicate eventId answers what was decided the first time, without deciding again.
   const existing = await loadState<NotificationState, NotificationEvent>(deps.store, notificationDecider, stream);
@@ -126,7 +128,7 @@ async function decideOne(
   const appended = result.events[0];
   // Deferred (quiet-hours) requests are not sends yet: the rate-window projection skips them too.
   if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && result.position !== undefined) {
-    deps.rateCounter.recordAccepted({ userId, channel, ...category, at: ctx.now, position: result.position });
+    deps.rateCounter.recordAccepted({ appId: ctx.appId, userId, channel, ...category, at: ctx.now, position: result.position });
   }
   const status = result.state.status;
   return { id, userId, channel, status: status === 'none' ? 'pending' : status };
@@ -147,7 +149,7 @@ async function decide(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput,
   const uncounted = decideDelivery({ ...facts, rate: [] });
   if (uncounted.kind === 'suppress') return uncounted;
   const windows = rateWindowsFor(deps.rateLimits, channel, input.category, ctx.now);
-  return decideDelivery({ ...facts, rate: await countRateWindows(deps.rateCounter, { userId, channel }, windows) });
+  return decideDelivery({ ...facts, rate: await countRateWindows(deps.rateCounter, { appId: ctx.appId, userId, channel }, windows) });
 }
 
 function scheduleOf(decision: Exclude<DeliveryDecision, { kind: 'suppress' }>): { scheduleAt?: string; deferredBy?: 'quiet_hours' } {

@@ -23,9 +23,9 @@ describe('createRateCounter', () => {
     let projected = 0;
     const counter = createRateCounter({ count: async () => projected, appliedPosition: async () => applied });
     const now = new Date();
-    const q = { userId: 'u', channel: 'sms' as const, since: new Date(now.getTime() - 60_000) };
-    counter.recordAccepted({ userId: 'u', channel: 'sms', at: now, position: 10 });
-    counter.recordAccepted({ userId: 'u', channel: 'sms', category: 'promo', at: now, position: 11 });
+    const q = { appId: 'a', userId: 'u', channel: 'sms' as const, since: new Date(now.getTime() - 60_000) };
+    counter.recordAccepted({ appId: 'a', userId: 'u', channel: 'sms', at: now, position: 10 });
+    counter.recordAccepted({ appId: 'a', userId: 'u', channel: 'sms', category: 'promo', at: now, position: 11 });
     expect(await counter.count(q)).toBe(2);
     expect(await counter.count({ ...q, category: 'promo' })).toBe(1);
     applied = 10;
@@ -41,13 +41,13 @@ describe('createRateCounter', () => {
     const config = parseRateLimits('sms=2/1h,sms:promo=1/1h');
     const counter = createRateCounter();
     const now = new Date();
-    const exceededRule = async (c: RateCounter, cfg: typeof config, q: { userId: string; channel: 'sms'; category?: string; now: Date }) =>
+    const exceededRule = async (c: RateCounter, cfg: typeof config, q: { appId: string; userId: string; channel: 'sms'; category?: string; now: Date }) =>
       exceededWindow(await countRateWindows(c, q, rateWindowsFor(cfg, q.channel, q.category, q.now)));
-    expect(await exceededRule(counter, config, { userId: 'u', channel: 'sms', category: 'promo', now })).toBeUndefined();
-    counter.recordAccepted({ userId: 'u', channel: 'sms', category: 'promo', at: now, position: 1 });
-    expect((await exceededRule(counter, config, { userId: 'u', channel: 'sms', category: 'promo', now }))?.scope).toBe('sms:promo');
-    expect(await exceededRule(counter, config, { userId: 'u', channel: 'sms', now })).toBeUndefined();
-    counter.recordAccepted({ userId: 'u', channel: 'sms', at: now, position: 2 });
-    expect((await exceededRule(counter, config, { userId: 'u', channel: 'sms', now }))?.scope).toBe('sms');
+    expect(await exceededRule(counter, config, { appId: 'a', userId: 'u', channel: 'sms', category: 'promo', now })).toBeUndefined();
+    counter.recordAccepted({ appId: 'a', userId: 'u', channel: 'sms', category: 'promo', at: now, position: 1 });
+    expect((await exceededRule(counter, config, { appId: 'a', userId: 'u', channel: 'sms', category: 'promo', now }))?.scope).toBe('sms:promo');
+    expect(await exceededRule(counter, config, { appId: 'a', userId: 'u', channel: 'sms', now })).toBeUndefined();
+    counter.recordAccepted({ appId: 'a', userId: 'u', channel: 'sms', at: now, position: 2 });
+    expect((await exceededRule(counter, config, { appId: 'a', userId: 'u', channel: 'sms', now }))?.scope).toBe('sms');
   });
 });

@@ -31,7 +31,9 @@ export function parseRateLimits(spec: string | undefined, base: RateLimitConfig 
   return config;
 }
 
+/** Users belong to one app: every count is of one app's user. */
 export interface RateQuery {
+  appId: string;
   userId: string;
   channel: Channel;
   category?: string;
@@ -42,7 +44,7 @@ export interface RateQuery {
 export interface RateCounter {
   count(query: RateQuery): Promise<number>;
   /** Called once a NotificationRequested is appended, so this process sees it before any projection does. */
-  recordAccepted(entry: { userId: string; channel: Channel; category?: string; at: Date; position: number }): void;
+  recordAccepted(entry: { appId: string; userId: string; channel: Channel; category?: string; at: Date; position: number }): void;
 }
 
 /** The read model behind the counter: a projection plus the log position it has applied. */
@@ -58,7 +60,7 @@ export interface RateWindowSource {
  */
 export function createRateCounter(source?: RateWindowSource, maxWindowMs: number = 7 * 24 * HOUR): RateCounter {
   const recent = new Map<string, Array<{ at: number; position: number; category?: string }>>();
-  const keyOf = (userId: string, channel: Channel) => `${userId}\u0000${channel}`;
+  const keyOf = (appId: string, userId: string, channel: Channel) => `${appId}\u0000${userId}\u0000${channel}`;
   let lastApplied = 0;
   let sinceSweep = 0;
   /** Keeps only what the projection has not applied and what a window could still count. */
@@ -77,12 +79,12 @@ export function createRateCounter(source?: RateWindowSource, maxWindowMs: number
       lastApplied = Math.max(lastApplied, applied);
       const fromProjection = source ? await source.count(q) : 0;
       const since = q.since.getTime();
-      const kept = prune(keyOf(q.userId, q.channel), applied);
+      const kept = prune(keyOf(q.appId, q.userId, q.channel), applied);
       const local = kept.filter((e) => e.at >= since && (q.category === undefined || e.category === q.category)).length;
       return fromProjection + local;
     },
     recordAccepted(e) {
-      const key = keyOf(e.userId, e.channel);
+      const key = keyOf(e.appId, e.userId, e.channel);
       const list = recent.get(key) ?? [];
       list.push({ at: e.at.getTime(), position: e.position, ...(e.category !== undefined ? { category: e.category } : {}) });
       recent.set(key, list);
@@ -96,11 +98,11 @@ export function createRateCounter(source?: RateWindowSource, maxWindowMs: number
 }
 
 /** Counts each window the policy asks about (domain/rateWindows.ts); the policy compares them to the limits. */
-export function countRateWindows(counter: RateCounter, who: { userId: string; channel: Channel }, windows: readonly RateWindow[]): Promise<CountedRateWindow[]> {
+export function countRateWindows(counter: RateCounter, who: { appId: string; userId: string; channel: Channel }, windows: readonly RateWindow[]): Promise<CountedRateWindow[]> {
   return Promise.all(
     windows.map(async (w) => ({
       ...w,
-      count: await counter.count({ userId: who.userId, channel: who.channel, since: w.since, ...(w.category !== undefined ? { category: w.category } : {}) }),
+      count: await counter.count({ appId: who.appId, userId: who.userId, channel: who.channel, since: w.since, ...(w.category !== undefined ? { category: w.category } : {}) }),
     })),
   );
 }

@@ -66,7 +66,7 @@ export async function recordTracking(
       if (method === 'GET') return { kind: 'confirm_unsubscribe' };
       const userId = first.data.userId;
       // ctx.appId is the notification's app: the opt-out lands in that app's preferences only.
-      const user = await loadUser(deps.store, userId);
+      const user = await loadUser(deps.store, ctx.appId, userId);
       if (!user.exists) return { kind: 'unsubscribed' };
       await setPreferences(deps.store, ctx, userId, unsubscribedPreferences(user.preferences, first.data.channel, first.data.category));
       return { kind: 'unsubscribed' };

@@ -1,7 +1,9 @@
 import type { ContactChanges, Platform, Preferences, UserEvent } from '../domain/events.ts';
-import { streams } from '../domain/streams.ts';
+import { DomainError } from '../domain/errors.ts';
+import { streams, userKey } from '../domain/streams.ts';
 import { userDecider, type UserState } from '../domain/user.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
+import type { KeyVault } from '../infra/keyVault/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 
@@ -11,7 +13,7 @@ export async function upsertUser(store: EventStore, ctx: CommandContext, userId:
   const result = await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'UpsertUser', data: { userId, contact, at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
@@ -22,7 +24,7 @@ export async function registerDevice(store: EventStore, ctx: CommandContext, use
   const result = await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'RegisterDevice', data: { userId, token, platform, at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
@@ -33,7 +35,7 @@ export async function removeDevice(store: EventStore, ctx: CommandContext, userI
   await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'RemoveDevice', data: { userId, token, reason: 'user', at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
@@ -43,14 +45,28 @@ export async function setPreferences(store: EventStore, ctx: CommandContext, use
   const result = await handleCommand(
     store,
     userDecider,
-    streams.user(userId),
+    streams.user(ctx.appId, userId),
     { type: 'SetPreferences', data: { userId, preferences, at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
   return result.state.preferences;
 }
 
-/** Folded from the user's own stream: a PUT is visible to the very next request. */
-export async function loadUser(store: EventStore, userId: string): Promise<UserState> {
-  return (await loadState<UserState, UserEvent>(store, userDecider, streams.user(userId))).state;
+/**
+ * DELETE /v1/users/:userId (crypto-shredding): the data key goes first, so no failure can leave a
+ * user reported erased whose data still opens; then UserErased, which refuses every later command;
+ * then the key once more, in case a concurrent write made a fresh one in between.
+ */
+export async function eraseUser(store: EventStore, vault: KeyVault, ctx: CommandContext, userId: string): Promise<void> {
+  const user = await loadUser(store, ctx.appId, userId);
+  if (!user.exists) throw new DomainError('user_not_found', `user ${userId} does not exist`);
+  const scope = userKey(ctx.appId, userId);
+  await vault.destroy(scope);
+  await handleCommand(store, userDecider, streams.user(ctx.appId, userId), { type: 'EraseUser', data: { userId, at: ctx.now.toISOString() } }, metadataFor(ctx));
+  await vault.destroy(scope);
+}
+
+/** Folded from the app's own stream of the user: a PUT is visible to the very next request, and another app's user is not there. */
+export async function loadUser(store: EventStore, appId: string, userId: string): Promise<UserState> {
+  return (await loadState<UserState, UserEvent>(store, userDecider, streams.user(appId, userId))).state;
 }

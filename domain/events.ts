@@ -178,7 +178,35 @@ export interface PreferencesChanged {
   type: 'PreferencesChanged';
   data: { userId: string; preferences: Preferences; at: string };
 }
-export type UserEvent = UserRegistered | ContactChanged | DeviceRegistered | DeviceRemoved | PreferencesChanged;
+/**
+ * The user's personal data was destroyed (crypto-shredding: their data key is gone, so the email,
+ * phone, tokens and params in their earlier events read as ERASED). The user id is burned: every
+ * later command on it is refused as user_not_found.
+ */
+export interface UserErased {
+  type: 'UserErased';
+  data: { userId: string; at: string };
+}
+export type UserEvent = UserRegistered | ContactChanged | DeviceRegistered | DeviceRemoved | PreferencesChanged | UserErased;
+
+/** What a personal string (email, phone, device token) reads as once its user's data key is destroyed. */
+export const ERASED = '[erased]';
+
+/** Whether a recipient was erased after the request: nothing may be sent to it. */
+export function recipientErased(r: Recipient): boolean {
+  switch (r.kind) {
+    case 'email':
+      return r.email === ERASED;
+    case 'sms':
+      return r.phone === ERASED;
+    case 'push':
+      return r.tokens.some((t) => t === ERASED);
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
 
 // ---- template-<templateId> -------------------------------------------------------------
 export interface TemplateContent {

@@ -172,6 +172,7 @@ const channelPrefs = fc.record({ push: fc.boolean(), sms: fc.boolean(), email: f
 const category = fc.constantFrom('promo', 'news');
 const userState: fc.Arbitrary<UserState> = fc.record({
   exists: fc.boolean(),
+  erased: fc.constant(false),
   contact: fc.record({ email: fc.constant('a@e.test'), phone: fc.constant('+15005550006'), locale: fc.constantFrom('en', 'fr'), timezone: fc.constantFrom(...ZONES) }, { requiredKeys: [] }),
   devices: fc.dictionary(fc.constantFrom('t1', 't2', 't3'), fc.constantFrom(...PLATFORMS)),
   preferences: fc.record(

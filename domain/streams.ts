@@ -1,10 +1,33 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Channel } from './events.ts';
+
+/**
+ * One part of a stream name: percent-encoded, and `-` encoded too, so the dashes that separate the
+ * parts are the only dashes left and (app "a-b", user "c") never meets (app "a", user "b-c").
+ */
+const part = (s: string) => encodeURIComponent(s).replace(/-/g, '%2D');
+
+/**
+ * Users belong to one app: the key of a user is (app, user id), spelled once here. It names the
+ * user's stream, the user's read-model documents and the user's data key (crypto-shredding).
+ */
+export const userKey = (appId: string, userId: string) => `${part(appId)}-${part(userId)}`;
+
+/** The (app, user) a user key or user stream names; undefined for anything else. */
+export function parseUserKey(key: string): { appId: string; userId: string } | undefined {
+  const parts = key.split('-');
+  if (parts.length !== 2) return undefined;
+  try {
+    return { appId: decodeURIComponent(parts[0]!), userId: decodeURIComponent(parts[1]!) };
+  } catch {
+    return undefined;
+  }
+}
 
 /** One helper per aggregate, so a stream name is spelled in exactly one place. */
 export const streams = {
   notification: (notificationId: string) => `notification-${notificationId}`,
-  user: (userId: string) => `user-${userId}`,
+  user: (appId: string, userId: string) => `user-${userKey(appId, userId)}`,
   template: (templateId: string) => `template-${templateId}`,
   app: (appKey: string) => `app-${appKey}`,
 } as const;
@@ -18,12 +41,15 @@ export function categoryOf(stream: string): StreamCategory | undefined {
 }
 
 /**
- * Notification ids are a pure function of (appId, eventId, userId, channel): a repeated request
- * maps to the same stream, and the store's "no stream" expectation makes it a duplicate.
+ * Notification ids are a keyed function of (appId, eventId, userId, channel): a repeated request
+ * maps to the same stream, and the store's "no stream" expectation makes it a duplicate. The key
+ * (an installation secret, NOTIFY_ID_KEY) makes them unguessable: whoever knows an app key, an
+ * event id and a user id still cannot compute the id of that user's notification (HMAC-SHA-256).
  * Formatted as a UUID (version nibble 5, RFC 4122 variant) so every store accepts it as an id.
  */
-export function notificationId(appId: string, eventId: string, userId: string, channel: Channel): string {
-  const h = createHash('sha256').update([appId, eventId, userId, channel].join('\u0000')).digest('hex');
+export function notificationId(key: string, appId: string, eventId: string, userId: string, channel: Channel): string {
+  if (key.length === 0) throw new Error('notificationId: the key must not be empty');
+  const h = createHmac('sha256', key).update([appId, eventId, userId, channel].join('\u0000')).digest('hex');
   const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -84,4 +84,26 @@ describe('user decider', () => {
     });
     it('rejects preferences for an unknown user', () => spec.given([]).when(setPrefs(prefs)).thenThrows('user_not_found'));
   });
+
+  describe('EraseUser', () => {
+    const erase: UserCommand = { type: 'EraseUser', data: { userId, at } };
+    const erased: UserEvent = { type: 'UserErased', data: { userId, at } };
+    it('erases a known user', () => spec.given([registered, iosDevice]).when(erase).then([erased]));
+    it('rejects erasing an unknown user, and erasing twice', () => {
+      spec.given([]).when(erase).thenThrows('user_not_found');
+      spec.given([registered, erased]).when(erase).thenThrows('user_not_found');
+    });
+    it('folds to a user that does not exist and holds nothing personal', () => {
+      const state = fold(userDecider, [registered, iosDevice, { type: 'PreferencesChanged', data: { userId, preferences: prefs, at } }, erased]);
+      expect(state).toEqual({ exists: false, erased: true, contact: {}, devices: {}, preferences: { channels: {}, categories: {} } });
+    });
+    it('refuses every later command as an unknown user: the id is not made again', () => {
+      spec.given([registered, erased]).when(upsert({ email: 'ada@example.test' })).thenThrows('user_not_found');
+      spec.given([registered, erased]).when(registerDevice('ios')).thenThrows('user_not_found');
+      spec.given([registered, erased]).when(removeDevice('user')).thenThrows('user_not_found');
+      spec.given([registered, erased]).when(setPrefs(prefs)).thenThrows('user_not_found');
+    });
+    it('appends nothing when a sender reports a dead token of an erased user', () =>
+      spec.given([registered, iosDevice, erased]).when(removeDevice('token_invalid')).then([]));
+  });
 });

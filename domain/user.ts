@@ -4,6 +4,8 @@ import type { Contact, ContactChanges, Platform, Preferences, UserEvent } from '
 
 export interface UserState {
   exists: boolean;
+  /** Erased users do not exist and can never be made again under the same id. */
+  erased: boolean;
   contact: Contact;
   /** token -> platform; removed tokens are gone. */
   devices: Record<string, Platform>;
@@ -14,11 +16,12 @@ export type UserCommand =
   | { type: 'UpsertUser'; data: { userId: string; contact: ContactChanges; at: string } }
   | { type: 'RegisterDevice'; data: { userId: string; token: string; platform: Platform; at: string } }
   | { type: 'RemoveDevice'; data: { userId: string; token: string; reason: 'user' | 'token_invalid'; at: string } }
-  | { type: 'SetPreferences'; data: { userId: string; preferences: Preferences; at: string } };
+  | { type: 'SetPreferences'; data: { userId: string; preferences: Preferences; at: string } }
+  | { type: 'EraseUser'; data: { userId: string; at: string } };
 
 export const defaultPreferences = (): Preferences => ({ channels: {}, categories: {} });
 
-const initialState = (): UserState => ({ exists: false, contact: {}, devices: {}, preferences: defaultPreferences() });
+const initialState = (): UserState => ({ exists: false, erased: false, contact: {}, devices: {}, preferences: defaultPreferences() });
 
 export function applyContactChanges(contact: Contact, changes: ContactChanges): Contact {
   const next: Contact = { ...contact };
@@ -45,6 +48,9 @@ function evolve(state: UserState, event: UserEvent): UserState {
     }
     case 'PreferencesChanged':
       return { ...state, preferences: event.data.preferences };
+    case 'UserErased':
+      // Nothing of the user survives in the state; what the earlier events held reads as erased anyway.
+      return { ...initialState(), erased: true };
     default: {
       const never: never = event;
       return never;
@@ -87,7 +93,16 @@ function requireUser(state: UserState, userId: string): void {
 }
 
 function decide(command: UserCommand, state: UserState): UserEvent[] {
+  if (state.erased) {
+    // The sender learning a dead token of an erased user changes nothing; anything else is a 404, like for an unknown user.
+    if (command.type === 'RemoveDevice' && command.data.reason === 'token_invalid') return [];
+    throw new DomainError('user_not_found', `user ${command.data.userId} does not exist`);
+  }
   switch (command.type) {
+    case 'EraseUser': {
+      requireUser(state, command.data.userId);
+      return [{ type: 'UserErased', data: command.data }];
+    }
     case 'UpsertUser': {
       const { userId, contact, at } = command.data;
       if (!state.exists) return [{ type: 'UserRegistered', data: { userId, contact: contactOnly(contact), at } }];

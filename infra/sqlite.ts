@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 /**
  * Every embedded store opens its file the same way: WAL so readers never block the writer,
  * busy_timeout so several processes on one machine wait for the write lock instead of failing,
- * and `NORMAL` sync unless a store needs each commit on disk before it answers (`FULL`).
+ * secure_delete so deleted content is overwritten, and `NORMAL` sync unless a store needs each commit on disk before it answers (`FULL`).
  */
 export function openSqlite(file: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}): Database.Database {
   // The files hold contact data: owner only. SQLite gives -wal and -shm the database file's mode,
@@ -20,5 +20,8 @@ export function openSqlite(file: string, options: { synchronous?: 'NORMAL' | 'FU
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are zeroed in the file, not left in free space: an erased user's projected
+  // contact must not be readable from the raw file after their document is deleted.
+  db.pragma('secure_delete = ON');
   return db;
 }

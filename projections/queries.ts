@@ -52,17 +52,17 @@ export async function getNotificationStatus(store: ProjectionStore, notification
 }
 
 /** Requests (not deferred) for the user on the channel in the calendar hour or day (UTC) containing `at`. */
-export async function countInWindow(store: ProjectionStore, userId: string, channel: Channel, window: RateWindow, at: string | Date): Promise<number> {
+export async function countInWindow(store: ProjectionStore, appId: string, userId: string, channel: Channel, window: RateWindow, at: string | Date): Promise<number> {
   const iso = at instanceof Date ? at.toISOString() : isoOf('at', at);
   const c = await servingCollection<RateWindowDoc>(store, rateWindows);
-  return (await c.findOne({ _id: rateWindowId(userId, channel, window, windowStart(window, iso)) }))?.count ?? 0;
+  return (await c.findOne({ _id: rateWindowId(appId, userId, channel, window, windowStart(window, iso)) }))?.count ?? 0;
 }
 
 /** Requests since `since` (a sliding window), optionally of one category: reads only the hours it overlaps. */
-export async function countSince(store: ProjectionStore, q: { userId: string; channel: Channel; category?: string; since: Date }): Promise<number> {
+export async function countSince(store: ProjectionStore, q: { appId: string; userId: string; channel: Channel; category?: string; since: Date }): Promise<number> {
   const c = await servingCollection<RateWindowDoc>(store, rateWindows);
   const since = q.since.toISOString();
-  const docs = await c.find({ userId: q.userId, channel: q.channel, window: 'hour', start: { $gte: hourOf(since) } });
+  const docs = await c.find({ appId: q.appId, userId: q.userId, channel: q.channel, window: 'hour', start: { $gte: hourOf(since) } });
   let n = 0;
   for (const d of docs) for (const r of d.requests ?? []) if (r.at >= since && (q.category === undefined || r.category === q.category)) n += 1;
   return n;
@@ -172,7 +172,7 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
 /** The source the command side's rate limiter reads (commands/rateLimits.ts RateWindowSource). */
 export function createRateWindowSource(store: ProjectionStore, appliedPosition: () => Promise<number>) {
   return {
-    count: (q: { userId: string; channel: Channel; category?: string; since: Date }) => countSince(store, q),
+    count: (q: { appId: string; userId: string; channel: Channel; category?: string; since: Date }) => countSince(store, q),
     appliedPosition,
   };
 }

@@ -1,10 +1,13 @@
 import type { Channel } from '../domain/events.ts';
+import { userKey } from '../domain/streams.ts';
 import { dayOf, hourOf, type EventOf, type ProjectedDoc, type ReadModel } from './readModel.ts';
 
 export const RATE_WINDOWS = ['hour', 'day'] as const;
 export type RateWindow = (typeof RATE_WINDOWS)[number];
 
+/** Counted per app per user: two apps' users with one id never share a window. */
 export interface RateWindowDoc extends ProjectedDoc {
+  appId: string;
   userId: string;
   channel: Channel;
   window: RateWindow;
@@ -21,7 +24,7 @@ export interface RateWindowDoc extends ProjectedDoc {
 
 type Handled = 'NotificationRequested';
 
-export const rateWindowId = (userId: string, channel: Channel, window: RateWindow, start: string) => `${userId}|${channel}|${window}|${start}`;
+export const rateWindowId = (appId: string, userId: string, channel: Channel, window: RateWindow, start: string) => `${userKey(appId, userId)}|${channel}|${window}|${start}`;
 
 function windowStart(window: RateWindow, at: string): string {
   switch (window) {
@@ -41,17 +44,17 @@ const counts = (event: EventOf<Handled>) => event.data.deferredBy === undefined;
 
 function ids(event: EventOf<Handled>): string[] {
   if (!counts(event)) return [];
-  const { userId, channel, requestedAt } = event.data;
-  return RATE_WINDOWS.map((w) => rateWindowId(userId, channel, w, windowStart(w, requestedAt)));
+  const { appId, userId, channel, requestedAt } = event.data;
+  return RATE_WINDOWS.map((w) => rateWindowId(appId, userId, channel, w, windowStart(w, requestedAt)));
 }
 
 function evolve(doc: RateWindowDoc | undefined, event: EventOf<Handled>, id: string): RateWindowDoc | undefined {
   switch (event.type) {
     case 'NotificationRequested': {
       if (!counts(event)) return doc;
-      const { userId, channel, requestedAt, category } = event.data;
+      const { appId, userId, channel, requestedAt, category } = event.data;
       const window: RateWindow = id.includes('|hour|') ? 'hour' : 'day';
-      const base: RateWindowDoc = doc ?? { _id: id, userId, channel, window, start: windowStart(window, requestedAt), count: 0, byCategory: {} };
+      const base: RateWindowDoc = doc ?? { _id: id, appId, userId, channel, window, start: windowStart(window, requestedAt), count: 0, byCategory: {} };
       const byCategory = category === undefined ? base.byCategory : { ...base.byCategory, [category]: (base.byCategory[category] ?? 0) + 1 };
       const next: RateWindowDoc = { ...base, count: base.count + 1, byCategory };
       if (window === 'hour') next.requests = [...(base.requests ?? []), { at: requestedAt, ...(category !== undefined && { category }) }];
@@ -67,7 +70,7 @@ function evolve(doc: RateWindowDoc | undefined, event: EventOf<Handled>, id: str
 export const rateWindows: ReadModel<RateWindowDoc, Handled> = {
   name: 'rateWindows',
   handles: ['NotificationRequested'],
-  indexes: [{ keys: { userId: 1, channel: 1, window: 1, start: 1 } }],
+  indexes: [{ keys: { appId: 1, userId: 1, channel: 1, window: 1, start: 1 } }],
   ids,
   evolve,
 };

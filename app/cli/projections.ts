@@ -129,7 +129,7 @@ export function addProjectionCommands(program: Command): void {
 
   program
     .command('events <stream>')
-    .description('print every event of a stream (e.g. notification-<id>, user-<userId>) as JSON lines')
+    .description('print every event of a stream (e.g. notification-<id>, user-<appKey>-<userId>) as JSON lines')
     .action(async (stream: string) => {
       await withStores(async (events) => {
         const list = await events.readStream(stream);

@@ -1,4 +1,4 @@
-import type { Channel, EventMetadata, NotificationRequested, Recipient } from '../../domain/events.ts';
+import { recipientErased, type Channel, type EventMetadata, type NotificationRequested, type Recipient } from '../../domain/events.ts';
 import { isFinal, notificationDecider, type NotificationState } from '../../domain/notification.ts';
 import { streams } from '../../domain/streams.ts';
 import { userDecider } from '../../domain/user.ts';
@@ -74,8 +74,8 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
       data: { notificationId, attempt, provider, at: at(), outcome: { kind: 'failed', reason, code, message } },
     }, metadata);
     if (r === 'already_recorded') return { kind: 'ack', note: 'already_recorded' };
-    // A dead token is the user's device, not a message problem: nothing to park.
-    if (reason === 'token_invalid') return { kind: 'ack', note: 'failed' };
+    // A dead token is the user's device, and an erased user is gone on purpose: not message problems, nothing to park.
+    if (reason === 'token_invalid' || code === 'user_erased') return { kind: 'ack', note: 'failed' };
     return { kind: 'park', reason, detail: `${code}: ${message}`.slice(0, 300) };
   };
   const retry = async (code: string, raw: string, retryAfterMs?: number): Promise<Action> => {
@@ -91,10 +91,12 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return r === 'recorded' ? { kind: 'retry', nextAttempt: attempt + 1 } : { kind: 'ack', note: 'already_recorded' };
   };
 
+  // The user was erased after the request: their address is gone and must not be guessed at.
+  if (recipientErased(request.recipient)) return fail('permanent', 'user_erased', 'the recipient was erased');
   let recipient: Recipient = request.recipient;
   if (recipient.kind === 'push') {
     // Tokens removed since the request (dead, or deleted by the user) are never used again.
-    const user = await loadState(deps.eventStore, userDecider, streams.user(request.userId));
+    const user = await loadState(deps.eventStore, userDecider, streams.user(request.appId, request.userId));
     const live = recipient.tokens.filter((t) => user.state.devices[t] !== undefined);
     if (live.length === 0) return fail('token_invalid', 'no_device', 'no registered device token remains');
     recipient = { ...recipient, tokens: live };
@@ -123,7 +125,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
 
   switch (result.kind) {
     case 'ok': {
-      if (result.invalidTokens?.length) await removeDeadTokens(deps.eventStore, request.userId, result.invalidTokens, at(), metadata);
+      if (result.invalidTokens?.length) await removeDeadTokens(deps.eventStore, request.appId, request.userId, result.invalidTokens, at(), metadata);
       const r = await recordOutcome(deps.eventStore, read, {
         type: 'RecordAttemptOutcome',
         data: {
@@ -138,7 +140,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     case 'permanent':
       return fail('permanent', result.code, result.message);
     case 'token_invalid': {
-      await removeDeadTokens(deps.eventStore, request.userId, result.tokens, at(), metadata);
+      await removeDeadTokens(deps.eventStore, request.appId, request.userId, result.tokens, at(), metadata);
       const remaining = recipient.kind === 'push' ? recipient.tokens.filter((t) => !result.tokens.includes(t)) : [];
       if (remaining.length === 0) return fail('token_invalid', result.code, result.message);
       // Some devices are still alive: the next attempt goes to them only.

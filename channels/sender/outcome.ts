@@ -53,13 +53,13 @@ export async function recordOutcome(
 }
 
 /** Appends DeviceRemoved (reason token_invalid) for each dead token; a token already gone appends nothing. */
-export async function removeDeadTokens(store: EventStore, userId: string, tokens: readonly string[], at: string, metadata: EventMetadata): Promise<number> {
+export async function removeDeadTokens(store: EventStore, appId: string, userId: string, tokens: readonly string[], at: string, metadata: EventMetadata): Promise<number> {
   let removed = 0;
   for (const token of new Set(tokens)) {
     const result = await handleCommand(
       store,
       userDecider,
-      streams.user(userId),
+      streams.user(appId, userId),
       { type: 'RemoveDevice', data: { userId, token, reason: 'token_invalid', at } },
       metadata,
     );

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import { DEFAULT_TRACKING_TTL } from '../../domain/trackingToken.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
+import type { KeyVault } from '../../infra/keyVault/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { ApiOptions } from './config.ts';
+import { loadOrCreateSecret } from '../../infra/secrets.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
@@ -26,7 +28,10 @@ export interface ApiProjections {
 }
 
 export interface ApiDeps {
+  /** The log, sealing personal data with the keys of `keyVault` (infra/eventStore/personalData.ts). */
   eventStore: EventStore;
+  /** Where DELETE /v1/users/:userId destroys the user's data key. */
+  keyVault: KeyVault;
   config: ApiOptions;
   logger: Logger;
   projections?: ApiProjections;
@@ -49,6 +54,7 @@ export function createApi(deps: ApiDeps): Express {
   const rateLimits = parseRateLimits(api.userRateLimits);
   const rateCounter = deps.rateCounter ?? createRateCounter(deps.projections?.rateWindow);
   const authenticator = deps.authenticator ?? createAppAuthenticator(store);
+  const idKey = deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key');
 
   const app = express();
   app.disable('x-powered-by');
@@ -93,11 +99,11 @@ export function createApi(deps: ApiDeps): Express {
   const v1 = express.Router();
   v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
-  v1.use(usersRouter(store, now, deps.projections?.userNotifications));
+  v1.use(usersRouter(store, deps.keyVault, now, deps.projections?.userNotifications));
   v1.use(templatesRouter(store, now));
   v1.use(
     notificationsRouter(
-      { store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
+      { store, idKey, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
       now,
     ),
   );

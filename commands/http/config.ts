@@ -21,6 +21,10 @@ export interface ApiConfig {
 
 /** What the HTTP edge needs of the configuration. */
 export interface ApiOptions {
+  /** Where a generated notification-id key is kept when notifyIdKey is unset. */
+  dataDir: string;
+  /** NOTIFY_ID_KEY: HMAC key of notification ids (domain/streams.ts). */
+  notifyIdKey?: string;
   /** Public base URL of the API, used in tracking links and the OpenAPI document. */
   publicUrl: string;
   /** HMAC key for tracking tokens and unsubscribe links. */

@@ -54,7 +54,11 @@ const userNotificationsPage = {
 export function openApiDocument(publicUrl: string): object {
   return {
     openapi: '3.1.0',
-    info: { title: 'notify', version: '1.0.0', description: 'Event-sourced notification platform: the pinned /v1 contract.' },
+    info: {
+      title: 'notify',
+      version: '1.0.0',
+      description: "Event-sourced notification platform: the pinned /v1 contract. Users belong to the calling app: another app's user is 404 on every /v1/users route.",
+    },
     servers: [{ url: publicUrl }],
     security: [{ appKey: [] }],
     components: {
@@ -73,6 +77,13 @@ export function openApiDocument(publicUrl: string): object {
           summary: 'Read a user: contact, devices and preferences (extension)',
           parameters: [pathParam('userId')],
           responses: { '200': ok('the user'), '404': err('unknown user'), ...common },
+        },
+        delete: {
+          summary: 'Erase a user (crypto-shredding)',
+          description:
+            "Destroys the user's data key: their email, phone, device tokens and notification params read as erased in every event, projection, replay and answer, while notification counts and statuses remain. The user is 404 afterwards on every route, and notifications to them are suppressed (no_contact).",
+          parameters: [pathParam('userId')],
+          responses: { '204': { description: 'erased' }, '404': err('unknown (or already erased) user'), ...common },
         },
       },
       '/v1/users/{userId}/devices': {

@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { createKeyVault } from '../keyVault/index.ts';
+import type { KeyVault } from '../keyVault/port.ts';
 import type { Logger } from '../logger.ts';
+import { withPersonalDataEncryption } from './personalData.ts';
 import type { EventStore } from './port.ts';
 import { createSqliteEventStore } from './sqlite.ts';
 
@@ -8,6 +11,8 @@ export interface EventStoreOptions {
   eventStoreUrl?: string;
   /** PostgreSQL connection string (DATABASE_URL). */
   databaseUrl?: string;
+  /** MongoDB connection string: where the key vault lives when there is no databaseUrl. */
+  mongoUrl?: string;
   /** Where the embedded log lives (events.sqlite). */
   dataDir: string;
   /** `full`: the embedded log fsyncs every commit. */
@@ -18,8 +23,25 @@ export interface EventStoreOptions {
  * EVENTSTORE_URL switches to EventStoreDB; otherwise DATABASE_URL to PostgreSQL; otherwise the
  * embedded SQLite log under the data dir. The specific URL wins over the general one, so a
  * deployment can keep its log on EventStoreDB and everything else on PostgreSQL.
+ * Either way personal data is sealed with per-user keys (infra/eventStore/personalData.ts): with
+ * `keyVault` given, that vault (the caller closes it); otherwise one made from the config, closed
+ * with the store.
  */
-export async function createEventStore(config: EventStoreOptions, logger?: Logger): Promise<EventStore> {
+export async function createEventStore(config: EventStoreOptions, logger?: Logger, keyVault?: KeyVault): Promise<EventStore> {
+  const vault = keyVault ?? (await createKeyVault(config, logger));
+  const inner = await createRawEventStore(config, logger);
+  const store = withPersonalDataEncryption(inner, vault);
+  if (keyVault) return store;
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await vault.close();
+    },
+  };
+}
+
+async function createRawEventStore(config: EventStoreOptions, logger?: Logger): Promise<EventStore> {
   if (config.eventStoreUrl) {
     const { createEsdbEventStore } = await import('./esdb.ts');
     logger?.info('event store: EventStoreDB');

@@ -10,6 +10,9 @@ import { createApi, type ApiDeps } from '../../commands/http/app.ts';
 import { loadConfig, type Config } from '../../app/config.ts';
 import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
+import { withPersonalDataEncryption } from '../../infra/eventStore/personalData.ts';
+import { createSqliteKeyVault } from '../../infra/keyVault/sqlite.ts';
+import type { KeyVault } from '../../infra/keyVault/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { apiProjections } from '../../commands/http/projections.ts';
 import { createProjectionStore } from '../../infra/projectionStore/index.ts';
@@ -18,7 +21,9 @@ import { startProjectionRunner, type ProjectionRunner } from '../../projections/
 
 export interface TestApi {
   url: string;
+  /** The log through the personal-data decorator: personal fields read decrypted (or erased). */
   store: EventStore;
+  keyVault: KeyVault;
   config: Config & { trackingSecret: string };
   dir: string;
   appKey: string;
@@ -40,7 +45,9 @@ export async function startTestApi(
   options: { env?: Record<string, string>; deps?: Partial<ApiDeps>; projections?: boolean; authenticator?: (store: EventStore) => AppAuthenticator } = {},
 ): Promise<TestApi> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-'));
-  const store = createSqliteEventStore(path.join(dir, 'events.sqlite'));
+  // The log as the platform runs it: personal data sealed with per-user keys from their own file.
+  const keyVault = createSqliteKeyVault(path.join(dir, 'keys.sqlite'));
+  const store = withPersonalDataEncryption(createSqliteEventStore(path.join(dir, 'events.sqlite')), keyVault);
   const loaded = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', OPS_PORT: '0', ...options.env });
   const base = { ...loaded, trackingSecret: loaded.trackingSecret ?? 'test-tracking-secret' };
   const { appKey, appSecret } = await createApp(store, 'test-app');
@@ -53,6 +60,7 @@ export async function startTestApi(
   const server: Server = await new Promise((resolve) => {
     const app = createApi({
       eventStore: store,
+      keyVault,
       config: base,
       logger: silentLogger,
       ...(projectionStore && runner ? { projections: apiProjections(projectionStore, () => runner!.positions().rateWindows) } : {}),
@@ -68,6 +76,7 @@ export async function startTestApi(
   return {
     url,
     store,
+    keyVault,
     config,
     dir,
     appKey,
@@ -96,6 +105,7 @@ export async function startTestApi(
       await runner?.close();
       await projectionStore?.close();
       await store.close();
+      await keyVault.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -33,7 +33,7 @@ describe('TRACKING_SECRET', () => {
       secret = first.config.trackingSecret;
       expect(secret).toMatch(/^[0-9a-f]{64}$/);
       const file = path.join(dir, 'secrets', 'tracking-secret');
-      expect(fs.readFileSync(file, 'utf8')).toBe(secret);
+      expect(fs.readFileSync(file, 'utf8').trim()).toBe(secret);
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     } finally {

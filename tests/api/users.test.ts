@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streams } from '../../domain/streams.ts';
 import { ANDROID_TOKEN, IOS_TOKEN, basic, startTestApi, type TestApi } from './helpers.ts';
 
 let api: TestApi;
@@ -42,7 +43,7 @@ describe('PUT /v1/users/:userId', () => {
     const cleared = await api.call('PUT', '/v1/users/alice', { phone: null });
     expect(cleared.status).toBe(200);
     expect(cleared.body.phone).toBeUndefined();
-    const events = await api.store.readStream('user-alice');
+    const events = await api.store.readStream(streams.user(api.appKey, 'alice'));
     expect(events.map((e) => e.type)).toEqual(['UserRegistered', 'ContactChanged']);
     expect(events[0]!.metadata.appId).toBe(api.appKey);
     expect(events[0]!.metadata.correlationId).toBeTruthy();
@@ -62,7 +63,7 @@ describe('PUT /v1/users/:userId', () => {
     expect(res.status).toBe(400);
     expect(res.body.field).toBe(field);
     expect(res.body.error).toBe('invalid_request');
-    expect((await api.store.readStream('user-bob')).length).toBe(0);
+    expect((await api.store.readStream(streams.user(api.appKey, 'bob'))).length).toBe(0);
   });
 
   it('400 for a bad user id, bad JSON, a missing body; 413 over the size limit', async () => {
@@ -92,7 +93,7 @@ describe('devices', () => {
     expect(user.status).toBe(200);
     expect(user.body).toEqual({ userId: 'carol', email: 'carol@example.com', devices: [{ token: ANDROID_TOKEN, platform: 'android' }], preferences: { channels: {}, categories: {} } });
     expect((await api.call('GET', '/v1/users/nobody')).status).toBe(404);
-    const types = (await api.store.readStream('user-carol')).map((e) => e.type);
+    const types = (await api.store.readStream(streams.user(api.appKey, 'carol'))).map((e) => e.type);
     expect(types).toEqual(['UserRegistered', 'DeviceRegistered', 'DeviceRegistered', 'DeviceRemoved']);
   });
 
@@ -108,7 +109,7 @@ describe('devices', () => {
     const unknownUser = await api.call('POST', '/v1/users/nobody/devices', { token: IOS_TOKEN, platform: 'ios' });
     expect(unknownUser.status).toBe(404);
     expect(unknownUser.body.error).toBe('user_not_found');
-    expect((await api.store.readStream('user-dave')).length).toBe(1);
+    expect((await api.store.readStream(streams.user(api.appKey, 'dave'))).length).toBe(1);
   });
 });
 
@@ -138,7 +139,7 @@ describe('preferences', () => {
     const get = await api.call('GET', '/v1/users/nobody/preferences');
     expect(get.status).toBe(404);
     expect(get.body.error).toBe('user_not_found');
-    expect((await api.store.readStream('user-gina')).length).toBe(1);
+    expect((await api.store.readStream(streams.user(api.appKey, 'gina'))).length).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streams } from '../../domain/streams.ts';
 import { verifyTrackingToken } from '../../domain/trackingToken.ts';
 import type { Channel } from '../../domain/events.ts';
 import type { SimMessage } from '../../simulator/index.ts';
@@ -94,7 +95,7 @@ describe('end to end: HTTP -> provider simulator', () => {
     });
     expect(got.map((m) => m.recipient)).toEqual([IOS]);
     const removed = await waitFor('DeviceRemoved', async () =>
-      (await api.store.readStream('user-e2e-bob')).find((e) => e.type === 'DeviceRemoved'),
+      (await api.store.readStream(streams.user(api.appKey, 'e2e-bob'))).find((e) => e.type === 'DeviceRemoved'),
     );
     expect(removed.data).toMatchObject({ token: IOS_DEAD, reason: 'token_invalid' });
     await t.clearFaults();

@@ -41,7 +41,7 @@ describe('outcome feed', () => {
       await store.append(streams.notification('old'), [ev({ type: 'NotificationFailed', data: { notificationId: 'old', reason: 'permanent', code: '400', message: 'x', at } })], 0);
       await store.append(streams.notification('n2'), [ev(requested('n2', 'ios'))], 'no_stream');
       await store.append(streams.notification('n2'), [ev({ type: 'NotificationFailed', data: { notificationId: 'n2', reason: 'token_invalid', code: '410', message: 'x', at } })], 0);
-      await store.append(streams.user('u'), [ev({ type: 'NotificationOpened', data: { notificationId: 'n1', at } } as NotificationEvent)], 'any');
+      await store.append(streams.user('app', 'u'), [ev({ type: 'NotificationOpened', data: { notificationId: 'n1', at } } as NotificationEvent)], 'any');
       const deadline = Date.now() + 5000;
       while (statuses.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(statuses).toEqual(['sms:requested', 'sms:sent', 'email:failed', 'ios:requested', 'ios:failed']);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { streams } from '../../domain/streams.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNELS, type Channel } from '../../domain/events.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
@@ -141,7 +142,7 @@ describe('delivery pipeline (real RabbitMQ)', () => {
       return count(a, 'NotificationSent') === 1 && count(b, 'NotificationFailed') === 1;
     }, 15_000, 'partial sent and all-dead failed');
 
-    const userEvents = await store.readStream(`user-${partial.userId}`);
+    const userEvents = await store.readStream(streams.user('app-test', partial.userId));
     const removed = userEvents.filter((e) => e.type === 'DeviceRemoved');
     expect(removed).toHaveLength(1);
     expect(removed[0]?.type === 'DeviceRemoved' && removed[0].data).toMatchObject({ token: `tok-${partial.userId}-ios-a`, reason: 'token_invalid' });
@@ -151,7 +152,7 @@ describe('delivery pipeline (real RabbitMQ)', () => {
 
     const failed = (await eventsOf(store, allDead.notificationId)).find((e) => e.type === 'NotificationFailed');
     expect(failed?.type === 'NotificationFailed' && failed.data.reason).toBe('token_invalid');
-    const deadUser = await store.readStream(`user-${userId}`);
+    const deadUser = await store.readStream(streams.user('app-test', userId));
     expect(deadUser.filter((e) => e.type === 'DeviceRemoved')).toHaveLength(1);
   });
 

@@ -80,7 +80,7 @@ describe('sender idempotency (the log decides, not the queue)', () => {
     const r = await request(store, 'android');
     const deps: DeliverDeps = { channel: 'android', eventStore: store, provider, render: renderTrivially, maxAttempts: 5, providerTimeoutMs: 1_000, now: () => new Date() };
     expect(await deliver(deps, r.notificationId, 1)).toEqual({ kind: 'ack', note: 'sent' });
-    const removed = (await store.readStream(streams.user(r.userId))).filter((e) => e.type === 'DeviceRemoved');
+    const removed = (await store.readStream(streams.user('app-test', r.userId))).filter((e) => e.type === 'DeviceRemoved');
     expect(removed.map((e) => e.type === 'DeviceRemoved' && [e.data.token, e.data.reason])).toEqual([[`tok-${r.userId}-android-b`, 'token_invalid']]);
     expect(count(await eventsOf(store, r.notificationId), 'NotificationSent')).toBe(1);
   });

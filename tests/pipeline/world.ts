@@ -39,7 +39,7 @@ export function recipientFor(channel: Channel, userId: string): Recipient {
 export async function addUser(store: EventStore, userId: string, devices: Array<{ token: string; platform: Platform }> = []): Promise<void> {
   const at = new Date().toISOString();
   await store.append(
-    streams.user(userId),
+    streams.user('app-test', userId),
     [
       { type: 'UserRegistered', data: { userId, contact: {}, at }, metadata: meta('app-test') },
       ...devices.map((d) => ({ type: 'DeviceRegistered' as const, data: { userId, token: d.token, platform: d.platform, at }, metadata: meta('app-test') })),

@@ -8,6 +8,7 @@ import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.
 import { parseIsoTime } from '../../app/cli/projections.ts';
 import { currentGeneration } from '../../projections/generations.ts';
 import { getNotificationStatus } from '../../projections/queries.ts';
+import { streams } from '../../domain/streams.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   const events = createSqliteEventStore(path.join(dir, 'events.sqlite'));
   const metadata = { correlationId: 'c', causationId: 'c', appId: 'app1' };
   for (const userId of ['u1', 'u2', 'u3']) {
-    await events.append(`user-${userId}`, [{ type: 'UserRegistered', data: { userId, contact: { locale: 'fr' }, at: '2026-03-01T10:00:00.000Z' }, metadata }], 'no_stream');
+    await events.append(streams.user('app1', userId), [{ type: 'UserRegistered', data: { userId, contact: { locale: 'fr' }, at: '2026-03-01T10:00:00.000Z' }, metadata }], 'no_stream');
   }
   await events.close();
 });
@@ -35,7 +36,7 @@ describe('CLI: events, replay, projections rebuild', () => {
   });
 
   it('prints a stream and a time window as JSON lines; bad input is a clear error with exit 1', () => {
-    const stream = notify('events', 'user-u2');
+    const stream = notify('events', streams.user('app1', 'u2'));
     expect(stream.status).toBe(0);
     expect(stream.stdout.trim().split('\n').map((l) => JSON.parse(l).data.userId)).toEqual(['u2']);
 

@@ -1,4 +1,5 @@
 import type { DomainEvent, DomainEventType, NotificationRequested } from '../../domain/events.ts';
+import { streams } from '../../domain/streams.ts';
 import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
@@ -14,7 +15,7 @@ const streamOf = (e: DomainEvent): string => {
   if (e.type.startsWith('Notification')) return `notification-${d.notificationId}`;
   if (e.type === 'TemplatePublished') return `template-${d.templateId}`;
   if (e.type.startsWith('App')) return `app-${d.appId}`;
-  return `user-${d.userId}`;
+  return streams.user('app1', d.userId ?? '');
 };
 
 /** Gives domain events log positions (1, 2, ...) the way the store would. */

@@ -67,13 +67,13 @@ describe('queries', () => {
       requested({ notificationId: 'd', requestedAt: '2026-03-01T11:20:00.000Z', deferredBy: 'quiet_hours', scheduleAt: '2026-03-01T20:00:00.000Z' }),
       requested({ notificationId: 'e', requestedAt: '2026-03-01T11:30:00.000Z', userId: 'u2' }),
     ], store);
-    expect(await countInWindow(store, 'u1', 'email', 'hour', '2026-03-01T10:59:59Z')).toBe(2);
-    expect(await countInWindow(store, 'u1', 'email', 'hour', new Date('2026-03-01T11:00:00Z'))).toBe(1);
-    expect(await countInWindow(store, 'u1', 'email', 'day', '2026-03-01T23:00:00Z')).toBe(3);
-    expect(await countInWindow(store, 'u1', 'sms', 'day', '2026-03-01T23:00:00Z')).toBe(0);
-    expect(await countSince(store, { userId: 'u1', channel: 'email', since: new Date('2026-03-01T10:30:00Z') })).toBe(2);
-    expect(await countSince(store, { userId: 'u1', channel: 'email', category: 'promo', since: new Date('2026-03-01T10:00:00Z') })).toBe(2);
-    expect(await countSince(store, { userId: 'u1', channel: 'email', since: new Date('2026-03-01T11:15:00Z') })).toBe(0);
+    expect(await countInWindow(store, 'app1', 'u1', 'email', 'hour', '2026-03-01T10:59:59Z')).toBe(2);
+    expect(await countInWindow(store, 'app1', 'u1', 'email', 'hour', new Date('2026-03-01T11:00:00Z'))).toBe(1);
+    expect(await countInWindow(store, 'app1', 'u1', 'email', 'day', '2026-03-01T23:00:00Z')).toBe(3);
+    expect(await countInWindow(store, 'app1', 'u1', 'sms', 'day', '2026-03-01T23:00:00Z')).toBe(0);
+    expect(await countSince(store, { appId: 'app1', userId: 'u1', channel: 'email', since: new Date('2026-03-01T10:30:00Z') })).toBe(2);
+    expect(await countSince(store, { appId: 'app1', userId: 'u1', channel: 'email', category: 'promo', since: new Date('2026-03-01T10:00:00Z') })).toBe(2);
+    expect(await countSince(store, { appId: 'app1', userId: 'u1', channel: 'email', since: new Date('2026-03-01T11:15:00Z') })).toBe(0);
   });
 
   it('getNotificationStatus without bookkeeping fields', async () => {

@@ -3,7 +3,11 @@ import type { DomainEvent } from '../../domain/events.ts';
 import { analytics } from '../../projections/analytics.ts';
 import { notificationStatus } from '../../projections/notificationStatus.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
+import { userKey } from '../../domain/streams.ts';
 import { at, given, requested, T0 } from './fixtures.ts';
+
+/** Users belong to one app: their documents are keyed by (app, user). */
+const U1 = userKey('app1', 'u1');
 
 const sent = (n = 'n1', t = 2000, attempt = 1): DomainEvent => ({ type: 'NotificationSent', data: { notificationId: n, attempt, provider: 'sendgrid', providerMessageId: `pm-${n}`, at: at(t) } });
 const attemptFailed = (t = 1000): DomainEvent => ({ type: 'NotificationAttemptFailed', data: { notificationId: 'n1', attempt: 1, provider: 'sendgrid', code: '503', message: 'busy', at: at(t) } });
@@ -21,10 +25,10 @@ describe('rate windows', () => {
       requested({ notificationId: 'c', deferredBy: 'quiet_hours', scheduleAt: at(8 * 3600_000) }),
       requested({ notificationId: 'd', channel: 'sms' }),
     ]);
-    expect(docs['u1|email|hour|2026-03-01T10:00:00.000Z']).toMatchObject({ count: 1, byCategory: { promo: 1 }, requests: [{ at: T0, category: 'promo' }] });
-    expect(docs['u1|email|hour|2026-03-01T11:00:00.000Z']).toMatchObject({ count: 1, window: 'hour', start: '2026-03-01T11:00:00.000Z' });
-    expect(docs['u1|email|day|2026-03-01T00:00:00.000Z']).toMatchObject({ count: 2, byCategory: { promo: 1 }, window: 'day' });
-    expect(docs['u1|sms|day|2026-03-01T00:00:00.000Z']).toMatchObject({ count: 1 });
+    expect(docs[`${U1}|email|hour|2026-03-01T10:00:00.000Z`]).toMatchObject({ count: 1, byCategory: { promo: 1 }, requests: [{ at: T0, category: 'promo' }] });
+    expect(docs[`${U1}|email|hour|2026-03-01T11:00:00.000Z`]).toMatchObject({ count: 1, window: 'hour', start: '2026-03-01T11:00:00.000Z' });
+    expect(docs[`${U1}|email|day|2026-03-01T00:00:00.000Z`]).toMatchObject({ count: 2, byCategory: { promo: 1 }, window: 'day' });
+    expect(docs[`${U1}|sms|day|2026-03-01T00:00:00.000Z`]).toMatchObject({ count: 1 });
     expect(Object.keys(docs)).toHaveLength(5);
   });
 });

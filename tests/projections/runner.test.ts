@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../domain/events.ts';
+import { streams } from '../../domain/streams.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 import { createMetrics } from '../../infra/metrics.ts';
@@ -32,7 +33,7 @@ afterEach(async () => {
 const meta = { correlationId: 'c', causationId: 'c', appId: 'app1' };
 function streamOf(e: DomainEvent): string {
   const d = e.data as { notificationId?: string; userId?: string };
-  return e.type.startsWith('Notification') ? `notification-${d.notificationId}` : `user-${d.userId}`;
+  return e.type.startsWith('Notification') ? `notification-${d.notificationId}` : streams.user(meta.appId, d.userId ?? '');
 }
 async function append(list: DomainEvent[]): Promise<number> {
   let position = 0;

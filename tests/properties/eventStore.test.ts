@@ -14,6 +14,7 @@ import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
 
 const metadata: EventMetadata = { correlationId: 'c', causationId: 'k', appId: 'a' };
 const at = '2026-01-01T00:00:00.000Z';
+const ID_KEY = 'property-test-id-key';
 
 type Rotated = Extract<AppEvent, { type: 'AppSecretRotated' }>;
 /**
@@ -74,7 +75,7 @@ describe('event store properties (embedded SQLite, real file)', () => {
       fc.asyncProperty(request, fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })), fc.boolean(), async (r, otherParams, suppressSecond) => {
         // A unique app per run keeps runs independent inside one shared file.
         const appId = `${r.appId}#${run++}`;
-        const id = notificationId(appId, r.eventId, r.userId, r.channel);
+        const id = notificationId(ID_KEY, appId, r.eventId, r.userId, r.channel);
         const stream = streams.notification(id);
         const data = {
           notificationId: id,
@@ -90,7 +91,7 @@ describe('event store properties (embedded SQLite, real file)', () => {
         };
         const first = await handleCommand(store, notificationDecider, stream, { type: 'RequestNotification', data }, metadata);
         expect(first.events).toHaveLength(1);
-        const again = notificationId(appId, r.eventId, r.userId, r.channel);
+        const again = notificationId(ID_KEY, appId, r.eventId, r.userId, r.channel);
         expect(again).toBe(id);
         const second = suppressSecond
           ? await handleCommand(
@@ -114,7 +115,7 @@ describe('event store properties (embedded SQLite, real file)', () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), fc.constantFrom(...CHANNELS), async (s, channel) => {
         const appId = `race#${run++}`;
-        const id = notificationId(appId, 'evt', 'u', channel);
+        const id = notificationId(ID_KEY, appId, 'evt', 'u', channel);
         const request = (requestedAt: string) => ({
           type: 'RequestNotification' as const,
           data: {

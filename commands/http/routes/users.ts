@@ -2,8 +2,9 @@ import { Router } from 'express';
 import type { Channel, ContactChanges, Preferences } from '../../../domain/events.ts';
 import type { NotificationStatus } from '../../../domain/notification.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
+import type { KeyVault } from '../../../infra/keyVault/port.ts';
 import type { CommandContext } from '../../context.ts';
-import { loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
+import { eraseUser, loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
 import { HttpError } from '../errors.ts';
 import { appIdOf, locals } from '../locals.ts';
 import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, FCM_TOKEN } from '../schemas.ts';
@@ -12,7 +13,7 @@ import { parse } from '../validate.ts';
 /** A user's notifications for the calling app, newest first: `{ items, nextCursor }`. */
 export type UserNotificationsList = (query: { appId: string; userId: string; limit?: number; cursor?: string; status?: NotificationStatus; channel?: Channel }) => Promise<unknown>;
 
-export function usersRouter(store: EventStore, now: () => Date, listNotifications?: UserNotificationsList): Router {
+export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Date, listNotifications?: UserNotificationsList): Router {
   const router = Router();
   const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
 
@@ -26,7 +27,7 @@ export function usersRouter(store: EventStore, now: () => Date, listNotification
   // Not in the pinned table, but what a caller expects next to the PUT: the user as the log has it.
   router.get('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
-    const user = await loadUser(store, userId);
+    const user = await loadUser(store, appIdOf(res), userId);
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
     res.status(200).json({
       userId,
@@ -34,6 +35,13 @@ export function usersRouter(store: EventStore, now: () => Date, listNotification
       devices: Object.entries(user.devices).map(([token, platform]) => ({ token, platform })),
       preferences: user.preferences,
     });
+  });
+
+  // Erasure: the user's data key is destroyed, so their email, phone, tokens and params read as erased everywhere.
+  router.delete('/users/:userId', async (req, res) => {
+    const userId = parse(idSchema, req.params.userId, 'userId');
+    await eraseUser(store, keyVault, ctxOf(res), userId);
+    res.status(204).end();
   });
 
   router.post('/users/:userId/devices', async (req, res) => {
@@ -66,7 +74,7 @@ export function usersRouter(store: EventStore, now: () => Date, listNotification
 
   router.get('/users/:userId/preferences', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
-    const user = await loadUser(store, userId);
+    const user = await loadUser(store, appIdOf(res), userId);
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
     res.status(200).json(user.preferences);
   });
