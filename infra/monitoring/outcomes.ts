@@ -80,6 +80,9 @@ export async function followOutcomes(deps: { eventStore: EventStore; logger: Log
       }
       case 'NotificationOpened':
       case 'NotificationClicked':
+      // A redrive is an operator's act and a conversion the app's report: neither is a provider outcome.
+      case 'NotificationRedriven':
+      case 'NotificationConverted':
         return;
       default: {
         const never: never = n;
