@@ -124,7 +124,7 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
 export const notificationStatus: ReadModel<NotificationStatusDoc, Handled> = {
   name: 'notifications',
   handles: HANDLES,
-  indexes: [{ keys: { userId: 1 } }, { keys: { appId: 1, requestedAt: 1 } }, { keys: { appId: 1, status: 1, failedAt: 1 } }],
+  indexes: [{ keys: { userId: 1 } }, { keys: { appId: 1, requestedAt: 1 } }, { keys: { appId: 1, status: 1, failedAt: 1 } }, { keys: { appId: 1, eventId: 1 } }],
   ids: (event) => [event.data.notificationId],
   evolve,
 };

@@ -14,6 +14,13 @@ import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
 import { usersRouter } from './routes/users.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
+import { whyRouter } from './routes/why.ts';
+import { redriveRouter } from './routes/redrive.ts';
+import type { RedriveDeps } from '../redrive.ts';
+import type { ParkedQueues } from '../../infra/rabbit/parked.ts';
+import type { Metrics } from '../../infra/metrics.ts';
+import { httpMetrics } from './httpMetrics.ts';
+import type { WhyHistory } from '../why.ts';
 import { throttleApps } from './throttle.ts';
 
 /** What the API reads from the projections; all of it optional so the API also runs on the log alone. */
@@ -21,6 +28,10 @@ export interface ApiProjections {
   analyticsSummary?: AnalyticsSummary;
   rateWindow?: RateWindowSource;
   recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
+  /** Rate-window counts as of a past time and an event's notifications, for GET /v1/notifications/:id/why and /v1/why. */
+  whyHistory?: WhyHistory;
+  /** Failed notifications of an app in a window, for POST /v1/redrive. */
+  failedNotifications?: RedriveDeps['failed'];
 }
 
 export interface ApiDeps {
@@ -32,6 +43,10 @@ export interface ApiDeps {
   extraRouters?: express.Router[];
   authenticator?: AppAuthenticator;
   rateCounter?: RateCounter;
+  /** The broker's parking queues: POST /v1/redrive drains them too when given. */
+  parked?: ParkedQueues;
+  /** HTTP request rate, errors and duration by route on GET /metrics. */
+  metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
   now?: () => Date;
 }
 
@@ -55,6 +70,7 @@ export function createApi(deps: ApiDeps): Express {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(requestLogger(deps.logger));
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
 
   const document = openApiDocument(deps.config.publicUrl);
   app.get('/openapi.json', (_req, res) => void res.json(document));
@@ -91,6 +107,13 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(templatesRouter(store, now));
   v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  v1.use(
+    redriveRouter(
+      { store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }), ...(deps.parked && { parked: deps.parked }) },
+      now,
+    ),
+  );
+  v1.use(whyRouter({ store, rateLimits, ...(deps.projections?.whyHistory && { history: deps.projections.whyHistory }) }, now));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -1,6 +1,7 @@
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { checkpointName, currentGeneration } from '../../projections/generations.ts';
 import { analyticsSummary, createRateWindowSource, recordRepeatClick } from '../../projections/queries.ts';
+import { countBetween, failedNotifications, notificationsOfEvent } from '../../projections/operatorQueries.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
 import type { ApiProjections } from './app.ts';
 
@@ -21,5 +22,10 @@ export function apiProjections(store: ProjectionStore, appliedPosition?: () => n
       analyticsSummary(store, { appId: q.appId, from: q.from.toISOString(), to: q.to.toISOString(), ...(q.channel ? { channel: q.channel } : {}) }),
     rateWindow: createRateWindowSource(store, applied),
     recordRepeatClick: async (notificationId, at) => void (await recordRepeatClick(store, notificationId, at.toISOString())),
+    whyHistory: {
+      countBetween: (q) => countBetween(store, q),
+      notificationsOfEvent: (appId, eventId) => notificationsOfEvent(store, appId, eventId),
+    },
+    failedNotifications: (q) => failedNotifications(store, q),
   };
 }
