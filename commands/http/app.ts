@@ -8,7 +8,7 @@ import { requireApp } from './auth.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
-import { analyticsRouter, type AnalyticsSummary } from './routes/analytics.ts';
+import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
@@ -19,13 +19,14 @@ import { redriveRouter } from './routes/redrive.ts';
 import type { RedriveDeps } from '../redrive.ts';
 import type { ParkedQueues } from '../../infra/rabbit/parked.ts';
 import type { Metrics } from '../../infra/metrics.ts';
-import { httpMetrics } from './httpMetrics.ts';
+import { httpMetrics, rememberMount } from './httpMetrics.ts';
 import type { WhyHistory } from '../why.ts';
 import { throttleApps } from './throttle.ts';
 
 /** What the API reads from the projections; all of it optional so the API also runs on the log alone. */
 export interface ApiProjections {
   analyticsSummary?: AnalyticsSummary;
+  analyticsTimeseries?: AnalyticsTimeseries;
   rateWindow?: RateWindowSource;
   recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
   /** Rate-window counts as of a past time and an event's notifications, for GET /v1/notifications/:id/why and /v1/why. */
@@ -101,12 +102,13 @@ export function createApi(deps: ApiDeps): Express {
 
   // Every /v1 route lives in this one router, behind auth: none can be reached without it.
   const v1 = express.Router();
+  v1.use(rememberMount);
   v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(usersRouter(store, now));
   v1.use(templatesRouter(store, now));
   v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
-  v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
   v1.use(
     redriveRouter(
       { store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }), ...(deps.parked && { parked: deps.parked }) },

@@ -5,13 +5,23 @@ import type { Metrics } from '../../infra/metrics.ts';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
+ * Where the router that matched is mounted ("/v1"). Express resets `req.baseUrl` when an error
+ * leaves a router, before the response finishes: mounted routers record it here on the way in.
+ */
+const mounts = new WeakMap<Request, string>();
+export const rememberMount: RequestHandler = (req, _res, next) => {
+  mounts.set(req, req.baseUrl);
+  next();
+};
+
+/**
  * The route template that answered ("/v1/notifications/:id/why"), never the raw path: ids in
  * label values would make one time series per notification. Requests no route matched (404s,
  * refusals before routing such as 401 or 429) are labelled by what refused them instead.
  */
 export function routeTemplate(req: Request, status: number): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof path === 'string') return `${req.baseUrl}${path}`;
+  if (typeof path === 'string') return `${mounts.get(req) ?? req.baseUrl}${path}`;
   if (status === 401 || status === 403) return 'unauthenticated';
   if (status === 429) return 'throttled';
   return 'unmatched';

@@ -3,6 +3,7 @@ import { checkpointName, currentGeneration } from '../../projections/generations
 import { analyticsSummary, createRateWindowSource, recordRepeatClick } from '../../projections/queries.ts';
 import { countBetween, failedNotifications, notificationsOfEvent } from '../../projections/operatorQueries.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
+import { analyticsTimeseries } from '../../projections/timeseries.ts';
 import type { ApiProjections } from './app.ts';
 
 /**
@@ -20,6 +21,7 @@ export function apiProjections(store: ProjectionStore, appliedPosition?: () => n
   return {
     analyticsSummary: (q) =>
       analyticsSummary(store, { appId: q.appId, from: q.from.toISOString(), to: q.to.toISOString(), ...(q.channel ? { channel: q.channel } : {}) }),
+    analyticsTimeseries: (q) => analyticsTimeseries(store, q),
     rateWindow: createRateWindowSource(store, applied),
     recordRepeatClick: async (notificationId, at) => void (await recordRepeatClick(store, notificationId, at.toISOString())),
     whyHistory: {
