@@ -134,3 +134,25 @@ describe('HTTP request metrics', () => {
     expect(text).not.toContain(ids.alert!);
   });
 });
+
+describe('OpenAPI document', () => {
+  it('names the operators and analysts routes with operation ids and typed success bodies whose $refs resolve', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
+    const ops = {
+      'get /v1/notifications/{id}/why': ['getNotificationWhy', '200', 'WhyAnswer'],
+      'get /v1/why': ['getWhy', '200', 'WhyAnswer'],
+      'post /v1/notifications/{id}/conversions': ['recordConversion', '202', 'ConversionResult'],
+      'post /v1/redrive': ['redrive', '202', 'RedriveResult'],
+      'get /v1/analytics/summary': ['getAnalyticsSummary', '200', 'AnalyticsSummary'],
+      'get /v1/analytics/timeseries': ['getAnalyticsTimeseries', '200', 'Timeseries'],
+    } as const;
+    for (const [key, [operationId, status, schema]] of Object.entries(ops)) {
+      const [method, path] = key.split(' ') as [string, string];
+      const op = doc.paths[path]?.[method];
+      expect(op?.operationId, key).toBe(operationId);
+      expect(op?.responses[status]?.content?.['application/json']?.schema).toEqual({ $ref: `#/components/schemas/${schema}` });
+    }
+    const refs = [...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g)].map((m) => m[1]!);
+    for (const r of new Set(refs)) expect(doc.components.schemas[r], r).toBeDefined();
+  });
+});
