@@ -30,6 +30,7 @@ export const streams = {
   user: (appId: string, userId: string) => `user-${userKey(appId, userId)}`,
   template: (templateId: string) => `template-${templateId}`,
   app: (appKey: string) => `app-${appKey}`,
+  redrive: (redriveId: string) => `redrive-${redriveId}`,
 } as const;
 
 export type StreamCategory = keyof typeof streams;

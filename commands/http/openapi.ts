@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { CHANNELS, PREF_CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
 import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
-import { deviceBodySchema, notificationBodySchema, preferencesBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
+import { conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
+import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -63,7 +64,7 @@ export function openApiDocument(publicUrl: string): object {
     security: [{ appKey: [] }],
     components: {
       securitySchemes: { appKey: { type: 'http', scheme: 'basic', description: 'appKey:appSecret from `notify apps create <name>`' } },
-      schemas: { Error: errorBody },
+      schemas: { Error: errorBody, ...operatorSchemas },
     },
     paths: {
       '/v1/users/{userId}': {
@@ -162,17 +163,11 @@ export function openApiDocument(publicUrl: string): object {
       '/v1/notifications/{id}/events': {
         get: { summary: 'The raw event stream (auditors)', parameters: [pathParam('id')], responses: { '200': ok('events'), '404': err('unknown id'), ...common } },
       },
-      '/v1/analytics/summary': {
-        get: {
-          summary: 'Counts by status and channel, open and click rates',
-          parameters: [
+      ...operatorPaths({ conversionBody: json(conversionBodySchema), redriveBody: json(redriveBodySchema), analyticsSummaryParams: [
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
-          ],
-          responses: { '200': ok('the summary'), ...common },
-        },
-      },
+          ] }),
       '/t/{token}': {
         get: {
           summary: 'Tracking link (signed): click -> 302, open -> 1x1 GIF, unsubscribe -> HTML page',

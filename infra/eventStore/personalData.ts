@@ -50,6 +50,9 @@ export function personalScopeOf(event: DomainEvent, metadata: EventMetadata): st
     case 'AppRegistered':
     case 'AppSecretRotated':
     case 'AppRevoked':
+    case 'NotificationRedriven':
+    case 'NotificationConverted':
+    case 'RedriveRequested':
       return undefined;
     default: {
       const never: never = event;
@@ -91,6 +94,9 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
     case 'AppRegistered':
     case 'AppSecretRotated':
     case 'AppRevoked':
+    case 'NotificationRedriven':
+    case 'NotificationConverted':
+    case 'RedriveRequested':
       return event;
     default: {
       const never: never = e;
