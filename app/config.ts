@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -104,6 +105,9 @@ export const envSchema = z.object({
   API_APP_RATE_BURST: num({ section: 'api', fallback: 1000, ...nonNegativeInt, description: 'Per-app token bucket: burst size.' }),
   NOTIFY_RATE_LIMITS: str({ section: 'api', description: 'Per-user send limits overriding the defaults, e.g. `sms=10/1h,email:marketing=2/1d`.' }),
   API_MAX_SCHEDULE_DAYS: num({ section: 'api', fallback: 30, ...nonNegativeInt, description: 'How far ahead, in days, `scheduleAt` may be.' }),
+  INBOX_TOKEN_SECRET: str({ section: 'api', derived: 'derived from $TRACKING_SECRET', secret: true, description: 'HMAC key of end-user inbox tokens (`POST /v1/users/:userId/inbox-token`).' }),
+  INBOX_TOKEN_TTL_SECONDS: num({ section: 'api', fallback: 3600, check: (n) => Number.isInteger(n) && n >= 10 && n <= 7 * 86_400, what: 'an integer from 10 to 604800', description: 'Lifetime of an inbox token.' }),
+  INBOX_CORS_ORIGINS: str({ section: 'api', description: 'Origins allowed to call `/inbox/v1` from a browser: a comma-separated list (`https://app.example.com,https://admin.example.com`) or `*`; unset, no cross-origin access.' }),
   SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
   OPS_PORT: num({ section: 'api', ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics for a process without the api role (unset: not served).' }),
 
@@ -142,6 +146,10 @@ export const envSchema = z.object({
   PROVIDER_TIMEOUT_MS_ANDROID: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for Android (FCM).' }),
   PROVIDER_TIMEOUT_MS_SMS: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for SMS (Twilio).' }),
   PROVIDER_TIMEOUT_MS_EMAIL: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for email (SendGrid).' }),
+  PROVIDER_TIMEOUT_MS_WEB: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for Web Push (one push service call).' }),
+  VAPID_PUBLIC_KEY: str({ section: 'providers', description: 'Web Push VAPID public key, base64url (with VAPID_PRIVATE_KEY and VAPID_SUBJECT). Unset: a key pair is generated at first start and kept in $NOTIFY_DATA_DIR/vapid.json.' }),
+  VAPID_PRIVATE_KEY: str({ section: 'providers', secret: true, description: 'Web Push VAPID private key, base64url.' }),
+  VAPID_SUBJECT: str({ section: 'providers', description: 'Web Push VAPID contact: a `mailto:` or `https:` URI push services can reach you at.' }),
   APNS_KEY_ID: str({ section: 'providers', description: 'APNs token auth: key id (with APNS_TEAM_ID, APNS_KEY or APNS_KEY_FILE, APNS_TOPIC).' }),
   APNS_TEAM_ID: str({ section: 'providers', description: 'APNs token auth: Apple team id.' }),
   APNS_KEY: str({ section: 'providers', secret: true, description: 'APNs .p8 key as PEM text (literal `\\n` allowed); or APNS_KEY_FILE.' }),
@@ -246,8 +254,20 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
       android: e.PROVIDER_TIMEOUT_MS_ANDROID ?? base,
       sms: e.PROVIDER_TIMEOUT_MS_SMS ?? base,
       email: e.PROVIDER_TIMEOUT_MS_EMAIL ?? base,
+      web: e.PROVIDER_TIMEOUT_MS_WEB ?? base,
     },
   };
+
+  const vapid = group(e, ctx, ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'], 'Web Push');
+  if (vapid) {
+    if (!/^(mailto:|https:)/.test(vapid.VAPID_SUBJECT)) {
+      ctx.issues.push({ code: 'custom', message: 'VAPID_SUBJECT must be a mailto: or https: URI', input: vapid.VAPID_SUBJECT });
+    } else if (!/^[A-Za-z0-9_-]{86,88}$/.test(vapid.VAPID_PUBLIC_KEY) || !/^[A-Za-z0-9_-]{42,44}$/.test(vapid.VAPID_PRIVATE_KEY)) {
+      ctx.issues.push({ code: 'custom', message: 'VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY must be base64url P-256 keys (as `npx web-push generate-vapid-keys` prints them)', input: undefined });
+    } else {
+      providers.webPush = { publicKey: vapid.VAPID_PUBLIC_KEY, privateKey: vapid.VAPID_PRIVATE_KEY, subject: vapid.VAPID_SUBJECT };
+    }
+  }
 
   const keyVar = e.APNS_KEY ? 'APNS_KEY' : 'APNS_KEY_FILE';
   const apns = group(e, ctx, ['APNS_KEY_ID', 'APNS_TEAM_ID', keyVar, 'APNS_TOPIC'], 'APNs');
@@ -323,6 +343,9 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       maxScheduleDays: e.API_MAX_SCHEDULE_DAYS,
       sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      inboxTokenSecret: e.INBOX_TOKEN_SECRET ?? createHmac('sha256', e.TRACKING_SECRET).update('notify inbox tokens').digest('base64url'),
+      inboxTokenTtlSeconds: e.INBOX_TOKEN_TTL_SECONDS,
+      inboxCorsOrigins: (e.INBOX_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter((o) => o !== ''),
     },
     pipeline: {
       retryDelaysMs: e.RETRY_DELAYS_MS,

@@ -13,7 +13,7 @@ import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
 import { createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
-import { closeProviders, createProviders, simulatedChannels } from '../channels/providers/index.ts';
+import { closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, type VapidKeys } from '../channels/providers/index.ts';
 import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../channels/dispatcher/role.ts';
@@ -61,6 +61,10 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
   const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)];
   // GET /healthz, /readyz, /metrics: the api role mounts it on its port (createApi's extraRouters).
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
+  // Web Push identity: configured (VAPID_*), or made once and kept in the data directory, so the
+  // senders sign with the very key the API hands to front-ends (subscriptions are bound to it).
+  let vapid: VapidKeys | undefined;
+  const vapidKeys = (): VapidKeys => (vapid ??= config.providers.webPush ?? loadOrCreateVapidKeys(config.dataDir, 'mailto:notify@localhost'));
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
   const stops: Array<() => Promise<void>> = [() => eventStore.close(), () => projectionStore.close()];
 
@@ -115,7 +119,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           // Real or simulated is decided here, per channel: one without credentials gets the simulator's endpoint and identities.
           const simulated = simulatedChannels(config.providers).length > 0;
           const providers = createProviders(
-            { providers: config.providers, publicUrl: config.publicUrl, ...(simulated && { simulated: simulatedProviders(config.simProviderPort) }) },
+            { providers: config.providers, publicUrl: config.publicUrl, simulatedVapid: vapidKeys(), ...(simulated && { simulated: simulatedProviders(config.simProviderPort) }) },
             logger,
           );
           const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
@@ -141,7 +145,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
         case 'api': {
           const app = createApi({
             eventStore,
-            config,
+            config: { ...config, vapidPublicKey: vapidKeys().publicKey },
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),

@@ -5,7 +5,7 @@ import type { ApiOptions } from './config.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, HttpError, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
 import { analyticsRouter, type AnalyticsSummary } from './routes/analytics.ts';
@@ -92,6 +92,10 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(templatesRouter(store, now));
   v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  v1.get('/webpush/vapid-public-key', (_req, res) => {
+    if (!deps.config.vapidPublicKey) throw new HttpError(503, 'unavailable', 'this API process was started without a VAPID key');
+    res.status(200).json({ publicKey: deps.config.vapidPublicKey });
+  });
   app.use('/v1', v1);
 
   app.use(notFoundHandler);
