@@ -21,6 +21,8 @@ import { buildTopology } from '../infra/rabbit/topology.ts';
 import { createApi } from '../commands/http/app.ts';
 import { apiProjections } from '../commands/http/projections.ts';
 import { listenApi } from '../commands/http/server.ts';
+import { startInboxFeed } from '../commands/inboxFeed.ts';
+import { inboxAppliedPosition } from '../projections/inboxPosition.ts';
 
 /**
  * The composition root: plain function calls, environment already read into `config`, no container.
@@ -143,7 +145,11 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           break;
         }
         case 'api': {
+          // The inbox's live feed follows the log here, so senders in other processes reach this API's streams.
+          const feed = await startInboxFeed({ eventStore, store: projectionStore, appliedPosition: inboxAppliedPosition(projectionStore, () => projections?.positions().inbox), logger });
+          stops.push(() => feed.close());
           const app = createApi({
+            inbox: { store: projectionStore, feed },
             eventStore,
             config: { ...config, vapidPublicKey: vapidKeys().publicKey },
             logger,

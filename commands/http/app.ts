@@ -13,6 +13,9 @@ import { notificationsRouter } from './routes/notifications.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
 import { usersRouter, type UserNotificationsList } from './routes/users.ts';
+import { inboxRouter, inboxTokenRouter } from './routes/inbox.ts';
+import type { InboxFeed } from '../inboxFeed.ts';
+import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { throttleApps } from './throttle.ts';
 
@@ -33,6 +36,8 @@ export interface ApiDeps {
   extraRouters?: express.Router[];
   authenticator?: AppAuthenticator;
   rateCounter?: RateCounter;
+  /** The end-user inbox (/inbox/v1): its read model and the live feed; absent, only the widget script is served. */
+  inbox?: { store: ProjectionStore; feed: InboxFeed };
   now?: () => Date;
 }
 
@@ -60,6 +65,11 @@ export function createApi(deps: ApiDeps): Express {
   const document = openApiDocument(deps.config.publicUrl);
   app.get('/openapi.json', (_req, res) => void res.json(document));
   for (const router of deps.extraRouters ?? []) app.use(router);
+  // End users' browsers, with their own bearer tokens and CORS: outside /v1 and its app credentials.
+  app.use(
+    '/inbox/v1',
+    inboxRouter({ eventStore: store, ...(deps.inbox && { inbox: deps.inbox }), secret: api.inboxTokenSecret, corsOrigins: api.inboxCorsOrigins, now }),
+  );
   app.use(
     trackingRouter(
       {
@@ -92,6 +102,7 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(templatesRouter(store, now));
   v1.use(notificationsRouter({ store, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays }, now));
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  v1.use(inboxTokenRouter(store, { secret: api.inboxTokenSecret, ttlSeconds: api.inboxTokenTtlSeconds }, now));
   v1.get('/webpush/vapid-public-key', (_req, res) => {
     if (!deps.config.vapidPublicKey) throw new HttpError(503, 'unavailable', 'this API process was started without a VAPID key');
     res.status(200).json({ publicKey: deps.config.vapidPublicKey });
