@@ -22,7 +22,7 @@ export const INBOX_WIDGET_JS = String.raw`(() => {
       this.token = this.getAttribute('token') || '';
       this.items = [];
       const root = this.attachShadow({ mode: 'open' });
-      root.innerHTML = '<style>' + css + '</style><button class="bell" part="bell" aria-label="Notifications">\u{1F514}<span class="count" data-zero>0</span></button><div class="panel" part="panel" hidden><ul></ul></div>';
+      root.innerHTML = '<style>' + css + '</style><button class="bell" part="bell" aria-label="Notifications"><svg width="22" height="22" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"/></svg><span class="count" data-zero>0</span></button><div class="panel" part="panel" hidden><ul></ul></div>';
       this.countEl = root.querySelector('.count');
       this.panel = root.querySelector('.panel');
       this.list = root.querySelector('ul');
