@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -109,6 +110,9 @@ export const envSchema = z.object({
   API_MAX_SCHEDULE_DAYS: num({ section: 'api', fallback: 30, ...nonNegativeInt, description: 'How far ahead, in days, `scheduleAt` may be.' }),
   API_PARAMS_MAX_BYTES: num({ section: 'api', fallback: 16 * 1024, ...nonNegativeInt, description: 'Largest `params` of a notification, serialized as JSON, in bytes (413 above it).' }),
   API_PARAMS_MAX_DEPTH: num({ section: 'api', fallback: 8, ...nonNegativeInt, description: 'Deepest nesting of objects and arrays in `params` (400 above it).' }),
+  INBOX_TOKEN_SECRET: str({ section: 'api', derived: 'derived from the tracking secret', secret: true, description: 'HMAC key of end-user inbox tokens (`POST /v1/users/:userId/inbox-token`).' }),
+  INBOX_TOKEN_TTL_SECONDS: num({ section: 'api', fallback: 3600, check: (n) => Number.isInteger(n) && n >= 10 && n <= 7 * 86_400, what: 'an integer from 10 to 604800', description: 'Lifetime of an inbox token.' }),
+  INBOX_CORS_ORIGINS: str({ section: 'api', description: 'Origins allowed to call `/inbox/v1` from a browser: a comma-separated list (`https://app.example.com,https://admin.example.com`) or `*`; unset, no cross-origin access.' }),
   SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
   OPS_PORT: num({ section: 'api', fallback: 9464, ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics, in every process (0: any free port). Never the public API port.' }),
   OPS_HOST: str({ section: 'api', fallback: '127.0.0.1', description: 'Address the ops port binds (loopback by default: not reachable from outside).' }),
@@ -148,6 +152,10 @@ export const envSchema = z.object({
   PROVIDER_TIMEOUT_MS_ANDROID: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for Android (FCM).' }),
   PROVIDER_TIMEOUT_MS_SMS: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for SMS (Twilio).' }),
   PROVIDER_TIMEOUT_MS_EMAIL: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for email (SendGrid).' }),
+  PROVIDER_TIMEOUT_MS_WEB: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for Web Push (one push service call).' }),
+  VAPID_PUBLIC_KEY: str({ section: 'providers', description: 'Web Push VAPID public key, base64url (with VAPID_PRIVATE_KEY and VAPID_SUBJECT). Unset: a key pair is generated at first start and kept in $NOTIFY_DATA_DIR/vapid.json.' }),
+  VAPID_PRIVATE_KEY: str({ section: 'providers', secret: true, description: 'Web Push VAPID private key, base64url.' }),
+  VAPID_SUBJECT: str({ section: 'providers', description: 'Web Push VAPID contact: a `mailto:` or `https:` URI push services can reach you at.' }),
   APNS_KEY_ID: str({ section: 'providers', description: 'APNs token auth: key id (with APNS_TEAM_ID, APNS_KEY or APNS_KEY_FILE, APNS_TOPIC).' }),
   APNS_TEAM_ID: str({ section: 'providers', description: 'APNs token auth: Apple team id.' }),
   APNS_KEY: str({ section: 'providers', secret: true, description: 'APNs .p8 key as PEM text (literal `\\n` allowed); or APNS_KEY_FILE.' }),
@@ -271,8 +279,20 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
       android: e.PROVIDER_TIMEOUT_MS_ANDROID ?? base,
       sms: e.PROVIDER_TIMEOUT_MS_SMS ?? base,
       email: e.PROVIDER_TIMEOUT_MS_EMAIL ?? base,
+      web: e.PROVIDER_TIMEOUT_MS_WEB ?? base,
     },
   };
+
+  const vapid = group(e, ctx, ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'], 'Web Push');
+  if (vapid) {
+    if (!/^(mailto:|https:)/.test(vapid.VAPID_SUBJECT)) {
+      ctx.issues.push({ code: 'custom', message: 'VAPID_SUBJECT must be a mailto: or https: URI', input: vapid.VAPID_SUBJECT });
+    } else if (!/^[A-Za-z0-9_-]{86,88}$/.test(vapid.VAPID_PUBLIC_KEY) || !/^[A-Za-z0-9_-]{42,44}$/.test(vapid.VAPID_PRIVATE_KEY)) {
+      ctx.issues.push({ code: 'custom', message: 'VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY must be base64url P-256 keys (as `npx web-push generate-vapid-keys` prints them)', input: undefined });
+    } else {
+      providers.webPush = { publicKey: vapid.VAPID_PUBLIC_KEY, privateKey: vapid.VAPID_PRIVATE_KEY, subject: vapid.VAPID_SUBJECT };
+    }
+  }
 
   const keyVar = e.APNS_KEY ? 'APNS_KEY' : 'APNS_KEY_FILE';
   const apns = group(e, ctx, ['APNS_KEY_ID', 'APNS_TEAM_ID', keyVar, 'APNS_TOPIC'], 'APNs');
@@ -355,6 +375,9 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       paramsMaxDepth: e.API_PARAMS_MAX_DEPTH,
       sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      ...(e.INBOX_TOKEN_SECRET !== undefined && { inboxTokenSecret: e.INBOX_TOKEN_SECRET }),
+      inboxTokenTtlSeconds: e.INBOX_TOKEN_TTL_SECONDS,
+      inboxCorsOrigins: (e.INBOX_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter((o) => o !== ''),
     },
     pipeline: {
       retryDelaysMs: e.RETRY_DELAYS_MS,

@@ -15,7 +15,7 @@ import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
-import { closeProviders, createProviders, simulatedChannels } from '../channels/providers/index.ts';
+import { closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, type VapidKeys } from '../channels/providers/index.ts';
 import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../channels/dispatcher/role.ts';
@@ -24,6 +24,8 @@ import { createParkedQueues } from '../infra/rabbit/parked.ts';
 import { createApi } from '../commands/http/app.ts';
 import { apiProjections } from '../commands/http/projections.ts';
 import { listenApi } from '../commands/http/server.ts';
+import { startInboxFeed } from '../commands/inboxFeed.ts';
+import { inboxAppliedPosition } from '../projections/inboxPosition.ts';
 
 /**
  * The composition root: plain function calls, environment already read into `config`, no container.
@@ -71,6 +73,10 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   // GET /healthz, /readyz, /metrics on OPS_PORT (loopback by default); the public API port answers /healthz only.
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
   let opsPort = config.opsPort;
+  // Web Push identity: configured (VAPID_*), or made once and kept in the data directory, so the
+  // senders sign with the very key the API hands to front-ends (subscriptions are bound to it).
+  let vapid: VapidKeys | undefined;
+  const vapidKeys = (): VapidKeys => (vapid ??= config.providers.webPush ?? loadOrCreateVapidKeys(config.dataDir, 'mailto:notify@localhost'));
   // Stopped in reverse order of start: the API closes first so nothing new arrives while the rest drains.
   const stops: Array<() => Promise<void>> = [() => keyVault.close(), () => eventStore.close(), () => projectionStore.close()];
 
@@ -125,7 +131,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           // Real or simulated is decided here, per channel: one without credentials gets the simulator's endpoint and identities.
           const simulated = simulatedChannels(config.providers).length > 0;
           const providers = createProviders(
-            { providers: config.providers, publicUrl: config.publicUrl, ...(simulated && { simulated: simulatedProviders(config.simProviderPort) }) },
+            { providers: config.providers, publicUrl: config.publicUrl, simulatedVapid: vapidKeys(), ...(simulated && { simulated: simulatedProviders(config.simProviderPort) }) },
             logger,
           );
           const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
@@ -149,10 +155,14 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           break;
         }
         case 'api': {
+          // The inbox's live feed follows the log here, so senders in other processes reach this API's streams.
+          const feed = await startInboxFeed({ eventStore, store: projectionStore, appliedPosition: inboxAppliedPosition(projectionStore, () => projections?.positions().inbox), logger });
+          stops.push(() => feed.close());
           const app = createApi({
+            inbox: { store: projectionStore, feed },
             eventStore,
             keyVault,
-            config,
+            config: { ...config, vapidPublicKey: vapidKeys().publicKey },
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),

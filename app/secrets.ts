@@ -23,7 +23,8 @@ export function isLoopbackUrl(url: string): boolean {
  * and kept in the data directory, so links keep working across restarts.
  */
 export function resolveTrackingSecret(config: Config): StartConfig {
-  const real = CHANNELS.filter((c) => !simulatedChannels(config.providers).includes(c));
+  // The inbox has no provider: it is never a real one.
+  const real = CHANNELS.filter((c) => c !== 'inapp' && !simulatedChannels(config.providers).includes(c));
   if (real.length > 0) {
     const problems: string[] = [];
     if (!config.trackingSecret) problems.push('TRACKING_SECRET is not set (it signs tracking and unsubscribe links; use e.g. 32 random bytes in hex)');

@@ -4,7 +4,10 @@ import type { Channel, Recipient } from '../domain/events.ts';
 export type RenderedContent =
   | { channel: 'email'; subject: string; html: string; text: string; headers?: Record<string, string> }
   | { channel: 'sms'; text: string; segments: number }
-  | { channel: 'ios' | 'android'; title: string; body: string; data?: Record<string, string> };
+  | { channel: 'ios' | 'android'; title: string; body: string; data?: Record<string, string> }
+  /** The JSON a service worker receives in its `push` event, fitted to the 4 KB payload limit. */
+  | { channel: 'web'; title: string; body: string; url?: string; icon?: string; data?: Record<string, string> }
+  | { channel: 'inapp'; title: string; body: string; url?: string };
 
 export interface ProviderMessage {
   notificationId: string;

@@ -1,4 +1,4 @@
-import type { ContactChanges, Platform, Preferences, UserEvent } from '../domain/events.ts';
+import type { ContactChanges, Platform, Preferences, UserEvent, WebPushKeys } from '../domain/events.ts';
 import { DomainError } from '../domain/errors.ts';
 import { streams, userKey } from '../domain/streams.ts';
 import { userDecider, type UserState } from '../domain/user.ts';
@@ -20,12 +20,12 @@ export async function upsertUser(store: EventStore, ctx: CommandContext, userId:
   return { created: result.events.some((e) => e.type === 'UserRegistered'), state: result.state };
 }
 
-export async function registerDevice(store: EventStore, ctx: CommandContext, userId: string, token: string, platform: Platform) {
+export async function registerDevice(store: EventStore, ctx: CommandContext, userId: string, token: string, platform: Platform, keys?: WebPushKeys) {
   const result = await handleCommand(
     store,
     userDecider,
     streams.user(ctx.appId, userId),
-    { type: 'RegisterDevice', data: { userId, token, platform, at: ctx.now.toISOString() } },
+    { type: 'RegisterDevice', data: { userId, token, platform, ...(keys && { keys }), at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
   return { created: result.events.some((e) => e.type === 'DeviceRegistered') };

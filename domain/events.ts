@@ -3,23 +3,32 @@
  * the TypeScript type name, and these names are part of the pinned contract.
  */
 
-export const CHANNELS = ['ios', 'android', 'sms', 'email'] as const;
+export const CHANNELS = ['ios', 'android', 'web', 'sms', 'email', 'inapp'] as const;
 export type Channel = (typeof CHANNELS)[number];
-/** Preferences speak of `push` (covers ios + android), `sms`, `email`. */
-export const PREF_CHANNELS = ['push', 'sms', 'email'] as const;
+/** Preferences speak of `push` (covers ios + android + web), `sms`, `email`, `inapp`. */
+export const PREF_CHANNELS = ['push', 'sms', 'email', 'inapp'] as const;
 export type PrefChannel = (typeof PREF_CHANNELS)[number];
-export const PLATFORMS = ['ios', 'android'] as const;
+/** A device is an APNs token, an FCM token, or a Web Push subscription (its token is the endpoint URL). */
+export const PLATFORMS = ['ios', 'android', 'web'] as const;
 export type Platform = (typeof PLATFORMS)[number];
+/** The keys of a Web Push subscription (RFC 8291), base64url as the browser's PushSubscription gives them. */
+export interface WebPushKeys {
+  p256dh: string;
+  auth: string;
+}
 
 export function prefChannelOf(channel: Channel): PrefChannel {
   switch (channel) {
     case 'ios':
     case 'android':
+    case 'web':
       return 'push';
     case 'sms':
       return 'sms';
     case 'email':
       return 'email';
+    case 'inapp':
+      return 'inapp';
     default: {
       const never: never = channel;
       throw new Error(`unknown channel ${String(never)}`);
@@ -39,7 +48,10 @@ export interface EventMetadata {
 export type Recipient =
   | { kind: 'email'; email: string; locale?: string }
   | { kind: 'sms'; phone: string; locale?: string }
-  | { kind: 'push'; platform: Platform; tokens: string[]; locale?: string };
+  /** `webKeys`: for platform web, the subscription keys of each token (endpoint), so a replay needs no user stream. */
+  | { kind: 'push'; platform: Platform; tokens: string[]; webKeys?: Record<string, WebPushKeys>; locale?: string }
+  /** The user's own inbox, served by the platform: nothing to resolve but the user. */
+  | { kind: 'inapp'; locale?: string };
 
 export const SUPPRESS_REASONS = ['opted_out', 'rate_limited', 'no_contact', 'quiet_hours', 'app_revoked'] as const;
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
@@ -94,7 +106,18 @@ export interface NotificationSent {
     at: string;
     /** SMS segment count, when the channel has segments. */
     segments?: number;
+    /**
+     * Channel inapp: the rendered item as it was put in the user's inbox. Delivery *is* this
+     * record, so the inbox read model is rebuilt from the log like any other.
+     */
+    inbox?: InboxContent;
   };
+}
+export interface InboxContent {
+  userId: string;
+  title: string;
+  body: string;
+  url?: string;
 }
 export interface NotificationAttemptFailed {
   type: 'NotificationAttemptFailed';
@@ -190,7 +213,8 @@ export interface ContactChanged {
 }
 export interface DeviceRegistered {
   type: 'DeviceRegistered';
-  data: { userId: string; token: string; platform: Platform; at: string };
+  /** Platform web: `token` is the subscription endpoint and `keys` its encryption keys. */
+  data: { userId: string; token: string; platform: Platform; keys?: WebPushKeys; at: string };
 }
 export interface DeviceRemoved {
   type: 'DeviceRemoved';
@@ -223,6 +247,8 @@ export function recipientErased(r: Recipient): boolean {
       return r.phone === ERASED;
     case 'push':
       return r.tokens.some((t) => t === ERASED);
+    case 'inapp':
+      return false;
     default: {
       const never: never = r;
       return never;
@@ -234,7 +260,10 @@ export function recipientErased(r: Recipient): boolean {
 export interface TemplateContent {
   email?: { subject: string; html: string; text?: string };
   sms?: { text: string };
-  push?: { title: string; body: string };
+  /** ios, android and web; `url` and `icon` are used by web push (the notification's click target and image). */
+  push?: { title: string; body: string; url?: string; icon?: string };
+  /** The in-app inbox item. */
+  inapp?: { title: string; body: string; url?: string };
 }
 export interface TemplatePublished {
   type: 'TemplatePublished';

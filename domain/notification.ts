@@ -2,6 +2,7 @@ import type { Decider } from './decider.ts';
 import { DomainError } from './errors.ts';
 import type {
   FailureReason,
+  InboxContent,
   NotificationEvent,
   NotificationRequested,
   NotificationSuppressed,
@@ -42,7 +43,7 @@ export type NotificationCommand =
         provider: string;
         at: string;
         outcome:
-          | { kind: 'sent'; providerMessageId: string; segments?: number }
+          | { kind: 'sent'; providerMessageId: string; segments?: number; inbox?: InboxContent }
           | { kind: 'retry'; code: string; message: string; retryInMs?: number }
           | { kind: 'failed'; reason: FailureReason; code: string; message: string };
       };
@@ -141,6 +142,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
                 providerMessageId: outcome.providerMessageId,
                 at,
                 ...(outcome.segments !== undefined ? { segments: outcome.segments } : {}),
+                ...(outcome.inbox !== undefined ? { inbox: outcome.inbox } : {}),
               },
             },
           ];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { policySpecFor } from '../tests/helpers/decider.ts';
-import { PLATFORMS, type Channel, type Contact, type ContactChanges, type Platform, type Preferences, type UserEvent } from './events.ts';
+import { CHANNELS, PLATFORMS, type Channel, type Contact, type ContactChanges, type Platform, type Preferences, type UserEvent } from './events.ts';
 import { concreteChannels, decideDelivery, deliveryTargets, type DeliveryDecision, type DeliveryFacts } from './policy.ts';
 import { rateWindowsFor, type CountedRateWindow, type RateLimitConfig } from './rateWindows.ts';
 import { userDecider, type UserState } from './user.ts';
@@ -35,7 +35,7 @@ const email = { kind: 'email', email: 'ada@example.test', locale: 'en' } as cons
 const sms = { kind: 'sms', phone: '+15005550006', locale: 'en' } as const;
 
 const LIMITS: RateLimitConfig = {
-  channels: { sms: { limit: 2, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR } },
+  channels: { sms: { limit: 2, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR }, inapp: { limit: 100, windowMs: HOUR } },
   categories: { promo: { sms: { limit: 1, windowMs: DAY } } },
 };
 /** The windows the caller would count for this request, with the given counts in order. */
@@ -168,13 +168,14 @@ describe('concreteChannels', () => {
 
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'];
 const hhmm = fc.record({ h: fc.integer({ min: 0, max: 23 }), m: fc.constantFrom(0, 15, 30, 59) }).map(({ h, m }) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
-const channelPrefs = fc.record({ push: fc.boolean(), sms: fc.boolean(), email: fc.boolean() }, { requiredKeys: [] });
+const channelPrefs = fc.record({ push: fc.boolean(), sms: fc.boolean(), email: fc.boolean(), inapp: fc.boolean() }, { requiredKeys: [] });
 const category = fc.constantFrom('promo', 'news');
 const userState: fc.Arbitrary<UserState> = fc.record({
   exists: fc.boolean(),
   erased: fc.constant(false),
   contact: fc.record({ email: fc.constant('a@e.test'), phone: fc.constant('+15005550006'), locale: fc.constantFrom('en', 'fr'), timezone: fc.constantFrom(...ZONES) }, { requiredKeys: [] }),
   devices: fc.dictionary(fc.constantFrom('t1', 't2', 't3'), fc.constantFrom(...PLATFORMS)),
+  webKeys: fc.constant({}),
   preferences: fc.record(
     { channels: channelPrefs, categories: fc.dictionary(category, channelPrefs), quietHours: fc.record({ start: hhmm, end: hhmm }) },
     { requiredKeys: ['channels', 'categories'] },
@@ -182,14 +183,14 @@ const userState: fc.Arbitrary<UserState> = fc.record({
 });
 const rule = fc.record({ limit: fc.integer({ min: 0, max: 5 }), windowMs: fc.constantFrom(60_000, HOUR, DAY) });
 const limits: fc.Arbitrary<RateLimitConfig> = fc.record({
-  channels: fc.record({ push: rule, sms: rule, email: rule }),
-  categories: fc.dictionary(category, fc.record({ push: rule, sms: rule, email: rule }, { requiredKeys: [] })),
+  channels: fc.record({ push: rule, sms: rule, email: rule, inapp: rule }),
+  categories: fc.dictionary(category, fc.record({ push: rule, sms: rule, email: rule, inapp: rule }, { requiredKeys: [] })),
 });
 /** Facts as the command builds them: scheduleAt, when given, is not in the past (the HTTP edge refuses that). */
 const facts: fc.Arbitrary<DeliveryFacts> = fc
   .record({
     user: userState,
-    channel: fc.constantFrom<Channel>('ios', 'android', 'sms', 'email'),
+    channel: fc.constantFrom<Channel>(...CHANNELS),
     category: fc.option(category, { nil: undefined }),
     limits,
     counts: fc.array(fc.nat({ max: 6 }), { minLength: 2, maxLength: 2 }),
@@ -252,7 +253,7 @@ describe('decideDelivery properties', () => {
         const decision = decideDelivery(f);
         if (decision.kind === 'suppress') return;
         const r = decision.recipient;
-        if (f.channel === 'email' || f.channel === 'sms') {
+        if (f.channel === 'email' || f.channel === 'sms' || f.channel === 'inapp') {
           expect(r.kind).toBe(f.channel);
           return;
         }

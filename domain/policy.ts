@@ -10,17 +10,17 @@ import type { UserState } from './user.ts';
 
 /** The preference channels a request covers: those asked for, or every channel the template has content for. */
 export function deliveryTargets(content: TemplateContent, requested?: readonly PrefChannel[]): { channels: PrefChannel[] } | { missing: PrefChannel } {
-  const available = (['push', 'sms', 'email'] as const).filter((c) => content[c] !== undefined);
+  const available = (['push', 'sms', 'email', 'inapp'] as const).filter((c) => content[c] !== undefined);
   const channels = requested ? [...requested] : available;
   const missing = channels.find((c) => !available.includes(c));
   return missing !== undefined ? { missing } : { channels };
 }
 
-/** `push` means the platforms the user has devices on; with none, both record why nothing went. */
+/** `push` means the platforms the user has devices on; with none, ios and android record why nothing went. */
 export function concreteChannels(pc: PrefChannel, user: UserState): Channel[] {
   if (pc !== 'push') return [pc];
   const platforms = new Set(Object.values(user.devices));
-  const found = (['ios', 'android'] as const).filter((p) => platforms.has(p));
+  const found = (['ios', 'android', 'web'] as const).filter((p) => platforms.has(p));
   return found.length ? found : ['ios', 'android'];
 }
 
@@ -73,12 +73,19 @@ export function recipientOf(user: UserState, channel: Channel): Recipient | unde
     case 'sms':
       return user.contact.phone ? { kind: 'sms', phone: user.contact.phone, ...locale } : undefined;
     case 'ios':
-    case 'android': {
+    case 'android':
+    case 'web': {
       const tokens = Object.entries(user.devices)
         .filter(([, platform]) => platform === channel)
         .map(([token]) => token);
-      return tokens.length ? { kind: 'push', platform: channel, tokens, ...locale } : undefined;
+      if (tokens.length === 0) return undefined;
+      if (channel !== 'web') return { kind: 'push', platform: channel, tokens, ...locale };
+      const webKeys = Object.fromEntries(tokens.flatMap((t) => (user.webKeys[t] ? [[t, user.webKeys[t]]] : [])));
+      return { kind: 'push', platform: channel, tokens, webKeys, ...locale };
     }
+    case 'inapp':
+      // Every known user has an inbox.
+      return { kind: 'inapp', ...locale };
     default: {
       const never: never = channel;
       return never;

@@ -64,7 +64,10 @@ function withoutFileTags(engine: Liquid): Liquid {
 const htmlEngine = withoutFileTags(new Liquid({ ...COMMON, outputEscape: 'escape' }));
 const textEngine = withoutFileTags(new Liquid(COMMON));
 
-export type TemplateField = 'email.subject' | 'email.html' | 'email.text' | 'sms.text' | 'push.title' | 'push.body';
+export type TemplateField =
+  | 'email.subject' | 'email.html' | 'email.text' | 'sms.text'
+  | 'push.title' | 'push.body' | 'push.url' | 'push.icon'
+  | 'inapp.title' | 'inapp.body' | 'inapp.url';
 
 function fieldsOf(content: TemplateContent): Array<[TemplateField, string]> {
   const out: Array<[TemplateField, string]> = [];
@@ -73,7 +76,15 @@ function fieldsOf(content: TemplateContent): Array<[TemplateField, string]> {
     if (content.email.text !== undefined) out.push(['email.text', content.email.text]);
   }
   if (content.sms) out.push(['sms.text', content.sms.text]);
-  if (content.push) out.push(['push.title', content.push.title], ['push.body', content.push.body]);
+  if (content.push) {
+    out.push(['push.title', content.push.title], ['push.body', content.push.body]);
+    if (content.push.url !== undefined) out.push(['push.url', content.push.url]);
+    if (content.push.icon !== undefined) out.push(['push.icon', content.push.icon]);
+  }
+  if (content.inapp) {
+    out.push(['inapp.title', content.inapp.title], ['inapp.body', content.inapp.body]);
+    if (content.inapp.url !== undefined) out.push(['inapp.url', content.inapp.url]);
+  }
   return out;
 }
 

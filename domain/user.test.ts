@@ -95,7 +95,7 @@ describe('user decider', () => {
     });
     it('folds to a user that does not exist and holds nothing personal', () => {
       const state = fold(userDecider, [registered, iosDevice, { type: 'PreferencesChanged', data: { userId, preferences: prefs, at } }, erased]);
-      expect(state).toEqual({ exists: false, erased: true, contact: {}, devices: {}, preferences: { channels: {}, categories: {} } });
+      expect(state).toEqual({ exists: false, erased: true, contact: {}, devices: {}, webKeys: {}, preferences: { channels: {}, categories: {} } });
     });
     it('refuses every later command as an unknown user: the id is not made again', () => {
       spec.given([registered, erased]).when(upsert({ email: 'ada@example.test' })).thenThrows('user_not_found');

@@ -1,6 +1,7 @@
 import type { Decider } from './decider.ts';
 import { DomainError } from './errors.ts';
-import type { Contact, ContactChanges, Platform, Preferences, UserEvent } from './events.ts';
+import { createHash } from 'node:crypto';
+import type { Contact, ContactChanges, Platform, Preferences, UserEvent, WebPushKeys } from './events.ts';
 
 export interface UserState {
   exists: boolean;
@@ -9,19 +10,33 @@ export interface UserState {
   contact: Contact;
   /** token -> platform; removed tokens are gone. */
   devices: Record<string, Platform>;
+  /** Web Push subscriptions: endpoint (the token) -> its keys. */
+  webKeys: Record<string, WebPushKeys>;
   preferences: Preferences;
+}
+
+/**
+ * The id a registration answers with: a pure function of the token, so no extra state is kept and
+ * `DELETE .../devices/:id` works for a web subscription whose token (a URL) cannot sit in a path.
+ */
+export function deviceId(token: string): string {
+  return `dev_${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
+}
+
+export function tokenOfDeviceId(state: UserState, id: string): string | undefined {
+  return Object.keys(state.devices).find((token) => deviceId(token) === id);
 }
 
 export type UserCommand =
   | { type: 'UpsertUser'; data: { userId: string; contact: ContactChanges; at: string } }
-  | { type: 'RegisterDevice'; data: { userId: string; token: string; platform: Platform; at: string } }
+  | { type: 'RegisterDevice'; data: { userId: string; token: string; platform: Platform; keys?: WebPushKeys; at: string } }
   | { type: 'RemoveDevice'; data: { userId: string; token: string; reason: 'user' | 'token_invalid'; at: string } }
   | { type: 'SetPreferences'; data: { userId: string; preferences: Preferences; at: string } }
   | { type: 'EraseUser'; data: { userId: string; at: string } };
 
 export const defaultPreferences = (): Preferences => ({ channels: {}, categories: {} });
 
-const initialState = (): UserState => ({ exists: false, erased: false, contact: {}, devices: {}, preferences: defaultPreferences() });
+const initialState = (): UserState => ({ exists: false, erased: false, contact: {}, devices: {}, webKeys: {}, preferences: defaultPreferences() });
 
 export function applyContactChanges(contact: Contact, changes: ContactChanges): Contact {
   const next: Contact = { ...contact };
@@ -39,12 +54,18 @@ function evolve(state: UserState, event: UserEvent): UserState {
       return { ...state, exists: true, contact: { ...event.data.contact } };
     case 'ContactChanged':
       return { ...state, contact: applyContactChanges(state.contact, event.data.changes) };
-    case 'DeviceRegistered':
-      return { ...state, devices: { ...state.devices, [event.data.token]: event.data.platform } };
+    case 'DeviceRegistered': {
+      const webKeys = { ...state.webKeys };
+      if (event.data.keys) webKeys[event.data.token] = event.data.keys;
+      else delete webKeys[event.data.token];
+      return { ...state, devices: { ...state.devices, [event.data.token]: event.data.platform }, webKeys };
+    }
     case 'DeviceRemoved': {
       const devices = { ...state.devices };
       delete devices[event.data.token];
-      return { ...state, devices };
+      const webKeys = { ...state.webKeys };
+      delete webKeys[event.data.token];
+      return { ...state, devices, webKeys };
     }
     case 'PreferencesChanged':
       return { ...state, preferences: event.data.preferences };
@@ -113,7 +134,11 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
       const { userId, token, platform } = command.data;
       requireUser(state, userId);
       const current = state.devices[token];
-      if (current === platform) return [];
+      const keys = state.webKeys[token];
+      const sameKeys = keys?.p256dh === command.data.keys?.p256dh && keys?.auth === command.data.keys?.auth;
+      // A browser that re-subscribes on the same endpoint gets new keys: record them.
+      if (current === platform && sameKeys) return [];
+      if (current === platform) return [{ type: 'DeviceRegistered', data: command.data }];
       if (current !== undefined) {
         // The same token re-registered under the other platform: the old registration is dead.
         return [

@@ -1,7 +1,7 @@
 /**
  * Throughput of each adapter through its real SDK into the simulator (no pipeline, no RabbitMQ):
  * the ceiling the providers side puts on the senders. Prints one line per channel.
- *   node simulator/bench.ts [messagesPerChannel=2000] [concurrency=50]
+ *   node simulator/bench.ts [messagesPerChannel=2000] [concurrency=50] [channels=ios,android,web,sms,email]
  */
 import { performance } from 'node:perf_hooks';
 import { closeProviders, createProviders } from '../channels/providers/index.ts';
@@ -14,7 +14,10 @@ import { startSimulator } from './server.ts';
 const total = Number(process.argv[2] ?? 2000);
 const concurrency = Number(process.argv[3] ?? 50);
 
-function messageFor(channel: Channel, i: number): ProviderMessage {
+type Subscription = ReturnType<Awaited<ReturnType<typeof startSimulator>>['webSubscribe']>;
+let subscriptions: Subscription[] = [];
+
+function messageFor(channel: Exclude<Channel, 'inapp'>, i: number): ProviderMessage {
   const base = { notificationId: `bench-${channel}-${i}`, channel, attempt: 1, appId: 'bench', userId: `u${i}` };
   switch (channel) {
     case 'ios':
@@ -25,6 +28,10 @@ function messageFor(channel: Channel, i: number): ProviderMessage {
       return { ...base, recipient: { kind: 'sms', phone: `+1415555${String(i % 10000).padStart(4, '0')}` }, content: { channel, text: `Code ${i}`, segments: 1 } };
     case 'email':
       return { ...base, recipient: { kind: 'email', email: `u${i}@example.com` }, content: { channel, subject: 'Bench', html: `<p>Message ${i}</p>`, text: `Message ${i}` } };
+    case 'web': {
+      const s = subscriptions[i % subscriptions.length]!;
+      return { ...base, recipient: { kind: 'push', platform: 'web', tokens: [s.endpoint], webKeys: { [s.endpoint]: s.keys } }, content: { channel, title: 'Bench', body: `Message ${i}`, url: 'https://example.com/' } };
+    }
     default: {
       const never: never = channel;
       throw new Error(`unknown channel ${String(never)}`);
@@ -35,10 +42,13 @@ function messageFor(channel: Channel, i: number): ProviderMessage {
 async function main(): Promise<void> {
   const sim = await startSimulator({ controlPort: 0, providerPort: 0 });
   // No credentials: every channel goes, through its real SDK, to this simulator (10 s provider timeout, the default).
-  const timeoutMs = { ios: 10_000, android: 10_000, sms: 10_000, email: 10_000 };
+  const timeoutMs = { ios: 10_000, android: 10_000, web: 10_000, sms: 10_000, email: 10_000 };
+  // Web Push: the simulator plays 100 browsers; each push is VAPID-checked and decrypted there.
+  subscriptions = Array.from({ length: 100 }, () => sim.webSubscribe());
   const providers = createProviders({ providers: { timeoutMs }, publicUrl: 'http://127.0.0.1:3000', simulated: simulatedProviders(sim.provider.port) }, silentLogger);
   try {
-    for (const channel of ['ios', 'android', 'sms', 'email'] as const) {
+    const only = process.argv[4]?.split(',');
+    for (const channel of (['ios', 'android', 'web', 'sms', 'email'] as const).filter((c) => !only || only.includes(c))) {
       const latencies: number[] = [];
       let next = 0;
       let failed = 0;

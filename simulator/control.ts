@@ -2,16 +2,32 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHANNELS, type Channel } from '../domain/events.ts';
 import { readBody, send } from './wire.ts';
 import { FieldError, parseFault, type SimState } from './state.ts';
+import type { WebSubscriptions } from './webpush.ts';
 
 function bad(res: ServerResponse, field: string, message: string): void {
   send(res, { status: 400, body: { error: 'invalid_request', field, message: `${field} ${message}` } });
 }
 
 /** The pinned control API (docs/api.md): messages received, fault injection. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState): Promise<void> {
+export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState, web?: { subscriptions: WebSubscriptions; origin: string }): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://control');
     const path = url.pathname;
+    if (path === '/_sim/web/subscriptions' && req.method === 'POST' && web) {
+      // Optional body { applicationServerKey }: the key a browser's pushManager.subscribe() would be given.
+      const raw = await readBody(req, 64 * 1024);
+      if (raw === undefined) return bad(res, 'body', 'is too large');
+      let key: unknown;
+      if (raw.length > 0) {
+        try {
+          key = (JSON.parse(raw.toString('utf8')) as { applicationServerKey?: unknown } | null)?.applicationServerKey;
+        } catch {
+          return bad(res, 'body', 'must be valid JSON');
+        }
+      }
+      if (key !== undefined && (typeof key !== 'string' || !/^[A-Za-z0-9_-]{80,100}$/.test(key))) return bad(res, 'applicationServerKey', 'must be a base64url P-256 public key');
+      return send(res, { status: 201, body: web.subscriptions.create(web.origin, key as string | undefined) });
+    }
     if (path === '/_sim/messages' && req.method === 'GET') {
       const channel = url.searchParams.get('channel');
       if (channel !== null && !(CHANNELS as readonly string[]).includes(channel)) return bad(res, 'channel', `must be one of ${CHANNELS.join(', ')}`);

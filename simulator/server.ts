@@ -11,6 +11,7 @@ import { handleOauthToken } from './oauth.ts';
 import { handleSendgrid } from './sendgrid.ts';
 import { SimState } from './state.ts';
 import { handleTwilio } from './twilio.ts';
+import { handleWebPush, WebSubscriptions } from './webpush.ts';
 import { readBody, send, type ProviderContext, type SimRequest, type SimResponse } from './wire.ts';
 
 export interface SimulatorOptions {
@@ -31,6 +32,8 @@ export interface Simulator {
   ca: string;
   credentials: SimCredentials;
   state: SimState;
+  /** What POST /_sim/web/subscriptions answers, in process (benchmarks, tests). */
+  webSubscribe(applicationServerKey?: string): { endpoint: string; keys: { p256dh: string; auth: string } };
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,8 @@ function route(path: string): Route | undefined {
   m = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
   if (m) return { channel: 'sms', handle: (r, c) => handleTwilio(r, c, decodeURIComponent(m![1]!)) };
   if (path === '/v3/mail/send') return { channel: 'email', handle: handleSendgrid };
+  m = /^\/wp\/([0-9a-f-]{36})$/.exec(path);
+  if (m) return { channel: 'web', handle: (r, c) => handleWebPush(r, c, m![1]!) };
   if (path === '/token') return { channel: 'android', handle: handleOauthToken };
   return undefined;
 }
@@ -71,7 +76,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const host = options.host ?? '127.0.0.1';
   const credentials = options.credentials ?? defaultSimCredentials();
   const state = new SimState(options.maxMessages);
-  const ctx: ProviderContext = { state, credentials, issuedTokens: new Set() };
+  const webSubscriptions = new WebSubscriptions();
+  const ctx: ProviderContext = { state, credentials, issuedTokens: new Set(), webSubscriptions };
   const ca = readFileSync(SIM_CERT_FILE, 'utf8');
   const sessions = new Set<{ destroy(): void }>();
 
@@ -106,9 +112,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     socket.on('close', () => tlsSockets.delete(socket));
   });
 
-  const controlServer = createServer((req, res) => void handleControl(req, res, state).catch(() => res.destroy()));
-
   const providerPort = await listen(providerServer, options.providerPort, host);
+  // Subscriptions name the provider side by the host its certificate is issued to.
+  const web = { subscriptions: webSubscriptions, origin: `https://localhost:${providerPort}` };
+  const controlServer = createServer((req, res) => void handleControl(req, res, state, web).catch(() => res.destroy()));
+
   let controlPort: number;
   try {
     controlPort = await listen(controlServer, options.controlPort, host);
@@ -122,6 +130,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     ca,
     credentials,
     state,
+    webSubscribe: (key) => webSubscriptions.create(web.origin, key),
     async stop() {
       for (const s of sessions) s.destroy();
       for (const s of tlsSockets) s.destroy();

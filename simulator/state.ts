@@ -74,7 +74,7 @@ export class SimState {
   private readonly messages: SimMessage[] = [];
   private seq = 0;
   private readonly faults = new Map<Channel, Fault>();
-  readonly rejected: Record<Channel, number> = { ios: 0, android: 0, sms: 0, email: 0 };
+  readonly rejected: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0 };
   private readonly maxMessages: number;
 
   constructor(maxMessages = 50_000) {

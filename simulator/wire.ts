@@ -3,6 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Channel } from '../domain/events.ts';
 import type { SimCredentials } from './credentials.ts';
 import type { FaultDecision, SimState } from './state.ts';
+import type { WebSubscriptions } from './webpush.ts';
 
 export interface SimRequest {
   method: string;
@@ -24,6 +25,8 @@ export interface ProviderContext {
   credentials: SimCredentials;
   /** FCM access tokens the simulated OAuth endpoint handed out */
   issuedTokens: Set<string>;
+  /** Web Push subscriptions handed out by POST /_sim/web/subscriptions (the simulator keeps their private keys) */
+  webSubscriptions: WebSubscriptions;
 }
 
 export type ProviderHandler = (req: SimRequest, ctx: ProviderContext) => Promise<SimResponse>;

@@ -113,6 +113,12 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     await pool(users, 4, async (u) => {
       await api.request('PUT', `/v1/users/${u.userId}`, u.contact);
       for (const d of u.devices) await api.request('POST', `/v1/users/${u.userId}/devices`, d);
+      // A browser subscribed to Web Push: the simulator plays it and keeps the subscription's private key.
+      if (u.webPush) {
+        const res = await fetch(`${simUrl}/_sim/web/subscriptions`, { method: 'POST' });
+        if (!res.ok) throw new Error(`simulator POST /_sim/web/subscriptions answered ${res.status}`);
+        await api.request('POST', `/v1/users/${u.userId}/devices`, { platform: 'web', subscription: await res.json() });
+      }
       if (u.optOutSms) await api.request('PUT', `/v1/users/${u.userId}/preferences`, { channels: { sms: false } });
     });
     for (const [id, content] of Object.entries(DEMO_TEMPLATES)) await api.request('PUT', `/v1/templates/${id}`, content);
@@ -175,7 +181,7 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     out('Where to look:');
     out(`  API            ${apiUrl}  (app key ${creds.appKey}; secret below)`);
     out(`  metrics        http://127.0.0.1:${platform.opsPort}/metrics    readiness http://127.0.0.1:${platform.opsPort}/readyz`);
-    out(`  simulator      ${simUrl}/_sim/messages?channel=email   (also sms, ios, android)`);
+    out(`  simulator      ${simUrl}/_sim/messages?channel=email   (also sms, ios, android, web)`);
     out(`  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`);
     out(`                 then: npx notify status <id>   (same NOTIFY_APP_* variables)`);
     if (!options.exit) out('Serving until Ctrl-C.');

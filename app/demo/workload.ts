@@ -16,6 +16,8 @@ export interface DemoUser {
   userId: string;
   contact: { email?: string; phone?: string; locale: string; timezone: string };
   devices: Array<{ token: string; platform: 'ios' | 'android' }>;
+  /** Subscribes a browser (a simulator subscription) to Web Push. */
+  webPush: boolean;
   optOutSms: boolean;
 }
 
@@ -41,6 +43,8 @@ export function demoUsers(count: number, rand: () => number): DemoUser[] {
         timezone: 'UTC',
       },
       devices,
+      // From the index, not the PRNG, so the rest of the seeded workload is as it was.
+      webPush: i % 3 === 0,
       optOutSms: rand() < 0.15,
     };
   });
@@ -50,17 +54,20 @@ export const DEMO_TEMPLATES = {
   welcome: {
     email: { subject: 'Welcome, {{ name }}!', html: '<p>Hello {{ name }}, welcome aboard.</p>', text: 'Hello {{ name }}, welcome aboard.' },
     sms: { text: 'Welcome {{ name }}! Reply STOP to opt out.' },
-    push: { title: 'Welcome', body: 'Hello {{ name }}, your account is ready.' },
+    push: { title: 'Welcome', body: 'Hello {{ name }}, your account is ready.', url: 'https://example.com/welcome' },
+    inapp: { title: 'Welcome, {{ name }}', body: 'Your account is ready.' },
   },
   order_shipped: {
     email: { subject: 'Order {{ order }} shipped', html: '<p>Your order <b>{{ order }}</b> is on its way.</p>' },
     sms: { text: 'Order {{ order }} shipped. Track it in the app.' },
     push: { title: 'Order shipped', body: 'Order {{ order }} is on its way' },
+    inapp: { title: 'Order {{ order }} shipped', body: 'It is on its way.', url: 'https://example.com/orders/{{ order }}' },
   },
   security_alert: {
     email: { subject: 'New sign-in', html: '<p>New sign-in from {{ city }}.</p>' },
     sms: { text: 'New sign-in from {{ city }}. Not you? Reset your password.' },
     push: { title: 'New sign-in', body: 'From {{ city }}' },
+    inapp: { title: 'New sign-in', body: 'From {{ city }}. Not you? Reset your password.' },
   },
 } as const;
 
@@ -76,7 +83,7 @@ export function demoRequests(count: number, users: readonly DemoUser[], rand: ()
   return Array.from({ length: count }, (_, i): DemoRequest => {
     const user = users[Math.floor(rand() * users.length)]!;
     const pick = rand();
-    if (pick < 0.4) return { userId: user.userId, templateId: 'order_shipped', params: { order: `A${1000 + i}` }, channels: ['push', 'sms'] };
+    if (pick < 0.4) return { userId: user.userId, templateId: 'order_shipped', params: { order: `A${1000 + i}` }, channels: ['push', 'sms', 'inapp'] };
     if (pick < 0.7) return { userId: user.userId, templateId: 'welcome', params: { name: `Friend ${i}` }, channels: ['email', 'push'] };
     return { userId: user.userId, templateId: 'security_alert', params: { city: cities[i % cities.length]! } };
   });

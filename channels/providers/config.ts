@@ -9,6 +9,8 @@ export interface ProvidersConfig {
   fcm?: { serviceAccountFile: string; projectId?: string };
   twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
   sendgrid?: { apiKey: string; from: string };
+  /** Web Push VAPID identity (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT): pushes go to real push services. */
+  webPush?: { publicKey: string; privateKey: string; subject: string };
   /** Per channel, how long one provider call may take before it counts as a retryable timeout. */
-  timeoutMs: { ios: number; android: number; sms: number; email: number };
+  timeoutMs: { ios: number; android: number; web?: number; sms: number; email: number };
 }

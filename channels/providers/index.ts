@@ -7,11 +7,14 @@ import type { SimEndpoint } from './common.ts';
 import { createFcmProvider } from './fcm.ts';
 import { createSendgridProvider } from './sendgrid.ts';
 import { createTwilioProvider } from './twilio.ts';
+import { createInappProvider } from './inapp.ts';
+import { generateVapidKeys, createWebPushProvider, type VapidKeys } from './webpush.ts';
 
 export { classifyApnsFailure } from './apns.ts';
 export { classifyFcmError } from './fcm.ts';
 export { classifyTwilioError } from './twilio.ts';
 export { classifySendgridError } from './sendgrid.ts';
+export { classifyWebPushStatus, loadOrCreateVapidKeys, generateVapidKeys, type VapidKeys } from './webpush.ts';
 
 /** Channels with no credentials in the configuration: the root points them at the simulator. */
 export function simulatedChannels(providers: ProvidersConfig): Channel[] {
@@ -20,6 +23,8 @@ export function simulatedChannels(providers: ProvidersConfig): Channel[] {
   if (!providers.fcm) out.push('android');
   if (!providers.twilio) out.push('sms');
   if (!providers.sendgrid) out.push('email');
+  // Without a configured VAPID identity for real push services, subscriptions come from the simulator.
+  if (!providers.webPush) out.push('web');
   return out;
 }
 
@@ -43,6 +48,11 @@ export interface CreateProvidersOptions {
   publicUrl: string;
   /** Required when a channel has no credentials: a channel is never silently left without a provider. */
   simulated?: SimulatedProviders;
+  /**
+   * The VAPID identity of a simulated web channel (embedded mode: kept in the data directory, see
+   * loadOrCreateVapidKeys); absent, a throwaway pair is made (tests, benchmarks).
+   */
+  simulatedVapid?: VapidKeys;
 }
 
 /**
@@ -70,7 +80,11 @@ export function createProviders(options: CreateProvidersOptions, logger: Logger)
   const email = p.sendgrid
     ? createSendgridProvider({ ...p.sendgrid, timeoutMs: p.timeoutMs.email }, logger)
     : createSendgridProvider({ ...sim('email').credentials.sendgrid, timeoutMs: p.timeoutMs.email, simulator: sim('email').endpoint }, logger);
-  return { ios, android, sms, email };
+  const webTimeoutMs = p.timeoutMs.web ?? p.timeoutMs.ios;
+  const web = p.webPush
+    ? createWebPushProvider({ vapid: p.webPush, timeoutMs: webTimeoutMs }, logger)
+    : createWebPushProvider({ vapid: options.simulatedVapid ?? generateVapidKeys('mailto:notify@localhost'), timeoutMs: webTimeoutMs, simulator: { ca: sim('web').endpoint.ca } }, logger);
+  return { ios, android, web, sms, email, inapp: createInappProvider() };
 }
 
 /** Only what the FCM SDK is given (the simulator's own credentials object carries more, e.g. the parsed key). */

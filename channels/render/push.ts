@@ -3,9 +3,27 @@ import type { RenderedContent } from '../port.ts';
 /** Both push services cap the payload at 4 KB; measured on the exact JSON each adapter sends. */
 export const APNS_MAX_PAYLOAD_BYTES = 4096;
 export const FCM_MAX_PAYLOAD_BYTES = 4096;
+/**
+ * Web Push: push services accept 4096 bytes of *encrypted* body (RFC 8030 section 7.2); aes128gcm
+ * (RFC 8291) adds an 86-byte header, a 16-byte tag and a 1-byte padding delimiter to the plaintext.
+ */
+export const WEB_PUSH_MAX_RECORD_BYTES = 4096;
+export const WEB_PUSH_MAX_PAYLOAD_BYTES = WEB_PUSH_MAX_RECORD_BYTES - 86 - 16 - 1;
 const ELLIPSIS = '…';
 
 type PushContent = Extract<RenderedContent, { channel: 'ios' | 'android' }>;
+export type WebPushContent = Extract<RenderedContent, { channel: 'web' }>;
+
+/** The JSON a service worker reads with `event.data.json()`: what is measured is what is encrypted. */
+export function webPushPayload(content: Omit<WebPushContent, 'channel'>): Record<string, unknown> {
+  return {
+    title: content.title,
+    body: content.body,
+    ...(content.url !== undefined && { url: content.url }),
+    ...(content.icon !== undefined && { icon: content.icon }),
+    ...(content.data && Object.keys(content.data).length > 0 && { data: content.data }),
+  };
+}
 
 /** The APNs body, sent as node-apn's `rawPayload` so what is measured here is what goes on the wire. */
 export function apnsPayload(content: Pick<PushContent, 'title' | 'body' | 'data'>): Record<string, unknown> {
@@ -46,7 +64,15 @@ function longestPrefix(text: string, fits: (prefix: string) => boolean): string 
  */
 export function fitPush(channel: 'ios' | 'android', content: PushContent): PushContent {
   const limit = channel === 'ios' ? APNS_MAX_PAYLOAD_BYTES : FCM_MAX_PAYLOAD_BYTES;
-  const size = (title: string, body: string) => pushPayloadBytes(channel, { title, body, data: content.data });
+  return fitTitleBody(content, limit, (title, body) => pushPayloadBytes(channel, { title, body, data: content.data }));
+}
+
+/** Web Push: the same shortening, measured on the JSON that gets encrypted (url and icon are kept whole). */
+export function fitWebPush(content: WebPushContent): WebPushContent {
+  return fitTitleBody(content, WEB_PUSH_MAX_PAYLOAD_BYTES, (title, body) => Buffer.byteLength(JSON.stringify(webPushPayload({ ...content, title, body })), 'utf8'));
+}
+
+function fitTitleBody<C extends { title: string; body: string }>(content: C, limit: number, size: (title: string, body: string) => number): C {
   if (size(content.title, content.body) <= limit) return content;
   const bodyPrefix = longestPrefix(content.body, (p) => size(content.title, p + ELLIPSIS) <= limit);
   if (bodyPrefix.length > 0 || size(content.title, ELLIPSIS) <= limit) {

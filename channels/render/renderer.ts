@@ -4,10 +4,10 @@ import { compileTemplate, engineFor, TemplateSyntaxError, type CompiledTemplate,
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { RenderedContent } from '../port.ts';
 import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeHeaders, unsubscribeUrl, type TrackingContext } from './email.ts';
-import { fitPush } from './push.ts';
+import { fitPush, fitWebPush } from './push.ts';
 import { smsSegments } from './sms.ts';
 
-export { apnsPayload, fcmPayload, pushPayloadBytes, APNS_MAX_PAYLOAD_BYTES, FCM_MAX_PAYLOAD_BYTES } from './push.ts';
+export { apnsPayload, fcmPayload, webPushPayload, pushPayloadBytes, APNS_MAX_PAYLOAD_BYTES, FCM_MAX_PAYLOAD_BYTES, WEB_PUSH_MAX_PAYLOAD_BYTES } from './push.ts';
 export { smsEncoding, smsSegments } from './sms.ts';
 
 export type TemplateData = TemplatePublished['data'];
@@ -108,6 +108,23 @@ export function createRenderer(options: RendererOptions): Renderer {
           } catch (e) {
             throw new RenderError('render_failed', e instanceof Error ? e.message : String(e));
           }
+        }
+        case 'web': {
+          const title = await run(compiled, 'push.title', params);
+          const body = await run(compiled, 'push.body', params);
+          const url = compiled['push.url'] ? (await run(compiled, 'push.url', params)).trim() : undefined;
+          const icon = compiled['push.icon'] ? (await run(compiled, 'push.icon', params)).trim() : undefined;
+          try {
+            return fitWebPush({ channel, title, body, ...(url && { url }), ...(icon && { icon }), data: { notificationId: request.notificationId } });
+          } catch (e) {
+            throw new RenderError('render_failed', e instanceof Error ? e.message : String(e));
+          }
+        }
+        case 'inapp': {
+          const title = await run(compiled, 'inapp.title', params);
+          const body = await run(compiled, 'inapp.body', params);
+          const url = compiled['inapp.url'] ? (await run(compiled, 'inapp.url', params)).trim() : undefined;
+          return { channel, title, body, ...(url && { url }) };
         }
         default: {
           const never: never = channel;

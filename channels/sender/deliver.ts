@@ -131,7 +131,13 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
         type: 'RecordAttemptOutcome',
         data: {
           notificationId, attempt, provider: result.provider, at: at(),
-          outcome: { kind: 'sent', providerMessageId: result.providerMessageId, ...(content.channel === 'sms' ? { segments: content.segments } : {}) },
+          outcome: {
+            kind: 'sent',
+            providerMessageId: result.providerMessageId,
+            ...(content.channel === 'sms' ? { segments: content.segments } : {}),
+            // The inbox item is this event: the inbox read model and the live stream are fed from it.
+            ...(content.channel === 'inapp' ? { inbox: { userId: request.userId, title: content.title, body: content.body, ...(content.url !== undefined && { url: content.url }) } } : {}),
+          },
         },
       }, metadata);
       return { kind: 'ack', note: r === 'recorded' ? 'sent' : 'already_recorded' };

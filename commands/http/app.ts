@@ -5,10 +5,11 @@ import type { KeyVault } from '../../infra/keyVault/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { ApiOptions } from './config.ts';
 import { loadOrCreateSecret } from '../../infra/secrets.ts';
+import { inboxTokenSecretOf } from './inboxSecret.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, HttpError, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
 import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';
@@ -16,6 +17,9 @@ import { notificationsRouter } from './routes/notifications.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
 import { usersRouter, type UserNotificationsList } from './routes/users.ts';
+import { inboxRouter, inboxTokenRouter } from './routes/inbox.ts';
+import type { InboxFeed } from '../inboxFeed.ts';
+import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { whyRouter } from './routes/why.ts';
 import { redriveRouter } from './routes/redrive.ts';
@@ -55,6 +59,8 @@ export interface ApiDeps {
   parked?: ParkedQueues;
   /** HTTP request rate, errors and duration by route on GET /metrics. */
   metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
+  /** The end-user inbox (/inbox/v1): its read model and the live feed; absent, only the widget script is served. */
+  inbox?: { store: ProjectionStore; feed: InboxFeed };
   now?: () => Date;
 }
 
@@ -71,6 +77,7 @@ export function createApi(deps: ApiDeps): Express {
   const rateCounter = deps.rateCounter ?? createRateCounter(deps.projections?.rateWindow);
   const authenticator = deps.authenticator ?? createAppAuthenticator(store);
   const idKey = deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key');
+  const inboxSecret = inboxTokenSecretOf(deps.config);
 
   const app = express();
   app.disable('x-powered-by');
@@ -84,6 +91,11 @@ export function createApi(deps: ApiDeps): Express {
   const document = openApiDocument(deps.config.publicUrl);
   app.get('/openapi.json', (_req, res) => void res.json(document));
   for (const router of deps.extraRouters ?? []) app.use(router);
+  // End users' browsers, with their own bearer tokens and CORS: outside /v1 and its app credentials.
+  app.use(
+    '/inbox/v1',
+    inboxRouter({ eventStore: store, ...(deps.inbox && { inbox: deps.inbox }), secret: inboxSecret, corsOrigins: api.inboxCorsOrigins, now }),
+  );
   app.use(
     trackingRouter(
       {
@@ -133,6 +145,11 @@ export function createApi(deps: ApiDeps): Express {
     ),
   );
   v1.use(whyRouter({ store, idKey, rateLimits, ...(deps.projections?.whyHistory && { history: deps.projections.whyHistory }) }, now));
+  v1.use(inboxTokenRouter(store, { secret: inboxSecret, ttlSeconds: api.inboxTokenTtlSeconds }, now));
+  v1.get('/webpush/vapid-public-key', (_req, res) => {
+    if (!deps.config.vapidPublicKey) throw new HttpError(503, 'unavailable', 'this API process was started without a VAPID key');
+    res.status(200).json({ publicKey: deps.config.vapidPublicKey });
+  });
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -17,6 +17,12 @@ export interface ApiConfig {
   sendgridWebhookPublicKey?: string;
   /** TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature on status callbacks. */
   twilioAuthToken?: string;
+  /** INBOX_TOKEN_SECRET (default derived from TRACKING_SECRET): HMAC key of end-user inbox tokens. */
+  inboxTokenSecret?: string;
+  /** INBOX_TOKEN_TTL_SECONDS: lifetime of an inbox token. */
+  inboxTokenTtlSeconds: number;
+  /** INBOX_CORS_ORIGINS: origins allowed to call /inbox/v1 from a browser (`*` for any); empty: none. */
+  inboxCorsOrigins: string[];
 }
 
 /** What the HTTP edge needs of the configuration. */
@@ -33,4 +39,6 @@ export interface ApiOptions {
   trackingTokenTtlDays?: number;
   unsubscribeTokenTtlDays?: number;
   api: ApiConfig;
+  /** The Web Push VAPID public key front-ends subscribe with (GET /v1/webpush/vapid-public-key); set by the composition root. */
+  vapidPublicKey?: string;
 }

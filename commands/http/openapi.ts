@@ -89,18 +89,49 @@ export function openApiDocument(publicUrl: string): object {
       },
       '/v1/users/{userId}/devices': {
         post: {
-          summary: 'Register a push device (APNs: 64 hex; FCM: 100-4096 of [A-Za-z0-9_:-])',
+          summary: 'Register a push device (APNs: 64 hex; FCM: 100-4096 of [A-Za-z0-9_:-]) or a Web Push subscription ({ platform: "web", subscription })',
           parameters: [pathParam('userId')],
           requestBody: body(json(deviceBodySchema)),
-          responses: { '201': ok('registered'), '404': err('unknown user'), ...common },
+          responses: { '201': ok('registered', { type: 'object', properties: { id: { type: 'string' } } }), '404': err('unknown user'), ...common },
         },
       },
-      '/v1/users/{userId}/devices/{token}': {
+      '/v1/users/{userId}/devices/{id}': {
         delete: {
-          summary: 'Remove a push device',
-          parameters: [pathParam('userId'), pathParam('token')],
+          summary: 'Remove a device: the id its registration answered with, or (ios, android) its token',
+          parameters: [pathParam('userId'), pathParam('id')],
           responses: { '204': { description: 'removed' }, '404': err('unknown user or device'), ...common },
         },
+      },
+      '/v1/webpush/vapid-public-key': {
+        get: { summary: 'The VAPID public key browsers subscribe with (applicationServerKey)', responses: { '200': ok('{ publicKey }'), ...common } },
+      },
+      '/v1/users/{userId}/inbox-token': {
+        post: {
+          summary: "A short-lived token for this user's in-app inbox (/inbox/v1), to hand to the user's browser",
+          parameters: [pathParam('userId')],
+          responses: { '200': ok('{ token, expiresAt }'), '404': err('unknown user'), ...common },
+        },
+      },
+      '/inbox/v1/items': {
+        get: {
+          summary: "The inbox token's user's items, newest first (Authorization: Bearer <inbox token>)",
+          security: [],
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }],
+          responses: { '200': ok('{ items, unread, nextCursor }'), '401': err('missing, bad or expired inbox token') },
+        },
+      },
+      '/inbox/v1/items/read': {
+        post: { summary: 'Mark items read ({ ids } or { all: true }); records NotificationOpened', security: [], responses: { '200': ok('{ unread }'), '401': err('missing, bad or expired inbox token') } },
+      },
+      '/inbox/v1/stream': {
+        get: {
+          summary: 'Server-Sent Events: `item` per new item, `unread` counts; Last-Event-ID resumes; the token may be given as ?token= (EventSource sets no headers)',
+          security: [],
+          responses: { '200': { description: 'text/event-stream' }, '401': err('missing, bad or expired inbox token') },
+        },
+      },
+      '/inbox/v1/widget.js': {
+        get: { summary: 'The drop-in <notify-inbox token="..." api="..."> custom element', security: [], responses: { '200': { description: 'JavaScript' } } },
       },
       '/v1/users/{userId}/preferences': {
         put: {

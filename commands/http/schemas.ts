@@ -50,12 +50,12 @@ export const userBodySchema = z.strictObject({
 export const APNS_TOKEN = /^[0-9a-fA-F]{64}$/;
 export const FCM_TOKEN = /^[A-Za-z0-9_:-]{100,4096}$/;
 
-export function tokenMatchesPlatform(token: string, platform: (typeof PLATFORMS)[number]): boolean {
+export function tokenMatchesPlatform(token: string, platform: 'ios' | 'android'): boolean {
   return platform === 'ios' ? APNS_TOKEN.test(token) : FCM_TOKEN.test(token);
 }
 
-export const deviceBodySchema = z
-  .strictObject({ token: z.string().max(4096), platform: z.enum(PLATFORMS) })
+const mobileDeviceSchema = z
+  .strictObject({ token: z.string().max(4096), platform: z.enum(['ios', 'android']) })
   .superRefine((v, ctx) => {
     if (!tokenMatchesPlatform(v.token, v.platform)) {
       ctx.addIssue({
@@ -66,7 +66,28 @@ export const deviceBodySchema = z
     }
   });
 
-const channelPrefsSchema = z.strictObject({ push: z.boolean().optional(), sms: z.boolean().optional(), email: z.boolean().optional() });
+/** A browser's PushSubscription.toJSON() (expirationTime allowed, ignored): the push service's https endpoint and the RFC 8291 keys. */
+const webSubscriptionSchema = z.object({
+  endpoint: z
+    .url({ protocol: /^https$/ })
+    .max(2048)
+    .refine((u) => !/[\s]/.test(u), 'must not contain whitespace'),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({
+    // An uncompressed P-256 point (65 bytes) and a 16-byte secret, base64url.
+    p256dh: z.string().regex(/^[A-Za-z0-9_-]{86,88}={0,2}$/, 'must be a base64url P-256 public key (65 bytes)'),
+    auth: z.string().regex(/^[A-Za-z0-9_-]{22,24}={0,2}$/, 'must be a base64url 16-byte secret'),
+  }),
+});
+
+const webDeviceSchema = z.strictObject({ platform: z.literal('web'), subscription: webSubscriptionSchema });
+
+export const deviceBodySchema = z.discriminatedUnion('platform', [mobileDeviceSchema, webDeviceSchema]);
+
+/** The id `POST .../devices` answers with (domain/user.ts deviceId). */
+export const DEVICE_ID = /^dev_[0-9a-f]{32}$/;
+
+const channelPrefsSchema = z.strictObject({ push: z.boolean().optional(), sms: z.boolean().optional(), email: z.boolean().optional(), inapp: z.boolean().optional() });
 
 const quietHoursSchema = z
   .strictObject({
@@ -91,9 +112,10 @@ export const templateBodySchema = z
   .strictObject({
     email: z.strictObject({ subject: text(998), html: text(500_000), text: text(500_000).optional() }).optional(),
     sms: z.strictObject({ text: text(1600) }).optional(),
-    push: z.strictObject({ title: text(256), body: text(4096) }).optional(),
+    push: z.strictObject({ title: text(256), body: text(4096), url: text(2048).optional(), icon: text(2048).optional() }).optional(),
+    inapp: z.strictObject({ title: text(256), body: text(10_000), url: text(2048).optional() }).optional(),
   })
-  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined, 'a template needs email, sms or push content');
+  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined || t.inapp !== undefined, 'a template needs email, sms, push or inapp content');
 
 export const templateQuerySchema = z.strictObject({
   version: z
@@ -110,7 +132,7 @@ export const notificationBodySchema = z
     userIds: z.array(idSchema).min(1).max(MAX_RECIPIENTS).optional(),
     templateId: idSchema,
     params: z.record(z.string(), z.unknown()).optional(),
-    channels: z.array(z.enum(PREF_CHANNELS)).min(1).max(3).optional(),
+    channels: z.array(z.enum(PREF_CHANNELS)).min(1).max(PREF_CHANNELS.length).optional(),
     category: categorySchema.optional(),
     scheduleAt: z.iso.datetime({ offset: true }).optional(),
   })

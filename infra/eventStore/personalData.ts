@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { ERASED, type DomainEvent, type EventMetadata, type Params, type Recipient } from '../../domain/events.ts';
+import { ERASED, type DomainEvent, type EventMetadata, type Params, type Recipient, type WebPushKeys } from '../../domain/events.ts';
 import { userKey } from '../../domain/streams.ts';
 import type { DataKey, KeyVault } from '../keyVault/port.ts';
 import { validateAppend, validateAppendMulti, type EventStore, type NewEvent, type RecordedEvent, type StreamAppend } from './port.ts';
@@ -75,12 +75,15 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
       const changes = { ...rest, ...(email !== undefined && { email: email === null ? null : str(email) }), ...(phone !== undefined && { phone: phone === null ? null : str(phone) }) };
       return { ...e, data: { ...e.data, changes } } as E;
     }
-    case 'DeviceRegistered':
-      return { ...e, data: { ...e.data, token: str(e.data.token) } } as E;
+    case 'DeviceRegistered': {
+      // A web subscription's keys travel with its endpoint: sealed as one object (params-like).
+      const { keys, ...rest } = e.data;
+      return { ...e, data: { ...rest, token: str(e.data.token), ...(keys !== undefined && { keys: params(keys as unknown as Params) as unknown as WebPushKeys }) } } as E;
+    }
     case 'DeviceRemoved':
       return { ...e, data: { ...e.data, token: str(e.data.token) } } as E;
     case 'NotificationRequested':
-      return { ...e, data: { ...e.data, recipient: mapRecipient(e.data.recipient, str), params: params(e.data.params) } } as E;
+      return { ...e, data: { ...e.data, recipient: mapRecipient(e.data.recipient, str, params), params: params(e.data.params) } } as E;
     case 'PreferencesChanged':
     case 'UserErased':
     case 'NotificationSuppressed':
@@ -105,14 +108,19 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
   }
 }
 
-function mapRecipient(r: Recipient, str: MapString): Recipient {
+function mapRecipient(r: Recipient, str: MapString, params: MapParams): Recipient {
   switch (r.kind) {
     case 'email':
       return { ...r, email: str(r.email) };
     case 'sms':
       return { ...r, phone: str(r.phone) };
-    case 'push':
-      return { ...r, tokens: r.tokens.map(str) };
+    case 'push': {
+      // webKeys is keyed by endpoint: sealed whole, so no endpoint shows as a property name.
+      const { webKeys, ...rest } = r;
+      return { ...rest, tokens: r.tokens.map(str), ...(webKeys !== undefined && { webKeys: params(webKeys as unknown as Params) as unknown as Record<string, WebPushKeys> }) };
+    }
+    case 'inapp':
+      return r;
     default: {
       const never: never = r;
       return never;

@@ -18,6 +18,8 @@ import { apiProjections } from '../../commands/http/projections.ts';
 import { createProjectionStore } from '../../infra/projectionStore/index.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { startProjectionRunner, type ProjectionRunner } from '../../projections/runner.ts';
+import { startInboxFeed, type InboxFeed } from '../../commands/inboxFeed.ts';
+import { inboxAppliedPosition } from '../../projections/inboxPosition.ts';
 
 export interface TestApi {
   url: string;
@@ -53,9 +55,12 @@ export async function startTestApi(
   const { appKey, appSecret } = await createApp(store, 'test-app');
   let projectionStore: ProjectionStore | undefined;
   let runner: ProjectionRunner | undefined;
+  let feed: InboxFeed | undefined;
   if (options.projections) {
     projectionStore = await createProjectionStore(base);
     runner = await startProjectionRunner({ eventStore: store, store: projectionStore, flushIntervalMs: 50 });
+    const r = runner;
+    feed = await startInboxFeed({ eventStore: store, store: projectionStore, appliedPosition: inboxAppliedPosition(projectionStore, () => r.positions().inbox) });
   }
   const server: Server = await new Promise((resolve) => {
     const app = createApi({
@@ -65,6 +70,7 @@ export async function startTestApi(
       logger: silentLogger,
       ...(projectionStore && runner ? { projections: apiProjections(projectionStore, () => runner!.positions().rateWindows) } : {}),
       ...(options.authenticator ? { authenticator: options.authenticator(store) } : {}),
+      ...(projectionStore && feed ? { inbox: { store: projectionStore, feed } } : {}),
       ...options.deps,
     });
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -101,7 +107,9 @@ export async function startTestApi(
     runner,
     projectionStore,
     async close() {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await feed?.close();
       await runner?.close();
       await projectionStore?.close();
       await store.close();

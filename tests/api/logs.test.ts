@@ -39,7 +39,7 @@ describe('request logs', () => {
     }
     const first = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'log-test-1');
     expect(first).toMatchObject({ method: 'PUT', route: '/v1/users/:userId', status: 200, appId: api.appKey });
-    expect(lines.some((l) => l.includes('"route":"/v1/users/:userId/devices/:token"') && l.includes('"status":204'))).toBe(true);
+    expect(lines.some((l) => l.includes('"route":"/v1/users/:userId/devices/:id"') && l.includes('"status":204'))).toBe(true);
     expect(lines.some((l) => l.includes('"route":"/t/:token"') && l.includes('"status":404'))).toBe(true);
   });
 });

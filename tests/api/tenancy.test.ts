@@ -57,7 +57,7 @@ describe('apps own their users', () => {
 
     const after = await api.call('GET', '/v1/users/t-ann');
     expect(after.body).toEqual(before);
-    expect(after.body.devices).toEqual([{ token: IOS_TOKEN, platform: 'ios' }]);
+    expect(after.body.devices).toEqual([{ id: expect.stringMatching(/^dev_/), token: IOS_TOKEN, platform: 'ios' }]);
     expect(after.body.preferences).toEqual({ channels: {}, categories: {} });
   });
 

@@ -1,3 +1,4 @@
+import { deviceId } from '../../domain/user.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streams } from '../../domain/streams.ts';
 import { ANDROID_TOKEN, IOS_TOKEN, basic, startTestApi, type TestApi } from './helpers.ts';
@@ -91,10 +92,29 @@ describe('devices', () => {
     expect(again.body.error).toBe('device_not_found');
     const user = await api.call('GET', '/v1/users/carol');
     expect(user.status).toBe(200);
-    expect(user.body).toEqual({ userId: 'carol', email: 'carol@example.com', devices: [{ token: ANDROID_TOKEN, platform: 'android' }], preferences: { channels: {}, categories: {} } });
+    expect(user.body).toEqual({ userId: 'carol', email: 'carol@example.com', devices: [{ id: deviceId(ANDROID_TOKEN), token: ANDROID_TOKEN, platform: 'android' }], preferences: { channels: {}, categories: {} } });
     expect((await api.call('GET', '/v1/users/nobody')).status).toBe(404);
     const types = (await api.store.readStream(streams.user(api.appKey, 'carol'))).map((e) => e.type);
     expect(types).toEqual(['UserRegistered', 'DeviceRegistered', 'DeviceRegistered', 'DeviceRemoved']);
+  });
+
+  it('every registration answers 201 { id }; a web subscription is a device whose token is its endpoint, removed by that id', async () => {
+    await api.call('PUT', '/v1/users/wendy', {});
+    const ios = await api.call('POST', '/v1/users/wendy/devices', { token: IOS_TOKEN, platform: 'ios' });
+    expect(ios).toMatchObject({ status: 201, body: { id: deviceId(IOS_TOKEN) } });
+    const subscription = { endpoint: 'https://push.example.net/wp/abc123', expirationTime: null, keys: { p256dh: `B${'x'.repeat(86)}`, auth: 'y'.repeat(22) } };
+    const web = await api.call('POST', '/v1/users/wendy/devices', { platform: 'web', subscription });
+    expect(web.status).toBe(201);
+    expect(web.body.id).toMatch(/^dev_[0-9a-f]{32}$/);
+    const registered = (await api.store.readStream(streams.user(api.appKey, 'wendy'))).find((e) => e.type === 'DeviceRegistered' && e.data.platform === 'web');
+    expect(registered?.data).toMatchObject({ token: subscription.endpoint, platform: 'web', keys: subscription.keys });
+    const bad = await api.call('POST', '/v1/users/wendy/devices', { platform: 'web', subscription: { ...subscription, endpoint: 'http://push.example.net/x' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('subscription.endpoint');
+    expect((await api.call('DELETE', `/v1/users/wendy/devices/${web.body.id}`)).status).toBe(204);
+    expect((await api.call('DELETE', `/v1/users/wendy/devices/${web.body.id}`)).status).toBe(404);
+    expect((await api.call('DELETE', `/v1/users/wendy/devices/${ios.body.id}`)).status).toBe(204);
+    expect((await api.call('GET', '/v1/users/wendy')).body.devices).toEqual([]);
   });
 
   it('checks the token shape per platform and the user', async () => {
@@ -151,7 +171,7 @@ describe('misc', () => {
     const doc = await fetch(`${api.url}/openapi.json`);
     expect(doc.status).toBe(200);
     const paths = Object.keys(((await doc.json()) as { paths: object }).paths);
-    for (const p of ['/v1/users/{userId}', '/v1/users/{userId}/devices', '/v1/users/{userId}/devices/{token}', '/v1/users/{userId}/preferences', '/v1/templates/{templateId}', '/v1/notifications', '/v1/notifications/{id}', '/v1/notifications/{id}/events', '/v1/analytics/summary', '/t/{token}', '/webhooks/sendgrid', '/webhooks/twilio']) {
+    for (const p of ['/v1/users/{userId}', '/v1/users/{userId}/devices', '/v1/users/{userId}/devices/{id}', '/v1/users/{userId}/preferences', '/v1/templates/{templateId}', '/v1/notifications', '/v1/notifications/{id}', '/v1/notifications/{id}/events', '/v1/analytics/summary', '/t/{token}', '/webhooks/sendgrid', '/webhooks/twilio']) {
       expect(paths).toContain(p);
     }
   });

@@ -12,7 +12,7 @@ describe('topology as data', () => {
   it('names production queues and exchanges exactly as the pinned contract (docs/architecture.md)', () => {
     const t = buildTopology();
     expect(t.exchanges.map((e) => `${e.name}:${e.type}`)).toEqual(
-      ['ios', 'android', 'sms', 'email'].flatMap((c) => [`notify.${c}:fanout`, `notify.${c}.retry:direct`]),
+      ['ios', 'android', 'web', 'sms', 'email', 'inapp'].flatMap((c) => [`notify.${c}:fanout`, `notify.${c}.retry:direct`]),
     );
     const email = t.queues.filter((q) => q.name.startsWith('notify.email'));
     expect(email.map((q) => q.name)).toEqual([
@@ -26,6 +26,10 @@ describe('topology as data', () => {
     expect(email[0]!.arguments).toMatchObject({ 'x-queue-type': 'quorum', 'x-delivery-limit': 10, 'x-dead-letter-routing-key': 'notify.email.parked' });
     expect(email[1]!.arguments).toMatchObject({ 'x-message-ttl': 1200, 'x-dead-letter-exchange': 'notify.email' });
     expect(t.bindings).toContainEqual({ queue: 'notify.email.retry.1m', exchange: 'notify.email.retry', routingKey: '1m' });
+    // Web Push and the in-app inbox are channels like the others: own quorum queue, retry tiers, parking.
+    for (const c of ['web', 'inapp']) {
+      expect(t.queues.filter((q) => q.name.startsWith(`notify.${c}`)).map((q) => q.name)).toEqual(email.map((q) => q.name.replace('email', c)));
+    }
   });
 
   it('retry delays walk the tiers, repeat the last one, and stay within the jitter', () => {

@@ -27,7 +27,10 @@ export function recipientFor(channel: Channel, userId: string): Recipient {
       return { kind: 'sms', phone: '+15555550100' };
     case 'ios':
     case 'android':
+    case 'web':
       return { kind: 'push', platform: channel, tokens: [`tok-${userId}-${channel}-a`, `tok-${userId}-${channel}-b`] };
+    case 'inapp':
+      return { kind: 'inapp' };
     default: {
       const never: never = channel;
       throw new Error(`unknown channel ${String(never)}`);
@@ -87,7 +90,10 @@ export async function renderTrivially(r: NotificationRequested['data']): Promise
       return { channel: 'sms', text: 'Hi', segments: 1 };
     case 'ios':
     case 'android':
+    case 'web':
       return { channel: r.channel, title: 'Hi', body: 'Hello' };
+    case 'inapp':
+      return { channel: 'inapp', title: 'Hi', body: 'Hello' };
     default: {
       const never: never = r.channel;
       throw new Error(`unknown channel ${String(never)}`);

@@ -4,10 +4,11 @@ import type { NotificationStatus } from '../../../domain/notification.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
 import type { KeyVault } from '../../../infra/keyVault/port.ts';
 import type { CommandContext } from '../../context.ts';
+import { deviceId, tokenOfDeviceId } from '../../../domain/user.ts';
 import { eraseUser, loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
 import { HttpError } from '../errors.ts';
 import { appIdOf, locals } from '../locals.ts';
-import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, FCM_TOKEN } from '../schemas.ts';
+import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, DEVICE_ID, FCM_TOKEN } from '../schemas.ts';
 import { parse } from '../validate.ts';
 
 /** A user's notifications for the calling app, newest first: `{ items, nextCursor }`. */
@@ -32,7 +33,7 @@ export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Da
     res.status(200).json({
       userId,
       ...user.contact,
-      devices: Object.entries(user.devices).map(([token, platform]) => ({ token, platform })),
+      devices: Object.entries(user.devices).map(([token, platform]) => ({ id: deviceId(token), token, platform })),
       preferences: user.preferences,
     });
   });
@@ -47,15 +48,27 @@ export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Da
   router.post('/users/:userId/devices', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
     const body = parse(deviceBodySchema, req.body);
-    await registerDevice(store, ctxOf(res), userId, body.token, body.platform);
-    res.status(201).json({ userId, platform: body.platform });
+    // A web subscription is a device whose token is its endpoint; its keys travel in the same event.
+    const token = body.platform === 'web' ? body.subscription.endpoint : body.token;
+    const keys = body.platform === 'web' ? { p256dh: body.subscription.keys.p256dh.replace(/=+$/, ''), auth: body.subscription.keys.auth.replace(/=+$/, '') } : undefined;
+    await registerDevice(store, ctxOf(res), userId, token, body.platform, keys);
+    res.status(201).json({ id: deviceId(token), userId, platform: body.platform });
   });
 
-  router.delete('/users/:userId/devices/:token', async (req, res) => {
+  // `:id` is the id a registration answered with, or (ios, android) the token itself.
+  router.delete('/users/:userId/devices/:id', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
-    const token = req.params.token;
-    if (!APNS_TOKEN.test(token) && !FCM_TOKEN.test(token)) {
-      throw new HttpError(400, 'invalid_request', 'token: is neither an APNs nor an FCM device token', { field: 'token' });
+    const id = req.params.id;
+    let token: string;
+    if (APNS_TOKEN.test(id) || FCM_TOKEN.test(id)) token = id;
+    else if (DEVICE_ID.test(id)) {
+      const user = await loadUser(store, appIdOf(res), userId);
+      if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
+      const found = tokenOfDeviceId(user, id);
+      if (found === undefined) throw new HttpError(404, 'device_not_found', `user ${userId} has no device ${id}`);
+      token = found;
+    } else {
+      throw new HttpError(400, 'invalid_request', 'id: is neither a device id nor an APNs or FCM device token', { field: 'id' });
     }
     await removeDevice(store, ctxOf(res), userId, token);
     res.status(204).end();

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import path from 'node:path';
+import { rootCertificates } from 'node:tls';
+import webpush from 'web-push';
+import type { Logger } from '../../infra/logger.ts';
+import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
+import { webPushPayload } from '../render/push.ts';
+import { aggregatePush, errorText, type TokenOutcome } from './common.ts';
+
+/** VAPID identity of the sending server (RFC 8292): a P-256 key pair, base64url, and a contact URI. */
+export interface VapidKeys {
+  publicKey: string;
+  privateKey: string;
+  /** `mailto:` or `https:` contact the push service can reach the sender at. */
+  subject: string;
+}
+
+export interface WebPushOptions {
+  vapid: VapidKeys;
+  timeoutMs: number;
+  /** How long the push service keeps a message for an offline browser. */
+  ttlSeconds?: number;
+  /**
+   * set: the simulator plays the push service. Its certificate is trusted beside the public roots, so
+   * a subscription pointing at a real push service still works: the endpoint decides where a push goes.
+   */
+  simulator?: { ca: string };
+}
+
+/**
+ * RFC 8030 answers: 404/410 the subscription is gone (the browser unsubscribed or it expired);
+ * 429 and 5xx may pass later; 400 (malformed) and 413 (too large) never will; 401/403 mean the
+ * VAPID identity is refused for this subscription (it was made for another applicationServerKey).
+ */
+export function classifyWebPushStatus(status: number, token: string, message: string, retryAfter?: string): TokenOutcome {
+  const code = `webpush:${status}`;
+  if (status === 404 || status === 410) return { kind: 'dead', token, code, message };
+  if (status === 429 || status >= 500) {
+    const seconds = retryAfter !== undefined ? Number(retryAfter) : NaN;
+    return { kind: 'retryable', code, message, ...(Number.isFinite(seconds) && seconds >= 0 && { retryAfterMs: seconds * 1000 }) };
+  }
+  return { kind: 'permanent', code, message };
+}
+
+function classifyError(e: unknown, token: string): TokenOutcome {
+  if (e instanceof webpush.WebPushError) {
+    const retryAfter = e.headers['retry-after'];
+    const text = `${e.statusCode} ${e.body || e.message}`.slice(0, 300);
+    return classifyWebPushStatus(e.statusCode, token, text, typeof retryAfter === 'string' ? retryAfter : undefined);
+  }
+  // No answer at all: DNS, refused connection, TLS, socket timeout.
+  return { kind: 'retryable', code: 'webpush:network', message: errorText(e) };
+}
+
+export function createWebPushProvider(options: WebPushOptions, logger: Logger): Provider {
+  const name = options.simulator ? 'simulator:webpush' : 'webpush';
+  const agent = new Agent({ keepAlive: true, ...(options.simulator && { ca: [...rootCertificates, options.simulator.ca] }) });
+  const ttl = options.ttlSeconds ?? 24 * 3600;
+
+  async function sendOne(endpoint: string, keys: { p256dh: string; auth: string }, payload: string): Promise<TokenOutcome> {
+    try {
+      const res = await webpush.sendNotification({ endpoint, keys }, payload, {
+        vapidDetails: options.vapid,
+        TTL: ttl,
+        contentEncoding: 'aes128gcm',
+        timeout: options.timeoutMs,
+        agent,
+      });
+      const location = res.headers.location;
+      return { kind: 'sent', id: typeof location === 'string' && location ? location.slice(location.lastIndexOf('/') + 1) : randomUUID() };
+    } catch (e) {
+      return classifyError(e, endpoint);
+    }
+  }
+
+  return {
+    channel: 'web',
+    name,
+    async send(message: ProviderMessage): Promise<ProviderResult> {
+      const { recipient, content } = message;
+      if (recipient.kind !== 'push' || recipient.platform !== 'web' || content.channel !== 'web') {
+        return { kind: 'permanent', provider: name, code: 'bad_message', message: `web push provider got ${recipient.kind}/${content.channel}` };
+      }
+      const endpoints = [...new Set(recipient.tokens)];
+      if (endpoints.length === 0) return { kind: 'permanent', provider: name, code: 'no_tokens', message: 'recipient has no subscription' };
+      const payload = JSON.stringify(webPushPayload(content));
+      const outcomes = await Promise.all(
+        endpoints.map((endpoint): Promise<TokenOutcome> => {
+          const keys = recipient.webKeys?.[endpoint];
+          // A subscription without keys cannot carry an encrypted payload: it is unusable, not retryable.
+          if (!keys) return Promise.resolve({ kind: 'dead', token: endpoint, code: 'webpush:no_keys', message: 'subscription has no p256dh/auth keys' });
+          return sendOne(endpoint, keys, payload);
+        }),
+      );
+      const result = aggregatePush(name, outcomes);
+      if (result.kind !== 'ok') logger.debug({ notificationId: message.notificationId, result: result.kind, code: result.code }, 'web push send not ok');
+      return result;
+    },
+    async close() {
+      agent.destroy();
+    },
+  };
+}
+
+export function generateVapidKeys(subject: string): VapidKeys {
+  const { publicKey, privateKey } = webpush.generateVAPIDKeys();
+  return { publicKey, privateKey, subject };
+}
+
+/**
+ * Embedded mode: the VAPID key pair is made once and kept in the data directory (0600), because
+ * every browser subscription is bound to the public key it was made with; a new key on every start
+ * would orphan them all.
+ */
+export function loadOrCreateVapidKeys(dataDir: string, subject: string): VapidKeys & { created: boolean } {
+  const file = path.join(dataDir, 'vapid.json');
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<VapidKeys>;
+    if (typeof stored.publicKey === 'string' && typeof stored.privateKey === 'string') {
+      return { publicKey: stored.publicKey, privateKey: stored.privateKey, subject, created: false };
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read VAPID keys from ${file}: ${errorText(e)}`);
+  }
+  const keys = generateVapidKeys(subject);
+  mkdirSync(dataDir, { recursive: true });
+  // 'wx': two processes starting together on one data dir must not overwrite each other's key.
+  try {
+    writeFileSync(file, JSON.stringify({ publicKey: keys.publicKey, privateKey: keys.privateKey }), { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateVapidKeys(dataDir, subject);
+    throw e;
+  }
+  chmodSync(file, 0o600);
+  return { ...keys, created: true };
+}
