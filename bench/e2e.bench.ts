@@ -51,6 +51,7 @@ interface LoadJob {
   userPool: string[];
   firstTag: number;
   eventPrefix: string;
+  templateId: string;
 }
 
 interface LoadReport {
@@ -84,7 +85,7 @@ async function runLoad(job: LoadJob): Promise<LoadReport> {
     const body = JSON.stringify({
       eventId: `${job.eventPrefix}-${t}`,
       ...(job.usersPerRequest === 1 ? { userId: users[0] } : { userIds: users }),
-      templateId: 'bench',
+      templateId: job.templateId,
       params: { tag: `bk${t}x` },
     });
     return new Promise((resolve) => {
@@ -316,7 +317,7 @@ async function rawQuorum(amqpUrl: string, seconds: number): Promise<number> {
 interface Phase {
   key: 'a' | 'b' | 'c';
   title: string;
-  job: Omit<LoadJob, 'url' | 'auth' | 'userPool' | 'firstTag' | 'eventPrefix'>;
+  job: Omit<LoadJob, 'url' | 'auth' | 'userPool' | 'firstTag' | 'eventPrefix' | 'templateId'>;
   channels: 'email' | 'all';
   users: number;
 }
@@ -436,7 +437,8 @@ async function main(): Promise<void> {
     };
     const userPools: Record<string, string[]> = {};
     for (const p of phases) {
-      await sendJson('PUT', `${api}/v1/templates/bench`, apps[p.key], p.channels === 'email' ? { email: template.email } : template);
+      // Template ids are global (the first app to publish one owns it): one per phase.
+      await sendJson('PUT', `${api}/v1/templates/${prefix}${p.key}`, apps[p.key], p.channels === 'email' ? { email: template.email } : template);
       const ids = Array.from({ length: p.users }, (_, i) => `${p.key}${prefix}u${i}`);
       userPools[p.key] = ids;
       await pool(ids, 16, async (id) => {
@@ -485,7 +487,7 @@ async function main(): Promise<void> {
         child.once('message', (m) => resolve(m as LoadReport));
         child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
       });
-      child.send({ ...p.job, url: api, auth: apps[p.key], userPool: userPools[p.key]!, firstTag, eventPrefix: `${prefix}${p.key}` } satisfies LoadJob);
+      child.send({ ...p.job, url: api, auth: apps[p.key], userPool: userPools[p.key]!, firstTag, eventPrefix: `${prefix}${p.key}`, templateId: `${prefix}${p.key}` } satisfies LoadJob);
       let loading = true;
       const poller = (async () => {
         while (loading) {
