@@ -4,7 +4,7 @@
  * provider simulator, and the raw RabbitMQ anchor measured in the same run.
  *
  *   node bench/e2e.bench.ts [--quick] [--store sqlite|postgres] [--connections N]
- *        [--single-process] [--platform-dir <checkout>] [--cpu-prof] [--skip-raw]
+ *        [--single-process] [--platform-dir <checkout>] [--cpu-prof] [--skip-raw] [--phases a,b,c] [--keep]
  *
  * Phases, each on an app of its own (so the analytics summary of that app is the phase's statuses):
  *   (a) 1 user per request, email, closed loop with N connections;
@@ -352,12 +352,14 @@ async function main(): Promise<void> {
   const pacedSeconds = quick ? 15 : 60;
   const drainLimitMs = quick ? 60_000 : 180_000;
 
-  const phases: Phase[] = [
+  const only = option('--phases')?.split(',');
+  const allPhases: Phase[] = [
     { key: 'a', title: '(a) 1 user per request, email', channels: 'email', users: quick ? 500 : 2000, job: { mode: 'closed', connections, seconds: closedSeconds, usersPerRequest: 1 } },
     { key: 'b', title: '(b) 100 users per request, all channels', channels: 'all', users: quick ? 300 : 1000, job: { mode: 'closed', connections: Math.max(1, Math.round(connections / 4)), seconds: closedSeconds, usersPerRequest: 100 } },
     { key: 'c', title: `(c) paced 1,000 notifications/s for ${pacedSeconds} s`, channels: 'email', users: quick ? 1000 : 5000, job: { mode: 'paced', rate: 1000, connections, seconds: pacedSeconds, usersPerRequest: 1 } },
   ];
 
+  const phases = allPhases.filter((p) => !only || only.includes(p.key));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-e2e-'));
   const prefix = `e2e${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const [port, opsPort, simPort, simProviderPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -400,7 +402,10 @@ async function main(): Promise<void> {
 
   const logFile = path.join(dir, 'serve.log');
   const log = fs.openSync(logFile, 'a');
-  const nodeArgs = flag('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repo, 'bench', 'profiles')}`] : [];
+  // Every platform process writes its profile there when it exits (role processes inherit the flag).
+  const profileDir = path.join(os.tmpdir(), `notify-e2e-profiles-${prefix}`);
+  const nodeArgs = flag('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  if (nodeArgs.length) console.log(`CPU profiles go to ${profileDir}`);
   // Its own process group, so a supervisor and every role it forked can be stopped together at the end.
   const serve: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(platformDir, 'bin/notify.js'), 'serve'], { cwd: platformDir, env, stdio: ['ignore', log, log], detached: true });
   const servePid = serve.pid!;
