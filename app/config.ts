@@ -104,8 +104,8 @@ export const envSchema = z.object({
   TRACKING_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 90, ...nonNegativeInt, description: 'How long click and open links stay valid, in days.' }),
   UNSUBSCRIBE_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 60, ...nonNegativeInt, description: 'How long an unsubscribe link stays valid, in days.' }),
   API_BODY_LIMIT: num({ section: 'api', fallback: 1024 * 1024, ...nonNegativeInt, description: 'Largest accepted request body in bytes (413 above it).' }),
-  API_APP_RATE_LIMIT: num({ section: 'api', fallback: 500, ...nonNegativeInt, description: 'Per-app token bucket: requests per second (0 turns it off).' }),
-  API_APP_RATE_BURST: num({ section: 'api', fallback: 1000, ...nonNegativeInt, description: 'Per-app token bucket: burst size.' }),
+  API_APP_RATE_LIMIT: num({ section: 'api', fallback: 5000, ...nonNegativeInt, description: 'Per-app token bucket: requests per second, counted in each API process (0 turns it off). Above what one box delivers, so it guards against a runaway client without capping a single service below the platform (docs/performance.md).' }),
+  API_APP_RATE_BURST: num({ section: 'api', fallback: 10000, ...nonNegativeInt, description: 'Per-app token bucket: burst size.' }),
   NOTIFY_RATE_LIMITS: str({ section: 'api', description: 'Per-user send limits overriding the defaults, e.g. `sms=10/1h,email:marketing=2/1d`.' }),
   API_MAX_SCHEDULE_DAYS: num({ section: 'api', fallback: 30, ...nonNegativeInt, description: 'How far ahead, in days, `scheduleAt` may be.' }),
   API_PARAMS_MAX_BYTES: num({ section: 'api', fallback: 16 * 1024, ...nonNegativeInt, description: 'Largest `params` of a notification, serialized as JSON, in bytes (413 above it).' }),
@@ -114,6 +114,7 @@ export const envSchema = z.object({
   INBOX_TOKEN_TTL_SECONDS: num({ section: 'api', fallback: 3600, check: (n) => Number.isInteger(n) && n >= 10 && n <= 7 * 86_400, what: 'an integer from 10 to 604800', description: 'Lifetime of an inbox token.' }),
   INBOX_CORS_ORIGINS: str({ section: 'api', description: 'Origins allowed to call `/inbox/v1` from a browser: a comma-separated list (`https://app.example.com,https://admin.example.com`) or `*`; unset, no cross-origin access.' }),
   SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
+  SERVE_PROCESSES: num({ section: 'api', fallback: 0, ...nonNegativeInt, description: '`notify serve` with no --roles: API and sender processes to run (0: one per core); 1 runs every role in one process (as `serve --single-process`). The dispatcher, projections, monitors and simulator run once each.' }),
   OPS_PORT: num({ section: 'api', fallback: 9464, ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics, in every process (0: any free port). Never the public API port.' }),
   OPS_HOST: str({ section: 'api', fallback: '127.0.0.1', description: 'Address the ops port binds (loopback by default: not reachable from outside).' }),
 
@@ -204,6 +205,8 @@ type Env = z.output<typeof envSchema>;
 /** The platform's configuration; each floor gets its own part (its options type lives with it). */
 export interface Config {
   port: number;
+  /** SERVE_PROCESSES: API and sender processes of a supervised `serve` (0 = one per core, 1 = one process for every role). */
+  serveProcesses: number;
   dataDir: string;
   amqpUrl: string;
   eventStoreUrl?: string;
@@ -344,6 +347,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
   }
   return {
     port: e.PORT,
+    serveProcesses: e.SERVE_PROCESSES,
     dataDir: path.resolve(e.NOTIFY_DATA_DIR),
     amqpUrl: e.AMQP_URL,
     eventStoreUrl: e.EVENTSTORE_URL,

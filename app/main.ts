@@ -37,6 +37,8 @@ export type Role = (typeof ROLES)[number];
 export interface PlatformOptions {
   roles: readonly Role[];
   channels: readonly Channel[];
+  /** The API shares its port with sibling API processes (SO_REUSEPORT): set by the `serve` supervisor. */
+  reusePort?: boolean;
 }
 
 export interface Platform {
@@ -171,7 +173,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             metrics,
             extraRouters: [createHealthRouter()],
           });
-          const server = await listenApi(app, config.port);
+          const server = await listenApi(app, config.port, undefined, { reusePort: options.reusePort ?? false });
           logger.info({ port: server.port }, 'API listening');
           stops.push(() => server.close());
           break;

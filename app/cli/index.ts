@@ -9,6 +9,7 @@ import { addConfigCommand } from './config.ts';
 import { addProjectionCommands } from './projections.ts';
 import { addRedriveCommand } from './redrive.ts';
 import { shutdownTelemetry } from '../../infra/telemetry.ts';
+import { defaultProcessCount, superviseServe, type RoleMessage } from '../supervisor.ts';
 
 function list<T extends string>(allowed: readonly T[], what: string) {
   return (value: string): T[] => {
@@ -25,14 +26,31 @@ export function buildCli(): Command {
 
   program
     .command('serve')
-    .description('run the platform: every role in one process, or the ones named')
-    .addOption(new Option('--roles <roles>', `comma-separated roles (${ROLES.join(', ')})`).argParser(list(ROLES, 'role')))
+    .description('run the platform: every role, each in its own process and the API and senders on every core (or in one process with --single-process), or only the roles named')
+    .addOption(new Option('--roles <roles>', `comma-separated roles, run in this process (${ROLES.join(', ')})`).argParser(list(ROLES, 'role')))
     .addOption(new Option('--channels <channels>', `channels to send on (${CHANNELS.join(', ')})`).argParser(list(CHANNELS, 'channel')))
-    .action(async (opts: { roles?: Role[]; channels?: Channel[] }) => {
+    .option('--single-process', 'every role in this one process (as SERVE_PROCESSES=1)')
+    .addOption(new Option('--reuse-port', 'share PORT with sibling API processes (set by the supervisor)').hideHelp())
+    .action(async (opts: { roles?: Role[]; channels?: Channel[]; singleProcess?: boolean; reusePort?: boolean }) => {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
-      const platform = await startPlatform(config, logger, { roles: opts.roles ?? ROLES, channels: opts.channels ?? CHANNELS });
+      const processes = defaultProcessCount(config);
+      if (!opts.roles && !opts.singleProcess && processes > 1) {
+        const supervisor = await superviseServe(config, logger, { processes, ...(opts.channels && { channels: opts.channels }) });
+        const shutdown = async (signal: string) => {
+          logger.info({ signal }, 'shutting down every role');
+          await supervisor.stop();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void shutdown('SIGINT'));
+        process.once('SIGTERM', () => void shutdown('SIGTERM'));
+        return;
+      }
+      const platform = await startPlatform(config, logger, { roles: opts.roles ?? ROLES, channels: opts.channels ?? CHANNELS, reusePort: opts.reusePort ?? false });
+      let stopping = false;
       const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
         logger.info({ signal }, 'shutting down');
         await platform.stop();
         await shutdownTelemetry();
@@ -40,6 +58,15 @@ export function buildCli(): Command {
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      if (process.send) {
+        // A role process of the supervisor: report in, answer metric scrapes, and stop when it goes away.
+        process.on('message', (m: RoleMessage) => {
+          if (m.type !== 'metrics?') return;
+          void platform.metrics.registry.getMetricsAsJSON().then((metrics) => process.send?.({ type: 'metrics', id: m.id, metrics } satisfies RoleMessage));
+        });
+        process.once('disconnect', () => void shutdown('supervisor gone'));
+        process.send({ type: 'ready', opsPort: platform.opsPort } satisfies RoleMessage);
+      }
     });
 
   addAppsCommands(program);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -8,9 +8,14 @@ export interface ApiServer {
 }
 
 /** Listens (rejecting on EADDRINUSE instead of crashing later); `close` stops accepting, drains, then drops idle keep-alives. */
-export function listenApi(app: Express, port: number, host?: string): Promise<ApiServer> {
+/**
+ * `reusePort` (Linux, Node >= 22.12): several processes listen on one port and the kernel spreads
+ * connections over them; `notify serve` runs one API process per core that way.
+ */
+export function listenApi(app: Express, port: number, host?: string, options: { reusePort?: boolean } = {}): Promise<ApiServer> {
   return new Promise((resolve, reject) => {
-    const server: Server = host ? app.listen(port, host) : app.listen(port);
+    const server: Server = http.createServer(app);
+    server.listen({ port, ...(host !== undefined && { host }), ...(options.reusePort && { reusePort: true }) });
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAlerter } from '../../infra/alerts.ts';
 import { silentLogger } from '../../infra/logger.ts';
@@ -65,6 +66,48 @@ describe('failure-rate rule', () => {
     for (let i = 0; i < 6; i++) rule.record('email', 'ok'); // 40%: under the threshold, above half of it
     expect(alerter.active()).toHaveLength(1);
     for (let i = 0; i < 10; i++) rule.record('email', 'ok'); // 20%: under half of it
+    expect(alerter.active()).toEqual([]);
+  });
+  it('costs the same per outcome at any load (bucketed counts) and agrees with the exact window up to one bucket', () => {
+    // An outcome is counted while it is inside the window, and at most windowMs / 60 longer:
+    // a burst that alone reaches the threshold raises; once every outcome is older than
+    // window + one bucket, silence clears it.
+    fc.assert(
+      fc.property(fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3_000 }), failed: fc.boolean() }), { minLength: 1, maxLength: 200 }), (outcomes) => {
+        const { alerter, clock } = setup();
+        const windowMs = 60_000;
+        const rule = createFailureRateRule({ alerter, options: { windowMs, rate: 0.5, minSamples: 1 }, now: clock.now });
+        const seen: Array<{ at: number; failed: boolean }> = [];
+        for (const o of outcomes) {
+          clock.advance(o.gap);
+          rule.record('sms', o.failed ? 'failed' : 'ok');
+          seen.push({ at: clock.now(), failed: o.failed });
+          const exact = seen.filter((s) => s.at > clock.now() - windowMs);
+          const loose = seen.filter((s) => s.at > clock.now() - windowMs - windowMs / 60);
+          const raised = alerter.active().length > 0;
+          const rateOf = (w: typeof seen) => w.filter((s) => s.failed).length / w.length;
+          // Whatever the bucket edges, the exact window and the one-bucket-longer window bracket the decision.
+          if (rateOf(exact) >= 0.5 && rateOf(loose) >= 0.5) expect(raised).toBe(true);
+          if (exact.every((s) => !s.failed) && loose.every((s) => !s.failed)) expect(raised).toBe(false);
+        }
+        clock.advance(windowMs + windowMs / 60 + 1);
+        rule.tick();
+        expect(alerter.active()).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps up with 200,000 outcomes in one window', () => {
+    const { alerter, clock } = setup();
+    const rule = createFailureRateRule({ alerter, options: { windowMs: 60_000, rate: 0.5, minSamples: 10 }, now: clock.now });
+    const started = performance.now();
+    for (let i = 0; i < 200_000; i++) {
+      rule.record('email', i % 3 === 0 ? 'failed' : 'ok');
+      if (i % 4 === 0) clock.advance(1);
+    }
+    // A rescan of the window on each outcome would take minutes here; the bucketed counts take well under a second.
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(alerter.active()).toEqual([]);
   });
 });

@@ -1,0 +1,187 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { AggregatorRegistry, type Registry } from 'prom-client';
+
+/** One registry as JSON (what getMetricsAsJSON returns and AggregatorRegistry.aggregate sums). */
+type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+import { Router } from 'express';
+import type { Channel } from '../domain/events.ts';
+import { simulatedChannels } from '../channels/providers/index.ts';
+import type { Logger } from '../infra/logger.ts';
+import { serveOps } from '../infra/ops.ts';
+import type { Config } from './config.ts';
+import { resolveTrackingSecret } from './secrets.ts';
+
+/**
+ * `notify serve` on every core, still one command: this process starts each role in a process
+ * of its own (`serve --roles ...`), restarts one that dies, and stops them all on SIGTERM.
+ * API processes share PORT (SO_REUSEPORT) and senders compete on the queues, so both run one per
+ * core; the dispatcher, the projection runner, the monitors and the simulator run exactly once.
+ * The supervisor answers OPS_PORT itself: /readyz is every role's /readyz, /metrics their sum.
+ */
+export interface RoleProcess {
+  name: string;
+  args: string[];
+}
+
+/** Messages between the supervisor and a role process (IPC). */
+export type RoleMessage =
+  | { type: 'ready'; opsPort: number }
+  | { type: 'metrics'; id: number; metrics: MetricsJson }
+  | { type: 'metrics?'; id: number };
+
+/** The processes `serve` runs for `n` API and sender processes (`n` >= 1). */
+export function planRoles(n: number, options: { simulator: boolean; channels?: readonly Channel[] }): RoleProcess[] {
+  const channels = options.channels ? ['--channels', options.channels.join(',')] : [];
+  return [
+    // First and alone: it creates the stores' schema the others open.
+    { name: 'projections', args: ['--roles', 'projections'] },
+    { name: 'dispatcher', args: ['--roles', 'dispatcher,monitors'] },
+    ...(options.simulator ? [{ name: 'simulator', args: ['--roles', 'simulator'] }] : []),
+    ...Array.from({ length: n }, (_, i) => ({ name: `senders-${i + 1}`, args: ['--roles', 'senders', ...channels] })),
+    ...Array.from({ length: n }, (_, i) => ({ name: `api-${i + 1}`, args: ['--roles', 'api', '--reuse-port'] })),
+  ];
+}
+
+export function defaultProcessCount(config: Pick<Config, 'serveProcesses'>): number {
+  return config.serveProcesses > 0 ? config.serveProcesses : Math.max(1, os.availableParallelism());
+}
+
+interface Supervised {
+  role: RoleProcess;
+  child?: ChildProcess;
+  opsPort?: number;
+  ready: boolean;
+  startedAt: number;
+  restarts: number;
+}
+
+const BIN = fileURLToPath(new URL('../bin/notify.js', import.meta.url));
+
+export async function superviseServe(config: Config, logger: Logger, options: { processes: number; channels?: readonly Channel[] }): Promise<{ stop(): Promise<void> }> {
+  // Generated once here, before any role reads it: concurrent first starts would race to create it.
+  resolveTrackingSecret(config);
+  const simulator = simulatedChannels(config.providers).length > 0;
+  const plan = planRoles(options.processes, { simulator, ...(options.channels && { channels: options.channels }) });
+  const procs: Supervised[] = plan.map((role) => ({ role, ready: false, startedAt: 0, restarts: 0 }));
+  let stopping = false;
+  let metricsSeq = 0;
+  const metricsWaiters = new Map<number, (m: MetricsJson) => void>();
+
+  function start(p: Supervised): Promise<void> {
+    return new Promise((resolve, reject) => {
+      p.ready = false;
+      p.startedAt = Date.now();
+      // Role processes bind their own ops endpoints to any free loopback port; OPS_PORT is the supervisor's.
+      const child = fork(BIN, ['serve', ...p.role.args], { env: { ...process.env, OPS_PORT: '0', OPS_HOST: '127.0.0.1' }, stdio: 'inherit' });
+      p.child = child;
+      child.on('message', (m: RoleMessage) => {
+        if (m.type === 'ready') {
+          p.opsPort = m.opsPort;
+          p.ready = true;
+          resolve();
+        } else if (m.type === 'metrics') {
+          metricsWaiters.get(m.id)?.(m.metrics);
+        }
+      });
+      child.once('exit', (code, signal) => {
+        p.ready = false;
+        p.child = undefined;
+        if (stopping) return;
+        if (Date.now() - p.startedAt < 60_000 && p.restarts === 0 && !p.opsPort) {
+          // Died before it was ever ready (a port in use, a broker away): the same error on every restart.
+          reject(new Error(`role process ${p.role.name} exited during start (${signal ?? `code ${code}`})`));
+          return;
+        }
+        // Restart with a backoff that grows while it keeps dying and resets after a minute of health.
+        if (Date.now() - p.startedAt > 60_000) p.restarts = 0;
+        p.restarts += 1;
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(p.restarts, 6));
+        logger.error({ role: p.role.name, code, signal, restartInMs: delay }, 'role process exited; restarting');
+        setTimeout(() => {
+          if (!stopping) start(p).catch((e: unknown) => logger.error({ err: e, role: p.role.name }, 'role restart failed'));
+        }, delay).unref();
+      });
+    });
+  }
+
+  async function stopAll(): Promise<void> {
+    stopping = true;
+    // The API first (nothing new comes in), then the rest in parallel; SIGKILL after a grace period.
+    const order = [procs.filter((p) => p.role.name.startsWith('api-')), procs.filter((p) => !p.role.name.startsWith('api-'))];
+    for (const group of order) {
+      await Promise.all(
+        group.map(async (p) => {
+          const child = p.child;
+          if (!child || child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise<void>((r) => child.once('exit', () => r()));
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
+    }
+  }
+
+  const ops = Router();
+  ops.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  ops.get('/readyz', async (_req, res) => {
+    const checks = await Promise.all(
+      procs.map(async (p): Promise<[string, string]> => {
+        if (!p.ready || !p.opsPort) return [p.role.name, 'not running'];
+        try {
+          const r = await fetch(`http://127.0.0.1:${p.opsPort}/readyz`, { signal: AbortSignal.timeout(3000) });
+          return [p.role.name, r.ok ? 'ok' : `not ready: ${JSON.stringify(((await r.json()) as { failing?: unknown }).failing ?? r.status)}`];
+        } catch (e) {
+          return [p.role.name, e instanceof Error ? e.message : String(e)];
+        }
+      }),
+    );
+    const failing = checks.filter(([, r]) => r !== 'ok').map(([n]) => n);
+    res.status(failing.length ? 503 : 200).json({ status: failing.length ? 'unavailable' : 'ready', checks: Object.fromEntries(checks), failing });
+  });
+  ops.get('/metrics', async (_req, res, next) => {
+    try {
+      // Each role's registry as JSON over IPC, summed (prom-client's own cluster aggregation).
+      const all = await Promise.all(
+        procs.map(
+          (p) =>
+            new Promise<MetricsJson>((resolve) => {
+              if (!p.child?.connected) return resolve([]);
+              const id = ++metricsSeq;
+              const timer = setTimeout(() => resolve([]), 3000);
+              metricsWaiters.set(id, (m) => {
+                clearTimeout(timer);
+                metricsWaiters.delete(id);
+                resolve(m);
+              });
+              p.child.send({ type: 'metrics?', id } satisfies RoleMessage);
+            }),
+        ),
+      );
+      const registry = AggregatorRegistry.aggregate(all.filter((m) => m.length > 0));
+      res.type(registry.contentType).send(await registry.metrics());
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  try {
+    const [first, ...rest] = procs;
+    await start(first!);
+    await Promise.all(rest.map((p) => start(p)));
+    const server = await serveOps(ops, config.opsPort, config.opsHost);
+    logger.info({ processes: procs.map((p) => ({ role: p.role.name, pid: p.child?.pid })), port: config.port, opsPort: server.port }, 'serving: every role in its own process');
+    return {
+      async stop() {
+        await server.close();
+        await stopAll();
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
