@@ -22,6 +22,8 @@ export function createSqliteLeaderLock(dataDir: string, name: string): LeaderLoc
     async tryAcquire() {
       if (db) return true;
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      // Owner only, like every file of the data dir (the journal takes the file's mode).
+      if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
       const conn = new Database(file, { timeout: 0 });
       try {
         conn.pragma('journal_mode = DELETE');
