@@ -9,6 +9,7 @@ import type { EventStore } from '../infra/eventStore/port.ts';
 import { createProjectionStore } from '../infra/projectionStore/index.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { startProjectionRunner, type ProjectionRunner } from '../projections/runner.ts';
+import { createLeaderLock, runSingleActive } from '../infra/leader/index.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createMetrics, type Metrics } from '../infra/metrics.ts';
 import { startMonitors } from '../infra/monitoring/index.ts';
@@ -48,8 +49,8 @@ export interface Platform {
   eventStore: EventStore;
   /** Read models (projections/queries.ts reads them); the projections role keeps them up to date. */
   projectionStore: ProjectionStore;
-  /** Present when this process runs the projections role. */
-  projections?: ProjectionRunner;
+  /** Present while this process runs the projections role (not while it stands by). */
+  readonly projections?: ProjectionRunner;
   metrics: Metrics;
   alerter: Alerter;
   stop(): Promise<void>;
@@ -118,10 +119,27 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           break;
         }
         case 'projections': {
-          const runner = await startProjectionRunner({ eventStore, store: projectionStore, metrics, logger });
-          projections = runner;
-          readiness.push({ name: 'projections', check: async () => void (await runner.lag()) });
-          stops.push(() => runner.close());
+          // Single-active like the dispatcher: a standby (PostgreSQL, MongoDB) takes over when the active one dies.
+          const single = await runSingleActive({
+            role: 'projections',
+            lock: await createLeaderLock(config, 'projections'),
+            logger: logger.child({ role: 'projections' }),
+            metrics,
+            start: async () => {
+              const runner = await startProjectionRunner({ eventStore, store: projectionStore, metrics, logger });
+              projections = runner;
+              return {
+                runner,
+                stop: async () => {
+                  if (projections === runner) projections = undefined;
+                  await runner.close();
+                },
+              };
+            },
+          });
+          // A standby has nothing to lag behind: it is ready while it waits.
+          readiness.push({ name: 'projections', check: async () => void (await single.current()?.runner.lag()) });
+          stops.push(() => single.stop());
           break;
         }
         case 'dispatcher': {
@@ -199,7 +217,9 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
     opsPort,
     eventStore,
     projectionStore,
-    ...(projections && { projections }),
+    get projections() {
+      return projections;
+    },
     metrics,
     alerter,
     stop: stopAll,

@@ -72,6 +72,12 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: reg,
     }),
+    roleActive: new Gauge({
+      name: 'notify_role_active',
+      help: '1 while this process runs a single-active role (dispatcher, projections), 0 while it stands by',
+      labelNames: ['role'] as const,
+      registers: reg,
+    }),
     alerts: new Gauge({
       name: 'notify_alert_active',
       help: '1 while an alert is raised, by kind and subject',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { EventStore } from '../../infra/eventStore/port.ts';
+import { createLeaderLock, runSingleActive } from '../../infra/leader/index.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Metrics } from '../../infra/metrics.ts';
 import type { PipelineConfig } from '../../infra/rabbit/config.ts';
@@ -18,9 +19,9 @@ export interface DispatcherRoleConfig {
 }
 
 /**
- * The `dispatcher` role: its own connection and state store. The state follows the projection
- * store's choice: MongoDB when MONGO_URL is set, else PostgreSQL when DATABASE_URL is, else
- * SQLite in the data dir.
+ * The `dispatcher` role: one active process at a time (it owns the checkpoint). The lock lives
+ * with the state (infra/leader): on PostgreSQL or MongoDB a second process stands by and takes
+ * over when the active one dies; on the embedded store a second one refuses to start.
  */
 export async function startDispatcherRole(deps: {
   config: DispatcherRoleConfig;
@@ -29,8 +30,31 @@ export async function startDispatcherRole(deps: {
   eventStore: EventStore;
   metrics: Metrics;
   logger: Logger;
-}): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
+  /** How often a standby tries the lock (and the active one checks it). */
+  leaderPollMs?: number;
+}): Promise<{ dispatcher(): Dispatcher | undefined; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'dispatcher' });
+  const lock = await createLeaderLock(deps.config, 'dispatcher');
+  const single = await runSingleActive({
+    role: 'dispatcher',
+    lock,
+    logger,
+    metrics: deps.metrics,
+    ...(deps.leaderPollMs !== undefined && { pollMs: deps.leaderPollMs }),
+    start: () => startActiveDispatcher(deps, logger),
+  });
+  return { dispatcher: () => single.current()?.dispatcher, stop: () => single.stop() };
+}
+
+/**
+ * The active dispatcher: its own connection and state store. The state follows the projection
+ * store's choice: MongoDB when MONGO_URL is set, else PostgreSQL when DATABASE_URL is, else
+ * SQLite in the data dir.
+ */
+async function startActiveDispatcher(
+  deps: { config: DispatcherRoleConfig; pipeline: PipelineConfig; topology: Topology; eventStore: EventStore; metrics: Metrics },
+  logger: Logger,
+): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
   let state: DispatcherStateStore;
   if (deps.config.mongoUrl) {
     const { createMongoDispatcherState } = await import('./mongoState.ts');
@@ -52,7 +76,14 @@ export async function startDispatcherRole(deps: {
     maxInFlight: deps.pipeline.dispatcherMaxInFlight,
     scheduleTickMs: deps.pipeline.scheduleTickMs,
   });
-  await dispatcher.start();
+  try {
+    await dispatcher.start();
+  } catch (e) {
+    // A standby retries on its next poll: nothing of this attempt may stay open.
+    await rabbit.close().catch(() => undefined);
+    await state.close().catch(() => undefined);
+    throw e;
+  }
   return {
     dispatcher,
     state,
