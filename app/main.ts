@@ -10,6 +10,7 @@ import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { startProjectionRunner, type ProjectionRunner } from '../projections/runner.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createMetrics, type Metrics } from '../infra/metrics.ts';
+import { createOpsStatus } from '../infra/monitoring/status.ts';
 import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
@@ -152,6 +153,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
             extraRouters: [createHealthRouter()],
+            opsStatus: createOpsStatus({ metrics, alerter, channels: options.channels }),
           });
           const server = await listenApi(app, config.port);
           logger.info({ port: server.port }, 'API listening');

@@ -10,6 +10,8 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
 import { analyticsRouter, type AnalyticsSummary } from './routes/analytics.ts';
+import { feedRouter } from './routes/feed.ts';
+import { opsRouter, type OpsStatus } from './routes/ops.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
@@ -34,6 +36,8 @@ export interface ApiDeps {
   extraRouters?: express.Router[];
   authenticator?: AppAuthenticator;
   rateCounter?: RateCounter;
+  /** GET /v1/ops/status: queue depth, lag, channel state, alerts (app/main.ts builds it from the metrics). */
+  opsStatus?: () => Promise<OpsStatus>;
   now?: () => Date;
 }
 
@@ -102,6 +106,8 @@ export function createApi(deps: ApiDeps): Express {
     ),
   );
   v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  v1.use(feedRouter(deps.projections?.userNotifications));
+  v1.use(opsRouter(deps.opsStatus));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);
