@@ -20,6 +20,7 @@ import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../channels/dispatcher/role.ts';
 import { buildTopology } from '../infra/rabbit/topology.ts';
+import { createParkedQueues } from '../infra/rabbit/parked.ts';
 import { createApi } from '../commands/http/app.ts';
 import { apiProjections } from '../commands/http/projections.ts';
 import { listenApi } from '../commands/http/server.ts';
@@ -154,6 +155,9 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
             extraRouters: [createHealthRouter()],
             opsStatus: createOpsStatus({ metrics, alerter, channels: options.channels }),
+            // POST /v1/redrive drains the parking queues too (one short-lived connection per redrive).
+            parked: createParkedQueues({ url: config.amqpUrl, prefix: topology.prefix }),
+            metrics,
           });
           const server = await listenApi(app, config.port);
           logger.info({ port: server.port }, 'API listening');

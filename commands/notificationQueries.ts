@@ -45,6 +45,8 @@ function eventTime(e: RecordedEvent): string {
     case 'NotificationDelivered':
     case 'NotificationOpened':
     case 'NotificationClicked':
+    case 'NotificationRedriven':
+    case 'NotificationConverted':
       return e.data.at;
     default:
       return e.recordedAt;

@@ -9,6 +9,26 @@ import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand } from './handle.ts';
 import { loadUser, setPreferences } from './users.ts';
 
+/**
+ * Conversions: a link in a template opts in to carrying the notification id to its landing page
+ * by naming this query parameter with an empty value (`https://shop.example/sale?notify_nid=`);
+ * the redirect fills it in, so the app can report POST /v1/notifications/:id/conversions. Links
+ * without it are redirected exactly as signed.
+ */
+export const NOTIFICATION_ID_PARAM = 'notify_nid';
+
+export function withNotificationId(url: string, notificationId: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.searchParams.get(NOTIFICATION_ID_PARAM) !== '') return url;
+  parsed.searchParams.set(NOTIFICATION_ID_PARAM, notificationId);
+  return parsed.toString();
+}
+
 export type TrackingResult =
   | { kind: 'redirect'; url: string }
   | { kind: 'pixel' }
@@ -55,7 +75,7 @@ export async function recordTracking(
         handleCommand(deps.store, notificationDecider, streams.notification(payload.n), { type: 'RecordClick', data: { notificationId: payload.n, url, at } }, metadataFor(ctx)),
       );
       if (appended === 0) await deps.recordRepeatClick?.(payload.n, now);
-      return { kind: 'redirect', url };
+      return { kind: 'redirect', url: withNotificationId(url, payload.n) };
     }
     case 'open':
       await tolerateUnsent(() =>

@@ -132,6 +132,26 @@ export interface NotificationClicked {
   type: 'NotificationClicked';
   data: { notificationId: string; url: string; at: string };
 }
+// Operators and analysts (additive): a failed notification sent again, and what the app reports after a click.
+/** A new attempt for a failed (or parked while pending) notification: same id, attempts continue after `fromAttempt`. */
+export interface NotificationRedriven {
+  type: 'NotificationRedriven';
+  data: {
+    notificationId: string;
+    appId: string;
+    channel: Channel;
+    redriveId: string;
+    previousStatus: 'failed' | 'pending';
+    /** The last attempt recorded before the redrive; the retry budget starts again after it. */
+    fromAttempt: number;
+    at: string;
+  };
+}
+/** Reported by the app (the rate that leads to real app use); once per name per notification. */
+export interface NotificationConverted {
+  type: 'NotificationConverted';
+  data: { notificationId: string; name: string; value?: number; at: string };
+}
 export type NotificationEvent =
   | NotificationRequested
   | NotificationSuppressed
@@ -140,7 +160,9 @@ export type NotificationEvent =
   | NotificationFailed
   | NotificationDelivered
   | NotificationOpened
-  | NotificationClicked;
+  | NotificationClicked
+  | NotificationRedriven
+  | NotificationConverted;
 
 // ---- user-<userId> ---------------------------------------------------------------------
 export interface Contact {
@@ -215,7 +237,21 @@ export interface AppRevoked {
 }
 export type AppEvent = AppRegistered | AppSecretRotated | AppRevoked;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent;
+// ---- redrive-<redriveId> ---------------------------------------------------------------
+/** The first event of a redrive stream (appended with expected "no stream"): a second identical redrive finds it and does nothing. */
+export interface RedriveRequested {
+  type: 'RedriveRequested';
+  data: {
+    redriveId: string;
+    appId: string;
+    filter: { status: 'failed'; channel?: Channel; reason?: FailureReason; from: string; to: string };
+    notificationIds: string[];
+    at: string;
+  };
+}
+export type RedriveEvent = RedriveRequested;
+
+export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [
@@ -227,4 +263,6 @@ export const NOTIFICATION_EVENT_TYPES = [
   'NotificationDelivered',
   'NotificationOpened',
   'NotificationClicked',
+  'NotificationRedriven',
+  'NotificationConverted',
 ] as const satisfies readonly NotificationEvent['type'][];

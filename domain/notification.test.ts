@@ -177,3 +177,41 @@ describe('notification decider', () => {
     expect(isFinal('scheduled')).toBe(false);
   });
 });
+
+describe('RedriveNotification', () => {
+  const redrive = (redriveId = 'r-1'): NotificationCommand => ({ type: 'RedriveNotification', data: { notificationId: id, redriveId, at } });
+  const redriven = (redriveId = 'r-1', fromAttempt = 1, previousStatus: 'failed' | 'pending' = 'failed'): NotificationEvent => ({
+    type: 'NotificationRedriven',
+    data: { notificationId: id, appId: 'app', channel: 'email', redriveId, previousStatus, fromAttempt, at },
+  });
+  it('gives a failed notification a new attempt: back to pending, attempts continue, a fresh budget', () => {
+    spec.given([requested, failed(1)]).when(redrive()).then([redriven()]);
+    const state = fold(notificationDecider, [requested, failed(1), redriven()]);
+    expect(state).toMatchObject({ status: 'pending', lastAttempt: 1, attemptBase: 1 });
+    // The next outcome is attempt 2, and attempt 1 stays recorded.
+    spec.given([requested, failed(1), redriven()]).when(outcome(2, { kind: 'sent', providerMessageId: 'm2' })).then([sent(2)]);
+    spec.given([requested, failed(1), redriven()]).when(outcome(1, sentOutcome)).thenThrows('attempt_already_recorded');
+  });
+  it('a pending notification (its message parked by the broker) may be redriven too', () =>
+    spec.given([requested]).when(redrive()).then([redriven('r-1', 0, 'pending')]));
+  it('the same redrive id twice appends nothing; another id after a new failure does', () => {
+    spec.given([requested, failed(1), redriven()]).when(redrive()).then([]);
+    spec.given([requested, failed(1), redriven(), failed(2)]).when(redrive('r-2')).then([redriven('r-2', 2)]);
+  });
+  it('refuses a notification that is sent, delivered, suppressed or never requested', () => {
+    for (const past of [[requested, sent(1)], [requested, sent(1), delivered], [suppressed], []]) spec.given(past).when(redrive()).thenThrows('invalid_state');
+  });
+});
+
+describe('RecordConversion', () => {
+  const convert = (name = 'purchase'): NotificationCommand => ({ type: 'RecordConversion', data: { notificationId: id, name, value: 9.5, at } });
+  const converted = (name = 'purchase'): NotificationEvent => ({ type: 'NotificationConverted', data: { notificationId: id, name, value: 9.5, at } });
+  it('once per name, on a notification that went out', () => {
+    spec.given([requested, sent(1)]).when(convert()).then([converted()]);
+    spec.given([requested, sent(1), converted()]).when(convert()).then([]);
+    spec.given([requested, sent(1), delivered, converted()]).when(convert('signup')).then([converted('signup')]);
+  });
+  it('refuses one that never went out', () => {
+    for (const past of [[requested], [suppressed], [requested, failed(1)]]) spec.given(past).when(convert()).thenThrows('invalid_state');
+  });
+});

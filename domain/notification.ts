@@ -18,6 +18,12 @@ export interface NotificationState {
   lastAttempt: number;
   opened: boolean;
   clicked: boolean;
+  /** The last attempt before the latest redrive (0 without one): the retry budget counts from it. */
+  attemptBase: number;
+  /** Redrive ids already applied: the same redrive twice appends nothing. */
+  redrives: string[];
+  /** Conversion names recorded (once each). */
+  conversions: string[];
 }
 
 /** States that absorb every later attempt outcome. */
@@ -47,9 +53,19 @@ export type NotificationCommand =
     }
   | { type: 'RecordDelivery'; data: { notificationId: string; provider: string; at: string } }
   | { type: 'RecordOpen'; data: { notificationId: string; at: string } }
-  | { type: 'RecordClick'; data: { notificationId: string; url: string; at: string } };
+  | { type: 'RecordClick'; data: { notificationId: string; url: string; at: string } }
+  | { type: 'RedriveNotification'; data: { notificationId: string; redriveId: string; at: string } }
+  | { type: 'RecordConversion'; data: { notificationId: string; name: string; value?: number; at: string } };
 
-const initialState = (): NotificationState => ({ status: 'none', lastAttempt: 0, opened: false, clicked: false });
+const initialState = (): NotificationState => ({
+  status: 'none',
+  lastAttempt: 0,
+  opened: false,
+  clicked: false,
+  attemptBase: 0,
+  redrives: [],
+  conversions: [],
+});
 
 function evolve(state: NotificationState, event: NotificationEvent): NotificationState {
   switch (event.type) {
@@ -76,6 +92,16 @@ function evolve(state: NotificationState, event: NotificationEvent): Notificatio
       return { ...state, opened: true };
     case 'NotificationClicked':
       return { ...state, clicked: true };
+    case 'NotificationRedriven':
+      // Back to pending: the dispatcher publishes it again and the sender tries from fromAttempt + 1.
+      return {
+        ...state,
+        status: state.status === 'failed' || state.status === 'pending' ? 'pending' : state.status,
+        attemptBase: Math.max(state.attemptBase, event.data.fromAttempt),
+        redrives: [...state.redrives, event.data.redriveId],
+      };
+    case 'NotificationConverted':
+      return state.conversions.includes(event.data.name) ? state : { ...state, conversions: [...state.conversions, event.data.name] };
     default: {
       const never: never = event;
       return never;
@@ -168,6 +194,27 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
       if (state.clicked) return [];
       assertReached(state, command.data.notificationId);
       return [{ type: 'NotificationClicked', data: command.data }];
+    case 'RedriveNotification': {
+      const { notificationId, redriveId, at } = command.data;
+      requireExisting(state, notificationId);
+      if (state.redrives.includes(redriveId)) return [];
+      // Failed, or pending with its message parked (the broker gave up on it): anything else is not stuck.
+      if ((state.status !== 'failed' && state.status !== 'pending') || !state.request) {
+        throw new DomainError('invalid_state', `notification ${notificationId} is ${state.status}; only a failed or pending one can be redriven`);
+      }
+      const { appId, channel } = state.request;
+      return [
+        {
+          type: 'NotificationRedriven',
+          data: { notificationId, appId, channel, redriveId, previousStatus: state.status, fromAttempt: state.lastAttempt, at },
+        },
+      ];
+    }
+    case 'RecordConversion':
+      requireExisting(state, command.data.notificationId);
+      if (state.conversions.includes(command.data.name)) return [];
+      assertReached(state, command.data.notificationId);
+      return [{ type: 'NotificationConverted', data: command.data }];
     default: {
       const never: never = command;
       return never;

@@ -65,7 +65,7 @@ function optedOut(prefs: Preferences, pc: PrefChannel, category: string | undefi
   return undefined;
 }
 
-function recipientOf(user: UserState, channel: Channel): Recipient | undefined {
+export function recipientOf(user: UserState, channel: Channel): Recipient | undefined {
   const locale = user.contact.locale !== undefined ? { locale: user.contact.locale } : {};
   switch (channel) {
     case 'email':

@@ -7,6 +7,7 @@ export const streams = {
   user: (userId: string) => `user-${userId}`,
   template: (templateId: string) => `template-${templateId}`,
   app: (appKey: string) => `app-${appKey}`,
+  redrive: (redriveId: string) => `redrive-${redriveId}`,
 } as const;
 
 export type StreamCategory = keyof typeof streams;

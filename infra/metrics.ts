@@ -78,6 +78,20 @@ export function createMetrics() {
       labelNames: ['kind', 'subject'] as const,
       registers: reg,
     }),
+    // HTTP edge: rate, errors and duration by route template (never the raw path: no ids in labels).
+    httpRequests: new Counter({
+      name: 'notify_http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status class (2xx, 4xx, 5xx)',
+      labelNames: ['method', 'route', 'status_class'] as const,
+      registers: reg,
+    }),
+    httpDuration: new Histogram({
+      name: 'notify_http_request_duration_seconds',
+      help: 'HTTP request duration until the response is finished, by method, route template and status class',
+      labelNames: ['method', 'route', 'status_class'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: reg,
+    }),
     alertsRaised: new Counter({
       name: 'notify_alerts_raised_total',
       help: 'Alerts raised (once per incident)',

@@ -11,10 +11,13 @@ export const latencyBucketKey = (ms: number): string => {
 
 /**
  * Two kinds of documents in one collection. `n:<id>` follows one notification (pure evolve);
- * `b:<hour>|<app>|<channel>|<template>` is an hourly bucket of counters, fed by the rollup of
- * each notification document's change. A notification counts in the bucket of its request
- * hour (a cohort), so its later opens, clicks and status changes land in that same bucket and
- * rates compare like with like.
+ * `b:<hour>|<app>|<channel>|<template>|<provider>` is an hourly bucket of counters, fed by the
+ * rollup of each notification document's change. A notification counts in the bucket of its
+ * request hour (a cohort), so its later opens, clicks, conversions and status changes land in
+ * that same bucket and rates compare like with like. The provider is known only once an attempt
+ * has an answer (and a failover may change it): until then it is '', and when it changes the
+ * notification's counters move from the old bucket to the new one (the rollup is a difference of
+ * contributions, so a document written before the provider dimension existed moves the same way).
  */
 export interface AnalyticsNotificationDoc extends ProjectedDoc {
   kind: 'notification';
@@ -29,6 +32,9 @@ export interface AnalyticsNotificationDoc extends ProjectedDoc {
   latencyMs?: number;
   opened: boolean;
   clicked: boolean;
+  /** The provider of the latest attempt's answer ('' before any). */
+  provider?: string;
+  converted?: boolean;
   /** Incremented by recordRepeatClick (queries.ts) outside the log: not rebuildable. */
   repeatClicks?: number;
 }
@@ -40,10 +46,13 @@ export interface AnalyticsBucketDoc extends ProjectedDoc {
   appId: string;
   channel: Channel;
   templateId: string;
+  /** Absent on buckets written before the provider dimension: read as ''. */
+  provider?: string;
   total?: number;
   status?: Partial<Record<NotificationStatus, number>>;
   opened?: number;
   clicked?: number;
+  converted?: number;
   repeatClicks?: number;
   latency?: { count?: number; sumMs?: number } & Record<string, number>;
 }
@@ -51,10 +60,17 @@ export interface AnalyticsBucketDoc extends ProjectedDoc {
 type Handled = NotificationEvent['type'];
 type Doc = AnalyticsNotificationDoc;
 
-export const bucketId = (hour: string, appId: string, channel: Channel, templateId: string) => `b:${hour}|${appId}|${channel}|${templateId}`;
+export const bucketId = (hour: string, appId: string, channel: Channel, templateId: string, provider = '') => `b:${hour}|${appId}|${channel}|${templateId}|${provider}`;
 
 function fresh(id: string, notificationId: string, appId: string, channel: Channel, templateId: string, at: string, status: NotificationStatus, startAt: string): Doc {
-  return { _id: id, kind: 'notification', notificationId, bucket: bucketId(hourOf(at), appId, channel, templateId), appId, channel, templateId, status, startAt, opened: false, clicked: false };
+  return { _id: id, kind: 'notification', notificationId, bucket: bucketId(hourOf(at), appId, channel, templateId), appId, channel, templateId, status, startAt, opened: false, clicked: false, provider: '' };
+}
+
+/** The doc with its provider (and so its bucket) set from an attempt's answer. */
+function withProvider(doc: Doc, provider: string): Doc {
+  if ((doc.provider ?? '') === provider) return doc;
+  const hour = doc.bucket.slice(2, doc.bucket.indexOf('|'));
+  return { ...doc, provider, bucket: bucketId(hour, doc.appId, doc.channel, doc.templateId, provider) };
 }
 
 function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc | undefined {
@@ -74,13 +90,19 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
     case 'NotificationSent': {
       if (!doc) return doc;
       const latencyMs = doc.latencyMs ?? Math.max(0, Date.parse(event.data.at) - Date.parse(doc.startAt));
-      return isFinal(doc.status) ? doc : { ...doc, status: 'sent', latencyMs };
+      return isFinal(doc.status) ? doc : { ...withProvider(doc, event.data.provider), status: 'sent', latencyMs };
     }
     case 'NotificationAttemptFailed':
-      return doc;
-    case 'NotificationFailed':
+      return doc && (isFinal(doc.status) ? doc : withProvider(doc, event.data.provider));
+    case 'NotificationFailed': {
       if (!doc || doc.status === 'failed' || doc.status === 'suppressed' || doc.status === 'delivered') return doc;
-      return { ...doc, status: 'failed' };
+      const p = event.data.provider;
+      return { ...(p !== undefined ? withProvider(doc, p) : doc), status: 'failed' };
+    }
+    case 'NotificationRedriven':
+      return doc && (doc.status === 'failed' || doc.status === 'pending') ? { ...doc, status: 'pending' } : doc;
+    case 'NotificationConverted':
+      return doc && { ...doc, converted: true };
     case 'NotificationDelivered':
       return doc && doc.status === 'sent' ? { ...doc, status: 'delivered' } : doc;
     case 'NotificationOpened':
@@ -94,30 +116,55 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
   }
 }
 
+/** What one notification adds to its bucket; a change is the difference of two contributions. */
+function contribution(doc: Doc): Record<string, number> {
+  const c: Record<string, number> = { total: 1, [`status.${doc.status}`]: 1 };
+  if (doc.opened) c.opened = 1;
+  if (doc.clicked) c.clicked = 1;
+  if (doc.converted) c.converted = 1;
+  if (doc.latencyMs !== undefined) {
+    c[`latency.${latencyBucketKey(doc.latencyMs)}`] = 1;
+    c['latency.count'] = 1;
+    c['latency.sumMs'] = doc.latencyMs;
+  }
+  return c;
+}
+
 function rollup(before: Doc | undefined, after: Doc | undefined): Rollup[] {
   if (!after) return [];
-  const inc: Record<string, number> = {};
-  const add = (k: string, n: number) => (inc[k] = (inc[k] ?? 0) + n);
-  if (!before) add('total', 1);
-  if (before?.status !== after.status) {
-    if (before) add(`status.${before.status}`, -1);
-    add(`status.${after.status}`, 1);
+  const byBucket = new Map<string, Record<string, number>>();
+  const add = (bucket: string, k: string, n: number) => {
+    const inc = byBucket.get(bucket) ?? {};
+    inc[k] = (inc[k] ?? 0) + n;
+    byBucket.set(bucket, inc);
+  };
+  if (before) for (const [k, n] of Object.entries(contribution(before))) add(before.bucket, k, -n);
+  for (const [k, n] of Object.entries(contribution(after))) add(after.bucket, k, n);
+  const out: Rollup[] = [];
+  for (const [bucket, inc] of byBucket) {
+    for (const [k, n] of Object.entries(inc)) if (n === 0) delete inc[k];
+    if (Object.keys(inc).length === 0) continue;
+    // Identity from the bucket id itself: the old bucket of a moved notification keeps its own.
+    const [hour = '', appId, channel, templateId, provider = ''] = bucket.slice(2).split('|');
+    out.push({ id: bucket, inc, onInsert: { kind: 'bucket', hour, day: dayOf(hour), appId, channel, templateId, provider } });
   }
-  if (after.opened && !before?.opened) add('opened', 1);
-  if (after.clicked && !before?.clicked) add('clicked', 1);
-  if (after.latencyMs !== undefined && before?.latencyMs === undefined) {
-    add(`latency.${latencyBucketKey(after.latencyMs)}`, 1);
-    add('latency.count', 1);
-    add('latency.sumMs', after.latencyMs);
-  }
-  if (Object.keys(inc).length === 0) return [];
-  const hour = after.bucket.slice(2, after.bucket.indexOf('|'));
-  return [{ id: after.bucket, inc, onInsert: { kind: 'bucket', hour, day: dayOf(hour), appId: after.appId, channel: after.channel, templateId: after.templateId } }];
+  return out;
 }
 
 export const analytics: ReadModel<Doc, Handled> = {
   name: 'analytics',
-  handles: ['NotificationRequested', 'NotificationSuppressed', 'NotificationSent', 'NotificationAttemptFailed', 'NotificationFailed', 'NotificationDelivered', 'NotificationOpened', 'NotificationClicked'],
+  handles: [
+    'NotificationRequested',
+    'NotificationSuppressed',
+    'NotificationSent',
+    'NotificationAttemptFailed',
+    'NotificationFailed',
+    'NotificationDelivered',
+    'NotificationOpened',
+    'NotificationClicked',
+    'NotificationRedriven',
+    'NotificationConverted',
+  ],
   indexes: [{ keys: { kind: 1, hour: 1 } }],
   ids: (event) => [`n:${event.data.notificationId}`],
   evolve,

@@ -28,6 +28,10 @@ export interface NotificationStatusDoc extends ProjectedDoc {
   suppressedAt?: string;
   openedAt?: string;
   clickedAt?: string;
+  /** Conversions the app reported, by name (first time each). */
+  conversions?: Record<string, { at: string; value?: number }>;
+  /** Redrives applied, oldest first. */
+  redrives?: Array<{ redriveId: string; at: string; fromAttempt: number }>;
   /** Why it was suppressed or failed. */
   reason?: string;
   lastError?: { code: string; message: string };
@@ -101,6 +105,18 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
       return { ...d, openedAt: d.openedAt ?? event.data.at };
     case 'NotificationClicked':
       return { ...d, clickedAt: d.clickedAt ?? event.data.at };
+    case 'NotificationRedriven': {
+      const r = event.data;
+      const redrives = [...(d.redrives ?? []), { redriveId: r.redriveId, at: r.at, fromAttempt: r.fromAttempt }];
+      if (d.status !== 'failed' && d.status !== 'pending') return { ...d, redrives };
+      // failedAt stays: it is when the last failure happened, and a redrive window selects on it.
+      return { ...d, status: 'pending', redrives };
+    }
+    case 'NotificationConverted': {
+      const c = event.data;
+      if (d.conversions?.[c.name]) return d;
+      return { ...d, conversions: { ...d.conversions, [c.name]: { at: c.at, ...(c.value !== undefined && { value: c.value }) } } };
+    }
     default: {
       const never: never = event;
       return never;
@@ -111,8 +127,8 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
 export const notificationStatus: ReadModel<NotificationStatusDoc, Handled> = {
   name: 'notifications',
   handles: HANDLES,
-  // The first serves a user's list (GET /v1/users/:userId/notifications, newest first).
-  indexes: [{ keys: { appId: 1, userId: 1, requestedAt: 1 } }, { keys: { appId: 1, requestedAt: 1 } }],
+  // The first serves a user's list (GET /v1/users/:userId/notifications, newest first); the third the redrive window.
+  indexes: [{ keys: { appId: 1, userId: 1, requestedAt: 1 } }, { keys: { appId: 1, requestedAt: 1 } }, { keys: { appId: 1, status: 1, failedAt: 1 } }, { keys: { appId: 1, eventId: 1 } }],
   ids: (event) => [event.data.notificationId],
   evolve,
 };

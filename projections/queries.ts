@@ -11,9 +11,10 @@
  *     byStatus: { pending, scheduled, sent, delivered, failed, suppressed: number },   // current status
  *     byChannel: { [channel in ios|android|sms|email]: { total: number, byStatus: {...same keys}, opened: number, clicked: number } },
  *                                               // every channel, or only `channel` when one is given
+ *     delivered: number, converted: number,     // delivered (status), converted at least once (the app's report)
  *     opened: number, clicked: number,          // notifications opened / clicked at least once
  *     repeatClicks: number,                     // clicks after the first (recordRepeatClick; not rebuildable)
- *     openRate: number | null, clickRate: number | null,   // opened (clicked) / (sent + delivered); null when nothing reached anyone
+ *     openRate, clickRate, deliveryRate, conversionRate: number | null,   // x / (sent + delivered); null when nothing reached anyone
  *     latency: { count: number, meanMs: number | null,      // requested (or scheduleAt) -> first NotificationSent
  *                buckets: [{ leMs: number | null, count: number }] }   // fixed bounds, cumulative = false; null = +Inf
  *   }
@@ -88,6 +89,7 @@ export interface ChannelSummary {
   byStatus: StatusCounts;
   opened: number;
   clicked: number;
+  converted: number;
 }
 export interface AnalyticsSummary {
   from: string;
@@ -97,11 +99,17 @@ export interface AnalyticsSummary {
   total: number;
   byStatus: StatusCounts;
   byChannel: Partial<Record<Channel, ChannelSummary>>;
+  delivered: number;
   opened: number;
   clicked: number;
+  /** Notifications the app reported at least one conversion for. */
+  converted: number;
   repeatClicks: number;
+  /** delivered / (sent + delivered); the other rates have the same base. */
+  deliveryRate: number | null;
   openRate: number | null;
   clickRate: number | null;
+  conversionRate: number | null;
   latency: { count: number; meanMs: number | null; buckets: Array<{ leMs: number | null; count: number }> };
 }
 
@@ -127,7 +135,7 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
   });
   const channels = q.channel ? [q.channel] : CHANNELS;
   const byChannel: Partial<Record<Channel, ChannelSummary>> = {};
-  for (const ch of channels) byChannel[ch] = { total: 0, byStatus: zeroStatus(), opened: 0, clicked: 0 };
+  for (const ch of channels) byChannel[ch] = { total: 0, byStatus: zeroStatus(), opened: 0, clicked: 0, converted: 0 };
   const out: AnalyticsSummary = {
     from,
     to,
@@ -136,11 +144,15 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
     total: 0,
     byStatus: zeroStatus(),
     byChannel,
+    delivered: 0,
     opened: 0,
     clicked: 0,
+    converted: 0,
     repeatClicks: 0,
+    deliveryRate: null,
     openRate: null,
     clickRate: null,
+    conversionRate: null,
     latency: { count: 0, meanMs: null, buckets: [...LATENCY_BUCKETS_MS.map((le) => ({ leMs: le as number | null, count: 0 })), { leMs: null, count: 0 }] },
   };
   let sumMs = 0;
@@ -157,14 +169,19 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
     ch.opened += b.opened ?? 0;
     out.clicked += b.clicked ?? 0;
     ch.clicked += b.clicked ?? 0;
+    out.converted += b.converted ?? 0;
+    ch.converted += b.converted ?? 0;
     out.repeatClicks += b.repeatClicks ?? 0;
     out.latency.count += b.latency?.count ?? 0;
     sumMs += b.latency?.sumMs ?? 0;
     for (const bucket of out.latency.buckets) bucket.count += b.latency?.[bucket.leMs === null ? 'le_inf' : `le_${bucket.leMs}`] ?? 0;
   }
   const reached = out.byStatus.sent + out.byStatus.delivered;
+  out.delivered = out.byStatus.delivered;
+  out.deliveryRate = reached > 0 ? out.delivered / reached : null;
   out.openRate = reached > 0 ? out.opened / reached : null;
   out.clickRate = reached > 0 ? out.clicked / reached : null;
+  out.conversionRate = reached > 0 ? out.converted / reached : null;
   out.latency.meanMs = out.latency.count > 0 ? sumMs / out.latency.count : null;
   return out;
 }

@@ -7,6 +7,7 @@ import { addClientCommands } from '../demo/commands.ts';
 import { addAppsCommands } from './apps.ts';
 import { addConfigCommand } from './config.ts';
 import { addProjectionCommands } from './projections.ts';
+import { addRedriveCommand } from './redrive.ts';
 import { shutdownTelemetry } from '../../infra/telemetry.ts';
 
 function list<T extends string>(allowed: readonly T[], what: string) {
@@ -44,6 +45,7 @@ export function buildCli(): Command {
   addAppsCommands(program);
   addClientCommands(program);
   addProjectionCommands(program);
+  addRedriveCommand(program);
   addConfigCommand(program);
   return program;
 }

@@ -29,8 +29,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts by status and channel, open and click rates */
+        /** Counts by status and channel; delivered, opened, clicked, converted and their rates */
         get: operations["getAnalyticsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts and rates per hour or day, grouped by channel, template, provider or status (request-time cohorts) */
+        get: operations["getAnalyticsTimeseries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -74,6 +91,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications/{id}/conversions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a conversion (once per name; a repeat is 202 and appends nothing). A template link with an empty `notify_nid` query parameter receives the notification id on its landing page. */
+        post: operations["recordConversion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications/{id}/events": {
         parameters: {
             query?: never;
@@ -83,6 +117,23 @@ export interface paths {
         };
         /** The raw event stream (auditors) */
         get: operations["getNotificationEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{id}/why": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why this notification was (or was not) sent: the decision replayed as of its position in the log, then every attempt */
+        get: operations["getNotificationWhy"];
         put?: never;
         post?: never;
         delete?: never;
@@ -102,6 +153,23 @@ export interface paths {
         get: operations["getOpsStatus"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the app's failed notifications in a window again (and drain their parked messages); idempotent per redrive id */
+        post: operations["redrive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -213,6 +281,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/why": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why a user got nothing for an event: unknown user, eventId never seen, template without the channel... */
+        get: operations["getWhy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/sendgrid": {
         parameters: {
             query?: never;
@@ -251,6 +336,60 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnalyticsSummary: {
+            appId?: string | null;
+            byChannel: {
+                [key: string]: {
+                    byStatus?: {
+                        delivered: number;
+                        failed: number;
+                        pending: number;
+                        scheduled: number;
+                        sent: number;
+                        suppressed: number;
+                    };
+                    clicked?: number;
+                    converted?: number;
+                    opened?: number;
+                    total?: number;
+                };
+            };
+            byStatus: {
+                delivered: number;
+                failed: number;
+                pending: number;
+                scheduled: number;
+                sent: number;
+                suppressed: number;
+            };
+            /** @enum {unknown} */
+            channel?: "ios" | "android" | "sms" | "email" | null;
+            clicked: number;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            clickRate: number | null;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            conversionRate: number | null;
+            converted: number;
+            delivered: number;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            deliveryRate: number | null;
+            /** Format: date-time */
+            from: string;
+            latency?: Record<string, unknown>;
+            opened: number;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            openRate: number | null;
+            repeatClicks?: number;
+            /** Format: date-time */
+            to: string;
+            total: number;
+        };
+        ConversionResult: {
+            id: string;
+            name: string;
+            /** @description false when this name was already recorded (nothing appended) */
+            recorded: boolean;
+        };
         DeviceRegistered: {
             /** @enum {unknown} */
             platform: "ios" | "android";
@@ -461,6 +600,20 @@ export interface components {
                 start: string;
             } | null;
         };
+        RedriveResult: {
+            dryRun: boolean;
+            /** @description the redrive id: given, or derived from the request (the same request twice is one redrive) */
+            id: string;
+            matched: number;
+            parked: {
+                drained: number;
+                seen: number;
+            };
+            /** @description notifications given a new attempt by this call (0 on a repeat or a dry run) */
+            redriven: number;
+            /** @description this redrive id had already been recorded */
+            repeated: boolean;
+        };
         Template: {
             content: {
                 email?: {
@@ -495,6 +648,46 @@ export interface components {
             requiredParams: string[];
             templateId: string;
             version: number;
+        };
+        Timeseries: {
+            appId?: string | null;
+            buckets: components["schemas"]["TimeseriesRow"][];
+            /** @enum {unknown} */
+            channel?: "ios" | "android" | "sms" | "email" | null;
+            /** Format: date-time */
+            from: string;
+            /** @enum {unknown} */
+            groupBy: "channel" | "template" | "provider" | "status";
+            /** @enum {unknown} */
+            interval: "hour" | "day";
+            /** Format: date-time */
+            to: string;
+        };
+        TimeseriesRow: {
+            byStatus: {
+                delivered: number;
+                failed: number;
+                pending: number;
+                scheduled: number;
+                sent: number;
+                suppressed: number;
+            };
+            clicked: number | null;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            clickRate: number | null;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            conversionRate: number | null;
+            converted: number | null;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            deliveryRate: number | null;
+            /** @description channel, template id, provider ('' before any attempt answered) or status */
+            group: string;
+            opened: number | null;
+            /** @description x / (sent + delivered); null when nothing reached anyone */
+            openRate: number | null;
+            /** Format: date-time */
+            start: string;
+            total: number;
         };
         User: {
             devices: {
@@ -531,6 +724,79 @@ export interface components {
             phone?: string;
             timezone?: string;
             userId: string;
+        };
+        WhyAnswer: {
+            attempts: components["schemas"]["WhyAttempt"][];
+            /** @enum {unknown} */
+            channel: "ios" | "android" | "sms" | "email" | null;
+            decision: {
+                /** @description the log position and time the decision is replayed at */
+                asOf: {
+                    /** Format: date-time */
+                    at: string;
+                    position: number;
+                };
+                detail?: string;
+                /** @enum {unknown} */
+                outcome: "requested" | "scheduled" | "deferred" | "suppressed" | "no_notification";
+                /** @description the suppression (or deferral) reason the log recorded */
+                reason?: string;
+                reasons: components["schemas"]["WhyReason"][];
+                /** @description the pure policy on the replayed facts, and whether it agrees with the log (a changed rate limit can make it differ) */
+                replayed?: {
+                    agrees: boolean;
+                    /** @enum {unknown} */
+                    outcome: "requested" | "scheduled" | "deferred" | "suppressed";
+                };
+            };
+            eventId: string;
+            id: string | null;
+            /** @description GET /v1/why: the notifications this user and event did produce */
+            notifications?: {
+                /** @enum {unknown} */
+                channel: "ios" | "android" | "sms" | "email";
+                id: string;
+                status: string;
+            }[];
+            redrives: {
+                /** Format: date-time */
+                at: string;
+                fromAttempt: number;
+                redriveId: string;
+            }[];
+            /** @description the notification status; `none` or `exists` on GET /v1/why */
+            status: string;
+            userId: string;
+        };
+        WhyAttempt: {
+            /** Format: date-time */
+            at: string;
+            attempt: number | null;
+            /**
+             * @description the provider's answer as the sender classified it
+             * @enum {unknown}
+             */
+            classification: "ok" | "retryable" | "permanent" | "token_invalid" | "none";
+            code: string | null;
+            message: string | null;
+            provider: string | null;
+            providerMessageId?: string;
+            /** @enum {unknown} */
+            reason?: "permanent" | "exhausted" | "token_invalid" | "poison" | "bounced" | "undeliverable";
+            /** @enum {unknown} */
+            result: "sent" | "retry" | "failed";
+            retryInMs?: number;
+        };
+        WhyReason: {
+            /** @enum {unknown} */
+            check: "user" | "channel_preference" | "category_preference" | "contact" | "rate_window" | "quiet_hours" | "schedule" | "template" | "event" | "request";
+            detail: string;
+            /** @description what the check read: counts and limits, timezone, template version... */
+            facts?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** @description false: this check stopped or deferred delivery */
+            passed: boolean;
         };
     };
     responses: never;
@@ -615,6 +881,7 @@ export interface operations {
         parameters: {
             query?: {
                 channel?: "ios" | "android" | "sms" | "email";
+                format?: "json" | "csv";
                 from?: string;
                 to?: string;
             };
@@ -630,9 +897,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AnalyticsSummary"];
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAnalyticsTimeseries: {
+        parameters: {
+            query?: {
+                channel?: "ios" | "android" | "sms" | "email";
+                format?: "json" | "csv";
+                from?: string;
+                groupBy?: "channel" | "template" | "provider" | "status";
+                interval?: "hour" | "day";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeseries"];
+                    "text/csv": string;
                 };
             };
             /** @description invalid input; `field` names it */
@@ -879,6 +1200,80 @@ export interface operations {
             };
         };
     };
+    recordConversion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    value?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description recorded (or already recorded) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversionResult"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the notification never went out */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getNotificationEvents: {
         parameters: {
             query?: never;
@@ -897,6 +1292,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationEvents"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNotificationWhy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhyAnswer"];
                 };
             };
             /** @description invalid input; `field` names it */
@@ -983,6 +1436,79 @@ export interface operations {
                 };
             };
             /** @description this process has no monitoring */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redrive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    channel?: "ios" | "android" | "sms" | "email";
+                    dryRun?: boolean;
+                    /** Format: date-time */
+                    from: string;
+                    id?: string;
+                    /** @enum {string} */
+                    reason?: "permanent" | "exhausted" | "token_invalid" | "poison" | "bounced" | "undeliverable";
+                    /** @constant */
+                    status: "failed";
+                    /** Format: date-time */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the redrive */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedriveResult"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description started without the projection store */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1600,6 +2126,57 @@ export interface operations {
             };
             /** @description unknown user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWhy: {
+        parameters: {
+            query: {
+                channel?: "push" | "sms" | "email";
+                eventId: string;
+                userId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhyAnswer"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

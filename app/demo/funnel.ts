@@ -56,6 +56,8 @@ export function createFunnel() {
         case 'NotificationDelivered':
         case 'NotificationOpened':
         case 'NotificationClicked':
+        case 'NotificationRedriven':
+        case 'NotificationConverted':
           return;
         default: {
           const never: never = n;

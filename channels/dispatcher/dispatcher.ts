@@ -156,6 +156,11 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   }
 
   async function handleEvent(event: RecordedEvent): Promise<void> {
+    // A redrive is published like a fresh request (now, never scheduled): the sender continues its attempts.
+    if (event.type === 'NotificationRedriven' && channels.has(event.data.channel)) {
+      const { notificationId, channel, appId } = event.data;
+      return publishTracked(event.position, { notificationId, channel, appId }, event.metadata.traceparent);
+    }
     if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel)) {
       if (tracked.length === 0) {
         checkpoint = event.position;
@@ -174,14 +179,18 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       advance();
       return;
     }
+    await publishTracked(event.position, message, traceparent);
+  }
+
+  async function publishTracked(position: number, message: DeliveryMessage, traceparent: string | undefined): Promise<void> {
     await acquireSlot();
     if (stopReading) {
       // Never tracked as done: the checkpoint stays before it and the next start publishes it.
       releaseSlot();
-      tracked.push({ position: event.position, done: false });
+      tracked.push({ position, done: false });
       return;
     }
-    const entry: Tracked = { position: event.position, done: false };
+    const entry: Tracked = { position, done: false };
     tracked.push(entry);
     track(
       publishUntilConfirmed(message, traceparent)

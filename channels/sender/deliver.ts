@@ -79,7 +79,8 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return { kind: 'park', reason, detail: `${code}: ${message}`.slice(0, 300) };
   };
   const retry = async (code: string, raw: string, retryAfterMs?: number): Promise<Action> => {
-    if (attempt >= deps.maxAttempts) return fail('exhausted', code, `${raw} (after ${attempt} attempts)`);
+    // A redriven notification gets a fresh budget: attempts are counted from the redrive on.
+    if (attempt - state.attemptBase >= deps.maxAttempts) return fail('exhausted', code, `${raw} (after ${attempt} attempts)`);
     const message = redactText(raw);
     const r = await recordOutcome(deps.eventStore, read, {
       type: 'RecordAttemptOutcome',

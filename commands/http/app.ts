@@ -9,7 +9,7 @@ import { requireApp } from './auth.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
-import { analyticsRouter, type AnalyticsSummary } from './routes/analytics.ts';
+import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';
 import { feedRouter } from './routes/feed.ts';
 import { opsRouter, type OpsStatus } from './routes/ops.ts';
 import { notificationsRouter } from './routes/notifications.ts';
@@ -17,14 +17,26 @@ import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
 import { usersRouter, type UserNotificationsList } from './routes/users.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
+import { whyRouter } from './routes/why.ts';
+import { redriveRouter } from './routes/redrive.ts';
+import type { RedriveDeps } from '../redrive.ts';
+import type { ParkedQueues } from '../../infra/rabbit/parked.ts';
+import type { Metrics } from '../../infra/metrics.ts';
+import { httpMetrics, rememberMount } from './httpMetrics.ts';
+import type { WhyHistory } from '../why.ts';
 import { throttleApps } from './throttle.ts';
 
 /** What the API reads from the projections; all of it optional so the API also runs on the log alone. */
 export interface ApiProjections {
   analyticsSummary?: AnalyticsSummary;
+  analyticsTimeseries?: AnalyticsTimeseries;
   rateWindow?: RateWindowSource;
   recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
   userNotifications?: UserNotificationsList;
+  /** Rate-window counts as of a past time and an event's notifications, for GET /v1/notifications/:id/why and /v1/why. */
+  whyHistory?: WhyHistory;
+  /** Failed notifications of an app in a window, for POST /v1/redrive. */
+  failedNotifications?: RedriveDeps['failed'];
 }
 
 export interface ApiDeps {
@@ -38,6 +50,10 @@ export interface ApiDeps {
   rateCounter?: RateCounter;
   /** GET /v1/ops/status: queue depth, lag, channel state, alerts (app/main.ts builds it from the metrics). */
   opsStatus?: () => Promise<OpsStatus>;
+  /** The broker's parking queues: POST /v1/redrive drains them too when given. */
+  parked?: ParkedQueues;
+  /** HTTP request rate, errors and duration by route on GET /metrics. */
+  metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
   now?: () => Date;
 }
 
@@ -61,6 +77,7 @@ export function createApi(deps: ApiDeps): Express {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(requestLogger(deps.logger));
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
 
   const document = openApiDocument(deps.config.publicUrl);
   app.get('/openapi.json', (_req, res) => void res.json(document));
@@ -95,6 +112,7 @@ export function createApi(deps: ApiDeps): Express {
 
   // Every /v1 route lives in this one router, behind auth: none can be reached without it.
   const v1 = express.Router();
+  v1.use(rememberMount);
   v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(usersRouter(store, now, deps.projections?.userNotifications));
@@ -105,9 +123,16 @@ export function createApi(deps: ApiDeps): Express {
       now,
     ),
   );
-  v1.use(analyticsRouter(deps.projections?.analyticsSummary, now));
+  v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
   v1.use(feedRouter(deps.projections?.userNotifications));
   v1.use(opsRouter(deps.opsStatus));
+  v1.use(
+    redriveRouter(
+      { store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }), ...(deps.parked && { parked: deps.parked }) },
+      now,
+    ),
+  );
+  v1.use(whyRouter({ store, rateLimits, ...(deps.projections?.whyHistory && { history: deps.projections.whyHistory }) }, now));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

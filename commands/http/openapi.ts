@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { CHANNELS, PREF_CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
 import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
+import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
-import { deviceBodySchema, notificationBodySchema, preferencesBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
+import { conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. Every
@@ -35,14 +36,15 @@ export function openApiDocument(publicUrl: string): object {
       { name: 'users', description: 'recipients: contact, devices, preferences' },
       { name: 'templates', description: 'versioned Liquid templates' },
       { name: 'notifications', description: 'requests, status and the raw log' },
-      { name: 'analytics', description: 'counts and rates from the read models' },
-      { name: 'operations', description: "the operators' view: health" },
+      { name: 'audit', description: 'why a notification went (or did not go) the way it did' },
+      { name: 'analytics', description: 'counts, rates, time series and conversions from the read models' },
+      { name: 'operations', description: "the operators' view: health and redrive" },
       { name: 'tracking', description: 'signed links in messages (no credentials)' },
       { name: 'webhooks', description: 'provider receipts (signed, no credentials)' },
     ],
     components: {
       securitySchemes: { appKey: { type: 'http', scheme: 'basic', description: 'appKey:appSecret from `notify apps create <name>`' } },
-      schemas: resourceSchemas,
+      schemas: { ...resourceSchemas, ...operatorSchemas },
     },
     paths: {
       '/v1/users/{userId}': {
@@ -167,19 +169,6 @@ export function openApiDocument(publicUrl: string): object {
           responses: { '200': ok('events', ref('NotificationEvents')), '404': err('unknown id'), ...common },
         },
       },
-      '/v1/analytics/summary': {
-        get: {
-          operationId: 'getAnalyticsSummary',
-          tags: ['analytics'],
-          summary: 'Counts by status and channel, open and click rates',
-          parameters: [
-            { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
-            { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
-            { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
-          ],
-          responses: { '200': ok('the summary', { type: 'object', additionalProperties: true }), ...common },
-        },
-      },
       '/v1/ops/status': {
         get: {
           operationId: 'getOpsStatus',
@@ -188,6 +177,11 @@ export function openApiDocument(publicUrl: string): object {
           responses: { '200': ok('the status', ref('OpsStatus')), '503': err('this process has no monitoring'), ...common },
         },
       },
+      ...operatorPaths({ conversionBody: json(conversionBodySchema), redriveBody: json(redriveBodySchema), analyticsSummaryParams: [
+            { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
+          ] }),
       '/t/{token}': {
         get: {
           operationId: 'followTrackingLink',

@@ -1,8 +1,10 @@
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { checkpointName, currentGeneration } from '../../projections/generations.ts';
 import { analyticsSummary, createRateWindowSource, recordRepeatClick } from '../../projections/queries.ts';
+import { countBetween, failedNotifications, notificationsOfEvent } from '../../projections/operatorQueries.ts';
 import { rateWindows } from '../../projections/rateWindows.ts';
 import { userNotifications } from '../../projections/userNotifications.ts';
+import { analyticsTimeseries } from '../../projections/timeseries.ts';
 import type { ApiProjections } from './app.ts';
 
 /**
@@ -20,8 +22,14 @@ export function apiProjections(store: ProjectionStore, appliedPosition?: () => n
   return {
     analyticsSummary: (q) =>
       analyticsSummary(store, { appId: q.appId, from: q.from.toISOString(), to: q.to.toISOString(), ...(q.channel ? { channel: q.channel } : {}) }),
+    analyticsTimeseries: (q) => analyticsTimeseries(store, q),
     rateWindow: createRateWindowSource(store, applied),
     recordRepeatClick: async (notificationId, at) => void (await recordRepeatClick(store, notificationId, at.toISOString())),
     userNotifications: (q) => userNotifications(store, q),
+    whyHistory: {
+      countBetween: (q) => countBetween(store, q),
+      notificationsOfEvent: (appId, eventId) => notificationsOfEvent(store, appId, eventId),
+    },
+    failedNotifications: (q) => failedNotifications(store, q),
   };
 }

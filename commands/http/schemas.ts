@@ -1,6 +1,6 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
-import { CHANNELS, PLATFORMS, PREF_CHANNELS } from '../../domain/events.ts';
+import { CHANNELS, FAILURE_REASONS, PLATFORMS, PREF_CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
 import { isHhMm, isTimeZone } from '../../domain/quietHours.ts';
 import { USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
@@ -124,6 +124,7 @@ export const analyticsQuerySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   channel: z.enum(CHANNELS).optional(),
+  format: z.enum(['json', 'csv']).optional(),
 });
 
 const limitMessage = `must be an integer from 1 to ${USER_NOTIFICATIONS_MAX_LIMIT}`;
@@ -142,3 +143,44 @@ export const userNotificationsQuerySchema = z.strictObject({
 });
 
 export const NOTIFICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+// ---- operators and analysts: why, conversions, redrive, time series ---------------------------------
+
+export const whyQuerySchema = z.strictObject({
+  userId: idSchema,
+  eventId: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
+  /** Narrows the question to one preference channel ("why no sms?"). */
+  channel: z.enum(PREF_CHANNELS).optional(),
+});
+
+export const conversionBodySchema = z.strictObject({
+  /** Conversions are recorded once per name; absent means "conversion". */
+  name: categorySchema.optional(),
+  value: z.number().finite().optional(),
+});
+
+export const redriveBodySchema = z
+  .strictObject({
+    /** Only failed notifications are redriven. */
+    status: z.literal('failed'),
+    channel: z.enum(CHANNELS).optional(),
+    reason: z.enum(FAILURE_REASONS).optional(),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    dryRun: z.boolean().optional(),
+    /** An explicit redrive id; by default it is derived from the request, so the same request twice is one redrive. */
+    id: idSchema.optional(),
+  })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: 'must be after from', path: ['to'] });
+
+export const ANALYTICS_INTERVALS = ['hour', 'day'] as const;
+export const ANALYTICS_GROUPS = ['channel', 'template', 'provider', 'status'] as const;
+
+export const timeseriesQuerySchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  interval: z.enum(ANALYTICS_INTERVALS).optional(),
+  groupBy: z.enum(ANALYTICS_GROUPS).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+});

@@ -89,6 +89,9 @@ export async function followOutcomes(deps: {
       }
       case 'NotificationOpened':
       case 'NotificationClicked':
+      // A redrive is an operator's act and a conversion the app's report: neither is a provider outcome.
+      case 'NotificationRedriven':
+      case 'NotificationConverted':
         return;
       default: {
         const never: never = n;

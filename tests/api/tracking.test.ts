@@ -167,3 +167,15 @@ describe('rate limits read through the projection', () => {
     }
   });
 });
+
+// Last: its clicks would change the summary counts asserted above.
+describe('GET /t/:token, conversions', () => {
+  it('a link that opts in with an empty notify_nid carries the notification id to the landing page; others are left as signed', async () => {
+    const token = signTrackingToken({ n: sentId, k: 'click', u: 'https://example.com/sale?x=1&notify_nid=', t: now() }, SECRET);
+    const res = await get(token);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`https://example.com/sale?x=1&notify_nid=${sentId}`);
+    const preset = signTrackingToken({ n: sentId, k: 'click', u: 'https://example.com/sale?notify_nid=fixed', t: now() }, SECRET);
+    expect((await get(preset)).headers.get('location')).toBe('https://example.com/sale?notify_nid=fixed');
+  });
+});

@@ -8,13 +8,15 @@ import { createMetrics } from '../../infra/metrics.ts';
 import { startTestApi, type TestApi } from '../api/helpers.ts';
 import { startTestSimulator } from '../channels/simHelpers.ts';
 import { simulatedProviders } from '../../simulator/index.ts';
-import { removeTopology, testTopology } from './rabbit.ts';
+import { createParkedQueues } from '../../infra/rabbit/parked.ts';
+import { AMQP_URL, removeTopology, testTopology } from './rabbit.ts';
 
 export type TestSim = Awaited<ReturnType<typeof startTestSimulator>>;
 
 export interface E2ePlatform {
   sim: TestSim;
   api: TestApi;
+  topology: ReturnType<typeof testTopology>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,8 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     await sim.sim.stop();
   };
   try {
-    const api = await startTestApi(apiOptions);
+    // The API drains this topology's parking queues on POST /v1/redrive.
+    const api = await startTestApi({ ...apiOptions, deps: { parked: createParkedQueues({ url: AMQP_URL, prefix: topology.prefix }), ...apiOptions?.deps } });
     stops.push(() => api.close());
     const pipeline = { ...api.config.pipeline, retryDelaysMs: [50, 100, 200] };
     const metrics = createMetrics();
@@ -46,7 +49,7 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
       await senders.stop();
       await closeProviders(providers);
     });
-    return { sim, api, stop };
+    return { sim, api, topology, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -27,7 +27,7 @@ describe('queries', () => {
     const s = await analyticsSummary(store, { appId: 'app1', from: '2026-03-01T10:30:00Z', to: '2026-03-01T11:00:00Z' });
     expect(s).toMatchObject({ from: '2026-03-01T10:30:00.000Z', appId: 'app1', channel: null, total: 4, opened: 1, clicked: 1, repeatClicks: 0 });
     expect(s.byStatus).toEqual({ pending: 1, scheduled: 0, sent: 2, delivered: 0, failed: 0, suppressed: 1 });
-    expect(s.byChannel.email).toEqual({ total: 3, byStatus: { pending: 1, scheduled: 0, sent: 1, delivered: 0, failed: 0, suppressed: 1 }, opened: 1, clicked: 1 });
+    expect(s.byChannel.email).toEqual({ total: 3, byStatus: { pending: 1, scheduled: 0, sent: 1, delivered: 0, failed: 0, suppressed: 1 }, opened: 1, clicked: 1, converted: 0 });
     expect(s.byChannel.sms?.total).toBe(1);
     expect(s.byChannel.ios?.total).toBe(0);
     expect(s.openRate).toBe(0.5);

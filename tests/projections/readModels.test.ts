@@ -56,27 +56,42 @@ describe('notification status', () => {
 });
 
 describe('analytics', () => {
-  const bucket = 'b:2026-03-01T10:00:00.000Z|app1|email|welcome';
+  // A bucket per request hour x app x channel x template x provider; '' until an attempt has an answer.
+  const bucket = 'b:2026-03-01T10:00:00.000Z|app1|email|welcome|';
+  const sendgrid = 'b:2026-03-01T10:00:00.000Z|app1|email|welcome|sendgrid';
   it('NotificationRequested and NotificationSuppressed: counted in the request-hour bucket by status', async () => {
     const { doc } = await given(analytics, [requested({ notificationId: 'n1' }), requested({ notificationId: 'n2', scheduleAt: at(1) }), { ...suppressed, data: { ...suppressed.data, notificationId: 'n3' } } as DomainEvent]);
-    expect(doc(bucket)).toEqual({ _id: bucket, kind: 'bucket', hour: '2026-03-01T10:00:00.000Z', day: '2026-03-01T00:00:00.000Z', appId: 'app1', channel: 'email', templateId: 'welcome', total: 3, status: { pending: 1, scheduled: 1, suppressed: 1 } });
+    expect(doc(bucket)).toEqual({ _id: bucket, kind: 'bucket', hour: '2026-03-01T10:00:00.000Z', day: '2026-03-01T00:00:00.000Z', appId: 'app1', channel: 'email', templateId: 'welcome', provider: '', total: 3, status: { pending: 1, scheduled: 1, suppressed: 1 } });
     expect(doc('n:n1')).toMatchObject({ kind: 'notification', status: 'pending', bucket, startAt: T0, opened: false, clicked: false });
   });
-  it('NotificationSent: status moves and latency lands in its histogram bucket; AttemptFailed changes nothing', async () => {
+  it('NotificationSent: status moves and latency lands in its histogram bucket; the provider answer moves the counts to its bucket', async () => {
     const { doc } = await given(analytics, [requested(), attemptFailed(), sent('n1', 700)]);
-    expect(doc(bucket)).toMatchObject({ total: 1, status: { pending: 0, sent: 1 }, latency: { le_1000: 1, count: 1, sumMs: 700 } });
-    expect(doc('n:n1')).toMatchObject({ status: 'sent', latencyMs: 700 });
+    expect(doc(sendgrid)).toMatchObject({ provider: 'sendgrid', total: 1, status: { sent: 1 }, latency: { le_1000: 1, count: 1, sumMs: 700 } });
+    expect(doc(bucket)).toMatchObject({ total: 0, status: { pending: 0 } });
+    expect(doc('n:n1')).toMatchObject({ status: 'sent', latencyMs: 700, provider: 'sendgrid', bucket: sendgrid });
   });
   it('NotificationDelivered, NotificationFailed, NotificationOpened, NotificationClicked', async () => {
     const { doc } = await given(analytics, [
       requested({ notificationId: 'n1' }), sent('n1', 400_000), delivered(), opened(), clicked(), clicked(7000),
       requested({ notificationId: 'n2' }), { type: 'NotificationFailed', data: { notificationId: 'n2', reason: 'permanent', code: '400', message: 'bad', at: at(1) } },
     ]);
-    expect(doc(bucket)).toMatchObject({ total: 2, status: { pending: 0, sent: 0, delivered: 1, failed: 1 }, opened: 1, clicked: 1, latency: { le_inf: 1, count: 1 } });
+    expect(doc(sendgrid)).toMatchObject({ total: 1, status: { sent: 0, delivered: 1 }, opened: 1, clicked: 1, latency: { le_inf: 1, count: 1 } });
+    expect(doc(bucket)).toMatchObject({ total: 1, status: { pending: 0, failed: 1 } });
+  });
+  it('NotificationConverted counts once; NotificationRedriven takes a failed notification back to pending in the same bucket', async () => {
+    const { doc } = await given(analytics, [
+      requested({ notificationId: 'n1' }), sent('n1'), clicked(),
+      { type: 'NotificationConverted', data: { notificationId: 'n1', name: 'purchase', value: 12, at: at(8000) } },
+      requested({ notificationId: 'n2' }),
+      { type: 'NotificationFailed', data: { notificationId: 'n2', attempt: 3, provider: 'sendgrid', reason: 'exhausted', code: '503', message: 'busy', at: at(1) } },
+      { type: 'NotificationRedriven', data: { notificationId: 'n2', appId: 'app1', channel: 'email', redriveId: 'r1', previousStatus: 'failed', fromAttempt: 3, at: at(9000) } },
+    ]);
+    expect(doc(sendgrid)).toMatchObject({ total: 2, status: { sent: 1, failed: 0, pending: 1 }, clicked: 1, converted: 1 });
   });
   it('latency starts at scheduleAt when it is later than the request', async () => {
     const { doc } = await given(analytics, [requested({ scheduleAt: at(60_000) }), sent('n1', 62_000)]);
     expect(doc('n:n1')).toMatchObject({ latencyMs: 2000 });
-    expect(doc(bucket)).toMatchObject({ status: { scheduled: 0, sent: 1 }, latency: { le_2500: 1 } });
+    expect(doc(sendgrid)).toMatchObject({ status: { sent: 1 }, latency: { le_2500: 1 } });
+    expect(doc(bucket)).toMatchObject({ status: { scheduled: 0 } });
   });
 });
