@@ -7,6 +7,7 @@ echo "node: $(node --version) ($(command -v node))"
 bash scripts/ensure-deps.sh
 bash scripts/ensure-rabbitmq.sh
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p .
 mkdir -p .tmp
 report=.tmp/vitest-report.json

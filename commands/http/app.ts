@@ -6,11 +6,13 @@ import type { ApiOptions } from './config.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
+import { consoleRouter, consoleSession } from './console/router.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
 import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';
 import { feedRouter } from './routes/feed.ts';
+import { templatePreviewRouter } from './routes/templatePreview.ts';
 import { opsRouter, type OpsStatus } from './routes/ops.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { templatesRouter } from './routes/templates.ts';
@@ -110,10 +112,14 @@ export function createApi(deps: ApiDeps): Express {
     ),
   );
 
+  // The operators' console: its pages, and a session that /v1 accepts in place of Basic credentials.
+  const consoleDeps = { store, authenticator, trackingSecret: deps.config.trackingSecret, publicUrl: deps.config.publicUrl, now };
+  app.use(consoleRouter(consoleDeps));
+
   // Every /v1 route lives in this one router, behind auth: none can be reached without it.
   const v1 = express.Router();
   v1.use(rememberMount);
-  v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
+  v1.use(requireApp(authenticator, consoleSession(consoleDeps)), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(usersRouter(store, now, deps.projections?.userNotifications));
   v1.use(templatesRouter(store, now));
@@ -125,6 +131,7 @@ export function createApi(deps: ApiDeps): Express {
   );
   v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
   v1.use(feedRouter(deps.projections?.userNotifications));
+  v1.use(templatePreviewRouter(store));
   v1.use(opsRouter(deps.opsStatus));
   v1.use(
     redriveRouter(

@@ -4,6 +4,7 @@ import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
 import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
+import { previewBodySchema } from './routes/templatePreview.ts';
 import { conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
 
 /**
@@ -128,6 +129,29 @@ export function openApiDocument(publicUrl: string): object {
           summary: 'Read a template: latest version, or ?version=n (extension)',
           parameters: [pathParam('templateId'), { name: 'version', in: 'query', schema: { type: 'integer', minimum: 1 } }],
           responses: { '200': ok('the version', ref('Template')), '404': err('unknown template or version'), ...common },
+        },
+      },
+      '/v1/templates/{templateId}/preview': {
+        post: {
+          operationId: 'previewTemplate',
+          tags: ['templates'],
+          summary: 'Render every part of a template version with the given params (nothing is sent); the console shows it',
+          parameters: [pathParam('templateId')],
+          requestBody: body(json(previewBodySchema), { params: { name: 'Ada' } }),
+          responses: {
+            '200': ok('the rendered parts', {
+              type: 'object',
+              required: ['templateId', 'version', 'missingParams', 'rendered'],
+              properties: {
+                templateId: { type: 'string' },
+                version: { type: 'integer' },
+                missingParams: { type: 'array', items: { type: 'string' }, description: 'required params not given (rendered empty)' },
+                rendered: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } }, description: 'part -> field -> text, e.g. email.subject' },
+              },
+            }),
+            '404': err('unknown template or version'),
+            ...common,
+          },
         },
       },
       '/v1/notifications': {
