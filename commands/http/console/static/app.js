@@ -13,13 +13,13 @@ function h(tag, attrs = {}, ...children) {
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }
 const svg = (tag, attrs = {}, ...children) => {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children.flat()) if (c !== undefined && c !== null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat(Infinity)) if (c !== undefined && c !== null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 };
 const status = (s) => h('span', { class: `status ${s}` }, s);
@@ -119,7 +119,7 @@ async function notification(id) {
         h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Check'), h('th', {}, ''), h('th', {}, 'Detail'))), h('tbody', {}, why.decision.reasons.map((r) => h('tr', {}, h('td', {}, r.check), h('td', { class: r.passed ? 'pass' : 'fail' }, r.passed ? 'passed' : 'stopped'), h('td', {}, r.detail))))),
         h('h2', {}, 'Attempts'),
         why.attempts.length
-          ? h('table', {}, h('thead', {}, h('tr', {}, ['#', 'At', 'Provider', 'Result', 'Classified', 'Code', 'Message'].map((t) => h('th', {}, t)))), h('tbody', {}, why.attempts.map((a) => h('tr', {}, h('td', {}, a.attempt ?? ''), h('td', {}, time(a.at)), h('td', {}, a.provider ?? ''), h('td', {}, status(a.result)), h('td', {}, a.classification), h('td', {}, a.code ?? ''), h('td', {}, a.message ?? ''))))))
+          ? h('table', {}, h('thead', {}, h('tr', {}, ['#', 'At', 'Provider', 'Result', 'Classified', 'Code', 'Message'].map((t) => h('th', {}, t)))), h('tbody', {}, why.attempts.map((a) => h('tr', {}, h('td', {}, a.attempt ?? ''), h('td', {}, time(a.at)), h('td', {}, a.provider ?? ''), h('td', {}, status(a.result)), h('td', {}, a.classification), h('td', {}, a.code ?? ''), h('td', {}, a.message ?? '')))))
           : h('p', { class: 'muted' }, 'No provider attempt yet.'),
         why.redrives?.length ? h('p', {}, `Redriven ${why.redrives.length} time(s): `, why.redrives.map((r) => `${r.redriveId} at ${time(r.at)}`).join(', ')) : '');
   page(`Notification ${id}`, facts, h('h2', {}, 'Timeline'), timeline, h('h2', {}, 'Why'), whyBlock, h('h2', {}, 'Raw events'), h('details', {}, h('summary', {}, `${events.events.length} events`), h('pre', {}, JSON.stringify(events.events, null, 2))));
@@ -190,7 +190,8 @@ function lines(buckets) {
     starts.length ? [svg('text', { x: pad, y: hgt - 10 }, new Date(starts[0]).toLocaleString()), svg('text', { x: w - pad - 120, y: hgt - 10 }, new Date(starts.at(-1)).toLocaleString())] : [],
     groups.map((g, gi) => {
       const pts = starts.map((s, i) => `${x(i)},${y(buckets.find((b) => b.start === s && b.group === g)?.total ?? 0)}`).join(' ');
-      return [svg('polyline', { points: pts, fill: 'none', stroke: colors[gi % colors.length], 'stroke-width': 2 }), svg('text', { x: pad, y: hgt + 14 + gi * 18, fill: colors[gi % colors.length] }, `— ${g || '(none)'}`)];
+      const dots = starts.map((s, i) => svg('circle', { cx: x(i), cy: y(buckets.find((b) => b.start === s && b.group === g)?.total ?? 0), r: 3, fill: colors[gi % colors.length] }));
+      return [svg('polyline', { points: pts, fill: 'none', stroke: colors[gi % colors.length], 'stroke-width': 2 }), dots, svg('text', { x: pad, y: hgt + 14 + gi * 18, fill: colors[gi % colors.length] }, `— ${g || '(none)'}`)];
     }));
 }
 
