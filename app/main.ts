@@ -12,6 +12,7 @@ import { startProjectionRunner, type ProjectionRunner } from '../projections/run
 import { createLeaderLock, runSingleActive } from '../infra/leader/index.ts';
 import type { Logger } from '../infra/logger.ts';
 import { createMetrics, type Metrics } from '../infra/metrics.ts';
+import { createOpsStatus } from '../infra/monitoring/status.ts';
 import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
@@ -186,10 +187,11 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
+            extraRouters: [createHealthRouter()],
+            opsStatus: createOpsStatus({ metrics, alerter, channels: options.channels }),
             // POST /v1/redrive drains the parking queues too (one short-lived connection per redrive).
             parked: createParkedQueues({ url: config.amqpUrl, prefix: topology.prefix }),
             metrics,
-            extraRouters: [createHealthRouter()],
           });
           const server = await listenApi(app, config.port, undefined, { reusePort: options.reusePort ?? false });
           logger.info({ port: server.port }, 'API listening');

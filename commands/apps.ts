@@ -160,3 +160,10 @@ export function createAppAuthenticator(store: EventStore, options: Authenticator
     },
   };
 }
+
+/** The app stream's revision while the app is active (a rotation or revocation moves it): console sessions are bound to it. */
+export async function activeAppRevision(store: EventStore, appKey: string): Promise<number | undefined> {
+  if (!APP_KEY_PATTERN.test(appKey)) return undefined;
+  const { state, revision } = await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey));
+  return state.status === 'active' ? revision : undefined;
+}

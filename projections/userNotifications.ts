@@ -15,6 +15,8 @@ export interface UserNotificationItem {
   status: NotificationStatus;
   templateId: string;
   requestedAt: string;
+  /** On the app-wide list only (no userId asked). */
+  userId?: string;
 }
 
 export interface UserNotificationsPage {
@@ -26,7 +28,8 @@ export interface UserNotificationsPage {
 export interface UserNotificationsQuery {
   /** The calling app: only its notifications are listed. */
   appId: string;
-  userId: string;
+  /** Absent: the app's whole feed (the console's activity list), each item naming its user. */
+  userId?: string;
   limit?: number;
   cursor?: string;
   status?: NotificationStatus;
@@ -68,12 +71,12 @@ function validated(q: UserNotificationsQuery): { limit: number; after?: Position
   return { limit, ...(q.cursor !== undefined && { after: decodeCursor(q.cursor) }) };
 }
 
-/** A user's notifications for one app, newest first (ties by id), from the `notifications` read model. */
+/** A user's (or, without userId, the app's) notifications, newest first (ties by id), from the `notifications` read model. */
 export async function userNotifications(store: ProjectionStore, q: UserNotificationsQuery): Promise<UserNotificationsPage> {
   const { limit, after } = validated(q);
   const filter: Filter = {
     appId: q.appId,
-    userId: q.userId,
+    ...(q.userId !== undefined && { userId: q.userId }),
     ...(q.status !== undefined && { status: q.status }),
     ...(q.channel !== undefined && { channel: q.channel }),
     // The top-level bound lets the embedded store narrow candidates through the index; $or settles ties.
@@ -85,7 +88,17 @@ export async function userNotifications(store: ProjectionStore, q: UserNotificat
   const items = docs.slice(0, limit).flatMap((d): UserNotificationItem[] =>
     // appId is only ever set together with these (NotificationRequested or NotificationSuppressed).
     d.eventId !== undefined && d.channel !== undefined && d.templateId !== undefined && d.requestedAt !== undefined
-      ? [{ id: d.notificationId, eventId: d.eventId, channel: d.channel, status: d.status, templateId: d.templateId, requestedAt: d.requestedAt }]
+      ? [
+          {
+            id: d.notificationId,
+            ...(q.userId === undefined && d.userId !== undefined && { userId: d.userId }),
+            eventId: d.eventId,
+            channel: d.channel,
+            status: d.status,
+            templateId: d.templateId,
+            requestedAt: d.requestedAt,
+          },
+        ]
       : [],
   );
   const last = docs[limit - 1];

@@ -1,49 +1,15 @@
-/**
- * A small client of the public HTTP API (docs/api.md), used by `notify send`,
- * `notify status` and the demo. Errors carry the API's own JSON answer so the CLI can show it.
- */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly body: unknown;
-  constructor(method: string, path: string, status: number, body: unknown) {
-    super(`${method} ${path} answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`);
-    this.name = 'ApiError';
-    this.status = status;
-    this.body = body;
-  }
-}
+import { createClient, type Client } from '../client/index.ts';
 
-export interface ApiClient {
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-}
+/**
+ * The CLI's and the demo's client of the public HTTP API: the typed client of app/client
+ * (generated from the OpenAPI document). Errors carry the API's own JSON answer so the CLI can show it.
+ */
+export { ApiError } from '../client/index.ts';
+
+export type ApiClient = Client;
 
 export function createApiClient(options: { baseUrl: string; appKey: string; appSecret: string; timeoutMs?: number }): ApiClient {
-  const base = options.baseUrl.replace(/\/$/, '');
-  const auth = `Basic ${Buffer.from(`${options.appKey}:${options.appSecret}`).toString('base64')}`;
-  return {
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetch(`${base}${path}`, {
-          method,
-          headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-        });
-      } catch (e) {
-        throw new Error(`cannot reach the API at ${base} (${e instanceof Error ? e.message : String(e)}): is \`notify serve\` running?`, { cause: e });
-      }
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: keep the text
-      }
-      if (!res.ok) throw new ApiError(method, path, res.status, parsed);
-      return parsed as T;
-    },
-  };
+  return createClient(options);
 }
 
 /** App credentials from flags first, then NOTIFY_APP_KEY / NOTIFY_APP_SECRET (as app/config.ts read them). */

@@ -41,7 +41,8 @@ export function addClientCommands(program: Command): void {
         const params = parseParams(opts.params);
         const users = opts.user.split(',').map((s) => s.trim()).filter(Boolean);
         const api = clientFor(opts);
-        const answer = await api.request('POST', '/v1/notifications', {
+        const answer = await api.post('/v1/notifications', {
+          body: {
           eventId: opts.eventId ?? randomUUID(),
           ...(users.length === 1 ? { userId: users[0] } : { userIds: users }),
           templateId: opts.template,
@@ -49,6 +50,7 @@ export function addClientCommands(program: Command): void {
           ...(opts.channels ? { channels: opts.channels } : {}),
           ...(opts.category ? { category: opts.category } : {}),
           ...(opts.scheduleAt ? { scheduleAt: opts.scheduleAt } : {}),
+          },
         });
         process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
       },
@@ -64,8 +66,8 @@ export function addClientCommands(program: Command): void {
     .option('--app-secret <secret>', 'app secret (default $NOTIFY_APP_SECRET)')
     .action(async (id: string, opts: { events?: boolean; url?: string; appKey?: string; appSecret?: string }) => {
       const api = clientFor(opts);
-      const path = `/v1/notifications/${encodeURIComponent(id)}${opts.events ? '/events' : ''}`;
-      process.stdout.write(`${JSON.stringify(await api.request('GET', path), null, 2)}\n`);
+      const answer = opts.events ? await api.get('/v1/notifications/{id}/events', { path: { id } }) : await api.get('/v1/notifications/{id}', { path: { id } });
+      process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     });
 
   program

@@ -111,17 +111,17 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     const users = demoUsers(60, rand);
     out(`Registering ${users.length} users with their emails, phones and devices, and ${Object.keys(DEMO_TEMPLATES).length} templates ...`);
     await pool(users, 4, async (u) => {
-      await api.request('PUT', `/v1/users/${u.userId}`, u.contact);
-      for (const d of u.devices) await api.request('POST', `/v1/users/${u.userId}/devices`, d);
+      await api.put('/v1/users/{userId}', { path: { userId: u.userId }, body: u.contact });
+      for (const d of u.devices) await api.post('/v1/users/{userId}/devices', { path: { userId: u.userId }, body: d });
       // A browser subscribed to Web Push: the simulator plays it and keeps the subscription's private key.
       if (u.webPush) {
         const res = await fetch(`${simUrl}/_sim/web/subscriptions`, { method: 'POST' });
         if (!res.ok) throw new Error(`simulator POST /_sim/web/subscriptions answered ${res.status}`);
-        await api.request('POST', `/v1/users/${u.userId}/devices`, { platform: 'web', subscription: await res.json() });
+        await api.post('/v1/users/{userId}/devices', { path: { userId: u.userId }, body: { platform: 'web', subscription: (await res.json()) as { endpoint: string; keys: { auth: string; p256dh: string } } } });
       }
-      if (u.optOutSms) await api.request('PUT', `/v1/users/${u.userId}/preferences`, { channels: { sms: false } });
+      if (u.optOutSms) await api.put('/v1/users/{userId}/preferences', { path: { userId: u.userId }, body: { channels: { sms: false } } });
     });
-    for (const [id, content] of Object.entries(DEMO_TEMPLATES)) await api.request('PUT', `/v1/templates/${id}`, content);
+    for (const [id, content] of Object.entries(DEMO_TEMPLATES)) await api.put('/v1/templates/{templateId}', { path: { templateId: id }, body: content });
 
     // The providers misbehave: an SMS outage (retryable 503s), dead iOS tokens (410), slow FCM, a few refused emails.
     const deadTokens = users.flatMap((u) => u.devices.filter((d) => d.platform === 'ios').map((d) => d.token)).slice(0, 4);
@@ -138,7 +138,7 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     sentBar?.start(requests.length, 0);
     let sent = 0;
     await pool(requests, 8, async (r) => {
-      await api.request('POST', '/v1/notifications', { eventId: `demo-${sent}-${r.userId}-${r.templateId}-${Math.floor(rand() * 1e9)}`, userId: r.userId, templateId: r.templateId, params: r.params, ...(r.channels ? { channels: r.channels } : {}) });
+      await api.post('/v1/notifications', { body: { eventId: `demo-${sent}-${r.userId}-${r.templateId}-${Math.floor(rand() * 1e9)}`, userId: r.userId, templateId: r.templateId, params: r.params, ...(r.channels ? { channels: r.channels } : {}) } });
       sent += 1;
       sentBar?.update(sent);
     });

@@ -9,10 +9,14 @@ import { inboxTokenSecretOf } from './inboxSecret.ts';
 import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
+import { consoleRouter, consoleSession } from './console/router.ts';
 import { errorHandler, HttpError, notFoundHandler } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
 import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';
+import { feedRouter } from './routes/feed.ts';
+import { templatePreviewRouter } from './routes/templatePreview.ts';
+import { opsRouter, type OpsStatus } from './routes/ops.ts';
 import { notificationsRouter } from './routes/notifications.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
@@ -55,6 +59,8 @@ export interface ApiDeps {
   extraRouters?: express.Router[];
   authenticator?: AppAuthenticator;
   rateCounter?: RateCounter;
+  /** GET /v1/ops/status: queue depth, lag, channel state, alerts (app/main.ts builds it from the metrics). */
+  opsStatus?: () => Promise<OpsStatus>;
   /** The broker's parking queues: POST /v1/redrive drains them too when given. */
   parked?: ParkedQueues;
   /** HTTP request rate, errors and duration by route on GET /metrics. */
@@ -124,10 +130,14 @@ export function createApi(deps: ApiDeps): Express {
     ),
   );
 
+  // The operators' console: its pages, and a session that /v1 accepts in place of Basic credentials.
+  const consoleDeps = { store, authenticator, trackingSecret: deps.config.trackingSecret, publicUrl: deps.config.publicUrl, now };
+  app.use(consoleRouter(consoleDeps));
+
   // Every /v1 route lives in this one router, behind auth: none can be reached without it.
   const v1 = express.Router();
   v1.use(rememberMount);
-  v1.use(requireApp(authenticator), throttleApps(api.appRatePerSec, api.appRateBurst));
+  v1.use(requireApp(authenticator, consoleSession(consoleDeps)), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(usersRouter(store, deps.keyVault, now, deps.projections?.userNotifications));
   v1.use(templatesRouter(store, now));
@@ -138,6 +148,9 @@ export function createApi(deps: ApiDeps): Express {
     ),
   );
   v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
+  v1.use(feedRouter(deps.projections?.userNotifications));
+  v1.use(templatePreviewRouter(store));
+  v1.use(opsRouter(deps.opsStatus));
   v1.use(
     redriveRouter(
       { store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }), ...(deps.parked && { parked: deps.parked }) },

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { AppAuthenticator } from '../apps.ts';
 import { HttpError } from './errors.ts';
 import { locals } from './locals.ts';
@@ -6,9 +6,18 @@ import { locals } from './locals.ts';
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="notify", charset="UTF-8"' };
 
 /** `Authorization: Basic base64(appKey:appSecret)`; every failure is the same 401 so keys cannot be probed. */
-export function requireApp(authenticator: AppAuthenticator): RequestHandler {
+export function requireApp(authenticator: AppAuthenticator, session?: (req: Request) => Promise<string | undefined>): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;
+    // The console's session cookie stands in for credentials only when none are given.
+    if (!header && session) {
+      const appId = await session(req);
+      if (appId !== undefined) {
+        locals(res).appId = appId;
+        next();
+        return;
+      }
+    }
     const m = header ? /^Basic\s+([A-Za-z0-9+/=_-]{1,1024})\s*$/i.exec(header) : null;
     if (!m) throw new HttpError(401, 'unauthorized', 'Authorization: Basic base64(appKey:appSecret) is required', { headers: CHALLENGE });
     const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');

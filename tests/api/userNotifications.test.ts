@@ -129,7 +129,9 @@ describe('GET /v1/users/:userId/notifications', () => {
     const doc = (await api.call('GET', '/openapi.json')).body;
     const op = doc.paths['/v1/users/{userId}/notifications'].get;
     expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['userId', 'limit', 'cursor', 'status', 'channel']);
-    expect(op.responses['200'].content['application/json'].schema.properties.items.items.required).toEqual(['id', 'eventId', 'channel', 'status', 'templateId', 'requestedAt']);
+    const schema = op.responses['200'].content['application/json'].schema;
+    expect(schema.$ref).toBe('#/components/schemas/NotificationsPage');
+    expect(doc.components.schemas.NotificationsPage.properties.items.items.required).toEqual(['id', 'eventId', 'channel', 'status', 'templateId', 'requestedAt']);
   });
 });
 

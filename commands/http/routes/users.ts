@@ -12,7 +12,7 @@ import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, user
 import { parse } from '../validate.ts';
 
 /** A user's notifications for the calling app, newest first: `{ items, nextCursor }`. */
-export type UserNotificationsList = (query: { appId: string; userId: string; limit?: number; cursor?: string; status?: NotificationStatus; channel?: Channel }) => Promise<unknown>;
+export type UserNotificationsList = (query: { appId: string; userId?: string; limit?: number; cursor?: string; status?: NotificationStatus; channel?: Channel }) => Promise<unknown>;
 
 export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Date, listNotifications?: UserNotificationsList): Router {
   const router = Router();
