@@ -7,6 +7,7 @@ import { notificationId, streams } from '../domain/streams.ts';
 import type { UserState } from '../domain/user.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
+import { linkNotifications } from './cancel.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { InputError } from './inputError.ts';
 import { countRateWindows, type RateCounter } from './rateLimits.ts';
@@ -53,15 +54,17 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
   if ('missing' in targets) throw new InputError('channels', `template ${input.templateId} has no ${targets.missing} content`);
   const channels = targets.channels;
 
-  const outcomes: NotifyOutcome[] = [];
+  const recipients: Array<{ userId: string; user: UserState; channel: Channel }> = [];
   for (const userId of input.userIds) {
     const user = await loadUser(deps.store, userId);
     for (const pc of channels) {
-      for (const channel of concreteChannels(pc, user)) {
-        outcomes.push(await decideOne(deps, ctx, input, template.version, user, userId, channel));
-      }
+      for (const channel of concreteChannels(pc, user)) recipients.push({ userId, user, channel });
     }
   }
+  // The (app, eventId) index first, so cancel by eventId finds every notification that exists.
+  await linkNotifications(deps.store, ctx, input.eventId, recipients.map((t) => notificationId(ctx.appId, input.eventId, t.userId, t.channel)));
+  const outcomes: NotifyOutcome[] = [];
+  for (const t of recipients) outcomes.push(await decideOne(deps, ctx, input, template.version, t.user, t.userId, t.channel));
   return outcomes;
 }
 

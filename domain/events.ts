@@ -67,7 +67,7 @@ export interface NotificationRequested {
     scheduleAt?: string;
     deferredBy?: 'quiet_hours';
     requestedAt: string;
-  };
+  } & WorkflowRequestFields;
 }
 export interface NotificationSuppressed {
   type: 'NotificationSuppressed';
@@ -132,6 +132,22 @@ export interface NotificationClicked {
   type: 'NotificationClicked';
   data: { notificationId: string; url: string; at: string };
 }
+
+// ---- workflow (cancel, digest): additive, kept together to ease merging ----------------
+/** Optional request fields of the workflow features; absent on every plain request. */
+export interface WorkflowRequestFields {
+  /** A digest member: not sent alone, gathered into one message per (app, user, channel, key) window. */
+  digest?: { key: string; windowSeconds: number };
+}
+export interface NotificationCanceled {
+  type: 'NotificationCanceled';
+  data: { notificationId: string; appId: string; at: string };
+}
+export interface NotificationDigested {
+  type: 'NotificationDigested';
+  data: { notificationId: string; digestNotificationId: string; at: string };
+}
+
 export type NotificationEvent =
   | NotificationRequested
   | NotificationSuppressed
@@ -140,7 +156,9 @@ export type NotificationEvent =
   | NotificationFailed
   | NotificationDelivered
   | NotificationOpened
-  | NotificationClicked;
+  | NotificationClicked
+  | NotificationCanceled
+  | NotificationDigested;
 
 // ---- user-<userId> ---------------------------------------------------------------------
 export interface Contact {
@@ -215,7 +233,14 @@ export interface AppRevoked {
 }
 export type AppEvent = AppRegistered | AppSecretRotated | AppRevoked;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent;
+// ---- event-<appId>-<eventId>: the notifications one request's eventId made (cancel by eventId) ----
+export interface NotificationsLinked {
+  type: 'NotificationsLinked';
+  data: { appId: string; eventId: string; notificationIds: string[]; at: string };
+}
+export type EventIndexEvent = NotificationsLinked;
+
+export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | EventIndexEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [
@@ -227,4 +252,6 @@ export const NOTIFICATION_EVENT_TYPES = [
   'NotificationDelivered',
   'NotificationOpened',
   'NotificationClicked',
+  'NotificationCanceled',
+  'NotificationDigested',
 ] as const satisfies readonly NotificationEvent['type'][];

@@ -7,7 +7,7 @@ import type {
   NotificationSuppressed,
 } from './events.ts';
 
-export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sent', 'delivered', 'failed', 'suppressed'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sent', 'delivered', 'failed', 'suppressed', 'canceled', 'digested'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 export interface NotificationState {
@@ -18,11 +18,20 @@ export interface NotificationState {
   lastAttempt: number;
   opened: boolean;
   clicked: boolean;
+  /** Set once the notification was gathered into a digest: the digest notification's id. */
+  digestedInto?: string;
 }
 
 /** States that absorb every later attempt outcome. */
 export function isFinal(status: NotificationState['status']): boolean {
-  return status === 'sent' || status === 'delivered' || status === 'failed' || status === 'suppressed';
+  return (
+    status === 'sent' || status === 'delivered' || status === 'failed' || status === 'suppressed' || status === 'canceled' || status === 'digested'
+  );
+}
+
+/** States a bounce or a late failure can no longer change (sent can still turn failed). */
+function closed(status: NotificationState['status']): boolean {
+  return status === 'failed' || status === 'suppressed' || status === 'delivered' || status === 'canceled' || status === 'digested';
 }
 
 export type NotificationCommand =
@@ -47,7 +56,9 @@ export type NotificationCommand =
     }
   | { type: 'RecordDelivery'; data: { notificationId: string; provider: string; at: string } }
   | { type: 'RecordOpen'; data: { notificationId: string; at: string } }
-  | { type: 'RecordClick'; data: { notificationId: string; url: string; at: string } };
+  | { type: 'RecordClick'; data: { notificationId: string; url: string; at: string } }
+  | { type: 'CancelNotification'; data: { notificationId: string; appId: string; at: string } }
+  | { type: 'DigestNotification'; data: { notificationId: string; digestNotificationId: string; at: string } };
 
 const initialState = (): NotificationState => ({ status: 'none', lastAttempt: 0, opened: false, clicked: false });
 
@@ -55,7 +66,8 @@ function evolve(state: NotificationState, event: NotificationEvent): Notificatio
   switch (event.type) {
     case 'NotificationRequested':
       if (state.status !== 'none') return state;
-      return { ...state, status: event.data.scheduleAt ? 'scheduled' : 'pending', request: event.data };
+      // A digest member waits for its window to close, like a scheduled one waits for its time.
+      return { ...state, status: event.data.scheduleAt || event.data.digest ? 'scheduled' : 'pending', request: event.data };
     case 'NotificationSuppressed':
       if (state.status !== 'none') return state;
       return { ...state, status: 'suppressed', suppression: event.data };
@@ -67,7 +79,7 @@ function evolve(state: NotificationState, event: NotificationEvent): Notificatio
     case 'NotificationFailed': {
       const lastAttempt = Math.max(state.lastAttempt, event.data.attempt ?? 0);
       // A bounce after sending turns a sent notification into a failed one; nothing else leaves a final state.
-      if (state.status === 'failed' || state.status === 'suppressed' || state.status === 'delivered') return { ...state, lastAttempt };
+      if (closed(state.status)) return { ...state, lastAttempt };
       return { ...state, status: 'failed', lastAttempt };
     }
     case 'NotificationDelivered':
@@ -76,6 +88,10 @@ function evolve(state: NotificationState, event: NotificationEvent): Notificatio
       return { ...state, opened: true };
     case 'NotificationClicked':
       return { ...state, clicked: true };
+    case 'NotificationCanceled':
+      return isFinal(state.status) || state.status === 'none' ? state : { ...state, status: 'canceled' };
+    case 'NotificationDigested':
+      return isFinal(state.status) || state.status === 'none' ? state : { ...state, status: 'digested', digestedInto: event.data.digestNotificationId };
     default: {
       const never: never = event;
       return never;
@@ -148,7 +164,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
     }
     case 'FailNotification': {
       requireExisting(state, command.data.notificationId);
-      if (state.status === 'failed' || state.status === 'suppressed' || state.status === 'delivered') return [];
+      if (closed(state.status)) return [];
       return [{ type: 'NotificationFailed', data: command.data }];
     }
     case 'RecordDelivery':
@@ -168,6 +184,19 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
       if (state.clicked) return [];
       assertReached(state, command.data.notificationId);
       return [{ type: 'NotificationClicked', data: command.data }];
+    case 'CancelNotification':
+      requireExisting(state, command.data.notificationId);
+      // Canceling twice answers the same: the second one appends nothing.
+      if (state.status === 'canceled') return [];
+      if (isFinal(state.status)) {
+        throw new DomainError('already_final', `notification ${command.data.notificationId} is ${state.status}; it can no longer be canceled`);
+      }
+      return [{ type: 'NotificationCanceled', data: command.data }];
+    case 'DigestNotification':
+      requireExisting(state, command.data.notificationId);
+      // Only a waiting digest member can be gathered; a canceled one stays out of the digest.
+      if (state.status !== 'scheduled' || !state.request?.digest) return [];
+      return [{ type: 'NotificationDigested', data: command.data }];
     default: {
       const never: never = command;
       return never;

@@ -7,6 +7,8 @@ export const streams = {
   user: (userId: string) => `user-${userId}`,
   template: (templateId: string) => `template-${templateId}`,
   app: (appKey: string) => `app-${appKey}`,
+  /** Index of one request eventId per app: which notification ids it made (cancel by eventId). */
+  event: (appId: string, eventId: string) => `event-${appId}-${eventId}`,
 } as const;
 
 export type StreamCategory = keyof typeof streams;

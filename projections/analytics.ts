@@ -63,7 +63,7 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
       if (doc) return doc;
       const r = event.data;
       const start = r.scheduleAt && r.scheduleAt > r.requestedAt ? new Date(r.scheduleAt).toISOString() : r.requestedAt;
-      return fresh(id, r.notificationId, r.appId, r.channel, r.templateId, r.requestedAt, r.scheduleAt ? 'scheduled' : 'pending', start);
+      return fresh(id, r.notificationId, r.appId, r.channel, r.templateId, r.requestedAt, r.scheduleAt || r.digest ? 'scheduled' : 'pending', start);
     }
     case 'NotificationSuppressed': {
       if (doc) return doc;
@@ -79,8 +79,12 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
     case 'NotificationAttemptFailed':
       return doc;
     case 'NotificationFailed':
-      if (!doc || doc.status === 'failed' || doc.status === 'suppressed' || doc.status === 'delivered') return doc;
+      if (!doc || doc.status === 'failed' || doc.status === 'suppressed' || doc.status === 'delivered' || doc.status === 'canceled' || doc.status === 'digested') return doc;
       return { ...doc, status: 'failed' };
+    case 'NotificationCanceled':
+      return doc && !isFinal(doc.status) ? { ...doc, status: 'canceled' } : doc;
+    case 'NotificationDigested':
+      return doc && !isFinal(doc.status) ? { ...doc, status: 'digested' } : doc;
     case 'NotificationDelivered':
       return doc && doc.status === 'sent' ? { ...doc, status: 'delivered' } : doc;
     case 'NotificationOpened':
@@ -117,7 +121,10 @@ function rollup(before: Doc | undefined, after: Doc | undefined): Rollup[] {
 
 export const analytics: ReadModel<Doc, Handled> = {
   name: 'analytics',
-  handles: ['NotificationRequested', 'NotificationSuppressed', 'NotificationSent', 'NotificationAttemptFailed', 'NotificationFailed', 'NotificationDelivered', 'NotificationOpened', 'NotificationClicked'],
+  handles: [
+    'NotificationRequested', 'NotificationSuppressed', 'NotificationSent', 'NotificationAttemptFailed', 'NotificationFailed', 'NotificationDelivered',
+    'NotificationOpened', 'NotificationClicked', 'NotificationCanceled', 'NotificationDigested',
+  ],
   indexes: [{ keys: { kind: 1, hour: 1 } }],
   ids: (event) => [`n:${event.data.notificationId}`],
   evolve,

@@ -21,12 +21,16 @@ export interface NotificationStatusDoc extends ProjectedDoc {
   requestedAt?: string;
   scheduleAt?: string;
   deferredBy?: string;
+  digestKey?: string;
   sentAt?: string;
   deliveredAt?: string;
   failedAt?: string;
   suppressedAt?: string;
   openedAt?: string;
   clickedAt?: string;
+  canceledAt?: string;
+  /** Digest members: the digest notification that carried them. */
+  digestNotificationId?: string;
   /** Why it was suppressed or failed. */
   reason?: string;
   lastError?: { code: string; message: string };
@@ -58,7 +62,8 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         ...(r.scheduleAt !== undefined && { scheduleAt: r.scheduleAt }),
         ...(r.deferredBy !== undefined && { deferredBy: r.deferredBy }),
         requestedAt: r.requestedAt,
-        status: fresh ? (r.scheduleAt ? 'scheduled' : 'pending') : d.status,
+        ...(r.digest !== undefined && { digestKey: r.digest.key }),
+        status: fresh ? (r.scheduleAt || r.digest ? 'scheduled' : 'pending') : d.status,
       };
     }
     case 'NotificationSuppressed': {
@@ -89,7 +94,7 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
     case 'NotificationFailed': {
       const f = event.data;
       const attempts = Math.max(d.attempts, f.attempt ?? 0);
-      if (d.status === 'failed' || d.status === 'suppressed' || d.status === 'delivered') return { ...d, attempts };
+      if (d.status === 'failed' || d.status === 'suppressed' || d.status === 'delivered' || d.status === 'canceled' || d.status === 'digested') return { ...d, attempts };
       return { ...d, attempts, status: 'failed', reason: f.reason, lastError: { code: f.code, message: f.message }, failedAt: f.at, ...(f.provider !== undefined && { provider: f.provider }) };
     }
     case 'NotificationDelivered':
@@ -98,6 +103,10 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
       return { ...d, openedAt: d.openedAt ?? event.data.at };
     case 'NotificationClicked':
       return { ...d, clickedAt: d.clickedAt ?? event.data.at };
+    case 'NotificationCanceled':
+      return isFinal(d.status) ? d : { ...d, status: 'canceled', canceledAt: event.data.at };
+    case 'NotificationDigested':
+      return isFinal(d.status) ? d : { ...d, status: 'digested', digestNotificationId: event.data.digestNotificationId };
     default: {
       const never: never = event;
       return never;

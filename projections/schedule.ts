@@ -1,7 +1,7 @@
 import type { Channel } from '../domain/events.ts';
 import type { EventOf, ProjectedDoc, ReadModel } from './readModel.ts';
 
-/** A notification waiting for its time (scheduleAt, or deferred by quiet hours); gone once sent or failed. */
+/** A notification waiting for its time (scheduleAt, or deferred by quiet hours); gone once sent, failed or canceled. */
 export interface ScheduleDoc extends ProjectedDoc {
   notificationId: string;
   appId: string;
@@ -12,7 +12,7 @@ export interface ScheduleDoc extends ProjectedDoc {
   requestedAt: string;
 }
 
-type Handled = 'NotificationRequested' | 'NotificationSent' | 'NotificationFailed';
+type Handled = 'NotificationRequested' | 'NotificationSent' | 'NotificationFailed' | 'NotificationCanceled';
 
 function evolve(doc: ScheduleDoc | undefined, event: EventOf<Handled>, id: string): ScheduleDoc | undefined {
   switch (event.type) {
@@ -32,6 +32,7 @@ function evolve(doc: ScheduleDoc | undefined, event: EventOf<Handled>, id: strin
     }
     case 'NotificationSent':
     case 'NotificationFailed':
+    case 'NotificationCanceled':
       return undefined;
     default: {
       const never: never = event;
@@ -42,7 +43,7 @@ function evolve(doc: ScheduleDoc | undefined, event: EventOf<Handled>, id: strin
 
 export const schedule: ReadModel<ScheduleDoc, Handled> = {
   name: 'schedule',
-  handles: ['NotificationRequested', 'NotificationSent', 'NotificationFailed'],
+  handles: ['NotificationRequested', 'NotificationSent', 'NotificationFailed', 'NotificationCanceled'],
   indexes: [{ keys: { dueAt: 1 } }],
   ids: (event) => [event.data.notificationId],
   evolve,

@@ -56,6 +56,9 @@ export function createFunnel() {
         case 'NotificationDelivered':
         case 'NotificationOpened':
         case 'NotificationClicked':
+        // Canceled and digested notifications were never attempted: they stay out of the send funnel.
+        case 'NotificationCanceled':
+        case 'NotificationDigested':
           return;
         default: {
           const never: never = n;

@@ -163,6 +163,11 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   }
 
   async function handleEvent(event: RecordedEvent): Promise<void> {
+    if (event.type === 'NotificationCanceled') {
+      // A canceled notification leaves the schedule before the checkpoint passes the cancel; the
+      // senders skip one already on a queue (canceled is final).
+      await o.state.remove(event.data.notificationId);
+    }
     if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel)) {
       if (tracked.length === 0) {
         checkpoint = event.position;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, PREF_CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
-import { deviceBodySchema, notificationBodySchema, preferencesBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
+import { cancelByEventBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -109,6 +109,31 @@ export function openApiDocument(publicUrl: string): object {
           summary: 'A notification: status, attempts and timeline',
           parameters: [pathParam('id')],
           responses: { '200': ok('the notification'), '404': err('unknown id'), ...common },
+        },
+      },
+      '/v1/notifications/{id}/cancel': {
+        post: {
+          summary: 'Cancel a notification not sent yet (pending, scheduled, deferred, waiting in a digest)',
+          parameters: [pathParam('id')],
+          responses: {
+            '200': ok('canceled (again: the same answer)', { type: 'object', properties: { id: { type: 'string' }, status: { const: 'canceled' } } }),
+            '404': err('unknown id, or another app\'s notification'),
+            '409': err('already final (sent, delivered, failed, suppressed, digested): `already_final`'),
+            ...common,
+          },
+        },
+      },
+      '/v1/notifications/cancel': {
+        post: {
+          summary: 'Cancel every notification one eventId made for the calling app',
+          requestBody: body(json(cancelByEventBodySchema)),
+          responses: {
+            '200': ok('each notification with its status: canceled, or the final status that kept it', {
+              type: 'object',
+              properties: { notifications: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, status: { enum: [...NOTIFICATION_STATUSES] } } } } },
+            }),
+            ...common,
+          },
         },
       },
       '/v1/notifications/{id}/events': {

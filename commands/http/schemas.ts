@@ -101,9 +101,13 @@ export const templateQuerySchema = z.strictObject({
     .optional(),
 });
 
+const eventIdSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters');
+
+export const cancelByEventBodySchema = z.strictObject({ eventId: eventIdSchema });
+
 export const notificationBodySchema = z
   .strictObject({
-    eventId: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
+    eventId: eventIdSchema,
     userId: idSchema.optional(),
     userIds: z.array(idSchema).min(1).max(MAX_RECIPIENTS).optional(),
     templateId: idSchema,

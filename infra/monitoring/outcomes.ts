@@ -3,7 +3,7 @@ import { categoryOf } from '../../domain/streams.ts';
 import type { EventStore, RecordedEvent, Subscription } from '../eventStore/port.ts';
 import type { Logger } from '../logger.ts';
 
-export type NotificationStatus = 'requested' | 'scheduled' | 'suppressed' | 'sent' | 'failed' | 'delivered';
+export type NotificationStatus = 'requested' | 'scheduled' | 'suppressed' | 'sent' | 'failed' | 'delivered' | 'canceled' | 'digested';
 export type ProviderOutcome = 'ok' | 'failed';
 
 export interface OutcomeHandlers {
@@ -47,7 +47,7 @@ export async function followOutcomes(deps: { eventStore: EventStore; logger: Log
     switch (n.type) {
       case 'NotificationRequested':
         remember(n.data.notificationId, n.data.channel);
-        h.onStatus?.(n.data.channel, n.data.scheduleAt ? 'scheduled' : 'requested');
+        h.onStatus?.(n.data.channel, n.data.scheduleAt || n.data.digest ? 'scheduled' : 'requested');
         return;
       case 'NotificationSuppressed':
         h.onStatus?.(n.data.channel, 'suppressed');
@@ -76,6 +76,12 @@ export async function followOutcomes(deps: { eventStore: EventStore; logger: Log
       case 'NotificationDelivered': {
         const channel = await channelOf(e, n.data.notificationId);
         if (channel) h.onStatus?.(channel, 'delivered');
+        return;
+      }
+      case 'NotificationCanceled':
+      case 'NotificationDigested': {
+        const channel = await channelOf(e, n.data.notificationId);
+        if (channel) h.onStatus?.(channel, n.type === 'NotificationCanceled' ? 'canceled' : 'digested');
         return;
       }
       case 'NotificationOpened':

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../commands/apps.ts';
+import { IOS_TOKEN, basic, startTestApi, type TestApi } from './helpers.ts';
+
+let api: TestApi;
+let otherAuth: string;
+const later = () => new Date(Date.now() + 3_600_000).toISOString();
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const creds = await createApp(api.store, 'other-app');
+  otherAuth = basic(creds.appKey, creds.appSecret);
+  await api.call('PUT', '/v1/templates/t', { email: { subject: 'S {{ n }}', html: '<p>{{ n }}</p>' }, sms: { text: 'T {{ n }}' }, push: { title: 'P', body: 'B' } });
+  await api.call('PUT', '/v1/users/ann', { email: 'ann@example.com', phone: '+14155550123' });
+  await api.call('POST', '/v1/users/ann/devices', { token: IOS_TOKEN, platform: 'ios' });
+  await api.call('PUT', '/v1/users/bob', { email: 'bob@example.com' });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('POST /v1/notifications/:id/cancel', () => {
+  it('cancels a scheduled notification: 200, status canceled, NotificationCanceled in its stream; again -> 200', async () => {
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'c-1', userId: 'ann', templateId: 't', params: { n: 1 }, channels: ['email'], scheduleAt: later() });
+    const id = res.body.notifications[0].id as string;
+    const canceled = await api.call('POST', `/v1/notifications/${id}/cancel`);
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toEqual({ id, status: 'canceled' });
+    expect((await api.call('GET', `/v1/notifications/${id}`)).body.status).toBe('canceled');
+    const events = await api.store.readStream(`notification-${id}`);
+    expect(events.map((e) => e.type)).toEqual(['NotificationRequested', 'NotificationCanceled']);
+    expect((await api.call('POST', `/v1/notifications/${id}/cancel`)).status).toBe(200);
+    expect((await api.store.readStream(`notification-${id}`)).length).toBe(2);
+  });
+
+  it('409 once sent or suppressed', async () => {
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'c-2', userId: 'ann', templateId: 't', params: { n: 2 }, channels: ['email'] });
+    const id = res.body.notifications[0].id as string;
+    await api.store.append(`notification-${id}`, [{ type: 'NotificationSent', data: { notificationId: id, attempt: 1, provider: 'p', providerMessageId: 'm', at: new Date().toISOString() }, metadata: { correlationId: 'x', causationId: 'x', appId: 'a' } }], 'any');
+    const refused = await api.call('POST', `/v1/notifications/${id}/cancel`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe('already_final');
+    const sup = await api.call('POST', '/v1/notifications', { eventId: 'c-3', userId: 'bob', templateId: 't', params: { n: 3 }, channels: ['sms'] });
+    expect(sup.body.notifications[0].status).toBe('suppressed');
+    expect((await api.call('POST', `/v1/notifications/${sup.body.notifications[0].id}/cancel`)).status).toBe(409);
+  });
+
+  it('404 for another app\'s notification and for an unknown id', async () => {
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'c-4', userId: 'ann', templateId: 't', params: { n: 4 }, channels: ['email'], scheduleAt: later() });
+    const id = res.body.notifications[0].id as string;
+    expect((await api.call('POST', `/v1/notifications/${id}/cancel`, undefined, { authorization: otherAuth })).status).toBe(404);
+    expect((await api.call('GET', `/v1/notifications/${id}`)).body.status).toBe('scheduled');
+    expect((await api.call('POST', '/v1/notifications/00000000-0000-5000-8000-000000000000/cancel')).status).toBe(404);
+    expect((await api.call('POST', '/v1/notifications/not-an-id/cancel')).status).toBe(404);
+  });
+});
+
+describe('POST /v1/notifications/cancel { eventId }', () => {
+  it('cancels every notification of the event for the calling app and answers each status', async () => {
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'c-5', userIds: ['ann', 'bob'], templateId: 't', params: { n: 5 }, scheduleAt: later() });
+    expect(res.status).toBe(202);
+    const made = res.body.notifications as Array<{ id: string; status: string }>;
+    // ann: ios, sms, email scheduled; bob: email scheduled, sms and push suppressed (no contact).
+    const byStatus = (s: string) => made.filter((n) => n.status === s).map((n) => n.id).sort();
+    expect(byStatus('scheduled').length).toBe(4);
+
+    // Another app's cancel for the same eventId touches nothing of ours.
+    const foreign = await api.call('POST', '/v1/notifications/cancel', { eventId: 'c-5' }, { authorization: otherAuth });
+    expect(foreign.status).toBe(200);
+    expect(foreign.body).toEqual({ notifications: [] });
+
+    const out = await api.call('POST', '/v1/notifications/cancel', { eventId: 'c-5' });
+    expect(out.status).toBe(200);
+    const answered = out.body.notifications as Array<{ id: string; status: string }>;
+    expect(answered.map((n) => n.id).sort()).toEqual(made.map((n) => n.id).sort());
+    expect(answered.filter((n) => n.status === 'canceled').map((n) => n.id).sort()).toEqual(byStatus('scheduled'));
+    expect(answered.filter((n) => n.status === 'suppressed').map((n) => n.id).sort()).toEqual(byStatus('suppressed'));
+    // A repeated request with the same eventId links nothing new and stays canceled.
+    const again = await api.call('POST', '/v1/notifications', { eventId: 'c-5', userIds: ['ann', 'bob'], templateId: 't', params: { n: 5 }, scheduleAt: later() });
+    expect((again.body.notifications as Array<{ status: string }>).filter((n) => n.status === 'canceled').length).toBe(4);
+    expect((await api.store.readStream(`event-${api.appKey}-c-5`)).length).toBe(1);
+  });
+
+  it('400 without an eventId; an unknown eventId answers an empty list', async () => {
+    const bad = await api.call('POST', '/v1/notifications/cancel', {});
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('eventId');
+    expect((await api.call('POST', '/v1/notifications/cancel', { eventId: 'never' })).body).toEqual({ notifications: [] });
+  });
+});
