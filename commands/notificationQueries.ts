@@ -23,6 +23,8 @@ export interface NotificationView {
   reason?: string;
   opened: boolean;
   clicked: boolean;
+  /** A digest member: the digest notification that carried it. */
+  digestNotificationId?: string;
 }
 
 /** The stream, or undefined when it does not exist or belongs to another app (indistinguishable on purpose). */
@@ -45,6 +47,8 @@ function eventTime(e: RecordedEvent): string {
     case 'NotificationDelivered':
     case 'NotificationOpened':
     case 'NotificationClicked':
+    case 'NotificationCanceled':
+    case 'NotificationDigested':
       return e.data.at;
     default:
       return e.recordedAt;
@@ -72,5 +76,6 @@ export function viewOf(id: string, events: RecordedEvent[]): NotificationView {
     ...(state.suppression ? { reason: state.suppression.reason } : failed?.type === 'NotificationFailed' ? { reason: failed.data.reason } : {}),
     opened: state.opened,
     clicked: state.clicked,
+    ...(state.digestedInto ? { digestNotificationId: state.digestedInto } : {}),
   };
 }

@@ -28,6 +28,8 @@ export interface NotifyInput {
   channels?: PrefChannel[];
   category?: string;
   scheduleAt?: Date;
+  /** Gather into one message per (app, user, channel, key) window instead of sending each. */
+  digest?: { key: string; windowSeconds: number };
 }
 
 export interface NotifyOutcome {
@@ -46,6 +48,8 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
   const template = await loadTemplateForApp(deps.store, ctx.appId, input.templateId);
   if (!template) throw new DomainError('template_not_found', `template ${input.templateId} does not exist for this app`);
   for (const name of template.requiredParams) {
+    // A digest member's template reads `digest` (events, count), which the digest itself supplies.
+    if (input.digest && name === 'digest') continue;
     if (!Object.hasOwn(input.params, name)) {
       throw new InputError(`params.${name}`, `params.${name} is required by template ${input.templateId} v${template.version}`);
     }
@@ -110,6 +114,7 @@ async function decideOne(
               params: input.params,
               recipient: decision.recipient,
               ...scheduleOf(decision),
+              ...(input.digest ? { digest: input.digest } : {}),
               requestedAt: at,
             },
           },
@@ -117,8 +122,8 @@ async function decideOne(
           { known: existing },
         );
   const appended = result.events[0];
-  // Deferred (quiet-hours) requests are not sends yet: the rate-window projection skips them too.
-  if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && result.position !== undefined) {
+  // Deferred (quiet-hours) requests and digest members are not sends yet: the rate-window projection skips them too.
+  if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && !appended.data.digest && result.position !== undefined) {
     deps.rateCounter.recordAccepted({ userId, channel, ...category, at: ctx.now, position: result.position });
   }
   const status = result.state.status;
@@ -138,7 +143,8 @@ async function decide(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput,
     ...(input.scheduleAt ? { scheduleAt: input.scheduleAt } : {}),
   };
   const uncounted = decideDelivery({ ...facts, rate: [] });
-  if (uncounted.kind === 'suppress') return uncounted;
+  // A digest member is not a send: the window bounds what reaches the user (one message per window).
+  if (uncounted.kind === 'suppress' || input.digest) return uncounted;
   const windows = rateWindowsFor(deps.rateLimits, channel, input.category, ctx.now);
   return decideDelivery({ ...facts, rate: await countRateWindows(deps.rateCounter, { userId, channel }, windows) });
 }

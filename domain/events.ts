@@ -138,6 +138,8 @@ export interface NotificationClicked {
 export interface WorkflowRequestFields {
   /** A digest member: not sent alone, gathered into one message per (app, user, channel, key) window. */
   digest?: { key: string; windowSeconds: number };
+  /** A digest notification: the members it carries, in the order they joined. */
+  digestOf?: string[];
 }
 export interface NotificationCanceled {
   type: 'NotificationCanceled';
@@ -240,7 +242,22 @@ export interface NotificationsLinked {
 }
 export type EventIndexEvent = NotificationsLinked;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | EventIndexEvent;
+// ---- digest-<hash(app, user, channel, key)>: one stream per digest key, windows one after another ----
+export interface DigestWindowOpened {
+  type: 'DigestWindowOpened';
+  data: { windowId: string; appId: string; userId: string; channel: Channel; key: string; openedAt: string; closesAt: string };
+}
+export interface DigestMemberAdded {
+  type: 'DigestMemberAdded';
+  data: { windowId: string; notificationId: string; at: string };
+}
+export interface DigestWindowClosed {
+  type: 'DigestWindowClosed';
+  data: { windowId: string; digestNotificationId: string; members: string[]; at: string };
+}
+export type DigestEvent = DigestWindowOpened | DigestMemberAdded | DigestWindowClosed;
+
+export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | EventIndexEvent | DigestEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [

@@ -8,7 +8,8 @@ import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
 import { createConfirmPublisher, PublishError } from '../../infra/rabbit/publisher.ts';
 import { assertOnConnect, type Topology } from '../../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
-import type { DispatcherStateStore } from './statePort.ts';
+import { closeDigest, joinDigest } from '../../commands/digests.ts';
+import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from './statePort.ts';
 
 /**
  * Follows the log from its checkpoint and turns each due NotificationRequested into one
@@ -36,6 +37,10 @@ export interface DispatcherStats {
   published: number;
   scheduled: number;
   publishedScheduled: number;
+  /** Digest members joined to their window. */
+  digested: number;
+  /** Workflow timers run (digest closes). */
+  timersFired: number;
   checkpoint: number;
   lastRead: number;
 }
@@ -76,7 +81,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const inFlightWork = new Set<Promise<unknown>>();
   const timers: NodeJS.Timeout[] = [];
   let tickBusy = false;
-  const stats = { published: 0, scheduled: 0, publishedScheduled: 0 };
+  const stats = { published: 0, scheduled: 0, publishedScheduled: 0, digested: 0, timersFired: 0 };
   let resubscribeTimer: NodeJS.Timeout | undefined;
 
   function advance(): void {
@@ -178,6 +183,25 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     const data: NotificationRequested['data'] = event.data;
     const traceparent = event.metadata.traceparent;
     const message: DeliveryMessage = { notificationId: data.notificationId, channel: data.channel, appId: data.appId };
+    if (data.digest) {
+      // A digest member is never published alone: it joins its window, whose close is a durable
+      // timer stored before the checkpoint passes the member (a replay joins nothing twice).
+      const window = await joinDigest(o.eventStore, data, { ...event.metadata, causationId: event.id });
+      if (window) {
+        await o.state.schedule({
+          ...message,
+          notificationId: window.digestNotificationId,
+          dueAt: window.closesAt,
+          position: event.position,
+          timer: { kind: 'digest', stream: window.stream, windowId: window.windowId },
+          ...(traceparent ? { traceparent } : {}),
+        });
+      }
+      stats.digested += 1;
+      tracked.push({ position: event.position, done: true });
+      advance();
+      return;
+    }
     if (data.scheduleAt && Date.parse(data.scheduleAt) > now().getTime()) {
       // Stored before the checkpoint may pass it: the entry, not the log, now holds the promise to send.
       await o.state.schedule({ ...message, dueAt: data.scheduleAt, position: event.position, ...(traceparent ? { traceparent } : {}) });
@@ -214,6 +238,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       const due = await o.state.due(now(), 500);
       await Promise.all(
         due.map(async (e) => {
+          if (e.timer) return runTimer(e, e.timer);
           await acquireSlot();
           try {
             if (stopReading) return;
@@ -232,6 +257,29 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       log.error({ err: e instanceof Error ? e.message : String(e) }, 'publishing scheduled notifications failed');
     } finally {
       tickBusy = false;
+    }
+  }
+
+  /** A timer's work is idempotent, so it is removed only once done: a crash runs it again. */
+  async function runTimer(entry: ScheduledEntry, timer: DispatcherTimer): Promise<void> {
+    try {
+      const metadata = { correlationId: entry.notificationId, causationId: entry.notificationId, appId: entry.appId, ...(entry.traceparent ? { traceparent: entry.traceparent } : {}) };
+      switch (timer.kind) {
+        case 'digest':
+          await inSpan('dispatch.digest.close', async (span) => {
+            span.setAttribute('notification.id', entry.notificationId);
+            await closeDigest(o.eventStore, timer.stream, timer.windowId, now(), metadata);
+          }, contextFromTraceparent(entry.traceparent));
+          break;
+        default: {
+          const never: never = timer.kind;
+          throw new Error(`unknown timer ${String(never)}`);
+        }
+      }
+      await o.state.remove(entry.notificationId);
+      stats.timersFired += 1;
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e), notificationId: entry.notificationId }, 'workflow timer failed; retrying on the next tick');
     }
   }
 

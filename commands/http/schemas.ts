@@ -115,8 +115,18 @@ export const notificationBodySchema = z
     channels: z.array(z.enum(PREF_CHANNELS)).min(1).max(3).optional(),
     category: categorySchema.optional(),
     scheduleAt: z.iso.datetime({ offset: true }).optional(),
+    /** Gather requests of one (user, channel, key) inside a window into one message (`digest.events`, `digest.count`). */
+    digest: z
+      .strictObject({
+        key: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
+        windowSeconds: z.number().int().min(1).max(7 * 86_400),
+      })
+      .optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.digest !== undefined && v.scheduleAt !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'a digest window starts at the request: give digest or scheduleAt, not both' });
+    }
     if ((v.userId === undefined) === (v.userIds === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['userId'], message: 'give exactly one of userId or userIds' });
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streams } from '../../domain/streams.ts';
 import type { TestApi } from '../api/helpers.ts';
 import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 
@@ -44,5 +45,80 @@ describe('cancel, end to end', () => {
     await waitFor('the control recorded as sent', async () => ((await api.call('GET', `/v1/notifications/${controlId}`)).body.status === 'sent' ? true : undefined));
     const refused = await api.call('POST', `/v1/notifications/${controlId}/cancel`);
     expect(refused.status).toBe(409);
+  });
+});
+
+describe('digest, end to end', () => {
+  const template = {
+    email: {
+      subject: '{{ digest.count }} new comments',
+      html: '<ul>{% for e in digest.events %}<li>{{ e.author }}: {{ e.text }}</li>{% endfor %}</ul>',
+    },
+  };
+  const trigger = (userId: string, i: number, author: string, text: string) =>
+    api.call('POST', '/v1/notifications', { eventId: `${userId}-${i}`, userId, templateId: 'comments', params: { author, text }, digest: { key: 'comments', windowSeconds: 2 } });
+
+  it('3 triggers inside the window -> 1 message listing the 3 events; members end digested naming it', async () => {
+    expect((await api.call('PUT', '/v1/templates/comments', template)).status).toBe(200);
+    await api.call('PUT', '/v1/users/wf-dig', { email: 'dig@example.com' });
+    const { last } = await t.messages();
+    const ids: string[] = [];
+    for (const [i, [a, x]] of [['ann', 'first'], ['bob', 'second'], ['cy', 'third']].entries()) {
+      const res = await trigger('wf-dig', i, a!, x!);
+      expect(res.status).toBe(202);
+      expect(res.body.notifications[0].status).toBe('scheduled');
+      ids.push(res.body.notifications[0].id as string);
+    }
+    const got = await waitFor('the digest email', async () => {
+      const { messages } = await t.messages('email', last);
+      const mine = messages.filter((m) => m.recipient === 'dig@example.com');
+      return mine.length > 0 ? mine : undefined;
+    });
+    // Nothing else arrives after it: one message for the window.
+    await new Promise((r) => setTimeout(r, 500));
+    const all = (await t.messages('email', last)).messages.filter((m) => m.recipient === 'dig@example.com');
+    expect(all).toHaveLength(1);
+    expect(got[0]!.content).toMatchObject({ subject: '3 new comments' });
+    expect(got[0]!.content.html as string).toContain('<li>ann: first</li><li>bob: second</li><li>cy: third</li>');
+
+    const digestIds = new Set<string>();
+    for (const id of ids) {
+      const view = await api.call('GET', `/v1/notifications/${id}`);
+      expect(view.body.status).toBe('digested');
+      const events = await api.store.readStream(`notification-${id}`);
+      const digested = events.find((e) => e.type === 'NotificationDigested');
+      if (digested?.type !== 'NotificationDigested') throw new Error('no NotificationDigested');
+      digestIds.add(digested.data.digestNotificationId);
+    }
+    expect(digestIds.size).toBe(1);
+    const [digestId] = [...digestIds];
+    const digest = await waitFor('the digest notification sent', async () => {
+      const v = await api.call('GET', `/v1/notifications/${digestId}`);
+      return v.body.status === 'sent' ? v.body : undefined;
+    });
+    expect(digest.channel).toBe('email');
+    const request = (await api.store.readStream(`notification-${digestId}`))[0];
+    if (request?.type !== 'NotificationRequested') throw new Error('no request');
+    expect(request.data.digestOf).toEqual(ids);
+  });
+
+  it('a dispatcher restart while the window is open loses nothing', async () => {
+    await api.call('PUT', '/v1/users/wf-dig2', { email: 'dig2@example.com' });
+    const { last } = await t.messages();
+    await trigger('wf-dig2', 0, 'ann', 'before');
+    // The member reaches the dispatcher (it joins the window and stores the timer) before the restart.
+    const digestStream = streams.digest(api.appKey, 'wf-dig2', 'email', 'comments');
+    await waitFor('the window opened', async () => ((await api.store.readStream(digestStream)).some((e) => e.type === 'DigestMemberAdded') ? true : undefined));
+    await platform!.restartDispatcher();
+    await trigger('wf-dig2', 1, 'bob', 'after');
+    const got = await waitFor('the digest email after the restart', async () => {
+      const { messages } = await t.messages('email', last);
+      const mine = messages.filter((m) => m.recipient === 'dig2@example.com');
+      return mine.length > 0 ? mine : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await t.messages('email', last)).messages.filter((m) => m.recipient === 'dig2@example.com')).toHaveLength(1);
+    expect(got[0]!.content).toMatchObject({ subject: '2 new comments' });
+    expect(got[0]!.content.html as string).toContain('<li>ann: before</li><li>bob: after</li>');
   });
 });

@@ -15,6 +15,8 @@ export type TestSim = Awaited<ReturnType<typeof startTestSimulator>>;
 export interface E2ePlatform {
   sim: TestSim;
   api: TestApi;
+  /** Stops the dispatcher (as a crash-free restart would) and starts a new one on the same state file. */
+  restartDispatcher(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +39,8 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     const pipeline = { ...api.config.pipeline, retryDelaysMs: [50, 100, 200] };
     const metrics = createMetrics();
     const providers = createProviders({ providers: api.config.providers, publicUrl: api.config.publicUrl, simulated: simulatedProviders(sim.sim.provider.port) }, silentLogger);
-    const dispatcher = await startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
+    const startDispatcher = () => startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
+    let dispatcher = await startDispatcher();
     stops.push(() => dispatcher.stop());
     const senders = await startSendersRole({
       config: api.config, pipeline, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
@@ -46,7 +49,11 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
       await senders.stop();
       await closeProviders(providers);
     });
-    return { sim, api, stop };
+    const restartDispatcher = async () => {
+      await dispatcher.stop();
+      dispatcher = await startDispatcher();
+    };
+    return { sim, api, restartDispatcher, stop };
   } catch (e) {
     await stop();
     throw e;

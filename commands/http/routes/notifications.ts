@@ -36,6 +36,7 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
         ...(body.channels ? { channels: [...new Set(body.channels)] } : {}),
         ...(body.category !== undefined ? { category: body.category } : {}),
         ...(scheduleAt ? { scheduleAt } : {}),
+        ...(body.digest ? { digest: body.digest } : {}),
       },
     );
     res.status(202).json({ notifications });

@@ -88,3 +88,23 @@ describe('POST /v1/notifications/cancel { eventId }', () => {
     expect((await api.call('POST', '/v1/notifications/cancel', { eventId: 'never' })).body).toEqual({ notifications: [] });
   });
 });
+
+describe('POST /v1/notifications with digest', () => {
+  it('a member waits scheduled; `digest` is not a param the caller must give; digest with scheduleAt is a 400', async () => {
+    await api.call('PUT', '/v1/templates/dig', { email: { subject: '{{ digest.count }} updates', html: '{% for e in digest.events %}{{ e.x }}{% endfor %}' } });
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'd-1', userId: 'ann', templateId: 'dig', params: { x: 1 }, digest: { key: 'k', windowSeconds: 60 } });
+    expect(res.status).toBe(202);
+    expect(res.body.notifications).toEqual([expect.objectContaining({ channel: 'email', status: 'scheduled' })]);
+    const [requested] = await api.store.readStream(`notification-${res.body.notifications[0].id}`);
+    expect(requested?.data).toMatchObject({ digest: { key: 'k', windowSeconds: 60 } });
+    // Without a digest the template's `digest` param is required like any other.
+    const plain = await api.call('POST', '/v1/notifications', { eventId: 'd-2', userId: 'ann', templateId: 'dig', params: { x: 1 } });
+    expect(plain.status).toBe(400);
+    expect(plain.body.field).toBe('params.digest');
+    const both = await api.call('POST', '/v1/notifications', { eventId: 'd-3', userId: 'ann', templateId: 'dig', params: {}, digest: { key: 'k', windowSeconds: 60 }, scheduleAt: later() });
+    expect(both.status).toBe(400);
+    expect(both.body.field).toBe('digest');
+    const bad = await api.call('POST', '/v1/notifications', { eventId: 'd-4', userId: 'ann', templateId: 'dig', params: {}, digest: { key: 'k', windowSeconds: 0 } });
+    expect(bad.body.field).toBe('digest.windowSeconds');
+  });
+});
