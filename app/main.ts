@@ -107,7 +107,8 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           break;
         }
         case 'dispatcher': {
-          const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger });
+          const rateSource = apiProjections(projectionStore, () => projections?.positions().rateWindows).rateWindow;
+          const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger, ...(rateSource && { rateSource }) });
           stops.push(() => role.stop());
           break;
         }

@@ -25,6 +25,8 @@ export interface NotificationView {
   clicked: boolean;
   /** A digest member: the digest notification that carried it. */
   digestNotificationId?: string;
+  /** A fallback notification: the one whose outcome requested it. */
+  fallbackOf?: string;
 }
 
 /** The stream, or undefined when it does not exist or belongs to another app (indistinguishable on purpose). */
@@ -77,5 +79,6 @@ export function viewOf(id: string, events: RecordedEvent[]): NotificationView {
     opened: state.opened,
     clicked: state.clicked,
     ...(state.digestedInto ? { digestNotificationId: state.digestedInto } : {}),
+    ...(origin?.fallbackOf !== undefined ? { fallbackOf: origin.fallbackOf } : {}),
   };
 }

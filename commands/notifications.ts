@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.ts';
-import type { Channel, NotificationEvent, Params, PrefChannel } from '../domain/events.ts';
+import type { Channel, FallbackStep, NotificationEvent, Params, PrefChannel } from '../domain/events.ts';
 import { notificationDecider, type NotificationState, type NotificationStatus } from '../domain/notification.ts';
 import { concreteChannels, decideDelivery, deliveryTargets, type DeliveryDecision } from '../domain/policy.ts';
 import { rateWindowsFor, type RateLimitConfig } from '../domain/rateWindows.ts';
@@ -30,6 +30,10 @@ export interface NotifyInput {
   scheduleAt?: Date;
   /** Gather into one message per (app, user, channel, key) window instead of sending each. */
   digest?: { key: string; windowSeconds: number };
+  /** Channels to try next (commands/fallback.ts follows them). */
+  fallback?: FallbackStep[];
+  /** Set on a fallback request: the notification whose outcome asked for it. */
+  fallbackOf?: string;
 }
 
 export interface NotifyOutcome {
@@ -72,7 +76,7 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
   return outcomes;
 }
 
-async function decideOne(
+export async function decideOne(
   deps: NotifyDeps,
   ctx: CommandContext,
   input: NotifyInput,
@@ -91,13 +95,22 @@ async function decideOne(
   const at = ctx.now.toISOString();
   const base = { notificationId: id, appId: ctx.appId, eventId: input.eventId, userId, channel, templateId: input.templateId };
   const category = input.category !== undefined ? { category: input.category } : {};
+  const fallbackOf = input.fallbackOf !== undefined ? { fallbackOf: input.fallbackOf } : {};
+  const fallback = input.fallback?.length ? { fallback: input.fallback } : {};
   const result =
     decision.kind === 'suppress'
       ? await handleCommand(
           deps.store,
           notificationDecider,
           stream,
-          { type: 'SuppressNotification', data: { ...base, ...category, reason: decision.reason, detail: decision.detail, at } },
+          {
+            type: 'SuppressNotification',
+            data: {
+              ...base, ...category, reason: decision.reason, detail: decision.detail, at, ...fallbackOf,
+              // The next channel's request is made from this event alone (channels/dispatcher follows the log).
+              ...(input.fallback?.length ? { fallback: input.fallback, params: input.params, templateVersion } : {}),
+            },
+          },
           metadataFor(ctx),
           { known: existing },
         )
@@ -115,6 +128,8 @@ async function decideOne(
               recipient: decision.recipient,
               ...scheduleOf(decision),
               ...(input.digest ? { digest: input.digest } : {}),
+              ...fallback,
+              ...fallbackOf,
               requestedAt: at,
             },
           },

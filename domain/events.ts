@@ -82,7 +82,7 @@ export interface NotificationSuppressed {
     reason: SuppressReason;
     detail?: string;
     at: string;
-  };
+  } & WorkflowSuppressFields;
 }
 export interface NotificationSent {
   type: 'NotificationSent';
@@ -140,6 +140,22 @@ export interface WorkflowRequestFields {
   digest?: { key: string; windowSeconds: number };
   /** A digest notification: the members it carries, in the order they joined. */
   digestOf?: string[];
+  /** Channels to try next, in order, if this one fails, is suppressed for no contact, or (afterSeconds) is not opened in time. */
+  fallback?: FallbackStep[];
+  /** A fallback notification: the notification whose outcome requested it. */
+  fallbackOf?: string;
+}
+export interface FallbackStep {
+  channel: PrefChannel;
+  afterSeconds?: number;
+}
+/** A suppression that still has a fallback carries what the next channel's request needs. */
+export interface WorkflowSuppressFields {
+  fallback?: FallbackStep[];
+  fallbackOf?: string;
+  /** Only with `fallback`: the request's params and template version, for the next channel. */
+  params?: Params;
+  templateVersion?: number;
 }
 export interface NotificationCanceled {
   type: 'NotificationCanceled';

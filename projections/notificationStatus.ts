@@ -22,6 +22,8 @@ export interface NotificationStatusDoc extends ProjectedDoc {
   scheduleAt?: string;
   deferredBy?: string;
   digestKey?: string;
+  /** A fallback notification: the one whose outcome requested it. */
+  fallbackOf?: string;
   sentAt?: string;
   deliveredAt?: string;
   failedAt?: string;
@@ -63,6 +65,7 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         ...(r.deferredBy !== undefined && { deferredBy: r.deferredBy }),
         requestedAt: r.requestedAt,
         ...(r.digest !== undefined && { digestKey: r.digest.key }),
+        ...(r.fallbackOf !== undefined && { fallbackOf: r.fallbackOf }),
         status: fresh ? (r.scheduleAt || r.digest ? 'scheduled' : 'pending') : d.status,
       };
     }
@@ -77,6 +80,7 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         eventId: s.eventId,
         ...(s.category !== undefined && { category: s.category }),
         status: fresh ? 'suppressed' : d.status,
+        ...(s.fallbackOf !== undefined && { fallbackOf: s.fallbackOf }),
         reason: s.reason,
         suppressedAt: s.at,
       };

@@ -8,8 +8,10 @@ import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
 import { createConfirmPublisher, PublishError } from '../../infra/rabbit/publisher.ts';
 import { assertOnConnect, type Topology } from '../../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
-import { closeDigest, joinDigest } from '../../commands/digests.ts';
+import { createRateCounter, DEFAULT_RATE_LIMITS } from '../../commands/rateLimits.ts';
+import type { NotifyDeps } from '../../commands/notifications.ts';
 import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from './statePort.ts';
+import { createWorkflowSteps } from './workflow.ts';
 
 /**
  * Follows the log from its checkpoint and turns each due NotificationRequested into one
@@ -31,6 +33,8 @@ export interface DispatcherOptions {
   checkpointFlushMs?: number;
   lagIntervalMs?: number;
   now?: () => Date;
+  /** How fallback requests are decided (rate counter and limits); default: the documented limits, this process's counts only. */
+  notify?: Omit<NotifyDeps, 'store'>;
 }
 
 export interface DispatcherStats {
@@ -39,7 +43,7 @@ export interface DispatcherStats {
   publishedScheduled: number;
   /** Digest members joined to their window. */
   digested: number;
-  /** Workflow timers run (digest closes). */
+  /** Workflow timers run (digest closes, timed fallbacks). */
   timersFired: number;
   checkpoint: number;
   lastRead: number;
@@ -66,6 +70,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const channels = new Set<string>(o.topology.channels);
   const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
   const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight });
+  const notify: NotifyDeps = { store: o.eventStore, ...(o.notify ?? { rateCounter: createRateCounter(), rateLimits: DEFAULT_RATE_LIMITS }) };
+  const workflow = createWorkflowSteps({ eventStore: o.eventStore, state: o.state, notify, now });
 
   /** Set first on stop: no new publish starts. */
   let stopReading = false;
@@ -173,7 +179,10 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       // senders skip one already on a queue (canceled is final).
       await o.state.remove(event.data.notificationId);
     }
-    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel)) {
+    // Workflow steps (digest joins, fallbacks) finish before the checkpoint may pass their event.
+    const held = (event.type !== 'NotificationRequested' || channels.has(event.data.channel)) && (await workflow.onEvent(event)) === 'held';
+    if (held) stats.digested += 1;
+    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel) || held) {
       if (tracked.length === 0) {
         checkpoint = event.position;
         dirty = true;
@@ -183,25 +192,6 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     const data: NotificationRequested['data'] = event.data;
     const traceparent = event.metadata.traceparent;
     const message: DeliveryMessage = { notificationId: data.notificationId, channel: data.channel, appId: data.appId };
-    if (data.digest) {
-      // A digest member is never published alone: it joins its window, whose close is a durable
-      // timer stored before the checkpoint passes the member (a replay joins nothing twice).
-      const window = await joinDigest(o.eventStore, data, { ...event.metadata, causationId: event.id });
-      if (window) {
-        await o.state.schedule({
-          ...message,
-          notificationId: window.digestNotificationId,
-          dueAt: window.closesAt,
-          position: event.position,
-          timer: { kind: 'digest', stream: window.stream, windowId: window.windowId },
-          ...(traceparent ? { traceparent } : {}),
-        });
-      }
-      stats.digested += 1;
-      tracked.push({ position: event.position, done: true });
-      advance();
-      return;
-    }
     if (data.scheduleAt && Date.parse(data.scheduleAt) > now().getTime()) {
       // Stored before the checkpoint may pass it: the entry, not the log, now holds the promise to send.
       await o.state.schedule({ ...message, dueAt: data.scheduleAt, position: event.position, ...(traceparent ? { traceparent } : {}) });
@@ -263,19 +253,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   /** A timer's work is idempotent, so it is removed only once done: a crash runs it again. */
   async function runTimer(entry: ScheduledEntry, timer: DispatcherTimer): Promise<void> {
     try {
-      const metadata = { correlationId: entry.notificationId, causationId: entry.notificationId, appId: entry.appId, ...(entry.traceparent ? { traceparent: entry.traceparent } : {}) };
-      switch (timer.kind) {
-        case 'digest':
-          await inSpan('dispatch.digest.close', async (span) => {
-            span.setAttribute('notification.id', entry.notificationId);
-            await closeDigest(o.eventStore, timer.stream, timer.windowId, now(), metadata);
-          }, contextFromTraceparent(entry.traceparent));
-          break;
-        default: {
-          const never: never = timer.kind;
-          throw new Error(`unknown timer ${String(never)}`);
-        }
-      }
+      await workflow.runTimer(entry, timer);
       await o.state.remove(entry.notificationId);
       stats.timersFired += 1;
     } catch (e) {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createRateCounter, parseRateLimits, type RateWindowSource } from '../../commands/rateLimits.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Metrics } from '../../infra/metrics.ts';
@@ -14,6 +15,8 @@ export interface DispatcherRoleConfig {
   amqpUrl: string;
   dataDir: string;
   mongoUrl?: string;
+  /** NOTIFY_RATE_LIMITS: fallback requests are rate limited like the API's. */
+  api?: { userRateLimits?: string };
 }
 
 /** The `dispatcher` role: its own connection and state store (MongoDB when MONGO_URL is set, else SQLite in the data dir). */
@@ -24,6 +27,8 @@ export async function startDispatcherRole(deps: {
   eventStore: EventStore;
   metrics: Metrics;
   logger: Logger;
+  /** The rate-window read model, so fallback requests count what other processes sent. */
+  rateSource?: RateWindowSource;
 }): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'dispatcher' });
   let state: DispatcherStateStore;
@@ -43,6 +48,7 @@ export async function startDispatcherRole(deps: {
     metrics: deps.metrics,
     maxInFlight: deps.pipeline.dispatcherMaxInFlight,
     scheduleTickMs: deps.pipeline.scheduleTickMs,
+    notify: { rateCounter: createRateCounter(deps.rateSource), rateLimits: parseRateLimits(deps.config.api?.userRateLimits) },
   });
   await dispatcher.start();
   return {

@@ -14,7 +14,7 @@ export interface ScheduledEntry {
 }
 
 /** Durable timers of the workflow features, held with the schedule so a restart loses none. */
-export type DispatcherTimer = { kind: 'digest'; stream: string; windowId: string };
+export type DispatcherTimer = { kind: 'digest'; stream: string; windowId: string } | { kind: 'fallback'; notificationId: string };
 
 /**
  * The dispatcher's own durable state: its checkpoint in the log and the scheduled notifications

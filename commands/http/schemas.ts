@@ -122,8 +122,17 @@ export const notificationBodySchema = z
         windowSeconds: z.number().int().min(1).max(7 * 86_400),
       })
       .optional(),
+    /** Channels tried next, in order, when this one fails, has no contact, or (afterSeconds) is not opened or clicked in time. */
+    fallback: z
+      .array(z.strictObject({ channel: z.enum(PREF_CHANNELS), afterSeconds: z.number().int().min(1).max(30 * 86_400).optional() }))
+      .min(1)
+      .max(3)
+      .optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.digest !== undefined && v.fallback !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['fallback'], message: 'a digest member has no fallback of its own: give digest or fallback, not both' });
+    }
     if (v.digest !== undefined && v.scheduleAt !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['digest'], message: 'a digest window starts at the request: give digest or scheduleAt, not both' });
     }

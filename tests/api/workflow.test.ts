@@ -108,3 +108,22 @@ describe('POST /v1/notifications with digest', () => {
     expect(bad.body.field).toBe('digest.windowSeconds');
   });
 });
+
+describe('POST /v1/notifications with fallback', () => {
+  it('records the fallback on the request (and on a no-contact suppression, with what the next channel needs)', async () => {
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'f-1', userId: 'bob', templateId: 't', params: { n: 1 }, channels: ['sms'], fallback: [{ channel: 'email', afterSeconds: 60 }] });
+    expect(res.status).toBe(202);
+    expect(res.body.notifications[0].status).toBe('suppressed');
+    const [suppressed] = await api.store.readStream(`notification-${res.body.notifications[0].id}`);
+    expect(suppressed?.data).toMatchObject({ reason: 'no_contact', fallback: [{ channel: 'email', afterSeconds: 60 }], params: { n: 1 }, templateVersion: 1 });
+  });
+  it('400 naming the field: an unknown channel, more than 3 steps, or together with a digest', async () => {
+    const call = (extra: object) => api.call('POST', '/v1/notifications', { eventId: 'f-2', userId: 'ann', templateId: 't', params: { n: 1 }, ...extra });
+    expect((await call({ fallback: [{ channel: 'fax' }] })).body.field).toBe('fallback.0.channel');
+    expect((await call({ fallback: [{ channel: 'sms' }, { channel: 'sms' }, { channel: 'sms' }, { channel: 'sms' }] })).body.field).toBe('fallback');
+    expect((await call({ fallback: [{ channel: 'sms', afterSeconds: 0 }] })).body.field).toBe('fallback.0.afterSeconds');
+    const both = await call({ fallback: [{ channel: 'sms' }], digest: { key: 'k', windowSeconds: 5 } });
+    expect(both.status).toBe(400);
+    expect(both.body.field).toBe('fallback');
+  });
+});

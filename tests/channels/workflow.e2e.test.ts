@@ -122,3 +122,61 @@ describe('digest, end to end', () => {
     expect(got[0]!.content.html as string).toContain('<li>ann: before</li><li>bob: after</li>');
   });
 });
+
+describe('channel fallback, end to end', () => {
+  const IOS_DEAD = 'de'.repeat(32);
+
+  it('push to a user with only a dead token -> the SMS fallback is delivered, linked to the push', async () => {
+    await api.call('PUT', '/v1/templates/wf-push', { push: { title: 'Hi', body: 'Push {{ n }}' }, sms: { text: 'SMS {{ n }}' } });
+    await api.call('PUT', '/v1/users/wf-fb', { phone: '+14155550142' });
+    await api.call('POST', '/v1/users/wf-fb/devices', { token: IOS_DEAD, platform: 'ios' });
+    await t.fault({ channel: 'ios', tokens: [IOS_DEAD] });
+    const { last } = await t.messages('sms');
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'wf-fb-1', userId: 'wf-fb', templateId: 'wf-push', params: { n: 7 }, channels: ['push'], fallback: [{ channel: 'sms' }] });
+    expect(res.status).toBe(202);
+    expect(res.body.notifications).toEqual([expect.objectContaining({ channel: 'ios', status: 'pending' })]);
+    const pushId = res.body.notifications[0].id as string;
+    const got = await waitFor('the fallback SMS', async () => {
+      const { messages } = await t.messages('sms', last);
+      const mine = messages.filter((m) => m.recipient === '+14155550142');
+      return mine.length > 0 ? mine : undefined;
+    });
+    await t.clearFaults();
+    expect(got).toHaveLength(1);
+    expect(got[0]!.content).toMatchObject({ text: 'SMS 7' });
+    expect((await api.call('GET', `/v1/notifications/${pushId}`)).body.status).toBe('failed');
+    // The SMS is its own notification, linked to the push, found by cancel-by-eventId's index too.
+    const linked = await api.call('POST', '/v1/notifications/cancel', { eventId: 'wf-fb-1' });
+    const sms = (linked.body.notifications as Array<{ id: string; status: string }>).find((n) => n.id !== pushId)!;
+    const [request] = await api.store.readStream(`notification-${sms.id}`);
+    expect(request?.type === 'NotificationRequested' && request.data).toMatchObject({ channel: 'sms', fallbackOf: pushId, eventId: 'wf-fb-1' });
+  });
+
+  it('suppressed for no contact -> the next channel at once; not opened within afterSeconds -> the one after', async () => {
+    await api.call('PUT', '/v1/users/wf-fb2', { email: 'fb2@example.com', phone: '+14155550143' });
+    const email = await t.messages('email');
+    const sms = await t.messages('sms');
+    // No device: push is suppressed (no_contact), email follows at once, SMS when the email is not opened within 1 s.
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: 'wf-fb-2', userId: 'wf-fb2', templateId: 'wf-all', params: { n: 8 }, channels: ['push'],
+      fallback: [{ channel: 'email' }, { channel: 'sms', afterSeconds: 1 }],
+    });
+    expect(res.status).toBe(404); // template not yet published: nothing is written for a refused request
+    await api.call('PUT', '/v1/templates/wf-all', { push: { title: 'Hi', body: 'P {{ n }}' }, email: { subject: 'E {{ n }}', html: '<p>{{ n }}</p>' }, sms: { text: 'S {{ n }}' } });
+    const ok = await api.call('POST', '/v1/notifications', {
+      eventId: 'wf-fb-2', userId: 'wf-fb2', templateId: 'wf-all', params: { n: 8 }, channels: ['push'],
+      fallback: [{ channel: 'email' }, { channel: 'sms', afterSeconds: 1 }],
+    });
+    expect((ok.body.notifications as Array<{ status: string }>).every((n) => n.status === 'suppressed')).toBe(true);
+    await waitFor('the email fallback', async () => ((await t.messages('email', email.last)).messages.some((m) => m.recipient === 'fb2@example.com') ? true : undefined));
+    const texts = await waitFor('the SMS after the unopened email', async () => {
+      const mine = (await t.messages('sms', sms.last)).messages.filter((m) => m.recipient === '+14155550143');
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(texts[0]!.content).toMatchObject({ text: 'S 8' });
+    await new Promise((r) => setTimeout(r, 300));
+    // ios and android were both suppressed: still one email and one SMS.
+    expect((await t.messages('email', email.last)).messages.filter((m) => m.recipient === 'fb2@example.com')).toHaveLength(1);
+    expect((await t.messages('sms', sms.last)).messages.filter((m) => m.recipient === '+14155550143')).toHaveLength(1);
+  });
+});

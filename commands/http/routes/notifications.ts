@@ -37,6 +37,7 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
         ...(body.category !== undefined ? { category: body.category } : {}),
         ...(scheduleAt ? { scheduleAt } : {}),
         ...(body.digest ? { digest: body.digest } : {}),
+        ...(body.fallback ? { fallback: body.fallback } : {}),
       },
     );
     res.status(202).json({ notifications });
