@@ -13,7 +13,7 @@ import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
 import { createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
-import { closeProviders, createProviders, simulatedChannels } from '../channels/providers/index.ts';
+import { BREAKER_GAUGE, closeProviders, createProviders, simulatedChannels } from '../channels/providers/index.ts';
 import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../channels/dispatcher/role.ts';
@@ -94,7 +94,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
             logger.info('every channel has provider credentials: provider simulator not started');
             break;
           }
-          const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort });
+          const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort });
           logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
           stops.push(() => sim.stop());
           break;
@@ -116,7 +116,12 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           // Real or simulated is decided here, per channel: one without credentials gets the simulator's endpoint and identities.
           const simulated = simulatedChannels(config.providers).length > 0;
           const providers = createProviders(
-            { providers: config.providers, publicUrl: config.publicUrl, ...(simulated && { simulated: simulatedProviders(config.simProviderPort) }) },
+            {
+              providers: config.providers,
+              publicUrl: config.publicUrl,
+              ...(simulated && { simulated: simulatedProviders(config.simProviderPort, '127.0.0.1', config.simSmtpPort) }),
+              onBreakerState: (channel, provider, state) => metrics.breakerState.set({ channel, provider }, BREAKER_GAUGE[state]),
+            },
             logger,
           );
           const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });

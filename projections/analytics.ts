@@ -31,6 +31,10 @@ export interface AnalyticsNotificationDoc extends ProjectedDoc {
   clicked: boolean;
   /** Incremented by recordRepeatClick (queries.ts) outside the log: not rebuildable. */
   repeatClicks?: number;
+  /** The provider that sent it (a failover names the secondary). */
+  provider?: string;
+  /** Retryable failures per provider. */
+  failedAttempts?: Record<string, number>;
 }
 
 export interface AnalyticsBucketDoc extends ProjectedDoc {
@@ -46,7 +50,12 @@ export interface AnalyticsBucketDoc extends ProjectedDoc {
   clicked?: number;
   repeatClicks?: number;
   latency?: { count?: number; sumMs?: number } & Record<string, number>;
+  /** Per provider (key: providerKey): notifications it sent and attempts that failed on it. */
+  providers?: Record<string, { sent?: number; failedAttempts?: number }>;
 }
+
+/** A provider name as a document key ('.' and '$' are not allowed in MongoDB field names). */
+export const providerKey = (provider: string): string => provider.replace(/[.$]/g, '_');
 
 type Handled = NotificationEvent['type'];
 type Doc = AnalyticsNotificationDoc;
@@ -74,10 +83,13 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
     case 'NotificationSent': {
       if (!doc) return doc;
       const latencyMs = doc.latencyMs ?? Math.max(0, Date.parse(event.data.at) - Date.parse(doc.startAt));
-      return isFinal(doc.status) ? doc : { ...doc, status: 'sent', latencyMs };
+      return isFinal(doc.status) ? doc : { ...doc, status: 'sent', latencyMs, provider: event.data.provider };
     }
-    case 'NotificationAttemptFailed':
-      return doc;
+    case 'NotificationAttemptFailed': {
+      if (!doc) return doc;
+      const p = providerKey(event.data.provider);
+      return { ...doc, failedAttempts: { ...doc.failedAttempts, [p]: (doc.failedAttempts?.[p] ?? 0) + 1 } };
+    }
     case 'NotificationFailed':
       if (!doc || doc.status === 'failed' || doc.status === 'suppressed' || doc.status === 'delivered' || doc.status === 'canceled' || doc.status === 'digested') return doc;
       return { ...doc, status: 'failed' };
@@ -113,6 +125,11 @@ function rollup(before: Doc | undefined, after: Doc | undefined): Rollup[] {
     add(`latency.${latencyBucketKey(after.latencyMs)}`, 1);
     add('latency.count', 1);
     add('latency.sumMs', after.latencyMs);
+  }
+  if (after.provider !== undefined && before?.provider === undefined) add(`providers.${providerKey(after.provider)}.sent`, 1);
+  for (const [p, n] of Object.entries(after.failedAttempts ?? {})) {
+    const was = before?.failedAttempts?.[p] ?? 0;
+    if (n > was) add(`providers.${p}.failedAttempts`, n - was);
   }
   if (Object.keys(inc).length === 0) return [];
   const hour = after.bucket.slice(2, after.bucket.indexOf('|'));

@@ -14,6 +14,7 @@
  *     opened: number, clicked: number,          // notifications opened / clicked at least once
  *     repeatClicks: number,                     // clicks after the first (recordRepeatClick; not rebuildable)
  *     openRate: number | null, clickRate: number | null,   // opened (clicked) / (sent + delivered); null when nothing reached anyone
+ *     byProvider: { [provider]: { sent: number, failedAttempts: number } },   // who carried the sends (failover shows here)
  *     latency: { count: number, meanMs: number | null,      // requested (or scheduleAt) -> first NotificationSent
  *                buckets: [{ leMs: number | null, count: number }] }   // fixed bounds, cumulative = false; null = +Inf
  *   }
@@ -128,6 +129,7 @@ export interface AnalyticsSummary {
   openRate: number | null;
   clickRate: number | null;
   latency: { count: number; meanMs: number | null; buckets: Array<{ leMs: number | null; count: number }> };
+  byProvider: Record<string, { sent: number; failedAttempts: number }>;
 }
 
 function isoOf(field: string, value: string): string {
@@ -167,6 +169,7 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
     openRate: null,
     clickRate: null,
     latency: { count: 0, meanMs: null, buckets: [...LATENCY_BUCKETS_MS.map((le) => ({ leMs: le as number | null, count: 0 })), { leMs: null, count: 0 }] },
+    byProvider: {},
   };
   let sumMs = 0;
   for (const b of buckets) {
@@ -186,6 +189,11 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
     out.latency.count += b.latency?.count ?? 0;
     sumMs += b.latency?.sumMs ?? 0;
     for (const bucket of out.latency.buckets) bucket.count += b.latency?.[bucket.leMs === null ? 'le_inf' : `le_${bucket.leMs}`] ?? 0;
+    for (const [p, counts] of Object.entries(b.providers ?? {})) {
+      const row = (out.byProvider[p] ??= { sent: 0, failedAttempts: 0 });
+      row.sent += counts.sent ?? 0;
+      row.failedAttempts += counts.failedAttempts ?? 0;
+    }
   }
   const reached = out.byStatus.sent + out.byStatus.delivered;
   out.openRate = reached > 0 ? out.opened / reached : null;

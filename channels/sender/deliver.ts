@@ -63,7 +63,8 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   };
   const read = { state, revision };
   const at = () => deps.now().toISOString();
-  const provider = deps.provider.name;
+  // Updated to whoever answered: a failover provider names the one that carried the attempt.
+  let provider = deps.provider.name;
 
   const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, message: string): Promise<Action> => {
     const r = await recordOutcome(deps.eventStore, read, {
@@ -116,6 +117,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return r;
   });
   deps.onProviderResult?.(result, Number(process.hrtime.bigint() - started) / 1e9);
+  provider = result.provider;
 
   switch (result.kind) {
     case 'ok': {

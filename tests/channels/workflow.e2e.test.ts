@@ -12,7 +12,7 @@ let api: TestApi;
 let platform: E2ePlatform | undefined;
 
 beforeAll(async () => {
-  platform = await startE2ePlatform('e2e-workflow', { env: { PUBLIC_URL: 'https://notify.example.com', DISPATCHER_SCHEDULE_TICK_MS: '100' } });
+  platform = await startE2ePlatform('e2e-workflow', { env: { PUBLIC_URL: 'https://notify.example.com', DISPATCHER_SCHEDULE_TICK_MS: '100', PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_COOLDOWN_MS: '700' } });
   t = platform.sim;
   api = platform.api;
   await api.call('PUT', '/v1/templates/wf', { email: { subject: 'Hello {{ n }}', html: '<p>{{ n }}</p>' }, sms: { text: 'Text {{ n }}' } });
@@ -178,5 +178,61 @@ describe('channel fallback, end to end', () => {
     // ios and android were both suppressed: still one email and one SMS.
     expect((await t.messages('email', email.last)).messages.filter((m) => m.recipient === 'fb2@example.com')).toHaveLength(1);
     expect((await t.messages('sms', sms.last)).messages.filter((m) => m.recipient === '+14155550143')).toHaveLength(1);
+  });
+});
+
+describe('provider failover, end to end', () => {
+  const breaker = async (provider: string) =>
+    (await platform!.metrics.breakerState.get()).values.find((v) => v.labels.channel === 'email' && v.labels.provider === provider)?.value;
+
+  it('SendGrid at 100 % 503 -> the breaker opens and the SMTP relay gets the email; it closes again once SendGrid recovers', async () => {
+    await api.call('PUT', '/v1/users/wf-fo', { email: 'fo@example.com' });
+    expect(await breaker('simulator:sendgrid')).toBe(0);
+    await t.fault({ channel: 'email', provider: 'sendgrid', rate: 1, status: 503 });
+    const { last } = await t.messages('email');
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'wf-fo-1', userId: 'wf-fo', templateId: 'wf', params: { n: 'failover' }, channels: ['email'] });
+    const id = res.body.notifications[0].id as string;
+    const got = await waitFor('the email through SMTP', async () => {
+      const mine = (await t.messages('email', last)).messages.filter((m) => m.recipient === 'fo@example.com');
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ provider: 'smtp', content: { subject: 'Hello failover', customArgs: { notificationId: id } } });
+    expect(got[0]!.content.html as string).toContain('<p>failover</p>');
+    expect(await breaker('simulator:sendgrid')).toBe(2);
+    // The log says who failed and who carried it.
+    const events = await waitFor('NotificationSent', async () => {
+      const e = await api.store.readStream(`notification-${id}`);
+      return e.some((x) => x.type === 'NotificationSent') ? e : undefined;
+    });
+    const failed = events.filter((e) => e.type === 'NotificationAttemptFailed').map((e) => e.type === 'NotificationAttemptFailed' && e.data.provider);
+    expect(failed).toEqual(['simulator:sendgrid', 'simulator:sendgrid']);
+    const sent = events.find((e) => e.type === 'NotificationSent');
+    expect(sent?.type === 'NotificationSent' && sent.data.provider).toBe('simulator:smtp');
+
+    // SendGrid recovers: after the cool-down one probe goes to it, succeeds, and the breaker closes.
+    await t.clearFaults();
+    await new Promise((r) => setTimeout(r, 800));
+    const again = await t.messages('email');
+    await api.call('POST', '/v1/notifications', { eventId: 'wf-fo-2', userId: 'wf-fo', templateId: 'wf', params: { n: 'recovered' }, channels: ['email'] });
+    const back = await waitFor('the email through SendGrid', async () => {
+      const mine = (await t.messages('email', again.last)).messages.filter((m) => m.recipient === 'fo@example.com');
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(back[0]).toMatchObject({ provider: 'sendgrid', content: { subject: 'Hello recovered' } });
+    expect(await breaker('simulator:sendgrid')).toBe(0);
+  });
+
+  it('Twilio at 100 % 503 -> the second Twilio account (messaging service) carries the SMS', async () => {
+    await api.call('PUT', '/v1/users/wf-fo-sms', { phone: '+14155550161' });
+    await t.fault({ channel: 'sms', provider: 'twilio', rate: 1, status: 503 });
+    const { last } = await t.messages('sms');
+    await api.call('POST', '/v1/notifications', { eventId: 'wf-fo-3', userId: 'wf-fo-sms', templateId: 'wf', params: { n: 'sms' }, channels: ['sms'] });
+    const got = await waitFor('the SMS through the secondary account', async () => {
+      const mine = (await t.messages('sms', last)).messages.filter((m) => m.recipient === '+14155550161');
+      return mine.length > 0 ? mine : undefined;
+    });
+    await t.clearFaults();
+    expect(got[0]).toMatchObject({ provider: 'twilio-secondary', content: { text: 'Text sms', messagingServiceSid: `MG${'0'.repeat(31)}2` } });
   });
 });
