@@ -1,10 +1,14 @@
 import type { Channel, Recipient } from '../domain/events.ts';
 
 /** What a channel's provider is asked to deliver: already rendered, already resolved. */
-export type RenderedContent =
+export type RenderedContent = (
   | { channel: 'email'; subject: string; html: string; text: string }
   | { channel: 'sms'; text: string; segments: number }
-  | { channel: 'ios' | 'android'; title: string; body: string; data?: Record<string, string> };
+  | { channel: 'ios' | 'android'; title: string; body: string; data?: Record<string, string> }
+) & {
+  /** The template variant rendered (a key of its `locales`, or `default`), recorded with the attempt. */
+  locale?: string;
+};
 
 export interface ProviderMessage {
   notificationId: string;

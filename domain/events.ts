@@ -94,6 +94,8 @@ export interface NotificationSent {
     at: string;
     /** SMS segment count, when the channel has segments. */
     segments?: number;
+    /** The template variant rendered: a key of the template's `locales`, or `default`. */
+    locale?: string;
   };
 }
 export interface NotificationAttemptFailed {
@@ -106,6 +108,8 @@ export interface NotificationAttemptFailed {
     message: string;
     at: string;
     retryInMs?: number;
+    /** The template variant rendered: a key of the template's `locales`, or `default`. */
+    locale?: string;
   };
 }
 export interface NotificationFailed {
@@ -217,10 +221,14 @@ export interface PreferencesChanged {
 export type UserEvent = UserRegistered | ContactChanged | DeviceRegistered | DeviceRemoved | PreferencesChanged;
 
 // ---- template-<templateId> -------------------------------------------------------------
-export interface TemplateContent {
+export interface TemplateParts {
   email?: { subject: string; html: string; text?: string };
   sms?: { text: string };
   push?: { title: string; body: string };
+}
+/** The default parts, and per BCP 47 locale (canonical form) the parts translated for it. */
+export interface TemplateContent extends TemplateParts {
+  locales?: Record<string, TemplateParts>;
 }
 export interface TemplatePublished {
   type: 'TemplatePublished';

@@ -44,6 +44,8 @@ export type NotificationCommand =
         attempt: number;
         provider: string;
         at: string;
+        /** The template variant rendered for this attempt (an auditor re-renders exactly it). */
+        locale?: string;
         outcome:
           | { kind: 'sent'; providerMessageId: string; segments?: number }
           | { kind: 'retry'; code: string; message: string; retryInMs?: number }
@@ -114,6 +116,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
         : [{ type: 'NotificationSuppressed', data: command.data }];
     case 'RecordAttemptOutcome': {
       const { notificationId, attempt, provider, at, outcome } = command.data;
+      const locale = command.data.locale !== undefined ? { locale: command.data.locale } : {};
       requireExisting(state, notificationId);
       if (attempt <= state.lastAttempt) {
         throw new DomainError('attempt_already_recorded', `attempt ${attempt} of ${notificationId} already has an outcome`);
@@ -131,6 +134,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
                 providerMessageId: outcome.providerMessageId,
                 at,
                 ...(outcome.segments !== undefined ? { segments: outcome.segments } : {}),
+                ...locale,
               },
             },
           ];
@@ -146,6 +150,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
                 message: outcome.message,
                 at,
                 ...(outcome.retryInMs !== undefined ? { retryInMs: outcome.retryInMs } : {}),
+                ...locale,
               },
             },
           ];

@@ -65,6 +65,8 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   const at = () => deps.now().toISOString();
   // Updated to whoever answered: a failover provider names the one that carried the attempt.
   let provider = deps.provider.name;
+  /** Set once rendered: the template variant this attempt carries, recorded with its outcome. */
+  let variant: { locale?: string } = {};
 
   const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, message: string): Promise<Action> => {
     const r = await recordOutcome(deps.eventStore, read, {
@@ -81,7 +83,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     const r = await recordOutcome(deps.eventStore, read, {
       type: 'RecordAttemptOutcome',
       data: {
-        notificationId, attempt, provider, at: at(),
+        notificationId, attempt, provider, at: at(), ...variant,
         outcome: { kind: 'retry', code, message, ...(retryAfterMs !== undefined ? { retryInMs: retryAfterMs } : {}) },
       },
     }, metadata);
@@ -106,6 +108,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return retry('render_error', message);
   }
 
+  if (content.locale !== undefined) variant = { locale: content.locale };
   const started = process.hrtime.bigint();
   const result = await inSpan('provider.send', async (span) => {
     span.setAttribute('provider', provider);
@@ -125,7 +128,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
       const r = await recordOutcome(deps.eventStore, read, {
         type: 'RecordAttemptOutcome',
         data: {
-          notificationId, attempt, provider: result.provider, at: at(),
+          notificationId, attempt, provider: result.provider, at: at(), ...variant,
           outcome: { kind: 'sent', providerMessageId: result.providerMessageId, ...(content.channel === 'sms' ? { segments: content.segments } : {}) },
         },
       }, metadata);

@@ -85,13 +85,33 @@ export const preferencesBodySchema = z.strictObject({
 
 const text = (max: number) => z.string().min(1).max(max);
 
+const templateParts = {
+  email: z.strictObject({ subject: text(998), html: text(500_000), text: text(500_000).optional() }).optional(),
+  sms: z.strictObject({ text: text(1600) }).optional(),
+  push: z.strictObject({ title: text(256), body: text(4096) }).optional(),
+};
+
 export const templateBodySchema = z
   .strictObject({
-    email: z.strictObject({ subject: text(998), html: text(500_000), text: text(500_000).optional() }).optional(),
-    sms: z.strictObject({ text: text(1600) }).optional(),
-    push: z.strictObject({ title: text(256), body: text(4096) }).optional(),
+    ...templateParts,
+    /** Translations: per BCP 47 locale, the parts in that language (keys are stored in canonical form, e.g. de-AT). */
+    locales: z
+      .record(localeSchema, z.strictObject(templateParts))
+      .refine((r) => Object.keys(r).length <= 100, 'at most 100 locales')
+      .transform((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [Intl.getCanonicalLocales(k)[0]!, v])))
+      .optional(),
   })
-  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined, 'a template needs email, sms or push content');
+  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined, 'a template needs email, sms or push content')
+  .superRefine((t, ctx) => {
+    // A translation never adds a channel: the default parts decide which channels a template serves.
+    for (const [locale, parts] of Object.entries(t.locales ?? {})) {
+      for (const part of ['email', 'sms', 'push'] as const) {
+        if (parts[part] !== undefined && t[part] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['locales', locale, part], message: `the default parts have no ${part}: add it there first` });
+        }
+      }
+    }
+  });
 
 export const templateQuerySchema = z.strictObject({
   version: z

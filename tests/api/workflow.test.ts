@@ -127,3 +127,20 @@ describe('POST /v1/notifications with fallback', () => {
     expect(both.body.field).toBe('fallback');
   });
 });
+
+describe('PUT /v1/templates/:id with locales', () => {
+  it('stores translations under canonical BCP 47 keys; a bad tag, or a part the default lacks, is a 400 naming the field', async () => {
+    const ok = await api.call('PUT', '/v1/templates/loc', { sms: { text: 'Hi {{ a }}' }, locales: { 'de-at': { sms: { text: 'Servus {{ b }}' } } } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.requiredParams).toEqual(['a', 'b']);
+    expect((await api.call('GET', '/v1/templates/loc')).body.content.locales).toEqual({ 'de-AT': { sms: { text: 'Servus {{ b }}' } } });
+    const badTag = await api.call('PUT', '/v1/templates/loc', { sms: { text: 'x' }, locales: { 'not a tag': { sms: { text: 'y' } } } });
+    expect(badTag.status).toBe(400);
+    expect(badTag.body.field).toMatch(/^locales/);
+    const extra = await api.call('PUT', '/v1/templates/loc', { sms: { text: 'x' }, locales: { de: { email: { subject: 's', html: 'h' } } } });
+    expect(extra.status).toBe(400);
+    expect(extra.body.field).toBe('locales.de.email');
+    const syntax = await api.call('PUT', '/v1/templates/loc', { sms: { text: 'x' }, locales: { de: { sms: { text: '{% if %}' } } } });
+    expect(syntax.body.field).toBe('locales.de.sms.text');
+  });
+});

@@ -236,3 +236,34 @@ describe('provider failover, end to end', () => {
     expect(got[0]).toMatchObject({ provider: 'twilio-secondary', content: { text: 'Text sms', messagingServiceSid: `MG${'0'.repeat(31)}2` } });
   });
 });
+
+describe('localized templates, end to end', () => {
+  it('de gets the de part, de-AT falls back to de, fr to the default; the variant is recorded with the send', async () => {
+    const put = await api.call('PUT', '/v1/templates/wf-loc', {
+      email: { subject: 'Your order {{ id }}', html: '<p>Total {{ total | number: "currency", "EUR" }}</p>' },
+      locales: { de: { email: { subject: 'Ihre Bestellung {{ id }}', html: '<p>Summe {{ total | number: "currency", "EUR" }}</p>' } } },
+    });
+    expect(put.status).toBe(200);
+    const users = { 'wf-de': 'de', 'wf-deat': 'de-AT', 'wf-fr': 'fr' } as const;
+    for (const [u, locale] of Object.entries(users)) await api.call('PUT', `/v1/users/${u}`, { email: `${u}@example.com`, locale });
+    const { last } = await t.messages('email');
+    const res = await api.call('POST', '/v1/notifications', { eventId: 'wf-loc-1', userIds: Object.keys(users), templateId: 'wf-loc', params: { id: 9, total: 1234.5 } });
+    const ids = new Map((res.body.notifications as Array<{ id: string; userId: string }>).map((n) => [n.userId, n.id]));
+    const got = await waitFor('three emails', async () => {
+      const mine = (await t.messages('email', last)).messages.filter((m) => m.recipient.startsWith('wf-'));
+      return mine.length >= 3 ? mine : undefined;
+    });
+    const by = (u: string) => got.find((m) => m.recipient === `${u}@example.com`)!.content;
+    const plain = (s: unknown) => String(s).replace(/[\u00a0\u202f]/g, ' ');
+    expect(by('wf-de').subject).toBe('Ihre Bestellung 9');
+    expect(plain(by('wf-de').html)).toContain('<p>Summe 1.234,50 €</p>');
+    expect(by('wf-deat').subject).toBe('Ihre Bestellung 9');
+    expect(plain(by('wf-deat').html)).toContain('<p>Summe € 1.234,50</p>');
+    expect(by('wf-fr').subject).toBe('Your order 9');
+    expect(plain(by('wf-fr').html)).toContain('<p>Total 1 234,50 €</p>');
+    for (const [u, variant] of [['wf-de', 'de'], ['wf-deat', 'de'], ['wf-fr', 'default']] as const) {
+      const sent = await waitFor(`NotificationSent of ${u}`, async () => (await api.store.readStream(`notification-${ids.get(u)}`)).find((e) => e.type === 'NotificationSent'));
+      expect(sent.type === 'NotificationSent' && sent.data.locale).toBe(variant);
+    }
+  });
+});
