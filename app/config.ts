@@ -352,6 +352,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       maxScheduleDays: e.API_MAX_SCHEDULE_DAYS,
       sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      twilioSecondaryAuthToken: e.TWILIO_SECONDARY_AUTH_TOKEN,
     },
     pipeline: {
       retryDelaysMs: e.RETRY_DELAYS_MS,

@@ -13,6 +13,8 @@ export interface ApiConfig {
   sendgridWebhookPublicKey?: string;
   /** TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature on status callbacks. */
   twilioAuthToken?: string;
+  /** TWILIO_SECONDARY_AUTH_TOKEN: the SMS failover account signs its status callbacks with its own token. */
+  twilioSecondaryAuthToken?: string;
 }
 
 /** What the HTTP edge needs of the configuration. */

@@ -27,6 +27,24 @@ const notificationSummary = {
   },
 };
 
+/** GET /v1/notifications/{id}; the workflow fields appear when they apply. */
+const notificationView = {
+  type: 'object',
+  required: ['id', 'userId', 'channel', 'status', 'attempts', 'timeline'],
+  properties: {
+    ...notificationSummary.properties,
+    attempts: { type: 'integer' },
+    timeline: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, at: { type: 'string', format: 'date-time' } } } },
+    eventId: { type: 'string' },
+    templateId: { type: 'string' },
+    templateVersion: { type: 'integer' },
+    scheduleAt: { type: 'string', format: 'date-time' },
+    reason: { type: 'string' },
+    digestNotificationId: { type: 'string', description: 'status digested: the digest notification that carried this one' },
+    fallbackOf: { type: 'string', description: 'a fallback notification: the notification whose outcome requested it' },
+  },
+};
+
 export function openApiDocument(publicUrl: string): object {
   return {
     openapi: '3.1.0',
@@ -108,7 +126,7 @@ export function openApiDocument(publicUrl: string): object {
         get: {
           summary: 'A notification: status, attempts and timeline',
           parameters: [pathParam('id')],
-          responses: { '200': ok('the notification'), '404': err('unknown id'), ...common },
+          responses: { '200': ok('the notification', notificationView), '404': err('unknown id'), ...common },
         },
       },
       '/v1/notifications/{id}/cancel': {
@@ -141,7 +159,7 @@ export function openApiDocument(publicUrl: string): object {
       },
       '/v1/analytics/summary': {
         get: {
-          summary: 'Counts by status and channel, open and click rates',
+          summary: 'Counts by status and channel, open and click rates, sends and failed attempts by provider (byProvider)',
           parameters: [
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },

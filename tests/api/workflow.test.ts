@@ -144,3 +144,17 @@ describe('PUT /v1/templates/:id with locales', () => {
     expect(syntax.body.field).toBe('locales.de.sms.text');
   });
 });
+
+describe('OpenAPI document', () => {
+  it('describes the cancel routes and every new request field and status', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, any>> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/notifications/{id}/cancel', '/v1/notifications/cancel']));
+    const notify = doc.paths['/v1/notifications']!.post.requestBody.content['application/json'].schema;
+    expect(Object.keys(notify.properties)).toEqual(expect.arrayContaining(['digest', 'fallback']));
+    const template = doc.paths['/v1/templates/{templateId}']!.put.requestBody.content['application/json'].schema;
+    expect(Object.keys(template.properties)).toContain('locales');
+    const view = doc.paths['/v1/notifications/{id}']!.get.responses['200'].content['application/json'].schema;
+    expect(view.properties.status.enum).toEqual(expect.arrayContaining(['canceled', 'digested']));
+    expect(Object.keys(view.properties)).toEqual(expect.arrayContaining(['digestNotificationId', 'fallbackOf']));
+  });
+});
