@@ -170,7 +170,12 @@ export const envSchema = z.object({
   // Simulator
   SIM_PORT: num({ section: 'simulator', fallback: 4010, ...nonNegativeInt, description: 'Port of the simulator control API (/_sim/messages, /_sim/faults).' }),
   SIM_PROVIDER_PORT: num({ section: 'simulator', fallback: 4011, ...nonNegativeInt, description: 'Port of the simulator provider side (APNs, FCM, Twilio and SendGrid endpoints, TLS).' }),
-  SIM_SMTP_PORT: num({ section: 'simulator', fallback: 4025, ...nonNegativeInt, description: 'Port of the simulator\'s SMTP relay (plain TCP, AUTH): the email failover when SMTP_URL is not set.' }),
+  SIM_SMTP_PORT: num({
+    section: 'simulator',
+    fallback: 0,
+    ...nonNegativeInt,
+    description: 'Port of the simulator\'s SMTP relay (plain TCP, AUTH), the email failover when SMTP_URL is not set. 0: a free port, found by senders in the same process; senders in another process need it set.',
+  }),
 
   // Logs, tracing and alerts
   LOG_LEVEL: oneOf(LOG_LEVELS, { section: 'observability', fallback: 'info', description: 'Least severe level logged.' }),

@@ -80,6 +80,9 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
     }
   }
 
+  // The simulator's SMTP relay: its bound port when it runs in this process (SIM_SMTP_PORT may be 0).
+  let simSmtpPort: number | undefined = config.simSmtpPort || undefined;
+
   // A role that fails to start (a port in use, a broker away) must not leave the ones before it
   // holding connections, timers and ports: stop what started, then report.
   try {
@@ -96,6 +99,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
           }
           const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort });
           logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
+          simSmtpPort = sim.smtp.port;
           stops.push(() => sim.stop());
           break;
         }
@@ -119,7 +123,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Pla
             {
               providers: config.providers,
               publicUrl: config.publicUrl,
-              ...(simulated && { simulated: simulatedProviders(config.simProviderPort, '127.0.0.1', config.simSmtpPort) }),
+              ...(simulated && { simulated: simulatedProviders(config.simProviderPort, '127.0.0.1', simSmtpPort) }),
               onBreakerState: (channel, provider, state) => metrics.breakerState.set({ channel, provider }, BREAKER_GAUGE[state]),
             },
             logger,
