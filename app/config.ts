@@ -173,10 +173,24 @@ export const envSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: str({ section: 'providers', description: 'Twilio messaging service, instead of TWILIO_FROM.' }),
   SENDGRID_API_KEY: str({ section: 'providers', secret: true, description: 'SendGrid API key (with SENDGRID_FROM).' }),
   SENDGRID_FROM: str({ section: 'providers', description: 'Sender address of email.' }),
+  SMTP_URL: str({ section: 'providers', secret: 'userinfo', description: 'Email failover: SMTP relay URL (`smtp://user:pass@host:587`, STARTTLS when offered, or `smtps://...:465`), used while SendGrid\'s breaker is open (with SMTP_FROM).' }),
+  SMTP_FROM: str({ section: 'providers', description: 'Sender address of email sent through SMTP_URL.' }),
+  TWILIO_SECONDARY_ACCOUNT_SID: str({ section: 'providers', description: 'SMS failover: a second Twilio account SID (with TWILIO_SECONDARY_AUTH_TOKEN and TWILIO_SECONDARY_FROM or TWILIO_SECONDARY_MESSAGING_SERVICE_SID).' }),
+  TWILIO_SECONDARY_AUTH_TOKEN: str({ section: 'providers', secret: true, description: 'Auth token of the secondary Twilio account.' }),
+  TWILIO_SECONDARY_FROM: str({ section: 'providers', description: 'Sender phone number of SMS sent through the secondary account.' }),
+  TWILIO_SECONDARY_MESSAGING_SERVICE_SID: str({ section: 'providers', description: 'Messaging service of the secondary account, instead of TWILIO_SECONDARY_FROM.' }),
+  PROVIDER_BREAKER_FAILURES: num({ section: 'providers', fallback: 5, ...positiveInt, description: 'Consecutive retryable failures that open a provider\'s circuit breaker (sends go to the channel\'s secondary).' }),
+  PROVIDER_BREAKER_COOLDOWN_MS: num({ section: 'providers', fallback: 30_000, ...positiveInt, description: 'How long an open breaker waits before letting one probe through to the primary again (half-open).' }),
 
   // Simulator
   SIM_PORT: num({ section: 'simulator', fallback: 4010, ...nonNegativeInt, description: 'Port of the simulator control API (/_sim/messages, /_sim/faults).' }),
   SIM_PROVIDER_PORT: num({ section: 'simulator', fallback: 4011, ...nonNegativeInt, description: 'Port of the simulator provider side (APNs, FCM, Twilio and SendGrid endpoints, TLS).' }),
+  SIM_SMTP_PORT: num({
+    section: 'simulator',
+    fallback: 0,
+    ...nonNegativeInt,
+    description: 'Port of the simulator\'s SMTP relay (plain TCP, AUTH), the email failover when SMTP_URL is not set. 0: a free port, found by senders in the same process; senders in another process need it set.',
+  }),
 
   // Logs, tracing and alerts
   LOG_LEVEL: oneOf(LOG_LEVELS, { section: 'observability', fallback: 'info', description: 'Least severe level logged.' }),
@@ -219,6 +233,7 @@ export interface Config {
   databaseUrl?: string;
   simPort: number;
   simProviderPort: number;
+  simSmtpPort: number;
   logLevel: LogLevel;
   publicUrl: string;
   /** PUBLIC_URL was given explicitly (a configuration with real providers requires it, non-loopback). */
@@ -331,6 +346,24 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
 
   const sendgrid = group(e, ctx, ['SENDGRID_API_KEY', 'SENDGRID_FROM'], 'SendGrid');
   if (sendgrid) providers.sendgrid = { apiKey: sendgrid.SENDGRID_API_KEY, from: sendgrid.SENDGRID_FROM };
+
+  const smtp = group(e, ctx, ['SMTP_URL', 'SMTP_FROM'], 'SMTP');
+  if (smtp) {
+    if (!/^smtps?:\/\//.test(smtp.SMTP_URL)) ctx.issues.push({ code: 'custom', message: 'SMTP_URL must start with smtp:// or smtps://', input: undefined });
+    else providers.smtp = { url: smtp.SMTP_URL, from: smtp.SMTP_FROM };
+  }
+  const twilio2 = group(e, ctx, ['TWILIO_SECONDARY_ACCOUNT_SID', 'TWILIO_SECONDARY_AUTH_TOKEN'], 'Twilio secondary');
+  if (twilio2) {
+    if (!e.TWILIO_SECONDARY_FROM && !e.TWILIO_SECONDARY_MESSAGING_SERVICE_SID) {
+      ctx.issues.push({ code: 'custom', message: 'Twilio secondary: set TWILIO_SECONDARY_FROM or TWILIO_SECONDARY_MESSAGING_SERVICE_SID', input: undefined });
+    } else {
+      providers.twilioSecondary = {
+        accountSid: twilio2.TWILIO_SECONDARY_ACCOUNT_SID, authToken: twilio2.TWILIO_SECONDARY_AUTH_TOKEN,
+        from: e.TWILIO_SECONDARY_FROM, messagingServiceSid: e.TWILIO_SECONDARY_MESSAGING_SERVICE_SID,
+      };
+    }
+  }
+  providers.breaker = { failureThreshold: e.PROVIDER_BREAKER_FAILURES, cooldownMs: e.PROVIDER_BREAKER_COOLDOWN_MS };
   return providers;
 }
 
@@ -356,6 +389,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     databaseUrl: e.DATABASE_URL,
     simPort: e.SIM_PORT,
     simProviderPort: e.SIM_PROVIDER_PORT,
+    simSmtpPort: e.SIM_SMTP_PORT,
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     publicUrlSet: e.PUBLIC_URL !== undefined,
@@ -382,6 +416,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       ...(e.INBOX_TOKEN_SECRET !== undefined && { inboxTokenSecret: e.INBOX_TOKEN_SECRET }),
       inboxTokenTtlSeconds: e.INBOX_TOKEN_TTL_SECONDS,
       inboxCorsOrigins: (e.INBOX_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter((o) => o !== ''),
+      twilioSecondaryAuthToken: e.TWILIO_SECONDARY_AUTH_TOKEN,
     },
     pipeline: {
       retryDelaysMs: e.RETRY_DELAYS_MS,

@@ -17,7 +17,7 @@ import { startMonitors } from '../infra/monitoring/index.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../infra/monitoring/readiness.ts';
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
-import { closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, type VapidKeys } from '../channels/providers/index.ts';
+import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, type VapidKeys } from '../channels/providers/index.ts';
 import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../channels/dispatcher/role.ts';
@@ -100,6 +100,9 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
     }
   }
 
+  // The simulator's SMTP relay: its bound port when it runs in this process (SIM_SMTP_PORT may be 0).
+  let simSmtpPort: number | undefined = config.simSmtpPort || undefined;
+
   // A role that fails to start (a port in use, a broker away) must not leave the ones before it
   // holding connections, timers and ports: stop what started, then report.
   try {
@@ -114,8 +117,9 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             logger.info('every channel has provider credentials: provider simulator not started');
             break;
           }
-          const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort });
+          const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort });
           logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
+          simSmtpPort = sim.smtp.port;
           stops.push(() => sim.stop());
           break;
         }
@@ -144,7 +148,8 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           break;
         }
         case 'dispatcher': {
-          const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger });
+          const rateSource = apiProjections(projectionStore, () => projections?.positions().rateWindows).rateWindow;
+          const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger, ...(rateSource && { rateSource }) });
           stops.push(() => role.stop());
           break;
         }
@@ -152,7 +157,13 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           // Real or simulated is decided here, per channel: one without credentials gets the simulator's endpoint and identities.
           const simulated = simulatedChannels(config.providers).length > 0;
           const providers = createProviders(
-            { providers: config.providers, publicUrl: config.publicUrl, simulatedVapid: vapidKeys(), ...(simulated && { simulated: simulatedProviders(config.simProviderPort) }) },
+            {
+              providers: config.providers,
+              publicUrl: config.publicUrl,
+              simulatedVapid: vapidKeys(),
+              ...(simulated && { simulated: simulatedProviders(config.simProviderPort, '127.0.0.1', simSmtpPort) }),
+              onBreakerState: (channel, provider, state) => metrics.breakerState.set({ channel, provider }, BREAKER_GAUGE[state]),
+            },
             logger,
           );
           const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });

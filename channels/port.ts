@@ -1,13 +1,17 @@
 import type { Channel, Recipient } from '../domain/events.ts';
 
 /** What a channel's provider is asked to deliver: already rendered, already resolved. */
-export type RenderedContent =
+export type RenderedContent = (
   | { channel: 'email'; subject: string; html: string; text: string; headers?: Record<string, string> }
   | { channel: 'sms'; text: string; segments: number }
   | { channel: 'ios' | 'android'; title: string; body: string; data?: Record<string, string> }
   /** The JSON a service worker receives in its `push` event, fitted to the 4 KB payload limit. */
   | { channel: 'web'; title: string; body: string; url?: string; icon?: string; data?: Record<string, string> }
-  | { channel: 'inapp'; title: string; body: string; url?: string };
+  | { channel: 'inapp'; title: string; body: string; url?: string }
+) & {
+  /** The template variant rendered (a key of its `locales`, or `default`), recorded with the attempt. */
+  locale?: string;
+};
 
 export interface ProviderMessage {
   notificationId: string;

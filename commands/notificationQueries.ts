@@ -23,6 +23,10 @@ export interface NotificationView {
   reason?: string;
   opened: boolean;
   clicked: boolean;
+  /** A digest member: the digest notification that carried it. */
+  digestNotificationId?: string;
+  /** A fallback notification: the one whose outcome requested it. */
+  fallbackOf?: string;
 }
 
 /** The stream, or undefined when it does not exist or belongs to another app (indistinguishable on purpose). */
@@ -47,6 +51,8 @@ function eventTime(e: RecordedEvent): string {
     case 'NotificationClicked':
     case 'NotificationRedriven':
     case 'NotificationConverted':
+    case 'NotificationCanceled':
+    case 'NotificationDigested':
       return e.data.at;
     default:
       return e.recordedAt;
@@ -74,5 +80,7 @@ export function viewOf(id: string, events: RecordedEvent[]): NotificationView {
     ...(state.suppression ? { reason: state.suppression.reason } : failed?.type === 'NotificationFailed' ? { reason: failed.data.reason } : {}),
     opened: state.opened,
     clicked: state.clicked,
+    ...(state.digestedInto ? { digestNotificationId: state.digestedInto } : {}),
+    ...(origin?.fallbackOf !== undefined ? { fallbackOf: origin.fallbackOf } : {}),
   };
 }

@@ -1,11 +1,12 @@
 import { DomainError } from '../domain/errors.ts';
-import type { Channel, NotificationEvent, Params, PrefChannel } from '../domain/events.ts';
+import type { Channel, FallbackStep, NotificationEvent, Params, PrefChannel } from '../domain/events.ts';
 import { notificationDecider, type NotificationCommand, type NotificationState, type NotificationStatus } from '../domain/notification.ts';
 import { concreteChannels, decideDelivery, deliveryTargets, type DeliveryDecision } from '../domain/policy.ts';
 import { rateWindowsFor, type RateLimitConfig } from '../domain/rateWindows.ts';
 import { notificationId, streams } from '../domain/streams.ts';
 import type { UserState } from '../domain/user.ts';
 import { ConcurrencyError, type EventStore, type NewEvent } from '../infra/eventStore/port.ts';
+import { linkNotifications } from './cancel.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { InputError } from './inputError.ts';
@@ -29,6 +30,12 @@ export interface NotifyInput {
   channels?: PrefChannel[];
   category?: string;
   scheduleAt?: Date;
+  /** Gather into one message per (app, user, channel, key) window instead of sending each. */
+  digest?: { key: string; windowSeconds: number };
+  /** Channels to try next (channels/dispatcher/workflow.ts follows them). */
+  fallback?: FallbackStep[];
+  /** Set on a fallback request: the notification whose outcome asked for it. */
+  fallbackOf?: string;
 }
 
 export interface NotifyOutcome {
@@ -50,6 +57,8 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
   const template = await loadTemplateForApp(deps.store, ctx.appId, input.templateId);
   if (!template) throw new DomainError('template_not_found', `template ${input.templateId} does not exist for this app`);
   for (const name of template.requiredParams) {
+    // A digest member's template reads `digest` (events, count), which the digest itself supplies.
+    if (input.digest && name === 'digest') continue;
     if (!Object.hasOwn(input.params, name)) {
       throw new InputError(`params.${name}`, `params.${name} is required by template ${input.templateId} v${template.version}`);
     }
@@ -80,18 +89,23 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
     await new Promise<void>((resolve) => setImmediate(resolve));
     slice = Date.now();
   };
+  const recipients: Array<{ userId: string; user: UserState; channel: Channel }> = [];
   for (const userId of input.userIds) {
     await yieldNow();
     const user = await loadUser(deps.store, ctx.appId, userId);
     for (const pc of channels) {
-      for (const channel of concreteChannels(pc, user)) {
-        const prepared = await prepareOne(deps, ctx, input, template.version, user, userId, channel);
-        if ('outcome' in prepared) outcomes.push(prepared.outcome);
-        else {
-          outcomes.push(prepared.slot);
-          pending.push(prepared);
-        }
-      }
+      for (const channel of concreteChannels(pc, user)) recipients.push({ userId, user, channel });
+    }
+  }
+  // The (app, eventId) index first, so cancel by eventId finds every notification that exists.
+  await linkNotifications(deps.store, ctx, input.eventId, recipients.map((t) => notificationId(deps.idKey, ctx.appId, input.eventId, t.userId, t.channel)));
+  for (const t of recipients) {
+    await yieldNow();
+    const prepared = await prepareOne(deps, ctx, input, template.version, t.user, t.userId, t.channel);
+    if ('outcome' in prepared) outcomes.push(prepared.outcome);
+    else {
+      outcomes.push(prepared.slot);
+      pending.push(prepared);
     }
     if (pending.length >= GROUP_COMMIT) await flush();
   }
@@ -115,6 +129,22 @@ interface Prepared {
   category?: string;
 }
 
+/** One user x channel decided and appended on its own (the dispatcher's fallback requests). */
+export async function decideOne(
+  deps: NotifyDeps,
+  ctx: CommandContext,
+  input: NotifyInput,
+  templateVersion: number,
+  user: UserState,
+  userId: string,
+  channel: Channel,
+): Promise<NotifyOutcome> {
+  const prepared = await prepareOne(deps, ctx, input, templateVersion, user, userId, channel);
+  if ('outcome' in prepared) return prepared.outcome;
+  await commitGroup(deps, ctx, [prepared]);
+  return prepared.slot;
+}
+
 async function prepareOne(
   deps: NotifyDeps,
   ctx: CommandContext,
@@ -134,9 +164,18 @@ async function prepareOne(
   const at = ctx.now.toISOString();
   const base = { notificationId: id, appId: ctx.appId, eventId: input.eventId, userId, channel, templateId: input.templateId };
   const category = input.category !== undefined ? { category: input.category } : {};
+  const fallbackOf = input.fallbackOf !== undefined ? { fallbackOf: input.fallbackOf } : {};
+  const fallback = input.fallback?.length ? { fallback: input.fallback } : {};
   const command: NotificationCommand =
     decision.kind === 'suppress'
-      ? { type: 'SuppressNotification', data: { ...base, ...category, reason: decision.reason, detail: decision.detail, at } }
+      ? {
+          type: 'SuppressNotification',
+          data: {
+            ...base, ...category, reason: decision.reason, detail: decision.detail, at, ...fallbackOf,
+            // The next channel's request is made from this event alone (channels/dispatcher follows the log).
+            ...(input.fallback?.length ? { fallback: input.fallback, params: input.params, templateVersion } : {}),
+          },
+        }
       : {
           type: 'RequestNotification',
           data: {
@@ -146,6 +185,9 @@ async function prepareOne(
             params: input.params,
             recipient: decision.recipient,
             ...scheduleOf(decision),
+            ...(input.digest ? { digest: input.digest } : {}),
+            ...fallback,
+            ...fallbackOf,
             requestedAt: at,
           },
         };
@@ -180,8 +222,8 @@ async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepare
   group.forEach((p, i) => {
     const result = results[i]!;
     const appended = result.events[0];
-    // Deferred (quiet-hours) requests are not sends yet: the rate-window projection skips them too.
-    if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && result.position !== undefined) {
+    // Deferred (quiet-hours) requests and digest members are not sends yet: the rate-window projection skips them too.
+    if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && !appended.data.digest && result.position !== undefined) {
       deps.rateCounter.recordAccepted({ appId: ctx.appId, userId: p.slot.userId, channel: p.slot.channel, ...(p.category !== undefined && { category: p.category }), at: ctx.now, position: result.position });
     }
     const status = result.state.status;
@@ -202,7 +244,8 @@ async function decide(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput,
     ...(input.scheduleAt ? { scheduleAt: input.scheduleAt } : {}),
   };
   const uncounted = decideDelivery({ ...facts, rate: [] });
-  if (uncounted.kind === 'suppress') return uncounted;
+  // A digest member is not a send: the window bounds what reaches the user (one message per window).
+  if (uncounted.kind === 'suppress' || input.digest) return uncounted;
   const windows = rateWindowsFor(deps.rateLimits, channel, input.category, ctx.now);
   return decideDelivery({ ...facts, rate: await countRateWindows(deps.rateCounter, { appId: ctx.appId, userId, channel }, windows) });
 }

@@ -9,6 +9,7 @@ export const DOMAIN_ERROR_CODES = [
   'app_not_found',
   'app_revoked',
   'already_exists',
+  'already_final',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

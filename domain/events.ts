@@ -79,7 +79,7 @@ export interface NotificationRequested {
     scheduleAt?: string;
     deferredBy?: 'quiet_hours';
     requestedAt: string;
-  };
+  } & WorkflowRequestFields;
 }
 export interface NotificationSuppressed {
   type: 'NotificationSuppressed';
@@ -94,7 +94,7 @@ export interface NotificationSuppressed {
     reason: SuppressReason;
     detail?: string;
     at: string;
-  };
+  } & WorkflowSuppressFields;
 }
 export interface NotificationSent {
   type: 'NotificationSent';
@@ -111,6 +111,8 @@ export interface NotificationSent {
      * record, so the inbox read model is rebuilt from the log like any other.
      */
     inbox?: InboxContent;
+    /** The template variant rendered: a key of the template's `locales`, or `default`. */
+    locale?: string;
   };
 }
 export interface InboxContent {
@@ -129,6 +131,8 @@ export interface NotificationAttemptFailed {
     message: string;
     at: string;
     retryInMs?: number;
+    /** The template variant rendered: a key of the template's `locales`, or `default`. */
+    locale?: string;
   };
 }
 export interface NotificationFailed {
@@ -175,6 +179,40 @@ export interface NotificationConverted {
   type: 'NotificationConverted';
   data: { notificationId: string; name: string; value?: number; at: string };
 }
+
+// ---- workflow (cancel, digest): additive, kept together to ease merging ----------------
+/** Optional request fields of the workflow features; absent on every plain request. */
+export interface WorkflowRequestFields {
+  /** A digest member: not sent alone, gathered into one message per (app, user, channel, key) window. */
+  digest?: { key: string; windowSeconds: number };
+  /** A digest notification: the members it carries, in the order they joined. */
+  digestOf?: string[];
+  /** Channels to try next, in order, if this one fails, is suppressed for no contact, or (afterSeconds) is not opened in time. */
+  fallback?: FallbackStep[];
+  /** A fallback notification: the notification whose outcome requested it. */
+  fallbackOf?: string;
+}
+export interface FallbackStep {
+  channel: PrefChannel;
+  afterSeconds?: number;
+}
+/** A suppression that still has a fallback carries what the next channel's request needs. */
+export interface WorkflowSuppressFields {
+  fallback?: FallbackStep[];
+  fallbackOf?: string;
+  /** Only with `fallback`: the request's params and template version, for the next channel. */
+  params?: Params;
+  templateVersion?: number;
+}
+export interface NotificationCanceled {
+  type: 'NotificationCanceled';
+  data: { notificationId: string; appId: string; at: string };
+}
+export interface NotificationDigested {
+  type: 'NotificationDigested';
+  data: { notificationId: string; digestNotificationId: string; at: string };
+}
+
 export type NotificationEvent =
   | NotificationRequested
   | NotificationSuppressed
@@ -185,7 +223,9 @@ export type NotificationEvent =
   | NotificationOpened
   | NotificationClicked
   | NotificationRedriven
-  | NotificationConverted;
+  | NotificationConverted
+  | NotificationCanceled
+  | NotificationDigested;
 
 // ---- user-<userId> ---------------------------------------------------------------------
 export interface Contact {
@@ -257,13 +297,17 @@ export function recipientErased(r: Recipient): boolean {
 }
 
 // ---- template-<templateId> -------------------------------------------------------------
-export interface TemplateContent {
+export interface TemplateParts {
   email?: { subject: string; html: string; text?: string };
   sms?: { text: string };
   /** ios, android and web; `url` and `icon` are used by web push (the notification's click target and image). */
   push?: { title: string; body: string; url?: string; icon?: string };
   /** The in-app inbox item. */
   inapp?: { title: string; body: string; url?: string };
+}
+/** The default parts, and per BCP 47 locale (canonical form) the parts translated for it. */
+export interface TemplateContent extends TemplateParts {
+  locales?: Record<string, TemplateParts>;
 }
 export interface TemplatePublished {
   type: 'TemplatePublished';
@@ -308,7 +352,30 @@ export interface RedriveRequested {
 }
 export type RedriveEvent = RedriveRequested;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent;
+
+// ---- event-<appId>-<eventId>: the notifications one request's eventId made (cancel by eventId) ----
+export interface NotificationsLinked {
+  type: 'NotificationsLinked';
+  data: { appId: string; eventId: string; notificationIds: string[]; at: string };
+}
+export type EventIndexEvent = NotificationsLinked;
+
+// ---- digest-<hash(app, user, channel, key)>: one stream per digest key, windows one after another ----
+export interface DigestWindowOpened {
+  type: 'DigestWindowOpened';
+  data: { windowId: string; appId: string; userId: string; channel: Channel; key: string; openedAt: string; closesAt: string };
+}
+export interface DigestMemberAdded {
+  type: 'DigestMemberAdded';
+  data: { windowId: string; notificationId: string; at: string };
+}
+export interface DigestWindowClosed {
+  type: 'DigestWindowClosed';
+  data: { windowId: string; digestNotificationId: string; members: string[]; at: string };
+}
+export type DigestEvent = DigestWindowOpened | DigestMemberAdded | DigestWindowClosed;
+
+export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [
@@ -322,4 +389,6 @@ export const NOTIFICATION_EVENT_TYPES = [
   'NotificationClicked',
   'NotificationRedriven',
   'NotificationConverted',
+  'NotificationCanceled',
+  'NotificationDigested',
 ] as const satisfies readonly NotificationEvent['type'][];

@@ -8,7 +8,7 @@ import type {
   NotificationSuppressed,
 } from './events.ts';
 
-export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sent', 'delivered', 'failed', 'suppressed'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sent', 'delivered', 'failed', 'suppressed', 'canceled', 'digested'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 export interface NotificationState {
@@ -25,11 +25,20 @@ export interface NotificationState {
   redrives: string[];
   /** Conversion names recorded (once each). */
   conversions: string[];
+  /** Set once the notification was gathered into a digest: the digest notification's id. */
+  digestedInto?: string;
 }
 
 /** States that absorb every later attempt outcome. */
 export function isFinal(status: NotificationState['status']): boolean {
-  return status === 'sent' || status === 'delivered' || status === 'failed' || status === 'suppressed';
+  return (
+    status === 'sent' || status === 'delivered' || status === 'failed' || status === 'suppressed' || status === 'canceled' || status === 'digested'
+  );
+}
+
+/** States a bounce or a late failure can no longer change (sent can still turn failed). */
+function closed(status: NotificationState['status']): boolean {
+  return status === 'failed' || status === 'suppressed' || status === 'delivered' || status === 'canceled' || status === 'digested';
 }
 
 export type NotificationCommand =
@@ -42,6 +51,8 @@ export type NotificationCommand =
         attempt: number;
         provider: string;
         at: string;
+        /** The template variant rendered for this attempt (an auditor re-renders exactly it). */
+        locale?: string;
         outcome:
           | { kind: 'sent'; providerMessageId: string; segments?: number; inbox?: InboxContent }
           | { kind: 'retry'; code: string; message: string; retryInMs?: number }
@@ -56,7 +67,9 @@ export type NotificationCommand =
   | { type: 'RecordOpen'; data: { notificationId: string; at: string } }
   | { type: 'RecordClick'; data: { notificationId: string; url: string; at: string } }
   | { type: 'RedriveNotification'; data: { notificationId: string; redriveId: string; at: string } }
-  | { type: 'RecordConversion'; data: { notificationId: string; name: string; value?: number; at: string } };
+  | { type: 'RecordConversion'; data: { notificationId: string; name: string; value?: number; at: string } }
+  | { type: 'CancelNotification'; data: { notificationId: string; appId: string; at: string } }
+  | { type: 'DigestNotification'; data: { notificationId: string; digestNotificationId: string; at: string } };
 
 const initialState = (): NotificationState => ({
   status: 'none',
@@ -72,7 +85,8 @@ function evolve(state: NotificationState, event: NotificationEvent): Notificatio
   switch (event.type) {
     case 'NotificationRequested':
       if (state.status !== 'none') return state;
-      return { ...state, status: event.data.scheduleAt ? 'scheduled' : 'pending', request: event.data };
+      // A digest member waits for its window to close, like a scheduled one waits for its time.
+      return { ...state, status: event.data.scheduleAt || event.data.digest ? 'scheduled' : 'pending', request: event.data };
     case 'NotificationSuppressed':
       if (state.status !== 'none') return state;
       return { ...state, status: 'suppressed', suppression: event.data };
@@ -84,7 +98,7 @@ function evolve(state: NotificationState, event: NotificationEvent): Notificatio
     case 'NotificationFailed': {
       const lastAttempt = Math.max(state.lastAttempt, event.data.attempt ?? 0);
       // A bounce after sending turns a sent notification into a failed one; nothing else leaves a final state.
-      if (state.status === 'failed' || state.status === 'suppressed' || state.status === 'delivered') return { ...state, lastAttempt };
+      if (closed(state.status)) return { ...state, lastAttempt };
       return { ...state, status: 'failed', lastAttempt };
     }
     case 'NotificationDelivered':
@@ -103,6 +117,10 @@ function evolve(state: NotificationState, event: NotificationEvent): Notificatio
       };
     case 'NotificationConverted':
       return state.conversions.includes(event.data.name) ? state : { ...state, conversions: [...state.conversions, event.data.name] };
+    case 'NotificationCanceled':
+      return isFinal(state.status) || state.status === 'none' ? state : { ...state, status: 'canceled' };
+    case 'NotificationDigested':
+      return isFinal(state.status) || state.status === 'none' ? state : { ...state, status: 'digested', digestedInto: event.data.digestNotificationId };
     default: {
       const never: never = event;
       return never;
@@ -125,6 +143,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
         : [{ type: 'NotificationSuppressed', data: command.data }];
     case 'RecordAttemptOutcome': {
       const { notificationId, attempt, provider, at, outcome } = command.data;
+      const locale = command.data.locale !== undefined ? { locale: command.data.locale } : {};
       requireExisting(state, notificationId);
       if (attempt <= state.lastAttempt) {
         throw new DomainError('attempt_already_recorded', `attempt ${attempt} of ${notificationId} already has an outcome`);
@@ -143,6 +162,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
                 at,
                 ...(outcome.segments !== undefined ? { segments: outcome.segments } : {}),
                 ...(outcome.inbox !== undefined ? { inbox: outcome.inbox } : {}),
+                ...locale,
               },
             },
           ];
@@ -158,6 +178,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
                 message: outcome.message,
                 at,
                 ...(outcome.retryInMs !== undefined ? { retryInMs: outcome.retryInMs } : {}),
+                ...locale,
               },
             },
           ];
@@ -176,7 +197,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
     }
     case 'FailNotification': {
       requireExisting(state, command.data.notificationId);
-      if (state.status === 'failed' || state.status === 'suppressed' || state.status === 'delivered') return [];
+      if (closed(state.status)) return [];
       return [{ type: 'NotificationFailed', data: command.data }];
     }
     case 'RecordDelivery':
@@ -217,6 +238,19 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
       if (state.conversions.includes(command.data.name)) return [];
       assertReached(state, command.data.notificationId);
       return [{ type: 'NotificationConverted', data: command.data }];
+    case 'CancelNotification':
+      requireExisting(state, command.data.notificationId);
+      // Canceling twice answers the same: the second one appends nothing.
+      if (state.status === 'canceled') return [];
+      if (isFinal(state.status)) {
+        throw new DomainError('already_final', `notification ${command.data.notificationId} is ${state.status}; it can no longer be canceled`);
+      }
+      return [{ type: 'NotificationCanceled', data: command.data }];
+    case 'DigestNotification':
+      requireExisting(state, command.data.notificationId);
+      // Only a waiting digest member can be gathered; a canceled one stays out of the digest.
+      if (state.status !== 'scheduled' || !state.request?.digest) return [];
+      return [{ type: 'NotificationDigested', data: command.data }];
     default: {
       const never: never = command;
       return never;

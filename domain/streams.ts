@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Channel } from './events.ts';
 
 /**
@@ -31,6 +31,11 @@ export const streams = {
   template: (templateId: string) => `template-${templateId}`,
   app: (appKey: string) => `app-${appKey}`,
   redrive: (redriveId: string) => `redrive-${redriveId}`,
+  /** Index of one request eventId per app: which notification ids it made (cancel by eventId). */
+  event: (appId: string, eventId: string) => `event-${appId}-${eventId}`,
+  /** One digest key of one user on one channel: its windows open and close one after another. */
+  digest: (appId: string, userId: string, channel: Channel, key: string) =>
+    `digest-${createHash('sha256').update([appId, userId, channel, key].join('\u0000')).digest('hex').slice(0, 32)}`,
 } as const;
 
 export type StreamCategory = keyof typeof streams;
@@ -53,4 +58,9 @@ export function notificationId(key: string, appId: string, eventId: string, user
   const h = createHmac('sha256', key).update([appId, eventId, userId, channel].join('\u0000')).digest('hex');
   const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The notification a digest window becomes: derived like any other, so closing twice makes one. */
+export function digestNotificationId(key: string, digestStream: string, windowId: string, appId: string, userId: string, channel: Channel): string {
+  return notificationId(key, appId, `${digestStream}:${windowId}`, userId, channel);
 }

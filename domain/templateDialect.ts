@@ -1,5 +1,5 @@
-import { Liquid, type FS, type Template } from 'liquidjs';
-import type { TemplateContent } from './events.ts';
+import { filters, Liquid, type FS, type Template } from 'liquidjs';
+import type { TemplateContent, TemplateParts } from './events.ts';
 
 /**
  * Our Liquid dialect, in one place: the API checks a template with it at publish time and the
@@ -64,12 +64,68 @@ function withoutFileTags(engine: Liquid): Liquid {
 const htmlEngine = withoutFileTags(new Liquid({ ...COMMON, outputEscape: 'escape' }));
 const textEngine = withoutFileTags(new Liquid(COMMON));
 
+/** Where a render passes the recipient's locale to the filters (a render global, not a param). */
+export const LOCALE_GLOBAL = '__locale';
+const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
+/** What a filter sees of its render (liquidjs binds `this` to its FilterImpl). */
+type FilterImpl = { context: { globals: unknown } };
+/** Liquid's own `date` (strftime), kept for formats with `%`. */
+const strftime = filters.date as unknown as (this: FilterImpl, value: unknown, format?: string, timezone?: unknown) => unknown;
+
+function localeOf(impl: FilterImpl): string {
+  const globals = impl.context.globals as Record<string, unknown>;
+  const locale = globals[LOCALE_GLOBAL];
+  return typeof locale === 'string' && locale !== '' ? locale : 'en';
+}
+
+/**
+ * Locale-aware `date` and `number` (Intl, in the recipient's locale). Time zone is UTC unless
+ * named, so a re-render by an auditor gives the same text whatever server runs it.
+ * `{{ at | date }}`, `{{ at | date: 'long', 'Europe/Berlin' }}`; a strftime format (`'%Y-%m-%d'`)
+ * keeps Liquid's own meaning. `{{ n | number }}`, `{{ n | number: 2 }}` (fraction digits),
+ * `{{ n | number: 'currency', 'EUR' }}`, `{{ n | number: 'percent' }}`.
+ */
+function dateFilter(this: FilterImpl, value: unknown, style?: unknown, timeZone?: unknown): unknown {
+  if (typeof style === 'string' && style.includes('%')) return strftime.call(this, value, style, timeZone);
+  const d = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+  if (!d || Number.isNaN(d.getTime())) return value;
+  const dateStyle = (DATE_STYLES as readonly unknown[]).includes(style) ? (style as (typeof DATE_STYLES)[number]) : 'medium';
+  try {
+    return new Intl.DateTimeFormat(localeOf(this), { dateStyle, timeZone: typeof timeZone === 'string' ? timeZone : 'UTC' }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat(localeOf(this), { dateStyle, timeZone: 'UTC' }).format(d);
+  }
+}
+
+function numberFilter(this: FilterImpl, value: unknown, style?: unknown, currency?: unknown): unknown {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (Number.isNaN(n)) return value;
+  const options: Intl.NumberFormatOptions =
+    typeof style === 'number'
+      ? { minimumFractionDigits: style, maximumFractionDigits: style }
+      : style === 'currency' && typeof currency === 'string'
+        ? { style: 'currency', currency }
+        : style === 'percent'
+          ? { style: 'percent' }
+          : {};
+  try {
+    return new Intl.NumberFormat(localeOf(this), options).format(n);
+  } catch {
+    return new Intl.NumberFormat(localeOf(this)).format(n);
+  }
+}
+
+for (const engine of [htmlEngine, textEngine]) {
+  engine.registerFilter('date', dateFilter);
+  engine.registerFilter('number', numberFilter);
+}
+
 export type TemplateField =
   | 'email.subject' | 'email.html' | 'email.text' | 'sms.text'
   | 'push.title' | 'push.body' | 'push.url' | 'push.icon'
   | 'inapp.title' | 'inapp.body' | 'inapp.url';
 
-function fieldsOf(content: TemplateContent): Array<[TemplateField, string]> {
+function fieldsOf(content: TemplateParts): Array<[TemplateField, string]> {
   const out: Array<[TemplateField, string]> = [];
   if (content.email) {
     out.push(['email.subject', content.email.subject], ['email.html', content.email.html]);
@@ -92,30 +148,45 @@ export function engineFor(field: TemplateField): Liquid {
   return field === 'email.html' ? htmlEngine : textEngine;
 }
 
-function parseField(field: TemplateField, source: string): Template[] {
-  if (typeof source !== 'string') throw new TemplateSyntaxError(field, 'must be a string');
+function parseField(field: TemplateField, source: string, prefix = ''): Template[] {
+  if (typeof source !== 'string') throw new TemplateSyntaxError(`${prefix}${field}`, 'must be a string');
   try {
     return engineFor(field).parse(source);
   } catch (e) {
-    throw new TemplateSyntaxError(field, e instanceof Error ? e.message : String(e));
+    throw new TemplateSyntaxError(`${prefix}${field}`, e instanceof Error ? e.message : String(e));
   }
 }
 
-/** Parses every part (a syntax error names its field) and lists the top-level params it reads. */
+/** Parses every part of every variant (a syntax error names its field) and lists the top-level params any of them reads. */
 export function analyzeTemplate(content: TemplateContent): { requiredParams: string[] } {
   const names = new Set<string>();
-  for (const [field, source] of fieldsOf(content)) {
-    const parsed = parseField(field, source);
-    for (const name of engineFor(field).globalVariablesSync(parsed)) names.add(name);
+  for (const [prefix, parts] of variantsOf(content)) {
+    for (const [field, source] of fieldsOf(parts)) {
+      const parsed = parseField(field, source, prefix);
+      for (const name of engineFor(field).globalVariablesSync(parsed)) names.add(name);
+    }
   }
   return { requiredParams: [...names].sort() };
 }
 
-export type CompiledTemplate = Partial<Record<TemplateField, Template[]>>;
+function variantsOf(content: TemplateContent): Array<[string, TemplateParts]> {
+  return [['', content], ...Object.entries(content.locales ?? {}).map(([locale, parts]): [string, TemplateParts] => [`locales.${locale}.`, parts])];
+}
+
+export type CompiledParts = Partial<Record<TemplateField, Template[]>>;
+/** The default parts, and each translation's. */
+export interface CompiledTemplate extends CompiledParts {
+  locales: Record<string, CompiledParts>;
+}
 
 /** Every part parsed once, ready to render with `engineFor(field)`. */
 export function compileTemplate(content: TemplateContent): CompiledTemplate {
-  const compiled: CompiledTemplate = {};
-  for (const [field, source] of fieldsOf(content)) compiled[field] = parseField(field, source);
-  return compiled;
+  const compile = (parts: TemplateParts, prefix: string): CompiledParts => {
+    const out: CompiledParts = {};
+    for (const [field, source] of fieldsOf(parts)) out[field] = parseField(field, source, prefix);
+    return out;
+  };
+  const locales: Record<string, CompiledParts> = {};
+  for (const [locale, parts] of Object.entries(content.locales ?? {})) locales[locale] = compile(parts, `locales.${locale}.`);
+  return { ...compile(content, ''), locales };
 }

@@ -135,6 +135,8 @@ export function attemptsOf(events: readonly NotificationEvent[]): WhyAttempt[] {
       case 'NotificationClicked':
       case 'NotificationRedriven':
       case 'NotificationConverted':
+      case 'NotificationCanceled':
+      case 'NotificationDigested':
         break;
       default: {
         const never: never = e;

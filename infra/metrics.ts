@@ -42,6 +42,12 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       registers: reg,
     }),
+    breakerState: new Gauge({
+      name: 'notify_provider_breaker_state',
+      help: 'Circuit breaker of each provider that has a failover: 0 closed, 1 half-open, 2 open',
+      labelNames: ['channel', 'provider'] as const,
+      registers: reg,
+    }),
     dispatcherLag: new Gauge({
       name: 'notify_dispatcher_lag_events',
       help: 'Events between the log head and the dispatcher checkpoint',

@@ -37,6 +37,10 @@ export interface AnalyticsNotificationDoc extends ProjectedDoc {
   converted?: boolean;
   /** Incremented by recordRepeatClick (queries.ts) outside the log: not rebuildable. */
   repeatClicks?: number;
+  /** The provider that sent it (a failover names the secondary). */
+  sentBy?: string;
+  /** Retryable failures per provider. */
+  failedAttempts?: Record<string, number>;
 }
 
 export interface AnalyticsBucketDoc extends ProjectedDoc {
@@ -55,7 +59,12 @@ export interface AnalyticsBucketDoc extends ProjectedDoc {
   converted?: number;
   repeatClicks?: number;
   latency?: { count?: number; sumMs?: number } & Record<string, number>;
+  /** Per provider (key: providerKey): notifications it sent and attempts that failed on it. */
+  providers?: Record<string, { sent?: number; failedAttempts?: number }>;
 }
+
+/** A provider name as a document key ('.' and '$' are not allowed in MongoDB field names). */
+export const providerKey = (provider: string): string => provider.replace(/[.$]/g, '_');
 
 type Handled = NotificationEvent['type'];
 type Doc = AnalyticsNotificationDoc;
@@ -79,7 +88,7 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
       if (doc) return doc;
       const r = event.data;
       const start = r.scheduleAt && r.scheduleAt > r.requestedAt ? new Date(r.scheduleAt).toISOString() : r.requestedAt;
-      return fresh(id, r.notificationId, r.appId, r.channel, r.templateId, r.requestedAt, r.scheduleAt ? 'scheduled' : 'pending', start);
+      return fresh(id, r.notificationId, r.appId, r.channel, r.templateId, r.requestedAt, r.scheduleAt || r.digest ? 'scheduled' : 'pending', start);
     }
     case 'NotificationSuppressed': {
       if (doc) return doc;
@@ -90,12 +99,16 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
     case 'NotificationSent': {
       if (!doc) return doc;
       const latencyMs = doc.latencyMs ?? Math.max(0, Date.parse(event.data.at) - Date.parse(doc.startAt));
-      return isFinal(doc.status) ? doc : { ...withProvider(doc, event.data.provider), status: 'sent', latencyMs };
+      return isFinal(doc.status) ? doc : { ...withProvider(doc, event.data.provider), status: 'sent', latencyMs, sentBy: event.data.provider };
     }
-    case 'NotificationAttemptFailed':
-      return doc && (isFinal(doc.status) ? doc : withProvider(doc, event.data.provider));
+    case 'NotificationAttemptFailed': {
+      if (!doc) return doc;
+      const p = providerKey(event.data.provider);
+      const counted = { ...doc, failedAttempts: { ...doc.failedAttempts, [p]: (doc.failedAttempts?.[p] ?? 0) + 1 } };
+      return isFinal(doc.status) ? counted : withProvider(counted, event.data.provider);
+    }
     case 'NotificationFailed': {
-      if (!doc || doc.status === 'failed' || doc.status === 'suppressed' || doc.status === 'delivered') return doc;
+      if (!doc || doc.status === 'failed' || doc.status === 'suppressed' || doc.status === 'delivered' || doc.status === 'canceled' || doc.status === 'digested') return doc;
       const p = event.data.provider;
       return { ...(p !== undefined ? withProvider(doc, p) : doc), status: 'failed' };
     }
@@ -103,6 +116,10 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
       return doc && (doc.status === 'failed' || doc.status === 'pending') ? { ...doc, status: 'pending' } : doc;
     case 'NotificationConverted':
       return doc && { ...doc, converted: true };
+    case 'NotificationCanceled':
+      return doc && !isFinal(doc.status) ? { ...doc, status: 'canceled' } : doc;
+    case 'NotificationDigested':
+      return doc && !isFinal(doc.status) ? { ...doc, status: 'digested' } : doc;
     case 'NotificationDelivered':
       return doc && doc.status === 'sent' ? { ...doc, status: 'delivered' } : doc;
     case 'NotificationOpened':
@@ -122,6 +139,9 @@ function contribution(doc: Doc): Record<string, number> {
   if (doc.opened) c.opened = 1;
   if (doc.clicked) c.clicked = 1;
   if (doc.converted) c.converted = 1;
+  // Who carried the send (a failover names the secondary) and the failed attempts on each provider.
+  if (doc.sentBy !== undefined) c[`providers.${providerKey(doc.sentBy)}.sent`] = 1;
+  for (const [p, k] of Object.entries(doc.failedAttempts ?? {})) c[`providers.${p}.failedAttempts`] = k;
   if (doc.latencyMs !== undefined) {
     c[`latency.${latencyBucketKey(doc.latencyMs)}`] = 1;
     c['latency.count'] = 1;
@@ -164,6 +184,8 @@ export const analytics: ReadModel<Doc, Handled> = {
     'NotificationClicked',
     'NotificationRedriven',
     'NotificationConverted',
+    'NotificationCanceled',
+    'NotificationDigested',
   ],
   indexes: [{ keys: { kind: 1, hour: 1 } }],
   ids: (event) => [`n:${event.data.notificationId}`],

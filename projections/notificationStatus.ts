@@ -22,6 +22,9 @@ export interface NotificationStatusDoc extends ProjectedDoc {
   requestedAt?: string;
   scheduleAt?: string;
   deferredBy?: string;
+  digestKey?: string;
+  /** A fallback notification: the one whose outcome requested it. */
+  fallbackOf?: string;
   sentAt?: string;
   deliveredAt?: string;
   failedAt?: string;
@@ -32,6 +35,9 @@ export interface NotificationStatusDoc extends ProjectedDoc {
   conversions?: Record<string, { at: string; value?: number }>;
   /** Redrives applied, oldest first. */
   redrives?: Array<{ redriveId: string; at: string; fromAttempt: number }>;
+  canceledAt?: string;
+  /** Digest members: the digest notification that carried them. */
+  digestNotificationId?: string;
   /** Why it was suppressed or failed. */
   reason?: string;
   lastError?: { code: string; message: string };
@@ -63,7 +69,9 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         ...(r.scheduleAt !== undefined && { scheduleAt: r.scheduleAt }),
         ...(r.deferredBy !== undefined && { deferredBy: r.deferredBy }),
         requestedAt: r.requestedAt,
-        status: fresh ? (r.scheduleAt ? 'scheduled' : 'pending') : d.status,
+        ...(r.digest !== undefined && { digestKey: r.digest.key }),
+        ...(r.fallbackOf !== undefined && { fallbackOf: r.fallbackOf }),
+        status: fresh ? (r.scheduleAt || r.digest ? 'scheduled' : 'pending') : d.status,
       };
     }
     case 'NotificationSuppressed': {
@@ -79,6 +87,7 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         // A suppressed notification was never requested: it is listed at the time it was decided.
         requestedAt: d.requestedAt ?? s.at,
         status: fresh ? 'suppressed' : d.status,
+        ...(s.fallbackOf !== undefined && { fallbackOf: s.fallbackOf }),
         reason: s.reason,
         suppressedAt: s.at,
       };
@@ -96,7 +105,7 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
     case 'NotificationFailed': {
       const f = event.data;
       const attempts = Math.max(d.attempts, f.attempt ?? 0);
-      if (d.status === 'failed' || d.status === 'suppressed' || d.status === 'delivered') return { ...d, attempts };
+      if (d.status === 'failed' || d.status === 'suppressed' || d.status === 'delivered' || d.status === 'canceled' || d.status === 'digested') return { ...d, attempts };
       return { ...d, attempts, status: 'failed', reason: f.reason, lastError: { code: f.code, message: f.message }, failedAt: f.at, ...(f.provider !== undefined && { provider: f.provider }) };
     }
     case 'NotificationDelivered':
@@ -117,6 +126,10 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
       if (d.conversions?.[c.name]) return d;
       return { ...d, conversions: { ...d.conversions, [c.name]: { at: c.at, ...(c.value !== undefined && { value: c.value }) } } };
     }
+    case 'NotificationCanceled':
+      return isFinal(d.status) ? d : { ...d, status: 'canceled', canceledAt: event.data.at };
+    case 'NotificationDigested':
+      return isFinal(d.status) ? d : { ...d, status: 'digested', digestNotificationId: event.data.digestNotificationId };
     default: {
       const never: never = event;
       return never;

@@ -15,6 +15,7 @@
  *     opened: number, clicked: number,          // notifications opened / clicked at least once
  *     repeatClicks: number,                     // clicks after the first (recordRepeatClick; not rebuildable)
  *     openRate, clickRate, deliveryRate, conversionRate: number | null,   // x / (sent + delivered); null when nothing reached anyone
+ *     byProvider: { [provider]: { sent: number, failedAttempts: number } },   // who carried the sends (failover shows here)
  *     latency: { count: number, meanMs: number | null,      // requested (or scheduleAt) -> first NotificationSent
  *                buckets: [{ leMs: number | null, count: number }] }   // fixed bounds, cumulative = false; null = +Inf
  *   }
@@ -111,6 +112,7 @@ export interface AnalyticsSummary {
   clickRate: number | null;
   conversionRate: number | null;
   latency: { count: number; meanMs: number | null; buckets: Array<{ leMs: number | null; count: number }> };
+  byProvider: Record<string, { sent: number; failedAttempts: number }>;
 }
 
 function isoOf(field: string, value: string): string {
@@ -154,6 +156,7 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
     clickRate: null,
     conversionRate: null,
     latency: { count: 0, meanMs: null, buckets: [...LATENCY_BUCKETS_MS.map((le) => ({ leMs: le as number | null, count: 0 })), { leMs: null, count: 0 }] },
+    byProvider: {},
   };
   let sumMs = 0;
   for (const b of buckets) {
@@ -175,6 +178,11 @@ export async function analyticsSummary(store: ProjectionStore, q: { appId?: stri
     out.latency.count += b.latency?.count ?? 0;
     sumMs += b.latency?.sumMs ?? 0;
     for (const bucket of out.latency.buckets) bucket.count += b.latency?.[bucket.leMs === null ? 'le_inf' : `le_${bucket.leMs}`] ?? 0;
+    for (const [p, counts] of Object.entries(b.providers ?? {})) {
+      const row = (out.byProvider[p] ??= { sent: 0, failedAttempts: 0 });
+      row.sent += counts.sent ?? 0;
+      row.failedAttempts += counts.failedAttempts ?? 0;
+    }
   }
   const reached = out.byStatus.sent + out.byStatus.delivered;
   out.delivered = out.byStatus.delivered;

@@ -39,8 +39,11 @@ function windowStart(window: RateWindow, at: string): string {
   }
 }
 
-/** Sends counted for the limiter: requests that go out now, bucketed by their request time (deferred ones are not sends yet). */
-const counts = (event: EventOf<Handled>) => event.data.deferredBy === undefined;
+/**
+ * Sends counted for the limiter: requests that go out now, bucketed by their request time
+ * (deferred ones are not sends yet; digest members never are: the digest they make counts).
+ */
+const counts = (event: EventOf<Handled>) => event.data.deferredBy === undefined && event.data.digest === undefined;
 
 function ids(event: EventOf<Handled>): string[] {
   if (!counts(event)) return [];

@@ -83,6 +83,7 @@ export async function handleApns(req: SimRequest, ctx: ProviderContext, deviceTo
   const { aps: _aps, ...data } = payload;
   ctx.state.record({
     channel: 'ios',
+    provider: 'apns',
     recipient: deviceToken,
     content: { title: alert.title, body: alert.body, data, payload },
     providerMessageId: apnsId,

@@ -21,7 +21,11 @@ export interface SimCredentials {
   /** `accessToken` is accepted as is; `serviceAccount` is what the OAuth token endpoint verifies and issues tokens for. */
   fcm: { projectId: string; accessToken: string; serviceAccountFile: string; serviceAccount: { clientEmail: string; privateKey: string } };
   twilio: { accountSid: string; authToken: string; from: string };
+  /** A second Twilio account (with a messaging service): the SMS failover target. */
+  twilioSecondary: { accountSid: string; authToken: string; messagingServiceSid: string };
   sendgrid: { apiKey: string; from: string };
+  /** SMTP AUTH identity of the simulated relay: the email failover target. */
+  smtp: { user: string; pass: string; from: string };
 }
 
 export function defaultSimCredentials(): SimCredentials {
@@ -35,7 +39,9 @@ export function defaultSimCredentials(): SimCredentials {
       serviceAccount: { clientEmail: account.client_email, privateKey: account.private_key },
     },
     twilio: { accountSid: `AC${'0'.repeat(31)}1`, authToken: 'simulator-auth-token', from: '+15005550006' },
+    twilioSecondary: { accountSid: `AC${'0'.repeat(31)}2`, authToken: 'simulator-auth-token-2', messagingServiceSid: `MG${'0'.repeat(31)}2` },
     sendgrid: { apiKey: 'SG.simulator.api-key', from: 'notify@example.com' },
+    smtp: { user: 'simulator', pass: 'simulator-smtp-pass', from: 'notify@example.com' },
   };
 }
 
@@ -44,6 +50,6 @@ export function simCa(): string {
 }
 
 /** The simulator's provider side as the composition root hands it to channels without credentials. */
-export function simulatedProviders(port: number, host = '127.0.0.1'): SimulatedProviders {
-  return { endpoint: { host, port, ca: simCa() }, credentials: defaultSimCredentials() };
+export function simulatedProviders(port: number, host = '127.0.0.1', smtpPort?: number): SimulatedProviders {
+  return { endpoint: { host, port, ca: simCa() }, credentials: defaultSimCredentials(), ...(smtpPort !== undefined ? { smtp: { host, port: smtpPort } } : {}) };
 }

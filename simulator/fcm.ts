@@ -47,6 +47,7 @@ export async function handleFcm(req: SimRequest, ctx: ProviderContext, project: 
   if (body?.validate_only) return { status: 200, body: { name } };
   ctx.state.record({
     channel: 'android',
+    provider: 'fcm',
     recipient: token,
     content: { title: notification.title, body: notification.body, data: data ?? {}, message: rest },
     providerMessageId: name,

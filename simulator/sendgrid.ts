@@ -41,12 +41,13 @@ export async function handleSendgrid(req: SimRequest, ctx: ProviderContext): Pro
   const fault = await applyFault(ctx, 'email', to, {
     failure: (s) => sendgridError(s),
     invalid: () => sendgridError(400, 'Does not contain a valid address.', 'personalizations.0.to.0.email'),
-  });
+  }, 'sendgrid');
   if (fault) return fault;
   const messageId = randomBytes(16).toString('base64url');
   const part = (type: string) => body.content?.find((c) => c.type === type)?.value;
   ctx.state.record({
     channel: 'email',
+    provider: 'sendgrid',
     recipient: to,
     content: {
       subject: body.subject, html: part('text/html'), text: part('text/plain'), from: body.from.email,

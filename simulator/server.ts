@@ -9,6 +9,7 @@ import { defaultSimCredentials, SIM_CERT_FILE, SIM_KEY_FILE, type SimCredentials
 import { fcmError, handleFcm } from './fcm.ts';
 import { handleOauthToken } from './oauth.ts';
 import { handleSendgrid } from './sendgrid.ts';
+import { startSmtpSimulator } from './smtp.ts';
 import { SimState } from './state.ts';
 import { handleTwilio } from './twilio.ts';
 import { handleWebPush, WebSubscriptions } from './webpush.ts';
@@ -22,12 +23,16 @@ export interface SimulatorOptions {
   host?: string;
   credentials?: SimCredentials;
   maxMessages?: number;
+  /** plain-TCP SMTP relay (the email failover); 0 (default) picks a free port */
+  smtpPort?: number;
 }
 
 export interface Simulator {
   urls: { control: string; provider: string };
   /** host and port the provider side listens on, for SDK seams that dial a socket */
   provider: { host: string; port: number };
+  /** the SMTP relay, for the SMTP provider (nodemailer) */
+  smtp: { host: string; port: number };
   /** PEM of the self-signed certificate the provider side presents */
   ca: string;
   credentials: SimCredentials;
@@ -118,15 +123,23 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const controlServer = createServer((req, res) => void handleControl(req, res, state, web).catch(() => res.destroy()));
 
   let controlPort: number;
+  let smtp: Awaited<ReturnType<typeof startSmtpSimulator>>;
   try {
     controlPort = await listen(controlServer, options.controlPort, host);
   } catch (e) {
     await close(providerServer);
     throw e;
   }
+  try {
+    smtp = await startSmtpSimulator(state, credentials, host, options.smtpPort ?? 0);
+  } catch (e) {
+    await Promise.all([close(providerServer), close(controlServer)]);
+    throw e;
+  }
   return {
     urls: { control: `http://${host}:${controlPort}`, provider: `https://localhost:${providerPort}` },
     provider: { host, port: providerPort },
+    smtp: { host, port: smtp.port },
     ca,
     credentials,
     state,
@@ -134,7 +147,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     async stop() {
       for (const s of sessions) s.destroy();
       for (const s of tlsSockets) s.destroy();
-      await Promise.all([close(providerServer), close(controlServer)]);
+      await Promise.all([close(providerServer), close(controlServer), smtp.stop()]);
     },
   };
 }

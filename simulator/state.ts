@@ -4,6 +4,8 @@ import { CHANNELS, type Channel } from '../domain/events.ts';
 export interface SimMessage {
   seq: number;
   channel: Channel;
+  /** Which simulated provider took it: apns, fcm, twilio, twilio-secondary, sendgrid, smtp. */
+  provider: string;
   /** device token, phone number or email address, as the provider parsed it */
   recipient: string;
   content: Record<string, unknown>;
@@ -22,6 +24,8 @@ export interface Fault {
   latencyMs?: number;
   /** tokens / numbers / addresses answered as invalid (APNs 410, FCM 404, Twilio 21211, SendGrid 400) */
   tokens?: string[];
+  /** Only this provider of the channel (e.g. sendgrid but not smtp); absent: every provider of the channel. */
+  provider?: string;
 }
 
 export type FaultDecision = { latencyMs: number; status?: number; invalid: boolean };
@@ -39,7 +43,7 @@ export function parseFault(body: unknown): Fault {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FieldError('body', 'must be a JSON object');
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b)) {
-    if (!['channel', 'rate', 'status', 'latencyMs', 'tokens'].includes(key)) throw new FieldError(key, `unknown field "${key}"`);
+    if (!['channel', 'rate', 'status', 'latencyMs', 'tokens', 'provider'].includes(key)) throw new FieldError(key, `unknown field "${key}"`);
   }
   if (typeof b.channel !== 'string' || !(CHANNELS as readonly string[]).includes(b.channel)) {
     throw new FieldError('channel', `must be one of ${CHANNELS.join(', ')}`);
@@ -67,13 +71,18 @@ export function parseFault(body: unknown): Fault {
     }
     fault.tokens = b.tokens as string[];
   }
+  if (b.provider !== undefined) {
+    if (typeof b.provider !== 'string' || !/^[a-z0-9-]{1,32}$/.test(b.provider)) throw new FieldError('provider', 'must be a provider name such as sendgrid or smtp');
+    fault.provider = b.provider;
+  }
   return fault;
 }
 
 export class SimState {
   private readonly messages: SimMessage[] = [];
   private seq = 0;
-  private readonly faults = new Map<Channel, Fault>();
+  /** Keyed by channel, or channel and provider: a provider's own fault wins over its channel's. */
+  private readonly faults = new Map<string, Fault>();
   readonly rejected: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0 };
   private readonly maxMessages: number;
 
@@ -113,7 +122,7 @@ export class SimState {
   }
 
   setFault(fault: Fault): void {
-    this.faults.set(fault.channel, fault);
+    this.faults.set(fault.provider ? `${fault.channel}|${fault.provider}` : fault.channel, fault);
   }
 
   clearFaults(): void {
@@ -125,8 +134,8 @@ export class SimState {
   }
 
   /** What to do with one request to `channel` for `recipient`. */
-  decide(channel: Channel, recipient: string): FaultDecision {
-    const fault = this.faults.get(channel);
+  decide(channel: Channel, recipient: string, provider?: string): FaultDecision {
+    const fault = (provider !== undefined ? this.faults.get(`${channel}|${provider}`) : undefined) ?? this.faults.get(channel);
     if (!fault) return { latencyMs: 0, invalid: false };
     const invalid = fault.tokens?.includes(recipient) ?? false;
     const fail = fault.status !== undefined && fault.rate > 0 && Math.random() < fault.rate;

@@ -25,9 +25,14 @@ export async function handleTwilio(req: SimRequest, ctx: ProviderContext, accoun
   if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
   const auth = header(req, 'authorization') ?? '';
   const [user, pass] = /^basic /i.test(auth) ? Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':') : [];
-  const creds = ctx.credentials.twilio;
-  if (user !== creds.accountSid || pass !== creds.authToken) return twilioError(401);
-  if (accountSid !== creds.accountSid) return twilioError(403, 20003, 'Authenticate');
+  // Two accounts (a primary and a secondary, for failover): each proves its own identity.
+  const account = [
+    { creds: ctx.credentials.twilio, provider: 'twilio' },
+    { creds: ctx.credentials.twilioSecondary, provider: 'twilio-secondary' },
+  ].find((a) => a.creds.accountSid === user);
+  if (!account || pass !== account.creds.authToken) return twilioError(401);
+  if (accountSid !== account.creds.accountSid) return twilioError(403, 20003, 'Authenticate');
+  const provider = account.provider;
   const form = new URLSearchParams(req.body.toString('utf8'));
   const to = form.get('To');
   const from = form.get('From');
@@ -41,13 +46,14 @@ export async function handleTwilio(req: SimRequest, ctx: ProviderContext, accoun
   const fault = await applyFault(ctx, 'sms', to, {
     failure: (s) => twilioError(s),
     invalid: () => twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`),
-  });
+  }, provider);
   if (fault) return fault;
   const sid = `SM${randomBytes(16).toString('hex')}`;
   const segments = smsSegments(text);
   const statusCallback = form.get('StatusCallback') ?? undefined;
   ctx.state.record({
     channel: 'sms',
+    provider,
     recipient: to,
     content: { text, from: from ?? undefined, messagingServiceSid: service ?? undefined, statusCallback, segments },
     providerMessageId: sid,

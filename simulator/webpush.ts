@@ -140,6 +140,7 @@ export async function handleWebPush(req: SimRequest, ctx: ProviderContext, id: s
   const messageId = randomUUID();
   ctx.state.record({
     channel: 'web',
+    provider: 'webpush',
     recipient: sub.endpoint,
     content,
     providerMessageId: messageId,

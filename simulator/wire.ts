@@ -52,8 +52,9 @@ export async function applyFault(
   channel: Channel,
   recipient: string,
   answers: { failure: (status: number) => SimResponse; invalid: () => SimResponse },
+  provider?: string,
 ): Promise<SimResponse | undefined> {
-  const decision: FaultDecision = ctx.state.decide(channel, recipient);
+  const decision: FaultDecision = ctx.state.decide(channel, recipient, provider);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   if (decision.status !== undefined) return answers.failure(decision.status);
   if (decision.invalid) return answers.invalid();

@@ -159,6 +159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a notification not sent yet (pending, scheduled, deferred, waiting in a digest) */
+        post: operations["cancelNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications/{id}/conversions": {
         parameters: {
             query?: never;
@@ -204,6 +221,23 @@ export interface paths {
         get: operations["getNotificationWhy"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel every notification one eventId made for the calling app */
+        post: operations["cancelNotificationsByEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -464,7 +498,9 @@ export interface components {
             byChannel: {
                 [key: string]: {
                     byStatus?: {
+                        canceled: number;
                         delivered: number;
+                        digested: number;
                         failed: number;
                         pending: number;
                         scheduled: number;
@@ -478,7 +514,9 @@ export interface components {
                 };
             };
             byStatus: {
+                canceled: number;
                 delivered: number;
+                digested: number;
                 failed: number;
                 pending: number;
                 scheduled: number;
@@ -569,7 +607,11 @@ export interface components {
             clicked: boolean;
             /** @description why the send was deferred (quiet hours) */
             deferredBy?: string;
+            /** @description status digested: the digest notification that carried this one */
+            digestNotificationId?: string;
             eventId: string;
+            /** @description a fallback notification: the notification whose outcome requested it */
+            fallbackOf?: string;
             id: string;
             opened: boolean;
             /** @description the suppression or final failure reason */
@@ -577,7 +619,7 @@ export interface components {
             /** Format: date-time */
             scheduleAt?: string;
             /** @enum {unknown} */
-            status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed";
+            status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
             templateId: string;
             templateVersion?: number;
             timeline: {
@@ -622,7 +664,7 @@ export interface components {
                 channel: "ios" | "android" | "web" | "sms" | "email" | "inapp";
                 id: string;
                 /** @enum {unknown} */
-                status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed";
+                status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
                 userId: string;
             }[];
         };
@@ -650,7 +692,7 @@ export interface components {
                 /** Format: date-time */
                 requestedAt: string;
                 /** @enum {unknown} */
-                status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed";
+                status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
                 templateId: string;
                 /** @description on the app-wide list (GET /v1/notifications) only */
                 userId?: string;
@@ -753,6 +795,7 @@ export interface components {
                     title: string;
                     url?: string;
                 };
+                locales?: unknown;
                 push?: {
                     body: string;
                     icon?: string;
@@ -799,7 +842,9 @@ export interface components {
         };
         TimeseriesRow: {
             byStatus: {
+                canceled: number;
                 delivered: number;
+                digested: number;
                 failed: number;
                 pending: number;
                 scheduled: number;
@@ -1264,7 +1309,7 @@ export interface operations {
                 /** @description opaque: a previous page's nextCursor */
                 cursor?: string;
                 limit?: number;
-                status?: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed";
+                status?: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
             };
             header?: never;
             path?: never;
@@ -1345,7 +1390,16 @@ export interface operations {
                 "application/json": {
                     category?: string;
                     channels?: ("push" | "sms" | "email" | "inapp")[];
+                    digest?: {
+                        key: string;
+                        windowSeconds: number;
+                    };
                     eventId: string;
+                    fallback?: {
+                        afterSeconds?: number;
+                        /** @enum {string} */
+                        channel: "push" | "sms" | "email" | "inapp";
+                    }[];
                     params?: {
                         [key: string]: unknown;
                     };
@@ -1454,6 +1508,77 @@ export interface operations {
             };
             /** @description unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description canceled (again: the same answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @constant */
+                        status: "canceled";
+                    };
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown id, or another app's notification */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description already final (sent, delivered, failed, suppressed, digested): `already_final` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1644,6 +1769,70 @@ export interface operations {
             };
             /** @description unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelNotificationsByEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "eventId": "order-1234-shipped"
+                 *     }
+                 */
+                "application/json": {
+                    eventId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description each notification with its status: canceled, or the final status that kept it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        notifications: {
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1887,6 +2076,29 @@ export interface operations {
                         body: string;
                         title: string;
                         url?: string;
+                    };
+                    locales?: {
+                        [key: string]: {
+                            email?: {
+                                html: string;
+                                subject: string;
+                                text?: string;
+                            };
+                            inapp?: {
+                                body: string;
+                                title: string;
+                                url?: string;
+                            };
+                            push?: {
+                                body: string;
+                                icon?: string;
+                                title: string;
+                                url?: string;
+                            };
+                            sms?: {
+                                text: string;
+                            };
+                        };
                     };
                     push?: {
                         body: string;
@@ -2432,7 +2644,7 @@ export interface operations {
                 /** @description opaque: a previous page's nextCursor */
                 cursor?: string;
                 limit?: number;
-                status?: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed";
+                status?: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
             };
             header?: never;
             path: {

@@ -58,6 +58,9 @@ export function createFunnel() {
         case 'NotificationClicked':
         case 'NotificationRedriven':
         case 'NotificationConverted':
+        // Canceled and digested notifications were never attempted: they stay out of the send funnel.
+        case 'NotificationCanceled':
+        case 'NotificationDigested':
           return;
         default: {
           const never: never = n;

@@ -13,6 +13,7 @@ import { shutdownTelemetry } from '../../infra/telemetry.ts';
 import { createApiClient, type ApiClient } from './client.ts';
 import { createFunnel, formatFunnel } from './funnel.ts';
 import { DEMO_TEMPLATES, demoRequests, demoUsers, seeded } from './workload.ts';
+import { runWorkflowTour, type WorkflowTour } from './workflow.ts';
 
 export interface DemoOptions {
   exit: boolean;
@@ -58,7 +59,9 @@ async function sim(url: string, method: 'POST' | 'DELETE', body?: unknown): Prom
  * and the provider simulator; a seeded, mixed workload through the public API while the simulator
  * misbehaves (an SMS outage, dead iOS tokens, slow FCM, a few refused emails); then the funnel.
  */
-export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnType<ReturnType<typeof createFunnel>['rows']>; stop(): Promise<void> }> {
+export async function runDemo(
+  options: DemoOptions,
+): Promise<{ funnel: ReturnType<ReturnType<typeof createFunnel>['rows']>; workflow: WorkflowTour; stop(): Promise<void> }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const interactive = !options.out && process.stdout.isTTY === true;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'notify-demo-'));
@@ -69,6 +72,9 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     // Alerts (error level) show as they happen; routine warnings (each parked message) would drown the bars.
     LOG_LEVEL: 'error',
     ALERT_FAILURE_WINDOW_MS: '10000',
+    // The workflow tour opens SendGrid's breaker: a short cool-down shows it close again soon after.
+    PROVIDER_BREAKER_FAILURES: '2',
+    PROVIDER_BREAKER_COOLDOWN_MS: '5000',
     ALERT_FAILURE_MIN_SAMPLES: '10',
     QUEUE_POLL_MS: '1000',
     RABBIT_PREFIX: 'notify-demo',
@@ -177,6 +183,7 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     out(formatFunnel(rows));
     out('');
     out(`Alerts raised during the run: ${alerts.length ? `\n  ${alerts.join('\n  ')}` : 'none'}`);
+    const workflow = await runWorkflowTour(api, simUrl, out);
     out('');
     out('Where to look:');
     out(`  API            ${apiUrl}  (app key ${creds.appKey}; secret below)`);
@@ -185,7 +192,7 @@ export async function runDemo(options: DemoOptions): Promise<{ funnel: ReturnTyp
     out(`  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`);
     out(`                 then: npx notify status <id>   (same NOTIFY_APP_* variables)`);
     if (!options.exit) out('Serving until Ctrl-C.');
-    return { funnel: rows, stop };
+    return { funnel: rows, workflow, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -9,7 +9,10 @@ import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
 import { createConfirmPublisher, PublishError } from '../../infra/rabbit/publisher.ts';
 import { assertOnConnect, type Topology } from '../../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
-import type { DispatcherStateStore } from './statePort.ts';
+import { createRateCounter, DEFAULT_RATE_LIMITS } from '../../commands/rateLimits.ts';
+import type { NotifyDeps } from '../../commands/notifications.ts';
+import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from './statePort.ts';
+import { createWorkflowSteps } from './workflow.ts';
 
 /**
  * Follows the log from its checkpoint and turns each due NotificationRequested into one
@@ -31,12 +34,18 @@ export interface DispatcherOptions {
   checkpointFlushMs?: number;
   lagIntervalMs?: number;
   now?: () => Date;
+  /** How digests and fallback requests make notifications (id key, rate counter and limits); without it they cannot run. */
+  notify?: Omit<NotifyDeps, 'store'>;
 }
 
 export interface DispatcherStats {
   published: number;
   scheduled: number;
   publishedScheduled: number;
+  /** Digest members joined to their window. */
+  digested: number;
+  /** Workflow timers run (digest closes, timed fallbacks). */
+  timersFired: number;
   checkpoint: number;
   lastRead: number;
 }
@@ -62,6 +71,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const channels = new Set<string>(o.topology.channels);
   const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
   const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight });
+  const notify: NotifyDeps | undefined = o.notify && { store: o.eventStore, ...o.notify };
+  const workflow = createWorkflowSteps({ eventStore: o.eventStore, state: o.state, ...(notify && { notify }), now });
 
   /** Set first on stop: no new publish starts. */
   let stopReading = false;
@@ -76,7 +87,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const inFlightWork = new Set<Promise<unknown>>();
   const timers: NodeJS.Timeout[] = [];
   let tickBusy = false;
-  const stats = { published: 0, scheduled: 0, publishedScheduled: 0 };
+  const stats = { published: 0, scheduled: 0, publishedScheduled: 0, digested: 0, timersFired: 0 };
 
   function advance(): void {
     while (tracked.length > 0 && tracked[0]!.done) {
@@ -161,7 +172,15 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       const { notificationId, channel, appId } = event.data;
       return publishTracked(event.position, { notificationId, channel, appId }, event.metadata.traceparent);
     }
-    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel)) {
+    if (event.type === 'NotificationCanceled') {
+      // A canceled notification leaves the schedule before the checkpoint passes the cancel; the
+      // senders skip one already on a queue (canceled is final).
+      await o.state.remove(event.data.notificationId);
+    }
+    // Workflow steps (digest joins, fallbacks) finish before the checkpoint may pass their event.
+    const held = (event.type !== 'NotificationRequested' || channels.has(event.data.channel)) && (await workflow.onEvent(event)) === 'held';
+    if (held) stats.digested += 1;
+    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel) || held) {
       if (tracked.length === 0) {
         checkpoint = event.position;
         dirty = true;
@@ -211,6 +230,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       const due = await o.state.due(now(), 500);
       await Promise.all(
         due.map(async (e) => {
+          if (e.timer) return runTimer(e, e.timer);
           await acquireSlot();
           try {
             if (stopReading) return;
@@ -229,6 +249,17 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       log.error({ err: e instanceof Error ? e.message : String(e) }, 'publishing scheduled notifications failed');
     } finally {
       tickBusy = false;
+    }
+  }
+
+  /** A timer's work is idempotent, so it is removed only once done: a crash runs it again. */
+  async function runTimer(entry: ScheduledEntry, timer: DispatcherTimer): Promise<void> {
+    try {
+      await workflow.runTimer(entry, timer);
+      await o.state.remove(entry.notificationId);
+      stats.timersFired += 1;
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e), notificationId: entry.notificationId }, 'workflow timer failed; retrying on the next tick');
     }
   }
 

@@ -1,7 +1,7 @@
 import { MongoClient, type Collection } from 'mongodb';
 import type { Channel } from '../../domain/events.ts';
 import { mongoDatabaseName } from '../../infra/projectionStore/mongoUrl.ts';
-import type { DispatcherStateStore, ScheduledEntry } from './statePort.ts';
+import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from './statePort.ts';
 
 interface CheckpointDoc {
   _id: string;
@@ -16,6 +16,7 @@ interface ScheduledDoc {
   dueAt: Date;
   traceparent?: string;
   position: number;
+  timer?: DispatcherTimer;
 }
 
 /** Production adapter (MONGO_URL): same contract as the SQLite one, keyed by dispatcher `name`. */
@@ -47,6 +48,7 @@ export async function createMongoDispatcherState(url: string, name = 'dispatcher
         dueAt: new Date(e.dueAt),
         position: e.position,
         ...(e.traceparent ? { traceparent: e.traceparent } : {}),
+        ...(e.timer ? { timer: e.timer } : {}),
       };
       const { _id, ...fields } = doc;
       await scheduled.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true });
@@ -61,6 +63,7 @@ export async function createMongoDispatcherState(url: string, name = 'dispatcher
           dueAt: d.dueAt.toISOString(),
           position: d.position,
           ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+          ...(d.timer ? { timer: d.timer } : {}),
         }),
       );
     },

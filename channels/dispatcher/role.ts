@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { loadOrCreateSecret } from '../../infra/secrets.ts';
+import { createRateCounter, parseRateLimits, type RateWindowSource } from '../../commands/rateLimits.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { createLeaderLock, runSingleActive } from '../../infra/leader/index.ts';
 import type { Logger } from '../../infra/logger.ts';
@@ -16,6 +18,10 @@ export interface DispatcherRoleConfig {
   dataDir: string;
   mongoUrl?: string;
   databaseUrl?: string;
+  /** NOTIFY_ID_KEY: digests and fallbacks derive notification ids like the API (unset: the data dir's key). */
+  notifyIdKey?: string;
+  /** NOTIFY_RATE_LIMITS: fallback requests are rate limited like the API's. */
+  api?: { userRateLimits?: string };
 }
 
 /**
@@ -32,6 +38,8 @@ export async function startDispatcherRole(deps: {
   logger: Logger;
   /** How often a standby tries the lock (and the active one checks it). */
   leaderPollMs?: number;
+  /** The rate-window read model, so fallback requests count what other processes sent. */
+  rateSource?: RateWindowSource;
 }): Promise<{ dispatcher(): Dispatcher | undefined; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'dispatcher' });
   const lock = await createLeaderLock(deps.config, 'dispatcher');
@@ -52,7 +60,7 @@ export async function startDispatcherRole(deps: {
  * SQLite in the data dir.
  */
 async function startActiveDispatcher(
-  deps: { config: DispatcherRoleConfig; pipeline: PipelineConfig; topology: Topology; eventStore: EventStore; metrics: Metrics },
+  deps: { config: DispatcherRoleConfig; pipeline: PipelineConfig; topology: Topology; eventStore: EventStore; metrics: Metrics; rateSource?: RateWindowSource },
   logger: Logger,
 ): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
   let state: DispatcherStateStore;
@@ -75,6 +83,11 @@ async function startActiveDispatcher(
     metrics: deps.metrics,
     maxInFlight: deps.pipeline.dispatcherMaxInFlight,
     scheduleTickMs: deps.pipeline.scheduleTickMs,
+    notify: {
+      idKey: deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key'),
+      rateCounter: createRateCounter(deps.rateSource),
+      rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
+    },
   });
   try {
     await dispatcher.start();

@@ -1,6 +1,6 @@
 import { openSqlite } from '../../infra/sqlite.ts';
 import type { Channel } from '../../domain/events.ts';
-import type { DispatcherStateStore, ScheduledEntry } from './statePort.ts';
+import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from './statePort.ts';
 
 interface Row {
   notification_id: string;
@@ -9,6 +9,7 @@ interface Row {
   due_at: string;
   traceparent: string | null;
   position: number;
+  timer: string | null;
 }
 
 /**
@@ -31,13 +32,16 @@ export function createSqliteDispatcherState(file: string, name = 'dispatcher'): 
     );
     CREATE INDEX IF NOT EXISTS dispatcher_scheduled_due ON dispatcher_scheduled (name, due_at);
   `);
+  // Added with the workflow timers: files made before them gain the column in place.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(dispatcher_scheduled)').all();
+  if (!columns.some((c) => c.name === 'timer')) db.exec('ALTER TABLE dispatcher_scheduled ADD COLUMN timer TEXT');
   const getCp = db.prepare<[string], { position: number }>('SELECT position FROM dispatcher_checkpoint WHERE name = ?');
   const setCp = db.prepare(
     'INSERT INTO dispatcher_checkpoint (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
   );
   const upsert = db.prepare(
-    `INSERT INTO dispatcher_scheduled (name, notification_id, channel, app_id, due_at, traceparent, position)
-     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, notification_id) DO NOTHING`,
+    `INSERT INTO dispatcher_scheduled (name, notification_id, channel, app_id, due_at, traceparent, position, timer)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, notification_id) DO NOTHING`,
   );
   // ISO-8601 UTC strings of one format sort like the instants they name.
   const selectDue = db.prepare<[string, string, number], Row>(
@@ -54,7 +58,7 @@ export function createSqliteDispatcherState(file: string, name = 'dispatcher'): 
       setCp.run(name, position);
     },
     async schedule(e) {
-      upsert.run(name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position);
+      upsert.run(name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position, e.timer ? JSON.stringify(e.timer) : null);
     },
     async due(now, limit) {
       return selectDue.all(name, now.toISOString(), limit).map(
@@ -65,6 +69,7 @@ export function createSqliteDispatcherState(file: string, name = 'dispatcher'): 
           dueAt: r.due_at,
           position: r.position,
           ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+          ...(r.timer ? { timer: JSON.parse(r.timer) as DispatcherTimer } : {}),
         }),
       );
     },

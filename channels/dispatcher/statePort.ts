@@ -9,7 +9,12 @@ export interface ScheduledEntry {
   traceparent?: string;
   /** Log position of the NotificationRequested, for diagnostics. */
   position: number;
+  /** A workflow timer instead of a publish: what to do when it is due (keyed by `notificationId` all the same). */
+  timer?: DispatcherTimer;
 }
+
+/** Durable timers of the workflow features, held with the schedule so a restart loses none. */
+export type DispatcherTimer = { kind: 'digest'; stream: string; windowId: string } | { kind: 'fallback'; notificationId: string };
 
 /**
  * The dispatcher's own durable state: its checkpoint in the log and the scheduled notifications

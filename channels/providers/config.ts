@@ -11,6 +11,12 @@ export interface ProvidersConfig {
   sendgrid?: { apiKey: string; from: string };
   /** Web Push VAPID identity (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT): pushes go to real push services. */
   webPush?: { publicKey: string; privateKey: string; subject: string };
+  /** Email failover: an SMTP relay (nodemailer), `smtp://user:pass@host:587`. */
+  smtp?: { url: string; from: string };
+  /** SMS failover: a second Twilio account or messaging service. */
+  twilioSecondary?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
+  /** Circuit breaker of every provider that has a secondary (defaults: 5 failures, 30 s). */
+  breaker?: { failureThreshold: number; cooldownMs: number };
   /** Per channel, how long one provider call may take before it counts as a retryable timeout. */
   timeoutMs: { ios: number; android: number; web?: number; sms: number; email: number };
 }

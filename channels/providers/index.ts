@@ -1,11 +1,13 @@
 import type { Channel } from '../../domain/events.ts';
 import type { Logger } from '../../infra/logger.ts';
-import type { Providers } from '../port.ts';
+import type { Provider, Providers } from '../port.ts';
 import { createApnsProvider } from './apns.ts';
 import type { ProvidersConfig } from './config.ts';
 import type { SimEndpoint } from './common.ts';
 import { createFcmProvider } from './fcm.ts';
+import { createFailoverProvider, type BreakerState } from './failover.ts';
 import { createSendgridProvider } from './sendgrid.ts';
+import { createSmtpProvider } from './smtp.ts';
 import { createTwilioProvider } from './twilio.ts';
 import { createInappProvider } from './inapp.ts';
 import { generateVapidKeys, createWebPushProvider, type VapidKeys } from './webpush.ts';
@@ -15,6 +17,10 @@ export { classifyFcmError } from './fcm.ts';
 export { classifyTwilioError } from './twilio.ts';
 export { classifySendgridError } from './sendgrid.ts';
 export { classifyWebPushStatus, loadOrCreateVapidKeys, generateVapidKeys, type VapidKeys } from './webpush.ts';
+export { classifySmtpError } from './smtp.ts';
+
+/** The /metrics gauge value of each breaker state. */
+export const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /** Channels with no credentials in the configuration: the root points them at the simulator. */
 export function simulatedChannels(providers: ProvidersConfig): Channel[] {
@@ -34,11 +40,15 @@ export function simulatedChannels(providers: ProvidersConfig): Channel[] {
  */
 export interface SimulatedProviders {
   endpoint: SimEndpoint;
+  /** The simulator's SMTP relay (plain TCP): email's secondary when no SMTP_URL is configured. */
+  smtp?: { host: string; port: number };
   credentials: {
     apns: { keyId: string; teamId: string; key: string; topic: string };
     fcm: { projectId: string; accessToken: string; serviceAccountFile: string };
     twilio: { accountSid: string; authToken: string; from: string };
+    twilioSecondary: { accountSid: string; authToken: string; messagingServiceSid: string };
     sendgrid: { apiKey: string; from: string };
+    smtp: { user: string; pass: string; from: string };
   };
 }
 
@@ -53,6 +63,8 @@ export interface CreateProvidersOptions {
    * loadOrCreateVapidKeys); absent, a throwaway pair is made (tests, benchmarks).
    */
   simulatedVapid?: VapidKeys;
+  /** Told of every breaker state change (the composition root sets the /metrics gauge). */
+  onBreakerState?: (channel: Channel, provider: string, state: BreakerState) => void;
 }
 
 /**
@@ -84,7 +96,30 @@ export function createProviders(options: CreateProvidersOptions, logger: Logger)
   const web = p.webPush
     ? createWebPushProvider({ vapid: p.webPush, timeoutMs: webTimeoutMs }, logger)
     : createWebPushProvider({ vapid: options.simulatedVapid ?? generateVapidKeys('mailto:notify@localhost'), timeoutMs: webTimeoutMs, simulator: { ca: sim('web').endpoint.ca } }, logger);
-  return { ios, android, web, sms, email, inapp: createInappProvider() };
+  const breaker = { failureThreshold: p.breaker?.failureThreshold ?? 5, cooldownMs: p.breaker?.cooldownMs ?? 30_000 };
+  const withFailover = (primary: Provider, secondary: Provider | undefined): Provider => {
+    if (!secondary) return primary;
+    const failover = createFailoverProvider(primary, secondary, { ...breaker, onStateChange: (name, state) => options.onBreakerState?.(primary.channel, name, state) });
+    for (const b of failover.breakers()) options.onBreakerState?.(b.channel, b.provider, b.state);
+    return failover;
+  };
+  // Email's secondary: the configured SMTP relay, else (email simulated) the simulator's.
+  const smtpSim = !p.sendgrid && options.simulated?.smtp ? options.simulated : undefined;
+  const emailSecondary = p.smtp
+    ? createSmtpProvider({ url: p.smtp.url, from: p.smtp.from, timeoutMs: p.timeoutMs.email }, logger)
+    : smtpSim?.smtp
+      ? createSmtpProvider({
+          url: `smtp://${encodeURIComponent(smtpSim.credentials.smtp.user)}:${encodeURIComponent(smtpSim.credentials.smtp.pass)}@${smtpSim.smtp.host}:${smtpSim.smtp.port}`,
+          from: smtpSim.credentials.smtp.from, timeoutMs: p.timeoutMs.email, simulated: true,
+        }, logger)
+      : undefined;
+  // SMS's secondary: a second Twilio account, else (SMS simulated) the simulator's second account.
+  const smsSecondary = p.twilioSecondary
+    ? createTwilioProvider({ ...p.twilioSecondary, publicUrl: options.publicUrl, timeoutMs: p.timeoutMs.sms, name: 'twilio-secondary' }, logger)
+    : !p.twilio && options.simulated
+      ? createTwilioProvider({ ...options.simulated.credentials.twilioSecondary, publicUrl: options.publicUrl, timeoutMs: p.timeoutMs.sms, simulator: options.simulated.endpoint, name: 'twilio-secondary' }, logger)
+      : undefined;
+  return { ios, android, web, sms: withFailover(sms, smsSecondary), email: withFailover(email, emailSecondary), inapp: createInappProvider() };
 }
 
 /** Only what the FCM SDK is given (the simulator's own credentials object carries more, e.g. the parsed key). */

@@ -12,6 +12,8 @@ export interface TwilioOptions {
   publicUrl: string;
   timeoutMs: number;
   simulator?: SimEndpoint;
+  /** Provider name recorded on attempts (default `twilio`; the failover account: `twilio-secondary`). */
+  name?: string;
 }
 
 
@@ -48,7 +50,7 @@ export function classifyTwilioError(e: unknown, provider: string): ProviderResul
 }
 
 export function createTwilioProvider(options: TwilioOptions, logger: Logger): Provider {
-  const name = options.simulator ? 'simulator:twilio' : 'twilio';
+  const name = `${options.simulator ? 'simulator:' : ''}${options.name ?? 'twilio'}`;
   const httpClient = options.simulator
     ? new SimulatorRequestClient(options.simulator, options.timeoutMs)
     : new twilio.RequestClient({ timeout: options.timeoutMs, keepAlive: true });

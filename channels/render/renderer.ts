@@ -1,6 +1,7 @@
 import type { NotificationRequested, TemplatePublished } from '../../domain/events.ts';
 import { streams } from '../../domain/streams.ts';
-import { compileTemplate, engineFor, TemplateSyntaxError, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
+import { compileTemplate, engineFor, LOCALE_GLOBAL, TemplateSyntaxError, type CompiledParts, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
+import { chooseVariant, DEFAULT_VARIANT } from '../../domain/templateLocale.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { RenderedContent } from '../port.ts';
 import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeHeaders, unsubscribeUrl, type TrackingContext } from './email.ts';
@@ -39,10 +40,10 @@ export interface Renderer {
 
 export function createRenderer(options: RendererOptions): Renderer {
   const cacheSize = options.cacheSize ?? 1000;
-  const cache = new Map<string, Promise<CompiledTemplate>>();
+  const cache = new Map<string, Promise<{ data: TemplateData; compiled: CompiledTemplate }>>();
   const publicUrl = options.publicUrl.replace(/\/$/, '');
 
-  function compiledFor(templateId: string, version: number): Promise<CompiledTemplate> {
+  function compiledFor(templateId: string, version: number): Promise<{ data: TemplateData; compiled: CompiledTemplate }> {
     const key = `${templateId}\u0000${version}`;
     const hit = cache.get(key);
     if (hit) {
@@ -53,7 +54,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     // A template stored before the dialect refused something (e.g. {% include %}) can never render: permanent.
     const loading = options.loadTemplate(templateId, version).then((t) => {
       try {
-        return compileTemplate(t.content);
+        return { data: t, compiled: compileTemplate(t.content) };
       } catch (e) {
         if (e instanceof TemplateSyntaxError) throw new RenderError('render_failed', `${e.field}: template does not parse`);
         throw e;
@@ -69,11 +70,12 @@ export function createRenderer(options: RendererOptions): Renderer {
     return loading;
   }
 
-  async function run(compiled: CompiledTemplate, field: TemplateField, params: Record<string, unknown>): Promise<string> {
+  async function runField(compiled: CompiledParts, field: TemplateField, params: Record<string, unknown>, locale: string | undefined): Promise<string> {
     const tpl = compiled[field];
     if (!tpl) throw new RenderError('channel_missing', `template has no ${field}`);
     try {
-      return String(await engineFor(field).render(tpl, params));
+      // The recipient's locale reaches the date and number filters as a render global, never as a param.
+      return String(await engineFor(field).render(tpl, params, locale ? { globals: { [LOCALE_GLOBAL]: locale } } : {}));
     } catch (e) {
       throw new RenderError('render_failed', `${field}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -81,9 +83,15 @@ export function createRenderer(options: RendererOptions): Renderer {
 
   return {
     async render(request) {
-      const compiled = await compiledFor(request.templateId, request.templateVersion);
+      const template = await compiledFor(request.templateId, request.templateVersion);
       const params = request.params ?? {};
       const channel = request.channel;
+      // The user's locale (resolved at request time, so a re-render picks the same), then its language, then the default.
+      const userLocale = request.recipient.locale;
+      const variant = chooseVariant(template.data.content, channel === 'email' ? 'email' : channel === 'sms' ? 'sms' : 'push', userLocale);
+      const compiled: CompiledParts = variant === DEFAULT_VARIANT ? template.compiled : (template.compiled.locales[variant] ?? template.compiled);
+      const locale = { locale: variant };
+      const run = (p: CompiledParts, field: TemplateField, ps: Record<string, unknown>) => runField(p, field, ps, userLocale);
       switch (channel) {
         case 'email': {
           const issuedAt = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
@@ -93,18 +101,18 @@ export function createRenderer(options: RendererOptions): Renderer {
           const text = compiled['email.text']
             ? `${rewriteTextLinks(await run(compiled, 'email.text', params), ctx)}\n\nUnsubscribe: ${unsubscribeUrl(ctx)}`
             : htmlToText(html);
-          return { channel, subject, html, text, headers: unsubscribeHeaders(unsubscribeUrl(ctx)) };
+          return { channel, subject, html, text, headers: unsubscribeHeaders(unsubscribeUrl(ctx)), ...locale };
         }
         case 'sms': {
           const text = await run(compiled, 'sms.text', params);
-          return { channel, text, segments: smsSegments(text) };
+          return { channel, text, segments: smsSegments(text), ...locale };
         }
         case 'ios':
         case 'android': {
           const title = await run(compiled, 'push.title', params);
           const body = await run(compiled, 'push.body', params);
           try {
-            return fitPush(channel, { channel, title, body, data: { notificationId: request.notificationId } });
+            return { ...fitPush(channel, { channel, title, body, data: { notificationId: request.notificationId } }), ...locale };
           } catch (e) {
             throw new RenderError('render_failed', e instanceof Error ? e.message : String(e));
           }

@@ -64,7 +64,10 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   };
   const read = { state, revision };
   const at = () => deps.now().toISOString();
-  const provider = deps.provider.name;
+  // Updated to whoever answered: a failover provider names the one that carried the attempt.
+  let provider = deps.provider.name;
+  /** Set once rendered: the template variant this attempt carries, recorded with its outcome. */
+  let variant: { locale?: string } = {};
 
   // Provider and render texts can quote the recipient: redacted before they are stored, parked or logged.
   const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, raw: string): Promise<Action> => {
@@ -85,7 +88,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     const r = await recordOutcome(deps.eventStore, read, {
       type: 'RecordAttemptOutcome',
       data: {
-        notificationId, attempt, provider, at: at(),
+        notificationId, attempt, provider, at: at(), ...variant,
         outcome: { kind: 'retry', code, message, ...(retryAfterMs !== undefined ? { retryInMs: retryAfterMs } : {}) },
       },
     }, metadata);
@@ -112,6 +115,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return retry('render_error', message);
   }
 
+  if (content.locale !== undefined) variant = { locale: content.locale };
   const started = process.hrtime.bigint();
   const result = await inSpan('provider.send', async (span) => {
     span.setAttribute('provider', provider);
@@ -123,6 +127,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return r;
   });
   deps.onProviderResult?.(result, Number(process.hrtime.bigint() - started) / 1e9);
+  provider = result.provider;
 
   switch (result.kind) {
     case 'ok': {
@@ -130,7 +135,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
       const r = await recordOutcome(deps.eventStore, read, {
         type: 'RecordAttemptOutcome',
         data: {
-          notificationId, attempt, provider: result.provider, at: at(),
+          notificationId, attempt, provider: result.provider, at: at(), ...variant,
           outcome: {
             kind: 'sent',
             providerMessageId: result.providerMessageId,

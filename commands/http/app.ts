@@ -125,6 +125,7 @@ export function createApi(deps: ApiDeps): Express {
         bodyLimitBytes: api.bodyLimitBytes,
         ...(api.sendgridWebhookPublicKey ? { sendgridPublicKey: api.sendgridWebhookPublicKey } : {}),
         ...(api.twilioAuthToken ? { twilioAuthToken: api.twilioAuthToken } : {}),
+        ...(api.twilioSecondaryAuthToken ? { twilioSecondaryAuthToken: api.twilioSecondaryAuthToken } : {}),
       },
       now,
     ),

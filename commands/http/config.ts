@@ -23,6 +23,8 @@ export interface ApiConfig {
   inboxTokenTtlSeconds: number;
   /** INBOX_CORS_ORIGINS: origins allowed to call /inbox/v1 from a browser (`*` for any); empty: none. */
   inboxCorsOrigins: string[];
+  /** TWILIO_SECONDARY_AUTH_TOKEN: the SMS failover account signs its status callbacks with its own token. */
+  twilioSecondaryAuthToken?: string;
 }
 
 /** What the HTTP edge needs of the configuration. */

@@ -30,6 +30,7 @@ export function domainStatus(code: DomainErrorCode): number {
       return 404;
     case 'template_owned_by_other_app':
     case 'already_exists':
+    case 'already_final':
     case 'invalid_state':
     case 'attempt_already_recorded':
       return 409;

@@ -5,7 +5,7 @@ import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
 import { previewBodySchema } from './routes/templatePreview.ts';
-import { conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
+import { cancelByEventBodySchema, conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. Every
@@ -267,6 +267,36 @@ export function openApiDocument(publicUrl: string): object {
           summary: 'A notification: status, attempts and timeline',
           parameters: [pathParam('id')],
           responses: { '200': ok('the notification', ref('Notification')), '404': err('unknown id'), ...common },
+        },
+      },
+      '/v1/notifications/{id}/cancel': {
+        post: {
+          operationId: 'cancelNotification',
+          tags: ['notifications'],
+          summary: 'Cancel a notification not sent yet (pending, scheduled, deferred, waiting in a digest)',
+          parameters: [pathParam('id')],
+          responses: {
+            '200': ok('canceled (again: the same answer)', { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { const: 'canceled' } } }),
+            '404': err('unknown id, or another app\'s notification'),
+            '409': err('already final (sent, delivered, failed, suppressed, digested): `already_final`'),
+            ...common,
+          },
+        },
+      },
+      '/v1/notifications/cancel': {
+        post: {
+          operationId: 'cancelNotificationsByEvent',
+          tags: ['notifications'],
+          summary: 'Cancel every notification one eventId made for the calling app',
+          requestBody: body(json(cancelByEventBodySchema), { eventId: 'order-1234-shipped' }),
+          responses: {
+            '200': ok('each notification with its status: canceled, or the final status that kept it', {
+              type: 'object',
+              required: ['notifications'],
+              properties: { notifications: { type: 'array', items: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { enum: [...NOTIFICATION_STATUSES] } } } } },
+            }),
+            ...common,
+          },
         },
       },
       '/v1/notifications/{id}/events': {

@@ -113,6 +113,8 @@ export const resourceSchemas = {
       reason: { type: 'string', description: 'the suppression or final failure reason' },
       opened: { type: 'boolean' },
       clicked: { type: 'boolean' },
+      digestNotificationId: { type: 'string', description: 'status digested: the digest notification that carried this one' },
+      fallbackOf: { type: 'string', description: 'a fallback notification: the notification whose outcome requested it' },
     },
     example: {
       id: '3f0c2a57-8d0e-5b1e-9a4c-2f9d6c1b7e10',

@@ -108,14 +108,34 @@ export const preferencesBodySchema = z.strictObject({
 
 const text = (max: number) => z.string().min(1).max(max);
 
+const templateParts = {
+  email: z.strictObject({ subject: text(998), html: text(500_000), text: text(500_000).optional() }).optional(),
+  sms: z.strictObject({ text: text(1600) }).optional(),
+  push: z.strictObject({ title: text(256), body: text(4096), url: text(2048).optional(), icon: text(2048).optional() }).optional(),
+  inapp: z.strictObject({ title: text(256), body: text(10_000), url: text(2048).optional() }).optional(),
+};
+
 export const templateBodySchema = z
   .strictObject({
-    email: z.strictObject({ subject: text(998), html: text(500_000), text: text(500_000).optional() }).optional(),
-    sms: z.strictObject({ text: text(1600) }).optional(),
-    push: z.strictObject({ title: text(256), body: text(4096), url: text(2048).optional(), icon: text(2048).optional() }).optional(),
-    inapp: z.strictObject({ title: text(256), body: text(10_000), url: text(2048).optional() }).optional(),
+    ...templateParts,
+    /** Translations: per BCP 47 locale, the parts in that language (keys are stored in canonical form, e.g. de-AT). */
+    locales: z
+      .record(localeSchema, z.strictObject(templateParts))
+      .refine((r) => Object.keys(r).length <= 100, 'at most 100 locales')
+      .transform((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [Intl.getCanonicalLocales(k)[0]!, v])))
+      .optional(),
   })
-  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined || t.inapp !== undefined, 'a template needs email, sms, push or inapp content');
+  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined || t.inapp !== undefined, 'a template needs email, sms, push or inapp content')
+  .superRefine((t, ctx) => {
+    // A translation never adds a channel: the default parts decide which channels a template serves.
+    for (const [locale, parts] of Object.entries(t.locales ?? {})) {
+      for (const part of ['email', 'sms', 'push', 'inapp'] as const) {
+        if (parts[part] !== undefined && t[part] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['locales', locale, part], message: `the default parts have no ${part}: add it there first` });
+        }
+      }
+    }
+  });
 
 export const templateQuerySchema = z.strictObject({
   version: z
@@ -125,9 +145,13 @@ export const templateQuerySchema = z.strictObject({
     .optional(),
 });
 
+const eventIdSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters');
+
+export const cancelByEventBodySchema = z.strictObject({ eventId: eventIdSchema });
+
 export const notificationBodySchema = z
   .strictObject({
-    eventId: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
+    eventId: eventIdSchema,
     userId: idSchema.optional(),
     userIds: z.array(idSchema).min(1).max(MAX_RECIPIENTS).optional(),
     templateId: idSchema,
@@ -135,8 +159,27 @@ export const notificationBodySchema = z
     channels: z.array(z.enum(PREF_CHANNELS)).min(1).max(PREF_CHANNELS.length).optional(),
     category: categorySchema.optional(),
     scheduleAt: z.iso.datetime({ offset: true }).optional(),
+    /** Gather requests of one (user, channel, key) inside a window into one message (`digest.events`, `digest.count`). */
+    digest: z
+      .strictObject({
+        key: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
+        windowSeconds: z.number().int().min(1).max(7 * 86_400),
+      })
+      .optional(),
+    /** Channels tried next, in order, when this one fails, has no contact, or (afterSeconds) is not opened or clicked in time. */
+    fallback: z
+      .array(z.strictObject({ channel: z.enum(PREF_CHANNELS), afterSeconds: z.number().int().min(1).max(30 * 86_400).optional() }))
+      .min(1)
+      .max(3)
+      .optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.digest !== undefined && v.fallback !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['fallback'], message: 'a digest member has no fallback of its own: give digest or fallback, not both' });
+    }
+    if (v.digest !== undefined && v.scheduleAt !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'a digest window starts at the request: give digest or scheduleAt, not both' });
+    }
     if ((v.userId === undefined) === (v.userIds === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['userId'], message: 'give exactly one of userId or userIds' });
     }

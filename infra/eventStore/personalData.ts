@@ -37,10 +37,14 @@ export function personalScopeOf(event: DomainEvent, metadata: EventMetadata): st
       return userKey(metadata.appId, event.data.userId);
     case 'NotificationRequested':
       return userKey(event.data.appId, event.data.userId);
+    // A suppression that carries a fallback keeps the request's params for the next channel.
+    case 'NotificationSuppressed':
+      return event.data.params !== undefined ? userKey(event.data.appId, event.data.userId) : undefined;
+    // An inbox item is the rendered content itself: the user's personal data.
+    case 'NotificationSent':
+      return event.data.inbox !== undefined ? userKey(metadata.appId, event.data.inbox.userId) : undefined;
     case 'PreferencesChanged':
     case 'UserErased':
-    case 'NotificationSuppressed':
-    case 'NotificationSent':
     case 'NotificationAttemptFailed':
     case 'NotificationFailed':
     case 'NotificationDelivered':
@@ -53,6 +57,12 @@ export function personalScopeOf(event: DomainEvent, metadata: EventMetadata): st
     case 'NotificationRedriven':
     case 'NotificationConverted':
     case 'RedriveRequested':
+    case 'NotificationCanceled':
+    case 'NotificationDigested':
+    case 'NotificationsLinked':
+    case 'DigestWindowOpened':
+    case 'DigestMemberAdded':
+    case 'DigestWindowClosed':
       return undefined;
     default: {
       const never: never = event;
@@ -84,10 +94,16 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
       return { ...e, data: { ...e.data, token: str(e.data.token) } } as E;
     case 'NotificationRequested':
       return { ...e, data: { ...e.data, recipient: mapRecipient(e.data.recipient, str, params), params: params(e.data.params) } } as E;
+    case 'NotificationSuppressed':
+      return (e.data.params !== undefined ? { ...e, data: { ...e.data, params: params(e.data.params) } } : e) as E;
+    case 'NotificationSent': {
+      const inbox = e.data.inbox;
+      if (inbox === undefined) return event;
+      const sealedInbox = { ...inbox, title: str(inbox.title), body: str(inbox.body), ...(inbox.url !== undefined && { url: str(inbox.url) }) };
+      return { ...e, data: { ...e.data, inbox: sealedInbox } } as E;
+    }
     case 'PreferencesChanged':
     case 'UserErased':
-    case 'NotificationSuppressed':
-    case 'NotificationSent':
     case 'NotificationAttemptFailed':
     case 'NotificationFailed':
     case 'NotificationDelivered':
@@ -100,6 +116,12 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
     case 'NotificationRedriven':
     case 'NotificationConverted':
     case 'RedriveRequested':
+    case 'NotificationCanceled':
+    case 'NotificationDigested':
+    case 'NotificationsLinked':
+    case 'DigestWindowOpened':
+    case 'DigestMemberAdded':
+    case 'DigestWindowClosed':
       return event;
     default: {
       const never: never = e;

@@ -4,7 +4,7 @@ import type { EventStore, RecordedEvent } from '../eventStore/port.ts';
 import { followLog, type LogFollower } from '../logFollower.ts';
 import type { Logger } from '../logger.ts';
 
-export type NotificationStatus = 'requested' | 'scheduled' | 'suppressed' | 'sent' | 'failed' | 'delivered';
+export type NotificationStatus = 'requested' | 'scheduled' | 'suppressed' | 'sent' | 'failed' | 'delivered' | 'canceled' | 'digested';
 export type ProviderOutcome = 'ok' | 'failed';
 
 export interface OutcomeHandlers {
@@ -56,7 +56,7 @@ export async function followOutcomes(deps: {
     switch (n.type) {
       case 'NotificationRequested':
         remember(n.data.notificationId, n.data.channel);
-        h.onStatus?.(n.data.channel, n.data.scheduleAt ? 'scheduled' : 'requested');
+        h.onStatus?.(n.data.channel, n.data.scheduleAt || n.data.digest ? 'scheduled' : 'requested');
         return;
       case 'NotificationSuppressed':
         h.onStatus?.(n.data.channel, 'suppressed');
@@ -85,6 +85,12 @@ export async function followOutcomes(deps: {
       case 'NotificationDelivered': {
         const channel = await channelOf(e, n.data.notificationId);
         if (channel) h.onStatus?.(channel, 'delivered');
+        return;
+      }
+      case 'NotificationCanceled':
+      case 'NotificationDigested': {
+        const channel = await channelOf(e, n.data.notificationId);
+        if (channel) h.onStatus?.(channel, n.type === 'NotificationCanceled' ? 'canceled' : 'digested');
         return;
       }
       case 'NotificationOpened':

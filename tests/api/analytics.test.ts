@@ -67,10 +67,10 @@ describe('GET /v1/analytics/summary', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (res.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('scope,total,pending,scheduled,sent,delivered,failed,suppressed,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate');
+    expect(lines[0]).toBe('scope,total,pending,scheduled,sent,delivered,failed,suppressed,canceled,digested,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate');
     const third = String(1 / 3);
-    expect(lines).toContain(`all,5,1,0,2,1,1,0,1,1,1,${third},${third},${third},${third}`);
-    expect(lines.find((l) => l.startsWith('email,'))).toBe('email,3,1,0,1,1,0,0,1,1,1,0.5,0.5,0.5,0.5');
+    expect(lines).toContain(`all,5,1,0,2,1,1,0,0,0,1,1,1,${third},${third},${third},${third}`);
+    expect(lines.find((l) => l.startsWith('email,'))).toBe('email,3,1,0,1,1,0,0,0,0,1,1,1,0.5,0.5,0.5,0.5');
   });
 });
 
@@ -107,8 +107,8 @@ describe('GET /v1/analytics/timeseries', () => {
     const res = await api.call('GET', `/v1/analytics/timeseries?${window()}&groupBy=provider&format=csv`);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (res.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('start,provider,total,pending,scheduled,sent,delivered,failed,suppressed,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate');
-    expect(lines.some((l) => /^[^,]+,twilio,2,0,0,1,0,1,0,0,0,0,0,0,0,0$/.test(l))).toBe(true);
+    expect(lines[0]).toBe('start,provider,total,pending,scheduled,sent,delivered,failed,suppressed,canceled,digested,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate');
+    expect(lines.some((l) => /^[^,]+,twilio,2,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0$/.test(l))).toBe(true);
   });
 
   it('400 naming the field', async () => {

@@ -3,7 +3,7 @@ import { createClient } from '../../app/client/index.ts';
 const api = createClient({ baseUrl: '', appKey: '', appSecret: '' });
 export async function f() {
   const n = await api.get('/v1/notifications/{id}', { path: { id: 'x' } });
-  const s: 'sent' | 'failed' | 'pending' | 'scheduled' | 'delivered' | 'suppressed' = n.status;
+  const s: 'sent' | 'failed' | 'pending' | 'scheduled' | 'delivered' | 'suppressed' | 'canceled' | 'digested' = n.status;
   // @ts-expect-error wrong param name
   await api.get('/v1/notifications/{id}', { path: { idx: 'x' } });
   // @ts-expect-error missing body

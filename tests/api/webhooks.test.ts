@@ -13,7 +13,8 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   // The Twilio channel's config wants the whole group; the API itself only reads the auth token.
   api = await startTestApi({
-    env: { SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY, TWILIO_AUTH_TOKEN: TWILIO_TOKEN, TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000', TWILIO_FROM: '+14155550100' },
+    env: { SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY, TWILIO_AUTH_TOKEN: TWILIO_TOKEN, TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000', TWILIO_FROM: '+14155550100',
+      TWILIO_SECONDARY_ACCOUNT_SID: 'AC00000000000000000000000000000002', TWILIO_SECONDARY_AUTH_TOKEN: 'twilio-secondary-token', TWILIO_SECONDARY_FROM: '+14155550101' },
   });
   await api.call('PUT', '/v1/templates/t', { email: { subject: 's', html: 'h' }, sms: { text: 'hi' } });
   await api.call('PUT', '/v1/users/wu', { email: 'wu@example.com', phone: '+14155550126' });
@@ -135,6 +136,11 @@ describe('POST /webhooks/twilio', () => {
     expect((await twilioPost(ids.smsFailed!, { MessageSid: 'SM2', MessageStatus: 'undelivered', ErrorCode: '30003' })).status).toBe(204);
     const failed = (await api.store.readStream(`notification-${ids.smsFailed}`)).at(-1)!;
     expect(failed.data).toMatchObject({ reason: 'undeliverable', code: '30003', provider: 'twilio' });
+  });
+
+  it('a callback signed by the failover account (its own token) is accepted too', async () => {
+    const res = await twilioPost(ids.smsDelivered!, { MessageSid: 'SM9', MessageStatus: 'sent' }, { token: 'twilio-secondary-token' });
+    expect(res.status).toBe(204);
   });
 
   it('a forged or missing signature is rejected; unknown ids are 404', async () => {

@@ -176,7 +176,7 @@ describe('push payload limits', () => {
 
   it('leaves a payload that fits untouched', async () => {
     const out = await rendererFor(content).render(request('ios', { title: 'Deal', body: 'Short' }));
-    expect(out).toEqual({ channel: 'ios', title: 'Deal', body: 'Short', data: { notificationId: 'notif-1' } });
+    expect(out).toEqual({ locale: 'default', channel: 'ios', title: 'Deal', body: 'Short', data: { notificationId: 'notif-1' } });
   });
 
   it('cuts the title too when the title alone is over the limit', async () => {
@@ -211,6 +211,6 @@ describe('SMS segments', () => {
 
   it('records the segment count of the rendered text', async () => {
     const out = await rendererFor({ sms: { text: '{{ t }}' } }).render(request('sms', { t: 'x'.repeat(200) }));
-    expect(out).toEqual({ channel: 'sms', text: 'x'.repeat(200), segments: 2 });
+    expect(out).toEqual({ locale: 'default', channel: 'sms', text: 'x'.repeat(200), segments: 2 });
   });
 });

@@ -1,4 +1,4 @@
-import { closeProviders, createProviders } from '../../channels/providers/index.ts';
+import { BREAKER_GAUGE, closeProviders, createProviders } from '../../channels/providers/index.ts';
 import { startSendersRole } from '../../channels/sender/role.ts';
 import { CHANNELS } from '../../domain/events.ts';
 import { createAlerter } from '../../infra/alerts.ts';
@@ -17,6 +17,10 @@ export interface E2ePlatform {
   sim: TestSim;
   api: TestApi;
   topology: ReturnType<typeof testTopology>;
+  /** The registry the senders' breakers report to (notify_provider_breaker_state). */
+  metrics: ReturnType<typeof createMetrics>;
+  /** Stops the dispatcher (as a crash-free restart would) and starts a new one on the same state file. */
+  restartDispatcher(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,8 +43,17 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     stops.push(() => api.close());
     const pipeline = { ...api.config.pipeline, retryDelaysMs: [50, 100, 200] };
     const metrics = createMetrics();
-    const providers = createProviders({ providers: api.config.providers, publicUrl: api.config.publicUrl, simulated: simulatedProviders(sim.sim.provider.port) }, silentLogger);
-    const dispatcher = await startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
+    const providers = createProviders(
+      {
+        providers: api.config.providers,
+        publicUrl: api.config.publicUrl,
+        simulated: simulatedProviders(sim.sim.provider.port, undefined, sim.sim.smtp.port),
+        onBreakerState: (channel, provider, state) => metrics.breakerState.set({ channel, provider }, BREAKER_GAUGE[state]),
+      },
+      silentLogger,
+    );
+    const startDispatcher = () => startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
+    let dispatcher = await startDispatcher();
     stops.push(() => dispatcher.stop());
     const senders = await startSendersRole({
       config: api.config, pipeline, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
@@ -49,7 +62,11 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
       await senders.stop();
       await closeProviders(providers);
     });
-    return { sim, api, topology, stop };
+    const restartDispatcher = async () => {
+      await dispatcher.stop();
+      dispatcher = await startDispatcher();
+    };
+    return { sim, api, topology, metrics, restartDispatcher, stop };
   } catch (e) {
     await stop();
     throw e;

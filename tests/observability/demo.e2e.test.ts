@@ -37,6 +37,9 @@ describe('notify demo', () => {
       // The SMS provider failed 60% of calls during the burst: some SMS went through retries.
       expect(demo.funnel.sms.retried).toBeGreaterThan(0);
       expect(demo.funnel.sms.sent).toBeGreaterThan(0);
+      // The workflow tour: each feature seen at the simulator (or, for cancel, in the status).
+      expect(demo.workflow).toEqual({ digest: true, fallback: true, cancel: true, failover: true, locales: true });
+      expect(text).toContain('Workflow tour:');
       await demo.stop();
       stopped = true;
       // The demo's broker namespace is gone once it stops.

@@ -41,6 +41,10 @@ function contract(name: string, open: (key: string) => Promise<DispatcherStateSt
       expect((await s.due(new Date(base + 60_000), 1)).map((e) => e.notificationId)).toEqual(['n1']);
       await s.remove('n1');
       expect((await s.due(new Date(base + 60_000), 10)).map((e) => e.notificationId)).toEqual(['n2', 'n3']);
+      // A workflow timer round-trips with its entry.
+      const timer = { kind: 'digest' as const, stream: 'digest-abc', windowId: '2' };
+      await s.schedule({ notificationId: 'd1', channel: 'email', appId: 'a', dueAt: at(40), position: 4, timer });
+      expect((await s.due(new Date(base + 60_000), 10)).find((e) => e.notificationId === 'd1')).toEqual({ notificationId: 'd1', channel: 'email', appId: 'a', dueAt: at(40), position: 4, timer });
       await s.close();
     });
   });

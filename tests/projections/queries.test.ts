@@ -12,6 +12,20 @@ const opened = (n: string): DomainEvent => ({ type: 'NotificationOpened', data: 
 const clicked = (n: string): DomainEvent => ({ type: 'NotificationClicked', data: { notificationId: n, url: 'https://example.test', at: at(9500) } });
 
 describe('queries', () => {
+  it('analyticsSummary breaks sends and failed attempts down by provider (a failover shows there)', async () => {
+    const store = createSqliteProjectionStore(':memory:');
+    await given(analytics, record([
+      requested({ notificationId: 'x' }),
+      requested({ notificationId: 'y' }),
+      { type: 'NotificationAttemptFailed', data: { notificationId: 'x', attempt: 1, provider: 'simulator:sendgrid', code: 'sendgrid:503', message: 'x', at: at(100) } },
+      { type: 'NotificationAttemptFailed', data: { notificationId: 'x', attempt: 2, provider: 'simulator:sendgrid', code: 'sendgrid:503', message: 'x', at: at(150) } },
+      { type: 'NotificationSent', data: { notificationId: 'x', attempt: 3, provider: 'simulator:smtp', providerMessageId: 'm', at: at(200) } },
+      sent('y', 300),
+    ]), store);
+    const s = await analyticsSummary(store, { from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' });
+    expect(s.byProvider).toEqual({ 'simulator:sendgrid': { sent: 0, failedAttempts: 2 }, 'simulator:smtp': { sent: 1, failedAttempts: 0 }, p: { sent: 1, failedAttempts: 0 } });
+  });
+
   it('analyticsSummary: counts by status and channel, open and click rates, latency, filtered by app, channel and hour window', async () => {
     const events = record([
       requested({ notificationId: 'a' }),
@@ -26,8 +40,9 @@ describe('queries', () => {
     await given(analytics, events, store);
     const s = await analyticsSummary(store, { appId: 'app1', from: '2026-03-01T10:30:00Z', to: '2026-03-01T11:00:00Z' });
     expect(s).toMatchObject({ from: '2026-03-01T10:30:00.000Z', appId: 'app1', channel: null, total: 4, opened: 1, clicked: 1, repeatClicks: 0 });
-    expect(s.byStatus).toEqual({ pending: 1, scheduled: 0, sent: 2, delivered: 0, failed: 0, suppressed: 1 });
-    expect(s.byChannel.email).toEqual({ total: 3, byStatus: { pending: 1, scheduled: 0, sent: 1, delivered: 0, failed: 0, suppressed: 1 }, opened: 1, clicked: 1, converted: 0 });
+    expect(s.byProvider).toEqual({ p: { sent: 2, failedAttempts: 0 } });
+    expect(s.byStatus).toEqual({ pending: 1, scheduled: 0, sent: 2, delivered: 0, failed: 0, suppressed: 1, canceled: 0, digested: 0 });
+    expect(s.byChannel.email).toEqual({ total: 3, byStatus: { pending: 1, scheduled: 0, sent: 1, delivered: 0, failed: 0, suppressed: 1, canceled: 0, digested: 0 }, opened: 1, clicked: 1, converted: 0 });
     expect(s.byChannel.sms?.total).toBe(1);
     expect(s.byChannel.ios?.total).toBe(0);
     expect(s.openRate).toBe(0.5);

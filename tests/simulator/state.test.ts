@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimState } from '../../simulator/state.ts';
 
 const rec = (state: SimState, channel: 'sms' | 'email', i: number) =>
-  state.record({ channel, recipient: `r${i}`, content: { i }, providerMessageId: `p${i}`, meta: { headers: {}, auth: {} } });
+  state.record({ channel, provider: channel === 'sms' ? 'twilio' : 'sendgrid', recipient: `r${i}`, content: { i }, providerMessageId: `p${i}`, meta: { headers: {}, auth: {} } });
 
 describe('simulator message log', () => {
   it('keeps seq strictly increasing, filters by channel, pages with since and limit', () => {
@@ -33,5 +33,17 @@ describe('simulator message log', () => {
     expect(state.decide('sms', '+1666')).toEqual({ latencyMs: 5, invalid: false, status: 503 });
     state.clearFaults();
     expect(state.listFaults()).toEqual([]);
+  });
+});
+
+describe('provider-scoped faults', () => {
+  it('a fault naming a provider hits only that provider; one without hits every provider of the channel', () => {
+    const state = new SimState();
+    state.setFault({ channel: 'email', provider: 'sendgrid', rate: 1, status: 503 });
+    expect(state.decide('email', 'a@b.c', 'sendgrid').status).toBe(503);
+    expect(state.decide('email', 'a@b.c', 'smtp').status).toBeUndefined();
+    state.setFault({ channel: 'email', rate: 1, status: 500 });
+    expect(state.decide('email', 'a@b.c', 'smtp').status).toBe(500);
+    expect(state.decide('email', 'a@b.c', 'sendgrid').status).toBe(503);
   });
 });

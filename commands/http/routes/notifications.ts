@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
+import { cancelByEventId, cancelNotification } from '../../cancel.ts';
 import { readNotificationStream, viewOf } from '../../notificationQueries.ts';
 import { requestNotifications, type NotifyDeps } from '../../notifications.ts';
 import { HttpError } from '../errors.ts';
 import { appIdOf, locals } from '../locals.ts';
-import { NOTIFICATION_ID, notificationBodySchema } from '../schemas.ts';
+import { cancelByEventBodySchema, NOTIFICATION_ID, notificationBodySchema } from '../schemas.ts';
 import { parse } from '../validate.ts';
 import { checkParams, type ParamsLimits } from '../paramsLimits.ts';
 
@@ -39,9 +40,24 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
         ...(body.channels ? { channels: [...new Set(body.channels)] } : {}),
         ...(body.category !== undefined ? { category: body.category } : {}),
         ...(scheduleAt ? { scheduleAt } : {}),
+        ...(body.digest ? { digest: body.digest } : {}),
+        ...(body.fallback ? { fallback: body.fallback } : {}),
       },
     );
     res.status(202).json({ notifications });
+  });
+
+  router.post('/notifications/cancel', async (req, res) => {
+    const body = parse(cancelByEventBodySchema, req.body);
+    const notifications = await cancelByEventId(deps.store, { appId: appIdOf(res), requestId: locals(res).requestId, now: now() }, body.eventId);
+    res.status(200).json({ notifications });
+  });
+
+  router.post('/notifications/:id/cancel', async (req, res) => {
+    const id = req.params.id;
+    const canceled = NOTIFICATION_ID.test(id) ? await cancelNotification(deps.store, { appId: appIdOf(res), requestId: locals(res).requestId, now: now() }, id) : undefined;
+    if (!canceled) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
+    res.status(200).json(canceled);
   });
 
   router.get('/notifications/:id', async (req, res) => {

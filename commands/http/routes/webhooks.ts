@@ -15,6 +15,7 @@ export interface WebhookDeps {
   publicUrl: string;
   sendgridPublicKey?: string;
   twilioAuthToken?: string;
+  twilioSecondaryAuthToken?: string;
   bodyLimitBytes: number;
 }
 
@@ -116,7 +117,9 @@ export function webhooksRouter(deps: WebhookDeps, now: () => Date): Router {
     if (!signature) throw new HttpError(401, 'unauthorized', 'X-Twilio-Signature is missing');
     const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, string>;
     const url = `${deps.publicUrl}${req.originalUrl}`;
-    if (!deps.twilioAuthToken || !twilio.validateRequest(deps.twilioAuthToken, signature, url, params)) {
+    // Either account may have sent it: the primary, or the failover account (its own token).
+    const tokens = [deps.twilioAuthToken, deps.twilioSecondaryAuthToken].filter((t): t is string => t !== undefined);
+    if (!deps.twilioAuthToken || !tokens.some((token) => twilio.validateRequest(token, signature, url, params))) {
       if (!deps.twilioAuthToken) deps.logger.warn('Twilio status callback received but TWILIO_AUTH_TOKEN is not set');
       throw new HttpError(403, 'forbidden', 'signature does not verify');
     }
