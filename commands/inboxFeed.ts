@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
-import { followLog, type LogFollower } from '../infra/logFollower.ts';
+import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { inboxItemById, unreadCount, type InboxItem, type InboxOwner } from '../projections/inboxQueries.ts';

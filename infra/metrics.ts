@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PositionUnit } from './eventStore/port.ts';
+/** What a lag is counted in (infra/eventStore/port.ts PositionUnit): events, or bytes of a KurrentDB log. */
+type PositionUnit = 'events' | 'bytes';
 
 /**
  * Every metric the platform exposes on GET /metrics, named in one place.

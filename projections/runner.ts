@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
-import { followLog } from '../infra/logFollower.ts';
+import { followLog } from '../infra/eventStore/follower.ts';
 import type { Logger } from '../infra/logger.ts';
 import { projectionLagGauge, type Metrics } from '../infra/metrics.ts';
 import type { Collection, ProjectionStore } from '../infra/projectionStore/port.ts';

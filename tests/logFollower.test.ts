@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
 import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
-import { followLog, type LogFollower } from '../infra/logFollower.ts';
+import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
 import { capturingLogger, flakyEventStore, until } from './helpers/flakyEventStore.ts';
 
 const meta = { correlationId: 'c', causationId: 'c', appId: 'a' };

@@ -1,6 +1,6 @@
 import type { NotificationRequested } from '../../domain/events.ts';
 import type { EventStore, RecordedEvent } from '../../infra/eventStore/port.ts';
-import { followLog, type LogFollower } from '../../infra/logFollower.ts';
+import { followLog, type LogFollower } from '../../infra/eventStore/follower.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { dispatcherLagGauge, type Metrics } from '../../infra/metrics.ts';
 import type { RabbitConnection } from '../../infra/rabbit/connection.ts';

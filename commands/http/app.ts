@@ -10,7 +10,7 @@ import { createAppAuthenticator, type AppAuthenticator } from '../apps.ts';
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../rateLimits.ts';
 import { requireApp } from './auth.ts';
 import { consoleRouter, consoleSession } from './console/router.ts';
-import { errorHandler, HttpError, notFoundHandler } from './errors.ts';
+import { errorHandler, HttpError, notFoundHandler } from './edge/errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
 import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { AppAuthenticator } from '../apps.ts';
-import { HttpError } from './errors.ts';
-import { locals } from './locals.ts';
+import { HttpError } from './edge/errors.ts';
+import { locals } from './edge/locals.ts';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="notify", charset="UTF-8"' };
 

@@ -5,7 +5,7 @@ import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
 import { previewBodySchema } from './routes/templatePreview.ts';
-import { cancelByEventBodySchema, conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './schemas.ts';
+import { cancelByEventBodySchema, conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './edge/schemas.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. Every

@@ -1,7 +1,7 @@
 import { CHANNELS, FAILURE_REASONS, PREF_CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
 import { WHY_CHECKS } from '../../domain/why.ts';
-import { ANALYTICS_GROUPS, ANALYTICS_INTERVALS } from './schemas.ts';
+import { ANALYTICS_GROUPS, ANALYTICS_INTERVALS } from './edge/schemas.ts';
 
 /** The operators' and analysts' part of the OpenAPI document: why, redrive, conversions, analytics. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

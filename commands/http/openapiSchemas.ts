@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, PLATFORMS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
-import { preferencesBodySchema, templateBodySchema } from './schemas.ts';
+import { preferencesBodySchema, templateBodySchema } from './edge/schemas.ts';
 
 /**
  * The success bodies of the users, templates, notifications and console operations, as named

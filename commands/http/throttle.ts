@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { createTokenBuckets } from '../tokenBucket.ts';
-import { HttpError } from './errors.ts';
-import { locals } from './locals.ts';
+import { HttpError } from './edge/errors.ts';
+import { locals } from './edge/locals.ts';
 
 /** Per-app request rate: an empty bucket answers 429 with Retry-After, the whole seconds until a token is back. */
 export function throttleApps(ratePerSec: number, burst: number): RequestHandler {

@@ -1,7 +1,7 @@
 import type { Channel, NotificationEvent } from '../../domain/events.ts';
 import { categoryOf } from '../../domain/streams.ts';
 import type { EventStore, RecordedEvent } from '../eventStore/port.ts';
-import { followLog, type LogFollower } from '../logFollower.ts';
+import { followLog, type LogFollower } from '../eventStore/follower.ts';
 import type { Logger } from '../logger.ts';
 
 export type NotificationStatus = 'requested' | 'scheduled' | 'suppressed' | 'sent' | 'failed' | 'delivered' | 'canceled' | 'digested';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import express, { Router, type Request } from 'express';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
 import { activeAppRevision, type AppAuthenticator } from '../../apps.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError } from '../edge/errors.ts';
 import { cookieOf, SESSION_COOKIE, SESSION_TTL_MS, sameToken, sessionCookie, sessionKeys, type SessionKeys } from './session.ts';
 
 /** The console's files: plain HTML, CSS and an ES module, no build step (served as they are). */

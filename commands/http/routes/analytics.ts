@@ -3,11 +3,11 @@ import type { Channel } from '../../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../../domain/notification.ts';
 import type { AnalyticsSummary as SummaryResult } from '../../../projections/queries.ts';
 import type { Timeseries, TimeseriesGroup, TimeseriesInterval } from '../../../projections/timeseries.ts';
-import { toCsv } from '../csv.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf } from '../locals.ts';
-import { analyticsQuerySchema, timeseriesQuerySchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { toCsv } from '../edge/csv.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf } from '../edge/locals.ts';
+import { analyticsQuerySchema, timeseriesQuerySchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 
 export type AnalyticsSummary = (query: { appId: string; from: Date; to: Date; channel?: Channel }) => Promise<SummaryResult>;
 export type AnalyticsTimeseries = (query: { appId: string; from: Date; to: Date; interval: TimeseriesInterval; groupBy: TimeseriesGroup; channel?: Channel }) => Promise<Timeseries>;

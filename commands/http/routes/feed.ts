@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { HttpError } from '../errors.ts';
-import { appIdOf } from '../locals.ts';
-import { userNotificationsQuerySchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf } from '../edge/locals.ts';
+import { userNotificationsQuerySchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 import type { UserNotificationsList } from './users.ts';
 
 /**

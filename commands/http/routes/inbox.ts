@@ -10,10 +10,10 @@ import { metadataFor } from '../../context.ts';
 import { handleCommand } from '../../handle.ts';
 import type { InboxFeed } from '../../inboxFeed.ts';
 import { loadUser } from '../../users.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf, locals } from '../locals.ts';
-import { idSchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf, locals } from '../edge/locals.ts';
+import { idSchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 import { INBOX_WIDGET_JS } from './inboxWidget.ts';
 
 /** `POST /v1/users/:userId/inbox-token` (behind app auth): a short-lived token for that user of that app. */

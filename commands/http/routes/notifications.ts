@@ -3,11 +3,11 @@ import type { EventStore } from '../../../infra/eventStore/port.ts';
 import { cancelByEventId, cancelNotification } from '../../cancel.ts';
 import { readNotificationStream, viewOf } from '../../notificationQueries.ts';
 import { requestNotifications, type NotifyDeps } from '../../notifications.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf, locals } from '../locals.ts';
-import { cancelByEventBodySchema, NOTIFICATION_ID, notificationBodySchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
-import { checkParams, type ParamsLimits } from '../paramsLimits.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf, locals } from '../edge/locals.ts';
+import { cancelByEventBodySchema, NOTIFICATION_ID, notificationBodySchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
+import { checkParams, type ParamsLimits } from '../edge/paramsLimits.ts';
 
 const DAY = 86_400_000;
 

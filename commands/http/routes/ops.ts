@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { OpsStatus } from '../../../infra/monitoring/status.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError } from '../edge/errors.ts';
 
 export type { OpsStatus };
 

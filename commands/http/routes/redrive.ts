@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { redrive, type RedriveDeps } from '../../redrive.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf, locals } from '../locals.ts';
-import { redriveBodySchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf, locals } from '../edge/locals.ts';
+import { redriveBodySchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 
 /** POST /v1/redrive: 202 once the redriven notifications are in the log (the dispatcher publishes them). */
 export function redriveRouter(deps: Omit<RedriveDeps, 'failed'> & { failed?: RedriveDeps['failed'] }, now: () => Date): Router {

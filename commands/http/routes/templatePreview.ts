@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { compileTemplate, engineFor, type TemplateField } from '../../../domain/templateDialect.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
 import { loadTemplateForApp } from '../../templates.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf } from '../locals.ts';
-import { idSchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf } from '../edge/locals.ts';
+import { idSchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 
 export const previewBodySchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).optional(),

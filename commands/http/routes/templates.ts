@@ -2,10 +2,10 @@ import { Router } from 'express';
 import type { TemplateContent } from '../../../domain/events.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
 import { loadTemplateForApp, publishTemplate } from '../../templates.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf, locals } from '../locals.ts';
-import { idSchema, templateBodySchema, templateQuerySchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf, locals } from '../edge/locals.ts';
+import { idSchema, templateBodySchema, templateQuerySchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 
 export function templatesRouter(store: EventStore, now: () => Date): Router {
   const router = Router();

@@ -1,8 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import type { TrackingDeps } from '../../tracking.ts';
 import { recordTracking } from '../../tracking.ts';
-import { HttpError } from '../errors.ts';
-import { locals } from '../locals.ts';
+import { HttpError } from '../edge/errors.ts';
+import { locals } from '../edge/locals.ts';
 
 /** The smallest transparent GIF: the email open pixel. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');

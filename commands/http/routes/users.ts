@@ -6,10 +6,10 @@ import type { KeyVault } from '../../../infra/keyVault/port.ts';
 import type { CommandContext } from '../../context.ts';
 import { deviceId, tokenOfDeviceId } from '../../../domain/user.ts';
 import { eraseUser, loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../users.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf, locals } from '../locals.ts';
-import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, DEVICE_ID, FCM_TOKEN } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf, locals } from '../edge/locals.ts';
+import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, DEVICE_ID, FCM_TOKEN } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 
 /** A user's notifications for the calling app, newest first: `{ items, nextCursor }`. */
 export type UserNotificationsList = (query: { appId: string; userId?: string; limit?: number; cursor?: string; status?: NotificationStatus; channel?: Channel }) => Promise<unknown>;

@@ -4,9 +4,9 @@ import twilio from 'twilio';
 import type { Logger } from '../../../infra/logger.ts';
 import { redactText } from '../../../infra/redact.ts';
 import { recordProviderStatus, type ProviderStatus, type ProviderStatusResult } from '../../providerStatus.ts';
-import { HttpError } from '../errors.ts';
-import { locals } from '../locals.ts';
-import { NOTIFICATION_ID } from '../schemas.ts';
+import { HttpError } from '../edge/errors.ts';
+import { locals } from '../edge/locals.ts';
+import { NOTIFICATION_ID } from '../edge/schemas.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
 
 export interface WebhookDeps {

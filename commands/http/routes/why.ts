@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { recordConversion } from '../../conversions.ts';
 import { whyNone, whyNotification, type WhyDeps } from '../../why.ts';
-import { HttpError } from '../errors.ts';
-import { appIdOf, locals } from '../locals.ts';
-import { conversionBodySchema, NOTIFICATION_ID, whyQuerySchema } from '../schemas.ts';
-import { parse } from '../validate.ts';
+import { HttpError } from '../edge/errors.ts';
+import { appIdOf, locals } from '../edge/locals.ts';
+import { conversionBodySchema, NOTIFICATION_ID, whyQuerySchema } from '../edge/schemas.ts';
+import { parse } from '../edge/validate.ts';
 
 /** The auditor's "why" (time travel over the log) and the app's conversion reports. */
 export function whyRouter(deps: WhyDeps, now: () => Date): Router {

@@ -1,8 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { DomainError, type DomainErrorCode } from '../../domain/errors.ts';
-import type { Logger } from '../../infra/logger.ts';
-import { InputError } from '../inputError.ts';
+import { DomainError, type DomainErrorCode } from '../../../domain/errors.ts';
+import type { Logger } from '../../../infra/logger.ts';
+import { InputError } from '../../inputError.ts';
 import { locals } from './locals.ts';
 
 /** The one error body: `{ error, message, field?, requestId }`. */

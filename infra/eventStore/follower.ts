@@ -1,5 +1,5 @@
-import type { EventStore, RecordedEvent, Subscription } from './eventStore/port.ts';
-import type { Logger } from './logger.ts';
+import type { EventStore, RecordedEvent, Subscription } from './port.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * Follows the log through an event-store subscription and survives its ending: every reader of

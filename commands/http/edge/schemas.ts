@@ -1,9 +1,9 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
-import { CHANNELS, FAILURE_REASONS, PLATFORMS, PREF_CHANNELS } from '../../domain/events.ts';
-import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
-import { isHhMm, isTimeZone } from '../../domain/quietHours.ts';
-import { USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
+import { CHANNELS, FAILURE_REASONS, PLATFORMS, PREF_CHANNELS } from '../../../domain/events.ts';
+import { NOTIFICATION_STATUSES } from '../../../domain/notification.ts';
+import { isHhMm, isTimeZone } from '../../../domain/quietHours.ts';
+import { USER_NOTIFICATIONS_MAX_LIMIT } from '../../../projections/userNotifications.ts';
 
 /**
  * Every request shape, checked at the edge. Objects are strict: an unknown key is a 400 naming
