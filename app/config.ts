@@ -123,7 +123,7 @@ export const envSchema = z.object({
   NOTIFY_SQLITE_SYNC: oneOf(['normal', 'full'], { section: 'storage', fallback: 'normal', description: '`full`: the embedded event log fsyncs every commit.' }),
   EVENTSTORE_URL: str({ section: 'storage', secret: 'userinfo', description: 'EventStoreDB connection string; unset: the embedded SQLite event log.' }),
   MONGO_URL: str({ section: 'storage', secret: 'userinfo', description: 'MongoDB connection string for read models and dispatcher state; unset: embedded SQLite.' }),
-  DATABASE_URL: str({ section: 'storage', secret: 'userinfo', description: 'PostgreSQL connection string for every store (not used yet).' }),
+  DATABASE_URL: str({ section: 'storage', secret: 'userinfo', description: 'PostgreSQL connection string for every store (log, read models, dispatcher state, key vault, leader locks) unless EVENTSTORE_URL or MONGO_URL names one.' }),
 
   // Broker and delivery pipeline
   AMQP_URL: str({ section: 'pipeline', fallback: 'amqp://guest:guest@127.0.0.1:5672', secret: 'userinfo', description: 'RabbitMQ connection URL.' }),
