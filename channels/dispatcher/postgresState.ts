@@ -1,6 +1,6 @@
 import type { Channel } from '../../domain/events.ts';
 import { openPgPool, schemaOnce } from '../../infra/postgres.ts';
-import type { DispatcherStateStore, ScheduledEntry } from './statePort.ts';
+import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from './statePort.ts';
 
 interface Row {
   notification_id: string;
@@ -9,6 +9,7 @@ interface Row {
   due_at: Date;
   traceparent: string | null;
   position: string;
+  timer: DispatcherTimer | null;
 }
 
 const SCHEMA = `
@@ -24,6 +25,8 @@ const SCHEMA = `
     PRIMARY KEY (name, notification_id)
   );
   CREATE INDEX IF NOT EXISTS dispatcher_scheduled_due ON dispatcher_scheduled (name, due_at);
+  -- Workflow timers (digest closes, timed fallbacks): tables made before them gain the column in place.
+  ALTER TABLE dispatcher_scheduled ADD COLUMN IF NOT EXISTS timer jsonb;
 `;
 
 /** PostgreSQL adapter (DATABASE_URL): the SQLite adapter's tables, keyed by dispatcher `name` the same way. */
@@ -46,9 +49,9 @@ export function createPostgresDispatcherState(url: string, name = 'dispatcher'):
     },
     async schedule(e) {
       await query(
-        `INSERT INTO dispatcher_scheduled (name, notification_id, channel, app_id, due_at, traceparent, position)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name, notification_id) DO NOTHING`,
-        [name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position],
+        `INSERT INTO dispatcher_scheduled (name, notification_id, channel, app_id, due_at, traceparent, position, timer)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name, notification_id) DO NOTHING`,
+        [name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position, e.timer ? JSON.stringify(e.timer) : null],
       );
     },
     async due(now, limit) {
@@ -64,6 +67,7 @@ export function createPostgresDispatcherState(url: string, name = 'dispatcher'):
           dueAt: r.due_at.toISOString(),
           position: Number(r.position),
           ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+          ...(r.timer ? { timer: r.timer } : {}),
         }),
       );
     },

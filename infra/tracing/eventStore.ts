@@ -43,11 +43,35 @@ export function instrumentEventStore(store: EventStore, metrics: Pick<Metrics, '
         stop();
       }
     },
-    // Timed like append; a span per share would add nothing the shares' own traceparents do not carry.
+    // One span for the whole transaction (one request's fan-out): every share's events carry it, so
+    // each notification's trace continues from the append that wrote it, as with a single append.
     async appendMulti(batch) {
       const stop = metrics.appendLatency.startTimer();
       try {
-        return await store.appendMulti(batch);
+        if (!tracingEnabled()) return await store.appendMulti(batch);
+        const first = batch.find((b) => b.events.length > 0)?.events[0];
+        const parent = trace.getSpan(context.active()) ? context.active() : contextFromTraceparent(first?.metadata.traceparent);
+        const types = [...new Set(batch.flatMap((b) => b.events.map((e) => e.type)))];
+        const span = tracer().startSpan(
+          'eventstore.write',
+          { kind: SpanKind.CLIENT, attributes: { 'notify.streams': batch.length, 'notify.stream': batch[0]?.stream ?? '', 'notify.events': types.join(',') } },
+          parent,
+        );
+        const ctx = trace.setSpan(parent, span);
+        const traceparent = currentTraceparent(ctx);
+        const stamped = traceparent ? batch.map((b) => ({ ...b, events: b.events.map((e) => ({ ...e, metadata: { ...e.metadata, traceparent } })) })) : batch;
+        try {
+          return await context.with(ctx, () => store.appendMulti(stamped));
+        } catch (e) {
+          if (e instanceof ConcurrencyError) span.setAttribute('notify.conflict', true);
+          else {
+            span.recordException(e instanceof Error ? e : new Error(String(e)));
+            span.setStatus({ code: 2 });
+          }
+          throw e;
+        } finally {
+          span.end();
+        }
       } finally {
         stop();
       }
