@@ -2179,6 +2179,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    locale?: string;
                     params?: {
                         [key: string]: unknown;
                     };

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { compileTemplate, engineFor, type TemplateField } from '../../../domain/templateDialect.ts';
+import type { TemplateParts } from '../../../domain/events.ts';
+import { compileTemplate, engineFor, LOCALE_GLOBAL, type TemplateField } from '../../../domain/templateDialect.ts';
+import { chooseVariant, DEFAULT_VARIANT } from '../../../domain/templateLocale.ts';
 import type { EventStore } from '../../../infra/eventStore/port.ts';
 import { loadTemplateForApp } from '../../templates.ts';
 import { HttpError } from '../edge/errors.ts';
@@ -11,6 +13,8 @@ import { parse } from '../edge/validate.ts';
 export const previewBodySchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).optional(),
   version: z.number().int().min(1).optional(),
+  /** A recipient's locale (BCP 47): each part renders the variant the senders would choose for it. */
+  locale: z.string().min(1).max(35).optional(),
 });
 
 /**
@@ -24,14 +28,19 @@ export function templatePreviewRouter(store: EventStore): Router {
     const body = parse(previewBodySchema, req.body ?? {});
     const found = await loadTemplateForApp(store, appIdOf(res), templateId, body.version);
     if (!found) throw new HttpError(404, 'template_not_found', `template ${templateId} does not exist for this app`);
-    const compiled = compileTemplate(found.content);
+    const { locales, ...parts } = compileTemplate(found.content);
     const rendered: Record<string, Record<string, string>> = {};
+    const variants: Record<string, string> = {};
     const missing = found.requiredParams.filter((p) => !Object.hasOwn(body.params ?? {}, p));
-    for (const [field, parsed] of Object.entries(compiled) as Array<[TemplateField, NonNullable<(typeof compiled)[TemplateField]>]>) {
-      const [part, key] = field.split('.') as [string, string];
-      (rendered[part] ??= {})[key] = await engineFor(field).render(parsed, body.params ?? {});
+    for (const [field, parsed] of Object.entries(parts) as Array<[TemplateField, NonNullable<(typeof parts)[TemplateField]>]>) {
+      const [part, key] = field.split('.') as [keyof TemplateParts, string];
+      // The same choice the senders make: the locale, then its language, then the default parts.
+      const variant = chooseVariant(found.content, part, body.locale);
+      variants[part] = variant;
+      const source = variant === DEFAULT_VARIANT ? parsed : (locales[variant]?.[field] ?? parsed);
+      (rendered[part] ??= {})[key] = await engineFor(field).render(source, body.params ?? {}, body.locale ? { globals: { [LOCALE_GLOBAL]: body.locale } } : {});
     }
-    res.status(200).json({ templateId, version: found.version, missingParams: missing, rendered });
+    res.status(200).json({ templateId, version: found.version, missingParams: missing, rendered, variants });
   });
   return router;
 }
