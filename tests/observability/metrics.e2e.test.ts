@@ -90,7 +90,8 @@ describe('GET /metrics as notifications flow', () => {
       return (sample(text, 'notify_parked_total', { channel: 'email', reason: 'permanent' }) ?? 0) >= 5 &&
         (sample(text, 'notify_retries_total', { channel: 'sms', tier: '200ms' }) ?? 0) >= 5 &&
         sample(text, 'notify_alert_active', { kind: 'channel_failure_rate', subject: 'sms' }) === 1 ? text : undefined;
-    });
+      // A loaded CI box stretches the retry tiers: generous, and the assertions below are unchanged.
+    }, 45_000);
     expect(sample(b, 'notify_notifications_total', { channel: 'email', status: 'failed' })).toBeGreaterThanOrEqual(5);
     expect(sample(b, 'notify_provider_call_seconds_count', { channel: 'sms', outcome: 'retryable' })).toBeGreaterThanOrEqual(5);
     expect(sample(b, 'notify_provider_call_seconds_count', { channel: 'email', outcome: 'permanent' })).toBeGreaterThanOrEqual(5);
@@ -122,5 +123,5 @@ describe('GET /metrics as notifications flow', () => {
     expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ eventStore: 'ok', projectionStore: 'ok', rabbitmq: 'ok', projections: 'ok' });
     const smsHooks = hooks.filter((h) => h.kind === 'channel_failure_rate' && h.subject === 'sms').map((h) => h.state);
     expect(smsHooks).toEqual(['raised', 'cleared']);
-  });
+  }, 150_000);
 });
