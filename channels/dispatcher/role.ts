@@ -29,7 +29,7 @@ export async function startDispatcherRole(deps: {
   eventStore: EventStore;
   metrics: Metrics;
   logger: Logger;
-}): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
+}): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; /** Resolves once connected and following the log. */ ready: Promise<void>; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'dispatcher' });
   let state: DispatcherStateStore;
   if (deps.config.mongoUrl) {
@@ -52,10 +52,12 @@ export async function startDispatcherRole(deps: {
     maxInFlight: deps.pipeline.dispatcherMaxInFlight,
     scheduleTickMs: deps.pipeline.scheduleTickMs,
   });
-  await dispatcher.start();
+  // Not awaited: the broker may come up later; the log keeps what is accepted meanwhile.
+  const ready = dispatcher.start().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher did not start'));
   return {
     dispatcher,
     state,
+    ready: ready.then(() => {}),
     async stop() {
       await dispatcher.stop();
       await rabbit.close();
