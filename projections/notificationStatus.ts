@@ -112,7 +112,8 @@ export const notificationStatus: ReadModel<NotificationStatusDoc, Handled> = {
   name: 'notifications',
   handles: HANDLES,
   // The first serves a user's list (GET /v1/users/:userId/notifications, newest first).
-  indexes: [{ keys: { appId: 1, userId: 1, requestedAt: 1 } }, { keys: { appId: 1, requestedAt: 1 } }],
+  // The last serves the stuck-notification reconciler (not final, untouched for a while).
+  indexes: [{ keys: { appId: 1, userId: 1, requestedAt: 1 } }, { keys: { appId: 1, requestedAt: 1 } }, { keys: { status: 1, updatedAt: 1 } }],
   ids: (event) => [event.data.notificationId],
   evolve,
 };

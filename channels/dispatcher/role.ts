@@ -17,6 +17,19 @@ export interface DispatcherRoleConfig {
   databaseUrl?: string;
 }
 
+/** The dispatcher's state store, as its role opens it (the monitors read its checkpoint through it too). */
+export async function openDispatcherState(config: Omit<DispatcherRoleConfig, 'amqpUrl'>): Promise<DispatcherStateStore> {
+  if (config.mongoUrl) {
+    const { createMongoDispatcherState } = await import('./mongoState.ts');
+    return createMongoDispatcherState(config.mongoUrl);
+  }
+  if (config.databaseUrl) {
+    const { createPostgresDispatcherState } = await import('./postgresState.ts');
+    return createPostgresDispatcherState(config.databaseUrl);
+  }
+  return createSqliteDispatcherState(path.join(config.dataDir, 'dispatcher.sqlite'));
+}
+
 /**
  * The `dispatcher` role: its own connection and state store. The state follows the projection
  * store's choice: MongoDB when MONGO_URL is set, else PostgreSQL when DATABASE_URL is, else
@@ -31,16 +44,7 @@ export async function startDispatcherRole(deps: {
   logger: Logger;
 }): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; /** Resolves once connected and following the log. */ ready: Promise<void>; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'dispatcher' });
-  let state: DispatcherStateStore;
-  if (deps.config.mongoUrl) {
-    const { createMongoDispatcherState } = await import('./mongoState.ts');
-    state = await createMongoDispatcherState(deps.config.mongoUrl);
-  } else if (deps.config.databaseUrl) {
-    const { createPostgresDispatcherState } = await import('./postgresState.ts');
-    state = createPostgresDispatcherState(deps.config.databaseUrl);
-  } else {
-    state = createSqliteDispatcherState(path.join(deps.config.dataDir, 'dispatcher.sqlite'));
-  }
+  const state = await openDispatcherState(deps.config);
   const rabbit = createRabbitConnection({ url: deps.config.amqpUrl, logger, name: 'notify-dispatcher' });
   const dispatcher = createDispatcher({
     eventStore: deps.eventStore,
