@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, type RequestOptions } from 'node:https';
 import { connect } from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -77,16 +78,26 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
   const name = sim ? 'simulator:fcm' : 'fcm';
   const agent: Agent | undefined = sim ? new SimulatorAgent(sim) : undefined;
   if (!sim && !options.serviceAccountFile) throw new Error('FCM: a service account file is required for the real provider');
+  let generation = 0;
+  /**
+   * firebase-admin's cert() hands out one credential per service account for the whole process,
+   * and that credential keeps its OAuth client and token: after the first build, a distinct copy
+   * of the account (an extra field the SDK ignores) is what gets a credential, hence a token, of its own.
+   */
+  function serviceAccount(file: string): string | Record<string, unknown> {
+    if (generation === 0) return file;
+    return { ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), notify_credential_generation: generation };
+  }
   function build(): { app: App; messaging: ReturnType<typeof getMessaging> } {
     let app: App;
     if (sim) {
       const credential: Credential = sim.serviceAccountFile
-        ? cert(sim.serviceAccountFile, agent)
+        ? cert(serviceAccount(sim.serviceAccountFile), agent)
         : { getAccessToken: async () => ({ access_token: sim.accessToken, expires_in: 3600 }) };
       app = initializeApp({ credential, projectId: sim.projectId, httpAgent: agent! }, `notify-fcm-${randomUUID()}`);
     } else {
       app = initializeApp(
-        { credential: cert(options.serviceAccountFile!), ...(options.projectId ? { projectId: options.projectId } : {}) },
+        { credential: cert(serviceAccount(options.serviceAccountFile!)), ...(options.projectId ? { projectId: options.projectId } : {}) },
         `notify-fcm-${randomUUID()}`,
       );
     }
@@ -98,11 +109,15 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
   }
   let current = build();
   let rebuiltAt = 0;
-  /** One rebuild for a burst of refusals (every in-flight send sees the same 401). */
+  // One rebuild for a burst of refusals (every in-flight send sees the same 401); while rebuilding
+  // does not help (a revoked key), further ones back off to one per 5 minutes.
+  let gapMs = 2_000;
   function renewCredential(): void {
-    if (Date.now() - rebuiltAt < 2_000) return;
+    if (Date.now() - rebuiltAt < gapMs) return;
+    if (rebuiltAt > 0) gapMs = Math.min(300_000, gapMs * 2);
     rebuiltAt = Date.now();
     const old = current.app;
+    generation += 1;
     current = build();
     logger.warn({ provider: name }, 'fcm refused the access token: credential rebuilt, a fresh token is fetched before the retry');
     // In-flight sends on the old app finish first.
@@ -132,6 +147,7 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
           return classifyFcmError(r.error, token);
         });
         const result = aggregatePush(name, outcomes);
+        if (result.kind === 'ok') gapMs = 2_000;
         if (result.kind !== 'ok') logger.debug({ notificationId: message.notificationId, result: result.kind, code: result.code }, 'fcm send not ok');
         return result;
       } catch (e) {
