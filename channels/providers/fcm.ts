@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Agent, type RequestOptions } from 'node:https';
 import { connect } from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -80,13 +80,16 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
   if (!sim && !options.serviceAccountFile) throw new Error('FCM: a service account file is required for the real provider');
   let generation = 0;
   /**
-   * firebase-admin's cert() hands out one credential per service account for the whole process,
-   * and that credential keeps its OAuth client and token: after the first build, a distinct copy
-   * of the account (an extra field the SDK ignores) is what gets a credential, hence a token, of its own.
+   * firebase-admin's cert() hands out one credential per service account for the whole process
+   * (keyed by the argument's JSON), and that credential keeps its OAuth client and token. After the
+   * first build, the same file under a distinct path string (`./` and `/` segments spelling the
+   * generation in binary) gets a credential, hence a token, of its own. (A parsed object would
+   * also be distinct, but firebase-admin then drops the http agent for the token request.)
    */
-  function serviceAccount(file: string): string | Record<string, unknown> {
+  function serviceAccount(file: string): string {
     if (generation === 0) return file;
-    return { ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), notify_credential_generation: generation };
+    const spelled = generation.toString(2).split('').map((bit) => (bit === '1' ? './' : '/')).join('');
+    return `${path.dirname(file)}/${spelled}${path.basename(file)}`;
   }
   function build(): { app: App; messaging: ReturnType<typeof getMessaging> } {
     let app: App;
