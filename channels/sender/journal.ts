@@ -73,9 +73,16 @@ export async function openJournal<T>(o: JournalOptions): Promise<Journal<T>> {
   let own: FileState | undefined;
   let touch: NodeJS.Timeout | undefined;
 
-  fs.mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+  let names: string[] = [];
+  try {
+    fs.mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+    names = fs.readdirSync(o.dir);
+  } catch (e) {
+    // A full disk at start: no outbox (below), the sender still runs.
+    o.logger.error({ err: e instanceof Error ? e.message : String(e), dir: o.dir }, 'sender outbox directory unavailable');
+  }
   // Adopt what senders that are gone left behind.
-  for (const name of fs.readdirSync(o.dir).filter((n) => n.endsWith(SUFFIX) && n !== ownName)) {
+  for (const name of names.filter((n) => n.endsWith(SUFFIX) && n !== ownName)) {
     const m = /^(.+)\.(\d+)\.(\d+)\.outbox$/.exec(name);
     if (!m) continue;
     const file = path.join(o.dir, name);
