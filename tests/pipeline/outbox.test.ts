@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliver, type DeliverDeps } from '../../channels/sender/deliver.ts';
+import { deliver, failAtDeliveryLimit, type DeliverDeps } from '../../channels/sender/deliver.ts';
 import { openJournal } from '../../channels/sender/journal.ts';
 import { createOutcomeRecorder, type HeldOutcome } from '../../channels/sender/recorder.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
@@ -108,5 +108,24 @@ describe('sender outbox (an outcome the store refuses is never paid for twice)',
     for (const id of ids) expect(count(await eventsOf(store, id), 'NotificationSent')).toBe(1);
     expect(recorder.stats().recorded).toBe(60);
     expect(recorder.stats().batches).toBeLessThan(10);
+  });
+
+  it('the last delivery the broker allows ends the notification failed (delivery_limit) without a provider call, so nothing stays pending behind a dead-lettered message', async () => {
+    const { store, provider, deps } = await world();
+    const { notificationId } = await request(store, 'email');
+    const action = await failAtDeliveryLimit(deps, notificationId, 1, 9);
+    expect(action).toMatchObject({ kind: 'park', reason: 'delivery_limit' });
+    expect(provider.calls.get(notificationId)).toBeUndefined();
+    // The store is full here: the outcome is held in the outbox, and counts as final.
+    expect(deps.held!(notificationId)?.final).toBe(true);
+    // Already final: nothing more is recorded, the message is just acked.
+    const { notificationId: sent } = await request(store, 'email');
+    const plain: DeliverDeps = { ...deps, eventStore: store, record: undefined, held: undefined };
+    expect(await deliver(plain, sent, 1)).toEqual({ kind: 'ack', note: 'sent' });
+    expect(await failAtDeliveryLimit(plain, sent, 1, 9)).toEqual({ kind: 'ack', note: 'skipped_final' });
+    const { notificationId: direct } = await request(store, 'email');
+    expect(await failAtDeliveryLimit(plain, direct, 1, 9)).toMatchObject({ kind: 'park', reason: 'delivery_limit' });
+    const failed = (await eventsOf(store, direct)).filter((e) => e.type === 'NotificationFailed');
+    expect(failed.map((e) => (e.data as { reason: string }).reason)).toEqual(['delivery_limit']);
   });
 });
