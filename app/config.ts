@@ -205,7 +205,9 @@ export const envSchema = z.object({
   ALERT_FAILURE_MIN_SAMPLES: num({ section: 'observability', fallback: 20, ...positiveInt, description: 'Sends in the window before the failure rate is judged.' }),
   ALERT_BACKLOG_THRESHOLD: num({ section: 'observability', fallback: 1000, ...nonNegativeInt, description: 'Queue depth above which a rising backlog alerts.' }),
   ALERT_BACKLOG_SAMPLES: num({ section: 'observability', fallback: 3, ...positiveInt, description: 'Polls in a row the backlog must rise.' }),
-  ALERT_PARKING_QUIET_MS: num({ section: 'observability', fallback: 300_000, ...positiveInt, description: 'A parking queue that stops growing this long clears its alert.' }),
+  ALERT_PARKING_QUIET_MS: num({ section: 'observability', fallback: 300_000, ...positiveInt, description: 'A parking queue that stops growing this long clears its alert, once no notification is left unresolved.' }),
+  ALERT_LAG_THRESHOLD: num({ section: 'observability', fallback: 1_000, ...positiveInt, description: 'Dispatcher or projection lag (events) above this that keeps rising for ALERT_BACKLOG_SAMPLES polls raises dispatcher_lag_rising / projection_lag_rising.' }),
+  STUCK_AFTER_MS: num({ section: 'pipeline', fallback: 0, ...nonNegativeInt, description: 'A notification pending this long with no event is republished by the reconciler (monitors role) and raises notification_stuck; 0 = derived: longest retry delay plus jitter, the provider timeout, and a minute.' }),
 
   // CLI client
   NOTIFY_API_URL: str({ section: 'client', derived: 'http://127.0.0.1:$PORT', description: 'API base URL the client commands call (flag --url overrides).' }),
@@ -429,6 +431,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       parkedQuietMs: e.PARKED_QUIET_MS,
       dispatcherMaxInFlight: e.DISPATCHER_MAX_IN_FLIGHT,
       scheduleTickMs: e.DISPATCHER_SCHEDULE_TICK_MS,
+      stuckAfterMs: e.STUCK_AFTER_MS,
     },
     monitoring: {
       queuePollMs: e.QUEUE_POLL_MS,
@@ -440,6 +443,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       backlogThreshold: e.ALERT_BACKLOG_THRESHOLD,
       backlogRisingSamples: e.ALERT_BACKLOG_SAMPLES,
       parkingQuietMs: e.ALERT_PARKING_QUIET_MS,
+      lagThreshold: e.ALERT_LAG_THRESHOLD,
     },
     providers,
   };

@@ -39,11 +39,19 @@ export type ProviderResult =
   | { kind: 'permanent'; provider: string; code: string; message: string }
   | { kind: 'token_invalid'; provider: string; code: string; message: string; tokens: string[] };
 
+export interface SendOptions {
+  signal?: AbortSignal;
+}
+
 export interface Provider {
   readonly channel: Channel;
   /** e.g. "apns", "fcm", "twilio", "sendgrid", or "simulator:…" */
   readonly name: string;
-  send(message: ProviderMessage): Promise<ProviderResult>;
+  /**
+   * `signal` aborts when the sender's deadline passes: adapters hand it to their SDK's HTTP client
+   * where the SDK allows it (and set their SDK's own request timeout where it does not).
+   */
+  send(message: ProviderMessage, options?: SendOptions): Promise<ProviderResult>;
   close?(): Promise<void>;
 }
 

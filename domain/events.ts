@@ -56,7 +56,7 @@ export type Recipient =
 export const SUPPRESS_REASONS = ['opted_out', 'rate_limited', 'no_contact', 'quiet_hours', 'app_revoked'] as const;
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
 
-export const FAILURE_REASONS = ['permanent', 'exhausted', 'token_invalid', 'poison', 'bounced', 'undeliverable'] as const;
+export const FAILURE_REASONS = ['permanent', 'exhausted', 'token_invalid', 'poison', 'bounced', 'undeliverable', 'delivery_limit'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export type Params = Record<string, unknown>;

@@ -160,6 +160,9 @@ function classify(reason: Extract<NotificationEvent, { type: 'NotificationFailed
       return 'token_invalid';
     case 'poison':
       return 'none';
+    // The broker's delivery limit ran out while handling kept failing: no provider answer to classify.
+    case 'delivery_limit':
+      return 'none';
     default: {
       const never: never = reason;
       return never;

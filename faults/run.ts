@@ -73,6 +73,11 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
     await sleep(s.settleMs?.(timing) ?? 3000);
     await w.collector.stop();
     result.audit = await auditRun(w.api, auth, load.accepted, drain.views, w.collector.ledger);
+    // The documented worst case: every timed-out attempt may have landed, plus (when the fault can
+    // cut sends in flight) what the senders had at the provider: SENDER_PREFETCH per channel.
+    const prefetch = Number(w.env.SENDER_PREFETCH ?? 50);
+    result.dupBound = result.audit.timedOutAttempts + (s.interruptsSends ? prefetch * 4 : 0);
+    w.notes.push(`duplicate bound ${result.dupBound}: ${result.audit.timedOutAttempts} timed-out attempt(s)${s.interruptsSends ? ` + prefetch ${prefetch} x 4 channels in flight` : ''}`);
     w.notes.push(`simulator received ${w.collector.ledger.total} provider requests in all`);
     result.alerts = alertsFromLogs(w.logFiles());
     result.crashes = [...w.procs.values()].reduce((n, p) => n + p.crashes, 0) + w.sim.crashes;
@@ -114,8 +119,10 @@ async function main(): Promise<number> {
   log('duplicates: simulator copies beyond one per notification and recipient; failed+copy: recorded failed although the simulator accepted a copy.');
   log(summaryTable(results));
   if (errors) log(`${errors} scenario(s) broke before their audit (see ERROR above)`);
+  const over = ran.filter((r) => r.audit && r.dupBound !== undefined && r.audit.duplicates > r.dupBound);
+  log(over.length ? `faults: duplicates over the documented bound in: ${over.map((r) => r.name).join(', ')}` : 'faults: duplicates within the documented bound in every scenario');
   log(`faults: scenarios=${ran.length} lost=${lost} stuck=${stuck} duplicates=${duplicates}`);
-  return lost > 0 || stuck > 0 || errors > 0 ? 1 : 0;
+  return lost > 0 || stuck > 0 || errors > 0 || over.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -5,7 +5,16 @@ import type { Metrics } from './metrics.ts';
  * `channel_failing`: a sender saw a run of consecutive provider failures; `channel_failure_rate`:
  * the monitors saw a channel's failure share over a sliding window cross the configured rate.
  */
-export type AlertKind = 'channel_failing' | 'channel_failure_rate' | 'parking_growing' | 'queue_backlog' | 'message_parked';
+export type AlertKind =
+  | 'channel_failing'
+  | 'channel_failure_rate'
+  | 'parking_growing'
+  | 'queue_backlog'
+  | 'message_parked'
+  | 'notification_stuck'
+  | 'broker_unreachable'
+  | 'dispatcher_lag_rising'
+  | 'projection_lag_rising';
 
 export interface AlertDetail {
   [key: string]: unknown;

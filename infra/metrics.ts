@@ -43,6 +43,16 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       registers: reg,
     }),
+    notificationsStuck: new Gauge({
+      name: 'notify_notifications_stuck',
+      help: 'Notifications the reconciler found pending past the bound with nothing queued (last round)',
+      registers: reg,
+    }),
+    brokerUp: new Gauge({
+      name: 'notify_broker_up',
+      help: "1 when the monitors' own AMQP probe reaches RabbitMQ, 0 when it does not",
+      registers: reg,
+    }),
     breakerState: new Gauge({
       name: 'notify_provider_breaker_state',
       help: 'Circuit breaker of each provider that has a failover: 0 closed, 1 half-open, 2 open',

@@ -140,9 +140,16 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
 export const notificationStatus: ReadModel<NotificationStatusDoc, Handled> = {
   name: 'notifications',
   handles: HANDLES,
-  // The first serves a user's list (GET /v1/users/:userId/notifications, newest first); the others
-  // the analytics window, redrive's failed window and an event's notifications (why).
-  indexes: [{ keys: { appId: 1, userId: 1, requestedAt: 1 } }, { keys: { appId: 1, requestedAt: 1 } }, { keys: { appId: 1, status: 1, failedAt: 1 } }, { keys: { appId: 1, eventId: 1 } }],
+  // The first serves a user's list (GET /v1/users/:userId/notifications, newest first); then the
+  // analytics window, redrive's failed window and an event's notifications (why); the last serves
+  // the stuck-notification reconciler (not final, untouched for a while).
+  indexes: [
+    { keys: { appId: 1, userId: 1, requestedAt: 1 } },
+    { keys: { appId: 1, requestedAt: 1 } },
+    { keys: { appId: 1, status: 1, failedAt: 1 } },
+    { keys: { appId: 1, eventId: 1 } },
+    { keys: { status: 1, updatedAt: 1 } },
+  ],
   ids: (event) => [event.data.notificationId],
   evolve,
 };

@@ -53,6 +53,16 @@ export async function getNotificationStatus(store: ProjectionStore, notification
   return strip(await (await servingCollection<NotificationStatusDoc>(store, notificationStatus)).findOne({ _id: notificationId }));
 }
 
+/**
+ * Notifications not final whose last event is older than `before` (oldest first): pending ones, and
+ * scheduled ones that were due by then. What the stuck-notification reconciler looks at.
+ */
+export async function unfinishedSince(store: ProjectionStore, before: string, limit: number): Promise<NotificationStatusDoc[]> {
+  const c = await servingCollection<NotificationStatusDoc>(store, notificationStatus);
+  const docs = await c.find({ status: { $in: ['pending', 'scheduled'] }, updatedAt: { $lt: before } }, { sort: { updatedAt: 1 }, limit });
+  return docs.filter((d) => d.status === 'pending' || (d.scheduleAt !== undefined && d.scheduleAt < before)).map((d) => strip(d)!);
+}
+
 /** Requests (not deferred) for the user on the channel in the calendar hour or day (UTC) containing `at`. */
 export async function countInWindow(store: ProjectionStore, appId: string, userId: string, channel: Channel, window: RateWindow, at: string | Date): Promise<number> {
   const iso = at instanceof Date ? at.toISOString() : isoOf('at', at);

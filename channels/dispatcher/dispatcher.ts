@@ -270,6 +270,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   return {
     async start() {
       await o.rabbit.start();
+      // Stopped while waiting for the broker: start nothing.
+      if (stopReading) return;
       checkpoint = await o.state.getCheckpoint();
       log.info({ checkpoint }, 'dispatcher starting');
       // The follower resumes after the last event handled: one that failed is read again.

@@ -24,6 +24,19 @@ export interface DispatcherRoleConfig {
   api?: { userRateLimits?: string };
 }
 
+/** The dispatcher's state store, as its role opens it (the monitors read its checkpoint through it too). */
+export async function openDispatcherState(config: Omit<DispatcherRoleConfig, 'amqpUrl'>): Promise<DispatcherStateStore> {
+  if (config.mongoUrl) {
+    const { createMongoDispatcherState } = await import('./mongoState.ts');
+    return createMongoDispatcherState(config.mongoUrl);
+  }
+  if (config.databaseUrl) {
+    const { createPostgresDispatcherState } = await import('./postgresState.ts');
+    return createPostgresDispatcherState(config.databaseUrl);
+  }
+  return createSqliteDispatcherState(path.join(config.dataDir, 'dispatcher.sqlite'));
+}
+
 /**
  * The `dispatcher` role: one active process at a time (it owns the checkpoint). The lock lives
  * with the state (infra/leader): on PostgreSQL or MongoDB a second process stands by and takes
@@ -63,16 +76,7 @@ async function startActiveDispatcher(
   deps: { config: DispatcherRoleConfig; pipeline: PipelineConfig; topology: Topology; eventStore: EventStore; metrics: Metrics; rateSource?: RateWindowSource },
   logger: Logger,
 ): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
-  let state: DispatcherStateStore;
-  if (deps.config.mongoUrl) {
-    const { createMongoDispatcherState } = await import('./mongoState.ts');
-    state = await createMongoDispatcherState(deps.config.mongoUrl);
-  } else if (deps.config.databaseUrl) {
-    const { createPostgresDispatcherState } = await import('./postgresState.ts');
-    state = createPostgresDispatcherState(deps.config.databaseUrl);
-  } else {
-    state = createSqliteDispatcherState(path.join(deps.config.dataDir, 'dispatcher.sqlite'));
-  }
+  const state = await openDispatcherState(deps.config);
   const rabbit = createRabbitConnection({ url: deps.config.amqpUrl, logger, name: 'notify-dispatcher' });
   const dispatcher = createDispatcher({
     eventStore: deps.eventStore,
@@ -89,14 +93,8 @@ async function startActiveDispatcher(
       rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
     },
   });
-  try {
-    await dispatcher.start();
-  } catch (e) {
-    // A standby retries on its next poll: nothing of this attempt may stay open.
-    await rabbit.close().catch(() => undefined);
-    await state.close().catch(() => undefined);
-    throw e;
-  }
+  // Not awaited: the broker may come up later; the log keeps what is accepted meanwhile.
+  void dispatcher.start().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher did not start'));
   return {
     dispatcher,
     state,

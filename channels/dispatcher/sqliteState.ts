@@ -1,4 +1,4 @@
-import { openSqlite } from '../../infra/sqlite.ts';
+import { openSqlite, retryBusy } from '../../infra/sqlite.ts';
 import type { Channel } from '../../domain/events.ts';
 import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from './statePort.ts';
 
@@ -52,16 +52,16 @@ export function createSqliteDispatcherState(file: string, name = 'dispatcher'): 
 
   return {
     async getCheckpoint() {
-      return getCp.get(name)?.position ?? 0;
+      return (await retryBusy(() => getCp.get(name)))?.position ?? 0;
     },
     async setCheckpoint(position) {
-      setCp.run(name, position);
+      await retryBusy(() => setCp.run(name, position));
     },
     async schedule(e) {
-      upsert.run(name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position, e.timer ? JSON.stringify(e.timer) : null);
+      await retryBusy(() => upsert.run(name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position, e.timer ? JSON.stringify(e.timer) : null));
     },
     async due(now, limit) {
-      return selectDue.all(name, now.toISOString(), limit).map(
+      return (await retryBusy(() => selectDue.all(name, now.toISOString(), limit))).map(
         (r): ScheduledEntry => ({
           notificationId: r.notification_id,
           channel: r.channel as Channel,
@@ -74,10 +74,10 @@ export function createSqliteDispatcherState(file: string, name = 'dispatcher'): 
       );
     },
     async remove(notificationId) {
-      del.run(name, notificationId);
+      await retryBusy(() => del.run(name, notificationId));
     },
     async countScheduled() {
-      return count.get(name)?.n ?? 0;
+      return (await retryBusy(() => count.get(name)))?.n ?? 0;
     },
     async close() {
       if (db.open) db.close();

@@ -1,6 +1,6 @@
 import apn from '@parse/node-apn';
 import type { Logger } from '../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../port.ts';
 import { apnsPayload } from '../render/push.ts';
 import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from './common.ts';
 
@@ -52,12 +52,29 @@ export function createApnsProvider(options: ApnsOptions, logger: Logger): Provid
     connectionRetryLimit: 0,
     ...(options.simulator ? { address: 'localhost', port: options.simulator.port, ca: [options.simulator.ca] } : {}),
   };
-  const sdk = new apn.Provider(sdkOptions);
+  let sdk = new apn.Provider(sdkOptions);
+  let renewedAt = 0;
+  /**
+   * The provider token was refused (403 ExpiredProviderToken / InvalidProviderToken, e.g. a key
+   * re-issued or an authority replaced). node-apn regenerates only on ExpiredProviderToken and keeps
+   * its HTTP/2 session: a new provider signs a new token on a new session before the retry.
+   */
+  function renewToken(): void {
+    if (Date.now() - renewedAt < 2_000) return;
+    renewedAt = Date.now();
+    const old = sdk;
+    sdk = new apn.Provider(sdkOptions);
+    logger.warn({ provider: name }, 'apns refused the provider token: a new one is signed before the retry');
+    setTimeout(() => void Promise.resolve(old.shutdown()).catch(() => {}), 30_000).unref();
+  }
 
   return {
     channel: 'ios',
     name,
-    async send(message: ProviderMessage): Promise<ProviderResult> {
+    // The node-apn request timeout (requestTimeout, the sender's deadline) cancels the HTTP/2 stream;
+    // it takes no AbortSignal. APNs has no idempotency key; apns-collapse-id (the notification id)
+    // makes a device that receives two copies show one.
+    async send(message: ProviderMessage, _options?: SendOptions): Promise<ProviderResult> {
       const parts = pushParts(message, name);
       if (!parts.ok) return parts.result;
       try {
@@ -66,9 +83,12 @@ export function createApnsProvider(options: ApnsOptions, logger: Logger): Provid
         note.topic = options.topic;
         note.pushType = 'alert';
         note.priority = 10;
+        note.collapseId = message.notificationId.slice(0, 64);
         // Apple stores and forwards for a day if the device is offline.
         note.expiry = Math.floor(Date.now() / 1000) + 86_400;
-        const { sent, failed } = await withTimeout(options.timeoutMs + 1000, () => sdk.send(note, parts.tokens));
+        const current = sdk;
+        const { sent, failed } = await withTimeout(options.timeoutMs + 1000, () => current.send(note, parts.tokens));
+        if (failed.some((f) => f.status !== undefined && Number(f.status) === 403 && /ProviderToken/.test(String(f.response?.reason ?? '')))) renewToken();
         const outcomes: TokenOutcome[] = [
           ...sent.map((s): TokenOutcome => ({ kind: 'sent', id: (s as { 'apns-id'?: string })['apns-id'] ?? s.device })),
           ...failed.map((f) => classifyApnsFailure(f as ApnsFailure, f.device)),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Agent, type RequestOptions } from 'node:https';
 import { connect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { cert, deleteApp, initializeApp, type App, type Credential } from 'firebase-admin/app';
 import { getMessaging } from 'firebase-admin/messaging';
 import type { Logger } from '../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../port.ts';
 import { fcmPayload } from '../render/push.ts';
 import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from './common.ts';
 
@@ -39,6 +40,16 @@ const RETRY = new Set([
   'app/invalid-credential',
 ]);
 
+/**
+ * The credential or its access token was refused (FCM 401 UNAUTHENTICATED surfaces as
+ * third-party-auth-error; a failed token fetch as app/invalid-credential). firebase-admin keeps
+ * the access token it got until it nears expiry, so a token revoked or issued by a replaced
+ * authority would be sent again for up to an hour: the app is rebuilt (fresh credential, fresh
+ * token) before the retry.
+ */
+const AUTH = new Set(['messaging/third-party-auth-error', 'messaging/authentication-error', 'app/invalid-credential']);
+const codeOf = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : '');
+
 export function classifyFcmError(e: unknown, token: string): TokenOutcome {
   const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'fcm:error';
   const message = errorText(e);
@@ -65,46 +76,85 @@ class SimulatorAgent extends Agent {
 export function createFcmProvider(options: FcmOptions, logger: Logger): Provider {
   const sim = options.simulator;
   const name = sim ? 'simulator:fcm' : 'fcm';
-  let app: App;
-  let agent: Agent | undefined;
-  if (sim) {
-    agent = new SimulatorAgent(sim);
-    const credential: Credential = sim.serviceAccountFile
-      ? cert(sim.serviceAccountFile, agent)
-      : { getAccessToken: async () => ({ access_token: sim.accessToken, expires_in: 3600 }) };
-    app = initializeApp({ credential, projectId: sim.projectId, httpAgent: agent }, `notify-fcm-${randomUUID()}`);
-  } else {
-    if (!options.serviceAccountFile) throw new Error('FCM: a service account file is required for the real provider');
-    app = initializeApp(
-      { credential: cert(options.serviceAccountFile), ...(options.projectId ? { projectId: options.projectId } : {}) },
-      `notify-fcm-${randomUUID()}`,
-    );
+  const agent: Agent | undefined = sim ? new SimulatorAgent(sim) : undefined;
+  if (!sim && !options.serviceAccountFile) throw new Error('FCM: a service account file is required for the real provider');
+  let generation = 0;
+  /**
+   * firebase-admin's cert() hands out one credential per service account for the whole process
+   * (keyed by the argument's JSON), and that credential keeps its OAuth client and token. After the
+   * first build, the same file under a distinct path string (`./` and `/` segments spelling the
+   * generation in binary) gets a credential, hence a token, of its own. (A parsed object would
+   * also be distinct, but firebase-admin then drops the http agent for the token request.)
+   */
+  function serviceAccount(file: string): string {
+    if (generation === 0) return file;
+    const spelled = generation.toString(2).split('').map((bit) => (bit === '1' ? './' : '/')).join('');
+    return `${path.dirname(file)}/${spelled}${path.basename(file)}`;
   }
-  const messaging = getMessaging(app);
-  // sendEach's HTTP/2 path dials fcm.googleapis.com itself, ignoring httpAgent; the HTTP/1.1
-  // path goes through the agent, so the simulator and the real service share one code path.
-  messaging.enableLegacyHttpTransport();
+  function build(): { app: App; messaging: ReturnType<typeof getMessaging> } {
+    let app: App;
+    if (sim) {
+      const credential: Credential = sim.serviceAccountFile
+        ? cert(serviceAccount(sim.serviceAccountFile), agent)
+        : { getAccessToken: async () => ({ access_token: sim.accessToken, expires_in: 3600 }) };
+      app = initializeApp({ credential, projectId: sim.projectId, httpAgent: agent! }, `notify-fcm-${randomUUID()}`);
+    } else {
+      app = initializeApp(
+        { credential: cert(serviceAccount(options.serviceAccountFile!)), ...(options.projectId ? { projectId: options.projectId } : {}) },
+        `notify-fcm-${randomUUID()}`,
+      );
+    }
+    const messaging = getMessaging(app);
+    // sendEach's HTTP/2 path dials fcm.googleapis.com itself, ignoring httpAgent; the HTTP/1.1
+    // path goes through the agent, so the simulator and the real service share one code path.
+    messaging.enableLegacyHttpTransport();
+    return { app, messaging };
+  }
+  let current = build();
+  let rebuiltAt = 0;
+  // One rebuild for a burst of refusals (every in-flight send sees the same 401); while rebuilding
+  // does not help (a revoked key), further ones back off to one per 5 minutes.
+  let gapMs = 2_000;
+  function renewCredential(): void {
+    if (Date.now() - rebuiltAt < gapMs) return;
+    if (rebuiltAt > 0) gapMs = Math.min(300_000, gapMs * 2);
+    rebuiltAt = Date.now();
+    const old = current.app;
+    generation += 1;
+    current = build();
+    logger.warn({ provider: name }, 'fcm refused the access token: credential rebuilt, a fresh token is fetched before the retry');
+    // In-flight sends on the old app finish first.
+    setTimeout(() => void deleteApp(old).catch(() => {}), 30_000).unref();
+  }
 
   return {
     channel: 'android',
     name,
-    async send(message: ProviderMessage): Promise<ProviderResult> {
+    // FCM has no idempotency key, and collapse_key is not one (at most four distinct keys per device
+    // are kept while it is offline): a timed-out send that landed is not deduplicated by FCM.
+    // firebase-admin takes no AbortSignal; its own request timeout is fixed (15 s), so the deadline
+    // here returns earlier and the late answer is dropped.
+    async send(message: ProviderMessage, _options?: SendOptions): Promise<ProviderResult> {
       const parts = pushParts(message, name);
       if (!parts.ok) return parts.result;
       try {
         const payload = fcmPayload(parts.content);
+        const { messaging } = current;
         const batch = await withTimeout(options.timeoutMs, () =>
           messaging.sendEachForMulticast({ tokens: parts.tokens, ...payload, android: { priority: 'high' } }),
         );
         const outcomes = batch.responses.map((r, i): TokenOutcome => {
           const token = parts.tokens[i] ?? '';
           if (r.success) return { kind: 'sent', id: r.messageId ?? '' };
+          if (AUTH.has(codeOf(r.error))) renewCredential();
           return classifyFcmError(r.error, token);
         });
         const result = aggregatePush(name, outcomes);
+        if (result.kind === 'ok') gapMs = 2_000;
         if (result.kind !== 'ok') logger.debug({ notificationId: message.notificationId, result: result.kind, code: result.code }, 'fcm send not ok');
         return result;
       } catch (e) {
+        if (AUTH.has(codeOf(e))) renewCredential();
         const outcome = classifyFcmError(e, '');
         return outcome.kind === 'permanent'
           ? { kind: 'permanent', provider: name, code: outcome.code, message: outcome.message }
@@ -112,7 +162,7 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
       }
     },
     async close() {
-      await deleteApp(app);
+      await deleteApp(current.app);
       agent?.destroy();
     },
   };

@@ -2,7 +2,8 @@ import { Agent } from 'node:https';
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import type { Logger } from '../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
+import type { ClientRequest } from '@sendgrid/client/src/request.js';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../port.ts';
 import { errorText, withTimeout, type SimEndpoint } from './common.ts';
 
 export interface SendgridOptions {
@@ -33,9 +34,22 @@ export function classifySendgridError(e: unknown, provider: string): ProviderRes
   return { kind: 'permanent', provider, code, message };
 }
 
+/**
+ * @sendgrid/client builds its axios request from a fixed set of fields, so an AbortSignal cannot
+ * be passed per call; this client adds the one set for the call in flight (MailService.send reaches
+ * createRequest synchronously, so the field cannot belong to another call).
+ */
+class AbortableClient extends Client {
+  signal: AbortSignal | undefined;
+  override createRequest(data: ClientRequest): ClientRequest {
+    const request = super.createRequest(data);
+    return this.signal ? ({ ...request, signal: this.signal } as ClientRequest) : request;
+  }
+}
+
 export function createSendgridProvider(options: SendgridOptions, logger: Logger): Provider {
   const name = options.simulator ? 'simulator:sendgrid' : 'sendgrid';
-  const client = new Client();
+  const client = new AbortableClient();
   const mail = new MailService();
   mail.setClient(client);
   mail.setApiKey(options.apiKey);
@@ -51,24 +65,31 @@ export function createSendgridProvider(options: SendgridOptions, logger: Logger)
   return {
     channel: 'email',
     name,
-    async send(message: ProviderMessage): Promise<ProviderResult> {
+    // SendGrid has no idempotency key: a request it accepted after the deadline is a second email.
+    // custom_args carry the notification id so such copies can be told apart in its events.
+    async send(message: ProviderMessage, sendOptions?: SendOptions): Promise<ProviderResult> {
       const { recipient, content } = message;
       if (recipient.kind !== 'email' || content.channel !== 'email') {
         return { kind: 'permanent', provider: name, code: 'bad_message', message: `email provider got ${recipient.kind}/${content.channel}` };
       }
       try {
-        const [response] = await withTimeout(options.timeoutMs + 1000, () =>
-          mail.send({
-            to: recipient.email,
-            from: options.from,
-            subject: content.subject,
-            text: content.text,
-            html: content.html,
-            customArgs: { notificationId: message.notificationId },
-            // List-Unsubscribe / List-Unsubscribe-Post (RFC 8058): what mailbox providers require of bulk senders.
-            ...(content.headers ? { headers: content.headers } : {}),
-          }),
-        );
+        const [response] = await withTimeout(options.timeoutMs + 1000, () => {
+          client.signal = sendOptions?.signal;
+          try {
+            return mail.send({
+              to: recipient.email,
+              from: options.from,
+              subject: content.subject,
+              text: content.text,
+              html: content.html,
+              customArgs: { notificationId: message.notificationId },
+              // List-Unsubscribe / List-Unsubscribe-Post (RFC 8058): what mailbox providers require of bulk senders.
+              ...(content.headers ? { headers: content.headers } : {}),
+            });
+          } finally {
+            client.signal = undefined;
+          }
+        });
         const id = response.headers['x-message-id'];
         return { kind: 'ok', provider: name, providerMessageId: typeof id === 'string' ? id : String(id ?? '') };
       } catch (e) {

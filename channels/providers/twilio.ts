@@ -60,6 +60,8 @@ export function createTwilioProvider(options: TwilioOptions, logger: Logger): Pr
   return {
     channel: 'sms',
     name,
+    // Twilio's Messages API has no idempotency key, and its RequestClient takes no AbortSignal: its
+    // axios timeout (PROVIDER_TIMEOUT_MS_SMS, set above) aborts the request at the deadline.
     async send(message: ProviderMessage): Promise<ProviderResult> {
       const { recipient, content } = message;
       if (recipient.kind !== 'sms' || content.channel !== 'sms') {

@@ -1,5 +1,7 @@
 import type { Channel as AmqpChannel, ConsumeMessage } from 'amqplib';
 import type { Channel } from '../../domain/events.ts';
+import { isFinal, notificationDecider, type NotificationState } from '../../domain/notification.ts';
+import { streams } from '../../domain/streams.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Alerter } from '../../infra/alerts.ts';
 import type { Logger } from '../../infra/logger.ts';
@@ -11,7 +13,8 @@ import { createConfirmPublisher } from '../../infra/rabbit/publisher.ts';
 import { assertOnConnect, retryDelay, type Topology } from '../../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { Provider } from '../port.ts';
-import { deliver, type Action, type DeliverDeps, type ParkReason, type Render } from './deliver.ts';
+import { deliver, failAtDeliveryLimit, type Action, type DeliverDeps, type ParkReason, type Render } from './deliver.ts';
+import type { OutcomeRecorder } from './recorder.ts';
 import { createFailureWatch } from './failureWatch.ts';
 
 /**
@@ -38,8 +41,19 @@ export interface SenderOptions {
   failingThreshold?: number;
   /** Successes in a row that end a `channel_failing` incident (default 5). */
   recoverAfter?: number;
-  /** A parking incident ends after this long without a park (default 60 s); parks inside it raise nothing new. */
+  /**
+   * A parking incident ends after this long without a park (default 60 s) once every notification
+   * parked in it is resolved (final in the log); parks inside it raise nothing new.
+   */
   parkedQuietMs?: number;
+  /** Records outcomes (batched, with the outbox); default: one plain append each. */
+  recorder?: OutcomeRecorder;
+  /**
+   * The work queue's x-delivery-limit: on the last delivery the broker allows, the sender records
+   * `NotificationFailed` (delivery_limit) and parks the message itself rather than let the broker
+   * dead-letter it with no outcome in the log.
+   */
+  deliveryLimit?: number;
   isPermanentRenderError?: (e: unknown) => boolean;
   /** First pause before an unsettled message is handed back (doubles with its delivery count). */
   errorBackoffMs?: number;
@@ -93,6 +107,7 @@ export function createSender(o: SenderOptions): Sender {
     providerTimeoutMs: o.providerTimeoutMs ?? 10_000,
     now,
     ...(o.isPermanentRenderError ? { isPermanentRenderError: o.isPermanentRenderError } : {}),
+    ...(o.recorder ? { record: o.recorder.record, held: o.recorder.held } : {}),
     onProviderResult: (result, seconds) => {
       o.metrics?.providerLatency.observe({ channel: o.channel, outcome: result.kind }, seconds);
       watch.observe(result);
@@ -109,7 +124,39 @@ export function createSender(o: SenderOptions): Sender {
     }
   }
 
-  async function park(ch: AmqpChannel, msg: ConsumeMessage, reason: ParkReason, detail: string): Promise<void> {
+  /** Notifications parked in the current incident: it ends only once each is final in the log. */
+  const parkedIds = new Set<string>();
+
+  async function unresolvedParked(): Promise<number> {
+    for (const id of [...parkedIds]) {
+      if (o.recorder?.held(id)?.final) {
+        parkedIds.delete(id);
+        continue;
+      }
+      let state: NotificationState = notificationDecider.initialState();
+      const events = await o.eventStore.readStream(streams.notification(id));
+      for (const e of events) state = notificationDecider.evolve(state, e as never);
+      // No stream: nothing was ever accepted under this id, so nothing is owed.
+      if (events.length === 0 || isFinal(state.status)) parkedIds.delete(id);
+    }
+    return parkedIds.size;
+  }
+
+  function armParkedIncidentEnd(): void {
+    clearTimeout(parkedIncidentTimer);
+    parkedIncidentTimer = setTimeout(() => {
+      unresolvedParked().then(
+        (left) => {
+          if (left === 0) o.alerter?.clear('message_parked', names.parkedQueue);
+          else if (!stopping) armParkedIncidentEnd();
+        },
+        () => !stopping && armParkedIncidentEnd(),
+      );
+    }, parkedQuietMs);
+    parkedIncidentTimer.unref();
+  }
+
+  async function park(ch: AmqpChannel, msg: ConsumeMessage, reason: ParkReason, detail: string, notificationId?: string): Promise<void> {
     const headers = {
       ...(msg.properties.headers ?? {}),
       [HEADERS.parkReason]: reason,
@@ -129,10 +176,10 @@ export function createSender(o: SenderOptions): Sender {
     log.warn({ reason, detail, messageId: msg.properties.messageId }, 'message parked');
     o.alerter?.raise('message_parked', names.parkedQueue, { channel: o.channel, reason });
     // One incident while parks keep coming; it ends after a quiet spell, not at the next success
-    // (a 3% permanent-failure rate would otherwise raise one alert per parked message).
-    clearTimeout(parkedIncidentTimer);
-    parkedIncidentTimer = setTimeout(() => o.alerter?.clear('message_parked', names.parkedQueue), parkedQuietMs);
-    parkedIncidentTimer.unref();
+    // (a 3% permanent-failure rate would otherwise raise one alert per parked message), and not
+    // while a notification parked in it is still unresolved.
+    if (notificationId) parkedIds.add(notificationId);
+    armParkedIncidentEnd();
   }
 
   async function scheduleRetry(ch: AmqpChannel, msg: ConsumeMessage, nextAttempt: number): Promise<void> {
@@ -153,7 +200,7 @@ export function createSender(o: SenderOptions): Sender {
     o.metrics?.retries.inc({ channel: o.channel, tier: delay.label });
   }
 
-  async function settle(ch: AmqpChannel, msg: ConsumeMessage, action: Action): Promise<void> {
+  async function settle(ch: AmqpChannel, msg: ConsumeMessage, action: Action, notificationId: string): Promise<void> {
     switch (action.kind) {
       case 'ack':
         ack(ch, msg);
@@ -168,11 +215,11 @@ export function createSender(o: SenderOptions): Sender {
       case 'retry':
         return scheduleRetry(ch, msg, action.nextAttempt);
       case 'park':
-        if (action.reason === 'permanent' || action.reason === 'exhausted') {
+        if (action.reason === 'permanent' || action.reason === 'exhausted' || action.reason === 'delivery_limit') {
           stats.failed += 1;
           o.metrics?.notifications.inc({ channel: o.channel, status: 'failed' });
         }
-        return park(ch, msg, action.reason, action.detail);
+        return park(ch, msg, action.reason, action.detail, notificationId);
       default: {
         const never: never = action;
         throw new Error(`unknown action ${String(never)}`);
@@ -196,9 +243,14 @@ export function createSender(o: SenderOptions): Sender {
         async (span) => {
           span.setAttribute('notification.id', notificationId);
           span.setAttribute('messaging.source', names.queue);
-          const action = await deliver(deliverDeps, notificationId, attemptOf(headers));
+          const deliveries = Number(headers?.[HEADERS.deliveryCount] ?? 0);
+          // The broker allows this delivery and no other: settle it here, with an outcome in the log.
+          const last = o.deliveryLimit !== undefined && deliveries > 0 && deliveries >= o.deliveryLimit - 1;
+          const action = last
+            ? await failAtDeliveryLimit(deliverDeps, notificationId, attemptOf(headers), deliveries)
+            : await deliver(deliverDeps, notificationId, attemptOf(headers));
           span.setAttribute('action', action.kind);
-          await settle(ch, msg, action);
+          await settle(ch, msg, action, notificationId);
         },
         contextFromTraceparent(traceparentOf(headers)),
       );

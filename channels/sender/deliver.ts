@@ -6,7 +6,8 @@ import { loadState } from '../../commands/handle.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { Provider, ProviderResult, RenderedContent } from '../port.ts';
-import { recordOutcome, removeDeadTokens } from './outcome.ts';
+import { recordOutcome, removeDeadTokens, type RecordResult } from './outcome.ts';
+import type { Held, OutcomeCommand } from './recorder.ts';
 import { redactText } from '../../infra/redact.ts';
 
 /**
@@ -19,7 +20,7 @@ export type Action =
   | { kind: 'retry'; nextAttempt: number }
   | { kind: 'park'; reason: ParkReason; detail: string };
 
-export type ParkReason = 'malformed' | 'wrong_channel' | 'unknown_notification' | 'permanent' | 'exhausted';
+export type ParkReason = 'malformed' | 'wrong_channel' | 'unknown_notification' | 'permanent' | 'exhausted' | 'delivery_limit';
 
 export type Render = (request: NotificationRequested['data']) => Promise<RenderedContent>;
 
@@ -31,6 +32,14 @@ export interface DeliverDeps {
   maxAttempts: number;
   providerTimeoutMs: number;
   now: () => Date;
+  /**
+   * Records one outcome (recorder.ts: batched, and kept in the sender's outbox when the store
+   * refuses it). Resolves once the outcome is durable somewhere; the message may then be acked.
+   * Default: one plain append per outcome.
+   */
+  record?: (read: { state: NotificationState; revision: number }, command: OutcomeCommand, metadata: EventMetadata) => Promise<RecordResult>;
+  /** Outcomes this sender holds that the log does not show yet (its outbox). */
+  held?: (notificationId: string) => Held | undefined;
   /** Told about every provider answer (latency in seconds), for metrics and the failing-channel alert. */
   onProviderResult?: (result: ProviderResult, seconds: number) => void;
   /** `render` failures of this kind can never succeed on a retry. */
@@ -52,8 +61,11 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   if (isFinal(state.status)) return { kind: 'ack', note: 'skipped_final' };
   if (request.channel !== deps.channel) return { kind: 'park', reason: 'wrong_channel', detail: `${request.channel} notification on the ${deps.channel} queue` };
 
+  // An outcome in the outbox counts as recorded: a final one is never sent again.
+  const held = deps.held?.(notificationId);
+  if (held?.final) return { kind: 'ack', note: 'already_recorded' };
   // A redelivery after a recorded attempt moves on to the next number instead of colliding with it.
-  const attempt = Math.max(headerAttempt, state.lastAttempt + 1);
+  const attempt = Math.max(headerAttempt, state.lastAttempt + 1, (held?.lastAttempt ?? 0) + 1);
   const first = recorded.find((e) => e.type === 'NotificationRequested') ?? recorded[0]!;
   const traceparent = currentTraceparent() ?? first.metadata.traceparent;
   const metadata: EventMetadata = {
@@ -63,6 +75,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     ...(traceparent ? { traceparent } : {}),
   };
   const read = { state, revision };
+  const record = deps.record ?? ((r: typeof read, command: OutcomeCommand, md: EventMetadata) => recordOutcome(deps.eventStore, r, command, md));
   const at = () => deps.now().toISOString();
   // Updated to whoever answered: a failover provider names the one that carried the attempt.
   let provider = deps.provider.name;
@@ -72,7 +85,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   // Provider and render texts can quote the recipient: redacted before they are stored, parked or logged.
   const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, raw: string): Promise<Action> => {
     const message = redactText(raw);
-    const r = await recordOutcome(deps.eventStore, read, {
+    const r = await record(read, {
       type: 'RecordAttemptOutcome',
       data: { notificationId, attempt, provider, at: at(), outcome: { kind: 'failed', reason, code, message } },
     }, metadata);
@@ -85,7 +98,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     // A redriven notification gets a fresh budget: attempts are counted from the redrive on.
     if (attempt - state.attemptBase >= deps.maxAttempts) return fail('exhausted', code, `${raw} (after ${attempt} attempts)`);
     const message = redactText(raw);
-    const r = await recordOutcome(deps.eventStore, read, {
+    const r = await record(read, {
       type: 'RecordAttemptOutcome',
       data: {
         notificationId, attempt, provider, at: at(), ...variant,
@@ -131,8 +144,8 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
 
   switch (result.kind) {
     case 'ok': {
-      if (result.invalidTokens?.length) await removeDeadTokens(deps.eventStore, request.appId, request.userId, result.invalidTokens, at(), metadata);
-      const r = await recordOutcome(deps.eventStore, read, {
+      if (result.invalidTokens?.length) await removeDeadTokensAfterSend(deps, request.appId, request.userId, result.invalidTokens, at(), metadata);
+      const r = await record(read, {
         type: 'RecordAttemptOutcome',
         data: {
           notificationId, attempt, provider: result.provider, at: at(), ...variant,
@@ -152,7 +165,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     case 'permanent':
       return fail('permanent', result.code, result.message);
     case 'token_invalid': {
-      await removeDeadTokens(deps.eventStore, request.appId, request.userId, result.tokens, at(), metadata);
+      await removeDeadTokensAfterSend(deps, request.appId, request.userId, result.tokens, at(), metadata);
       const remaining = recipient.kind === 'push' ? recipient.tokens.filter((t) => !result.tokens.includes(t)) : [];
       if (remaining.length === 0) return fail('token_invalid', result.code, result.message);
       // Some devices are still alive: the next attempt goes to them only.
@@ -165,17 +178,67 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   }
 }
 
+/**
+ * The last delivery the broker allows (x-delivery-limit): earlier ones could not be settled (the
+ * store refused, a sender died holding it). No provider call: the outcome `delivery_limit` goes to
+ * the log (or the outbox) and the runtime parks the message, so the notification ends resolved
+ * instead of pending behind a message the broker dead-lettered on its own.
+ */
+export async function failAtDeliveryLimit(deps: DeliverDeps, notificationId: string, headerAttempt: number, deliveries: number): Promise<Action> {
+  const stream = streams.notification(notificationId);
+  const recorded = await deps.eventStore.readStream(stream);
+  if (recorded.length === 0) return { kind: 'park', reason: 'unknown_notification', detail: `no stream ${stream}` };
+  let state: NotificationState = notificationDecider.initialState();
+  for (const e of recorded) state = notificationDecider.evolve(state, e as never);
+  const held = deps.held?.(notificationId);
+  if (isFinal(state.status) || held?.final) return { kind: 'ack', note: 'skipped_final' };
+  const first = recorded.find((e) => e.type === 'NotificationRequested') ?? recorded[0]!;
+  const attempt = Math.max(headerAttempt, state.lastAttempt + 1, (held?.lastAttempt ?? 0) + 1);
+  const detail = `delivered ${deliveries + 1} times without being settled`;
+  const read = { state, revision: recorded[recorded.length - 1]!.revision };
+  const command: OutcomeCommand = {
+    type: 'RecordAttemptOutcome',
+    data: { notificationId, attempt, provider: deps.provider.name, at: deps.now().toISOString(), outcome: { kind: 'failed', reason: 'delivery_limit', code: 'delivery_limit', message: detail } },
+  };
+  const metadata: EventMetadata = {
+    correlationId: first.metadata.correlationId,
+    causationId: first.id,
+    appId: state.request?.appId ?? first.metadata.appId,
+    ...(first.metadata.traceparent ? { traceparent: first.metadata.traceparent } : {}),
+  };
+  const r = await (deps.record ?? ((rd: typeof read, c: OutcomeCommand, md: EventMetadata) => recordOutcome(deps.eventStore, rd, c, md)))(read, command, metadata);
+  if (r === 'already_recorded') return { kind: 'ack', note: 'already_recorded' };
+  return { kind: 'park', reason: 'delivery_limit', detail };
+}
+
+/**
+ * The provider has been called: a store error here must not fail the delivery (the message would
+ * come back and the provider be called again). The dead tokens are reported again by the next send.
+ */
+async function removeDeadTokensAfterSend(deps: DeliverDeps, appId: string, userId: string, tokens: readonly string[], at: string, metadata: EventMetadata): Promise<void> {
+  try {
+    await removeDeadTokens(deps.eventStore, appId, userId, tokens, at, metadata);
+  } catch {
+    // store refusing writes: the outcome (recorded next) is what must not be lost
+  }
+}
+
+/**
+ * The deadline aborts the request (the adapter hands the signal to its SDK's HTTP client), so a
+ * late answer cannot land after the retry has been scheduled wherever the SDK allows it.
+ */
 async function callWithTimeout(provider: Provider, message: Parameters<Provider['send']>[0], timeoutMs: number): Promise<ProviderResult> {
   let timer: NodeJS.Timeout | undefined;
+  const abort = new AbortController();
   const timeout = new Promise<ProviderResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ kind: 'retryable', provider: provider.name, code: 'timeout', message: `no answer within ${timeoutMs} ms` }),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      abort.abort(new Error(`no answer within ${timeoutMs} ms`));
+      resolve({ kind: 'retryable', provider: provider.name, code: 'timeout', message: `no answer within ${timeoutMs} ms` });
+    }, timeoutMs);
   });
   try {
     return await Promise.race([
-      provider.send(message).catch(
+      provider.send(message, { signal: abort.signal }).catch(
         // Adapters classify their own errors; one that escapes anyway is treated as transient.
         (e: unknown): ProviderResult => ({ kind: 'retryable', provider: provider.name, code: 'provider_threw', message: e instanceof Error ? e.message : String(e) }),
       ),

@@ -66,6 +66,8 @@ export interface Audit {
   failedButDelivered: number;
   /** more than one NotificationSent / NotificationFailed in one stream */
   doubleOutcomes: number;
+  /** attempts recorded as timed out: each may still have been delivered (part of the duplicate bound) */
+  timedOutAttempts: number;
   /** ids the API could not answer for */
   unreadable: number;
   simUnmatched: number;
@@ -76,7 +78,7 @@ export interface Audit {
 export async function auditRun(api: string, auth: string, accepted: Map<string, Accepted>, views: Map<string, NotificationView>, ledger: SimLedger): Promise<Audit> {
   const a: Audit = {
     accepted: accepted.size, sent: 0, delivered: 0, failed: {}, suppressed: 0, lost: 0, lostIds: [], stuck: 0, stuckIds: [],
-    duplicates: 0, duplicatedNotifications: 0, maxCopies: 0, failedButDelivered: 0, doubleOutcomes: 0, unreadable: 0, simUnmatched: ledger.unmatched, simForeign: 0,
+    duplicates: 0, duplicatedNotifications: 0, maxCopies: 0, failedButDelivered: 0, doubleOutcomes: 0, timedOutAttempts: 0, unreadable: 0, simUnmatched: ledger.unmatched, simForeign: 0,
   };
   const outcomes = new Map<string, number>();
   await pool([...accepted.keys()], 8, async (id) => {
@@ -84,6 +86,7 @@ export async function auditRun(api: string, auth: string, accepted: Map<string, 
     if (r.status !== 200) return;
     const events = (r.body as { events: StoredEvent[] }).events;
     outcomes.set(id, events.filter((e) => e.type === 'NotificationSent' || e.type === 'NotificationFailed').length);
+    a.timedOutAttempts += events.filter((e) => (e.type === 'NotificationAttemptFailed' || e.type === 'NotificationFailed') && (e.data as { code?: string } | undefined)?.code === 'timeout').length;
   });
   for (const id of accepted.keys()) {
     const view = views.get(id);

@@ -7,6 +7,8 @@ export interface ScenarioResult {
   skipped?: string;
   error?: string;
   audit?: Audit;
+  /** the documented worst case for this scenario's duplicates (docs/delivery-pipeline.md) */
+  dupBound?: number;
   drainMs?: number;
   drained?: boolean;
   alerts?: AlertTally;
@@ -59,7 +61,7 @@ export function scenarioBlock(r: ScenarioResult): string {
 }
 
 export function summaryTable(results: readonly ScenarioResult[]): string {
-  const rows = [['scenario', 'accepted', 'sent', 'failed', 'suppr.', 'lost', 'stuck', 'dups', 'drain', 'alerts r/r', 'note']];
+  const rows = [['scenario', 'accepted', 'sent', 'failed', 'suppr.', 'lost', 'stuck', 'dups', 'bound', 'drain', 'alerts r/r', 'note']];
   for (const r of results) {
     const a = r.audit;
     const failed = a ? Object.values(a.failed).reduce((s, n) => s + n, 0) : 0;
@@ -72,6 +74,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
       a ? String(a.lost) : '-',
       a ? String(a.stuck) : '-',
       a ? String(a.duplicates) : '-',
+      a && r.dupBound !== undefined ? `${r.dupBound}${a.duplicates > r.dupBound ? '!' : ''}` : '-',
       a ? `${((r.drainMs ?? 0) / 1000).toFixed(0)}s${r.drained ? '' : '!'}` : '-',
       a ? `${r.alerts?.raised ?? 0}/${r.alerts?.resolved ?? 0}` : '-',
       r.skipped ? `skipped: ${r.skipped}` : r.error ? `error: ${r.error.slice(0, 60)}` : '',

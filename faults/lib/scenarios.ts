@@ -24,6 +24,11 @@ export interface Scenario {
   settleMs?: (t: Timing) => number;
   /** the fault, run alongside the load (starts when the load starts) */
   during?: (w: World, t: Timing) => Promise<void>;
+  /**
+   * The fault can cut sends in flight at the provider (a process holding them dies, or its broker
+   * connection drops): the duplicate bound then includes SENDER_PREFETCH x channels (docs/delivery-pipeline.md).
+   */
+  interruptsSends?: boolean;
 }
 
 const CHANNELS = ['ios', 'android', 'sms', 'email'] as const;
@@ -45,6 +50,7 @@ function killRole(role: string, mode: Mode, inQuick: boolean): Scenario {
     what: `${role === 'serve' ? 'the whole serve process' : `the ${role} role`} killed with SIGKILL mid-load, restarted 2 s later`,
     mode,
     inQuick,
+    interruptsSends: role === 'senders' || role === 'serve',
     async during(w, t) {
       await sleep(t.loadMs * 0.4);
       const p = w.procs.get(role)!;
@@ -70,6 +76,7 @@ export const SCENARIOS: Scenario[] = [
     what: 'rabbitmqctl stop_app for 20 s mid-load, then start_app',
     mode: 'split',
     inQuick: true,
+    interruptsSends: true,
     async during(w, t) {
       await sleep(t.loadMs * 0.3);
       await w.broker.stopApp();
@@ -84,6 +91,7 @@ export const SCENARIOS: Scenario[] = [
     what: 'the broker VM killed with SIGKILL mid-load, restarted 5 s later',
     mode: 'split',
     inQuick: false,
+    interruptsSends: true,
     async during(w, t) {
       await sleep(t.loadMs * 0.3);
       await w.broker.kill9();

@@ -74,15 +74,16 @@ export async function buildWorld(name: string, options: { mode: Mode; env: Recor
   const simData = path.join(dir, 'sim-data');
   fs.mkdirSync(simData);
   const sim = platformProcess({
-    name: 'simulator', roles: 'simulator', env: { ...env, NOTIFY_DATA_DIR: simData }, healthUrl: `${simUrl}/_sim/health`, logFile: path.join(logs, 'simulator.log'),
+    // Every process gets its own OPS_PORT (default 9464 would collide between processes and runs).
+    name: 'simulator', roles: 'simulator', env: { ...env, NOTIFY_DATA_DIR: simData, OPS_PORT: String(await freePort(ports)) }, healthUrl: `${simUrl}/_sim/health`, logFile: path.join(logs, 'simulator.log'),
   });
   const procs = new Map<string, Proc>();
   if (options.mode === 'whole') {
-    procs.set('serve', platformProcess({ name: 'serve', roles: SPLIT_ROLES.join(','), env, healthUrl: healthOf(apiPort), logFile: path.join(logs, 'serve.log') }));
+    procs.set('serve', platformProcess({ name: 'serve', roles: SPLIT_ROLES.join(','), env: { ...env, OPS_PORT: String(await freePort(ports)) }, healthUrl: healthOf(apiPort), logFile: path.join(logs, 'serve.log') }));
   } else {
     for (const role of SPLIT_ROLES) {
       const opsPort = role === 'api' ? apiPort : await freePort(ports);
-      const roleEnv = role === 'api' ? env : { ...env, OPS_PORT: String(opsPort) };
+      const roleEnv = { ...env, OPS_PORT: String(role === 'api' ? await freePort(ports) : opsPort) };
       procs.set(role, platformProcess({ name: role, roles: role, env: roleEnv, healthUrl: healthOf(opsPort), logFile: path.join(logs, `${role}.log`) }));
     }
   }

@@ -1,4 +1,4 @@
-import { openSqlite } from '../sqlite.ts';
+import { openSqlite, retryBusy } from '../sqlite.ts';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
@@ -100,7 +100,8 @@ function watchWal(file: string): () => void {
 /**
  * The embedded log: one SQLite file in WAL mode. `position` is the rowid (global order),
  * UNIQUE(stream, revision) makes the store itself refuse a second writer at the same revision,
- * and BEGIN IMMEDIATE + busy_timeout make several processes on one machine safe.
+ * and BEGIN IMMEDIATE + an asynchronous busy retry make several processes on one machine safe
+ * without ever blocking the event loop for long.
  */
 export function createSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
   const pollIntervalMs = options.pollIntervalMs ?? 100;
@@ -191,13 +192,13 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       assertOpen();
       validateAppend(stream, events, expected);
       if (events.length === 0) {
-        const current = currentRevision.get(stream)?.revision ?? -1;
+        const current = (await retryBusy(() => currentRevision.get(stream)))?.revision ?? -1;
         if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
         return { nextRevision: current, position: selectHead.get()?.position ?? 0 };
       }
       let result: AppendResult;
       try {
-        result = appendTx.immediate(stream, events, expected);
+        result = await retryBusy(() => appendTx.immediate(stream, events, expected));
       } catch (e) {
         throw asConflict(e, [{ stream, expected }]);
       }
@@ -211,7 +212,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       if (batch.length === 0) return [];
       let results: AppendResult[];
       try {
-        results = appendMultiTx.immediate(batch);
+        results = await retryBusy(() => appendMultiTx.immediate(batch));
       } catch (e) {
         throw asConflict(e, batch);
       }
@@ -221,17 +222,17 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
 
     async readStream(stream, opts = {}) {
       assertOpen();
-      return selectStream.all(stream, opts.fromRevision ?? 0).map(toRecorded);
+      return (await retryBusy(() => selectStream.all(stream, opts.fromRevision ?? 0))).map(toRecorded);
     },
 
     async readAll(opts = {}) {
       assertOpen();
-      return selectAll.all(opts.after ?? 0, opts.limit ?? 10_000).map(toRecorded);
+      return (await retryBusy(() => selectAll.all(opts.after ?? 0, opts.limit ?? 10_000))).map(toRecorded);
     },
 
     async headPosition() {
       assertOpen();
-      return selectHead.get()?.position ?? 0;
+      return (await retryBusy(() => selectHead.get()))?.position ?? 0;
     },
 
     subscribe(opts: SubscribeOptions): Subscription {
@@ -246,10 +247,10 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       const unwatch = watchWal(file);
 
       const loop = (async () => {
-        const target = selectHead.get()?.position ?? 0;
+        const target = (await retryBusy(() => selectHead.get()))?.position ?? 0;
         if (target <= position) markCaughtUp();
         while (!stopped && !closed) {
-          const rows = selectAll.all(position, batchSize);
+          const rows = await retryBusy(() => selectAll.all(position, batchSize));
           for (const row of rows) {
             // A handler may await across close(): stop delivering the rest of the batch.
             if (stopped || closed) return;

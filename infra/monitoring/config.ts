@@ -18,4 +18,6 @@ export interface MonitoringConfig {
   backlogRisingSamples: number;
   /** ALERT_PARKING_QUIET_MS: a parking queue that stops growing this long clears its alert. */
   parkingQuietMs: number;
+  /** ALERT_LAG_THRESHOLD: dispatcher or projection lag above this that keeps rising for ALERT_BACKLOG_SAMPLES polls alerts. */
+  lagThreshold: number;
 }

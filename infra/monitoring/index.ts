@@ -6,7 +6,7 @@ import type { MonitoringConfig } from './config.ts';
 import { createLagPoller } from './lag.ts';
 import { followOutcomes, type NotificationStatus } from './outcomes.ts';
 import { createQueueDepthPoller } from './queueDepth.ts';
-import { createDepthRules, createFailureRateRule } from './rules.ts';
+import { createBrokerRule, createDepthRules, createFailureRateRule, createLagRules } from './rules.ts';
 import { lazyQueueStatsSource, pickQueueStatsSource } from './unacked.ts';
 
 export type { MonitoringConfig } from './config.ts';
@@ -36,6 +36,8 @@ export async function startMonitors(deps: {
    * `sent` and `failed` as they settle a message, so by default only the rest is counted here.
    */
   countStatuses?: readonly NotificationStatus[];
+  /** Notifications neither final nor queued (the reconciler's last count): parking_growing stays while > 0. */
+  unresolved?: () => number;
 }): Promise<Monitors> {
   const c = deps.config;
   const counted = new Set<NotificationStatus>(deps.countStatuses ?? ['requested', 'scheduled', 'suppressed', 'delivered']);
@@ -47,7 +49,11 @@ export async function startMonitors(deps: {
   const depthRules = createDepthRules({
     alerter: deps.alerter,
     options: { backlogThreshold: c.backlogThreshold, risingSamples: c.backlogRisingSamples, parkingQuietMs: c.parkingQuietMs },
+    ...(deps.unresolved ? { unresolved: deps.unresolved } : {}),
   });
+  // Two failed polls in a row (at least 10 s) is an outage, not a blip.
+  const broker = createBrokerRule({ alerter: deps.alerter, afterMs: Math.max(10_000, 2 * c.queuePollMs), up: deps.metrics.brokerUp });
+  const lagRules = createLagRules({ alerter: deps.alerter, options: { threshold: c.lagThreshold, risingSamples: c.backlogRisingSamples } });
   const feed = await followOutcomes({
     eventStore: deps.eventStore,
     logger,
@@ -68,6 +74,7 @@ export async function startMonitors(deps: {
     intervalMs: c.queuePollMs,
     statsIntervalMs: c.queueStatsMs,
     onSample: (samples) => depthRules.observe(samples),
+    onReachable: (reachable, error) => broker.observe(reachable, error),
   });
   // The dispatcher and the projection runner report their own lag; poll only checkpoints handed in.
   const lag = createLagPoller({
@@ -77,6 +84,7 @@ export async function startMonitors(deps: {
     metrics: deps.metrics,
     logger,
     intervalMs: c.queuePollMs,
+    onLag: (samples) => lagRules.observe(samples),
   });
   // An outage that ends in silence (no traffic at all) must still clear once the window empties.
   const tick = setInterval(() => failures.tick(), Math.max(1000, Math.floor(c.failureWindowMs / 10)));

@@ -15,16 +15,25 @@ export function createLagPoller(deps: {
   metrics: Pick<Metrics, 'dispatcherLag' | 'projectionLag' | 'dispatcherLagBytes' | 'projectionLagBytes'>;
   logger: Logger;
   intervalMs?: number;
+  onLag?: (samples: Array<{ kind: 'dispatcher' | 'projection'; name: string; lag: number }>) => void;
 }): { poll(): Promise<void>; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   async function poll() {
     const head = await deps.eventStore.headPosition();
     const unit = deps.eventStore.positionUnit;
-    if (deps.dispatcherCheckpoint) dispatcherLagGauge(deps.metrics, unit).set(Math.max(0, head - (await deps.dispatcherCheckpoint())));
-    for (const [name, position] of (await deps.projectionCheckpoints?.()) ?? []) {
-      projectionLagGauge(deps.metrics, unit).set({ projection: name }, Math.max(0, head - position));
+    const samples: Array<{ kind: 'dispatcher' | 'projection'; name: string; lag: number }> = [];
+    if (deps.dispatcherCheckpoint) {
+      const lag = Math.max(0, head - (await deps.dispatcherCheckpoint()));
+      dispatcherLagGauge(deps.metrics, unit).set(lag);
+      samples.push({ kind: 'dispatcher', name: 'dispatcher', lag });
     }
+    for (const [name, position] of (await deps.projectionCheckpoints?.()) ?? []) {
+      const lag = Math.max(0, head - position);
+      projectionLagGauge(deps.metrics, unit).set({ projection: name }, lag);
+      samples.push({ kind: 'projection', name, lag });
+    }
+    deps.onLag?.(samples);
   }
   function schedule() {
     if (stopped) return;

@@ -31,6 +31,8 @@ export function createQueueDepthPoller(deps: {
   intervalMs?: number;
   statsIntervalMs?: number;
   onSample?: (samples: QueueSample[]) => void;
+  /** Whether this round reached the broker (false: connecting failed), for the broker rule. */
+  onReachable?: (reachable: boolean, error?: string) => void;
   now?: () => number;
 }): QueueDepthPoller {
   const intervalMs = deps.intervalMs ?? 5000;
@@ -78,6 +80,16 @@ export function createQueueDepthPoller(deps: {
       }
     }
     const samples: QueueSample[] = [];
+    try {
+      await ensureChannel();
+      deps.onReachable?.(true);
+    } catch (e) {
+      if (stopped) return samples;
+      deps.onReachable?.(false, e instanceof Error ? e.message : String(e));
+      if (!warned) deps.logger.warn({ err: e }, 'queue depth: broker unreachable');
+      warned = true;
+      return samples;
+    }
     for (const queue of deps.queues()) {
       let ready: number;
       try {

@@ -96,13 +96,83 @@ export function createFailureRateRule(deps: { alerter: Alerter; options: Failure
   };
 }
 
+/**
+ * `broker_unreachable`: the monitors' own AMQP probe failed for `afterMs` in a row (one failed
+ * poll is a blip, not an outage). Cleared by the first poll that reaches it.
+ */
+export function createBrokerRule(deps: { alerter: Alerter; afterMs: number; now?: () => number; up?: { set(value: number): void } }) {
+  const now = deps.now ?? Date.now;
+  let downSince: number | undefined;
+  return {
+    observe(reachable: boolean, error?: string): void {
+      deps.up?.set(reachable ? 1 : 0);
+      if (reachable) {
+        downSince = undefined;
+        deps.alerter.clear('broker_unreachable', 'rabbitmq');
+        return;
+      }
+      downSince ??= now();
+      if (now() - downSince >= deps.afterMs) {
+        deps.alerter.raise('broker_unreachable', 'rabbitmq', { downForMs: now() - downSince, ...(error ? { error } : {}) });
+      }
+    },
+  };
+}
+
+export interface LagRuleOptions {
+  /** Lag (in the log's position unit) above which a rising lag alerts. */
+  threshold: number;
+  /** Consecutive rising samples that make "keeps rising". */
+  risingSamples: number;
+}
+
+export type LagSample = { kind: 'dispatcher' | 'projection'; name: string; lag: number };
+
+/**
+ * `dispatcher_lag_rising` / `projection_lag_rising`: a checkpoint that trails the head by more
+ * than the threshold and keeps falling further behind (a stalled dispatcher while the API accepts,
+ * a projection that cannot write). Cleared once it is back at or under the threshold.
+ */
+export function createLagRules(deps: { alerter: Alerter; options: LagRuleOptions }) {
+  const last = new Map<string, number>();
+  const rising = new Map<string, number>();
+  return {
+    observe(samples: readonly LagSample[]): void {
+      for (const s of samples) {
+        const key = `${s.kind}:${s.name}`;
+        const prev = last.get(key);
+        last.set(key, s.lag);
+        const streak = prev === undefined ? 0 : s.lag > prev ? (rising.get(key) ?? 0) + 1 : s.lag === prev ? (rising.get(key) ?? 0) : 0;
+        rising.set(key, streak);
+        const kind = s.kind === 'dispatcher' ? 'dispatcher_lag_rising' : 'projection_lag_rising';
+        if (s.lag > deps.options.threshold && streak >= deps.options.risingSamples) {
+          deps.alerter.raise(kind, s.name, { lag: s.lag, threshold: deps.options.threshold });
+        } else if (s.lag <= deps.options.threshold) {
+          deps.alerter.clear(kind, s.name);
+        }
+      }
+    },
+  };
+}
+
 export interface DepthRuleOptions {
   /** A work queue deeper than this and still rising raises `queue_backlog`. */
   backlogThreshold: number;
   /** How many consecutive rising samples make "keeps rising". */
   risingSamples: number;
-  /** A parking queue that has not grown for this long clears `parking_growing`. */
+  /** A parking queue that has not grown for this long clears `parking_growing`... */
   parkingQuietMs: number;
+}
+
+export interface DepthRuleDeps {
+  alerter: Alerter;
+  options: DepthRuleOptions;
+  now?: () => number;
+  /**
+   * ...and only once no parked notification is unresolved (0 = none, the default when nobody can
+   * tell): how many notifications are still neither final nor queued (the reconciler's count).
+   */
+  unresolved?: () => number;
 }
 
 const isParking = (q: string) => q.endsWith('.parked');
@@ -110,11 +180,12 @@ const isRetry = (q: string) => /\.retry(\.|$)/.test(q);
 
 /**
  * Rules over queue-depth samples. A parking queue that grows raises `parking_growing` (every
- * parked message is a notification someone must look at); a work queue past the threshold that
+ * parked message is a notification someone must look at), cleared when it is empty or quiet with
+ * no notification left unresolved; a work queue past the threshold that
  * keeps rising raises `queue_backlog` (senders are not keeping up) and clears once it is back
  * under the threshold. Retry queues fill and drain by design and are left out.
  */
-export function createDepthRules(deps: { alerter: Alerter; options: DepthRuleOptions; now?: () => number }) {
+export function createDepthRules(deps: DepthRuleDeps) {
   const now = deps.now ?? Date.now;
   const last = new Map<string, number>();
   const rising = new Map<string, number>();
@@ -130,7 +201,7 @@ export function createDepthRules(deps: { alerter: Alerter; options: DepthRuleOpt
           if (prev !== undefined && depth > prev) {
             parkedGrewAt.set(s.queue, now());
             deps.alerter.raise('parking_growing', s.queue, { depth, grewBy: depth - prev });
-          } else if (depth === 0 || now() - (parkedGrewAt.get(s.queue) ?? -Infinity) >= deps.options.parkingQuietMs) {
+          } else if (depth === 0 || (now() - (parkedGrewAt.get(s.queue) ?? -Infinity) >= deps.options.parkingQuietMs && (deps.unresolved?.() ?? 0) === 0)) {
             deps.alerter.clear('parking_growing', s.queue);
           }
           continue;

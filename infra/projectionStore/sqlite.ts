@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqlite } from '../sqlite.ts';
+import { openSqlite, retryBusy } from '../sqlite.ts';
 import { Aggregator, Query } from 'mingo';
 import {
   ProjectionStoreError,
@@ -51,6 +51,8 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
   const statements = new Map<string, Statement>();
   const collections = new Map<string, Collection>();
   let closed = false;
+  /** A BEGIN IMMEDIATE waiting (asynchronously) for another process's lock; see batch(). */
+  let beginning: Promise<void> | undefined;
 
   function stmt(sql: string): Statement {
     let s = statements.get(sql);
@@ -181,13 +183,13 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     const collection: Collection = {
       name,
       async findOne(filter) {
-        return withTable(() => {
+        return retryBusy(() => withTable(() => {
           for (const doc of matching(filter)) return doc;
           return null;
-        });
+        }));
       },
       async find(filter, options = {}) {
-        return withTable(() => {
+        return retryBusy(() => withTable(() => {
           const { sort, skip = 0, limit } = options;
           if (!sort) {
             const out: Doc[] = [];
@@ -203,40 +205,40 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
           if (skip) cursor = cursor.skip(skip);
           if (limit) cursor = cursor.limit(limit);
           return cursor.all();
-        });
+        }));
       },
       async upsert(id, update) {
         if (typeof id !== 'string' || id === '') throw new ProjectionStoreError('bad_update', `${name}: upsert needs a non-empty string id`);
         validateUpdate(update);
         // Inside a batch the open transaction already isolates the read-modify-write.
-        return withTable(() => (db.inTransaction ? upsertOnce(id, update) : upsertTx.immediate(id, update)));
+        return retryBusy(() => withTable(() => (db.inTransaction ? upsertOnce(id, update) : upsertTx.immediate(id, update))));
       },
       async delete(id) {
-        return withTable(() => stmt(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0);
+        return retryBusy(() => withTable(() => stmt(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0));
       },
       async bulkWrite(ops) {
         validateOps(name, ops);
         if (ops.length === 0) return;
         // One transaction (or the caller's batch): all or none, one commit.
-        withTable(() => (db.inTransaction ? bulkTx(ops) : bulkTx.immediate(ops)));
+        await retryBusy(() => withTable(() => (db.inTransaction ? bulkTx(ops) : bulkTx.immediate(ops))));
       },
       async aggregate<R>(pipeline: PipelineStage[]) {
         validatePipeline(pipeline);
-        return withTable(() => {
+        return retryBusy(() => withTable(() => {
           const first = pipeline[0]?.$match;
           const source = first && typeof first === 'object' ? [...matching(first as Filter)] : [...matching({})];
           return new Aggregator(pipeline as Record<string, unknown>[]).run(source) as R[];
-        });
+        }));
       },
       async count(filter = {}) {
-        return withTable(() => {
+        return retryBusy(() => withTable(() => {
           if (Object.keys(filter).length === 0) {
             return db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n ?? 0;
           }
           let n = 0;
           for (const _ of matching(filter)) n += 1;
           return n;
-        });
+        }));
       },
       async createIndex(spec: IndexSpec) {
         const fields = Object.keys(spec.keys);
@@ -246,10 +248,10 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
         }
         const ixName = `ix_${name}_${fields.map((f) => f.replace(/\./g, '_')).join('__')}`;
         const cols = fields.map((f) => `${jsonExpr(f)} ${spec.keys[f] === -1 ? 'DESC' : 'ASC'}`).join(', ');
-        withTable(() => {
+        await retryBusy(() => withTable(() => {
           db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${ixName}" ON ${table} (${cols})`);
           db.prepare('INSERT OR REPLACE INTO _indexes (collection, name, spec) VALUES (?, ?, ?)').run(name, ixName, JSON.stringify(spec));
-        });
+        }));
         loadIndexed();
       },
       async drop() {
@@ -281,8 +283,19 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     async batch<T>(fn: () => Promise<T>): Promise<T> {
       assertOpen();
       // Nested or concurrent callers on this connection join the open transaction.
-      if (db.inTransaction) return fn();
-      db.exec('BEGIN IMMEDIATE');
+      // The lock is waited for asynchronously, so a second caller may arrive meanwhile: it waits
+      // for that BEGIN and joins, as it would join a transaction already open.
+      for (;;) {
+        if (db.inTransaction) return fn();
+        if (!beginning) break;
+        await beginning.catch(() => {});
+      }
+      beginning = retryBusy(() => db.exec('BEGIN IMMEDIATE')).then(() => {});
+      try {
+        await beginning;
+      } finally {
+        beginning = undefined;
+      }
       try {
         const result = await fn();
         if (db.inTransaction) db.exec('COMMIT');
@@ -301,12 +314,11 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     },
     async getCheckpoint(name) {
       assertOpen();
-      return getCp.get(name)?.position ?? 0;
+      return (await retryBusy(() => getCp.get(name)))?.position ?? 0;
     },
     async setCheckpoint(name, position) {
       assertOpen();
-      if (position === 0) clearCp.run(name);
-      else setCp.run(name, position);
+      await retryBusy(() => (position === 0 ? clearCp.run(name) : setCp.run(name, position)));
     },
     async close() {
       if (closed) return;

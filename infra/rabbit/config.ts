@@ -17,10 +17,12 @@ export interface PipelineConfig {
   failingThreshold: number;
   /** CHANNEL_RECOVER_AFTER: successes in a row that end a `channel_failing` incident (default 5). */
   recoverAfter: number;
-  /** PARKED_QUIET_MS: a `message_parked` incident ends after this long without a park (default 60000). */
+  /** PARKED_QUIET_MS: a `message_parked` incident ends after this long without a park, once its notifications are resolved (default 60000). */
   parkedQuietMs: number;
   /** DISPATCHER_MAX_IN_FLIGHT: unconfirmed publishes (default 100). */
   dispatcherMaxInFlight: number;
   /** DISPATCHER_SCHEDULE_TICK_MS: how often due scheduled notifications are looked for (default 1000). */
   scheduleTickMs: number;
+  /** STUCK_AFTER_MS: pending this long with no event = stuck, republished (0: derived from the tiers and the provider timeout). */
+  stuckAfterMs: number;
 }

@@ -61,7 +61,7 @@ describe('the configuration schema (app/config.ts)', () => {
   it('builds the monitoring settings, with their checks', () => {
     expect(loadConfig({}).monitoring).toEqual({
       queuePollMs: 5000, queueStatsMs: 30_000, managementUrl: undefined, failureRate: 0.5, failureWindowMs: 60_000, failureMinSamples: 20,
-      backlogThreshold: 1000, backlogRisingSamples: 3, parkingQuietMs: 300_000,
+      backlogThreshold: 1000, lagThreshold: 1000, backlogRisingSamples: 3, parkingQuietMs: 300_000,
     });
     expect(loadConfig({ ALERT_FAILURE_RATE: '1', ALERT_BACKLOG_THRESHOLD: '0', RABBITMQ_MANAGEMENT_URL: 'http://mq:15672' }).monitoring).toMatchObject({ failureRate: 1, backlogThreshold: 0, managementUrl: 'http://mq:15672' });
     expect(() => loadConfig({ ALERT_FAILURE_RATE: '0' })).toThrow(/ALERT_FAILURE_RATE must be a number in \(0, 1\], got "0"/);

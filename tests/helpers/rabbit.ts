@@ -111,8 +111,9 @@ export interface PrivateBroker {
  * "the broker" without touching the shared one other tests use. Needs rabbitmq-server installed
  * and the right to start it (root, or the rabbitmq user).
  */
-export async function startPrivateBroker(): Promise<PrivateBroker> {
-  const port = await freePort();
+export async function startPrivateBroker(options: { port?: number } = {}): Promise<PrivateBroker> {
+  // A port given in advance lets a test point a platform at a broker that is not there yet.
+  const port = options.port ?? (await freePort());
   let distPort = await freePort();
   while (distPort === port) distPort = await freePort();
   const node = `notifytest${randomBytes(3).toString('hex')}@localhost`;
