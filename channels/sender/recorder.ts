@@ -85,6 +85,7 @@ export function createOutcomeRecorder(o: {
   const heldMap = new Map<string, Held>();
   const waitingHeld = new Map<string, Held>();
   let replaying: Promise<void> | undefined;
+  let replayWarned = false;
 
   function rebuildHeld(): void {
     heldMap.clear();
@@ -170,11 +171,14 @@ export function createOutcomeRecorder(o: {
         stats.replayed += 1;
       }
     } catch (e) {
-      o.logger.warn({ err: e instanceof Error ? e.message : String(e), left: o.journal.entries().length - done.length }, 'sender outbox not replayed yet (store still refusing writes)');
+      // Once per outage at warn (the replay is tried every second), then at debug.
+      o.logger[replayWarned ? 'debug' : 'warn']({ err: e instanceof Error ? e.message : String(e), left: o.journal.entries().length - done.length }, 'sender outbox not replayed yet (store still refusing writes)');
+      replayWarned = true;
     } finally {
       if (done.length > 0) {
         await o.journal.remove(done).catch((e: unknown) => o.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'outbox slots not freed; replayed again later'));
         rebuildHeld();
+        if (o.journal.entries().length === 0) replayWarned = false;
         o.logger.info({ replayed: done.length, left: o.journal.entries().length }, 'sender outbox replayed into the log');
       }
     }

@@ -40,6 +40,16 @@ export async function waitForDrain(api: string, auth: string, accepted: Map<stri
   return { ms: Date.now() - start, drained: false, views };
 }
 
+/**
+ * An attempt that ended at a deadline, whoever noticed first: the sender's (`timeout`) or the SDK's
+ * own HTTP timeout (axios ECONNABORTED / ETIMEDOUT, an aborted request ERR_CANCELED, node-apn's).
+ */
+function timedOut(data: Record<string, unknown>): boolean {
+  const code = String(data.code ?? '');
+  const message = String(data.message ?? '');
+  return /(^|:)(timeout|ECONNABORTED|ETIMEDOUT|ERR_CANCELED|ESOCKETTIMEDOUT)$/i.test(code) || /timeout|timed out|exceeded/i.test(message);
+}
+
 interface StoredEvent {
   type: string;
   data: Record<string, unknown>;
@@ -86,7 +96,7 @@ export async function auditRun(api: string, auth: string, accepted: Map<string, 
     if (r.status !== 200) return;
     const events = (r.body as { events: StoredEvent[] }).events;
     outcomes.set(id, events.filter((e) => e.type === 'NotificationSent' || e.type === 'NotificationFailed').length);
-    a.timedOutAttempts += events.filter((e) => (e.type === 'NotificationAttemptFailed' || e.type === 'NotificationFailed') && (e.data as { code?: string } | undefined)?.code === 'timeout').length;
+    a.timedOutAttempts += events.filter((e) => (e.type === 'NotificationAttemptFailed' || e.type === 'NotificationFailed') && timedOut(e.data)).length;
   });
   for (const id of accepted.keys()) {
     const view = views.get(id);
