@@ -1,5 +1,5 @@
 import type { Channel } from '../../domain/events.ts';
-import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../port.ts';
 
 /**
  * A circuit breaker per provider. Closed: calls go through, and `failureThreshold` retryable
@@ -89,11 +89,12 @@ export function createFailoverProvider(
   return {
     channel: primary.channel,
     name: `${primary.name}|${secondary.name}`,
-    async send(message: ProviderMessage): Promise<ProviderResult> {
+    async send(message: ProviderMessage, options?: SendOptions): Promise<ProviderResult> {
       // The secondary has a breaker too (for /metrics and its own recovery), but it is the last resort: never refused.
       const route = routes[0].breaker.tryAcquire() ? routes[0] : routes[1];
       if (route === routes[1]) route.breaker.tryAcquire();
-      const result = await route.provider.send(message).catch(
+      // The attempt's deadline (AbortSignal) reaches whichever provider carries it.
+      const result = await route.provider.send(message, options).catch(
         (e: unknown): ProviderResult => ({ kind: 'retryable', provider: route.provider.name, code: 'provider_threw', message: e instanceof Error ? e.message : String(e) }),
       );
       route.breaker.record(result.kind);
