@@ -961,7 +961,7 @@ export interface components {
             provider: string | null;
             providerMessageId?: string;
             /** @enum {unknown} */
-            reason?: "permanent" | "exhausted" | "token_invalid" | "poison" | "bounced" | "undeliverable";
+            reason?: "permanent" | "exhausted" | "token_invalid" | "poison" | "bounced" | "undeliverable" | "delivery_limit";
             /** @enum {unknown} */
             result: "sent" | "retry" | "failed";
             retryInMs?: number;
@@ -1924,7 +1924,7 @@ export interface operations {
                     from: string;
                     id?: string;
                     /** @enum {string} */
-                    reason?: "permanent" | "exhausted" | "token_invalid" | "poison" | "bounced" | "undeliverable";
+                    reason?: "permanent" | "exhausted" | "token_invalid" | "poison" | "bounced" | "undeliverable" | "delivery_limit";
                     /** @constant */
                     status: "failed";
                     /** Format: date-time */
