@@ -9,73 +9,64 @@ import { contextFromTraceparent, currentTraceparent, tracer, tracingEnabled } fr
  * `eventstore.write` span whose traceparent replaces the events' own, so whoever reads the
  * event later (the dispatcher) continues the trace from the append itself.
  */
+/**
+ * Runs one write in an `eventstore.write` span (when tracing is on) whose traceparent the write's
+ * events carry: an append made outside any span (a timer, a subscription) still joins the trace
+ * its first event names. A conflict is how deduplication works (expected "no stream"), not a fault.
+ */
+async function tracedWrite<T>(
+  attributes: Record<string, string | number>,
+  firstTraceparent: string | undefined,
+  write: (traceparent: string | undefined) => Promise<T>,
+): Promise<T> {
+  if (!tracingEnabled()) return write(undefined);
+  const parent = trace.getSpan(context.active()) ? context.active() : contextFromTraceparent(firstTraceparent);
+  const span = tracer().startSpan('eventstore.write', { kind: SpanKind.CLIENT, attributes }, parent);
+  const ctx = trace.setSpan(parent, span);
+  try {
+    return await context.with(ctx, () => write(currentTraceparent(ctx)));
+  } catch (e) {
+    if (e instanceof ConcurrencyError) span.setAttribute('notify.conflict', true);
+    else {
+      span.recordException(e instanceof Error ? e : new Error(String(e)));
+      span.setStatus({ code: 2 });
+    }
+    throw e;
+  } finally {
+    span.end();
+  }
+}
+
+const stamp = (events: NewEvent[], traceparent: string | undefined): NewEvent[] =>
+  traceparent ? events.map((e) => ({ ...e, metadata: { ...e.metadata, traceparent } })) : events;
+
 export function instrumentEventStore(store: EventStore, metrics: Pick<Metrics, 'appendLatency'>): EventStore {
+  const timed = async <T>(run: () => Promise<T>): Promise<T> => {
+    const stop = metrics.appendLatency.startTimer();
+    try {
+      return await run();
+    } finally {
+      stop();
+    }
+  };
   return {
     positionUnit: store.positionUnit,
-    async append(stream, events, expected) {
-      const stop = metrics.appendLatency.startTimer();
-      try {
-        if (!tracingEnabled()) return await store.append(stream, events, expected);
-        // An append made outside any span (a timer, a subscription) still joins the trace its events name.
-        const parent = trace.getSpan(context.active()) ? context.active() : contextFromTraceparent(events[0]?.metadata.traceparent);
-        const span = tracer().startSpan(
-          'eventstore.write',
-          { kind: SpanKind.CLIENT, attributes: { 'notify.stream': stream, 'notify.events': events.map((e) => e.type).join(',') } },
-          parent,
-        );
-        const ctx = trace.setSpan(parent, span);
-        const traceparent = currentTraceparent(ctx);
-        const stamped: NewEvent[] = traceparent ? events.map((e) => ({ ...e, metadata: { ...e.metadata, traceparent } })) : events;
-        try {
-          return await context.with(ctx, () => store.append(stream, stamped, expected));
-        } catch (e) {
-          // A conflict is how deduplication works (expected "no stream"), not a fault.
-          if (e instanceof ConcurrencyError) span.setAttribute('notify.conflict', true);
-          else {
-            span.recordException(e instanceof Error ? e : new Error(String(e)));
-            span.setStatus({ code: 2 });
-          }
-          throw e;
-        } finally {
-          span.end();
-        }
-      } finally {
-        stop();
-      }
-    },
+    append: (stream, events, expected) =>
+      timed(() =>
+        tracedWrite({ 'notify.stream': stream, 'notify.events': events.map((e) => e.type).join(',') }, events[0]?.metadata.traceparent, (tp) =>
+          store.append(stream, stamp(events, tp), expected),
+        ),
+      ),
     // One span for the whole transaction (one request's fan-out): every share's events carry it, so
     // each notification's trace continues from the append that wrote it, as with a single append.
-    async appendMulti(batch) {
-      const stop = metrics.appendLatency.startTimer();
-      try {
-        if (!tracingEnabled()) return await store.appendMulti(batch);
+    appendMulti: (batch) =>
+      timed(() => {
         const first = batch.find((b) => b.events.length > 0)?.events[0];
-        const parent = trace.getSpan(context.active()) ? context.active() : contextFromTraceparent(first?.metadata.traceparent);
         const types = [...new Set(batch.flatMap((b) => b.events.map((e) => e.type)))];
-        const span = tracer().startSpan(
-          'eventstore.write',
-          { kind: SpanKind.CLIENT, attributes: { 'notify.streams': batch.length, 'notify.stream': batch[0]?.stream ?? '', 'notify.events': types.join(',') } },
-          parent,
+        return tracedWrite({ 'notify.streams': batch.length, 'notify.stream': batch[0]?.stream ?? '', 'notify.events': types.join(',') }, first?.metadata.traceparent, (tp) =>
+          store.appendMulti(batch.map((b) => ({ ...b, events: stamp(b.events, tp) }))),
         );
-        const ctx = trace.setSpan(parent, span);
-        const traceparent = currentTraceparent(ctx);
-        const stamped = traceparent ? batch.map((b) => ({ ...b, events: b.events.map((e) => ({ ...e, metadata: { ...e.metadata, traceparent } })) })) : batch;
-        try {
-          return await context.with(ctx, () => store.appendMulti(stamped));
-        } catch (e) {
-          if (e instanceof ConcurrencyError) span.setAttribute('notify.conflict', true);
-          else {
-            span.recordException(e instanceof Error ? e : new Error(String(e)));
-            span.setStatus({ code: 2 });
-          }
-          throw e;
-        } finally {
-          span.end();
-        }
-      } finally {
-        stop();
-      }
-    },
+      }),
     readStream: (stream, options) => store.readStream(stream, options),
     readAll: (options) => store.readAll(options),
     subscribe: (options) => store.subscribe(options),
