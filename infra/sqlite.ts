@@ -64,3 +64,23 @@ export function openSqlite(file: string, options: { synchronous?: 'NORMAL' | 'FU
   db.pragma('secure_delete = ON');
   return db;
 }
+
+/**
+ * `retryBusy` for start-up only (schema creation in a synchronous factory): several processes of
+ * one `serve` open the same files at once, and one of them may hold the lock for a moment. Waits
+ * with Atomics.wait between tries, up to `deadlineMs`; never used on a request path.
+ */
+export function retryBusySync<T>(fn: () => T, deadlineMs = 5_000): T {
+  const deadline = Date.now() + deadlineMs;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  let delay = 5;
+  for (;;) {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isBusy(e) || Date.now() + delay > deadline) throw e;
+    }
+    Atomics.wait(sleeper, 0, 0, delay);
+    delay = Math.min(100, delay * 2);
+  }
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openSqlite } from '../sqlite.ts';
+import { openSqlite, retryBusy, retryBusySync } from '../sqlite.ts';
 import { KEY_BYTES, type DataKey, type KeyVault } from './port.ts';
 
 interface Row {
@@ -24,37 +24,41 @@ export function createSqliteKeyVault(file: string): KeyVault {
   }
   const db = openSqlite(file, { synchronous: 'FULL' });
   db.pragma('secure_delete = ON');
-  db.exec(`
+  retryBusySync(() =>
+    db.exec(`
     CREATE TABLE IF NOT EXISTS data_keys (
       scope      TEXT PRIMARY KEY,
       kid        TEXT NOT NULL,
       key        BLOB NOT NULL,
       created_at TEXT NOT NULL
     );
-  `);
+  `),
+  );
   const insert = db.prepare('INSERT INTO data_keys (scope, kid, key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO NOTHING');
   const select = db.prepare<[string], Row>('SELECT scope, kid, key FROM data_keys WHERE scope = ?');
   const remove = db.prepare('DELETE FROM data_keys WHERE scope = ?');
 
   return {
+    // Several processes share the file (API and senders of one `serve`): a write waits for the
+    // lock asynchronously (retryBusy), never blocking the event loop or failing the request.
     async getOrCreate(scope) {
-      const found = select.get(scope);
+      const found = await retryBusy(() => select.get(scope));
       if (found) return { kid: found.kid, key: found.key };
-      insert.run(scope, randomBytes(8).toString('hex'), randomBytes(KEY_BYTES), new Date().toISOString());
-      const row = select.get(scope)!;
+      await retryBusy(() => insert.run(scope, randomBytes(8).toString('hex'), randomBytes(KEY_BYTES), new Date().toISOString()));
+      const row = (await retryBusy(() => select.get(scope)))!;
       return { kid: row.kid, key: row.key };
     },
     async getMany(scopes) {
       const out = new Map<string, DataKey>();
       for (const scope of new Set(scopes)) {
-        const row = select.get(scope);
+        const row = await retryBusy(() => select.get(scope));
         if (row) out.set(scope, { kid: row.kid, key: row.key });
       }
       return out;
     },
     async destroy(scope) {
-      const removed = remove.run(scope).changes > 0;
-      if (removed) db.pragma('wal_checkpoint(TRUNCATE)');
+      const removed = (await retryBusy(() => remove.run(scope))).changes > 0;
+      if (removed) await retryBusy(() => db.pragma('wal_checkpoint(TRUNCATE)'));
       return removed;
     },
     async close() {
