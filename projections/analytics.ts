@@ -1,4 +1,4 @@
-import type { Channel, NotificationEvent } from '../domain/events.ts';
+import { NOTIFICATION_EVENT_TYPES, type Channel, type NotificationEvent } from '../domain/events.ts';
 import { isFinal, type NotificationStatus } from '../domain/notification.ts';
 import { dayOf, hourOf, type EventOf, type ProjectedDoc, type ReadModel, type Rollup } from './readModel.ts';
 
@@ -173,20 +173,8 @@ function rollup(before: Doc | undefined, after: Doc | undefined): Rollup[] {
 
 export const analytics: ReadModel<Doc, Handled> = {
   name: 'analytics',
-  handles: [
-    'NotificationRequested',
-    'NotificationSuppressed',
-    'NotificationSent',
-    'NotificationAttemptFailed',
-    'NotificationFailed',
-    'NotificationDelivered',
-    'NotificationOpened',
-    'NotificationClicked',
-    'NotificationRedriven',
-    'NotificationConverted',
-    'NotificationCanceled',
-    'NotificationDigested',
-  ],
+  // Every notification event: a status change, an open, a click or a conversion moves a counter.
+  handles: NOTIFICATION_EVENT_TYPES,
   indexes: [{ keys: { kind: 1, hour: 1 } }],
   ids: (event) => [`n:${event.data.notificationId}`],
   evolve,
