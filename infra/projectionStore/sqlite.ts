@@ -15,6 +15,7 @@ import {
   type Update,
   type WriteOp,
 } from './port.ts';
+import { checkIndexedPaths, queryCache } from './query.ts';
 import { applyUpdate, validateOps, validateUpdate } from './update.ts';
 
 type Param = string | number | null;
@@ -63,25 +64,7 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     return s;
   }
 
-  /** Compiling a mingo query costs tens of microseconds: the read models repeat the same few shapes. */
-  const queries = new Map<string, Query>();
-  function compiled(filter: Filter): Query {
-    let plain = true;
-    const key = JSON.stringify(filter, function (this: Record<string, unknown>, k: string, v: unknown) {
-      // Values JSON cannot tell apart (a RegExp, a Date and its ISO string) make the filter uncacheable.
-      const raw = this[k];
-      if (raw instanceof RegExp || raw instanceof Date || typeof raw === 'function' || raw === undefined) plain = k === '' ? plain : false;
-      return v;
-    });
-    if (!plain) return new Query(filter);
-    let q = queries.get(key);
-    if (!q) {
-      if (queries.size >= 500) queries.clear();
-      q = new Query(filter);
-      queries.set(key, q);
-    }
-    return q;
-  }
+  const compiled = queryCache();
 
   function open(name: string): Collection {
     assertCollectionName(name);
@@ -148,18 +131,6 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       }
     }
 
-    function checkIndexedPaths(doc: Doc): void {
-      for (const field of indexed) {
-        let v: unknown = doc;
-        for (const part of field.split('.')) {
-          if (Array.isArray(v)) throw new ProjectionStoreError('bad_document', `${name}: indexed field '${field}' may not hold or sit under an array`);
-          if (!v || typeof v !== 'object') break;
-          v = (v as Record<string, unknown>)[part];
-        }
-        if (Array.isArray(v)) throw new ProjectionStoreError('bad_document', `${name}: indexed field '${field}' may not hold an array`);
-      }
-    }
-
     const selectById = `SELECT doc FROM ${table} WHERE id = ?`;
     const write = `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`;
     // Everything that can refuse the update runs before the one write, so a refusal leaves no trace.
@@ -167,7 +138,7 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       const row = stmt(selectById).get(id);
       const doc: Doc = row ? (JSON.parse(row.doc) as Doc) : { _id: id };
       applyUpdate(doc, update, !row);
-      checkIndexedPaths(doc);
+      checkIndexedPaths(name, indexed, doc);
       stmt(write).run(id, JSON.stringify(doc));
       return doc;
     };
