@@ -64,6 +64,8 @@ interface LoadReport {
   errors: number;
   startedAt: number;
   endedAt: number;
+  /** CPU ms the load generator itself spent (not counted as the platform's). */
+  cpuMs: number;
 }
 
 async function loadGenerator(): Promise<void> {
@@ -75,7 +77,8 @@ async function loadGenerator(): Promise<void> {
 async function runLoad(job: LoadJob): Promise<LoadReport> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.mode === 'closed' ? job.connections : Math.max(job.connections, 256) });
   const target = new URL('/v1/notifications', job.url);
-  const report: LoadReport = { accepted: [], pending: 0, notifications: 0, statuses: {}, errors: 0, startedAt: Date.now(), endedAt: 0 };
+  const report: LoadReport = { accepted: [], pending: 0, notifications: 0, statuses: {}, errors: 0, startedAt: Date.now(), endedAt: 0, cpuMs: 0 };
+  const cpuStart = process.cpuUsage();
   let tag = job.firstTag;
   let cursor = 0;
 
@@ -149,6 +152,8 @@ async function runLoad(job: LoadJob): Promise<LoadReport> {
     await Promise.all(inFlight);
   }
   report.endedAt = Date.now();
+  const cpuUsed = process.cpuUsage(cpuStart);
+  report.cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
   agent.destroy();
   return report;
 }
@@ -240,6 +245,33 @@ function treeCpuMs(root: number): number {
     }
   }
   return (ticks * 1000) / CLK_TCK;
+}
+
+/** The role of a platform process, from its command line (`serve --roles senders email ...` -> `senders`). */
+function roleOf(pid: number): string {
+  try {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const i = args.indexOf('--roles');
+    return i >= 0 ? (args[i + 1] ?? 'unknown').split(',')[0]! : args.includes('serve') ? 'supervisor' : 'other';
+  } catch {
+    return 'gone';
+  }
+}
+
+/** CPU ms of each role's live processes (utime+stime), summed over processes of the same role. */
+function roleCpuMs(root: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of processTree(root)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const role = roleOf(pid);
+      out.set(role, (out.get(role) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
 }
 
 function treeRssBytes(root: number): number {
@@ -487,6 +519,7 @@ async function main(): Promise<void> {
       };
       peakRss = treeRssBytes(servePid);
       const cpu0 = treeCpuMs(servePid);
+      const roles0 = roleCpuMs(servePid);
       const child = fork(fileURLToPath(import.meta.url), ['--loadgen'], { stdio: 'inherit' });
       const reportP = new Promise<LoadReport>((resolve, reject) => {
         child.once('message', (m) => resolve(m as LoadReport));
@@ -520,6 +553,7 @@ async function main(): Promise<void> {
         await sleep(250);
       }
       const cpu = treeCpuMs(servePid) - cpu0;
+      const roleCpu = [...roleCpuMs(servePid)].map(([role, ms]) => [role, ms - (roles0.get(role) ?? 0)] as const).sort((x, y) => y[1] - x[1]);
       const accepted = new Map(report.accepted);
       const latencies: number[] = [];
       for (const [tag, ats] of received) {
@@ -547,6 +581,8 @@ async function main(): Promise<void> {
           `accept->provider p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms; all final ${finalAfterMs === undefined ? 'NOT within the limit' : `${fmt(finalAfterMs / 1000, 1)} s`} after the load; ` +
           `CPU ${fmt(result.cpuMsPerNotification, 2)} ms/notification; peak RSS ${fmt(result.peakRssMb)} MB`,
       );
+      // Which role spends the CPU (ms per delivered notification, processes of one role summed).
+      console.log(`    CPU by role (ms/notification): ${roleCpu.map(([role, ms]) => `${role} ${fmt(delivered > 0 ? ms / delivered : NaN, 2)}`).join(', ')}; load generator ${fmt(report.cpuMs / ((report.endedAt - report.startedAt) / 10), 0)} % of a core`);
     }
   } finally {
     clearInterval(rssTimer);

@@ -77,6 +77,8 @@ export async function startInboxFeed(o: InboxFeedOptions): Promise<InboxFeed> {
   const follower: LogFollower = followLog({
     name: 'inbox feed',
     eventStore: o.eventStore,
+    // The two kinds this feed reacts to; every other event is passed over unparsed and unopened.
+    types: ['NotificationSent', 'NotificationOpened'],
     // Live only: what happened before a stream opened is served from the read model.
     after: await o.eventStore.headPosition(),
     onEvent,

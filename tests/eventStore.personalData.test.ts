@@ -82,6 +82,40 @@ describe('personal data sealed with per-user keys (crypto-shredding)', () => {
     expect(seen).toEqual(all);
   });
 
+  it('a subscriber that reads no personal field gets the events sealed, and asks the vault for no key', async () => {
+    await write('u1', 'ada@example.test');
+    let lookups = 0;
+    const counting: KeyVault = {
+      ...vault,
+      getOrCreate: (scope) => vault.getOrCreate(scope),
+      getMany: async (scopes) => {
+        lookups += 1;
+        return vault.getMany(scopes);
+      },
+      destroy: (scope) => vault.destroy(scope),
+      close: async () => undefined,
+    };
+    const watched = withPersonalDataEncryption(raw, counting);
+    const seen: RecordedEvent[] = [];
+    const sub = watched.subscribe({ personalData: false, onEvent: (e) => void seen.push(e) });
+    await sub.caughtUp;
+    await sub.close();
+    expect(lookups).toBe(0);
+    expect(seen.map((e) => e.type)).toEqual([...userEvents('u1', 'x').map((e) => e.type), 'NotificationRequested']);
+    const text = JSON.stringify(seen);
+    for (const secret of ['ada@example.test', '+14155550123', TOKEN, 'SECRET-123']) expect(text).not.toContain(secret);
+    // What is not personal reads as usual.
+    const req = seen.at(-1)!;
+    expect(req.type === 'NotificationRequested' && [req.data.channel, req.data.notificationId]).toEqual(['email', 'n-u1']);
+    // The default still opens every event.
+    const opened: RecordedEvent[] = [];
+    const sub2 = watched.subscribe({ onEvent: (e) => void opened.push(e) });
+    await sub2.caughtUp;
+    await sub2.close();
+    expect(lookups).toBeGreaterThan(0);
+    expect(JSON.stringify(opened)).toContain('ada@example.test');
+  });
+
   it('once the key is destroyed, personal fields read as erased and everything else survives; other users are untouched', async () => {
     await write('u1', 'ada@example.test');
     await write('u2', 'bob@example.test');

@@ -274,6 +274,7 @@ export function createEsdbEventStore(connection: string | KurrentDBClient): Kurr
     subscribe(opts: SubscribeOptions): Subscription {
       assertOpen();
       const after = opts.after ?? 0;
+      const wanted = opts.types ? new Set(opts.types) : undefined;
       let stopped = false;
       let markCaughtUp!: () => void;
       const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
@@ -299,7 +300,8 @@ export function createEsdbEventStore(connection: string | KurrentDBClient): Kurr
           if (!e) continue;
           const position = fromPosition(e.position);
           if (position <= after) continue;
-          await opts.onEvent(toRecorded(e));
+          // Server-side filtering would skip the caught-up target: types are filtered here.
+          if (!wanted || wanted.has(e.type)) await opts.onEvent(toRecorded(e));
           if (position >= target) markCaughtUp();
         }
         if (!stopped) throw streamError ?? new Error('KurrentDB subscription ended');

@@ -21,6 +21,10 @@ export interface LogFollowerOptions {
   after: number;
   /** One event at a time, in log order; a throw ends the subscription and resumes at this event. */
   onEvent: (event: RecordedEvent) => Promise<void> | void;
+  /** Only these event types reach `onEvent` (the store passes over the rest); omitted: every event. */
+  types?: readonly string[];
+  /** false: `onEvent` reads no personal field, so the events may come sealed (no key lookup per event). */
+  personalData?: boolean;
   logger?: Logger;
   /**
    * Where to resume (strictly after), asked right before each resubscription. By default the last
@@ -49,6 +53,7 @@ export function followLog(o: LogFollowerOptions): LogFollower {
   const maxMs = o.retry?.maxMs ?? 30_000;
   let processed = o.after;
   let closed = false;
+  const wanted = o.types ? new Set(o.types) : undefined;
   /** Identifies the live subscription: anything from an abandoned one is ignored. */
   let generation = 0;
   let current: Subscription | undefined;
@@ -65,9 +70,13 @@ export function followLog(o: LogFollowerOptions): LogFollower {
     try {
       subscription = o.eventStore.subscribe({
         after: o.resumeAfter ? o.resumeAfter() : processed,
+        ...(o.types && { types: o.types }),
+        ...(o.personalData === false && { personalData: false }),
         onEvent: async (event) => {
           // Events still in flight from an abandoned subscription are not delivered: the next one resumes.
           if (gen !== generation || closed) return;
+          // A store that ignores `types` (a test double) still hands over only what was asked for.
+          if (wanted && !wanted.has(event.type)) return;
           await o.onEvent(event);
           processed = event.position;
         },

@@ -259,6 +259,8 @@ export function withPersonalDataEncryption(inner: EventStore, vault: KeyVault): 
       return openAll(await inner.readAll(options));
     },
     subscribe(options) {
+      // A consumer that reads no personal field gets the events as stored: no key lookup, no cipher.
+      if (options.personalData === false) return inner.subscribe(options);
       return inner.subscribe({
         ...options,
         onEvent: async (event) => {

@@ -42,6 +42,17 @@ export interface SubscribeOptions {
   onEvent: (event: RecordedEvent) => Promise<void> | void;
   /** A failing handler or a broken connection ends the subscription and lands here. */
   onError?: (error: Error) => void;
+  /**
+   * Only events of these types reach `onEvent`; the subscription moves past the others without
+   * handing them over (and, where the store can, without parsing them). `caughtUp` still means
+   * "past the head as it was when the subscription opened". Omitted: every event.
+   */
+  types?: readonly string[];
+  /**
+   * false: the consumer reads no personal field (ids, types, channels, statuses only), so a store
+   * that seals personal data may hand events over sealed instead of opening each one. Default true.
+   */
+  personalData?: boolean;
 }
 
 /**

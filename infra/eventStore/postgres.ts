@@ -301,6 +301,7 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
         ownSubscriptions.delete(subscription);
       };
 
+      const wanted = opts.types ? new Set(opts.types) : undefined;
       const loop = (async () => {
         // Listening starts before the first read, so nothing committed after that read goes unnoticed.
         await listen().catch(() => undefined);
@@ -313,7 +314,7 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
           for (const event of events) {
             // A handler may await across close(): stop delivering the rest of the batch.
             if (stopped || closed) return;
-            await opts.onEvent(event);
+            if (!wanted || wanted.has(event.type)) await opts.onEvent(event);
             position = event.position;
             if (position >= target) markCaughtUp();
           }

@@ -246,6 +246,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       ownListeners.add(onAppend);
       const unwatch = watchWal(file);
 
+      const wanted = opts.types ? new Set(opts.types) : undefined;
       const loop = (async () => {
         const target = (await retryBusy(() => selectHead.get()))?.position ?? 0;
         if (target <= position) markCaughtUp();
@@ -254,7 +255,8 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
           for (const row of rows) {
             // A handler may await across close(): stop delivering the rest of the batch.
             if (stopped || closed) return;
-            await opts.onEvent(toRecorded(row));
+            // Types the subscriber does not want are passed over unparsed.
+            if (!wanted || wanted.has(row.type)) await opts.onEvent(toRecorded(row));
             position = row.position;
             if (position >= target) markCaughtUp();
           }

@@ -1,4 +1,4 @@
-import type { Channel, NotificationEvent } from '../../domain/events.ts';
+import { NOTIFICATION_EVENT_TYPES, type Channel, type NotificationEvent } from '../../domain/events.ts';
 import { categoryOf } from '../../domain/streams.ts';
 import type { EventStore, RecordedEvent } from '../eventStore/port.ts';
 import { followLog, type LogFollower } from '../eventStore/follower.ts';
@@ -111,6 +111,9 @@ export async function followOutcomes(deps: {
     name: 'outcome feed',
     eventStore: deps.eventStore,
     after,
+    // Statuses and channels only: the other events are passed over, and nothing personal is opened.
+    types: NOTIFICATION_EVENT_TYPES,
+    personalData: false,
     logger: deps.logger,
     ...(deps.retry && { retry: deps.retry }),
     onEvent: (e) =>

@@ -282,6 +282,22 @@ export function eventStoreContract(
       expect(seen).toHaveLength(6);
     });
 
+    it('subscription with types hands over only those types, and caughtUp still resolves when the newest events are others', async () => {
+      const s = streamName();
+      const before = await store.headPosition();
+      const revoked = (n: number): NewEvent => ({ type: 'AppRevoked', data: { appId: s, at: `2026-01-01T00:00:0${n}.000Z` }, metadata: meta() }) as NewEvent;
+      await store.append(s, [rotated(s, 0), revoked(1), rotated(s, 2), revoked(3)], 'no_stream');
+      const seen: string[] = [];
+      const sub = store.subscribe({ after: before, types: ['AppSecretRotated'], onEvent: (e) => void (e.streamId === s && seen.push(`${e.type}:${nOf(e)}`)) });
+      // The last two events of the log when it opened are not of a wanted type: caught up all the same.
+      await sub.caughtUp;
+      expect(seen).toEqual(['AppSecretRotated:0', 'AppSecretRotated:2']);
+      await store.append(s, [revoked(4), rotated(s, 5)], 3);
+      await waitFor(() => seen.length === 3, 5_000, 'live event of a wanted type');
+      expect(seen).toEqual(['AppSecretRotated:0', 'AppSecretRotated:2', 'AppSecretRotated:5']);
+      await sub.close();
+    });
+
     it('subscription from a position starts strictly after it, and caughtUp resolves on an up-to-date log', async () => {
       const s = streamName();
       await store.append(s, [0, 1, 2].map((n) => rotated(s, n)), 'no_stream');
