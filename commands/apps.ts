@@ -139,7 +139,7 @@ export function createAppAuthenticator(store: EventStore, options: Authenticator
   return {
     async authenticate(appKey, secret) {
       const { state, revision } = APP_KEY_PATTERN.test(appKey)
-        ? await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey))
+        ? await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey), { cached: true })
         : { state: undefined, revision: -1 };
       const known = state !== undefined && state.status !== 'none' && state.secretHash !== undefined;
       const digest = createHash('sha256').update(secret).digest('base64');
@@ -164,6 +164,6 @@ export function createAppAuthenticator(store: EventStore, options: Authenticator
 /** The app stream's revision while the app is active (a rotation or revocation moves it): console sessions are bound to it. */
 export async function activeAppRevision(store: EventStore, appKey: string): Promise<number | undefined> {
   if (!APP_KEY_PATTERN.test(appKey)) return undefined;
-  const { state, revision } = await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey));
+  const { state, revision } = await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey), { cached: true });
   return state.status === 'active' ? revision : undefined;
 }

@@ -143,3 +143,60 @@ describe('handleCommand', () => {
     expect(await store.headPosition()).toBe(head);
   });
 });
+
+describe('loadState with the state cache', () => {
+  let dir: string;
+  let store: EventStore;
+  let reads: Array<number | undefined>;
+  let counted: EventStore;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'handle-cache-'));
+    store = createSqliteEventStore(path.join(dir, 'events.sqlite'));
+    reads = [];
+    counted = { ...store, readStream: (s, o) => (reads.push(o?.fromRevision), store.readStream(s, o)) };
+  });
+  afterEach(async () => {
+    await store.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads only what was appended since the cached fold, and sees appends made through another instance (another process)', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    const first = await loadState(counted, appDecider, stream, { cached: true });
+    expect(first.revision).toBe(0);
+    expect(await loadState(counted, appDecider, stream, { cached: true })).toEqual(first);
+    expect(reads).toEqual([undefined, 1]);
+    // Another process appends to the same file: the next load folds the new event in.
+    const other = createSqliteEventStore(path.join(dir, 'events.sqlite'));
+    await other.append(stream, [rotatedEvent('s2'), rotatedEvent('s3')], 0);
+    await other.close();
+    const after = await loadState(counted, appDecider, stream, { cached: true });
+    expect(after).toEqual(await loadState(store, appDecider, stream));
+    expect(after.state.secretHash).toBe('s3');
+    expect(after.revision).toBe(2);
+    expect(reads).toEqual([undefined, 1, 1]);
+    expect(await loadState(counted, appDecider, stream, { cached: true })).toEqual(after);
+    expect(reads.at(-1)).toBe(3);
+    // A stream that does not exist is not cached: it is read whole until it exists.
+    await loadState(counted, appDecider, 'app-missing', { cached: true });
+    await loadState(counted, appDecider, 'app-missing', { cached: true });
+    expect(reads.slice(-2)).toEqual([undefined, undefined]);
+  });
+
+  it('is per store instance: another log with the same stream names never answers from this one', async () => {
+    await handleCommand(store, appDecider, stream, register, metadata);
+    await handleCommand(store, appDecider, stream, rotate('s2'), metadata);
+    expect((await loadState(store, appDecider, stream, { cached: true })).revision).toBe(1);
+    const dir2 = await fs.mkdtemp(path.join(os.tmpdir(), 'handle-cache2-'));
+    const second = createSqliteEventStore(path.join(dir2, 'events.sqlite'));
+    try {
+      await handleCommand(second, appDecider, stream, { type: 'RegisterApp', data: { appId: 'key-1', name: 'other', secretHash: 'x', at } }, metadata);
+      const loaded = await loadState(second, appDecider, stream, { cached: true });
+      expect(loaded.revision).toBe(0);
+      expect(loaded.state.name).toBe('other');
+    } finally {
+      await second.close();
+      await fs.rm(dir2, { recursive: true, force: true });
+    }
+  });
+});

@@ -56,9 +56,43 @@ export async function loadState<State, Event extends DomainEvent>(
   store: EventStore,
   decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
   stream: string,
+  options: { cached?: boolean } = {},
 ): Promise<{ state: State; revision: number }> {
-  const recorded = await store.readStream(stream);
-  let state = decider.initialState();
+  const cache = options.cached ? stateCache<State>(store, decider) : undefined;
+  const hit = cache?.get(stream);
+  // A stream never changes below its head: only what was appended since the cached fold is read.
+  const recorded = await store.readStream(stream, hit ? { fromRevision: hit.revision + 1 } : undefined);
+  if (hit && recorded.length === 0) {
+    // Most recently used last: the oldest entry is the first to go.
+    cache!.delete(stream);
+    cache!.set(stream, hit);
+    return hit;
+  }
+  let state = hit ? hit.state : decider.initialState();
   for (const e of recorded) state = decider.evolve(state, e as unknown as Event);
-  return { state, revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1]!.revision };
+  const folded = { state, revision: recorded.length === 0 ? (hit?.revision ?? -1) : recorded[recorded.length - 1]!.revision };
+  if (cache && folded.revision >= 0) {
+    cache.delete(stream);
+    cache.set(stream, folded);
+    if (cache.size > STATE_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  }
+  return folded;
+}
+
+/**
+ * Folded states of hot streams (users, templates), per store instance and decider, keyed by stream
+ * and valid up to the revision they were folded at: a load reads only the events after it (one
+ * indexed query that finds nothing, usually) instead of reading, parsing and opening the whole
+ * stream again. Streams are append-only, so nothing at or below a cached revision ever changes;
+ * an erasure is an event on the user's stream (UserErased), which the next load folds in.
+ * Per instance, so two stores (tests, tools) never see each other's states.
+ */
+const STATE_CACHE_ENTRIES = 10_000;
+const stateCaches = new WeakMap<EventStore, WeakMap<object, Map<string, { state: never; revision: number }>>>();
+function stateCache<State>(store: EventStore, decider: object): Map<string, { state: State; revision: number }> {
+  let byDecider = stateCaches.get(store);
+  if (!byDecider) stateCaches.set(store, (byDecider = new WeakMap()));
+  let cache = byDecider.get(decider);
+  if (!cache) byDecider.set(decider, (cache = new Map()));
+  return cache as unknown as Map<string, { state: State; revision: number }>;
 }

@@ -26,7 +26,7 @@ export async function publishTemplate(store: EventStore, ctx: CommandContext, te
 
 /** The template as this app sees it (latest, or one version): another app's template does not exist for it. */
 export async function loadTemplateForApp(store: EventStore, appId: string, templateId: string, version?: number) {
-  const { state } = await loadState<TemplateState, TemplateEvent>(store, templateDecider, streams.template(templateId));
+  const { state } = await loadState<TemplateState, TemplateEvent>(store, templateDecider, streams.template(templateId), { cached: true });
   if (state.appId !== appId) return undefined;
   return version === undefined ? latestVersion(state) : templateVersion(state, version);
 }

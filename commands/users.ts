@@ -68,5 +68,5 @@ export async function eraseUser(store: EventStore, vault: KeyVault, ctx: Command
 
 /** Folded from the app's own stream of the user: a PUT is visible to the very next request, and another app's user is not there. */
 export async function loadUser(store: EventStore, appId: string, userId: string): Promise<UserState> {
-  return (await loadState<UserState, UserEvent>(store, userDecider, streams.user(appId, userId))).state;
+  return (await loadState<UserState, UserEvent>(store, userDecider, streams.user(appId, userId), { cached: true })).state;
 }

@@ -113,7 +113,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   let recipient: Recipient = request.recipient;
   if (recipient.kind === 'push') {
     // Tokens removed since the request (dead, or deleted by the user) are never used again.
-    const user = await loadState(deps.eventStore, userDecider, streams.user(request.appId, request.userId));
+    const user = await loadState(deps.eventStore, userDecider, streams.user(request.appId, request.userId), { cached: true });
     const live = recipient.tokens.filter((t) => user.state.devices[t] !== undefined);
     if (live.length === 0) return fail('token_invalid', 'no_device', 'no registered device token remains');
     recipient = { ...recipient, tokens: live };

@@ -47,7 +47,7 @@ export async function startSendersRole(deps: {
     trackingSecret: deps.config.trackingSecret,
     // (templateId, version) is immutable once published, so the renderer caches what this returns.
     loadTemplate: async (templateId, version) => {
-      const { state } = await loadState<TemplateState, TemplateEvent>(deps.eventStore, templateDecider, streams.template(templateId));
+      const { state } = await loadState<TemplateState, TemplateEvent>(deps.eventStore, templateDecider, streams.template(templateId), { cached: true });
       const found = templateVersion(state, version);
       if (!found) throw new RenderError('template_not_found', `template ${templateId} has no version ${version}`);
       return found;
