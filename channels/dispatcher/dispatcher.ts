@@ -275,7 +275,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       checkpoint = await o.state.getCheckpoint();
       log.info({ checkpoint }, 'dispatcher starting');
       // The follower resumes after the last event handled: one that failed is read again.
-      follower = followLog({ name: 'dispatcher', eventStore: o.eventStore, after: checkpoint, onEvent: handleEvent, logger: log });
+      // Ids, channels and times are all it reads of an event (a fallback re-reads its stream opened):
+      // events come sealed, with no key lookup and no cipher per event.
+      follower = followLog({ name: 'dispatcher', eventStore: o.eventStore, after: checkpoint, onEvent: handleEvent, logger: log, personalData: false });
       timers.push(setInterval(() => void flushCheckpoint(), o.checkpointFlushMs ?? 200));
       timers.push(setInterval(() => void publishDue(), o.scheduleTickMs ?? 1_000));
       timers.push(
