@@ -2,7 +2,7 @@ import { isDomainError } from '../domain/errors.ts';
 import type { EventIndexEvent, NotificationEvent } from '../domain/events.ts';
 import { notificationDecider, type NotificationState, type NotificationStatus } from '../domain/notification.ts';
 import { streams } from '../domain/streams.ts';
-import type { EventStore } from '../infra/eventStore/port.ts';
+import type { EventStore, NewEvent, StreamAppend } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { readNotificationStream } from './notificationQueries.ts';
@@ -72,10 +72,19 @@ export async function linkedNotifications(store: Pick<EventStore, 'readStream'>,
  * a repeated request adds nothing.
  */
 export async function linkNotifications(store: EventStore, ctx: CommandContext, eventId: string, ids: readonly string[]): Promise<void> {
+  const share = await linkShare(store, ctx, eventId, ids);
+  if (share) await store.append(share.stream, share.events, share.expected);
+}
+
+/**
+ * The index's append for `ids` (those not linked yet), or undefined when there is none: a request
+ * commits it in the same transaction as its first notifications (appendMulti), never after them.
+ */
+export async function linkShare(store: Pick<EventStore, 'readStream'>, ctx: CommandContext, eventId: string, ids: readonly string[]): Promise<StreamAppend | undefined> {
   const known = new Set(await linkedNotifications(store, ctx.appId, eventId));
   const fresh = [...new Set(ids)].filter((id) => !known.has(id));
-  if (fresh.length === 0) return;
+  if (fresh.length === 0) return undefined;
   const event: EventIndexEvent = { type: 'NotificationsLinked', data: { appId: ctx.appId, eventId, notificationIds: fresh, at: ctx.now.toISOString() } };
   // 'any': the index is a set; two concurrent requests may both add an id, read back once.
-  await store.append(streams.event(ctx.appId, eventId), [{ ...event, metadata: metadataFor(ctx) }], 'any');
+  return { stream: streams.event(ctx.appId, eventId), events: [{ ...event, metadata: metadataFor(ctx) } as NewEvent], expected: 'any' };
 }

@@ -5,8 +5,8 @@ import { concreteChannels, decideDelivery, deliveryTargets, type DeliveryDecisio
 import { rateWindowsFor, type RateLimitConfig } from '../domain/rateWindows.ts';
 import { notificationId, streams } from '../domain/streams.ts';
 import type { UserState } from '../domain/user.ts';
-import { ConcurrencyError, type EventStore, type NewEvent } from '../infra/eventStore/port.ts';
-import { linkNotifications } from './cancel.ts';
+import { ConcurrencyError, type EventStore, type NewEvent, type StreamAppend } from '../infra/eventStore/port.ts';
+import { linkShare } from './cancel.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { InputError } from './inputError.ts';
@@ -82,10 +82,15 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
   // transaction (and one fsync point) per notification. A group is committed as soon as it is
   // full, with a turn of the event loop after it, so a large fan-out spreads its writes over the
   // request (and delivery of its first notifications starts) instead of bunching them at the end.
+  // The (app, eventId) index share rides in the first group's transaction: cancel by eventId
+  // finds every notification that exists, and a one-user request commits once, not twice.
+  let link: StreamAppend | undefined;
   const flush = async () => {
     const group = pending.splice(0, pending.length);
-    if (group.length === 0) return;
-    await commitGroup(deps, ctx, group);
+    if (group.length === 0 && !link) return;
+    const share = link;
+    link = undefined;
+    await commitGroup(deps, ctx, group, share);
     await new Promise<void>((resolve) => setImmediate(resolve));
     slice = Date.now();
   };
@@ -97,8 +102,7 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
       for (const channel of concreteChannels(pc, user)) recipients.push({ userId, user, channel });
     }
   }
-  // The (app, eventId) index first, so cancel by eventId finds every notification that exists.
-  await linkNotifications(deps.store, ctx, input.eventId, recipients.map((t) => notificationId(deps.idKey, ctx.appId, input.eventId, t.userId, t.channel)));
+  link = await linkShare(deps.store, ctx, input.eventId, recipients.map((t) => notificationId(deps.idKey, ctx.appId, input.eventId, t.userId, t.channel)));
   for (const t of recipients) {
     await yieldNow();
     const prepared = await prepareOne(deps, ctx, input, template.version, t.user, t.userId, t.channel);
@@ -198,15 +202,15 @@ async function prepareOne(
  * Appends a group's first events in one transaction. A conflict (a duplicate request racing this
  * one) falls back to one command per notification, which re-reads and answers what was decided.
  */
-async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepared[]): Promise<void> {
+async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepared[], link?: StreamAppend): Promise<void> {
   const metadata = metadataFor(ctx);
   const decided = group.map((p) => ({ p, events: notificationDecider.decide(p.command, p.known.state) }));
   let results: Array<{ events: NotificationEvent[]; state: NotificationState; position?: number }>;
   try {
     const batch = decided.filter((d) => d.events.length > 0);
-    const appended = await deps.store.appendMulti(
-      batch.map((d) => ({ stream: d.p.stream, events: d.events.map((e) => ({ ...e, metadata }) as NewEvent), expected: d.p.known.revision < 0 ? ('no_stream' as const) : d.p.known.revision })),
-    );
+    const shares = batch.map((d) => ({ stream: d.p.stream, events: d.events.map((e) => ({ ...e, metadata }) as NewEvent), expected: d.p.known.revision < 0 ? ('no_stream' as const) : d.p.known.revision }));
+    // The index share first; its own expectation ('any') never conflicts.
+    const appended = (await deps.store.appendMulti(link ? [link, ...shares] : shares)).slice(link ? 1 : 0);
     const positions = new Map(batch.map((d, i) => [d.p.stream, appended[i]!.position]));
     results = decided.map((d) => {
       let state = d.p.known.state;
@@ -216,6 +220,8 @@ async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepare
     });
   } catch (e) {
     if (!(e instanceof ConcurrencyError)) throw e;
+    // The whole transaction rolled back: the index first, on its own, then one command each.
+    if (link) await deps.store.append(link.stream, link.events, link.expected);
     results = [];
     for (const p of group) results.push(await handleCommand(deps.store, notificationDecider, p.stream, p.command, metadata));
   }
