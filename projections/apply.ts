@@ -2,7 +2,8 @@ import type { RecordedEvent } from '../infra/eventStore/port.ts';
 import type { Collection, Update } from '../infra/projectionStore/port.ts';
 import type { EventOf, ProjectedDoc, ReadModel, Rollup } from './readModel.ts';
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal as JSON; a field evolve carried over unchanged is the same object, and needs no serialising. */
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Applies one event to one read model's collection, idempotently: a document whose `_pos` is

@@ -1,5 +1,5 @@
 import type { Collection, Doc, Filter, WriteOp } from '../infra/projectionStore/port.ts';
-import { applyUpdate, validateUpdate } from '../infra/projectionStore/update.ts';
+import { adoptDoc, applyUpdateShared, validateUpdate } from '../infra/projectionStore/update.ts';
 
 /** A collection whose writes wait in memory for `flush()`, sent as one `bulkWrite`. */
 export interface WriteBehind<T extends Doc> extends Collection<T> {
@@ -20,6 +20,11 @@ const PREFETCH_CHUNK = 200;
  * queued and sent in order as one bulkWrite per collection. Any other read flushes first, so it
  * sees everything written before it. Only the runner writes these documents (other writers only
  * `$inc` counters that `applyEvent` never rewrites), so a document cached for one batch is current.
+ *
+ * Cached documents are immutable (deep-frozen, see `applyUpdateShared`): a read by id returns the
+ * cached document itself and an update copies only what it changes, instead of deep-copying the
+ * document on every read and write. What `findOne` by id and `upsert` return must not be mutated
+ * (a read model's `evolve` is pure: it builds a new document).
  */
 export function writeBehind<T extends Doc>(target: Collection<T>): WriteBehind<T> {
   /** null: known not to exist. Kept across flushes until reset(), so a read never misses a write in flight. */
@@ -28,10 +33,11 @@ export function writeBehind<T extends Doc>(target: Collection<T>): WriteBehind<T
   let flushing: Promise<void> = Promise.resolve();
 
   async function load(id: string): Promise<T | null> {
-    if (!cache.has(id)) cache.set(id, await target.findOne({ _id: id }));
+    if (!cache.has(id)) cache.set(id, shared(await target.findOne({ _id: id })));
     return cache.get(id) ?? null;
   }
-  const copy = (d: T | null): T | null => (d === null ? null : structuredClone(d));
+  /** The target's reads give fresh documents (parsed for this call): the cache takes them over, frozen. */
+  const shared = (d: T | null): T | null => (d === null ? null : adoptDoc(d));
   const byIdOnly = (filter: Filter): filter is { _id: string } => Object.keys(filter).length === 1 && typeof filter._id === 'string';
 
   function flush(): Promise<void> {
@@ -45,7 +51,7 @@ export function writeBehind<T extends Doc>(target: Collection<T>): WriteBehind<T
   return {
     name: target.name,
     async findOne(filter) {
-      if (byIdOnly(filter)) return copy(await load(filter._id));
+      if (byIdOnly(filter)) return load(filter._id);
       await flush();
       return target.findOne(filter);
     },
@@ -56,11 +62,10 @@ export function writeBehind<T extends Doc>(target: Collection<T>): WriteBehind<T
     async upsert(id, update) {
       validateUpdate(update);
       const before = await load(id);
-      const doc = (before ? structuredClone(before) : { _id: id }) as T;
-      applyUpdate(doc, update, before === null);
+      const doc = applyUpdateShared((before ?? { _id: id }) as T, update, before === null);
       cache.set(id, doc);
       ops.push({ op: 'upsert', id, update });
-      return structuredClone(doc);
+      return doc;
     },
     async delete(id) {
       const before = await load(id);
@@ -94,7 +99,7 @@ export function writeBehind<T extends Doc>(target: Collection<T>): WriteBehind<T
         const chunk = missing.slice(i, i + PREFETCH_CHUNK);
         const found = await target.find({ _id: { $in: chunk } });
         for (const id of chunk) if (!cache.has(id)) cache.set(id, null);
-        for (const d of found) cache.set(d._id, d);
+        for (const d of found) cache.set(d._id, adoptDoc(d));
       }
     },
     flush,

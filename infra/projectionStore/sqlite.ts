@@ -25,6 +25,13 @@ const RANGE_OPS: Record<string, string> = { $eq: '=', $gt: '>', $gte: '>=', $lt:
 const SAFE_PART = /^[A-Za-z0-9_]+$/;
 
 const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+/** { $in: [ids...] } with string ids only: what the id column answers exactly. */
+const idsIn = (cond: unknown): boolean => {
+  if (!cond || typeof cond !== 'object' || Array.isArray(cond) || cond instanceof RegExp) return false;
+  const keys = Object.keys(cond);
+  const list = (cond as { $in?: unknown }).$in;
+  return keys.length === 1 && keys[0] === '$in' && Array.isArray(list) && list.length > 0 && list.every((v) => typeof v === 'string');
+};
 const toParam = (v: string | number | boolean): Param => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 const tableOf = (name: string) => `"c_${name}"`;
 /** Must be textually identical in CREATE INDEX and in queries, or SQLite will not use the index. */
@@ -70,10 +77,15 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     assertCollectionName(name);
     const table = tableOf(name);
     let indexed = new Set<string>();
+    /** A unique index makes the order of a bulkWrite's row writes observable (which one is refused). */
+    let unique = false;
     const loadIndexed = () => {
       indexed = new Set();
+      unique = false;
       for (const row of db.prepare<[string], { spec: string }>('SELECT spec FROM _indexes WHERE collection = ?').all(name)) {
-        for (const field of Object.keys((JSON.parse(row.spec) as IndexSpec).keys)) indexed.add(field);
+        const spec = JSON.parse(row.spec) as IndexSpec;
+        if (spec.unique) unique = true;
+        for (const field of Object.keys(spec.keys)) indexed.add(field);
       }
     };
     loadIndexed();
@@ -124,6 +136,12 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
         if (row) yield JSON.parse(row.doc) as Doc;
         return;
       }
+      // The runner's prefetch, { _id: { $in: [ids] } }: the id column answers it exactly (an _id is
+      // always the row's id, a string), so neither mingo nor a cache key of every id is needed.
+      if (keys.length === 1 && idsIn(filter._id)) {
+        for (const row of candidates(filter)) yield JSON.parse(row.doc) as Doc;
+        return;
+      }
       const query = compiled(filter);
       for (const row of candidates(filter)) {
         const doc = JSON.parse(row.doc) as Doc;
@@ -143,11 +161,40 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       return doc;
     };
     const upsertTx = db.transaction(upsertOnce);
+    const deleteById = `DELETE FROM ${table} WHERE id = ?`;
     const bulkTx = db.transaction((ops: readonly WriteOp[]) => {
-      for (const o of ops) {
-        if (o.op === 'upsert') upsertOnce(o.id, o.update);
-        else stmt(`DELETE FROM ${table} WHERE id = ?`).run(o.id);
+      if (unique) {
+        for (const o of ops) {
+          if (o.op === 'upsert') upsertOnce(o.id, o.update);
+          else stmt(deleteById).run(o.id);
+        }
+        return;
       }
+      // Inside one transaction only the end state of each row is seen: a document touched by
+      // several ops is read and parsed once, updated in memory op by op (with the same checks),
+      // and written once. Deletes run in place; an upsert after one starts from a new document.
+      const docs = new Map<string, Doc | null>();
+      const dirty = new Set<string>();
+      for (const o of ops) {
+        if (o.op === 'delete') {
+          stmt(deleteById).run(o.id);
+          docs.set(o.id, null);
+          dirty.delete(o.id);
+          continue;
+        }
+        let doc = docs.get(o.id);
+        if (doc === undefined) {
+          const row = stmt(selectById).get(o.id);
+          doc = row ? (JSON.parse(row.doc) as Doc) : null;
+        }
+        const next: Doc = doc ?? { _id: o.id };
+        applyUpdate(next, o.update, doc === null);
+        checkIndexedPaths(name, indexed, next);
+        docs.set(o.id, next);
+        dirty.add(o.id);
+      }
+      const w = stmt(write);
+      for (const id of dirty) w.run(id, JSON.stringify(docs.get(id)));
     });
 
     ensure();
@@ -185,7 +232,7 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
         return retryBusy(() => withTable(() => (db.inTransaction ? upsertOnce(id, update) : upsertTx.immediate(id, update))));
       },
       async delete(id) {
-        return retryBusy(() => withTable(() => stmt(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0));
+        return retryBusy(() => withTable(() => stmt(deleteById).run(id).changes > 0));
       },
       async bulkWrite(ops) {
         validateOps(name, ops);
