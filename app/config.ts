@@ -114,7 +114,7 @@ export const envSchema = z.object({
   INBOX_TOKEN_TTL_SECONDS: num({ section: 'api', fallback: 3600, check: (n) => Number.isInteger(n) && n >= 10 && n <= 7 * 86_400, what: 'an integer from 10 to 604800', description: 'Lifetime of an inbox token.' }),
   INBOX_CORS_ORIGINS: str({ section: 'api', description: 'Origins allowed to call `/inbox/v1` from a browser: a comma-separated list (`https://app.example.com,https://admin.example.com`) or `*`; unset, no cross-origin access.' }),
   SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
-  SERVE_PROCESSES: num({ section: 'api', fallback: 0, ...nonNegativeInt, description: '`notify serve` with no --roles: API and sender processes to run (0: one per core); 1 runs every role in one process (as `serve --single-process`). The dispatcher, projections, monitors and simulator run once each.' }),
+  SERVE_PROCESSES: num({ section: 'api', fallback: 0, ...nonNegativeInt, description: '`notify serve` with no --roles: the cores to plan for (0: every core). n >= 2 runs the projection runner alone, one main process (API, senders, dispatcher, monitors), n - 2 more API + sender processes and the simulator; 1 runs every role in one process (as `serve --single-process`).' }),
   OPS_PORT: num({ section: 'api', fallback: 9464, ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics, in every process (0: any free port). Never the public API port.' }),
   OPS_HOST: str({ section: 'api', fallback: '127.0.0.1', description: 'Address the ops port binds (loopback by default: not reachable from outside).' }),
 
@@ -221,7 +221,7 @@ type Env = z.output<typeof envSchema>;
 /** The platform's configuration; each floor gets its own part (its options type lives with it). */
 export interface Config {
   port: number;
-  /** SERVE_PROCESSES: API and sender processes of a supervised `serve` (0 = one per core, 1 = one process for every role). */
+  /** SERVE_PROCESSES: the cores a supervised `serve` plans for (0 = every core, 1 = one process for every role). */
   serveProcesses: number;
   dataDir: string;
   amqpUrl: string;

@@ -14,10 +14,18 @@ import type { Config } from './config.ts';
 import { resolveTrackingSecret } from './secrets.ts';
 
 /**
- * `notify serve` on every core, still one command: this process starts each role in a process
- * of its own (`serve --roles ...`), restarts one that dies, and stops them all on SIGTERM.
- * API processes share PORT (SO_REUSEPORT) and senders compete on the queues, so both run one per
- * core; the dispatcher, the projection runner, the monitors and the simulator run exactly once.
+ * `notify serve` on every core, still one command: this process starts the roles in processes of
+ * their own (`serve --roles ...`), restarts one that dies, and stops them all on SIGTERM.
+ * The plan for n cores (SERVE_PROCESSES): the projection runner alone (it saturates a core of its
+ * own first), one main process with an API, the senders, the dispatcher and the monitors, and
+ * n - 2 more processes of API + senders (API processes share PORT with SO_REUSEPORT, senders
+ * compete on the queues); the simulator, when used, runs on its own. The dispatcher, the
+ * projection runner, the monitors and the simulator run exactly once.
+ * Why not a process per role: on the embedded stores each extra writer process pays for the file
+ * lock and a cold page cache after every other process's commit. Measured on 2 cores (bench:e2e
+ * --quick, same session): a process per role (2 API, 2 senders) delivered 114/s (1 user per
+ * request) and 313/s (100 users) at 14.5 and 5.6 ms of CPU per notification and 2.1 GB of RSS;
+ * this plan 164-173/s and 398-423/s at 8.2-8.8 and 3.7-3.9 ms, 0.9-1.1 GB (docs/performance.md).
  * The supervisor answers OPS_PORT itself: /readyz is every role's /readyz, /metrics their sum.
  */
 export interface RoleProcess {
@@ -31,16 +39,16 @@ export type RoleMessage =
   | { type: 'metrics'; id: number; metrics: MetricsJson }
   | { type: 'metrics?'; id: number };
 
-/** The processes `serve` runs for `n` API and sender processes (`n` >= 1). */
+/** The processes `serve` runs on `n` cores (`n` >= 2; 1 is `--single-process`, no supervisor). */
 export function planRoles(n: number, options: { simulator: boolean; channels?: readonly Channel[] }): RoleProcess[] {
   const channels = options.channels ? ['--channels', options.channels.join(',')] : [];
   return [
     // First and alone: it creates the stores' schema the others open.
     { name: 'projections', args: ['--roles', 'projections'] },
-    { name: 'dispatcher', args: ['--roles', 'dispatcher,monitors'] },
+    // Before the senders: the providers it stands in for are up when the first message goes out.
     ...(options.simulator ? [{ name: 'simulator', args: ['--roles', 'simulator'] }] : []),
-    ...Array.from({ length: n }, (_, i) => ({ name: `senders-${i + 1}`, args: ['--roles', 'senders', ...channels] })),
-    ...Array.from({ length: n }, (_, i) => ({ name: `api-${i + 1}`, args: ['--roles', 'api', '--reuse-port'] })),
+    { name: 'main', args: ['--roles', 'api,senders,dispatcher,monitors', '--reuse-port', ...channels] },
+    ...Array.from({ length: Math.max(0, n - 2) }, (_, i) => ({ name: `api-senders-${i + 2}`, args: ['--roles', 'api,senders', '--reuse-port', ...channels] })),
   ];
 }
 

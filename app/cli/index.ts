@@ -26,7 +26,7 @@ export function buildCli(): Command {
 
   program
     .command('serve')
-    .description('run the platform: every role, each in its own process and the API and senders on every core (or in one process with --single-process), or only the roles named')
+    .description('run the platform: every role on every core (projections alone, the API and senders in every other process; or one process with --single-process), or only the roles named')
     .addOption(new Option('--roles <roles>', `comma-separated roles, run in this process (${ROLES.join(', ')})`).argParser(list(ROLES, 'role')))
     .addOption(new Option('--channels <channels>', `channels to send on (${CHANNELS.join(', ')})`).argParser(list(CHANNELS, 'channel')))
     .option('--single-process', 'every role in this one process (as SERVE_PROCESSES=1)')
