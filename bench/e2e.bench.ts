@@ -247,12 +247,14 @@ function treeCpuMs(root: number): number {
   return (ticks * 1000) / CLK_TCK;
 }
 
-/** The role of a platform process, from its command line (`serve --roles senders email ...` -> `senders`). */
+/** The roles of a platform process, from its command line (`serve --roles api,senders ...` -> `api,senders`). */
 function roleOf(pid: number): string {
   try {
     const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const i = args.indexOf('--roles');
-    return i >= 0 ? (args[i + 1] ?? 'unknown').split(',')[0]! : args.includes('serve') ? 'supervisor' : 'other';
+    if (i < 0) return args.includes('serve') ? 'supervisor' : 'other';
+    // A process of several roles (serve's main process: api,senders,dispatcher,monitors) is named by all of them.
+    return args[i + 1] ?? 'unknown';
   } catch {
     return 'gone';
   }
