@@ -11,33 +11,14 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { DomainEvent } from '../domain/events.ts';
-import { streams } from '../domain/streams.ts';
-import type { EventStore } from '../infra/eventStore/port.ts';
 import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
 import { createSqliteProjectionStore } from '../infra/projectionStore/sqlite.ts';
 import { READ_MODELS } from '../projections/index.ts';
 import { rebuildReadModel } from '../projections/rebuild.ts';
 import { startProjectionRunner } from '../projections/runner.ts';
 import { generateEvents } from '../tests/projections/generate.ts';
+import { arg, fill } from './projectionLog.ts';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
-  return v;
-}
-
-const meta = { correlationId: 'c', causationId: 'c', appId: 'app1' };
-async function fill(events: EventStore, list: DomainEvent[]): Promise<number> {
-  let head = 0;
-  for (const e of list) {
-    const d = e.data as { notificationId?: string; userId?: string };
-    const stream = e.type.startsWith('Notification') ? `notification-${d.notificationId}` : streams.user(meta.appId, d.userId ?? '');
-    head = (await events.append(stream, [{ ...e, metadata: meta }], 'any')).position;
-  }
-  return head;
-}
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 

@@ -130,18 +130,28 @@ export function applyUpdate(doc: Obj, update: Update, inserting: boolean): void 
   }
 }
 
-function applyOne(doc: Obj, op: UpdateOperator, path: string, operand: unknown, inserting: boolean): void {
+/**
+ * One operator on one path. `shared`: the document's frozen objects are copied before they change
+ * (the unfrozen ones are this update's own copies) and operands are copied sharing what is plain
+ * JSON already (`applyUpdateShared`); otherwise `doc` is mutated in place with deep copies.
+ */
+function applyOne(doc: Obj, op: UpdateOperator, path: string, operand: unknown, inserting: boolean, shared = false): void {
   if (op === '$setOnInsert' && !inserting) return;
   const parts = partsOf(path);
   const lastAt = parts.length - 1;
   const last = parts[lastAt] as string;
   const create = op !== '$unset';
+  const copy: <T>(v: T) => T = shared ? sharedClone : clone;
   let parent: Obj = doc;
   for (let i = 0; i < lastAt; i++) {
     const part = parts[i] as string;
     const next: unknown = parent[part];
     if (isPlainObject(next)) {
-      parent = next;
+      if (shared && Object.isFrozen(next)) {
+        const own = { ...next };
+        parent[part] = own;
+        parent = own;
+      } else parent = next;
       continue;
     }
     if (!create) return;
@@ -155,12 +165,12 @@ function applyOne(doc: Obj, op: UpdateOperator, path: string, operand: unknown, 
     }
   }
   const current = parent[last];
+  // A frozen array is the previous version's: appended to as a copy.
+  const own = (arr: unknown[]): unknown[] => (shared && Object.isFrozen(arr) ? [...arr] : arr);
   switch (op) {
     case '$set':
-      parent[last] = clone(operand);
-      return;
     case '$setOnInsert':
-      parent[last] = clone(operand);
+      parent[last] = copy(operand);
       return;
     case '$unset':
       delete parent[last];
@@ -172,26 +182,26 @@ function applyOne(doc: Obj, op: UpdateOperator, path: string, operand: unknown, 
       return;
     case '$min':
     case '$max':
-      if (current === undefined) parent[last] = clone(operand);
+      if (current === undefined) parent[last] = copy(operand);
       else {
         const c = compareBson(operand, current);
-        if ((op === '$min' && c < 0) || (op === '$max' && c > 0)) parent[last] = clone(operand);
+        if ((op === '$min' && c < 0) || (op === '$max' && c > 0)) parent[last] = copy(operand);
       }
       return;
     case '$push': {
       if (current !== undefined && !Array.isArray(current)) fail(`$push: the field '${path}' is not an array`);
-      const arr: unknown[] = Array.isArray(current) ? current : [];
+      const arr: unknown[] = Array.isArray(current) ? own(current) : [];
       const mod = hasModifiers(operand) ? operand : { $each: [operand] };
-      arr.push(...(mod.$each as unknown[]).map(clone));
+      arr.push(...(mod.$each as unknown[]).map((v) => copy(v)));
       const slice = mod.$slice as number | undefined;
       parent[last] = slice === undefined ? arr : slice >= 0 ? arr.slice(0, slice) : arr.slice(Math.max(arr.length + slice, 0));
       return;
     }
     case '$addToSet': {
       if (current !== undefined && !Array.isArray(current)) fail(`$addToSet: the field '${path}' is not an array`);
-      const arr: unknown[] = Array.isArray(current) ? current : [];
+      const arr: unknown[] = Array.isArray(current) ? own(current) : [];
       const values = hasModifiers(operand) ? (operand.$each as unknown[]) : [operand];
-      for (const v of values) if (!arr.some((e) => compareBson(e, v) === 0 && sameKeyOrder(e, v))) arr.push(clone(v));
+      for (const v of values) if (!arr.some((e) => compareBson(e, v) === 0 && sameKeyOrder(e, v))) arr.push(copy(v));
       parent[last] = arr;
       return;
     }
@@ -335,86 +345,10 @@ export function applyUpdateShared<T extends Obj>(doc: T, update: Update, inserti
   const root: Obj = { ...doc };
   for (const op of Object.keys(update) as UpdateOperator[]) {
     const fields = update[op] as Obj;
-    for (const path of Object.keys(fields)) applyOneShared(root, op, path, fields[path], inserting);
+    for (const path of Object.keys(fields)) applyOne(root, op, path, fields[path], inserting, true);
   }
   seal(root);
   return root as T;
-}
-
-/** `applyOne` on a document whose frozen objects are copied before they change (the unfrozen ones are this update's own copies). */
-function applyOneShared(doc: Obj, op: UpdateOperator, path: string, operand: unknown, inserting: boolean): void {
-  if (op === '$setOnInsert' && !inserting) return;
-  const parts = partsOf(path);
-  const lastAt = parts.length - 1;
-  const last = parts[lastAt] as string;
-  const create = op !== '$unset';
-  let parent: Obj = doc;
-  for (let i = 0; i < lastAt; i++) {
-    const part = parts[i] as string;
-    const next: unknown = parent[part];
-    if (isPlainObject(next)) {
-      if (Object.isFrozen(next)) {
-        const copy = { ...next };
-        parent[part] = copy;
-        parent = copy;
-      } else parent = next;
-      continue;
-    }
-    if (!create) return;
-    if (next === undefined) {
-      parent[part] = {};
-      parent = parent[part] as Obj;
-    } else if (Array.isArray(next)) {
-      return fail(`${op}: path '${path}' goes through an array, which the projection store does not support`);
-    } else {
-      return fail(`${op}: cannot create field '${last}' under the non-object at '${path}'`);
-    }
-  }
-  const current = parent[last];
-  const own = (arr: unknown[]): unknown[] => (Object.isFrozen(arr) ? [...arr] : arr);
-  switch (op) {
-    case '$set':
-    case '$setOnInsert':
-      parent[last] = sharedClone(operand);
-      return;
-    case '$unset':
-      delete parent[last];
-      return;
-    case '$inc':
-      if (current === undefined) parent[last] = operand;
-      else if (typeof current === 'number') parent[last] = current + (operand as number);
-      else fail(`$inc: cannot apply to the non-numeric field '${path}'`);
-      return;
-    case '$min':
-    case '$max':
-      if (current === undefined) parent[last] = sharedClone(operand);
-      else {
-        const c = compareBson(operand, current);
-        if ((op === '$min' && c < 0) || (op === '$max' && c > 0)) parent[last] = sharedClone(operand);
-      }
-      return;
-    case '$push': {
-      if (current !== undefined && !Array.isArray(current)) fail(`$push: the field '${path}' is not an array`);
-      const arr: unknown[] = Array.isArray(current) ? own(current) : [];
-      const mod = hasModifiers(operand) ? operand : { $each: [operand] };
-      arr.push(...(mod.$each as unknown[]).map(sharedClone));
-      const slice = mod.$slice as number | undefined;
-      parent[last] = slice === undefined ? arr : slice >= 0 ? arr.slice(0, slice) : arr.slice(Math.max(arr.length + slice, 0));
-      return;
-    }
-    case '$addToSet': {
-      if (current !== undefined && !Array.isArray(current)) fail(`$addToSet: the field '${path}' is not an array`);
-      const arr: unknown[] = Array.isArray(current) ? own(current) : [];
-      const values = hasModifiers(operand) ? (operand.$each as unknown[]) : [operand];
-      for (const v of values) if (!arr.some((e) => compareBson(e, v) === 0 && sameKeyOrder(e, v))) arr.push(sharedClone(v));
-      parent[last] = arr;
-      return;
-    }
-    default: {
-      const never: never = op;
-      fail(`unknown operator ${String(never)}`);
-    }
-  }
 }
 
 /** MongoDB compares embedded documents field by field in order, so {a,b} and {b,a} differ. */
