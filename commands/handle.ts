@@ -1,6 +1,7 @@
 import type { Decider } from '../domain/decider.ts';
 import type { DomainEvent, EventMetadata } from '../domain/events.ts';
 import { ConcurrencyError, type AppendResult, type EventStore, type NewEvent } from '../infra/eventStore/port.ts';
+import { LruMap } from '../infra/lru.ts';
 
 export interface HandleResult<State, Event> {
   /** Events this call appended ([] when the decider had nothing to add). */
@@ -62,20 +63,11 @@ export async function loadState<State, Event extends DomainEvent>(
   const hit = cache?.get(stream);
   // A stream never changes below its head: only what was appended since the cached fold is read.
   const recorded = await store.readStream(stream, hit ? { fromRevision: hit.revision + 1 } : undefined);
-  if (hit && recorded.length === 0) {
-    // Most recently used last: the oldest entry is the first to go.
-    cache!.delete(stream);
-    cache!.set(stream, hit);
-    return hit;
-  }
+  if (hit && recorded.length === 0) return hit;
   let state = hit ? hit.state : decider.initialState();
   for (const e of recorded) state = decider.evolve(state, e as unknown as Event);
   const folded = { state, revision: recorded.length === 0 ? (hit?.revision ?? -1) : recorded[recorded.length - 1]!.revision };
-  if (cache && folded.revision >= 0) {
-    cache.delete(stream);
-    cache.set(stream, folded);
-    if (cache.size > STATE_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-  }
+  if (cache && folded.revision >= 0) cache.set(stream, folded);
   return folded;
 }
 
@@ -88,11 +80,11 @@ export async function loadState<State, Event extends DomainEvent>(
  * Per instance, so two stores (tests, tools) never see each other's states.
  */
 const STATE_CACHE_ENTRIES = 10_000;
-const stateCaches = new WeakMap<EventStore, WeakMap<object, Map<string, { state: never; revision: number }>>>();
-function stateCache<State>(store: EventStore, decider: object): Map<string, { state: State; revision: number }> {
+const stateCaches = new WeakMap<EventStore, WeakMap<object, LruMap<string, { state: never; revision: number }>>>();
+function stateCache<State>(store: EventStore, decider: object): LruMap<string, { state: State; revision: number }> {
   let byDecider = stateCaches.get(store);
   if (!byDecider) stateCaches.set(store, (byDecider = new WeakMap()));
   let cache = byDecider.get(decider);
-  if (!cache) byDecider.set(decider, (cache = new Map()));
-  return cache as unknown as Map<string, { state: State; revision: number }>;
+  if (!cache) byDecider.set(decider, (cache = new LruMap(STATE_CACHE_ENTRIES)));
+  return cache as unknown as LruMap<string, { state: State; revision: number }>;
 }

@@ -3,6 +3,7 @@ import { streams } from '../../domain/streams.ts';
 import { compileTemplate, engineFor, LOCALE_GLOBAL, TemplateSyntaxError, type CompiledParts, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
 import { chooseVariant, DEFAULT_VARIANT } from '../../domain/templateLocale.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
+import { LruMap } from '../../infra/lru.ts';
 import type { RenderedContent } from '../port.ts';
 import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeHeaders, unsubscribeUrl, type TrackingContext } from './email.ts';
 import { fitPush, fitWebPush } from './push.ts';
@@ -40,17 +41,13 @@ export interface Renderer {
 
 export function createRenderer(options: RendererOptions): Renderer {
   const cacheSize = options.cacheSize ?? 1000;
-  const cache = new Map<string, Promise<{ data: TemplateData; compiled: CompiledTemplate }>>();
+  const cache = new LruMap<string, Promise<{ data: TemplateData; compiled: CompiledTemplate }>>(cacheSize);
   const publicUrl = options.publicUrl.replace(/\/$/, '');
 
   function compiledFor(templateId: string, version: number): Promise<{ data: TemplateData; compiled: CompiledTemplate }> {
     const key = `${templateId}\u0000${version}`;
     const hit = cache.get(key);
-    if (hit) {
-      cache.delete(key);
-      cache.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit;
     // A template stored before the dialect refused something (e.g. {% include %}) can never render: permanent.
     const loading = options.loadTemplate(templateId, version).then((t) => {
       try {
@@ -63,10 +60,6 @@ export function createRenderer(options: RendererOptions): Renderer {
     // A failed load must not stay cached: the next attempt may find the template.
     loading.catch(() => cache.delete(key));
     cache.set(key, loading);
-    if (cache.size > cacheSize) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
     return loading;
   }
 

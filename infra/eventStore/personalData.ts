@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type Ke
 import { ERASED, type DomainEvent, type EventMetadata, type Params, type Recipient, type WebPushKeys } from '../../domain/events.ts';
 import { userKey } from '../../domain/streams.ts';
 import type { DataKey, KeyVault } from '../keyVault/port.ts';
+import { LruMap } from '../lru.ts';
 import { validateAppend, validateAppendMulti, type EventStore, type NewEvent, type RecordedEvent, type StreamAppend } from './port.ts';
 
 /**
@@ -156,18 +157,11 @@ function mapRecipient(r: Recipient, str: MapString, params: MapParams): Recipien
  * the authority: a value is sealed or opened only with a key it just returned, so a destroyed key
  * is never used again, even while its object ages out of this cache.
  */
-const KEY_OBJECTS = 10_000;
-const keyObjects = new Map<string, KeyObject>();
+const keyObjects = new LruMap<string, KeyObject>(10_000);
 function keyObjectOf(dk: DataKey, scope: string): KeyObject {
   const id = `${scope}\u0000${dk.kid}`;
   let ko = keyObjects.get(id);
-  if (ko) {
-    keyObjects.delete(id);
-  } else {
-    ko = createSecretKey(dk.key);
-    if (keyObjects.size >= KEY_OBJECTS) keyObjects.delete(keyObjects.keys().next().value!);
-  }
-  keyObjects.set(id, ko);
+  if (!ko) keyObjects.set(id, (ko = createSecretKey(dk.key)));
   return ko;
 }
 
