@@ -10,6 +10,24 @@ import { inSpan } from '../../infra/telemetry.ts';
 export type RecordResult = 'recorded' | 'already_recorded';
 
 /**
+ * The events an outcome appends on the state the sender read, or 'already_recorded' when that
+ * attempt (or a final state) is in the stream already: decided once, for the store and the outbox.
+ */
+export function outcomeEvents(
+  command: Extract<NotificationCommand, { type: 'RecordAttemptOutcome' | 'FailNotification' }>,
+  state: NotificationState,
+): NotificationEvent[] | 'already_recorded' {
+  let events: NotificationEvent[];
+  try {
+    events = notificationDecider.decide(command, state);
+  } catch (e) {
+    if (isDomainError(e, 'attempt_already_recorded')) return 'already_recorded';
+    throw e;
+  }
+  return events.length === 0 ? 'already_recorded' : events;
+}
+
+/**
  * Appends an attempt's outcome with the revision the sender read before calling the provider,
  * so two senders racing on one notification cannot both record it. On a conflict the stream is
  * re-read: if someone else recorded this attempt (or a final state), ours is dropped.
@@ -23,14 +41,8 @@ export async function recordOutcome(
   const stream = streams.notification(command.data.notificationId);
   return inSpan('eventstore.append', async (span) => {
     span.setAttribute('stream', stream);
-    let events: NotificationEvent[];
-    try {
-      events = notificationDecider.decide(command, read.state);
-    } catch (e) {
-      if (isDomainError(e, 'attempt_already_recorded')) return 'already_recorded';
-      throw e;
-    }
-    if (events.length === 0) return 'already_recorded';
+    const events = outcomeEvents(command, read.state);
+    if (events === 'already_recorded') return events;
     try {
       await store.append(
         stream,

@@ -1,12 +1,12 @@
 import { handleCommand } from '../../commands/handle.ts';
 import { isDomainError } from '../../domain/errors.ts';
-import type { EventMetadata, NotificationEvent } from '../../domain/events.ts';
+import type { EventMetadata } from '../../domain/events.ts';
 import { notificationDecider, type NotificationCommand, type NotificationState } from '../../domain/notification.ts';
 import { streams } from '../../domain/streams.ts';
 import { ConcurrencyError, type EventStore, type NewEvent } from '../../infra/eventStore/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Journal } from './journal.ts';
-import { recordOutcome, type RecordResult } from './outcome.ts';
+import { outcomeEvents, recordOutcome, type RecordResult } from './outcome.ts';
 
 export type OutcomeCommand = Extract<NotificationCommand, { type: 'RecordAttemptOutcome' | 'FailNotification' }>;
 
@@ -193,14 +193,8 @@ export function createOutcomeRecorder(o: {
     async record(read, command, metadata) {
       const notificationId = command.data.notificationId;
       const stream = streams.notification(notificationId);
-      let events: NotificationEvent[];
-      try {
-        events = notificationDecider.decide(command, read.state);
-      } catch (e) {
-        if (isDomainError(e, 'attempt_already_recorded')) return 'already_recorded';
-        throw e;
-      }
-      if (events.length === 0) return 'already_recorded';
+      const events = outcomeEvents(command, read.state);
+      if (events === 'already_recorded') return events;
       const held: HeldOutcome = { notificationId, command, metadata };
       // Earlier outcomes of this notification are in the outbox: this one follows them there, in order.
       if (heldMap.has(notificationId)) {
