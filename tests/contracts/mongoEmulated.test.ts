@@ -7,6 +7,7 @@ import type { Doc, Update, WriteOp } from '../../infra/projectionStore/port.ts';
 import { applyUpdate } from '../../infra/projectionStore/update.ts';
 import { writeBehind } from '../../projections/writeBehind.ts';
 import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { takeoverFilter } from '../../channels/sender/claimsMongo.ts';
 
 describe('MONGO_URL must name the database', () => {
   it('takes the name from the path, with or without options, +srv, credentials', () => {
@@ -114,5 +115,19 @@ describe('write-behind collection (the runner write path)', () => {
     await w.upsert('c', { $set: { k: 1 } });
     expect(await w.count({})).toBe(2);
     await store.close();
+  });
+});
+
+describe('MongoDB delivery claims: the take-over filter (evaluated by mingo)', () => {
+  it('matches an existing claim exactly when the SQL adapters would take it over', () => {
+    const at = new Date('2030-01-01T00:00:10.000Z');
+    const held = { _id: 'n', attempt: 2, holder: 'a', expiresAt: new Date('2030-01-01T00:01:00.000Z') };
+    const takes = (r: { attempt: number; holder: string }, doc: typeof held = held) => new Query(takeoverFilter({ notificationId: 'n', ...r }, at)).test(doc);
+    expect(takes({ attempt: 2, holder: 'a' })).toBe(true); // the holder again
+    expect(takes({ attempt: 2, holder: 'b' })).toBe(false); // another delivery, same attempt, live
+    expect(takes({ attempt: 1, holder: 'b' })).toBe(false); // an earlier attempt's copy
+    expect(takes({ attempt: 3, holder: 'b' })).toBe(true); // a later attempt
+    expect(takes({ attempt: 2, holder: 'b' }, { ...held, expiresAt: new Date('2030-01-01T00:00:10.000Z') })).toBe(true); // expired
+    expect(new Query(takeoverFilter({ notificationId: 'other', attempt: 2, holder: 'a' }, at)).test(held)).toBe(false);
   });
 });
