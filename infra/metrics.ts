@@ -31,6 +31,12 @@ export function createMetrics() {
       labelNames: ['channel', 'tier'] as const,
       registers: reg,
     }),
+    deferred: new Counter({
+      name: 'notify_deliveries_deferred_total',
+      help: 'Copies of a message put off because another delivery held the claim on that attempt',
+      labelNames: ['channel'] as const,
+      registers: reg,
+    }),
     parked: new Counter({
       name: 'notify_parked_total',
       help: 'Messages moved to a parking queue',

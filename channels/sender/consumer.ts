@@ -15,6 +15,7 @@ import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/
 import type { Provider } from '../port.ts';
 import { deliver, failAtDeliveryLimit, type Action, type DeliverDeps, type ParkReason, type Render } from './deliver.ts';
 import type { OutcomeRecorder } from './recorder.ts';
+import type { Claimer } from './claims.ts';
 import { createFailureWatch } from './failureWatch.ts';
 
 /**
@@ -31,7 +32,7 @@ export interface SenderOptions {
   provider: Provider;
   render: Render;
   logger: Logger;
-  metrics?: Pick<Metrics, 'notifications' | 'providerLatency' | 'retries' | 'parked'>;
+  metrics?: Pick<Metrics, 'notifications' | 'providerLatency' | 'retries' | 'parked'> & Partial<Pick<Metrics, 'deferred'>>;
   alerter?: Alerter;
   prefetch?: number;
   /** Attempts before a retryable failure becomes `exhausted` (default: one per retry tier, plus the first). */
@@ -48,6 +49,8 @@ export interface SenderOptions {
   parkedQuietMs?: number;
   /** Records outcomes (batched, with the outbox); default: one plain append each. */
   recorder?: OutcomeRecorder;
+  /** Claims each attempt before the provider call (claims.ts); default: no claims. */
+  claimer?: Claimer;
   /**
    * The work queue's x-delivery-limit: on the last delivery the broker allows, the sender records
    * `NotificationFailed` (delivery_limit) and parks the message itself rather than let the broker
@@ -69,6 +72,8 @@ export interface SenderStats {
   retried: number;
   parked: number;
   skipped: number;
+  /** Copies put off because another delivery held the attempt's claim. */
+  deferred: number;
   /** Handler errors left unacked for redelivery (store down, publish not confirmed...). */
   errors: number;
 }
@@ -86,7 +91,7 @@ export function createSender(o: SenderOptions): Sender {
   const prefetch = o.prefetch ?? 50;
   const maxAttempts = o.maxAttempts ?? o.topology.retryTiers.length + 1;
   const now = o.now ?? (() => new Date());
-  const stats: SenderStats = { received: 0, redelivered: 0, sent: 0, failed: 0, retried: 0, parked: 0, skipped: 0, errors: 0 };
+  const stats: SenderStats = { received: 0, redelivered: 0, sent: 0, failed: 0, retried: 0, parked: 0, skipped: 0, deferred: 0, errors: 0 };
   const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
   const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight: Math.max(prefetch, 10) });
   const watch = createFailureWatch({
@@ -108,6 +113,7 @@ export function createSender(o: SenderOptions): Sender {
     now,
     ...(o.isPermanentRenderError ? { isPermanentRenderError: o.isPermanentRenderError } : {}),
     ...(o.recorder ? { record: o.recorder.record, held: o.recorder.held } : {}),
+    ...(o.claimer ? { claim: o.claimer.claim } : {}),
     onProviderResult: (result, seconds) => {
       o.metrics?.providerLatency.observe({ channel: o.channel, outcome: result.kind }, seconds);
       watch.observe(result);
@@ -182,9 +188,13 @@ export function createSender(o: SenderOptions): Sender {
     armParkedIncidentEnd();
   }
 
-  async function scheduleRetry(ch: AmqpChannel, msg: ConsumeMessage, nextAttempt: number): Promise<void> {
-    const delay = retryDelay(o.topology, nextAttempt - 1, o.random);
-    const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), [HEADERS.attempt]: nextAttempt };
+  /**
+   * Hands the message to retry tier `retryNumber` (its delay queue dead-letters it back to the work
+   * queue), confirmed, then acks the original. `attempt`: the attempt header the copy carries.
+   */
+  async function republishDelayed(ch: AmqpChannel, msg: ConsumeMessage, retryNumber: number, attempt?: number): Promise<string> {
+    const delay = retryDelay(o.topology, retryNumber, o.random);
+    const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), ...(attempt !== undefined ? { [HEADERS.attempt]: attempt } : {}) };
     delete headers[HEADERS.publishId];
     delete headers[HEADERS.deliveryCount];
     const tp = currentTraceparent();
@@ -196,8 +206,24 @@ export function createSender(o: SenderOptions): Sender {
       ...(msg.properties.messageId ? { messageId: String(msg.properties.messageId) } : {}),
     });
     ack(ch, msg);
+    return delay.label;
+  }
+
+  async function scheduleRetry(ch: AmqpChannel, msg: ConsumeMessage, nextAttempt: number): Promise<void> {
+    const tier = await republishDelayed(ch, msg, nextAttempt - 1, nextAttempt);
     stats.retried += 1;
-    o.metrics?.retries.inc({ channel: o.channel, tier: delay.label });
+    o.metrics?.retries.inc({ channel: o.channel, tier });
+  }
+
+  /**
+   * Another delivery is making this attempt: the copy waits one first-tier delay (same attempt
+   * header) and is read again then, when the log shows that delivery's outcome (or its claim has
+   * expired because it died). Not an attempt: nothing is recorded.
+   */
+  async function defer(ch: AmqpChannel, msg: ConsumeMessage): Promise<void> {
+    await republishDelayed(ch, msg, 1);
+    stats.deferred += 1;
+    o.metrics?.deferred?.inc({ channel: o.channel });
   }
 
   async function settle(ch: AmqpChannel, msg: ConsumeMessage, action: Action, notificationId: string): Promise<void> {
@@ -214,6 +240,8 @@ export function createSender(o: SenderOptions): Sender {
         return;
       case 'retry':
         return scheduleRetry(ch, msg, action.nextAttempt);
+      case 'defer':
+        return defer(ch, msg);
       case 'park':
         if (action.reason === 'permanent' || action.reason === 'exhausted' || action.reason === 'delivery_limit') {
           stats.failed += 1;

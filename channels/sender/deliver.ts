@@ -18,7 +18,9 @@ import { redactText } from '../../infra/redact.ts';
 export type Action =
   | { kind: 'ack'; note: 'sent' | 'failed' | 'skipped_final' | 'already_recorded' }
   | { kind: 'retry'; nextAttempt: number }
-  | { kind: 'park'; reason: ParkReason; detail: string };
+  | { kind: 'park'; reason: ParkReason; detail: string }
+  /** Another delivery holds this attempt's claim: look again later, when its outcome is in the log. */
+  | { kind: 'defer' };
 
 export type ParkReason = 'malformed' | 'wrong_channel' | 'unknown_notification' | 'permanent' | 'exhausted' | 'delivery_limit';
 
@@ -40,6 +42,12 @@ export interface DeliverDeps {
   record?: (read: { state: NotificationState; revision: number }, command: OutcomeCommand, metadata: EventMetadata) => Promise<RecordResult>;
   /** Outcomes this sender holds that the log does not show yet (its outbox). */
   held?: (notificationId: string) => Held | undefined;
+  /**
+   * Claims (notification, attempt) before the provider is called (claims.ts). 'lost': another
+   * delivery is making this attempt, so this copy is deferred; 'unavailable': the claim store did
+   * not answer, and the delivery goes on unclaimed (at-least-once). Absent: no claims.
+   */
+  claim?: (notificationId: string, attempt: number) => Promise<'won' | 'lost' | 'unavailable'>;
   /** Told about every provider answer (latency in seconds), for metrics and the failing-channel alert. */
   onProviderResult?: (result: ProviderResult, seconds: number) => void;
   /** `render` failures of this kind can never succeed on a retry. */
@@ -129,6 +137,9 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   }
 
   if (content.locale !== undefined) variant = { locale: content.locale };
+  // Last step before the provider: a second copy of this message (a republish, a redelivery) being
+  // delivered at the same moment elsewhere must not call it too.
+  if (deps.claim && (await inSpan('sender.claim', () => deps.claim!(notificationId, attempt))) === 'lost') return { kind: 'defer' };
   const started = process.hrtime.bigint();
   const result = await inSpan('provider.send', async (span) => {
     span.setAttribute('provider', provider);

@@ -15,6 +15,8 @@ import path from 'node:path';
 import { createSender, type Sender } from './consumer.ts';
 import { openJournal } from './journal.ts';
 import { createOutcomeRecorder, type HeldOutcome } from './recorder.ts';
+import { createClaimer, type ClaimStore } from './claims.ts';
+import { createSqliteClaimStore } from './claimsSqlite.ts';
 
 /** What the senders need of the configuration: the broker, and what tracking links are built from. */
 export interface SendersRoleConfig {
@@ -23,6 +25,29 @@ export interface SendersRoleConfig {
   dataDir: string;
   publicUrl: string;
   trackingSecret: string;
+  /** Where delivery claims are kept: like the dispatcher's state, MongoDB, else PostgreSQL, else `claims.sqlite` in dataDir. */
+  mongoUrl?: string;
+  databaseUrl?: string;
+  /** Each channel's provider timeout: the sender's own deadline sits 2 s above it, and a claim lasts 30 s longer. */
+  providers: { timeoutMs: Partial<Record<Channel, number>> };
+}
+
+/** How long a sender's own deadline allows past the provider's (the adapters' timeouts fire first). */
+const DEADLINE_MARGIN_MS = 2_000;
+/** How long a claim outlives the longest provider deadline: recording the outcome fits in it (the store's 10 s busy deadline, then the outbox). */
+const CLAIM_MARGIN_MS = 15_000;
+
+/** The delivery-claim store every sender of the deployment shares. */
+export async function openClaimStore(config: Pick<SendersRoleConfig, 'dataDir' | 'mongoUrl' | 'databaseUrl'>): Promise<ClaimStore> {
+  if (config.mongoUrl) {
+    const { createMongoClaimStore } = await import('./claimsMongo.ts');
+    return createMongoClaimStore(config.mongoUrl);
+  }
+  if (config.databaseUrl) {
+    const { createPostgresClaimStore } = await import('./claimsPostgres.ts');
+    return createPostgresClaimStore(config.databaseUrl);
+  }
+  return createSqliteClaimStore(path.join(config.dataDir, 'claims.sqlite'));
 }
 
 /**
@@ -58,6 +83,12 @@ export async function startSendersRole(deps: {
   // Outcomes a previous sender could not store go to the log before this one consumes (best effort:
   // if the store still refuses, the outbox keeps them and deliveries consult it).
   await recorder.replay();
+  const deadline = (channel: Channel) => (deps.config.providers.timeoutMs[channel] ?? 10_000) + DEADLINE_MARGIN_MS;
+  const claimer = createClaimer({
+    store: await openClaimStore(deps.config),
+    leaseMs: Math.max(0, ...deps.channels.map(deadline)) + CLAIM_MARGIN_MS,
+    logger,
+  });
   const rabbit = createRabbitConnection({ url: deps.config.amqpUrl, logger, name: 'notify-senders' });
   const senders = deps.channels.map((channel) =>
     createSender({
@@ -76,6 +107,8 @@ export async function startSendersRole(deps: {
       recoverAfter: deps.pipeline.recoverAfter,
       parkedQuietMs: deps.pipeline.parkedQuietMs,
       recorder,
+      claimer,
+      providerTimeoutMs: deadline(channel),
       deliveryLimit: deps.pipeline.deliveryLimit,
       ...(deps.pipeline.maxAttempts ? { maxAttempts: deps.pipeline.maxAttempts } : {}),
     }),
@@ -93,6 +126,7 @@ export async function startSendersRole(deps: {
       // Last outcomes into the log if it takes them; what it refuses stays in the outbox file.
       await recorder.close();
       await journal.close();
+      await claimer.close();
     },
   };
 }

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createClaimer } from '../../channels/sender/claims.ts';
+import { createSqliteClaimStore } from '../../channels/sender/claimsSqlite.ts';
 import { deliver, type DeliverDeps } from '../../channels/sender/deliver.ts';
+import { silentLogger } from '../../infra/logger.ts';
 import { streams } from '../../domain/streams.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { count, eventsOf, openStore, renderTrivially, request, tempDir, testProvider, type Fault } from './world.ts';
@@ -24,10 +28,28 @@ describe('sender idempotency (the log decides, not the queue)', () => {
     return { store, provider, deps };
   }
 
-  it('two senders racing on one notification: both may call the provider, only one outcome is recorded', async () => {
+  it('two senders racing on one notification with claims: one provider call, the other copy is put off and later skipped', async () => {
+    const { store, provider, deps } = world(undefined, 50);
+    const dir = tempDir('idem-claims');
+    cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    // Two processes: two connections to one claims file.
+    const claimers = [0, 1].map(() => createClaimer({ store: createSqliteClaimStore(path.join(dir, 'claims.sqlite')), leaseMs: 30_000, logger: silentLogger }));
+    for (const c of claimers) cleanup.push(() => c.close());
+    const { notificationId } = await request(store, 'email');
+    const actions = await Promise.all(claimers.map((c) => deliver({ ...deps, claim: c.claim }, notificationId, 1)));
+    expect(provider.calls.get(notificationId)).toBe(1);
+    expect(actions.map((x) => (x.kind === 'ack' ? x.note : x.kind)).sort()).toEqual(['defer', 'sent']);
+    // The put-off copy comes back after its delay: the log has the outcome now.
+    expect(await deliver({ ...deps, claim: claimers[1]!.claim }, notificationId, 1)).toEqual({ kind: 'ack', note: 'skipped_final' });
+    expect(provider.calls.get(notificationId)).toBe(1);
+    expect(count(await eventsOf(store, notificationId), 'NotificationSent')).toBe(1);
+  });
+
+  it('two senders racing with no claim store answering: both may call the provider (at-least-once), only one outcome is recorded', async () => {
     const { store, provider, deps } = world(undefined, 50);
     const { notificationId } = await request(store, 'email');
-    const [a, b] = await Promise.all([deliver(deps, notificationId, 1), deliver(deps, notificationId, 1)]);
+    const claim = async () => 'unavailable' as const;
+    const [a, b] = await Promise.all([deliver({ ...deps, claim }, notificationId, 1), deliver({ ...deps, claim }, notificationId, 1)]);
     expect(provider.calls.get(notificationId)).toBe(2);
     expect([a, b].map((x) => x.kind === 'ack' && x.note).sort()).toEqual(['already_recorded', 'sent']);
     expect(count(await eventsOf(store, notificationId), 'NotificationSent')).toBe(1);
