@@ -64,7 +64,9 @@ export async function startMonitors(deps: {
       onProviderOutcome: (channel, outcome) => failures.record(channel, outcome),
     },
   });
-  const stats = lazyQueueStatsSource(pickQueueStatsSource({ amqpUrl: deps.amqpUrl, managementUrl: c.managementUrl, logger }));
+  const stopped = new AbortController();
+  const picked = pickQueueStatsSource({ amqpUrl: deps.amqpUrl, managementUrl: c.managementUrl, logger, signal: stopped.signal });
+  const stats = lazyQueueStatsSource(picked);
   const depth = createQueueDepthPoller({
     amqpUrl: deps.amqpUrl,
     queues: deps.queues,
@@ -93,6 +95,9 @@ export async function startMonitors(deps: {
   return {
     async stop() {
       clearInterval(tick);
+      // A rabbitmqctl probe still running is killed, and reaped before the process may exit.
+      stopped.abort();
+      await picked.catch(() => undefined);
       lag.stop();
       await depth.stop();
       await feed.close();

@@ -129,10 +129,11 @@ describe('notify serve, supervised', () => {
     process.kill(serve.pid!, 'SIGTERM');
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
     expect(code).not.toBe('timeout');
+    // A zombie (state Z) has exited: orphans are reparented to PID 1, which in a container may never reap them.
     const alive = children.filter((pid) => {
       try {
-        process.kill(pid, 0);
-        return true;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
       } catch {
         return false;
       }
