@@ -5,6 +5,8 @@
  *
  *   node bench/pipeline.bench.ts            (npm run bench:pipeline)
  *   BENCH_N=4000 BENCH_PACED_RATE=500 BENCH_PACED_SECONDS=5 node bench/pipeline.bench.ts
+ *   BENCH_CLAIMS=compare node bench/pipeline.bench.ts   (senders without, then with delivery claims,
+ *     alternated BENCH_ROUNDS times (default 2): what a claim before each provider call costs)
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +16,8 @@ import amqp from 'amqplib';
 import { CHANNELS, type Channel, type NotificationRequested, type Recipient } from '../domain/events.ts';
 import { streams } from '../domain/streams.ts';
 import { createSender, type Sender } from '../channels/sender/consumer.ts';
+import { createClaimer } from '../channels/sender/claims.ts';
+import { createSqliteClaimStore } from '../channels/sender/claimsSqlite.ts';
 import type { Provider, RenderedContent } from '../channels/port.ts';
 import { createDispatcher } from '../channels/dispatcher/dispatcher.ts';
 import { createSqliteDispatcherState } from '../channels/dispatcher/sqliteState.ts';
@@ -87,7 +91,7 @@ async function instantRender(r: NotificationRequested['data']): Promise<Rendered
   return { channel: r.channel, title: 'Hi', body: 'Hello' };
 }
 
-async function pipelineRun() {
+async function pipelineRun(options: { claims?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-bench-'));
   const store: EventStore = createSqliteEventStore(path.join(dir, 'events.sqlite'), { pollIntervalMs: 10 });
   const topology = buildTopology({ prefix });
@@ -117,8 +121,10 @@ async function pipelineRun() {
   const senderRabbit = createRabbitConnection({ url: URL_, logger: silentLogger, name: 'bench-senders' });
   const state = createSqliteDispatcherState(path.join(dir, 'dispatcher.sqlite'), prefix);
   const dispatcher = createDispatcher({ eventStore: store, state, rabbit: dispatcherRabbit, topology, logger: silentLogger });
+  // As the senders role opens it: its own SQLite file beside the log.
+  const claimer = options.claims ? createClaimer({ store: createSqliteClaimStore(path.join(dir, 'claims.sqlite')), leaseMs: 27_000, logger: silentLogger }) : undefined;
   const senders: Sender[] = CHANNELS.map((channel) =>
-    createSender({ channel, eventStore: store, rabbit: senderRabbit, topology, provider: providers[channel], render: instantRender, logger: silentLogger, prefetch: 100 }),
+    createSender({ channel, eventStore: store, rabbit: senderRabbit, topology, provider: providers[channel], render: instantRender, logger: silentLogger, prefetch: 100, ...(claimer && { claimer }) }),
   );
 
   let seq = 0;
@@ -200,9 +206,28 @@ async function pipelineRun() {
     await dispatcherRabbit.close();
     await senderRabbit.close();
     await state.close();
+    await claimer?.close();
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (process.env.BENCH_CLAIMS === 'compare') {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const figures = { plain: { drain: [] as number[], burst: [] as number[] }, claims: { drain: [] as number[], burst: [] as number[] } };
+  console.log(`delivery claims: senders without and with a claim before each provider call, alternated, ${rounds} round(s) (${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of ['plain', 'claims'] as const) {
+      const r = await pipelineRun({ claims: variant === 'claims' });
+      figures[variant].drain.push(r.drain.rate);
+      figures[variant].burst.push(r.burst.rate);
+      console.log(`  round ${round + 1} ${variant.padEnd(6)}: drain ${r.drain.rate.toFixed(0)}/s, burst ${r.burst.rate.toFixed(0)}/s (p99 ${ms(r.burst.p99)}), paced p99 ${ms(r.paced.p99)}`);
+    }
+  }
+  const [pd, pb, cd, cb] = [median(figures.plain.drain), median(figures.plain.burst), median(figures.claims.drain), median(figures.claims.burst)];
+  console.log(`medians: drain ${pd.toFixed(0)} -> ${cd.toFixed(0)}/s (x${(cd / pd).toFixed(2)}), burst ${pb.toFixed(0)} -> ${cb.toFixed(0)}/s (x${(cb / pb).toFixed(2)})`);
+  process.exit(0);
 }
 
 const raw = await rawQuorumRate();
