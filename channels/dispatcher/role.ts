@@ -10,6 +10,7 @@ import { createRabbitConnection } from '../../infra/rabbit/connection.ts';
 import type { Topology } from '../../infra/rabbit/topology.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import { createSqliteDispatcherState } from './sqliteState.ts';
+import { storeChoice } from '../../infra/storeChoice.ts';
 import type { DispatcherStateStore } from './statePort.ts';
 
 /** What the dispatcher needs of the configuration: the broker and where its state lives. */
@@ -26,15 +27,15 @@ export interface DispatcherRoleConfig {
 
 /** The dispatcher's state store, as its role opens it (the monitors read its checkpoint through it too). */
 export async function openDispatcherState(config: Omit<DispatcherRoleConfig, 'amqpUrl'>): Promise<DispatcherStateStore> {
-  if (config.mongoUrl) {
-    const { createMongoDispatcherState } = await import('./mongoState.ts');
-    return createMongoDispatcherState(config.mongoUrl);
+  const choice = storeChoice(config);
+  switch (choice.kind) {
+    case 'mongo':
+      return (await import('./mongoState.ts')).createMongoDispatcherState(choice.url);
+    case 'postgres':
+      return (await import('./postgresState.ts')).createPostgresDispatcherState(choice.url);
+    case 'sqlite':
+      return createSqliteDispatcherState(path.join(choice.dataDir, 'dispatcher.sqlite'));
   }
-  if (config.databaseUrl) {
-    const { createPostgresDispatcherState } = await import('./postgresState.ts');
-    return createPostgresDispatcherState(config.databaseUrl);
-  }
-  return createSqliteDispatcherState(path.join(config.dataDir, 'dispatcher.sqlite'));
 }
 
 /**

@@ -17,6 +17,7 @@ import { openJournal } from './journal.ts';
 import { createOutcomeRecorder, type HeldOutcome } from './recorder.ts';
 import { createClaimer, type ClaimStore } from './claims.ts';
 import { createSqliteClaimStore } from './claimsSqlite.ts';
+import { storeChoice } from '../../infra/storeChoice.ts';
 
 /** What the senders need of the configuration: the broker, and what tracking links are built from. */
 export interface SendersRoleConfig {
@@ -39,15 +40,15 @@ const CLAIM_MARGIN_MS = 15_000;
 
 /** The delivery-claim store every sender of the deployment shares. */
 export async function openClaimStore(config: Pick<SendersRoleConfig, 'dataDir' | 'mongoUrl' | 'databaseUrl'>): Promise<ClaimStore> {
-  if (config.mongoUrl) {
-    const { createMongoClaimStore } = await import('./claimsMongo.ts');
-    return createMongoClaimStore(config.mongoUrl);
+  const choice = storeChoice(config);
+  switch (choice.kind) {
+    case 'mongo':
+      return (await import('./claimsMongo.ts')).createMongoClaimStore(choice.url);
+    case 'postgres':
+      return (await import('./claimsPostgres.ts')).createPostgresClaimStore(choice.url);
+    case 'sqlite':
+      return createSqliteClaimStore(path.join(choice.dataDir, 'claims.sqlite'));
   }
-  if (config.databaseUrl) {
-    const { createPostgresClaimStore } = await import('./claimsPostgres.ts');
-    return createPostgresClaimStore(config.databaseUrl);
-  }
-  return createSqliteClaimStore(path.join(config.dataDir, 'claims.sqlite'));
 }
 
 /**

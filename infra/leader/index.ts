@@ -2,6 +2,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LeaderLock } from './port.ts';
 import { createSqliteLeaderLock } from './sqlite.ts';
+import { storeChoice } from '../storeChoice.ts';
 
 export type { LeaderLock } from './port.ts';
 
@@ -16,15 +17,15 @@ export interface LeaderLockOptions {
  * DATABASE_URL is, else a file in the data dir (the stores' own order of precedence).
  */
 export async function createLeaderLock(config: LeaderLockOptions, name: string): Promise<LeaderLock> {
-  if (config.mongoUrl) {
-    const { createMongoLeaderLock } = await import('./mongo.ts');
-    return createMongoLeaderLock(config.mongoUrl, name);
+  const choice = storeChoice(config);
+  switch (choice.kind) {
+    case 'mongo':
+      return (await import('./mongo.ts')).createMongoLeaderLock(choice.url, name);
+    case 'postgres':
+      return (await import('./postgres.ts')).createPostgresLeaderLock(choice.url, name);
+    case 'sqlite':
+      return createSqliteLeaderLock(choice.dataDir, name);
   }
-  if (config.databaseUrl) {
-    const { createPostgresLeaderLock } = await import('./postgres.ts');
-    return createPostgresLeaderLock(config.databaseUrl, name);
-  }
-  return createSqliteLeaderLock(config.dataDir, name);
 }
 
 /** What a started role gives back. */

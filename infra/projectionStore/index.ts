@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { ProjectionStore } from './port.ts';
 import { createSqliteProjectionStore } from './sqlite.ts';
+import { storeChoice } from '../storeChoice.ts';
 
 export interface ProjectionStoreOptions {
   /** MongoDB connection string; wins over databaseUrl for the read models. */
@@ -18,17 +19,18 @@ export interface ProjectionStoreOptions {
  * URL wins over the general one.
  */
 export async function createProjectionStore(config: ProjectionStoreOptions, logger?: Logger): Promise<ProjectionStore> {
-  if (config.mongoUrl) {
-    const { createMongoProjectionStore } = await import('./mongo.ts');
-    logger?.info('projection store: MongoDB');
-    return createMongoProjectionStore(config.mongoUrl);
+  const choice = storeChoice(config);
+  switch (choice.kind) {
+    case 'mongo':
+      logger?.info('projection store: MongoDB');
+      return (await import('./mongo.ts')).createMongoProjectionStore(choice.url);
+    case 'postgres':
+      logger?.info('projection store: PostgreSQL');
+      return (await import('./postgres.ts')).createPostgresProjectionStore(choice.url);
+    case 'sqlite': {
+      const file = path.join(choice.dataDir, 'projections.sqlite');
+      logger?.info({ file }, 'projection store: embedded SQLite');
+      return createSqliteProjectionStore(file);
+    }
   }
-  if (config.databaseUrl) {
-    const { createPostgresProjectionStore } = await import('./postgres.ts');
-    logger?.info('projection store: PostgreSQL');
-    return createPostgresProjectionStore(config.databaseUrl);
-  }
-  const file = path.join(config.dataDir, 'projections.sqlite');
-  logger?.info({ file }, 'projection store: embedded SQLite');
-  return createSqliteProjectionStore(file);
 }
