@@ -29,7 +29,7 @@ export interface SendersRoleConfig {
   /** Where delivery claims are kept: like the dispatcher's state, MongoDB, else PostgreSQL, else `claims.sqlite` in dataDir. */
   mongoUrl?: string;
   databaseUrl?: string;
-  /** Each channel's provider timeout: the sender's own deadline sits 2 s above it, and a claim lasts 30 s longer. */
+  /** Each channel's provider timeout: the sender's own deadline sits 2 s above it, and a claim lasts 15 s past the longest deadline. */
   providers: { timeoutMs: Partial<Record<Channel, number>> };
 }
 
