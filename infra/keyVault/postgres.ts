@@ -1,24 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { openPgPool, schemaOnce } from '../postgres.ts';
 import { KEY_BYTES, type DataKey, type KeyVault } from './port.ts';
 
 /**
- * PostgreSQL adapter: its own table (`notify_data_keys`), self-contained so it needs nothing of
- * the other PostgreSQL stores. A DELETE leaves the old tuple until VACUUM; the operator runbook
+ * PostgreSQL adapter: its own table (`notify_data_keys`), needing none of the other PostgreSQL
+ * stores' tables. A DELETE leaves the old tuple until VACUUM; the operator runbook
  * says to let autovacuum (or `VACUUM notify_data_keys`) run, and that backups hold keys too.
  */
 export async function createPostgresKeyVault(url: string, table = 'notify_data_keys'): Promise<KeyVault> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) throw new Error(`key vault table name "${table}" is not a plain identifier`);
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  // An idle connection dropped by the server is replaced on the next query; without a listener it would crash the process.
-  pool.on('error', () => {});
-  await pool.query(`
-    CREATE TABLE IF NOT EXISTS ${table} (
+  const pool = openPgPool(url, 4);
+  // Under the schema advisory lock, like every store's tables: several processes starting at once
+  // (a scale-out, a supervised serve) otherwise collide on the catalog ("type ... already exists").
+  await schemaOnce(
+    pool,
+    `CREATE TABLE IF NOT EXISTS ${table} (
       scope      TEXT PRIMARY KEY,
       kid        TEXT NOT NULL,
       key        BYTEA NOT NULL,
       created_at TIMESTAMPTZ NOT NULL DEFAULT now()
-    )`);
+    )`,
+  )();
   const toKey = (row: { kid: string; key: Buffer }): DataKey => ({ kid: row.kid, key: row.key });
 
   return {
