@@ -171,7 +171,9 @@ describe('single-active roles on PostgreSQL: a standby takes over', () => {
     await admin.connect();
     stops.push(() => admin.end());
     const key = BigInt.asUintN(64, BigInt(advisoryKey('projections')));
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::bigint::oid AND objid = $2::bigint::oid`, [
+    // With a timeout, pg_terminate_backend waits until the backend is gone (its locks with it);
+    // without one it only signals, and under load the thief could ask before the lock is free.
+    await admin.query(`SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::bigint::oid AND objid = $2::bigint::oid`, [
       Number(key >> 32n),
       Number(key & 0xffffffffn),
     ]);
