@@ -4,12 +4,17 @@
  * provider simulator, and the raw RabbitMQ anchor measured in the same run.
  *
  *   node bench/e2e.bench.ts [--quick] [--store sqlite|postgres] [--connections N]
- *        [--single-process] [--platform-dir <checkout>] [--cpu-prof] [--skip-raw] [--phases a,b,c] [--keep]
+ *        [--single-process] [--platform-dir <checkout>] [--cpu-prof] [--skip-raw] [--phases a,b,c,s] [--keep]
+ *        [--soak <notifications> [--soak-rate <notifications/s>] [--soak-sample-s <s>]]
  *
  * Phases, each on an app of its own (so the analytics summary of that app is the phase's statuses):
  *   (a) 1 user per request, email, closed loop with N connections;
  *   (b) 100 users per request, every channel (users with email, phone, an iOS and an Android device);
- *   (c) a paced 1,000 notifications/s (1 user per request, email), 60 s (`--quick`: 15 s).
+ *   (c) a paced 1,000 notifications/s (1 user per request, email), 60 s (`--quick`: 15 s);
+ *   (s) with `--soak N` only: (b)'s requests paced at `--soak-rate` (500) notifications/s, below
+ *       capacity so no backlog builds in the shared broker, until N notifications are accepted, printing every
+ *       `--soak-sample-s` (30) seconds the RSS of each role, the CPU per notification of that
+ *       window and the size of the data files: whether memory and CPU stay flat as the log grows.
  * For each: delivered/s (deliveries at the simulator over first request -> last delivery),
  * accept -> provider p50/p99 (the client's 202 time vs the simulator's receivedAt), time from the
  * end of the load until every status is final in the API, CPU ms per notification (the platform's
@@ -52,6 +57,8 @@ interface LoadJob {
   firstTag: number;
   eventPrefix: string;
   templateId: string;
+  /** Stop once this many notifications were accepted (the soak). */
+  maxNotifications?: number;
 }
 
 interface LoadReport {
@@ -132,7 +139,7 @@ async function runLoad(job: LoadJob): Promise<LoadReport> {
   if (job.mode === 'closed') {
     await Promise.all(
       Array.from({ length: job.connections }, async () => {
-        while (Date.now() < deadline) await post();
+        while (Date.now() < deadline && report.notifications < (job.maxNotifications ?? Infinity)) await post();
       }),
     );
   } else {
@@ -140,7 +147,7 @@ async function runLoad(job: LoadJob): Promise<LoadReport> {
     const rate = job.rate ?? 1;
     const inFlight = new Set<Promise<void>>();
     let sent = 0;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && report.notifications < (job.maxNotifications ?? Infinity)) {
       const due = Math.floor(((Date.now() - report.startedAt) / 1000) * rate);
       while (sent < due) {
         const p = post().then(() => void inFlight.delete(p));
@@ -276,6 +283,44 @@ function roleCpuMs(root: number): Map<string, number> {
   return out;
 }
 
+/** RSS of each role's live processes, summed over processes of the same role. */
+function roleRssBytes(root: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of processTree(root)) {
+    try {
+      const pages = Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+      const role = roleOf(pid);
+      out.set(role, (out.get(role) ?? 0) + pages * PAGE);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** Size of the data dir's files (the SQLite stores and their -wal), in MB. */
+function dataFilesMb(dir: string): number {
+  let bytes = 0;
+  for (const f of fs.readdirSync(dir)) {
+    try {
+      const st = fs.statSync(path.join(dir, f));
+      if (st.isFile()) bytes += st.size;
+    } catch {
+      /* gone */
+    }
+  }
+  return bytes / 1024 / 1024;
+}
+
+interface SoakSample {
+  seconds: number;
+  delivered: number;
+  windowRate: number;
+  windowCpuMs: number;
+  rssMbByRole: Array<readonly [string, number]>;
+  dataMb: number;
+}
+
 function treeRssBytes(root: number): number {
   let pages = 0;
   for (const pid of processTree(root)) {
@@ -349,7 +394,7 @@ async function rawQuorum(amqpUrl: string, seconds: number): Promise<number> {
 // ---------------------------------------------------------------- the run
 
 interface Phase {
-  key: 'a' | 'b' | 'c';
+  key: 'a' | 'b' | 'c' | 's';
   title: string;
   job: Omit<LoadJob, 'url' | 'auth' | 'userPool' | 'firstTag' | 'eventPrefix' | 'templateId'>;
   channels: 'email' | 'all';
@@ -393,7 +438,21 @@ async function main(): Promise<void> {
     { key: 'c', title: `(c) paced 1,000 notifications/s for ${pacedSeconds} s`, channels: 'email', users: quick ? 1000 : 5000, job: { mode: 'paced', rate: 1000, connections, seconds: pacedSeconds, usersPerRequest: 1 } },
   ];
 
-  const phases = allPhases.filter((p) => !only || only.includes(p.key));
+  const soak = option('--soak') === undefined ? undefined : Number(option('--soak'));
+  if (soak !== undefined && !(Number.isInteger(soak) && soak > 0)) throw new Error('--soak takes a number of notifications');
+  const soakSampleMs = Number(option('--soak-sample-s') ?? 30) * 1000;
+  const soakRate = Number(option('--soak-rate') ?? 500);
+  if (soak !== undefined) {
+    allPhases.push({
+      key: 's',
+      title: `(s) soak: 100 users per request, all channels, ${fmt(soakRate)} notifications/s until ${fmt(soak)}`,
+      channels: 'all',
+      users: 1000,
+      // Each user has email, phone, an iOS and an Android device: 400 notifications per request.
+      job: { mode: 'paced', rate: soakRate / 400, connections: 8, seconds: 4 * 3600, usersPerRequest: 100, maxNotifications: soak },
+    });
+  }
+  const phases = allPhases.filter((p) => (only ? only.includes(p.key) : p.key !== 's' || soak !== undefined));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-e2e-'));
   const prefix = `e2e${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const [port, opsPort, simPort, simProviderPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -529,15 +588,45 @@ async function main(): Promise<void> {
       });
       child.send({ ...p.job, url: api, auth: apps[p.key], userPool: userPools[p.key]!, firstTag, eventPrefix: `${prefix}${p.key}`, templateId: `${prefix}${p.key}` } satisfies LoadJob);
       let loading = true;
+      const soakSamples: SoakSample[] = [];
+      const soakStart = Date.now();
+      let lastSample = { at: soakStart, delivered: 0, cpu: cpu0 };
       const poller = (async () => {
         while (loading) {
           await pollSim().catch(() => {});
+          if (p.key === 's' && Date.now() - lastSample.at >= soakSampleMs) {
+            const cpuNow = treeCpuMs(servePid);
+            const sample: SoakSample = {
+              seconds: (Date.now() - soakStart) / 1000,
+              delivered,
+              windowRate: ((delivered - lastSample.delivered) * 1000) / (Date.now() - lastSample.at),
+              windowCpuMs: delivered > lastSample.delivered ? (cpuNow - lastSample.cpu) / (delivered - lastSample.delivered) : NaN,
+              rssMbByRole: [...roleRssBytes(servePid)].map(([role, bytes]) => [role, bytes / 1024 / 1024] as const),
+              dataMb: dataFilesMb(dir),
+            };
+            soakSamples.push(sample);
+            lastSample = { at: Date.now(), delivered, cpu: cpuNow };
+            console.log(
+              `    soak ${fmt(sample.seconds)} s: delivered ${fmt(sample.delivered)}; window ${fmt(sample.windowRate)}/s at ${fmt(sample.windowCpuMs, 2)} ms CPU/notification; ` +
+                `RSS ${sample.rssMbByRole.map(([r, mb]) => `${r} ${fmt(mb)}`).join(', ')} MB; data files ${fmt(sample.dataMb)} MB`,
+            );
+          }
           await sleep(200);
         }
       })();
       const report = await reportP;
       loading = false;
       await poller;
+      if (p.key === 's' && soakSamples.length >= 2) {
+        // First window past 10,000 notifications against the last: what grew.
+        const first = soakSamples.find((x) => x.delivered >= 10_000) ?? soakSamples[0]!;
+        const last = soakSamples.at(-1)!;
+        const rss = (x: SoakSample) => x.rssMbByRole.reduce((n, [, mb]) => n + mb, 0);
+        console.log(
+          `soak: from ${fmt(first.delivered)} to ${fmt(last.delivered)} delivered: RSS ${fmt(rss(first))} -> ${fmt(rss(last))} MB, ` +
+            `CPU ${fmt(first.windowCpuMs, 2)} -> ${fmt(last.windowCpuMs, 2)} ms/notification, window rate ${fmt(first.windowRate)} -> ${fmt(last.windowRate)}/s, data files ${fmt(first.dataMb)} -> ${fmt(last.dataMb)} MB`,
+        );
+      }
       // Drain: every notification accepted as pending reaches the simulator, or the limit passes.
       const drainStart = Date.now();
       while (delivered < report.pending && Date.now() - drainStart < drainLimitMs && !serveExited) {
@@ -613,6 +702,7 @@ async function main(): Promise<void> {
   const a = results.find((r) => r.phase.key === 'a');
   const c = results.find((r) => r.phase.key === 'c');
   console.log(`load average at the end: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  if (!a && !b && !c) return;
   console.log(
     `e2e: delivered=${Math.round(b?.deliveredPerSec ?? 0)}/s single=${Math.round(a?.deliveredPerSec ?? 0)}/s p99_at_1000=${Math.round(c?.p99 ?? NaN)} raw_quorum=${Math.round(raw)}/s ratio=${((b?.deliveredPerSec ?? 0) / raw).toFixed(3)}`,
   );
