@@ -120,10 +120,10 @@ contract('PostgreSQL', async () => {
 });
 
 describe('key vault: PostgreSQL, many processes starting at once', () => {
-  it('eight vaults opened at the same moment on a fresh table all start (the table is made once)', async () => {
+  it('four vaults opened at the same moment on a fresh table all start (the table is made once)', async () => {
     if (!pgUrl) throw new Error(`PostgreSQL not reachable at ${adminUrl}`);
     const table = `keys_race_${tableSeq++}`;
-    const vaults = await Promise.all(Array.from({ length: 8 }, () => createPostgresKeyVault(pgUrl!, table)));
+    const vaults = await Promise.all(Array.from({ length: 4 }, () => createPostgresKeyVault(pgUrl!, table)));
     const keys = await Promise.all(vaults.map((v) => v.getOrCreate('user:race')));
     expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
     for (const v of vaults) await v.close();
