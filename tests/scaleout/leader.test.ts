@@ -164,24 +164,23 @@ describe('single-active roles on PostgreSQL: a standby takes over', () => {
     const active = await runSingleActive({ role: 'projections', lock: createPostgresLeaderLock(db.url, 'projections'), logger: silentLogger, metrics, start: a.start, pollMs: 100 });
     stops.push(() => active.stop());
     expect(a.state.starts).toBe(1);
-    // Another process takes the lock the moment the session goes (as after a network cut).
-    const thief = createPostgresLeaderLock(db.url, 'projections');
-    stops.push(() => thief.close());
-    const admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
-    stops.push(() => admin.end());
+    // Another process takes the lock the moment the session goes (as after a network cut): one
+    // round trip ends the session (the timeout makes it wait until the backend is gone, its locks
+    // with it) and takes the lock, before the old holder can reconnect and take it back as a standby.
+    const thief = new pg.Client({ connectionString: db.url });
+    await thief.connect();
+    stops.push(() => thief.end());
     const key = BigInt.asUintN(64, BigInt(advisoryKey('projections')));
-    // With a timeout, pg_terminate_backend waits until the backend is gone (its locks with it);
-    // without one it only signals, and under load the thief could ask before the lock is free.
-    await admin.query(`SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::bigint::oid AND objid = $2::bigint::oid`, [
-      Number(key >> 32n),
-      Number(key & 0xffffffffn),
-    ]);
-    expect(await thief.tryAcquire()).toBe(true);
+    const [hi, lo] = [Number(key >> 32n), Number(key & 0xffffffffn)];
+    const results = (await thief.query(
+      `SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' AND classid = ${hi}::bigint::oid AND objid = ${lo}::bigint::oid;
+       SELECT pg_try_advisory_lock(${advisoryKey('projections')}::bigint) AS ok`,
+    )) as unknown as Array<{ rows: Array<{ ok?: boolean }> }>;
+    expect(results[1]!.rows[0]!.ok).toBe(true);
     await waitFor(() => a.state.stops === 1, 5_000, 'the role to stop after its lock was lost');
     expect(await gaugeValue(metrics, 'projections')).toBe(0);
     // It stands by: once the thief lets go, it is active again.
-    await thief.release();
+    await thief.query(`SELECT pg_advisory_unlock(${advisoryKey('projections')}::bigint)`);
     await waitFor(() => a.state.starts === 2, 5_000, 'the role to start again');
   });
 });
