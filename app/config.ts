@@ -120,6 +120,7 @@ export const envSchema = z.object({
 
   // Storage
   NOTIFY_DATA_DIR: str({ section: 'storage', fallback: './data', description: 'Directory of the embedded SQLite stores (event log, read models, dispatcher state).' }),
+  PG_POOL_SIZE: num({ section: 'storage', fallback: 10, ...positiveInt, description: 'Connections each process may open to PostgreSQL for the event log, and as many for the read models (budget: processes x 2 x this, plus a few for the key vault, dispatcher state and claims, under max_connections).' }),
   NOTIFY_SQLITE_SYNC: oneOf(['normal', 'full'], { section: 'storage', fallback: 'normal', description: '`full`: the embedded event log fsyncs every commit.' }),
   EVENTSTORE_URL: str({ section: 'storage', secret: 'userinfo', description: 'EventStoreDB connection string; unset: the embedded SQLite event log.' }),
   MONGO_URL: str({ section: 'storage', secret: 'userinfo', description: 'MongoDB connection string for read models and dispatcher state; unset: embedded SQLite.' }),
@@ -233,6 +234,8 @@ export interface Config {
    * checkpoints, dispatcher state) unless EVENTSTORE_URL or MONGO_URL names a store specifically.
    */
   databaseUrl?: string;
+  /** PG_POOL_SIZE: connections per process for the PostgreSQL event log, and as many for the read models. */
+  pgPoolSize: number;
   simPort: number;
   simProviderPort: number;
   simSmtpPort: number;
@@ -389,6 +392,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     sqliteDurability: e.NOTIFY_SQLITE_SYNC,
     mongoUrl: e.MONGO_URL,
     databaseUrl: e.DATABASE_URL,
+    pgPoolSize: e.PG_POOL_SIZE,
     simPort: e.SIM_PORT,
     simProviderPort: e.SIM_PROVIDER_PORT,
     simSmtpPort: e.SIM_SMTP_PORT,

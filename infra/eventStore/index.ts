@@ -17,6 +17,8 @@ export interface EventStoreOptions {
   dataDir: string;
   /** `full`: the embedded log fsyncs every commit. */
   sqliteDurability?: 'normal' | 'full';
+  /** PG_POOL_SIZE: connections of the PostgreSQL pool (default 10). */
+  pgPoolSize?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ async function createRawEventStore(config: EventStoreOptions, logger?: Logger): 
   if (config.databaseUrl) {
     const { createPostgresEventStore } = await import('./postgres.ts');
     logger?.info('event store: PostgreSQL');
-    return createPostgresEventStore(config.databaseUrl);
+    return createPostgresEventStore(config.databaseUrl, { ...(config.pgPoolSize !== undefined && { poolSize: config.pgPoolSize }) });
   }
   const file = path.join(config.dataDir, 'events.sqlite');
   const durability = config.sqliteDurability ?? 'normal';

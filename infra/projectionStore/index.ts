@@ -9,6 +9,8 @@ export interface ProjectionStoreOptions {
   mongoUrl?: string;
   /** PostgreSQL connection string (DATABASE_URL). */
   databaseUrl?: string;
+  /** PG_POOL_SIZE: connections of the PostgreSQL pool (default 10). */
+  pgPoolSize?: number;
   /** Where the embedded store lives (projections.sqlite). */
   dataDir: string;
 }
@@ -26,7 +28,7 @@ export async function createProjectionStore(config: ProjectionStoreOptions, logg
       return (await import('./mongo.ts')).createMongoProjectionStore(choice.url);
     case 'postgres':
       logger?.info('projection store: PostgreSQL');
-      return (await import('./postgres.ts')).createPostgresProjectionStore(choice.url);
+      return (await import('./postgres.ts')).createPostgresProjectionStore(choice.url, { ...(config.pgPoolSize !== undefined && { poolSize: config.pgPoolSize }) });
     case 'sqlite': {
       const file = path.join(choice.dataDir, 'projections.sqlite');
       logger?.info({ file }, 'projection store: embedded SQLite');
