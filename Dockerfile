@@ -18,12 +18,16 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
 COPY app ./app
-COPY domain ./domain
+COPY api ./api
+COPY workflow ./workflow
+COPY dispatcher ./dispatcher
+COPY channels ./channels
+COPY monitors ./monitors
 COPY commands ./commands
 COPY projections ./projections
-COPY channels ./channels
-COPY simulator ./simulator
 COPY infra ./infra
+COPY domain ./domain
+COPY simulator ./simulator
 # The embedded stores' directory (only used when no server store is configured), owned by the runtime user.
 RUN mkdir -p /var/lib/notify && chown node:node /var/lib/notify
 USER node

@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ProvidersConfig } from '../channels/providers/config.ts';
-import type { ApiConfig } from '../commands/http/config.ts';
+import type { ApiConfig } from '../api/config.ts';
 import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
-import type { MonitoringConfig } from '../infra/monitoring/config.ts';
+import type { MonitoringConfig } from '../monitors/config.ts';
 import type { PipelineConfig } from '../infra/rabbit/config.ts';
-import { mongoDatabaseName } from '../infra/projectionStore/mongoUrl.ts';
+import { mongoDatabaseName } from '../infra/mongo/url.ts';
 import { DEFAULT_PREFIX } from '../infra/rabbit/names.ts';
 import { DEFAULT_RETRY_DELAYS_MS } from '../infra/rabbit/topology.ts';
 

@@ -24,15 +24,15 @@ interface Ready {
 /** Child side: the API (and optionally the projection runner) on a temp dir; reports its URL over IPC. */
 async function serve(withProjections: boolean): Promise<void> {
   const { createApp } = await import('../commands/apps.ts');
-  const { createApi } = await import('../commands/http/app.ts');
-  const { apiProjections } = await import('../commands/http/projections.ts');
-  const { listenApi } = await import('../commands/http/server.ts');
+  const { createApi } = await import('../api/app.ts');
+  const { apiProjections } = await import('../api/projections.ts');
+  const { listenApi } = await import('../api/server.ts');
   const { loadConfig } = await import('../app/config.ts');
-  const { createSqliteEventStore } = await import('../infra/eventStore/sqlite.ts');
+  const { createSqliteEventStore } = await import('../infra/sqlite/eventStore.ts');
   const { withPersonalDataEncryption } = await import('../infra/eventStore/personalData.ts');
-  const { createSqliteKeyVault } = await import('../infra/keyVault/sqlite.ts');
+  const { createSqliteKeyVault } = await import('../infra/sqlite/keyVault.ts');
   const { silentLogger } = await import('../infra/logger.ts');
-  const { createProjectionStore } = await import('../infra/projectionStore/index.ts');
+  const { createProjectionStore } = await import('../infra/stores/projectionStore.ts');
   const { startProjectionRunner } = await import('../projections/runner.ts');
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-bench-'));

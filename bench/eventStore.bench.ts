@@ -20,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import type { EventMetadata } from '../domain/events.ts';
 import pg from 'pg';
 import type { EventStore, NewEvent } from '../infra/eventStore/port.ts';
-import { createPostgresEventStore } from '../infra/eventStore/postgres.ts';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { createPostgresEventStore } from '../infra/postgres/eventStore.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 const metadata: EventMetadata = { correlationId: randomUUID(), causationId: randomUUID(), appId: 'bench', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };

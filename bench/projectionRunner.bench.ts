@@ -10,8 +10,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
-import { createSqliteProjectionStore } from '../infra/projectionStore/sqlite.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
+import { createSqliteProjectionStore } from '../infra/sqlite/projectionStore.ts';
 import { startProjectionRunner } from '../projections/runner.ts';
 import { generateEvents } from '../tests/projections/generate.ts';
 import { arg, fill } from './projectionLog.ts';

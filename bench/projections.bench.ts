@@ -11,8 +11,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
-import { createSqliteProjectionStore } from '../infra/projectionStore/sqlite.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
+import { createSqliteProjectionStore } from '../infra/sqlite/projectionStore.ts';
 import { READ_MODELS } from '../projections/index.ts';
 import { rebuildReadModel } from '../projections/rebuild.ts';
 import { startProjectionRunner } from '../projections/runner.ts';

@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { basicAuth, registerUsers, sendLoad } from '../faults/lib/load.ts';
-import { simCollector } from '../faults/lib/sim.ts';
+import { basicAuth, registerUsers, sendLoad } from '../testkit/load.ts';
+import { simCollector } from '../testkit/sim.ts';
 import { createTestDatabase } from '../tests/helpers/postgres.ts';
 import { waitFor } from '../tests/helpers/rabbit.ts';
 import { startCluster } from '../tests/scaleout/cluster.ts';

@@ -6,7 +6,7 @@ import { appDecider, type AppCommand } from '../domain/app.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { AppEvent, EventMetadata } from '../domain/events.ts';
 import { ConcurrencyError, type EventStore, type NewEvent } from '../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
 import { handleCommand, loadState } from './handle.ts';
 
 const at = '2026-01-01T10:00:00.000Z';

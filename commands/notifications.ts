@@ -32,7 +32,7 @@ export interface NotifyInput {
   scheduleAt?: Date;
   /** Gather into one message per (app, user, channel, key) window instead of sending each. */
   digest?: { key: string; windowSeconds: number };
-  /** Channels to try next (channels/dispatcher/workflow.ts follows them). */
+  /** Channels to try next (workflow/steps.ts follows them). */
   fallback?: FallbackStep[];
   /** Set on a fallback request: the notification whose outcome asked for it. */
   fallbackOf?: string;
@@ -176,7 +176,7 @@ async function prepareOne(
           type: 'SuppressNotification',
           data: {
             ...base, ...category, reason: decision.reason, detail: decision.detail, at, ...fallbackOf,
-            // The next channel's request is made from this event alone (channels/dispatcher follows the log).
+            // The next channel's request is made from this event alone (the workflow follows the log).
             ...(input.fallback?.length ? { fallback: input.fallback, params: input.params, templateVersion } : {}),
           },
         }

@@ -2,13 +2,13 @@
 // private RabbitMQ node, data dir and simulator process, then an audit of every accepted id.
 // Not part of `npm test`: it takes minutes per scenario and needs rabbitmq-server installed.
 import { parseArgs } from 'node:util';
-import { alertsFromLogs, auditRun, waitForDrain } from './lib/audit.ts';
-import { cleanupAll, installSignalHandlers } from './lib/cleanup.ts';
-import { basicAuth, createApp, registerUsers, sendLoad } from './lib/load.ts';
-import { sleep } from './lib/net.ts';
-import { scenarioBlock, summaryTable, type ScenarioResult } from './lib/report.ts';
-import { SCENARIOS, type Scenario, type Timing } from './lib/scenarios.ts';
-import { BASE_ENV, buildWorld, type World } from './lib/world.ts';
+import { alertsFromLogs, auditRun, waitForDrain } from '../testkit/audit.ts';
+import { cleanupAll, installSignalHandlers } from '../testkit/cleanup.ts';
+import { basicAuth, createApp, registerUsers, sendLoad } from '../testkit/load.ts';
+import { sleep } from '../testkit/net.ts';
+import { scenarioBlock, summaryTable, type ScenarioResult } from './report.ts';
+import { SCENARIOS, type Scenario, type Timing } from './scenarios.ts';
+import { BASE_ENV, buildWorld, type World } from '../testkit/world.ts';
 
 const { values } = parseArgs({
   options: {

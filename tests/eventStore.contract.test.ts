@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
-import { createEsdbEventStore } from '../infra/eventStore/esdb.ts';
-import { createPostgresEventStore } from '../infra/eventStore/postgres.ts';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { createEsdbEventStore } from '../infra/kurrent/eventStore.ts';
+import { createPostgresEventStore } from '../infra/postgres/eventStore.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
 import { eventStoreContract } from './contracts/eventStore.contract.ts';
 

@@ -15,11 +15,11 @@ import {
   type Position,
 } from '@kurrent/kurrentdb-client';
 import { eventsInWindow } from '../app/cli/projections.ts';
-import { createEsdbEventStore, kurrentConnectionString } from '../infra/eventStore/esdb.ts';
+import { createEsdbEventStore, kurrentConnectionString } from '../infra/kurrent/eventStore.ts';
 import { ConcurrencyError } from '../infra/eventStore/port.ts';
 import { createLogger } from '../infra/logger.ts';
 import { createMetrics } from '../infra/metrics.ts';
-import { createLagPoller } from '../infra/monitoring/lag.ts';
+import { createLagPoller } from '../monitors/lag.ts';
 import { eventStoreContract, meta, rotated } from './contracts/eventStore.contract.ts';
 
 /**

@@ -6,9 +6,9 @@ import { ERASED, type DomainEvent, type EventMetadata, type NotificationRequeste
 import { streams, userKey } from '../domain/streams.ts';
 import { withPersonalDataEncryption } from '../infra/eventStore/personalData.ts';
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
 import type { KeyVault } from '../infra/keyVault/port.ts';
-import { createSqliteKeyVault } from '../infra/keyVault/sqlite.ts';
+import { createSqliteKeyVault } from '../infra/sqlite/keyVault.ts';
 import { eventStoreContract } from './contracts/eventStore.contract.ts';
 
 // The decorator is transparent for everything the port promises.

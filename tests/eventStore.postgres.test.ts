@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresEventStore } from '../infra/eventStore/postgres.ts';
+import { createPostgresEventStore } from '../infra/postgres/eventStore.ts';
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
 import { meta, rotated, waitFor } from './contracts/eventStore.contract.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';

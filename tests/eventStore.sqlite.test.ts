@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
 import { meta, rotated, waitFor } from './contracts/eventStore.contract.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,7 +21,7 @@ const node = (args: string[]) => spawn(process.execPath, args, { cwd: root, stdi
  */
 const writerSource = `
 import { handleCommand } from ${JSON.stringify(path.join(root, 'commands/handle.ts'))};
-import { createSqliteEventStore } from ${JSON.stringify(path.join(root, 'infra/eventStore/sqlite.ts'))};
+import { createSqliteEventStore } from ${JSON.stringify(path.join(root, 'infra/sqlite/eventStore.ts'))};
 import fs from 'node:fs';
 const [file, worker, count, streams, barrier] = process.argv.slice(2);
 const store = createSqliteEventStore(file);
@@ -54,7 +54,7 @@ process.stdout.write(String(conflicts));
 /** Resolves with the number of conflicts the writer met and retried. */
 /** Appends forever, reporting each acknowledged revision, until killed. */
 const crashingWriterSource = `
-import { createSqliteEventStore } from ${JSON.stringify(path.join(root, 'infra/eventStore/sqlite.ts'))};
+import { createSqliteEventStore } from ${JSON.stringify(path.join(root, 'infra/sqlite/eventStore.ts'))};
 const store = createSqliteEventStore(process.argv[2]);
 const metadata = { correlationId: 'c', causationId: 'k', appId: 'crash' };
 for (let i = 0; ; i++) {

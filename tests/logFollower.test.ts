@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
 import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
 import { capturingLogger, flakyEventStore, until } from './helpers/flakyEventStore.ts';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isDomainError } from '../../domain/errors.ts';
 import { loadConfig } from '../config.ts';
-import { createEventStore } from '../../infra/eventStore/index.ts';
+import { createEventStore } from '../../infra/stores/eventStore.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { APP_KEY_PATTERN, createApp, revokeApp, rotateAppSecret } from '../../commands/apps.ts';
 

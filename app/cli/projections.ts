@@ -1,9 +1,9 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { createEventStore } from '../../infra/eventStore/index.ts';
+import { createEventStore } from '../../infra/stores/eventStore.ts';
 import type { EventStore, PositionUnit, RecordedEvent } from '../../infra/eventStore/port.ts';
-import { createProjectionStore } from '../../infra/projectionStore/index.ts';
+import { createProjectionStore } from '../../infra/stores/projectionStore.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { checkpointName, currentGeneration } from '../../projections/generations.ts';
 import { READ_MODELS, readModelNamed } from '../../projections/index.ts';

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { createSqliteKeyVault } from '../../infra/keyVault/sqlite.ts';
+import { createSqliteKeyVault } from '../../infra/sqlite/keyVault.ts';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { createApi } from '../../commands/http/app.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createApi } from '../../api/app.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { loadConfig } from '../config.ts';
 
@@ -15,7 +15,7 @@ export const SCHEMA_FILE = fileURLToPath(new URL('./schema.ts', import.meta.url)
 
 const HEADER = `/**
  * Generated from the API's /openapi.json by openapi-typescript (npm run client:generate).
- * Do not edit: change commands/http/openapi.ts (or openapiSchemas.ts) and regenerate.
+ * Do not edit: change api/openapi.ts (or openapiSchemas.ts) and regenerate.
  */
 
 `;

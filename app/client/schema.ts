@@ -1,6 +1,6 @@
 /**
  * Generated from the API's /openapi.json by openapi-typescript (npm run client:generate).
- * Do not edit: change commands/http/openapi.ts (or openapiSchemas.ts) and regenerate.
+ * Do not edit: change api/openapi.ts (or openapiSchemas.ts) and regenerate.
  */
 
 export interface paths {

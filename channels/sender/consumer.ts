@@ -15,7 +15,7 @@ import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/
 import type { Provider } from '../port.ts';
 import { deliver, failAtDeliveryLimit, type Action, type DeliverDeps, type ParkReason, type Render } from './deliver.ts';
 import type { OutcomeRecorder } from './recorder.ts';
-import type { Claimer } from './claims.ts';
+import type { Claimer } from '../../infra/claims.ts';
 import { createFailureWatch } from './failureWatch.ts';
 
 /**

@@ -15,9 +15,9 @@ import path from 'node:path';
 import { createSender, type Sender } from './consumer.ts';
 import { openJournal } from './journal.ts';
 import { createOutcomeRecorder, type HeldOutcome } from './recorder.ts';
-import { createClaimer, type ClaimStore } from './claims.ts';
-import { createSqliteClaimStore } from './claimsSqlite.ts';
-import { storeChoice } from '../../infra/storeChoice.ts';
+import { createClaimer, type ClaimStore } from '../../infra/claims.ts';
+import { createSqliteClaimStore } from '../../infra/sqlite/claims.ts';
+import { storeChoice } from '../../infra/stores/choice.ts';
 
 /** What the senders need of the configuration: the broker, and what tracking links are built from. */
 export interface SendersRoleConfig {
@@ -43,9 +43,9 @@ export async function openClaimStore(config: Pick<SendersRoleConfig, 'dataDir' |
   const choice = storeChoice(config);
   switch (choice.kind) {
     case 'mongo':
-      return (await import('./claimsMongo.ts')).createMongoClaimStore(choice.url);
+      return (await import('../../infra/mongo/claims.ts')).createMongoClaimStore(choice.url);
     case 'postgres':
-      return (await import('./claimsPostgres.ts')).createPostgresClaimStore(choice.url);
+      return (await import('../../infra/postgres/claims.ts')).createPostgresClaimStore(choice.url);
     case 'sqlite':
       return createSqliteClaimStore(path.join(choice.dataDir, 'claims.sqlite'));
   }

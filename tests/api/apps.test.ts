@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createAppAuthenticator, hashSecret, revokeApp, rotateAppSecret, verifySecret } from '../../commands/apps.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import { basic, startTestApi, type TestApi } from './helpers.ts';
 
 const run = promisify(execFile);

@@ -6,19 +6,19 @@ import path from 'node:path';
 import { createApp, type AppAuthenticator } from '../../commands/apps.ts';
 import { handleCommand } from '../../commands/handle.ts';
 import { notificationDecider } from '../../domain/notification.ts';
-import { createApi, type ApiDeps } from '../../commands/http/app.ts';
+import { createApi, type ApiDeps } from '../../api/app.ts';
 import { loadConfig, type Config } from '../../app/config.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { withPersonalDataEncryption } from '../../infra/eventStore/personalData.ts';
-import { createSqliteKeyVault } from '../../infra/keyVault/sqlite.ts';
+import { createSqliteKeyVault } from '../../infra/sqlite/keyVault.ts';
 import type { KeyVault } from '../../infra/keyVault/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
-import { apiProjections } from '../../commands/http/projections.ts';
-import { createProjectionStore } from '../../infra/projectionStore/index.ts';
+import { apiProjections } from '../../api/projections.ts';
+import { createProjectionStore } from '../../infra/stores/projectionStore.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { startProjectionRunner, type ProjectionRunner } from '../../projections/runner.ts';
-import { startInboxFeed, type InboxFeed } from '../../commands/inboxFeed.ts';
+import { startInboxFeed, type InboxFeed } from '../../api/feeds/inboxFeed.ts';
 import { inboxAppliedPosition } from '../../projections/inboxPosition.ts';
 
 export interface TestApi {

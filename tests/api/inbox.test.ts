@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboxTokenSecretOf } from '../../commands/http/inboxSecret.ts';
+import { inboxTokenSecretOf } from '../../api/inboxSecret.ts';
 import { createApp } from '../../commands/apps.ts';
 import { signInboxToken } from '../../domain/inboxToken.ts';
 import { startE2ePlatform, waitFor, type E2ePlatform } from '../helpers/e2e.ts';

@@ -83,7 +83,7 @@ describe('the configuration schema (app/config.ts)', () => {
   });
 
   it('is the only reader of the environment: nothing below app/ touches process.env', () => {
-    const below = ['domain', 'infra', 'projections', 'commands', 'channels', 'simulator'].flatMap((dir) => sources(path.join(root, dir)));
+    const below = ['domain', 'infra', 'projections', 'commands', 'workflow', 'dispatcher', 'channels', 'monitors', 'api', 'simulator'].flatMap((dir) => sources(path.join(root, dir)));
     expect(below.length).toBeGreaterThan(20);
     const readers = below.filter((file) => /process\.env/.test(readFileSync(file, 'utf8'))).map((file) => path.relative(root, file));
     expect(readers).toEqual([]);

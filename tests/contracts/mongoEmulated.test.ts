@@ -1,13 +1,13 @@
 import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
-import { toBulk } from '../../infra/projectionStore/mongo.ts';
-import { mongoDatabaseName } from '../../infra/projectionStore/mongoUrl.ts';
+import { toBulk } from '../../infra/mongo/projectionStore.ts';
+import { mongoDatabaseName } from '../../infra/mongo/url.ts';
 import type { Doc, Update, WriteOp } from '../../infra/projectionStore/port.ts';
 import { applyUpdate } from '../../infra/projectionStore/update.ts';
 import { writeBehind } from '../../projections/writeBehind.ts';
-import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
-import { takeoverFilter } from '../../channels/sender/claimsMongo.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
+import { takeoverFilter } from '../../infra/mongo/claims.ts';
 
 describe('MONGO_URL must name the database', () => {
   it('takes the name from the path, with or without options, +srv, credentials', () => {

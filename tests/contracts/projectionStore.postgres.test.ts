@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
-import { createPostgresProjectionStore } from '../../infra/projectionStore/postgres.ts';
+import { createPostgresProjectionStore } from '../../infra/postgres/projectionStore.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 /** What only the PostgreSQL projection store has to prove, beyond the shared contract. */

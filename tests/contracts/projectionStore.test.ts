@@ -2,10 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { createMongoProjectionStore } from '../../infra/projectionStore/mongo.ts';
+import { createMongoProjectionStore } from '../../infra/mongo/projectionStore.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
-import { createPostgresProjectionStore } from '../../infra/projectionStore/postgres.ts';
-import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { createPostgresProjectionStore } from '../../infra/postgres/projectionStore.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { projectionStoreContract } from './projectionStore.contract.ts';
 

@@ -2,7 +2,7 @@ import { BREAKER_GAUGE, closeProviders, createProviders } from '../../channels/p
 import { startSendersRole } from '../../channels/sender/role.ts';
 import { CHANNELS } from '../../domain/events.ts';
 import { createAlerter } from '../../infra/alerts.ts';
-import { startDispatcherRole } from '../../channels/dispatcher/role.ts';
+import { startDispatcherRole } from '../../dispatcher/role.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
 import { startTestApi, type TestApi } from '../api/helpers.ts';

@@ -5,7 +5,7 @@
  * Forked with IPC: reports `{ ready: true }` once connected, starts on any message from the parent.
  */
 import { randomUUID } from 'node:crypto';
-import { createPostgresEventStore } from '../../infra/eventStore/postgres.ts';
+import { createPostgresEventStore } from '../../infra/postgres/eventStore.ts';
 
 const [url, stream, count, gapMs] = process.argv.slice(2);
 const store = createPostgresEventStore(url!);

@@ -5,8 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyVault } from '../../infra/keyVault/port.ts';
-import { createPostgresKeyVault } from '../../infra/keyVault/postgres.ts';
-import { createSqliteKeyVault } from '../../infra/keyVault/sqlite.ts';
+import { createPostgresKeyVault } from '../../infra/postgres/keyVault.ts';
+import { createSqliteKeyVault } from '../../infra/sqlite/keyVault.ts';
 
 /** One contract for every KeyVault adapter: the embedded SQLite file and a real PostgreSQL (own database, dropped after). */
 function contract(name: string, make: () => Promise<{ vault: KeyVault; reopen: () => Promise<KeyVault> }>) {

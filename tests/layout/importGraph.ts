@@ -2,11 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * The floors of the house, lowest first: a module may import its own floor and the floors below it.
+ * The floors of the house, lowest first: a module may import its own folder and the floors below it.
+ * Folders on one floor (the roles the composition root wires side by side) never import each other.
  * `app` is the composition root, the only floor that may start the simulator (the default mode's choice).
+ * `simulator` stands alone: it imports no production folder, and only `app` imports it.
  */
-export const FLOORS = ['domain', 'infra', 'projections', 'commands', 'channels', 'simulator', 'app'] as const;
-export type Floor = (typeof FLOORS)[number];
+export const FLOORS = [
+  ['domain'],
+  ['infra'],
+  ['projections'],
+  ['commands'],
+  ['workflow', 'dispatcher', 'channels', 'monitors'],
+  ['api'],
+  ['app'],
+] as const;
+export type Floor = (typeof FLOORS)[number][number] | 'simulator';
+const FOLDERS: readonly string[] = [...FLOORS.flat(), 'simulator'];
+const rank = (floor: Floor): number => (floor === 'simulator' ? -1 : FLOORS.findIndex((f) => (f as readonly string[]).includes(floor)));
+
+/** The dispatcher is a relay: it follows the log and publishes, so it may import only these. */
+export const DISPATCHER_MAY_IMPORT: readonly Floor[] = ['dispatcher', 'infra', 'domain'];
 
 export interface ImportEdge {
   from: string;
@@ -40,24 +55,34 @@ export function readGraph(root: string): ImportEdge[] {
       }
     }
   };
-  for (const floor of FLOORS) if (fs.existsSync(path.join(root, floor))) walk(floor);
+  for (const floor of FOLDERS) if (fs.existsSync(path.join(root, floor))) walk(floor);
   return edges;
 }
 
 export function floorOf(file: string): Floor | undefined {
-  const top = file.split('/')[0];
-  return (FLOORS as readonly string[]).includes(top ?? '') ? (top as Floor) : undefined;
+  const top = file.split('/')[0] ?? '';
+  return FOLDERS.includes(top) ? (top as Floor) : undefined;
 }
 
-/** Imports that run up the stack, or into a folder outside the floors (tests, bench, scripts). */
+/**
+ * Imports that run up the stack, across one floor (between its side-by-side roles), into a folder
+ * outside the floors (tests, bench, testkit, scripts), or out of the simulator into production code.
+ */
 export function upwardImports(edges: readonly ImportEdge[]): ImportEdge[] {
   return edges.filter(({ from, to }) => {
     const a = floorOf(from);
     const b = floorOf(to);
     if (a === undefined) return false;
     if (b === undefined) return true;
-    return FLOORS.indexOf(b) > FLOORS.indexOf(a);
+    if (a === b) return false;
+    if (a === 'simulator' || b === 'simulator') return a === 'simulator';
+    return rank(b) >= rank(a);
   });
+}
+
+/** What the dispatcher imports beyond infra and domain. */
+export function dispatcherImports(edges: readonly ImportEdge[]): ImportEdge[] {
+  return edges.filter(({ from, to }) => floorOf(from) === 'dispatcher' && !DISPATCHER_MAY_IMPORT.includes(floorOf(to) as Floor));
 }
 
 /** Production code (everything but the root) importing the provider simulator. */

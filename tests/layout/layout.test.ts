@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { folderCycles, importsOf, readGraph, simulatorImports, upwardImports, type ImportEdge } from './importGraph.ts';
+import { dispatcherImports, folderCycles, importsOf, readGraph, simulatorImports, upwardImports, type ImportEdge } from './importGraph.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const show = (edges: readonly ImportEdge[]) => edges.map((e) => `${e.from} -> ${e.to}`);
 
-describe('the layout: app -> simulator -> channels -> commands -> projections -> infra -> domain', () => {
+describe('the layout: app -> api -> workflow, dispatcher, channels, monitors -> commands -> projections -> infra -> domain; the simulator apart', () => {
   const edges = readGraph(root);
 
   it('reads the project (a sanity floor: the rule below would pass on an empty graph)', () => {
@@ -14,8 +14,13 @@ describe('the layout: app -> simulator -> channels -> commands -> projections ->
     expect(edges.some((e) => e.from.startsWith('app/') && e.to.startsWith('channels/'))).toBe(true);
   });
 
-  it('no floor imports a floor above it (domain imports nothing of ours; infra nothing of commands, channels, projections, app)', () => {
+  it('no floor imports a floor above it or a role beside it (domain imports nothing of ours; the simulator nothing of production)', () => {
     expect(show(upwardImports(edges))).toEqual([]);
+  });
+
+  it('the dispatcher is a relay: it imports infra and domain only', () => {
+    expect(edges.some((e) => e.from.startsWith('dispatcher/'))).toBe(true);
+    expect(show(dispatcherImports(edges))).toEqual([]);
   });
 
   it('no folders form a cycle', () => {
@@ -28,7 +33,7 @@ describe('the layout: app -> simulator -> channels -> commands -> projections ->
 });
 
 describe('the rule itself catches what it is for', () => {
-  it('finds an upward import, an import outside the floors, a cycle and a simulator import', () => {
+  it('finds an upward import, a sideways import, an import outside the floors, a cycle, a simulator import and a dispatcher decision', () => {
     const edges: ImportEdge[] = [
       { from: 'domain/a.ts', to: 'infra/b.ts' },
       { from: 'infra/b.ts', to: 'tests/helpers/x.ts' },
@@ -37,8 +42,19 @@ describe('the rule itself catches what it is for', () => {
       { from: 'channels/x/d.ts', to: 'simulator/s.ts' },
       { from: 'app/main.ts', to: 'simulator/s.ts' },
       { from: 'commands/c.ts', to: 'domain/a.ts' },
+      { from: 'channels/s.ts', to: 'monitors/m.ts' },
+      { from: 'api/r.ts', to: 'workflow/w.ts' },
+      { from: 'simulator/x.ts', to: 'channels/p.ts' },
+      { from: 'dispatcher/d.ts', to: 'commands/c.ts' },
+      { from: 'dispatcher/d.ts', to: 'infra/b.ts' },
     ];
-    expect(show(upwardImports(edges))).toEqual(['domain/a.ts -> infra/b.ts', 'infra/b.ts -> tests/helpers/x.ts', 'channels/x/d.ts -> simulator/s.ts']);
+    expect(show(upwardImports(edges))).toEqual([
+      'domain/a.ts -> infra/b.ts',
+      'infra/b.ts -> tests/helpers/x.ts',
+      'channels/s.ts -> monitors/m.ts',
+      'simulator/x.ts -> channels/p.ts',
+    ]);
+    expect(show(dispatcherImports(edges))).toEqual(['dispatcher/d.ts -> commands/c.ts']);
     expect(folderCycles(edges)).toEqual([['channels/x', 'channels/y']]);
     expect(show(simulatorImports(edges))).toEqual(['channels/x/d.ts -> simulator/s.ts']);
   });

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NotificationEvent } from '../../domain/events.ts';
 import { streams } from '../../domain/streams.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import { silentLogger } from '../../infra/logger.ts';
-import { followOutcomes } from '../../infra/monitoring/outcomes.ts';
+import { followOutcomes } from '../../monitors/outcomes.ts';
 import { capturingLogger, flakyEventStore, until } from '../helpers/flakyEventStore.ts';
 
 const meta = { correlationId: 'c', causationId: 'c', appId: 'a' };

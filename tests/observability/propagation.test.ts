@@ -31,7 +31,7 @@ const byName = (spans: ReadableSpan[], name: string) => {
 
 describe('trace propagation through the event store and RabbitMQ', () => {
   it('keeps one trace from the writer through the append, a later subscriber, a publish and a consume', async () => {
-    const { createSqliteEventStore } = await import('../../infra/eventStore/sqlite.ts');
+    const { createSqliteEventStore } = await import('../../infra/sqlite/eventStore.ts');
     const { instrumentEventStore } = await import('../../infra/tracing/eventStore.ts');
     const { createMetrics } = await import('../../infra/metrics.ts');
     const amqp = await import('amqplib');

@@ -4,8 +4,8 @@ import { connect } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
-import { createQueueDepthPoller } from '../../infra/monitoring/queueDepth.ts';
-import { pickQueueStatsSource } from '../../infra/monitoring/unacked.ts';
+import { createQueueDepthPoller } from '../../monitors/queueDepth.ts';
+import { pickQueueStatsSource } from '../../monitors/unacked.ts';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
 import { describe, expect, it } from 'vitest';
-import { rabbitReadiness } from '../../infra/monitoring/readiness.ts';
+import { rabbitReadiness } from '../../monitors/readiness.ts';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAlerter } from '../../infra/alerts.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
-import { createDepthRules, createFailureRateRule } from '../../infra/monitoring/rules.ts';
+import { createDepthRules, createFailureRateRule } from '../../monitors/rules.ts';
 
 function setup() {
   let t = 1_000_000;

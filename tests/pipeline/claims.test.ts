@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createClaimer, type ClaimStore } from '../../channels/sender/claims.ts';
-import { createMongoClaimStore } from '../../channels/sender/claimsMongo.ts';
-import { createPostgresClaimStore } from '../../channels/sender/claimsPostgres.ts';
-import { createSqliteClaimStore } from '../../channels/sender/claimsSqlite.ts';
+import { createClaimer, type ClaimStore } from '../../infra/claims.ts';
+import { createMongoClaimStore } from '../../infra/mongo/claims.ts';
+import { createPostgresClaimStore } from '../../infra/postgres/claims.ts';
+import { createSqliteClaimStore } from '../../infra/sqlite/claims.ts';
 import type { Channel } from '../../domain/events.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { silentLogger } from '../../infra/logger.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../domain/events.ts';
-import { createSqliteDispatcherState } from '../../channels/dispatcher/sqliteState.ts';
+import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { parseDelivery } from '../../infra/rabbit/message.ts';
 import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../channels/dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../../channels/dispatcher/sqliteState.ts';
-import type { DispatcherStateStore } from '../../channels/dispatcher/statePort.ts';
+import { createDispatcher } from '../../dispatcher/dispatcher.ts';
+import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
+import type { DispatcherStateStore } from '../../infra/dispatcherState.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createRabbitConnection } from '../../infra/rabbit/connection.ts';
 import { channelNames } from '../../infra/rabbit/names.ts';

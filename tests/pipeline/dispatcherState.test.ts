@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresDispatcherState } from '../../channels/dispatcher/postgresState.ts';
-import { createSqliteDispatcherState } from '../../channels/dispatcher/sqliteState.ts';
-import type { DispatcherStateStore } from '../../channels/dispatcher/statePort.ts';
+import { createPostgresDispatcherState } from '../../infra/postgres/dispatcherState.ts';
+import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
+import type { DispatcherStateStore } from '../../infra/dispatcherState.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { tempDir } from './world.ts';
 
@@ -67,7 +67,7 @@ const mongoUrl = process.env.MONGO_URL;
 if (mongoUrl) {
   const db = `notify_test_dispatcher_${Date.now().toString(36)}`;
   contract('MongoDB', async (key) => {
-    const { createMongoDispatcherState } = await import('../../channels/dispatcher/mongoState.ts');
+    const { createMongoDispatcherState } = await import('../../infra/mongo/dispatcherState.ts');
     return createMongoDispatcherState(mongoUrl, key, db);
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClaimer } from '../../channels/sender/claims.ts';
-import { createSqliteClaimStore } from '../../channels/sender/claimsSqlite.ts';
+import { createClaimer } from '../../infra/claims.ts';
+import { createSqliteClaimStore } from '../../infra/sqlite/claims.ts';
 import { deliver, type DeliverDeps } from '../../channels/sender/deliver.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { streams } from '../../domain/streams.ts';

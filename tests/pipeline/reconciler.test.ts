@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReconciler } from '../../channels/dispatcher/reconciler.ts';
+import { startReconciler } from '../../monitors/reconciler.ts';
 import { streams } from '../../domain/streams.ts';
 import { createAlerter } from '../../infra/alerts.ts';
 import { silentLogger } from '../../infra/logger.ts';
-import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 import { createRabbitConnection } from '../../infra/rabbit/connection.ts';
 import { channelNames } from '../../infra/rabbit/names.ts';
 import { startProjectionRunner } from '../../projections/runner.ts';

@@ -9,7 +9,7 @@ import { upsertUser } from '../../commands/users.ts';
 import type { CommandContext } from '../../commands/context.ts';
 import { streams } from '../../domain/streams.ts';
 import type { EventStore, StreamAppend } from '../../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import { tempDir } from './world.ts';
 
 /** How a request reaches the log: its transactions, and the (app, eventId) index inside the first. */

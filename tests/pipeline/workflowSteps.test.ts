@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkflowSteps } from '../../channels/dispatcher/workflow.ts';
-import { createSqliteDispatcherState } from '../../channels/dispatcher/sqliteState.ts';
-import type { DispatcherStateStore } from '../../channels/dispatcher/statePort.ts';
+import { createWorkflowSteps } from '../../workflow/steps.ts';
+import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
+import type { DispatcherStateStore } from '../../infra/dispatcherState.ts';
 import { handleCommand } from '../../commands/handle.ts';
 import { createRateCounter, parseRateLimits } from '../../commands/rateLimits.ts';
 import { requestNotifications } from '../../commands/notifications.ts';
@@ -13,7 +13,7 @@ import type { CommandContext } from '../../commands/context.ts';
 import { notificationDecider } from '../../domain/notification.ts';
 import { notificationId, streams } from '../../domain/streams.ts';
 import type { EventStore, RecordedEvent } from '../../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import { tempDir } from './world.ts';
 
 /** The dispatcher's workflow steps for timed fallbacks, on a real event store and state file. */

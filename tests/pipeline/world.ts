@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Channel, NotificationRequested, Platform, Recipient } from '../../domain/events.ts';
 import { streams } from '../../domain/streams.ts';
 import type { EventStore, RecordedEvent } from '../../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import type { Provider, ProviderMessage, ProviderResult, RenderedContent } from '../../channels/port.ts';
 
 /** Shared pieces of the pipeline tests: a throwaway log, requests, a trivial renderer, a test provider. */

@@ -2,7 +2,7 @@ import type { DomainEvent, DomainEventType, NotificationRequested } from '../../
 import { streams } from '../../domain/streams.ts';
 import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
-import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 import { applyEvent } from '../../projections/apply.ts';
 import { physicalName } from '../../projections/generations.ts';
 import type { ProjectedDoc, ReadModel } from '../../projections/readModel.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../domain/events.ts';
-import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 import { analytics } from '../../projections/analytics.ts';
 import { notificationStatus } from '../../projections/notificationStatus.ts';
 import { analyticsSummary, countInWindow, countSince, getNotificationStatus, QueryError, recordRepeatClick } from '../../projections/queries.ts';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../domain/events.ts';
-import { createPostgresEventStore } from '../../infra/eventStore/postgres.ts';
+import { createPostgresEventStore } from '../../infra/postgres/eventStore.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
-import { createPostgresProjectionStore } from '../../infra/projectionStore/postgres.ts';
-import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { createPostgresProjectionStore } from '../../infra/postgres/projectionStore.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 import { checkpointName, currentGeneration, servingCollection } from '../../projections/generations.ts';
 import { READ_MODELS } from '../../projections/index.ts';
 import { startProjectionRunner } from '../../projections/runner.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionStoreError, type ProjectionStore } from '../../infra/projectionStore/port.ts';
-import { createSqliteProjectionStore } from '../../infra/projectionStore/sqlite.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 
 let dir: string;
 let file: string;

@@ -12,7 +12,7 @@ import type { DigestEvent, EventMetadata, NotificationEvent, NotificationRequest
 import { notificationDecider } from '../../domain/notification.ts';
 import { notificationId, streams } from '../../domain/streams.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 
 const ID_KEY = 'digest-property-key';
 

@@ -10,7 +10,7 @@ import { CHANNELS, type AppEvent, type EventMetadata } from '../../domain/events
 import { notificationDecider } from '../../domain/notification.ts';
 import { notificationId, streams } from '../../domain/streams.ts';
 import { ConcurrencyError, type EventStore } from '../../infra/eventStore/port.ts';
-import { createSqliteEventStore } from '../../infra/eventStore/sqlite.ts';
+import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 
 const metadata: EventMetadata = { correlationId: 'c', causationId: 'k', appId: 'a' };
 const at = '2026-01-01T00:00:00.000Z';

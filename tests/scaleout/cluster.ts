@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { buildTopology, deleteTopology } from '../../infra/rabbit/topology.ts';
-import { freePort, http, sleep, until } from '../../faults/lib/net.ts';
+import { freePort, http, sleep, until } from '../../testkit/net.ts';
 import { AMQP_URL, uniquePrefix } from '../helpers/rabbit.ts';
 
 const run = promisify(execFile);

@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { loadConfig } from '../../app/config.ts';
 import { startPlatform } from '../../app/main.ts';
-import { runSingleActive, RoleAlreadyRunning, type LeaderLock } from '../../infra/leader/index.ts';
-import { advisoryKey, createPostgresLeaderLock } from '../../infra/leader/postgres.ts';
-import { createSqliteLeaderLock } from '../../infra/leader/sqlite.ts';
+import { runSingleActive, RoleAlreadyRunning, type LeaderLock } from '../../infra/stores/leaderLock.ts';
+import { advisoryKey, createPostgresLeaderLock } from '../../infra/postgres/leaderLock.ts';
+import { createSqliteLeaderLock } from '../../infra/sqlite/leaderLock.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
@@ -20,8 +20,8 @@ const REPO = path.resolve(import.meta.dirname, '..', '..');
 function holderProcess(kind: 'pg' | 'sqlite', where: string): { child: ChildProcess; held: Promise<void> } {
   const code =
     kind === 'pg'
-      ? `import { createPostgresLeaderLock as c } from './infra/leader/postgres.ts'; const l = c(process.env.WHERE, 'dispatcher');`
-      : `import { createSqliteLeaderLock as c } from './infra/leader/sqlite.ts'; const l = c(process.env.WHERE, 'dispatcher');`;
+      ? `import { createPostgresLeaderLock as c } from './infra/postgres/leaderLock.ts'; const l = c(process.env.WHERE, 'dispatcher');`
+      : `import { createSqliteLeaderLock as c } from './infra/sqlite/leaderLock.ts'; const l = c(process.env.WHERE, 'dispatcher');`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', `${code} if (await l.tryAcquire()) console.log('held'); setInterval(() => {}, 1000);`], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', WHERE: where },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { basicAuth, registerUsers, sendLoad, type Accepted } from '../../faults/lib/load.ts';
-import { http, pool } from '../../faults/lib/net.ts';
-import { simCollector } from '../../faults/lib/sim.ts';
+import { basicAuth, registerUsers, sendLoad, type Accepted } from '../../testkit/load.ts';
+import { http, pool } from '../../testkit/net.ts';
+import { simCollector } from '../../testkit/sim.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { waitFor } from '../helpers/rabbit.ts';
 import { startCluster, type Cluster } from './cluster.ts';

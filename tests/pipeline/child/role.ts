@@ -5,8 +5,8 @@
 import path from 'node:path';
 import type { Channel } from '../../../domain/events.ts';
 import { createSender } from '../../../channels/sender/consumer.ts';
-import { createDispatcher } from '../../../channels/dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../../../channels/dispatcher/sqliteState.ts';
+import { createDispatcher } from '../../../dispatcher/dispatcher.ts';
+import { createSqliteDispatcherState } from '../../../infra/sqlite/dispatcherState.ts';
 import { silentLogger } from '../../../infra/logger.ts';
 import { createRabbitConnection } from '../../../infra/rabbit/connection.ts';
 import { buildTopology } from '../../../infra/rabbit/topology.ts';

@@ -1,0 +1,172 @@
+import express, { type Express } from 'express';
+import { DEFAULT_TRACKING_TTL } from '../domain/trackingToken.ts';
+import type { EventStore } from '../infra/eventStore/port.ts';
+import type { KeyVault } from '../infra/keyVault/port.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { ApiOptions } from './config.ts';
+import { loadOrCreateSecret } from '../infra/secrets.ts';
+import { inboxTokenSecretOf } from './inboxSecret.ts';
+import { createAppAuthenticator, type AppAuthenticator } from '../commands/apps.ts';
+import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../commands/rateLimits.ts';
+import { requireApp } from './auth.ts';
+import { consoleRouter, consoleSession } from './console/router.ts';
+import { errorHandler, HttpError, notFoundHandler } from './edge/errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { requestLogger } from './requestLog.ts';
+import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';
+import { feedRouter } from './routes/feed.ts';
+import { templatePreviewRouter } from './routes/templatePreview.ts';
+import { opsRouter, type OpsStatus } from './routes/ops.ts';
+import { notificationsRouter } from './routes/notifications.ts';
+import { templatesRouter } from './routes/templates.ts';
+import { trackingRouter } from './routes/tracking.ts';
+import { usersRouter, type UserNotificationsList } from './routes/users.ts';
+import { inboxRouter, inboxTokenRouter } from './routes/inbox.ts';
+import type { InboxFeed } from './feeds/inboxFeed.ts';
+import type { ProjectionStore } from '../infra/projectionStore/port.ts';
+import { webhooksRouter } from './routes/webhooks.ts';
+import { whyRouter } from './routes/why.ts';
+import { redriveRouter } from './routes/redrive.ts';
+import type { RedriveDeps } from '../commands/redrive.ts';
+import type { ParkedQueues } from '../infra/rabbit/parked.ts';
+import type { Metrics } from '../infra/metrics.ts';
+import { httpMetrics, rememberMount } from './httpMetrics.ts';
+import type { WhyHistory } from '../commands/why.ts';
+import { throttleApps } from './throttle.ts';
+
+/** What the API reads from the projections; all of it optional so the API also runs on the log alone. */
+export interface ApiProjections {
+  analyticsSummary?: AnalyticsSummary;
+  analyticsTimeseries?: AnalyticsTimeseries;
+  rateWindow?: RateWindowSource;
+  recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
+  userNotifications?: UserNotificationsList;
+  /** Rate-window counts as of a past time and an event's notifications, for GET /v1/notifications/:id/why and /v1/why. */
+  whyHistory?: WhyHistory;
+  /** Failed notifications of an app in a window, for POST /v1/redrive. */
+  failedNotifications?: RedriveDeps['failed'];
+}
+
+export interface ApiDeps {
+  /** The log, sealing personal data with the keys of `keyVault` (infra/eventStore/personalData.ts). */
+  eventStore: EventStore;
+  /** Where DELETE /v1/users/:userId destroys the user's data key. */
+  keyVault: KeyVault;
+  config: ApiOptions;
+  logger: Logger;
+  projections?: ApiProjections;
+  /** Mounted before the 404 handler (ops routes: /healthz, /metrics). */
+  extraRouters?: express.Router[];
+  authenticator?: AppAuthenticator;
+  rateCounter?: RateCounter;
+  /** GET /v1/ops/status: queue depth, lag, channel state, alerts (app/main.ts builds it from the metrics). */
+  opsStatus?: () => Promise<OpsStatus>;
+  /** The broker's parking queues: POST /v1/redrive drains them too when given. */
+  parked?: ParkedQueues;
+  /** HTTP request rate, errors and duration by route on GET /metrics. */
+  metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
+  /** The end-user inbox (/inbox/v1): its read model and the live feed; absent, only the widget script is served. */
+  inbox?: { store: ProjectionStore; feed: InboxFeed };
+  now?: () => Date;
+}
+
+/**
+ * The HTTP edge: request -> validated command -> event store. Order matters: request ids first,
+ * then the unauthenticated routes (OpenAPI, tracking links, signed webhooks), then /v1 where
+ * auth and the per-app throttle run before the body is even parsed.
+ */
+export function createApi(deps: ApiDeps): Express {
+  const now = deps.now ?? (() => new Date());
+  const store = deps.eventStore;
+  const api = deps.config.api;
+  const rateLimits = parseRateLimits(api.userRateLimits);
+  const rateCounter = deps.rateCounter ?? createRateCounter(deps.projections?.rateWindow);
+  const authenticator = deps.authenticator ?? createAppAuthenticator(store);
+  const idKey = deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key');
+  const inboxSecret = inboxTokenSecretOf(deps.config);
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Nothing here is cacheable by validators; hashing every body for an ETag is wasted CPU.
+  app.set('etag', false);
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.use(requestLogger(deps.logger));
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
+
+  const document = openApiDocument(deps.config.publicUrl);
+  app.get('/openapi.json', (_req, res) => void res.json(document));
+  for (const router of deps.extraRouters ?? []) app.use(router);
+  // End users' browsers, with their own bearer tokens and CORS: outside /v1 and its app credentials.
+  app.use(
+    '/inbox/v1',
+    inboxRouter({ eventStore: store, ...(deps.inbox && { inbox: deps.inbox }), secret: inboxSecret, corsOrigins: api.inboxCorsOrigins, now }),
+  );
+  app.use(
+    trackingRouter(
+      {
+        store,
+        trackingSecret: deps.config.trackingSecret,
+        ttl: {
+          linkDays: deps.config.trackingTokenTtlDays ?? DEFAULT_TRACKING_TTL.linkDays,
+          unsubscribeDays: deps.config.unsubscribeTokenTtlDays ?? DEFAULT_TRACKING_TTL.unsubscribeDays,
+        },
+        ...(deps.projections?.recordRepeatClick ? { recordRepeatClick: deps.projections.recordRepeatClick } : {}),
+      },
+      now,
+    ),
+  );
+  app.use(
+    webhooksRouter(
+      {
+        store,
+        logger: deps.logger,
+        publicUrl: deps.config.publicUrl,
+        bodyLimitBytes: api.bodyLimitBytes,
+        ...(api.sendgridWebhookPublicKey ? { sendgridPublicKey: api.sendgridWebhookPublicKey } : {}),
+        ...(api.twilioAuthToken ? { twilioAuthToken: api.twilioAuthToken } : {}),
+        ...(api.twilioSecondaryAuthToken ? { twilioSecondaryAuthToken: api.twilioSecondaryAuthToken } : {}),
+      },
+      now,
+    ),
+  );
+
+  // The operators' console: its pages, and a session that /v1 accepts in place of Basic credentials.
+  const consoleDeps = { store, authenticator, trackingSecret: deps.config.trackingSecret, publicUrl: deps.config.publicUrl, now };
+  app.use(consoleRouter(consoleDeps));
+
+  // Every /v1 route lives in this one router, behind auth: none can be reached without it.
+  const v1 = express.Router();
+  v1.use(rememberMount);
+  v1.use(requireApp(authenticator, consoleSession(consoleDeps)), throttleApps(api.appRatePerSec, api.appRateBurst));
+  v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  v1.use(usersRouter(store, deps.keyVault, now, deps.projections?.userNotifications));
+  v1.use(templatesRouter(store, now));
+  v1.use(
+    notificationsRouter(
+      { store, idKey, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
+      now,
+    ),
+  );
+  v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
+  v1.use(feedRouter(deps.projections?.userNotifications));
+  v1.use(templatePreviewRouter(store));
+  v1.use(opsRouter(deps.opsStatus));
+  v1.use(
+    redriveRouter(
+      { store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }), ...(deps.parked && { parked: deps.parked }) },
+      now,
+    ),
+  );
+  v1.use(whyRouter({ store, idKey, rateLimits, ...(deps.projections?.whyHistory && { history: deps.projections.whyHistory }) }, now));
+  v1.use(inboxTokenRouter(store, { secret: inboxSecret, ttlSeconds: api.inboxTokenTtlSeconds }, now));
+  v1.get('/webpush/vapid-public-key', (_req, res) => {
+    if (!deps.config.vapidPublicKey) throw new HttpError(503, 'unavailable', 'this API process was started without a VAPID key');
+    res.status(200).json({ publicKey: deps.config.vapidPublicKey });
+  });
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

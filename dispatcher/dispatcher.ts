@@ -1,0 +1,315 @@
+import type { NotificationRequested } from '../domain/events.ts';
+import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
+import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
+import type { Logger } from '../infra/logger.ts';
+import { dispatcherLagGauge, type Metrics } from '../infra/metrics.ts';
+import type { RabbitConnection } from '../infra/rabbit/connection.ts';
+import { encodeDelivery, type DeliveryMessage } from '../infra/rabbit/message.ts';
+import { channelNames, HEADERS } from '../infra/rabbit/names.ts';
+import { createConfirmPublisher, PublishError } from '../infra/rabbit/publisher.ts';
+import { assertOnConnect, type Topology } from '../infra/rabbit/topology.ts';
+import { contextFromTraceparent, currentTraceparent, inSpan } from '../infra/telemetry.ts';
+import { createRateCounter, DEFAULT_RATE_LIMITS } from '../commands/rateLimits.ts';
+import type { NotifyDeps } from '../commands/notifications.ts';
+import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from '../infra/dispatcherState.ts';
+import { createWorkflowSteps } from '../workflow/steps.ts';
+
+/**
+ * Follows the log from its checkpoint and turns each due NotificationRequested into one
+ * persistent message on its channel's exchange. The checkpoint moves only over events whose
+ * message was confirmed (or, for a scheduled one, whose entry was stored), in log order: a crash
+ * republishes at most the unconfirmed window, and the senders' idempotency absorbs those.
+ */
+export interface DispatcherOptions {
+  eventStore: EventStore;
+  state: DispatcherStateStore;
+  rabbit: RabbitConnection;
+  topology: Topology;
+  logger: Logger;
+  metrics?: Pick<Metrics, 'dispatcherLag' | 'dispatcherLagBytes'>;
+  /** Unconfirmed publishes allowed at once (docs/delivery-pipeline.md: ~100 is the best trade-off). */
+  maxInFlight?: number;
+  /** How often due scheduled notifications are looked for. */
+  scheduleTickMs?: number;
+  checkpointFlushMs?: number;
+  lagIntervalMs?: number;
+  now?: () => Date;
+  /** How digests and fallback requests make notifications (id key, rate counter and limits); without it they cannot run. */
+  notify?: Omit<NotifyDeps, 'store'>;
+}
+
+export interface DispatcherStats {
+  published: number;
+  scheduled: number;
+  publishedScheduled: number;
+  /** Digest members joined to their window. */
+  digested: number;
+  /** Workflow timers run (digest closes, timed fallbacks). */
+  timersFired: number;
+  checkpoint: number;
+  lastRead: number;
+}
+
+export interface Dispatcher {
+  start(): Promise<void>;
+  /** Stops reading, gives unconfirmed publishes `graceMs` to land, saves the checkpoint. Does not close `rabbit`. */
+  stop(graceMs?: number): Promise<void>;
+  stats(): DispatcherStats;
+  /** Events between the log head and the checkpoint. */
+  lag(): Promise<number>;
+}
+
+interface Tracked {
+  position: number;
+  done: boolean;
+}
+
+export function createDispatcher(o: DispatcherOptions): Dispatcher {
+  const maxInFlight = o.maxInFlight ?? 100;
+  const now = o.now ?? (() => new Date());
+  const log = o.logger;
+  const channels = new Set<string>(o.topology.channels);
+  const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
+  const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight });
+  const notify: NotifyDeps | undefined = o.notify && { store: o.eventStore, ...o.notify };
+  const workflow = createWorkflowSteps({ eventStore: o.eventStore, state: o.state, ...(notify && { notify }), now });
+
+  /** Set first on stop: no new publish starts. */
+  let stopReading = false;
+  /** Set once the grace period is over: publishes still unconfirmed give up. */
+  let stopping = false;
+  let follower: LogFollower | undefined;
+  let checkpoint = 0;
+  let dirty = false;
+  const tracked: Tracked[] = [];
+  let inFlight = 0;
+  let slotWaiters: Array<() => void> = [];
+  const inFlightWork = new Set<Promise<unknown>>();
+  const timers: NodeJS.Timeout[] = [];
+  let tickBusy = false;
+  const stats = { published: 0, scheduled: 0, publishedScheduled: 0, digested: 0, timersFired: 0 };
+
+  function advance(): void {
+    while (tracked.length > 0 && tracked[0]!.done) {
+      checkpoint = tracked.shift()!.position;
+      dirty = true;
+    }
+  }
+
+  let flushing: Promise<void> | undefined;
+  async function flushCheckpoint(): Promise<void> {
+    // One save at a time, so a slow older write can never land after a newer one.
+    while (flushing) await flushing;
+    if (!dirty) return;
+    dirty = false;
+    const at = checkpoint;
+    flushing = o.state.setCheckpoint(at).catch((e: unknown) => {
+      dirty = true;
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher checkpoint save failed');
+    });
+    try {
+      await flushing;
+    } finally {
+      flushing = undefined;
+    }
+  }
+
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+  /** Publishes until confirmed; gives up only when stopping (the event stays before the checkpoint). */
+  async function publishUntilConfirmed(message: DeliveryMessage, traceparent: string | undefined): Promise<boolean> {
+    const names = channelNames(message.channel, o.topology.prefix);
+    let delay = 100;
+    while (!stopping) {
+      try {
+        await inSpan(
+          'dispatch.publish',
+          async (span) => {
+            span.setAttribute('notification.id', message.notificationId);
+            span.setAttribute('messaging.destination', names.exchange);
+            const tp = currentTraceparent() ?? traceparent;
+            await publisher.publish(names.exchange, '', encodeDelivery(message), {
+              messageId: message.notificationId,
+              contentType: 'application/json',
+              timestamp: Math.floor(Date.now() / 1000),
+              headers: { [HEADERS.attempt]: 1, ...(tp ? { [HEADERS.traceparent]: tp } : {}) },
+            });
+          },
+          contextFromTraceparent(traceparent),
+        );
+        return true;
+      } catch (e) {
+        if (stopping) return false;
+        const reason = e instanceof PublishError ? e.reason : 'error';
+        // A broker outage is logged once by the connection; per-message lines would flood the log.
+        const level = reason === 'not_connected' || reason === 'channel_closed' ? 'debug' : 'warn';
+        log[level]({ notificationId: message.notificationId, reason, retryInMs: delay }, 'dispatch publish not confirmed; retrying');
+        if (!o.rabbit.connected) await Promise.race([o.rabbit.waitConnected(), sleep(delay)]);
+        else await sleep(delay);
+        delay = Math.min(5_000, delay * 2);
+      }
+    }
+    return false;
+  }
+
+  async function acquireSlot(): Promise<void> {
+    while (inFlight >= maxInFlight && !stopReading) await new Promise<void>((r) => slotWaiters.push(r));
+    inFlight += 1;
+  }
+  function releaseSlot(): void {
+    inFlight -= 1;
+    slotWaiters.shift()?.();
+  }
+
+  function track(work: Promise<unknown>): void {
+    inFlightWork.add(work);
+    void work.finally(() => inFlightWork.delete(work));
+  }
+
+  async function handleEvent(event: RecordedEvent): Promise<void> {
+    // A redrive is published like a fresh request (now, never scheduled): the sender continues its attempts.
+    if (event.type === 'NotificationRedriven' && channels.has(event.data.channel)) {
+      const { notificationId, channel, appId } = event.data;
+      return publishTracked(event.position, { notificationId, channel, appId }, event.metadata.traceparent);
+    }
+    if (event.type === 'NotificationCanceled') {
+      // A canceled notification leaves the schedule before the checkpoint passes the cancel; the
+      // senders skip one already on a queue (canceled is final).
+      await o.state.remove(event.data.notificationId);
+    }
+    // Workflow steps (digest joins, fallbacks) finish before the checkpoint may pass their event.
+    const held = (event.type !== 'NotificationRequested' || channels.has(event.data.channel)) && (await workflow.onEvent(event)) === 'held';
+    if (held) stats.digested += 1;
+    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel) || held) {
+      if (tracked.length === 0) {
+        checkpoint = event.position;
+        dirty = true;
+      } else tracked.push({ position: event.position, done: true });
+      return;
+    }
+    const data: NotificationRequested['data'] = event.data;
+    const traceparent = event.metadata.traceparent;
+    const message: DeliveryMessage = { notificationId: data.notificationId, channel: data.channel, appId: data.appId };
+    if (data.scheduleAt && Date.parse(data.scheduleAt) > now().getTime()) {
+      // Stored before the checkpoint may pass it: the entry, not the log, now holds the promise to send.
+      await o.state.schedule({ ...message, dueAt: data.scheduleAt, position: event.position, ...(traceparent ? { traceparent } : {}) });
+      stats.scheduled += 1;
+      tracked.push({ position: event.position, done: true });
+      advance();
+      return;
+    }
+    await publishTracked(event.position, message, traceparent);
+  }
+
+  async function publishTracked(position: number, message: DeliveryMessage, traceparent: string | undefined): Promise<void> {
+    await acquireSlot();
+    if (stopReading) {
+      // Never tracked as done: the checkpoint stays before it and the next start publishes it.
+      releaseSlot();
+      tracked.push({ position, done: false });
+      return;
+    }
+    const entry: Tracked = { position, done: false };
+    tracked.push(entry);
+    track(
+      publishUntilConfirmed(message, traceparent)
+        .then((ok) => {
+          if (!ok) return;
+          stats.published += 1;
+          entry.done = true;
+          advance();
+        })
+        .finally(releaseSlot),
+    );
+  }
+
+  async function publishDue(): Promise<void> {
+    if (tickBusy || stopReading) return;
+    tickBusy = true;
+    try {
+      const due = await o.state.due(now(), 500);
+      await Promise.all(
+        due.map(async (e) => {
+          if (e.timer) return runTimer(e, e.timer);
+          await acquireSlot();
+          try {
+            if (stopReading) return;
+            const ok = await publishUntilConfirmed({ notificationId: e.notificationId, channel: e.channel, appId: e.appId }, e.traceparent);
+            if (ok) {
+              // Removed only after the confirm: a crash in between republishes, never loses.
+              await o.state.remove(e.notificationId);
+              stats.publishedScheduled += 1;
+            }
+          } finally {
+            releaseSlot();
+          }
+        }),
+      );
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'publishing scheduled notifications failed');
+    } finally {
+      tickBusy = false;
+    }
+  }
+
+  /** A timer's work is idempotent, so it is removed only once done: a crash runs it again. */
+  async function runTimer(entry: ScheduledEntry, timer: DispatcherTimer): Promise<void> {
+    try {
+      await workflow.runTimer(entry, timer);
+      await o.state.remove(entry.notificationId);
+      stats.timersFired += 1;
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e), notificationId: entry.notificationId }, 'workflow timer failed; retrying on the next tick');
+    }
+  }
+
+  async function lag(): Promise<number> {
+    return Math.max(0, (await o.eventStore.headPosition()) - checkpoint);
+  }
+
+  return {
+    async start() {
+      await o.rabbit.start();
+      // Stopped while waiting for the broker: start nothing.
+      if (stopReading) return;
+      checkpoint = await o.state.getCheckpoint();
+      log.info({ checkpoint }, 'dispatcher starting');
+      // The follower resumes after the last event handled: one that failed is read again.
+      // Ids, channels and times are all it reads of an event (a fallback re-reads its stream opened):
+      // events come sealed, with no key lookup and no cipher per event.
+      follower = followLog({ name: 'dispatcher', eventStore: o.eventStore, after: checkpoint, onEvent: handleEvent, logger: log, personalData: false });
+      timers.push(setInterval(() => void flushCheckpoint(), o.checkpointFlushMs ?? 200));
+      timers.push(setInterval(() => void publishDue(), o.scheduleTickMs ?? 1_000));
+      timers.push(
+        setInterval(() => {
+          lag()
+            .then((n) => o.metrics && dispatcherLagGauge(o.metrics, o.eventStore.positionUnit).set(n))
+            .catch(() => {});
+        }, o.lagIntervalMs ?? 1_000),
+      );
+      void publishDue();
+    },
+    async stop(graceMs = 5_000) {
+      // Stop reading first so nothing new enters the window, then give confirms a moment to land.
+      stopReading = true;
+      for (const t of timers) clearInterval(t);
+      const ws = slotWaiters;
+      slotWaiters = [];
+      for (const w of ws) w();
+      await follower?.close();
+      const settled = Promise.allSettled([...inFlightWork]);
+      await Promise.race([settled, sleep(graceMs)]);
+      stopping = true;
+      await settled;
+      while (tickBusy) await sleep(10);
+      await flushCheckpoint();
+      await publisher.close();
+      unregisterTopology();
+      log.info({ checkpoint }, 'dispatcher stopped');
+    },
+    stats() {
+      return { ...stats, checkpoint, lastRead: follower?.position() ?? checkpoint };
+    },
+    lag,
+  };
+}

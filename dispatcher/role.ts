@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { loadOrCreateSecret } from '../infra/secrets.ts';
+import { createRateCounter, parseRateLimits, type RateWindowSource } from '../commands/rateLimits.ts';
+import type { EventStore } from '../infra/eventStore/port.ts';
+import { createLeaderLock, runSingleActive } from '../infra/stores/leaderLock.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Metrics } from '../infra/metrics.ts';
+import type { PipelineConfig } from '../infra/rabbit/config.ts';
+import { createRabbitConnection } from '../infra/rabbit/connection.ts';
+import type { Topology } from '../infra/rabbit/topology.ts';
+import { createDispatcher, type Dispatcher } from './dispatcher.ts';
+import { createSqliteDispatcherState } from '../infra/sqlite/dispatcherState.ts';
+import { storeChoice } from '../infra/stores/choice.ts';
+import type { DispatcherStateStore } from '../infra/dispatcherState.ts';
+
+/** What the dispatcher needs of the configuration: the broker and where its state lives. */
+export interface DispatcherRoleConfig {
+  amqpUrl: string;
+  dataDir: string;
+  mongoUrl?: string;
+  databaseUrl?: string;
+  /** NOTIFY_ID_KEY: digests and fallbacks derive notification ids like the API (unset: the data dir's key). */
+  notifyIdKey?: string;
+  /** NOTIFY_RATE_LIMITS: fallback requests are rate limited like the API's. */
+  api?: { userRateLimits?: string };
+}
+
+/** The dispatcher's state store, as its role opens it (the monitors read its checkpoint through it too). */
+export async function openDispatcherState(config: Omit<DispatcherRoleConfig, 'amqpUrl'>): Promise<DispatcherStateStore> {
+  const choice = storeChoice(config);
+  switch (choice.kind) {
+    case 'mongo':
+      return (await import('../infra/mongo/dispatcherState.ts')).createMongoDispatcherState(choice.url);
+    case 'postgres':
+      return (await import('../infra/postgres/dispatcherState.ts')).createPostgresDispatcherState(choice.url);
+    case 'sqlite':
+      return createSqliteDispatcherState(path.join(choice.dataDir, 'dispatcher.sqlite'));
+  }
+}
+
+/**
+ * The `dispatcher` role: one active process at a time (it owns the checkpoint). The lock lives
+ * with the state (infra/leader): on PostgreSQL or MongoDB a second process stands by and takes
+ * over when the active one dies; on the embedded store a second one refuses to start.
+ */
+export async function startDispatcherRole(deps: {
+  config: DispatcherRoleConfig;
+  pipeline: PipelineConfig;
+  topology: Topology;
+  eventStore: EventStore;
+  metrics: Metrics;
+  logger: Logger;
+  /** How often a standby tries the lock (and the active one checks it). */
+  leaderPollMs?: number;
+  /** The rate-window read model, so fallback requests count what other processes sent. */
+  rateSource?: RateWindowSource;
+}): Promise<{ dispatcher(): Dispatcher | undefined; stop(): Promise<void> }> {
+  const logger = deps.logger.child({ role: 'dispatcher' });
+  const lock = await createLeaderLock(deps.config, 'dispatcher');
+  const single = await runSingleActive({
+    role: 'dispatcher',
+    lock,
+    logger,
+    metrics: deps.metrics,
+    ...(deps.leaderPollMs !== undefined && { pollMs: deps.leaderPollMs }),
+    start: () => startActiveDispatcher(deps, logger),
+  });
+  return { dispatcher: () => single.current()?.dispatcher, stop: () => single.stop() };
+}
+
+/**
+ * The active dispatcher: its own connection and state store. The state follows the projection
+ * store's choice: MongoDB when MONGO_URL is set, else PostgreSQL when DATABASE_URL is, else
+ * SQLite in the data dir.
+ */
+async function startActiveDispatcher(
+  deps: { config: DispatcherRoleConfig; pipeline: PipelineConfig; topology: Topology; eventStore: EventStore; metrics: Metrics; rateSource?: RateWindowSource },
+  logger: Logger,
+): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
+  const state = await openDispatcherState(deps.config);
+  const rabbit = createRabbitConnection({ url: deps.config.amqpUrl, logger, name: 'notify-dispatcher' });
+  const dispatcher = createDispatcher({
+    eventStore: deps.eventStore,
+    state,
+    rabbit,
+    topology: deps.topology,
+    logger,
+    metrics: deps.metrics,
+    maxInFlight: deps.pipeline.dispatcherMaxInFlight,
+    scheduleTickMs: deps.pipeline.scheduleTickMs,
+    notify: {
+      idKey: deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key'),
+      rateCounter: createRateCounter(deps.rateSource),
+      rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
+    },
+  });
+  // Not awaited: the broker may come up later; the log keeps what is accepted meanwhile.
+  void dispatcher.start().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher did not start'));
+  return {
+    dispatcher,
+    state,
+    async stop() {
+      await dispatcher.stop();
+      await rabbit.close();
+      await state.close();
+    },
+  };
+}

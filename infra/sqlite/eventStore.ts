@@ -1,0 +1,312 @@
+import { openSqlite, retryBusy } from './db.ts';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
+import {
+  ConcurrencyError,
+  meetsExpected,
+  validateAppend,
+  validateAppendMulti,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  type StreamAppend,
+  type SubscribeOptions,
+  type Subscription,
+} from '../eventStore/port.ts';
+
+interface Row {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+export interface SqliteEventStoreOptions {
+  /**
+   * `normal` (default): WAL with synchronous=NORMAL — a commit survives a process crash, but the
+   * last commits can roll back on power loss or an OS crash. `full`: fsync on every commit, so an
+   * accepted request survives that too, at about a quarter of the single-append rate (docs/stores.md).
+   */
+  durability?: 'normal' | 'full';
+  /** How often a subscriber looks for appends made by other processes. */
+  pollIntervalMs?: number;
+  /** Rows per read while a subscriber catches up. */
+  batchSize?: number;
+}
+
+/**
+ * One signal per file for the whole process: an append through any store instance on a file wakes
+ * every subscriber on that file in this process at once. Appends from other processes (the role
+ * processes of `notify serve`) wake them through the file system: every commit writes the WAL
+ * file, and an inotify watch on its directory sees that within a millisecond or so, where the poll
+ * (kept as a safety net) took half its interval on average.
+ */
+const signals = new Map<string, { emitter: EventEmitter; watcher?: fs.FSWatcher; watching: number }>();
+function appendSignal(file: string): EventEmitter {
+  return signalOf(file).emitter;
+}
+function signalOf(file: string) {
+  const key = path.resolve(file);
+  let signal = signals.get(key);
+  if (!signal) {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    signal = { emitter, watching: 0 };
+    signals.set(key, signal);
+  }
+  return signal;
+}
+
+/** Watches `<file>-wal` while at least one subscriber on the file is open; returns the release. */
+function watchWal(file: string): () => void {
+  const signal = signalOf(file);
+  signal.watching += 1;
+  if (!signal.watcher) {
+    const wal = `${path.basename(file)}-wal`;
+    try {
+      // The directory, not the file: SQLite may delete and recreate the WAL, which ends a file watch.
+      signal.watcher = fs.watch(path.dirname(path.resolve(file)), { persistent: false }, (_event, name) => {
+        if (name === wal) signal.emitter.emit('append');
+      });
+      signal.watcher.on('error', () => {
+        signal.watcher?.close();
+        signal.watcher = undefined;
+      });
+    } catch {
+      // No inotify (limits, exotic file systems): the poll alone still finds every append.
+    }
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    signal.watching -= 1;
+    if (signal.watching === 0) {
+      signal.watcher?.close();
+      signal.watcher = undefined;
+    }
+  };
+}
+
+/**
+ * The embedded log: one SQLite file in WAL mode. `position` is the rowid (global order),
+ * UNIQUE(stream, revision) makes the store itself refuse a second writer at the same revision,
+ * and BEGIN IMMEDIATE + an asynchronous busy retry make several processes on one machine safe
+ * without ever blocking the event loop for long.
+ */
+export function createSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const batchSize = options.batchSize ?? 500;
+  const db = openSqlite(file, { synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL' });
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS events (
+      position    INTEGER PRIMARY KEY AUTOINCREMENT,
+      id          TEXT NOT NULL UNIQUE,
+      stream      TEXT NOT NULL,
+      revision    INTEGER NOT NULL,
+      type        TEXT NOT NULL,
+      data        TEXT NOT NULL,
+      metadata    TEXT NOT NULL,
+      recorded_at TEXT NOT NULL,
+      UNIQUE (stream, revision)
+    );
+  `);
+
+  const currentRevision = db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?');
+  const insert = db.prepare(
+    'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectStream = db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision');
+  const selectAll = db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+  const selectHead = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
+
+  const appended = appendSignal(file);
+  const ownListeners = new Set<() => void>();
+  let closed = false;
+
+  /** One stream's share of a transaction: check the expectation, then write its events. */
+  function appendOne(stream: string, events: NewEvent[], expected: ExpectedRevision, now: string): AppendResult {
+    const current = currentRevision.get(stream)?.revision ?? -1;
+    if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
+    let position = 0;
+    let revision = current;
+    for (const e of events) {
+      revision += 1;
+      const info = insert.run(e.id ?? randomUUID(), stream, revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), now);
+      position = Number(info.lastInsertRowid);
+    }
+    return { nextRevision: revision, position };
+  }
+  const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => appendOne(stream, events, expected, new Date().toISOString()));
+  // Every share in one transaction: a refused expectation rolls back the shares written before it.
+  const appendMultiTx = db.transaction((batch: StreamAppend[]): AppendResult[] => {
+    const now = new Date().toISOString();
+    const results = batch.map((b) => appendOne(b.stream, b.events, b.expected, now));
+    // A share with no events reports the head, as a single empty append does.
+    const head = selectHead.get()?.position ?? 0;
+    return results.map((r, i) => (batch[i]!.events.length === 0 ? { ...r, position: head } : r));
+  });
+
+  /** Two processes racing past the revision check meet the UNIQUE index instead: report it as the conflict it is. */
+  function asConflict(e: unknown, streams: readonly { stream: string; expected: ExpectedRevision }[]): unknown {
+    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && /stream, events\.revision|events\.stream/.test(e.message)) {
+      for (const { stream, expected } of streams) {
+        const current = currentRevision.get(stream)?.revision ?? -1;
+        if (!meetsExpected(expected, current)) return new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
+      }
+      const first = streams[0]!;
+      return new ConcurrencyError(first.stream, first.expected, currentRevision.get(first.stream)?.revision ?? 'no_stream');
+    }
+    return e;
+  }
+
+  function toRecorded(row: Row): RecordedEvent {
+    return {
+      type: row.type,
+      data: JSON.parse(row.data),
+      id: row.id,
+      streamId: row.stream,
+      revision: row.revision,
+      position: row.position,
+      metadata: JSON.parse(row.metadata) as EventMetadata,
+      recordedAt: row.recorded_at,
+    } as DomainEvent as RecordedEvent;
+  }
+
+  function assertOpen(): void {
+    if (closed) throw new Error('event store is closed');
+  }
+
+  const store: EventStore = {
+    positionUnit: 'events',
+    async append(stream, events, expected) {
+      assertOpen();
+      validateAppend(stream, events, expected);
+      if (events.length === 0) {
+        const current = (await retryBusy(() => currentRevision.get(stream)))?.revision ?? -1;
+        if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
+        return { nextRevision: current, position: selectHead.get()?.position ?? 0 };
+      }
+      let result: AppendResult;
+      try {
+        result = await retryBusy(() => appendTx.immediate(stream, events, expected));
+      } catch (e) {
+        throw asConflict(e, [{ stream, expected }]);
+      }
+      appended.emit('append');
+      return result;
+    },
+
+    async appendMulti(batch) {
+      assertOpen();
+      validateAppendMulti(batch);
+      if (batch.length === 0) return [];
+      let results: AppendResult[];
+      try {
+        results = await retryBusy(() => appendMultiTx.immediate(batch));
+      } catch (e) {
+        throw asConflict(e, batch);
+      }
+      if (batch.some((b) => b.events.length > 0)) appended.emit('append');
+      return results;
+    },
+
+    async readStream(stream, opts = {}) {
+      assertOpen();
+      return (await retryBusy(() => selectStream.all(stream, opts.fromRevision ?? 0))).map(toRecorded);
+    },
+
+    async readAll(opts = {}) {
+      assertOpen();
+      return (await retryBusy(() => selectAll.all(opts.after ?? 0, opts.limit ?? 10_000))).map(toRecorded);
+    },
+
+    async headPosition() {
+      assertOpen();
+      return (await retryBusy(() => selectHead.get()))?.position ?? 0;
+    },
+
+    subscribe(opts: SubscribeOptions): Subscription {
+      let position = opts.after ?? 0;
+      let stopped = false;
+      let wake: (() => void) | undefined;
+      let markCaughtUp!: () => void;
+      const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+      const onAppend = () => wake?.();
+      appended.on('append', onAppend);
+      ownListeners.add(onAppend);
+      const unwatch = watchWal(file);
+
+      const wanted = opts.types ? new Set(opts.types) : undefined;
+      const loop = (async () => {
+        const target = (await retryBusy(() => selectHead.get()))?.position ?? 0;
+        if (target <= position) markCaughtUp();
+        while (!stopped && !closed) {
+          const rows = await retryBusy(() => selectAll.all(position, batchSize));
+          for (const row of rows) {
+            // A handler may await across close(): stop delivering the rest of the batch.
+            if (stopped || closed) return;
+            // Types the subscriber does not want are passed over unparsed.
+            if (!wanted || wanted.has(row.type)) await opts.onEvent(toRecorded(row));
+            position = row.position;
+            if (position >= target) markCaughtUp();
+          }
+          if (rows.length < batchSize) {
+            markCaughtUp();
+            // Wait for an in-process append (immediate) or the poll tick (appends from other processes).
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, pollIntervalMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            wake = undefined;
+          }
+        }
+      })().catch((e: unknown) => {
+        stopped = true;
+        appended.off('append', onAppend);
+        ownListeners.delete(onAppend);
+        unwatch();
+        const error = e instanceof Error ? e : new Error(String(e));
+        if (opts.onError) opts.onError(error);
+        else process.emitWarning(`event store subscription ended: ${error.message}`);
+      }).finally(unwatch);
+
+      return {
+        caughtUp,
+        async close() {
+          stopped = true;
+          appended.off('append', onAppend);
+          ownListeners.delete(onAppend);
+          unwatch();
+          wake?.();
+          await loop;
+        },
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Wake this store's own subscribers so they see `closed` and stop; other instances on the file keep theirs.
+      for (const listener of ownListeners) {
+        appended.off('append', listener);
+        listener();
+      }
+      ownListeners.clear();
+      db.close();
+    },
+  };
+  return store;
+}
