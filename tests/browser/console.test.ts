@@ -7,14 +7,16 @@ import { createClient } from '../../app/client/index.ts';
 import { createApp } from '../../commands/apps.ts';
 import type { Platform } from '../../app/main.ts';
 import { ALL_ROLES, createWorld, sim, waitFor, type TestWorld } from '../observability/platform.ts';
+import { screenshotDir } from '../helpers/screenshots.ts';
 
 /**
  * The console in a real browser (Debian's Chromium driven by playwright-core; scripts/ensure-chromium.sh
  * installs it): sign in, find a failed notification, read its why, redrive it (dry run first),
- * see it sent. Every page is screenshotted to tests/browser/screenshots/console-*.png for review.
+ * see it sent. Every page is screenshotted to .tmp/screenshots/console-*.png (UPDATE_SCREENSHOTS=1: the
+ * committed review images in tests/browser/screenshots/).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(import.meta.dirname, 'screenshots');
+const SHOTS = screenshotDir();
 
 let world: TestWorld;
 let platform: Platform;

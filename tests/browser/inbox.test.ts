@@ -1,18 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApi } from '../api/helpers.ts';
 import { startE2ePlatform, type E2ePlatform } from '../helpers/e2e.ts';
 import { launchChromium } from './chromium.ts';
+import { screenshotDir } from '../helpers/screenshots.ts';
 
 /**
  * The drop-in widget in a real browser: a page on another origin embeds <notify-inbox> with a
  * user's token; a notification sent over the API appears live (SSE) within 2 s; a click marks it
  * read and the unread count drops.
  */
-const SCREENSHOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots', 'inbox-widget.png');
+const SCREENSHOT = path.join(screenshotDir(), 'inbox-widget.png');
 
 let page: Server;
 let pageOrigin: string;
