@@ -6,6 +6,15 @@
 // platform from a checkout or the container image, not from an installed package.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
+  // The Node 24 that `npm start` / `npm test` bootstrap (scripts/ensure-node.sh): commands printed for the
+  // machine's own `node` (the demo's `npx notify send ...`) run on it instead of failing.
+  const { existsSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const node24 = new URL('../.tools/node24/node_modules/node/bin/node', import.meta.url).pathname;
+  if (existsSync(node24)) {
+    const run = spawnSync(node24, [new URL(import.meta.url).pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exit(run.status ?? 1);
+  }
   console.error(
     `notify needs Node.js 22.18 or later (24 LTS recommended); this is ${process.version} at ${process.execPath}.\n` +
       'Run it through `npm start` / `npm test`, which fetch Node 24 when needed (scripts/ensure-node.sh).',

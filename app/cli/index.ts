@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { CHANNELS, type Channel } from '../../domain/events.ts';
 import { loadConfig } from '../config.ts';
@@ -21,8 +22,11 @@ function list<T extends string>(allowed: readonly T[], what: string) {
   };
 }
 
+/** The platform's version, from its package.json (`notify --version`). */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export function buildCli(): Command {
-  const program = new Command('notify').description('Self-hostable notification platform').showHelpAfterError();
+  const program = new Command('notify').description('Self-hostable notification platform').version(VERSION, '-V, --version', 'print the version').showHelpAfterError();
 
   program
     .command('serve')
