@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { loadOrCreateSecret } from '../infra/secrets.ts';
 import { createRateCounter, parseRateLimits, type RateWindowSource } from '../commands/rateLimits.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
@@ -9,8 +8,7 @@ import type { PipelineConfig } from '../infra/rabbit/config.ts';
 import { createRabbitConnection } from '../infra/rabbit/connection.ts';
 import type { Topology } from '../infra/rabbit/topology.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
-import { createSqliteDispatcherState } from '../infra/sqlite/dispatcherState.ts';
-import { storeChoice } from '../infra/stores/choice.ts';
+import { openDispatcherState } from '../infra/stores/dispatcherState.ts';
 import type { DispatcherStateStore } from '../infra/dispatcherState.ts';
 
 /** What the dispatcher needs of the configuration: the broker and where its state lives. */
@@ -19,23 +17,11 @@ export interface DispatcherRoleConfig {
   dataDir: string;
   mongoUrl?: string;
   databaseUrl?: string;
+  pgPoolSize?: number;
   /** NOTIFY_ID_KEY: digests and fallbacks derive notification ids like the API (unset: the data dir's key). */
   notifyIdKey?: string;
   /** NOTIFY_RATE_LIMITS: fallback requests are rate limited like the API's. */
   api?: { userRateLimits?: string };
-}
-
-/** The dispatcher's state store, as its role opens it (the monitors read its checkpoint through it too). */
-export async function openDispatcherState(config: Omit<DispatcherRoleConfig, 'amqpUrl'>): Promise<DispatcherStateStore> {
-  const choice = storeChoice(config);
-  switch (choice.kind) {
-    case 'mongo':
-      return (await import('../infra/mongo/dispatcherState.ts')).createMongoDispatcherState(choice.url);
-    case 'postgres':
-      return (await import('../infra/postgres/dispatcherState.ts')).createPostgresDispatcherState(choice.url);
-    case 'sqlite':
-      return createSqliteDispatcherState(path.join(choice.dataDir, 'dispatcher.sqlite'));
-  }
 }
 
 /**

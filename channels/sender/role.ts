@@ -16,8 +16,7 @@ import { createSender, type Sender } from './consumer.ts';
 import { openJournal } from './journal.ts';
 import { createOutcomeRecorder, type HeldOutcome } from './recorder.ts';
 import { createClaimer, type ClaimStore } from '../../infra/claims.ts';
-import { createSqliteClaimStore } from '../../infra/sqlite/claims.ts';
-import { storeChoice } from '../../infra/stores/choice.ts';
+import { openClaimStore } from '../../infra/stores/claims.ts';
 
 /** What the senders need of the configuration: the broker, and what tracking links are built from. */
 export interface SendersRoleConfig {
@@ -29,6 +28,7 @@ export interface SendersRoleConfig {
   /** Where delivery claims are kept: like the dispatcher's state, MongoDB, else PostgreSQL, else `claims.sqlite` in dataDir. */
   mongoUrl?: string;
   databaseUrl?: string;
+  pgPoolSize?: number;
   /** Each channel's provider timeout: the sender's own deadline sits 2 s above it, and a claim lasts 15 s past the longest deadline. */
   providers: { timeoutMs: Partial<Record<Channel, number>> };
 }
@@ -37,19 +37,6 @@ export interface SendersRoleConfig {
 const DEADLINE_MARGIN_MS = 2_000;
 /** How long a claim outlives the longest provider deadline: recording the outcome fits in it (the store's 10 s busy deadline, then the outbox). */
 const CLAIM_MARGIN_MS = 15_000;
-
-/** The delivery-claim store every sender of the deployment shares. */
-export async function openClaimStore(config: Pick<SendersRoleConfig, 'dataDir' | 'mongoUrl' | 'databaseUrl'>): Promise<ClaimStore> {
-  const choice = storeChoice(config);
-  switch (choice.kind) {
-    case 'mongo':
-      return (await import('../../infra/mongo/claims.ts')).createMongoClaimStore(choice.url);
-    case 'postgres':
-      return (await import('../../infra/postgres/claims.ts')).createPostgresClaimStore(choice.url);
-    case 'sqlite':
-      return createSqliteClaimStore(path.join(choice.dataDir, 'claims.sqlite'));
-  }
-}
 
 /**
  * The `senders` role: one connection, one consumer per channel asked for, the renderer and the

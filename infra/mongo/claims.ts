@@ -1,4 +1,5 @@
-import { MongoClient, MongoBulkWriteError, type Collection } from 'mongodb';
+import { MongoBulkWriteError, type Collection } from 'mongodb';
+import { openMongo } from './client.ts';
 import { mongoDatabaseName } from './url.ts';
 import type { ClaimRequest, ClaimStore } from '../claims.ts';
 
@@ -20,8 +21,8 @@ export function takeoverFilter(r: ClaimRequest, at: Date) {
  * refuses (E11000): that request lost.
  */
 export async function createMongoClaimStore(url: string, dbName?: string, now: () => number = Date.now): Promise<ClaimStore> {
-  const client = new MongoClient(url);
-  await client.connect();
+  const shared = await openMongo(url);
+  const client = shared.client;
   const claims: Collection<ClaimDoc> = client.db(mongoDatabaseName(url, dbName)).collection<ClaimDoc>('delivery_claims');
   await claims.createIndex({ expiresAt: 1 }, { name: 'ix_expiresAt_asc' });
   return {
@@ -55,7 +56,7 @@ export async function createMongoClaimStore(url: string, dbName?: string, now: (
       return (await claims.deleteMany({ expiresAt: { $lt: new Date(now() - graceMs) } })).deletedCount;
     },
     async close() {
-      await client.close();
+      await shared.close();
     },
   };
 }

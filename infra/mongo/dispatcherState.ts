@@ -1,4 +1,5 @@
-import { MongoClient, type Collection } from 'mongodb';
+import type { Collection } from 'mongodb';
+import { openMongo } from './client.ts';
 import type { Channel } from '../../domain/events.ts';
 import { mongoDatabaseName } from './url.ts';
 import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from '../dispatcherState.ts';
@@ -22,8 +23,8 @@ interface ScheduledDoc {
 /** Production adapter (MONGO_URL): same contract as the SQLite one, keyed by dispatcher `name`. */
 export async function createMongoDispatcherState(url: string, name = 'dispatcher', dbName?: string): Promise<DispatcherStateStore> {
   const database = mongoDatabaseName(url, dbName);
-  const client = new MongoClient(url);
-  await client.connect();
+  const shared = await openMongo(url);
+  const client = shared.client;
   const db = client.db(database);
   const checkpoints: Collection<CheckpointDoc> = db.collection<CheckpointDoc>('dispatcher_checkpoints');
   const scheduled: Collection<ScheduledDoc> = db.collection<ScheduledDoc>('dispatcher_scheduled');
@@ -74,7 +75,7 @@ export async function createMongoDispatcherState(url: string, name = 'dispatcher
       return scheduled.countDocuments({ name });
     },
     async close() {
-      await client.close();
+      await shared.close();
     },
   };
 }

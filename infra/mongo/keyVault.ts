@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Binary, MongoClient, MongoServerError } from 'mongodb';
+import { Binary, MongoServerError } from 'mongodb';
+import { openMongo } from './client.ts';
 import { KEY_BYTES, type DataKey, type KeyVault } from '../keyVault/port.ts';
 
 interface KeyDoc {
@@ -15,8 +16,8 @@ interface KeyDoc {
  * is reused or compacted, and in backups and the oplog window: the runbook names those.
  */
 export async function createMongoKeyVault(url: string, dbName?: string, collectionName = 'data_keys'): Promise<KeyVault> {
-  const client = new MongoClient(url);
-  await client.connect();
+  const shared = await openMongo(url);
+  const client = shared.client;
   const keys = client.db(dbName).collection<KeyDoc>(collectionName);
   const toKey = (doc: KeyDoc): DataKey => ({ kid: doc.kid, key: Buffer.from(doc.key.buffer) });
 
@@ -45,7 +46,7 @@ export async function createMongoKeyVault(url: string, dbName?: string, collecti
       return (await keys.deleteOne({ _id: scope })).deletedCount > 0;
     },
     async close() {
-      await client.close();
+      await shared.close();
     },
   };
 }

@@ -15,6 +15,9 @@ interface Lease {
  * (`ttlMs`, 8 s, plus its poll). A holder that cannot renew stops the role at once, before its
  * lease runs out. Written against the driver's documented API; no MongoDB server runs on the
  * machines this was developed on, so it has not met one (the PostgreSQL and SQLite locks have).
+ * Its client is its own, not the stores' shared one (infra/mongo/client.ts): it gives up on an
+ * unreachable server after 3 s, so a holder cut off notices well before its lease runs out, where
+ * the shared client would wait the driver's default 30 s.
  */
 export function createMongoLeaderLock(url: string, name: string, options: { ttlMs?: number; dbName?: string } = {}): LeaderLock {
   const ttlMs = options.ttlMs ?? 8_000;

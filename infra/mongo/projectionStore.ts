@@ -1,4 +1,4 @@
-import { MongoClient, type AnyBulkWriteOperation, type Collection as MongoCollection, type Document, type Filter as MongoFilter, type UpdateFilter } from 'mongodb';
+import { type AnyBulkWriteOperation, type Collection as MongoCollection, type Document, type Filter as MongoFilter, type UpdateFilter } from 'mongodb';
 import {
   ProjectionStoreError,
   assertCollectionName,
@@ -10,6 +10,7 @@ import {
   type ProjectionStore,
   type WriteOp,
 } from '../projectionStore/port.ts';
+import { openMongo } from './client.ts';
 import { mongoDatabaseName } from './url.ts';
 import { validateOps, validateUpdate } from '../projectionStore/update.ts';
 
@@ -22,8 +23,8 @@ type Raw = { _id: string } & Document;
  */
 export async function createMongoProjectionStore(url: string, options: { dbName?: string } = {}): Promise<ProjectionStore> {
   const dbName = mongoDatabaseName(url, options.dbName);
-  const client = new MongoClient(url);
-  await client.connect();
+  const shared = await openMongo(url);
+  const client = shared.client;
   const db = client.db(dbName);
   const checkpoints = db.collection<{ _id: string; position: number }>('_checkpoints');
 
@@ -99,7 +100,7 @@ export async function createMongoProjectionStore(url: string, options: { dbName?
       else await checkpoints.updateOne({ _id: name }, { $max: { position } }, { upsert: true });
     },
     async close() {
-      await client.close();
+      await shared.close();
     },
   };
 }

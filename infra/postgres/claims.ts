@@ -1,4 +1,4 @@
-import { openPgPool, schemaOnce } from './pool.ts';
+import { openPostgres, schemaOnce } from './pool.ts';
 import type { ClaimStore } from '../claims.ts';
 
 const SCHEMA = `
@@ -15,8 +15,9 @@ const SCHEMA = `
  * PostgreSQL adapter (DATABASE_URL): one statement per batch. Times are the database's clock, so
  * senders on machines whose clocks disagree still agree on when a claim expires.
  */
-export function createPostgresClaimStore(url: string): ClaimStore {
-  const pool = openPgPool(url, 2);
+export function createPostgresClaimStore(url: string, options: { poolSize?: number } = {}): ClaimStore {
+  const shared = openPostgres(url, options);
+  const pool = shared.pool;
   const ready = schemaOnce(pool, SCHEMA);
   let closed = false;
   return {
@@ -43,7 +44,7 @@ export function createPostgresClaimStore(url: string): ClaimStore {
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      await shared.close();
     },
   };
 }

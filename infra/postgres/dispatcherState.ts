@@ -1,5 +1,5 @@
 import type { Channel } from '../../domain/events.ts';
-import { openPgPool, schemaOnce } from './pool.ts';
+import { openPostgres, schemaOnce } from './pool.ts';
 import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from '../dispatcherState.ts';
 
 interface Row {
@@ -30,8 +30,9 @@ const SCHEMA = `
 `;
 
 /** PostgreSQL adapter (DATABASE_URL): the SQLite adapter's tables, keyed by dispatcher `name` the same way. */
-export function createPostgresDispatcherState(url: string, name = 'dispatcher'): DispatcherStateStore {
-  const pool = openPgPool(url, 4);
+export function createPostgresDispatcherState(url: string, name = 'dispatcher', options: { poolSize?: number } = {}): DispatcherStateStore {
+  const shared = openPostgres(url, options);
+  const pool = shared.pool;
   const ready = schemaOnce(pool, SCHEMA);
   const query = async <R extends Record<string, unknown>>(sql: string, params: unknown[]) => {
     await ready();
@@ -81,7 +82,7 @@ export function createPostgresDispatcherState(url: string, name = 'dispatcher'):
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      await shared.close();
     },
   };
 }

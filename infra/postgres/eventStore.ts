@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
-import { openPgPool, schemaOnce } from './pool.ts';
+import { openPostgres, schemaOnce } from './pool.ts';
 import {
   ConcurrencyError,
   meetsExpected,
@@ -81,7 +81,8 @@ const SCHEMA = `
 export function createPostgresEventStore(url: string, options: PostgresEventStoreOptions = {}): EventStore {
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
   const batchSize = options.batchSize ?? 500;
-  const pool = openPgPool(url, options.poolSize ?? 10);
+  const shared = openPostgres(url, options);
+  const pool = shared.pool;
   const ready = schemaOnce(pool, SCHEMA);
   let closed = false;
 
@@ -363,7 +364,7 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
       listener = undefined;
       listening = undefined;
       await l?.end().catch(() => undefined);
-      await pool.end();
+      await shared.close();
     },
   };
   return store;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { openPgPool, schemaOnce } from './pool.ts';
+import { openPostgres, schemaOnce } from './pool.ts';
 import { KEY_BYTES, type DataKey, type KeyVault } from '../keyVault/port.ts';
 
 /**
@@ -7,9 +7,10 @@ import { KEY_BYTES, type DataKey, type KeyVault } from '../keyVault/port.ts';
  * stores' tables. A DELETE leaves the old tuple until VACUUM; the operator runbook
  * says to let autovacuum (or `VACUUM notify_data_keys`) run, and that backups hold keys too.
  */
-export async function createPostgresKeyVault(url: string, table = 'notify_data_keys'): Promise<KeyVault> {
+export async function createPostgresKeyVault(url: string, table = 'notify_data_keys', options: { poolSize?: number } = {}): Promise<KeyVault> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) throw new Error(`key vault table name "${table}" is not a plain identifier`);
-  const pool = openPgPool(url, 4);
+  const shared = openPostgres(url, options);
+  const pool = shared.pool;
   // Under the schema advisory lock, like every store's tables: several processes starting at once
   // (a scale-out, a supervised serve) otherwise collide on the catalog ("type ... already exists").
   await schemaOnce(
@@ -47,7 +48,7 @@ export async function createPostgresKeyVault(url: string, table = 'notify_data_k
       return ((await pool.query(`DELETE FROM ${table} WHERE scope = $1`, [scope])).rowCount ?? 0) > 0;
     },
     async close() {
-      await pool.end();
+      await shared.close();
     },
   };
 }

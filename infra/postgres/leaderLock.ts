@@ -16,6 +16,9 @@ export function advisoryKey(name: string): string {
  * cut) is dropped by the server's TCP keepalives and user timeout, set below for this session only:
  * about 10-15 s instead of the kernel default of two hours. The holder notices a lost session on its
  * next check (a query with a 3 s bound) and stops the role.
+ * The connection is a dedicated Client, never one of the shared pool's (infra/postgres/pool.ts):
+ * the lock belongs to the session, so a pooled session would hand it to whichever store checked
+ * that connection out next, and a pool may close idle sessions, dropping the lock with them.
  */
 export function createPostgresLeaderLock(url: string, name: string): LeaderLock {
   const key = advisoryKey(name);

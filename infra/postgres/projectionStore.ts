@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { Aggregator, Query } from 'mingo';
 import type pg from 'pg';
-import { openPgPool, pgCode, schemaOnce } from './pool.ts';
+import { openPostgres, pgCode, schemaOnce } from './pool.ts';
 import {
   ProjectionStoreError,
   assertCollectionName,
@@ -64,7 +64,8 @@ const jsonExpr = (field: string) => `(doc #> '{${field.split('.').join(',')}}')`
  * jsonb normalizes documents: keys come back in its own order, and a string may not hold \u0000.
  */
 export function createPostgresProjectionStore(url: string, options: { poolSize?: number } = {}): ProjectionStore {
-  const pool = openPgPool(url, options.poolSize ?? 10);
+  const shared = openPostgres(url, options);
+  const pool = shared.pool;
   const ready = schemaOnce(pool, SCHEMA);
   const tx = new AsyncLocalStorage<Tx>();
   const compiled = queryCache();
@@ -372,7 +373,7 @@ export function createPostgresProjectionStore(url: string, options: { poolSize?:
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      await shared.close();
     },
   };
 }

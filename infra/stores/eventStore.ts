@@ -5,26 +5,17 @@ import type { Logger } from '../logger.ts';
 import { withPersonalDataEncryption } from '../eventStore/personalData.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import { createSqliteEventStore } from '../sqlite/eventStore.ts';
+import { storeChoice, type StoreUrls } from './choice.ts';
 
-export interface EventStoreOptions {
-  /** EventStoreDB/KurrentDB connection string; wins over databaseUrl for the log. */
-  eventStoreUrl?: string;
-  /** PostgreSQL connection string (DATABASE_URL). */
-  databaseUrl?: string;
-  /** MongoDB connection string: where the key vault lives when there is no databaseUrl. */
-  mongoUrl?: string;
-  /** Where the embedded log lives (events.sqlite). */
-  dataDir: string;
+export interface EventStoreOptions extends StoreUrls {
   /** `full`: the embedded log fsyncs every commit. */
   sqliteDurability?: 'normal' | 'full';
-  /** PG_POOL_SIZE: connections of the PostgreSQL pool (default 10). */
-  pgPoolSize?: number;
 }
 
 /**
  * EVENTSTORE_URL switches to EventStoreDB; otherwise DATABASE_URL to PostgreSQL; otherwise the
- * embedded SQLite log under the data dir. The specific URL wins over the general one, so a
- * deployment can keep its log on EventStoreDB and everything else on PostgreSQL.
+ * embedded SQLite log under the data dir (stores/choice.ts), so a deployment can keep its log on
+ * EventStoreDB and everything else on PostgreSQL.
  * Either way personal data is sealed with per-user keys (infra/eventStore/personalData.ts): with
  * `keyVault` given, that vault (the caller closes it); otherwise one made from the config, closed
  * with the store.
@@ -44,18 +35,23 @@ export async function createEventStore(config: EventStoreOptions, logger?: Logge
 }
 
 async function createRawEventStore(config: EventStoreOptions, logger?: Logger): Promise<EventStore> {
-  if (config.eventStoreUrl) {
-    const { createEsdbEventStore } = await import('../kurrent/eventStore.ts');
-    logger?.info('event store: EventStoreDB');
-    return createEsdbEventStore(config.eventStoreUrl);
+  const choice = storeChoice(config, 'eventStore');
+  switch (choice.kind) {
+    case 'kurrent':
+      logger?.info('event store: EventStoreDB');
+      return (await import('../kurrent/eventStore.ts')).createEsdbEventStore(choice.url);
+    case 'postgres':
+      logger?.info('event store: PostgreSQL');
+      return (await import('../postgres/eventStore.ts')).createPostgresEventStore(choice.url, choice);
+    case 'sqlite': {
+      const file = path.join(choice.dataDir, 'events.sqlite');
+      const durability = config.sqliteDurability ?? 'normal';
+      logger?.info({ file, durability }, 'event store: embedded SQLite');
+      return createSqliteEventStore(file, { durability });
+    }
+    default: {
+      const never: never = choice;
+      throw new Error(`unknown event store ${JSON.stringify(never)}`);
+    }
   }
-  if (config.databaseUrl) {
-    const { createPostgresEventStore } = await import('../postgres/eventStore.ts');
-    logger?.info('event store: PostgreSQL');
-    return createPostgresEventStore(config.databaseUrl, { ...(config.pgPoolSize !== undefined && { poolSize: config.pgPoolSize }) });
-  }
-  const file = path.join(config.dataDir, 'events.sqlite');
-  const durability = config.sqliteDurability ?? 'normal';
-  logger?.info({ file, durability }, 'event store: embedded SQLite');
-  return createSqliteEventStore(file, { durability });
 }

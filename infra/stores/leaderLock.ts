@@ -2,22 +2,18 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LeaderLock } from '../leader/port.ts';
 import { createSqliteLeaderLock } from '../sqlite/leaderLock.ts';
-import { storeChoice } from './choice.ts';
+import { storeChoice, type StoreUrls } from './choice.ts';
 
 export type { LeaderLock } from '../leader/port.ts';
 
-export interface LeaderLockOptions {
-  mongoUrl?: string;
-  databaseUrl?: string;
-  dataDir: string;
-}
+export type LeaderLockOptions = StoreUrls;
 
 /**
  * The lock lives where the role's state does: MongoDB when MONGO_URL is set, else PostgreSQL when
  * DATABASE_URL is, else a file in the data dir (the stores' own order of precedence).
  */
 export async function createLeaderLock(config: LeaderLockOptions, name: string): Promise<LeaderLock> {
-  const choice = storeChoice(config);
+  const choice = storeChoice(config, 'leaderLock');
   switch (choice.kind) {
     case 'mongo':
       return (await import('../mongo/leaderLock.ts')).createMongoLeaderLock(choice.url, name);
@@ -25,6 +21,10 @@ export async function createLeaderLock(config: LeaderLockOptions, name: string):
       return (await import('../postgres/leaderLock.ts')).createPostgresLeaderLock(choice.url, name);
     case 'sqlite':
       return createSqliteLeaderLock(choice.dataDir, name);
+    default: {
+      const never: never = choice;
+      throw new Error(`unknown leader lock store ${JSON.stringify(never)}`);
+    }
   }
 }
 
