@@ -13,18 +13,14 @@ import { createLeaderLock, runSingleActive } from '../infra/stores/leaderLock.ts
 import type { Logger } from '../infra/logger.ts';
 import { createMetrics, type Metrics } from '../infra/metrics.ts';
 import { createOpsStatus } from '../monitors/status.ts';
-import { startMonitors } from '../monitors/index.ts';
+import { startMonitorsRole } from '../monitors/role.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../monitors/readiness.ts';
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
 import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, type VapidKeys } from '../channels/providers/index.ts';
 import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
-import { openDispatcherState, startDispatcherRole } from '../dispatcher/role.ts';
-import { startReconciler } from '../monitors/reconciler.ts';
-import { createRabbitConnection } from '../infra/rabbit/connection.ts';
-import { READ_MODELS } from '../projections/index.ts';
-import { checkpointName, currentGeneration } from '../projections/generations.ts';
+import { startDispatcherRole } from '../dispatcher/role.ts';
 import { buildTopology } from '../infra/rabbit/topology.ts';
 import { createParkedQueues } from '../infra/rabbit/parked.ts';
 import { createApi } from '../api/app.ts';
@@ -178,52 +174,8 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           break;
         }
         case 'monitors': {
-          // The dispatcher's and the projections' checkpoints, read where they keep them, for the lag rules.
-          const dispatcherState = await openDispatcherState(config);
-          stops.push(() => dispatcherState.close());
-          const dispatcherCheckpoint = () => dispatcherState.getCheckpoint();
-          const projectionCheckpoints = async () =>
-            Promise.all(
-              READ_MODELS.map(async (m) => [m.name, await projectionStore.getCheckpoint(checkpointName(m.name, await currentGeneration(projectionStore, m.name)))] as const),
-            );
-          // The backstop for notifications nothing is queued for any more: republished, and alerted on.
-          const rabbit = createRabbitConnection({ url: config.amqpUrl, logger: logger.child({ role: 'monitors' }), name: 'notify-reconciler' });
-          void rabbit.start();
-          const longestTier = Math.max(...pipeline.retryDelaysMs) * (1 + pipeline.retryJitter);
-          const stuckAfterMs = pipeline.stuckAfterMs || Math.ceil(longestTier + Math.max(...Object.values(config.providers.timeoutMs)) + 60_000);
-          const reconciler = startReconciler({
-            projectionStore,
-            rabbit,
-            topology,
-            alerter,
-            logger,
-            stuckAfterMs,
-            stuckGauge: metrics.notificationsStuck,
-            intervalMs: Math.min(30_000, Math.max(1_000, Math.floor(stuckAfterMs / 4))),
-            // A read model or a dispatcher far behind would make fresh notifications look stuck.
-            caughtUp: async () => {
-              const head = await eventStore.headPosition();
-              const behind = [head - (await dispatcherCheckpoint()), ...(await projectionCheckpoints()).map(([, p]) => head - p)];
-              return behind.every((n) => n <= 1_000);
-            },
-          });
-          stops.push(async () => {
-            await reconciler.stop();
-            await rabbit.close();
-          });
-          const monitors = await startMonitors({
-            dispatcherCheckpoint,
-            projectionCheckpoints,
-            unresolved: () => reconciler.stuck(),
-            config: config.monitoring,
-            amqpUrl: config.amqpUrl,
-            eventStore,
-            metrics,
-            alerter,
-            logger,
-            queues: () => topology.queues.map((q) => q.name),
-          });
-          stops.push(() => monitors.stop());
+          const role = await startMonitorsRole({ config, topology, eventStore, projectionStore, metrics, alerter, logger });
+          stops.push(() => role.stop());
           break;
         }
         case 'api': {
