@@ -120,7 +120,7 @@ export const envSchema = z.object({
 
   // Storage
   NOTIFY_DATA_DIR: str({ section: 'storage', fallback: './data', description: 'Directory of the embedded SQLite stores (event log, read models, dispatcher state).' }),
-  PG_POOL_SIZE: num({ section: 'storage', fallback: 10, ...positiveInt, description: 'Connections each process may open to PostgreSQL for the event log, and as many for the read models (budget: processes x 2 x this, plus a few for the key vault, dispatcher state and claims, under max_connections).' }),
+  PG_POOL_SIZE: num({ section: 'storage', fallback: 10, ...positiveInt, description: 'Connections of the one PostgreSQL pool each process shares among all its stores (budget: processes x (this + 1 per leader lock + 1 for LISTEN), under max_connections).' }),
   NOTIFY_SQLITE_SYNC: oneOf(['normal', 'full'], { section: 'storage', fallback: 'normal', description: '`full`: the embedded event log fsyncs every commit.' }),
   EVENTSTORE_URL: str({ section: 'storage', secret: 'userinfo', description: 'EventStoreDB connection string; unset: the embedded SQLite event log.' }),
   MONGO_URL: str({ section: 'storage', secret: 'userinfo', description: 'MongoDB connection string for read models and dispatcher state; unset: embedded SQLite.' }),
@@ -234,7 +234,7 @@ export interface Config {
    * checkpoints, dispatcher state) unless EVENTSTORE_URL or MONGO_URL names a store specifically.
    */
   databaseUrl?: string;
-  /** PG_POOL_SIZE: connections per process for the PostgreSQL event log, and as many for the read models. */
+  /** PG_POOL_SIZE: connections of the process's one PostgreSQL pool, shared by every store. */
   pgPoolSize: number;
   simPort: number;
   simProviderPort: number;
