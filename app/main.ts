@@ -21,6 +21,8 @@ import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, 
 import { simulatedProviders, startSimulator } from '../simulator/index.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../dispatcher/role.ts';
+import { startWorkflowRole } from '../workflow/role.ts';
+import { rateWindowSource } from '../commands/rateLimits.ts';
 import { buildTopology } from '../infra/rabbit/topology.ts';
 import { createParkedQueues } from '../infra/rabbit/parked.ts';
 import { createApi } from '../api/app.ts';
@@ -33,7 +35,7 @@ import { inboxAppliedPosition } from '../projections/inboxPosition.ts';
  * The composition root: plain function calls, environment already read into `config`, no container.
  * Each role is started by one function owned by its part of the tree; `serve` runs them all.
  */
-export const ROLES = ['simulator', 'projections', 'dispatcher', 'senders', 'monitors', 'api'] as const;
+export const ROLES = ['simulator', 'projections', 'dispatcher', 'workflow', 'senders', 'monitors', 'api'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface PlatformOptions {
@@ -148,8 +150,14 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           break;
         }
         case 'dispatcher': {
-          const rateSource = apiProjections(projectionStore, () => projections?.positions().rateWindows).rateWindow;
-          const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger, ...(rateSource && { rateSource }) });
+          const role = await startDispatcherRole({ config, pipeline, topology, eventStore, metrics, logger });
+          stops.push(() => role.stop());
+          break;
+        }
+        case 'workflow': {
+          // Fallback requests count what every process sent, as the API's requests do.
+          const rateSource = rateWindowSource(projectionStore, () => projections?.positions().rateWindows);
+          const role = await startWorkflowRole({ config, eventStore, metrics, logger, timerTickMs: pipeline.scheduleTickMs, rateSource });
           stops.push(() => role.stop());
           break;
         }

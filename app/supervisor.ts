@@ -17,10 +17,10 @@ import { resolveTrackingSecret } from './secrets.ts';
  * `notify serve` on every core, still one command: this process starts the roles in processes of
  * their own (`serve --roles ...`), restarts one that dies, and stops them all on SIGTERM.
  * The plan for n cores (SERVE_PROCESSES): the projection runner alone (it saturates a core of its
- * own first), one main process with an API, the senders, the dispatcher and the monitors, and
- * n - 2 more processes of API + senders (API processes share PORT with SO_REUSEPORT, senders
- * compete on the queues); the simulator, when used, runs on its own. The dispatcher, the
- * projection runner, the monitors and the simulator run exactly once.
+ * own first), one main process with an API, the senders, the dispatcher, the workflow and the
+ * monitors, and n - 2 more processes of API + senders (API processes share PORT with SO_REUSEPORT,
+ * senders compete on the queues); the simulator, when used, runs on its own. The dispatcher, the
+ * workflow, the projection runner, the monitors and the simulator run exactly once.
  * Why not a process per role: on the embedded stores each extra writer process pays for the file
  * lock and a cold page cache after every other process's commit. Measured on 2 cores (bench:e2e
  * --quick, same session): a process per role (2 API, 2 senders) delivered 114/s (1 user per
@@ -47,7 +47,7 @@ export function planRoles(n: number, options: { simulator: boolean; channels?: r
     { name: 'projections', args: ['--roles', 'projections'] },
     // Before the senders: the providers it stands in for are up when the first message goes out.
     ...(options.simulator ? [{ name: 'simulator', args: ['--roles', 'simulator'] }] : []),
-    { name: 'main', args: ['--roles', 'api,senders,dispatcher,monitors', '--reuse-port', ...channels] },
+    { name: 'main', args: ['--roles', 'api,senders,dispatcher,workflow,monitors', '--reuse-port', ...channels] },
     ...Array.from({ length: Math.max(0, n - 2) }, (_, i) => ({ name: `api-senders-${i + 2}`, args: ['--roles', 'api,senders', '--reuse-port', ...channels] })),
   ];
 }

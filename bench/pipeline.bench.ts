@@ -20,7 +20,7 @@ import { createClaimer } from '../infra/claims.ts';
 import { createSqliteClaimStore } from '../infra/sqlite/claims.ts';
 import type { Provider, RenderedContent } from '../channels/port.ts';
 import { createDispatcher } from '../dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../infra/sqlite/dispatcherState.ts';
+import { createSqliteScheduleStore } from '../infra/sqlite/scheduleStore.ts';
 import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { silentLogger } from '../infra/logger.ts';
@@ -119,7 +119,7 @@ async function pipelineRun(options: { claims?: boolean } = {}) {
 
   const dispatcherRabbit = createRabbitConnection({ url: URL_, logger: silentLogger, name: 'bench-dispatcher' });
   const senderRabbit = createRabbitConnection({ url: URL_, logger: silentLogger, name: 'bench-senders' });
-  const state = createSqliteDispatcherState(path.join(dir, 'dispatcher.sqlite'), prefix);
+  const state = createSqliteScheduleStore(path.join(dir, 'dispatcher.sqlite'), prefix);
   const dispatcher = createDispatcher({ eventStore: store, state, rabbit: dispatcherRabbit, topology, logger: silentLogger });
   // As the senders role opens it: its own SQLite file beside the log.
   const claimer = options.claims ? createClaimer({ store: createSqliteClaimStore(path.join(dir, 'claims.sqlite')), leaseMs: 27_000, logger: silentLogger }) : undefined;

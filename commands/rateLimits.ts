@@ -1,5 +1,9 @@
 import type { Channel, PrefChannel } from '../domain/events.ts';
 import type { CountedRateWindow, RateLimitConfig, RateRule, RateWindow } from '../domain/rateWindows.ts';
+import type { ProjectionStore } from '../infra/projectionStore/port.ts';
+import { checkpointName, currentGeneration } from '../projections/generations.ts';
+import { createRateWindowSource } from '../projections/queries.ts';
+import { rateWindows } from '../projections/rateWindows.ts';
 
 const HOUR = 3_600_000;
 /** Documented defaults (docs/api.md): sms 10/hour, push 50/hour, email 20/hour, inapp 100/hour. */
@@ -51,6 +55,21 @@ export interface RateCounter {
 export interface RateWindowSource {
   count(query: RateQuery): Promise<number>;
   appliedPosition(): Promise<number>;
+}
+
+/**
+ * The rate-window read model as a counter's source, for every process that decides requests (the
+ * API, the workflow's fallbacks). `appliedPosition` is how far the projection has applied the log:
+ * the live runner's position when it runs in this process (exact), otherwise its stored checkpoint
+ * (written in batches, so a few requests may be counted twice for a moment: the limiter errs on
+ * the side of sending less).
+ */
+export function rateWindowSource(store: ProjectionStore, appliedPosition?: () => number | undefined): RateWindowSource {
+  return createRateWindowSource(store, async () => {
+    const live = appliedPosition?.();
+    if (live !== undefined) return live;
+    return store.getCheckpoint(checkpointName(rateWindows.name, await currentGeneration(store, rateWindows.name)));
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { NotificationRequested } from '../domain/events.ts';
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
+import { keepCheckpoint } from '../infra/eventStore/checkpoint.ts';
 import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
 import type { Logger } from '../infra/logger.ts';
 import { dispatcherLagGauge, type Metrics } from '../infra/metrics.ts';
@@ -9,20 +10,20 @@ import { channelNames, HEADERS } from '../infra/rabbit/names.ts';
 import { createConfirmPublisher, PublishError } from '../infra/rabbit/publisher.ts';
 import { assertOnConnect, type Topology } from '../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../infra/telemetry.ts';
-import { createRateCounter, DEFAULT_RATE_LIMITS } from '../commands/rateLimits.ts';
-import type { NotifyDeps } from '../commands/notifications.ts';
-import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from '../infra/dispatcherState.ts';
-import { createWorkflowSteps } from '../workflow/steps.ts';
+import type { ScheduleStore } from '../infra/scheduleStore.ts';
 
 /**
- * Follows the log from its checkpoint and turns each due NotificationRequested into one
- * persistent message on its channel's exchange. The checkpoint moves only over events whose
- * message was confirmed (or, for a scheduled one, whose entry was stored), in log order: a crash
- * republishes at most the unconfirmed window, and the senders' idempotency absorbs those.
+ * A relay: follows the log from its checkpoint and turns each due NotificationRequested (and each
+ * NotificationRedriven) into one persistent message on its channel's exchange. It decides nothing
+ * beyond what the event says: a digest member (`digest` set) is held for its window, which the
+ * workflow closes into a notification of its own; a `scheduleAt` in the future waits in the
+ * dispatcher's schedule; a cancel takes an entry out of it. The checkpoint moves only over events
+ * whose message was confirmed (or, for a scheduled one, whose entry was stored), in log order: a
+ * crash republishes at most the unconfirmed window, and the senders' idempotency absorbs those.
  */
 export interface DispatcherOptions {
   eventStore: EventStore;
-  state: DispatcherStateStore;
+  state: ScheduleStore;
   rabbit: RabbitConnection;
   topology: Topology;
   logger: Logger;
@@ -34,18 +35,14 @@ export interface DispatcherOptions {
   checkpointFlushMs?: number;
   lagIntervalMs?: number;
   now?: () => Date;
-  /** How digests and fallback requests make notifications (id key, rate counter and limits); without it they cannot run. */
-  notify?: Omit<NotifyDeps, 'store'>;
 }
 
 export interface DispatcherStats {
   published: number;
   scheduled: number;
   publishedScheduled: number;
-  /** Digest members joined to their window. */
-  digested: number;
-  /** Workflow timers run (digest closes, timed fallbacks). */
-  timersFired: number;
+  /** Digest members passed over: the workflow gathers them into their window's notification. */
+  held: number;
   checkpoint: number;
   lastRead: number;
 }
@@ -71,46 +68,24 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const channels = new Set<string>(o.topology.channels);
   const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
   const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight });
-  const notify: NotifyDeps | undefined = o.notify && { store: o.eventStore, ...o.notify };
-  const workflow = createWorkflowSteps({ eventStore: o.eventStore, state: o.state, ...(notify && { notify }), now });
 
   /** Set first on stop: no new publish starts. */
   let stopReading = false;
   /** Set once the grace period is over: publishes still unconfirmed give up. */
   let stopping = false;
   let follower: LogFollower | undefined;
-  let checkpoint = 0;
-  let dirty = false;
+  const checkpoint = keepCheckpoint(o.state, { logger: log, name: 'dispatcher' });
   const tracked: Tracked[] = [];
   let inFlight = 0;
   let slotWaiters: Array<() => void> = [];
   const inFlightWork = new Set<Promise<unknown>>();
   const timers: NodeJS.Timeout[] = [];
   let tickBusy = false;
-  const stats = { published: 0, scheduled: 0, publishedScheduled: 0, digested: 0, timersFired: 0 };
+  const stats = { published: 0, scheduled: 0, publishedScheduled: 0, held: 0 };
 
   function advance(): void {
     while (tracked.length > 0 && tracked[0]!.done) {
-      checkpoint = tracked.shift()!.position;
-      dirty = true;
-    }
-  }
-
-  let flushing: Promise<void> | undefined;
-  async function flushCheckpoint(): Promise<void> {
-    // One save at a time, so a slow older write can never land after a newer one.
-    while (flushing) await flushing;
-    if (!dirty) return;
-    dirty = false;
-    const at = checkpoint;
-    flushing = o.state.setCheckpoint(at).catch((e: unknown) => {
-      dirty = true;
-      log.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher checkpoint save failed');
-    });
-    try {
-      await flushing;
-    } finally {
-      flushing = undefined;
+      checkpoint.move(tracked.shift()!.position);
     }
   }
 
@@ -177,13 +152,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       // senders skip one already on a queue (canceled is final).
       await o.state.remove(event.data.notificationId);
     }
-    // Workflow steps (digest joins, fallbacks) finish before the checkpoint may pass their event.
-    const held = (event.type !== 'NotificationRequested' || channels.has(event.data.channel)) && (await workflow.onEvent(event)) === 'held';
-    if (held) stats.digested += 1;
+    // A digest member is never published alone: the event says so, and the workflow carries it in its window's digest.
+    const held = event.type === 'NotificationRequested' && channels.has(event.data.channel) && event.data.digest !== undefined;
+    if (held) stats.held += 1;
     if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel) || held) {
       if (tracked.length === 0) {
-        checkpoint = event.position;
-        dirty = true;
+        checkpoint.move(event.position);
       } else tracked.push({ position: event.position, done: true });
       return;
     }
@@ -230,7 +204,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       const due = await o.state.due(now(), 500);
       await Promise.all(
         due.map(async (e) => {
-          if (e.timer) return runTimer(e, e.timer);
+          // A workflow timer left by a dispatcher that ran the workflow itself: the workflow, reading
+          // the log from its own first checkpoint, sets it again in its own store.
+          if (e.timer) return o.state.remove(e.notificationId);
           await acquireSlot();
           try {
             if (stopReading) return;
@@ -252,19 +228,8 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     }
   }
 
-  /** A timer's work is idempotent, so it is removed only once done: a crash runs it again. */
-  async function runTimer(entry: ScheduledEntry, timer: DispatcherTimer): Promise<void> {
-    try {
-      await workflow.runTimer(entry, timer);
-      await o.state.remove(entry.notificationId);
-      stats.timersFired += 1;
-    } catch (e) {
-      log.error({ err: e instanceof Error ? e.message : String(e), notificationId: entry.notificationId }, 'workflow timer failed; retrying on the next tick');
-    }
-  }
-
   async function lag(): Promise<number> {
-    return Math.max(0, (await o.eventStore.headPosition()) - checkpoint);
+    return Math.max(0, (await o.eventStore.headPosition()) - checkpoint.position);
   }
 
   return {
@@ -272,13 +237,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       await o.rabbit.start();
       // Stopped while waiting for the broker: start nothing.
       if (stopReading) return;
-      checkpoint = await o.state.getCheckpoint();
-      log.info({ checkpoint }, 'dispatcher starting');
+      log.info({ checkpoint: await checkpoint.load() }, 'dispatcher starting');
       // The follower resumes after the last event handled: one that failed is read again.
-      // Ids, channels and times are all it reads of an event (a fallback re-reads its stream opened):
-      // events come sealed, with no key lookup and no cipher per event.
-      follower = followLog({ name: 'dispatcher', eventStore: o.eventStore, after: checkpoint, onEvent: handleEvent, logger: log, personalData: false });
-      timers.push(setInterval(() => void flushCheckpoint(), o.checkpointFlushMs ?? 200));
+      // Ids, channels and times are all it reads of an event: events come sealed, with no key lookup
+      // and no cipher per event.
+      follower = followLog({ name: 'dispatcher', eventStore: o.eventStore, after: checkpoint.position, onEvent: handleEvent, logger: log, personalData: false });
+      timers.push(setInterval(() => void checkpoint.flush(), o.checkpointFlushMs ?? 200));
       timers.push(setInterval(() => void publishDue(), o.scheduleTickMs ?? 1_000));
       timers.push(
         setInterval(() => {
@@ -302,13 +266,13 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       stopping = true;
       await settled;
       while (tickBusy) await sleep(10);
-      await flushCheckpoint();
+      await checkpoint.flush();
       await publisher.close();
       unregisterTopology();
-      log.info({ checkpoint }, 'dispatcher stopped');
+      log.info({ checkpoint: checkpoint.position }, 'dispatcher stopped');
     },
     stats() {
-      return { ...stats, checkpoint, lastRead: follower?.position() ?? checkpoint };
+      return { ...stats, checkpoint: checkpoint.position, lastRead: follower?.position() ?? checkpoint.position };
     },
     lag,
   };

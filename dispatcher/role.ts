@@ -1,5 +1,3 @@
-import { loadOrCreateSecret } from '../infra/secrets.ts';
-import { createRateCounter, parseRateLimits, type RateWindowSource } from '../commands/rateLimits.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { createLeaderLock, runSingleActive } from '../infra/stores/leaderLock.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -8,8 +6,8 @@ import type { PipelineConfig } from '../infra/rabbit/config.ts';
 import { createRabbitConnection } from '../infra/rabbit/connection.ts';
 import type { Topology } from '../infra/rabbit/topology.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
-import { openDispatcherState } from '../infra/stores/dispatcherState.ts';
-import type { DispatcherStateStore } from '../infra/dispatcherState.ts';
+import type { ScheduleStore } from '../infra/scheduleStore.ts';
+import { openScheduleStore } from '../infra/stores/scheduleStore.ts';
 
 /** What the dispatcher needs of the configuration: the broker and where its state lives. */
 export interface DispatcherRoleConfig {
@@ -18,10 +16,6 @@ export interface DispatcherRoleConfig {
   mongoUrl?: string;
   databaseUrl?: string;
   pgPoolSize?: number;
-  /** NOTIFY_ID_KEY: digests and fallbacks derive notification ids like the API (unset: the data dir's key). */
-  notifyIdKey?: string;
-  /** NOTIFY_RATE_LIMITS: fallback requests are rate limited like the API's. */
-  api?: { userRateLimits?: string };
 }
 
 /**
@@ -38,8 +32,6 @@ export async function startDispatcherRole(deps: {
   logger: Logger;
   /** How often a standby tries the lock (and the active one checks it). */
   leaderPollMs?: number;
-  /** The rate-window read model, so fallback requests count what other processes sent. */
-  rateSource?: RateWindowSource;
 }): Promise<{ dispatcher(): Dispatcher | undefined; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'dispatcher' });
   const lock = await createLeaderLock(deps.config, 'dispatcher');
@@ -60,10 +52,10 @@ export async function startDispatcherRole(deps: {
  * SQLite in the data dir.
  */
 async function startActiveDispatcher(
-  deps: { config: DispatcherRoleConfig; pipeline: PipelineConfig; topology: Topology; eventStore: EventStore; metrics: Metrics; rateSource?: RateWindowSource },
+  deps: { config: DispatcherRoleConfig; pipeline: PipelineConfig; topology: Topology; eventStore: EventStore; metrics: Metrics },
   logger: Logger,
-): Promise<{ dispatcher: Dispatcher; state: DispatcherStateStore; stop(): Promise<void> }> {
-  const state = await openDispatcherState(deps.config);
+): Promise<{ dispatcher: Dispatcher; state: ScheduleStore; stop(): Promise<void> }> {
+  const state = await openScheduleStore(deps.config, 'dispatcher');
   const rabbit = createRabbitConnection({ url: deps.config.amqpUrl, logger, name: 'notify-dispatcher' });
   const dispatcher = createDispatcher({
     eventStore: deps.eventStore,
@@ -74,11 +66,6 @@ async function startActiveDispatcher(
     metrics: deps.metrics,
     maxInFlight: deps.pipeline.dispatcherMaxInFlight,
     scheduleTickMs: deps.pipeline.scheduleTickMs,
-    notify: {
-      idKey: deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key'),
-      rateCounter: createRateCounter(deps.rateSource),
-      rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
-    },
   });
   // Not awaited: the broker may come up later; the log keeps what is accepted meanwhile.
   void dispatcher.start().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher did not start'));

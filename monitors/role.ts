@@ -7,7 +7,7 @@ import type { PipelineConfig } from '../infra/rabbit/config.ts';
 import { createRabbitConnection } from '../infra/rabbit/connection.ts';
 import type { Topology } from '../infra/rabbit/topology.ts';
 import type { StoreUrls } from '../infra/stores/choice.ts';
-import { openDispatcherState } from '../infra/stores/dispatcherState.ts';
+import { openScheduleStore } from '../infra/stores/scheduleStore.ts';
 import { checkpointName, currentGeneration } from '../projections/generations.ts';
 import { READ_MODELS } from '../projections/index.ts';
 import type { MonitoringConfig } from './config.ts';
@@ -66,7 +66,7 @@ export async function startMonitorsRole(deps: {
     for (const s of stops.reverse()) await s().catch((e: unknown) => deps.logger.warn({ err: e }, 'error while stopping the monitors'));
   };
   try {
-    const dispatcherState = await openDispatcherState(config);
+    const dispatcherState = await openScheduleStore(config, 'dispatcher');
     stops.push(() => dispatcherState.close());
     const dispatcherCheckpoint = () => dispatcherState.getCheckpoint();
     const projectionCheckpoints = async () =>

@@ -3,7 +3,7 @@ import { storeChoice, type StoreName } from './choice.ts';
 
 describe('storeChoice (the stores order of precedence)', () => {
   const all = { eventStoreUrl: 'kurrentdb://k', mongoUrl: 'mongodb://m/n', databaseUrl: 'postgres://p/d', pgPoolSize: 4, dataDir: '/d' };
-  const roles: StoreName[] = ['projectionStore', 'dispatcherState', 'claims', 'leaderLock'];
+  const roles: StoreName[] = ['projectionStore', 'scheduleStore', 'claims', 'leaderLock'];
 
   it('read models, roles state, claims and locks: MONGO_URL first, then DATABASE_URL, then the data dir; an empty URL counts as unset', () => {
     for (const store of roles) {

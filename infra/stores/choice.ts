@@ -2,7 +2,7 @@
  * The one place that decides where each store lives. Every opener in infra/stores asks it, and
  * each imports only the driver it picks.
  */
-export type StoreName = 'eventStore' | 'keyVault' | 'projectionStore' | 'dispatcherState' | 'claims' | 'leaderLock';
+export type StoreName = 'eventStore' | 'keyVault' | 'projectionStore' | 'scheduleStore' | 'claims' | 'leaderLock';
 
 export type StoreChoice =
   | { kind: 'kurrent'; url: string }
@@ -33,7 +33,7 @@ const PRECEDENCE = {
   eventStore: ['kurrent', 'postgres'],
   keyVault: ['postgres', 'mongo'],
   projectionStore: ['mongo', 'postgres'],
-  dispatcherState: ['mongo', 'postgres'],
+  scheduleStore: ['mongo', 'postgres'],
   claims: ['mongo', 'postgres'],
   leaderLock: ['mongo', 'postgres'],
 } as const satisfies Record<StoreName, readonly Server[]>;

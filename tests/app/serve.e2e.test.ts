@@ -96,12 +96,12 @@ afterAll(async () => {
 });
 
 describe('notify serve, supervised', () => {
-  it('runs the planned processes: the dispatcher, projections and monitors once, API and senders on n - 1', () => {
+  it('runs the planned processes: the dispatcher, the workflow, projections and monitors once, API and senders on n - 1', () => {
     const roles = descendants(serve.pid!).map((p) => p.args.match(/--roles (\S+)/)?.[1]).filter((r): r is string => r !== undefined);
     const count = (role: string) => roles.flatMap((r) => r.split(',')).filter((r) => r === role).length;
     expect(count('api')).toBe(2);
     expect(count('senders')).toBe(2);
-    for (const single of ['dispatcher', 'monitors', 'projections', 'simulator']) expect(count(single), single).toBe(1);
+    for (const single of ['dispatcher', 'workflow', 'monitors', 'projections', 'simulator']) expect(count(single), single).toBe(1);
   });
 
   it('delivers a request to every user through the simulator, and the ops port answers for every process', async () => {

@@ -6,7 +6,7 @@ const rolesOf = (plan: ReturnType<typeof planRoles>) => plan.map((p) => p.args[p
 describe('serve plan', () => {
   it('two cores: projections alone, the simulator, one main process with everything else', () => {
     const plan = planRoles(2, { simulator: true });
-    expect(rolesOf(plan)).toEqual([['projections'], ['simulator'], ['api', 'senders', 'dispatcher', 'monitors']]);
+    expect(rolesOf(plan)).toEqual([['projections'], ['simulator'], ['api', 'senders', 'dispatcher', 'workflow', 'monitors']]);
     expect(plan[2]!.args).toContain('--reuse-port');
   });
 
@@ -16,7 +16,7 @@ describe('serve plan', () => {
       const count = (r: string) => roles.filter((x) => x === r).length;
       expect(count('api')).toBe(n - 1);
       expect(count('senders')).toBe(n - 1);
-      for (const single of ['dispatcher', 'monitors', 'projections']) expect(count(single)).toBe(1);
+      for (const single of ['dispatcher', 'workflow', 'monitors', 'projections']) expect(count(single)).toBe(1);
       expect(count('simulator')).toBe(0);
     }
   });

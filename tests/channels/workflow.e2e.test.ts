@@ -4,8 +4,8 @@ import type { TestApi } from '../api/helpers.ts';
 import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 
 /**
- * The workflow features end to end: HTTP -> log -> dispatcher -> RabbitMQ -> senders -> SDKs ->
- * provider simulator, asserting on what the simulator received (and did not).
+ * The workflow features end to end: HTTP -> log -> workflow (digests, fallbacks) and dispatcher ->
+ * RabbitMQ -> senders -> SDKs -> provider simulator, asserting on what the simulator received (and did not).
  */
 let t: TestSim;
 let api: TestApi;
@@ -102,14 +102,14 @@ describe('digest, end to end', () => {
     expect(request.data.digestOf).toEqual(ids);
   });
 
-  it('a dispatcher restart while the window is open loses nothing', async () => {
+  it('a workflow restart while the window is open loses nothing', async () => {
     await api.call('PUT', '/v1/users/wf-dig2', { email: 'dig2@example.com' });
     const { last } = await t.messages();
     await trigger('wf-dig2', 0, 'ann', 'before');
-    // The member reaches the dispatcher (it joins the window and stores the timer) before the restart.
+    // The member reaches the workflow (it joins the window, whose close becomes a timer) before the restart.
     const digestStream = streams.digest(api.appKey, 'wf-dig2', 'email', 'comments');
     await waitFor('the window opened', async () => ((await api.store.readStream(digestStream)).some((e) => e.type === 'DigestMemberAdded') ? true : undefined));
-    await platform!.restartDispatcher();
+    await platform!.restartWorkflow();
     await trigger('wf-dig2', 1, 'bob', 'after');
     const got = await waitFor('the digest email after the restart', async () => {
       const { messages } = await t.messages('email', last);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClaimStore } from '../../infra/stores/claims.ts';
-import { openDispatcherState } from '../../infra/stores/dispatcherState.ts';
+import { openScheduleStore } from '../../infra/stores/scheduleStore.ts';
 import { createEventStore } from '../../infra/stores/eventStore.ts';
 import { createKeyVault } from '../../infra/stores/keyVault.ts';
 import { createLeaderLock } from '../../infra/stores/leaderLock.ts';
@@ -56,7 +56,7 @@ describe('one PostgreSQL pool per process', () => {
     const keyVault = await createKeyVault(config);
     const eventStore = await createEventStore(config, undefined, keyVault);
     const projections = await createProjectionStore(config);
-    const dispatcherState = await openDispatcherState(config);
+    const dispatcherState = await openScheduleStore(config, 'dispatcher');
     const claims = await openClaimStore(config);
     const lock = await createLeaderLock(config, 'dispatcher');
 

@@ -3,6 +3,7 @@ import { startSendersRole } from '../../channels/sender/role.ts';
 import { CHANNELS } from '../../domain/events.ts';
 import { createAlerter } from '../../infra/alerts.ts';
 import { startDispatcherRole } from '../../dispatcher/role.ts';
+import { startWorkflowRole } from '../../workflow/role.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
 import { startTestApi, type TestApi } from '../api/helpers.ts';
@@ -21,12 +22,15 @@ export interface E2ePlatform {
   metrics: ReturnType<typeof createMetrics>;
   /** Stops the dispatcher (as a crash-free restart would) and starts a new one on the same state file. */
   restartDispatcher(): Promise<void>;
+  /** The same for the workflow (digests, fallbacks) and its timers. */
+  restartWorkflow(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * The whole delivery path for end-to-end tests: the API on embedded stores, the dispatcher and
- * the senders on a uniquely named topology (removed by stop), the real SDKs into the simulator.
+ * The whole delivery path for end-to-end tests: the API on embedded stores, the dispatcher, the
+ * workflow and the senders on a uniquely named topology (removed by stop), the real SDKs into the
+ * simulator.
  */
 export async function startE2ePlatform(name: string, apiOptions: Parameters<typeof startTestApi>[0]): Promise<E2ePlatform> {
   const topology = testTopology(name);
@@ -55,6 +59,9 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     const startDispatcher = () => startDispatcherRole({ config: api.config, pipeline, topology, eventStore: api.store, metrics, logger: silentLogger });
     let dispatcher = await startDispatcher();
     stops.push(() => dispatcher.stop());
+    const startWorkflow = () => startWorkflowRole({ config: api.config, eventStore: api.store, metrics, logger: silentLogger, timerTickMs: pipeline.scheduleTickMs });
+    let workflow = await startWorkflow();
+    stops.push(() => workflow.stop());
     const senders = await startSendersRole({
       config: api.config, pipeline, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
     });
@@ -66,7 +73,11 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
       await dispatcher.stop();
       dispatcher = await startDispatcher();
     };
-    return { sim, api, topology, metrics, restartDispatcher, stop };
+    const restartWorkflow = async () => {
+      await workflow.stop();
+      workflow = await startWorkflow();
+    };
+    return { sim, api, topology, metrics, restartDispatcher, restartWorkflow, stop };
   } catch (e) {
     await stop();
     throw e;

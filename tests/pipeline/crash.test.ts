@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../domain/events.ts';
-import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
+import { createSqliteScheduleStore } from '../../infra/sqlite/scheduleStore.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { parseDelivery } from '../../infra/rabbit/message.ts';
 import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
@@ -96,7 +96,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     await ready;
     expect(await exited).toBe('SIGKILL');
 
-    const state = createSqliteDispatcherState(path.join(dir, 'dispatcher.sqlite'), topology.prefix);
+    const state = createSqliteScheduleStore(path.join(dir, 'dispatcher.sqlite'), topology.prefix);
     const checkpointAtCrash = await state.getCheckpoint();
     await state.close();
     const head = await store.headPosition();
@@ -158,7 +158,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     expect(provider.calls.has(scheduled.notificationId)).toBe(false);
 
     // The checkpoint is past the scheduled request: only the dispatcher's state remembers it.
-    const state = createSqliteDispatcherState(path.join(dir, 'dispatcher.sqlite'), topology.prefix);
+    const state = createSqliteScheduleStore(path.join(dir, 'dispatcher.sqlite'), topology.prefix);
     expect(await state.getCheckpoint()).toBe(await store.headPosition());
     await state.close();
 

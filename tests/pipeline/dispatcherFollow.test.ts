@@ -2,8 +2,8 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
-import type { DispatcherStateStore } from '../../infra/dispatcherState.ts';
+import { createSqliteScheduleStore } from '../../infra/sqlite/scheduleStore.ts';
+import type { ScheduleStore } from '../../infra/scheduleStore.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createRabbitConnection } from '../../infra/rabbit/connection.ts';
 import { channelNames } from '../../infra/rabbit/names.ts';
@@ -17,10 +17,10 @@ describe('dispatcher on a log subscription that drops', () => {
     const store = openStore(dir);
     const flaky = flakyEventStore(store);
     const topology = testTopology('dfollow', { channels: ['email'] });
-    const inner = createSqliteDispatcherState(path.join(dir, 'dispatcher.sqlite'), topology.prefix);
+    const inner = createSqliteScheduleStore(path.join(dir, 'dispatcher.sqlite'), topology.prefix);
     // Storing the scheduled entry fails once: the dispatcher's own handler failing ends the subscription too.
     let scheduleFailures = 0;
-    const state: DispatcherStateStore = {
+    const state: ScheduleStore = {
       ...inner,
       schedule: async (e) => {
         if (scheduleFailures++ === 0) throw new Error('state store busy');

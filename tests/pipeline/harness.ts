@@ -4,8 +4,8 @@ import { createSender, type Sender, type SenderOptions } from '../../channels/se
 import type { Provider } from '../../channels/port.ts';
 import { createAlerter, type Alerter } from '../../infra/alerts.ts';
 import { createDispatcher, type Dispatcher } from '../../dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
-import type { DispatcherStateStore } from '../../infra/dispatcherState.ts';
+import { createSqliteScheduleStore } from '../../infra/sqlite/scheduleStore.ts';
+import type { ScheduleStore } from '../../infra/scheduleStore.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics, type Metrics } from '../../infra/metrics.ts';
@@ -16,7 +16,7 @@ import { renderTrivially } from './world.ts';
 
 export interface Pipeline {
   dispatcher?: Dispatcher;
-  dispatcherState?: DispatcherStateStore;
+  dispatcherState?: ScheduleStore;
   senders: Map<Channel, Sender>;
   alerter: Alerter;
   metrics: Metrics;
@@ -45,9 +45,9 @@ export async function startPipeline(o: {
     return r;
   };
   let dispatcher: Dispatcher | undefined;
-  let dispatcherState: DispatcherStateStore | undefined;
+  let dispatcherState: ScheduleStore | undefined;
   if (o.dispatcher !== false) {
-    dispatcherState = createSqliteDispatcherState(path.join(o.dir, 'dispatcher.sqlite'), o.topology.prefix);
+    dispatcherState = createSqliteScheduleStore(path.join(o.dir, 'dispatcher.sqlite'), o.topology.prefix);
     dispatcher = createDispatcher({
       eventStore: o.store,
       state: dispatcherState,

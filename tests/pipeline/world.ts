@@ -54,7 +54,7 @@ export async function addUser(store: EventStore, userId: string, devices: Array<
 export async function request(
   store: EventStore,
   channel: Channel,
-  options: { userId?: string; scheduleAt?: string; traceparent?: string } = {},
+  options: { userId?: string; scheduleAt?: string; traceparent?: string; data?: Partial<NotificationRequested['data']> } = {},
 ): Promise<NotificationRequested['data']> {
   const userId = options.userId ?? `u-${randomUUID()}`;
   const recipient = recipientFor(channel, userId);
@@ -73,6 +73,7 @@ export async function request(
     recipient,
     requestedAt: new Date().toISOString(),
     ...(options.scheduleAt ? { scheduleAt: options.scheduleAt } : {}),
+    ...options.data,
   };
   await store.append(
     streams.notification(data.notificationId),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Channel } from '../../../domain/events.ts';
 import { createSender } from '../../../channels/sender/consumer.ts';
 import { createDispatcher } from '../../../dispatcher/dispatcher.ts';
-import { createSqliteDispatcherState } from '../../../infra/sqlite/dispatcherState.ts';
+import { createSqliteScheduleStore } from '../../../infra/sqlite/scheduleStore.ts';
 import { silentLogger } from '../../../infra/logger.ts';
 import { createRabbitConnection } from '../../../infra/rabbit/connection.ts';
 import { buildTopology } from '../../../infra/rabbit/topology.ts';
@@ -52,7 +52,7 @@ if (args.role === 'sender') {
   await sender.start();
   process.send?.({ ready: true });
 } else {
-  const state = createSqliteDispatcherState(path.join(args.dir, 'dispatcher.sqlite'), args.prefix);
+  const state = createSqliteScheduleStore(path.join(args.dir, 'dispatcher.sqlite'), args.prefix);
   const dispatcher = createDispatcher({ eventStore: store, state, rabbit, topology, logger: silentLogger, maxInFlight: args.maxInFlight ?? 100 });
   await dispatcher.start();
   process.send?.({ ready: true });

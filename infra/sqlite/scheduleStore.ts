@@ -1,6 +1,6 @@
 import { openSqlite, retryBusy } from './db.ts';
 import type { Channel } from '../../domain/events.ts';
-import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from '../dispatcherState.ts';
+import type { ScheduleStore, ScheduledTimer, ScheduledEntry } from '../scheduleStore.ts';
 
 interface Row {
   notification_id: string;
@@ -13,10 +13,10 @@ interface Row {
 }
 
 /**
- * Embedded adapter: one SQLite file in the data dir. `name` keys the rows so several dispatchers
- * (tests, benchmarks) can share one file without seeing each other's state.
+ * Embedded adapter: one SQLite file in the data dir. `name` keys the rows so several readers
+ * (the dispatcher, the workflow, tests, benchmarks) can share one file without seeing each other's state.
  */
-export function createSqliteDispatcherState(file: string, name = 'dispatcher'): DispatcherStateStore {
+export function createSqliteScheduleStore(file: string, name: string): ScheduleStore {
   const db = openSqlite(file);
   db.exec(`
     CREATE TABLE IF NOT EXISTS dispatcher_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -69,7 +69,7 @@ export function createSqliteDispatcherState(file: string, name = 'dispatcher'): 
           dueAt: r.due_at,
           position: r.position,
           ...(r.traceparent ? { traceparent: r.traceparent } : {}),
-          ...(r.timer ? { timer: JSON.parse(r.timer) as DispatcherTimer } : {}),
+          ...(r.timer ? { timer: JSON.parse(r.timer) as ScheduledTimer } : {}),
         }),
       );
     },

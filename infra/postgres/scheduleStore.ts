@@ -1,6 +1,6 @@
 import type { Channel } from '../../domain/events.ts';
 import { openPostgres, schemaOnce } from './pool.ts';
-import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from '../dispatcherState.ts';
+import type { ScheduleStore, ScheduledTimer, ScheduledEntry } from '../scheduleStore.ts';
 
 interface Row {
   notification_id: string;
@@ -9,7 +9,7 @@ interface Row {
   due_at: Date;
   traceparent: string | null;
   position: string;
-  timer: DispatcherTimer | null;
+  timer: ScheduledTimer | null;
 }
 
 const SCHEMA = `
@@ -29,8 +29,8 @@ const SCHEMA = `
   ALTER TABLE dispatcher_scheduled ADD COLUMN IF NOT EXISTS timer jsonb;
 `;
 
-/** PostgreSQL adapter (DATABASE_URL): the SQLite adapter's tables, keyed by dispatcher `name` the same way. */
-export function createPostgresDispatcherState(url: string, name = 'dispatcher', options: { poolSize?: number } = {}): DispatcherStateStore {
+/** PostgreSQL adapter (DATABASE_URL): the SQLite adapter's tables, keyed by reader `name` the same way. */
+export function createPostgresScheduleStore(url: string, name: string, options: { poolSize?: number } = {}): ScheduleStore {
   const shared = openPostgres(url, options);
   const pool = shared.pool;
   const ready = schemaOnce(pool, SCHEMA);

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresDispatcherState } from '../../infra/postgres/dispatcherState.ts';
-import { createSqliteDispatcherState } from '../../infra/sqlite/dispatcherState.ts';
-import type { DispatcherStateStore } from '../../infra/dispatcherState.ts';
+import { createPostgresScheduleStore } from '../../infra/postgres/scheduleStore.ts';
+import { createSqliteScheduleStore } from '../../infra/sqlite/scheduleStore.ts';
+import type { ScheduleStore } from '../../infra/scheduleStore.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { tempDir } from './world.ts';
 
-/** One contract for every dispatcher state adapter: SQLite and PostgreSQL always, MongoDB when MONGO_URL is set. */
-function contract(name: string, open: (key: string) => Promise<DispatcherStateStore>) {
-  describe(`dispatcher state store: ${name}`, () => {
-    it('keeps the checkpoint, per dispatcher name', async () => {
+/** One contract for every schedule store adapter (the dispatcher's and the workflow's state): SQLite and PostgreSQL always, MongoDB when MONGO_URL is set. */
+function contract(name: string, open: (key: string) => Promise<ScheduleStore>) {
+  describe(`schedule store: ${name}`, () => {
+    it('keeps the checkpoint, per reader name', async () => {
       const a = await open('a');
       const b = await open('b');
       expect(await a.getCheckpoint()).toBe(0);
@@ -52,7 +52,7 @@ function contract(name: string, open: (key: string) => Promise<DispatcherStateSt
 
 const dir = tempDir('dstate');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-contract('SQLite', async (key) => createSqliteDispatcherState(path.join(dir, 'state.sqlite'), key));
+contract('SQLite', async (key) => createSqliteScheduleStore(path.join(dir, 'state.sqlite'), key));
 
 let pgDb: TestDatabase | undefined;
 afterAll(async () => {
@@ -60,15 +60,15 @@ afterAll(async () => {
 });
 contract('PostgreSQL', async (key) => {
   pgDb ??= await createTestDatabase();
-  return createPostgresDispatcherState(pgDb.url, key);
+  return createPostgresScheduleStore(pgDb.url, key);
 });
 
 const mongoUrl = process.env.MONGO_URL;
 if (mongoUrl) {
   const db = `notify_test_dispatcher_${Date.now().toString(36)}`;
   contract('MongoDB', async (key) => {
-    const { createMongoDispatcherState } = await import('../../infra/mongo/dispatcherState.ts');
-    return createMongoDispatcherState(mongoUrl, key, db);
+    const { createMongoScheduleStore } = await import('../../infra/mongo/scheduleStore.ts');
+    return createMongoScheduleStore(mongoUrl, key, db);
   });
   afterAll(async () => {
     const { MongoClient } = await import('mongodb');

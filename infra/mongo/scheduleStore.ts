@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import { openMongo } from './client.ts';
 import type { Channel } from '../../domain/events.ts';
 import { mongoDatabaseName } from './url.ts';
-import type { DispatcherStateStore, DispatcherTimer, ScheduledEntry } from '../dispatcherState.ts';
+import type { ScheduleStore, ScheduledTimer, ScheduledEntry } from '../scheduleStore.ts';
 
 interface CheckpointDoc {
   _id: string;
@@ -17,11 +17,11 @@ interface ScheduledDoc {
   dueAt: Date;
   traceparent?: string;
   position: number;
-  timer?: DispatcherTimer;
+  timer?: ScheduledTimer;
 }
 
-/** Production adapter (MONGO_URL): same contract as the SQLite one, keyed by dispatcher `name`. */
-export async function createMongoDispatcherState(url: string, name = 'dispatcher', dbName?: string): Promise<DispatcherStateStore> {
+/** Production adapter (MONGO_URL): same contract as the SQLite one, keyed by reader `name`. */
+export async function createMongoScheduleStore(url: string, name: string, dbName?: string): Promise<ScheduleStore> {
   const database = mongoDatabaseName(url, dbName);
   const shared = await openMongo(url);
   const client = shared.client;
@@ -36,7 +36,7 @@ export async function createMongoDispatcherState(url: string, name = 'dispatcher
       return (await checkpoints.findOne({ _id: name }))?.position ?? 0;
     },
     async setCheckpoint(position) {
-      // Forward only: a late flush from a stalled dispatcher cannot move the checkpoint back.
+      // Forward only: a late flush from a stalled reader cannot move the checkpoint back.
       await checkpoints.updateOne({ _id: name }, { $max: { position } }, { upsert: true });
     },
     async schedule(e) {

@@ -1,0 +1,72 @@
+import { createRateCounter, parseRateLimits, type RateWindowSource } from '../commands/rateLimits.ts';
+import type { EventStore } from '../infra/eventStore/port.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { Metrics } from '../infra/metrics.ts';
+import { loadOrCreateSecret } from '../infra/secrets.ts';
+import { createLeaderLock, runSingleActive } from '../infra/stores/leaderLock.ts';
+import { openScheduleStore } from '../infra/stores/scheduleStore.ts';
+import { createWorkflowRunner, type WorkflowRunner } from './runner.ts';
+
+/** What the workflow needs of the configuration: where its state lives, and how it makes notifications. */
+export interface WorkflowRoleConfig {
+  dataDir: string;
+  mongoUrl?: string;
+  databaseUrl?: string;
+  /** NOTIFY_ID_KEY: digests and fallbacks derive notification ids like the API (unset: the data dir's key). */
+  notifyIdKey?: string;
+  /** NOTIFY_RATE_LIMITS: fallback requests are rate limited like the API's. */
+  api?: { userRateLimits?: string };
+}
+
+/**
+ * The `workflow` role: digests and fallbacks, one active process at a time (it owns its checkpoint
+ * and timers). Like the dispatcher, the lock lives with the state (infra/leader): on PostgreSQL or
+ * MongoDB a second process stands by and takes over, on the embedded store a second one refuses.
+ */
+export async function startWorkflowRole(deps: {
+  config: WorkflowRoleConfig;
+  eventStore: EventStore;
+  metrics: Metrics;
+  logger: Logger;
+  /** How often due timers are looked for (DISPATCHER_SCHEDULE_TICK_MS, shared with the dispatcher's schedule). */
+  timerTickMs?: number;
+  /** How often a standby tries the lock (and the active one checks it). */
+  leaderPollMs?: number;
+  /** The rate-window read model, so fallback requests count what other processes sent. */
+  rateSource?: RateWindowSource;
+}): Promise<{ workflow(): WorkflowRunner | undefined; stop(): Promise<void> }> {
+  const logger = deps.logger.child({ role: 'workflow' });
+  const single = await runSingleActive({
+    role: 'workflow',
+    lock: await createLeaderLock(deps.config, 'workflow'),
+    logger,
+    metrics: deps.metrics,
+    ...(deps.leaderPollMs !== undefined && { pollMs: deps.leaderPollMs }),
+    start: async () => {
+      const state = await openScheduleStore(deps.config, 'workflow');
+      const workflow = createWorkflowRunner({
+        eventStore: deps.eventStore,
+        state,
+        logger,
+        ...(deps.timerTickMs !== undefined && { timerTickMs: deps.timerTickMs }),
+        notify: {
+          idKey: deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key'),
+          rateCounter: createRateCounter(deps.rateSource),
+          rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
+        },
+      });
+      await workflow.start().catch(async (e: unknown) => {
+        await state.close();
+        throw e;
+      });
+      return {
+        workflow,
+        async stop() {
+          await workflow.stop();
+          await state.close();
+        },
+      };
+    },
+  });
+  return { workflow: () => single.current()?.workflow, stop: () => single.stop() };
+}

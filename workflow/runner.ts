@@ -1,0 +1,176 @@
+import { closeDigest, joinDigest } from '../commands/digests.ts';
+import { requestFallback } from '../commands/fallback.ts';
+import type { NotifyDeps } from '../commands/notifications.ts';
+import { fold } from '../domain/decider.ts';
+import type { EventMetadata, NotificationEvent } from '../domain/events.ts';
+import { streams } from '../domain/streams.ts';
+import { keepCheckpoint } from '../infra/eventStore/checkpoint.ts';
+import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
+import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { ScheduledEntry, ScheduleStore } from '../infra/scheduleStore.ts';
+import { contextFromTraceparent, inSpan } from '../infra/telemetry.ts';
+import { workflowDecider, type WorkflowCommand, type WorkflowInput } from './decider.ts';
+
+/**
+ * Follows the log from its own checkpoint, feeds each event the workflow reacts to to the decider
+ * (decider.ts), carries out what it decides through commands/, and keeps its timers in its own
+ * store. A step is finished (every command appended, every timer stored) before the checkpoint
+ * may pass its event, and every step is idempotent, so a crash repeats a step and loses none.
+ * A timer is removed only once its step is done: a crash runs it again.
+ */
+export interface WorkflowRunnerOptions {
+  eventStore: EventStore;
+  state: ScheduleStore;
+  /** How fallback requests and digests make notifications: the id key, the rate counter and limits. */
+  notify: Omit<NotifyDeps, 'store'>;
+  logger: Logger;
+  /** How often due timers are looked for. */
+  timerTickMs?: number;
+  checkpointFlushMs?: number;
+  now?: () => Date;
+}
+
+export interface WorkflowStats {
+  /** Digest members joined to their window. */
+  joined: number;
+  timersSet: number;
+  /** Timers run (digest closes, timed fallbacks). */
+  timersFired: number;
+  checkpoint: number;
+  lastRead: number;
+}
+
+export interface WorkflowRunner {
+  start(): Promise<void>;
+  /** Stops reading and running timers, lets a step in progress finish, saves the checkpoint. */
+  stop(): Promise<void>;
+  stats(): WorkflowStats;
+}
+
+/** What the log says, as the decider's input; undefined for an event the workflow does not react to. */
+export function inputOf(event: RecordedEvent, at: string): WorkflowInput | undefined {
+  switch (event.type) {
+    case 'NotificationRequested':
+      return { type: event.type, data: event.data, at };
+    case 'NotificationSuppressed':
+      return { type: event.type, data: event.data, at };
+    case 'NotificationFailed':
+      return { type: event.type, data: event.data, at };
+    case 'DigestWindowOpened':
+      return { type: event.type, stream: event.streamId, data: event.data, at };
+    default:
+      return undefined;
+  }
+}
+
+export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
+  const now = o.now ?? (() => new Date());
+  const log = o.logger;
+  const notify: NotifyDeps = { store: o.eventStore, ...o.notify };
+  let follower: LogFollower | undefined;
+  let stopped = false;
+  const checkpoint = keepCheckpoint(o.state, { logger: log, name: 'workflow' });
+  let tickBusy = false;
+  const intervals: NodeJS.Timeout[] = [];
+  const stats = { joined: 0, timersSet: 0, timersFired: 0 };
+
+  /** One step: read the state it needs, decide, carry every command out. */
+  async function step(input: WorkflowInput, metadata: EventMetadata, position: number): Promise<void> {
+    const id = workflowDecider.stateOf(input);
+    // Read opened (the follower hands events over sealed): a fallback carries the params on.
+    const history = id ? ((await o.eventStore.readStream(streams.notification(id))) as unknown as NotificationEvent[]) : [];
+    for (const command of workflowDecider.decide(input, fold(workflowDecider, history))) await carryOut(command, metadata, position);
+  }
+
+  async function carryOut(c: WorkflowCommand, metadata: EventMetadata, position: number): Promise<void> {
+    const parent = contextFromTraceparent(metadata.traceparent);
+    switch (c.type) {
+      case 'JoinDigest':
+        await joinDigest(o.eventStore, notify.idKey, c.member, metadata);
+        stats.joined += 1;
+        return;
+      case 'CloseDigest':
+        await inSpan('workflow.digest.close', async (span) => {
+          span.setAttribute('digest.stream', c.stream);
+          await closeDigest(o.eventStore, notify.idKey, c.stream, c.windowId, new Date(c.at), metadata);
+        }, parent);
+        return;
+      case 'RequestFallback':
+        await inSpan('workflow.fallback', async (span) => {
+          span.setAttribute('notification.id', c.source.notificationId);
+          await requestFallback(notify, c.source, new Date(c.at), metadata);
+        }, parent);
+        return;
+      case 'SetTimer': {
+        const tp = metadata.traceparent ? { traceparent: metadata.traceparent } : {};
+        await o.state.schedule({ notificationId: c.key, channel: c.channel, appId: c.appId, dueAt: c.dueAt, position, timer: c.timer, ...tp });
+        stats.timersSet += 1;
+        return;
+      }
+      default: {
+        const never: never = c;
+        throw new Error(`unknown workflow command ${String((never as { type: string }).type)}`);
+      }
+    }
+  }
+
+  async function onEvent(event: RecordedEvent): Promise<void> {
+    const input = inputOf(event, now().toISOString());
+    // Caused by the event it reacts to, in the request's correlation.
+    if (input) await step(input, { ...event.metadata, causationId: event.id }, event.position);
+    checkpoint.move(event.position);
+  }
+
+  async function runTimer(entry: ScheduledEntry): Promise<void> {
+    try {
+      if (entry.timer) {
+        const metadata: EventMetadata = {
+          correlationId: entry.notificationId, causationId: entry.notificationId, appId: entry.appId, ...(entry.traceparent ? { traceparent: entry.traceparent } : {}),
+        };
+        await step({ type: 'TimerFired', timer: entry.timer, at: now().toISOString() }, metadata, entry.position);
+        stats.timersFired += 1;
+      }
+      await o.state.remove(entry.notificationId);
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e), timer: entry.notificationId }, 'workflow timer failed; retrying on the next tick');
+    }
+  }
+
+  async function runDue(): Promise<void> {
+    if (tickBusy || stopped) return;
+    tickBusy = true;
+    try {
+      await Promise.all((await o.state.due(now(), 500)).map(runTimer));
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'reading due workflow timers failed');
+    } finally {
+      tickBusy = false;
+    }
+  }
+
+  return {
+    async start() {
+      const after = await checkpoint.load();
+      if (stopped) return;
+      log.info({ checkpoint: after }, 'workflow starting');
+      // Ids, types, channels and times are all a step reads of the event itself: events come sealed.
+      // Every event moves the checkpoint (not only those it reacts to), so its lag means what it says.
+      follower = followLog({ name: 'workflow', eventStore: o.eventStore, after, onEvent, logger: log, personalData: false });
+      intervals.push(setInterval(() => void checkpoint.flush(), o.checkpointFlushMs ?? 200));
+      intervals.push(setInterval(() => void runDue(), o.timerTickMs ?? 1_000));
+      void runDue();
+    },
+    async stop() {
+      stopped = true;
+      for (const t of intervals) clearInterval(t);
+      await follower?.close();
+      while (tickBusy) await new Promise((r) => setTimeout(r, 10));
+      await checkpoint.flush();
+      log.info({ checkpoint: checkpoint.position }, 'workflow stopped');
+    },
+    stats() {
+      return { ...stats, checkpoint: checkpoint.position, lastRead: follower?.position() ?? checkpoint.position };
+    },
+  };
+}
