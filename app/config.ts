@@ -146,7 +146,7 @@ export const envSchema = z.object({
   CHANNEL_RECOVER_AFTER: num({ section: 'pipeline', fallback: 5, ...positiveInt, description: 'Successes in a row that end a `channel_failing` incident.' }),
   PARKED_QUIET_MS: num({ section: 'pipeline', fallback: 60_000, ...positiveInt, description: 'A `message_parked` incident ends after this long without a park.' }),
   DISPATCHER_MAX_IN_FLIGHT: num({ section: 'pipeline', fallback: 100, ...positiveInt, description: 'Unconfirmed publishes the dispatcher allows.' }),
-  DISPATCHER_SCHEDULE_TICK_MS: num({ section: 'pipeline', fallback: 1000, ...positiveInt, description: 'How often due scheduled notifications are looked for.' }),
+  DISPATCHER_SCHEDULE_TICK_MS: num({ section: 'pipeline', fallback: 1000, ...positiveInt, description: 'How often due scheduled notifications (the dispatcher) and due workflow timers (digest closes, timed fallbacks) are looked for.' }),
 
   // Providers (a channel without credentials delivers to the simulator)
   PROVIDER_TIMEOUT_MS: num({ section: 'providers', fallback: 10_000, ...positiveInt, description: 'How long one provider call may take before it counts as a retryable timeout.' }),
