@@ -5,23 +5,15 @@ import { digestNotificationId, streams } from '../domain/streams.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { handleCommand } from './handle.ts';
 
-/** A window waiting for its close: what the dispatcher keeps a durable timer for. */
-export interface OpenDigestWindow {
-  stream: string;
-  windowId: string;
-  closesAt: string;
-  digestNotificationId: string;
-}
-
 /**
  * Adds a digest member (its NotificationRequested carries `digest`) to the open window of its
- * key, opening one when none is. Idempotent: a replay adds nothing. Answers the window still
- * open after the call (the member's, or a later one), for the caller's timer.
+ * key, opening one when none is (DigestWindowOpened: the workflow sets the close's timer when it
+ * reads it). Idempotent: a replay adds nothing.
  */
-export async function joinDigest(store: EventStore, idKey: string, member: NotificationRequested['data'], metadata: EventMetadata): Promise<OpenDigestWindow | undefined> {
-  if (!member.digest) return undefined;
+export async function joinDigest(store: EventStore, member: NotificationRequested['data'], metadata: EventMetadata): Promise<void> {
+  if (!member.digest) return;
   const stream = streams.digest(member.appId, member.userId, member.channel, member.digest.key);
-  const result = await handleCommand(
+  await handleCommand(
     store,
     digestDecider,
     stream,
@@ -40,9 +32,6 @@ export async function joinDigest(store: EventStore, idKey: string, member: Notif
     metadata,
     { maxAttempts: 50 },
   );
-  const open = result.state.open;
-  if (!open) return undefined;
-  return { stream, windowId: open.windowId, closesAt: open.closesAt, digestNotificationId: digestNotificationId(idKey, stream, open.windowId, member.appId, member.userId, member.channel) };
 }
 
 /**

@@ -32,7 +32,7 @@ export interface NotifyInput {
   scheduleAt?: Date;
   /** Gather into one message per (app, user, channel, key) window instead of sending each. */
   digest?: { key: string; windowSeconds: number };
-  /** Channels to try next (workflow/steps.ts follows them). */
+  /** Channels to try next (the workflow follows them: workflow/decider.ts). */
   fallback?: FallbackStep[];
   /** Set on a fallback request: the notification whose outcome asked for it. */
   fallbackOf?: string;
@@ -133,7 +133,7 @@ interface Prepared {
   category?: string;
 }
 
-/** One user x channel decided and appended on its own (the dispatcher's fallback requests). */
+/** One user x channel decided and appended on its own (the workflow's fallback requests). */
 export async function decideOne(
   deps: NotifyDeps,
   ctx: CommandContext,

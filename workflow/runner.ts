@@ -87,7 +87,7 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
     const parent = contextFromTraceparent(metadata.traceparent);
     switch (c.type) {
       case 'JoinDigest':
-        await joinDigest(o.eventStore, notify.idKey, c.member, metadata);
+        await joinDigest(o.eventStore, c.member, metadata);
         stats.joined += 1;
         return;
       case 'CloseDigest':

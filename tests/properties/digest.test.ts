@@ -91,7 +91,7 @@ describe('digest windows under concurrent appenders (embedded SQLite, real file)
           };
           await s.waitFor(
             Promise.all([
-              ...members.map((m, i) => joinDigest(conn(i), ID_KEY, m, metadata)),
+              ...members.map((m, i) => joinDigest(conn(i), m, metadata)),
               ...Array.from({ length: closers }, (_, i) => closeOpen(conn(i + 1))),
               ...members.filter((_, i) => cancels[i]).map((m, i) => cancel(conn(i), m.notificationId)),
             ]),
