@@ -41,6 +41,59 @@ function closed(status: NotificationState['status']): boolean {
   return status === 'failed' || status === 'suppressed' || status === 'delivered' || status === 'canceled' || status === 'digested';
 }
 
+/**
+ * The notification state machine, the only one: the status an event leaves a notification in.
+ * The decider below, the notifications read model and analytics all move by it. 'none' is a
+ * notification whose first event (its request or its suppression) has not been seen; a
+ * notification that has one never goes back to 'none'.
+ */
+export function nextStatus(status: NotificationState['status'], event: NotificationRequested | NotificationSuppressed): NotificationStatus;
+export function nextStatus(status: NotificationStatus, event: NotificationEvent): NotificationStatus;
+export function nextStatus(status: NotificationState['status'], event: NotificationEvent): NotificationState['status'];
+export function nextStatus(status: NotificationState['status'], event: NotificationEvent): NotificationState['status'] {
+  switch (event.type) {
+    case 'NotificationRequested':
+      if (status !== 'none') return status;
+      // A digest member waits for its window to close, like a scheduled one waits for its time.
+      return event.data.scheduleAt || event.data.digest ? 'scheduled' : 'pending';
+    case 'NotificationSuppressed':
+      return status === 'none' ? 'suppressed' : status;
+    case 'NotificationSent':
+      return isFinal(status) ? status : 'sent';
+    case 'NotificationFailed':
+      // A bounce after sending turns a sent notification into a failed one; nothing else leaves a final state.
+      return closed(status) ? status : 'failed';
+    case 'NotificationDelivered':
+      return status === 'sent' ? 'delivered' : status;
+    case 'NotificationRedriven':
+      // Back to pending: the dispatcher publishes it again and the sender tries from fromAttempt + 1.
+      return status === 'failed' || status === 'pending' ? 'pending' : status;
+    case 'NotificationCanceled':
+      return isFinal(status) || status === 'none' ? status : 'canceled';
+    case 'NotificationDigested':
+      return isFinal(status) || status === 'none' ? status : 'digested';
+    case 'NotificationAttemptFailed':
+    case 'NotificationOpened':
+    case 'NotificationClicked':
+    case 'NotificationConverted':
+      return status;
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}
+
+/**
+ * The attempt whose outcome an event records (0: the event records none). The highest one in the
+ * log is the notification's attempt count, whatever its status: a late outcome still counts.
+ */
+export function attemptNumber(event: NotificationEvent): number {
+  if (event.type !== 'NotificationSent' && event.type !== 'NotificationAttemptFailed' && event.type !== 'NotificationFailed') return 0;
+  // A failure the provider reports afterwards (a bounce) names no attempt.
+  return event.data.attempt ?? 0;
+}
+
 export type NotificationCommand =
   | { type: 'RequestNotification'; data: NotificationRequested['data'] }
   | { type: 'SuppressNotification'; data: NotificationSuppressed['data'] }
@@ -82,45 +135,30 @@ const initialState = (): NotificationState => ({
 });
 
 function evolve(state: NotificationState, event: NotificationEvent): NotificationState {
+  const status = nextStatus(state.status, event);
+  const lastAttempt = Math.max(state.lastAttempt, attemptNumber(event));
+  const next = status === state.status && lastAttempt === state.lastAttempt ? state : { ...state, status, lastAttempt };
   switch (event.type) {
     case 'NotificationRequested':
-      if (state.status !== 'none') return state;
-      // A digest member waits for its window to close, like a scheduled one waits for its time.
-      return { ...state, status: event.data.scheduleAt || event.data.digest ? 'scheduled' : 'pending', request: event.data };
+      return state.status === 'none' ? { ...next, request: event.data } : next;
     case 'NotificationSuppressed':
-      if (state.status !== 'none') return state;
-      return { ...state, status: 'suppressed', suppression: event.data };
-    case 'NotificationSent':
-      if (isFinal(state.status)) return { ...state, lastAttempt: Math.max(state.lastAttempt, event.data.attempt) };
-      return { ...state, status: 'sent', lastAttempt: Math.max(state.lastAttempt, event.data.attempt) };
-    case 'NotificationAttemptFailed':
-      return { ...state, lastAttempt: Math.max(state.lastAttempt, event.data.attempt) };
-    case 'NotificationFailed': {
-      const lastAttempt = Math.max(state.lastAttempt, event.data.attempt ?? 0);
-      // A bounce after sending turns a sent notification into a failed one; nothing else leaves a final state.
-      if (closed(state.status)) return { ...state, lastAttempt };
-      return { ...state, status: 'failed', lastAttempt };
-    }
-    case 'NotificationDelivered':
-      return state.status === 'sent' ? { ...state, status: 'delivered' } : state;
+      return state.status === 'none' ? { ...next, suppression: event.data } : next;
     case 'NotificationOpened':
-      return { ...state, opened: true };
+      return { ...next, opened: true };
     case 'NotificationClicked':
-      return { ...state, clicked: true };
+      return { ...next, clicked: true };
     case 'NotificationRedriven':
-      // Back to pending: the dispatcher publishes it again and the sender tries from fromAttempt + 1.
-      return {
-        ...state,
-        status: state.status === 'failed' || state.status === 'pending' ? 'pending' : state.status,
-        attemptBase: Math.max(state.attemptBase, event.data.fromAttempt),
-        redrives: [...state.redrives, event.data.redriveId],
-      };
+      return { ...next, attemptBase: Math.max(state.attemptBase, event.data.fromAttempt), redrives: [...state.redrives, event.data.redriveId] };
     case 'NotificationConverted':
-      return state.conversions.includes(event.data.name) ? state : { ...state, conversions: [...state.conversions, event.data.name] };
-    case 'NotificationCanceled':
-      return isFinal(state.status) || state.status === 'none' ? state : { ...state, status: 'canceled' };
+      return state.conversions.includes(event.data.name) ? next : { ...next, conversions: [...state.conversions, event.data.name] };
     case 'NotificationDigested':
-      return isFinal(state.status) || state.status === 'none' ? state : { ...state, status: 'digested', digestedInto: event.data.digestNotificationId };
+      return status !== state.status ? { ...next, digestedInto: event.data.digestNotificationId } : next;
+    case 'NotificationSent':
+    case 'NotificationAttemptFailed':
+    case 'NotificationFailed':
+    case 'NotificationDelivered':
+    case 'NotificationCanceled':
+      return next;
     default: {
       const never: never = event;
       return never;

@@ -1,5 +1,5 @@
 import { NOTIFICATION_EVENT_TYPES, type Channel, type NotificationEvent } from '../domain/events.ts';
-import { isFinal, type NotificationStatus } from '../domain/notification.ts';
+import { isFinal, nextStatus, type NotificationStatus } from '../domain/notification.ts';
 import { dayOf, hourOf, type EventOf, type ProjectedDoc, type ReadModel, type Rollup } from './readModel.ts';
 
 /** Upper bounds (ms) of the delivery-latency histogram (requested -> sent); the last bucket is open. */
@@ -82,24 +82,28 @@ function withProvider(doc: Doc, provider: string): Doc {
   return { ...doc, provider, bucket: bucketId(hour, doc.appId, doc.channel, doc.templateId, provider) };
 }
 
+/** The status moves by the notification state machine (domain/notification.ts nextStatus). */
 function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc | undefined {
+  const next = doc && nextStatus(doc.status, event);
+  /** The status this event moves the notification to; undefined when it stays (or is unknown here). */
+  const moved = next !== doc?.status ? next : undefined;
   switch (event.type) {
     case 'NotificationRequested': {
       if (doc) return doc;
       const r = event.data;
       const start = r.scheduleAt && r.scheduleAt > r.requestedAt ? new Date(r.scheduleAt).toISOString() : r.requestedAt;
-      return fresh(id, r.notificationId, r.appId, r.channel, r.templateId, r.requestedAt, r.scheduleAt || r.digest ? 'scheduled' : 'pending', start);
+      return fresh(id, r.notificationId, r.appId, r.channel, r.templateId, r.requestedAt, nextStatus('none', event), start);
     }
     case 'NotificationSuppressed': {
       if (doc) return doc;
       const s = event.data;
-      return fresh(id, s.notificationId, s.appId, s.channel, s.templateId, s.at, 'suppressed', s.at);
+      return fresh(id, s.notificationId, s.appId, s.channel, s.templateId, s.at, nextStatus('none', event), s.at);
     }
     // Without its request the notification has no bucket: such an event is ignored here.
     case 'NotificationSent': {
-      if (!doc) return doc;
+      if (!doc || !moved) return doc;
       const latencyMs = doc.latencyMs ?? Math.max(0, Date.parse(event.data.at) - Date.parse(doc.startAt));
-      return isFinal(doc.status) ? doc : { ...withProvider(doc, event.data.provider), status: 'sent', latencyMs, sentBy: event.data.provider };
+      return { ...withProvider(doc, event.data.provider), status: moved, latencyMs, sentBy: event.data.provider };
     }
     case 'NotificationAttemptFailed': {
       if (!doc) return doc;
@@ -108,20 +112,17 @@ function evolve(doc: Doc | undefined, event: EventOf<Handled>, id: string): Doc 
       return isFinal(doc.status) ? counted : withProvider(counted, event.data.provider);
     }
     case 'NotificationFailed': {
-      if (!doc || doc.status === 'failed' || doc.status === 'suppressed' || doc.status === 'delivered' || doc.status === 'canceled' || doc.status === 'digested') return doc;
+      if (!doc || !moved) return doc;
       const p = event.data.provider;
-      return { ...(p !== undefined ? withProvider(doc, p) : doc), status: 'failed' };
+      return { ...(p !== undefined ? withProvider(doc, p) : doc), status: moved };
     }
-    case 'NotificationRedriven':
-      return doc && (doc.status === 'failed' || doc.status === 'pending') ? { ...doc, status: 'pending' } : doc;
     case 'NotificationConverted':
       return doc && { ...doc, converted: true };
+    case 'NotificationRedriven':
     case 'NotificationCanceled':
-      return doc && !isFinal(doc.status) ? { ...doc, status: 'canceled' } : doc;
     case 'NotificationDigested':
-      return doc && !isFinal(doc.status) ? { ...doc, status: 'digested' } : doc;
     case 'NotificationDelivered':
-      return doc && doc.status === 'sent' ? { ...doc, status: 'delivered' } : doc;
+      return doc && moved ? { ...doc, status: moved } : doc;
     case 'NotificationOpened':
       return doc && { ...doc, opened: true };
     case 'NotificationClicked':

@@ -1,5 +1,5 @@
 import { NOTIFICATION_EVENT_TYPES, type Channel, type NotificationEvent } from '../domain/events.ts';
-import { isFinal, type NotificationStatus } from '../domain/notification.ts';
+import { attemptNumber, nextStatus, type NotificationStatus } from '../domain/notification.ts';
 import { eventTime, type EventOf, type ProjectedDoc, type ReadModel } from './readModel.ts';
 
 export interface NotificationStatusDoc extends ProjectedDoc {
@@ -47,12 +47,17 @@ export interface NotificationStatusDoc extends ProjectedDoc {
 type Handled = NotificationEvent['type'];
 const HANDLES: readonly Handled[] = NOTIFICATION_EVENT_TYPES;
 
-/** Follows the same transitions as the notification decider (domain/notification.ts). */
+/**
+ * The status moves by the notification state machine (domain/notification.ts nextStatus); this
+ * read model adds only what it shows: the fields an event sets when it moves the status.
+ */
 function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>, id: string): NotificationStatusDoc {
   const at = eventTime(event);
   const base: NotificationStatusDoc = doc ?? { _id: id, notificationId: event.data.notificationId, status: 'pending', attempts: 0, timeline: [], updatedAt: at };
   const d: NotificationStatusDoc = { ...base, timeline: [...base.timeline, { type: event.type, at }], updatedAt: at };
   const fresh = doc === undefined;
+  const status = nextStatus(d.status, event);
+  const attempts = Math.max(d.attempts, attemptNumber(event));
   switch (event.type) {
     case 'NotificationRequested': {
       const r = event.data;
@@ -71,7 +76,8 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         requestedAt: r.requestedAt,
         ...(r.digest !== undefined && { digestKey: r.digest.key }),
         ...(r.fallbackOf !== undefined && { fallbackOf: r.fallbackOf }),
-        status: fresh ? (r.scheduleAt || r.digest ? 'scheduled' : 'pending') : d.status,
+        // A new document's 'pending' is a placeholder: the notification's first event opens it from 'none'.
+        status: fresh ? nextStatus('none', event) : status,
       };
     }
     case 'NotificationSuppressed': {
@@ -86,7 +92,7 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
         ...(s.category !== undefined && { category: s.category }),
         // A suppressed notification was never requested: it is listed at the time it was decided.
         requestedAt: d.requestedAt ?? s.at,
-        status: fresh ? 'suppressed' : d.status,
+        status: fresh ? nextStatus('none', event) : status,
         ...(s.fallbackOf !== undefined && { fallbackOf: s.fallbackOf }),
         reason: s.reason,
         suppressedAt: s.at,
@@ -94,22 +100,20 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
     }
     case 'NotificationSent': {
       const s = event.data;
-      const attempts = Math.max(d.attempts, s.attempt);
-      if (isFinal(d.status)) return { ...d, attempts };
-      return { ...d, attempts, status: 'sent', provider: s.provider, providerMessageId: s.providerMessageId, sentAt: s.at };
+      if (status === d.status) return { ...d, attempts };
+      return { ...d, attempts, status, provider: s.provider, providerMessageId: s.providerMessageId, sentAt: s.at };
     }
     case 'NotificationAttemptFailed': {
       const f = event.data;
-      return { ...d, attempts: Math.max(d.attempts, f.attempt), provider: f.provider, lastError: { code: f.code, message: f.message } };
+      return { ...d, attempts, provider: f.provider, lastError: { code: f.code, message: f.message } };
     }
     case 'NotificationFailed': {
       const f = event.data;
-      const attempts = Math.max(d.attempts, f.attempt ?? 0);
-      if (d.status === 'failed' || d.status === 'suppressed' || d.status === 'delivered' || d.status === 'canceled' || d.status === 'digested') return { ...d, attempts };
-      return { ...d, attempts, status: 'failed', reason: f.reason, lastError: { code: f.code, message: f.message }, failedAt: f.at, ...(f.provider !== undefined && { provider: f.provider }) };
+      if (status === d.status) return { ...d, attempts };
+      return { ...d, attempts, status, reason: f.reason, lastError: { code: f.code, message: f.message }, failedAt: f.at, ...(f.provider !== undefined && { provider: f.provider }) };
     }
     case 'NotificationDelivered':
-      return d.status === 'sent' ? { ...d, status: 'delivered', deliveredAt: event.data.at } : d;
+      return status === d.status ? d : { ...d, status, deliveredAt: event.data.at };
     case 'NotificationOpened':
       return { ...d, openedAt: d.openedAt ?? event.data.at };
     case 'NotificationClicked':
@@ -117,9 +121,8 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
     case 'NotificationRedriven': {
       const r = event.data;
       const redrives = [...(d.redrives ?? []), { redriveId: r.redriveId, at: r.at, fromAttempt: r.fromAttempt }];
-      if (d.status !== 'failed' && d.status !== 'pending') return { ...d, redrives };
       // failedAt stays: it is when the last failure happened, and a redrive window selects on it.
-      return { ...d, status: 'pending', redrives };
+      return { ...d, status, redrives };
     }
     case 'NotificationConverted': {
       const c = event.data;
@@ -127,9 +130,9 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
       return { ...d, conversions: { ...d.conversions, [c.name]: { at: c.at, ...(c.value !== undefined && { value: c.value }) } } };
     }
     case 'NotificationCanceled':
-      return isFinal(d.status) ? d : { ...d, status: 'canceled', canceledAt: event.data.at };
+      return status === d.status ? d : { ...d, status, canceledAt: event.data.at };
     case 'NotificationDigested':
-      return isFinal(d.status) ? d : { ...d, status: 'digested', digestNotificationId: event.data.digestNotificationId };
+      return status === d.status ? d : { ...d, status, digestNotificationId: event.data.digestNotificationId };
     default: {
       const never: never = event;
       return never;

@@ -64,6 +64,29 @@ export const notificationEvent: fc.Arbitrary<NotificationEvent> = fc.oneof(
   at.map((a): NotificationEvent => ({ type: 'NotificationClicked', data: { notificationId: id, url: 'https://e.test', at: a } })),
 );
 
+/**
+ * Every notification event type, with the fields the state machine and the read models branch on
+ * (digest members, scheduled requests, two providers, bounces without an attempt, conversion names).
+ */
+export const anyNotificationEvent: fc.Arbitrary<NotificationEvent> = fc.oneof(
+  notificationEvent,
+  fc
+    .tuple(requestData, fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined }))
+    .map(([data, key]): NotificationEvent => ({ type: 'NotificationRequested', data: key ? { ...data, digest: { key, windowSeconds: 60 } } : data })),
+  fc.record({ attempt, at, provider: fc.constantFrom('p', 'q') }).map(
+    (d): NotificationEvent => ({ type: 'NotificationSent', data: { notificationId: id, providerMessageId: 'm', ...d } }),
+  ),
+  fc.record({ attempt, at, provider: fc.constantFrom('p', 'q.x') }).map(
+    (d): NotificationEvent => ({ type: 'NotificationAttemptFailed', data: { notificationId: id, code: '503', message: 'x', ...d } }),
+  ),
+  fc.record({ fromAttempt: fc.integer({ min: 0, max: 6 }), redriveId: fc.constantFrom('r1', 'r2'), previousStatus: fc.constantFrom('failed' as const, 'pending' as const), at }).map(
+    (d): NotificationEvent => ({ type: 'NotificationRedriven', data: { notificationId: id, appId: 'a1', channel: 'email', ...d } }),
+  ),
+  fc.record({ name: fc.constantFrom('signup', 'buy'), at }).map((d): NotificationEvent => ({ type: 'NotificationConverted', data: { notificationId: id, ...d } })),
+  at.map((a): NotificationEvent => ({ type: 'NotificationCanceled', data: { notificationId: id, appId: 'a1', at: a } })),
+  at.map((a): NotificationEvent => ({ type: 'NotificationDigested', data: { notificationId: id, digestNotificationId: 'd-1', at: a } })),
+);
+
 export const attemptOutcomeCommand: fc.Arbitrary<NotificationCommand> = fc
   .record({
     attempt: fc.integer({ min: 0, max: 8 }),
