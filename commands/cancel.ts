@@ -1,11 +1,11 @@
 import { isDomainError } from '../domain/errors.ts';
-import type { EventIndexEvent, NotificationEvent } from '../domain/events.ts';
-import { notificationDecider, type NotificationState, type NotificationStatus } from '../domain/notification.ts';
+import type { EventIndexEvent } from '../domain/events.ts';
+import { notificationDecider, type NotificationStatus } from '../domain/notification.ts';
 import { streams } from '../domain/streams.ts';
 import type { EventStore, NewEvent, StreamAppend } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
-import { handleCommand, loadState } from './handle.ts';
-import { readNotificationStream } from './notificationQueries.ts';
+import { handleCommand } from './handle.ts';
+import { readAppNotification, readNotification } from './readNotification.ts';
 
 /**
  * Cancel: a notification not yet sent (pending, scheduled, deferred, waiting in a digest) ends
@@ -14,14 +14,15 @@ import { readNotificationStream } from './notificationQueries.ts';
  */
 export async function cancelNotification(store: EventStore, ctx: CommandContext, id: string): Promise<{ id: string; status: 'canceled' } | undefined> {
   // Another app's notification is indistinguishable from a missing one.
-  const events = await readNotificationStream(store, ctx.appId, id);
-  if (!events) return undefined;
+  const known = await readAppNotification(store, ctx.appId, id);
+  if (!known) return undefined;
   await handleCommand(
     store,
     notificationDecider,
     streams.notification(id),
     { type: 'CancelNotification', data: { notificationId: id, appId: ctx.appId, at: ctx.now.toISOString() } },
     metadataFor(ctx),
+    { known },
   );
   return { id, status: 'canceled' };
 }
@@ -35,7 +36,7 @@ export async function cancelByEventId(store: EventStore, ctx: CommandContext, ev
   const out: Array<{ id: string; status: NotificationStatus }> = [];
   for (const id of await linkedNotifications(store, ctx.appId, eventId)) {
     const stream = streams.notification(id);
-    const known = await loadState<NotificationState, NotificationEvent>(store, notificationDecider, stream);
+    const known = await readNotification(store, id);
     // Linked but never written (a request that crashed between the index and the notification).
     if (known.state.status === 'none') continue;
     try {
@@ -50,7 +51,7 @@ export async function cancelByEventId(store: EventStore, ctx: CommandContext, ev
       out.push({ id, status: result.state.status === 'none' ? 'pending' : result.state.status });
     } catch (e) {
       if (!isDomainError(e, 'already_final')) throw e;
-      const now = await loadState<NotificationState, NotificationEvent>(store, notificationDecider, stream);
+      const now = await readNotification(store, id);
       out.push({ id, status: now.state.status === 'none' ? 'pending' : now.state.status });
     }
   }

@@ -3,7 +3,7 @@ import { streams } from '../domain/streams.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand } from './handle.ts';
-import { readNotificationStream } from './notificationQueries.ts';
+import { readAppNotification } from './readNotification.ts';
 
 export const DEFAULT_CONVERSION = 'conversion';
 
@@ -18,7 +18,8 @@ export async function recordConversion(
   id: string,
   input: { name?: string; value?: number },
 ): Promise<{ recorded: boolean } | undefined> {
-  if (!(await readNotificationStream(store, ctx.appId, id))) return undefined;
+  const known = await readAppNotification(store, ctx.appId, id);
+  if (!known) return undefined;
   const result = await handleCommand(
     store,
     notificationDecider,
@@ -28,6 +29,8 @@ export async function recordConversion(
       data: { notificationId: id, name: input.name ?? DEFAULT_CONVERSION, ...(input.value !== undefined && { value: input.value }), at: ctx.now.toISOString() },
     },
     metadataFor(ctx),
+    // Decided on the state just read; a write in between is a conflict, and the handler re-reads.
+    { known },
   );
   return { recorded: result.events.length > 0 };
 }

@@ -1,7 +1,5 @@
-import type { NotificationEvent } from '../domain/events.ts';
-import { notificationDecider, type NotificationState } from '../domain/notification.ts';
-import { streams } from '../domain/streams.ts';
-import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
+import { eventTime } from '../projections/readModel.ts';
+import type { NotificationRead } from './readNotification.ts';
 
 /**
  * Reads of one notification come from its own stream: a handful of rows, always consistent
@@ -29,39 +27,7 @@ export interface NotificationView {
   fallbackOf?: string;
 }
 
-/** The stream, or undefined when it does not exist or belongs to another app (indistinguishable on purpose). */
-export async function readNotificationStream(store: EventStore, appId: string, id: string): Promise<RecordedEvent[] | undefined> {
-  const events = await store.readStream(streams.notification(id));
-  const first = events[0];
-  if (!first) return undefined;
-  if (first.type !== 'NotificationRequested' && first.type !== 'NotificationSuppressed') return undefined;
-  return first.data.appId === appId ? events : undefined;
-}
-
-function eventTime(e: RecordedEvent): string {
-  switch (e.type) {
-    case 'NotificationRequested':
-      return e.data.requestedAt;
-    case 'NotificationSuppressed':
-    case 'NotificationSent':
-    case 'NotificationAttemptFailed':
-    case 'NotificationFailed':
-    case 'NotificationDelivered':
-    case 'NotificationOpened':
-    case 'NotificationClicked':
-    case 'NotificationRedriven':
-    case 'NotificationConverted':
-    case 'NotificationCanceled':
-    case 'NotificationDigested':
-      return e.data.at;
-    default:
-      return e.recordedAt;
-  }
-}
-
-export function viewOf(id: string, events: RecordedEvent[]): NotificationView {
-  let state: NotificationState = notificationDecider.initialState();
-  for (const e of events) state = notificationDecider.evolve(state, e as NotificationEvent);
+export function viewOf(id: string, { state, events }: Pick<NotificationRead, 'state' | 'events'>): NotificationView {
   const origin = state.request ?? state.suppression;
   const failed = [...events].reverse().find((e) => e.type === 'NotificationFailed');
   return {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isDomainError } from '../domain/errors.ts';
-import { CHANNELS, type Channel, type FailureReason, type NotificationEvent, type RedriveRequested } from '../domain/events.ts';
-import { notificationDecider, type NotificationState } from '../domain/notification.ts';
+import { CHANNELS, type Channel, type FailureReason, type RedriveRequested } from '../domain/events.ts';
+import { notificationDecider } from '../domain/notification.ts';
 import { streams } from '../domain/streams.ts';
-import { ConcurrencyError, type EventStore, type RecordedEvent } from '../infra/eventStore/port.ts';
+import { ConcurrencyError, type EventStore } from '../infra/eventStore/port.ts';
 import type { ParkedQueues } from '../infra/rabbit/parked.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand } from './handle.ts';
-import { readNotificationStream } from './notificationQueries.ts';
+import { readAppNotification, type NotificationRead } from './readNotification.ts';
 
 /**
  * POST /v1/redrive and `notify redrive`: failed notifications of the calling app whose last
@@ -58,15 +58,9 @@ export function redriveIdOf(appId: string, f: RedriveFilter): string {
 /** The redrive stream is per app: two apps naming their redrives alike never meet. */
 const streamOf = (appId: string, id: string) => streams.redrive(createHash('sha256').update(`${appId}\u0000${id}`).digest('hex').slice(0, 40));
 
-function fold(events: readonly RecordedEvent[]): NotificationState {
-  let state = notificationDecider.initialState();
-  for (const e of events) state = notificationDecider.evolve(state, e as NotificationEvent);
-  return state;
-}
-
 /** The log's word on a candidate: failed, its last failure in the window and of the reason asked. */
-function stillMatches(events: readonly RecordedEvent[], f: RedriveFilter): boolean {
-  if (fold(events).status !== 'failed') return false;
+function stillMatches({ state, events }: NotificationRead, f: RedriveFilter): boolean {
+  if (state.status !== 'failed') return false;
   const last = [...events].reverse().find((e) => e.type === 'NotificationFailed');
   if (last?.type !== 'NotificationFailed') return false;
   const at = Date.parse(last.data.at);
@@ -93,8 +87,8 @@ export async function redrive(
     const candidates = await deps.failed({ appId: ctx.appId, from: filter.from, to: filter.to, ...(filter.channel && { channel: filter.channel }), ...(filter.reason && { reason: filter.reason }) });
     ids = [];
     for (const c of candidates) {
-      const events = await readNotificationStream(deps.store, ctx.appId, c.id);
-      if (events && stillMatches(events, filter)) ids.push(c.id);
+      const read = await readAppNotification(deps.store, ctx.appId, c.id);
+      if (read && stillMatches(read, filter)) ids.push(c.id);
     }
   }
   const metadata = metadataFor(ctx);
@@ -155,8 +149,8 @@ export async function redrive(
         if (covered.has(m.notificationId)) return true;
         if (m.parkedAt && (m.parkedAt < filter.from || m.parkedAt >= filter.to)) return false;
         if (filter.reason !== undefined) return false;
-        const events = await readNotificationStream(deps.store, ctx.appId, m.notificationId);
-        if (!events || fold(events).status !== 'pending') return false;
+        const read = await readAppNotification(deps.store, ctx.appId, m.notificationId);
+        if (read?.state.status !== 'pending') return false;
         extra += 1;
         if (dryRun) return true;
         if (await redriveOne(m.notificationId)) redriven += 1;

@@ -1,12 +1,11 @@
 import { CHANNELS, PREF_CHANNELS, prefChannelOf, type Channel, type NotificationEvent, type PrefChannel, type TemplateEvent, type UserEvent } from '../domain/events.ts';
-import { notificationDecider, type NotificationState } from '../domain/notification.ts';
 import { rateWindowsFor, type CountedRateWindow, type RateLimitConfig } from '../domain/rateWindows.ts';
 import { notificationId, streams } from '../domain/streams.ts';
 import { templateDecider, latestVersion, type TemplateState } from '../domain/template.ts';
 import { userDecider, type UserState } from '../domain/user.ts';
 import { attemptsOf, explainDelivery, type WhyAttempt, type WhyReason } from '../domain/why.ts';
-import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
-import { readNotificationStream } from './notificationQueries.ts';
+import type { EventStore } from '../infra/eventStore/port.ts';
+import { readAppNotification } from './readNotification.ts';
 
 /**
  * GET /v1/notifications/:id/why and GET /v1/why: time travel over the log. The user's stream is
@@ -59,12 +58,6 @@ async function foldUntil<S, E>(store: EventStore, decider: { initialState(): S; 
   return state;
 }
 
-function statusOf(events: readonly RecordedEvent[]): NotificationState {
-  let state = notificationDecider.initialState();
-  for (const e of events) state = notificationDecider.evolve(state, e as NotificationEvent);
-  return state;
-}
-
 async function countedWindows(deps: WhyDeps, appId: string, userId: string, channel: Channel, category: string | undefined, at: Date): Promise<CountedRateWindow[] | undefined> {
   const history = deps.history;
   if (!history) return undefined;
@@ -75,9 +68,10 @@ async function countedWindows(deps: WhyDeps, appId: string, userId: string, chan
 }
 
 export async function whyNotification(deps: WhyDeps, appId: string, id: string): Promise<WhyAnswer | undefined> {
-  const events = await readNotificationStream(deps.store, appId, id);
-  const first = events?.[0];
-  if (!events || !first || (first.type !== 'NotificationRequested' && first.type !== 'NotificationSuppressed')) return undefined;
+  const read = await readAppNotification(deps.store, appId, id);
+  const first = read?.events[0];
+  if (!read || !first || (first.type !== 'NotificationRequested' && first.type !== 'NotificationSuppressed')) return undefined;
+  const { events, state } = read;
   const origin = first.data;
   const at = new Date(first.type === 'NotificationRequested' ? first.data.requestedAt : first.data.at);
   const user = await foldUntil<UserState, UserEvent>(deps.store, userDecider, streams.user(appId, origin.userId), first.position);
@@ -107,7 +101,6 @@ export async function whyNotification(deps: WhyDeps, appId: string, id: string):
   const recorded: WhyOutcome =
     first.type === 'NotificationSuppressed' ? 'suppressed' : first.data.deferredBy ? 'deferred' : first.data.scheduleAt ? 'scheduled' : 'requested';
   const replayed = replayedOutcome(explained.decision);
-  const state = statusOf(events);
   const redrives = events.flatMap((e) => (e.type === 'NotificationRedriven' ? [{ redriveId: e.data.redriveId, at: e.data.at, fromAttempt: e.data.fromAttempt }] : []));
   return {
     id,
@@ -148,10 +141,9 @@ export async function whyNone(deps: WhyDeps, appId: string, q: { userId: string;
   const found: Array<{ id: string; channel: Channel; status: string }> = [];
   for (const channel of CHANNELS) {
     const id = notificationId(deps.idKey, appId, q.eventId, q.userId, channel);
-    const events = await readNotificationStream(deps.store, appId, id);
-    if (!events) continue;
-    const state = statusOf(events);
-    found.push({ id, channel, status: state.status === 'none' ? 'pending' : state.status });
+    const read = await readAppNotification(deps.store, appId, id);
+    if (!read) continue;
+    found.push({ id, channel, status: read.state.status === 'none' ? 'pending' : read.state.status });
   }
   const asOf = { position: await deps.store.headPosition(), at: now.toISOString() };
   const base = { id: null, userId: q.userId, eventId: q.eventId, channel: null, attempts: [], redrives: [] };

@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { cancelByEventId, cancelNotification } from '../../commands/cancel.ts';
-import { readNotificationStream, viewOf } from '../../commands/notificationQueries.ts';
+import { viewOf } from '../../commands/notificationQueries.ts';
 import { requestNotifications, type NotifyDeps } from '../../commands/notifications.ts';
+import { readAppNotification } from '../../commands/readNotification.ts';
 import { HttpError } from '../edge/errors.ts';
 import { appIdOf, locals } from '../edge/locals.ts';
 import { cancelByEventBodySchema, NOTIFICATION_ID, notificationBodySchema } from '../edge/schemas.ts';
@@ -62,14 +63,14 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
 
   router.get('/notifications/:id', async (req, res) => {
     const id = req.params.id;
-    const events = NOTIFICATION_ID.test(id) ? await readNotificationStream(deps.store, appIdOf(res), id) : undefined;
-    if (!events) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
-    res.status(200).json(viewOf(id, events));
+    const read = NOTIFICATION_ID.test(id) ? await readAppNotification(deps.store, appIdOf(res), id) : undefined;
+    if (!read) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
+    res.status(200).json(viewOf(id, read));
   });
 
   router.get('/notifications/:id/events', async (req, res) => {
     const id = req.params.id;
-    const events = NOTIFICATION_ID.test(id) ? await readNotificationStream(deps.store, appIdOf(res), id) : undefined;
+    const events = NOTIFICATION_ID.test(id) ? (await readAppNotification(deps.store, appIdOf(res), id))?.events : undefined;
     if (!events) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
     res.status(200).json({
       id,

@@ -1,7 +1,7 @@
 import type { Channel as AmqpChannel, ConsumeMessage } from 'amqplib';
 import type { Channel } from '../../domain/events.ts';
-import { isFinal, notificationDecider, type NotificationState } from '../../domain/notification.ts';
-import { streams } from '../../domain/streams.ts';
+import { isFinal } from '../../domain/notification.ts';
+import { readNotification } from '../../commands/readNotification.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { Alerter } from '../../infra/alerts.ts';
 import type { Logger } from '../../infra/logger.ts';
@@ -139,11 +139,9 @@ export function createSender(o: SenderOptions): Sender {
         parkedIds.delete(id);
         continue;
       }
-      let state: NotificationState = notificationDecider.initialState();
-      const events = await o.eventStore.readStream(streams.notification(id));
-      for (const e of events) state = notificationDecider.evolve(state, e as never);
+      const { state, revision } = await readNotification(o.eventStore, id);
       // No stream: nothing was ever accepted under this id, so nothing is owed.
-      if (events.length === 0 || isFinal(state.status)) parkedIds.delete(id);
+      if (revision < 0 || isFinal(state.status)) parkedIds.delete(id);
     }
     return parkedIds.size;
   }

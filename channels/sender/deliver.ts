@@ -1,8 +1,9 @@
 import { recipientErased, type Channel, type EventMetadata, type NotificationRequested, type Recipient } from '../../domain/events.ts';
-import { isFinal, notificationDecider, type NotificationState } from '../../domain/notification.ts';
+import { isFinal, type NotificationState } from '../../domain/notification.ts';
 import { streams } from '../../domain/streams.ts';
 import { userDecider } from '../../domain/user.ts';
 import { loadState } from '../../commands/handle.ts';
+import { readNotification } from '../../commands/readNotification.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { Provider, ProviderResult, RenderedContent } from '../port.ts';
@@ -56,11 +57,8 @@ export interface DeliverDeps {
 
 export async function deliver(deps: DeliverDeps, notificationId: string, headerAttempt: number): Promise<Action> {
   const stream = streams.notification(notificationId);
-  const recorded = await deps.eventStore.readStream(stream);
+  const { events: recorded, state, revision } = await readNotification(deps.eventStore, notificationId);
   if (recorded.length === 0) return { kind: 'park', reason: 'unknown_notification', detail: `no stream ${stream}` };
-  let state: NotificationState = notificationDecider.initialState();
-  for (const e of recorded) state = notificationDecider.evolve(state, e as never);
-  const revision = recorded[recorded.length - 1]!.revision;
   const request = state.request;
   if (!request) {
     if (isFinal(state.status)) return { kind: 'ack', note: 'skipped_final' };
@@ -197,16 +195,14 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
  */
 export async function failAtDeliveryLimit(deps: DeliverDeps, notificationId: string, headerAttempt: number, deliveries: number): Promise<Action> {
   const stream = streams.notification(notificationId);
-  const recorded = await deps.eventStore.readStream(stream);
+  const { events: recorded, state, revision } = await readNotification(deps.eventStore, notificationId);
   if (recorded.length === 0) return { kind: 'park', reason: 'unknown_notification', detail: `no stream ${stream}` };
-  let state: NotificationState = notificationDecider.initialState();
-  for (const e of recorded) state = notificationDecider.evolve(state, e as never);
   const held = deps.held?.(notificationId);
   if (isFinal(state.status) || held?.final) return { kind: 'ack', note: 'skipped_final' };
   const first = recorded.find((e) => e.type === 'NotificationRequested') ?? recorded[0]!;
   const attempt = Math.max(headerAttempt, state.lastAttempt + 1, (held?.lastAttempt ?? 0) + 1);
   const detail = `delivered ${deliveries + 1} times without being settled`;
-  const read = { state, revision: recorded[recorded.length - 1]!.revision };
+  const read = { state, revision };
   const command: OutcomeCommand = {
     type: 'RecordAttemptOutcome',
     data: { notificationId, attempt, provider: deps.provider.name, at: deps.now().toISOString(), outcome: { kind: 'failed', reason: 'delivery_limit', code: 'delivery_limit', message: detail } },
