@@ -1,23 +1,23 @@
 import type { Channel } from '../../domain/events.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Provider, Providers } from '../port.ts';
-import { createApnsProvider } from './apns.ts';
+import { createApnsProvider } from './apns/provider.ts';
 import type { ProvidersConfig } from './config.ts';
-import type { SimEndpoint } from './common.ts';
-import { createFcmProvider } from './fcm.ts';
+import type { SimEndpoint } from './shared/common.ts';
+import { createFcmProvider } from './fcm/provider.ts';
 import { createFailoverProvider, type BreakerState } from './failover.ts';
-import { createSendgridProvider } from './sendgrid.ts';
-import { createSmtpProvider } from './smtp.ts';
-import { createTwilioProvider } from './twilio.ts';
-import { createInappProvider } from './inapp.ts';
-import { generateVapidKeys, createWebPushProvider, type VapidKeys } from './webpush.ts';
+import { createSendgridProvider } from './sendgrid/provider.ts';
+import { createSmtpProvider } from './smtp/provider.ts';
+import { createTwilioProvider } from './twilio/provider.ts';
+import { createInappProvider } from './inapp/provider.ts';
+import { generateVapidKeys, createWebPushProvider, type VapidKeys } from './webpush/provider.ts';
 
-export { classifyApnsFailure } from './apns.ts';
-export { classifyFcmError } from './fcm.ts';
-export { classifyTwilioError } from './twilio.ts';
-export { classifySendgridError } from './sendgrid.ts';
-export { classifyWebPushStatus, loadOrCreateVapidKeys, generateVapidKeys, type VapidKeys } from './webpush.ts';
-export { classifySmtpError } from './smtp.ts';
+export { classifyApnsFailure } from './apns/provider.ts';
+export { classifyFcmError } from './fcm/provider.ts';
+export { classifyTwilioError } from './twilio/provider.ts';
+export { classifySendgridError } from './sendgrid/provider.ts';
+export { classifyWebPushStatus, loadOrCreateVapidKeys, generateVapidKeys, type VapidKeys } from './webpush/provider.ts';
+export { classifySmtpError } from './smtp/provider.ts';
 
 /** The /metrics gauge value of each breaker state. */
 export const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApnsProvider } from '../../channels/providers/apns.ts';
+import { createApnsProvider } from '../../channels/providers/apns/provider.ts';
 import type { Provider } from '../../channels/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { hexToken, message, startTestSimulator } from './simHelpers.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFcmProvider } from '../../channels/providers/fcm.ts';
+import { createFcmProvider } from '../../channels/providers/fcm/provider.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
 import { message } from './simHelpers.ts';

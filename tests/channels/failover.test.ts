@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBreaker, createFailoverProvider, type BreakerState } from '../../channels/providers/failover.ts';
-import { classifySmtpError } from '../../channels/providers/smtp.ts';
+import { classifySmtpError } from '../../channels/providers/smtp/provider.ts';
 import type { Provider, ProviderResult } from '../../channels/port.ts';
 import { message } from './simHelpers.ts';
 

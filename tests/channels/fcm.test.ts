@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFcmProvider } from '../../channels/providers/fcm.ts';
+import { createFcmProvider } from '../../channels/providers/fcm/provider.ts';
 import type { Provider } from '../../channels/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { message, startTestSimulator } from './simHelpers.ts';

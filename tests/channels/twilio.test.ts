@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTwilioProvider } from '../../channels/providers/twilio.ts';
+import { createTwilioProvider } from '../../channels/providers/twilio/provider.ts';
 import type { Provider } from '../../channels/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { message, startTestSimulator } from './simHelpers.ts';

@@ -1,7 +1,7 @@
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streams } from '../../domain/streams.ts';
-import { createWebPushProvider, generateVapidKeys } from '../../channels/providers/webpush.ts';
+import { createWebPushProvider, generateVapidKeys } from '../../channels/providers/webpush/provider.ts';
 import { classifyWebPushStatus } from '../../channels/providers/index.ts';
 import { WEB_PUSH_MAX_PAYLOAD_BYTES } from '../../channels/render/push.ts';
 import { silentLogger } from '../../infra/logger.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSendgridProvider } from '../../channels/providers/sendgrid.ts';
-import { createTwilioProvider } from '../../channels/providers/twilio.ts';
+import { createSendgridProvider } from '../../channels/providers/sendgrid/provider.ts';
+import { createTwilioProvider } from '../../channels/providers/twilio/provider.ts';
 import type { Provider } from '../../channels/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { message, startTestSimulator } from '../channels/simHelpers.ts';

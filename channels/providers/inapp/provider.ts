@@ -1,4 +1,4 @@
-import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
+import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
 
 /**
  * The in-app inbox has no vendor: delivering is recording. The sender appends NotificationSent

@@ -1,4 +1,4 @@
-import type { ProviderMessage, ProviderResult } from '../port.ts';
+import type { ProviderMessage, ProviderResult } from '../../port.ts';
 
 /** Where a simulated channel's SDK connects: the simulator's TLS port and its certificate. */
 export interface SimEndpoint {

@@ -5,10 +5,10 @@ import { connect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { cert, deleteApp, initializeApp, type App, type Credential } from 'firebase-admin/app';
 import { getMessaging } from 'firebase-admin/messaging';
-import type { Logger } from '../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../port.ts';
-import { fcmPayload } from '../render/push.ts';
-import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from './common.ts';
+import type { Logger } from '../../../infra/logger.ts';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
+import { fcmPayload } from '../../render/push.ts';
+import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
 
 export interface FcmOptions {
   /** real FCM: a service-account JSON file (firebase-admin's own OAuth flow) */

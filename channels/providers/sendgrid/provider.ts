@@ -1,10 +1,10 @@
 import { Agent } from 'node:https';
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import type { Logger } from '../../infra/logger.ts';
+import type { Logger } from '../../../infra/logger.ts';
 import type { ClientRequest } from '@sendgrid/client/src/request.js';
-import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../port.ts';
-import { errorText, withTimeout, type SimEndpoint } from './common.ts';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
+import { errorText, withTimeout, type SimEndpoint } from '../shared/common.ts';
 
 export interface SendgridOptions {
   apiKey: string;

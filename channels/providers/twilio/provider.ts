@@ -1,7 +1,7 @@
 import twilio from 'twilio';
-import type { Logger } from '../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
-import { errorText, withTimeout, type SimEndpoint } from './common.ts';
+import type { Logger } from '../../../infra/logger.ts';
+import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
+import { errorText, withTimeout, type SimEndpoint } from '../shared/common.ts';
 
 export interface TwilioOptions {
   accountSid: string;

@@ -1,8 +1,8 @@
 import apn from '@parse/node-apn';
-import type { Logger } from '../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../port.ts';
-import { apnsPayload } from '../render/push.ts';
-import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from './common.ts';
+import type { Logger } from '../../../infra/logger.ts';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
+import { apnsPayload } from '../../render/push.ts';
+import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
 
 export interface ApnsOptions {
   keyId: string;

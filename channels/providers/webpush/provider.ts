@@ -4,10 +4,10 @@ import { Agent } from 'node:https';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import webpush from 'web-push';
-import type { Logger } from '../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult } from '../port.ts';
-import { webPushPayload } from '../render/push.ts';
-import { aggregatePush, errorText, type TokenOutcome } from './common.ts';
+import type { Logger } from '../../../infra/logger.ts';
+import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
+import { webPushPayload } from '../../render/push.ts';
+import { aggregatePush, errorText, type TokenOutcome } from '../shared/common.ts';
 
 /** VAPID identity of the sending server (RFC 8292): a P-256 key pair, base64url, and a contact URI. */
 export interface VapidKeys {
