@@ -18,7 +18,8 @@ import { projectionStoreReadiness, rabbitReadiness } from '../monitors/readiness
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
 import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, type VapidKeys } from '../channels/providers/index.ts';
-import { simulatedProviders, startSimulator } from '../simulator/index.ts';
+import { startSimulator } from '../simulator/index.ts';
+import { simulatedProviders } from './simulated.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../dispatcher/role.ts';
 import { startWorkflowRole } from '../workflow/role.ts';

@@ -8,7 +8,7 @@ import { closeProviders, createProviders } from '../channels/providers/index.ts'
 import type { ProviderMessage } from '../channels/port.ts';
 import { silentLogger } from '../infra/logger.ts';
 import type { Channel } from '../domain/events.ts';
-import { simulatedProviders } from '../simulator/credentials.ts';
+import { simulatedProviders } from '../app/simulated.ts';
 import { startSimulator } from '../simulator/server.ts';
 
 const total = Number(process.argv[2] ?? 2000);

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CHANNELS, type Channel } from '../domain/events.ts';
 import { readBody, send } from './wire.ts';
-import { FieldError, parseFault, type SimState } from './state.ts';
+import { CHANNELS, FieldError, parseFault, type Channel, type SimState } from './state.ts';
 import type { WebSubscriptions } from './webpush.ts';
 
 function bad(res: ServerResponse, field: string, message: string): void {

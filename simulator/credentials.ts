@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SimulatedProviders } from '../channels/providers/index.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -47,9 +46,4 @@ export function defaultSimCredentials(): SimCredentials {
 
 export function simCa(): string {
   return readFileSync(SIM_CERT_FILE, 'utf8');
-}
-
-/** The simulator's provider side as the composition root hands it to channels without credentials. */
-export function simulatedProviders(port: number, host = '127.0.0.1', smtpPort?: number): SimulatedProviders {
-  return { endpoint: { host, port, ca: simCa() }, credentials: defaultSimCredentials(), ...(smtpPort !== undefined ? { smtp: { host, port: smtpPort } } : {}) };
 }

@@ -1,4 +1,9 @@
-import { CHANNELS, type Channel } from '../domain/events.ts';
+/**
+ * The channels the simulator answers for, named as the platform names them. Its own list: the
+ * simulator imports nothing of production (tests/simulator/state.test.ts holds it to the platform's).
+ */
+export const CHANNELS = ['ios', 'android', 'web', 'sms', 'email', 'inapp'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 /** One message the simulator accepted, as listed by `GET /_sim/messages`. */
 export interface SimMessage {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { smsSegments } from '../channels/render/sms.ts';
+import { twilioSegments } from './segments.ts';
 import { applyFault, header, pick, type ProviderContext, type SimRequest, type SimResponse } from './wire.ts';
 
 const BY_STATUS: Record<number, { code: number; message: string }> = {
@@ -49,7 +49,7 @@ export async function handleTwilio(req: SimRequest, ctx: ProviderContext, accoun
   }, provider);
   if (fault) return fault;
   const sid = `SM${randomBytes(16).toString('hex')}`;
-  const segments = smsSegments(text);
+  const segments = twilioSegments(text);
   const statusCallback = form.get('StatusCallback') ?? undefined;
   ctx.state.record({
     channel: 'sms',

@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import type { Channel } from '../domain/events.ts';
 import type { SimCredentials } from './credentials.ts';
-import type { FaultDecision, SimState } from './state.ts';
+import type { Channel, FaultDecision, SimState } from './state.ts';
 import type { WebSubscriptions } from './webpush.ts';
 
 export interface SimRequest {

@@ -8,7 +8,7 @@ import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
 import { startTestApi, type TestApi } from '../api/helpers.ts';
 import { startTestSimulator } from '../channels/simHelpers.ts';
-import { simulatedProviders } from '../../simulator/index.ts';
+import { simulatedProviders } from '../../app/simulated.ts';
 import { createParkedQueues } from '../../infra/rabbit/parked.ts';
 import { AMQP_URL, removeTopology, testTopology } from './rabbit.ts';
 
