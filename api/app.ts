@@ -25,6 +25,7 @@ import { inboxRouter, inboxTokenRouter } from './routes/inbox.ts';
 import type { InboxFeed } from './feeds/inboxFeed.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
+import { webhookReceipts } from '../channels/providers/registry.ts';
 import { whyRouter } from './routes/why.ts';
 import { redriveRouter } from './routes/redrive.ts';
 import type { RedriveDeps } from '../commands/redrive.ts';
@@ -120,12 +121,10 @@ export function createApi(deps: ApiDeps): Express {
     webhooksRouter(
       {
         store,
-        logger: deps.logger,
         publicUrl: deps.config.publicUrl,
         bodyLimitBytes: api.bodyLimitBytes,
-        ...(api.sendgridWebhookPublicKey ? { sendgridPublicKey: api.sendgridWebhookPublicKey } : {}),
-        ...(api.twilioAuthToken ? { twilioAuthToken: api.twilioAuthToken } : {}),
-        ...(api.twilioSecondaryAuthToken ? { twilioSecondaryAuthToken: api.twilioSecondaryAuthToken } : {}),
+        // Each provider's receipts, verified with its secrets (channels/providers/<name>/receipts.ts).
+        receipts: webhookReceipts(api, deps.logger),
       },
       now,
     ),

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ProvidersConfig } from '../channels/providers/config.ts';
+import { parseProviderCredentials, type ProvidersConfig } from '../channels/providers/config.ts';
 import type { ApiConfig } from '../api/config.ts';
 import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
 import type { MonitoringConfig } from '../monitors/config.ts';
@@ -281,22 +280,11 @@ export interface ClientConfig {
 
 type Ctx = z.core.$RefinementCtx<Env>;
 
-/** All or none: a half-configured provider is a mistake worth stopping for, not a reason to fall back. */
-function group<K extends EnvVarName>(e: Env, ctx: Ctx, required: readonly K[], what: string): Record<K, string> | undefined {
-  const value = (k: K) => e[k] as unknown;
-  const present = required.filter((k) => value(k) !== undefined);
-  if (present.length === 0) return undefined;
-  const missing = required.filter((k) => value(k) === undefined);
-  if (missing.length > 0) {
-    ctx.issues.push({ code: 'custom', message: `${what}: ${missing.join(', ')} must be set along with ${present.join(', ')}`, input: undefined });
-    return undefined;
-  }
-  return Object.fromEntries(required.map((k) => [k, value(k)])) as Record<K, string>;
-}
-
+/** Timeouts and breakers here; each provider's credentials by its own parser (channels/providers/<name>/config.ts). */
 function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
   const base = e.PROVIDER_TIMEOUT_MS;
-  const providers: ProvidersConfig = {
+  return {
+    ...parseProviderCredentials(e, (message, input) => ctx.issues.push({ code: 'custom', message, input })),
     timeoutMs: {
       ios: e.PROVIDER_TIMEOUT_MS_IOS ?? base,
       android: e.PROVIDER_TIMEOUT_MS_ANDROID ?? base,
@@ -304,72 +292,8 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
       email: e.PROVIDER_TIMEOUT_MS_EMAIL ?? base,
       web: e.PROVIDER_TIMEOUT_MS_WEB ?? base,
     },
+    breaker: { failureThreshold: e.PROVIDER_BREAKER_FAILURES, cooldownMs: e.PROVIDER_BREAKER_COOLDOWN_MS },
   };
-
-  const vapid = group(e, ctx, ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'], 'Web Push');
-  if (vapid) {
-    if (!/^(mailto:|https:)/.test(vapid.VAPID_SUBJECT)) {
-      ctx.issues.push({ code: 'custom', message: 'VAPID_SUBJECT must be a mailto: or https: URI', input: vapid.VAPID_SUBJECT });
-    } else if (!/^[A-Za-z0-9_-]{86,88}$/.test(vapid.VAPID_PUBLIC_KEY) || !/^[A-Za-z0-9_-]{42,44}$/.test(vapid.VAPID_PRIVATE_KEY)) {
-      ctx.issues.push({ code: 'custom', message: 'VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY must be base64url P-256 keys (as `npx web-push generate-vapid-keys` prints them)', input: undefined });
-    } else {
-      providers.webPush = { publicKey: vapid.VAPID_PUBLIC_KEY, privateKey: vapid.VAPID_PRIVATE_KEY, subject: vapid.VAPID_SUBJECT };
-    }
-  }
-
-  const keyVar = e.APNS_KEY ? 'APNS_KEY' : 'APNS_KEY_FILE';
-  const apns = group(e, ctx, ['APNS_KEY_ID', 'APNS_TEAM_ID', keyVar, 'APNS_TOPIC'], 'APNs');
-  if (apns) {
-    let key: string | undefined;
-    if (keyVar === 'APNS_KEY') {
-      // A PEM pasted into one environment line usually arrives with literal "\n".
-      key = apns.APNS_KEY.replace(/\\n/g, '\n');
-    } else {
-      try {
-        key = readFileSync(apns.APNS_KEY_FILE, 'utf8');
-      } catch (err) {
-        ctx.issues.push({ code: 'custom', message: `APNS_KEY_FILE: cannot read ${apns.APNS_KEY_FILE} (${err instanceof Error ? err.message : String(err)})`, input: apns.APNS_KEY_FILE });
-      }
-    }
-    if (key !== undefined) providers.apns = { keyId: apns.APNS_KEY_ID, teamId: apns.APNS_TEAM_ID, key, topic: apns.APNS_TOPIC, production: e.APNS_PRODUCTION };
-  }
-
-  if (e.FCM_SERVICE_ACCOUNT_FILE) {
-    providers.fcm = { serviceAccountFile: path.resolve(e.FCM_SERVICE_ACCOUNT_FILE), projectId: e.FCM_PROJECT_ID };
-  } else if (e.FCM_PROJECT_ID) {
-    ctx.issues.push({ code: 'custom', message: 'FCM: FCM_SERVICE_ACCOUNT_FILE must be set along with FCM_PROJECT_ID', input: e.FCM_PROJECT_ID });
-  }
-
-  const twilio = group(e, ctx, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'], 'Twilio');
-  if (twilio) {
-    if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) {
-      ctx.issues.push({ code: 'custom', message: 'Twilio: set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID', input: undefined });
-    } else {
-      providers.twilio = { accountSid: twilio.TWILIO_ACCOUNT_SID, authToken: twilio.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID };
-    }
-  }
-
-  const sendgrid = group(e, ctx, ['SENDGRID_API_KEY', 'SENDGRID_FROM'], 'SendGrid');
-  if (sendgrid) providers.sendgrid = { apiKey: sendgrid.SENDGRID_API_KEY, from: sendgrid.SENDGRID_FROM };
-
-  const smtp = group(e, ctx, ['SMTP_URL', 'SMTP_FROM'], 'SMTP');
-  if (smtp) {
-    if (!/^smtps?:\/\//.test(smtp.SMTP_URL)) ctx.issues.push({ code: 'custom', message: 'SMTP_URL must start with smtp:// or smtps://', input: undefined });
-    else providers.smtp = { url: smtp.SMTP_URL, from: smtp.SMTP_FROM };
-  }
-  const twilio2 = group(e, ctx, ['TWILIO_SECONDARY_ACCOUNT_SID', 'TWILIO_SECONDARY_AUTH_TOKEN'], 'Twilio secondary');
-  if (twilio2) {
-    if (!e.TWILIO_SECONDARY_FROM && !e.TWILIO_SECONDARY_MESSAGING_SERVICE_SID) {
-      ctx.issues.push({ code: 'custom', message: 'Twilio secondary: set TWILIO_SECONDARY_FROM or TWILIO_SECONDARY_MESSAGING_SERVICE_SID', input: undefined });
-    } else {
-      providers.twilioSecondary = {
-        accountSid: twilio2.TWILIO_SECONDARY_ACCOUNT_SID, authToken: twilio2.TWILIO_SECONDARY_AUTH_TOKEN,
-        from: e.TWILIO_SECONDARY_FROM, messagingServiceSid: e.TWILIO_SECONDARY_MESSAGING_SERVICE_SID,
-      };
-    }
-  }
-  providers.breaker = { failureThreshold: e.PROVIDER_BREAKER_FAILURES, cooldownMs: e.PROVIDER_BREAKER_COOLDOWN_MS };
-  return providers;
 }
 
 /** The environment, parsed and checked as a whole (the cross-variable rules live here). */

@@ -1,22 +1,24 @@
+import type { ConfigIssue, ProviderEnv } from './shared/config.ts';
+import { ENTRIES, type ProviderCredentials } from './registry.ts';
+
 /**
- * Provider credentials, built from the environment by app/config.ts (docs/channels.md).
- * A channel left undefined has no credentials: the composition root decides where it
- * delivers (the local simulator, through the same real SDK).
+ * Provider credentials, built from the environment by app/config.ts (docs/channels.md) with each
+ * provider's own parser. A channel whose primary has none delivers where the composition root
+ * decides (the local simulator, through the same real SDK).
  */
-export interface ProvidersConfig {
-  /** APNs token (.p8) auth; `key` is the PEM text (APNS_KEY) or read from APNS_KEY_FILE. */
-  apns?: { keyId: string; teamId: string; key: string; topic: string; production: boolean };
-  fcm?: { serviceAccountFile: string; projectId?: string };
-  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
-  sendgrid?: { apiKey: string; from: string };
-  /** Web Push VAPID identity (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT): pushes go to real push services. */
-  webPush?: { publicKey: string; privateKey: string; subject: string };
-  /** Email failover: an SMTP relay (nodemailer), `smtp://user:pass@host:587`. */
-  smtp?: { url: string; from: string };
-  /** SMS failover: a second Twilio account or messaging service. */
-  twilioSecondary?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
+export type ProvidersConfig = ProviderCredentials & {
   /** Circuit breaker of every provider that has a secondary (defaults: 5 failures, 30 s). */
   breaker?: { failureThreshold: number; cooldownMs: number };
   /** Per channel, how long one provider call may take before it counts as a retryable timeout. */
   timeoutMs: { ios: number; android: number; web?: number; sms: number; email: number };
+};
+
+/** Every registered provider's credentials from the parsed environment; each mistake goes to `issue`. */
+export function parseProviderCredentials(env: ProviderEnv, issue: ConfigIssue): ProviderCredentials {
+  const credentials: Record<string, unknown> = {};
+  for (const entry of ENTRIES) {
+    const config = entry.parseConfig?.(env, issue);
+    if (config !== undefined) credentials[entry.key] = config;
+  }
+  return credentials as ProviderCredentials;
 }
