@@ -1,9 +1,8 @@
 import { closeDigest, joinDigest } from '../commands/digests.ts';
 import { requestFallback } from '../commands/fallback.ts';
 import type { NotifyDeps } from '../commands/notifications.ts';
-import { fold } from '../domain/decider.ts';
-import type { EventMetadata, NotificationEvent } from '../domain/events.ts';
-import { streams } from '../domain/streams.ts';
+import { readNotification } from '../commands/readNotification.ts';
+import type { EventMetadata } from '../domain/events.ts';
 import { keepCheckpoint } from '../infra/eventStore/checkpoint.ts';
 import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
 import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
@@ -79,8 +78,8 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
   async function step(input: WorkflowInput, metadata: EventMetadata, position: number): Promise<void> {
     const id = workflowDecider.stateOf(input);
     // Read opened (the follower hands events over sealed): a fallback carries the params on.
-    const history = id ? ((await o.eventStore.readStream(streams.notification(id))) as unknown as NotificationEvent[]) : [];
-    for (const command of workflowDecider.decide(input, fold(workflowDecider, history))) await carryOut(command, metadata, position);
+    const state = id ? (await readNotification(o.eventStore, id)).state : workflowDecider.initialState();
+    for (const command of workflowDecider.decide(input, state)) await carryOut(command, metadata, position);
   }
 
   async function carryOut(c: WorkflowCommand, metadata: EventMetadata, position: number): Promise<void> {
