@@ -8,7 +8,7 @@ import type { MonitoringConfig } from '../monitors/config.ts';
 import type { PipelineConfig } from '../infra/rabbit/config.ts';
 import { mongoDatabaseName } from '../infra/mongo/url.ts';
 import { DEFAULT_PREFIX } from '../infra/rabbit/names.ts';
-import { DEFAULT_RETRY_DELAYS_MS } from '../infra/rabbit/topology.ts';
+import { DEFAULT_RETRY_SETTINGS, retryPolicy, RetryPolicyError, type RetrySettings } from '../channels/retryPolicy.ts';
 
 /**
  * The environment is read here, once, through one schema: every variable the platform reads, with
@@ -130,14 +130,15 @@ export const envSchema = z.object({
   RABBIT_PREFIX: str({ section: 'pipeline', fallback: DEFAULT_PREFIX, description: 'Prefix of every exchange and queue, so several platforms can share one broker.' }),
   RETRY_DELAYS_MS: envString()
     .transform((raw, ctx) => {
-      if (raw === undefined) return [...DEFAULT_RETRY_DELAYS_MS];
+      if (raw === undefined) return [...DEFAULT_RETRY_SETTINGS.tiersMs];
       return raw.split(',').map((s, i) => {
         const n = Number(s.trim());
         return s.trim() !== '' && isPositiveInt(n) ? n : fail(ctx, s.trim(), 'must be a positive integer', [i]);
       });
     })
-    .register(envMeta, { section: 'pipeline', default: DEFAULT_RETRY_DELAYS_MS.join(','), description: 'Retry tiers in ms, comma-separated: one delay queue each.' }),
-  RETRY_JITTER: num({ section: 'pipeline', fallback: 0.2, check: (n) => n >= 0 && n < 1, what: 'a number in [0, 1)', description: 'Fraction each retry delay varies by.' }),
+    .register(envMeta, { section: 'pipeline', default: DEFAULT_RETRY_SETTINGS.tiersMs.join(','), description: 'Retry tiers in ms, ascending, comma-separated: one delay queue each.' }),
+  RETRY_JITTER: num({ section: 'pipeline', fallback: DEFAULT_RETRY_SETTINGS.jitter, check: (n) => n >= 0 && n < 1, what: 'a number in [0, 1)', description: 'Fraction each retry delay varies by.' }),
+  RETRY_AFTER_CAP_MS: num({ section: 'pipeline', derived: 'the longest retry tier', ...nonNegativeInt, description: 'A provider\'s Retry-After is honoured up to this long (at most the longest retry tier): the retry waits at least that, and at most the smallest tier at or above it.' }),
   DELIVERY_LIMIT: num({ section: 'pipeline', fallback: 10, ...positiveInt, description: 'Deliveries of one message before the broker parks it.' }),
   SENDER_PREFETCH: num({ section: 'pipeline', fallback: 50, ...positiveInt, description: 'Unacked messages per channel consumer.' }),
   SENDER_MAX_ATTEMPTS: num({ section: 'pipeline', derived: 'retry tiers + 1', ...positiveInt, description: 'Provider attempts before a notification is `exhausted`.' }),
@@ -266,6 +267,8 @@ export interface Config {
   rabbitPrefix: string;
   api: ApiConfig;
   pipeline: PipelineConfig;
+  /** RETRY_DELAYS_MS, RETRY_JITTER, SENDER_MAX_ATTEMPTS, RETRY_AFTER_CAP_MS: app/main.ts makes the one retry policy of them. */
+  retry: RetrySettings;
   monitoring: MonitoringConfig;
   /** Provider credentials and timeouts; a channel without credentials is simulated (app/main.ts). */
   providers: ProvidersConfig;
@@ -296,9 +299,31 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
   };
 }
 
+const RETRY_VARS: Partial<Record<keyof RetrySettings, EnvVarName>> = {
+  tiersMs: 'RETRY_DELAYS_MS', jitter: 'RETRY_JITTER', maxAttempts: 'SENDER_MAX_ATTEMPTS', retryAfterCapMs: 'RETRY_AFTER_CAP_MS',
+};
+
+/** Checked by the policy itself (channels/retryPolicy.ts), so the platform refuses exactly what it would refuse. */
+function retrySettings(e: Env, ctx: Ctx): RetrySettings {
+  const settings: RetrySettings = {
+    tiersMs: e.RETRY_DELAYS_MS,
+    jitter: e.RETRY_JITTER,
+    ...(e.SENDER_MAX_ATTEMPTS !== undefined && { maxAttempts: e.SENDER_MAX_ATTEMPTS }),
+    ...(e.RETRY_AFTER_CAP_MS !== undefined && { retryAfterCapMs: e.RETRY_AFTER_CAP_MS }),
+  };
+  try {
+    retryPolicy(settings);
+  } catch (err) {
+    if (!(err instanceof RetryPolicyError)) throw err;
+    ctx.issues.push({ code: 'custom', message: `${RETRY_VARS[err.field] ?? err.field} ${err.message}`, input: undefined });
+  }
+  return settings;
+}
+
 /** The environment, parsed and checked as a whole (the cross-variable rules live here). */
 export const configSchema = envSchema.transform((e, ctx): Config => {
   const providers = providersConfig(e, ctx);
+  const retry = retrySettings(e, ctx);
   // A MONGO_URL without a database name is refused here, at startup, rather than filling `test`.
   if (e.MONGO_URL) {
     try {
@@ -349,11 +374,8 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       twilioSecondaryAuthToken: e.TWILIO_SECONDARY_AUTH_TOKEN,
     },
     pipeline: {
-      retryDelaysMs: e.RETRY_DELAYS_MS,
-      retryJitter: e.RETRY_JITTER,
       deliveryLimit: e.DELIVERY_LIMIT,
       prefetch: e.SENDER_PREFETCH,
-      ...(e.SENDER_MAX_ATTEMPTS !== undefined && { maxAttempts: e.SENDER_MAX_ATTEMPTS }),
       failingThreshold: e.CHANNEL_FAILING_THRESHOLD,
       recoverAfter: e.CHANNEL_RECOVER_AFTER,
       parkedQuietMs: e.PARKED_QUIET_MS,
@@ -361,6 +383,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       scheduleTickMs: e.DISPATCHER_SCHEDULE_TICK_MS,
       stuckAfterMs: e.STUCK_AFTER_MS,
     },
+    retry,
     monitoring: {
       queuePollMs: e.QUEUE_POLL_MS,
       queueStatsMs: e.QUEUE_STATS_MS,

@@ -25,6 +25,7 @@ import { startDispatcherRole } from '../dispatcher/role.ts';
 import { startWorkflowRole } from '../workflow/role.ts';
 import { rateWindowSource } from '../commands/rateLimits.ts';
 import { buildTopology } from '../infra/rabbit/topology.ts';
+import { longestRetryWaitMs, retryPolicy } from '../channels/retryPolicy.ts';
 import { createParkedQueues } from '../infra/rabbit/parked.ts';
 import { createApi } from '../api/app.ts';
 import { apiProjections } from '../api/projections.ts';
@@ -74,7 +75,9 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   // One topology for every channel (the dispatcher publishes to all of them), asserted by each role that uses RabbitMQ.
   const pipeline = config.pipeline;
   // RABBIT_PREFIX (default `notify`) lets tests, benchmarks and the demo run beside a live platform on one broker.
-  const topology = buildTopology({ prefix: config.rabbitPrefix, retryDelaysMs: pipeline.retryDelaysMs, jitter: pipeline.retryJitter, deliveryLimit: pipeline.deliveryLimit });
+  // The one retry policy: the senders follow it, and the topology's delay queues are derived from it.
+  const retry = retryPolicy(config.retry);
+  const topology = buildTopology({ prefix: config.rabbitPrefix, retry, deliveryLimit: pipeline.deliveryLimit });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
   const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)];
   // GET /healthz, /readyz, /metrics on OPS_PORT (loopback by default); the public API port answers /healthz only.
@@ -175,7 +178,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             },
             logger,
           );
-          const role = await startSendersRole({ config, pipeline, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
+          const role = await startSendersRole({ config, pipeline, retry, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
           stops.push(async () => {
             await role.stop();
             await closeProviders(providers);
@@ -183,7 +186,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           break;
         }
         case 'monitors': {
-          const role = await startMonitorsRole({ config, topology, eventStore, projectionStore, metrics, alerter, logger });
+          const role = await startMonitorsRole({ config, topology, longestRetryWaitMs: longestRetryWaitMs(retry), eventStore, projectionStore, metrics, alerter, logger });
           stops.push(() => role.stop());
           break;
         }

@@ -711,11 +711,12 @@ async function main(): Promise<void> {
 /** The queues and exchanges the platform declared under this run's RABBIT_PREFIX. */
 async function deletePlatformTopology(amqpUrl: string, prefix: string): Promise<void> {
   const { buildTopology, deleteTopology } = await import('../infra/rabbit/topology.ts');
+  const { retryPolicy } = await import('../channels/retryPolicy.ts');
   const conn = await amqp.connect(amqpUrl);
   try {
     const ch = await conn.createChannel();
     ch.on('error', () => {});
-    await deleteTopology(ch, buildTopology({ prefix }));
+    await deleteTopology(ch, buildTopology({ prefix, retry: retryPolicy() }));
   } finally {
     await conn.close().catch(() => {});
   }

@@ -26,6 +26,7 @@ import type { EventStore } from '../infra/eventStore/port.ts';
 import { silentLogger } from '../infra/logger.ts';
 import { createRabbitConnection } from '../infra/rabbit/connection.ts';
 import { buildTopology, deleteTopology } from '../infra/rabbit/topology.ts';
+import { retryPolicy } from '../channels/retryPolicy.ts';
 
 const URL_ = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const N = Number(process.env.BENCH_N ?? 6000);
@@ -94,7 +95,8 @@ async function instantRender(r: NotificationRequested['data']): Promise<Rendered
 async function pipelineRun(options: { claims?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-bench-'));
   const store: EventStore = createSqliteEventStore(path.join(dir, 'events.sqlite'), { pollIntervalMs: 10 });
-  const topology = buildTopology({ prefix });
+  const retry = retryPolicy();
+  const topology = buildTopology({ prefix, retry });
   const appendedAt = new Map<string, number>();
   const latencies: number[] = [];
   let calls = 0;
@@ -124,7 +126,7 @@ async function pipelineRun(options: { claims?: boolean } = {}) {
   // As the senders role opens it: its own SQLite file beside the log.
   const claimer = options.claims ? createClaimer({ store: createSqliteClaimStore(path.join(dir, 'claims.sqlite')), leaseMs: 27_000, logger: silentLogger }) : undefined;
   const senders: Sender[] = CHANNELS.map((channel) =>
-    createSender({ channel, eventStore: store, rabbit: senderRabbit, topology, provider: providers[channel], render: instantRender, logger: silentLogger, prefetch: 100, ...(claimer && { claimer }) }),
+    createSender({ channel, eventStore: store, rabbit: senderRabbit, topology, retry, provider: providers[channel], render: instantRender, logger: silentLogger, prefetch: 100, ...(claimer && { claimer }) }),
   );
 
   let seq = 0;

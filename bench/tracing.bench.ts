@@ -58,6 +58,7 @@ async function child(mode: Mode, requests: number): Promise<Result> {
   const { createApiClient } = await import('../app/demo/client.ts');
   const { CHANNELS } = await import('../domain/events.ts');
   const { buildTopology, deleteTopology } = await import('../infra/rabbit/topology.ts');
+  const { retryPolicy } = await import('../channels/retryPolicy.ts');
   const { connect } = await import('amqplib');
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `notify-bench-tracing-${mode}-`));
@@ -110,7 +111,7 @@ async function child(mode: Mode, requests: number): Promise<Result> {
   } finally {
     await platform.stop();
     const conn = await connect(config.amqpUrl);
-    await deleteTopology(await conn.createChannel(), buildTopology({ prefix })).catch(() => {});
+    await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retry: retryPolicy(config.retry) })).catch(() => {});
     await conn.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (mode === 'on') await (await import('../infra/telemetry.ts')).shutdownTelemetry();

@@ -18,7 +18,7 @@ import { startReconciler } from './reconciler.ts';
 export interface MonitorsRoleConfig extends StoreUrls {
   amqpUrl: string;
   monitoring: MonitoringConfig;
-  pipeline: Pick<PipelineConfig, 'retryDelaysMs' | 'retryJitter' | 'stuckAfterMs'>;
+  pipeline: Pick<PipelineConfig, 'stuckAfterMs'>;
   /** Each channel's provider timeout: one attempt may take this long before it writes an event. */
   providers: { timeoutMs: Partial<Record<string, number>> };
 }
@@ -28,15 +28,15 @@ export const CAUGHT_UP_WITHIN = 1_000;
 
 /**
  * The reconciler's timing, from the pipeline's. A notification is stuck once no event came for
- * longer than the longest wait between two of its events (one retry delay with its jitter, plus a
- * provider timeout) and a minute's slack, unless STUCK_AFTER_MS says otherwise; a round runs four
- * times per that bound, between 1 s and 30 s apart.
+ * longer than the longest wait between two of its events (the longest retry wait, as the retry
+ * policy says: channels/retryPolicy.ts longestRetryWaitMs, plus a provider timeout) and a minute's
+ * slack, unless STUCK_AFTER_MS says otherwise; a round runs four times per that bound, between
+ * 1 s and 30 s apart.
  */
-export function reconcilerTiming(config: Pick<MonitorsRoleConfig, 'pipeline' | 'providers'>): { stuckAfterMs: number; intervalMs: number } {
-  const { retryDelaysMs, retryJitter, stuckAfterMs } = config.pipeline;
-  const longestTier = Math.max(...retryDelaysMs) * (1 + retryJitter);
+export function reconcilerTiming(config: Pick<MonitorsRoleConfig, 'pipeline' | 'providers'>, longestRetryWaitMs: number): { stuckAfterMs: number; intervalMs: number } {
+  const { stuckAfterMs } = config.pipeline;
   const longestTimeout = Math.max(0, ...Object.values(config.providers.timeoutMs).filter((t): t is number => t !== undefined));
-  const stuck = stuckAfterMs || Math.ceil(longestTier + longestTimeout + 60_000);
+  const stuck = stuckAfterMs || Math.ceil(longestRetryWaitMs + longestTimeout + 60_000);
   return { stuckAfterMs: stuck, intervalMs: Math.min(30_000, Math.max(1_000, Math.floor(stuck / 4))) };
 }
 
@@ -54,6 +54,8 @@ export function caughtUp(head: number, checkpoints: readonly number[]): boolean 
 export async function startMonitorsRole(deps: {
   config: MonitorsRoleConfig;
   topology: Topology;
+  /** The longest a retry waits (the retry policy's, from app/main.ts: monitors/ cannot import channels/). */
+  longestRetryWaitMs: number;
   eventStore: EventStore;
   projectionStore: ProjectionStore;
   metrics: Metrics;
@@ -81,7 +83,7 @@ export async function startMonitorsRole(deps: {
       topology: deps.topology,
       alerter: deps.alerter,
       logger: deps.logger,
-      ...reconcilerTiming(config),
+      ...reconcilerTiming(config, deps.longestRetryWaitMs),
       stuckGauge: deps.metrics.notificationsStuck,
       // A read model or a dispatcher far behind would make fresh notifications look stuck.
       caughtUp: async () => caughtUp(await deps.eventStore.headPosition(), [await dispatcherCheckpoint(), ...(await projectionCheckpoints()).map(([, p]) => p)]),

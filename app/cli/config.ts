@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { envVars, loadConfig, SECTIONS, type EnvVar, type EnvVarMeta } from '../config.ts';
+import { retryPolicy } from '../../channels/retryPolicy.ts';
 
 /** Enough to tell two secrets apart, never enough to guess one: the last 2 characters of a long value. */
 export function maskSecret(value: string): string {
@@ -37,8 +38,10 @@ export interface EffectiveVar {
 export function effectiveConfig(env: Record<string, string | undefined>): EffectiveVar[] {
   const config = loadConfig(env);
   // Defaults the docs describe in words, computed as the platform computes them.
+  const retry = retryPolicy(config.retry);
   const computed: Partial<Record<EnvVar['name'], string>> = {
-    SENDER_MAX_ATTEMPTS: String(config.pipeline.maxAttempts ?? config.pipeline.retryDelaysMs.length + 1),
+    SENDER_MAX_ATTEMPTS: String(retry.maxAttempts),
+    RETRY_AFTER_CAP_MS: String(retry.retryAfterCapMs),
     OTEL_EXPORTER: config.otelExporter,
   };
   const vars = envVars();

@@ -7,6 +7,7 @@ import { CHANNELS } from '../../domain/events.ts';
 import { connect } from 'amqplib';
 import { loadConfig } from '../config.ts';
 import { buildTopology, deleteTopology, type Topology } from '../../infra/rabbit/topology.ts';
+import { retryPolicy } from '../../channels/retryPolicy.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { ROLES, startPlatform } from '../main.ts';
 import { shutdownTelemetry } from '../../infra/telemetry.ts';
@@ -85,7 +86,7 @@ export async function runDemo(
   };
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
-  const topology = buildTopology({ prefix: config.rabbitPrefix, retryDelaysMs: config.pipeline.retryDelaysMs });
+  const topology = buildTopology({ prefix: config.rabbitPrefix, retry: retryPolicy(config.retry) });
   // The stores are fresh, so whatever an interrupted earlier demo left in its queues is orphaned.
   await removeTopology(config.amqpUrl, topology);
 

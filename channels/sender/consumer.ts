@@ -10,9 +10,10 @@ import type { RabbitConnection } from '../../infra/rabbit/connection.ts';
 import { attemptOf, parseDelivery, traceparentOf } from '../../infra/rabbit/message.ts';
 import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
 import { createConfirmPublisher } from '../../infra/rabbit/publisher.ts';
-import { assertOnConnect, retryDelay, type Topology } from '../../infra/rabbit/topology.ts';
+import { assertOnConnect, type Topology } from '../../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { Provider } from '../port.ts';
+import { deferral, unsettledPauseMs, type RetryPolicy, type ScheduledRetry } from '../retryPolicy.ts';
 import { deliver, failAtDeliveryLimit, type Action, type DeliverDeps, type ParkReason, type Render } from './deliver.ts';
 import type { OutcomeRecorder } from './recorder.ts';
 import type { Claimer } from '../../infra/claims.ts';
@@ -35,8 +36,8 @@ export interface SenderOptions {
   metrics?: Pick<Metrics, 'notifications' | 'providerLatency' | 'retries' | 'parked'> & Partial<Pick<Metrics, 'deferred'>>;
   alerter?: Alerter;
   prefetch?: number;
-  /** Attempts before a retryable failure becomes `exhausted` (default: one per retry tier, plus the first). */
-  maxAttempts?: number;
+  /** Attempts, delays and pauses (channels/retryPolicy.ts); its tiers must be the ones `topology` was built from. */
+  retry: RetryPolicy;
   providerTimeoutMs?: number;
   /** Consecutive provider failures on this channel that raise `channel_failing` (default 10). */
   failingThreshold?: number;
@@ -58,8 +59,6 @@ export interface SenderOptions {
    */
   deliveryLimit?: number;
   isPermanentRenderError?: (e: unknown) => boolean;
-  /** First pause before an unsettled message is handed back (doubles with its delivery count). */
-  errorBackoffMs?: number;
   now?: () => Date;
   random?: () => number;
 }
@@ -89,7 +88,10 @@ export function createSender(o: SenderOptions): Sender {
   const names = channelNames(o.channel, o.topology.prefix);
   const log = o.logger.child({ channel: o.channel });
   const prefetch = o.prefetch ?? 50;
-  const maxAttempts = o.maxAttempts ?? o.topology.retryTiers.length + 1;
+  // A tier the topology has no delay queue for would make every retry unroutable: refuse at once.
+  if (o.retry.tiersMs.join() !== o.topology.retryTiers.map((t) => t.delayMs).join()) {
+    throw new Error(`the retry policy's tiers (${o.retry.tiersMs.join()}) are not the topology's (${o.topology.retryTiers.map((t) => t.delayMs).join()})`);
+  }
   const now = o.now ?? (() => new Date());
   const stats: SenderStats = { received: 0, redelivered: 0, sent: 0, failed: 0, retried: 0, parked: 0, skipped: 0, deferred: 0, errors: 0 };
   const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
@@ -108,7 +110,8 @@ export function createSender(o: SenderOptions): Sender {
     eventStore: o.eventStore,
     provider: o.provider,
     render: o.render,
-    maxAttempts,
+    retry: o.retry,
+    ...(o.random ? { random: o.random } : {}),
     providerTimeoutMs: o.providerTimeoutMs ?? 10_000,
     now,
     ...(o.isPermanentRenderError ? { isPermanentRenderError: o.isPermanentRenderError } : {}),
@@ -187,28 +190,31 @@ export function createSender(o: SenderOptions): Sender {
   }
 
   /**
-   * Hands the message to retry tier `retryNumber` (its delay queue dead-letters it back to the work
-   * queue), confirmed, then acks the original. `attempt`: the attempt header the copy carries.
+   * Hands the message to the delay queue the policy chose (it dead-letters the copy back to the
+   * work queue once `delayMs` has passed), confirmed, then acks the original. `attempt`: the
+   * attempt header the copy carries.
    */
-  async function republishDelayed(ch: AmqpChannel, msg: ConsumeMessage, retryNumber: number, attempt?: number): Promise<string> {
-    const delay = retryDelay(o.topology, retryNumber, o.random);
+  async function republishDelayed(ch: AmqpChannel, msg: ConsumeMessage, delay: ScheduledRetry, attempt?: number): Promise<string> {
+    const tier = o.topology.retryTiers[delay.tierIndex];
+    if (!tier) throw new Error(`no retry tier ${delay.tierIndex}`);
     const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), ...(attempt !== undefined ? { [HEADERS.attempt]: attempt } : {}) };
     delete headers[HEADERS.publishId];
     delete headers[HEADERS.deliveryCount];
     const tp = currentTraceparent();
     if (tp) headers[HEADERS.traceparent] = tp;
-    await publisher.publish(names.retryExchange, delay.label, msg.content, {
+    await publisher.publish(names.retryExchange, tier.label, msg.content, {
       headers,
-      expiration: String(delay.expirationMs),
+      expiration: String(delay.delayMs),
       contentType: 'application/json',
       ...(msg.properties.messageId ? { messageId: String(msg.properties.messageId) } : {}),
     });
     ack(ch, msg);
-    return delay.label;
+    return tier.label;
   }
 
-  async function scheduleRetry(ch: AmqpChannel, msg: ConsumeMessage, nextAttempt: number): Promise<void> {
-    const tier = await republishDelayed(ch, msg, nextAttempt - 1, nextAttempt);
+  /** The delay is the one deliver() chose and recorded (`retryInMs`), so the log says when the retry comes. */
+  async function scheduleRetry(ch: AmqpChannel, msg: ConsumeMessage, action: Extract<Action, { kind: 'retry' }>): Promise<void> {
+    const tier = await republishDelayed(ch, msg, action, action.nextAttempt);
     stats.retried += 1;
     o.metrics?.retries.inc({ channel: o.channel, tier });
   }
@@ -219,7 +225,7 @@ export function createSender(o: SenderOptions): Sender {
    * expired because it died). Not an attempt: nothing is recorded.
    */
   async function defer(ch: AmqpChannel, msg: ConsumeMessage): Promise<void> {
-    await republishDelayed(ch, msg, 1);
+    await republishDelayed(ch, msg, deferral(o.retry, o.random));
     stats.deferred += 1;
     o.metrics?.deferred?.inc({ channel: o.channel });
   }
@@ -237,7 +243,7 @@ export function createSender(o: SenderOptions): Sender {
         } else stats.skipped += 1;
         return;
       case 'retry':
-        return scheduleRetry(ch, msg, action.nextAttempt);
+        return scheduleRetry(ch, msg, action);
       case 'defer':
         return defer(ch, msg);
       case 'park':
@@ -287,7 +293,7 @@ export function createSender(o: SenderOptions): Sender {
       log.error({ err: e instanceof Error ? e.message : String(e), messageId: msg.properties.messageId }, 'delivery not settled; left for redelivery');
       // Back off before handing it back, so a store outage does not burn the delivery limit in a tight loop.
       const deliveries = Number(headers?.[HEADERS.deliveryCount] ?? 0);
-      await new Promise((r) => setTimeout(r, Math.min(10_000, (o.errorBackoffMs ?? 1_000) * 2 ** Math.min(deliveries, 4))));
+      await new Promise((r) => setTimeout(r, unsettledPauseMs(o.retry, deliveries)));
       try {
         ch.nack(msg, false, true);
       } catch {

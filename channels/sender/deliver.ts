@@ -7,6 +7,7 @@ import { readNotification } from '../../commands/readNotification.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { Provider, ProviderResult, RenderedContent } from '../port.ts';
+import { nextRetry, type RetryPolicy, type ScheduledRetry } from '../retryPolicy.ts';
 import { recordOutcome, removeDeadTokens, type RecordResult } from './outcome.ts';
 import type { Held, OutcomeCommand } from './recorder.ts';
 import { redactText } from '../../infra/redact.ts';
@@ -18,7 +19,8 @@ import { redactText } from '../../infra/redact.ts';
  */
 export type Action =
   | { kind: 'ack'; note: 'sent' | 'failed' | 'skipped_final' | 'already_recorded' }
-  | { kind: 'retry'; nextAttempt: number }
+  /** The delay queue and expiry the policy chose; `delayMs` is recorded as the attempt's `retryInMs`. */
+  | ({ kind: 'retry'; nextAttempt: number } & ScheduledRetry)
   | { kind: 'park'; reason: ParkReason; detail: string }
   /** Another delivery holds this attempt's claim: look again later, when its outcome is in the log. */
   | { kind: 'defer' };
@@ -32,7 +34,10 @@ export interface DeliverDeps {
   eventStore: EventStore;
   provider: Provider;
   render: Render;
-  maxAttempts: number;
+  /** Decides exhaustion and each retry's delay (channels/retryPolicy.ts). */
+  retry: RetryPolicy;
+  /** The retry delay's jitter (default Math.random). */
+  random?: () => number;
   providerTimeoutMs: number;
   now: () => Date;
   /**
@@ -101,17 +106,19 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     return { kind: 'park', reason, detail: `${code}: ${message}`.slice(0, 300) };
   };
   const retry = async (code: string, raw: string, retryAfterMs?: number): Promise<Action> => {
-    // A redriven notification gets a fresh budget: attempts are counted from the redrive on.
-    if (attempt - state.attemptBase >= deps.maxAttempts) return fail('exhausted', code, `${raw} (after ${attempt} attempts)`);
+    // A redriven notification gets a fresh budget (and starts again at the first tier): attempts are counted from the redrive on.
+    const next = nextRetry(deps.retry, attempt - state.attemptBase, retryAfterMs, deps.random);
+    if (next === 'exhausted') return fail('exhausted', code, `${raw} (after ${attempt} attempts)`);
     const message = redactText(raw);
     const r = await record(read, {
       type: 'RecordAttemptOutcome',
       data: {
         notificationId, attempt, provider, at: at(), ...variant,
-        outcome: { kind: 'retry', code, message, ...(retryAfterMs !== undefined ? { retryInMs: retryAfterMs } : {}) },
+        // The delay actually scheduled (a provider's Retry-After already honoured in it), which "why" shows.
+        outcome: { kind: 'retry', code, message, retryInMs: next.delayMs },
       },
     }, metadata);
-    return r === 'recorded' ? { kind: 'retry', nextAttempt: attempt + 1 } : { kind: 'ack', note: 'already_recorded' };
+    return r === 'recorded' ? { kind: 'retry', nextAttempt: attempt + 1, ...next } : { kind: 'ack', note: 'already_recorded' };
   };
 
   // The user was erased after the request: their address is gone and must not be guessed at.

@@ -10,6 +10,7 @@ import type { PipelineConfig } from '../../infra/rabbit/config.ts';
 import { createRabbitConnection } from '../../infra/rabbit/connection.ts';
 import type { Topology } from '../../infra/rabbit/topology.ts';
 import type { Providers } from '../port.ts';
+import type { RetryPolicy } from '../retryPolicy.ts';
 import { createRenderer, RenderError } from '../render/renderer.ts';
 import path from 'node:path';
 import { createSender, type Sender } from './consumer.ts';
@@ -46,6 +47,8 @@ const CLAIM_MARGIN_MS = 15_000;
 export async function startSendersRole(deps: {
   config: SendersRoleConfig;
   pipeline: PipelineConfig;
+  /** The policy `topology`'s delay queues were built from. */
+  retry: RetryPolicy;
   topology: Topology;
   channels: readonly Channel[];
   providers: Providers;
@@ -84,6 +87,7 @@ export async function startSendersRole(deps: {
       eventStore: deps.eventStore,
       rabbit,
       topology: deps.topology,
+      retry: deps.retry,
       provider: deps.providers[channel],
       render: (request) => renderer.render(request),
       isPermanentRenderError: (e) => e instanceof RenderError,
@@ -98,7 +102,6 @@ export async function startSendersRole(deps: {
       claimer,
       providerTimeoutMs: deadline(channel),
       deliveryLimit: deps.pipeline.deliveryLimit,
-      ...(deps.pipeline.maxAttempts ? { maxAttempts: deps.pipeline.maxAttempts } : {}),
     }),
   );
   const started = Promise.all(senders.map((s) => s.start())).catch((e: unknown) =>

@@ -3,16 +3,10 @@
  * app/config.ts builds them from the environment, with their defaults and validation; this floor only says what they are.
  */
 export interface PipelineConfig {
-  /** RETRY_DELAYS_MS: comma-separated retry tiers in ms (default 1000,10000,60000,600000). */
-  retryDelaysMs: number[];
-  /** RETRY_JITTER: fraction each retry delay varies by (default 0.2). */
-  retryJitter: number;
   /** DELIVERY_LIMIT: deliveries of one message before the broker parks it (default 10). */
   deliveryLimit: number;
   /** SENDER_PREFETCH: unacked messages per channel consumer (default 50). */
   prefetch: number;
-  /** SENDER_MAX_ATTEMPTS: provider attempts before `exhausted` (default: tiers + 1). */
-  maxAttempts?: number;
   /** CHANNEL_FAILING_THRESHOLD: consecutive provider failures that raise `channel_failing` (default 10). */
   failingThreshold: number;
   /** CHANNEL_RECOVER_AFTER: successes in a row that end a `channel_failing` incident (default 5). */
@@ -23,6 +17,6 @@ export interface PipelineConfig {
   dispatcherMaxInFlight: number;
   /** DISPATCHER_SCHEDULE_TICK_MS: how often due scheduled notifications are looked for (default 1000). */
   scheduleTickMs: number;
-  /** STUCK_AFTER_MS: pending this long with no event = stuck, republished (0: derived from the tiers and the provider timeout). */
+  /** STUCK_AFTER_MS: pending this long with no event = stuck, republished (0: derived from the retry policy and the provider timeout). */
   stuckAfterMs: number;
 }

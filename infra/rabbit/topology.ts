@@ -28,20 +28,27 @@ export interface Topology {
   exchanges: ExchangeSpec[];
   queues: QueueSpec[];
   bindings: BindingSpec[];
-  /** Per channel, the retry tiers in order; the last tier repeats once the list runs out. */
+  /** Per channel, one delay queue per retry tier, in the policy's order (routing key = label). */
   retryTiers: RetryTier[];
-  /** Retry delays vary by ±jitter (a fraction), so a burst of failures does not come back as a burst. */
+  /** The policy's jitter the delay queues' TTLs allow for. */
   jitter: number;
   channels: Channel[];
+}
+
+/**
+ * The delay tiers the retry policy uses (channels/retryPolicy.ts): the topology is derived from
+ * them, never the other way round. Whoever builds the topology passes the policy in.
+ */
+export interface RetryTiersInput {
+  readonly tiersMs: readonly number[];
+  /** A tier's delay varies by ±jitter (a fraction): its queue's TTL allows the longest. */
+  readonly jitter: number;
 }
 
 export interface TopologyOptions {
   prefix?: string;
   channels?: readonly Channel[];
-  /** Default 1 s, 10 s, 1 min, 10 min (docs/delivery-pipeline.md). */
-  retryDelaysMs?: readonly number[];
-  /** Default 0.2 (±20 %). */
-  jitter?: number;
+  retry: RetryTiersInput;
   /**
    * Deliveries of one message before the quorum queue gives up on it and dead-letters it to
    * the parking queue: a message that crashes every sender that touches it must not loop forever.
@@ -49,16 +56,14 @@ export interface TopologyOptions {
   deliveryLimit?: number;
 }
 
-export const DEFAULT_RETRY_DELAYS_MS = [1_000, 10_000, 60_000, 600_000] as const;
-
-export function buildTopology(options: TopologyOptions = {}): Topology {
+export function buildTopology(options: TopologyOptions): Topology {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const channels = [...(options.channels ?? CHANNELS)];
-  const jitter = options.jitter ?? 0.2;
-  if (!(jitter >= 0 && jitter < 1)) throw new Error(`retry jitter must be in [0, 1), got ${jitter}`);
-  const delays = [...(options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)];
-  if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new Error('retry delays must be a non-empty list of positive integers (ms)');
+  const { jitter } = options.retry;
+  const delays = [...options.retry.tiersMs];
+  // The policy has checked these; the queue arguments below would be nonsense without them.
+  if (!(jitter >= 0 && jitter < 1) || delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new Error(`retry tiers must be positive integers (ms) with a jitter in [0, 1), got ${JSON.stringify(options.retry)}`);
   }
   const deliveryLimit = options.deliveryLimit ?? 10;
   const retryTiers = delays.map((delayMs) => ({ delayMs, label: tierLabel(delayMs) }));
@@ -117,14 +122,6 @@ export async function assertTopology(ch: AmqpChannel, topology: Topology): Promi
 export async function deleteTopology(ch: AmqpChannel, topology: Topology): Promise<void> {
   for (const q of topology.queues) await ch.deleteQueue(q.name);
   for (const e of topology.exchanges) await ch.deleteExchange(e.name);
-}
-
-/** The delay of retry `n` (1-based: the first retry uses the first tier), jittered. */
-export function retryDelay(topology: Topology, retryNumber: number, random: () => number = Math.random): RetryTier & { expirationMs: number } {
-  const index = Math.min(Math.max(retryNumber, 1), topology.retryTiers.length) - 1;
-  const tier = topology.retryTiers[index]!;
-  const factor = 1 + topology.jitter * (2 * random() - 1);
-  return { ...tier, expirationMs: Math.max(1, Math.round(tier.delayMs * factor)) };
 }
 
 /** Registers the topology assertion as a connect hook: it runs before the hooks registered after it. */

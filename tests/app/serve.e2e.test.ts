@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopology } from '../../infra/rabbit/topology.ts';
+import { retryPolicy } from '../../channels/retryPolicy.ts';
 import { freePort } from '../helpers/net.ts';
 import { AMQP_URL, removeTopology, uniquePrefix, waitFor } from '../helpers/rabbit.ts';
 
@@ -91,7 +92,7 @@ afterAll(async () => {
       /* already gone */
     }
   }
-  await removeTopology(buildTopology({ prefix })).catch(() => undefined);
+  await removeTopology(buildTopology({ prefix, retry: retryPolicy() })).catch(() => undefined);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

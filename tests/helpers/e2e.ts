@@ -10,14 +10,16 @@ import { startTestApi, type TestApi } from '../api/helpers.ts';
 import { startTestSimulator } from '../channels/simHelpers.ts';
 import { simulatedProviders } from '../../app/simulated.ts';
 import { createParkedQueues } from '../../infra/rabbit/parked.ts';
-import { AMQP_URL, removeTopology, testTopology } from './rabbit.ts';
+import { retryPolicy } from '../../channels/retryPolicy.ts';
+import { buildTopology, type Topology } from '../../infra/rabbit/topology.ts';
+import { AMQP_URL, removeTopology, uniquePrefix } from './rabbit.ts';
 
 export type TestSim = Awaited<ReturnType<typeof startTestSimulator>>;
 
 export interface E2ePlatform {
   sim: TestSim;
   api: TestApi;
-  topology: ReturnType<typeof testTopology>;
+  topology: Topology;
   /** The registry the senders' breakers report to (notify_provider_breaker_state). */
   metrics: ReturnType<typeof createMetrics>;
   /** Stops the dispatcher (as a crash-free restart would) and starts a new one on the same state file. */
@@ -33,19 +35,24 @@ export interface E2ePlatform {
  * simulator.
  */
 export async function startE2ePlatform(name: string, apiOptions: Parameters<typeof startTestApi>[0]): Promise<E2ePlatform> {
-  const topology = testTopology(name);
+  const prefix = uniquePrefix(name);
   const sim = await startTestSimulator();
   const stops: Array<() => Promise<void>> = [];
+  let declared: Topology | undefined;
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
-    await removeTopology(topology).catch(() => {});
+    if (declared) await removeTopology(declared).catch(() => {});
     await sim.sim.stop();
   };
   try {
     // The API drains this topology's parking queues on POST /v1/redrive.
-    const api = await startTestApi({ ...apiOptions, deps: { parked: createParkedQueues({ url: AMQP_URL, prefix: topology.prefix }), ...apiOptions?.deps } });
+    const api = await startTestApi({ ...apiOptions, deps: { parked: createParkedQueues({ url: AMQP_URL, prefix }), ...apiOptions?.deps } });
     stops.push(() => api.close());
-    const pipeline = { ...api.config.pipeline, retryDelaysMs: [50, 100, 200] };
+    const pipeline = api.config.pipeline;
+    // Short tiers, so retries take milliseconds, unless the test chose its own (RETRY_DELAYS_MS).
+    const retry = retryPolicy(apiOptions?.env?.RETRY_DELAYS_MS ? api.config.retry : { ...api.config.retry, tiersMs: [50, 100, 200] });
+    const topology = buildTopology({ prefix, retry, deliveryLimit: pipeline.deliveryLimit });
+    declared = topology;
     const metrics = createMetrics();
     const providers = createProviders(
       {
@@ -63,7 +70,7 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     let workflow = await startWorkflow();
     stops.push(() => workflow.stop());
     const senders = await startSendersRole({
-      config: api.config, pipeline, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
+      config: api.config, pipeline, retry, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
     });
     stops.push(async () => {
       await senders.stop();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import amqp, { type Channel, type GetMessage } from 'amqplib';
 import { buildTopology, deleteTopology, type Topology, type TopologyOptions } from '../../infra/rabbit/topology.ts';
+import { retryPolicy, type RetryPolicy, type RetrySettings } from '../../channels/retryPolicy.ts';
 
 const run = promisify(execFile);
 
@@ -17,9 +18,14 @@ export function uniquePrefix(label: string): string {
   return `test.${label}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-/** A test topology: unique names, short retry tiers so retries take milliseconds, not minutes. */
-export function testTopology(label: string, options: TopologyOptions = {}): Topology {
-  return buildTopology({ retryDelaysMs: [50, 100, 200], jitter: 0.2, ...options, prefix: options.prefix ?? uniquePrefix(label) });
+/** The tests' retry policy: short tiers and pauses so retries take milliseconds, not minutes. */
+export function testRetry(settings: Partial<RetrySettings> = {}): RetryPolicy {
+  return retryPolicy({ tiersMs: [50, 100, 200], jitter: 0.2, unsettledPauseMs: 50, ...settings });
+}
+
+/** A test topology: unique names, delay queues of `options.retry` (default: `testRetry()`). */
+export function testTopology(label: string, options: Partial<TopologyOptions> = {}): Topology {
+  return buildTopology({ retry: testRetry(), ...options, prefix: options.prefix ?? uniquePrefix(label) });
 }
 
 export async function withChannel<T>(fn: (ch: Channel) => Promise<T>, url: string = AMQP_URL): Promise<T> {

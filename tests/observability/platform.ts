@@ -10,6 +10,7 @@ import { createApiClient, type ApiClient } from '../../app/demo/client.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { ROLES, startPlatform, type Platform, type Role } from '../../app/main.ts';
 import { buildTopology, deleteTopology } from '../../infra/rabbit/topology.ts';
+import { retryPolicy } from '../../channels/retryPolicy.ts';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -68,8 +69,7 @@ export async function createWorld(label: string, env: Record<string, string> = {
       for (const p of platforms.reverse()) await p.stop().catch(() => {});
       const conn = await connect(AMQP_URL);
       try {
-        const retryDelaysMs = String(worldEnv.RETRY_DELAYS_MS).split(',').map(Number);
-        await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retryDelaysMs }));
+        await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retry: retryPolicy(loadConfig(worldEnv).retry) }));
       } catch {
         // nothing declared (a role never started)
       } finally {

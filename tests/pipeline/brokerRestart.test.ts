@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type Channel } from '../../domain/events.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { channelNames } from '../../infra/rabbit/names.ts';
-import { messageCount, startPrivateBroker, testTopology, waitFor, type PrivateBroker } from '../helpers/rabbit.ts';
+import { messageCount, startPrivateBroker, testRetry, testTopology, waitFor, type PrivateBroker } from '../helpers/rabbit.ts';
 import { startPipeline } from './harness.ts';
 import { count, eventsOf, openStore, request, tempDir, testProvider, type TestProvider } from './world.ts';
 
@@ -23,7 +23,8 @@ describe('RabbitMQ restarted during a run', () => {
   it('loses nothing and records nothing twice: dispatcher and senders reconnect, re-assert the topology and resume', async () => {
     const dir = tempDir('restart');
     const store: EventStore = openStore(dir);
-    const topology = testTopology('restart', { retryDelaysMs: [100, 200, 400] });
+    const retry = testRetry({ tiersMs: [100, 200, 400], maxAttempts: 10 });
+    const topology = testTopology('restart', { retry });
     const failFirst = new Set<string>();
     const providers = Object.fromEntries(
       CHANNELS.map((c) => [
@@ -34,7 +35,7 @@ describe('RabbitMQ restarted during a run', () => {
         }),
       ]),
     ) as Record<Channel, TestProvider>;
-    const pipeline = await startPipeline({ dir, store, topology, providers, url: broker.url, sender: { maxAttempts: 10 } });
+    const pipeline = await startPipeline({ dir, store, topology, providers, url: broker.url, sender: { retry } });
     try {
       const ids: string[] = [];
       const add = async (n: number) => {

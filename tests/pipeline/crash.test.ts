@@ -9,7 +9,7 @@ import type { EventStore } from '../../infra/eventStore/port.ts';
 import { parseDelivery } from '../../infra/rabbit/message.ts';
 import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
 import type { Topology } from '../../infra/rabbit/topology.ts';
-import { AMQP_URL, drain, messageCount, publishRaw, removeTopology, testTopology, waitFor } from '../helpers/rabbit.ts';
+import { AMQP_URL, drain, messageCount, publishRaw, removeTopology, testRetry, testTopology, waitFor } from '../helpers/rabbit.ts';
 import { startPipeline } from './harness.ts';
 import { count, eventsOf, openStore, request, tempDir, testProvider } from './world.ts';
 
@@ -41,7 +41,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
   function world(label: string, channel: Channel) {
     const dir = tempDir(label);
     const store: EventStore = openStore(dir);
-    const topology: Topology = testTopology(label, { channels: [channel], retryDelaysMs: RETRY });
+    const topology: Topology = testTopology(label, { channels: [channel], retry: testRetry({ tiersMs: RETRY }) });
     cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     cleanup.push(() => store.close());
     cleanup.push(() => removeTopology(topology));

@@ -5,7 +5,7 @@ import { CHANNELS, type Channel } from '../../domain/events.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { channelNames, HEADERS } from '../../infra/rabbit/names.ts';
 import type { Topology } from '../../infra/rabbit/topology.ts';
-import { drain, messageCount, publishRaw, removeTopology, testTopology, waitFor } from '../helpers/rabbit.ts';
+import { drain, messageCount, publishRaw, removeTopology, testRetry, testTopology, waitFor } from '../helpers/rabbit.ts';
 import { startPipeline, type Pipeline } from './harness.ts';
 import { addUser, count, eventsOf, openStore, request, tempDir, testProvider, type TestProvider } from './world.ts';
 
@@ -109,7 +109,7 @@ describe('delivery pipeline (real RabbitMQ)', () => {
 
   it('retries that never succeed end exhausted after the last tier: Failed once, parked', async () => {
     const provider = testProvider('sms', { fault: () => ({ kind: 'retryable', provider: 'test:sms', code: 'http_500', message: 'down' }) });
-    const { store, topology } = await setup('exhausted', { sms: provider }, { sender: { maxAttempts: 3 } });
+    const { store, topology } = await setup('exhausted', { sms: provider }, { sender: { retry: testRetry({ maxAttempts: 3 }) } });
     const { notificationId } = await request(store, 'sms');
     const parked = channelNames('sms', topology.prefix).parkedQueue;
     await waitFor(async () => (await messageCount(parked)) >= 1, 15_000, 'the exhausted message parked');

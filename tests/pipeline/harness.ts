@@ -11,7 +11,7 @@ import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics, type Metrics } from '../../infra/metrics.ts';
 import { createRabbitConnection, type RabbitConnection } from '../../infra/rabbit/connection.ts';
 import type { Topology } from '../../infra/rabbit/topology.ts';
-import { AMQP_URL } from '../helpers/rabbit.ts';
+import { AMQP_URL, testRetry } from '../helpers/rabbit.ts';
 import { renderTrivially } from './world.ts';
 
 export interface Pipeline {
@@ -74,7 +74,8 @@ export async function startPipeline(o: {
         metrics,
         alerter,
         prefetch: 50,
-        errorBackoffMs: 50,
+        // The tiers of testTopology()'s default; a test with other tiers passes its policy in `sender`.
+        retry: testRetry(),
         ...o.sender,
       }),
     );

@@ -8,6 +8,7 @@ import { silentLogger } from '../../infra/logger.ts';
 import { streams } from '../../domain/streams.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { count, eventsOf, openStore, renderTrivially, request, tempDir, testProvider, type Fault } from './world.ts';
+import { testRetry } from '../helpers/rabbit.ts';
 
 describe('sender idempotency (the log decides, not the queue)', () => {
   let cleanup: Array<() => Promise<void> | void> = [];
@@ -23,7 +24,7 @@ describe('sender idempotency (the log decides, not the queue)', () => {
     cleanup.push(() => store.close());
     const provider = testProvider('email', { fault, latencyMs });
     const deps: DeliverDeps = {
-      channel: 'email', eventStore: store, provider, render: renderTrivially, maxAttempts: 5, providerTimeoutMs: 1_000, now: () => new Date(),
+      channel: 'email', eventStore: store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date(),
     };
     return { store, provider, deps };
   }
@@ -63,7 +64,8 @@ describe('sender idempotency (the log decides, not the queue)', () => {
       return { kind: 'retryable', provider: 'test:email', code: 'http_503', message: 'busy' };
     });
     const { notificationId } = await request(store, 'email');
-    expect(await deliver(deps, notificationId, 1)).toEqual({ kind: 'retry', nextAttempt: 2 });
+    // The first tier, unjittered (random 0.5): the delay the log records is the one scheduled.
+    expect(await deliver(deps, notificationId, 1)).toEqual({ kind: 'retry', nextAttempt: 2, tierIndex: 0, delayMs: 50 });
     // The retry publish was lost and the original (attempt header 1) comes back.
     expect(await deliver(deps, notificationId, 1)).toEqual({ kind: 'ack', note: 'sent' });
     const events = await eventsOf(store, notificationId);
@@ -100,7 +102,7 @@ describe('sender idempotency (the log decides, not the queue)', () => {
       return r.kind === 'ok' && m.recipient.kind === 'push' ? { ...r, invalidTokens: [m.recipient.tokens[1]!] } : r;
     };
     const r = await request(store, 'android');
-    const deps: DeliverDeps = { channel: 'android', eventStore: store, provider, render: renderTrivially, maxAttempts: 5, providerTimeoutMs: 1_000, now: () => new Date() };
+    const deps: DeliverDeps = { channel: 'android', eventStore: store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date() };
     expect(await deliver(deps, r.notificationId, 1)).toEqual({ kind: 'ack', note: 'sent' });
     const removed = (await store.readStream(streams.user('app-test', r.userId))).filter((e) => e.type === 'DeviceRemoved');
     expect(removed.map((e) => e.type === 'DeviceRemoved' && [e.data.token, e.data.reason])).toEqual([[`tok-${r.userId}-android-b`, 'token_invalid']]);
@@ -110,12 +112,12 @@ describe('sender idempotency (the log decides, not the queue)', () => {
   it('a provider that hangs is a retryable timeout; one that throws is retryable too', async () => {
     const { store, deps } = world(undefined, 300);
     const { notificationId } = await request(store, 'email');
-    expect(await deliver({ ...deps, providerTimeoutMs: 50 }, notificationId, 1)).toEqual({ kind: 'retry', nextAttempt: 2 });
+    expect(await deliver({ ...deps, providerTimeoutMs: 50 }, notificationId, 1)).toEqual({ kind: 'retry', nextAttempt: 2, tierIndex: 0, delayMs: 50 });
     const failed = (await eventsOf(store, notificationId)).find((e) => e.type === 'NotificationAttemptFailed');
     expect(failed?.type === 'NotificationAttemptFailed' && failed.data.code).toBe('timeout');
 
     const throwing = { ...deps, provider: { ...deps.provider, send: async () => { throw new Error('socket hang up'); } } };
-    expect(await deliver(throwing, notificationId, 2)).toEqual({ kind: 'retry', nextAttempt: 3 });
+    expect(await deliver(throwing, notificationId, 2)).toEqual({ kind: 'retry', nextAttempt: 3, tierIndex: 1, delayMs: 100 });
     const codes = (await eventsOf(store, notificationId)).flatMap((e) => (e.type === 'NotificationAttemptFailed' ? [e.data.code] : []));
     expect(codes).toEqual(['timeout', 'provider_threw']);
   });

@@ -7,6 +7,7 @@ import { createOutcomeRecorder, type HeldOutcome } from '../../channels/sender/r
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { count, eventsOf, openStore, renderTrivially, request, tempDir, testProvider } from './world.ts';
+import { testRetry } from '../helpers/rabbit.ts';
 
 /** The store as a full disk leaves it: reads answer, every write fails. */
 function unwritable(store: EventStore) {
@@ -42,7 +43,7 @@ describe('sender outbox (an outcome the store refuses is never paid for twice)',
     cleanup.push(() => recorder.close());
     const provider = testProvider('email', {});
     const deps: DeliverDeps = {
-      channel: 'email', eventStore: disk.store, provider, render: renderTrivially, maxAttempts: 5, providerTimeoutMs: 1_000, now: () => new Date(),
+      channel: 'email', eventStore: disk.store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date(),
       record: recorder.record, held: recorder.held,
     };
     return { dir, store, disk, journal, recorder, provider, deps };
@@ -98,7 +99,7 @@ describe('sender outbox (an outcome the store refuses is never paid for twice)',
     cleanup.push(() => recorder.close());
     const provider = testProvider('email', {});
     const deps: DeliverDeps = {
-      channel: 'email', eventStore: store, provider, render: renderTrivially, maxAttempts: 5, providerTimeoutMs: 1_000, now: () => new Date(),
+      channel: 'email', eventStore: store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date(),
       record: recorder.record, held: recorder.held,
     };
     const ids: string[] = [];

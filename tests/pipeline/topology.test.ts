@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
 import { HEADERS, channelNames } from '../../infra/rabbit/names.ts';
-import { assertTopology, buildTopology, retryDelay } from '../../infra/rabbit/topology.ts';
+import { assertTopology, buildTopology } from '../../infra/rabbit/topology.ts';
+import { nextRetry, retryPolicy } from '../../channels/retryPolicy.ts';
 import { AMQP_URL, drain, removeTopology, testTopology, waitFor, withChannel } from '../helpers/rabbit.ts';
 import { startPipeline } from './harness.ts';
 import { count, eventsOf, openStore, request, tempDir, testProvider } from './world.ts';
 
 describe('topology as data', () => {
   it('names production queues and exchanges exactly as the pinned contract (docs/architecture.md)', () => {
-    const t = buildTopology();
+    const t = buildTopology({ retry: retryPolicy() });
     expect(t.exchanges.map((e) => `${e.name}:${e.type}`)).toEqual(
       ['ios', 'android', 'web', 'sms', 'email', 'inapp'].flatMap((c) => [`notify.${c}:fanout`, `notify.${c}.retry:direct`]),
     );
@@ -24,7 +25,8 @@ describe('topology as data', () => {
       'notify.email.parked',
     ]);
     expect(email[0]!.arguments).toMatchObject({ 'x-queue-type': 'quorum', 'x-delivery-limit': 10, 'x-dead-letter-routing-key': 'notify.email.parked' });
-    expect(email[1]!.arguments).toMatchObject({ 'x-message-ttl': 1200, 'x-dead-letter-exchange': 'notify.email' });
+    // Derived from the default policy exactly as before it existed: a running broker's queues still assert.
+    expect(email.slice(1, 5).map((q) => q.arguments)).toEqual([1200, 12_000, 72_000, 720_000].map((ttl) => ({ 'x-queue-type': 'classic', 'x-message-ttl': ttl, 'x-dead-letter-exchange': 'notify.email' })));
     expect(t.bindings).toContainEqual({ queue: 'notify.email.retry.1m', exchange: 'notify.email.retry', routingKey: '1m' });
     // Web Push and the in-app inbox are channels like the others: own quorum queue, retry tiers, parking.
     for (const c of ['web', 'inapp']) {
@@ -32,26 +34,35 @@ describe('topology as data', () => {
     }
   });
 
-  it('retry delays walk the tiers, repeat the last one, and stay within the jitter', () => {
-    const t = buildTopology({ retryDelaysMs: [1000, 10_000], jitter: 0.2 });
-    expect(retryDelay(t, 1, () => 0.5).label).toBe('1s');
-    expect(retryDelay(t, 2, () => 0.5).label).toBe('10s');
-    expect(retryDelay(t, 7, () => 0.5).label).toBe('10s');
-    expect(retryDelay(t, 1, () => 0).expirationMs).toBe(800);
-    expect(retryDelay(t, 1, () => 0.999999).expirationMs).toBe(1200);
-    expect(() => buildTopology({ retryDelaysMs: [] })).toThrow(/retry delays/);
-    expect(() => buildTopology({ jitter: 1 })).toThrow(/jitter/);
+  it('the delay queues are the policy\'s tiers; retries walk them, repeat the last one, and stay within the jitter', () => {
+    const policy = retryPolicy({ tiersMs: [1000, 10_000], jitter: 0.2, maxAttempts: 8 });
+    const t = buildTopology({ retry: policy });
+    expect(t.retryTiers).toEqual([{ delayMs: 1000, label: '1s' }, { delayMs: 10_000, label: '10s' }]);
+    const tier = (attempts: number) => {
+      const next = nextRetry(policy, attempts, undefined, () => 0.5);
+      return next === 'exhausted' ? next : t.retryTiers[next.tierIndex]!.label;
+    };
+    expect([1, 2, 7, 8].map(tier)).toEqual(['1s', '10s', '10s', 'exhausted']);
+    expect(nextRetry(policy, 1, undefined, () => 0)).toEqual({ tierIndex: 0, delayMs: 800 });
+    expect(nextRetry(policy, 1, undefined, () => 0.999999)).toEqual({ tierIndex: 0, delayMs: 1200 });
+    expect(() => buildTopology({ retry: { tiersMs: [], jitter: 0.2 } })).toThrow(/retry tiers/);
+    expect(() => buildTopology({ retry: { tiersMs: [1000], jitter: 1 } })).toThrow(/jitter/);
   });
 
   it('pipeline settings come from the environment with clear errors', () => {
     const loadPipelineConfig = (env: Record<string, string>) => loadConfig(env).pipeline;
-    expect(loadPipelineConfig({})).toMatchObject({ retryDelaysMs: [1000, 10_000, 60_000, 600_000], prefetch: 50, deliveryLimit: 10, dispatcherMaxInFlight: 100 });
-    expect(loadPipelineConfig({ RETRY_DELAYS_MS: '500, 5000', SENDER_PREFETCH: '10', SENDER_MAX_ATTEMPTS: '4' })).toMatchObject({
-      retryDelaysMs: [500, 5000], prefetch: 10, maxAttempts: 4,
+    expect(loadPipelineConfig({})).toMatchObject({ prefetch: 50, deliveryLimit: 10, dispatcherMaxInFlight: 100 });
+    expect(loadConfig({}).retry).toEqual({ tiersMs: [1000, 10_000, 60_000, 600_000], jitter: 0.2 });
+    expect(retryPolicy(loadConfig({}).retry)).toEqual({ tiersMs: [1000, 10_000, 60_000, 600_000], jitter: 0.2, maxAttempts: 5, retryAfterCapMs: 600_000, unsettledPauseMs: 1000 });
+    expect(loadPipelineConfig({ SENDER_PREFETCH: '10' })).toMatchObject({ prefetch: 10 });
+    expect(loadConfig({ RETRY_DELAYS_MS: '500, 5000', SENDER_MAX_ATTEMPTS: '4', RETRY_AFTER_CAP_MS: '2000' }).retry).toEqual({
+      tiersMs: [500, 5000], jitter: 0.2, maxAttempts: 4, retryAfterCapMs: 2000,
     });
-    expect(() => loadPipelineConfig({ RETRY_DELAYS_MS: '1000,soon' })).toThrow(/RETRY_DELAYS_MS\[1\] must be a positive integer, got "soon"/);
+    expect(() => loadConfig({ RETRY_DELAYS_MS: '1000,soon' })).toThrow(/RETRY_DELAYS_MS\[1\] must be a positive integer, got "soon"/);
+    expect(() => loadConfig({ RETRY_DELAYS_MS: '10000,1000' })).toThrow(/RETRY_DELAYS_MS must ascend, got 1000 after 10000/);
+    expect(() => loadConfig({ RETRY_DELAYS_MS: '1000,5000', RETRY_AFTER_CAP_MS: '6000' })).toThrow(/RETRY_AFTER_CAP_MS must be an integer from 0 to the longest retry tier \(5000 ms\), got 6000/);
     expect(() => loadPipelineConfig({ SENDER_PREFETCH: '0' })).toThrow(/SENDER_PREFETCH/);
-    expect(() => loadPipelineConfig({ RETRY_JITTER: '2' })).toThrow(/RETRY_JITTER/);
+    expect(() => loadConfig({ RETRY_JITTER: '2' })).toThrow(/RETRY_JITTER/);
   });
 
   it('is asserted idempotently, and a message redelivered past x-delivery-limit lands in parking', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { buildTopology, deleteTopology } from '../../infra/rabbit/topology.ts';
+import { DEFAULT_RETRY_SETTINGS, retryPolicy } from '../../channels/retryPolicy.ts';
 import { freePort, http, sleep, until } from '../../testkit/net.ts';
 import { AMQP_URL, uniquePrefix } from '../helpers/rabbit.ts';
 
@@ -112,7 +113,7 @@ export async function startCluster(label: string, layout: Array<[name: string, r
       await Promise.all([...nodes.values()].map((n) => n.stop()));
       const conn = await connect(AMQP_URL);
       try {
-        await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retryDelaysMs: RETRY_DELAYS_MS.split(',').map(Number) }));
+        await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retry: retryPolicy({ ...DEFAULT_RETRY_SETTINGS, tiersMs: RETRY_DELAYS_MS.split(',').map(Number) }) }));
       } finally {
         await conn.close().catch(() => undefined);
       }

@@ -10,6 +10,7 @@ import { createSqliteScheduleStore } from '../../../infra/sqlite/scheduleStore.t
 import { silentLogger } from '../../../infra/logger.ts';
 import { createRabbitConnection } from '../../../infra/rabbit/connection.ts';
 import { buildTopology } from '../../../infra/rabbit/topology.ts';
+import { retryPolicy } from '../../../channels/retryPolicy.ts';
 import { openStore, renderTrivially, testProvider } from '../world.ts';
 
 interface Args {
@@ -29,7 +30,8 @@ interface Args {
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
-const topology = buildTopology({ prefix: args.prefix, channels: [args.channel], retryDelaysMs: args.retryDelaysMs });
+const retry = retryPolicy({ tiersMs: args.retryDelaysMs, jitter: 0.2 });
+const topology = buildTopology({ prefix: args.prefix, channels: [args.channel], retry });
 const store = openStore(args.dir);
 const rabbit = createRabbitConnection({ url: args.url, logger: silentLogger, name: `child-${args.role}` });
 const die = () => process.kill(process.pid, 'SIGKILL');
@@ -47,7 +49,7 @@ if (args.role === 'sender') {
     return send(m);
   };
   const sender = createSender({
-    channel: args.channel, eventStore: store, rabbit, topology, provider, render: renderTrivially, logger: silentLogger, prefetch: args.prefetch ?? 20,
+    channel: args.channel, eventStore: store, rabbit, topology, retry, provider, render: renderTrivially, logger: silentLogger, prefetch: args.prefetch ?? 20,
   });
   await sender.start();
   process.send?.({ ready: true });
