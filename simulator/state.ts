@@ -31,9 +31,11 @@ export interface Fault {
   tokens?: string[];
   /** Only this provider of the channel (e.g. sendgrid but not smtp); absent: every provider of the channel. */
   provider?: string;
+  /** Seconds sent as `Retry-After` on injected 429 and 503 answers. */
+  retryAfterS?: number;
 }
 
-export type FaultDecision = { latencyMs: number; status?: number; invalid: boolean };
+export type FaultDecision = { latencyMs: number; status?: number; invalid: boolean; retryAfterS?: number };
 
 export class FieldError extends Error {
   readonly field: string;
@@ -48,7 +50,7 @@ export function parseFault(body: unknown): Fault {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FieldError('body', 'must be a JSON object');
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b)) {
-    if (!['channel', 'rate', 'status', 'latencyMs', 'tokens', 'provider'].includes(key)) throw new FieldError(key, `unknown field "${key}"`);
+    if (!['channel', 'rate', 'status', 'latencyMs', 'tokens', 'provider', 'retryAfterS'].includes(key)) throw new FieldError(key, `unknown field "${key}"`);
   }
   if (typeof b.channel !== 'string' || !(CHANNELS as readonly string[]).includes(b.channel)) {
     throw new FieldError('channel', `must be one of ${CHANNELS.join(', ')}`);
@@ -79,6 +81,12 @@ export function parseFault(body: unknown): Fault {
   if (b.provider !== undefined) {
     if (typeof b.provider !== 'string' || !/^[a-z0-9-]{1,32}$/.test(b.provider)) throw new FieldError('provider', 'must be a provider name such as sendgrid or smtp');
     fault.provider = b.provider;
+  }
+  if (b.retryAfterS !== undefined) {
+    if (typeof b.retryAfterS !== 'number' || !Number.isInteger(b.retryAfterS) || b.retryAfterS < 0 || b.retryAfterS > 86_400) {
+      throw new FieldError('retryAfterS', 'must be an integer from 0 to 86400 (seconds)');
+    }
+    fault.retryAfterS = b.retryAfterS;
   }
   return fault;
 }
@@ -144,6 +152,8 @@ export class SimState {
     if (!fault) return { latencyMs: 0, invalid: false };
     const invalid = fault.tokens?.includes(recipient) ?? false;
     const fail = fault.status !== undefined && fault.rate > 0 && Math.random() < fault.rate;
-    return fail ? { latencyMs: fault.latencyMs ?? 0, invalid, status: fault.status } : { latencyMs: fault.latencyMs ?? 0, invalid };
+    return fail
+      ? { latencyMs: fault.latencyMs ?? 0, invalid, status: fault.status, ...(fault.retryAfterS !== undefined && { retryAfterS: fault.retryAfterS }) }
+      : { latencyMs: fault.latencyMs ?? 0, invalid };
   }
 }

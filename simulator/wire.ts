@@ -45,6 +45,9 @@ export function jsonBody(req: SimRequest): unknown {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Statuses a server may send Retry-After with (RFC 9110, RFC 6585): the fault's `retryAfterS` goes on these. */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
 /** Applies injected latency, then answers a failure/invalid decision or lets the success through. */
 export async function applyFault(
   ctx: ProviderContext,
@@ -55,7 +58,12 @@ export async function applyFault(
 ): Promise<SimResponse | undefined> {
   const decision: FaultDecision = ctx.state.decide(channel, recipient, provider);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-  if (decision.status !== undefined) return answers.failure(decision.status);
+  if (decision.status !== undefined) {
+    const answer = answers.failure(decision.status);
+    if (decision.retryAfterS === undefined || !RETRY_AFTER_STATUSES.has(decision.status)) return answer;
+    // Every emulation answers with the fault's header, whatever its own default (Web Push sends 1 s).
+    return { ...answer, headers: { ...answer.headers, 'retry-after': String(decision.retryAfterS) } };
+  }
   if (decision.invalid) return answers.invalid();
   return undefined;
 }

@@ -52,6 +52,11 @@ describe('APNs adapter (node-apn) against the simulator', () => {
     expect(result.kind).toBe('retryable');
   });
 
+  it('reports the Retry-After of a 429 (node-apn drops it)', async () => {
+    await t.fault({ channel: 'ios', rate: 1, status: 429, retryAfterS: 5 });
+    expect(await apns.send(push([hexToken('f'), hexToken('e')]))).toMatchObject({ kind: 'retryable', code: 'apns:TooManyRequests', retryAfterMs: 5000 });
+  });
+
   it('classifies a bad request (400 BadTopic) and a too-large payload as permanent', async () => {
     await t.fault({ channel: 'ios', rate: 1, status: 400 });
     expect(await apns.send(push([hexToken('f')]))).toMatchObject({ kind: 'permanent', code: 'apns:BadTopic' });

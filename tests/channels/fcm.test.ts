@@ -58,6 +58,12 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
     expect((await fcm.send(push([tok('f')]))).kind).toBe('retryable');
   });
 
+  // firebase-admin retries a 503 itself, waiting its Retry-After: 0 s keeps this test quick.
+  it.each([[429, 5], [503, 0]])('reports the Retry-After of a %i (firebase-admin drops its headers)', async (status, retryAfterS) => {
+    await t.fault({ channel: 'android', rate: 1, status, retryAfterS });
+    expect(await fcm.send(push([tok('f'), tok('g')]))).toMatchObject({ kind: 'retryable', retryAfterMs: retryAfterS * 1000 });
+  });
+
   it('classifies 400 INVALID_ARGUMENT as permanent', async () => {
     await t.fault({ channel: 'android', rate: 1, status: 400 });
     expect(await fcm.send(push([tok('f')]))).toMatchObject({ kind: 'permanent', code: 'messaging/invalid-argument' });

@@ -48,6 +48,11 @@ describe('SendGrid adapter (@sendgrid/mail) against the simulator', () => {
     expect(await email.send(mail('ada@example.com'))).toMatchObject({ kind: 'retryable', code: `sendgrid:${status}` });
   });
 
+  it.each([429, 503])('reports the Retry-After of a %i', async (status) => {
+    await t.fault({ channel: 'email', rate: 1, status, retryAfterS: 5 });
+    expect(await email.send(mail('ada@example.com'))).toMatchObject({ kind: 'retryable', code: `sendgrid:${status}`, retryAfterMs: 5000 });
+  });
+
   it('classifies 413 as permanent', async () => {
     await t.fault({ channel: 'email', rate: 1, status: 413 });
     expect(await email.send(mail('ada@example.com'))).toMatchObject({ kind: 'permanent', code: 'sendgrid:413' });

@@ -64,6 +64,13 @@ describe('Twilio adapter (twilio messages.create) against the simulator', () => 
     expect(await sms.send(text('+14155550100'))).toMatchObject({ kind: 'retryable', code });
   });
 
+  it.each([429, 503])('reports the Retry-After of a %i (the SDK drops its headers)', async (status) => {
+    await t.fault({ channel: 'sms', rate: 1, status, retryAfterS: 5 });
+    expect(await sms.send(text('+14155550100'))).toMatchObject({ kind: 'retryable', retryAfterMs: 5000 });
+    await t.fault({ channel: 'sms', rate: 1, status });
+    expect(await sms.send(text('+14155550100'))).not.toHaveProperty('retryAfterMs');
+  });
+
   it('classifies a timeout as retryable', async () => {
     await t.fault({ channel: 'sms', rate: 0, latencyMs: 2000 });
     const quick = createTwilioProvider({ ...t.sim.credentials.twilio, publicUrl: 'https://n', timeoutMs: 300, simulator: t.endpoint }, silentLogger);

@@ -99,6 +99,8 @@ describe('web push provider -> simulator (real web-push library, VAPID, aes128gc
       expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'token_invalid', tokens: [s.endpoint] });
       await t.fault({ channel: 'web', rate: 1, status: 429 });
       expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'retryable', code: 'webpush:429', retryAfterMs: 1000 });
+      await t.fault({ channel: 'web', rate: 1, status: 429, retryAfterS: 5 });
+      expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'retryable', code: 'webpush:429', retryAfterMs: 5000 });
       await t.clearFaults();
     } finally {
       await provider.close?.();

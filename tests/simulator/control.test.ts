@@ -60,6 +60,14 @@ describe('simulator control API (pinned)', () => {
     expect((await control('/_sim/faults', { method: 'DELETE' })).status).toBe(204);
     expect((await send()).kind).toBe('ok');
 
+    // retryAfterS: the Retry-After header of injected 429 and 503 answers, and of no others.
+    expect((await postFault({ channel: 'sms', rate: 1, status: 429, retryAfterS: 7 })).status).toBe(200);
+    expect(await send()).toMatchObject({ kind: 'retryable', code: 'twilio:20429', retryAfterMs: 7000 });
+    expect(((await (await control('/_sim/faults')).json()) as { faults: unknown[] }).faults).toEqual([{ channel: 'sms', rate: 1, status: 429, retryAfterS: 7 }]);
+    await postFault({ channel: 'sms', rate: 1, status: 500, retryAfterS: 7 });
+    expect(await send()).not.toHaveProperty('retryAfterMs');
+    await control('/_sim/faults', { method: 'DELETE' });
+
     await postFault({ channel: 'sms', rate: 0, latencyMs: 300 });
     const started = Date.now();
     expect((await send()).kind).toBe('ok');
@@ -78,6 +86,9 @@ describe('simulator control API (pinned)', () => {
     [{ channel: 'sms', rate: 0, tokens: 'x' }, 'tokens'],
     [{ channel: 'sms', rate: 0, tokens: [1] }, 'tokens'],
     [{ channel: 'sms', rate: 0, colour: 'red' }, 'colour'],
+    [{ channel: 'sms', rate: 1, status: 429, retryAfterS: -1 }, 'retryAfterS'],
+    [{ channel: 'sms', rate: 1, status: 429, retryAfterS: 1.5 }, 'retryAfterS'],
+    [{ channel: 'sms', rate: 1, status: 429, retryAfterS: '5' }, 'retryAfterS'],
     ['{not json', 'body'],
     [[1, 2], 'body'],
   ])('POST /_sim/faults %j -> 400 naming %s', async (body, field) => {

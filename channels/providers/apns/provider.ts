@@ -2,7 +2,7 @@ import apn from '@parse/node-apn';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
 import { apnsPayload } from '../../render/push.ts';
-import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
+import { aggregatePush, errorText, pushParts, watchRetryAfter, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
 
 export interface ApnsOptions {
   keyId: string;
@@ -28,14 +28,15 @@ interface ApnsFailure {
   error?: unknown;
 }
 
-export function classifyApnsFailure(f: ApnsFailure, token: string): TokenOutcome {
+/** `retryAfterMs`: the answer's Retry-After (node-apn drops it; watchRetryAfter keeps it). */
+export function classifyApnsFailure(f: ApnsFailure, token: string, retryAfterMs?: number): TokenOutcome {
   const reason = f.response?.reason;
   const status = typeof f.status === 'number' ? f.status : Number(f.status);
   if (reason && DEAD.has(reason)) return { kind: 'dead', token, code: `apns:${reason}`, message: `APNs ${status} ${reason}` };
   if (Number.isFinite(status) && status >= 400) {
     const code = `apns:${reason ?? status}`;
     const message = `APNs ${status}${reason ? ` ${reason}` : ''}`;
-    return RETRY_STATUS.has(status) || status >= 500 ? { kind: 'retryable', code, message } : { kind: 'permanent', code, message };
+    return RETRY_STATUS.has(status) || status >= 500 ? { kind: 'retryable', code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) } : { kind: 'permanent', code, message };
   }
   // No HTTP status: a connection error, a stream reset or node-apn's own timeout.
   return { kind: 'retryable', code: 'apns:connection', message: errorText(f.error ?? f) };
@@ -77,6 +78,7 @@ export function createApnsProvider(options: ApnsOptions, logger: Logger): Provid
     async send(message: ProviderMessage, _options?: SendOptions): Promise<ProviderResult> {
       const parts = pushParts(message, name);
       if (!parts.ok) return parts.result;
+      const watch = watchRetryAfter();
       try {
         const note = new apn.Notification();
         note.rawPayload = apnsPayload(parts.content);
@@ -87,11 +89,11 @@ export function createApnsProvider(options: ApnsOptions, logger: Logger): Provid
         // Apple stores and forwards for a day if the device is offline.
         note.expiry = Math.floor(Date.now() / 1000) + 86_400;
         const current = sdk;
-        const { sent, failed } = await withTimeout(options.timeoutMs + 1000, () => current.send(note, parts.tokens));
+        const { sent, failed } = await watch.run(() => withTimeout(options.timeoutMs + 1000, () => current.send(note, parts.tokens)));
         if (failed.some((f) => f.status !== undefined && Number(f.status) === 403 && /ProviderToken/.test(String(f.response?.reason ?? '')))) renewToken();
         const outcomes: TokenOutcome[] = [
           ...sent.map((s): TokenOutcome => ({ kind: 'sent', id: (s as { 'apns-id'?: string })['apns-id'] ?? s.device })),
-          ...failed.map((f) => classifyApnsFailure(f as ApnsFailure, f.device)),
+          ...failed.map((f) => classifyApnsFailure(f as ApnsFailure, f.device, watch.retryAfterMs())),
         ];
         const result = aggregatePush(name, outcomes);
         if (result.kind !== 'ok') logger.debug({ notificationId: message.notificationId, result: result.kind, code: result.code }, 'apns send not ok');

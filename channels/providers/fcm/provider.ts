@@ -8,7 +8,7 @@ import { getMessaging } from 'firebase-admin/messaging';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
 import { fcmPayload } from '../../render/push.ts';
-import { aggregatePush, errorText, pushParts, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
+import { aggregatePush, errorText, pushParts, watchRetryAfter, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
 
 export interface FcmOptions {
   /** real FCM: a service-account JSON file (firebase-admin's own OAuth flow) */
@@ -50,13 +50,14 @@ const RETRY = new Set([
 const AUTH = new Set(['messaging/third-party-auth-error', 'messaging/authentication-error', 'app/invalid-credential']);
 const codeOf = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : '');
 
-export function classifyFcmError(e: unknown, token: string): TokenOutcome {
+/** `retryAfterMs`: the answer's Retry-After (firebase-admin drops the headers; watchRetryAfter keeps it). */
+export function classifyFcmError(e: unknown, token: string, retryAfterMs?: number): TokenOutcome {
   const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'fcm:error';
   const message = errorText(e);
   if (DEAD.has(code)) return { kind: 'dead', token, code, message };
   // FCM answers a malformed token with a plain INVALID_ARGUMENT; its message is the only tell.
   if (code === 'messaging/invalid-argument' && /registration token/i.test(message)) return { kind: 'dead', token, code, message };
-  if (RETRY.has(code) || !code.startsWith('messaging/')) return { kind: 'retryable', code, message };
+  if (RETRY.has(code) || !code.startsWith('messaging/')) return { kind: 'retryable', code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   return { kind: 'permanent', code, message };
 }
 
@@ -137,17 +138,18 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
     async send(message: ProviderMessage, _options?: SendOptions): Promise<ProviderResult> {
       const parts = pushParts(message, name);
       if (!parts.ok) return parts.result;
+      const watch = watchRetryAfter();
       try {
         const payload = fcmPayload(parts.content);
         const { messaging } = current;
-        const batch = await withTimeout(options.timeoutMs, () =>
+        const batch = await watch.run(() => withTimeout(options.timeoutMs, () =>
           messaging.sendEachForMulticast({ tokens: parts.tokens, ...payload, android: { priority: 'high' } }),
-        );
+        ));
         const outcomes = batch.responses.map((r, i): TokenOutcome => {
           const token = parts.tokens[i] ?? '';
           if (r.success) return { kind: 'sent', id: r.messageId ?? '' };
           if (AUTH.has(codeOf(r.error))) renewCredential();
-          return classifyFcmError(r.error, token);
+          return classifyFcmError(r.error, token, watch.retryAfterMs());
         });
         const result = aggregatePush(name, outcomes);
         if (result.kind === 'ok') gapMs = 2_000;
@@ -155,10 +157,10 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
         return result;
       } catch (e) {
         if (AUTH.has(codeOf(e))) renewCredential();
-        const outcome = classifyFcmError(e, '');
+        const outcome = classifyFcmError(e, '', watch.retryAfterMs());
         return outcome.kind === 'permanent'
           ? { kind: 'permanent', provider: name, code: outcome.code, message: outcome.message }
-          : { kind: 'retryable', provider: name, code: outcome.kind === 'retryable' ? outcome.code : 'fcm:error', message: errorText(e) };
+          : aggregatePush(name, [outcome.kind === 'retryable' ? outcome : { kind: 'retryable', code: 'fcm:error', message: errorText(e) }]);
       }
     },
     async close() {

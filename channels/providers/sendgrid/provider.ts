@@ -4,7 +4,7 @@ import { MailService } from '@sendgrid/mail';
 import type { Logger } from '../../../infra/logger.ts';
 import type { ClientRequest } from '@sendgrid/client/src/request.js';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
-import { errorText, withTimeout, type SimEndpoint } from '../shared/common.ts';
+import { errorText, parseRetryAfter, withTimeout, type SimEndpoint } from '../shared/common.ts';
 
 export interface SendgridOptions {
   apiKey: string;
@@ -16,7 +16,7 @@ export interface SendgridOptions {
 export function classifySendgridError(e: unknown, provider: string): ProviderResult {
   const err = (typeof e === 'object' && e !== null ? e : {}) as {
     code?: unknown;
-    response?: { body?: { errors?: Array<{ message?: string; field?: string | null }> } };
+    response?: { headers?: Record<string, unknown>; body?: { errors?: Array<{ message?: string; field?: string | null }> } };
   };
   const status = typeof err.code === 'number' ? err.code : undefined;
   const first = err.response?.body?.errors?.[0];
@@ -30,7 +30,10 @@ export function classifySendgridError(e: unknown, provider: string): ProviderRes
   }
   const code = `sendgrid:${status}`;
   // 401/403: a key an operator can fix; keep retrying rather than failing every email.
-  if (status === 429 || status >= 500 || status === 401 || status === 403) return { kind: 'retryable', provider, code, message };
+  if (status === 429 || status >= 500 || status === 401 || status === 403) {
+    const retryAfterMs = parseRetryAfter(err.response?.headers?.['retry-after']);
+    return { kind: 'retryable', provider, code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  }
   return { kind: 'permanent', provider, code, message };
 }
 

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
 import type { ProviderMessage, ProviderResult } from '../../port.ts';
 
 /** Where a simulated channel's SDK connects: the simulator's TLS port and its certificate. */
@@ -77,4 +79,52 @@ export function aggregatePush(provider: string, outcomes: TokenOutcome[]): Provi
   if (perm) return { kind: 'permanent', provider, code: perm.code, message: perm.message };
   const first = dead[0];
   return { kind: 'token_invalid', provider, code: first?.code ?? 'token_invalid', message: first?.message ?? 'every device token is invalid', tokens: dead.map((d) => d.token) };
+}
+
+/** A Retry-After header value in ms: delta-seconds or an HTTP-date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(raw)) return Math.round(Number(raw) * 1000);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+interface Watch {
+  retryAfterMs?: number;
+}
+const watching = new AsyncLocalStorage<Watch>();
+const watchOf = new WeakMap<object, Watch>();
+let subscribed = false;
+
+/**
+ * Node's HTTP diagnostics channels see every response's headers, including those an SDK drops
+ * (Twilio's RestException, firebase-admin's messaging errors and node-apn keep no headers). A
+ * request or HTTP/2 stream is tied to the watch it was opened under, so concurrent sends never
+ * see each other's answers.
+ */
+function subscribeOnce(): void {
+  if (subscribed) return;
+  subscribed = true;
+  const own = (key: unknown) => {
+    const watch = watching.getStore();
+    if (watch && typeof key === 'object' && key !== null) watchOf.set(key, watch);
+  };
+  const note = (key: unknown, headers: unknown) => {
+    const watch = typeof key === 'object' && key !== null ? watchOf.get(key) : undefined;
+    const ms = watch && typeof headers === 'object' && headers !== null ? parseRetryAfter((headers as Record<string, unknown>)['retry-after']) : undefined;
+    // Several answers in one send (devices, an SDK's own retries): the longest wait asked for.
+    if (watch && ms !== undefined) watch.retryAfterMs = Math.max(watch.retryAfterMs ?? 0, ms);
+  };
+  subscribe('http.client.request.start', (m) => own((m as { request?: unknown }).request));
+  subscribe('http.client.response.finish', (m) => note((m as { request?: unknown }).request, (m as { response?: { headers?: unknown } }).response?.headers));
+  subscribe('http2.client.stream.created', (m) => own((m as { stream?: unknown }).stream));
+  subscribe('http2.client.stream.finish', (m) => note((m as { stream?: unknown }).stream, (m as { headers?: unknown }).headers));
+}
+
+/** Runs one provider call and remembers the Retry-After its HTTP answers carried, for the classifier. */
+export function watchRetryAfter(): { run<T>(work: () => Promise<T>): Promise<T>; retryAfterMs(): number | undefined } {
+  subscribeOnce();
+  const watch: Watch = {};
+  return { run: (work) => watching.run(watch, work), retryAfterMs: () => watch.retryAfterMs };
 }

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
-import { errorText, withTimeout, type SimEndpoint } from '../shared/common.ts';
+import { errorText, watchRetryAfter, withTimeout, type SimEndpoint } from '../shared/common.ts';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -35,14 +35,15 @@ class SimulatorRequestClient extends twilio.RequestClient {
 /** Twilio error codes that mean "this recipient will never take this message". */
 const PERMANENT_CODES = new Set([21211, 21214, 21217, 21408, 21610, 21612, 21614, 21617, 21602, 21603, 21604, 21606, 30006]);
 
-export function classifyTwilioError(e: unknown, provider: string): ProviderResult {
+/** `retryAfterMs`: the answer's Retry-After (RestException drops the headers; watchRetryAfter keeps it). */
+export function classifyTwilioError(e: unknown, provider: string, retryAfterMs?: number): ProviderResult {
   const err = (typeof e === 'object' && e !== null ? e : {}) as { status?: unknown; code?: unknown; message?: unknown };
   const status = typeof err.status === 'number' ? err.status : undefined;
   const code = typeof err.code === 'number' ? err.code : undefined;
   const message = errorText(e);
   if (status === undefined) return { kind: 'retryable', provider, code: `twilio:${typeof err.code === 'string' ? err.code : 'connection'}`, message };
   const tag = `twilio:${code ?? status}`;
-  if (status === 429 || status >= 500) return { kind: 'retryable', provider, code: tag, message };
+  if (status === 429 || status >= 500) return { kind: 'retryable', provider, code: tag, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   // Bad credentials are an operator's fix away; retrying keeps the messages instead of failing them all.
   if (status === 401 || (status === 403 && code === 20003)) return { kind: 'retryable', provider, code: tag, message };
   if (code !== undefined && PERMANENT_CODES.has(code)) return { kind: 'permanent', provider, code: tag, message };
@@ -67,19 +68,20 @@ export function createTwilioProvider(options: TwilioOptions, logger: Logger): Pr
       if (recipient.kind !== 'sms' || content.channel !== 'sms') {
         return { kind: 'permanent', provider: name, code: 'bad_message', message: `sms provider got ${recipient.kind}/${content.channel}` };
       }
+      const watch = watchRetryAfter();
       try {
         const sender = options.messagingServiceSid ? { messagingServiceSid: options.messagingServiceSid } : { from: options.from ?? '' };
-        const sent = await withTimeout(options.timeoutMs + 1000, () =>
+        const sent = await watch.run(() => withTimeout(options.timeoutMs + 1000, () =>
           client.messages.create({
             to: recipient.phone,
             body: content.text,
             ...sender,
             statusCallback: `${publicUrl}/webhooks/twilio?notificationId=${encodeURIComponent(message.notificationId)}`,
           }),
-        );
+        ));
         return { kind: 'ok', provider: name, providerMessageId: sent.sid };
       } catch (e) {
-        const result = classifyTwilioError(e, name);
+        const result = classifyTwilioError(e, name, watch.retryAfterMs());
         logger.debug({ notificationId: message.notificationId, result: result.kind, code: 'code' in result ? result.code : '' }, 'twilio send not ok');
         return result;
       }

@@ -7,7 +7,7 @@ import webpush from 'web-push';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
 import { webPushPayload } from '../../render/push.ts';
-import { aggregatePush, errorText, type TokenOutcome } from '../shared/common.ts';
+import { aggregatePush, errorText, parseRetryAfter, type TokenOutcome } from '../shared/common.ts';
 
 /** VAPID identity of the sending server (RFC 8292): a P-256 key pair, base64url, and a contact URI. */
 export interface VapidKeys {
@@ -38,8 +38,8 @@ export function classifyWebPushStatus(status: number, token: string, message: st
   const code = `webpush:${status}`;
   if (status === 404 || status === 410) return { kind: 'dead', token, code, message };
   if (status === 429 || status >= 500) {
-    const seconds = retryAfter !== undefined ? Number(retryAfter) : NaN;
-    return { kind: 'retryable', code, message, ...(Number.isFinite(seconds) && seconds >= 0 && { retryAfterMs: seconds * 1000 }) };
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    return { kind: 'retryable', code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
   return { kind: 'permanent', code, message };
 }
