@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deferral, longestRetryWaitMs, nextRetry, retryPolicy, RetryPolicyError, unsettledPauseMs, type RetryPolicy } from '../../channels/retryPolicy.ts';
+import { parseRetryAfter } from '../../channels/providers/common.ts';
 
 /** Ascending tiers, a jitter, a budget and a cap the policy accepts. */
 const policies: fc.Arbitrary<RetryPolicy> = fc
@@ -116,5 +117,17 @@ describe('the retry policy (channels/retryPolicy.ts)', () => {
     expect(field(() => retryPolicy({ tiersMs: [1000], jitter: 0, retryAfterCapMs: 1001 }))).toBe('retryAfterCapMs');
     expect(field(() => retryPolicy({ tiersMs: [1000], jitter: 0, unsettledPauseMs: 0 }))).toBe('unsettledPauseMs');
     expect(retryPolicy()).toEqual({ tiersMs: [1000, 10_000, 60_000, 600_000], jitter: 0.2, maxAttempts: 5, retryAfterCapMs: 600_000, unsettledPauseMs: 1000 });
+  });
+});
+
+describe('Retry-After as the adapters read it (channels/providers/common.ts)', () => {
+  it('takes delta-seconds and HTTP-dates; anything else is no Retry-After', () => {
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    expect(parseRetryAfter('5', now)).toBe(5000);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter(['120'], now)).toBe(120_000);
+    expect(parseRetryAfter('Mon, 07 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Mon, 07 Dec 2026 11:00:00 GMT', now)).toBe(0);
+    for (const junk of [undefined, '', 'soon', '-5', 5]) expect(parseRetryAfter(junk, now)).toBeUndefined();
   });
 });

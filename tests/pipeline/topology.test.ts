@@ -5,6 +5,8 @@ import { loadConfig } from '../../app/config.ts';
 import { HEADERS, channelNames } from '../../infra/rabbit/names.ts';
 import { assertTopology, buildTopology } from '../../infra/rabbit/topology.ts';
 import { nextRetry, retryPolicy } from '../../channels/retryPolicy.ts';
+import { createSender } from '../../channels/sender/consumer.ts';
+import { silentLogger } from '../../infra/logger.ts';
 import { AMQP_URL, drain, removeTopology, testTopology, waitFor, withChannel } from '../helpers/rabbit.ts';
 import { startPipeline } from './harness.ts';
 import { count, eventsOf, openStore, request, tempDir, testProvider } from './world.ts';
@@ -47,6 +49,13 @@ describe('topology as data', () => {
     expect(nextRetry(policy, 1, undefined, () => 0.999999)).toEqual({ tierIndex: 0, delayMs: 1200 });
     expect(() => buildTopology({ retry: { tiersMs: [], jitter: 0.2 } })).toThrow(/retry tiers/);
     expect(() => buildTopology({ retry: { tiersMs: [1000], jitter: 1 } })).toThrow(/jitter/);
+  });
+
+  it('a sender refuses a policy whose tiers are not the delay queues of its topology', () => {
+    const unused = {} as never;
+    const sender = (tiersMs: number[]) => () =>
+      createSender({ channel: 'sms', eventStore: unused, rabbit: unused, provider: unused, render: unused, logger: silentLogger, topology: buildTopology({ retry: retryPolicy() }), retry: retryPolicy({ tiersMs, jitter: 0.2 }) });
+    expect(sender([1000, 10_000, 60_000])).toThrow(/the retry policy's tiers \(1000,10000,60000\) are not the topology's \(1000,10000,60000,600000\)/);
   });
 
   it('pipeline settings come from the environment with clear errors', () => {

@@ -86,6 +86,8 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
   const raw = Array.isArray(value) ? value[0] : value;
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(raw)) return Math.round(Number(raw) * 1000);
+  // An HTTP-date names its day and month; a bare number that is not delta-seconds is nothing.
+  if (!/[A-Za-z]/.test(raw)) return undefined;
   const at = Date.parse(raw);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
