@@ -93,6 +93,12 @@ export function createApi(deps: ApiDeps): Express {
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.use(requestLogger(deps.logger));
+  // No answer of this API may be framed by another site (clickjacking the unsubscribe or console
+  // buttons): every response says so, and pages with a fuller policy (the console) replace the CSP.
+  app.use((_req, res, next) => {
+    res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" });
+    next();
+  });
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
 
   const document = openApiDocument(deps.config.publicUrl);

@@ -1,10 +1,32 @@
 import type { TemplateContent, TemplateEvent } from '../domain/events.ts';
-import { streams } from '../domain/streams.ts';
+import { legacyTemplateStream, streams } from '../domain/streams.ts';
 import { templateDecider, latestVersion, templateVersion, type TemplateState } from '../domain/template.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { analyzeTemplateContent } from './templateAnalysis.ts';
+
+/** Owner of each legacy template stream looked at, per log (no legacy stream is ever created again, so answers never go stale). */
+const legacyOwners = new WeakMap<object, Map<string, string | null>>();
+
+/**
+ * The stream of (app, template id). Templates published while ids were one namespace for all apps
+ * stay in their old stream `template-<id>`, read and written there for the app that owns it, so
+ * their versions continue and notifications already requested still render; every other app (and
+ * every template made since) has its own `template-<app>-<id>`. No migration step is needed.
+ */
+export async function templateStream(store: Pick<EventStore, 'readStream'>, appId: string, templateId: string): Promise<string> {
+  let owners = legacyOwners.get(store);
+  if (!owners) legacyOwners.set(store, (owners = new Map()));
+  let owner = owners.get(templateId);
+  if (owner === undefined) {
+    const first = (await store.readStream(legacyTemplateStream(templateId)))[0];
+    owner = first?.type === 'TemplatePublished' ? first.data.appId : null;
+    if (owners.size >= 10_000) owners.delete(owners.keys().next().value as string);
+    owners.set(templateId, owner);
+  }
+  return owner === appId ? legacyTemplateStream(templateId) : streams.template(appId, templateId);
+}
 
 /**
  * Publishes a template version. The required params are computed here, once, from the content,
@@ -16,7 +38,7 @@ export async function publishTemplate(store: EventStore, ctx: CommandContext, te
   const result = await handleCommand(
     store,
     templateDecider,
-    streams.template(templateId),
+    await templateStream(store, ctx.appId, templateId),
     { type: 'PublishTemplate', data: { templateId, appId: ctx.appId, content, requiredParams, at: ctx.now.toISOString() } },
     metadataFor(ctx),
   );
@@ -26,7 +48,7 @@ export async function publishTemplate(store: EventStore, ctx: CommandContext, te
 
 /** The template as this app sees it (latest, or one version): another app's template does not exist for it. */
 export async function loadTemplateForApp(store: EventStore, appId: string, templateId: string, version?: number) {
-  const { state } = await loadState<TemplateState, TemplateEvent>(store, templateDecider, streams.template(templateId), { cached: true });
+  const { state } = await loadState<TemplateState, TemplateEvent>(store, templateDecider, await templateStream(store, appId, templateId), { cached: true });
   if (state.appId !== appId) return undefined;
   return version === undefined ? latestVersion(state) : templateVersion(state, version);
 }

@@ -6,6 +6,7 @@ import { userDecider, type UserState } from '../domain/user.ts';
 import { attemptsOf, explainDelivery, type WhyAttempt, type WhyReason } from '../domain/why.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { readAppNotification } from './readNotification.ts';
+import { templateStream } from './templates.ts';
 
 /**
  * GET /v1/notifications/:id/why and GET /v1/why: time travel over the log. The user's stream is
@@ -75,7 +76,7 @@ export async function whyNotification(deps: WhyDeps, appId: string, id: string):
   const origin = first.data;
   const at = new Date(first.type === 'NotificationRequested' ? first.data.requestedAt : first.data.at);
   const user = await foldUntil<UserState, UserEvent>(deps.store, userDecider, streams.user(appId, origin.userId), first.position);
-  const template = await foldUntil<TemplateState, TemplateEvent>(deps.store, templateDecider, streams.template(origin.templateId), first.position);
+  const template = await foldUntil<TemplateState, TemplateEvent>(deps.store, templateDecider, await templateStream(deps.store, appId, origin.templateId), first.position);
   // Deferral replaced the caller's scheduleAt with the release time: replay from the request time then.
   const callerSchedule = first.type === 'NotificationRequested' && first.data.scheduleAt && !first.data.deferredBy ? new Date(first.data.scheduleAt) : undefined;
   const explained = explainDelivery({
@@ -172,7 +173,7 @@ export async function whyNone(deps: WhyDeps, appId: string, q: { userId: string;
     const templateIds = [...new Set(others.map((o) => o.templateId))];
     reasons.push({ check: 'event', passed: true, detail: `eventId ${q.eventId} produced notifications for other users (template ${templateIds.join(', ')})`, facts: { notifications: others.length } });
     for (const templateId of templateIds) {
-      const template = await foldUntil<TemplateState, TemplateEvent>(deps.store, templateDecider, streams.template(templateId), Number.MAX_SAFE_INTEGER);
+      const template = await foldUntil<TemplateState, TemplateEvent>(deps.store, templateDecider, await templateStream(deps.store, appId, templateId), Number.MAX_SAFE_INTEGER);
       const latest = latestVersion(template);
       const has = PREF_CHANNELS.filter((c) => latest?.content[c] !== undefined);
       const wanted = q.channel ?? undefined;

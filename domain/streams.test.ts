@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from './events.ts';
-import { categoryOf, notificationId, parseUserKey, streams, userKey } from './streams.ts';
+import { categoryOf, legacyTemplateStream, notificationId, parseUserKey, streams, userKey } from './streams.ts';
 
 const UUID_V5_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -50,7 +50,10 @@ describe('stream names', () => {
     expect(streams.notification('abc')).toBe('notification-abc');
     expect(streams.user('app_1', 'u1')).toBe('user-app_1-u1');
     expect(streams.user('app_1', 'u-1')).toBe('user-app_1-u%2D1');
-    expect(streams.template('t')).toBe('template-t');
+    expect(streams.template('app_1', 't')).toBe('template-app_1-t');
+    expect(streams.template('app_1', 'a-b')).not.toBe(streams.template('app_1-a', 'b'));
+    expect(legacyTemplateStream('t')).toBe('template-t');
+    expect(categoryOf(streams.template('app_1', 't'))).toBe('template');
     expect(streams.app('k')).toBe('app-k');
     expect(categoryOf(streams.user('a-b', 'u-1'))).toBe('user');
     expect(categoryOf('notification-abc')).toBe('notification');

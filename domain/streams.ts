@@ -28,7 +28,8 @@ export function parseUserKey(key: string): { appId: string; userId: string } | u
 export const streams = {
   notification: (notificationId: string) => `notification-${notificationId}`,
   user: (appId: string, userId: string) => `user-${userKey(appId, userId)}`,
-  template: (templateId: string) => `template-${templateId}`,
+  /** Template ids are per app: two apps may both have a `welcome`. */
+  template: (appId: string, templateId: string) => `template-${part(appId)}-${part(templateId)}`,
   app: (appKey: string) => `app-${appKey}`,
   redrive: (redriveId: string) => `redrive-${redriveId}`,
   /** Index of one request eventId per app: which notification ids it made (cancel by eventId). */
@@ -37,6 +38,12 @@ export const streams = {
   digest: (appId: string, userId: string, channel: Channel, key: string) =>
     `digest-${createHash('sha256').update([appId, userId, channel, key].join('\u0000')).digest('hex').slice(0, 32)}`,
 } as const;
+
+/**
+ * Where templates lived while their ids were one namespace for all apps (owned by the first app to
+ * publish): still read, and still written, for that app (commands/templates.ts templateStream).
+ */
+export const legacyTemplateStream = (templateId: string) => `template-${templateId}`;
 
 export type StreamCategory = keyof typeof streams;
 

@@ -58,7 +58,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.get('/console', (_req, res) => void page(res).type('html').send(INDEX));
   router.get('/console/assets/:name', (req, res) => {
-    const a = ASSETS[req.params.name];
+    // Own keys only: `constructor`, `toString` or `__proto__` must not reach Object.prototype.
+    const a = Object.hasOwn(ASSETS, req.params.name) ? ASSETS[req.params.name] : undefined;
     if (!a) throw new HttpError(404, 'not_found', 'no such console asset');
     page(res).type(a.type).send(a.body);
   });

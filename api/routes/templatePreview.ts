@@ -18,6 +18,20 @@ export const previewBodySchema = z.strictObject({
 });
 
 /**
+ * A part that cannot be rendered with these params (a missing variable, a render limit) is the
+ * caller's input, not a server fault: 422 naming the template, version and part. Only the first line
+ * of Liquid's message is kept: the rest quotes the template source, which stays out of answers and logs.
+ */
+async function renderPart(templateId: string, version: number, field: TemplateField, render: () => Promise<unknown>): Promise<string> {
+  try {
+    return String(await render());
+  } catch (e) {
+    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
+    throw new HttpError(422, 'render_failed', `template ${templateId} v${version}: ${field} could not be rendered: ${reason}`, { field });
+  }
+}
+
+/**
  * POST /v1/templates/:templateId/preview: every part of a version rendered with the given params,
  * with the same Liquid dialect the senders use (HTML escaped in email.html). Nothing is sent or recorded.
  */
@@ -38,7 +52,9 @@ export function templatePreviewRouter(store: EventStore): Router {
       const variant = chooseVariant(found.content, part, body.locale);
       variants[part] = variant;
       const source = variant === DEFAULT_VARIANT ? parsed : (locales[variant]?.[field] ?? parsed);
-      (rendered[part] ??= {})[key] = await engineFor(field).render(source, body.params ?? {}, body.locale ? { globals: { [LOCALE_GLOBAL]: body.locale } } : {});
+      (rendered[part] ??= {})[key] = await renderPart(templateId, found.version, field, () =>
+        engineFor(field).render(source, body.params ?? {}, body.locale ? { globals: { [LOCALE_GLOBAL]: body.locale } } : {}),
+      );
     }
     res.status(200).json({ templateId, version: found.version, missingParams: missing, rendered, variants });
   });

@@ -1,5 +1,5 @@
 import type { NotificationRequested, TemplatePublished } from '../../domain/events.ts';
-import { streams } from '../../domain/streams.ts';
+import { templateStream } from '../../commands/templates.ts';
 import { compileTemplate, engineFor, LOCALE_GLOBAL, TemplateSyntaxError, type CompiledParts, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
 import { chooseVariant, DEFAULT_VARIANT } from '../../domain/templateLocale.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
@@ -13,7 +13,8 @@ export { apnsPayload, fcmPayload, webPushPayload, pushPayloadBytes, APNS_MAX_PAY
 export { smsEncoding, smsSegments } from './sms.ts';
 
 export type TemplateData = TemplatePublished['data'];
-export type LoadTemplate = (templateId: string, version: number) => Promise<TemplateData>;
+/** Template ids are per app: the app is part of what names a template. */
+export type LoadTemplate = (appId: string, templateId: string, version: number) => Promise<TemplateData>;
 
 /** Rendering can never succeed on a retry: the sender treats this as a permanent failure. */
 export class RenderError extends Error {
@@ -44,12 +45,12 @@ export function createRenderer(options: RendererOptions): Renderer {
   const cache = new LruMap<string, Promise<{ data: TemplateData; compiled: CompiledTemplate }>>(cacheSize);
   const publicUrl = options.publicUrl.replace(/\/$/, '');
 
-  function compiledFor(templateId: string, version: number): Promise<{ data: TemplateData; compiled: CompiledTemplate }> {
-    const key = `${templateId}\u0000${version}`;
+  function compiledFor(appId: string, templateId: string, version: number): Promise<{ data: TemplateData; compiled: CompiledTemplate }> {
+    const key = `${appId}\u0000${templateId}\u0000${version}`;
     const hit = cache.get(key);
     if (hit) return hit;
     // A template stored before the dialect refused something (e.g. {% include %}) can never render: permanent.
-    const loading = options.loadTemplate(templateId, version).then((t) => {
+    const loading = options.loadTemplate(appId, templateId, version).then((t) => {
       try {
         return { data: t, compiled: compileTemplate(t.content) };
       } catch (e) {
@@ -76,7 +77,7 @@ export function createRenderer(options: RendererOptions): Renderer {
 
   return {
     async render(request) {
-      const template = await compiledFor(request.templateId, request.templateVersion);
+      const template = await compiledFor(request.appId, request.templateId, request.templateVersion);
       const params = request.params ?? {};
       const channel = request.channel;
       // The user's locale (resolved at request time, so a re-render picks the same), then its language, then the default.
@@ -136,10 +137,10 @@ export function createRenderer(options: RendererOptions): Renderer {
   };
 }
 
-/** Reads `template-<id>` and picks the requested version. */
+/** Reads the app's template stream (commands/templates.ts templateStream) and picks the requested version. */
 export function templateLoaderFromEventStore(eventStore: Pick<EventStore, 'readStream'>): LoadTemplate {
-  return async (templateId, version) => {
-    const events = await eventStore.readStream(streams.template(templateId));
+  return async (appId, templateId, version) => {
+    const events = await eventStore.readStream(await templateStream(eventStore, appId, templateId));
     for (const event of events) {
       if (event.type === 'TemplatePublished' && event.data.version === version) return event.data;
     }

@@ -1,5 +1,5 @@
 import type { Channel, TemplateEvent } from '../../domain/events.ts';
-import { streams } from '../../domain/streams.ts';
+import { templateStream } from '../../commands/templates.ts';
 import { templateDecider, templateVersion, type TemplateState } from '../../domain/template.ts';
 import { loadState } from '../../commands/handle.ts';
 import type { Alerter } from '../../infra/alerts.ts';
@@ -62,8 +62,8 @@ export async function startSendersRole(deps: {
     publicUrl: deps.config.publicUrl,
     trackingSecret: deps.config.trackingSecret,
     // (templateId, version) is immutable once published, so the renderer caches what this returns.
-    loadTemplate: async (templateId, version) => {
-      const { state } = await loadState<TemplateState, TemplateEvent>(deps.eventStore, templateDecider, streams.template(templateId), { cached: true });
+    loadTemplate: async (appId, templateId, version) => {
+      const { state } = await loadState<TemplateState, TemplateEvent>(deps.eventStore, templateDecider, await templateStream(deps.eventStore, appId, templateId), { cached: true });
       const found = templateVersion(state, version);
       if (!found) throw new RenderError('template_not_found', `template ${templateId} has no version ${version}`);
       return found;

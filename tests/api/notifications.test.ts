@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../commands/apps.ts';
+import { streams } from '../../domain/streams.ts';
 import { ANDROID_TOKEN, IOS_TOKEN, basic, startTestApi, type TestApi } from './helpers.ts';
 
 const TEMPLATE = {
@@ -35,7 +36,7 @@ describe('PUT /v1/templates/:templateId', () => {
     expect(v1.body).toEqual({ templateId: 'welcome', version: 1, requiredParams: ['name'] });
     expect((await api.call('PUT', '/v1/templates/welcome', { sms: { text: 'Hi {{ name }}' } })).body.version).toBe(1);
     expect((await api.call('PUT', '/v1/templates/welcome', { sms: { text: 'Hello {{ name }}' } })).body.version).toBe(2);
-    const events = await api.store.readStream('template-welcome');
+    const events = await api.store.readStream(streams.template(api.appKey, 'welcome'));
     expect(events.map((e) => e.type)).toEqual(['TemplatePublished', 'TemplatePublished']);
     const latest = await api.call('GET', '/v1/templates/welcome');
     expect(latest.body).toMatchObject({ templateId: 'welcome', version: 2, content: { sms: { text: 'Hello {{ name }}' } }, requiredParams: ['name'] });
@@ -53,13 +54,16 @@ describe('PUT /v1/templates/:templateId', () => {
     expect((await api.call('PUT', '/v1/templates/broken', {})).status).toBe(400);
     expect((await api.call('PUT', '/v1/templates/broken', { fax: { text: 'x' } })).body.field).toBe('fax');
     expect((await api.call('PUT', '/v1/templates/broken', { sms: { text: '' } })).body.field).toBe('sms.text');
-    expect((await api.store.readStream('template-broken')).length).toBe(0);
+    expect((await api.store.readStream(streams.template(api.appKey, 'broken'))).length).toBe(0);
   });
 
-  it('409 when another app owns the template id', async () => {
+  it("template ids are per app: another app's PUT of the same id makes its own template, and neither sees the other's", async () => {
+    const before = (await api.call('GET', '/v1/templates/welcome')).body;
     const res = await api.call('PUT', '/v1/templates/welcome', { sms: { text: 'mine' } }, { authorization: other.auth });
-    expect(res.status).toBe(409);
-    expect(res.body.error).toBe('template_owned_by_other_app');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ templateId: 'welcome', version: 1, requiredParams: [] });
+    expect((await api.call('GET', '/v1/templates/welcome', undefined, { authorization: other.auth })).body.content).toEqual({ sms: { text: 'mine' } });
+    expect((await api.call('GET', '/v1/templates/welcome')).body).toEqual(before);
   });
 });
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const b = await createApp(api.store, 'app-b');
   const authB = basic(b.appKey, b.appSecret);
   callB = (method, p, body, headers = {}) => api.call(method, p, body, { authorization: authB, ...headers });
-  // Template ids are global (another app's is a 409), so each app has its own.
+  // Template ids are per app; these two differ only so each test names whose template it sends.
   for (const [call, id] of [[api.call, 'reset'], [callB, 'reset-b']] as const) {
     expect((await call('PUT', `/v1/templates/${id}`, { email: { subject: 'Reset', html: '<p>reset {{ code }}</p>' }, sms: { text: 'code {{ code }}' } })).status).toBe(200);
   }

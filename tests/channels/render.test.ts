@@ -21,9 +21,9 @@ const PUBLIC = 'https://notify.example.com';
 
 function rendererFor(content: TemplateContent, calls: { n: number } = { n: 0 }) {
   return createRenderer({
-    loadTemplate: async (templateId, version) => {
+    loadTemplate: async (appId, templateId, version) => {
       calls.n += 1;
-      return { templateId, appId: 'app-1', version, content, requiredParams: analyzeTemplate(content).requiredParams, at: '2026-01-01T00:00:00Z' };
+      return { templateId, appId, version, content, requiredParams: analyzeTemplate(content).requiredParams, at: '2026-01-01T00:00:00Z' };
     },
     publicUrl: `${PUBLIC}/`,
     trackingSecret: SECRET,
@@ -144,17 +144,23 @@ describe('params and templates', () => {
     expect(calls.n).toBe(1);
   });
 
-  it('templateLoaderFromEventStore picks the requested version of template-<id>', async () => {
+  it("templateLoaderFromEventStore picks the requested version of the app's template stream (template-<app>-<id>), or of the old global one the app owns", async () => {
     const version = (v: number): RecordedEvent => ({
       type: 'TemplatePublished',
       data: { templateId: 'welcome', appId: 'app-1', version: v, content: { sms: { text: `v${v}` } }, requiredParams: [], at: '' } satisfies TemplateData,
       id: `e${v}`, streamId: 'template-welcome', revision: v - 1, position: v, metadata: { correlationId: 'c', causationId: 'c', appId: 'app-1' }, recordedAt: '',
     });
     const asked: string[] = [];
-    const load = templateLoaderFromEventStore({ readStream: async (stream) => (asked.push(stream), [version(1), version(2)]) });
-    expect((await load('welcome', 2)).content).toEqual({ sms: { text: 'v2' } });
-    expect(asked).toEqual(['template-welcome']);
-    await expect(load('welcome', 3)).rejects.toMatchObject({ code: 'template_not_found' });
+    const load = templateLoaderFromEventStore({ readStream: async (stream) => (asked.push(stream), stream === 'template-app%2D1-welcome' ? [version(1), version(2)] : []) });
+    expect((await load('app-1', 'welcome', 2)).content).toEqual({ sms: { text: 'v2' } });
+    expect(asked).toEqual(['template-welcome', 'template-app%2D1-welcome']);
+    await expect(load('app-1', 'welcome', 3)).rejects.toMatchObject({ code: 'template_not_found' });
+    // Another app's template of the same id is not this app's.
+    await expect(load('app-2', 'welcome', 1)).rejects.toMatchObject({ code: 'template_not_found' });
+    // A template published before ids were per app stays in template-<id>, for the app that owns it only.
+    const legacy = templateLoaderFromEventStore({ readStream: async (stream) => (stream === 'template-welcome' ? [version(1)] : []) });
+    expect((await legacy('app-1', 'welcome', 1)).content).toEqual({ sms: { text: 'v1' } });
+    await expect(legacy('app-2', 'welcome', 1)).rejects.toMatchObject({ code: 'template_not_found' });
   });
 });
 

@@ -5,7 +5,7 @@ import { analyzeTemplate, TemplateSyntaxError } from '../../domain/templateDiale
 
 function rendererFor(content: TemplateContent) {
   return createRenderer({
-    loadTemplate: async (templateId, version) => ({ templateId, appId: 'app-1', version, content, requiredParams: analyzeTemplate(content).requiredParams, at: '2026-01-01T00:00:00Z' }),
+    loadTemplate: async (appId, templateId, version) => ({ templateId, appId, version, content, requiredParams: analyzeTemplate(content).requiredParams, at: '2026-01-01T00:00:00Z' }),
     publicUrl: 'https://notify.example.com',
     trackingSecret: 's',
   });
