@@ -10,6 +10,7 @@ import { createAppAuthenticator, type AppAuthenticator } from '../commands/apps.
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../commands/rateLimits.ts';
 import { requireApp } from './auth.ts';
 import { consoleRouter, consoleSession } from './console/router.ts';
+import { signOuts } from './console/signouts.ts';
 import { errorHandler, HttpError, notFoundHandler } from './edge/errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
@@ -68,6 +69,8 @@ export interface ApiDeps {
   metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
   /** The end-user inbox (/inbox/v1): its read model and the live feed; absent, only the widget script is served. */
   inbox?: { store: ProjectionStore; feed: InboxFeed };
+  /** State every API process must share: console sign-outs (api/console/signouts.ts). Absent, it is kept in this process only. */
+  projectionStore?: ProjectionStore;
   now?: () => Date;
 }
 
@@ -137,7 +140,7 @@ export function createApi(deps: ApiDeps): Express {
   );
 
   // The operators' console: its pages, and a session that /v1 accepts in place of Basic credentials.
-  const consoleDeps = { store, authenticator, trackingSecret: deps.config.trackingSecret, publicUrl: deps.config.publicUrl, now };
+  const consoleDeps = { store, authenticator, trackingSecret: deps.config.trackingSecret, publicUrl: deps.config.publicUrl, signOuts: signOuts(deps.projectionStore, now), now };
   app.use(consoleRouter(consoleDeps));
 
   // Every /v1 route lives in this one router, behind auth: none can be reached without it.

@@ -196,6 +196,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           stops.push(() => feed.close());
           const app = createApi({
             inbox: { store: projectionStore, feed },
+            projectionStore,
             eventStore,
             keyVault,
             config: { ...config, vapidPublicKey: vapidKeys().publicKey },

@@ -15,6 +15,10 @@ const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.s
 export async function applyEvent(model: ReadModel, collection: Collection<ProjectedDoc>, event: RecordedEvent): Promise<void> {
   const typed = event as EventOf<string & ReadModel['handles'][number]>;
   const position = event.position;
+  const dropped = model.drops?.(typed);
+  if (dropped) {
+    for (const doc of await collection.find(dropped)) if ((doc._pos ?? 0) < position) await collection.delete(doc._id);
+  }
   for (const id of model.ids(typed)) {
     const before = (await collection.findOne({ _id: id })) ?? undefined;
     if (before && (before._pos ?? 0) >= position) continue;

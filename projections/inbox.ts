@@ -3,7 +3,7 @@ import { eventTime, type EventOf, type ProjectedDoc, type ReadModel } from './re
 /**
  * The in-app inbox: one document per item, fed by NotificationSent events that carry an inbox
  * item (channel inapp) and marked read by NotificationOpened. Built from the log alone, so an
- * inbox survives restarts and rebuilds. `seq` is the log position of the NotificationSent: the
+ * inbox survives restarts and rebuilds. UserErased removes all of the user's items. `seq` is the log position of the NotificationSent: the
  * order of the list and the id of the item's Server-Sent Event (Last-Event-ID resumes after it).
  */
 export interface InboxItemDoc extends ProjectedDoc {
@@ -18,7 +18,7 @@ export interface InboxItemDoc extends ProjectedDoc {
   seq: number;
 }
 
-type Handled = 'NotificationSent' | 'NotificationOpened';
+type Handled = 'NotificationSent' | 'NotificationOpened' | 'UserErased';
 
 function evolve(doc: InboxItemDoc | undefined, event: EventOf<Handled>, id: string): InboxItemDoc | undefined {
   switch (event.type) {
@@ -42,6 +42,9 @@ function evolve(doc: InboxItemDoc | undefined, event: EventOf<Handled>, id: stri
     case 'NotificationOpened':
       if (!doc || doc.readAt !== null) return doc;
       return { ...doc, readAt: eventTime(event) };
+    // Names no item (ids below): `drops` removes them all.
+    case 'UserErased':
+      return doc;
     default: {
       const never: never = event;
       return never;
@@ -51,8 +54,12 @@ function evolve(doc: InboxItemDoc | undefined, event: EventOf<Handled>, id: stri
 
 export const inbox: ReadModel<InboxItemDoc, Handled> = {
   name: 'inbox',
-  handles: ['NotificationSent', 'NotificationOpened'],
+  handles: ['NotificationSent', 'NotificationOpened', 'UserErased'],
   indexes: [{ keys: { appId: 1, userId: 1, seq: -1 } }, { keys: { appId: 1, userId: 1, readAt: 1 } }],
-  ids: (event) => [event.data.notificationId],
+  ids: (event) => (event.type === 'UserErased' ? [] : [event.data.notificationId]),
   evolve,
+  // The items hold rendered content (personal data the log keeps sealed): erasure deletes them,
+  // so neither a token issued before it nor the projection file still has them. User streams are
+  // the app's own, so the app is the one that appended.
+  drops: (event) => (event.type === 'UserErased' ? { appId: event.metadata.appId, userId: event.data.userId } : undefined),
 };

@@ -1,6 +1,6 @@
 import type { DomainEventType } from '../domain/events.ts';
 import type { RecordedEvent } from '../infra/eventStore/port.ts';
-import type { Doc, IndexSpec } from '../infra/projectionStore/port.ts';
+import type { Doc, Filter, IndexSpec } from '../infra/projectionStore/port.ts';
 
 /** A recorded event narrowed to some of the types. */
 export type EventOf<T extends DomainEventType> = Extract<RecordedEvent, { type: T }>;
@@ -28,6 +28,11 @@ export interface ReadModel<D extends ProjectedDoc = ProjectedDoc, T extends Doma
   ids(event: EventOf<T>): string[];
   evolve(doc: D | undefined, event: EventOf<T>, id: string): D | undefined;
   rollup?(before: D | undefined, after: D | undefined, event: EventOf<T>): Rollup[];
+  /**
+   * Documents this event removes wholesale, found by a filter rather than by id (an erased user's
+   * inbox items, whose ids the event does not name). Their content must not outlive the event.
+   */
+  drops?(event: EventOf<T>): Filter | undefined;
 }
 
 /** The time an event speaks of. */

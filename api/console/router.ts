@@ -3,7 +3,8 @@ import express, { Router, type Request } from 'express';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { activeAppRevision, type AppAuthenticator } from '../../commands/apps.ts';
 import { HttpError } from '../edge/errors.ts';
-import { cookieOf, SESSION_COOKIE, SESSION_TTL_MS, sameToken, sessionCookie, sessionKeys, type SessionKeys } from './session.ts';
+import { cookieOf, SESSION_COOKIE, SESSION_TTL_MS, sameToken, sessionCookie, sessionKeys, type SessionClaims, type SessionKeys } from './session.ts';
+import type { SignOuts } from './signouts.ts';
 
 /** The console's files: plain HTML, CSS and an ES module, no build step (served as they are). */
 const asset = (name: string) => fs.readFileSync(new URL(`./static/${name}`, import.meta.url), 'utf8');
@@ -21,7 +22,16 @@ export interface ConsoleDeps {
   authenticator: AppAuthenticator;
   trackingSecret: string;
   publicUrl: string;
+  /** Signed-out sessions, shared by every API process. */
+  signOuts: SignOuts;
   now: () => Date;
+}
+
+/** The session of a request's cookie while it is valid: signed, unexpired, not signed out, and the app unchanged since sign-in. */
+async function liveSession(deps: ConsoleDeps, keys: SessionKeys, cookie: string | undefined): Promise<SessionClaims | undefined> {
+  const claims = cookie ? keys.verify(cookie, deps.now().getTime()) : undefined;
+  if (!claims || (await activeAppRevision(deps.store, claims.appId)) !== claims.revision) return undefined;
+  return (await deps.signOuts.isRevoked(claims.sessionId)) ? undefined : claims;
 }
 
 /** An Origin header, when the browser sends one, must be the API's own (requests without it are not cross-site forms). */
@@ -40,8 +50,8 @@ export function consoleSession(deps: ConsoleDeps, keys: SessionKeys = sessionKey
   return async (req: Request): Promise<string | undefined> => {
     const cookie = cookieOf(req, SESSION_COOKIE);
     if (!cookie) return undefined;
-    const claims = keys.verify(cookie, deps.now().getTime());
-    if (!claims || (await activeAppRevision(deps.store, claims.appId)) !== claims.revision) return undefined;
+    const claims = await liveSession(deps, keys, cookie);
+    if (!claims) return undefined;
     if (!SAFE.has(req.method) && (!sameOrigin(req, deps.publicUrl) || !sameToken(req.get('x-csrf-token'), keys.csrfFor(cookie)))) {
       throw new HttpError(403, 'csrf', 'a console request that changes something needs the X-CSRF-Token of its session, from the same origin');
     }
@@ -78,14 +88,17 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.get('/console/session', async (req, res) => {
     const cookie = cookieOf(req, SESSION_COOKIE);
-    const claims = cookie ? keys.verify(cookie, deps.now().getTime()) : undefined;
-    if (!cookie || !claims || (await activeAppRevision(deps.store, claims.appId)) !== claims.revision) throw new HttpError(401, 'unauthorized', 'not signed in');
+    const claims = await liveSession(deps, keys, cookie);
+    if (!cookie || !claims) throw new HttpError(401, 'unauthorized', 'not signed in');
     page(res).json({ appId: claims.appId, csrf: keys.csrfFor(cookie) });
   });
 
-  router.delete('/console/session', (req, res) => {
+  router.delete('/console/session', async (req, res) => {
     const cookie = cookieOf(req, SESSION_COOKIE);
     if (cookie && (!sameOrigin(req, deps.publicUrl) || !sameToken(req.get('x-csrf-token'), keys.csrfFor(cookie)))) throw new HttpError(403, 'csrf', 'sign out from the console itself');
+    // Clearing the cookie is not enough (a copy of it would work until it expires): the session itself ends, in every API process.
+    const claims = cookie ? keys.verify(cookie, deps.now().getTime()) : undefined;
+    if (claims) await deps.signOuts.revoke(claims.sessionId, claims.expiresAt);
     page(res).set('Set-Cookie', sessionCookie('', 0, secure)).status(204).end();
   });
   return router;

@@ -2,9 +2,10 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 
 /**
- * Console sessions: a signed, stateless cookie (any API replica can check it) holding the app,
- * the app stream's revision at sign-in (a secret rotation or revocation ends every session) and
- * an expiry. HttpOnly and SameSite=Strict; state-changing requests also need the CSRF token the
+ * Console sessions: a signed cookie (any API replica can check it) holding the app, the app
+ * stream's revision at sign-in (a secret rotation or revocation ends every session), an expiry and
+ * a random session id, which sign-out records as revoked where every API process sees it
+ * (signouts.ts). HttpOnly and SameSite=Strict; state-changing requests also need the CSRF token the
  * console page reads from GET /console/session (same origin only) in X-CSRF-Token, and an Origin,
  * when the browser sends one, equal to the API's own.
  */
@@ -15,10 +16,12 @@ export interface SessionClaims {
   appId: string;
   revision: number;
   expiresAt: number;
+  sessionId: string;
 }
 
 export interface SessionKeys {
-  sign(claims: SessionClaims): string;
+  /** A new session: its id is drawn here. */
+  sign(claims: Omit<SessionClaims, 'sessionId'>): string;
   verify(cookie: string, now: number): SessionClaims | undefined;
   csrfFor(cookie: string): string;
 }
@@ -47,9 +50,9 @@ export function sessionKeys(secret: string): SessionKeys {
         return undefined;
       }
       if (!Array.isArray(value)) return undefined;
-      const [appId, revision, expiresAt] = value as unknown[];
-      if (typeof appId !== 'string' || typeof revision !== 'number' || typeof expiresAt !== 'number' || expiresAt <= now) return undefined;
-      return { appId, revision, expiresAt };
+      const [appId, revision, expiresAt, sessionId] = value as unknown[];
+      if (typeof appId !== 'string' || typeof revision !== 'number' || typeof expiresAt !== 'number' || typeof sessionId !== 'string' || expiresAt <= now) return undefined;
+      return { appId, revision, expiresAt, sessionId };
     },
     csrfFor(cookie) {
       return b64(mac('csrf', cookie));

@@ -70,7 +70,7 @@ export async function startTestApi(
       logger: silentLogger,
       ...(projectionStore && runner ? { projections: apiProjections(projectionStore, () => runner!.positions().rateWindows) } : {}),
       ...(options.authenticator ? { authenticator: options.authenticator(store) } : {}),
-      ...(projectionStore && feed ? { inbox: { store: projectionStore, feed } } : {}),
+      ...(projectionStore && feed ? { inbox: { store: projectionStore, feed }, projectionStore } : {}),
       ...options.deps,
     });
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
