@@ -30,7 +30,6 @@ import { webhookReceipts } from '../channels/providers/registry.ts';
 import { whyRouter } from './routes/why.ts';
 import { redriveRouter } from './routes/redrive.ts';
 import type { RedriveDeps } from '../commands/redrive.ts';
-import type { ParkedQueues } from '../infra/rabbit/parked.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import { httpMetrics, rememberMount } from './httpMetrics.ts';
 import type { WhyHistory } from '../commands/why.ts';
@@ -63,8 +62,6 @@ export interface ApiDeps {
   rateCounter?: RateCounter;
   /** GET /v1/ops/status: queue depth, lag, channel state, alerts (app/main.ts builds it from the metrics). */
   opsStatus?: () => Promise<OpsStatus>;
-  /** The broker's parking queues: POST /v1/redrive drains them too when given. */
-  parked?: ParkedQueues;
   /** HTTP request rate, errors and duration by route on GET /metrics. */
   metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
   /** The end-user inbox (/inbox/v1): its read model and the live feed; absent, only the widget script is served. */
@@ -85,7 +82,8 @@ export function createApi(deps: ApiDeps): Express {
   const api = deps.config.api;
   const rateLimits = parseRateLimits(api.userRateLimits);
   const rateCounter = deps.rateCounter ?? createRateCounter(deps.projections?.rateWindow);
-  const authenticator = deps.authenticator ?? createAppAuthenticator(store);
+  const authenticator =
+    deps.authenticator ?? createAppAuthenticator(store, { clientFailures: { max: api.authFailuresPerClient, windowSeconds: api.authFailureWindowSeconds } });
   const idKey = deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key');
   const inboxSecret = inboxTokenSecretOf(deps.config);
 
@@ -110,7 +108,14 @@ export function createApi(deps: ApiDeps): Express {
   // End users' browsers, with their own bearer tokens and CORS: outside /v1 and its app credentials.
   app.use(
     '/inbox/v1',
-    inboxRouter({ eventStore: store, ...(deps.inbox && { inbox: deps.inbox }), secret: inboxSecret, corsOrigins: api.inboxCorsOrigins, now }),
+    inboxRouter({
+      eventStore: store,
+      ...(deps.inbox && { inbox: deps.inbox }),
+      secret: inboxSecret,
+      corsOrigins: api.inboxCorsOrigins,
+      streamLimits: { perToken: api.inboxStreamsPerToken, total: api.inboxStreamsMax },
+      now,
+    }),
   );
   app.use(
     trackingRouter(
@@ -160,12 +165,10 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(feedRouter(deps.projections?.userNotifications));
   v1.use(templatePreviewRouter(store));
   v1.use(opsRouter(deps.opsStatus));
-  v1.use(
-    redriveRouter(
-      { store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }), ...(deps.parked && { parked: deps.parked }) },
-      now,
-    ),
-  );
+  // Never the parking queues: they hold every app's messages, and looking through them (get, then
+  // nack what is not the caller's) would count a delivery on each message of every other app, which
+  // a quorum queue drops after its delivery limit. `npx notify redrive` (an operator) drains them.
+  v1.use(redriveRouter({ store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }) }, now));
   v1.use(whyRouter({ store, idKey, rateLimits, ...(deps.projections?.whyHistory && { history: deps.projections.whyHistory }) }, now));
   v1.use(inboxTokenRouter(store, { secret: inboxSecret, ttlSeconds: api.inboxTokenTtlSeconds }, now));
   v1.get('/webpush/vapid-public-key', (_req, res) => {

@@ -3,6 +3,14 @@ import type { AppAuthenticator } from '../commands/apps.ts';
 import { HttpError } from './edge/errors.ts';
 import { locals } from './edge/locals.ts';
 
+/** Who is asking, for the per-client failure limit: the peer address (the API does not trust proxy headers). */
+export const clientOf = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
+
+export function throttled(retryAfterMs: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new HttpError(429, 'rate_limited', 'too many failed credential checks; retry later', { headers: { 'Retry-After': String(seconds) } });
+}
+
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="notify", charset="UTF-8"' };
 
 /** `Authorization: Basic base64(appKey:appSecret)`; every failure is the same 401 so keys cannot be probed. */
@@ -23,11 +31,8 @@ export function requireApp(authenticator: AppAuthenticator, session?: (req: Requ
     const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) throw new HttpError(401, 'unauthorized', 'credentials must be appKey:appSecret', { headers: CHALLENGE });
-    const result = await authenticator.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
-    if (!result.ok && result.reason === 'throttled') {
-      const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-      throw new HttpError(429, 'rate_limited', 'too many credential checks for this app key; retry later', { headers: { 'Retry-After': String(seconds) } });
-    }
+    const result = await authenticator.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1), clientOf(req));
+    if (!result.ok && result.reason === 'throttled') throw throttled(result.retryAfterMs);
     if (!result.ok) throw new HttpError(401, 'unauthorized', 'invalid or revoked credentials', { headers: CHALLENGE });
     locals(res).appId = result.appId;
     next();

@@ -23,6 +23,12 @@ export interface ApiConfig {
   inboxTokenTtlSeconds: number;
   /** INBOX_CORS_ORIGINS: origins allowed to call /inbox/v1 from a browser (`*` for any); empty: none. */
   inboxCorsOrigins: string[];
+  /** INBOX_STREAMS_PER_TOKEN / INBOX_STREAMS_MAX: open /inbox/v1/stream connections per inbox token and per API process (429 past either). */
+  inboxStreamsPerToken: number;
+  inboxStreamsMax: number;
+  /** API_AUTH_FAILURES / API_AUTH_FAILURE_WINDOW_SECONDS: failed credential checks per client address in a window before 429 (0 = off). */
+  authFailuresPerClient: number;
+  authFailureWindowSeconds: number;
   /** TWILIO_SECONDARY_AUTH_TOKEN: the SMS failover account signs its status callbacks with its own token. */
   twilioSecondaryAuthToken?: string;
 }

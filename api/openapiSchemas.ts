@@ -168,7 +168,8 @@ export const resourceSchemas = {
   OpsStatus: {
     type: 'object',
     required: ['at', 'queues', 'lag', 'alerts', 'channels'],
-    description: "This API process's view of the platform (queue depth and lag are sampled by the monitors role: with it in another process they are empty here)",
+    description:
+      "What an app may see of the platform, from this API process's view: each channel's state, its channel alerts and the lag (sampled by the monitors role: with it in another process the lag is empty here). Queue depths, other alerts and delivery counts are all apps' traffic together and are not served to app credentials (`queues` is empty; operators read them from /metrics on OPS_PORT).",
     properties: {
       at: iso,
       queues: { type: 'array', items: { type: 'object', required: ['queue', 'ready'], properties: { queue: str, ready: int, unacked: int } } },
@@ -185,7 +186,7 @@ export const resourceSchemas = {
         type: 'array',
         items: {
           type: 'object',
-          required: ['channel', 'state', 'sent', 'failed', 'parked'],
+          required: ['channel', 'state'],
           properties: {
             channel: { enum: [...CHANNELS] },
             state: { enum: ['ok', 'failing'], description: 'failing while a channel_failing or channel_failure_rate alert is raised for it' },

@@ -26,7 +26,6 @@ import { startWorkflowRole } from '../workflow/role.ts';
 import { rateWindowSource } from '../commands/rateLimits.ts';
 import { buildTopology } from '../infra/rabbit/topology.ts';
 import { longestRetryWaitMs, retryPolicy } from '../channels/retryPolicy.ts';
-import { createParkedQueues } from '../infra/rabbit/parked.ts';
 import { createApi } from '../api/app.ts';
 import { apiProjections } from '../api/projections.ts';
 import { listenApi } from '../api/server.ts';
@@ -205,8 +204,6 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),
             extraRouters: [createHealthRouter()],
             opsStatus: createOpsStatus({ metrics, alerter, channels: options.channels }),
-            // POST /v1/redrive drains the parking queues too (one short-lived connection per redrive).
-            parked: createParkedQueues({ url: config.amqpUrl, prefix: topology.prefix }),
             metrics,
           });
           const server = await listenApi(app, config.port, undefined, { reusePort: options.reusePort ?? false });

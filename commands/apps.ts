@@ -93,7 +93,8 @@ export type AuthResult =
   | { ok: false; reason: 'throttled'; retryAfterMs: number };
 
 export interface AppAuthenticator {
-  authenticate(appKey: string, secret: string): Promise<AuthResult>;
+  /** `client`: who asks (the peer address), for the per-client failure limit. */
+  authenticate(appKey: string, secret: string, client?: string): Promise<AuthResult>;
 }
 
 export interface AuthenticatorOptions {
@@ -102,6 +103,12 @@ export interface AuthenticatorOptions {
   /** Failed verifications allowed per presented app key before answers turn to 429 (a correct secret is never refused). */
   verifyRatePerSec?: number;
   verifyBurst?: number;
+  /**
+   * Failed checks one client may make in `windowSeconds` (0: no limit). Past it, a credential not
+   * already verified is answered 429 before any scrypt runs: random keys from many connections
+   * cannot keep the cores busy. A cached correct credential is still accepted.
+   */
+  clientFailures?: { max: number; windowSeconds: number };
 }
 
 /**
@@ -120,11 +127,14 @@ const DUMMY_HASH = ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, randomBytes(16).toSt
  * Every credential that misses the cache pays one scrypt, whether the key exists, is revoked or
  * not (no timing oracle). The limiter counts failures only and is consulted after the secret was
  * checked: whoever floods a key with wrong secrets gets 429s, but cannot make the right secret fail.
+ * A second limiter counts failures per client and is consulted before the scrypt (see clientFailures).
  */
 export function createAppAuthenticator(store: EventStore, options: AuthenticatorOptions = {}): AppAuthenticator {
   const maxEntries = options.maxEntries ?? 10_000;
   const verify = options.verify ?? verifySecret;
   const failures = createTokenBuckets(options.verifyRatePerSec ?? 5, options.verifyBurst ?? 20, undefined, maxEntries);
+  const perClient = options.clientFailures ?? { max: 0, windowSeconds: 60 };
+  const clientFailures = createTokenBuckets(perClient.max / perClient.windowSeconds, perClient.max, undefined, maxEntries);
   const cache = new Set<string>();
   const inflight = new Map<string, Promise<boolean>>();
 
@@ -137,7 +147,7 @@ export function createAppAuthenticator(store: EventStore, options: Authenticator
   }
 
   return {
-    async authenticate(appKey, secret) {
+    async authenticate(appKey, secret, client) {
       const { state, revision } = APP_KEY_PATTERN.test(appKey)
         ? await loadState<AppState, Parameters<typeof appDecider.evolve>[1]>(store, appDecider, streams.app(appKey), { cached: true })
         : { state: undefined, revision: -1 };
@@ -145,6 +155,8 @@ export function createAppAuthenticator(store: EventStore, options: Authenticator
       const digest = createHash('sha256').update(secret).digest('base64');
       const key = `${appKey}\u0000${revision}\u0000${digest}`;
       if (known && state.status === 'active' && cache.has(key)) return { ok: true, appId: appKey, name: state.name ?? appKey };
+      const clientWait = client === undefined ? 0 : clientFailures.peek(client);
+      if (clientWait > 0) return { ok: false, reason: 'throttled', retryAfterMs: clientWait };
       const hash = known && state.status === 'active' ? state.secretHash! : DUMMY_HASH;
       const matches = await verifyOnce(key, secret, hash);
       if (matches && known && state.status === 'active') {
@@ -152,6 +164,7 @@ export function createAppAuthenticator(store: EventStore, options: Authenticator
         cache.add(key);
         return { ok: true, appId: appKey, name: state.name ?? appKey };
       }
+      if (client !== undefined) clientFailures.take(client);
       const waitMs = failures.take(appKey);
       if (waitMs > 0) return { ok: false, reason: 'throttled', retryAfterMs: waitMs };
       if (!known) return { ok: false, reason: 'unknown' };

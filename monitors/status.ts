@@ -7,7 +7,8 @@ export interface OpsStatus {
   queues: Array<{ queue: string; ready: number; unacked?: number }>;
   lag: { dispatcher?: number; projections: Record<string, number> };
   alerts: Array<{ kind: string; subject: string; since: string; detail?: Record<string, unknown> }>;
-  channels: Array<{ channel: string; state: 'ok' | 'failing'; sent: number; failed: number; parked: number }>;
+  /** The counts are all apps' together: absent from what an app credential is shown (api/routes/ops.ts). */
+  channels: Array<{ channel: string; state: 'ok' | 'failing'; sent?: number; failed?: number; parked?: number }>;
 }
 
 type Sample = { value: number; labels: Partial<Record<string, string | number>> };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import express, { Router, type Request } from 'express';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { activeAppRevision, type AppAuthenticator } from '../../commands/apps.ts';
+import { clientOf, throttled } from '../auth.ts';
 import { HttpError } from '../edge/errors.ts';
 import { cookieOf, SESSION_COOKIE, SESSION_TTL_MS, sameToken, sessionCookie, sessionKeys, type SessionClaims, type SessionKeys } from './session.ts';
 import type { SignOuts } from './signouts.ts';
@@ -78,8 +79,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     if (!sameOrigin(req, deps.publicUrl)) throw new HttpError(403, 'csrf', 'sign in from the console itself');
     const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { appKey?: unknown; appSecret?: unknown };
     if (typeof b.appKey !== 'string' || typeof b.appSecret !== 'string') throw new HttpError(400, 'invalid_request', 'appKey and appSecret are required', { field: 'appKey' });
-    const result = await deps.authenticator.authenticate(b.appKey, b.appSecret);
-    if (!result.ok && result.reason === 'throttled') throw new HttpError(429, 'rate_limited', 'too many sign-in attempts; retry later');
+    const result = await deps.authenticator.authenticate(b.appKey, b.appSecret, clientOf(req));
+    if (!result.ok && result.reason === 'throttled') throw throttled(result.retryAfterMs);
     const revision = result.ok ? await activeAppRevision(deps.store, result.appId) : undefined;
     if (!result.ok || revision === undefined) throw new HttpError(401, 'unauthorized', 'invalid or revoked credentials');
     const cookie = keys.sign({ appId: result.appId, revision, expiresAt: deps.now().getTime() + SESSION_TTL_MS });

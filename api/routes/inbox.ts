@@ -39,6 +39,38 @@ export interface InboxRouterDeps {
   corsOrigins: readonly string[];
   now: () => Date;
   heartbeatMs?: number;
+  /** Open SSE streams allowed per inbox token and in this process (INBOX_STREAMS_PER_TOKEN, INBOX_STREAMS_MAX); 429 past either. */
+  streamLimits: { perToken: number; total: number };
+}
+
+/** How long a client refused a stream is asked to wait: about one reconnect of the widget. */
+const STREAM_RETRY_AFTER_S = 5;
+
+/**
+ * Each open stream holds a socket, a feed listener and a heartbeat timer for as long as the client
+ * likes: without a bound, one token (or a script with many) could hold every file descriptor of
+ * the process. Counted per token and per process; a slot is given back when its stream closes.
+ */
+function streamSlots(limits: { perToken: number; total: number }) {
+  const open = new Map<string, number>();
+  let total = 0;
+  return {
+    take(token: string): (() => void) | undefined {
+      const mine = open.get(token) ?? 0;
+      if (mine >= limits.perToken || total >= limits.total) return undefined;
+      open.set(token, mine + 1);
+      total += 1;
+      let given = false;
+      return () => {
+        if (given) return;
+        given = true;
+        total -= 1;
+        const left = (open.get(token) ?? 1) - 1;
+        if (left <= 0) open.delete(token);
+        else open.set(token, left);
+      };
+    },
+  };
 }
 
 const listQuery = z.strictObject({
@@ -77,7 +109,8 @@ export function inboxRouter(deps: InboxRouterDeps): Router {
     res.status(200).send(INBOX_WIDGET_JS);
   });
 
-  const ownerOf = (req: Request, allowQuery: boolean): InboxOwner => {
+  const slots = streamSlots(deps.streamLimits);
+  const tokenOf = (req: Request, allowQuery: boolean): { owner: InboxOwner; token: string } => {
     const header = req.headers.authorization;
     const m = header ? /^Bearer\s+(\S{1,2048})\s*$/i.exec(header) : null;
     // EventSource cannot set headers: the stream alone also takes ?token=.
@@ -86,8 +119,9 @@ export function inboxRouter(deps: InboxRouterDeps): Router {
     if (!token) throw new HttpError(401, 'unauthorized', 'Authorization: Bearer <inbox token> is required', challenge);
     const check = verifyInboxToken(token, deps.secret, Math.floor(deps.now().getTime() / 1000));
     if (!check.ok) throw new HttpError(401, 'unauthorized', check.reason === 'expired' ? 'inbox token expired' : 'invalid inbox token', challenge);
-    return { appId: check.claims.appId, userId: check.claims.userId };
+    return { owner: { appId: check.claims.appId, userId: check.claims.userId }, token };
   };
+  const ownerOf = (req: Request, allowQuery: boolean): InboxOwner => tokenOf(req, allowQuery).owner;
 
   const need = (): { store: ProjectionStore; feed: InboxFeed } => {
     if (!deps.inbox) throw new HttpError(503, 'unavailable', 'the inbox needs the projection store, which this API process was started without');
@@ -128,8 +162,15 @@ export function inboxRouter(deps: InboxRouterDeps): Router {
   });
 
   router.get('/stream', async (req, res: Response) => {
-    const owner = ownerOf(req, true);
+    const { owner, token } = tokenOf(req, true);
     const { store, feed } = need();
+    const release = slots.take(token);
+    if (!release) {
+      throw new HttpError(429, 'too_many_streams', `at most ${deps.streamLimits.perToken} open streams per inbox token (and ${deps.streamLimits.total} per API process); close one or retry later`, {
+        headers: { 'Retry-After': String(STREAM_RETRY_AFTER_S) },
+      });
+    }
+    req.on('close', release);
     const lastRaw = req.headers['last-event-id'] ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     const lastId = typeof lastRaw === 'string' && /^\d{1,15}$/.test(lastRaw) ? Number(lastRaw) : undefined;
     res.status(200);

@@ -4,12 +4,32 @@ import { HttpError } from '../edge/errors.ts';
 
 export type { OpsStatus };
 
-/** Platform health as JSON for the console; the composition root supplies it from the metrics and the alerter. */
+/** The alerts that are a channel's state, which every app sending on it may know. */
+const CHANNEL_ALERTS = new Set(['channel_failing', 'channel_failure_rate']);
+
+/**
+ * What an app credential may see of the platform: whether each channel is working (its own sends
+ * depend on it) and how far the pipeline lags. Queue depths, the other alerts (their subjects and
+ * details name queues, providers and apps) and the delivery counts are every tenant's traffic
+ * together: there is no operator credential on this API, so operators read them from `/metrics`
+ * on OPS_PORT and `npx notify` instead (docs/operations.md).
+ */
+export function appView(status: OpsStatus): OpsStatus {
+  return {
+    at: status.at,
+    queues: [],
+    lag: status.lag,
+    alerts: status.alerts.filter((a) => CHANNEL_ALERTS.has(a.kind)).map((a) => ({ kind: a.kind, subject: a.subject, since: a.since })),
+    channels: status.channels.map((c) => ({ channel: c.channel, state: c.state })),
+  };
+}
+
+/** Platform health as JSON for the console, scoped to what an app may see (appView). */
 export function opsRouter(status?: () => Promise<OpsStatus>): Router {
   const router = Router();
   router.get('/ops/status', async (_req, res) => {
     if (!status) throw new HttpError(503, 'unavailable', 'this API process runs without monitoring');
-    res.status(200).json(await status());
+    res.status(200).json(appView(await status()));
   });
   return router;
 }

@@ -9,10 +9,9 @@ import { createMetrics } from '../../infra/metrics.ts';
 import { startTestApi, type TestApi } from '../api/helpers.ts';
 import { startTestSimulator } from '../channels/simHelpers.ts';
 import { simulatedProviders } from '../../app/simulated.ts';
-import { createParkedQueues } from '../../infra/rabbit/parked.ts';
 import { retryPolicy } from '../../channels/retryPolicy.ts';
 import { buildTopology, type Topology } from '../../infra/rabbit/topology.ts';
-import { AMQP_URL, removeTopology, uniquePrefix } from './rabbit.ts';
+import { removeTopology, uniquePrefix } from './rabbit.ts';
 
 export type TestSim = Awaited<ReturnType<typeof startTestSimulator>>;
 
@@ -45,8 +44,7 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     await sim.sim.stop();
   };
   try {
-    // The API drains this topology's parking queues on POST /v1/redrive.
-    const api = await startTestApi({ ...apiOptions, deps: { parked: createParkedQueues({ url: AMQP_URL, prefix }), ...apiOptions?.deps } });
+    const api = await startTestApi(apiOptions);
     stops.push(() => api.close());
     const pipeline = api.config.pipeline;
     // Short tiers, so retries take milliseconds, unless the test chose its own (RETRY_DELAYS_MS).

@@ -140,7 +140,7 @@ async function failed() {
     go.disabled = true;
     try {
       const r = await api('POST', '/v1/redrive', request(false));
-      out.replaceChildren(h('p', {}, `Redrive ${r.id}: ${r.redriven} of ${r.matched} notifications sent again${r.repeated ? ' (this redrive had already run: nothing new)' : ''}; parked messages drained: ${r.parked.drained}.`));
+      out.replaceChildren(h('p', {}, `Redrive ${r.id}: ${r.redriven} of ${r.matched} notifications sent again${r.repeated ? ' (this redrive had already run: nothing new)' : ''}. Parked copies stay for an operator (npx notify redrive).`));
       setTimeout(() => list().catch(() => {}), 1500);
     } catch (e) {
       out.replaceChildren(failure(e));
@@ -149,8 +149,8 @@ async function failed() {
   const dry = h('button', { type: 'button', class: 'secondary', onclick: async () => {
     try {
       const r = await api('POST', '/v1/redrive', request(true));
-      out.replaceChildren(h('p', {}, `Dry run: ${r.matched} failed notifications match; ${r.parked.seen} messages are parked. Nothing was changed.`));
-      go.disabled = r.matched === 0 && r.parked.seen === 0;
+      out.replaceChildren(h('p', {}, `Dry run: ${r.matched} failed notifications match. Nothing was changed.`));
+      go.disabled = r.matched === 0;
     } catch (e) {
       out.replaceChildren(failure(e));
     }
@@ -213,7 +213,7 @@ async function analytics() {
 async function health() {
   const s = await api('GET', '/v1/ops/status');
   page('Provider and queue health',
-    h('h2', {}, 'Channels'), h('table', {}, h('thead', {}, h('tr', {}, ['Channel', 'State', 'Sent', 'Failed', 'Parked'].map((t) => h('th', {}, t)))), h('tbody', {}, s.channels.map((c) => h('tr', {}, h('td', {}, c.channel), h('td', {}, status(c.state)), h('td', {}, c.sent), h('td', {}, c.failed), h('td', {}, c.parked))))),
+    h('h2', {}, 'Channels'), h('table', {}, h('thead', {}, h('tr', {}, ['Channel', 'State', 'Sent', 'Failed', 'Parked'].map((t) => h('th', {}, t)))), h('tbody', {}, s.channels.map((c) => h('tr', {}, h('td', {}, c.channel), h('td', {}, status(c.state)), h('td', {}, c.sent ?? '–'), h('td', {}, c.failed ?? '–'), h('td', {}, c.parked ?? '–'))))),
     h('h2', {}, 'Alerts'), s.alerts.length ? h('ul', {}, s.alerts.map((a) => h('li', { class: 'fail' }, `${a.kind}: ${a.subject} since ${time(a.since)}`))) : h('p', { class: 'pass' }, 'No alert raised.'),
     h('h2', {}, 'Queues'), s.queues.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Queue', 'Ready', 'Unacked'].map((t) => h('th', {}, t)))), h('tbody', {}, s.queues.map((q) => h('tr', {}, h('td', {}, q.queue), h('td', {}, q.ready), h('td', {}, q.unacked ?? '–'))))) : h('p', { class: 'muted' }, 'No queue sampled by this process (the monitors role runs elsewhere).'),
     h('h2', {}, 'Lag behind the log'), h('p', {}, `dispatcher: ${s.lag.dispatcher ?? '–'} events; `, Object.entries(s.lag.projections).map(([k, v]) => `${k}: ${v}`).join(', ')),
