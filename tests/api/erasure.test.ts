@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { ERASED, type Channel } from '../../domain/events.ts';
 import { streams, userKey } from '../../domain/streams.ts';
 import { READ_MODELS } from '../../projections/index.ts';
 import { rebuildReadModel } from '../../projections/rebuild.ts';
+import { found, rawDataFiles } from '../helpers/dataFiles.ts';
 import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 import type { TestApi } from './helpers.ts';
 
@@ -91,32 +91,6 @@ async function apiAnswers(): Promise<string> {
   return JSON.stringify(out);
 }
 
-/** Every file of the data directory, raw bytes, after a WAL checkpoint of each SQLite file. */
-function rawDataFiles(): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const name of fs.readdirSync(api.dir)) {
-    if (!name.endsWith('.sqlite')) continue;
-    const db = new Database(path.join(api.dir, name));
-    db.pragma('busy_timeout = 5000');
-    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    expect(result?.busy, `checkpoint of ${name}`).toBe(0);
-    db.close();
-  }
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else files.set(path.relative(api.dir, p), fs.readFileSync(p));
-    }
-  };
-  walk(api.dir);
-  return files;
-}
-
-/** `file: needle` for each needle found in a file (binary needles shown as hex). */
-const found = (haystack: Map<string, Buffer>, needles: Array<string | Buffer>) =>
-  [...haystack].flatMap(([file, bytes]) => needles.filter((n) => bytes.includes(n)).map((n) => `${file}: ${typeof n === 'string' ? n : n.toString('hex')}`));
-
 describe('DELETE /v1/users/:userId (crypto-shredding)', () => {
   it('before erasure the personal data is sealed in the log and still readable through the platform', async () => {
     const db = new Database(path.join(api.dir, 'events.sqlite'), { readonly: true });
@@ -188,7 +162,7 @@ describe('DELETE /v1/users/:userId (crypto-shredding)', () => {
 
     // The raw bytes of every file in the data directory: the log, the projections, the dispatcher's
     // state, the key vault (where Eve's key itself must be gone), WAL files checkpointed first.
-    const files = rawDataFiles();
+    const files = rawDataFiles(api.dir);
     expect([...files.keys()].sort()).toEqual(expect.arrayContaining(['events.sqlite', 'projections.sqlite', 'dispatcher.sqlite', 'keys.sqlite']));
     expect(found(files, [...EVE_STRINGS, eveKey])).toEqual([]);
     // The searches can find something: Keep's key is still in the vault file.
