@@ -1,15 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import type { AppAuthenticator } from '../commands/apps.ts';
+import { clientOf, throttled } from './edge/clients.ts';
 import { HttpError } from './edge/errors.ts';
 import { locals } from './edge/locals.ts';
-
-/** Who is asking, for the per-client failure limit: the peer address (the API does not trust proxy headers). */
-export const clientOf = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
-
-export function throttled(retryAfterMs: number): HttpError {
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new HttpError(429, 'rate_limited', 'too many failed credential checks; retry later', { headers: { 'Retry-After': String(seconds) } });
-}
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="notify", charset="UTF-8"' };
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import express, { Router, type Request } from 'express';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { activeAppRevision, type AppAuthenticator } from '../../commands/apps.ts';
-import { clientOf, throttled } from '../auth.ts';
+import { clientOf, throttled } from '../edge/clients.ts';
 import { HttpError } from '../edge/errors.ts';
 import { cookieOf, SESSION_COOKIE, SESSION_TTL_MS, sameToken, sessionCookie, sessionKeys, type SessionClaims, type SessionKeys } from './session.ts';
 import type { SignOuts } from './signouts.ts';
