@@ -32,7 +32,7 @@ const inboxItem = {
 };
 const inboxPage = { type: 'object', required: ['items', 'unread', 'nextCursor'], properties: { items: { type: 'array', items: inboxItem }, unread: { type: 'integer' }, nextCursor: { type: ['string', 'null'] } } };
 const pathParam = (name: string, description?: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, ...(description ? { description } : {}) });
-const common = { '400': err('invalid input; `field` names it'), '401': err('missing or invalid credentials'), '429': err('per-app request rate exceeded (Retry-After)') };
+const common = { '400': err('invalid input; `field` names it'), '401': err('missing or invalid credentials'), '429': err("per-app request rate, or this client's failed credential checks, exceeded (Retry-After)") };
 
 const listParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: USER_NOTIFICATIONS_MAX_LIMIT, default: USER_NOTIFICATIONS_DEFAULT_LIMIT } },
@@ -157,6 +157,7 @@ export function openApiDocument(publicUrl: string): object {
           responses: {
             '200': { description: 'the event stream: `event: item` (data: an inbox item) and `event: unread` (data: { unread })', content: { 'text/event-stream': { schema: { type: 'string', description: 'SSE frames; each item frame carries one inbox item as JSON' } } } },
             '401': err('missing, bad or expired inbox token'),
+            '429': err('too many open streams for this token (INBOX_STREAMS_PER_TOKEN) or this API process (INBOX_STREAMS_MAX); Retry-After'),
           },
         },
       },
@@ -206,7 +207,7 @@ export function openApiDocument(publicUrl: string): object {
             sms: { text: 'Welcome, {{ name }}!' },
             push: { title: 'Welcome', body: 'Hello {{ name }}' },
           }),
-          responses: { '200': ok('the version', ref('TemplateVersion')), '409': err('template id owned by another app'), ...common },
+          responses: { '200': ok('the version (template ids are per app: another app may use the same id)', ref('TemplateVersion')), ...common },
         },
         get: {
           operationId: 'getTemplate',
@@ -230,11 +231,12 @@ export function openApiDocument(publicUrl: string): object {
               properties: {
                 templateId: { type: 'string' },
                 version: { type: 'integer' },
-                missingParams: { type: 'array', items: { type: 'string' }, description: 'required params not given (rendered empty)' },
+                missingParams: { type: 'array', items: { type: 'string' }, description: 'required params not given (a part that reads one answers 422)' },
                 rendered: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } }, description: 'part -> field -> text, e.g. email.subject' },
               },
             }),
             '404': err('unknown template or version'),
+            '422': err('a part cannot be rendered with these params (a missing variable, the render limit): `field` names the part, the message the template and version'),
             ...common,
           },
         },
@@ -312,7 +314,7 @@ export function openApiDocument(publicUrl: string): object {
         get: {
           operationId: 'getOpsStatus',
           tags: ['operations'],
-          summary: 'Queue depth, lag, channel state and raised alerts, as JSON (the console reads it; Prometheus reads /metrics on OPS_PORT)',
+          summary: "What an app may see of the platform's health: channel states, channel alerts and lag (the console reads it). Queue depths and every app's counts are for operators: /metrics on OPS_PORT",
           responses: { '200': ok('the status', ref('OpsStatus')), '503': err('this process has no monitoring'), ...common },
         },
       },

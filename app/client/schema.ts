@@ -251,7 +251,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Queue depth, lag, channel state and raised alerts, as JSON (the console reads it; Prometheus reads /metrics on OPS_PORT) */
+        /** What an app may see of the platform's health: channel states, channel alerts and lag (the console reads it). Queue depths and every app's counts are for operators: /metrics on OPS_PORT */
         get: operations["getOpsStatus"];
         put?: never;
         post?: never;
@@ -700,7 +700,7 @@ export interface components {
             /** @description pass as `cursor` for the next page; null on the last one */
             nextCursor: string | null;
         };
-        /** @description This API process's view of the platform (queue depth and lag are sampled by the monitors role: with it in another process they are empty here) */
+        /** @description What an app may see of the platform, from this API process's view: each channel's state, its channel alerts and the lag (sampled by the monitors role: with it in another process the lag is empty here). Queue depths, other alerts and delivery counts are all apps' traffic together and are not served to app credentials (`queues` is empty; operators read them from /metrics on OPS_PORT). */
         OpsStatus: {
             alerts: {
                 detail?: {
@@ -716,9 +716,9 @@ export interface components {
             channels: {
                 /** @enum {unknown} */
                 channel: "ios" | "android" | "web" | "sms" | "email" | "inapp";
-                failed: number;
-                parked: number;
-                sent: number;
+                failed?: number;
+                parked?: number;
+                sent?: number;
                 /**
                  * @description failing while a channel_failing or channel_failure_rate alert is raised for it
                  * @enum {unknown}
@@ -1102,6 +1102,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many open streams for this token (INBOX_STREAMS_PER_TOKEN) or this API process (INBOX_STREAMS_MAX); Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     inboxWidget: {
@@ -1344,7 +1353,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1457,7 +1466,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1515,7 +1524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1586,7 +1595,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1718,7 +1727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1840,7 +1849,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1887,7 +1896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2029,7 +2038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2113,7 +2122,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the version */
+            /** @description the version (template ids are per app: another app may use the same id) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2140,16 +2149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description template id owned by another app */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2195,7 +2195,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description required params not given (rendered empty) */
+                        /** @description required params not given (a part that reads one answers 422) */
                         missingParams: string[];
                         /** @description part -> field -> text, e.g. email.subject */
                         rendered: {
@@ -2235,7 +2235,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description a part cannot be rendered with these params (a missing variable, the render limit): `field` names the part, the message the template and version */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2293,7 +2302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2368,7 +2377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2424,7 +2433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2508,7 +2517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2565,7 +2574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2627,7 +2636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2682,7 +2691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2749,7 +2758,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2842,7 +2851,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2891,7 +2900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description per-app request rate exceeded (Retry-After) */
+            /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
