@@ -160,7 +160,7 @@ async function failed() {
     const data = await api('GET', '/v1/notifications?status=failed&limit=50');
     table.replaceChildren(data.items.length ? feedTable(data.items) : h('p', { class: 'muted' }, 'No failed notifications.'));
   };
-  page('Failed & parked', h('div', { class: 'card' }, h('h2', {}, 'Redrive a window'), h('p', { class: 'muted' }, 'Failed notifications in the window get a new attempt under the same id; messages parked by the broker are drained back. A dry run comes first.'), h('div', { class: 'row' }, h('label', {}, 'From', fromI), h('label', {}, 'To', toI), h('label', {}, 'Channel', ch), dry, go), out), h('h2', {}, 'Failed notifications'), table);
+  page('Failed & parked', h('div', { class: 'card' }, h('h2', {}, 'Redrive a window'), h('p', { class: 'muted' }, 'Failed notifications in the window get a new attempt under the same id. A dry run comes first.'), h('div', { class: 'row' }, h('label', {}, 'From', fromI), h('label', {}, 'To', toI), h('label', {}, 'Channel', ch), dry, go), out), h('h2', {}, 'Failed notifications'), table);
   await list().catch((e) => table.replaceChildren(failure(e)));
 }
 
@@ -213,9 +213,9 @@ async function analytics() {
 async function health() {
   const s = await api('GET', '/v1/ops/status');
   page('Provider and queue health',
-    h('h2', {}, 'Channels'), h('table', {}, h('thead', {}, h('tr', {}, ['Channel', 'State', 'Sent', 'Failed', 'Parked'].map((t) => h('th', {}, t)))), h('tbody', {}, s.channels.map((c) => h('tr', {}, h('td', {}, c.channel), h('td', {}, status(c.state)), h('td', {}, c.sent ?? '–'), h('td', {}, c.failed ?? '–'), h('td', {}, c.parked ?? '–'))))),
-    h('h2', {}, 'Alerts'), s.alerts.length ? h('ul', {}, s.alerts.map((a) => h('li', { class: 'fail' }, `${a.kind}: ${a.subject} since ${time(a.since)}`))) : h('p', { class: 'pass' }, 'No alert raised.'),
-    h('h2', {}, 'Queues'), s.queues.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Queue', 'Ready', 'Unacked'].map((t) => h('th', {}, t)))), h('tbody', {}, s.queues.map((q) => h('tr', {}, h('td', {}, q.queue), h('td', {}, q.ready), h('td', {}, q.unacked ?? '–'))))) : h('p', { class: 'muted' }, 'No queue sampled by this process (the monitors role runs elsewhere).'),
+    h('h2', {}, 'Channels'), h('table', {}, h('thead', {}, h('tr', {}, ['Channel', 'State'].map((t) => h('th', {}, t)))), h('tbody', {}, s.channels.map((c) => h('tr', {}, h('td', {}, c.channel), h('td', {}, status(c.state)))))),
+    h('h2', {}, 'Channel alerts'), s.alerts.length ? h('ul', {}, s.alerts.map((a) => h('li', { class: 'fail' }, `${a.kind}: ${a.subject} since ${time(a.since)}`))) : h('p', { class: 'pass' }, 'No alert raised.'),
+    h('p', { class: 'muted' }, 'Queue depths and the counts of all apps together are for operators: /metrics on the ops port.'),
     h('h2', {}, 'Lag behind the log'), h('p', {}, `dispatcher: ${s.lag.dispatcher ?? '–'} events; `, Object.entries(s.lag.projections).map(([k, v]) => `${k}: ${v}`).join(', ')),
     h('p', { class: 'muted' }, `as of ${time(s.at)}`));
 }
