@@ -21,7 +21,8 @@ export async function templateStream(store: Pick<EventStore, 'readStream'>, appI
   let owner = owners.get(templateId);
   if (owner === undefined) {
     const first = (await store.readStream(legacyTemplateStream(templateId)))[0];
-    owner = first?.type === 'TemplatePublished' ? first.data.appId : null;
+    // The id must match too: an id holding a dash (`app_x-bar`) spells some app's own stream (app_x, `bar`).
+    owner = first?.type === 'TemplatePublished' && first.data.templateId === templateId ? first.data.appId : null;
     if (owners.size >= 10_000) owners.delete(owners.keys().next().value as string);
     owners.set(templateId, owner);
   }

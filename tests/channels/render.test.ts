@@ -161,6 +161,9 @@ describe('params and templates', () => {
     const legacy = templateLoaderFromEventStore({ readStream: async (stream) => (stream === 'template-welcome' ? [version(1)] : []) });
     expect((await legacy('app-1', 'welcome', 1)).content).toEqual({ sms: { text: 'v1' } });
     await expect(legacy('app-2', 'welcome', 1)).rejects.toMatchObject({ code: 'template_not_found' });
+    // An id with a dash that spells an app's own stream (app_x's `welcome`) is not that template.
+    const own = templateLoaderFromEventStore({ readStream: async (stream) => (stream === 'template-app_x-welcome' ? [{ ...version(1), data: { ...(version(1).data as TemplateData), appId: 'app_x' } } as RecordedEvent] : []) });
+    await expect(own('app_x', 'app_x-welcome', 1)).rejects.toMatchObject({ code: 'template_not_found' });
   });
 });
 
