@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../api/app.ts';
+import { clientKey } from '../../api/edge/clients.ts';
 import type { OpsStatus } from '../../api/routes/ops.ts';
 import { createApp, createAppAuthenticator, verifySecret } from '../../commands/apps.ts';
 import { legacyTemplateStream, streams } from '../../domain/streams.ts';
@@ -336,5 +337,12 @@ describe('#13 wrong credentials', () => {
     expect(verifications).toBe(4);
     // Another client is not limited by the first one's failures.
     expect(await auth.authenticate(created.appKey, 'sk_wrong', '198.51.100.9')).toMatchObject({ ok: false, reason: 'bad_secret' });
+  });
+
+  it('counts an IPv6 client by its /64 (one host owns all of it), an IPv4 one by its address', () => {
+    expect(clientKey('2001:db8:0:1::5')).toBe(clientKey('2001:DB8:0:1:ffff:1:2:9'));
+    expect(clientKey('2001:db8:0:1::5')).not.toBe(clientKey('2001:db8:0:2::5'));
+    expect(clientKey('::ffff:198.51.100.7')).toBe('198.51.100.7');
+    expect(clientKey('198.51.100.7')).not.toBe(clientKey('198.51.100.8'));
   });
 });
