@@ -195,7 +195,7 @@ export function operatorPaths(parts: { conversionBody: object; redriveBody: obje
       post: {
         operationId: 'redrive',
         tags: ['operations'],
-        summary: "Send the app's failed notifications in a window again (and drain their parked messages); idempotent per redrive id",
+        summary: "Send the app's failed notifications in a window again; idempotent per redrive id. The parking queues hold every app's messages and are left to the operator's `notify redrive` (parked: { seen: 0, drained: 0 })",
         requestBody: { required: true, content: { 'application/json': { schema: parts.redriveBody } } },
         responses: { '202': json('the redrive', ref('RedriveResult')), '503': err('started without the projection store'), ...common },
       },

@@ -270,7 +270,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send the app's failed notifications in a window again (and drain their parked messages); idempotent per redrive id */
+        /** Send the app's failed notifications in a window again; idempotent per redrive id. The parking queues hold every app's messages and are left to the operator's `notify redrive` (parked: { seen: 0, drained: 0 }) */
         post: operations["redrive"];
         delete?: never;
         options?: never;
