@@ -6,6 +6,7 @@ import type { ApiConfig } from '../api/config.ts';
 import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
 import type { MonitoringConfig } from '../monitors/config.ts';
 import type { PipelineConfig } from '../infra/rabbit/config.ts';
+import { parseAmqpUrls } from '../infra/rabbit/urls.ts';
 import { mongoDatabaseName } from '../infra/mongo/url.ts';
 import { DEFAULT_PREFIX } from '../infra/rabbit/names.ts';
 import { DEFAULT_RETRY_SETTINGS, retryPolicy, RetryPolicyError, type RetrySettings } from '../channels/retryPolicy.ts';
@@ -83,6 +84,14 @@ const isPositiveInt = (n: number) => Number.isInteger(n) && n > 0;
 const nonNegativeInt = { check: isNonNegativeInt, what: 'a non-negative integer' } as const;
 const positiveInt = { check: isPositiveInt, what: 'a positive integer' } as const;
 
+const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+/** Every node's password masked, for an error that quotes the value. */
+const maskUrlList = (value: string): string => value.replace(/(:\/\/[^:@/,]*:)[^@/,]*@/g, '$1****@');
+/** QUORUM_REPLICAS, or 3 for a cluster of 3+ nodes (a majority survives one node), or the broker's default. */
+function quorumReplicas(explicit: number | undefined, amqpUrl: string): number | undefined {
+  return explicit ?? (parseAmqpUrls(amqpUrl).length >= 3 ? 3 : undefined);
+}
+
 function oneOf<const T extends string>(values: readonly T[], meta: Meta & { fallback: T }): z.ZodType<T, Raw>;
 function oneOf<const T extends string>(values: readonly T[], meta: Meta & { derived: string }): z.ZodType<T | undefined, Raw>;
 function oneOf<const T extends string>(values: readonly T[], meta: Meta & { fallback?: T; derived?: string }): z.ZodType<T | undefined, Raw> {
@@ -130,7 +139,18 @@ export const envSchema = z.object({
   DATABASE_URL: str({ section: 'storage', secret: 'userinfo', description: 'PostgreSQL connection string for every store (log, read models, dispatcher state, key vault, leader locks) unless EVENTSTORE_URL or MONGO_URL names one.' }),
 
   // Broker and delivery pipeline
-  AMQP_URL: str({ section: 'pipeline', fallback: 'amqp://guest:guest@127.0.0.1:5672', secret: 'userinfo', description: 'RabbitMQ connection URL.' }),
+  AMQP_URL: envString()
+    .transform((raw, ctx) => {
+      const value = raw ?? DEFAULT_AMQP_URL;
+      try {
+        parseAmqpUrls(value);
+      } catch (e) {
+        return fail(ctx, maskUrlList(value), `must be an amqp:// URL or several nodes' URLs separated by commas: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return value;
+    })
+    .register(envMeta, { section: 'pipeline', default: DEFAULT_AMQP_URL, secret: 'userinfo', description: 'RabbitMQ connection URL, or the URLs of several nodes of one cluster separated by commas (every process fails over between them).' }),
+  QUORUM_REPLICAS: num({ section: 'pipeline', derived: '3 when AMQP_URL lists 3 or more nodes, else the broker\'s default', ...positiveInt, description: 'Members of each quorum queue (`x-quorum-initial-group-size`); queues declared before it was set keep theirs.' }),
   RABBIT_PREFIX: str({ section: 'pipeline', fallback: DEFAULT_PREFIX, description: 'Prefix of every exchange and queue, so several platforms can share one broker.' }),
   RETRY_DELAYS_MS: envString()
     .transform((raw, ctx) => {
@@ -383,6 +403,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     },
     pipeline: {
       deliveryLimit: e.DELIVERY_LIMIT,
+      ...(quorumReplicas(e.QUORUM_REPLICAS, e.AMQP_URL) !== undefined && { quorumReplicas: quorumReplicas(e.QUORUM_REPLICAS, e.AMQP_URL) }),
       prefetch: e.SENDER_PREFETCH,
       failingThreshold: e.CHANNEL_FAILING_THRESHOLD,
       recoverAfter: e.CHANNEL_RECOVER_AFTER,

@@ -76,7 +76,10 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   // RABBIT_PREFIX (default `notify`) lets tests, benchmarks and the demo run beside a live platform on one broker.
   // The one retry policy: the senders follow it, and the topology's delay queues are derived from it.
   const retry = retryPolicy(config.retry);
-  const topology = buildTopology({ prefix: config.rabbitPrefix, retry, deliveryLimit: pipeline.deliveryLimit });
+  const topology = buildTopology({
+    prefix: config.rabbitPrefix, retry, deliveryLimit: pipeline.deliveryLimit,
+    ...(pipeline.quorumReplicas !== undefined && { quorumReplicas: pipeline.quorumReplicas }),
+  });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
   const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)];
   // GET /healthz, /readyz, /metrics on OPS_PORT (loopback by default); the public API port answers /healthz only.

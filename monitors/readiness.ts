@@ -1,4 +1,5 @@
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
+import { connectFirst } from '../infra/rabbit/urls.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import type { ReadinessCheck } from '../infra/ops.ts';
 
@@ -19,7 +20,7 @@ export function rabbitReadiness(amqpUrl: string, topology: () => { exchanges: Re
     async check() {
       try {
         if (!conn) {
-          const c = await connect(amqpUrl);
+          const c = await connectFirst(amqpUrl);
           c.on('error', () => {});
           c.on('close', () => {
             if (conn === c) conn = undefined;

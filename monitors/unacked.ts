@@ -1,3 +1,4 @@
+import { amqpVhost, parseAmqpUrls } from '../infra/rabbit/urls.ts';
 import { spawn } from 'node:child_process';
 import type { Logger } from '../infra/logger.ts';
 
@@ -64,8 +65,8 @@ export function lazyQueueStatsSource(pick: Promise<QueueStatsSource | undefined>
 
 /** The management plugin's HTTP API (when the operator has enabled it: RABBITMQ_MANAGEMENT_URL). */
 export function managementApiSource(baseUrl: string, amqpUrl: string): QueueStatsSource {
-  const u = new URL(amqpUrl);
-  const vhost = decodeURIComponent(u.pathname.slice(1)) || '/';
+  const u = new URL(parseAmqpUrls(amqpUrl)[0] ?? amqpUrl);
+  const vhost = amqpVhost(amqpUrl);
   const mgmt = new URL(baseUrl);
   const user = decodeURIComponent(mgmt.username || u.username || 'guest');
   const pass = decodeURIComponent(mgmt.password || u.password || 'guest');
@@ -86,7 +87,7 @@ export function managementApiSource(baseUrl: string, amqpUrl: string): QueueStat
  * It costs an Erlang VM start (~1 s of CPU), so the poller calls it far less often than AMQP.
  */
 export function rabbitmqctlSource(amqpUrl: string, command = 'rabbitmqctl', signal?: AbortSignal): QueueStatsSource {
-  const vhost = decodeURIComponent(new URL(amqpUrl).pathname.slice(1)) || '/';
+  const vhost = amqpVhost(amqpUrl);
   return async () => {
     // `signal`: the role stopping kills a call in flight, so no Erlang VM outlives the process that started it.
     const stdout = await runGroup(command, ['-q', 'list_queues', '-p', vhost, '--formatter', 'json', 'name', 'messages_ready', 'messages_unacknowledged'], {
@@ -119,7 +120,9 @@ export async function pickQueueStatsSource(
 function defaultCandidates(options: { amqpUrl: string; managementUrl?: string; signal?: AbortSignal }): Array<[string, QueueStatsSource]> {
   const out: Array<[string, QueueStatsSource]> = [];
   if (options.managementUrl) out.push(['management', managementApiSource(options.managementUrl, options.amqpUrl)]);
-  const host = new URL(options.amqpUrl).hostname;
+  // Only a single local node: with several, a local CLI would speak for one of them at best.
+  const nodes = parseAmqpUrls(options.amqpUrl);
+  const host = nodes.length === 1 ? new URL(nodes[0]!).hostname : '';
   if (host === '127.0.0.1' || host === 'localhost' || host === '::1') out.push(['rabbitmqctl', rabbitmqctlSource(options.amqpUrl, 'rabbitmqctl', options.signal)]);
   return out;
 }

@@ -7,12 +7,15 @@ export function maskSecret(value: string): string {
   return value.length >= 12 ? `****${value.slice(-2)}` : '****';
 }
 
-/** `amqp://user:pass@host` -> `amqp://user:****@host`; a bare `token@` and a `password=` parameter are masked too. */
+/**
+ * `amqp://user:pass@host` -> `amqp://user:****@host`; a bare `token@` and a `password=` parameter are
+ * masked too; in a comma-separated list of URLs (AMQP_URL naming a cluster's nodes), every one.
+ */
 export function maskUrlCredentials(value: string): string {
   return value
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_all, scheme: string, userinfo: string) => {
+    .replace(/(^|,\s*)([a-z][a-z0-9+.-]*:\/\/)([^@/?#,]*)@/gi, (_all, lead: string, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(':');
-      return `${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:****` : '****'}@`;
+      return `${lead}${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:****` : '****'}@`;
     })
     .replace(/([?&]password=)[^&#]*/gi, '$1****');
 }

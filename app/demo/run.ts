@@ -4,7 +4,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { createApp } from '../../commands/apps.ts';
 import { CHANNELS } from '../../domain/events.ts';
-import { connect } from 'amqplib';
+import { amqpNodeLabel, connectFirst, parseAmqpUrls } from '../../infra/rabbit/urls.ts';
 import { loadConfig } from '../config.ts';
 import { buildTopology, deleteTopology, type Topology } from '../../infra/rabbit/topology.ts';
 import { retryPolicy } from '../../channels/retryPolicy.ts';
@@ -38,7 +38,7 @@ async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Prom
 }
 
 async function removeTopology(amqpUrl: string, topology: Topology): Promise<void> {
-  const conn = await connect(amqpUrl);
+  const conn = await connectFirst(amqpUrl);
   try {
     await deleteTopology(await conn.createChannel(), topology);
   } finally {
@@ -90,7 +90,7 @@ export async function runDemo(
   // The stores are fresh, so whatever an interrupted earlier demo left in its queues is orphaned.
   await removeTopology(config.amqpUrl, topology);
 
-  out(`Starting the platform (data in ${dataDir}, broker ${new URL(config.amqpUrl).host}) ...`);
+  out(`Starting the platform (data in ${dataDir}, broker ${parseAmqpUrls(config.amqpUrl).map(amqpNodeLabel).join(', ')}) ...`);
   const platform = await startPlatform(config, logger, { roles: ROLES, channels: CHANNELS });
   const apiUrl = `http://127.0.0.1:${config.port}`;
   const simUrl = `http://127.0.0.1:${config.simPort}`;

@@ -5,6 +5,8 @@
 export interface PipelineConfig {
   /** DELIVERY_LIMIT: deliveries of one message before the broker parks it (default 10). */
   deliveryLimit: number;
+  /** QUORUM_REPLICAS: members of each quorum queue (unset: the broker's default, argument not declared). */
+  quorumReplicas?: number;
   /** SENDER_PREFETCH: unacked messages per channel consumer (default 50). */
   prefetch: number;
   /** CHANNEL_FAILING_THRESHOLD: consecutive provider failures that raise `channel_failing` (default 10). */

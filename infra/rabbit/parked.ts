@@ -1,7 +1,8 @@
-import amqp, { type Channel as AmqpChannel, type GetMessage } from 'amqplib';
+import type { Channel as AmqpChannel, GetMessage } from 'amqplib';
 import type { Channel } from '../../domain/events.ts';
 import { parseDelivery } from './message.ts';
 import { channelNames, HEADERS } from './names.ts';
+import { connectFirst } from './urls.ts';
 
 /** What an operator sees of one parked message. */
 export interface ParkedMessage {
@@ -58,7 +59,7 @@ function describe(channel: Channel, m: GetMessage): ParkedMessage {
 export function createParkedQueues(options: { url: string; prefix: string }): ParkedQueues {
   return {
     async drain(channels, take, { dryRun = false } = {}) {
-      const conn = await amqp.connect(options.url);
+      const conn = await connectFirst(options.url);
       let seen = 0;
       let taken = 0;
       try {

@@ -13,6 +13,12 @@ export interface ExchangeSpec {
 export interface QueueSpec {
   name: string;
   arguments: Record<string, string | number>;
+  /**
+   * An existing queue of this name is used as it stands, whatever its arguments: for a queue
+   * whose arguments were added later (the broker refuses a re-declare with other arguments) and
+   * that holds what must not be lost by deleting it (parked messages).
+   */
+  keepExisting?: boolean;
 }
 export interface BindingSpec {
   queue: string;
@@ -54,7 +60,21 @@ export interface TopologyOptions {
    * the parking queue: a message that crashes every sender that touches it must not loop forever.
    */
   deliveryLimit?: number;
+  /**
+   * Members of each quorum queue (`x-quorum-initial-group-size`). Unset: the broker's default
+   * (3.x: every node of the cluster; 4.x: 3 or fewer), and the argument is not declared, so
+   * queues declared before it existed still assert. QUORUM_REPLICAS, or 3 when AMQP_URL lists 3+ nodes.
+   */
+  quorumReplicas?: number;
 }
+
+/**
+ * Deliveries of a parked message before a quorum queue would drop it. Declared explicitly because
+ * RabbitMQ 4 gives every quorum queue a default limit of 20, and the parked queue has no
+ * dead-letter target: each redrive dry run fetches and returns its messages, so 20 dry runs would
+ * silently drop a parked message on 4.x while 3.x keeps it forever. Large enough to mean never.
+ */
+export const PARKED_DELIVERY_LIMIT = 1_000_000;
 
 export function buildTopology(options: TopologyOptions): Topology {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -66,6 +86,13 @@ export function buildTopology(options: TopologyOptions): Topology {
     throw new Error(`retry tiers must be positive integers (ms) with a jitter in [0, 1), got ${JSON.stringify(options.retry)}`);
   }
   const deliveryLimit = options.deliveryLimit ?? 10;
+  const replicas = options.quorumReplicas;
+  if (replicas !== undefined && !(Number.isInteger(replicas) && replicas >= 1)) throw new Error(`quorum replicas must be a positive integer, got ${replicas}`);
+  const quorum = (args: Record<string, string | number>): Record<string, string | number> => ({
+    'x-queue-type': 'quorum',
+    ...(replicas !== undefined && { 'x-quorum-initial-group-size': replicas }),
+    ...args,
+  });
   const retryTiers = delays.map((delayMs) => ({ delayMs, label: tierLabel(delayMs) }));
   const exchanges: ExchangeSpec[] = [];
   const queues: QueueSpec[] = [];
@@ -76,8 +103,7 @@ export function buildTopology(options: TopologyOptions): Topology {
     exchanges.push({ name: n.exchange, type: 'fanout' }, { name: n.retryExchange, type: 'direct' });
     queues.push({
       name: n.queue,
-      arguments: {
-        'x-queue-type': 'quorum',
+      arguments: quorum({
         'x-delivery-limit': deliveryLimit,
         // Past the delivery limit the broker moves the message to parking itself (default exchange),
         // at-least-once: it stays in the work queue until parking has confirmed it. That strategy
@@ -86,7 +112,7 @@ export function buildTopology(options: TopologyOptions): Topology {
         'x-dead-letter-routing-key': n.parkedQueue,
         'x-dead-letter-strategy': 'at-least-once',
         'x-overflow': 'reject-publish',
-      },
+      }),
     });
     bindings.push({ queue: n.queue, exchange: n.exchange, routingKey: '' });
     for (const tier of retryTiers) {
@@ -103,7 +129,7 @@ export function buildTopology(options: TopologyOptions): Topology {
       });
       bindings.push({ queue: name, exchange: n.retryExchange, routingKey: tier.label });
     }
-    queues.push({ name: n.parkedQueue, arguments: { 'x-queue-type': 'quorum' } });
+    queues.push({ name: n.parkedQueue, arguments: quorum({ 'x-delivery-limit': PARKED_DELIVERY_LIMIT }), keepExisting: true });
   }
   return { prefix, exchanges, queues, bindings, retryTiers, jitter, channels };
 }
@@ -112,9 +138,9 @@ export function buildTopology(options: TopologyOptions): Topology {
  * Idempotent: declaring what exists with the same arguments is a no-op. Different arguments on
  * an existing queue close the channel with PRECONDITION_FAILED, which we let surface at start-up.
  */
-export async function assertTopology(ch: AmqpChannel, topology: Topology): Promise<void> {
+export async function assertTopology(ch: AmqpChannel, topology: Topology, existing: ReadonlySet<string> = new Set()): Promise<void> {
   for (const e of topology.exchanges) await ch.assertExchange(e.name, e.type, { durable: true });
-  for (const q of topology.queues) await ch.assertQueue(q.name, { durable: true, arguments: q.arguments });
+  for (const q of topology.queues) if (!existing.has(q.name)) await ch.assertQueue(q.name, { durable: true, arguments: q.arguments });
   for (const b of topology.bindings) await ch.bindQueue(b.queue, b.exchange, b.routingKey);
 }
 
@@ -127,11 +153,29 @@ export async function deleteTopology(ch: AmqpChannel, topology: Topology): Promi
 /** Registers the topology assertion as a connect hook: it runs before the hooks registered after it. */
 export function assertOnConnect(rabbit: { onConnect(setup: (conn: ChannelModel) => Promise<void>): () => void }, topology: Topology): () => void {
   return rabbit.onConnect(async (conn) => {
+    const existing = await existingQueues(conn, topology.queues.filter((q) => q.keepExisting));
     const ch = await conn.createChannel();
     try {
-      await assertTopology(ch, topology);
+      await assertTopology(ch, topology, existing);
     } finally {
       await ch.close().catch(() => {});
     }
   });
+}
+
+/** Which of these queues exist already (a passive declare each, on a channel of its own: a miss closes it). */
+async function existingQueues(conn: ChannelModel, queues: readonly QueueSpec[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const q of queues) {
+    const probe = await conn.createChannel();
+    probe.on('error', () => {});
+    try {
+      await probe.checkQueue(q.name);
+      found.add(q.name);
+      await probe.close().catch(() => {});
+    } catch {
+      // 404: the broker closed the probe channel; the queue is declared with its arguments.
+    }
+  }
+  return found;
 }
