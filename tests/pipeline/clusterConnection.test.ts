@@ -8,7 +8,7 @@ import { createConfirmPublisher, PublishError } from '../../infra/rabbit/publish
 import { assertOnConnect, buildTopology, PARKED_DELIVERY_LIMIT } from '../../infra/rabbit/topology.ts';
 import { parseAmqpUrls } from '../../infra/rabbit/urls.ts';
 import { channelNames } from '../../infra/rabbit/names.ts';
-import { AMQP_URL, uniquePrefix, waitFor, withChannel } from '../helpers/rabbit.ts';
+import { AMQP_URL, testRetry, testTopology, uniquePrefix, waitFor, withChannel } from '../helpers/rabbit.ts';
 
 /** A port nothing listens on: a node of the list that is down. */
 const DEAD_NODE = 'amqp://guest:guest@127.0.0.1:1';
@@ -42,11 +42,11 @@ describe('AMQP_URL: one node or a cluster of them', () => {
     expect(loadConfig({ AMQP_URL: three }).pipeline.quorumReplicas).toBe(3);
     expect(loadConfig({ AMQP_URL: three, QUORUM_REPLICAS: '5' }).pipeline.quorumReplicas).toBe(5);
     expect(loadConfig({}).pipeline.quorumReplicas).toBeUndefined();
-    const t = buildTopology({ quorumReplicas: 3 });
+    const t = buildTopology({ retry: testRetry(), quorumReplicas: 3 });
     const email = channelNames('email');
     expect(t.queues.find((q) => q.name === email.queue)?.arguments).toMatchObject({ 'x-queue-type': 'quorum', 'x-quorum-initial-group-size': 3, 'x-delivery-limit': 10 });
     expect(t.queues.find((q) => q.name === email.parkedQueue)?.arguments).toMatchObject({ 'x-quorum-initial-group-size': 3, 'x-delivery-limit': PARKED_DELIVERY_LIMIT });
-    expect(buildTopology().queues.find((q) => q.name === email.queue)?.arguments).not.toHaveProperty('x-quorum-initial-group-size');
+    expect(buildTopology({ retry: testRetry() }).queues.find((q) => q.name === email.queue)?.arguments).not.toHaveProperty('x-quorum-initial-group-size');
   });
 
   it('connects to the next node when the first is down', async () => {
@@ -92,8 +92,8 @@ describe('AMQP_URL: one node or a cluster of them', () => {
   });
 
   it('keeps an existing parked queue as it was declared, and declares a new one with the explicit delivery limit', async () => {
-    const old = buildTopology({ prefix: uniquePrefix('parked-old'), channels: ['sms'] });
-    const fresh = buildTopology({ prefix: uniquePrefix('parked-new'), channels: ['sms'] });
+    const old = testTopology('parked-old', { channels: ['sms'] });
+    const fresh = testTopology('parked-new', { channels: ['sms'] });
     const oldParked = channelNames('sms', old.prefix).parkedQueue;
     // The queue as earlier versions declared it: quorum, no delivery limit.
     await withChannel((ch) => ch.assertQueue(oldParked, { durable: true, arguments: { 'x-queue-type': 'quorum' } }));
