@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, send } from './wire.ts';
 import { CHANNELS, FieldError, parseFault, type Channel, type SimState } from './state.ts';
-import type { WebSubscriptions } from './webpush.ts';
+import type { WebSubscriptions } from './webSubscriptions.ts';
 
 function bad(res: ServerResponse, field: string, message: string): void {
   send(res, { status: 400, body: { error: 'invalid_request', field, message: `${field} ${message}` } });

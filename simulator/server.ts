@@ -11,7 +11,8 @@ import { handleSendgrid } from './sendgrid.ts';
 import { startSmtpSimulator } from './smtp.ts';
 import { SimState, type Channel } from './state.ts';
 import { handleTwilio } from './twilio.ts';
-import { handleWebPush, WebSubscriptions } from './webpush.ts';
+import { handleWebPush } from './webpush.ts';
+import { WebSubscriptions } from './webSubscriptions.ts';
 import { readBody, send, type ProviderContext, type SimRequest, type SimResponse } from './wire.ts';
 
 export interface SimulatorOptions {

@@ -1,38 +1,12 @@
-import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, randomUUID, verify, type ECDH } from 'node:crypto';
+import { createDecipheriv, createPublicKey, hkdfSync, randomUUID, verify, type ECDH } from 'node:crypto';
 import { applyFault, header, pick, type ProviderContext, type SimRequest, type SimResponse } from './wire.ts';
+
 
 /**
  * The simulator as a Web Push service (RFC 8030) that also plays the browser: it hands out
  * subscriptions whose private key it keeps, checks each push's VAPID JWT (RFC 8292) and decrypts
  * the aes128gcm payload (RFC 8291), so GET /_sim/messages shows what a service worker would read.
  */
-export interface WebSubscription {
-  id: string;
-  endpoint: string;
-  ecdh: ECDH;
-  auth: Buffer;
-  /** The applicationServerKey the browser subscribed with; a push signed by another key is 403. */
-  applicationServerKey?: string;
-}
-
-export class WebSubscriptions {
-  private readonly byId = new Map<string, WebSubscription>();
-
-  create(origin: string, applicationServerKey?: string): { endpoint: string; keys: { p256dh: string; auth: string } } {
-    const id = randomUUID();
-    const ecdh = createECDH('prime256v1');
-    ecdh.generateKeys();
-    const auth = randomBytes(16);
-    const endpoint = `${origin}/wp/${id}`;
-    this.byId.set(id, { id, endpoint, ecdh, auth, ...(applicationServerKey && { applicationServerKey }) });
-    return { endpoint, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } };
-  }
-
-  get(id: string): WebSubscription | undefined {
-    return this.byId.get(id);
-  }
-}
-
 const fail = (status: number, reason: string): SimResponse => ({ status, body: { error: reason } });
 
 /** RFC 8291 section 3.4 and RFC 8188: one or more records, each AES-128-GCM with the delimiter inside. */

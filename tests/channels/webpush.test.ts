@@ -5,7 +5,8 @@ import { createWebPushProvider, generateVapidKeys } from '../../channels/provide
 import { classifyWebPushStatus } from '../../channels/providers/index.ts';
 import { WEB_PUSH_MAX_PAYLOAD_BYTES } from '../../channels/render/push.ts';
 import { silentLogger } from '../../infra/logger.ts';
-import { decryptAes128gcm, verifyVapid, WebSubscriptions } from '../../simulator/webpush.ts';
+import { decryptAes128gcm, verifyVapid } from '../../simulator/webpush.ts';
+import { WebSubscriptions } from '../../simulator/webSubscriptions.ts';
 import type { TestApi } from '../api/helpers.ts';
 import { startE2ePlatform, waitFor, type E2ePlatform, type TestSim } from '../helpers/e2e.ts';
 import { message, startTestSimulator } from './simHelpers.ts';
