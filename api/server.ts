@@ -2,6 +2,9 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
+/** Longer than a typical load balancer idle timeout, so it is the balancer that closes idle sockets. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface ApiServer {
   port: number;
   close(): Promise<void>;
@@ -19,8 +22,7 @@ export function listenApi(app: Express, port: number, host?: string, options: { 
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);
-      // Longer than a typical load balancer idle timeout, so it is the balancer that closes idle sockets.
-      server.keepAliveTimeout = 65_000;
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
       resolve({
         port: (server.address() as AddressInfo).port,
         close: () =>

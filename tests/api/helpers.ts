@@ -15,6 +15,7 @@ import { createSqliteKeyVault } from '../../infra/sqlite/keyVault.ts';
 import type { KeyVault } from '../../infra/keyVault/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { apiProjections } from '../../api/projections.ts';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../../api/server.ts';
 import { createProjectionStore } from '../../infra/stores/projectionStore.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { startProjectionRunner, type ProjectionRunner } from '../../projections/runner.ts';
@@ -74,6 +75,10 @@ export async function startTestApi(
       ...options.deps,
     });
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    // As in production (api/server.ts). With Node's default of 5 s, a test that blocks its own event
+    // loop for longer (spawnSync of the CLI) raced the server's idle timeout: the next fetch reused a
+    // socket the server was closing (ECONNRESET), seen under load.
+    s.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The app keeps its configured publicUrl: signed webhook URLs are computed against it.
