@@ -31,6 +31,7 @@ import { whyRouter } from './routes/why.ts';
 import { redriveRouter } from './routes/redrive.ts';
 import type { RedriveDeps } from '../commands/redrive.ts';
 import type { Metrics } from '../infra/metrics.ts';
+import { createRenderPool, DEFAULT_RENDER_POOL, type RenderPool } from '../infra/render/pool.ts';
 import { httpMetrics, rememberMount } from './httpMetrics.ts';
 import type { WhyHistory } from '../commands/why.ts';
 import { throttleApps } from './throttle.ts';
@@ -64,6 +65,8 @@ export interface ApiDeps {
   opsStatus?: () => Promise<OpsStatus>;
   /** HTTP request rate, errors and duration by route on GET /metrics. */
   metrics?: Pick<Metrics, 'httpRequests' | 'httpDuration'>;
+  /** The process's render pool (shared with its senders); absent, one is made from `config.render`. */
+  renderPool?: RenderPool;
   /** The end-user inbox (/inbox/v1): its read model and the live feed; absent, only the widget script is served. */
   inbox?: { store: ProjectionStore; feed: InboxFeed };
   /** State every API process must share: console sign-outs (api/console/signouts.ts). Absent, it is kept in this process only. */
@@ -86,6 +89,8 @@ export function createApi(deps: ApiDeps): Express {
     deps.authenticator ?? createAppAuthenticator(store, { clientFailures: { max: api.authFailuresPerClient, windowSeconds: api.authFailureWindowSeconds } });
   const idKey = deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key');
   const inboxSecret = inboxTokenSecretOf(deps.config);
+  // Previews and publish checks render here: on worker threads, never on the thread serving HTTP.
+  const renderPool = deps.renderPool ?? createRenderPool(deps.config.render ?? DEFAULT_RENDER_POOL);
 
   const app = express();
   app.disable('x-powered-by');
@@ -153,8 +158,10 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(rememberMount);
   v1.use(requireApp(authenticator, consoleSession(consoleDeps)), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
-  v1.use(usersRouter(store, deps.keyVault, now, deps.projections?.userNotifications));
-  v1.use(templatesRouter(store, now));
+  v1.use(
+    usersRouter(store, deps.keyVault, now, deps.projections?.userNotifications, { allowedOrigins: api.webPushAllowedOrigins, maxSubscriptions: api.webPushMaxSubscriptions }),
+  );
+  v1.use(templatesRouter(store, now, renderPool));
   v1.use(
     notificationsRouter(
       { store, idKey, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
@@ -163,7 +170,7 @@ export function createApi(deps: ApiDeps): Express {
   );
   v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
   v1.use(feedRouter(deps.projections?.userNotifications));
-  v1.use(templatePreviewRouter(store));
+  v1.use(templatePreviewRouter(store, renderPool));
   v1.use(opsRouter(deps.opsStatus));
   // Never the parking queues: they hold every app's messages, and looking through them (get, then
   // nack what is not the caller's) would count a delivery on each message of every other app, which

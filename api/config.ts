@@ -1,3 +1,5 @@
+import type { RenderPoolConfig } from '../infra/render/pool.ts';
+
 /** The HTTP API's limits and webhook secrets (docs/api.md); app/config.ts builds it from the environment. */
 export interface ApiConfig {
   /** API_BODY_LIMIT: largest accepted request body in bytes (413 above it). */
@@ -31,6 +33,10 @@ export interface ApiConfig {
   authFailureWindowSeconds: number;
   /** TWILIO_SECONDARY_AUTH_TOKEN: the SMS failover account signs its status callbacks with its own token. */
   twilioSecondaryAuthToken?: string;
+  /** WEB_PUSH_MAX_SUBSCRIPTIONS: web subscriptions one user may have (409 past it). */
+  webPushMaxSubscriptions: number;
+  /** Push-service origins a subscription may point at although they are inside the network (channels/outboundUrl.ts). */
+  webPushAllowedOrigins: string[];
 }
 
 /** What the HTTP edge needs of the configuration. */
@@ -47,6 +53,8 @@ export interface ApiOptions {
   trackingTokenTtlDays?: number;
   unsubscribeTokenTtlDays?: number;
   api: ApiConfig;
+  /** RENDER_WORKERS, RENDER_BUDGET_MS: the render pool made when the composition root hands none in. */
+  render?: RenderPoolConfig;
   /** The Web Push VAPID public key front-ends subscribe with (GET /v1/webpush/vapid-public-key); set by the composition root. */
   vapidPublicKey?: string;
 }

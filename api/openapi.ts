@@ -99,7 +99,13 @@ export function openApiDocument(publicUrl: string): object {
           summary: 'Register a push device (APNs: 64 hex; FCM: 100-4096 of [A-Za-z0-9_:-]) or a Web Push subscription ({ platform: "web", subscription })',
           parameters: [pathParam('userId')],
           requestBody: body(json(deviceBodySchema), { token: 'a'.repeat(64), platform: 'ios' }),
-          responses: { '201': ok('registered', ref('DeviceRegistered')), '404': err('unknown user'), ...common },
+          responses: {
+            '201': ok('registered', ref('DeviceRegistered')),
+            '404': err('unknown user'),
+            '409': err('`limit_reached`: the user has WEB_PUSH_MAX_SUBSCRIPTIONS (default 10) web subscriptions'),
+            ...common,
+            '400': err('invalid input; `field` names it (`subscription.endpoint`: not a public https URL, e.g. a loopback, private or link-local address)'),
+          },
         },
       },
       '/v1/users/{userId}/devices/{id}': {
@@ -207,7 +213,11 @@ export function openApiDocument(publicUrl: string): object {
             sms: { text: 'Welcome, {{ name }}!' },
             push: { title: 'Welcome', body: 'Hello {{ name }}' },
           }),
-          responses: { '200': ok('the version (template ids are per app: another app may use the same id)', ref('TemplateVersion')), ...common },
+          responses: {
+            '200': ok('the version (template ids are per app: another app may use the same id)', ref('TemplateVersion')),
+            ...common,
+            '400': err('invalid input; `field` names it (a Liquid syntax error, or a part that cannot render within RENDER_BUDGET_MS)'),
+          },
         },
         get: {
           operationId: 'getTemplate',
@@ -236,7 +246,7 @@ export function openApiDocument(publicUrl: string): object {
               },
             }),
             '404': err('unknown template or version'),
-            '422': err('a part cannot be rendered with these params (a missing variable, the render limit): `field` names the part, the message the template and version'),
+            '422': err('`render_failed`: a part cannot be rendered with these params (a missing variable, RENDER_BUDGET_MS exceeded): `field` names the part (`templateId` when the budget stopped a render that could not say which), the message the template and version'),
             ...common,
           },
         },

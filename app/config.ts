@@ -2,6 +2,9 @@ import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseProviderCredentials, type ProvidersConfig } from '../channels/providers/config.ts';
+import { simulatorPushOrigins } from '../channels/providers/webpush/config.ts';
+import { normalizeOrigin } from '../channels/outboundUrl.ts';
+import type { RenderPoolConfig } from '../infra/render/pool.ts';
 import type { ApiConfig } from '../api/config.ts';
 import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
 import type { MonitoringConfig } from '../monitors/config.ts';
@@ -125,6 +128,7 @@ export const envSchema = z.object({
   INBOX_STREAMS_MAX: num({ section: 'api', fallback: 1000, ...positiveInt, description: 'Open `/inbox/v1/stream` connections allowed per API process, all tokens together (429 with Retry-After past it).' }),
   API_AUTH_FAILURES: num({ section: 'api', fallback: 20, ...nonNegativeInt, description: 'Failed credential checks (app key and secret, console sign-in) one client address may make in `API_AUTH_FAILURE_WINDOW_SECONDS` before it gets 429 with Retry-After, without a scrypt being run for it (0 turns it off). Counted in each API process.' }),
   API_AUTH_FAILURE_WINDOW_SECONDS: num({ section: 'api', fallback: 60, ...positiveInt, description: 'The window of `API_AUTH_FAILURES`, in seconds.' }),
+  WEB_PUSH_MAX_SUBSCRIPTIONS: num({ section: 'api', fallback: 10, ...positiveInt, description: 'Web Push subscriptions one user may have; registering one more answers 409 `limit_reached`.' }),
   SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
   SERVE_PROCESSES: num({ section: 'api', fallback: 0, ...nonNegativeInt, description: '`notify serve` with no --roles: the cores to plan for (0: every core). n >= 2 runs the projection runner alone, one main process (API, senders, dispatcher, monitors), n - 2 more API + sender processes and the simulator; 1 runs every role in one process (as `serve --single-process`).' }),
   OPS_PORT: num({ section: 'api', fallback: 9464, ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics, in every process (0: any free port). Never the public API port.' }),
@@ -165,6 +169,9 @@ export const envSchema = z.object({
   RETRY_AFTER_CAP_MS: num({ section: 'pipeline', derived: 'the longest retry tier', ...nonNegativeInt, description: 'A provider\'s Retry-After is honoured up to this long (at most the longest retry tier): the retry waits at least that, and at most the smallest tier at or above it.' }),
   DELIVERY_LIMIT: num({ section: 'pipeline', fallback: 10, ...positiveInt, description: 'Deliveries of one message before the broker parks it.' }),
   SENDER_PREFETCH: num({ section: 'pipeline', fallback: 50, ...positiveInt, description: 'Unacked messages per channel consumer.' }),
+  SENDER_APP_MAX_IN_FLIGHT: num({ section: 'pipeline', fallback: 20, ...positiveInt, description: 'Deliveries of one app a channel consumer runs at once; the next wait in the consumer. An app whose oldest call is over a second old keeps as many waiting and has the rest put off to a retry tier (not an attempt), so its slow provider never holds another app\'s deliveries (docs/channels.md#fair-sending).' }),
+  RENDER_WORKERS: num({ section: 'pipeline', fallback: 2, ...positiveInt, description: 'Worker threads each process renders templates in (previews, publish checks, senders): no render runs on a thread that serves HTTP or consumes a queue.' }),
+  RENDER_BUDGET_MS: num({ section: 'pipeline', fallback: 1000, ...positiveInt, description: 'Longest one render may run; past it the worker is terminated and replaced, and the render fails for good (`render_budget`), naming the template.' }),
   SENDER_MAX_ATTEMPTS: num({ section: 'pipeline', derived: 'retry tiers + 1', ...positiveInt, description: 'Provider attempts before a notification is `exhausted`.' }),
   CHANNEL_FAILING_THRESHOLD: num({ section: 'pipeline', fallback: 10, ...positiveInt, description: 'Consecutive provider failures that raise `channel_failing`.' }),
   CHANNEL_RECOVER_AFTER: num({ section: 'pipeline', fallback: 5, ...positiveInt, description: 'Successes in a row that end a `channel_failing` incident.' }),
@@ -204,6 +211,8 @@ export const envSchema = z.object({
   TWILIO_SECONDARY_AUTH_TOKEN: str({ section: 'providers', secret: true, description: 'Auth token of the secondary Twilio account.' }),
   TWILIO_SECONDARY_FROM: str({ section: 'providers', description: 'Sender phone number of SMS sent through the secondary account.' }),
   TWILIO_SECONDARY_MESSAGING_SERVICE_SID: str({ section: 'providers', description: 'Messaging service of the secondary account, instead of TWILIO_SECONDARY_FROM.' }),
+  WEB_PUSH_ALLOWED_ORIGINS: str({ section: 'providers', description: 'Push-service origins (`https://push.internal.example:8443`, comma-separated) called even though they resolve to a private, loopback or link-local address; every other endpoint must be https: and public. In embedded mode the simulator\'s origin is added.' }),
+  WEB_PUSH_MAX_PER_HOST: num({ section: 'providers', fallback: 16, ...positiveInt, description: 'Concurrent Web Push calls to one endpoint host, per process: a hanging push service holds at most this many.' }),
   PROVIDER_BREAKER_FAILURES: num({ section: 'providers', fallback: 5, ...positiveInt, description: 'Consecutive retryable failures that open a provider\'s circuit breaker (sends go to the channel\'s secondary).' }),
   PROVIDER_BREAKER_COOLDOWN_MS: num({ section: 'providers', fallback: 30_000, ...positiveInt, description: 'How long an open breaker waits before letting one probe through to the primary again (half-open).' }),
 
@@ -296,6 +305,8 @@ export interface Config {
   monitoring: MonitoringConfig;
   /** Provider credentials and timeouts; a channel without credentials is simulated (app/main.ts). */
   providers: ProvidersConfig;
+  /** RENDER_WORKERS, RENDER_BUDGET_MS: the render pool of each process (infra/render/pool.ts). */
+  render: RenderPoolConfig;
 }
 
 /** The CLI client commands' part, parsed alone: `notify send` must not fail on a server-side variable. */
@@ -310,8 +321,13 @@ type Ctx = z.core.$RefinementCtx<Env>;
 /** Timeouts and breakers here; each provider's credentials by its own parser (channels/providers/<name>/config.ts). */
 function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
   const base = e.PROVIDER_TIMEOUT_MS;
+  const credentials = parseProviderCredentials(e, (message, input) => ctx.issues.push({ code: 'custom', message, input }));
+  // Embedded mode: the simulator plays the push service at https://localhost:<SIM_PROVIDER_PORT>.
+  const simOrigins = credentials.webPush ? [] : simulatorPushOrigins({ host: '127.0.0.1', port: e.SIM_PROVIDER_PORT });
   return {
-    ...parseProviderCredentials(e, (message, input) => ctx.issues.push({ code: 'custom', message, input })),
+    ...credentials,
+    webPushAllowedOrigins: [...originList(e.WEB_PUSH_ALLOWED_ORIGINS, 'WEB_PUSH_ALLOWED_ORIGINS', ctx), ...simOrigins],
+    webPushMaxPerHost: e.WEB_PUSH_MAX_PER_HOST,
     timeoutMs: {
       ios: e.PROVIDER_TIMEOUT_MS_IOS ?? base,
       android: e.PROVIDER_TIMEOUT_MS_ANDROID ?? base,
@@ -321,6 +337,21 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
     },
     breaker: { failureThreshold: e.PROVIDER_BREAKER_FAILURES, cooldownMs: e.PROVIDER_BREAKER_COOLDOWN_MS },
   };
+}
+
+/** A comma-separated list of https origins, each as URL.origin spells it (what outboundUrl compares). */
+function originList(raw: string | undefined, name: string, ctx: Ctx): string[] {
+  const out: string[] = [];
+  for (const item of (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '')) {
+    try {
+      const origin = normalizeOrigin(item);
+      if (!origin.startsWith('https://')) throw new Error('not https');
+      out.push(origin);
+    } catch {
+      ctx.issues.push({ code: 'custom', message: `${name} must list https origins, got "${item}"`, input: item });
+    }
+  }
+  return out;
 }
 
 const RETRY_VARS: Partial<Record<keyof RetrySettings, EnvVarName>> = {
@@ -400,6 +431,8 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       inboxStreamsMax: e.INBOX_STREAMS_MAX,
       authFailuresPerClient: e.API_AUTH_FAILURES,
       authFailureWindowSeconds: e.API_AUTH_FAILURE_WINDOW_SECONDS,
+      webPushMaxSubscriptions: e.WEB_PUSH_MAX_SUBSCRIPTIONS,
+      webPushAllowedOrigins: providers.webPushAllowedOrigins ?? [],
     },
     pipeline: {
       deliveryLimit: e.DELIVERY_LIMIT,
@@ -411,7 +444,9 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       dispatcherMaxInFlight: e.DISPATCHER_MAX_IN_FLIGHT,
       scheduleTickMs: e.DISPATCHER_SCHEDULE_TICK_MS,
       stuckAfterMs: e.STUCK_AFTER_MS,
+      appMaxInFlight: e.SENDER_APP_MAX_IN_FLIGHT,
     },
+    render: { workers: e.RENDER_WORKERS, budgetMs: e.RENDER_BUDGET_MS },
     retry,
     monitoring: {
       queuePollMs: e.QUEUE_POLL_MS,

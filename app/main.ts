@@ -17,7 +17,8 @@ import { startMonitorsRole } from '../monitors/role.ts';
 import { projectionStoreReadiness, rabbitReadiness } from '../monitors/readiness.ts';
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
-import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, type VapidKeys } from '../channels/providers/index.ts';
+import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, simulatorPushOrigins, type VapidKeys } from '../channels/providers/index.ts';
+import { createRenderPool } from '../infra/render/pool.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { simulatedProviders } from './simulated.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
@@ -110,6 +111,11 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
 
   // The simulator's SMTP relay: its bound port when it runs in this process (SIM_SMTP_PORT may be 0).
   let simSmtpPort: number | undefined = config.simSmtpPort || undefined;
+  // Its push-service origin with the port it bound (SIM_PROVIDER_PORT may be 0): subscriptions may point there.
+  let simPushOrigins: string[] = [];
+  // One render pool per process: the API's previews and publish checks and the senders share its workers.
+  const renderPool = createRenderPool(config.render);
+  stops.push(() => renderPool.close());
 
   // A role that fails to start (a port in use, a broker away) must not leave the ones before it
   // holding connections, timers and ports: stop what started, then report.
@@ -128,6 +134,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort });
           logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
           simSmtpPort = sim.smtp.port;
+          if (!config.providers.webPush) simPushOrigins = simulatorPushOrigins({ host: '127.0.0.1', port: sim.provider.port });
           stops.push(() => sim.stop());
           break;
         }
@@ -180,7 +187,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             },
             logger,
           );
-          const role = await startSendersRole({ config, pipeline, retry, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger });
+          const role = await startSendersRole({ config, pipeline, retry, topology, channels: options.channels, providers, eventStore, metrics, alerter, logger, renderPool });
           stops.push(async () => {
             await role.stop();
             await closeProviders(providers);
@@ -201,7 +208,8 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             projectionStore,
             eventStore,
             keyVault,
-            config: { ...config, vapidPublicKey: vapidKeys().publicKey },
+            config: { ...config, api: { ...config.api, webPushAllowedOrigins: [...config.api.webPushAllowedOrigins, ...simPushOrigins] }, vapidPublicKey: vapidKeys().publicKey },
+            renderPool,
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
             projections: apiProjections(projectionStore, () => projections?.positions().rateWindows),

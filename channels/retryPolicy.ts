@@ -97,6 +97,15 @@ export function deferral(policy: RetryPolicy, random: () => number = Math.random
   return jittered(policy, 0, random);
 }
 
+/**
+ * A copy put off because its app is stuck at its in-flight limit (channels/sender/fairness.ts), for
+ * the `times`-th time before: from the second tier (a stuck app's calls take about a provider
+ * timeout to clear), one tier longer each time, so a stuck app's backlog spreads out.
+ */
+export function putOffDelay(policy: RetryPolicy, times: number, random: () => number = Math.random): ScheduledRetry {
+  return jittered(policy, Math.min(times + 1, policy.tiersMs.length - 1), random);
+}
+
 /** How long an unsettled message (store down, publish unconfirmed) pauses before it is handed back. */
 export function unsettledPauseMs(policy: RetryPolicy, deliveries: number): number {
   return Math.min(UNSETTLED_PAUSE_MAX_MS, policy.unsettledPauseMs * 2 ** Math.min(Math.max(deliveries, 0), 4));

@@ -5,6 +5,10 @@ import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { analyzeTemplateContent } from './templateAnalysis.ts';
+import { InputError } from './inputError.ts';
+import { fieldsOf, variantsOf } from '../domain/templateDialect.ts';
+import { DEFAULT_VARIANT } from '../domain/templateLocale.ts';
+import { RenderBudgetError, type RenderPool } from '../infra/render/pool.ts';
 
 /** Owner of each legacy template stream looked at, per log (no legacy stream is ever created again, so answers never go stale). */
 const legacyOwners = new WeakMap<object, Map<string, string | null>>();
@@ -34,8 +38,9 @@ export async function templateStream(store: Pick<EventStore, 'readStream'>, appI
  * so a notification request can be refused at the edge when one is missing.
  * Throws TemplateSyntaxError (the HTTP edge answers 400 naming the field) before anything is appended.
  */
-export async function publishTemplate(store: EventStore, ctx: CommandContext, templateId: string, content: TemplateContent) {
+export async function publishTemplate(store: EventStore, ctx: CommandContext, templateId: string, content: TemplateContent, pool?: RenderPool) {
   const { requiredParams } = analyzeTemplateContent(content);
+  if (pool) await checkRenderBudget(pool, ctx.appId, templateId, content, requiredParams);
   const result = await handleCommand(
     store,
     templateDecider,
@@ -45,6 +50,27 @@ export async function publishTemplate(store: EventStore, ctx: CommandContext, te
   );
   const latest = latestVersion(result.state);
   return { version: latest?.version ?? 0, requiredParams: latest?.requiredParams ?? requiredParams };
+}
+
+/**
+ * Every part of every variant rendered once, each within the render budget, against the params'
+ * own names (a template carries no sample params): a template that cannot render within it even
+ * then is refused, naming the part, before it is stored. Other render failures are not judged
+ * here: placeholder params may fail where real ones pass.
+ */
+async function checkRenderBudget(pool: RenderPool, appId: string, templateId: string, content: TemplateContent, requiredParams: string[]): Promise<void> {
+  const params = Object.fromEntries(requiredParams.map((name) => [name, name]));
+  for (const [prefix, parts] of variantsOf(content)) {
+    const variant = prefix === '' ? DEFAULT_VARIANT : prefix.slice('locales.'.length, -1);
+    for (const [field] of fieldsOf(parts)) {
+      try {
+        await pool.run({ appId, templateId, content, fields: [{ variant, field }], fieldFallback: false, params });
+      } catch (e) {
+        if (e instanceof RenderBudgetError) throw new InputError(`${prefix}${field}`, `${prefix}${field}: rendering takes longer than the ${e.budgetMs} ms render budget`);
+        throw e;
+      }
+    }
+  }
 }
 
 /** The template as this app sees it (latest, or one version): another app's template does not exist for it. */

@@ -20,12 +20,20 @@ export async function upsertUser(store: EventStore, ctx: CommandContext, userId:
   return { created: result.events.some((e) => e.type === 'UserRegistered'), state: result.state };
 }
 
-export async function registerDevice(store: EventStore, ctx: CommandContext, userId: string, token: string, platform: Platform, keys?: WebPushKeys) {
+export async function registerDevice(
+  store: EventStore,
+  ctx: CommandContext,
+  userId: string,
+  token: string,
+  platform: Platform,
+  keys?: WebPushKeys,
+  limits?: { maxWebSubscriptions: number },
+) {
   const result = await handleCommand(
     store,
     userDecider,
     streams.user(ctx.appId, userId),
-    { type: 'RegisterDevice', data: { userId, token, platform, ...(keys && { keys }), at: ctx.now.toISOString() } },
+    { type: 'RegisterDevice', data: { userId, token, platform, ...(keys && { keys }), at: ctx.now.toISOString() }, ...(limits && { maxWebSubscriptions: limits.maxWebSubscriptions }) },
     metadataFor(ctx),
   );
   return { created: result.events.some((e) => e.type === 'DeviceRegistered') };

@@ -10,6 +10,7 @@ export const DOMAIN_ERROR_CODES = [
   'app_revoked',
   'already_exists',
   'already_final',
+  'limit_reached',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

@@ -125,7 +125,7 @@ export type TemplateField =
   | 'push.title' | 'push.body' | 'push.url' | 'push.icon'
   | 'inapp.title' | 'inapp.body' | 'inapp.url';
 
-function fieldsOf(content: TemplateParts): Array<[TemplateField, string]> {
+export function fieldsOf(content: TemplateParts): Array<[TemplateField, string]> {
   const out: Array<[TemplateField, string]> = [];
   if (content.email) {
     out.push(['email.subject', content.email.subject], ['email.html', content.email.html]);
@@ -169,7 +169,7 @@ export function analyzeTemplate(content: TemplateContent): { requiredParams: str
   return { requiredParams: [...names].sort() };
 }
 
-function variantsOf(content: TemplateContent): Array<[string, TemplateParts]> {
+export function variantsOf(content: TemplateContent): Array<[string, TemplateParts]> {
   return [['', content], ...Object.entries(content.locales ?? {}).map(([locale, parts]): [string, TemplateParts] => [`locales.${locale}.`, parts])];
 }
 

@@ -29,7 +29,12 @@ export function tokenOfDeviceId(state: UserState, id: string): string | undefine
 
 export type UserCommand =
   | { type: 'UpsertUser'; data: { userId: string; contact: ContactChanges; at: string } }
-  | { type: 'RegisterDevice'; data: { userId: string; token: string; platform: Platform; keys?: WebPushKeys; at: string } }
+  | {
+      type: 'RegisterDevice';
+      data: { userId: string; token: string; platform: Platform; keys?: WebPushKeys; at: string };
+      /** WEB_PUSH_MAX_SUBSCRIPTIONS: a new web subscription past this many is refused (each one is a URL the senders call). */
+      maxWebSubscriptions?: number;
+    }
   | { type: 'RemoveDevice'; data: { userId: string; token: string; reason: 'user' | 'token_invalid'; at: string } }
   | { type: 'SetPreferences'; data: { userId: string; preferences: Preferences; at: string } }
   | { type: 'EraseUser'; data: { userId: string; at: string } };
@@ -134,6 +139,11 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
       const { userId, token, platform } = command.data;
       requireUser(state, userId);
       const current = state.devices[token];
+      const max = command.maxWebSubscriptions;
+      if (platform === 'web' && current !== 'web' && max !== undefined) {
+        const web = Object.values(state.devices).filter((p) => p === 'web').length;
+        if (web >= max) throw new DomainError('limit_reached', `user ${userId} has ${web} web push subscriptions, the most WEB_PUSH_MAX_SUBSCRIPTIONS (${max}) allows`);
+      }
       const keys = state.webKeys[token];
       const sameKeys = keys?.p256dh === command.data.keys?.p256dh && keys?.auth === command.data.keys?.auth;
       // A browser that re-subscribes on the same endpoint gets new keys: record them.

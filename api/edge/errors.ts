@@ -33,6 +33,7 @@ export function domainStatus(code: DomainErrorCode): number {
     case 'already_final':
     case 'invalid_state':
     case 'attempt_already_recorded':
+    case 'limit_reached':
       return 409;
     case 'app_revoked':
       return 401;

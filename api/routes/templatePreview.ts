@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { TemplateParts } from '../../domain/events.ts';
-import { compileTemplate, engineFor, LOCALE_GLOBAL, type TemplateField } from '../../domain/templateDialect.ts';
-import { chooseVariant, DEFAULT_VARIANT } from '../../domain/templateLocale.ts';
+import { fieldsOf } from '../../domain/templateDialect.ts';
+import { chooseVariant } from '../../domain/templateLocale.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
+import { RenderBudgetError, type RenderPool } from '../../infra/render/pool.ts';
 import { loadTemplateForApp } from '../../commands/templates.ts';
 import { HttpError } from '../edge/errors.ts';
 import { appIdOf } from '../edge/locals.ts';
@@ -18,44 +20,61 @@ export const previewBodySchema = z.strictObject({
 });
 
 /**
- * A part that cannot be rendered with these params (a missing variable, a render limit) is the
+ * A part that cannot be rendered with these params (a missing variable, the render budget) is the
  * caller's input, not a server fault: 422 naming the template, version and part. Only the first line
  * of Liquid's message is kept: the rest quotes the template source, which stays out of answers and logs.
  */
-async function renderPart(templateId: string, version: number, field: TemplateField, render: () => Promise<unknown>): Promise<string> {
-  try {
-    return String(await render());
-  } catch (e) {
-    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
-    throw new HttpError(422, 'render_failed', `template ${templateId} v${version}: ${field} could not be rendered: ${reason}`, { field });
-  }
+function renderFailed(templateId: string, version: number, field: string | undefined, reason: string): HttpError {
+  const line = reason.split('\n')[0]!.slice(0, 200);
+  return new HttpError(422, 'render_failed', `template ${templateId} v${version}: ${field ?? 'a part'} could not be rendered: ${line}`, { field: field ?? 'templateId' });
 }
 
 /**
  * POST /v1/templates/:templateId/preview: every part of a version rendered with the given params,
  * with the same Liquid dialect the senders use (HTML escaped in email.html). Nothing is sent or recorded.
+ * The render runs on the pool (never on this thread) within the render budget (infra/render/pool.ts).
  */
-export function templatePreviewRouter(store: EventStore): Router {
+export function templatePreviewRouter(store: EventStore, pool: RenderPool): Router {
   const router = Router();
+  // The workers' parse cache is shared by whoever uses the pool; (id, version) is immutable within one log only.
+  const cacheScope = randomUUID();
   router.post('/templates/:templateId/preview', async (req, res) => {
     const templateId = parse(idSchema, req.params.templateId, 'templateId');
     const body = parse(previewBodySchema, req.body ?? {});
-    const found = await loadTemplateForApp(store, appIdOf(res), templateId, body.version);
+    const appId = appIdOf(res);
+    const found = await loadTemplateForApp(store, appId, templateId, body.version);
     if (!found) throw new HttpError(404, 'template_not_found', `template ${templateId} does not exist for this app`);
-    const { locales, ...parts } = compileTemplate(found.content);
-    const rendered: Record<string, Record<string, string>> = {};
-    const variants: Record<string, string> = {};
     const missing = found.requiredParams.filter((p) => !Object.hasOwn(body.params ?? {}, p));
-    for (const [field, parsed] of Object.entries(parts) as Array<[TemplateField, NonNullable<(typeof parts)[TemplateField]>]>) {
-      const [part, key] = field.split('.') as [keyof TemplateParts, string];
-      // The same choice the senders make: the locale, then its language, then the default parts.
+    const variants: Record<string, string> = {};
+    // The same choice the senders make: the locale, then its language, then the default parts.
+    const fields = fieldsOf(found.content).map(([field]) => {
+      const part = field.split('.')[0] as keyof TemplateParts;
       const variant = chooseVariant(found.content, part, body.locale);
       variants[part] = variant;
-      const source = variant === DEFAULT_VARIANT ? parsed : (locales[variant]?.[field] ?? parsed);
-      (rendered[part] ??= {})[key] = await renderPart(templateId, found.version, field, () =>
-        engineFor(field).render(source, body.params ?? {}, body.locale ? { globals: { [LOCALE_GLOBAL]: body.locale } } : {}),
-      );
+      return { variant, field };
+    });
+    let result;
+    try {
+      result = await pool.run({
+        appId,
+        templateId: `${templateId} v${found.version}`,
+        cacheKey: `${cacheScope}\u0000${appId}\u0000${templateId}\u0000${found.version}`,
+        content: found.content,
+        fields,
+        fieldFallback: true,
+        params: body.params ?? {},
+        ...(body.locale && { locale: body.locale }),
+      });
+    } catch (e) {
+      if (e instanceof RenderBudgetError) throw renderFailed(templateId, found.version, e.field, `render limit exceeded (the ${e.budgetMs} ms render budget)`);
+      throw e;
     }
+    if (!result.ok) throw renderFailed(templateId, found.version, result.field, result.message);
+    const rendered: Record<string, Record<string, string>> = {};
+    fields.forEach(({ field }, i) => {
+      const [part, key] = field.split('.') as [keyof TemplateParts, string];
+      (rendered[part] ??= {})[key] = result.values[i] ?? '';
+    });
     res.status(200).json({ templateId, version: found.version, missingParams: missing, rendered, variants });
   });
   return router;

@@ -1,19 +1,21 @@
 import { Router } from 'express';
 import type { TemplateContent } from '../../domain/events.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
+import type { RenderPool } from '../../infra/render/pool.ts';
 import { loadTemplateForApp, publishTemplate } from '../../commands/templates.ts';
 import { HttpError } from '../edge/errors.ts';
 import { appIdOf, locals } from '../edge/locals.ts';
 import { idSchema, templateBodySchema, templateQuerySchema } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 
-export function templatesRouter(store: EventStore, now: () => Date): Router {
+/** `pool`: where a publish renders each part once to check it fits the render budget. */
+export function templatesRouter(store: EventStore, now: () => Date, pool?: RenderPool): Router {
   const router = Router();
   router.put('/templates/:templateId', async (req, res) => {
     const templateId = parse(idSchema, req.params.templateId, 'templateId');
     const content = parse(templateBodySchema, req.body) as TemplateContent;
     const ctx = { appId: appIdOf(res), requestId: locals(res).requestId, now: now() };
-    const { version, requiredParams } = await publishTemplate(store, ctx, templateId, content);
+    const { version, requiredParams } = await publishTemplate(store, ctx, templateId, content, pool);
     res.status(200).json({ templateId, version, requiredParams });
   });
 

@@ -6,6 +6,7 @@ import type { KeyVault } from '../../infra/keyVault/port.ts';
 import type { CommandContext } from '../../commands/context.ts';
 import { deviceId, tokenOfDeviceId } from '../../domain/user.ts';
 import { eraseUser, loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../commands/users.ts';
+import { checkOutboundUrl } from '../../channels/outboundUrl.ts';
 import { HttpError } from '../edge/errors.ts';
 import { appIdOf, locals } from '../edge/locals.ts';
 import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, DEVICE_ID, FCM_TOKEN } from '../edge/schemas.ts';
@@ -14,7 +15,13 @@ import { parse } from '../edge/validate.ts';
 /** A user's notifications for the calling app, newest first: `{ items, nextCursor }`. */
 export type UserNotificationsList = (query: { appId: string; userId?: string; limit?: number; cursor?: string; status?: NotificationStatus; channel?: Channel }) => Promise<unknown>;
 
-export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Date, listNotifications?: UserNotificationsList): Router {
+/** What a web subscription must satisfy: the endpoint rule (channels/outboundUrl.ts) and the per-user count. */
+export interface WebSubscriptionRules {
+  allowedOrigins: readonly string[];
+  maxSubscriptions: number;
+}
+
+export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Date, listNotifications?: UserNotificationsList, web?: WebSubscriptionRules): Router {
   const router = Router();
   const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
 
@@ -51,7 +58,12 @@ export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Da
     // A web subscription is a device whose token is its endpoint; its keys travel in the same event.
     const token = body.platform === 'web' ? body.subscription.endpoint : body.token;
     const keys = body.platform === 'web' ? { p256dh: body.subscription.keys.p256dh.replace(/=+$/, ''), auth: body.subscription.keys.auth.replace(/=+$/, '') } : undefined;
-    await registerDevice(store, ctxOf(res), userId, token, body.platform, keys);
+    if (body.platform === 'web') {
+      // The senders will call this URL: one pointing inside the network is refused here, and again at connect time.
+      const check = checkOutboundUrl(token, web?.allowedOrigins ?? []);
+      if (!check.ok) throw new HttpError(400, 'invalid_request', `subscription.endpoint: ${check.message}`, { field: 'subscription.endpoint' });
+    }
+    await registerDevice(store, ctxOf(res), userId, token, body.platform, keys, web && { maxWebSubscriptions: web.maxSubscriptions });
     res.status(201).json({ id: deviceId(token), userId, platform: body.platform });
   });
 

@@ -2131,7 +2131,7 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateVersion"];
                 };
             };
-            /** @description invalid input; `field` names it */
+            /** @description invalid input; `field` names it (a Liquid syntax error, or a part that cannot render within RENDER_BUDGET_MS) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2235,7 +2235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a part cannot be rendered with these params (a missing variable, the render limit): `field` names the part, the message the template and version */
+            /** @description `render_failed`: a part cannot be rendered with these params (a missing variable, RENDER_BUDGET_MS exceeded): `field` names the part (`templateId` when the budget stopped a render that could not say which), the message the template and version */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2490,7 +2490,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceRegistered"];
                 };
             };
-            /** @description invalid input; `field` names it */
+            /** @description invalid input; `field` names it (`subscription.endpoint`: not a public https URL, e.g. a loopback, private or link-local address) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2510,6 +2510,15 @@ export interface operations {
             };
             /** @description unknown user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `limit_reached`: the user has WEB_PUSH_MAX_SUBSCRIPTIONS (default 10) web subscriptions */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

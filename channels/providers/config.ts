@@ -9,6 +9,10 @@ import { ENTRIES, type ProviderCredentials } from './registry.ts';
 export type ProvidersConfig = ProviderCredentials & {
   /** Circuit breaker of every provider that has a secondary (defaults: 5 failures, 30 s). */
   breaker?: { failureThreshold: number; cooldownMs: number };
+  /** WEB_PUSH_ALLOWED_ORIGINS: push-service origins called even when they resolve inside the network (channels/outboundUrl.ts). */
+  webPushAllowedOrigins?: string[];
+  /** WEB_PUSH_MAX_PER_HOST: concurrent calls to one push-service host, so a hanging host cannot take every connection. */
+  webPushMaxPerHost?: number;
   /** Per channel, how long one provider call may take before it counts as a retryable timeout. */
   timeoutMs: { ios: number; android: number; web?: number; sms: number; email: number };
 };
@@ -22,3 +26,4 @@ export function parseProviderCredentials(env: ProviderEnv, issue: ConfigIssue): 
   }
   return credentials as ProviderCredentials;
 }
+

@@ -12,6 +12,7 @@ export { classifyFcmError } from './fcm/provider.ts';
 export { classifyTwilioError } from './twilio/provider.ts';
 export { classifySendgridError } from './sendgrid/provider.ts';
 export { classifyWebPushStatus, loadOrCreateVapidKeys, generateVapidKeys, type VapidKeys } from './webpush/provider.ts';
+export { simulatorPushOrigins } from './webpush/config.ts';
 export { classifySmtpError } from './smtp/provider.ts';
 export type { SimulatedProviders } from './shared/entry.ts';
 
@@ -79,7 +80,8 @@ export function createProviders(options: CreateProvidersOptions, logger: Logger)
 
   const build = (entry: ProviderEntry): Provider | undefined => {
     const config = credentials[entry.key];
-    const setup = { timeoutMs: timeoutOf(p.timeoutMs, entry.channel), publicUrl: options.publicUrl };
+    const outbound = { allowedOrigins: p.webPushAllowedOrigins ?? [], ...(p.webPushMaxPerHost !== undefined && { maxPerHost: p.webPushMaxPerHost }) };
+    const setup = { timeoutMs: timeoutOf(p.timeoutMs, entry.channel), publicUrl: options.publicUrl, outbound };
     if (config !== undefined || entry.role === 'builtin') return entry.create(config, setup, logger);
     // A secondary without credentials is simulated only beside a simulated primary.
     return simulatedList.includes(entry.channel) ? entry.simulate?.(sim(entry.channel), setup, logger) : undefined;

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { NotificationRequested, TemplatePublished } from '../../domain/events.ts';
 import { templateStream } from '../../commands/templates.ts';
-import { compileTemplate, engineFor, LOCALE_GLOBAL, TemplateSyntaxError, type CompiledParts, type CompiledTemplate, type TemplateField } from '../../domain/templateDialect.ts';
-import { chooseVariant, DEFAULT_VARIANT } from '../../domain/templateLocale.ts';
+import type { TemplateField } from '../../domain/templateDialect.ts';
+import { chooseVariant } from '../../domain/templateLocale.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { LruMap } from '../../infra/lru.ts';
+import { RenderBudgetError, type RenderPool } from '../../infra/render/pool.ts';
 import type { RenderedContent } from '../port.ts';
 import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeHeaders, unsubscribeUrl, type TrackingContext } from './email.ts';
 import { fitPush, fitWebPush } from './push.ts';
@@ -18,7 +20,8 @@ export type LoadTemplate = (appId: string, templateId: string, version: number) 
 
 /** Rendering can never succeed on a retry: the sender treats this as a permanent failure. */
 export class RenderError extends Error {
-  readonly code: 'template_not_found' | 'channel_missing' | 'render_failed';
+  /** `render_budget`: the render ran past RENDER_BUDGET_MS (infra/render/pool.ts) and was stopped. */
+  readonly code: 'template_not_found' | 'channel_missing' | 'render_failed' | 'render_budget';
   constructor(code: RenderError['code'], message: string) {
     super(message);
     this.name = 'RenderError';
@@ -28,9 +31,11 @@ export class RenderError extends Error {
 
 export interface RendererOptions {
   loadTemplate: LoadTemplate;
+  /** Where Liquid runs: worker threads with a per-render budget, never the consumer's thread. */
+  pool: RenderPool;
   publicUrl: string;
   trackingSecret: string;
-  /** Parsed templates kept in memory; (id, version) is immutable so entries never go stale. */
+  /** Loaded templates kept in memory (the workers keep them parsed); (id, version) is immutable so entries never go stale. */
   cacheSize?: number;
   /** The issue time written into tracking links (they expire). */
   now?: () => Date;
@@ -40,93 +45,110 @@ export interface Renderer {
   render(request: NotificationRequested['data']): Promise<RenderedContent>;
 }
 
+/** The parts each channel renders; optional ones may be absent from a template. */
+const CHANNEL_FIELDS = {
+  email: { required: ['email.subject', 'email.html'], optional: ['email.text'] },
+  sms: { required: ['sms.text'], optional: [] },
+  ios: { required: ['push.title', 'push.body'], optional: [] },
+  android: { required: ['push.title', 'push.body'], optional: [] },
+  web: { required: ['push.title', 'push.body'], optional: ['push.url', 'push.icon'] },
+  inapp: { required: ['inapp.title', 'inapp.body'], optional: ['inapp.url'] },
+} as const satisfies Record<NotificationRequested['data']['channel'], { required: readonly TemplateField[]; optional: readonly TemplateField[] }>;
+
 export function createRenderer(options: RendererOptions): Renderer {
   const cacheSize = options.cacheSize ?? 1000;
-  const cache = new LruMap<string, Promise<{ data: TemplateData; compiled: CompiledTemplate }>>(cacheSize);
+  const cache = new LruMap<string, Promise<TemplateData>>(cacheSize);
   const publicUrl = options.publicUrl.replace(/\/$/, '');
+  // The workers' parse cache is shared by whoever uses the pool; (id, version) is immutable within one log only.
+  const cacheScope = randomUUID();
 
-  function compiledFor(appId: string, templateId: string, version: number): Promise<{ data: TemplateData; compiled: CompiledTemplate }> {
+  function templateFor(appId: string, templateId: string, version: number): Promise<TemplateData> {
     const key = `${appId}\u0000${templateId}\u0000${version}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    // A template stored before the dialect refused something (e.g. {% include %}) can never render: permanent.
-    const loading = options.loadTemplate(appId, templateId, version).then((t) => {
-      try {
-        return { data: t, compiled: compileTemplate(t.content) };
-      } catch (e) {
-        if (e instanceof TemplateSyntaxError) throw new RenderError('render_failed', `${e.field}: template does not parse`);
-        throw e;
-      }
-    });
+    const loading = options.loadTemplate(appId, templateId, version);
     // A failed load must not stay cached: the next attempt may find the template.
     loading.catch(() => cache.delete(key));
     cache.set(key, loading);
     return loading;
   }
 
-  async function runField(compiled: CompiledParts, field: TemplateField, params: Record<string, unknown>, locale: string | undefined): Promise<string> {
-    const tpl = compiled[field];
-    if (!tpl) throw new RenderError('channel_missing', `template has no ${field}`);
+  /** Every part the channel needs, rendered in one job on the pool (never on this thread). */
+  async function renderFields(request: NotificationRequested['data'], template: TemplateData, variant: string): Promise<Partial<Record<TemplateField, string>>> {
+    const { required, optional } = CHANNEL_FIELDS[request.channel];
+    const fields: TemplateField[] = [...required, ...optional];
+    let result;
     try {
-      // The recipient's locale reaches the date and number filters as a render global, never as a param.
-      return String(await engineFor(field).render(tpl, params, locale ? { globals: { [LOCALE_GLOBAL]: locale } } : {}));
+      result = await options.pool.run({
+        appId: request.appId,
+        templateId: `${request.templateId} v${request.templateVersion}`,
+        cacheKey: `${cacheScope}\u0000${request.appId}\u0000${request.templateId}\u0000${request.templateVersion}`,
+        content: template.content,
+        fields: fields.map((field) => ({ variant, field, required: (required as readonly TemplateField[]).includes(field) })),
+        fieldFallback: false,
+        params: request.params ?? {},
+        // The recipient's locale reaches the date and number filters as a render global, never as a param.
+        ...(request.recipient.locale && { locale: request.recipient.locale }),
+      });
     } catch (e) {
-      throw new RenderError('render_failed', `${field}: ${e instanceof Error ? e.message : String(e)}`);
+      if (e instanceof RenderBudgetError) throw new RenderError('render_budget', e.message);
+      throw e;
     }
+    if (!result.ok && result.kind === 'missing') throw new RenderError('channel_missing', result.message);
+    if (!result.ok) {
+      // A template stored before the dialect refused something (e.g. {% include %}) can never render: permanent.
+      throw new RenderError('render_failed', result.kind === 'syntax' ? `${result.field}: template does not parse` : `${result.field}: ${result.message}`);
+    }
+    const out: Partial<Record<TemplateField, string>> = {};
+    fields.forEach((field, i) => {
+      const value = result.values[i];
+      if (value !== null && value !== undefined) out[field] = value;
+    });
+    return out;
   }
 
   return {
     async render(request) {
-      const template = await compiledFor(request.appId, request.templateId, request.templateVersion);
-      const params = request.params ?? {};
+      const template = await templateFor(request.appId, request.templateId, request.templateVersion);
       const channel = request.channel;
       // The user's locale (resolved at request time, so a re-render picks the same), then its language, then the default.
-      const userLocale = request.recipient.locale;
-      const variant = chooseVariant(template.data.content, channel === 'email' ? 'email' : channel === 'sms' ? 'sms' : 'push', userLocale);
-      const compiled: CompiledParts = variant === DEFAULT_VARIANT ? template.compiled : (template.compiled.locales[variant] ?? template.compiled);
+      const variant = chooseVariant(template.content, channel === 'email' ? 'email' : channel === 'sms' ? 'sms' : 'push', request.recipient.locale);
       const locale = { locale: variant };
-      const run = (p: CompiledParts, field: TemplateField, ps: Record<string, unknown>) => runField(p, field, ps, userLocale);
+      const f = await renderFields(request, template, variant);
+      const text = (field: TemplateField) => f[field] ?? '';
       switch (channel) {
         case 'email': {
           const issuedAt = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
           const ctx: TrackingContext = { notificationId: request.notificationId, publicUrl, trackingSecret: options.trackingSecret, issuedAt };
-          const subject = (await run(compiled, 'email.subject', params)).replace(/[\r\n]+/g, ' ').trim();
-          const html = addFooter(rewriteLinks(await run(compiled, 'email.html', params), ctx), ctx);
-          const text = compiled['email.text']
-            ? `${rewriteTextLinks(await run(compiled, 'email.text', params), ctx)}\n\nUnsubscribe: ${unsubscribeUrl(ctx)}`
-            : htmlToText(html);
-          return { channel, subject, html, text, headers: unsubscribeHeaders(unsubscribeUrl(ctx)), ...locale };
+          const subject = text('email.subject').replace(/[\r\n]+/g, ' ').trim();
+          const html = addFooter(rewriteLinks(text('email.html'), ctx), ctx);
+          const plain = f['email.text'] !== undefined ? `${rewriteTextLinks(f['email.text'], ctx)}\n\nUnsubscribe: ${unsubscribeUrl(ctx)}` : htmlToText(html);
+          return { channel, subject, html, text: plain, headers: unsubscribeHeaders(unsubscribeUrl(ctx)), ...locale };
         }
         case 'sms': {
-          const text = await run(compiled, 'sms.text', params);
-          return { channel, text, segments: smsSegments(text), ...locale };
+          const body = text('sms.text');
+          return { channel, text: body, segments: smsSegments(body), ...locale };
         }
         case 'ios':
         case 'android': {
-          const title = await run(compiled, 'push.title', params);
-          const body = await run(compiled, 'push.body', params);
           try {
-            return { ...fitPush(channel, { channel, title, body, data: { notificationId: request.notificationId } }), ...locale };
+            return { ...fitPush(channel, { channel, title: text('push.title'), body: text('push.body'), data: { notificationId: request.notificationId } }), ...locale };
           } catch (e) {
             throw new RenderError('render_failed', e instanceof Error ? e.message : String(e));
           }
         }
         case 'web': {
-          const title = await run(compiled, 'push.title', params);
-          const body = await run(compiled, 'push.body', params);
-          const url = compiled['push.url'] ? (await run(compiled, 'push.url', params)).trim() : undefined;
-          const icon = compiled['push.icon'] ? (await run(compiled, 'push.icon', params)).trim() : undefined;
+          const url = f['push.url']?.trim();
+          const icon = f['push.icon']?.trim();
           try {
-            return fitWebPush({ channel, title, body, ...(url && { url }), ...(icon && { icon }), data: { notificationId: request.notificationId } });
+            return fitWebPush({ channel, title: text('push.title'), body: text('push.body'), ...(url && { url }), ...(icon && { icon }), data: { notificationId: request.notificationId } });
           } catch (e) {
             throw new RenderError('render_failed', e instanceof Error ? e.message : String(e));
           }
         }
         case 'inapp': {
-          const title = await run(compiled, 'inapp.title', params);
-          const body = await run(compiled, 'inapp.body', params);
-          const url = compiled['inapp.url'] ? (await run(compiled, 'inapp.url', params)).trim() : undefined;
-          return { channel, title, body, ...(url && { url }) };
+          const url = f['inapp.url']?.trim();
+          return { channel, title: text('inapp.title'), body: text('inapp.body'), ...(url && { url }) };
         }
         default: {
           const never: never = channel;

@@ -13,11 +13,12 @@ import { createConfirmPublisher } from '../../infra/rabbit/publisher.ts';
 import { assertOnConnect, type Topology } from '../../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../../infra/telemetry.ts';
 import type { Provider } from '../port.ts';
-import { deferral, unsettledPauseMs, type RetryPolicy, type ScheduledRetry } from '../retryPolicy.ts';
+import { deferral, putOffDelay, unsettledPauseMs, type RetryPolicy, type ScheduledRetry } from '../retryPolicy.ts';
 import { deliver, failAtDeliveryLimit, type Action, type DeliverDeps, type ParkReason, type Render } from './deliver.ts';
 import type { OutcomeRecorder } from './recorder.ts';
 import type { Claimer } from '../../infra/claims.ts';
 import { createFailureWatch } from './failureWatch.ts';
+import { createFairnessGate } from './fairness.ts';
 
 /**
  * The sender runtime for one channel: competing consumer on `notify.<channel>`, prefetch-bounded
@@ -38,6 +39,11 @@ export interface SenderOptions {
   prefetch?: number;
   /** Attempts, delays and pauses (channels/retryPolicy.ts); its tiers must be the ones `topology` was built from. */
   retry: RetryPolicy;
+  /**
+   * One app's deliveries this consumer runs at once (SENDER_APP_MAX_IN_FLIGHT); the next wait here,
+   * and a stuck app's beyond as many again are put off (fairness.ts). Default: no per-app limit.
+   */
+  appMaxInFlight?: number;
   providerTimeoutMs?: number;
   /** Consecutive provider failures on this channel that raise `channel_failing` (default 10). */
   failingThreshold?: number;
@@ -71,7 +77,7 @@ export interface SenderStats {
   retried: number;
   parked: number;
   skipped: number;
-  /** Copies put off because another delivery held the attempt's claim. */
+  /** Copies put off because another delivery held the attempt's claim, or their app was at its limit. */
   deferred: number;
   /** Handler errors left unacked for redelivery (store down, publish not confirmed...). */
   errors: number;
@@ -105,6 +111,7 @@ export function createSender(o: SenderOptions): Sender {
   const parkedQuietMs = o.parkedQuietMs ?? 60_000;
   let parkedIncidentTimer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
+  const gate = o.appMaxInFlight !== undefined ? createFairnessGate({ maxInFlight: o.appMaxInFlight, maxHeld: o.appMaxInFlight }) : undefined;
   const deliverDeps: DeliverDeps = {
     channel: o.channel,
     eventStore: o.eventStore,
@@ -194,10 +201,10 @@ export function createSender(o: SenderOptions): Sender {
    * work queue once `delayMs` has passed), confirmed, then acks the original. `attempt`: the
    * attempt header the copy carries.
    */
-  async function republishDelayed(ch: AmqpChannel, msg: ConsumeMessage, delay: ScheduledRetry, attempt?: number): Promise<string> {
+  async function republishDelayed(ch: AmqpChannel, msg: ConsumeMessage, delay: ScheduledRetry, attempt?: number, extraHeaders?: Record<string, unknown>): Promise<string> {
     const tier = o.topology.retryTiers[delay.tierIndex];
     if (!tier) throw new Error(`no retry tier ${delay.tierIndex}`);
-    const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), ...(attempt !== undefined ? { [HEADERS.attempt]: attempt } : {}) };
+    const headers: Record<string, unknown> = { ...(msg.properties.headers ?? {}), ...(attempt !== undefined ? { [HEADERS.attempt]: attempt } : {}), ...extraHeaders };
     delete headers[HEADERS.publishId];
     delete headers[HEADERS.deliveryCount];
     const tp = currentTraceparent();
@@ -226,6 +233,20 @@ export function createSender(o: SenderOptions): Sender {
    */
   async function defer(ch: AmqpChannel, msg: ConsumeMessage): Promise<void> {
     await republishDelayed(ch, msg, deferral(o.retry, o.random));
+    stats.deferred += 1;
+    o.metrics?.deferred?.inc({ channel: o.channel });
+  }
+
+  /**
+   * The message's app is stuck at its in-flight limit (fairness.ts): back to the broker through a
+   * retry tier, same attempt header (nothing was tried). It starts at the second tier (10 s by
+   * default: a stuck app's calls take about a provider timeout to clear) and each put-off of the
+   * same copy waits one tier longer, so a stuck app's backlog spreads out instead of cycling
+   * through the consumer.
+   */
+  async function putOff(ch: AmqpChannel, msg: ConsumeMessage): Promise<void> {
+    const times = Number((msg.properties.headers as Record<string, unknown> | undefined)?.[HEADERS.putOff] ?? 0) || 0;
+    await republishDelayed(ch, msg, putOffDelay(o.retry, times, o.random), undefined, { [HEADERS.putOff]: times + 1 });
     stats.deferred += 1;
     o.metrics?.deferred?.inc({ channel: o.channel });
   }
@@ -269,23 +290,27 @@ export function createSender(o: SenderOptions): Sender {
       if (parsed.message.channel !== o.channel) {
         return await park(ch, msg, 'wrong_channel', `${parsed.message.channel} message on the ${o.channel} queue`);
       }
-      const { notificationId } = parsed.message;
-      await inSpan(
-        'sender.consume',
-        async (span) => {
-          span.setAttribute('notification.id', notificationId);
-          span.setAttribute('messaging.source', names.queue);
-          const deliveries = Number(headers?.[HEADERS.deliveryCount] ?? 0);
-          // The broker allows this delivery and no other: settle it here, with an outcome in the log.
-          const last = o.deliveryLimit !== undefined && deliveries > 0 && deliveries >= o.deliveryLimit - 1;
-          const action = last
-            ? await failAtDeliveryLimit(deliverDeps, notificationId, attemptOf(headers), deliveries)
-            : await deliver(deliverDeps, notificationId, attemptOf(headers));
-          span.setAttribute('action', action.kind);
-          await settle(ch, msg, action, notificationId);
-        },
-        contextFromTraceparent(traceparentOf(headers)),
-      );
+      const { notificationId, appId } = parsed.message;
+      const work = () =>
+        inSpan(
+          'sender.consume',
+          async (span) => {
+            span.setAttribute('notification.id', notificationId);
+            span.setAttribute('messaging.source', names.queue);
+            const deliveries = Number(headers?.[HEADERS.deliveryCount] ?? 0);
+            // The broker allows this delivery and no other: settle it here, with an outcome in the log.
+            const last = o.deliveryLimit !== undefined && deliveries > 0 && deliveries >= o.deliveryLimit - 1;
+            const action = last
+              ? await failAtDeliveryLimit(deliverDeps, notificationId, attemptOf(headers), deliveries)
+              : await deliver(deliverDeps, notificationId, attemptOf(headers));
+            span.setAttribute('action', action.kind);
+            await settle(ch, msg, action, notificationId);
+          },
+          contextFromTraceparent(traceparentOf(headers)),
+        );
+      // Another app's slow provider calls must not hold this one's: see fairness.ts.
+      const outcome = gate ? await gate.run(appId, work) : (await work(), 'done');
+      if (outcome === 'put_off') await putOff(ch, msg);
     } catch (e) {
       // Never crash the consumer: the message stays unacked and is redelivered (the quorum
       // queue's delivery limit parks it if it keeps failing).
@@ -335,6 +360,7 @@ export function createSender(o: SenderOptions): Sender {
     async stop() {
       stopping = true;
       clearTimeout(parkedIncidentTimer);
+      gate?.close();
       unregisterConsumer();
       const c = consumer;
       if (c) await c.ch.cancel(c.tag).catch(() => {});

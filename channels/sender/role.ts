@@ -12,6 +12,7 @@ import type { Topology } from '../../infra/rabbit/topology.ts';
 import type { Providers } from '../port.ts';
 import type { RetryPolicy } from '../retryPolicy.ts';
 import { createRenderer, RenderError } from '../render/renderer.ts';
+import { createRenderPool, DEFAULT_RENDER_POOL, type RenderPool, type RenderPoolConfig } from '../../infra/render/pool.ts';
 import path from 'node:path';
 import { createSender, type Sender } from './consumer.ts';
 import { openJournal } from './journal.ts';
@@ -32,6 +33,8 @@ export interface SendersRoleConfig {
   pgPoolSize?: number;
   /** Each channel's provider timeout: the sender's own deadline sits 2 s above it, and a claim lasts 15 s past the longest deadline. */
   providers: { timeoutMs: Partial<Record<Channel, number>> };
+  /** RENDER_WORKERS, RENDER_BUDGET_MS: the pool made when none is handed in. */
+  render?: RenderPoolConfig;
 }
 
 /** How long a sender's own deadline allows past the provider's (the adapters' timeouts fire first). */
@@ -56,9 +59,13 @@ export async function startSendersRole(deps: {
   metrics: Metrics;
   alerter: Alerter;
   logger: Logger;
+  /** The process's render pool (shared with its API); absent, the role makes and closes its own. */
+  renderPool?: RenderPool;
 }): Promise<{ senders: Sender[]; /** Resolves once every consumer is connected. */ ready: Promise<void>; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'senders' });
+  const ownPool = deps.renderPool ? undefined : createRenderPool(deps.config.render ?? DEFAULT_RENDER_POOL);
   const renderer = createRenderer({
+    pool: deps.renderPool ?? ownPool!,
     publicUrl: deps.config.publicUrl,
     trackingSecret: deps.config.trackingSecret,
     // (templateId, version) is immutable once published, so the renderer caches what this returns.
@@ -95,6 +102,7 @@ export async function startSendersRole(deps: {
       metrics: deps.metrics,
       alerter: deps.alerter,
       prefetch: deps.pipeline.prefetch,
+      ...(deps.pipeline.appMaxInFlight !== undefined && { appMaxInFlight: deps.pipeline.appMaxInFlight }),
       failingThreshold: deps.pipeline.failingThreshold,
       recoverAfter: deps.pipeline.recoverAfter,
       parkedQuietMs: deps.pipeline.parkedQuietMs,
@@ -118,6 +126,7 @@ export async function startSendersRole(deps: {
       await recorder.close();
       await journal.close();
       await claimer.close();
+      await ownPool?.close();
     },
   };
 }

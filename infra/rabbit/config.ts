@@ -21,4 +21,6 @@ export interface PipelineConfig {
   scheduleTickMs: number;
   /** STUCK_AFTER_MS: pending this long with no event = stuck, republished (0: derived from the retry policy and the provider timeout). */
   stuckAfterMs: number;
+  /** SENDER_APP_MAX_IN_FLIGHT: one app's messages a channel consumer works on at once (default 20); more are put off. */
+  appMaxInFlight?: number;
 }

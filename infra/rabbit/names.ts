@@ -44,6 +44,8 @@ export const HEADERS = {
   parkedAt: 'x-notify-parked-at',
   /** Queue the parked message was consumed from. */
   parkedFrom: 'x-notify-parked-from',
+  /** How often this copy was put off because its app was at its in-flight limit (not an attempt). */
+  putOff: 'x-notify-put-off',
   /** Publisher-local id that lets a returned (unroutable) message fail its confirm. */
   publishId: 'x-notify-publish-id',
   /** Set by RabbitMQ on quorum-queue redeliveries (absent on the first delivery). */

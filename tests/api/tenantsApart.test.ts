@@ -113,11 +113,12 @@ describe('#5 erasure reaches the inbox', () => {
 describe('#6 preview render errors', () => {
   it('a missing variable or the render limit is 422 naming the template and the part; no template source in the logs', async () => {
     const SOURCE_MARK = `src-${randomBytes(4).toString('hex')}`;
-    expect((await api.call('PUT', '/v1/templates/ta-preview', { email: { subject: `Hi {{ name }} ${SOURCE_MARK}`, html: `<p>{% for i in (1..3000) %}{% for j in (1..3000) %}x{% endfor %}{% endfor %} ${SOURCE_MARK}</p>` } })).status).toBe(200);
+    // The loop's size is a param: a publish renders every part within the budget (issue 24 #1), and refuses a template that never fits.
+    expect((await api.call('PUT', '/v1/templates/ta-preview', { email: { subject: `Hi {{ name }} ${SOURCE_MARK}`, html: `<p>{% for i in (1..n) %}{% for j in (1..n) %}x{% endfor %}{% endfor %} ${SOURCE_MARK}</p>` } })).status).toBe(200);
     const missing = await api.call('POST', '/v1/templates/ta-preview/preview', { params: {} });
     expect(missing.status).toBe(422);
     expect(missing.body).toMatchObject({ error: 'render_failed', field: 'email.subject', message: expect.stringContaining('template ta-preview v1: email.subject') });
-    const limit = await api.call('POST', '/v1/templates/ta-preview/preview', { params: { name: 'Ada' } });
+    const limit = await api.call('POST', '/v1/templates/ta-preview/preview', { params: { name: 'Ada', n: 3000 } });
     expect(limit.status).toBe(422);
     expect(limit.body).toMatchObject({ error: 'render_failed', field: 'email.html', message: expect.stringContaining('render limit') });
     for (const r of [missing, limit]) expect(JSON.stringify(r.body)).not.toContain(SOURCE_MARK);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRenderPool } from '../../infra/render/pool.ts';
 import {
   apnsPayload,
   createRenderer,
@@ -19,6 +20,10 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 const T = Math.floor(NOW.getTime() / 1000);
 const PUBLIC = 'https://notify.example.com';
 
+/** Liquid runs in the pool's workers, as in the senders. */
+const pool = createRenderPool({ workers: 1, budgetMs: 5000 });
+afterAll(() => pool.close());
+
 function rendererFor(content: TemplateContent, calls: { n: number } = { n: 0 }) {
   return createRenderer({
     loadTemplate: async (appId, templateId, version) => {
@@ -28,6 +33,7 @@ function rendererFor(content: TemplateContent, calls: { n: number } = { n: 0 }) 
     publicUrl: `${PUBLIC}/`,
     trackingSecret: SECRET,
     now: () => NOW,
+    pool,
   });
 }
 

@@ -1,13 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRenderPool } from '../../infra/render/pool.ts';
 import { createRenderer } from '../../channels/render/renderer.ts';
 import type { NotificationRequested, TemplateContent } from '../../domain/events.ts';
 import { analyzeTemplate, TemplateSyntaxError } from '../../domain/templateDialect.ts';
+
+/** Liquid runs in the pool's workers, as in the senders. */
+const pool = createRenderPool({ workers: 1, budgetMs: 5000 });
+afterAll(() => pool.close());
 
 function rendererFor(content: TemplateContent) {
   return createRenderer({
     loadTemplate: async (appId, templateId, version) => ({ templateId, appId, version, content, requiredParams: analyzeTemplate(content).requiredParams, at: '2026-01-01T00:00:00Z' }),
     publicUrl: 'https://notify.example.com',
     trackingSecret: 's',
+    pool,
   });
 }
 const sms = (params: Record<string, unknown>, locale?: string): NotificationRequested['data'] => ({

@@ -2,7 +2,7 @@ import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streams } from '../../domain/streams.ts';
 import { createWebPushProvider, generateVapidKeys } from '../../channels/providers/webpush/provider.ts';
-import { classifyWebPushStatus } from '../../channels/providers/index.ts';
+import { classifyWebPushStatus, simulatorPushOrigins } from '../../channels/providers/index.ts';
 import { WEB_PUSH_MAX_PAYLOAD_BYTES } from '../../channels/render/push.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { decryptAes128gcm, verifyVapid } from '../../simulator/webpush.ts';
@@ -74,7 +74,7 @@ describe('web push provider -> simulator (real web-push library, VAPID, aes128gc
   it('delivers; the simulator shows the decrypted content and the VAPID identity; a wrong key is refused', async () => {
     const vapid = generateVapidKeys('mailto:ops@example.com');
     const s = await subscribe(t, vapid.publicKey);
-    const provider = createWebPushProvider({ vapid, timeoutMs: 5000, simulator: { ca: t.sim.ca } }, silentLogger);
+    const provider = createWebPushProvider({ vapid, timeoutMs: 5000, simulator: { ca: t.sim.ca }, allowedOrigins: simulatorPushOrigins(t.endpoint) }, silentLogger);
     const recipient = { kind: 'push' as const, platform: 'web' as const, tokens: [s.endpoint], webKeys: { [s.endpoint]: s.keys } };
     try {
       const { last } = await t.messages('web');
@@ -87,11 +87,11 @@ describe('web push provider -> simulator (real web-push library, VAPID, aes128gc
         meta: { auth: { scheme: 'vapid', sub: 'mailto:ops@example.com', k: vapid.publicKey } },
       });
       // Another server's key on a subscription restricted to ours: the push service refuses it.
-      const intruder = createWebPushProvider({ vapid: generateVapidKeys('mailto:x@example.com'), timeoutMs: 5000, simulator: { ca: t.sim.ca } }, silentLogger);
+      const intruder = createWebPushProvider({ vapid: generateVapidKeys('mailto:x@example.com'), timeoutMs: 5000, simulator: { ca: t.sim.ca }, allowedOrigins: simulatorPushOrigins(t.endpoint) }, silentLogger);
       expect(await intruder.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'permanent', code: 'webpush:403' });
       await intruder.close?.();
       // A mismatched key pair signs a JWT that does not verify with its own k=.
-      const broken = createWebPushProvider({ vapid: { ...vapid, privateKey: generateVapidKeys(vapid.subject).privateKey }, timeoutMs: 5000, simulator: { ca: t.sim.ca } }, silentLogger);
+      const broken = createWebPushProvider({ vapid: { ...vapid, privateKey: generateVapidKeys(vapid.subject).privateKey }, timeoutMs: 5000, simulator: { ca: t.sim.ca }, allowedOrigins: simulatorPushOrigins(t.endpoint) }, silentLogger);
       expect(await broken.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'permanent', code: 'webpush:401' });
       await broken.close?.();
       expect((await t.messages('web', last)).messages).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { BREAKER_GAUGE, closeProviders, createProviders } from '../../channels/providers/index.ts';
+import { BREAKER_GAUGE, closeProviders, createProviders, simulatorPushOrigins } from '../../channels/providers/index.ts';
 import { startSendersRole } from '../../channels/sender/role.ts';
 import { CHANNELS } from '../../domain/events.ts';
 import { createAlerter } from '../../infra/alerts.ts';
@@ -44,7 +44,9 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     await sim.sim.stop();
   };
   try {
-    const api = await startTestApi(apiOptions);
+    // The simulator plays the push service on a port chosen now: its origin is a listed one, as in embedded mode.
+    const pushOrigins = [...simulatorPushOrigins(sim.endpoint), apiOptions?.env?.WEB_PUSH_ALLOWED_ORIGINS ?? ''].filter((o) => o !== '').join(',');
+    const api = await startTestApi({ ...apiOptions, env: { ...apiOptions?.env, WEB_PUSH_ALLOWED_ORIGINS: pushOrigins } });
     stops.push(() => api.close());
     const pipeline = api.config.pipeline;
     // Short tiers, so retries take milliseconds, unless the test chose its own (RETRY_DELAYS_MS).

@@ -31,6 +31,11 @@ export interface ProviderSetup {
   timeoutMs: number;
   /** Public base URL of the API (where status callbacks go). */
   publicUrl: string;
+  /**
+   * For a provider that calls URLs its callers chose (Web Push endpoints): the origins it may call
+   * although they are inside the network (channels/outboundUrl.ts), and its calls per host at once.
+   */
+  outbound?: { allowedOrigins: readonly string[]; maxPerHost?: number };
 }
 
 /**

@@ -15,3 +15,8 @@ export function parseWebPushConfig(env: ProviderEnv, issue: ConfigIssue): VapidK
   }
   return { publicKey: vapid.VAPID_PUBLIC_KEY, privateKey: vapid.VAPID_PRIVATE_KEY, subject: vapid.VAPID_SUBJECT };
 }
+
+/** The simulator's subscriptions point at `https://localhost:<port>` (simulator/server.ts); both spellings of it are listed. */
+export function simulatorPushOrigins(endpoint: { host: string; port: number }): string[] {
+  return [`https://localhost:${endpoint.port}`, `https://${endpoint.host}:${endpoint.port}`];
+}

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import webpush from 'web-push';
 import type { Logger } from '../../../infra/logger.ts';
-import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
+import { checkOutboundUrl, createGuardedAgent, networkReason, type guardedLookup } from '../../outboundUrl.ts';
+import { createKeyedLimit } from '../../keyedLimit.ts';
+import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
 import { webPushPayload } from '../../render/push.ts';
 import { aggregatePush, errorText, parseRetryAfter, type TokenOutcome } from '../shared/common.ts';
 
@@ -27,6 +29,15 @@ export interface WebPushOptions {
    * a subscription pointing at a real push service still works: the endpoint decides where a push goes.
    */
   simulator?: { ca: string };
+  /**
+   * Push-service origins called even though they resolve inside the network (WEB_PUSH_ALLOWED_ORIGINS;
+   * the simulator's in embedded mode). Every other endpoint passes channels/outboundUrl.ts.
+   */
+  allowedOrigins?: readonly string[];
+  /** Concurrent calls to one endpoint host (default 16): a hanging push service holds at most this many. */
+  maxPerHost?: number;
+  /** Name resolution of the guarded agent (tests: a resolver that lies, as a rebinding DNS would). */
+  resolve?: Parameters<typeof guardedLookup>[0];
 }
 
 /**
@@ -44,22 +55,43 @@ export function classifyWebPushStatus(status: number, token: string, message: st
   return { kind: 'permanent', code, message };
 }
 
+/**
+ * Only a status code and a classified reason leave here: the endpoint is the caller's choice, so
+ * its answer body (or an error text naming an address and port) would turn /why, /events and the
+ * console into a window on whatever the endpoint reaches.
+ */
 function classifyError(e: unknown, token: string): TokenOutcome {
   if (e instanceof webpush.WebPushError) {
     const retryAfter = e.headers['retry-after'];
-    const text = `${e.statusCode} ${e.body || e.message}`.slice(0, 300);
-    return classifyWebPushStatus(e.statusCode, token, text, typeof retryAfter === 'string' ? retryAfter : undefined);
+    return classifyWebPushStatus(e.statusCode, token, `push service answered ${e.statusCode}`, typeof retryAfter === 'string' ? retryAfter : undefined);
   }
+  const reason = networkReason(e);
+  if (reason === 'forbidden_address') return { kind: 'permanent', code: 'webpush:forbidden_address', message: 'endpoint resolves to an address inside the network' };
   // No answer at all: DNS, refused connection, TLS, socket timeout.
-  return { kind: 'retryable', code: 'webpush:network', message: errorText(e) };
+  return { kind: 'retryable', code: 'webpush:network', message: `no answer from the push service (${reason})` };
 }
 
 export function createWebPushProvider(options: WebPushOptions, logger: Logger): Provider {
   const name = options.simulator ? 'simulator:webpush' : 'webpush';
-  const agent = new Agent({ keepAlive: true, ...(options.simulator && { ca: [...rootCertificates, options.simulator.ca] }) });
+  const tls = { keepAlive: true, ...(options.simulator && { ca: [...rootCertificates, options.simulator.ca] }) };
+  // Listed origins connect as configured; every other endpoint only to addresses outside the network.
+  const listedAgent = new Agent(tls);
+  const guardedAgent = createGuardedAgent(tls, options.resolve);
+  const allowed = options.allowedOrigins ?? [];
   const ttl = options.ttlSeconds ?? 24 * 3600;
+  const perHost = createKeyedLimit(options.maxPerHost ?? 16);
 
-  async function sendOne(endpoint: string, keys: { p256dh: string; auth: string }, payload: string): Promise<TokenOutcome> {
+  async function sendOne(endpoint: string, keys: { p256dh: string; auth: string }, payload: string, signal: AbortSignal | undefined): Promise<TokenOutcome> {
+    const check = checkOutboundUrl(endpoint, allowed);
+    // Registered before the rule existed, or written into the log some other way: it can never be called.
+    if (!check.ok) return { kind: 'dead', token: endpoint, code: `webpush:${check.reason}`, message: `endpoint ${check.message}` };
+    const agent = check.listed ? listedAgent : guardedAgent;
+    const host = check.url.host;
+    try {
+      await perHost.acquire(host, signal);
+    } catch {
+      return { kind: 'retryable', code: 'webpush:host_busy', message: 'every connection to this push service is busy' };
+    }
     try {
       const res = await webpush.sendNotification({ endpoint, keys }, payload, {
         vapidDetails: options.vapid,
@@ -72,13 +104,15 @@ export function createWebPushProvider(options: WebPushOptions, logger: Logger): 
       return { kind: 'sent', id: typeof location === 'string' && location ? location.slice(location.lastIndexOf('/') + 1) : randomUUID() };
     } catch (e) {
       return classifyError(e, endpoint);
+    } finally {
+      perHost.release(host);
     }
   }
 
   return {
     channel: 'web',
     name,
-    async send(message: ProviderMessage): Promise<ProviderResult> {
+    async send(message: ProviderMessage, sendOptions?: SendOptions): Promise<ProviderResult> {
       const { recipient, content } = message;
       if (recipient.kind !== 'push' || recipient.platform !== 'web' || content.channel !== 'web') {
         return { kind: 'permanent', provider: name, code: 'bad_message', message: `web push provider got ${recipient.kind}/${content.channel}` };
@@ -91,7 +125,7 @@ export function createWebPushProvider(options: WebPushOptions, logger: Logger): 
           const keys = recipient.webKeys?.[endpoint];
           // A subscription without keys cannot carry an encrypted payload: it is unusable, not retryable.
           if (!keys) return Promise.resolve({ kind: 'dead', token: endpoint, code: 'webpush:no_keys', message: 'subscription has no p256dh/auth keys' });
-          return sendOne(endpoint, keys, payload);
+          return sendOne(endpoint, keys, payload, sendOptions?.signal);
         }),
       );
       const result = aggregatePush(name, outcomes);
@@ -99,7 +133,8 @@ export function createWebPushProvider(options: WebPushOptions, logger: Logger): 
       return result;
     },
     async close() {
-      agent.destroy();
+      listedAgent.destroy();
+      guardedAgent.destroy();
     },
   };
 }
