@@ -1,10 +1,13 @@
 /**
  * Event store figures, the same workload on the embedded SQLite log and on PostgreSQL: append rate
- * (1 event per append, 100-event batches, and 8 concurrent appenders), readAll rate, and
- * append -> subscriber latency in-process (wake-up) and cross-process (SQLite: polling;
- * PostgreSQL: LISTEN/NOTIFY).
+ * (1 event per append, 100-event batches, 8 writers on their own connections, and 64 concurrent
+ * single-event appenders on one store: the group-commit case), readAll rate, log bytes per
+ * notification, and append -> subscriber latency in-process (wake-up) and cross-process (SQLite:
+ * polling; PostgreSQL: LISTEN/NOTIFY). Ends with one machine-readable line:
+ *   eventstore: sqlite_concurrent=<n>/s postgres_concurrent=<n>/s sqlite_bytes_per_notification=<n> postgres_bytes_per_notification=<n>
  *
- *   node bench/eventStore.bench.ts            (or: npm run bench:eventstore)
+ *   node bench/eventStore.bench.ts              (or: npm run bench:eventstore)
+ *   node bench/eventStore.bench.ts --concurrent (only the concurrent rate and the bytes, ~10 s)
  *
  * PostgreSQL runs in a scratch database created on PG_BENCH_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) and dropped afterwards; NO_PG=1 skips it.
@@ -44,6 +47,15 @@ function requested(i: number, sentAt = 0): NewEvent {
       requestedAt: new Date().toISOString(),
     },
     metadata,
+  };
+}
+
+/** What a delivered email leaves in its stream besides the request: the sender's outcome. */
+function sent(notificationId: string): NewEvent {
+  return {
+    type: 'NotificationSent',
+    data: { notificationId, attempt: 1, provider: 'sendgrid', providerMessageId: `sg-${randomUUID()}`, at: new Date().toISOString(), locale: 'en-GB' },
+    metadata: { ...metadata, causationId: randomUUID() },
   };
 }
 
@@ -163,22 +175,74 @@ async function workload(backend: Backend, where: string, crossPolls: number[]): 
   return rows;
 }
 
+/** 64 appenders on one store, each appending one event at a time to a new stream: concurrent API requests. */
+async function concurrentRate(backend: Backend, where: string): Promise<number> {
+  const store = openStore(backend, where);
+  const appenders = 64;
+  const perAppender = backend === 'sqlite' ? 500 : 200;
+  const t = now();
+  await Promise.all(Array.from({ length: appenders }, async () => {
+    for (let i = 0; i < perAppender; i++) await store.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');
+  }));
+  const rate = Math.round((appenders * perAppender) / ((now() - t) / 1000));
+  await store.close();
+  return rate;
+}
+
+/**
+ * Log bytes (rows and indexes) per notification: a request and its sent outcome, appended apart as
+ * the API and the sender do. `size` gives the log's size on disk, measured before and after.
+ */
+async function bytesPerNotification(backend: Backend, where: string, size: () => Promise<number>): Promise<number> {
+  const store = openStore(backend, where);
+  const n = 2_000;
+  // The first appends create the schema and its first pages: measure from there.
+  await store.append(`notification-${randomUUID()}`, [requested(0)], 'no_stream');
+  await store.close();
+  const before = await size();
+  const again = openStore(backend, where);
+  await Promise.all(Array.from({ length: 16 }, async (_, w) => {
+    for (let i = w; i < n; i += 16) {
+      const event = requested(i);
+      const id = (event.data as { notificationId: string }).notificationId;
+      await again.append(`notification-${id}`, [event], 'no_stream');
+      await again.append(`notification-${id}`, [sent(id)], 0);
+    }
+  }));
+  await again.close();
+  return Math.round(((await size()) - before) / n);
+}
+
+/** The SQLite file after a checkpoint (closing the last connection folds the WAL in). */
+const fileSize = (file: string) => async () => (await fs.stat(file)).size;
+
 function print(title: string, rows: [string, string][]): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(title);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 }
 
-async function main(): Promise<void> {
+async function main(onlyConcurrent: boolean): Promise<void> {
+  const summary = { sqlite_concurrent: 'n/a', postgres_concurrent: 'n/a', sqlite_bytes_per_notification: 'n/a', postgres_bytes_per_notification: 'n/a' };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-bench-'));
-  const file = path.join(dir, 'events.sqlite');
-  const rows = await workload('sqlite', file, [100, 20]);
-  const size = (await fs.stat(file)).size;
-  await fs.rm(dir, { recursive: true, force: true });
-  rows.push(['log file size', `${(size / 1024 / 1024).toFixed(1)} MB`]);
-  print(`Embedded event store (SQLite WAL, synchronous=NORMAL), ${os.cpus().length} cores, node ${process.version}`, rows);
+  try {
+    const rows = onlyConcurrent ? [] : await workload('sqlite', path.join(dir, 'events.sqlite'), [100, 20]);
+    if (!onlyConcurrent) rows.push(['log file size', `${((await fs.stat(path.join(dir, 'events.sqlite'))).size / 1024 / 1024).toFixed(1)} MB`]);
+    const rate = await concurrentRate('sqlite', path.join(dir, 'concurrent.sqlite'));
+    rows.push(['append, 1 event/append, 64 concurrent appenders, one store', `${rate} events/s`]);
+    const bytes = await bytesPerNotification('sqlite', path.join(dir, 'bytes.sqlite'), fileSize(path.join(dir, 'bytes.sqlite')));
+    rows.push(['log bytes per notification (request + sent)', `${bytes} B`]);
+    summary.sqlite_concurrent = String(rate);
+    summary.sqlite_bytes_per_notification = String(bytes);
+    print(`Embedded event store (SQLite WAL, synchronous=NORMAL), ${os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`, rows);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  if (!process.env.NO_PG) await postgres(onlyConcurrent, summary);
+  console.log(`eventstore: ${Object.entries(summary).map(([k, v]) => `${k}=${v}${k.endsWith('concurrent') && v !== 'n/a' ? '/s' : ''}`).join(' ')}`);
+}
 
-  if (process.env.NO_PG) return;
+async function postgres(onlyConcurrent: boolean, summary: Record<string, string>): Promise<void> {
   const base = process.env.PG_BENCH_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `notify_bench_${randomUUID().slice(0, 8)}`;
   const admin = async (sql: string) => {
@@ -190,24 +254,57 @@ async function main(): Promise<void> {
       await c.end();
     }
   };
-  await admin(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const pgRows = await workload('postgres', url.toString(), [2_000]);
-    const bytes = (await admin(`SELECT pg_database_size('${name}')::text AS v`)).rows[0]!.v;
-    const version = (await admin('SHOW server_version')).rows[0] as unknown as { server_version: string };
-    const commit = (await admin('SHOW synchronous_commit')).rows[0] as unknown as { synchronous_commit: string };
-    pgRows.push(['database size', `${(Number(bytes) / 1024 / 1024).toFixed(1)} MB`]);
-    console.log('');
-    print(`PostgreSQL ${version.server_version} event store (synchronous_commit=${commit.synchronous_commit}), same machine`, pgRows);
-  } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  const scratch = async (run: (url: string, name: string) => Promise<void>) => {
+    const name = `notify_bench_${randomUUID().slice(0, 8)}`;
+    await admin(`CREATE DATABASE ${name}`);
+    try {
+      const url = new URL(base);
+      url.pathname = `/${name}`;
+      await run(url.toString(), name);
+    } finally {
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  };
+  const pgRows: [string, string][] = [];
+  if (!onlyConcurrent) {
+    await scratch(async (url, name) => {
+      pgRows.push(...(await workload('postgres', url, [2_000])));
+      const bytes = (await admin(`SELECT pg_database_size('${name}')::text AS v`)).rows[0]!.v;
+      pgRows.push(['database size', `${(Number(bytes) / 1024 / 1024).toFixed(1)} MB`]);
+    });
   }
+  await scratch(async (url) => {
+    const rate = await concurrentRate('postgres', url);
+    pgRows.push(['append, 1 event/append, 64 concurrent appenders, one store', `${rate} events/s`]);
+    summary.postgres_concurrent = String(rate);
+  });
+  await scratch(async (url) => {
+    // Rows, TOAST and every index of the log's tables.
+    const size = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ v: string }>(
+          `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::text AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')`,
+        );
+        return Number(rows[0]!.v);
+      } finally {
+        await c.end();
+      }
+    };
+    const bytes = await bytesPerNotification('postgres', url, size);
+    pgRows.push(['log bytes per notification (request + sent)', `${bytes} B`]);
+    summary.postgres_bytes_per_notification = String(bytes);
+  });
+  const version = (await admin('SHOW server_version')).rows[0] as unknown as { server_version: string };
+  const commit = (await admin('SHOW synchronous_commit')).rows[0] as unknown as { synchronous_commit: string };
+  console.log('');
+  print(`PostgreSQL ${version.server_version} event store (synchronous_commit=${commit.synchronous_commit}), same machine`, pgRows);
 }
 
 if (process.argv[2] === '--subscriber') {
   await subscriberMain(process.argv[3] as Backend, process.argv[4]!, Number(process.argv[5]), Number(process.argv[6]));
 } else {
-  await main();
+  await main(process.argv.includes('--concurrent'));
 }

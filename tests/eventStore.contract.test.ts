@@ -23,7 +23,7 @@ describe.skipIf(!esdbUrl)('EventStoreDB (EVENTSTORE_URL)', () => {
   eventStoreContract('EventStoreDB', async () => ({
     open: async () => createEsdbEventStore(esdbUrl!),
     cleanup: async () => undefined,
-  }), { atomicMultiAppend: false });
+  }), { atomicMultiAppend: false, groupCommit: false });
 });
 
 // PostgreSQL always runs here (scripts/ensure-postgres.sh): a fresh database per test, dropped after it.

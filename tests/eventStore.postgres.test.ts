@@ -3,10 +3,19 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresEventStore } from '../infra/postgres/eventStore.ts';
-import type { EventStore, RecordedEvent } from '../infra/eventStore/port.ts';
+import pg from 'pg';
+import { APPEND_LOCK, createPostgresEventStore } from '../infra/postgres/eventStore.ts';
+import type { EventStore, NewEvent, RecordedEvent } from '../infra/eventStore/port.ts';
 import { meta, rotated, waitFor } from './contracts/eventStore.contract.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
+
+async function pollUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 /** What only the PostgreSQL log has to prove: no reader skips a late commit, and NOTIFY wakes other processes. */
 describe('PostgreSQL event store', () => {
@@ -84,6 +93,59 @@ describe('PostgreSQL event store', () => {
     expect(new Set(seen.map((e) => e.id)).size).toBe(expected);
     expect(paged).toEqual(Array.from({ length: paged.length }, (_, i) => i + 1));
     expect(await reader.headPosition()).toBe(expected);
+  });
+
+  it('an append answers only after its batch commits: a commit that fails rejects every append of that batch, and only those', async () => {
+    const store = open();
+    await store.append(`poison-setup-${randomUUID()}`, [rotated('setup', 0)], 'no_stream');
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const streams = [0, 1, 2, 3].map(() => `poison-${randomUUID()}`);
+    try {
+      // A deferred constraint trigger fails the COMMIT itself (not a statement) when an event of app 'poison' is in it.
+      await admin.query(`
+        CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.data->>'appId' = 'poison' THEN RAISE EXCEPTION 'poisoned commit'; END IF; RETURN NULL; END $$;
+        CREATE CONSTRAINT TRIGGER refuse_poison AFTER INSERT ON events DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_poison();`);
+      // Hold the append lock, so the first append's batch waits on it while the others queue behind it as the next batch.
+      await admin.query('SELECT pg_advisory_lock($1)', [APPEND_LOCK]);
+      const commits = store.commitCount();
+      const log: string[] = [];
+      const settle = (p: Promise<unknown>, name: string) => p.then(() => void log.push(`${name}:ok`), (e: unknown) => void log.push(`${name}:${(e as Error).message}`));
+      const first = settle(store.append(streams[0]!, [rotated('first', 0)], 'no_stream'), 'first');
+      await pollUntil(async () => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0]!.n === 1);
+      const rest = Promise.all([
+        settle(store.append(streams[1]!, [rotated('fine', 1)], 'no_stream'), 'fine'),
+        settle(store.append(streams[2]!, [rotated('poison', 2)], 'no_stream'), 'poison'),
+        settle(store.appendMulti([{ stream: streams[3]!, events: [rotated('fine', 3)], expected: 'no_stream' }]), 'multi'),
+      ]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(log).toEqual([]);
+      await admin.query('SELECT pg_advisory_unlock($1)', [APPEND_LOCK]);
+      await Promise.all([first, rest]);
+      expect(log.sort()).toEqual(['fine:poisoned commit', 'first:ok', 'multi:poisoned commit', 'poison:poisoned commit']);
+      expect(store.commitCount()).toBe(commits + 1);
+      expect((await store.readStream(streams[0]!)).length).toBe(1);
+      for (const s of streams.slice(1)) expect(await store.readStream(s)).toEqual([]);
+      // The log goes on, gap-free, after the failed batch.
+      const next = await store.append(streams[1]!, [rotated('fine', 4)], 'no_stream');
+      expect(next.position).toBe((await store.readStream(streams[0]!))[0]!.position + 1);
+    } finally {
+      await admin.query('DROP TRIGGER IF EXISTS refuse_poison ON events; DROP FUNCTION IF EXISTS refuse_poison()');
+      await admin.end();
+    }
+  });
+
+  it('a row the server refuses fails only its own append; its batch neighbours commit', async () => {
+    const store = open();
+    const [a, bad, b] = [`row-${randomUUID()}`, `row-${randomUUID()}`, `row-${randomUUID()}`];
+    // jsonb refuses \u0000 in text: the INSERT of the whole batch fails, and the store writes each append alone.
+    const nul = { ...rotated(bad, 0), data: { appId: bad, secretHash: 'h\u0000', at: '2026-01-01T00:00:00.000Z' } } as NewEvent;
+    const settled = await Promise.allSettled([store.append(a, [rotated(a, 0)], 'no_stream'), store.append(bad, [nul], 'no_stream'), store.append(b, [rotated(b, 0)], 'no_stream')]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.readStream(a)).toHaveLength(1);
+    expect(await store.readStream(bad)).toEqual([]);
+    expect(await store.readStream(b)).toHaveLength(1);
   });
 
   it('another process appends: the subscriber here wakes through LISTEN/NOTIFY, far under the safety-net poll', async () => {

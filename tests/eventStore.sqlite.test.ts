@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../infra/eventStore/port.ts';
 import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
@@ -183,6 +184,52 @@ describe('embedded SQLite event store, beyond the contract', () => {
     await store.append('app-crash', [rotated('app-crash', 0)], events.length - 1);
     await store.close();
   }, 30_000);
+
+  it('an append answers only after the commit that holds it: a batch held by another process waits, and if its transaction fails every caller of it fails', async () => {
+    const store = createSqliteEventStore(file, { busyDeadlineMs: 600 });
+    await store.append('app-first', [rotated('app-first', 0)], 'no_stream');
+    const commits = store.commitCount();
+    const other = new Database(file);
+    const streams = [0, 1, 2, 3].map((i) => `app-held-${i}`);
+    const settle = (p: Promise<unknown>, log: string[], name: string) => p.then(() => void log.push(`${name}:ok`), (e: unknown) => void log.push(`${name}:${(e as { code?: string }).code ?? String(e)}`));
+    try {
+      // Another process holds the write lock past the deadline: the batch never commits, so no caller may hear "ok".
+      other.exec('BEGIN IMMEDIATE');
+      const log: string[] = [];
+      const round1 = Promise.all(streams.map((s, i) => settle(store.append(s, [rotated(s, i)], 'no_stream'), log, s)));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(log).toEqual([]);
+      await round1;
+      expect(log.sort()).toEqual(streams.map((s) => `${s}:SQLITE_BUSY`));
+      other.exec('ROLLBACK');
+      for (const s of streams) expect(await store.readStream(s)).toEqual([]);
+      expect(store.commitCount()).toBe(commits);
+
+      // Held for 200 ms, then released: every caller hears "ok" after the release, all from one commit.
+      other.exec('BEGIN IMMEDIATE');
+      const log2: string[] = [];
+      const round2 = Promise.all(streams.map((s, i) => settle(store.append(s, [rotated(s, i)], 'no_stream'), log2, s)));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(log2).toEqual([]);
+      other.exec('COMMIT');
+      await round2;
+      expect(log2.sort()).toEqual(streams.map((s) => `${s}:ok`));
+      expect(store.commitCount()).toBe(commits + 1);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('close lets appends already made commit and answer first', async () => {
+    const store = createSqliteEventStore(file);
+    const appends = [0, 1, 2].map((i) => store.append(`app-closing-${i}`, [rotated(`app-closing-${i}`, i)], 'no_stream'));
+    await store.close();
+    expect((await Promise.all(appends)).map((r) => r.nextRevision)).toEqual([0, 0, 0]);
+    const again = createSqliteEventStore(file);
+    expect(await again.readAll()).toHaveLength(3);
+    await again.close();
+  });
 
   it('refuses to work once closed', async () => {
     const store = createSqliteEventStore(file);

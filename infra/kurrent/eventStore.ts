@@ -102,6 +102,12 @@ export type KurrentEventStore = EventStore;
  * positions are $all commit positions (byte offsets in the transaction file, so `positionUnit`
  * is 'bytes'), so `after` (exclusive in the port) is turned into the server's inclusive
  * `fromPosition` by dropping the event at it.
+ *
+ * No group commit here (unlike the SQLite and PostgreSQL logs, groupCommit.ts): concurrent
+ * appends go out at once over the client's one gRPC connection, and the server batches them into
+ * its own writes and flushes (its writer queue commits many prepares per fsync). Each call still
+ * resolves only once the server has written it, and a conflict fails only that call; but appends
+ * made at the same moment reach the server in no promised order.
  */
 export function createEsdbEventStore(connection: string | KurrentDBClient): KurrentEventStore {
   // A client may be passed in (shared connection, or an emulated server in tests); close() disposes it either way.

@@ -12,10 +12,10 @@ import {
   type EventStore,
   type ExpectedRevision,
   type RecordedEvent,
-  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../eventStore/port.ts';
+import { createGroupCommit, type AppendOutcome, type CountsCommits, type PendingAppend } from '../eventStore/groupCommit.ts';
 
 interface Row {
   position: string;
@@ -46,7 +46,7 @@ const CHANNEL = 'notify_events_appended';
  * Transaction-level advisory lock every append takes before it assigns positions. Advisory
  * locks are per database, so stores in other databases of one cluster do not contend.
  */
-const APPEND_LOCK = 7_204_811_130_001;
+export const APPEND_LOCK = 7_204_811_130_001;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -71,14 +71,16 @@ const SCHEMA = `
  * and holds it until its commit is visible (PostgreSQL makes a commit visible before it releases
  * the transaction's locks). So positions are assigned and become visible in the same order: a
  * reader that sees position p also sees everything below p. The price is that appends to the
- * log are serialized (as on SQLite): throughput is one commit at a time, so the single-event rate
- * is bound by commit latency (figures in bench/eventStore.bench.ts). A refused append rolls back
- * without using up a position, so positions stay dense.
+ * log are serialized (as on SQLite): one commit at a time. So appends do not each take the lock:
+ * concurrent appends through one store share a transaction (group commit, groupCommit.ts), the
+ * lock is taken once per batch, and the rate is bound by commit latency times batch size
+ * (figures in bench/eventStore.bench.ts). A refused append is left out of its batch without using
+ * up a position, so positions stay dense.
  *
  * The lock also makes the expected-revision check race-free; UNIQUE(stream, revision) stays as
  * the store's own guard. Each append commits a NOTIFY, so subscribers in every process wake at once.
  */
-export function createPostgresEventStore(url: string, options: PostgresEventStoreOptions = {}): EventStore {
+export function createPostgresEventStore(url: string, options: PostgresEventStoreOptions = {}): EventStore & CountsCommits {
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
   const batchSize = options.batchSize ?? 500;
   const shared = openPostgres(url, options);
@@ -154,11 +156,17 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
     return Number(rows[0]?.position ?? 0);
   }
 
-  /** Checks every share and writes them all in one transaction under the append lock. */
-  async function write(batch: readonly StreamAppend[]): Promise<AppendResult[]> {
+  /**
+   * Writes a batch of appends (groupCommit.ts) in one transaction under the append lock. Every
+   * append is checked against the revisions its batch predecessors left (so two appends to one
+   * stream behave as if sequential); a refused append is left out whole and takes no position, so
+   * positions stay dense, and its neighbours commit.
+   */
+  async function write(batch: readonly PendingAppend[]): Promise<AppendOutcome[]> {
     await ready();
     const client = await pool.connect();
     let ok = false;
+    let committing = false;
     try {
       // Four round trips while the lock is held: lock, read head + revisions, write + notify, commit.
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
@@ -166,30 +174,45 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
       const { rows } = await client.query<{ stream: string | null; revision: string | null }>(
         `SELECT NULL AS stream, MAX(position) AS revision FROM events
          UNION ALL SELECT stream, MAX(revision) FROM events WHERE stream = ANY($1) GROUP BY stream`,
-        [batch.map((b) => b.stream)],
+        [[...new Set(batch.flatMap((p) => p.shares.map((b) => b.stream)))]],
       );
       let position = Number(rows.find((r) => r.stream === null)?.revision ?? 0);
       const revisions = new Map(rows.filter((r) => r.stream !== null).map((r) => [r.stream!, Number(r.revision)]));
       const now = new Date().toISOString();
       const cols = { position: [] as number[], id: [] as string[], stream: [] as string[], revision: [] as number[], type: [] as string[], data: [] as string[], metadata: [] as string[] };
-      const results: AppendResult[] = [];
-      for (const { stream, events, expected } of batch) {
-        const current = revisions.get(stream) ?? -1;
-        if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
-        let revision = current;
-        for (const e of events) {
-          revision += 1;
-          position += 1;
-          cols.position.push(position);
-          cols.id.push(e.id ?? randomUUID());
-          cols.stream.push(stream);
-          cols.revision.push(revision);
-          cols.type.push(e.type);
-          cols.data.push(JSON.stringify(e.data));
-          cols.metadata.push(JSON.stringify(e.metadata));
+      const outcomes = batch.map((p): AppendOutcome => {
+        const taken = cols.position.length;
+        const start = position;
+        const results: AppendResult[] = [];
+        const undo: [string, number | undefined][] = [];
+        for (const { stream, events, expected } of p.shares) {
+          const current = revisions.get(stream) ?? -1;
+          if (!meetsExpected(expected, current)) {
+            // Undo this append's earlier shares: an appendMulti is all or nothing.
+            for (const col of Object.values(cols)) col.length = taken;
+            for (const [s, r] of undo) if (r === undefined) revisions.delete(s); else revisions.set(s, r);
+            position = start;
+            return { ok: false, error: new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current) };
+          }
+          let revision = current;
+          for (const e of events) {
+            revision += 1;
+            position += 1;
+            cols.position.push(position);
+            cols.id.push(e.id ?? randomUUID());
+            cols.stream.push(stream);
+            cols.revision.push(revision);
+            cols.type.push(e.type);
+            cols.data.push(JSON.stringify(e.data));
+            cols.metadata.push(JSON.stringify(e.metadata));
+          }
+          undo.push([stream, revisions.get(stream)]);
+          revisions.set(stream, revision);
+          results.push({ nextRevision: revision, position: events.length > 0 ? position : -1 });
         }
-        results.push({ nextRevision: revision, position: events.length > 0 ? position : -1 });
-      }
+        // A share with no events reports the head, as a single empty append does.
+        return { ok: true, results: results.map((r) => (r.position < 0 ? { ...r, position } : r)) };
+      });
       if (cols.position.length > 0) {
         // The NOTIFY is delivered to every LISTENer when (and only if) the transaction commits.
         await client.query(
@@ -202,18 +225,32 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
           [cols.position, cols.id, cols.stream, cols.revision, cols.type, cols.data, cols.metadata, now, CHANNEL, String(position)],
         );
       }
+      committing = true;
       await client.query('COMMIT');
       ok = true;
-      // A share with no events reports the head, as a single empty append does.
-      return results.map((r) => (r.position < 0 ? { ...r, position } : r));
+      return outcomes;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // A row the server refuses (bad JSON text, a duplicate id) must not sink its neighbours: write each alone.
+      if (!committing && batch.length > 1) return writeOneByOne(batch);
       throw e;
     } finally {
       // A connection whose ROLLBACK failed is broken: drop it rather than hand it back.
       client.release(ok ? undefined : !(await isHealthy(client)));
     }
   }
+
+  async function writeOneByOne(batch: readonly PendingAppend[]): Promise<AppendOutcome[]> {
+    const outcomes: AppendOutcome[] = [];
+    for (const p of batch) outcomes.push(await write([p]).then(([o]) => o!, (error: unknown): AppendOutcome => ({ ok: false, error })));
+    return outcomes;
+  }
+
+  const group = createGroupCommit(async (batch) => {
+    const outcomes = await write(batch);
+    if (outcomes.some((o, i) => o.ok && batch[i]!.shares.some((b) => b.events.length > 0))) appended.emit('append');
+    return outcomes;
+  });
 
   async function isHealthy(client: pg.PoolClient): Promise<boolean> {
     try {
@@ -239,15 +276,14 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
 
   const ownSubscriptions = new Set<Subscription>();
 
-  const store: EventStore = {
+  const store: EventStore & CountsCommits = {
     // Positions are dense (one per event, assigned under the append lock): a distance counts events.
     positionUnit: 'events',
     async append(stream, events, expected) {
       assertOpen();
       validateAppend(stream, events, expected);
       if (events.length === 0) return checkOnly(stream, expected);
-      const [result] = await write([{ stream, events, expected }]);
-      appended.emit('append');
+      const [result] = await group.submit([{ stream, events, expected }]);
       return result!;
     },
 
@@ -255,9 +291,7 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
       assertOpen();
       validateAppendMulti(batch);
       if (batch.length === 0) return [];
-      const results = await write(batch);
-      if (batch.some((b) => b.events.length > 0)) appended.emit('append');
-      return results;
+      return group.submit(batch);
     },
 
     async readStream(stream, opts = {}) {
@@ -354,9 +388,13 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
       return subscription;
     },
 
+    commitCount: () => group.commits(),
+
     async close() {
       if (closed) return;
       closed = true;
+      // Appends accepted before close still commit (and answer) before the pool ends.
+      await group.drain();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       appended.emit('append');
       await Promise.all([...ownSubscriptions].map((s) => s.close()));

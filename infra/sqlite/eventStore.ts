@@ -1,4 +1,4 @@
-import { openSqlite, retryBusy } from './db.ts';
+import { BUSY_DEADLINE_MS, openSqlite, retryBusy } from './db.ts';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../eventStore/port.ts';
+import { createGroupCommit, type AppendOutcome, type CountsCommits, type PendingAppend } from '../eventStore/groupCommit.ts';
 
 interface Row {
   position: number;
@@ -41,6 +42,8 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** Rows per read while a subscriber catches up. */
   batchSize?: number;
+  /** How long an append waits for another process's write lock before it fails (default BUSY_DEADLINE_MS). */
+  busyDeadlineMs?: number;
 }
 
 /**
@@ -101,9 +104,11 @@ function watchWal(file: string): () => void {
  * The embedded log: one SQLite file in WAL mode. `position` is the rowid (global order),
  * UNIQUE(stream, revision) makes the store itself refuse a second writer at the same revision,
  * and BEGIN IMMEDIATE + an asynchronous busy retry make several processes on one machine safe
- * without ever blocking the event loop for long.
+ * without ever blocking the event loop for long. Appends made while another is being written share
+ * one transaction (groupCommit.ts): one commit (and, with durability 'full', one fsync) for many.
  */
-export function createSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
+export function createSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore & CountsCommits {
+  const busyDeadlineMs = options.busyDeadlineMs ?? BUSY_DEADLINE_MS;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const batchSize = options.batchSize ?? 500;
   const db = openSqlite(file, { synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL' });
@@ -146,14 +151,39 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     }
     return { nextRevision: revision, position };
   }
-  const appendTx = db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult => appendOne(stream, events, expected, new Date().toISOString()));
-  // Every share in one transaction: a refused expectation rolls back the shares written before it.
-  const appendMultiTx = db.transaction((batch: StreamAppend[]): AppendResult[] => {
-    const now = new Date().toISOString();
-    const results = batch.map((b) => appendOne(b.stream, b.events, b.expected, now));
+  /**
+   * One append's shares, all or nothing: called inside the batch's transaction, better-sqlite3 runs
+   * it under a SAVEPOINT, so a refused append rolls back alone and its batch neighbours commit.
+   */
+  const appendSharesTx = db.transaction((shares: readonly StreamAppend[], now: string): AppendResult[] => {
+    const results = shares.map((b) => appendOne(b.stream, b.events, b.expected, now));
     // A share with no events reports the head, as a single empty append does.
+    if (!shares.some((b) => b.events.length === 0)) return results;
     const head = selectHead.get()?.position ?? 0;
-    return results.map((r, i) => (batch[i]!.events.length === 0 ? { ...r, position: head } : r));
+    return results.map((r, i) => (shares[i]!.events.length === 0 ? { ...r, position: head } : r));
+  });
+  // The batch's transaction: each append checks the revisions its batch predecessors left, as if sequential.
+  const batchTx = db.transaction((batch: readonly PendingAppend[]): AppendOutcome[] => {
+    const now = new Date().toISOString();
+    return batch.map((p): AppendOutcome => {
+      try {
+        return { ok: true, results: appendSharesTx(p.shares, now) };
+      } catch (error) {
+        // SQLite ends the whole transaction on some errors (I/O, full disk): then no append of the batch stands.
+        if (!db.inTransaction) throw error;
+        return { ok: false, error: asConflict(error, p.shares) };
+      }
+    });
+  });
+  const group = createGroupCommit(async (batch) => {
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = await retryBusy(() => batchTx.immediate(batch), { deadlineMs: busyDeadlineMs });
+    } catch (e) {
+      throw batch.length === 1 ? asConflict(e, batch[0]!.shares) : e;
+    }
+    if (outcomes.some((o, i) => o.ok && batch[i]!.shares.some((b) => b.events.length > 0))) appended.emit('append');
+    return outcomes;
   });
 
   /** Two processes racing past the revision check meet the UNIQUE index instead: report it as the conflict it is. */
@@ -186,7 +216,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     if (closed) throw new Error('event store is closed');
   }
 
-  const store: EventStore = {
+  const store: EventStore & CountsCommits = {
     positionUnit: 'events',
     async append(stream, events, expected) {
       assertOpen();
@@ -196,28 +226,15 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
         if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
         return { nextRevision: current, position: selectHead.get()?.position ?? 0 };
       }
-      let result: AppendResult;
-      try {
-        result = await retryBusy(() => appendTx.immediate(stream, events, expected));
-      } catch (e) {
-        throw asConflict(e, [{ stream, expected }]);
-      }
-      appended.emit('append');
-      return result;
+      const [result] = await group.submit([{ stream, events, expected }]);
+      return result!;
     },
 
     async appendMulti(batch) {
       assertOpen();
       validateAppendMulti(batch);
       if (batch.length === 0) return [];
-      let results: AppendResult[];
-      try {
-        results = await retryBusy(() => appendMultiTx.immediate(batch));
-      } catch (e) {
-        throw asConflict(e, batch);
-      }
-      if (batch.some((b) => b.events.length > 0)) appended.emit('append');
-      return results;
+      return group.submit(batch);
     },
 
     async readStream(stream, opts = {}) {
@@ -296,9 +313,13 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       };
     },
 
+    commitCount: () => group.commits(),
+
     async close() {
       if (closed) return;
       closed = true;
+      // Appends accepted before close still commit (and answer) before the file is closed.
+      await group.drain();
       // Wake this store's own subscribers so they see `closed` and stop; other instances on the file keep theirs.
       for (const listener of ownListeners) {
         appended.off('append', listener);

@@ -37,6 +37,11 @@ export async function waitFor(check: () => boolean, timeoutMs = 5_000, what = 'c
   }
 }
 
+/** Commits made by a store that shares them between appends (groupCommit.ts); undefined for a store that does not count. */
+function commitCountOf(store: EventStore): number | undefined {
+  return 'commitCount' in store && typeof store.commitCount === 'function' ? Number(store.commitCount()) : undefined;
+}
+
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
@@ -54,10 +59,15 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 export function eventStoreContract(
   name: string,
   makeFixture: () => Promise<EventStoreFixture>,
-  /** `atomicMultiAppend: false` for an adapter whose appendMulti is documented as not atomic (EventStoreDB). */
-  options: { atomicMultiAppend?: boolean } = {},
+  /**
+   * `atomicMultiAppend: false` for an adapter whose appendMulti is documented as not atomic (EventStoreDB).
+   * `groupCommit: false` for an adapter that leaves batching to its server and so promises no order
+   * between appends made at the same moment (EventStoreDB).
+   */
+  options: { atomicMultiAppend?: boolean; groupCommit?: boolean } = {},
 ): void {
   const atomicMultiAppend = options.atomicMultiAppend ?? true;
+  const groupCommit = options.groupCommit ?? true;
   describe(`EventStore contract: ${name}`, () => {
     let fixture: EventStoreFixture;
     let opened: EventStore[];
@@ -446,6 +456,78 @@ export function eventStoreContract(
         // Stream a moved exactly when the multi-append won.
         expect(lastA.revision === ra + 1).toBe(multi.status === 'fulfilled');
       }
+    });
+
+    it('concurrent appends to different streams all resolve, each after its own events are readable, sharing commits where the store counts them', async () => {
+      const n = 24;
+      const streams = Array.from({ length: n }, () => streamName());
+      const before = await store.headPosition();
+      const commitsBefore = commitCountOf(store);
+      if (groupCommit) expect(commitsBefore).toBeDefined();
+      const reader = await open();
+      const readable: Promise<boolean>[] = [];
+      // Every append is made in the same turn of the event loop, so a group-committing store sees them all at once.
+      const results = await Promise.all(
+        streams.map((s, i) =>
+          store.append(s, [rotated(s, i)], 'no_stream').then((r) => {
+            // Resolved means committed: another connection reads the event at once.
+            readable.push(reader.readStream(s).then((events) => events.length === 1 && nOf(events[0]!) === i));
+            return r;
+          }),
+        ),
+      );
+      expect(await Promise.all(readable)).toEqual(streams.map(() => true));
+      expect(results.map((r) => r.nextRevision)).toEqual(streams.map(() => 0));
+      expect(new Set(results.map((r) => r.position)).size).toBe(n);
+      const mine = (await store.readAll({ after: before })).filter((e) => streams.includes(e.streamId));
+      expect(mine).toHaveLength(n);
+      expect(mine.map((e) => e.position).sort((a, b) => a - b)).toEqual(results.map((r) => r.position).sort((a, b) => a - b));
+      if (commitsBefore !== undefined) expect(commitCountOf(store)! - commitsBefore).toBe(1);
+    });
+
+    it.skipIf(!groupCommit)('appends made at the same moment apply in call order: a conflict fails only its own append, never its neighbours', async () => {
+      const [s, a, b, c, d] = [streamName(), streamName(), streamName(), streamName(), streamName()];
+      await store.append(s, [rotated(s, 0)], 'no_stream');
+      const before = await store.headPosition();
+      const commitsBefore = commitCountOf(store);
+      expect(commitsBefore).toBeDefined();
+      const settled = await Promise.allSettled([
+        store.append(a, [rotated(a, 1)], 'no_stream'),
+        store.append(s, [rotated(s, 99)], 5),
+        // A multi-append with one stale share fails whole: c stays empty.
+        store.appendMulti([
+          { stream: c, events: [rotated(c, 98)], expected: 'no_stream' },
+          { stream: s, events: [rotated(s, 97)], expected: 7 },
+        ]),
+        store.append(s, [rotated(s, 2), rotated(s, 3)], 0),
+        // Sees the revision its predecessor in the same batch left (2), as if made after it.
+        store.append(s, [rotated(s, 96)], 0),
+        store.append(s, [rotated(s, 4)], 2),
+        store.appendMulti([
+          { stream: d, events: [rotated(d, 5)], expected: 'no_stream' },
+          { stream: b, events: [rotated(b, 6)], expected: 'any' },
+        ]),
+        store.append(a, [rotated(a, 95)], 'no_stream'),
+      ]);
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected']);
+      const reasons = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      for (const reason of reasons) expect(reason).toBeInstanceOf(ConcurrencyError);
+      expect(reasons).toMatchObject([
+        { stream: s, expected: 5, actual: 0 },
+        { stream: s, expected: 7, actual: 0 },
+        { stream: s, expected: 0, actual: 2 },
+        { stream: a, expected: 'no_stream', actual: 0 },
+      ]);
+      expect((await store.readStream(s)).map(nOf)).toEqual([0, 2, 3, 4]);
+      expect((await store.readStream(a)).map(nOf)).toEqual([1]);
+      expect(await store.readStream(c)).toEqual([]);
+      expect((await store.readStream(d)).map(nOf)).toEqual([5]);
+      expect((await store.readStream(b)).map(nOf)).toEqual([6]);
+      // Written in call order; refused appends took no position, so counted positions stay dense.
+      const written = (await store.readAll({ after: before })).filter((e) => [s, a, b, c, d].includes(e.streamId));
+      expect(written.map(nOf)).toEqual([1, 2, 3, 4, 5, 6]);
+      if (store.positionUnit === 'events') expect(written.map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6].map((i) => before + i));
+      if (commitsBefore !== undefined) expect(commitCountOf(store)! - commitsBefore).toBe(1);
     });
 
     it('survives a restart: events, revisions, positions and metadata are durable', async () => {
