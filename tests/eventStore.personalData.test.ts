@@ -22,7 +22,8 @@ eventStoreContract('embedded SQLite with personal data sealed', async () => {
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
-});
+  // Sealing awaits the vault first, longer for more events: appends made together reach the log in no set order.
+}, { callOrder: false });
 
 const at = '2026-03-01T10:00:00.000Z';
 const meta = (appId: string): EventMetadata => ({ correlationId: 'c', causationId: 'c', appId });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -219,6 +220,55 @@ describe('embedded SQLite event store, beyond the contract', () => {
       other.close();
       await store.close();
     }
+  });
+
+  it('opens a log written by the version-0 layout: converts it in place, keeping ids, positions, metadata and times', async () => {
+    const old = new Database(file);
+    old.exec(`CREATE TABLE events (
+      position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+      type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (stream, revision))`);
+    const insert = old.prepare('INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const traced = meta({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    // An odd shape (an extra key) must come back as it went in, too.
+    const odd = { ...meta(), replayOf: 'x' };
+    const rows = [
+      [3, randomUUID(), 'app-a', 0, rotated('app-a', 0).data, traced, '2026-01-01T10:00:00.123Z'],
+      [4, randomUUID(), 'app-b', 0, rotated('app-b', 1).data, meta(), '2026-01-01T10:00:01.000Z'],
+      [7, randomUUID(), 'app-a', 1, rotated('app-a', 2).data, odd, '2026-01-01T10:00:02.999Z'],
+    ] as const;
+    for (const [position, id, stream, revision, data, metadata, at] of rows) insert.run(position, id, stream, revision, 'AppSecretRotated', JSON.stringify(data), JSON.stringify(metadata), at);
+    old.close();
+
+    const store = createSqliteEventStore(file);
+    const all = await store.readAll();
+    expect(all.map((e) => [e.position, e.id, e.streamId, e.revision, e.data, e.metadata, e.recordedAt])).toEqual(rows.map((r) => [...r]));
+    expect((await store.readStream('app-a')).map((e) => e.id)).toEqual([rows[0][1], rows[2][1]]);
+    // The log goes on where it was: next revision of the stream, next position after the last.
+    const r = await store.append('app-a', [rotated('app-a', 3)], 1);
+    expect(r).toEqual({ nextRevision: 2, position: 8 });
+    const converted = await store.readAll();
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'events%' ORDER BY name`).pluck().all()).toEqual(['events']);
+    raw.close();
+    // Opening it again converts nothing twice.
+    const again = createSqliteEventStore(file);
+    expect(await again.readAll()).toEqual(converted);
+    await again.close();
+  });
+
+  it('an event whose writer chose no id gets one derived from its stream and revision: a UUID, the same on every read, different for every event', async () => {
+    const store = createSqliteEventStore(file);
+    await store.append('app-x', [rotated('app-x', 0), rotated('app-x', 1)], 'no_stream');
+    await store.append('app-y', [rotated('app-y', 0)], 'no_stream');
+    const ids = (await store.readAll()).map((e) => e.id);
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await store.close();
+    const reopened = createSqliteEventStore(file);
+    expect((await reopened.readAll()).map((e) => e.id)).toEqual(ids);
+    await reopened.close();
   });
 
   it('close lets appends already made commit and answer first', async () => {

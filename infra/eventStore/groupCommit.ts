@@ -31,6 +31,11 @@ export interface CountsCommits {
   commitCount(): number;
 }
 
+export const countsCommits = (store: object): store is CountsCommits => 'commitCount' in store && typeof store.commitCount === 'function';
+
+/** What a decorator adds to its store so the count below it stays visible: nothing for a store that does not count. */
+export const commitCountOf = (inner: object): Partial<CountsCommits> => (countsCommits(inner) ? { commitCount: () => inner.commitCount() } : {});
+
 /**
  * Group commit: appends from concurrent callers (API requests, sender outcomes, the workflow)
  * share one transaction and one fsync. One batch is in flight at a time; whatever arrives while

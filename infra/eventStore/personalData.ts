@@ -3,6 +3,7 @@ import { ERASED, type DomainEvent, type EventMetadata, type Params, type Recipie
 import { userKey } from '../../domain/streams.ts';
 import type { DataKey, KeyVault } from '../keyVault/port.ts';
 import { LruMap } from '../lru.ts';
+import { commitCountOf } from './groupCommit.ts';
 import { validateAppend, validateAppendMulti, type EventStore, type NewEvent, type RecordedEvent, type StreamAppend } from './port.ts';
 
 /**
@@ -286,5 +287,6 @@ export function withPersonalDataEncryption(inner: EventStore, vault: KeyVault): 
     },
     headPosition: () => inner.headPosition(),
     close: () => inner.close(),
+    ...commitCountOf(inner),
   };
 }

@@ -1,9 +1,9 @@
 import { BUSY_DEADLINE_MS, openSqlite, retryBusy } from './db.ts';
-import { randomUUID } from 'node:crypto';
+import { bytesToUuid, decodeMetadata, derivedEventId, encodeMetadata, migrateEventLog, uuidToBytes } from './eventSchema.ts';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
+import type { DomainEvent } from '../../domain/events.ts';
 import {
   ConcurrencyError,
   meetsExpected,
@@ -22,13 +22,14 @@ import { createGroupCommit, type AppendOutcome, type CountsCommits, type Pending
 
 interface Row {
   position: number;
-  id: string;
+  /** The stream's name (joined from `streams`). */
   stream: string;
   revision: number;
   type: string;
+  recorded_at: number;
   data: string;
   metadata: string;
-  recorded_at: string;
+  id: Uint8Array | null;
 }
 
 export interface SqliteEventStoreOptions {
@@ -101,8 +102,8 @@ function watchWal(file: string): () => void {
 }
 
 /**
- * The embedded log: one SQLite file in WAL mode. `position` is the rowid (global order),
- * UNIQUE(stream, revision) makes the store itself refuse a second writer at the same revision,
+ * The embedded log: one SQLite file in WAL mode (layout in eventSchema.ts). `position` is the
+ * rowid (global order), UNIQUE(stream, revision) makes the store itself refuse a second writer at the same revision,
  * and BEGIN IMMEDIATE + an asynchronous busy retry make several processes on one machine safe
  * without ever blocking the event loop for long. Appends made while another is being written share
  * one transaction (groupCommit.ts): one commit (and, with durability 'full', one fsync) for many.
@@ -112,41 +113,42 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const batchSize = options.batchSize ?? 500;
   const db = openSqlite(file, { synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL' });
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS events (
-      position    INTEGER PRIMARY KEY AUTOINCREMENT,
-      id          TEXT NOT NULL UNIQUE,
-      stream      TEXT NOT NULL,
-      revision    INTEGER NOT NULL,
-      type        TEXT NOT NULL,
-      data        TEXT NOT NULL,
-      metadata    TEXT NOT NULL,
-      recorded_at TEXT NOT NULL,
-      UNIQUE (stream, revision)
-    );
-  `);
+  migrateEventLog(db);
 
-  const currentRevision = db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?');
-  const insert = db.prepare(
-    'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  const streamId = db.prepare<[string], { id: number }>('SELECT id FROM streams WHERE name = ?');
+  const addStream = db.prepare<[string]>('INSERT INTO streams (name) VALUES (?)');
+  const currentRevision = db.prepare<[number], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?');
+  const insert = db.prepare('INSERT INTO events (stream, revision, type, recorded_at, data, metadata, id) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const columns = 'e.position, s.name AS stream, e.revision, e.type, e.recorded_at, e.data, e.metadata, e.id';
+  const selectStream = db.prepare<[string, number], Row>(
+    `SELECT ${columns} FROM streams s CROSS JOIN events e ON e.stream = s.id WHERE s.name = ? AND e.revision >= ? ORDER BY e.revision`,
   );
-  const selectStream = db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision');
-  const selectAll = db.prepare<[number, number], Row>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?');
+  // CROSS JOIN keeps events as the outer loop: a range of positions, each stream found by its key.
+  const selectAll = db.prepare<[number, number], Row>(
+    `SELECT ${columns} FROM events e CROSS JOIN streams s ON s.id = e.stream WHERE e.position > ? ORDER BY e.position LIMIT ?`,
+  );
   const selectHead = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
+  const revisionOf = (stream: string): number => {
+    const id = streamId.get(stream)?.id;
+    return id === undefined ? -1 : (currentRevision.get(id)?.revision ?? -1);
+  };
 
   const appended = appendSignal(file);
   const ownListeners = new Set<() => void>();
   let closed = false;
 
   /** One stream's share of a transaction: check the expectation, then write its events. */
-  function appendOne(stream: string, events: NewEvent[], expected: ExpectedRevision, now: string): AppendResult {
-    const current = currentRevision.get(stream)?.revision ?? -1;
+  function appendOne(stream: string, events: NewEvent[], expected: ExpectedRevision, now: number): AppendResult {
+    let id = streamId.get(stream)?.id;
+    const current = id === undefined ? -1 : (currentRevision.get(id)?.revision ?? -1);
     if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
+    if (events.length > 0 && id === undefined) id = Number(addStream.run(stream).lastInsertRowid);
     let position = 0;
     let revision = current;
     for (const e of events) {
       revision += 1;
-      const info = insert.run(e.id ?? randomUUID(), stream, revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), now);
+      // An id the writer chose is kept; any other is derived from (stream, revision) on read.
+      const info = insert.run(id, revision, e.type, now, JSON.stringify(e.data), encodeMetadata(e.metadata), e.id === undefined ? null : uuidToBytes(e.id));
       position = Number(info.lastInsertRowid);
     }
     return { nextRevision: revision, position };
@@ -155,7 +157,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
    * One append's shares, all or nothing: called inside the batch's transaction, better-sqlite3 runs
    * it under a SAVEPOINT, so a refused append rolls back alone and its batch neighbours commit.
    */
-  const appendSharesTx = db.transaction((shares: readonly StreamAppend[], now: string): AppendResult[] => {
+  const appendSharesTx = db.transaction((shares: readonly StreamAppend[], now: number): AppendResult[] => {
     const results = shares.map((b) => appendOne(b.stream, b.events, b.expected, now));
     // A share with no events reports the head, as a single empty append does.
     if (!shares.some((b) => b.events.length === 0)) return results;
@@ -164,7 +166,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   });
   // The batch's transaction: each append checks the revisions its batch predecessors left, as if sequential.
   const batchTx = db.transaction((batch: readonly PendingAppend[]): AppendOutcome[] => {
-    const now = new Date().toISOString();
+    const now = Date.now();
     return batch.map((p): AppendOutcome => {
       try {
         return { ok: true, results: appendSharesTx(p.shares, now) };
@@ -190,11 +192,12 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   function asConflict(e: unknown, streams: readonly { stream: string; expected: ExpectedRevision }[]): unknown {
     if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CONSTRAINT_UNIQUE' && /stream, events\.revision|events\.stream/.test(e.message)) {
       for (const { stream, expected } of streams) {
-        const current = currentRevision.get(stream)?.revision ?? -1;
+        const current = revisionOf(stream);
         if (!meetsExpected(expected, current)) return new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
       }
       const first = streams[0]!;
-      return new ConcurrencyError(first.stream, first.expected, currentRevision.get(first.stream)?.revision ?? 'no_stream');
+      const current = revisionOf(first.stream);
+      return new ConcurrencyError(first.stream, first.expected, current < 0 ? 'no_stream' : current);
     }
     return e;
   }
@@ -203,12 +206,12 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     return {
       type: row.type,
       data: JSON.parse(row.data),
-      id: row.id,
+      id: row.id === null ? derivedEventId(row.stream, row.revision) : bytesToUuid(row.id),
       streamId: row.stream,
       revision: row.revision,
       position: row.position,
-      metadata: JSON.parse(row.metadata) as EventMetadata,
-      recordedAt: row.recorded_at,
+      metadata: decodeMetadata(row.metadata),
+      recordedAt: new Date(row.recorded_at).toISOString(),
     } as DomainEvent as RecordedEvent;
   }
 
@@ -222,7 +225,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
       assertOpen();
       validateAppend(stream, events, expected);
       if (events.length === 0) {
-        const current = (await retryBusy(() => currentRevision.get(stream)))?.revision ?? -1;
+        const current = await retryBusy(() => revisionOf(stream));
         if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
         return { nextRevision: current, position: selectHead.get()?.position ?? 0 };
       }
