@@ -17,6 +17,12 @@ async function pollUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Prom
   }
 }
 
+/** Backends waiting for an advisory lock (the append lock, in these tests). */
+async function waitingOnLock(admin: pg.Client): Promise<number[]> {
+  const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+  return rows.map((r) => r.pid);
+}
+
 /** What only the PostgreSQL log has to prove: no reader skips a late commit, and NOTIFY wakes other processes. */
 describe('PostgreSQL event store', () => {
   let db: TestDatabase;
@@ -95,7 +101,7 @@ describe('PostgreSQL event store', () => {
     expect(await reader.headPosition()).toBe(expected);
   });
 
-  it('an append answers only after its batch commits: a commit that fails rejects every append of that batch, and only those', async () => {
+  it('an append answers only after its batch commits; a commit the server refuses sinks only the append that caused it', async () => {
     const store = open();
     await store.append(`poison-setup-${randomUUID()}`, [rotated('setup', 0)], 'no_stream');
     const admin = new pg.Client({ connectionString: db.url });
@@ -109,11 +115,10 @@ describe('PostgreSQL event store', () => {
         CREATE CONSTRAINT TRIGGER refuse_poison AFTER INSERT ON events DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_poison();`);
       // Hold the append lock, so the first append's batch waits on it while the others queue behind it as the next batch.
       await admin.query('SELECT pg_advisory_lock($1)', [APPEND_LOCK]);
-      const commits = store.commitCount();
       const log: string[] = [];
       const settle = (p: Promise<unknown>, name: string) => p.then(() => void log.push(`${name}:ok`), (e: unknown) => void log.push(`${name}:${(e as Error).message}`));
       const first = settle(store.append(streams[0]!, [rotated('first', 0)], 'no_stream'), 'first');
-      await pollUntil(async () => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0]!.n === 1);
+      await pollUntil(async () => (await waitingOnLock(admin)).length === 1);
       const rest = Promise.all([
         settle(store.append(streams[1]!, [rotated('fine', 1)], 'no_stream'), 'fine'),
         settle(store.append(streams[2]!, [rotated('poison', 2)], 'no_stream'), 'poison'),
@@ -123,15 +128,38 @@ describe('PostgreSQL event store', () => {
       expect(log).toEqual([]);
       await admin.query('SELECT pg_advisory_unlock($1)', [APPEND_LOCK]);
       await Promise.all([first, rest]);
-      expect(log.sort()).toEqual(['fine:poisoned commit', 'first:ok', 'multi:poisoned commit', 'poison:poisoned commit']);
-      expect(store.commitCount()).toBe(commits + 1);
-      expect((await store.readStream(streams[0]!)).length).toBe(1);
-      for (const s of streams.slice(1)) expect(await store.readStream(s)).toEqual([]);
-      // The log goes on, gap-free, after the failed batch.
-      const next = await store.append(streams[1]!, [rotated('fine', 4)], 'no_stream');
-      expect(next.position).toBe((await store.readStream(streams[0]!))[0]!.position + 1);
+      // The refused COMMIT rolled the whole batch back; written again one by one, only the culprit fails.
+      expect(log.sort()).toEqual(['fine:ok', 'first:ok', 'multi:ok', 'poison:poisoned commit']);
+      for (const s of [streams[0]!, streams[1]!, streams[3]!]) expect(await store.readStream(s)).toHaveLength(1);
+      expect(await store.readStream(streams[2]!)).toEqual([]);
+      const positions = (await store.readAll()).map((e) => e.position);
+      expect(positions).toEqual(positions.map((_, i) => positions[0]! + i));
     } finally {
       await admin.query('DROP TRIGGER IF EXISTS refuse_poison ON events; DROP FUNCTION IF EXISTS refuse_poison()');
+      await admin.end();
+    }
+  });
+
+  it('a batch whose connection is lost before its commit is answered: every append of it fails, none is written', async () => {
+    const store = open();
+    await store.append(`lost-setup-${randomUUID()}`, [rotated('setup', 0)], 'no_stream');
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const streams = [0, 1, 2].map(() => `lost-${randomUUID()}`);
+    try {
+      await admin.query('SELECT pg_advisory_lock($1)', [APPEND_LOCK]);
+      const commits = store.commitCount();
+      const settled = Promise.allSettled(streams.map((s, i) => store.append(s, [rotated(s, i)], 'no_stream')));
+      await pollUntil(async () => (await waitingOnLock(admin)).length === 1);
+      // The batch's backend dies while it waits for the lock, as on a server restart or a proxy timeout.
+      await admin.query('SELECT pg_terminate_backend($1)', [(await waitingOnLock(admin))[0]]);
+      expect((await settled).map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      await admin.query('SELECT pg_advisory_unlock($1)', [APPEND_LOCK]);
+      for (const s of streams) expect(await store.readStream(s)).toEqual([]);
+      expect(store.commitCount()).toBe(commits);
+      // The store goes on with a fresh connection.
+      expect((await store.append(streams[0]!, [rotated('again', 0)], 'no_stream')).nextRevision).toBe(0);
+    } finally {
       await admin.end();
     }
   });

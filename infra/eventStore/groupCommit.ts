@@ -38,27 +38,37 @@ export const commitCountOf = (inner: object): Partial<CountsCommits> => (countsC
 
 /**
  * Group commit: appends from concurrent callers (API requests, sender outcomes, the workflow)
- * share one transaction and one fsync. One batch is in flight at a time; whatever arrives while
- * it commits waits and forms the next batch, so batches grow with the load and an append on an
- * idle store waits only one turn of the event loop (setImmediate: callers woken by the previous
- * commit get to append again before the next batch is cut).
+ * share one transaction and one fsync. At most `maxInFlight` batches are in flight (default one);
+ * whatever arrives meanwhile waits and forms the next batch, so batches grow with the load and an
+ * append on an idle store waits only one turn of the event loop (setImmediate: callers woken by
+ * the previous commit get to append again before the next batch is cut). A second batch in
+ * flight (PostgreSQL) connects and queues for the append lock while the first commits; the two
+ * are applied in the order they get the lock, so only appends of ONE batch keep their call order.
  */
-export function createGroupCommit(commit: CommitBatch, options: { maxBatch?: number } = {}): GroupCommit {
+export function createGroupCommit(commit: CommitBatch, options: { maxBatch?: number; maxInFlight?: number } = {}): GroupCommit {
   const maxBatch = options.maxBatch ?? 1_000;
+  const maxInFlight = options.maxInFlight ?? 1;
   interface Entry {
     pending: PendingAppend;
     resolve(results: AppendResult[]): void;
     reject(error: unknown): void;
   }
   let queue: Entry[] = [];
-  let busy = false;
+  let inFlight = 0;
+  let scheduled = false;
   let committed = 0;
   const unsettled = new Set<Promise<unknown>>();
 
   function kick(): void {
-    if (busy || queue.length === 0) return;
-    busy = true;
-    setImmediate(() => void flush());
+    if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (queue.length === 0 || inFlight >= maxInFlight) return;
+      inFlight += 1;
+      void flush();
+      kick();
+    });
   }
 
   async function flush(): Promise<void> {
@@ -72,7 +82,7 @@ export function createGroupCommit(commit: CommitBatch, options: { maxBatch?: num
     } catch (e) {
       for (const entry of batch) entry.reject(e);
     }
-    busy = false;
+    inFlight -= 1;
     kick();
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
-import { openPostgres, schemaOnce } from './pool.ts';
+import { openPostgres, pgCode, schemaOnce } from './pool.ts';
 import {
   ConcurrencyError,
   meetsExpected,
@@ -39,6 +39,8 @@ export interface PostgresEventStoreOptions {
   /** Connections in the pool (appends, reads); the LISTEN connection comes on top. */
   poolSize?: number;
 }
+
+const ignore = (): void => undefined;
 
 /** NOTIFY channel; notifications are per database, so one name serves every log. */
 const CHANNEL = 'notify_events_appended';
@@ -161,27 +163,33 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
    * append is checked against the revisions its batch predecessors left (so two appends to one
    * stream behave as if sequential); a refused append is left out whole and takes no position, so
    * positions stay dense, and its neighbours commit.
+   *
+   * Two round trips, sent as simple queries (values inlined with the driver's escapeLiteral), so
+   * the lock is held for one read, one write and the commit: (1) BEGIN, the lock, then the head and
+   * the revisions, in a statement of its own whose snapshot includes the previous holder's commit;
+   * (2) the rows, the NOTIFY and COMMIT.
    */
   async function write(batch: readonly PendingAppend[]): Promise<AppendOutcome[]> {
     await ready();
     const client = await pool.connect();
+    // A connection that dies mid-batch fails the query in hand; its later 'error' event must not crash the process.
+    client.on('error', ignore);
     let ok = false;
-    let committing = false;
     try {
-      // Four round trips while the lock is held: lock, read head + revisions, write + notify, commit.
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-      // A statement of its own, after the lock: its snapshot then includes the previous holder's commit.
-      const { rows } = await client.query<{ stream: string | null; revision: string | null }>(
-        `SELECT NULL AS stream, MAX(position) AS revision FROM events
-         UNION ALL SELECT stream, MAX(revision) FROM events WHERE stream = ANY($1) GROUP BY stream`,
-        [[...new Set(batch.flatMap((p) => p.shares.map((b) => b.stream)))]],
-      );
+      const lit = (v: string) => client.escapeLiteral(v);
+      const names = [...new Set(batch.flatMap((p) => p.shares.map((b) => b.stream)))];
+      const replies = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK});
+         SELECT NULL AS stream, MAX(position) AS revision FROM events
+         UNION ALL SELECT stream, MAX(revision) FROM events WHERE stream = ANY(ARRAY[${names.map(lit).join(', ')}]::text[]) GROUP BY stream`,
+      )) as unknown as pg.QueryResult<{ stream: string | null; revision: string | null }>[];
+      const rows = replies.at(-1)!.rows;
       let position = Number(rows.find((r) => r.stream === null)?.revision ?? 0);
       const revisions = new Map(rows.filter((r) => r.stream !== null).map((r) => [r.stream!, Number(r.revision)]));
-      const now = new Date().toISOString();
-      const cols = { position: [] as number[], id: [] as string[], stream: [] as string[], revision: [] as number[], type: [] as string[], data: [] as string[], metadata: [] as string[] };
+      const now = lit(new Date().toISOString());
+      const values: string[] = [];
       const outcomes = batch.map((p): AppendOutcome => {
-        const taken = cols.position.length;
+        const taken = values.length;
         const start = position;
         const results: AppendResult[] = [];
         const undo: [string, number | undefined][] = [];
@@ -189,7 +197,7 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
           const current = revisions.get(stream) ?? -1;
           if (!meetsExpected(expected, current)) {
             // Undo this append's earlier shares: an appendMulti is all or nothing.
-            for (const col of Object.values(cols)) col.length = taken;
+            values.length = taken;
             for (const [s, r] of undo) if (r === undefined) revisions.delete(s); else revisions.set(s, r);
             position = start;
             return { ok: false, error: new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current) };
@@ -198,13 +206,9 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
           for (const e of events) {
             revision += 1;
             position += 1;
-            cols.position.push(position);
-            cols.id.push(e.id ?? randomUUID());
-            cols.stream.push(stream);
-            cols.revision.push(revision);
-            cols.type.push(e.type);
-            cols.data.push(JSON.stringify(e.data));
-            cols.metadata.push(JSON.stringify(e.metadata));
+            values.push(
+              `(${position}, ${lit(e.id ?? randomUUID())}::uuid, ${lit(stream)}, ${revision}, ${lit(e.type)}, ${lit(JSON.stringify(e.data))}::jsonb, ${lit(JSON.stringify(e.metadata))}::jsonb, ${now}::timestamptz)`,
+            );
           }
           undo.push([stream, revisions.get(stream)]);
           revisions.set(stream, revision);
@@ -213,32 +217,32 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
         // A share with no events reports the head, as a single empty append does.
         return { ok: true, results: results.map((r) => (r.position < 0 ? { ...r, position } : r)) };
       });
-      if (cols.position.length > 0) {
-        // The NOTIFY is delivered to every LISTENer when (and only if) the transaction commits.
-        await client.query(
-          `WITH written AS (
-             INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at)
-             SELECT p, i, s, r, t, d::jsonb, m::jsonb, $8
-             FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]) AS u(p, i, s, r, t, d, m)
-             RETURNING 1)
-           SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM written) AS w`,
-          [cols.position, cols.id, cols.stream, cols.revision, cols.type, cols.data, cols.metadata, now, CHANNEL, String(position)],
-        );
-      }
-      committing = true;
-      await client.query('COMMIT');
+      // The NOTIFY is delivered to every LISTENer when (and only if) the transaction commits.
+      await client.query(
+        values.length === 0
+          ? 'COMMIT'
+          : `INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at) VALUES ${values.join(', ')};
+             SELECT pg_notify(${lit(CHANNEL)}, ${lit(String(position))}); COMMIT`,
+      );
       ok = true;
       return outcomes;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
-      // A row the server refuses (bad JSON text, a duplicate id) must not sink its neighbours: write each alone.
-      if (!committing && batch.length > 1) return writeOneByOne(batch);
+      // The server refused something (a row it cannot take, a deferred check at COMMIT): nothing of
+      // the batch committed, so each append is written alone and only the culprit fails. A lost
+      // connection proves nothing either way: every caller of the batch gets the error.
+      if (refused(e) && batch.length > 1) return writeOneByOne(batch);
       throw e;
     } finally {
       // A connection whose ROLLBACK failed is broken: drop it rather than hand it back.
-      client.release(ok ? undefined : !(await isHealthy(client)));
+      const healthy = ok || (await isHealthy(client));
+      client.off('error', ignore);
+      client.release(!healthy);
     }
   }
+
+  /** An ERROR (not FATAL or PANIC) from the server: the statement failed and the transaction did not commit. */
+  const refused = (e: unknown): boolean => pgCode(e) !== undefined && e instanceof Error && 'severity' in e && e.severity === 'ERROR';
 
   async function writeOneByOne(batch: readonly PendingAppend[]): Promise<AppendOutcome[]> {
     const outcomes: AppendOutcome[] = [];
@@ -250,7 +254,7 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
     const outcomes = await write(batch);
     if (outcomes.some((o, i) => o.ok && batch[i]!.shares.some((b) => b.events.length > 0))) appended.emit('append');
     return outcomes;
-  });
+  }, { maxInFlight: 2 });
 
   async function isHealthy(client: pg.PoolClient): Promise<boolean> {
     try {
