@@ -179,7 +179,7 @@ async function workload(backend: Backend, where: string, crossPolls: number[]): 
 async function concurrentRate(backend: Backend, where: string): Promise<number> {
   const store = openStore(backend, where);
   const appenders = 64;
-  const perAppender = backend === 'sqlite' ? 500 : 200;
+  const perAppender = backend === 'sqlite' ? 500 : 100;
   const t = now();
   await Promise.all(Array.from({ length: appenders }, async () => {
     for (let i = 0; i < perAppender; i++) await store.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');

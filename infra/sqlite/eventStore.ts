@@ -153,23 +153,30 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     }
     return { nextRevision: revision, position };
   }
-  /**
-   * One append's shares, all or nothing: called inside the batch's transaction, better-sqlite3 runs
-   * it under a SAVEPOINT, so a refused append rolls back alone and its batch neighbours commit.
-   */
-  const appendSharesTx = db.transaction((shares: readonly StreamAppend[], now: number): AppendResult[] => {
+  function appendShares(shares: readonly StreamAppend[], now: number): AppendResult[] {
     const results = shares.map((b) => appendOne(b.stream, b.events, b.expected, now));
     // A share with no events reports the head, as a single empty append does.
     if (!shares.some((b) => b.events.length === 0)) return results;
     const head = selectHead.get()?.position ?? 0;
     return results.map((r, i) => (shares[i]!.events.length === 0 ? { ...r, position: head } : r));
-  });
+  }
+  /**
+   * One append's shares, all or nothing: called inside the batch's transaction, better-sqlite3 runs
+   * it under a SAVEPOINT, so a refused append rolls back alone and its batch neighbours commit.
+   */
+  const appendSharesTx = db.transaction(appendShares);
+  /**
+   * The common append, one event to one stream, needs no SAVEPOINT (~8 % of the CPU of a batch):
+   * its expectation is checked before it writes, and its one event INSERT is atomic on its own (a
+   * new stream's row left without events, should that INSERT fail, still reads as no stream).
+   */
+  const oneStatement = (shares: readonly StreamAppend[]): boolean => shares.length === 1 && shares[0]!.events.length <= 1;
   // The batch's transaction: each append checks the revisions its batch predecessors left, as if sequential.
   const batchTx = db.transaction((batch: readonly PendingAppend[]): AppendOutcome[] => {
     const now = Date.now();
     return batch.map((p): AppendOutcome => {
       try {
-        return { ok: true, results: appendSharesTx(p.shares, now) };
+        return { ok: true, results: oneStatement(p.shares) ? appendShares(p.shares, now) : appendSharesTx(p.shares, now) };
       } catch (error) {
         // SQLite ends the whole transaction on some errors (I/O, full disk): then no append of the batch stands.
         if (!db.inTransaction) throw error;
