@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
-import { openPostgres, pgCode, schemaOnce } from './pool.ts';
+import { openPostgres, schemaOnce } from './pool.ts';
+import { CHANNEL, batchWriter } from './eventBatch.ts';
 import {
   ConcurrencyError,
   meetsExpected,
@@ -15,7 +15,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../eventStore/port.ts';
-import { createGroupCommit, type AppendOutcome, type CountsCommits, type PendingAppend } from '../eventStore/groupCommit.ts';
+import { createGroupCommit, type CountsCommits } from '../eventStore/groupCommit.ts';
 
 interface Row {
   position: string;
@@ -40,15 +40,7 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
 }
 
-const ignore = (): void => undefined;
-
-/** NOTIFY channel; notifications are per database, so one name serves every log. */
-const CHANNEL = 'notify_events_appended';
-/**
- * Transaction-level advisory lock every append takes before it assigns positions. Advisory
- * locks are per database, so stores in other databases of one cluster do not contend.
- */
-export const APPEND_LOCK = 7_204_811_130_001;
+export { APPEND_LOCK } from './eventBatch.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -68,16 +60,16 @@ const SCHEMA = `
  * The log on PostgreSQL.
  *
  * The sequence-gap problem: with positions from a sequence, two writers can take 7 and 8 and
- * commit 8 first; a reader that saw 8 continues after 8 and never sees 7. Here every append takes
- * one transaction-level advisory lock BEFORE it reads the head and assigns positions (max + 1),
+ * commit 8 first; a reader that saw 8 continues after 8 and never sees 7. Here every append batch
+ * takes one transaction-level advisory lock BEFORE it reads the head and assigns positions (max + 1),
  * and holds it until its commit is visible (PostgreSQL makes a commit visible before it releases
  * the transaction's locks). So positions are assigned and become visible in the same order: a
  * reader that sees position p also sees everything below p. The price is that appends to the
  * log are serialized (as on SQLite): one commit at a time. So appends do not each take the lock:
- * concurrent appends through one store share a transaction (group commit, groupCommit.ts), the
- * lock is taken once per batch, and the rate is bound by commit latency times batch size
- * (figures in bench/eventStore.bench.ts). A refused append is left out of its batch without using
- * up a position, so positions stay dense.
+ * concurrent appends through one store share a transaction (group commit, groupCommit.ts; the
+ * batch's transaction in eventBatch.ts), the lock is taken once per batch, and the rate is bound by
+ * commit latency times batch size (figures in bench/RESULTS.md). A refused append is left out of
+ * its batch without using up a position, so positions stay dense.
  *
  * The lock also makes the expected-revision check race-free; UNIQUE(stream, revision) stays as
  * the store's own guard. Each append commits a NOTIFY, so subscribers in every process wake at once.
@@ -158,112 +150,12 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
     return Number(rows[0]?.position ?? 0);
   }
 
-  /**
-   * Writes a batch of appends (groupCommit.ts) in one transaction under the append lock. Every
-   * append is checked against the revisions its batch predecessors left (so two appends to one
-   * stream behave as if sequential); a refused append is left out whole and takes no position, so
-   * positions stay dense, and its neighbours commit.
-   *
-   * Two round trips, sent as simple queries (values inlined with the driver's escapeLiteral), so
-   * the lock is held for one read, one write and the commit: (1) BEGIN, the lock, then the head and
-   * the revisions, in a statement of its own whose snapshot includes the previous holder's commit;
-   * (2) the rows, the NOTIFY and COMMIT.
-   */
-  async function write(batch: readonly PendingAppend[]): Promise<AppendOutcome[]> {
-    await ready();
-    const client = await pool.connect();
-    // A connection that dies mid-batch fails the query in hand; its later 'error' event must not crash the process.
-    client.on('error', ignore);
-    let ok = false;
-    try {
-      const lit = (v: string) => client.escapeLiteral(v);
-      const names = [...new Set(batch.flatMap((p) => p.shares.map((b) => b.stream)))];
-      const replies = (await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK});
-         SELECT NULL AS stream, MAX(position) AS revision FROM events
-         UNION ALL SELECT stream, MAX(revision) FROM events WHERE stream = ANY(ARRAY[${names.map(lit).join(', ')}]::text[]) GROUP BY stream`,
-      )) as unknown as pg.QueryResult<{ stream: string | null; revision: string | null }>[];
-      const rows = replies.at(-1)!.rows;
-      let position = Number(rows.find((r) => r.stream === null)?.revision ?? 0);
-      const revisions = new Map(rows.filter((r) => r.stream !== null).map((r) => [r.stream!, Number(r.revision)]));
-      const now = lit(new Date().toISOString());
-      const values: string[] = [];
-      const outcomes = batch.map((p): AppendOutcome => {
-        const taken = values.length;
-        const start = position;
-        const results: AppendResult[] = [];
-        const undo: [string, number | undefined][] = [];
-        for (const { stream, events, expected } of p.shares) {
-          const current = revisions.get(stream) ?? -1;
-          if (!meetsExpected(expected, current)) {
-            // Undo this append's earlier shares: an appendMulti is all or nothing.
-            values.length = taken;
-            for (const [s, r] of undo) if (r === undefined) revisions.delete(s); else revisions.set(s, r);
-            position = start;
-            return { ok: false, error: new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current) };
-          }
-          let revision = current;
-          for (const e of events) {
-            revision += 1;
-            position += 1;
-            values.push(
-              `(${position}, ${lit(e.id ?? randomUUID())}::uuid, ${lit(stream)}, ${revision}, ${lit(e.type)}, ${lit(JSON.stringify(e.data))}::jsonb, ${lit(JSON.stringify(e.metadata))}::jsonb, ${now}::timestamptz)`,
-            );
-          }
-          undo.push([stream, revisions.get(stream)]);
-          revisions.set(stream, revision);
-          results.push({ nextRevision: revision, position: events.length > 0 ? position : -1 });
-        }
-        // A share with no events reports the head, as a single empty append does.
-        return { ok: true, results: results.map((r) => (r.position < 0 ? { ...r, position } : r)) };
-      });
-      // The NOTIFY is delivered to every LISTENer when (and only if) the transaction commits.
-      await client.query(
-        values.length === 0
-          ? 'COMMIT'
-          : `INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at) VALUES ${values.join(', ')};
-             SELECT pg_notify(${lit(CHANNEL)}, ${lit(String(position))}); COMMIT`,
-      );
-      ok = true;
-      return outcomes;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // The server refused something (a row it cannot take, a deferred check at COMMIT): nothing of
-      // the batch committed, so each append is written alone and only the culprit fails. A lost
-      // connection proves nothing either way: every caller of the batch gets the error.
-      if (refused(e) && batch.length > 1) return writeOneByOne(batch);
-      throw e;
-    } finally {
-      // A connection whose ROLLBACK failed is broken: drop it rather than hand it back.
-      const healthy = ok || (await isHealthy(client));
-      client.off('error', ignore);
-      client.release(!healthy);
-    }
-  }
-
-  /** An ERROR (not FATAL or PANIC) from the server: the statement failed and the transaction did not commit. */
-  const refused = (e: unknown): boolean => pgCode(e) !== undefined && e instanceof Error && 'severity' in e && e.severity === 'ERROR';
-
-  async function writeOneByOne(batch: readonly PendingAppend[]): Promise<AppendOutcome[]> {
-    const outcomes: AppendOutcome[] = [];
-    for (const p of batch) outcomes.push(await write([p]).then(([o]) => o!, (error: unknown): AppendOutcome => ({ ok: false, error })));
-    return outcomes;
-  }
-
+  const write = batchWriter(pool, ready);
   const group = createGroupCommit(async (batch) => {
     const outcomes = await write(batch);
     if (outcomes.some((o, i) => o.ok && batch[i]!.shares.some((b) => b.events.length > 0))) appended.emit('append');
     return outcomes;
   }, { maxInFlight: 2 });
-
-  async function isHealthy(client: pg.PoolClient): Promise<boolean> {
-    try {
-      await client.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
   async function checkOnly(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
     await ready();
