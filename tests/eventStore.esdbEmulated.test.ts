@@ -193,7 +193,7 @@ eventStoreContract('KurrentDB adapter on an emulated server', async () => {
     open: async () => createEsdbEventStore(server.client()),
     cleanup: async () => undefined,
   };
-}, { atomicMultiAppend: false });
+}, { atomicMultiAppend: false, groupCommit: false });
 
 eventStoreContract('KurrentDB adapter on an emulated server, client built with throwOnAppendFailure=false', async () => {
   const server = new EmulatedServer({ throwOnAppendFailure: false });
@@ -201,7 +201,7 @@ eventStoreContract('KurrentDB adapter on an emulated server, client built with t
     open: async () => createEsdbEventStore(server.client()),
     cleanup: async () => undefined,
   };
-}, { atomicMultiAppend: false });
+}, { atomicMultiAppend: false, groupCommit: false });
 
 const stream = () => `app-emu${randomUUID().replaceAll('-', '')}`;
 
