@@ -164,6 +164,28 @@ describe('PostgreSQL event store', () => {
     }
   });
 
+  it('reads rows written before metadata was stored compact (an object) the same as new ones (an array)', async () => {
+    const store = open();
+    const stream = `meta-${randomUUID()}`;
+    const m = meta({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await store.append(stream, [rotated(stream, 0, m)], 'no_stream');
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ metadata: unknown }>('SELECT metadata FROM events WHERE stream = $1', [stream]);
+      expect(rows[0]!.metadata).toEqual([m.correlationId, m.causationId, m.appId, m.traceparent]);
+      // An old row: the object itself.
+      await admin.query(
+        `INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at)
+         SELECT MAX(position) + 1, $1, $2, 1, 'AppSecretRotated', $3, $4, now() FROM events`,
+        [randomUUID(), stream, JSON.stringify(rotated(stream, 1).data), JSON.stringify(m)],
+      );
+    } finally {
+      await admin.end();
+    }
+    expect((await store.readStream(stream)).map((e) => e.metadata)).toEqual([m, m]);
+  });
+
   it('a row the server refuses fails only its own append; its batch neighbours commit', async () => {
     const store = open();
     const [a, bad, b] = [`row-${randomUUID()}`, `row-${randomUUID()}`, `row-${randomUUID()}`];

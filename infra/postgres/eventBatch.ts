@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { pgCode } from './pool.ts';
 import { ConcurrencyError, meetsExpected, type AppendResult } from '../eventStore/port.ts';
 import type { AppendOutcome, PendingAppend } from '../eventStore/groupCommit.ts';
+import { compactMetadata } from '../eventStore/metadataCodec.ts';
 
 /** NOTIFY channel; notifications are per database, so one name serves every log. */
 export const CHANNEL = 'notify_events_appended';
@@ -68,7 +69,7 @@ export function batchWriter(pool: pg.Pool, ready: () => Promise<void>): (batch: 
             revision += 1;
             position += 1;
             values.push(
-              `(${position}, ${lit(e.id ?? randomUUID())}::uuid, ${lit(stream)}, ${revision}, ${lit(e.type)}, ${lit(JSON.stringify(e.data))}::jsonb, ${lit(JSON.stringify(e.metadata))}::jsonb, ${now}::timestamptz)`,
+              `(${position}, ${lit(e.id ?? randomUUID())}::uuid, ${lit(stream)}, ${revision}, ${lit(e.type)}, ${lit(JSON.stringify(e.data))}::jsonb, ${lit(JSON.stringify(compactMetadata(e.metadata)))}::jsonb, ${now}::timestamptz)`,
             );
           }
           undo.push([stream, revisions.get(stream)]);

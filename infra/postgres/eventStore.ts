@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import type { DomainEvent, EventMetadata } from '../../domain/events.ts';
+import type { DomainEvent } from '../../domain/events.ts';
 import { openPostgres, schemaOnce } from './pool.ts';
 import { CHANNEL, batchWriter } from './eventBatch.ts';
 import {
@@ -16,6 +16,7 @@ import {
   type Subscription,
 } from '../eventStore/port.ts';
 import { createGroupCommit, type CountsCommits } from '../eventStore/groupCommit.ts';
+import { expandMetadata } from '../eventStore/metadataCodec.ts';
 
 interface Row {
   position: string;
@@ -24,7 +25,7 @@ interface Row {
   revision: number;
   type: string;
   data: unknown;
-  metadata: EventMetadata;
+  metadata: unknown;
   recorded_at: Date;
 }
 
@@ -131,7 +132,8 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
       streamId: row.stream,
       revision: row.revision,
       position: Number(row.position),
-      metadata: row.metadata,
+      // Rows written before the compact form hold the object: both read the same.
+      metadata: expandMetadata(row.metadata),
       recordedAt: row.recorded_at.toISOString(),
     } as DomainEvent as RecordedEvent;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EventMetadata } from '../../domain/events.ts';
+import { compactMetadata, expandMetadata } from '../eventStore/metadataCodec.ts';
 import { retryBusySync } from './db.ts';
 
 /**
@@ -87,22 +88,9 @@ function copyVersion0(db: Database.Database): void {
   db.exec('DROP TABLE events_v0');
 }
 
-const KEYS = ['correlationId', 'causationId', 'appId', 'traceparent'] as const;
-
-/** `[correlationId, causationId, appId(, traceparent)]`; metadata of any other shape is kept as its object. */
-export function encodeMetadata(m: EventMetadata): string {
-  const keys = Object.keys(m);
-  const positional = keys.length >= 3 && keys.every((k) => KEYS.includes(k as (typeof KEYS)[number])) && KEYS.slice(0, 3).every((k) => typeof m[k] === 'string');
-  if (!positional || (keys.length === 4 && typeof m.traceparent !== 'string')) return JSON.stringify(m);
-  return JSON.stringify(m.traceparent === undefined ? [m.correlationId, m.causationId, m.appId] : [m.correlationId, m.causationId, m.appId, m.traceparent]);
-}
-
-export function decodeMetadata(text: string): EventMetadata {
-  const parsed = JSON.parse(text) as EventMetadata | [string, string, string, string?];
-  if (!Array.isArray(parsed)) return parsed;
-  const [correlationId, causationId, appId, traceparent] = parsed;
-  return traceparent === undefined ? { correlationId, causationId, appId } : { correlationId, causationId, appId, traceparent };
-}
+/** Metadata in the SQLite log: its compact form (metadataCodec.ts) as JSON text. */
+export const encodeMetadata = (m: EventMetadata): string => JSON.stringify(compactMetadata(m));
+export const decodeMetadata = (text: string): EventMetadata => expandMetadata(JSON.parse(text));
 
 export const uuidToBytes = (id: string): Buffer => Buffer.from(id.replaceAll('-', ''), 'hex');
 

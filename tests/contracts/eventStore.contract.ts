@@ -235,6 +235,14 @@ export function eventStoreContract(
       }
     });
 
+    it('round-trips metadata of another shape exactly (an extra key, a traceparent that is not a string)', async () => {
+      const s = streamName();
+      const extra = { ...meta(), replayOf: 'r-1' } as EventMetadata;
+      const odd = { ...meta(), traceparent: 42 } as unknown as EventMetadata;
+      await store.append(s, [rotated(s, 0, extra), rotated(s, 1, odd)], 'no_stream');
+      expect((await store.readStream(s)).map((e) => e.metadata)).toEqual([extra, odd]);
+    });
+
     it('readAll honours after (exclusive) and limit', async () => {
       const s = streamName();
       const before = await store.headPosition();
