@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isInterrupted, onCleanup } from './cleanup.ts';
 import { HOST, http, sleep, until } from './net.ts';
 
-export const REPO = path.resolve(import.meta.dirname, '..', '..');
+export const REPO = path.resolve(import.meta.dirname, '..');
 
 export interface ProcSpec {
   /** e.g. `api`, `senders`, `serve`, `simulator` */
