@@ -86,6 +86,7 @@ const isNonNegativeInt = (n: number) => Number.isInteger(n) && n >= 0;
 const isPositiveInt = (n: number) => Number.isInteger(n) && n > 0;
 const nonNegativeInt = { check: isNonNegativeInt, what: 'a non-negative integer' } as const;
 const positiveInt = { check: isPositiveInt, what: 'a positive integer' } as const;
+const unitShare = { check: (n: number) => n >= 0 && n <= 1, what: 'a number from 0 to 1' } as const;
 
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 /** Every node's password masked, for an error that quotes the value. */
@@ -226,6 +227,14 @@ export const envSchema = z.object({
     description: 'Port of the simulator\'s SMTP relay (plain TCP, AUTH), the email failover when SMTP_URL is not set. 0: a free port, found by senders in the same process; senders in another process need it set.',
   }),
 
+  SIM_RECEIPTS_URL: str({
+    section: 'simulator',
+    derived: 'http://127.0.0.1:$PORT',
+    description: 'Base URL of the API the simulator sends its receipts to: SendGrid\'s signed event webhook (`delivered`), Twilio\'s signed status callbacks, and the opens and clicks of the tracking links. `off`: none are sent.',
+  }),
+  SIM_RECEIPT_OPEN_RATE: num({ section: 'simulator', fallback: 0.6, ...unitShare, description: 'Share of the simulator\'s delivered emails whose open pixel it loads (a recipient opening them).' }),
+  SIM_RECEIPT_CLICK_RATE: num({ section: 'simulator', fallback: 0.3, ...unitShare, description: 'Share of the opened emails whose first tracked link the simulator follows.' }),
+
   // Logs, tracing and alerts
   LOG_LEVEL: oneOf(LOG_LEVELS, { section: 'observability', fallback: 'info', description: 'Least severe level logged.' }),
   OTEL_EXPORTER: oneOf(['off', 'console', 'otlp'], { section: 'observability', derived: '`otlp` when OTEL_EXPORTER_OTLP_ENDPOINT is set, else `off`', description: 'Where OpenTelemetry spans go.' }),
@@ -272,6 +281,8 @@ export interface Config {
   simPort: number;
   simProviderPort: number;
   simSmtpPort: number;
+  /** SIM_RECEIPTS_URL (`off`: undefined), SIM_RECEIPT_OPEN_RATE, SIM_RECEIPT_CLICK_RATE: what the embedded simulator sends back. */
+  simReceipts: { url?: string; openRate: number; clickRate: number };
   logLevel: LogLevel;
   publicUrl: string;
   /** PUBLIC_URL was given explicitly (a configuration with real providers requires it, non-loopback). */
@@ -400,6 +411,11 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     simPort: e.SIM_PORT,
     simProviderPort: e.SIM_PROVIDER_PORT,
     simSmtpPort: e.SIM_SMTP_PORT,
+    simReceipts: {
+      ...(e.SIM_RECEIPTS_URL !== 'off' && { url: (e.SIM_RECEIPTS_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, '') }),
+      openRate: e.SIM_RECEIPT_OPEN_RATE,
+      clickRate: e.SIM_RECEIPT_CLICK_RATE,
+    },
     logLevel: e.LOG_LEVEL,
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
     publicUrlSet: e.PUBLIC_URL !== undefined,

@@ -20,7 +20,7 @@ import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
 import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, simulatorPushOrigins, type VapidKeys } from '../channels/providers/index.ts';
 import { createRenderPool } from '../infra/render/pool.ts';
 import { startSimulator } from '../simulator/index.ts';
-import { simulatedProviders } from './simulated.ts';
+import { simulatedProviders, withSimulatedReceiptSecrets } from './simulated.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../dispatcher/role.ts';
 import { startWorkflowRole } from '../workflow/role.ts';
@@ -131,7 +131,12 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             logger.info('every channel has provider credentials: provider simulator not started');
             break;
           }
-          const sim = await startSimulator({ controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort });
+          const { url: receiptsUrl, ...rates } = config.simReceipts;
+          const sim = await startSimulator({
+            controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort,
+            // Receipts go back to this deployment's API, which checks them with the simulator's keys (withSimulatedReceiptSecrets).
+            ...(receiptsUrl !== undefined && { receipts: { url: receiptsUrl, ...rates } }),
+          });
           logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
           simSmtpPort = sim.smtp.port;
           if (!config.providers.webPush) simPushOrigins = simulatorPushOrigins({ host: '127.0.0.1', port: sim.provider.port });
@@ -208,7 +213,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             projectionStore,
             eventStore,
             keyVault,
-            config: { ...config, api: { ...config.api, webPushAllowedOrigins: [...config.api.webPushAllowedOrigins, ...simPushOrigins] }, vapidPublicKey: vapidKeys().publicKey },
+            config: { ...config, api: { ...withSimulatedReceiptSecrets(config.api, config.providers), webPushAllowedOrigins: [...config.api.webPushAllowedOrigins, ...simPushOrigins] }, vapidPublicKey: vapidKeys().publicKey },
             renderPool,
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.

@@ -2,13 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, send } from './wire.ts';
 import { CHANNELS, FieldError, parseFault, type Channel, type SimState } from './state.ts';
 import type { WebSubscriptions } from './webSubscriptions.ts';
+import type { Receipts } from './receipts.ts';
 
 function bad(res: ServerResponse, field: string, message: string): void {
   send(res, { status: 400, body: { error: 'invalid_request', field, message: `${field} ${message}` } });
 }
 
+function sinceParam(url: URL): number | undefined {
+  const raw = url.searchParams.get('since') ?? '0';
+  return /^\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
+}
+
 /** The pinned control API (docs/api.md): messages received, fault injection. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState, web?: { subscriptions: WebSubscriptions; origin: string }): Promise<void> {
+export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState, web?: { subscriptions: WebSubscriptions; origin: string }, receipts?: Receipts): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://control');
     const path = url.pathname;
@@ -30,9 +36,8 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, s
     if (path === '/_sim/messages' && req.method === 'GET') {
       const channel = url.searchParams.get('channel');
       if (channel !== null && !(CHANNELS as readonly string[]).includes(channel)) return bad(res, 'channel', `must be one of ${CHANNELS.join(', ')}`);
-      const sinceRaw = url.searchParams.get('since') ?? '0';
-      const since = Number(sinceRaw);
-      if (!/^\d+$/.test(sinceRaw) || !Number.isSafeInteger(since)) return bad(res, 'since', 'must be a non-negative integer');
+      const since = sinceParam(url);
+      if (since === undefined) return bad(res, 'since', 'must be a non-negative integer');
       const limitRaw = url.searchParams.get('limit');
       const limit = limitRaw === null ? undefined : Number(limitRaw);
       if (limitRaw !== null && (!/^\d+$/.test(limitRaw) || limit === 0)) return bad(res, 'limit', 'must be a positive integer');
@@ -59,6 +64,12 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, s
         return send(res, { status: 200, body: { fault } });
       }
       return send(res, { status: 405, body: { error: 'method_not_allowed' } });
+    }
+    if (path === '/_sim/receipts' && req.method === 'GET' && receipts) {
+      const since = sinceParam(url);
+      if (since === undefined) return bad(res, 'since', 'must be a non-negative integer');
+      const config = receipts.config;
+      return send(res, { status: 200, body: { ...receipts.since(since), target: config ? { url: config.url, openRate: config.openRate, clickRate: config.clickRate } : null } });
     }
     if (path === '/_sim/stats' && req.method === 'GET') {
       return send(res, { status: 200, body: { last: state.lastSeq, rejected: state.rejected } });

@@ -7,6 +7,7 @@ import { handleControl } from './control.ts';
 import { defaultSimCredentials, SIM_CERT_FILE, SIM_KEY_FILE, type SimCredentials } from './credentials.ts';
 import { fcmError, handleFcm } from './fcm.ts';
 import { handleOauthToken } from './oauth.ts';
+import { Receipts, type ReceiptOptions } from './receipts.ts';
 import { handleSendgrid } from './sendgrid.ts';
 import { startSmtpSimulator } from './smtp.ts';
 import { SimState, type Channel } from './state.ts';
@@ -25,6 +26,8 @@ export interface SimulatorOptions {
   maxMessages?: number;
   /** plain-TCP SMTP relay (the email failover); 0 (default) picks a free port */
   smtpPort?: number;
+  /** Delivery receipts, opens and clicks sent back to the platform; absent: none (`receipts.configure` later). */
+  receipts?: ReceiptOptions;
 }
 
 export interface Simulator {
@@ -37,6 +40,8 @@ export interface Simulator {
   ca: string;
   credentials: SimCredentials;
   state: SimState;
+  /** The receipts sent back (`GET /_sim/receipts`); `configure` points them at a platform started later. */
+  receipts: Receipts;
   /** What POST /_sim/web/subscriptions answers, in process (benchmarks, tests). */
   webSubscribe(applicationServerKey?: string): { endpoint: string; keys: { p256dh: string; auth: string } };
   stop(): Promise<void>;
@@ -81,6 +86,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const host = options.host ?? '127.0.0.1';
   const credentials = options.credentials ?? defaultSimCredentials();
   const state = new SimState(options.maxMessages);
+  const receipts = new Receipts(credentials, options.receipts);
+  state.onRecord = (message) => receipts.onMessage(message);
   const webSubscriptions = new WebSubscriptions();
   const ctx: ProviderContext = { state, credentials, issuedTokens: new Set(), webSubscriptions };
   const ca = readFileSync(SIM_CERT_FILE, 'utf8');
@@ -120,7 +127,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const providerPort = await listen(providerServer, options.providerPort, host);
   // Subscriptions name the provider side by the host its certificate is issued to.
   const web = { subscriptions: webSubscriptions, origin: `https://localhost:${providerPort}` };
-  const controlServer = createServer((req, res) => void handleControl(req, res, state, web).catch(() => res.destroy()));
+  const controlServer = createServer((req, res) => void handleControl(req, res, state, web, receipts).catch(() => res.destroy()));
 
   let controlPort: number;
   let smtp: Awaited<ReturnType<typeof startSmtpSimulator>>;
@@ -143,8 +150,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     ca,
     credentials,
     state,
+    receipts,
     webSubscribe: (key) => webSubscriptions.create(web.origin, key),
     async stop() {
+      receipts.stop();
       for (const s of sessions) s.destroy();
       for (const s of tlsSockets) s.destroy();
       await Promise.all([close(providerServer), close(controlServer), smtp.stop()]);

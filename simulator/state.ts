@@ -98,6 +98,8 @@ export class SimState {
   private readonly faults = new Map<string, Fault>();
   readonly rejected: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0 };
   private readonly maxMessages: number;
+  /** Told of each accepted message (the receipts it will get back); must not block. */
+  onRecord: ((message: SimMessage) => void) | undefined;
 
   constructor(maxMessages = 50_000) {
     this.maxMessages = maxMessages;
@@ -109,6 +111,7 @@ export class SimState {
     this.messages.push(full);
     // Oldest first out: a long benchmark must not grow the simulator without bound.
     if (this.messages.length > this.maxMessages) this.messages.splice(0, this.messages.length - this.maxMessages);
+    this.onRecord?.(full);
     return full;
   }
 

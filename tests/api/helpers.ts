@@ -8,6 +8,7 @@ import { handleCommand } from '../../commands/handle.ts';
 import { notificationDecider } from '../../domain/notification.ts';
 import { createApi, type ApiDeps } from '../../api/app.ts';
 import { loadConfig, type Config } from '../../app/config.ts';
+import { withSimulatedReceiptSecrets } from '../../app/simulated.ts';
 import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { withPersonalDataEncryption } from '../../infra/eventStore/personalData.ts';
@@ -45,14 +46,25 @@ export function basic(appKey: string, appSecret: string): string {
 
 /** The real express app on an embedded event store in a temp dir, listening on 127.0.0.1. */
 export async function startTestApi(
-  options: { env?: Record<string, string>; deps?: Partial<ApiDeps>; projections?: boolean; authenticator?: (store: EventStore) => AppAuthenticator } = {},
+  options: {
+    env?: Record<string, string>;
+    deps?: Partial<ApiDeps>;
+    projections?: boolean;
+    authenticator?: (store: EventStore) => AppAuthenticator;
+    /** Verify the simulator's receipts with its keys, as embedded mode does (app/simulated.ts). */
+    simulatedReceipts?: boolean;
+  } = {},
 ): Promise<TestApi> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-'));
   // The log as the platform runs it: personal data sealed with per-user keys from their own file.
   const keyVault = createSqliteKeyVault(path.join(dir, 'keys.sqlite'));
   const store = withPersonalDataEncryption(createSqliteEventStore(path.join(dir, 'events.sqlite')), keyVault);
   const loaded = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', OPS_PORT: '0', ...options.env });
-  const base = { ...loaded, trackingSecret: loaded.trackingSecret ?? 'test-tracking-secret' };
+  const base = {
+    ...loaded,
+    trackingSecret: loaded.trackingSecret ?? 'test-tracking-secret',
+    ...(options.simulatedReceipts && { api: withSimulatedReceiptSecrets(loaded.api, loaded.providers) }),
+  };
   const { appKey, appSecret } = await createApp(store, 'test-app');
   let projectionStore: ProjectionStore | undefined;
   let runner: ProjectionRunner | undefined;
