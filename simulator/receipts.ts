@@ -21,7 +21,7 @@ export interface ReceiptOptions {
   clickRate: number;
   /** Each receipt waits a random 0..delayMs first, as a provider's would (default 200). */
   delayMs?: number;
-  /** Attempts after the first while the platform answers 5xx or 409 (the receipt outran the send) or is away (default 5). */
+  /** Attempts after the first while the platform answers 5xx or 409 (the receipt outran the send) or is away (default 8: about 12 s in all). */
   retries?: number;
 }
 
@@ -43,6 +43,7 @@ export interface SimReceipt {
 }
 
 const RETRY_BASE_MS = 250;
+const RETRY_MAX_MS = 2000;
 const MAX_KEPT = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -132,10 +133,10 @@ export class Receipts {
 
   /** Sends until the platform takes it or refuses it for good; a 409 means the receipt outran the send. */
   private async deliver(receipt: SimReceipt, options: ReceiptOptions, request: () => Promise<Response>): Promise<boolean> {
-    const retries = options.retries ?? 5;
+    const retries = options.retries ?? 8;
     await sleep(Math.random() * (options.delayMs ?? 200));
     for (let attempt = 0; attempt <= retries && !this.stopped; attempt++) {
-      if (attempt > 0) await sleep(RETRY_BASE_MS * 2 ** (attempt - 1));
+      if (attempt > 0) await sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)));
       receipt.attempts += 1;
       try {
         const res = await request();

@@ -10,6 +10,10 @@ export interface FunnelRow {
   /** Attempts that failed and were tried again (AttemptFailed events). */
   retried: number;
   pending: number;
+  /** Of the sent: the provider's receipt said delivered; the recipient opened it, clicked in it. */
+  delivered: number;
+  opened: number;
+  clicked: number;
 }
 
 /**
@@ -17,15 +21,20 @@ export interface FunnelRow {
  * demo's figures cannot disagree with what was recorded.
  */
 export function createFunnel() {
-  const state = new Map<string, { channel: Channel; status: 'pending' | 'sent' | 'failed' | 'suppressed'; attempted: boolean }>();
+  type Engagement = 'delivered' | 'opened' | 'clicked';
+  const state = new Map<string, { channel: Channel; status: 'pending' | 'sent' | 'failed' | 'suppressed'; attempted: boolean; reached: Set<Engagement> }>();
   const retried: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0 };
-  const pendingOutcomes = new Map<string, Array<'sent' | 'failed' | 'retried'>>();
+  const pendingOutcomes = new Map<string, Array<'sent' | 'failed' | 'retried' | Engagement>>();
 
-  function settle(id: string, outcome: 'sent' | 'failed' | 'retried') {
+  function settle(id: string, outcome: 'sent' | 'failed' | 'retried' | Engagement) {
     const s = state.get(id);
     if (!s) {
       // Seen before its request (should not happen in log order, but never lose it).
       pendingOutcomes.set(id, [...(pendingOutcomes.get(id) ?? []), outcome]);
+      return;
+    }
+    if (outcome === 'delivered' || outcome === 'opened' || outcome === 'clicked') {
+      s.reached.add(outcome);
       return;
     }
     s.attempted = true;
@@ -41,7 +50,7 @@ export function createFunnel() {
         case 'NotificationRequested':
         case 'NotificationSuppressed': {
           const id = n.data.notificationId;
-          if (!state.has(id)) state.set(id, { channel: n.data.channel, status: n.type === 'NotificationSuppressed' ? 'suppressed' : 'pending', attempted: false });
+          if (!state.has(id)) state.set(id, { channel: n.data.channel, status: n.type === 'NotificationSuppressed' ? 'suppressed' : 'pending', attempted: false, reached: new Set() });
           else if (n.type === 'NotificationSuppressed') state.get(id)!.status = 'suppressed';
           for (const o of pendingOutcomes.get(id) ?? []) settle(id, o);
           pendingOutcomes.delete(id);
@@ -54,8 +63,11 @@ export function createFunnel() {
         case 'NotificationAttemptFailed':
           return settle(n.data.notificationId, 'retried');
         case 'NotificationDelivered':
+          return settle(n.data.notificationId, 'delivered');
         case 'NotificationOpened':
+          return settle(n.data.notificationId, 'opened');
         case 'NotificationClicked':
+          return settle(n.data.notificationId, 'clicked');
         case 'NotificationRedriven':
         case 'NotificationConverted':
         // Canceled and digested notifications were never attempted: they stay out of the send funnel.
@@ -69,10 +81,11 @@ export function createFunnel() {
       }
     },
     rows(): Record<Channel, FunnelRow> {
-      const rows = Object.fromEntries(CHANNELS.map((c) => [c, { requested: 0, sent: 0, failed: 0, suppressed: 0, retried: retried[c], pending: 0 }])) as Record<Channel, FunnelRow>;
-      for (const { channel, status } of state.values()) {
+      const rows = Object.fromEntries(CHANNELS.map((c) => [c, { requested: 0, sent: 0, failed: 0, suppressed: 0, retried: retried[c], pending: 0, delivered: 0, opened: 0, clicked: 0 }])) as Record<Channel, FunnelRow>;
+      for (const { channel, status, reached } of state.values()) {
         rows[channel].requested += 1;
         rows[channel][status] += 1;
+        for (const r of reached) rows[channel][r] += 1;
       }
       return rows;
     },
@@ -94,7 +107,7 @@ export function createFunnel() {
 }
 
 export function formatFunnel(rows: Record<Channel, FunnelRow>): string {
-  const cols = ['requested', 'sent', 'failed', 'suppressed', 'retried', 'pending'] as const;
+  const cols = ['requested', 'sent', 'failed', 'suppressed', 'retried', 'pending', 'delivered', 'opened', 'clicked'] as const;
   const header = ['channel'.padEnd(9), ...cols.map((c) => c.padStart(10))].join(' ');
   const lines = CHANNELS.map((ch) => [ch.padEnd(9), ...cols.map((c) => String(rows[ch][c]).padStart(10))].join(' '));
   const total = ['total'.padEnd(9), ...cols.map((c) => String(CHANNELS.reduce((n, ch) => n + rows[ch][c], 0)).padStart(10))].join(' ');

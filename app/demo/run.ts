@@ -55,6 +55,16 @@ async function sim(url: string, method: 'POST' | 'DELETE', body?: unknown): Prom
   if (!res.ok) throw new Error(`simulator ${method} /_sim/faults answered ${res.status}: ${await res.text()}`);
 }
 
+/** Until the simulator has no receipt under way (or the deadline): the funnel then counts them all. */
+async function receiptsLanded(url: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/_sim/receipts?since=${Number.MAX_SAFE_INTEGER}`);
+    if (!res.ok) throw new Error(`simulator GET /_sim/receipts answered ${res.status}`);
+    if (((await res.json()) as { pending: number }).pending === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /**
  * `notify demo`: the whole platform in this process on fresh embedded stores, the local broker
  * and the provider simulator; a seeded, mixed workload through the public API while the simulator
@@ -172,6 +182,9 @@ export async function runDemo(
       settleBar?.update(funnel.settled());
     }
     settleBar?.stop();
+    // The simulator's receipts (delivered, opens, clicks) trail the sends by a moment: let them land.
+    await receiptsLanded(simUrl, Date.now() + 15_000);
+    await follow();
 
     const rows = funnel.rows();
     const open = new Set(platform.alerter.active().map((a) => `${a.kind} ${a.subject}`));

@@ -52,13 +52,13 @@ export function demoUsers(count: number, rand: () => number): DemoUser[] {
 
 export const DEMO_TEMPLATES = {
   welcome: {
-    email: { subject: 'Welcome, {{ name }}!', html: '<p>Hello {{ name }}, welcome aboard.</p>', text: 'Hello {{ name }}, welcome aboard.' },
+    email: { subject: 'Welcome, {{ name }}!', html: '<p>Hello {{ name }}, welcome aboard. <a href="https://example.com/welcome">Get started</a></p>', text: 'Hello {{ name }}, welcome aboard: https://example.com/welcome' },
     sms: { text: 'Welcome {{ name }}! Reply STOP to opt out.' },
     push: { title: 'Welcome', body: 'Hello {{ name }}, your account is ready.', url: 'https://example.com/welcome' },
     inapp: { title: 'Welcome, {{ name }}', body: 'Your account is ready.' },
   },
   order_shipped: {
-    email: { subject: 'Order {{ order }} shipped', html: '<p>Your order <b>{{ order }}</b> is on its way.</p>' },
+    email: { subject: 'Order {{ order }} shipped', html: '<p>Your order <b>{{ order }}</b> is on its way. <a href="https://example.com/orders/{{ order }}">Track it</a></p>' },
     sms: { text: 'Order {{ order }} shipped. Track it in the app.' },
     push: { title: 'Order shipped', body: 'Order {{ order }} is on its way' },
     inapp: { title: 'Order {{ order }} shipped', body: 'It is on its way.', url: 'https://example.com/orders/{{ order }}' },

@@ -21,6 +21,9 @@ describe('notify demo', () => {
         SIM_PORT: String(await freePort()),
         SIM_PROVIDER_PORT: String(await freePort()),
         LOG_LEVEL: 'silent',
+        // Every delivered email opened and clicked: the funnel's receipts columns are then never zero by chance.
+        SIM_RECEIPT_OPEN_RATE: '1',
+        SIM_RECEIPT_CLICK_RATE: '1',
       },
     });
     let stopped = false;
@@ -37,6 +40,13 @@ describe('notify demo', () => {
       // The SMS provider failed 60% of calls during the burst: some SMS went through retries.
       expect(demo.funnel.sms.retried).toBeGreaterThan(0);
       expect(demo.funnel.sms.sent).toBeGreaterThan(0);
+      // The simulator's receipts: SendGrid's delivered events, the opened pixels, the followed links; Twilio's callbacks.
+      expect(demo.funnel.email.delivered).toBeGreaterThan(0);
+      expect(demo.funnel.email.delivered).toBe(demo.funnel.email.sent);
+      expect(demo.funnel.email.opened).toBe(demo.funnel.email.delivered);
+      // Clicks: every delivered email whose template has a link (the security alert has none).
+      expect(demo.funnel.email.clicked).toBeGreaterThan(0);
+      expect(demo.funnel.sms.delivered).toBe(demo.funnel.sms.sent);
       // The workflow tour: each feature seen at the simulator (or, for cancel, in the status).
       expect(demo.workflow).toEqual({ digest: true, fallback: true, cancel: true, failover: true, locales: true });
       expect(text).toContain('Workflow tour:');
