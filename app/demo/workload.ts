@@ -64,7 +64,7 @@ export const DEMO_TEMPLATES = {
     inapp: { title: 'Order {{ order }} shipped', body: 'It is on its way.', url: 'https://example.com/orders/{{ order }}' },
   },
   security_alert: {
-    email: { subject: 'New sign-in', html: '<p>New sign-in from {{ city }}.</p>' },
+    email: { subject: 'New sign-in', html: '<p>New sign-in from {{ city }}. Not you? <a href="https://example.com/account/security">Review your sign-ins</a></p>' },
     sms: { text: 'New sign-in from {{ city }}. Not you? Reset your password.' },
     push: { title: 'New sign-in', body: 'From {{ city }}' },
     inapp: { title: 'New sign-in', body: 'From {{ city }}. Not you? Reset your password.' },
