@@ -1,43 +1,122 @@
 import type { RecordedEvent } from '../infra/eventStore/port.ts';
-import type { Collection, Update } from '../infra/projectionStore/port.ts';
+import type { Collection, Update, WriteOp } from '../infra/projectionStore/port.ts';
 import type { EventOf, ProjectedDoc, ReadModel, Rollup } from './readModel.ts';
 
 /** Equal as JSON; a field evolve carried over unchanged is the same object, and needs no serialising. */
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
-/**
- * Applies one event to one read model's collection, idempotently: a document whose `_pos` is
- * at or past the event was already given it and is left alone. Only top-level fields that
- * changed are written, so counters another writer adds with $inc (repeat clicks) survive.
- * Rollup targets are written before the document they derive from: after a crash between the
- * two, the replayed event finds the target already at its position and adds nothing twice.
- */
-export async function applyEvent(model: ReadModel, collection: Collection<ProjectedDoc>, event: RecordedEvent): Promise<void> {
-  const typed = event as EventOf<string & ReadModel['handles'][number]>;
-  const position = event.position;
-  const dropped = model.drops?.(typed);
-  if (dropped) {
-    for (const doc of await collection.find(dropped)) if ((doc._pos ?? 0) < position) await collection.delete(doc._id);
+const CHUNK = 200;
+
+/** One document of the batch: as the store holds it, and as the events so far made it. */
+interface Entry {
+  stored: ProjectedDoc | null;
+  current: ProjectedDoc | null;
+  /** Deleted by an event of the batch while stored: a later document starts afresh, as after a delete. */
+  wiped: boolean;
+}
+
+/** The counters one rollup target gets from the batch, folded. */
+interface Folded {
+  inc: Record<string, number>;
+  onInsert?: Record<string, unknown>;
+  position: number;
+}
+
+async function load(collection: Collection<ProjectedDoc>, ids: Iterable<string>): Promise<Map<string, ProjectedDoc>> {
+  const unique = [...new Set(ids)];
+  const out = new Map<string, ProjectedDoc>();
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    for (const d of await collection.find({ _id: { $in: unique.slice(i, i + CHUNK) } })) out.set(d._id, d);
   }
-  for (const id of model.ids(typed)) {
-    const before = (await collection.findOne({ _id: id })) ?? undefined;
-    if (before && (before._pos ?? 0) >= position) continue;
-    const after = model.evolve(before, typed, id);
-    if (model.rollup) {
-      for (const r of merge(model.rollup(before, after, typed))) {
-        const target = await collection.findOne({ _id: r.id });
-        if (target && (target._pos ?? 0) >= position) continue;
-        await collection.upsert(r.id, { $inc: r.inc, $set: { _pos: position }, ...(r.onInsert && { $setOnInsert: r.onInsert }) });
+  return out;
+}
+
+/**
+ * Applies events (in log order, all of types `model` handles) to one read model's collection as
+ * one batch, with the same result as applying them one by one: the documents they name are read
+ * with one query, evolved in memory across the whole batch, and written once each (only the
+ * top-level fields that changed, so counters another writer adds with $inc, repeat clicks,
+ * survive); rollup counters are folded per target and written as one $inc each. Idempotent: a
+ * document or rollup target whose `_pos` is at or past an event was already given it and is left
+ * alone. All writes go out as one bulkWrite, rollup targets before the documents they derive
+ * from: after a crash between the two (a store without transactions), the replayed events find
+ * the targets already at their positions and add nothing twice.
+ */
+export async function applyEvents(model: ReadModel, collection: Collection<ProjectedDoc>, events: readonly RecordedEvent[]): Promise<void> {
+  const typed = events as ReadonlyArray<EventOf<string & ReadModel['handles'][number]>>;
+  const entries = new Map<string, Entry>();
+  const prefetch = async (ids: Iterable<string>) => {
+    const missing = [...ids].filter((id) => !entries.has(id));
+    const found = await load(collection, missing);
+    for (const id of missing) entries.set(id, { stored: found.get(id) ?? null, current: found.get(id) ?? null, wiped: false });
+  };
+  await prefetch(typed.flatMap((e) => model.ids(e)));
+  const rollups: Array<Rollup & { position: number }> = [];
+
+  for (const event of typed) {
+    const position = event.position;
+    const dropped = model.drops?.(event);
+    if (dropped) {
+      // A filter, not ids: the store must hold what the batch did so far, so it is written first.
+      await write(collection, entries, await fold(collection, rollups.splice(0)));
+      for (const doc of await collection.find(dropped)) {
+        if ((doc._pos ?? 0) >= position) continue;
+        await collection.delete(doc._id);
+        entries.set(doc._id, { stored: null, current: null, wiped: false });
       }
     }
-    if (after === undefined) {
-      if (before) await collection.delete(id);
-      continue;
+    for (const id of model.ids(event)) {
+      const entry = entries.get(id)!;
+      const before = entry.current ?? undefined;
+      if (before && (before._pos ?? 0) >= position) continue;
+      const after = model.evolve(before, event, id);
+      if (model.rollup) for (const r of model.rollup(before, after, event)) rollups.push({ ...r, position });
+      if (after === undefined) {
+        if (before && entry.stored) entry.wiped = true;
+        entry.current = null;
+      } else {
+        entry.current = { ...after, _pos: position };
+      }
     }
-    const update = diff(before, after);
-    update.$set = { ...update.$set, _pos: position };
-    await collection.upsert(id, update);
   }
+  await write(collection, entries, await fold(collection, rollups));
+}
+
+/** The batch's rollups per target, past each target's `_pos` (read with one query). */
+async function fold(collection: Collection<ProjectedDoc>, rollups: ReadonlyArray<Rollup & { position: number }>): Promise<Map<string, Folded>> {
+  const folded = new Map<string, Folded>();
+  if (rollups.length === 0) return folded;
+  const targets = await load(collection, rollups.map((r) => r.id));
+  for (const r of rollups) {
+    if ((targets.get(r.id)?._pos ?? 0) >= r.position) continue;
+    const f = folded.get(r.id);
+    // The first contribution creates the target: its identity fields are the ones set on insert.
+    if (!f) folded.set(r.id, { inc: { ...r.inc }, ...(r.onInsert && { onInsert: r.onInsert }), position: r.position });
+    else {
+      for (const [k, n] of Object.entries(r.inc)) f.inc[k] = (f.inc[k] ?? 0) + n;
+      f.position = r.position;
+    }
+  }
+  return folded;
+}
+
+/** Sends what the batch changed as one bulkWrite, rollup targets first; the store then holds what `entries` say. */
+async function write(collection: Collection<ProjectedDoc>, entries: Map<string, Entry>, folded: Map<string, Folded>): Promise<void> {
+  const ops: WriteOp[] = [];
+  for (const [id, f] of folded) ops.push({ op: 'upsert', id, update: { $inc: f.inc, $set: { _pos: f.position }, ...(f.onInsert && { $setOnInsert: f.onInsert }) } });
+  for (const [id, entry] of entries) {
+    const { current, wiped } = entry;
+    const stored = wiped ? null : entry.stored;
+    if (current === stored && !wiped) continue;
+    if (wiped || (current === null && stored !== null)) ops.push({ op: 'delete', id });
+    if (current !== null) {
+      const update = diff(stored ?? undefined, current);
+      update.$set = { ...update.$set, _pos: current._pos };
+      ops.push({ op: 'upsert', id, update });
+    }
+    entries.set(id, { stored: current, current, wiped: false });
+  }
+  if (ops.length > 0) await collection.bulkWrite(ops);
 }
 
 function diff(before: ProjectedDoc | undefined, after: ProjectedDoc): Update {
@@ -51,14 +130,4 @@ function diff(before: ProjectedDoc | undefined, after: ProjectedDoc): Update {
     for (const k of Object.keys(before)) if (k !== '_id' && k !== '_pos' && after[k] === undefined) unset[k] = '';
   }
   return { ...(Object.keys(set).length > 0 && { $set: set }), ...(Object.keys(unset).length > 0 && { $unset: unset }) };
-}
-
-function merge(rollups: Rollup[]): Rollup[] {
-  const byId = new Map<string, Rollup>();
-  for (const r of rollups) {
-    const prev = byId.get(r.id);
-    if (!prev) byId.set(r.id, { ...r, inc: { ...r.inc } });
-    else for (const [k, n] of Object.entries(r.inc)) prev.inc[k] = (prev.inc[k] ?? 0) + n;
-  }
-  return [...byId.values()];
 }

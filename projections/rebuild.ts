@@ -1,6 +1,6 @@
 import type { EventStore } from '../infra/eventStore/port.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
-import { applyEvent } from './apply.ts';
+import { applyEvents } from './apply.ts';
 import { checkpointName, currentGeneration, existingGenerations, physicalName, setGeneration } from './generations.ts';
 import type { ProjectedDoc, ReadModel } from './readModel.ts';
 
@@ -43,13 +43,12 @@ export async function rebuildReadModel(options: {
   for (;;) {
     const batch = await eventStore.readAll({ after: position, limit: batchSize });
     await store.batch(async () => {
-      for (const event of batch) {
-        if (handles.has(event.type)) await applyEvent(model, collection, event);
-        position = event.position;
-        events += 1;
-      }
-      if (batch.length > 0) await store.setCheckpoint(cp, position);
+      await applyEvents(model, collection, batch.filter((e) => handles.has(e.type)));
+      const last = batch[batch.length - 1];
+      if (last) await store.setCheckpoint(cp, last.position);
     });
+    position = batch[batch.length - 1]?.position ?? position;
+    events += batch.length;
     if (position > head) head = position;
     options.onProgress?.(position, head);
     if (batch.length < batchSize) {

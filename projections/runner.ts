@@ -3,11 +3,10 @@ import { followLog } from '../infra/eventStore/follower.ts';
 import type { Logger } from '../infra/logger.ts';
 import { projectionLagGauge, type Metrics } from '../infra/metrics.ts';
 import type { Collection, ProjectionStore } from '../infra/projectionStore/port.ts';
-import { applyEvent } from './apply.ts';
+import { applyEvents } from './apply.ts';
 import { checkpointName, currentGeneration, dropOldGenerations, physicalName } from './generations.ts';
 import { READ_MODELS } from './index.ts';
 import type { ProjectedDoc, ReadModel } from './readModel.ts';
-import { writeBehind, type WriteBehind } from './writeBehind.ts';
 
 export interface ProjectionRunnerOptions {
   eventStore: EventStore;
@@ -15,10 +14,7 @@ export interface ProjectionRunnerOptions {
   models?: readonly ReadModel[];
   metrics?: Pick<Metrics, 'projectionLag' | 'projectionLagBytes'>;
   logger?: Logger;
-  /** Checkpoints are written after this many events or this many ms, whichever comes first. */
-  flushEvery?: number;
-  flushIntervalMs?: number;
-  /** Most events applied in one store batch (one SQLite transaction). */
+  /** Most events applied in one store batch (one transaction, checkpoints included). */
   maxBatch?: number;
   /** How often the runner looks for a rebuilt generation to switch to. */
   pointerCheckMs?: number;
@@ -40,8 +36,8 @@ export interface ProjectionRunner {
   lag(): Promise<Record<string, number>>;
   /** Resolves once every projection has applied `position`. */
   waitFor(position: number, timeoutMs?: number): Promise<void>;
-  /** `flush: false` leaves the last checkpoints unwritten, as a crash would. */
-  close(options?: { flush?: boolean }): Promise<void>;
+  /** Stops following the log once the batch under way is applied (its checkpoints with it). */
+  close(): Promise<void>;
 }
 
 interface State {
@@ -49,22 +45,21 @@ interface State {
   handles: Set<string>;
   generation: number;
   collection: Collection<ProjectedDoc>;
-  /** The batch's writes to `collection`, sent as one bulkWrite before any checkpoint passes them. */
-  writer: WriteBehind<ProjectedDoc>;
   position: number;
   flushed: number;
 }
 
 /**
  * Follows the log with one subscription from the lowest checkpoint and feeds every read model
- * the events past its own checkpoint. Checkpoints are batched: after a crash the runner replays
- * from the last one written, and the per-document `_pos` guard makes the replay change nothing.
+ * the events past its own checkpoint, in batches: each batch is one store transaction holding
+ * every model's document writes (applyEvents: each document read once, evolved in memory, written
+ * once) and their checkpoints. A crash keeps all or none of a batch on the SQL stores; on MongoDB
+ * (no transaction) the runner replays from the last checkpoint written, and the per-document
+ * `_pos` guard makes the replay change nothing.
  */
 export async function startProjectionRunner(options: ProjectionRunnerOptions): Promise<ProjectionRunner> {
   const { eventStore, store, logger, metrics } = options;
   const models = options.models ?? READ_MODELS;
-  const flushEvery = options.flushEvery ?? 1000;
-  const flushIntervalMs = options.flushIntervalMs ?? 200;
   const pointerCheckMs = options.pointerCheckMs ?? 1000;
   const lagIntervalMs = options.lagIntervalMs ?? 1000;
   const graceMs = options.oldGenerationGraceMs ?? 10_000;
@@ -76,7 +71,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     await dropOldGenerations(store, model.name, generation);
     const collection = await openGeneration(model, generation);
     const position = await store.getCheckpoint(checkpointName(model.name, generation));
-    states.push({ model, handles: new Set(model.handles), generation, collection, writer: writeBehind(collection), position, flushed: position });
+    states.push({ model, handles: new Set(model.handles), generation, collection, position, flushed: position });
   }
 
   async function openGeneration(model: ReadModel, generation: number): Promise<Collection<ProjectedDoc>> {
@@ -86,50 +81,41 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
   }
 
   let closed = false;
-  let sinceFlush = 0;
   let lastPointerCheck = Date.now();
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<{ position: number; resolve: () => void }>();
 
-  let lastFlush = Date.now();
-  async function flush(): Promise<void> {
-    sinceFlush = 0;
-    lastFlush = Date.now();
-    // Positions first, then the writes of every event up to them, then the checkpoints: a
-    // checkpoint never passes a document write still waiting in a writer.
-    const at = states.map((s) => ({ s, p: s.position, generation: s.generation }));
-    for (const s of states) await s.writer.flush();
-    for (const { s, p, generation } of at) {
-      if (p === s.flushed || generation !== s.generation) continue;
-      await store.setCheckpoint(checkpointName(s.model.name, generation), p);
-      s.flushed = p;
+  /** Checkpoints of the positions applied; inside a batch, in its transaction. */
+  async function checkpoint(): Promise<void> {
+    for (const s of states) {
+      if (s.position === s.flushed) continue;
+      await store.setCheckpoint(checkpointName(s.model.name, s.generation), s.position);
+      s.flushed = s.position;
     }
   }
 
-  async function applyTo(s: State, event: RecordedEvent): Promise<void> {
-    if (event.position <= s.position) return;
-    if (s.handles.has(event.type)) await applyEvent(s.model, s.writer, event);
-    s.position = event.position;
+  /** Applies the events past the model's position (in log order) and moves the position past them all. */
+  async function applyTo(s: State, events: readonly RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1];
+    if (!last || last.position <= s.position) return;
+    const mine = events.filter((e) => e.position > s.position && s.handles.has(e.type));
+    if (mine.length > 0) await applyEvents(s.model, s.collection, mine);
+    s.position = last.position;
   }
 
   /** A rebuild moved the pointer: continue from the new generation's checkpoint, catching up inline to `upTo`. */
   async function switchTo(s: State, generation: number, upTo: number): Promise<void> {
     const old = s.generation;
-    await s.writer.flush();
-    s.writer.reset();
     s.generation = generation;
     s.collection = await openGeneration(s.model, generation);
-    s.writer = writeBehind(s.collection);
     s.position = s.flushed = await store.getCheckpoint(checkpointName(s.model.name, generation));
     logger?.info({ projection: s.model.name, fromGeneration: old, toGeneration: generation, position: s.position }, 'projection switched to a rebuilt generation');
     // Positions may have gaps (EventStoreDB commit positions): stop at the first event past `upTo`.
-    catchUp: while (s.position < upTo) {
-      const batch = await eventStore.readAll({ after: s.position, limit: 500 });
-      if (batch.length === 0) break;
-      for (const e of batch) {
-        if (e.position > upTo) break catchUp;
-        await applyTo(s, e);
-      }
+    while (s.position < upTo) {
+      const page = await eventStore.readAll({ after: s.position, limit: maxBatch });
+      const upToOnly = page.filter((e) => e.position <= upTo);
+      await applyTo(s, upToOnly);
+      if (upToOnly.length < maxBatch) break;
     }
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -139,17 +125,17 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     timers.add(timer);
   }
 
-  async function applyOne(event: RecordedEvent): Promise<void> {
+  /** One batch: a pointer moved by a rebuild is followed first, then every model applies the events. */
+  async function applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     if (Date.now() - lastPointerCheck >= pointerCheckMs) {
       lastPointerCheck = Date.now();
       for (const s of states) {
         const g = await currentGeneration(store, s.model.name);
-        if (g !== s.generation) await switchTo(s, g, event.position - 1);
+        if (g !== s.generation) await switchTo(s, g, events[0]!.position - 1);
       }
     }
-    for (const s of states) await applyTo(s, event);
-    sinceFlush += 1;
-    if (sinceFlush >= flushEvery) await flush();
+    for (const s of states) await applyTo(s, events);
+    await checkpoint();
   }
 
   /**
@@ -167,28 +153,17 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
       const events = buffer;
       buffer = [];
       if (events.length === 0 || failing) return;
-      // A failed batch is rolled back (embedded store): positions go back to where it started.
+      // A failed batch is rolled back (SQL stores): positions go back to where it started.
       const saved = states.map((s) => ({ ...s }));
       try {
-        await store.batch(async () => {
-          // The batch's reads by id in one query per collection, its writes in one bulkWrite per collection.
-          for (const s of states) {
-            const ids = events.filter((e) => e.position > s.position && s.handles.has(e.type)).flatMap((e) => s.model.ids(e as Parameters<ReadModel['ids']>[0]));
-            if (ids.length > 0) await s.writer.prefetch(ids);
-          }
-          for (const e of events) await applyOne(e);
-          for (const s of states) await s.writer.flush();
-          if (Date.now() - lastFlush >= flushIntervalMs && states.some((s) => s.position !== s.flushed)) await flush();
-        });
+        await store.batch(() => applyBatch(events));
       } catch (e) {
-        for (const s of [...states, ...saved]) s.writer.reset();
         saved.forEach((s, i) => Object.assign(states[i]!, s));
         // Nothing past the failed batch may be applied before it: skip batches until the follower resubscribes.
         failing = true;
         buffer = [];
         throw e;
       }
-      for (const s of states) s.writer.reset();
       const last = events[events.length - 1]!.position;
       for (const w of waiters) if (last >= w.position) w.resolve();
     });
@@ -236,9 +211,6 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
     t.unref();
     timers.add(t);
   };
-  every(flushIntervalMs, async () => {
-    if (!closed && states.some((s) => s.position !== s.flushed)) await flush();
-  });
   const lag = async () => {
     const head = await eventStore.headPosition();
     const out: Record<string, number> = {};
@@ -274,14 +246,13 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
         waiters.add(w);
       });
     },
-    async close(opts = {}) {
+    async close() {
       if (closed) return;
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await follower.close();
       await drain().catch((e: unknown) => logger?.warn({ err: e }, 'projection runner: last batch failed on close'));
-      if (opts.flush ?? true) await flush();
     },
   };
 }

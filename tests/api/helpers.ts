@@ -71,7 +71,7 @@ export async function startTestApi(
   let feed: InboxFeed | undefined;
   if (options.projections) {
     projectionStore = await createProjectionStore(base);
-    runner = await startProjectionRunner({ eventStore: store, store: projectionStore, flushIntervalMs: 50 });
+    runner = await startProjectionRunner({ eventStore: store, store: projectionStore });
     const r = runner;
     feed = await startInboxFeed({ eventStore: store, store: projectionStore, appliedPosition: inboxAppliedPosition(projectionStore, () => r.positions().inbox) });
   }

@@ -5,7 +5,6 @@ import { toBulk } from '../../infra/mongo/projectionStore.ts';
 import { mongoDatabaseName } from '../../infra/mongo/url.ts';
 import type { Doc, Update, WriteOp } from '../../infra/projectionStore/port.ts';
 import { applyUpdate } from '../../infra/projectionStore/update.ts';
-import { writeBehind } from '../../projections/writeBehind.ts';
 import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 import { takeoverFilter } from '../../infra/mongo/claims.ts';
 
@@ -87,34 +86,6 @@ describe('MongoDB writes (emulated collection)', () => {
     c.updateOne({ _id: 'cp' }, { $max: { position: 57 } });
     c.updateOne({ _id: 'cp' }, { $max: { position: 42 } });
     expect(c.docs.get('cp')).toEqual({ _id: 'cp', position: 57 });
-  });
-});
-
-describe('write-behind collection (the runner write path)', () => {
-  it('serves reads by id from the batch, and sends the batch as one bulkWrite', async () => {
-    const store = createSqliteProjectionStore(':memory:');
-    const target = store.collection('wb');
-    await target.upsert('a', { $set: { n: 1 } });
-    let bulks = 0;
-    let reads = 0;
-    const counted = { ...target, bulkWrite: (ops: readonly WriteOp[]) => ((bulks += 1), target.bulkWrite(ops)), findOne: (f: Record<string, unknown>) => ((reads += 1), target.findOne(f)), find: (f: Record<string, unknown>) => ((reads += 1), target.find(f)) };
-    const w = writeBehind(counted);
-    await w.prefetch(['a', 'b']);
-    expect(reads).toBe(1);
-    await w.upsert('a', { $inc: { n: 1 } });
-    expect(await w.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 2 });
-    await w.upsert('b', { $set: { m: 1 } });
-    expect(await w.delete('b')).toBe(true);
-    expect(await w.findOne({ _id: 'b' })).toBeNull();
-    expect(reads).toBe(1);
-    expect(await target.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1 }); // nothing sent yet
-    await w.flush();
-    expect(bulks).toBe(1);
-    expect(await target.find({})).toEqual([{ _id: 'a', n: 2 }]);
-    // Any other read sees everything queued before it.
-    await w.upsert('c', { $set: { k: 1 } });
-    expect(await w.count({})).toBe(2);
-    await store.close();
   });
 });
 

@@ -3,7 +3,7 @@ import { streams } from '../../domain/streams.ts';
 import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 import type { ProjectionStore } from '../../infra/projectionStore/port.ts';
 import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
-import { applyEvent } from '../../projections/apply.ts';
+import { applyEvents } from '../../projections/apply.ts';
 import { physicalName } from '../../projections/generations.ts';
 import type { ProjectedDoc, ReadModel } from '../../projections/readModel.ts';
 
@@ -59,7 +59,7 @@ export async function given<D extends ProjectedDoc, T extends DomainEventType>(
   const model = typed as unknown as ReadModel;
   const recorded = events.length > 0 && 'position' in events[0]! ? (events as RecordedEvent[]) : record(events as DomainEvent[]);
   const collection = store.collection<ProjectedDoc>(physicalName(model.name, 1));
-  for (const e of recorded) if ((model.handles as readonly string[]).includes(e.type)) await applyEvent(model, collection, e);
+  for (const e of recorded) if ((model.handles as readonly string[]).includes(e.type)) await applyEvents(model, collection, [e]);
   const docs = await collection.find({}, { sort: { _id: 1 } });
   const byId: Record<string, D> = Object.fromEntries(docs.map(({ _pos: _ignored, ...d }) => [d._id, d as D]));
   return { store, docs: byId, doc: (id: string) => byId[id] };

@@ -40,7 +40,7 @@ describe('projection runner on PostgreSQL', () => {
     const all = generateEvents(300, 3);
     for (const e of all.slice(0, 200)) await events.append(streamOf(e), [{ ...e, metadata: meta }], 'any');
     let store = createPostgresProjectionStore(db.url);
-    let runner = await startProjectionRunner({ eventStore: events, store, flushIntervalMs: 20 });
+    let runner = await startProjectionRunner({ eventStore: events, store });
     await runner.caughtUp;
     await runner.close();
     const head = await events.headPosition();
