@@ -18,8 +18,13 @@ interface Entry {
 /** The counters one rollup target gets from the batch, folded. */
 interface Folded {
   inc: Record<string, number>;
-  onInsert?: Record<string, unknown>;
   position: number;
+  /**
+   * A target the store does not hold yet: the first event's counters, written as that event
+   * would write them (its fields, then `_pos`, then the identity set on insert), so the target
+   * is the same JSON, key order included, as one written event by event.
+   */
+  created?: { inc: Record<string, number>; onInsert?: Record<string, unknown>; position: number };
 }
 
 async function load(collection: Collection<ProjectedDoc>, ids: Iterable<string>): Promise<Map<string, ProjectedDoc>> {
@@ -75,11 +80,29 @@ export async function applyEvents(model: ReadModel, collection: Collection<Proje
         if (before && entry.stored) entry.wiped = true;
         entry.current = null;
       } else {
-        entry.current = { ...after, _pos: position };
+        entry.current = stored(before, after, position);
       }
     }
   }
   await write(collection, entries, await fold(collection, rollups));
+}
+
+/**
+ * The document as the store holds it after `diff(before, after)` and `_pos` are written: fields
+ * kept in place, new ones appended, so a batch's documents are the same JSON, key order
+ * included, as documents written event by event.
+ */
+function stored(before: ProjectedDoc | undefined, after: ProjectedDoc, position: number): ProjectedDoc {
+  const out: Record<string, unknown> = { _id: after._id };
+  if (before) {
+    for (const k of Object.keys(before)) {
+      if (k === '_pos') out._pos = position;
+      else if (k !== '_id' && after[k] !== undefined) out[k] = after[k];
+    }
+  }
+  for (const [k, v] of Object.entries(after)) if (v !== undefined && !(k in out) && k !== '_pos') out[k] = v;
+  if (!('_pos' in out)) out._pos = position;
+  return out as ProjectedDoc;
 }
 
 /** The batch's rollups per target, past each target's `_pos` (read with one query). */
@@ -88,14 +111,16 @@ async function fold(collection: Collection<ProjectedDoc>, rollups: ReadonlyArray
   if (rollups.length === 0) return folded;
   const targets = await load(collection, rollups.map((r) => r.id));
   for (const r of rollups) {
-    if ((targets.get(r.id)?._pos ?? 0) >= r.position) continue;
-    const f = folded.get(r.id);
-    // The first contribution creates the target: its identity fields are the ones set on insert.
-    if (!f) folded.set(r.id, { inc: { ...r.inc }, ...(r.onInsert && { onInsert: r.onInsert }), position: r.position });
-    else {
-      for (const [k, n] of Object.entries(r.inc)) f.inc[k] = (f.inc[k] ?? 0) + n;
-      f.position = r.position;
+    const target = targets.get(r.id);
+    if ((target?._pos ?? 0) >= r.position) continue;
+    let f = folded.get(r.id);
+    if (!f) {
+      f = { inc: {}, position: r.position, ...(!target && { created: { inc: {}, ...(r.onInsert && { onInsert: r.onInsert }), position: r.position } }) };
+      folded.set(r.id, f);
     }
+    const into = f.created?.position === r.position ? f.created.inc : f.inc;
+    for (const [k, n] of Object.entries(r.inc)) into[k] = (into[k] ?? 0) + n;
+    f.position = r.position;
   }
   return folded;
 }
@@ -103,28 +128,30 @@ async function fold(collection: Collection<ProjectedDoc>, rollups: ReadonlyArray
 /** Sends what the batch changed as one bulkWrite, rollup targets first; the store then holds what `entries` say. */
 async function write(collection: Collection<ProjectedDoc>, entries: Map<string, Entry>, folded: Map<string, Folded>): Promise<void> {
   const ops: WriteOp[] = [];
-  for (const [id, f] of folded) ops.push({ op: 'upsert', id, update: { $inc: f.inc, $set: { _pos: f.position }, ...(f.onInsert && { $setOnInsert: f.onInsert }) } });
+  for (const [id, { inc, position, created }] of folded) {
+    if (created) ops.push({ op: 'upsert', id, update: { $inc: created.inc, $set: { _pos: created.position }, ...(created.onInsert && { $setOnInsert: created.onInsert }) } });
+    if (!created || Object.keys(inc).length > 0) ops.push({ op: 'upsert', id, update: { $inc: inc, $set: { _pos: position } } });
+  }
   for (const [id, entry] of entries) {
     const { current, wiped } = entry;
     const stored = wiped ? null : entry.stored;
     if (current === stored && !wiped) continue;
     if (wiped || (current === null && stored !== null)) ops.push({ op: 'delete', id });
     if (current !== null) {
-      const update = diff(stored ?? undefined, current);
-      update.$set = { ...update.$set, _pos: current._pos };
-      ops.push({ op: 'upsert', id, update });
+      ops.push({ op: 'upsert', id, update: diff(stored ?? undefined, current) });
     }
     entries.set(id, { stored: current, current, wiped: false });
   }
   if (ops.length > 0) await collection.bulkWrite(ops);
 }
 
+/** The changed fields, and `_pos` always, in the document's key order (which a new document keeps). */
 function diff(before: ProjectedDoc | undefined, after: ProjectedDoc): Update {
   const set: Record<string, unknown> = {};
   const unset: Record<string, ''> = {};
   for (const [k, v] of Object.entries(after)) {
-    if (k === '_id' || k === '_pos' || v === undefined) continue;
-    if (!before || !same(before[k], v)) set[k] = v;
+    if (k === '_id' || v === undefined) continue;
+    if (!before || k === '_pos' || !same(before[k], v)) set[k] = v;
   }
   if (before) {
     for (const k of Object.keys(before)) if (k !== '_id' && k !== '_pos' && after[k] === undefined) unset[k] = '';
