@@ -63,7 +63,7 @@ export async function startProjectionRunner(options: ProjectionRunnerOptions): P
   const pointerCheckMs = options.pointerCheckMs ?? 1000;
   const lagIntervalMs = options.lagIntervalMs ?? 1000;
   const graceMs = options.oldGenerationGraceMs ?? 10_000;
-  const maxBatch = options.maxBatch ?? 500;
+  const maxBatch = options.maxBatch ?? 1000;
 
   const states: State[] = [];
   for (const model of models) {
