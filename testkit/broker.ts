@@ -12,28 +12,48 @@ const run = promisify(execFile);
 export interface PrivateBroker {
   url: string;
   node: string;
+  port: number;
+  /** The management plugin's base URL (credentials guest/guest), when started with `management`. */
+  managementUrl?: string;
+  /** `rabbitmqctl -n <node> -q ...`, resolving its stdout. */
+  ctl(...args: string[]): Promise<string>;
   stopApp(): Promise<void>;
   startApp(): Promise<void>;
   /** SIGKILL to the node's Erlang VM: no clean shutdown, queues recover from their files on restart. */
   kill9(): Promise<void>;
+  /** SIGSTOP to the VM: the node neither answers nor closes its sockets (a partition seen from one side). */
+  pause(): Promise<void>;
+  /** SIGCONT after `pause`. */
+  resume(): Promise<void>;
   /** Starts the node again on the same name, ports and data dir. */
   restart(): Promise<void>;
   /** Stops the node and removes its files. */
   remove(): Promise<void>;
 }
 
+export interface PrivateBrokerOptions {
+  /** Goes into the node name (`notify<label><random>@localhost`), so `ps` tells the suite's nodes apart. */
+  label?: string;
+  /** Enable the management plugin on a port of its own (costs ~2 s of start-up and ~30 MB). */
+  management?: boolean;
+}
+
 /**
  * A RabbitMQ node of the suite's own (name, ports, data and log dirs), so the broker can be
  * stopped and killed without touching the shared one. Same recipe as the private node of
- * tests/helpers/rabbit.ts, plus kill -9 and restart; kept here so the suite uses no test code.
+ * tests/helpers/rabbit.ts, plus kill -9, pause and restart; kept here so the suite uses no test code.
+ * Every node started here runs as the same user, so they share its Erlang cookie and can cluster.
  */
-export async function startPrivateBroker(ports: Set<number>): Promise<PrivateBroker> {
+export async function startPrivateBroker(ports: Set<number>, options: PrivateBrokerOptions = {}): Promise<PrivateBroker> {
   const port = await freePort(ports);
   const distPort = await freePort(ports);
-  const node = `notifyfaults${randomBytes(3).toString('hex')}@localhost`;
+  const mgmtPort = options.management ? await freePort(ports) : undefined;
+  const node = `notify${options.label ?? 'faults'}${randomBytes(3).toString('hex')}@localhost`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-faults-rmq-'));
-  fs.writeFileSync(path.join(dir, 'rabbitmq.conf'), `listeners.tcp.1 = ${HOST}:${port}\n`);
-  fs.writeFileSync(path.join(dir, 'enabled_plugins'), '[].\n');
+  const conf = [`listeners.tcp.1 = ${HOST}:${port}`];
+  if (mgmtPort !== undefined) conf.push(`management.tcp.ip = ${HOST}`, `management.tcp.port = ${mgmtPort}`);
+  fs.writeFileSync(path.join(dir, 'rabbitmq.conf'), `${conf.join('\n')}\n`);
+  fs.writeFileSync(path.join(dir, 'enabled_plugins'), mgmtPort !== undefined ? '[rabbitmq_management].\n' : '[].\n');
   fs.writeFileSync(path.join(dir, 'env.conf'), '');
   // The server scripts drop to the rabbitmq user when run as root: it must own the node's files.
   if (process.getuid?.() === 0) await run('chown', ['-R', 'rabbitmq:rabbitmq', dir]).catch(() => {});
@@ -51,7 +71,7 @@ export async function startPrivateBroker(ports: Set<number>): Promise<PrivateBro
     RABBITMQ_ADVANCED_CONFIG_FILE: path.join(dir, 'advanced.config'),
     RABBITMQ_CONF_ENV_FILE: path.join(dir, 'env.conf'),
   };
-  const ctl = (...args: string[]) => run('rabbitmqctl', ['-n', node, '-q', ...args], { env, timeout: 60_000 });
+  const ctl = async (...args: string[]) => (await run('rabbitmqctl', ['-n', node, '-q', ...args], { env, timeout: 60_000 })).stdout;
   const vmPid = async (): Promise<number | undefined> => {
     let fromFile = 0;
     try {
@@ -60,19 +80,32 @@ export async function startPrivateBroker(ports: Set<number>): Promise<PrivateBro
       // no pid file: ask the node
     }
     if (Number.isInteger(fromFile) && fromFile > 0) return fromFile;
-    const { stdout } = await ctl('eval', 'os:getpid().');
+    const stdout = await ctl('eval', 'os:getpid().');
     const n = Number(stdout.replace(/\D/g, ''));
     return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const signal = async (sig: NodeJS.Signals) => {
+    const pid = await vmPid();
+    if (pid === undefined) throw new Error(`cannot find the pid of private node ${node}`);
+    process.kill(pid, sig);
+  };
+  const listening = async (what: string, ms: number) => {
+    if (!(await until(() => portOpen(port), ms, 100))) throw new Error(`private RabbitMQ node ${node}: port ${port} not open ${what} within ${ms / 1000} s`);
+    // The AMQP port opens before the management listener: wait for that too when there is one.
+    if (mgmtPort !== undefined && !(await until(() => portOpen(mgmtPort), ms, 100))) throw new Error(`private RabbitMQ node ${node}: management port ${mgmtPort} not open ${what}`);
   };
   const boot = async () => {
     await run('rabbitmq-server', ['-detached'], { env, timeout: 30_000 });
     // `await_startup` right after -detached fails at once: poll the AMQP port instead.
-    if (!(await until(() => portOpen(port), 90_000, 250))) throw new Error(`private RabbitMQ node ${node} did not open port ${port} within 90 s`);
+    await listening('after start', 90_000);
   };
   const killSync = () => {
     try {
       const pid = Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8').trim());
-      if (pid > 0) process.kill(pid, 'SIGKILL');
+      if (pid > 0) {
+        process.kill(pid, 'SIGCONT'); // a paused VM cannot die of SIGKILL any later than a running one, but `stop` needs it awake
+        process.kill(pid, 'SIGKILL');
+      }
     } catch {
       // already gone
     }
@@ -81,6 +114,7 @@ export async function startPrivateBroker(ports: Set<number>): Promise<PrivateBro
   const remove = async () => {
     if (removed) return;
     removed = true;
+    await signal('SIGCONT').catch(() => {});
     await ctl('stop').catch(() => killSync());
     fs.rmSync(dir, { recursive: true, force: true });
   };
@@ -92,23 +126,32 @@ export async function startPrivateBroker(ports: Set<number>): Promise<PrivateBro
       // best effort on exit
     }
   });
-  await boot();
+  try {
+    await boot();
+  } catch (e) {
+    unregister();
+    await remove();
+    throw e;
+  }
   return {
     url: `amqp://guest:guest@${HOST}:${port}`,
     node,
+    port,
+    ...(mgmtPort !== undefined && { managementUrl: `http://${HOST}:${mgmtPort}` }),
+    ctl,
     async stopApp() {
       await ctl('stop_app');
     },
     async startApp() {
       await ctl('start_app');
-      if (!(await until(() => portOpen(port), 60_000, 100))) throw new Error('private RabbitMQ listener did not come back after start_app');
+      await listening('after start_app', 60_000);
     },
     async kill9() {
-      const pid = await vmPid();
-      if (pid === undefined) throw new Error('cannot find the private node pid');
-      process.kill(pid, 'SIGKILL');
+      await signal('SIGKILL');
       await until(async () => !(await portOpen(port)), 10_000, 100);
     },
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     async restart() {
       await boot();
     },
