@@ -100,7 +100,9 @@ export function createSender(o: SenderOptions): Sender {
   }
   const now = o.now ?? (() => new Date());
   const stats: SenderStats = { received: 0, redelivered: 0, sent: 0, failed: 0, retried: 0, parked: 0, skipped: 0, deferred: 0, errors: 0 };
-  const unregisterTopology = assertOnConnect(o.rabbit, o.topology);
+  const unregisterTopology = assertOnConnect(o.rabbit, o.topology, (queues) =>
+    log.warn({ queues }, 'delay queues on a RabbitMQ node that is down: retries through them are returned and come back until it is up'),
+  );
   const publisher = createConfirmPublisher(o.rabbit, { logger: log, maxInFlight: Math.max(prefetch, 10) });
   const watch = createFailureWatch({
     channel: o.channel,

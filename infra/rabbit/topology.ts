@@ -137,11 +137,24 @@ export function buildTopology(options: TopologyOptions): Topology {
 /**
  * Idempotent: declaring what exists with the same arguments is a no-op. Different arguments on
  * an existing queue close the channel with PRECONDITION_FAILED, which we let surface at start-up.
+ * `unavailable`: queues (and their bindings) left alone because their node is down.
  */
-export async function assertTopology(ch: AmqpChannel, topology: Topology, existing: ReadonlySet<string> = new Set()): Promise<void> {
+export async function assertTopology(ch: AmqpChannel, topology: Topology, existing: ReadonlySet<string> = new Set(), unavailable: ReadonlySet<string> = new Set()): Promise<void> {
   for (const e of topology.exchanges) await ch.assertExchange(e.name, e.type, { durable: true });
-  for (const q of topology.queues) if (!existing.has(q.name)) await ch.assertQueue(q.name, { durable: true, arguments: q.arguments });
-  for (const b of topology.bindings) await ch.bindQueue(b.queue, b.exchange, b.routingKey);
+  for (const q of topology.queues) if (!existing.has(q.name) && !unavailable.has(q.name)) await ch.assertQueue(q.name, { durable: true, arguments: q.arguments });
+  for (const b of topology.bindings) if (!unavailable.has(b.queue)) await ch.bindQueue(b.queue, b.exchange, b.routingKey);
+}
+
+/**
+ * The classic queue a 404 names as living on a node that is down: a delay queue is classic (per-
+ * message expiry) and so lives on one node only. While that node is away its declare fails on
+ * every other node; the rest of the topology must still come up there, or one dead node would stop
+ * the whole cluster's pipeline. Its messages are on its node's disk and come back with it.
+ */
+export function queueOnDownNode(topology: Topology, error: unknown): string | undefined {
+  const m = /home node '[^']*' of durable queue '([^']+)'/.exec(error instanceof Error ? error.message : String(error));
+  const q = m ? topology.queues.find((x) => x.name === m[1]) : undefined;
+  return q && q.arguments['x-queue-type'] === 'classic' ? q.name : undefined;
 }
 
 /** Tests and the benchmark only: removes exactly what `buildTopology` described. */
@@ -151,14 +164,30 @@ export async function deleteTopology(ch: AmqpChannel, topology: Topology): Promi
 }
 
 /** Registers the topology assertion as a connect hook: it runs before the hooks registered after it. */
-export function assertOnConnect(rabbit: { onConnect(setup: (conn: ChannelModel) => Promise<void>): () => void }, topology: Topology): () => void {
+export function assertOnConnect(
+  rabbit: { onConnect(setup: (conn: ChannelModel) => Promise<void>): () => void },
+  topology: Topology,
+  /** Told which delay queues were skipped because their node is down (for a warning). */
+  onUnavailable?: (queues: string[]) => void,
+): () => void {
   return rabbit.onConnect(async (conn) => {
     const existing = await existingQueues(conn, topology.queues.filter((q) => q.keepExisting));
-    const ch = await conn.createChannel();
-    try {
-      await assertTopology(ch, topology, existing);
-    } finally {
-      await ch.close().catch(() => {});
+    const unavailable = new Set<string>();
+    // Each miss closes the channel: at most one round per classic queue, then the real error.
+    for (;;) {
+      const ch = await conn.createChannel();
+      ch.on('error', () => {});
+      try {
+        await assertTopology(ch, topology, existing, unavailable);
+        if (unavailable.size > 0) onUnavailable?.([...unavailable]);
+        return;
+      } catch (e) {
+        const q = queueOnDownNode(topology, e);
+        if (q === undefined || unavailable.has(q)) throw e;
+        unavailable.add(q);
+      } finally {
+        await ch.close().catch(() => {});
+      }
     }
   });
 }

@@ -5,7 +5,7 @@ import { effectiveConfig, maskUrlCredentials } from '../../app/cli/config.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { createRabbitConnection, type RabbitConnection } from '../../infra/rabbit/connection.ts';
 import { createConfirmPublisher, PublishError } from '../../infra/rabbit/publisher.ts';
-import { assertOnConnect, buildTopology, PARKED_DELIVERY_LIMIT } from '../../infra/rabbit/topology.ts';
+import { assertOnConnect, buildTopology, PARKED_DELIVERY_LIMIT, queueOnDownNode } from '../../infra/rabbit/topology.ts';
 import { parseAmqpUrls } from '../../infra/rabbit/urls.ts';
 import { channelNames } from '../../infra/rabbit/names.ts';
 import { AMQP_URL, testRetry, testTopology, uniquePrefix, waitFor, withChannel } from '../helpers/rabbit.ts';
@@ -47,6 +47,18 @@ describe('AMQP_URL: one node or a cluster of them', () => {
     expect(t.queues.find((q) => q.name === email.queue)?.arguments).toMatchObject({ 'x-queue-type': 'quorum', 'x-quorum-initial-group-size': 3, 'x-delivery-limit': 10 });
     expect(t.queues.find((q) => q.name === email.parkedQueue)?.arguments).toMatchObject({ 'x-quorum-initial-group-size': 3, 'x-delivery-limit': PARKED_DELIVERY_LIMIT });
     expect(buildTopology({ retry: testRetry() }).queues.find((q) => q.name === email.queue)?.arguments).not.toHaveProperty('x-quorum-initial-group-size');
+  });
+
+  it('names the delay queue whose node is down (skipped at set-up), and nothing else', () => {
+    const t = buildTopology({ prefix: 'p', retry: testRetry({ tiersMs: [100] }) });
+    const delay = channelNames('ios', 'p').retryQueue('100ms');
+    const down = (q: string) => new Error(`Channel closed by server: 404 (NOT-FOUND) with message "NOT_FOUND - home node 'n1@localhost' of durable queue '${q}' in vhost '/' is down or inaccessible"`);
+    expect(t.queues.some((q) => q.name === delay)).toBe(true);
+    expect(queueOnDownNode(t, down(delay))).toBe(delay);
+    // A quorum queue never lives on one node: its 404 is a real error, and so is any other 404.
+    expect(queueOnDownNode(t, down(channelNames('ios', 'p').queue))).toBeUndefined();
+    expect(queueOnDownNode(t, down('someone.else'))).toBeUndefined();
+    expect(queueOnDownNode(t, new Error("NOT_FOUND - no queue 'p.ios.retry.100ms' in vhost '/'"))).toBeUndefined();
   });
 
   it('connects to the next node when the first is down', async () => {
