@@ -48,7 +48,7 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
   let keep = values.keep;
   const t0 = Date.now();
   try {
-    world = await buildWorld(s.name, { mode: s.mode, env: s.env ?? {}, ...(s.tmpfsMb ? { tmpfsMb: s.tmpfsMb } : {}) });
+    world = await buildWorld(s.name, { mode: s.mode, env: s.env ?? {}, ...(s.tmpfsMb ? { tmpfsMb: s.tmpfsMb } : {}), ...(s.cluster && { cluster: true }) });
     result.notes = world.notes;
     const creds = await createApp(world.env);
     const auth = basicAuth(creds);

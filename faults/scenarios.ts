@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fillDisk, tmpfsUnavailable } from '../testkit/disk.ts';
 import { http, sleep } from '../testkit/net.ts';
 import { REPO } from '../testkit/procs.ts';
+import type { PrivateBroker } from '../testkit/broker.ts';
 import type { Mode, World } from '../testkit/world.ts';
 
 export interface Timing {
@@ -18,6 +19,8 @@ export interface Scenario {
   inQuick: boolean;
   env?: Record<string, string>;
   tmpfsMb?: number;
+  /** Run on a three-node private cluster (AMQP_URL and RABBITMQ_MANAGEMENT_URL list all three). */
+  cluster?: boolean;
   /** why it cannot run on this machine, if it cannot */
   skip?: () => string | undefined;
   /** extra wait after the drain before the simulator's last count (late provider calls) */
@@ -60,6 +63,36 @@ function killRole(role: string, mode: Mode, inQuick: boolean): Scenario {
       const t0 = Date.now();
       await p.start();
       w.notes.push(`${role} back up in ${Date.now() - t0} ms`);
+    },
+  };
+}
+
+/** The cluster node leading most of the platform's quorum queues (RABBIT_PREFIX, default `notify`). */
+async function leadersNode(w: World) {
+  if (!w.cluster) throw new Error('a cluster scenario needs `cluster: true`');
+  const node = await w.cluster.busiestLeader(`${w.env.RABBIT_PREFIX ?? 'notify'}.`);
+  const leaders = await w.cluster.leaders(`${w.env.RABBIT_PREFIX ?? 'notify'}.`);
+  w.notes.push(`${[...leaders.values()].filter((n) => n === node).length}/${leaders.size} quorum leaders on ${node.node}`);
+  return node;
+}
+
+/** One node of three taken away at 30% of the load for `outageMs`, then back; the others must carry on. */
+function clusterFault(name: string, what: string, outageMs: number, away: (n: PrivateBroker) => Promise<void>, back: (n: PrivateBroker) => Promise<void>): Scenario {
+  return {
+    name,
+    what,
+    mode: 'split',
+    inQuick: false,
+    cluster: true,
+    interruptsSends: true,
+    async during(w, t) {
+      await sleep(t.loadMs * 0.3);
+      const node = await leadersNode(w);
+      await away(node);
+      await sleep(outageMs);
+      const t0 = Date.now();
+      await back(node);
+      w.notes.push(`${node.node} away ${outageMs / 1000} s, back in ${Date.now() - t0} ms`);
     },
   };
 }
@@ -188,4 +221,7 @@ export const SCENARIOS: Scenario[] = [
       w.notes.push(`simulator replaced (503 for ~1 s before, new process up in ${Date.now() - t0} ms)`);
     },
   },
+  clusterFault('cluster-kill-leader', 'three-node cluster: the node leading the quorum queues killed with SIGKILL mid-load, restarted 20 s later', 20_000, (n) => n.kill9(), (n) => n.restart()),
+  clusterFault('cluster-stop-node', 'three-node cluster: rabbitmqctl stop_app on the leaders\' node for 30 s, then start_app', 30_000, (n) => n.stopApp(), (n) => n.startApp()),
+  clusterFault('cluster-pause-node', 'three-node cluster: the leaders\' node frozen with SIGSTOP for 30 s, then SIGCONT', 30_000, (n) => n.pause(), (n) => n.resume()),
 ];

@@ -1,4 +1,5 @@
-import { connect, type Channel, type ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
+import { connectFirst } from '../infra/rabbit/urls.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import type { QueueStatsSource } from './unacked.ts';
@@ -49,7 +50,7 @@ export function createQueueDepthPoller(deps: {
   async function ensureChannel(): Promise<Channel> {
     if (channel) return channel;
     if (!conn) {
-      const c = await connect(deps.amqpUrl);
+      const c = await connectFirst(deps.amqpUrl);
       c.on('error', () => {}); // 'close' follows; reconnect happens on the next poll
       c.on('close', () => {
         conn = undefined;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPrivateBroker, type PrivateBroker } from './broker.ts';
+import { startPrivateCluster, type PrivateCluster } from './cluster.ts';
 import { onCleanup } from './cleanup.ts';
 import { mountTmpfs } from './disk.ts';
 import { HOST, freePort } from './net.ts';
@@ -30,7 +31,10 @@ export interface World {
   dir: string;
   dataDir: string;
   logs: string;
+  /** The broker (with `cluster`: its first node). */
   broker: PrivateBroker;
+  /** Three clustered nodes instead of one, when the scenario asked for them. */
+  cluster?: PrivateCluster;
   api: string;
   simUrl: string;
   sim: Proc;
@@ -48,7 +52,7 @@ export interface World {
  * simulator in its own process with its own data dir, and the platform as five role processes
  * or one whole `serve`. Nothing shared with another scenario or with the machine's broker.
  */
-export async function buildWorld(name: string, options: { mode: Mode; env: Record<string, string>; tmpfsMb?: number }): Promise<World> {
+export async function buildWorld(name: string, options: { mode: Mode; env: Record<string, string>; tmpfsMb?: number; cluster?: boolean }): Promise<World> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `notify-faults-${name}-`));
   const removeDir = onCleanup(`dir ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
   const dataDir = path.join(dir, 'data');
@@ -56,7 +60,8 @@ export async function buildWorld(name: string, options: { mode: Mode; env: Recor
   fs.mkdirSync(logs);
   const unmount = options.tmpfsMb ? mountTmpfs(dataDir, options.tmpfsMb) : (fs.mkdirSync(dataDir), undefined);
   const ports = new Set<number>();
-  const broker = await startPrivateBroker(ports);
+  const cluster = options.cluster ? await startPrivateCluster(ports) : undefined;
+  const broker = cluster ? cluster.nodes[0]! : await startPrivateBroker(ports);
   const apiPort = await freePort(ports);
   const simPort = await freePort(ports);
   const simProviderPort = await freePort(ports);
@@ -64,7 +69,8 @@ export async function buildWorld(name: string, options: { mode: Mode; env: Recor
     ...BASE_ENV,
     ...options.env,
     NOTIFY_DATA_DIR: dataDir,
-    AMQP_URL: broker.url,
+    AMQP_URL: cluster ? cluster.url : broker.url,
+    ...(cluster && { RABBITMQ_MANAGEMENT_URL: cluster.managementUrl }),
     PORT: String(apiPort),
     SIM_PORT: String(simPort),
     SIM_PROVIDER_PORT: String(simProviderPort),
@@ -88,13 +94,13 @@ export async function buildWorld(name: string, options: { mode: Mode; env: Recor
     }
   }
   const world: World = {
-    dir, dataDir, logs, broker, api: `http://${HOST}:${apiPort}`, simUrl, sim, procs, env,
+    dir, dataDir, logs, broker, ...(cluster && { cluster }), api: `http://${HOST}:${apiPort}`, simUrl, sim, procs, env,
     collector: simCollector(() => simUrl),
     logFiles: () => fs.readdirSync(logs).map((f) => path.join(logs, f)),
     notes: [],
     async teardown(keep: boolean) {
       await Promise.all([sim, ...procs.values()].map((p) => p.stop()));
-      await broker.remove();
+      await (cluster ?? broker).remove();
       unmount?.();
       removeDir();
       if (!keep) fs.rmSync(dir, { recursive: true, force: true });
