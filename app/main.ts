@@ -14,7 +14,8 @@ import type { Logger } from '../infra/logger.ts';
 import { createMetrics, type Metrics } from '../infra/metrics.ts';
 import { createOpsStatus } from '../monitors/status.ts';
 import { startMonitorsRole } from '../monitors/role.ts';
-import { projectionStoreReadiness, rabbitReadiness } from '../monitors/readiness.ts';
+import { projectionStoreReadiness, rabbitClusterReadiness, rabbitReadiness } from '../monitors/readiness.ts';
+import { pickManagement } from '../monitors/management.ts';
 import { createHealthRouter, createOpsRouter, serveOps, type ReadinessCheck } from '../infra/ops.ts';
 import { instrumentEventStore } from '../infra/tracing/eventStore.ts';
 import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, simulatedChannels, simulatorPushOrigins, type VapidKeys } from '../channels/providers/index.ts';
@@ -96,6 +97,8 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   if (options.roles.some((r) => r === 'dispatcher' || r === 'senders' || r === 'monitors')) {
     const rabbitReady = rabbitReadiness(config.amqpUrl, () => topology);
     readiness.push(rabbitReady);
+    // Short per-node timeouts: /readyz gives each check 2 s, and a frozen node must not eat them all.
+    readiness.push(rabbitClusterReadiness(pickManagement({ amqpUrl: config.amqpUrl, managementUrl: config.monitoring.managementUrl, logger, timeoutMs: 600 })));
     stops.push(() => rabbitReady.close());
   }
 

@@ -54,6 +54,30 @@ export function createMetrics() {
       help: 'Notifications the reconciler found pending past the bound with nothing queued (last round)',
       registers: reg,
     }),
+    queueConsumers: new Gauge({
+      name: 'notify_queue_consumers',
+      help: 'Consumers of a RabbitMQ queue (management API)',
+      labelNames: ['queue'] as const,
+      registers: reg,
+    }),
+    rabbitNodeUp: new Gauge({
+      name: 'notify_rabbitmq_node_up',
+      help: '1 when a RabbitMQ cluster node runs, 0 when the cluster sees it down (management API)',
+      labelNames: ['node'] as const,
+      registers: reg,
+    }),
+    rabbitNodeAlarm: new Gauge({
+      name: 'notify_rabbitmq_node_alarm',
+      help: '1 while a RabbitMQ node has a resource alarm (memory, disk): publishers are blocked',
+      labelNames: ['node', 'alarm'] as const,
+      registers: reg,
+    }),
+    rabbitNodePartitions: new Gauge({
+      name: 'notify_rabbitmq_node_partitions',
+      help: 'Running nodes a RabbitMQ node cannot reach (a network partition when > 0)',
+      labelNames: ['node'] as const,
+      registers: reg,
+    }),
     brokerUp: new Gauge({
       name: 'notify_broker_up',
       help: "1 when the monitors' own AMQP probe reaches RabbitMQ, 0 when it does not",

@@ -5,9 +5,9 @@
 export interface MonitoringConfig {
   /** QUEUE_POLL_MS: how often ready depth is read over AMQP. */
   queuePollMs: number;
-  /** QUEUE_STATS_MS: how often unacked depth is read (management API or rabbitmqctl: dearer). */
+  /** QUEUE_STATS_MS: how often unacked depth, consumers and node health are read (management API: dearer). */
   queueStatsMs: number;
-  /** RABBITMQ_MANAGEMENT_URL: the management plugin's base URL, when enabled. */
+  /** RABBITMQ_MANAGEMENT_URL: the management API of the cluster's nodes, comma-separated (default: each AMQP host on 15672, if it answers). */
   managementUrl?: string;
   /** ALERT_FAILURE_RATE (0..1), ALERT_FAILURE_WINDOW_MS, ALERT_FAILURE_MIN_SAMPLES. */
   failureRate: number;

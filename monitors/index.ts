@@ -7,7 +7,7 @@ import { createLagPoller } from './lag.ts';
 import { followOutcomes, type NotificationStatus } from './outcomes.ts';
 import { createQueueDepthPoller } from './queueDepth.ts';
 import { createBrokerRule, createDepthRules, createFailureRateRule, createLagRules } from './rules.ts';
-import { lazyQueueStatsSource, pickQueueStatsSource } from './unacked.ts';
+import { clusterNodes, lazyQueueStatsSource, pickManagement } from './management.ts';
 
 export type { MonitoringConfig } from './config.ts';
 
@@ -64,9 +64,29 @@ export async function startMonitors(deps: {
       onProviderOutcome: (channel, outcome) => failures.record(channel, outcome),
     },
   });
-  const stopped = new AbortController();
-  const picked = pickQueueStatsSource({ amqpUrl: deps.amqpUrl, managementUrl: c.managementUrl, logger, signal: stopped.signal });
-  const stats = lazyQueueStatsSource(picked);
+  const picked = pickManagement({ amqpUrl: deps.amqpUrl, managementUrl: c.managementUrl, logger });
+  const stats = lazyQueueStatsSource(picked, deps.amqpUrl);
+  // The cluster's nodes as the broker sees them, as often as the queue stats (the same API).
+  let nodesWarned = false;
+  const pollNodes = async () => {
+    const client = await picked;
+    if (!client) return;
+    try {
+      for (const n of await clusterNodes(client)) {
+        deps.metrics.rabbitNodeUp.set({ node: n.name }, n.running ? 1 : 0);
+        deps.metrics.rabbitNodePartitions.set({ node: n.name }, n.partitions.length);
+        deps.metrics.rabbitNodeAlarm.set({ node: n.name, alarm: 'memory' }, n.memAlarm ? 1 : 0);
+        deps.metrics.rabbitNodeAlarm.set({ node: n.name, alarm: 'disk' }, n.diskAlarm ? 1 : 0);
+      }
+      nodesWarned = false;
+    } catch (e) {
+      if (!nodesWarned) logger.warn({ err: e }, 'RabbitMQ node health unavailable (no management API node answers)');
+      nodesWarned = true;
+    }
+  };
+  void pollNodes();
+  const nodesTimer = setInterval(() => void pollNodes(), c.queueStatsMs);
+  nodesTimer.unref();
   const depth = createQueueDepthPoller({
     amqpUrl: deps.amqpUrl,
     queues: deps.queues,
@@ -95,8 +115,7 @@ export async function startMonitors(deps: {
   return {
     async stop() {
       clearInterval(tick);
-      // A rabbitmqctl probe still running is killed, and reaped before the process may exit.
-      stopped.abort();
+      clearInterval(nodesTimer);
       await picked.catch(() => undefined);
       lag.stop();
       await depth.stop();

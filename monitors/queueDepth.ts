@@ -2,7 +2,7 @@ import type { Channel, ChannelModel } from 'amqplib';
 import { connectFirst } from '../infra/rabbit/urls.ts';
 import type { Logger } from '../infra/logger.ts';
 import type { Metrics } from '../infra/metrics.ts';
-import type { QueueStatsSource } from './unacked.ts';
+import type { QueueCounts, QueueStatsSource } from './management.ts';
 
 export interface QueueSample {
   queue: string;
@@ -26,7 +26,7 @@ export interface QueueDepthPoller {
 export function createQueueDepthPoller(deps: {
   amqpUrl: string;
   queues: () => readonly string[];
-  metrics: Pick<Metrics, 'queueDepth'>;
+  metrics: Pick<Metrics, 'queueDepth' | 'queueConsumers'>;
   logger: Logger;
   stats?: QueueStatsSource;
   intervalMs?: number;
@@ -41,7 +41,7 @@ export function createQueueDepthPoller(deps: {
   const now = deps.now ?? Date.now;
   let conn: ChannelModel | undefined;
   let channel: Channel | undefined;
-  let unacked = new Map<string, number>();
+  let counts = new Map<string, QueueCounts>();
   let lastStats = -Infinity;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -73,11 +73,10 @@ export function createQueueDepthPoller(deps: {
     if (deps.stats && at - lastStats >= statsIntervalMs) {
       lastStats = at;
       try {
-        const counts = await deps.stats();
-        unacked = new Map([...(counts ?? [])].map(([q, c]) => [q, c.unacked]));
+        counts = (await deps.stats()) ?? new Map();
       } catch (e) {
         deps.logger.warn({ err: e }, 'queue stats (unacked) unavailable this round');
-        unacked = new Map();
+        counts = new Map();
       }
     }
     const samples: QueueSample[] = [];
@@ -102,8 +101,12 @@ export function createQueueDepthPoller(deps: {
         continue;
       }
       deps.metrics.queueDepth.set({ queue, state: 'ready' }, ready);
-      const u = unacked.get(queue);
-      if (u !== undefined) deps.metrics.queueDepth.set({ queue, state: 'unacked' }, u);
+      const c = counts.get(queue);
+      const u = c?.unacked;
+      if (c) {
+        deps.metrics.queueDepth.set({ queue, state: 'unacked' }, c.unacked);
+        deps.metrics.queueConsumers.set({ queue }, c.consumers);
+      }
       samples.push(u === undefined ? { queue, ready, at } : { queue, ready, unacked: u, at });
     }
     deps.onSample?.(samples);

@@ -2,6 +2,7 @@ import type { ChannelModel } from 'amqplib';
 import { connectFirst } from '../infra/rabbit/urls.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import type { ReadinessCheck } from '../infra/ops.ts';
+import { clusterNodes, clusterProblem, type ManagementClient } from './management.ts';
 
 /**
  * RabbitMQ is ready when it answers and every exchange and queue of the topology exists (the
@@ -60,4 +61,28 @@ export function rabbitReadiness(amqpUrl: string, topology: () => { exchanges: Re
 /** The projection store answers a read (its checkpoint table is always there). */
 export function projectionStoreReadiness(store: Pick<ProjectionStore, 'getCheckpoint'>): ReadinessCheck {
   return { name: 'projectionStore', check: async () => void (await store.getCheckpoint('__readyz')) };
+}
+
+/**
+ * The cluster as its management API sees it: not ready without a majority of running nodes, with
+ * a partition, or with a resource alarm (clusterProblem). One node of three down is ready: the
+ * connections fail over and quorum queues keep serving. No management API answering is no verdict
+ * (the plugin is optional; the AMQP check above says whether the broker is reachable).
+ */
+export function rabbitClusterReadiness(client: Promise<ManagementClient | undefined>): ReadinessCheck {
+  return {
+    name: 'rabbitmqCluster',
+    async check() {
+      const c = await client;
+      if (!c) return;
+      let nodes;
+      try {
+        nodes = await clusterNodes(c);
+      } catch {
+        return;
+      }
+      const problem = clusterProblem(nodes);
+      if (problem) throw new Error(problem);
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { connect } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../infra/logger.ts';
 import { createMetrics } from '../../infra/metrics.ts';
 import { createQueueDepthPoller } from '../../monitors/queueDepth.ts';
-import { pickQueueStatsSource } from '../../monitors/unacked.ts';
+import { lazyQueueStatsSource, pickManagement } from '../../monitors/management.ts';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -19,11 +18,14 @@ describe('queue depth poller', () => {
     const queue = `test.obs.depth.${randomUUID()}`;
     const missing = `test.obs.depth.missing.${randomUUID()}`;
     const conn = await connect(AMQP_URL);
-    const stats = await pickQueueStatsSource({ amqpUrl: AMQP_URL, logger: silentLogger });
-    // Where this test runs next to the broker as root, rabbitmqctl must be found and used.
-    if (process.getuid?.() === 0 && fs.existsSync('/usr/sbin/rabbitmqctl') && /127\.0\.0\.1|localhost/.test(AMQP_URL)) expect(stats).toBeDefined();
+    const client = await pickManagement({ amqpUrl: AMQP_URL, logger: silentLogger });
+    // Unacked counts come from the management API of the AMQP host (port 15672) when it answers,
+    // and from nothing else: never a local rabbitmqctl (it may speak for another broker).
+    const answers = await fetch(`http://${new URL(AMQP_URL).hostname}:15672/api/overview`, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+    expect(client !== undefined).toBe(answers);
+    const stats = client ? lazyQueueStatsSource(Promise.resolve(client), AMQP_URL) : undefined;
     const poller = createQueueDepthPoller({ amqpUrl: AMQP_URL, queues: () => [missing, queue], metrics, logger: silentLogger, intervalMs: 60_000 });
-    // rabbitmqctl costs an Erlang VM start: a second poller asks it once, at the end.
+    // The stats are dearer than checkQueue: a second poller asks them once, at the end.
     const withStats = createQueueDepthPoller({ amqpUrl: AMQP_URL, queues: () => [queue], metrics, logger: silentLogger, stats, intervalMs: 60_000 });
     try {
       const ch = await conn.createConfirmChannel();
@@ -43,6 +45,7 @@ describe('queue depth poller', () => {
       await withStats.poll();
       expect(await depth(metrics, queue, 'ready')).toBe(3);
       if (stats) expect(await depth(metrics, queue, 'unacked')).toBe(2);
+      if (stats) expect((await metrics.queueConsumers.get()).values.find((v) => v.labels.queue === queue)?.value).toBe(1);
       await consumer.close();
       await ch.deleteQueue(queue);
     } finally {
