@@ -242,7 +242,7 @@ export const envSchema = z.object({
   ALERT_WEBHOOK_URL: str({ section: 'observability', secret: true, description: 'Alerts are POSTed here as JSON (as well as logged); such URLs usually embed a token.' }),
   QUEUE_POLL_MS: num({ section: 'observability', fallback: 5000, ...positiveInt, description: 'How often queue ready depth is read over AMQP.' }),
   QUEUE_STATS_MS: num({ section: 'observability', fallback: 30_000, ...positiveInt, description: 'How often unacked depth, consumers and RabbitMQ node health are read (management API: dearer).' }),
-  RABBITMQ_MANAGEMENT_URL: str({ section: 'observability', secret: 'userinfo', description: 'RabbitMQ management API base URL, or one per cluster node separated by commas (asked in turn, like AMQP_URL). Unset: each AMQP_URL host on port 15672, used if it answers.' }),
+  RABBITMQ_MANAGEMENT_URL: str({ section: 'observability', secret: 'userinfo', description: 'RabbitMQ management API base URL, or one per cluster node separated by commas (asked in turn, like AMQP_URL). Unset: port 15672 of each AMQP_URL host whose AMQP port is the standard one, used if it answers.' }),
   ALERT_FAILURE_RATE: num({ section: 'observability', fallback: 0.5, check: (n) => n > 0 && n <= 1, what: 'a number in (0, 1]', description: 'Provider failure rate over the window that raises an alert.' }),
   ALERT_FAILURE_WINDOW_MS: num({ section: 'observability', fallback: 60_000, ...positiveInt, description: 'Window of the failure-rate alert.' }),
   ALERT_FAILURE_MIN_SAMPLES: num({ section: 'observability', fallback: 20, ...positiveInt, description: 'Sends in the window before the failure rate is judged.' }),

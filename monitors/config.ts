@@ -7,7 +7,7 @@ export interface MonitoringConfig {
   queuePollMs: number;
   /** QUEUE_STATS_MS: how often unacked depth, consumers and node health are read (management API: dearer). */
   queueStatsMs: number;
-  /** RABBITMQ_MANAGEMENT_URL: the management API of the cluster's nodes, comma-separated (default: each AMQP host on 15672, if it answers). */
+  /** RABBITMQ_MANAGEMENT_URL: the management API of the cluster's nodes, comma-separated (default: 15672 on each AMQP host on the standard port, if it answers). */
   managementUrl?: string;
   /** ALERT_FAILURE_RATE (0..1), ALERT_FAILURE_WINDOW_MS, ALERT_FAILURE_MIN_SAMPLES. */
   failureRate: number;

@@ -38,14 +38,16 @@ interface Endpoint {
 export const DEFAULT_MANAGEMENT_PORT = 15672;
 
 /**
- * RABBITMQ_MANAGEMENT_URL's nodes (comma-separated), or `http://<host>:15672` for each AMQP node.
- * A management URL without credentials uses its AMQP node's (same position, else the first).
+ * RABBITMQ_MANAGEMENT_URL's nodes (comma-separated), or `http://<host>:15672` for each AMQP node on
+ * the standard port: a node on another port is not the one 15672 belongs to (on one host, 15672 is
+ * the default node's, e.g. the machine's broker next to a private node). A management URL without
+ * credentials uses its AMQP node's (same position, else the first).
  */
 export function managementEndpoints(amqpUrl: string, managementUrl?: string): Endpoint[] {
   const amqpNodes = parseAmqpUrls(amqpUrl).map((u) => new URL(u));
   const bases = managementUrl
     ? managementUrl.split(',').map((s) => s.trim()).filter(Boolean)
-    : amqpNodes.map((u) => `http://${u.hostname}:${DEFAULT_MANAGEMENT_PORT}`);
+    : amqpNodes.filter((u) => u.port === '' || u.port === (u.protocol === 'amqps:' ? '5671' : '5672')).map((u) => `http://${u.hostname}:${DEFAULT_MANAGEMENT_PORT}`);
   return bases.map((b, i) => {
     const m = new URL(b);
     const a = amqpNodes[i] ?? amqpNodes[0]!;
@@ -127,7 +129,12 @@ export function clusterProblem(nodes: readonly NodeHealth[]): string | undefined
 export async function pickManagement(options: { amqpUrl: string; managementUrl?: string; logger: Logger; timeoutMs?: number }): Promise<ManagementClient | undefined> {
   let client: ManagementClient;
   try {
-    client = createManagementClient(managementEndpoints(options.amqpUrl, options.managementUrl), options.timeoutMs);
+    const endpoints = managementEndpoints(options.amqpUrl, options.managementUrl);
+    if (endpoints.length === 0) {
+      options.logger.info('queue depth: ready counts only (AMQP_URL names no node on the standard port to find a management API by; set RABBITMQ_MANAGEMENT_URL)');
+      return undefined;
+    }
+    client = createManagementClient(endpoints, options.timeoutMs);
   } catch (e) {
     options.logger.error({ err: e }, 'RABBITMQ_MANAGEMENT_URL is not a comma-separated list of http(s) URLs: management API not used');
     return undefined;

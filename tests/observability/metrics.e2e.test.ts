@@ -121,7 +121,7 @@ describe('GET /metrics as notifications flow', () => {
     expect((await fetch(`${world.apiUrl}/readyz`)).status).toBe(404);
     const ready = await fetch(`${opsUrl()}/readyz`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ eventStore: 'ok', projectionStore: 'ok', rabbitmq: 'ok', projections: 'ok' });
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ eventStore: 'ok', projectionStore: 'ok', rabbitmq: 'ok', rabbitmqCluster: 'ok', projections: 'ok' });
     const smsHooks = hooks.filter((h) => h.kind === 'channel_failure_rate' && h.subject === 'sms').map((h) => h.state);
     expect(smsHooks).toEqual(['raised', 'cleared']);
   }, 150_000);

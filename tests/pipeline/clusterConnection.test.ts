@@ -7,6 +7,7 @@ import { createRabbitConnection, type RabbitConnection } from '../../infra/rabbi
 import { createConfirmPublisher, PublishError } from '../../infra/rabbit/publisher.ts';
 import { assertOnConnect, buildTopology, PARKED_DELIVERY_LIMIT, queueOnDownNode } from '../../infra/rabbit/topology.ts';
 import { parseAmqpUrls } from '../../infra/rabbit/urls.ts';
+import { clusterProblem, managementEndpoints } from '../../monitors/management.ts';
 import { channelNames } from '../../infra/rabbit/names.ts';
 import { AMQP_URL, testRetry, testTopology, uniquePrefix, waitFor, withChannel } from '../helpers/rabbit.ts';
 
@@ -59,6 +60,30 @@ describe('AMQP_URL: one node or a cluster of them', () => {
     expect(queueOnDownNode(t, down(channelNames('ios', 'p').queue))).toBeUndefined();
     expect(queueOnDownNode(t, down('someone.else'))).toBeUndefined();
     expect(queueOnDownNode(t, new Error("NOT_FOUND - no queue 'p.ios.retry.100ms' in vhost '/'"))).toBeUndefined();
+  });
+
+  it('finds the management API of the nodes named: RABBITMQ_MANAGEMENT_URL, or 15672 on hosts whose AMQP port is the standard one', () => {
+    const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+    expect(managementEndpoints('amqp://a:pw1@mq1:5672,amqp://b:pw2@mq2')).toEqual([
+      { base: 'http://mq1:15672', authorization: basic('a', 'pw1'), label: 'mq1:15672' },
+      { base: 'http://mq2:15672', authorization: basic('b', 'pw2'), label: 'mq2:15672' },
+    ]);
+    // A private node on another port: 15672 on that host would be another broker's.
+    expect(managementEndpoints('amqp://a:pw@127.0.0.1:27000')).toEqual([]);
+    expect(managementEndpoints('amqp://a:pw@127.0.0.1:27000,amqp://a:pw@127.0.0.1:27001', 'http://127.0.0.1:28000, http://m:x@127.0.0.1:28001/').map((e) => [e.base, e.authorization])).toEqual([
+      ['http://127.0.0.1:28000', basic('a', 'pw')],
+      ['http://127.0.0.1:28001', basic('m', 'x')],
+    ]);
+  });
+
+  it('a cluster is ready with a majority running and no partition or alarm', () => {
+    const node = (name: string, o: Partial<{ running: boolean; partitions: string[]; memAlarm: boolean; diskAlarm: boolean }> = {}) => ({ name, running: true, partitions: [], memAlarm: false, diskAlarm: false, ...o });
+    expect(clusterProblem([node('a'), node('b'), node('c')])).toBeUndefined();
+    expect(clusterProblem([node('a'), node('b'), node('c', { running: false })])).toBeUndefined();
+    expect(clusterProblem([node('a'), node('b', { running: false }), node('c', { running: false })])).toBe('1 of 3 RabbitMQ nodes running: no majority');
+    expect(clusterProblem([node('a'), node('b', { running: false })])).toBe('1 of 2 RabbitMQ nodes running: no majority');
+    expect(clusterProblem([node('a', { partitions: ['c'] }), node('b'), node('c')])).toMatch(/network partition seen by a \(cannot reach c\)/);
+    expect(clusterProblem([node('a'), node('b', { diskAlarm: true }), node('c')])).toBe('resource alarm (publishers blocked) on b: disk');
   });
 
   it('connects to the next node when the first is down', async () => {
