@@ -83,7 +83,9 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
     ...(pipeline.quorumReplicas !== undefined && { quorumReplicas: pipeline.quorumReplicas }),
   });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
-  const readiness: ReadinessCheck[] = [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)];
+  // The simulator alone uses no store: a database outage must not take it out of rotation.
+  const usesStores = options.roles.some((r) => r !== 'simulator');
+  const readiness: ReadinessCheck[] = usesStores ? [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)] : [];
   // GET /healthz, /readyz, /metrics on OPS_PORT (loopback by default); the public API port answers /healthz only.
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
   let opsPort = config.opsPort;

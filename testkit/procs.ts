@@ -9,7 +9,8 @@ export const REPO = path.resolve(import.meta.dirname, '..');
 export interface ProcSpec {
   /** e.g. `api`, `senders`, `serve`, `simulator` */
   name: string;
-  roles: string;
+  /** Omitted: plain `serve`, the supervisor running every role in processes of its own. */
+  roles?: string;
   env: Record<string, string>;
   /** GET this URL answers 200 when the process is up */
   healthUrl: string;
@@ -47,7 +48,7 @@ export function platformProcess(spec: ProcSpec): Proc {
     async start() {
       expected = false;
       const out = fs.openSync(spec.logFile, 'a');
-      const c = spawn(process.execPath, ['bin/notify.js', 'serve', '--roles', spec.roles], {
+      const c = spawn(process.execPath, ['bin/notify.js', 'serve', ...(spec.roles ? ['--roles', spec.roles] : [])], {
         cwd: REPO,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...spec.env },
         stdio: ['ignore', out, out],

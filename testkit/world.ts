@@ -7,9 +7,11 @@ import { onCleanup } from './cleanup.ts';
 import { mountTmpfs } from './disk.ts';
 import { HOST, freePort } from './net.ts';
 import { healthOf, platformProcess, type Proc } from './procs.ts';
+import { startPrivatePostgres, type PrivatePostgres } from './postgres.ts';
 import { simCollector } from './sim.ts';
 
-export type Mode = 'split' | 'whole';
+/** split: a process per role; whole: one `serve --roles <all>`; serve: plain `serve`, the supervisor and its role processes (the simulator among them). */
+export type Mode = 'split' | 'whole' | 'serve';
 export const SPLIT_ROLES = ['api', 'dispatcher', 'projections', 'senders', 'monitors'] as const;
 
 /** The settings every scenario runs with (all documented environment variables of the platform). */
@@ -35,11 +37,15 @@ export interface World {
   broker: PrivateBroker;
   /** Three clustered nodes instead of one, when the scenario asked for them. */
   cluster?: PrivateCluster;
+  /** The private PostgreSQL cluster holding every store, when the world was built with `postgres`. */
+  postgres?: PrivatePostgres;
   api: string;
   simUrl: string;
   sim: Proc;
   /** the platform's processes by name: the five roles (split) or `serve` (whole) */
   procs: Map<string, Proc>;
+  /** Each platform process's ops endpoints (`http://127.0.0.1:<OPS_PORT>`: /readyz, /metrics), by name. */
+  ops: Map<string, string>;
   collector: ReturnType<typeof simCollector>;
   env: Record<string, string>;
   logFiles(): string[];
@@ -52,7 +58,19 @@ export interface World {
  * simulator in its own process with its own data dir, and the platform as five role processes
  * or one whole `serve`. Nothing shared with another scenario or with the machine's broker.
  */
-export async function buildWorld(name: string, options: { mode: Mode; env: Record<string, string>; tmpfsMb?: number; cluster?: boolean }): Promise<World> {
+export interface WorldOptions {
+  mode: Mode;
+  env: Record<string, string>;
+  tmpfsMb?: number;
+  /** Three clustered RabbitMQ nodes instead of one. */
+  cluster?: boolean;
+  /** Every store on a private PostgreSQL cluster (DATABASE_URL) instead of the data dir. */
+  postgres?: boolean;
+  /** Split mode: a second process for each of these roles (a standby of a single-active role), named `<role>-2`. */
+  standbys?: readonly string[];
+}
+
+export async function buildWorld(name: string, options: WorldOptions): Promise<World> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `notify-faults-${name}-`));
   const removeDir = onCleanup(`dir ${dir}`, async () => fs.rmSync(dir, { recursive: true, force: true }));
   const dataDir = path.join(dir, 'data');
@@ -62,6 +80,7 @@ export async function buildWorld(name: string, options: { mode: Mode; env: Recor
   const ports = new Set<number>();
   const cluster = options.cluster ? await startPrivateCluster(ports) : undefined;
   const broker = cluster ? cluster.nodes[0]! : await startPrivateBroker(ports);
+  const postgres = options.postgres ? await startPrivatePostgres(ports) : undefined;
   const apiPort = await freePort(ports);
   const simPort = await freePort(ports);
   const simProviderPort = await freePort(ports);
@@ -75,36 +94,63 @@ export async function buildWorld(name: string, options: { mode: Mode; env: Recor
     SIM_PORT: String(simPort),
     SIM_PROVIDER_PORT: String(simProviderPort),
     PUBLIC_URL: `http://${HOST}:${apiPort}`,
+    ...(postgres && { DATABASE_URL: postgres.url }),
   };
   const simUrl = `http://${HOST}:${simPort}`;
   const simData = path.join(dir, 'sim-data');
   fs.mkdirSync(simData);
-  const sim = platformProcess({
+  const sim = options.mode === 'serve' ? supervisedSimulator(`${simUrl}/_sim/health`) : platformProcess({
     // Every process gets its own OPS_PORT (default 9464 would collide between processes and runs).
     name: 'simulator', roles: 'simulator', env: { ...env, NOTIFY_DATA_DIR: simData, OPS_PORT: String(await freePort(ports)) }, healthUrl: `${simUrl}/_sim/health`, logFile: path.join(logs, 'simulator.log'),
   });
   const procs = new Map<string, Proc>();
-  if (options.mode === 'whole') {
-    procs.set('serve', platformProcess({ name: 'serve', roles: SPLIT_ROLES.join(','), env: { ...env, OPS_PORT: String(await freePort(ports)) }, healthUrl: healthOf(apiPort), logFile: path.join(logs, 'serve.log') }));
+  const ops = new Map<string, string>();
+  if (options.mode === 'whole' || options.mode === 'serve') {
+    const opsPort = await freePort(ports);
+    ops.set('serve', `http://${HOST}:${opsPort}`);
+    // Plain `serve` on two processes' worth of roles: the supervisor's own plan, simulator included.
+    const serveEnv: Record<string, string> = options.mode === 'serve' ? { SERVE_PROCESSES: '2' } : {};
+    procs.set('serve', platformProcess({ name: 'serve', ...(options.mode === 'whole' && { roles: SPLIT_ROLES.join(',') }), env: { ...env, ...serveEnv, OPS_PORT: String(opsPort) }, healthUrl: healthOf(apiPort), logFile: path.join(logs, 'serve.log') }));
   } else {
-    for (const role of SPLIT_ROLES) {
-      const opsPort = role === 'api' ? apiPort : await freePort(ports);
-      const roleEnv = { ...env, OPS_PORT: String(role === 'api' ? await freePort(ports) : opsPort) };
-      procs.set(role, platformProcess({ name: role, roles: role, env: roleEnv, healthUrl: healthOf(opsPort), logFile: path.join(logs, `${role}.log`) }));
+    const names = [...SPLIT_ROLES.map((role) => [role, role] as const), ...(options.standbys ?? []).map((role) => [`${role}-2`, role] as const)];
+    for (const [procName, role] of names) {
+      const opsPort = await freePort(ports);
+      ops.set(procName, `http://${HOST}:${opsPort}`);
+      // The API answers /healthz on its public port; the other roles on their ops port.
+      const healthUrl = healthOf(role === 'api' ? apiPort : opsPort);
+      procs.set(procName, platformProcess({ name: procName, roles: role, env: { ...env, OPS_PORT: String(opsPort) }, healthUrl, logFile: path.join(logs, `${procName}.log`) }));
     }
   }
   const world: World = {
-    dir, dataDir, logs, broker, ...(cluster && { cluster }), api: `http://${HOST}:${apiPort}`, simUrl, sim, procs, env,
+    dir, dataDir, logs, broker, ...(cluster && { cluster }), ...(postgres && { postgres }), ops, api: `http://${HOST}:${apiPort}`, simUrl, sim, procs, env,
     collector: simCollector(() => simUrl),
     logFiles: () => fs.readdirSync(logs).map((f) => path.join(logs, f)),
     notes: [],
     async teardown(keep: boolean) {
       await Promise.all([sim, ...procs.values()].map((p) => p.stop()));
       await (cluster ?? broker).remove();
+      await postgres?.remove();
       unmount?.();
       removeDir();
       if (!keep) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   return world;
+}
+
+/** Under plain `serve` the supervisor runs the simulator as one of its roles: nothing to start or stop here. */
+function supervisedSimulator(healthUrl: string): Proc {
+  return {
+    name: 'simulator (in serve)',
+    crashes: 0,
+    supervisedRestarts: 0,
+    async start() {
+      // Up with the serve process, which starts after this.
+    },
+    async kill9() {
+      throw new Error(`the simulator runs inside serve here (${healthUrl}): kill serve instead`);
+    },
+    async stop() {},
+    pid: () => undefined,
+  };
 }

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode } from '../../domain/errors.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { InputError } from '../../commands/inputError.ts';
+import { storeOutage } from '../../infra/storeUnavailable.ts';
 import { locals } from './locals.ts';
 
 /** The one error body: `{ error, message, field?, requestId }`. */
@@ -81,8 +82,19 @@ function isDecompressionError(e: unknown): boolean {
   return status === 400 && typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_') || code.startsWith('ERR__'));
 }
 
+/** Seconds a client is asked to wait when a store is down: a restarted server takes a few. */
+export const STORE_RETRY_AFTER_S = 2;
+
 export function toHttpError(e: unknown): HttpError {
   if (e instanceof HttpError) return e;
+  // A store away (PostgreSQL restarting, its socket cut, SQLite locked past the deadline) is not
+  // a bug: 503 with Retry-After, so clients retry instead of giving up.
+  const outage = storeOutage(e);
+  if (outage) {
+    return new HttpError(503, 'store_unavailable', `${outage.dependency} is unavailable (${outage.reason}); retry later`, {
+      headers: { 'Retry-After': String(STORE_RETRY_AFTER_S) },
+    });
+  }
   // Neither message is echoed: the raw path (a tracking token) or body bytes stay out of answers and logs.
   if (isBadPathEscape(e)) return new HttpError(400, 'invalid_request', 'the path contains a malformed percent-escape', { field: 'path' });
   if (isDecompressionError(e)) return new HttpError(400, 'invalid_body', 'request body could not be decompressed (Content-Encoding)', { field: 'body' });
@@ -113,7 +125,9 @@ export function toHttpError(e: unknown): HttpError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const httpError = toHttpError(err);
-    if (httpError.status >= 500) logger.error({ err, reqId: locals(res).requestId, route: req.route?.path }, 'request failed');
+    // An outage answers every request alike: one line each at warn, without the stack.
+    if (httpError.code === 'store_unavailable') logger.warn({ reqId: locals(res).requestId, route: req.route?.path, reason: httpError.message }, 'request refused: store unavailable');
+    else if (httpError.status >= 500) logger.error({ err, reqId: locals(res).requestId, route: req.route?.path }, 'request failed');
     if (res.headersSent) return;
     res.status(httpError.status).set(httpError.headers).json({
       error: httpError.code,

@@ -11,6 +11,8 @@ export interface PgHandle {
   close(): Promise<void>;
 }
 
+const heldClientError = (): void => undefined;
+
 /** Pools whose size a holder has set (a fresh pool takes its first holder's). */
 const sized = new WeakSet<pg.Pool>();
 
@@ -20,6 +22,12 @@ const pools = refCounted(
     // An idle connection the server drops emits 'error' on the pool; unhandled, that would crash
     // the process, and the next query reconnects anyway.
     pool.on('error', () => undefined);
+    // pg-pool guards only idle clients: one checked out (a store's transaction) has no 'error'
+    // listener while it is held, so a server that vanishes mid-transaction (`read ECONNRESET`,
+    // 57P01 on a shutdown) killed the process. The holder's own query rejects with the same error
+    // and its release drops the connection; this listener only keeps the event from being fatal.
+    pool.on('acquire', (client) => client.on('error', heldClientError));
+    pool.on('release', (_err, client) => client.removeListener('error', heldClientError));
     return pool;
   },
   (pool) => pool.end(),

@@ -83,6 +83,11 @@ export function createPostgresProjectionStore(url: string, options: { poolSize?:
         // datlocprovider (15+): 'c' = libc; ICU collations never sort by code point.
         const libc = d.datlocprovider === undefined || d.datlocprovider === 'c';
         return libc && ['C', 'POSIX', 'C.UTF-8', 'C.utf8'].includes(String(d.datcollate));
+      })
+      .catch((e: unknown) => {
+        // Asked while the server was away: ask again next time rather than fail every query after.
+        codePointCollation = undefined;
+        throw e;
       }));
 
   const db = (): Db => tx.getStore()?.client ?? pool;
