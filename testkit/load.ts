@@ -70,7 +70,21 @@ const SIZES = [1, 1, 2, 3, 5, 1, 8, 13, 1, 2, 25, 1, 4, 50];
  * request yields 4 notifications (ios, android, sms, email). A request that fails (API killed, store
  * locked) is retried with the same eventId, which the API deduplicates, for at most `retryMs`.
  */
-export async function sendLoad(options: { api: string; auth: string; users: string[]; target: number; durationMs: number; tag: string; retryMs: number }): Promise<LoadResult> {
+/** One answer to a send attempt: when it was sent and answered (ms since the epoch), its status (0: none) and Retry-After. */
+export interface SendAnswer {
+  sentAt: number;
+  at: number;
+  status: number;
+  retryAfter?: string;
+  /** The JSON error code of a refusal (`store_unavailable`, `internal`). */
+  error?: string;
+}
+
+export async function sendLoad(options: {
+  api: string; auth: string; users: string[]; target: number; durationMs: number; tag: string; retryMs: number;
+  /** Every attempt's answer as it comes (fault scenarios tell what the API said during an outage). */
+  onAnswer?: (answer: SendAnswer) => void;
+}): Promise<LoadResult> {
   const plan: Array<{ eventId: string; userIds: string[]; n: number }> = [];
   let planned = 0;
   let cursor = 0;
@@ -89,11 +103,14 @@ export async function sendLoad(options: { api: string; auth: string; users: stri
     if (wait > 0) await sleep(wait);
     const deadline = Date.now() + options.retryMs;
     for (let attempt = 0; attempt < 500; attempt++) {
+      const sentAt = Date.now();
       const r = await http('POST', `${options.api}/v1/notifications`, {
         auth: options.auth,
         body: { eventId: p.eventId, userIds: p.userIds, templateId: 'faults', params: { n: String(p.n) } },
         timeoutMs: 20_000,
       });
+      const error = (r.body as { error?: unknown } | undefined)?.error;
+      options.onAnswer?.({ sentAt, at: Date.now(), status: r.status, ...(r.retryAfter !== undefined && { retryAfter: r.retryAfter }), ...(typeof error === 'string' && { error }) });
       if (r.status === 202) {
         for (const n of (r.body as { notifications: Accepted[] }).notifications) result.accepted.set(n.id, { id: n.id, channel: n.channel, status: n.status });
         return;

@@ -51,6 +51,8 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: n
 export interface HttpAnswer {
   status: number;
   body: unknown;
+  /** The Retry-After header, when the answer has one. */
+  retryAfter?: string;
 }
 
 /** One HTTP call with a time bound; a network error or timeout is status 0 (the caller decides whether to retry). */
@@ -72,7 +74,8 @@ export async function http(method: string, url: string, options: { body?: unknow
     } catch {
       // not JSON: keep the text
     }
-    return { status: res.status, body };
+    const retryAfter = res.headers.get('retry-after');
+    return { status: res.status, body, ...(retryAfter !== null && { retryAfter }) };
   } catch (e) {
     return { status: 0, body: e instanceof Error ? e.message : String(e) };
   }
