@@ -50,7 +50,9 @@ export interface LogFollower {
 
 export function followLog(o: LogFollowerOptions): LogFollower {
   const initialMs = o.retry?.initialMs ?? 1_000;
-  const maxMs = o.retry?.maxMs ?? 30_000;
+  // 5 s at most between attempts: a store outage of 30 s otherwise left the followers waiting up to
+  // 16 s more after the store was back, while an attempt against a store still away costs one refused connect.
+  const maxMs = o.retry?.maxMs ?? 5_000;
   let processed = o.after;
   let closed = false;
   const wanted = o.types ? new Set(o.types) : undefined;

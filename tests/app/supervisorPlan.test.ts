@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRoles } from '../../app/supervisor.ts';
+import { planRoles, restartDelayMs } from '../../app/supervisor.ts';
 
 const rolesOf = (plan: ReturnType<typeof planRoles>) => plan.map((p) => p.args[p.args.indexOf('--roles') + 1]!.split(','));
 
@@ -25,5 +25,11 @@ describe('serve plan', () => {
     const plan = planRoles(3, { simulator: false, channels: ['email', 'sms'] });
     for (const p of plan.filter((x) => x.args.join(' ').includes('senders'))) expect(p.args.slice(-2)).toEqual(['--channels', 'email,sms']);
     expect(plan[0]!.args).not.toContain('--channels');
+  });
+});
+
+describe('restarts', () => {
+  it('back off 1 s, 2 s, 4 s, then every 5 s: a dependency back after an outage is used within 5 s', () => {
+    expect([1, 2, 3, 4, 5, 10, 100].map(restartDelayMs)).toEqual([1000, 2000, 4000, 5000, 5000, 5000, 5000]);
   });
 });
