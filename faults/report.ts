@@ -15,6 +15,8 @@ export interface ScenarioResult {
   crashes?: number;
   unconfirmedRequests?: number;
   retriedRequests?: number;
+  /** What must not happen and did (a 500, a 202 during an outage, a process exit where none may exit): the run fails. */
+  violations?: string[];
   notes: string[];
   logsKept?: string;
 }
@@ -35,6 +37,7 @@ export function scenarioBlock(r: ScenarioResult): string {
   const out = [`== ${r.name}: ${r.what}`];
   if (r.skipped) return [...out, `   skipped: ${r.skipped}`].join('\n');
   if (r.error) out.push(`   ERROR: ${r.error}`);
+  for (const v of r.violations ?? []) out.push(`   VIOLATION: ${v}`);
   const a = r.audit;
   if (a) {
     out.push(
@@ -77,7 +80,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
       a && r.dupBound !== undefined ? `${r.dupBound}${a.duplicates > r.dupBound ? '!' : ''}` : '-',
       a ? `${((r.drainMs ?? 0) / 1000).toFixed(0)}s${r.drained ? '' : '!'}` : '-',
       a ? `${r.alerts?.raised ?? 0}/${r.alerts?.resolved ?? 0}` : '-',
-      r.skipped ? `skipped: ${r.skipped}` : r.error ? `error: ${r.error.slice(0, 60)}` : '',
+      r.skipped ? `skipped: ${r.skipped}` : r.error ? `error: ${r.error.slice(0, 60)}` : r.violations?.length ? `violated: ${r.violations.join('; ').slice(0, 60)}` : '',
     ]);
   }
   return table(rows);

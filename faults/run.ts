@@ -1,6 +1,7 @@
 // The fault suite (`npm run faults [-- --quick] [-- --scenario <name>]`): each scenario on its own
 // private RabbitMQ node, data dir and simulator process, then an audit of every accepted id.
 // Not part of `npm test`: it takes minutes per scenario and needs rabbitmq-server installed.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { alertsFromLogs, auditRun, waitForDrain } from '../testkit/audit.ts';
 import { cleanupAll, installSignalHandlers } from '../testkit/cleanup.ts';
@@ -48,19 +49,22 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
   let keep = values.keep;
   const t0 = Date.now();
   try {
-    world = await buildWorld(s.name, { mode: s.mode, env: s.env ?? {}, ...(s.tmpfsMb ? { tmpfsMb: s.tmpfsMb } : {}), ...(s.cluster && { cluster: true }) });
+    world = await buildWorld(s.name, { mode: s.mode, env: s.env ?? {}, ...(s.tmpfsMb ? { tmpfsMb: s.tmpfsMb } : {}), ...(s.cluster && { cluster: true }), ...(s.postgres && { postgres: true }), ...(s.standbys && { standbys: s.standbys }) });
     result.notes = world.notes;
     const creds = await createApp(world.env);
     const auth = basicAuth(creds);
     await world.sim.start();
-    await Promise.all([...world.procs.values()].map((p) => p.start()));
+    // Standbys (`<role>-2`) start after the rest, so the first of each pair is the active one.
+    const [first, standbys] = [[...world.procs.values()].filter((p) => !p.name.endsWith('-2')), [...world.procs.values()].filter((p) => p.name.endsWith('-2'))];
+    await Promise.all(first.map((p) => p.start()));
+    await Promise.all(standbys.map((p) => p.start()));
     const ids = await registerUsers(world.api, auth, users);
     world.notes.push(`setup ${((Date.now() - t0) / 1000).toFixed(0)} s (broker, ${world.procs.size + 1} processes, ${ids.length} users)`);
     world.collector.start();
 
     const w = world;
     const [load] = await Promise.all([
-      sendLoad({ api: w.api, auth, users: ids, target, durationMs: timing.loadMs, tag: `faults-${s.name}`, retryMs: 120_000 }),
+      sendLoad({ api: w.api, auth, users: ids, target, durationMs: timing.loadMs, tag: `faults-${s.name}`, retryMs: 120_000, onAnswer: (a) => w.answers.push(a) }),
       s.during ? s.during(w, timing) : Promise.resolve(),
     ]);
     result.unconfirmedRequests = load.unconfirmed;
@@ -82,6 +86,16 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
     result.alerts = alertsFromLogs(w.logFiles());
     result.crashes = [...w.procs.values()].reduce((n, p) => n + p.crashes, 0) + w.sim.crashes;
     if (result.crashes) w.notes.push(`unexpected process exits (restarted by the suite's supervisor): ${[...w.procs.values(), w.sim].filter((p) => p.crashes).map((p) => `${p.name} x${p.crashes}`).join(', ')}`);
+    // Under plain serve the role processes are the app's own supervisor's children: their exits are in its log.
+    const childExits = w.logFiles().reduce((n, f) => n + (fs.readFileSync(f, 'utf8').match(/role process exited; restarting/g)?.length ?? 0), 0);
+    if (childExits) {
+      result.crashes += childExits;
+      w.notes.push(`role processes exited under serve's supervisor: ${childExits}`);
+    }
+    const server500 = w.answers.filter((a) => a.status >= 500 && a.status !== 503).length;
+    if (server500) w.violations.push(`${server500} send attempts answered ${[...new Set(w.answers.filter((a) => a.status >= 500 && a.status !== 503).map((a) => a.status))].join('/')}`);
+    if (s.noExits && result.crashes) w.violations.push(`${result.crashes} process exit(s)`);
+    result.violations = w.violations;
   } catch (e) {
     result.error = e instanceof Error ? e.message : String(e);
     keep = true;
@@ -114,6 +128,7 @@ async function main(): Promise<number> {
   const stuck = sum((r) => r.audit?.stuck ?? 0);
   const duplicates = sum((r) => r.audit?.duplicates ?? 0);
   const errors = ran.filter((r) => r.error).length;
+  const violated = ran.filter((r) => r.violations?.length);
   log('');
   log('lost: accepted and not final with nothing at the simulator, or recorded sent with nothing at the simulator; stuck: not final after the drain bound;');
   log('duplicates: simulator copies beyond one per notification and recipient; failed+copy: recorded failed although the simulator accepted a copy.');
@@ -121,8 +136,9 @@ async function main(): Promise<number> {
   if (errors) log(`${errors} scenario(s) broke before their audit (see ERROR above)`);
   const over = ran.filter((r) => r.audit && r.dupBound !== undefined && r.audit.duplicates > r.dupBound);
   log(over.length ? `faults: duplicates over the documented bound in: ${over.map((r) => r.name).join(', ')}` : 'faults: duplicates within the documented bound in every scenario');
+  if (violated.length) log(`faults: what must not happen happened in: ${violated.map((r) => `${r.name} (${r.violations!.join('; ')})`).join(', ')}`);
   log(`faults: scenarios=${ran.length} lost=${lost} stuck=${stuck} duplicates=${duplicates}`);
-  return lost > 0 || stuck > 0 || errors > 0 || over.length > 0 ? 1 : 0;
+  return lost > 0 || stuck > 0 || errors > 0 || over.length > 0 || violated.length > 0 ? 1 : 0;
 }
 
 main().then(

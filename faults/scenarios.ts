@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fillDisk, tmpfsUnavailable } from '../testkit/disk.ts';
-import { http, sleep } from '../testkit/net.ts';
-import { REPO } from '../testkit/procs.ts';
+import { http, sleep, until } from '../testkit/net.ts';
+import { answersDuring, firstAcceptedAfter, formatAnswers, formatReadiness, watchReadiness } from '../testkit/outage.ts';
+import { privatePostgresUnavailable } from '../testkit/postgres.ts';
+import { REPO, roleActive } from '../testkit/procs.ts';
 import type { PrivateBroker } from '../testkit/broker.ts';
 import type { Mode, World } from '../testkit/world.ts';
 
@@ -32,6 +34,12 @@ export interface Scenario {
    * connection drops): the duplicate bound then includes SENDER_PREFETCH x channels (docs/delivery-pipeline.md).
    */
   interruptsSends?: boolean;
+  /** Every store on a private PostgreSQL cluster (the world's `postgres`) instead of the data dir. */
+  postgres?: boolean;
+  /** A standby process for each of these single-active roles (split mode), named `<role>-2`. */
+  standbys?: readonly string[];
+  /** No platform process may exit during the scenario (a store outage degrades, it does not kill). */
+  noExits?: boolean;
 }
 
 const CHANNELS = ['ios', 'android', 'sms', 'email'] as const;
@@ -96,6 +104,46 @@ function clusterFault(name: string, what: string, outageMs: number, away: (n: Pr
     },
   };
 }
+
+/**
+ * PostgreSQL stopped with `-m immediate` (every session cut) for `ms`, then started again. Notes
+ * what the API answered and /readyz said meanwhile and how soon a request was accepted after; a
+ * 202 or a 500 while the server was down, or a /readyz that stayed 200, is a violation.
+ */
+async function pgOutage(w: World, ms: number): Promise<void> {
+  const server = w.postgres!;
+  const readiness = watchReadiness(new Map([...w.ops].map(([name, url]) => [name, `${url}/readyz`])));
+  await server.stop('immediate');
+  const stopped = Date.now();
+  await sleep(ms);
+  const seen = await readiness.stop();
+  const restarting = Date.now();
+  await server.start();
+  const back = Date.now();
+  // A second's grace for requests already past their queries when the server went.
+  const during = answersDuring(w.answers, stopped + 1000, restarting);
+  w.notes.push(`PostgreSQL stopped -m immediate for ${ms / 1000} s, accepting connections ${back - restarting} ms after pg_ctl start`);
+  w.notes.push(`send attempts during the outage: ${formatAnswers(during.byAnswer)}`);
+  w.notes.push(`/readyz during the outage: ${formatReadiness(seen)}`);
+  const wrong = Object.entries(during.byAnswer).filter(([k]) => !k.startsWith('503 '));
+  if (wrong.length) w.violations.push(`during the outage: ${formatAnswers(Object.fromEntries(wrong))}`);
+  if (during.without503RetryAfter) w.violations.push(`${during.without503RetryAfter} 503s without Retry-After`);
+  // A restart (ms 0) is over before a probe could see it.
+  if (ms > 0) for (const [name, counts] of seen) if (!counts[503]) w.violations.push(`${name} /readyz never 503 during the outage`);
+  if (await until(() => firstAcceptedAfter(w.answers, back) !== undefined, 60_000, 100)) {
+    w.notes.push(`first request accepted ${firstAcceptedAfter(w.answers, back)} ms after PostgreSQL was back`);
+  } else {
+    w.violations.push('no request accepted within 60 s of PostgreSQL being back');
+  }
+}
+
+/** Which of `names` holds `role` now (notify_role_active 1), by its ops endpoint. */
+async function leaderOf(w: World, role: string, names: readonly string[]): Promise<string | undefined> {
+  for (const name of names) if ((await roleActive(w.ops.get(name)!, role)) === 1) return name;
+  return undefined;
+}
+
+const pgScenario = { postgres: true, noExits: true, skip: privatePostgresUnavailable } as const;
 
 export const SCENARIOS: Scenario[] = [
   { name: 'baseline', what: 'no fault: the five roles as separate processes', mode: 'split', inQuick: true },
@@ -200,6 +248,66 @@ export const SCENARIOS: Scenario[] = [
       await sleep(ms);
       const { rmSync } = await import('node:fs');
       rmSync(file, { force: true });
+    },
+  },
+  {
+    name: 'pg-restart',
+    what: 'PostgreSQL (every store) restarted with -m immediate mid-load (split roles)',
+    mode: 'split',
+    inQuick: true,
+    ...pgScenario,
+    async during(w, t) {
+      await sleep(t.loadMs * 0.4);
+      await pgOutage(w, 0);
+    },
+  },
+  {
+    name: 'pg-stop-30s',
+    what: 'PostgreSQL (every store) stopped -m immediate for 30 s while requests arrive (split roles)',
+    mode: 'split',
+    inQuick: true,
+    ...pgScenario,
+    async during(w, t) {
+      await sleep(t.loadMs * 0.3);
+      await pgOutage(w, 30_000);
+    },
+  },
+  {
+    name: 'pg-stop-30s-serve',
+    what: 'PostgreSQL (every store) stopped -m immediate for 30 s while requests arrive (plain serve: supervisor + role processes)',
+    mode: 'serve',
+    inQuick: true,
+    ...pgScenario,
+    async during(w, t) {
+      await sleep(t.loadMs * 0.3);
+      await pgOutage(w, 30_000);
+    },
+  },
+  {
+    name: 'pg-kill-leaders',
+    what: "the dispatcher's and the projections' active processes SIGKILLed mid-load on PostgreSQL; standbys take over",
+    mode: 'split',
+    inQuick: true,
+    ...pgScenario,
+    standbys: ['dispatcher', 'projections'],
+    async during(w, t) {
+      await sleep(t.loadMs * 0.4);
+      for (const role of ['dispatcher', 'projections']) {
+        const pair = [role, `${role}-2`];
+        const leader = await leaderOf(w, role, pair);
+        if (!leader) {
+          w.violations.push(`no ${role} process active before the kill`);
+          continue;
+        }
+        const standby = pair.find((n) => n !== leader)!;
+        const killed = Date.now();
+        await w.procs.get(leader)!.kill9();
+        const took = await until(async () => (await roleActive(w.ops.get(standby)!, role)) === 1, 30_000, 100);
+        if (took) w.notes.push(`${role}: ${leader} SIGKILLed, ${standby} active ${Date.now() - killed} ms later`);
+        else w.violations.push(`${role}: ${standby} not active within 30 s of ${leader}'s SIGKILL`);
+        // The killed one comes back as the new standby.
+        await w.procs.get(leader)!.start();
+      }
     },
   },
   {

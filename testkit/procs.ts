@@ -102,3 +102,11 @@ export function platformProcess(spec: ProcSpec): Proc {
 }
 
 export const healthOf = (port: number, pathname = '/healthz') => `http://${HOST}:${port}${pathname}`;
+
+/** The value of notify_role_active{role} on a process's /metrics (`opsUrl` = http://host:OPS_PORT); undefined: not exported or no answer. */
+export async function roleActive(opsUrl: string, role: string): Promise<number | undefined> {
+  const r = await http('GET', `${opsUrl}/metrics`, { timeoutMs: 2000 });
+  if (r.status !== 200 || typeof r.body !== 'string') return undefined;
+  const m = new RegExp(`^notify_role_active\\{role="${role}"\\} (\\d+)$`, 'm').exec(r.body);
+  return m ? Number(m[1]) : undefined;
+}

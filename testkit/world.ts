@@ -5,6 +5,7 @@ import { startPrivateBroker, type PrivateBroker } from './broker.ts';
 import { startPrivateCluster, type PrivateCluster } from './cluster.ts';
 import { onCleanup } from './cleanup.ts';
 import { mountTmpfs } from './disk.ts';
+import type { SendAnswer } from './load.ts';
 import { HOST, freePort } from './net.ts';
 import { healthOf, platformProcess, type Proc } from './procs.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './postgres.ts';
@@ -50,6 +51,10 @@ export interface World {
   env: Record<string, string>;
   logFiles(): string[];
   notes: string[];
+  /** Every send attempt's answer, as the load records them (outage scenarios read what the API said). */
+  answers: SendAnswer[];
+  /** What a scenario saw that must not happen (a 500, a 202 while the store was down, a process gone): the run fails. */
+  violations: string[];
   teardown(keep: boolean): Promise<void>;
 }
 
@@ -126,6 +131,8 @@ export async function buildWorld(name: string, options: WorldOptions): Promise<W
     collector: simCollector(() => simUrl),
     logFiles: () => fs.readdirSync(logs).map((f) => path.join(logs, f)),
     notes: [],
+    answers: [],
+    violations: [],
     async teardown(keep: boolean) {
       await Promise.all([sim, ...procs.values()].map((p) => p.stop()));
       await (cluster ?? broker).remove();

@@ -8,6 +8,7 @@ import { connect } from 'amqplib';
 import { buildTopology, deleteTopology } from '../../infra/rabbit/topology.ts';
 import { DEFAULT_RETRY_SETTINGS, retryPolicy } from '../../channels/retryPolicy.ts';
 import { freePort, http, sleep, until } from '../../testkit/net.ts';
+import { roleActive } from '../../testkit/procs.ts';
 import { AMQP_URL, uniquePrefix } from '../helpers/rabbit.ts';
 
 const run = promisify(execFile);
@@ -160,12 +161,7 @@ function makeNode(name: string, roles: string, opsPort: number, port: number | u
         await gone;
       }
     },
-    async roleActive(role) {
-      const r = await http('GET', `http://${HOST}:${opsPort}/metrics`, { timeoutMs: 2000 });
-      if (r.status !== 200 || typeof r.body !== 'string') return undefined;
-      const m = new RegExp(`^notify_role_active\\{role="${role}"\\} (\\d+)$`, 'm').exec(r.body);
-      return m ? Number(m[1]) : undefined;
-    },
+    roleActive: (role) => roleActive(`http://${HOST}:${opsPort}`, role),
   };
   return node;
 }
