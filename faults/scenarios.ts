@@ -145,6 +145,21 @@ async function leaderOf(w: World, role: string, names: readonly string[]): Promi
 
 const pgScenario = { postgres: true, noExits: true, skip: privatePostgresUnavailable } as const;
 
+/** PostgreSQL stopped for 30 s at 30% of the load, under a process per role or under plain serve. */
+function pgStop30s(mode: 'split' | 'serve'): Scenario {
+  return {
+    name: mode === 'serve' ? 'pg-stop-30s-serve' : 'pg-stop-30s',
+    what: `PostgreSQL (every store) stopped -m immediate for 30 s while requests arrive (${mode === 'serve' ? 'plain serve: supervisor + role processes' : 'split roles'})`,
+    mode,
+    inQuick: true,
+    ...pgScenario,
+    async during(w, t) {
+      await sleep(t.loadMs * 0.3);
+      await pgOutage(w, 30_000);
+    },
+  };
+}
+
 export const SCENARIOS: Scenario[] = [
   { name: 'baseline', what: 'no fault: the five roles as separate processes', mode: 'split', inQuick: true },
   killRole('dispatcher', 'split', false),
@@ -261,28 +276,8 @@ export const SCENARIOS: Scenario[] = [
       await pgOutage(w, 0);
     },
   },
-  {
-    name: 'pg-stop-30s',
-    what: 'PostgreSQL (every store) stopped -m immediate for 30 s while requests arrive (split roles)',
-    mode: 'split',
-    inQuick: true,
-    ...pgScenario,
-    async during(w, t) {
-      await sleep(t.loadMs * 0.3);
-      await pgOutage(w, 30_000);
-    },
-  },
-  {
-    name: 'pg-stop-30s-serve',
-    what: 'PostgreSQL (every store) stopped -m immediate for 30 s while requests arrive (plain serve: supervisor + role processes)',
-    mode: 'serve',
-    inQuick: true,
-    ...pgScenario,
-    async during(w, t) {
-      await sleep(t.loadMs * 0.3);
-      await pgOutage(w, 30_000);
-    },
-  },
+  pgStop30s('split'),
+  pgStop30s('serve'),
   {
     name: 'pg-kill-leaders',
     what: "the dispatcher's and the projections' active processes SIGKILLed mid-load on PostgreSQL; standbys take over",
