@@ -30,6 +30,7 @@ export const errorSchema = {
 const contact = {
   email: { type: 'string', format: 'email' },
   phone: { type: 'string', description: 'E.164' },
+  chat: { type: 'object', required: ['webhookUrl'], properties: { webhookUrl: { type: 'string', format: 'uri', description: 'incoming webhook of Slack, Microsoft Teams or Discord (its host picks the format); cleared by the platform when the host answers 404/410' } } },
   locale: str,
   timezone: str,
 };

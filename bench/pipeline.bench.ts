@@ -82,6 +82,7 @@ function recipientFor(channel: Channel, userId: string): Recipient {
   if (channel === 'email') return { kind: 'email', email: `${userId}@bench.test` };
   if (channel === 'sms') return { kind: 'sms', phone: '+15555550100' };
   if (channel === 'inapp') return { kind: 'inapp' };
+  if (channel === 'chat') return { kind: 'chat', webhookUrl: `https://hooks.slack.com/services/${userId}` };
   return { kind: 'push', platform: channel, tokens: [`tok-${userId}`] };
 }
 
@@ -89,6 +90,7 @@ async function instantRender(r: NotificationRequested['data']): Promise<Rendered
   if (r.channel === 'email') return { channel: 'email', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' };
   if (r.channel === 'sms') return { channel: 'sms', text: 'Hi', segments: 1 };
   if (r.channel === 'inapp') return { channel: 'inapp', title: 'Hi', body: 'Hello' };
+  if (r.channel === 'chat') return { channel: 'chat', text: 'Hi' };
   return { channel: r.channel, title: 'Hi', body: 'Hello' };
 }
 

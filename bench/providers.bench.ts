@@ -17,7 +17,7 @@ const concurrency = Number(process.argv[3] ?? 50);
 type Subscription = ReturnType<Awaited<ReturnType<typeof startSimulator>>['webSubscribe']>;
 let subscriptions: Subscription[] = [];
 
-function messageFor(channel: Exclude<Channel, 'inapp'>, i: number): ProviderMessage {
+function messageFor(channel: Exclude<Channel, 'inapp' | 'chat'>, i: number): ProviderMessage {
   const base = { notificationId: `bench-${channel}-${i}`, channel, attempt: 1, appId: 'bench', userId: `u${i}` };
   switch (channel) {
     case 'ios':

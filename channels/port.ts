@@ -8,6 +8,8 @@ export type RenderedContent = (
   /** The JSON a service worker receives in its `push` event, fitted to the 4 KB payload limit. */
   | { channel: 'web'; title: string; body: string; url?: string; icon?: string; data?: Record<string, string> }
   | { channel: 'inapp'; title: string; body: string; url?: string }
+  /** Escaped for the markup of the webhook's target (channels/render/chat.ts). */
+  | { channel: 'chat'; text: string }
 ) & {
   /** The template variant rendered (a key of its `locales`, or `default`), recorded with the attempt. */
   locale?: string;

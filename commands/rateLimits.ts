@@ -6,9 +6,15 @@ import { createRateWindowSource } from '../projections/queries.ts';
 import { rateWindows } from '../projections/rateWindows.ts';
 
 const HOUR = 3_600_000;
-/** Documented defaults (docs/api.md): sms 10/hour, push 50/hour, email 20/hour, inapp 100/hour. */
+/** Documented defaults (docs/api.md): sms 10/hour, push 50/hour, email 20/hour, inapp 100/hour, chat 50/hour. */
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
-  channels: { sms: { limit: 10, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR }, inapp: { limit: 100, windowMs: HOUR } },
+  channels: {
+    sms: { limit: 10, windowMs: HOUR },
+    push: { limit: 50, windowMs: HOUR },
+    email: { limit: 20, windowMs: HOUR },
+    inapp: { limit: 100, windowMs: HOUR },
+    chat: { limit: 50, windowMs: HOUR },
+  },
   categories: {},
 };
 
@@ -24,7 +30,7 @@ export function parseRateLimits(spec: string | undefined, base: RateLimitConfig 
   for (const raw of spec.split(',')) {
     const entry = raw.trim();
     if (!entry) continue;
-    const m = /^(push|sms|email|inapp)(?::([A-Za-z0-9_.-]{1,64}))?=(\d+)\/(\d*)([smhd])$/.exec(entry);
+    const m = /^(push|sms|email|inapp|chat)(?::([A-Za-z0-9_.-]{1,64}))?=(\d+)\/(\d*)([smhd])$/.exec(entry);
     if (!m) throw new Error(`NOTIFY_RATE_LIMITS: cannot read "${entry}" (expected e.g. sms=10/1h or email:marketing=2/1d)`);
     const channel = m[1] as PrefChannel;
     const rule: RateRule = { limit: Number(m[3]), windowMs: Number(m[4] || '1') * UNITS[m[5]!]! };

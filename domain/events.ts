@@ -3,10 +3,13 @@
  * the TypeScript type name, and these names are part of the pinned contract.
  */
 
-export const CHANNELS = ['ios', 'android', 'web', 'sms', 'email', 'inapp'] as const;
+export const CHANNELS = ['ios', 'android', 'web', 'sms', 'email', 'inapp', 'chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
-/** Preferences speak of `push` (covers ios + android + web), `sms`, `email`, `inapp`. */
-export const PREF_CHANNELS = ['push', 'sms', 'email', 'inapp'] as const;
+/**
+ * Preferences speak of `push` (covers ios + android + web), `sms`, `email`, `inapp`, `chat`. Chat is
+ * its own: a team's Slack channel is not a device, and muting push must not mute it.
+ */
+export const PREF_CHANNELS = ['push', 'sms', 'email', 'inapp', 'chat'] as const;
 export type PrefChannel = (typeof PREF_CHANNELS)[number];
 /** A device is an APNs token, an FCM token, or a Web Push subscription (its token is the endpoint URL). */
 export const PLATFORMS = ['ios', 'android', 'web'] as const;
@@ -29,6 +32,8 @@ export function prefChannelOf(channel: Channel): PrefChannel {
       return 'email';
     case 'inapp':
       return 'inapp';
+    case 'chat':
+      return 'chat';
     default: {
       const never: never = channel;
       throw new Error(`unknown channel ${String(never)}`);
@@ -51,7 +56,9 @@ export type Recipient =
   /** `webKeys`: for platform web, the subscription keys of each token (endpoint), so a replay needs no user stream. */
   | { kind: 'push'; platform: Platform; tokens: string[]; webKeys?: Record<string, WebPushKeys>; locale?: string }
   /** The user's own inbox, served by the platform: nothing to resolve but the user. */
-  | { kind: 'inapp'; locale?: string };
+  | { kind: 'inapp'; locale?: string }
+  /** An incoming-webhook URL (Slack, Teams, Discord): its host decides the message format. */
+  | { kind: 'chat'; webhookUrl: string; locale?: string };
 
 export const SUPPRESS_REASONS = ['opted_out', 'rate_limited', 'no_contact', 'quiet_hours', 'app_revoked'] as const;
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
@@ -231,6 +238,8 @@ export type NotificationEvent =
 export interface Contact {
   email?: string;
   phone?: string;
+  /** The chat channel's incoming-webhook URL (PUT /v1/users `chat: { webhookUrl }`). */
+  chatWebhookUrl?: string;
   locale?: string;
   timezone?: string;
 }
@@ -249,7 +258,8 @@ export interface UserRegistered {
 }
 export interface ContactChanged {
   type: 'ContactChanged';
-  data: { userId: string; changes: ContactChanges; at: string };
+  /** `reason` webhook_invalid: the sender cleared a chat webhook its host said is gone (404/410), as DeviceRemoved does for a dead token. */
+  data: { userId: string; changes: ContactChanges; reason?: 'webhook_invalid'; at: string };
 }
 export interface DeviceRegistered {
   type: 'DeviceRegistered';
@@ -289,6 +299,8 @@ export function recipientErased(r: Recipient): boolean {
       return r.tokens.some((t) => t === ERASED);
     case 'inapp':
       return false;
+    case 'chat':
+      return r.webhookUrl === ERASED;
     default: {
       const never: never = r;
       return never;
@@ -304,6 +316,8 @@ export interface TemplateParts {
   push?: { title: string; body: string; url?: string; icon?: string };
   /** The in-app inbox item. */
   inapp?: { title: string; body: string; url?: string };
+  /** The chat message; Liquid output is escaped for the target's markup (Slack mrkdwn, Discord markdown, Teams). */
+  chat?: { text: string };
 }
 /** The default parts, and per BCP 47 locale (canonical form) the parts translated for it. */
 export interface TemplateContent extends TemplateParts {

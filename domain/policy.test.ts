@@ -35,7 +35,7 @@ const email = { kind: 'email', email: 'ada@example.test', locale: 'en' } as cons
 const sms = { kind: 'sms', phone: '+15005550006', locale: 'en' } as const;
 
 const LIMITS: RateLimitConfig = {
-  channels: { sms: { limit: 2, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR }, inapp: { limit: 100, windowMs: HOUR } },
+  channels: { sms: { limit: 2, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR }, inapp: { limit: 100, windowMs: HOUR }, chat: { limit: 50, windowMs: HOUR } },
   categories: { promo: { sms: { limit: 1, windowMs: DAY } } },
 };
 /** The windows the caller would count for this request, with the given counts in order. */
@@ -183,7 +183,7 @@ const userState: fc.Arbitrary<UserState> = fc.record({
 });
 const rule = fc.record({ limit: fc.integer({ min: 0, max: 5 }), windowMs: fc.constantFrom(60_000, HOUR, DAY) });
 const limits: fc.Arbitrary<RateLimitConfig> = fc.record({
-  channels: fc.record({ push: rule, sms: rule, email: rule, inapp: rule }),
+  channels: fc.record({ push: rule, sms: rule, email: rule, inapp: rule, chat: rule }),
   categories: fc.dictionary(category, fc.record({ push: rule, sms: rule, email: rule, inapp: rule }, { requiredKeys: [] })),
 });
 /** Facts as the command builds them: scheduleAt, when given, is not in the past (the HTTP edge refuses that). */

@@ -10,7 +10,7 @@ import type { UserState } from './user.ts';
 
 /** The preference channels a request covers: those asked for, or every channel the template has content for. */
 export function deliveryTargets(content: TemplateContent, requested?: readonly PrefChannel[]): { channels: PrefChannel[] } | { missing: PrefChannel } {
-  const available = (['push', 'sms', 'email', 'inapp'] as const).filter((c) => content[c] !== undefined);
+  const available = (['push', 'sms', 'email', 'inapp', 'chat'] as const).filter((c) => content[c] !== undefined);
   const channels = requested ? [...requested] : available;
   const missing = channels.find((c) => !available.includes(c));
   return missing !== undefined ? { missing } : { channels };
@@ -86,6 +86,8 @@ export function recipientOf(user: UserState, channel: Channel): Recipient | unde
     case 'inapp':
       // Every known user has an inbox.
       return { kind: 'inapp', ...locale };
+    case 'chat':
+      return user.contact.chatWebhookUrl ? { kind: 'chat', webhookUrl: user.contact.chatWebhookUrl, ...locale } : undefined;
     default: {
       const never: never = channel;
       return never;

@@ -64,6 +64,34 @@ function withoutFileTags(engine: Liquid): Liquid {
 const htmlEngine = withoutFileTags(new Liquid({ ...COMMON, outputEscape: 'escape' }));
 const textEngine = withoutFileTags(new Liquid(COMMON));
 
+/**
+ * Chat text: its markup (Slack mrkdwn, Discord markdown, Teams) is known only from the webhook URL,
+ * after rendering, so every output is fenced here and escaped for its target by
+ * `escapeChatOutputs`; the template's own text is markup and stays as written. The fence characters
+ * (Unicode private use) are dropped from the values, so a param cannot open or close a fence.
+ */
+export const CHAT_OUTPUT_OPEN = '\uE000';
+export const CHAT_OUTPUT_CLOSE = '\uE001';
+const FENCES = /[\uE000\uE001]/g;
+const chatEngine = withoutFileTags(new Liquid({ ...COMMON, outputEscape: (value: unknown) => `${CHAT_OUTPUT_OPEN}${String(value ?? '').replace(FENCES, '')}${CHAT_OUTPUT_CLOSE}` }));
+
+/** A rendered chat text with each fenced output passed through `escape` and the fences gone. */
+export function escapeChatOutputs(rendered: string, escape: (value: string) => string): string {
+  let out = '';
+  let i = 0;
+  while (i < rendered.length) {
+    const open = rendered.indexOf(CHAT_OUTPUT_OPEN, i);
+    const close = open === -1 ? -1 : rendered.indexOf(CHAT_OUTPUT_CLOSE, open + 1);
+    if (open === -1 || close === -1) {
+      out += rendered.slice(i).replace(FENCES, '');
+      break;
+    }
+    out += rendered.slice(i, open).replace(FENCES, '') + escape(rendered.slice(open + 1, close));
+    i = close + 1;
+  }
+  return out;
+}
+
 /** Where a render passes the recipient's locale to the filters (a render global, not a param). */
 export const LOCALE_GLOBAL = '__locale';
 const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
@@ -123,7 +151,8 @@ for (const engine of [htmlEngine, textEngine]) {
 export type TemplateField =
   | 'email.subject' | 'email.html' | 'email.text' | 'sms.text'
   | 'push.title' | 'push.body' | 'push.url' | 'push.icon'
-  | 'inapp.title' | 'inapp.body' | 'inapp.url';
+  | 'inapp.title' | 'inapp.body' | 'inapp.url'
+  | 'chat.text';
 
 export function fieldsOf(content: TemplateParts): Array<[TemplateField, string]> {
   const out: Array<[TemplateField, string]> = [];
@@ -141,11 +170,12 @@ export function fieldsOf(content: TemplateParts): Array<[TemplateField, string]>
     out.push(['inapp.title', content.inapp.title], ['inapp.body', content.inapp.body]);
     if (content.inapp.url !== undefined) out.push(['inapp.url', content.inapp.url]);
   }
+  if (content.chat) out.push(['chat.text', content.chat.text]);
   return out;
 }
 
 export function engineFor(field: TemplateField): Liquid {
-  return field === 'email.html' ? htmlEngine : textEngine;
+  return field === 'email.html' ? htmlEngine : field === 'chat.text' ? chatEngine : textEngine;
 }
 
 function parseField(field: TemplateField, source: string, prefix = ''): Template[] {

@@ -36,6 +36,8 @@ export type UserCommand =
       maxWebSubscriptions?: number;
     }
   | { type: 'RemoveDevice'; data: { userId: string; token: string; reason: 'user' | 'token_invalid'; at: string } }
+  /** The sender learnt the chat webhook is gone (404/410): cleared only if it is still the one on file. */
+  | { type: 'RemoveChatWebhook'; data: { userId: string; webhookUrl: string; at: string } }
   | { type: 'SetPreferences'; data: { userId: string; preferences: Preferences; at: string } }
   | { type: 'EraseUser'; data: { userId: string; at: string } };
 
@@ -43,9 +45,11 @@ export const defaultPreferences = (): Preferences => ({ channels: {}, categories
 
 const initialState = (): UserState => ({ exists: false, erased: false, contact: {}, devices: {}, webKeys: {}, preferences: defaultPreferences() });
 
+const CONTACT_KEYS = ['email', 'phone', 'chatWebhookUrl', 'locale', 'timezone'] as const satisfies ReadonlyArray<keyof Contact>;
+
 export function applyContactChanges(contact: Contact, changes: ContactChanges): Contact {
   const next: Contact = { ...contact };
-  for (const key of ['email', 'phone', 'locale', 'timezone'] as const) {
+  for (const key of CONTACT_KEYS) {
     const value = changes[key];
     if (value === null) delete next[key];
     else if (value !== undefined) next[key] = value;
@@ -91,7 +95,7 @@ function contactOnly(changes: ContactChanges): Contact {
 /** Only the keys that actually change, so an idempotent upsert appends nothing. */
 function effectiveChanges(contact: Contact, changes: ContactChanges): ContactChanges {
   const out: ContactChanges = {};
-  for (const key of ['email', 'phone', 'locale', 'timezone'] as const) {
+  for (const key of CONTACT_KEYS) {
     const value = changes[key];
     if (value === undefined) continue;
     if (value === null ? contact[key] !== undefined : contact[key] !== value) out[key] = value;
@@ -121,7 +125,7 @@ function requireUser(state: UserState, userId: string): void {
 function decide(command: UserCommand, state: UserState): UserEvent[] {
   if (state.erased) {
     // The sender learning a dead token of an erased user changes nothing; anything else is a 404, like for an unknown user.
-    if (command.type === 'RemoveDevice' && command.data.reason === 'token_invalid') return [];
+    if ((command.type === 'RemoveDevice' && command.data.reason === 'token_invalid') || command.type === 'RemoveChatWebhook') return [];
     throw new DomainError('user_not_found', `user ${command.data.userId} does not exist`);
   }
   switch (command.type) {
@@ -168,6 +172,12 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
         throw new DomainError('device_not_found', `user ${userId} has no device ${token.slice(0, 6)}…`);
       }
       return [{ type: 'DeviceRemoved', data: { userId, token, platform, reason, at } }];
+    }
+    case 'RemoveChatWebhook': {
+      const { userId, webhookUrl, at } = command.data;
+      // Set to another URL since the send (or already cleared): the new one is not known to be dead.
+      if (state.contact.chatWebhookUrl !== webhookUrl) return [];
+      return [{ type: 'ContactChanged', data: { userId, changes: { chatWebhookUrl: null }, reason: 'webhook_invalid', at } }];
     }
     case 'SetPreferences': {
       requireUser(state, command.data.userId);

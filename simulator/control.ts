@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, send } from './wire.ts';
 import { CHANNELS, FieldError, parseFault, type Channel, type SimState } from './state.ts';
+import type { ChatWebhooks } from './chat.ts';
 import type { WebSubscriptions } from './webSubscriptions.ts';
 import type { Receipts } from './receipts.ts';
 
@@ -14,10 +15,11 @@ function sinceParam(url: URL): number | undefined {
 }
 
 /** The pinned control API (docs/api.md): messages received, fault injection. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState, web?: { subscriptions: WebSubscriptions; origin: string }, receipts?: Receipts): Promise<void> {
+export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState, web?: { subscriptions: WebSubscriptions; origin: string }, receipts?: Receipts, chat?: { webhooks: ChatWebhooks; origin: string }): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://control');
     const path = url.pathname;
+    if (path === '/_sim/chat/webhooks' && req.method === 'POST' && chat) return send(res, { status: 201, body: chat.webhooks.create(chat.origin) });
     if (path === '/_sim/web/subscriptions' && req.method === 'POST' && web) {
       // Optional body { applicationServerKey }: the key a browser's pushManager.subscribe() would be given.
       const raw = await readBody(req, 64 * 1024);

@@ -3,6 +3,7 @@ import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { handleApns } from './apns.ts';
+import { ChatWebhooks, handleChat } from './chat.ts';
 import { handleControl } from './control.ts';
 import { defaultSimCredentials, SIM_CERT_FILE, SIM_KEY_FILE, type SimCredentials } from './credentials.ts';
 import { fcmError, handleFcm } from './fcm.ts';
@@ -44,6 +45,8 @@ export interface Simulator {
   receipts: Receipts;
   /** What POST /_sim/web/subscriptions answers, in process (benchmarks, tests). */
   webSubscribe(applicationServerKey?: string): { endpoint: string; keys: { p256dh: string; auth: string } };
+  /** What POST /_sim/chat/webhooks answers, in process. */
+  chatWebhook(): { url: string };
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,8 @@ function route(path: string): Route | undefined {
   if (path === '/v3/mail/send') return { channel: 'email', handle: handleSendgrid };
   m = /^\/wp\/([0-9a-f-]{36})$/.exec(path);
   if (m) return { channel: 'web', handle: (r, c) => handleWebPush(r, c, m![1]!) };
+  m = /^\/chat\/webhooks\/([0-9a-f-]{36})$/.exec(path);
+  if (m) return { channel: 'chat', handle: (r, c) => handleChat(r, c, m![1]!, c.origin ?? '') };
   if (path === '/token') return { channel: 'android', handle: handleOauthToken };
   return undefined;
 }
@@ -89,7 +94,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const receipts = new Receipts(credentials, options.receipts);
   state.onRecord = (message) => receipts.onMessage(message);
   const webSubscriptions = new WebSubscriptions();
-  const ctx: ProviderContext = { state, credentials, issuedTokens: new Set(), webSubscriptions };
+  const chatWebhooks = new ChatWebhooks();
+  const ctx: ProviderContext = { state, credentials, issuedTokens: new Set(), webSubscriptions, chatWebhooks };
   const ca = readFileSync(SIM_CERT_FILE, 'utf8');
   const sessions = new Set<{ destroy(): void }>();
 
@@ -127,7 +133,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const providerPort = await listen(providerServer, options.providerPort, host);
   // Subscriptions name the provider side by the host its certificate is issued to.
   const web = { subscriptions: webSubscriptions, origin: `https://localhost:${providerPort}` };
-  const controlServer = createServer((req, res) => void handleControl(req, res, state, web, receipts).catch(() => res.destroy()));
+  ctx.origin = web.origin;
+  const chat = { webhooks: chatWebhooks, origin: web.origin };
+  const controlServer = createServer((req, res) => void handleControl(req, res, state, web, receipts, chat).catch(() => res.destroy()));
 
   let controlPort: number;
   let smtp: Awaited<ReturnType<typeof startSmtpSimulator>>;
@@ -152,6 +160,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     state,
     receipts,
     webSubscribe: (key) => webSubscriptions.create(web.origin, key),
+    chatWebhook: () => chatWebhooks.create(web.origin),
     async stop() {
       receipts.stop();
       for (const s of sessions) s.destroy();

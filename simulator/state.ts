@@ -2,7 +2,7 @@
  * The channels the simulator answers for, named as the platform names them. Its own list: the
  * simulator imports nothing of production (tests/simulator/state.test.ts holds it to the platform's).
  */
-export const CHANNELS = ['ios', 'android', 'web', 'sms', 'email', 'inapp'] as const;
+export const CHANNELS = ['ios', 'android', 'web', 'sms', 'email', 'inapp', 'chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** One message the simulator accepted, as listed by `GET /_sim/messages`. */
@@ -11,7 +11,7 @@ export interface SimMessage {
   channel: Channel;
   /** Which simulated provider took it: apns, fcm, twilio, twilio-secondary, sendgrid, smtp. */
   provider: string;
-  /** device token, phone number or email address, as the provider parsed it */
+  /** device token, phone number, email address or chat webhook URL, as the provider parsed it */
   recipient: string;
   content: Record<string, unknown>;
   providerMessageId: string;
@@ -96,7 +96,7 @@ export class SimState {
   private seq = 0;
   /** Keyed by channel, or channel and provider: a provider's own fault wins over its channel's. */
   private readonly faults = new Map<string, Fault>();
-  readonly rejected: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0 };
+  readonly rejected: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0, chat: 0 };
   private readonly maxMessages: number;
   /** Told of each accepted message (the receipts it will get back); must not block. */
   onRecord: ((message: SimMessage) => void) | undefined;

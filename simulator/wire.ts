@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { SimCredentials } from './credentials.ts';
 import type { Channel, FaultDecision, SimState } from './state.ts';
+import type { ChatWebhooks } from './chat.ts';
 import type { WebSubscriptions } from './webSubscriptions.ts';
 
 export interface SimRequest {
@@ -26,6 +27,10 @@ export interface ProviderContext {
   issuedTokens: Set<string>;
   /** Web Push subscriptions handed out by POST /_sim/web/subscriptions (the simulator keeps their private keys) */
   webSubscriptions: WebSubscriptions;
+  /** Chat webhook URLs handed out by POST /_sim/chat/webhooks */
+  chatWebhooks: ChatWebhooks;
+  /** `https://localhost:<port>`: the origin the handed-out URLs name */
+  origin?: string;
 }
 
 export type ProviderHandler = (req: SimRequest, ctx: ProviderContext) => Promise<SimResponse>;

@@ -45,6 +45,8 @@ export const userBodySchema = z.strictObject({
   phone: phoneSchema.nullable().optional(),
   locale: localeSchema.nullable().optional(),
   timezone: timezoneSchema.nullable().optional(),
+  /** The chat channel's incoming webhook; the outbound-URL rule is checked by the route (it knows the listed origins). null clears it. */
+  chat: z.strictObject({ webhookUrl: z.string().max(2048).refine((u) => !/\s/.test(u), 'must not contain whitespace') }).nullable().optional(),
 });
 
 export const APNS_TOKEN = /^[0-9a-fA-F]{64}$/;
@@ -87,7 +89,7 @@ export const deviceBodySchema = z.discriminatedUnion('platform', [mobileDeviceSc
 /** The id `POST .../devices` answers with (domain/user.ts deviceId). */
 export const DEVICE_ID = /^dev_[0-9a-f]{32}$/;
 
-const channelPrefsSchema = z.strictObject({ push: z.boolean().optional(), sms: z.boolean().optional(), email: z.boolean().optional(), inapp: z.boolean().optional() });
+const channelPrefsSchema = z.strictObject({ push: z.boolean().optional(), sms: z.boolean().optional(), email: z.boolean().optional(), inapp: z.boolean().optional(), chat: z.boolean().optional() });
 
 const quietHoursSchema = z
   .strictObject({
@@ -113,6 +115,7 @@ const templateParts = {
   sms: z.strictObject({ text: text(1600) }).optional(),
   push: z.strictObject({ title: text(256), body: text(4096), url: text(2048).optional(), icon: text(2048).optional() }).optional(),
   inapp: z.strictObject({ title: text(256), body: text(10_000), url: text(2048).optional() }).optional(),
+  chat: z.strictObject({ text: text(40_000) }).optional(),
 };
 
 export const templateBodySchema = z
@@ -125,11 +128,11 @@ export const templateBodySchema = z
       .transform((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [Intl.getCanonicalLocales(k)[0]!, v])))
       .optional(),
   })
-  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined || t.inapp !== undefined, 'a template needs email, sms, push or inapp content')
+  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined || t.inapp !== undefined || t.chat !== undefined, 'a template needs email, sms, push, inapp or chat content')
   .superRefine((t, ctx) => {
     // A translation never adds a channel: the default parts decide which channels a template serves.
     for (const [locale, parts] of Object.entries(t.locales ?? {})) {
-      for (const part of ['email', 'sms', 'push', 'inapp'] as const) {
+      for (const part of ['email', 'sms', 'push', 'inapp', 'chat'] as const) {
         if (parts[part] !== undefined && t[part] === undefined) {
           ctx.addIssue({ code: 'custom', path: ['locales', locale, part], message: `the default parts have no ${part}: add it there first` });
         }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { TemplateParts } from '../../domain/events.ts';
+import { chatText } from '../../channels/render/chat.ts';
 import { fieldsOf } from '../../domain/templateDialect.ts';
 import { chooseVariant } from '../../domain/templateLocale.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
@@ -73,7 +74,9 @@ export function templatePreviewRouter(store: EventStore, pool: RenderPool): Rout
     const rendered: Record<string, Record<string, string>> = {};
     fields.forEach(({ field }, i) => {
       const [part, key] = field.split('.') as [keyof TemplateParts, string];
-      (rendered[part] ??= {})[key] = result.values[i] ?? '';
+      const value = result.values[i] ?? '';
+      // A preview has no webhook to take the markup from: chat text is shown as Slack (the default target) gets it.
+      (rendered[part] ??= {})[key] = field === 'chat.text' ? chatText(value, 'slack') : value;
     });
     res.status(200).json({ templateId, version: found.version, missingParams: missing, rendered, variants });
   });

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Channel, ContactChanges, Preferences } from '../../domain/events.ts';
+import type { Channel, Contact, ContactChanges, Preferences } from '../../domain/events.ts';
 import type { NotificationStatus } from '../../domain/notification.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { KeyVault } from '../../infra/keyVault/port.ts';
@@ -21,15 +21,27 @@ export interface WebSubscriptionRules {
   maxSubscriptions: number;
 }
 
+/** The contact as the API shows it: the chat webhook under `chat`, as PUT takes it. */
+function contactView(contact: Contact): Record<string, unknown> {
+  const { chatWebhookUrl, ...rest } = contact;
+  return { ...rest, ...(chatWebhookUrl !== undefined && { chat: { webhookUrl: chatWebhookUrl } }) };
+}
+
 export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Date, listNotifications?: UserNotificationsList, web?: WebSubscriptionRules): Router {
   const router = Router();
   const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
 
   router.put('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
-    const body = parse(userBodySchema, req.body);
-    const { state } = await upsertUser(store, ctxOf(res), userId, body as ContactChanges);
-    res.status(200).json({ userId, ...state.contact, devices: Object.keys(state.devices).length });
+    const { chat, ...contact } = parse(userBodySchema, req.body);
+    if (chat) {
+      // The chat senders will POST to this URL: the rule Web Push endpoints follow (channels/outboundUrl.ts).
+      const check = checkOutboundUrl(chat.webhookUrl, web?.allowedOrigins ?? []);
+      if (!check.ok) throw new HttpError(400, 'invalid_request', `chat.webhookUrl: ${check.message}`, { field: 'chat.webhookUrl' });
+    }
+    const changes: ContactChanges = { ...(contact as ContactChanges), ...(chat !== undefined && { chatWebhookUrl: chat === null ? null : chat.webhookUrl }) };
+    const { state } = await upsertUser(store, ctxOf(res), userId, changes);
+    res.status(200).json({ userId, ...contactView(state.contact), devices: Object.keys(state.devices).length });
   });
 
   // Not in the pinned table, but what a caller expects next to the PUT: the user as the log has it.
@@ -39,7 +51,7 @@ export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Da
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
     res.status(200).json({
       userId,
-      ...user.contact,
+      ...contactView(user.contact),
       devices: Object.entries(user.devices).map(([token, platform]) => ({ id: deviceId(token), token, platform })),
       preferences: user.preferences,
     });

@@ -524,7 +524,7 @@ export interface components {
                 suppressed: number;
             };
             /** @enum {unknown} */
-            channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | null;
+            channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat" | null;
             clicked: number;
             /** @description x / (sent + delivered); null when nothing reached anyone */
             clickRate: number | null;
@@ -603,7 +603,7 @@ export interface components {
             attempts: number;
             category?: string;
             /** @enum {unknown} */
-            channel: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+            channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
             clicked: boolean;
             /** @description why the send was deferred (quiet hours) */
             deferredBy?: string;
@@ -661,7 +661,7 @@ export interface components {
         NotificationsAccepted: {
             notifications: {
                 /** @enum {unknown} */
-                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 id: string;
                 /** @enum {unknown} */
                 status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
@@ -686,7 +686,7 @@ export interface components {
         NotificationsPage: {
             items: {
                 /** @enum {unknown} */
-                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 eventId: string;
                 id: string;
                 /** Format: date-time */
@@ -715,7 +715,7 @@ export interface components {
             at: string;
             channels: {
                 /** @enum {unknown} */
-                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 failed?: number;
                 parked?: number;
                 sent?: number;
@@ -752,6 +752,7 @@ export interface components {
         Preferences: {
             categories: {
                 [key: string]: {
+                    chat?: boolean;
                     email?: boolean;
                     inapp?: boolean;
                     push?: boolean;
@@ -759,6 +760,7 @@ export interface components {
                 };
             };
             channels: {
+                chat?: boolean;
                 email?: boolean;
                 inapp?: boolean;
                 push?: boolean;
@@ -785,6 +787,9 @@ export interface components {
         };
         Template: {
             content: {
+                chat?: {
+                    text: string;
+                };
                 email?: {
                     html: string;
                     subject: string;
@@ -830,7 +835,7 @@ export interface components {
             appId?: string | null;
             buckets: components["schemas"]["TimeseriesRow"][];
             /** @enum {unknown} */
-            channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | null;
+            channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat" | null;
             /** Format: date-time */
             from: string;
             /** @enum {unknown} */
@@ -869,6 +874,13 @@ export interface components {
             total: number;
         };
         User: {
+            chat?: {
+                /**
+                 * Format: uri
+                 * @description incoming webhook of Slack, Microsoft Teams or Discord (its host picks the format); cleared by the platform when the host answers 404/410
+                 */
+                webhookUrl: string;
+            };
             devices: {
                 /** @enum {unknown} */
                 platform: "ios" | "android" | "web";
@@ -894,6 +906,13 @@ export interface components {
          *     }
          */
         UserSummary: {
+            chat?: {
+                /**
+                 * Format: uri
+                 * @description incoming webhook of Slack, Microsoft Teams or Discord (its host picks the format); cleared by the platform when the host answers 404/410
+                 */
+                webhookUrl: string;
+            };
             /** @description registered push devices */
             devices: number;
             /** Format: email */
@@ -907,7 +926,7 @@ export interface components {
         WhyAnswer: {
             attempts: components["schemas"]["WhyAttempt"][];
             /** @enum {unknown} */
-            channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | null;
+            channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat" | null;
             decision: {
                 /** @description the log position and time the decision is replayed at */
                 asOf: {
@@ -933,7 +952,7 @@ export interface components {
             /** @description GET /v1/why: the notifications this user and event did produce */
             notifications?: {
                 /** @enum {unknown} */
-                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 id: string;
                 status: string;
             }[];
@@ -1206,7 +1225,7 @@ export interface operations {
     getAnalyticsSummary: {
         parameters: {
             query?: {
-                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 format?: "json" | "csv";
                 from?: string;
                 to?: string;
@@ -1259,7 +1278,7 @@ export interface operations {
     getAnalyticsTimeseries: {
         parameters: {
             query?: {
-                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 format?: "json" | "csv";
                 from?: string;
                 groupBy?: "channel" | "template" | "provider" | "status";
@@ -1314,7 +1333,7 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
-                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 /** @description opaque: a previous page's nextCursor */
                 cursor?: string;
                 limit?: number;
@@ -1398,7 +1417,7 @@ export interface operations {
                  */
                 "application/json": {
                     category?: string;
-                    channels?: ("push" | "sms" | "email" | "inapp")[];
+                    channels?: ("push" | "sms" | "email" | "inapp" | "chat")[];
                     digest?: {
                         key: string;
                         windowSeconds: number;
@@ -1407,7 +1426,7 @@ export interface operations {
                     fallback?: {
                         afterSeconds?: number;
                         /** @enum {string} */
-                        channel: "push" | "sms" | "email" | "inapp";
+                        channel: "push" | "sms" | "email" | "inapp" | "chat";
                     }[];
                     params?: {
                         [key: string]: unknown;
@@ -1927,7 +1946,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                    channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                     dryRun?: boolean;
                     /** Format: date-time */
                     from: string;
@@ -2076,6 +2095,9 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    chat?: {
+                        text: string;
+                    };
                     email?: {
                         html: string;
                         subject: string;
@@ -2088,6 +2110,9 @@ export interface operations {
                     };
                     locales?: {
                         [key: string]: {
+                            chat?: {
+                                text: string;
+                            };
                             email?: {
                                 html: string;
                                 subject: string;
@@ -2333,6 +2358,9 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    chat?: {
+                        webhookUrl: string;
+                    } | null;
                     email?: string | null;
                     locale?: string | null;
                     phone?: string | null;
@@ -2659,7 +2687,7 @@ export interface operations {
     listUserNotifications: {
         parameters: {
             query?: {
-                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp";
+                channel?: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
                 /** @description opaque: a previous page's nextCursor */
                 cursor?: string;
                 limit?: number;
@@ -2804,6 +2832,7 @@ export interface operations {
                 "application/json": {
                     categories?: {
                         [key: string]: {
+                            chat?: boolean;
                             email?: boolean;
                             inapp?: boolean;
                             push?: boolean;
@@ -2811,6 +2840,7 @@ export interface operations {
                         };
                     };
                     channels?: {
+                        chat?: boolean;
                         email?: boolean;
                         inapp?: boolean;
                         push?: boolean;
@@ -2923,7 +2953,7 @@ export interface operations {
     getWhy: {
         parameters: {
             query: {
-                channel?: "push" | "sms" | "email" | "inapp";
+                channel?: "push" | "sms" | "email" | "inapp" | "chat";
                 eventId: string;
                 userId: string;
             };

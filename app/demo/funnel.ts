@@ -23,7 +23,7 @@ export interface FunnelRow {
 export function createFunnel() {
   type Engagement = 'delivered' | 'opened' | 'clicked';
   const state = new Map<string, { channel: Channel; status: 'pending' | 'sent' | 'failed' | 'suppressed'; attempted: boolean; reached: Set<Engagement> }>();
-  const retried: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0 };
+  const retried: Record<Channel, number> = { ios: 0, android: 0, web: 0, sms: 0, email: 0, inapp: 0, chat: 0 };
   const pendingOutcomes = new Map<string, Array<'sent' | 'failed' | 'retried' | Engagement>>();
 
   function settle(id: string, outcome: 'sent' | 'failed' | 'retried' | Engagement) {

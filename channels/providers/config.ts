@@ -14,7 +14,7 @@ export type ProvidersConfig = ProviderCredentials & {
   /** WEB_PUSH_MAX_PER_HOST: concurrent calls to one push-service host, so a hanging host cannot take every connection. */
   webPushMaxPerHost?: number;
   /** Per channel, how long one provider call may take before it counts as a retryable timeout. */
-  timeoutMs: { ios: number; android: number; web?: number; sms: number; email: number };
+  timeoutMs: { ios: number; android: number; web?: number; sms: number; email: number; chat?: number };
 };
 
 /** Every registered provider's credentials from the parsed environment; each mistake goes to `issue`. */

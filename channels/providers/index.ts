@@ -53,6 +53,8 @@ function timeoutOf(timeoutMs: ProvidersConfig['timeoutMs'], channel: Channel): n
       return timeoutMs.web ?? timeoutMs.ios;
     case 'inapp':
       return 0;
+    case 'chat':
+      return timeoutMs.chat ?? timeoutMs.web ?? timeoutMs.ios;
     default: {
       const never: never = channel;
       return never;
@@ -81,7 +83,7 @@ export function createProviders(options: CreateProvidersOptions, logger: Logger)
   const build = (entry: ProviderEntry): Provider | undefined => {
     const config = credentials[entry.key];
     const outbound = { allowedOrigins: p.webPushAllowedOrigins ?? [], ...(p.webPushMaxPerHost !== undefined && { maxPerHost: p.webPushMaxPerHost }) };
-    const setup = { timeoutMs: timeoutOf(p.timeoutMs, entry.channel), publicUrl: options.publicUrl, outbound };
+    const setup = { timeoutMs: timeoutOf(p.timeoutMs, entry.channel), publicUrl: options.publicUrl, outbound, ...(simulated && { simulatorCa: simulated.endpoint.ca }) };
     if (config !== undefined || entry.role === 'builtin') return entry.create(config, setup, logger);
     // A secondary without credentials is simulated only beside a simulated primary.
     return simulatedList.includes(entry.channel) ? entry.simulate?.(sim(entry.channel), setup, logger) : undefined;

@@ -1,5 +1,6 @@
 import type { Logger } from '../../infra/logger.ts';
 import { apns } from './apns/index.ts';
+import { chat } from './chat/index.ts';
 import { fcm } from './fcm/index.ts';
 import { inapp } from './inapp/index.ts';
 import { sendgrid } from './sendgrid/index.ts';
@@ -13,7 +14,7 @@ import { webpush } from './webpush/index.ts';
  * Every provider, one line each: adding one is its folder (send and classify, config, receipts)
  * and a line here. Each channel has one primary (or builtin) and at most one secondary.
  */
-export const PROVIDERS = [apns, fcm, twilio, sendgrid, webpush, smtp, twilioSecondary, inapp] as const satisfies readonly ProviderEntry[];
+export const PROVIDERS = [apns, fcm, twilio, sendgrid, webpush, smtp, twilioSecondary, inapp, chat] as const satisfies readonly ProviderEntry[];
 
 type Entry = (typeof PROVIDERS)[number];
 type ConfigOf<E> = E extends ProviderEntry<string, infer C, infer _S> ? C : never;

@@ -10,6 +10,7 @@ import type { RenderedContent } from '../port.ts';
 import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeHeaders, unsubscribeUrl, type TrackingContext } from './email.ts';
 import { fitPush, fitWebPush } from './push.ts';
 import { smsSegments } from './sms.ts';
+import { chatTarget, chatText } from './chat.ts';
 
 export { apnsPayload, fcmPayload, webPushPayload, pushPayloadBytes, APNS_MAX_PAYLOAD_BYTES, FCM_MAX_PAYLOAD_BYTES, WEB_PUSH_MAX_PAYLOAD_BYTES } from './push.ts';
 export { smsEncoding, smsSegments } from './sms.ts';
@@ -53,6 +54,7 @@ const CHANNEL_FIELDS = {
   android: { required: ['push.title', 'push.body'], optional: [] },
   web: { required: ['push.title', 'push.body'], optional: ['push.url', 'push.icon'] },
   inapp: { required: ['inapp.title', 'inapp.body'], optional: ['inapp.url'] },
+  chat: { required: ['chat.text'], optional: [] },
 } as const satisfies Record<NotificationRequested['data']['channel'], { required: readonly TemplateField[]; optional: readonly TemplateField[] }>;
 
 export function createRenderer(options: RendererOptions): Renderer {
@@ -112,7 +114,7 @@ export function createRenderer(options: RendererOptions): Renderer {
       const template = await templateFor(request.appId, request.templateId, request.templateVersion);
       const channel = request.channel;
       // The user's locale (resolved at request time, so a re-render picks the same), then its language, then the default.
-      const variant = chooseVariant(template.content, channel === 'email' ? 'email' : channel === 'sms' ? 'sms' : 'push', request.recipient.locale);
+      const variant = chooseVariant(template.content, channel === 'email' || channel === 'sms' || channel === 'chat' ? channel : 'push', request.recipient.locale);
       const locale = { locale: variant };
       const f = await renderFields(request, template, variant);
       const text = (field: TemplateField) => f[field] ?? '';
@@ -149,6 +151,11 @@ export function createRenderer(options: RendererOptions): Renderer {
         case 'inapp': {
           const url = f['inapp.url']?.trim();
           return { channel, title: text('inapp.title'), body: text('inapp.body'), ...(url && { url }) };
+        }
+        case 'chat': {
+          // The webhook's host decides the markup; the URL is part of the request, so a re-render escapes the same way.
+          const target = chatTarget(request.recipient.kind === 'chat' ? request.recipient.webhookUrl : '');
+          return { channel, text: chatText(text('chat.text'), target), ...locale };
         }
         default: {
           const never: never = channel;

@@ -130,6 +130,10 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     const live = recipient.tokens.filter((t) => user.state.devices[t] !== undefined);
     if (live.length === 0) return fail('token_invalid', 'no_device', 'no registered device token remains');
     recipient = { ...recipient, tokens: live };
+  } else if (recipient.kind === 'chat') {
+    // A webhook found dead (or replaced) since the request is never called again.
+    const user = await loadState(deps.eventStore, userDecider, streams.user(request.appId, request.userId), { cached: true });
+    if (user.state.contact.chatWebhookUrl !== recipient.webhookUrl) return fail('token_invalid', 'no_webhook', 'the chat webhook URL is no longer on the user');
   }
 
   let content: RenderedContent;
@@ -160,7 +164,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
 
   switch (result.kind) {
     case 'ok': {
-      if (result.invalidTokens?.length) await removeDeadTokensAfterSend(deps, request.appId, request.userId, result.invalidTokens, at(), metadata);
+      if (result.invalidTokens?.length) await removeDeadTokensAfterSend(deps, request, result.invalidTokens, at(), metadata);
       const r = await record(read, {
         type: 'RecordAttemptOutcome',
         data: {
@@ -181,7 +185,7 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     case 'permanent':
       return fail('permanent', result.code, result.message);
     case 'token_invalid': {
-      await removeDeadTokensAfterSend(deps, request.appId, request.userId, result.tokens, at(), metadata);
+      await removeDeadTokensAfterSend(deps, request, result.tokens, at(), metadata);
       const remaining = recipient.kind === 'push' ? recipient.tokens.filter((t) => !result.tokens.includes(t)) : [];
       if (remaining.length === 0) return fail('token_invalid', result.code, result.message);
       // Some devices are still alive: the next attempt goes to them only.
@@ -229,9 +233,9 @@ export async function failAtDeliveryLimit(deps: DeliverDeps, notificationId: str
  * The provider has been called: a store error here must not fail the delivery (the message would
  * come back and the provider be called again). The dead tokens are reported again by the next send.
  */
-async function removeDeadTokensAfterSend(deps: DeliverDeps, appId: string, userId: string, tokens: readonly string[], at: string, metadata: EventMetadata): Promise<void> {
+async function removeDeadTokensAfterSend(deps: DeliverDeps, request: NotificationRequested['data'], tokens: readonly string[], at: string, metadata: EventMetadata): Promise<void> {
   try {
-    await removeDeadTokens(deps.eventStore, appId, userId, tokens, at, metadata);
+    await removeDeadTokens(deps.eventStore, request.appId, request.userId, tokens, at, metadata, request.recipient.kind === 'chat' ? 'chat' : 'device');
   } catch {
     // store refusing writes: the outcome (recorded next) is what must not be lost
   }

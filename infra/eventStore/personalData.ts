@@ -78,13 +78,24 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
   const e: DomainEvent = event;
   switch (e.type) {
     case 'UserRegistered': {
-      const { email, phone, ...rest } = e.data.contact;
-      const contact = { ...rest, ...(email !== undefined && { email: str(email) }), ...(phone !== undefined && { phone: str(phone) }) };
+      const { email, phone, chatWebhookUrl, ...rest } = e.data.contact;
+      const contact = {
+        ...rest,
+        ...(email !== undefined && { email: str(email) }),
+        ...(phone !== undefined && { phone: str(phone) }),
+        ...(chatWebhookUrl !== undefined && { chatWebhookUrl: str(chatWebhookUrl) }),
+      };
       return { ...e, data: { ...e.data, contact } } as E;
     }
     case 'ContactChanged': {
-      const { email, phone, ...rest } = e.data.changes;
-      const changes = { ...rest, ...(email !== undefined && { email: email === null ? null : str(email) }), ...(phone !== undefined && { phone: phone === null ? null : str(phone) }) };
+      const { email, phone, chatWebhookUrl, ...rest } = e.data.changes;
+      const opt = (v: string | null) => (v === null ? null : str(v));
+      const changes = {
+        ...rest,
+        ...(email !== undefined && { email: opt(email) }),
+        ...(phone !== undefined && { phone: opt(phone) }),
+        ...(chatWebhookUrl !== undefined && { chatWebhookUrl: opt(chatWebhookUrl) }),
+      };
       return { ...e, data: { ...e.data, changes } } as E;
     }
     case 'DeviceRegistered': {
@@ -145,6 +156,9 @@ function mapRecipient(r: Recipient, str: MapString, params: MapParams): Recipien
     }
     case 'inapp':
       return r;
+    case 'chat':
+      // A webhook URL is a credential (whoever holds it posts to the channel) and the user's: sealed like an address.
+      return { ...r, webhookUrl: str(r.webhookUrl) };
     default: {
       const never: never = r;
       return never;

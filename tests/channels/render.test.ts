@@ -39,7 +39,7 @@ function rendererFor(content: TemplateContent, calls: { n: number } = { n: 0 }) 
 
 function request(channel: NotificationRequested['data']['channel'], params: Record<string, unknown>): NotificationRequested['data'] {
   const recipient: NotificationRequested['data']['recipient'] =
-    channel === 'email' ? { kind: 'email', email: 'a@example.com' } : channel === 'sms' ? { kind: 'sms', phone: '+14155550100' } : channel === 'inapp' ? { kind: 'inapp' } : { kind: 'push', platform: channel, tokens: ['t'] };
+    channel === 'email' ? { kind: 'email', email: 'a@example.com' } : channel === 'sms' ? { kind: 'sms', phone: '+14155550100' } : channel === 'inapp' ? { kind: 'inapp' } : channel === 'chat' ? { kind: 'chat', webhookUrl: 'https://hooks.slack.com/services/T/B/x' } : { kind: 'push', platform: channel, tokens: ['t'] };
   return { notificationId: 'notif-1', appId: 'app-1', eventId: 'e-1', userId: 'u-1', channel, templateId: 'welcome', templateVersion: 1, params, recipient, requestedAt: '2026-01-01T00:00:00Z' };
 }
 

@@ -31,6 +31,8 @@ export function recipientFor(channel: Channel, userId: string): Recipient {
       return { kind: 'push', platform: channel, tokens: [`tok-${userId}-${channel}-a`, `tok-${userId}-${channel}-b`] };
     case 'inapp':
       return { kind: 'inapp' };
+    case 'chat':
+      return { kind: 'chat', webhookUrl: `https://hooks.slack.com/services/${userId}` };
     default: {
       const never: never = channel;
       throw new Error(`unknown channel ${String(never)}`);
@@ -95,6 +97,8 @@ export async function renderTrivially(r: NotificationRequested['data']): Promise
       return { channel: r.channel, title: 'Hi', body: 'Hello' };
     case 'inapp':
       return { channel: 'inapp', title: 'Hi', body: 'Hello' };
+    case 'chat':
+      return { channel: 'chat', text: 'Hi' };
     default: {
       const never: never = r.channel;
       throw new Error(`unknown channel ${String(never)}`);

@@ -36,6 +36,8 @@ export interface ProviderSetup {
    * although they are inside the network (channels/outboundUrl.ts), and its calls per host at once.
    */
   outbound?: { allowedOrigins: readonly string[]; maxPerHost?: number };
+  /** The simulator's certificate when this process delivers some channel to it (a built-in provider calling URLs may reach it). */
+  simulatorCa?: string;
 }
 
 /**
