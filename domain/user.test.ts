@@ -37,6 +37,25 @@ describe('user decider', () => {
     });
   });
 
+  describe('RemoveChatWebhook', () => {
+    const hook = 'https://hooks.slack.com/services/T/B/x';
+    const withHook: UserEvent = { type: 'UserRegistered', data: { userId, contact: { chatWebhookUrl: hook }, at } };
+    const remove = (webhookUrl = hook): UserCommand => ({ type: 'RemoveChatWebhook', data: { userId, webhookUrl, at } });
+    it('clears the dead URL, saying why', () =>
+      spec.given([withHook]).when(remove()).then([{ type: 'ContactChanged', data: { userId, changes: { chatWebhookUrl: null }, reason: 'webhook_invalid', at } }]));
+    it('leaves a URL set since the send alone, and appends nothing when it is already gone', () => {
+      spec.given([withHook]).when(remove(`${hook}-old`)).then([]);
+      spec.given([registered]).when(remove()).then([]);
+      spec.given([]).when(remove()).then([]);
+    });
+    it('appends nothing for an erased user', () => spec.given([withHook, { type: 'UserErased', data: { userId, at } }]).when(remove()).then([]));
+    it('folds the URL in and out of the contact', () => {
+      const state = fold(userDecider, [withHook, { type: 'ContactChanged', data: { userId, changes: { chatWebhookUrl: null }, reason: 'webhook_invalid', at } }]);
+      expect(fold(userDecider, [withHook]).contact).toEqual({ chatWebhookUrl: hook });
+      expect(state.contact).toEqual({});
+    });
+  });
+
   describe('RegisterDevice', () => {
     it('registers a new device', () => spec.given([registered]).when(registerDevice('ios')).then([iosDevice]));
     it('appends nothing for the same token on the same platform', () => spec.given([registered, iosDevice]).when(registerDevice('ios')).then([]));

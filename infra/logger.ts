@@ -10,6 +10,8 @@ export const REDACT_PATHS = [
   'email', '*.email', '*.*.email',
   'phone', '*.phone', '*.*.phone',
   'token', '*.token', '*.*.token', 'tokens', '*.tokens', '*.*.tokens',
+  // A chat webhook URL is a credential: whoever has it posts to the channel.
+  'webhookUrl', '*.webhookUrl', '*.*.webhookUrl', 'chatWebhookUrl', '*.chatWebhookUrl', '*.*.chatWebhookUrl',
   'appSecret', '*.appSecret', 'secret', '*.secret', 'secretHash', '*.secretHash',
   'password', '*.password', 'authorization', '*.authorization', '*.headers.authorization',
   'req.headers.authorization', 'to', '*.to', 'recipient', '*.recipient',

@@ -139,6 +139,32 @@ describe('personal data sealed with per-user keys (crypto-shredding)', () => {
     expect(again.at(-1)?.type === 'DeviceRegistered' && again.at(-1)!.data).toMatchObject({ token: 'cd'.repeat(32) });
   });
 
+  it('a chat webhook URL is sealed like an address, in the contact, its changes and the recipient, and erased with the user', async () => {
+    const hook = 'https://hooks.slack.com/services/T0/B0/SECRETHOOK';
+    const events: DomainEvent[] = [
+      { type: 'UserRegistered', data: { userId: 'u3', contact: { chatWebhookUrl: hook, locale: 'fr' }, at } },
+      { type: 'ContactChanged', data: { userId: 'u3', changes: { chatWebhookUrl: null }, reason: 'webhook_invalid', at } },
+      { type: 'ContactChanged', data: { userId: 'u3', changes: { chatWebhookUrl: `${hook}2` }, at } },
+    ];
+    const chatRequest: NotificationRequested = {
+      type: 'NotificationRequested',
+      data: { ...request('u3', '').data, notificationId: 'n-u3', channel: 'chat', recipient: { kind: 'chat', webhookUrl: hook, locale: 'fr' } },
+    };
+    await store.append(streams.user('app-a', 'u3'), events.map((e) => ({ ...e, metadata: meta('app-a') })), 'no_stream');
+    await store.append(streams.notification('n-u3'), [{ ...chatRequest, metadata: meta('app-a') }], 'no_stream');
+    expect(JSON.stringify(await raw.readAll())).not.toContain('SECRETHOOK');
+    expect(dataOf(await store.readStream(streams.user('app-a', 'u3')))).toEqual(events.map((e) => e.data));
+    expect(dataOf(await store.readStream(streams.notification('n-u3')))).toEqual([chatRequest.data]);
+
+    await vault.destroy(userKey('app-a', 'u3'));
+    const [registered, cleared, changed] = await store.readStream(streams.user('app-a', 'u3'));
+    expect(registered?.data).toEqual({ userId: 'u3', contact: { chatWebhookUrl: ERASED, locale: 'fr' }, at });
+    expect(cleared?.data).toEqual(events[1]!.data);
+    expect(changed?.data).toEqual({ userId: 'u3', changes: { chatWebhookUrl: ERASED }, at });
+    const [req] = await store.readStream(streams.notification('n-u3'));
+    expect(req?.type === 'NotificationRequested' && req.data.recipient).toEqual({ kind: 'chat', webhookUrl: ERASED, locale: 'fr' });
+  });
+
   it("sealed data is bound to its user: copied into another user's event, or altered, it reads as erased", async () => {
     await write('u1', 'ada@example.test');
     const [original] = await raw.readStream(streams.user('app-a', 'u1'));

@@ -136,6 +136,13 @@ export async function runDemo(
         if (!res.ok) throw new Error(`simulator POST /_sim/web/subscriptions answered ${res.status}`);
         await api.post('/v1/users/{userId}/devices', { path: { userId: u.userId }, body: { platform: 'web', subscription: (await res.json()) as { endpoint: string; keys: { auth: string; p256dh: string } } } });
       }
+      // A team channel's incoming webhook: the simulator plays Slack.
+      if (u.chat) {
+        const res = await fetch(`${simUrl}/_sim/chat/webhooks`, { method: 'POST' });
+        if (!res.ok) throw new Error(`simulator POST /_sim/chat/webhooks answered ${res.status}`);
+        const { url } = (await res.json()) as { url: string };
+        await api.put('/v1/users/{userId}', { path: { userId: u.userId }, body: { chat: { webhookUrl: url } } });
+      }
       if (u.optOutSms) await api.put('/v1/users/{userId}/preferences', { path: { userId: u.userId }, body: { channels: { sms: false } } });
     });
     for (const [id, content] of Object.entries(DEMO_TEMPLATES)) await api.put('/v1/templates/{templateId}', { path: { templateId: id }, body: content });

@@ -18,6 +18,8 @@ export interface DemoUser {
   devices: Array<{ token: string; platform: 'ios' | 'android' }>;
   /** Subscribes a browser (a simulator subscription) to Web Push. */
   webPush: boolean;
+  /** Has a chat webhook (one the simulator hands out): security alerts go to it too. */
+  chat: boolean;
   optOutSms: boolean;
 }
 
@@ -45,6 +47,7 @@ export function demoUsers(count: number, rand: () => number): DemoUser[] {
       devices,
       // From the index, not the PRNG, so the rest of the seeded workload is as it was.
       webPush: i % 3 === 0,
+      chat: i % 4 === 1,
       optOutSms: rand() < 0.15,
     };
   });
@@ -68,6 +71,7 @@ export const DEMO_TEMPLATES = {
     sms: { text: 'New sign-in from {{ city }}. Not you? Reset your password.' },
     push: { title: 'New sign-in', body: 'From {{ city }}' },
     inapp: { title: 'New sign-in', body: 'From {{ city }}. Not you? Reset your password.' },
+    chat: { text: '*New sign-in* from {{ city }}. Not you? Reset your password.' },
   },
 } as const;
 

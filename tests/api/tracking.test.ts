@@ -138,7 +138,7 @@ describe('GET /v1/analytics/summary', () => {
     expect(res.body.byStatus).toMatchObject({ sent: 1, pending: 1, suppressed: 1 });
     const all = await api.call('GET', '/v1/analytics/summary');
     expect(all.status).toBe(200);
-    expect(Object.keys(all.body.byChannel).sort()).toEqual(['android', 'email', 'inapp', 'ios', 'sms', 'web']);
+    expect(Object.keys(all.body.byChannel).sort()).toEqual(['android', 'chat', 'email', 'inapp', 'ios', 'sms', 'web']);
   });
 
   it('400 naming the field for a bad range or channel', async () => {

@@ -37,7 +37,7 @@ describe('provider configuration', () => {
     expect(config.providers.apns).toMatchObject({ keyId: 'KEY1234567', topic: 'com.example.app', production: false, key: readFileSync(SIM_APNS_KEY_FILE, 'utf8') });
     const providers = createProviders({ providers: config.providers, publicUrl: config.publicUrl }, silentLogger);
     try {
-      expect(Object.values(providers).map((p) => p.name)).toEqual(['apns', 'fcm', 'webpush', 'twilio', 'sendgrid', 'inapp']);
+      expect(Object.values(providers).map((p) => p.name)).toEqual(['apns', 'fcm', 'webpush', 'twilio', 'sendgrid', 'inapp', 'chat']);
     } finally {
       await closeProviders(providers);
     }

@@ -15,7 +15,7 @@ describe('topology as data', () => {
   it('names production queues and exchanges exactly as the pinned contract (docs/architecture.md)', () => {
     const t = buildTopology({ retry: retryPolicy() });
     expect(t.exchanges.map((e) => `${e.name}:${e.type}`)).toEqual(
-      ['ios', 'android', 'web', 'sms', 'email', 'inapp'].flatMap((c) => [`notify.${c}:fanout`, `notify.${c}.retry:direct`]),
+      ['ios', 'android', 'web', 'sms', 'email', 'inapp', 'chat'].flatMap((c) => [`notify.${c}:fanout`, `notify.${c}.retry:direct`]),
     );
     const email = t.queues.filter((q) => q.name.startsWith('notify.email'));
     expect(email.map((q) => q.name)).toEqual([
@@ -30,8 +30,8 @@ describe('topology as data', () => {
     // Derived from the default policy exactly as before it existed: a running broker's queues still assert.
     expect(email.slice(1, 5).map((q) => q.arguments)).toEqual([1200, 12_000, 72_000, 720_000].map((ttl) => ({ 'x-queue-type': 'classic', 'x-message-ttl': ttl, 'x-dead-letter-exchange': 'notify.email' })));
     expect(t.bindings).toContainEqual({ queue: 'notify.email.retry.1m', exchange: 'notify.email.retry', routingKey: '1m' });
-    // Web Push and the in-app inbox are channels like the others: own quorum queue, retry tiers, parking.
-    for (const c of ['web', 'inapp']) {
+    // Web Push, the in-app inbox and chat are channels like the others: own quorum queue, retry tiers, parking.
+    for (const c of ['web', 'inapp', 'chat']) {
       expect(t.queues.filter((q) => q.name.startsWith(`notify.${c}`)).map((q) => q.name)).toEqual(email.map((q) => q.name.replace('email', c)));
     }
   });
