@@ -1,5 +1,4 @@
-import { simulatedChannels } from '../channels/providers/index.ts';
-import { CHANNELS } from '../domain/events.ts';
+import { credentialedChannels } from '../channels/providers/index.ts';
 import { loadOrCreateSecret } from '../infra/secrets.ts';
 import type { Config } from './config.ts';
 
@@ -23,8 +22,8 @@ export function isLoopbackUrl(url: string): boolean {
  * and kept in the data directory, so links keep working across restarts.
  */
 export function resolveTrackingSecret(config: Config): StartConfig {
-  // The inbox has no provider: it is never a real one.
-  const real = CHANNELS.filter((c) => c !== 'inapp' && !simulatedChannels(config.providers).includes(c));
+  // Built-in channels (the inbox, chat webhooks) have no credentials: configuring none of the others is the embedded mode.
+  const real = credentialedChannels(config.providers);
   if (real.length > 0) {
     const problems: string[] = [];
     if (!config.trackingSecret) problems.push('TRACKING_SECRET is not set (it signs tracking and unsubscribe links; use e.g. 32 random bytes in hex)');

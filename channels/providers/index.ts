@@ -27,6 +27,12 @@ export function simulatedChannels(providers: ProvidersConfig): Channel[] {
   return PRIMARIES.filter((e) => credentials[e.key] === undefined).map((e) => e.channel);
 }
 
+/** Channels whose primary has credentials: they send through a real vendor. Built-in ones (inapp, chat) need none and are never counted. */
+export function credentialedChannels(providers: ProvidersConfig): Channel[] {
+  const credentials: Readonly<Record<string, unknown>> = providers;
+  return PRIMARIES.filter((e) => credentials[e.key] !== undefined).map((e) => e.channel);
+}
+
 export interface CreateProvidersOptions {
   providers: ProvidersConfig;
   /** Public base URL of the API (Twilio status callbacks). */
