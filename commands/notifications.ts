@@ -5,9 +5,11 @@ import { concreteChannels, decideDelivery, deliveryTargets, type DeliveryDecisio
 import { rateWindowsFor, type RateLimitConfig } from '../domain/rateWindows.ts';
 import { notificationId, streams } from '../domain/streams.ts';
 import type { UserState } from '../domain/user.ts';
-import { ConcurrencyError, type EventStore, type NewEvent, type StreamAppend } from '../infra/eventStore/port.ts';
+import { ConcurrencyError, type AppendResult, type EventStore, type NewEvent, type StreamAppend } from '../infra/eventStore/port.ts';
+import { publishesAtOnce } from '../domain/publishOnCommit.ts';
 import { linkShare } from './cancel.ts';
 import { metadataFor, type CommandContext } from './context.ts';
+import type { CommitPublisher } from './publishOnCommit.ts';
 import { handleCommand, loadState } from './handle.ts';
 import { InputError } from './inputError.ts';
 import { countRateWindows, type RateCounter } from './rateLimits.ts';
@@ -20,6 +22,8 @@ export interface NotifyDeps {
   idKey: string;
   rateCounter: RateCounter;
   rateLimits: RateLimitConfig;
+  /** Publishes what is due at once right after its commit (commands/publishOnCommit.ts); absent: the dispatcher relays everything. */
+  publishOnCommit?: CommitPublisher;
 }
 
 export interface NotifyInput {
@@ -206,12 +210,36 @@ async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepare
   const metadata = metadataFor(ctx);
   const decided = group.map((p) => ({ p, events: notificationDecider.decide(p.command, p.known.state) }));
   let results: Array<{ events: NotificationEvent[]; state: NotificationState; position?: number }>;
+  // Publish on commit: the requests due at once carry this process's committer id and are published
+  // once the append returns; the response does not wait for the broker.
+  const ticket = deps.publishOnCommit?.begin();
+  const committer = ticket?.committer;
+  const published = new Set<string>();
   try {
     const batch = decided.filter((d) => d.events.length > 0);
-    const shares = batch.map((d) => ({ stream: d.p.stream, events: d.events.map((e) => ({ ...e, metadata }) as NewEvent), expected: d.p.known.revision < 0 ? ('no_stream' as const) : d.p.known.revision }));
+    const shares = batch.map((d) => ({
+      stream: d.p.stream,
+      events: d.events.map((e) => {
+        if (committer === undefined || e.type !== 'NotificationRequested' || !publishesAtOnce(e.data, ctx.now)) return { ...e, metadata } as NewEvent;
+        published.add(d.p.stream);
+        return { ...e, metadata: { ...metadata, committer } } as NewEvent;
+      }),
+      expected: d.p.known.revision < 0 ? ('no_stream' as const) : d.p.known.revision,
+    }));
     // The index share first; its own expectation ('any') never conflicts.
-    const appended = (await deps.store.appendMulti(link ? [link, ...shares] : shares)).slice(link ? 1 : 0);
+    let appended: AppendResult[];
+    try {
+      appended = (await deps.store.appendMulti(link ? [link, ...shares] : shares)).slice(link ? 1 : 0);
+    } catch (e) {
+      ticket?.failed(e instanceof ConcurrencyError);
+      throw e;
+    }
     const positions = new Map(batch.map((d, i) => [d.p.stream, appended[i]!.position]));
+    ticket?.committed(
+      batch
+        .filter((d) => published.has(d.p.stream))
+        .map((d) => ({ position: positions.get(d.p.stream)!, message: { notificationId: d.p.slot.id, channel: d.p.slot.channel, appId: ctx.appId }, traceparent: metadata.traceparent })),
+    );
     results = decided.map((d) => {
       let state = d.p.known.state;
       for (const e of d.events) state = notificationDecider.evolve(state, e);

@@ -5,12 +5,19 @@ import { followLog, type LogFollower } from '../infra/eventStore/follower.ts';
 import type { Logger } from '../infra/logger.ts';
 import { dispatcherLagGauge, type Metrics } from '../infra/metrics.ts';
 import type { RabbitConnection } from '../infra/rabbit/connection.ts';
-import { encodeDelivery, type DeliveryMessage } from '../infra/rabbit/message.ts';
-import { channelNames, HEADERS } from '../infra/rabbit/names.ts';
+import { publishDelivery, type DeliveryMessage } from '../infra/rabbit/message.ts';
+import { channelNames } from '../infra/rabbit/names.ts';
 import { createConfirmPublisher, PublishError } from '../infra/rabbit/publisher.ts';
 import { assertOnConnect, type Topology } from '../infra/rabbit/topology.ts';
 import { contextFromTraceparent, currentTraceparent, inSpan } from '../infra/telemetry.ts';
 import type { ScheduleStore } from '../infra/scheduleStore.ts';
+import type { CommitMarks } from '../infra/commitMarks.ts';
+import { handover, publishesAtOnce, type CommitMark, type Handover } from '../domain/publishOnCommit.ts';
+
+/** How often a waited-on committer's mark is read again (it writes it every ~150 ms). */
+const MARK_POLL_MS = 50;
+/** Committer rows silent this long are forgotten (a later request of theirs would be published here, never lost). */
+const MARK_RETENTION_MS = 86_400_000;
 
 /**
  * A relay: follows the log from its checkpoint and turns each due NotificationRequested (and each
@@ -35,6 +42,16 @@ export interface DispatcherOptions {
   checkpointFlushMs?: number;
   lagIntervalMs?: number;
   now?: () => Date;
+  /**
+   * Publish on commit's marks (commands/publishOnCommit.ts): a request tagged with its committer
+   * is skipped once that committer confirmed it, and published here only when the committer went
+   * silent or did not confirm it in time. Absent: tagged requests are published like the rest.
+   */
+  marks?: CommitMarks;
+  /** A committer silent this long is taken for dead (default 3 s). */
+  committerStaleMs?: number;
+  /** A tagged request unconfirmed this long is published here even if its committer lives (default 10 s). */
+  committerMaxWaitMs?: number;
 }
 
 export interface DispatcherStats {
@@ -43,6 +60,10 @@ export interface DispatcherStats {
   publishedScheduled: number;
   /** Digest members passed over: the workflow gathers them into their window's notification. */
   held: number;
+  /** Requests their committer published and confirmed: passed over. */
+  confirmedByCommitter: number;
+  /** Tagged requests published here: their committer went silent or was late. */
+  takenOver: number;
   checkpoint: number;
   lastRead: number;
 }
@@ -81,7 +102,9 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
   const inFlightWork = new Set<Promise<unknown>>();
   const timers: NodeJS.Timeout[] = [];
   let tickBusy = false;
-  const stats = { published: 0, scheduled: 0, publishedScheduled: 0, held: 0 };
+  const stats = { published: 0, scheduled: 0, publishedScheduled: 0, held: 0, confirmedByCommitter: 0, takenOver: 0 };
+  const marks = o.marks;
+  const markCache = new Map<string, { mark: CommitMark | undefined; readAt: number }>();
 
   function advance(): void {
     while (tracked.length > 0 && tracked[0]!.done) {
@@ -102,13 +125,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
           async (span) => {
             span.setAttribute('notification.id', message.notificationId);
             span.setAttribute('messaging.destination', names.exchange);
-            const tp = currentTraceparent() ?? traceparent;
-            await publisher.publish(names.exchange, '', encodeDelivery(message), {
-              messageId: message.notificationId,
-              contentType: 'application/json',
-              timestamp: Math.floor(Date.now() / 1000),
-              headers: { [HEADERS.attempt]: 1, ...(tp ? { [HEADERS.traceparent]: tp } : {}) },
-            });
+            await publishDelivery(publisher, o.topology.prefix, message, currentTraceparent() ?? traceparent);
           },
           contextFromTraceparent(traceparent),
         );
@@ -164,7 +181,31 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     const data: NotificationRequested['data'] = event.data;
     const traceparent = event.metadata.traceparent;
     const message: DeliveryMessage = { notificationId: data.notificationId, channel: data.channel, appId: data.appId };
-    if (data.scheduleAt && Date.parse(data.scheduleAt) > now().getTime()) {
+    const committer = event.metadata.committer;
+    if (committer !== undefined && marks) {
+      // Its committer judged it due at once (the same rule) and publishes it: ours only if it does not confirm.
+      const decision = await awaitCommitter(marks, committer, event);
+      switch (decision) {
+        case 'skip':
+          stats.confirmedByCommitter += 1;
+          tracked.push({ position: event.position, done: true });
+          advance();
+          return;
+        case 'stopped':
+          // Left before the checkpoint: the next start decides again.
+          tracked.push({ position: event.position, done: false });
+          return;
+        case 'publish':
+          stats.takenOver += 1;
+          return publishTracked(event.position, message, traceparent);
+        default: {
+          const never: never = decision;
+          throw new Error(`unknown handover ${String(never)}`);
+        }
+      }
+    }
+    // The digest members left above: what the rule keeps back here is a request scheduled for later.
+    if (data.scheduleAt !== undefined && !publishesAtOnce(data, now())) {
       // Stored before the checkpoint may pass it: the entry, not the log, now holds the promise to send.
       await o.state.schedule({ ...message, dueAt: data.scheduleAt, position: event.position, ...(traceparent ? { traceparent } : {}) });
       stats.scheduled += 1;
@@ -173,6 +214,32 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       return;
     }
     await publishTracked(event.position, message, traceparent);
+  }
+
+  /** A mark read at most every MARK_POLL_MS per committer: one read covers every request it confirmed since. */
+  async function markOf(m: CommitMarks, committer: string): Promise<CommitMark | undefined> {
+    const cached = markCache.get(committer);
+    if (cached && Date.now() - cached.readAt < MARK_POLL_MS) return cached.mark;
+    const mark = await m.get(committer);
+    markCache.set(committer, { mark, readAt: Date.now() });
+    return mark;
+  }
+
+  /** Waits (in log order: the follower stays a little behind the committers) until the request is confirmed or is ours to publish. */
+  async function awaitCommitter(m: CommitMarks, committer: string, event: RecordedEvent): Promise<Exclude<Handover, 'wait'> | 'stopped'> {
+    for (;;) {
+      if (stopReading) return 'stopped';
+      const decision = handover({
+        position: event.position,
+        recordedAt: Date.parse(event.recordedAt),
+        now: now().getTime(),
+        mark: await markOf(m, committer),
+        staleMs: o.committerStaleMs ?? 3_000,
+        maxWaitMs: o.committerMaxWaitMs ?? 10_000,
+      });
+      if (decision !== 'wait') return decision;
+      await sleep(MARK_POLL_MS);
+    }
   }
 
   async function publishTracked(position: number, message: DeliveryMessage, traceparent: string | undefined): Promise<void> {
@@ -252,6 +319,14 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
         }, o.lagIntervalMs ?? 1_000),
       );
       void publishDue();
+      if (marks) {
+        const prune = () => {
+          markCache.clear();
+          marks.prune(new Date(now().getTime() - MARK_RETENTION_MS)).catch(() => {});
+        };
+        timers.push(setInterval(prune, 600_000));
+        prune();
+      }
     },
     async stop(graceMs = 5_000) {
       // Stop reading first so nothing new enters the window, then give confirms a moment to land.

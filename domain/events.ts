@@ -47,6 +47,12 @@ export interface EventMetadata {
   causationId: string;
   appId: string;
   traceparent?: string;
+  /**
+   * Set on a request its committing process publishes itself right after the commit (the id it
+   * keeps its confirmed watermark under): the dispatcher publishes it only if that process does not
+   * confirm it in time (commands/publishOnCommit.ts, domain/publishOnCommit.ts handover).
+   */
+  committer?: string;
 }
 
 /** Who a notification goes to, resolved at request time so a replay needs no other stream. */

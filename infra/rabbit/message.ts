@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, type Channel } from '../../domain/events.ts';
-import { HEADERS } from './names.ts';
+import { channelNames, HEADERS } from './names.ts';
+import type { ConfirmPublisher } from './publisher.ts';
 
 /**
  * What travels on a channel queue: only the notification's identity. The request itself stays
@@ -51,4 +52,18 @@ export function traceparentOf(headers: Record<string, unknown> | undefined): str
   if (typeof raw === 'string') return raw;
   if (Buffer.isBuffer(raw)) return raw.toString();
   return undefined;
+}
+
+/**
+ * One delivery on its channel's exchange, as every publisher of requests sends it (the dispatcher,
+ * publish on commit): persistent, the notification id as message id, attempt 1, the trace carried.
+ * Resolves once the broker confirmed it.
+ */
+export function publishDelivery(publisher: ConfirmPublisher, prefix: string, message: DeliveryMessage, traceparent: string | undefined): Promise<void> {
+  return publisher.publish(channelNames(message.channel, prefix).exchange, '', encodeDelivery(message), {
+    messageId: message.notificationId,
+    contentType: 'application/json',
+    timestamp: Math.floor(Date.now() / 1000),
+    headers: { [HEADERS.attempt]: 1, ...(traceparent ? { [HEADERS.traceparent]: traceparent } : {}) },
+  });
 }
