@@ -19,6 +19,7 @@ import { feedRouter } from './routes/feed.ts';
 import { templatePreviewRouter } from './routes/templatePreview.ts';
 import { opsRouter, type OpsStatus } from './routes/ops.ts';
 import { notificationsRouter } from './routes/notifications.ts';
+import type { CommitPublisher } from '../commands/publishOnCommit.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
 import { usersRouter, type UserNotificationsList } from './routes/users.ts';
@@ -71,6 +72,8 @@ export interface ApiDeps {
   inbox?: { store: ProjectionStore; feed: InboxFeed };
   /** State every API process must share: console sign-outs (api/console/signouts.ts). Absent, it is kept in this process only. */
   projectionStore?: ProjectionStore;
+  /** Publishes accepted requests right after their commit (commands/publishOnCommit.ts); absent, the dispatcher relays them. */
+  publishOnCommit?: CommitPublisher;
   now?: () => Date;
 }
 
@@ -164,7 +167,7 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(templatesRouter(store, now, renderPool));
   v1.use(
     notificationsRouter(
-      { store, idKey, rateCounter, rateLimits, maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
+      { store, idKey, rateCounter, rateLimits, ...(deps.publishOnCommit && { publishOnCommit: deps.publishOnCommit }), maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
       now,
     ),
   );

@@ -26,6 +26,7 @@ import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../dispatcher/role.ts';
 import { startWorkflowRole } from '../workflow/role.ts';
 import { rateWindowSource } from '../commands/rateLimits.ts';
+import { openPublishOnCommit, type CommitPublisher } from '../commands/publishOnCommit.ts';
 import { buildTopology } from '../infra/rabbit/topology.ts';
 import { longestRetryWaitMs, retryPolicy } from '../channels/retryPolicy.ts';
 import { createApi } from '../api/app.ts';
@@ -114,6 +115,18 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
     }
   }
 
+  // Publish on commit: one publisher per process, shared by the roles that commit requests (workflow, api).
+  let commits: Promise<CommitPublisher> | undefined;
+  const publishOnCommit = (): Promise<CommitPublisher> => {
+    if (!commits) {
+      const opened = openPublishOnCommit({ config, topology, logger: logger.child({ part: 'publish-on-commit' }), name: options.roles.includes('api') ? 'api' : 'workflow' });
+      commits = opened;
+      // Stopped after the roles that commit through it (pushed before them, stopped in reverse).
+      stops.push(async () => (await opened).close());
+    }
+    return commits;
+  };
+
   // The simulator's SMTP relay: its bound port when it runs in this process (SIM_SMTP_PORT may be 0).
   let simSmtpPort: number | undefined = config.simSmtpPort || undefined;
   // Its push-service origin with the port it bound (SIM_PROVIDER_PORT may be 0): subscriptions may point there.
@@ -180,7 +193,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
         case 'workflow': {
           // Fallback requests count what every process sent, as the API's requests do.
           const rateSource = rateWindowSource(projectionStore, () => projections?.positions().rateWindows);
-          const role = await startWorkflowRole({ config, eventStore, metrics, logger, timerTickMs: pipeline.scheduleTickMs, rateSource });
+          const role = await startWorkflowRole({ config, eventStore, metrics, logger, timerTickMs: pipeline.scheduleTickMs, rateSource, publishOnCommit: await publishOnCommit() });
           stops.push(() => role.stop());
           break;
         }
@@ -226,6 +239,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             extraRouters: [createHealthRouter()],
             opsStatus: createOpsStatus({ metrics, alerter, channels: options.channels }),
             metrics,
+            publishOnCommit: await publishOnCommit(),
           });
           const server = await listenApi(app, config.port, undefined, { reusePort: options.reusePort ?? false });
           logger.info({ port: server.port }, 'API listening');

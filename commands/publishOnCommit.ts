@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { CommitMarks } from '../infra/commitMarks.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { RabbitConnection } from '../infra/rabbit/connection.ts';
+import { createRabbitConnection, type RabbitConnection } from '../infra/rabbit/connection.ts';
+import { openCommitMarks } from '../infra/stores/commitMarks.ts';
+import type { StoreUrls } from '../infra/stores/choice.ts';
 import { publishDelivery, type DeliveryMessage } from '../infra/rabbit/message.ts';
 import { createConfirmPublisher } from '../infra/rabbit/publisher.ts';
 import { assertOnConnect, type Topology } from '../infra/rabbit/topology.ts';
@@ -181,6 +184,26 @@ export async function startPublishOnCommit(o: PublishOnCommitOptions): Promise<C
       await beat(true);
       await publisher.close();
       unregisterTopology();
+    },
+  };
+}
+
+/**
+ * A process's publisher on commit, on a connection of its own (the API's and the workflow's
+ * commits share it), its marks beside the roles' state. Starts even with the broker away: until
+ * it connects, requests are left untagged, to the dispatcher.
+ */
+export async function openPublishOnCommit(o: { config: StoreUrls & { amqpUrl: string }; topology: Topology; logger: Logger; name: string }): Promise<CommitPublisher> {
+  const marks = await openCommitMarks(o.config);
+  const rabbit = createRabbitConnection({ url: o.config.amqpUrl, logger: o.logger, name: `notify-${o.name}-commits` });
+  void rabbit.start().catch(() => {});
+  const committer = await startPublishOnCommit({ rabbit, topology: o.topology, marks, logger: o.logger, name: `${o.name}@${hostname()}:${process.pid}` });
+  return {
+    ...committer,
+    async close(graceMs) {
+      await committer.close(graceMs);
+      await rabbit.close();
+      await marks.close();
     },
   };
 }

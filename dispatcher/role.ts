@@ -8,6 +8,7 @@ import type { Topology } from '../infra/rabbit/topology.ts';
 import { createDispatcher, type Dispatcher } from './dispatcher.ts';
 import type { ScheduleStore } from '../infra/scheduleStore.ts';
 import { openScheduleStore } from '../infra/stores/scheduleStore.ts';
+import { openCommitMarks } from '../infra/stores/commitMarks.ts';
 
 /** What the dispatcher needs of the configuration: the broker and where its state lives. */
 export interface DispatcherRoleConfig {
@@ -56,6 +57,7 @@ async function startActiveDispatcher(
   logger: Logger,
 ): Promise<{ dispatcher: Dispatcher; state: ScheduleStore; stop(): Promise<void> }> {
   const state = await openScheduleStore(deps.config, 'dispatcher');
+  const marks = await openCommitMarks(deps.config);
   const rabbit = createRabbitConnection({ url: deps.config.amqpUrl, logger, name: 'notify-dispatcher' });
   const dispatcher = createDispatcher({
     eventStore: deps.eventStore,
@@ -66,6 +68,7 @@ async function startActiveDispatcher(
     metrics: deps.metrics,
     maxInFlight: deps.pipeline.dispatcherMaxInFlight,
     scheduleTickMs: deps.pipeline.scheduleTickMs,
+    marks,
   });
   // Not awaited: the broker may come up later; the log keeps what is accepted meanwhile.
   void dispatcher.start().catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'dispatcher did not start'));
@@ -76,6 +79,7 @@ async function startActiveDispatcher(
       await dispatcher.stop();
       await rabbit.close();
       await state.close();
+      await marks.close();
     },
   };
 }

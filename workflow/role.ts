@@ -1,3 +1,4 @@
+import type { CommitPublisher } from '../commands/publishOnCommit.ts';
 import { createRateCounter, parseRateLimits, type RateWindowSource } from '../commands/rateLimits.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -34,6 +35,8 @@ export async function startWorkflowRole(deps: {
   leaderPollMs?: number;
   /** The rate-window read model, so fallback requests count what other processes sent. */
   rateSource?: RateWindowSource;
+  /** Publishes fallback requests right after their commit; absent, the dispatcher relays them. */
+  publishOnCommit?: CommitPublisher;
 }): Promise<{ workflow(): WorkflowRunner | undefined; stop(): Promise<void> }> {
   const logger = deps.logger.child({ role: 'workflow' });
   const single = await runSingleActive({
@@ -53,6 +56,7 @@ export async function startWorkflowRole(deps: {
           idKey: deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key'),
           rateCounter: createRateCounter(deps.rateSource),
           rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
+          ...(deps.publishOnCommit && { publishOnCommit: deps.publishOnCommit }),
         },
       });
       await workflow.start().catch(async (e: unknown) => {
