@@ -37,6 +37,8 @@ export interface PublishOnCommitOptions {
   maxInFlight?: number;
   /** How often the mark is written (batched: one write covers every confirm since the last). */
   beatMs?: number;
+  /** Longest silence between two writes (the dispatcher takes a committer silent for ~3 of these for dead). */
+  heartbeatMs?: number;
   maxQueued?: number;
   now?: () => Date;
 }
@@ -94,8 +96,8 @@ export async function startPublishOnCommit(o: PublishOnCommitOptions): Promise<C
   async function beatOnce(force: boolean): Promise<void> {
     const at = now();
     const w = watermark();
-    // Nothing new: the heartbeat alone, about once a second, keeps the id alive.
-    if (!force && w === written && at.getTime() - lastBeatAt < 1_000) return;
+    // Nothing new: the heartbeat alone keeps the id alive.
+    if (!force && w === written && at.getTime() - lastBeatAt < (o.heartbeatMs ?? 1_000)) return;
     const thisId = id;
     try {
       await o.marks.beat(thisId, w, at);
