@@ -243,6 +243,15 @@ export function eventStoreContract(
       expect((await store.readStream(s)).map((e) => e.metadata)).toEqual([extra, odd]);
     });
 
+    it('round-trips a publish-on-commit committer, with and without a traceparent', async () => {
+      const s = streamName();
+      const { traceparent: _, ...plain } = meta();
+      const withCommitter = { ...plain, committer: 'api@h:1:ab.0' } as EventMetadata;
+      const traced = { ...plain, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', committer: 'api@h:1:ab.1' } as EventMetadata;
+      await store.append(s, [rotated(s, 0, withCommitter), rotated(s, 1, traced)], 'no_stream');
+      expect((await store.readStream(s)).map((e) => e.metadata)).toEqual([withCommitter, traced]);
+    });
+
     it('readAll honours after (exclusive) and limit', async () => {
       const s = streamName();
       const before = await store.headPosition();
