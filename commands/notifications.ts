@@ -217,21 +217,24 @@ async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepare
   const published = new Set<string>();
   try {
     const batch = decided.filter((d) => d.events.length > 0);
-    const shares = batch.map((d) => ({
-      stream: d.p.stream,
-      events: d.events.map((e) => {
-        if (committer === undefined || e.type !== 'NotificationRequested' || !publishesAtOnce(e.data, ctx.now)) return { ...e, metadata } as NewEvent;
-        published.add(d.p.stream);
-        return { ...e, metadata: { ...metadata, committer } } as NewEvent;
-      }),
-      expected: d.p.known.revision < 0 ? ('no_stream' as const) : d.p.known.revision,
-    }));
-    // The index share first; its own expectation ('any') never conflicts.
     let appended: AppendResult[];
+    let sent = false;
     try {
+      const shares = batch.map((d) => ({
+        stream: d.p.stream,
+        events: d.events.map((e) => {
+          if (committer === undefined || e.type !== 'NotificationRequested' || !publishesAtOnce(e.data, ctx.now)) return { ...e, metadata } as NewEvent;
+          published.add(d.p.stream);
+          return { ...e, metadata: { ...metadata, committer } } as NewEvent;
+        }),
+        expected: d.p.known.revision < 0 ? ('no_stream' as const) : d.p.known.revision,
+      }));
+      sent = true;
+      // The index share first; its own expectation ('any') never conflicts.
       appended = (await deps.store.appendMulti(link ? [link, ...shares] : shares)).slice(link ? 1 : 0);
     } catch (e) {
-      ticket?.failed(e instanceof ConcurrencyError);
+      // Only a conflict, or a throw before the append was sent, is known to have written nothing.
+      ticket?.failed(!sent || e instanceof ConcurrencyError);
       throw e;
     }
     const positions = new Map(batch.map((d, i) => [d.p.stream, appended[i]!.position]));

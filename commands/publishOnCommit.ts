@@ -138,7 +138,8 @@ export async function startPublishOnCommit(o: PublishOnCommitOptions): Promise<C
           stats.published += 1;
         },
         (e: unknown) => {
-          if (ep !== epoch) return;
+          // Closing: the heartbeat stops with the process, and the dispatcher takes what is left.
+          if (ep !== epoch || closed) return;
           handOver(e instanceof Error ? e.message : String(e));
         },
       )
