@@ -49,7 +49,7 @@ async function committer(rabbit: RabbitConnection = connect('test-poc-committer'
 
 function dispatcher(): Dispatcher {
   const state = createSqliteScheduleStore(path.join(dir, 'dispatcher.sqlite'), 'dispatcher');
-  const d = createDispatcher({ eventStore: store, state, rabbit: connect('test-poc-dispatcher'), topology, logger: silentLogger, scheduleTickMs: 50, marks, committerStaleMs: 1_000, committerMaxWaitMs: 10_000 });
+  const d = createDispatcher({ eventStore: store, state, rabbit: connect('test-poc-dispatcher'), topology, logger: silentLogger, scheduleTickMs: 50, marks, committerStaleMs: 2_000, committerMaxWaitMs: 10_000 });
   closers.push(async () => {
     await d.stop(500);
     await state.close();
@@ -136,11 +136,17 @@ describe('publish on commit', () => {
         'no_stream',
       );
     }
+    // Alive (beating, nothing confirmed) while the dispatcher reaches its requests: they may still be confirmed, so nothing is published.
+    const alive = setInterval(() => void marks.beat('dead-committer', 0, new Date()), 100);
     const d = dispatcher();
-    await d.start();
-    // While its heartbeat is fresh the committer may still confirm: nothing is published yet.
-    await new Promise((r) => setTimeout(r, 400));
-    expect(await messageCount(queue)).toBe(0);
+    try {
+      await d.start();
+      await new Promise((r) => setTimeout(r, 800));
+      expect(await messageCount(queue)).toBe(0);
+      expect(d.stats().takenOver).toBe(0);
+    } finally {
+      clearInterval(alive);
+    }
     await waitFor(async () => (await messageCount(queue)) >= ids.length, 10_000, 'the dispatcher took the requests over');
     await new Promise((r) => setTimeout(r, 300));
     expect((await queued()).sort()).toEqual([...ids].sort());
