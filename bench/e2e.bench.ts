@@ -4,13 +4,17 @@
  * provider simulator, and the raw RabbitMQ anchor measured in the same run.
  *
  *   node bench/e2e.bench.ts [--quick] [--store sqlite|postgres] [--connections N]
- *        [--single-process] [--platform-dir <checkout>] [--cpu-prof] [--skip-raw] [--phases a,b,c,s] [--keep]
+ *        [--single-process] [--platform-dir <checkout>] [--cpu-prof] [--skip-raw] [--phases a,b,c,s,f] [--fresh-rate N] [--keep]
  *        [--soak <notifications> [--soak-rate <notifications/s>] [--soak-sample-s <s>]]
  *
  * Phases, each on an app of its own (so the analytics summary of that app is the phase's statuses):
  *   (a) 1 user per request, email, closed loop with N connections;
  *   (b) 100 users per request, every channel (users with email, phone, an iOS and an Android device);
  *   (c) a paced 1,000 notifications/s (1 user per request, email), 60 s (`--quick`: 15 s);
+ *   (f) with `--phases f` only: `--fresh-rate` (500) requests/s paced past capacity, 1 user each, every
+ *       other request on a new connection (`agent: false`), the rest kept-alive: p50/p99/max of the
+ *       answer time of each kind (issue -> end of body, the client's own agent queue shown apart)
+ *       and their statuses: whether a request on a new connection waits longer than the others;
  *   (s) with `--soak N` only: (b)'s requests paced at `--soak-rate` (500) notifications/s, below
  *       capacity so no backlog builds in the shared broker, until N notifications are accepted, printing every
  *       `--soak-sample-s` (30) seconds the RSS of each role, the CPU per notification of that
@@ -59,6 +63,21 @@ interface LoadJob {
   templateId: string;
   /** Stop once this many notifications were accepted (the soak). */
   maxNotifications?: number;
+  /**
+   * Phase (f): this share of the paced requests opens a connection of its own (`agent: false`, no
+   * client-side queue, a new TCP connection each); the rest go over the kept-alive agent.
+   */
+  freshShare?: number;
+}
+
+/** Answer times of one kind of request (from the moment it was issued to the end of its body). */
+interface AnswerTimes {
+  ms: number[];
+  /** Of the kept-alive ones: ms spent in the load generator's own agent queue before a socket was free. */
+  queuedMs: number[];
+  statuses: Record<string, number>;
+  /** Errors and requests with no answer within the client's 60 s timeout. */
+  failed: number;
 }
 
 interface LoadReport {
@@ -73,6 +92,8 @@ interface LoadReport {
   endedAt: number;
   /** CPU ms the load generator itself spent (not counted as the platform's). */
   cpuMs: number;
+  fresh: AnswerTimes;
+  keptAlive: AnswerTimes;
 }
 
 async function loadGenerator(): Promise<void> {
@@ -84,13 +105,33 @@ async function loadGenerator(): Promise<void> {
 async function runLoad(job: LoadJob): Promise<LoadReport> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.mode === 'closed' ? job.connections : Math.max(job.connections, 256) });
   const target = new URL('/v1/notifications', job.url);
-  const report: LoadReport = { accepted: [], pending: 0, notifications: 0, statuses: {}, errors: 0, startedAt: Date.now(), endedAt: 0, cpuMs: 0 };
+  const times = (): AnswerTimes => ({ ms: [], queuedMs: [], statuses: {}, failed: 0 });
+  const report: LoadReport = { accepted: [], pending: 0, notifications: 0, statuses: {}, errors: 0, startedAt: Date.now(), endedAt: 0, cpuMs: 0, fresh: times(), keptAlive: times() };
   const cpuStart = process.cpuUsage();
   let tag = job.firstTag;
   let cursor = 0;
 
+  let freshOwed = 0;
   function post(): Promise<void> {
     const t = tag++;
+    // Every 1/freshShare-th request on a connection of its own, spread evenly over the run.
+    freshOwed += job.freshShare ?? 0;
+    const fresh = freshOwed >= 1;
+    if (fresh) freshOwed -= 1;
+    const kind = fresh ? report.fresh : report.keptAlive;
+    const issuedAt = performance.now();
+    let socketAt = issuedAt;
+    let done = false;
+    const finish = (status: string | undefined) => {
+      if (done) return;
+      done = true;
+      if (status === undefined) kind.failed += 1;
+      else {
+        kind.ms.push(performance.now() - issuedAt);
+        kind.statuses[status] = (kind.statuses[status] ?? 0) + 1;
+        if (!fresh) kind.queuedMs.push(socketAt - issuedAt);
+      }
+    };
     const users = job.userPool.length === 0 ? [] : Array.from({ length: job.usersPerRequest }, () => job.userPool[cursor++ % job.userPool.length]!);
     const body = JSON.stringify({
       eventId: `${job.eventPrefix}-${t}`,
@@ -101,13 +142,19 @@ async function runLoad(job: LoadJob): Promise<LoadReport> {
     return new Promise((resolve) => {
       const req = http.request(
         target,
-        { method: 'POST', agent, headers: { authorization: job.auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          method: 'POST',
+          agent: fresh ? false : agent,
+          timeout: 60_000,
+          headers: { authorization: job.auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(fresh && { connection: 'close' }) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const at = Date.now();
             const status = String(res.statusCode);
+            finish(status);
             report.statuses[status] = (report.statuses[status] ?? 0) + 1;
             if (res.statusCode === 202) {
               report.accepted.push([t, at]);
@@ -122,12 +169,16 @@ async function runLoad(job: LoadJob): Promise<LoadReport> {
             resolve();
           });
           res.on('error', () => {
+            finish(undefined);
             report.errors += 1;
             resolve();
           });
         },
       );
+      req.once('socket', () => (socketAt = performance.now()));
+      req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
       req.on('error', () => {
+        finish(undefined);
         report.errors += 1;
         resolve();
       });
@@ -394,7 +445,7 @@ async function rawQuorum(amqpUrl: string, seconds: number): Promise<number> {
 // ---------------------------------------------------------------- the run
 
 interface Phase {
-  key: 'a' | 'b' | 'c' | 's';
+  key: 'a' | 'b' | 'c' | 's' | 'f';
   title: string;
   job: Omit<LoadJob, 'url' | 'auth' | 'userPool' | 'firstTag' | 'eventPrefix' | 'templateId'>;
   channels: 'email' | 'all';
@@ -452,7 +503,17 @@ async function main(): Promise<void> {
       job: { mode: 'paced', rate: soakRate / 400, connections: 8, seconds: 4 * 3600, usersPerRequest: 100, maxNotifications: soak },
     });
   }
-  const phases = allPhases.filter((p) => (only ? only.includes(p.key) : p.key !== 's' || soak !== undefined));
+  // Past what the box takes, half the requests on a connection of their own: are new connections answered as fast as kept-alive ones?
+  const freshRate = Number(option('--fresh-rate') ?? 500);
+  allPhases.push({
+    key: 'f',
+    title: `(f) paced ${fmt(freshRate)} requests/s for ${pacedSeconds} s, every other one on a new connection`,
+    channels: 'email',
+    users: quick ? 1000 : 5000,
+    job: { mode: 'paced', rate: freshRate, connections, seconds: pacedSeconds, usersPerRequest: 1, freshShare: 0.5 },
+  });
+  // (s) and (f) run only when asked for.
+  const phases = allPhases.filter((p) => (only ? only.includes(p.key) : p.key !== 'f' && (p.key !== 's' || soak !== undefined)));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-e2e-'));
   const prefix = `e2e${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const [port, opsPort, simPort, simProviderPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -672,6 +733,18 @@ async function main(): Promise<void> {
           `accept->provider p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms; all final ${finalAfterMs === undefined ? 'NOT within the limit' : `${fmt(finalAfterMs / 1000, 1)} s`} after the load; ` +
           `CPU ${fmt(result.cpuMsPerNotification, 2)} ms/notification; peak RSS ${fmt(result.peakRssMb)} MB`,
       );
+      if (p.key === 'f') {
+        for (const [name, t] of [['new connection', report.fresh], ['kept-alive', report.keptAlive]] as const) {
+          const ms = [...t.ms].sort((x, y) => x - y);
+          const queued = [...t.queuedMs].sort((x, y) => x - y);
+          const over1s = ms.filter((x) => x > 1000).length;
+          console.log(
+            `    answer time, ${name}: ${fmt(ms.length)} answered (${Object.entries(t.statuses).map(([k, v]) => `${k}:${v}`).join(' ')}${t.failed ? `, ${t.failed} failed/timed out` : ''}), ` +
+              `p50 ${fmt(pct(ms, 50))} ms p99 ${fmt(pct(ms, 99))} ms max ${fmt(ms.at(-1) ?? NaN)} ms, over 1 s: ${fmt(over1s)}` +
+              (queued.length ? `; in the load generator's agent queue p50 ${fmt(pct(queued, 50))} ms max ${fmt(queued.at(-1) ?? NaN)} ms` : ''),
+          );
+        }
+      }
       // Which role spends the CPU (ms per delivered notification, processes of one role summed).
       console.log(`    CPU by role (ms/notification): ${roleCpu.map(([role, ms]) => `${role} ${fmt(delivered > 0 ? ms / delivered : NaN, 2)}`).join(', ')}; load generator ${fmt(report.cpuMs / ((report.endedAt - report.startedAt) / 10), 0)} % of a core`);
     }
