@@ -36,6 +36,7 @@ import { createRenderPool, DEFAULT_RENDER_POOL, type RenderPool } from '../infra
 import { httpMetrics, rememberMount } from './httpMetrics.ts';
 import type { WhyHistory } from '../commands/why.ts';
 import { throttleApps } from './throttle.ts';
+import { admitRequests, loopDelaySampler } from './admission.ts';
 
 /** What the API reads from the projections; all of it optional so the API also runs on the log alone. */
 export interface ApiProjections {
@@ -75,6 +76,8 @@ export interface ApiDeps {
   /** Publishes accepted requests right after their commit (commands/publishOnCommit.ts); absent, the dispatcher relays them. */
   publishOnCommit?: CommitPublisher;
   now?: () => Date;
+  /** How late the event loop runs (admission control); default: a 20 ms timer of this process. */
+  loopDelayMs?: () => number;
 }
 
 /**
@@ -109,6 +112,19 @@ export function createApi(deps: ApiDeps): Express {
     next();
   });
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
+  // Before any work is spent on a request: past capacity it is answered 503 at once rather than queued.
+  let shed = 0;
+  let lastShedLog = 0;
+  app.use(
+    admitRequests(api.admission, { loopDelayMs: deps.loopDelayMs ?? loopDelaySampler().delayMs }, (decision) => {
+      shed += 1;
+      const at = Date.now();
+      if (at - lastShedLog < 10_000) return;
+      deps.logger.warn({ shed, reason: decision.reason }, 'API over capacity: answering 503 with Retry-After');
+      lastShedLog = at;
+      shed = 0;
+    }),
+  );
 
   const document = openApiDocument(deps.config.publicUrl);
   app.get('/openapi.json', (_req, res) => void res.json(document));

@@ -1,4 +1,5 @@
 import type { RenderPoolConfig } from '../infra/render/pool.ts';
+import type { AdmissionLimits } from './admission.ts';
 
 /** The HTTP API's limits and webhook secrets (docs/api.md); app/config.ts builds it from the environment. */
 export interface ApiConfig {
@@ -31,6 +32,12 @@ export interface ApiConfig {
   /** API_AUTH_FAILURES / API_AUTH_FAILURE_WINDOW_SECONDS: failed credential checks per client address in a window before 429 (0 = off). */
   authFailuresPerClient: number;
   authFailureWindowSeconds: number;
+  /** API_ACCEPTORS: listening sockets per API process when it shares its port (api/server.ts). */
+  acceptors: number;
+  /** API_LISTEN_BACKLOG: connections the kernel holds for the process to accept. */
+  listenBacklog: number;
+  /** API_ADMISSION_*: when a request is answered 503 + Retry-After at once instead of waiting (api/admission.ts). */
+  admission: AdmissionLimits;
   /** TWILIO_SECONDARY_AUTH_TOKEN: the SMS failover account signs its status callbacks with its own token. */
   twilioSecondaryAuthToken?: string;
   /** WEB_PUSH_MAX_SUBSCRIPTIONS: web subscriptions one user may have (409 past it). */

@@ -21,7 +21,8 @@ export function requestLogger(logger: Logger): RequestHandler {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       const line = { reqId: requestId, method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: locals(res).appId };
-      if (res.statusCode >= 500) logger.error(line, 'request');
+      // 503 is the answer of a process shedding load (api/admission.ts): a line per request at error level would add to the overload.
+      if (res.statusCode >= 500 && res.statusCode !== 503) logger.error(line, 'request');
       else if (res.statusCode >= 400) logger.info(line, 'request');
       else logger.info(line, 'request');
     });

@@ -241,7 +241,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             metrics,
             publishOnCommit: await publishOnCommit(),
           });
-          const server = await listenApi(app, config.port, undefined, { reusePort: options.reusePort ?? false });
+          const server = await listenApi(app, config.port, undefined, { reusePort: options.reusePort ?? false, acceptors: config.api.acceptors, backlog: config.api.listenBacklog });
           logger.info({ port: server.port }, 'API listening');
           stops.push(() => server.close());
           break;

@@ -127,7 +127,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const httpError = toHttpError(err);
     // An outage answers every request alike: one line each at warn, without the stack.
     if (httpError.code === 'store_unavailable') logger.warn({ reqId: locals(res).requestId, route: req.route?.path, reason: httpError.message }, 'request refused: store unavailable');
-    else if (httpError.status >= 500) logger.error({ err, reqId: locals(res).requestId, route: req.route?.path }, 'request failed');
+    // Shed requests (api/admission.ts) are counted and summarised there, not logged one by one.
+    else if (httpError.status >= 500 && httpError.code !== 'overloaded') logger.error({ err, reqId: locals(res).requestId, route: req.route?.path }, 'request failed');
     if (res.headersSent) return;
     res.status(httpError.status).set(httpError.headers).json({
       error: httpError.code,
