@@ -81,7 +81,7 @@ describe('admission over HTTP', () => {
   });
 
   it('answers 503 with Retry-After and the error body while the event loop runs late', async () => {
-    api = await startTestApi({ deps: { loopDelayMs: () => 2500 } });
+    api = await startTestApi({ env: { API_ADMISSION_MAX_LOOP_DELAY_MS: '1000' }, deps: { loopDelayMs: () => 2500 } });
     const r = await api.call('GET', '/v1/templates/none');
     expect(r.status).toBe(503);
     expect(r.headers.get('retry-after')).toBe('3');
