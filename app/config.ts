@@ -452,8 +452,9 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       inboxStreamsMax: e.INBOX_STREAMS_MAX,
       acceptors: e.API_ACCEPTORS,
       listenBacklog: e.API_LISTEN_BACKLOG,
-      // Up to 8 in flight always pass: the completion rate is an estimate, and an idle process has none.
-      admission: { maxWaitMs: e.API_ADMISSION_MAX_WAIT_MS, maxLoopDelayMs: e.API_ADMISSION_MAX_LOOP_DELAY_MS, maxInFlight: e.API_ADMISSION_MAX_IN_FLIGHT, minInFlight: 8 },
+      // Up to 32 in flight always pass: the completion rate is an estimate, an idle process has none,
+      // and a few slow requests (8 previews at their render budget) must not shed everyone else's.
+      admission: { maxWaitMs: e.API_ADMISSION_MAX_WAIT_MS, maxLoopDelayMs: e.API_ADMISSION_MAX_LOOP_DELAY_MS, maxInFlight: e.API_ADMISSION_MAX_IN_FLIGHT, minInFlight: 32 },
       authFailuresPerClient: e.API_AUTH_FAILURES,
       authFailureWindowSeconds: e.API_AUTH_FAILURE_WINDOW_SECONDS,
       webPushMaxSubscriptions: e.WEB_PUSH_MAX_SUBSCRIPTIONS,
