@@ -41,6 +41,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
+import { cpuMs, statFields } from '../testkit/procStat.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -273,36 +274,21 @@ function processTree(root: number): number[] {
   const parent = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(entry), Number(fields[1]));
-    } catch {
-      /* gone */
-    }
+    const fields = statFields(Number(entry));
+    if (fields) parent.set(Number(entry), Number(fields[1]));
   }
   const tree = [root];
   for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
   return tree;
 }
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const PAGE = Number(spawnSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).stdout.trim()) || 4096;
 
 /** CPU ms of the tree so far: utime+stime of each live process plus cutime+cstime (its reaped children). */
 function treeCpuMs(root: number): number {
-  let ticks = 0;
-  for (const pid of processTree(root)) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields after ")": state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    } catch {
-      /* gone */
-    }
-  }
-  return (ticks * 1000) / CLK_TCK;
+  let ms = 0;
+  for (const pid of processTree(root)) ms += cpuMs(pid, { children: true }) ?? 0;
+  return ms;
 }
 
 /** The roles of a platform process, from its command line (`serve --roles api,senders ...` -> `api,senders`). */
@@ -322,14 +308,10 @@ function roleOf(pid: number): string {
 function roleCpuMs(root: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const pid of processTree(root)) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const role = roleOf(pid);
-      out.set(role, (out.get(role) ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK);
-    } catch {
-      /* gone */
-    }
+    const ms = cpuMs(pid);
+    if (ms === undefined) continue;
+    const role = roleOf(pid);
+    out.set(role, (out.get(role) ?? 0) + ms);
   }
   return out;
 }

@@ -65,11 +65,6 @@ export async function registerUsers(api: string, auth: string, count: number): P
 /** Recipients per request: mostly small, some large, so requests of very different sizes interleave. */
 const SIZES = [1, 1, 2, 3, 5, 1, 8, 13, 1, 2, 25, 1, 4, 50];
 
-/**
- * Sends until `target` notifications are accepted, paced evenly over `durationMs`; each user in a
- * request yields 4 notifications (ios, android, sms, email). A request that fails (API killed, store
- * locked) is retried with the same eventId, which the API deduplicates, for at most `retryMs`.
- */
 /** One answer to a send attempt: when it was sent and answered (ms since the epoch), its status (0: none) and Retry-After. */
 export interface SendAnswer {
   sentAt: number;
@@ -80,10 +75,21 @@ export interface SendAnswer {
   error?: string;
 }
 
+/**
+ * Sends until `target` notifications are accepted, paced evenly over `durationMs`; each user in a
+ * request yields 4 notifications (ios, android, sms, email). A request that fails (API killed, store
+ * locked) is retried with the same eventId, which the API deduplicates, for at most `retryMs`.
+ * At most `concurrency` (16) requests are in flight: past what the API takes, the schedule slips
+ * and requests wait here instead of piling onto the API. `stop()` true: no new request or retry
+ * starts (a benchmark's window is over); `onAccepted` hears of each 202's notifications as they come.
+ */
 export async function sendLoad(options: {
   api: string; auth: string; users: string[]; target: number; durationMs: number; tag: string; retryMs: number;
   /** Every attempt's answer as it comes (fault scenarios tell what the API said during an outage). */
   onAnswer?: (answer: SendAnswer) => void;
+  concurrency?: number;
+  stop?: () => boolean;
+  onAccepted?: (notifications: number) => void;
 }): Promise<LoadResult> {
   const plan: Array<{ eventId: string; userIds: string[]; n: number }> = [];
   let planned = 0;
@@ -98,11 +104,13 @@ export async function sendLoad(options: {
   const result: LoadResult = { accepted: new Map(), requests: plan.length, unconfirmed: 0, retriedAttempts: 0 };
   const start = Date.now();
   const gap = options.durationMs / plan.length;
-  await pool(plan.map((p, i) => ({ ...p, at: start + i * gap })), 16, async (p) => {
+  const stopped = options.stop ?? (() => false);
+  await pool(plan.map((p, i) => ({ ...p, at: start + i * gap })), options.concurrency ?? 16, async (p) => {
     const wait = p.at - Date.now();
     if (wait > 0) await sleep(wait);
+    if (stopped()) return;
     const deadline = Date.now() + options.retryMs;
-    for (let attempt = 0; attempt < 500; attempt++) {
+    for (let attempt = 0; attempt < 500 && !stopped(); attempt++) {
       const sentAt = Date.now();
       const r = await http('POST', `${options.api}/v1/notifications`, {
         auth: options.auth,
@@ -112,7 +120,9 @@ export async function sendLoad(options: {
       const error = (r.body as { error?: unknown } | undefined)?.error;
       options.onAnswer?.({ sentAt, at: Date.now(), status: r.status, ...(r.retryAfter !== undefined && { retryAfter: r.retryAfter }), ...(typeof error === 'string' && { error }) });
       if (r.status === 202) {
-        for (const n of (r.body as { notifications: Accepted[] }).notifications) result.accepted.set(n.id, { id: n.id, channel: n.channel, status: n.status });
+        const notifications = (r.body as { notifications: Accepted[] }).notifications;
+        for (const n of notifications) result.accepted.set(n.id, { id: n.id, channel: n.channel, status: n.status });
+        options.onAccepted?.(notifications.length);
         return;
       }
       result.retriedAttempts += 1;
