@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { connect } from 'amqplib';
 import { buildTopology, deleteTopology } from '../../infra/rabbit/topology.ts';
+import { connectFirst } from '../../infra/rabbit/urls.ts';
 import { DEFAULT_RETRY_SETTINGS, retryPolicy } from '../../channels/retryPolicy.ts';
 import { freePort, http, sleep, until } from '../../testkit/net.ts';
 import { roleActive } from '../../testkit/procs.ts';
@@ -50,7 +50,7 @@ export interface Cluster {
  * data dir (nothing shared on disk), ports and log file, all on the store `env` names
  * (DATABASE_URL, or one NOTIFY_DATA_DIR for the embedded store) and on the shared broker under a
  * prefix of their own. `layout` maps a node name to its roles; the simulator runs in its own
- * process too.
+ * process too. `storeEnv` may also name another broker (AMQP_URL, a node list).
  */
 export async function startCluster(label: string, layout: Array<[name: string, roles: string]>, storeEnv: Record<string, string>): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `notify-${label}-`));
@@ -65,8 +65,11 @@ export async function startCluster(label: string, layout: Array<[name: string, r
     RETRY_DELAYS_MS,
     SIM_PORT: String(simPort),
     SIM_PROVIDER_PORT: String(simProviderPort),
-    // Nodes on several machines share a configured secret, not a generated file.
+    // Nodes on several machines share configured secrets, not generated files: the tracking key,
+    // and the key notification ids are derived with (the workflow's digests and fallbacks must
+    // derive the ids the APIs do).
     TRACKING_SECRET: randomBytes(32).toString('hex'),
+    NOTIFY_ID_KEY: randomBytes(32).toString('hex'),
     NOTIFY_RATE_LIMITS: 'push=1000000/1h,sms=1000000/1h,email=1000000/1h',
     API_APP_RATE_LIMIT: '0',
     QUEUE_POLL_MS: '1000',
@@ -112,7 +115,7 @@ export async function startCluster(label: string, layout: Array<[name: string, r
     },
     async close() {
       await Promise.all([...nodes.values()].map((n) => n.stop()));
-      const conn = await connect(AMQP_URL);
+      const conn = await connectFirst(env.AMQP_URL ?? AMQP_URL);
       try {
         await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retry: retryPolicy({ ...DEFAULT_RETRY_SETTINGS, tiersMs: RETRY_DELAYS_MS.split(',').map(Number) }) }));
       } finally {

@@ -16,8 +16,8 @@ async function takeover(cluster: Cluster, node: string, role: string, since: num
 
 /**
  * Several machines' worth of processes on one PostgreSQL database and one broker: two API
- * processes, two sender processes, an active and a standby dispatcher, an active and a standby
- * projections role, the simulator on its own. The active dispatcher and then the active
+ * processes, two sender processes, an active and a standby dispatcher, the workflow, an active and
+ * a standby projections role, the simulator on its own. The active dispatcher and then the active
  * projections role are killed with SIGKILL while notifications flow; the standbys take over and
  * every notification reaches the simulator exactly once, with a final status on both APIs.
  */
@@ -40,6 +40,7 @@ describe('scale-out on PostgreSQL (separate processes, kill -9 of the active sin
         ['sender1', 'senders'],
         ['sender2', 'senders'],
         ['dispatcher1', 'dispatcher'],
+        ['workflow1', 'workflow'],
         ['projections1', 'projections'],
         ['dispatcher2', 'dispatcher'],
         ['projections2', 'projections'],
@@ -48,7 +49,7 @@ describe('scale-out on PostgreSQL (separate processes, kill -9 of the active sin
     );
     const c = cluster;
     // The first of each pair starts alone, so it is the active one; the standbys join after.
-    await Promise.all(['sim', 'api1', 'api2', 'sender1', 'sender2', 'dispatcher1', 'projections1'].map((n) => c.node(n).start()));
+    await Promise.all(['sim', 'api1', 'api2', 'sender1', 'sender2', 'dispatcher1', 'workflow1', 'projections1'].map((n) => c.node(n).start()));
     await Promise.all(['dispatcher2', 'projections2'].map((n) => c.node(n).start()));
     expect(await c.node('dispatcher1').roleActive('dispatcher')).toBe(1);
     expect(await c.node('dispatcher2').roleActive('dispatcher')).toBe(0);
