@@ -21,7 +21,7 @@
  * nodes of a private cluster; by default the shared broker the tests use. Every point runs under
  * a RABBIT_PREFIX of its own, whose exchanges and queues are deleted after it.
  * Prints a table, and one machine-readable line per point:
- *   scaleout: senders=<m> apis=<n> offered=<r> accepted=<r> delivered=<r> cpu_ms.<role>=<ms per notification> ... util.<role>=<cores its processes used> ...
+ *   scaleout: senders=<m> apis=<n> offered=<r> accepted=<r> delivered=<r> cpu_ms.<role>=<ms per notification> ... util.<role>=<cores its processes used> ... pg_sessions=<n> load=<1/5/15 min>
  */
 import os from 'node:os';
 import pg from 'pg';
@@ -63,6 +63,8 @@ interface Point {
   cpuMs: Map<Role, number>;
   /** Cores the role's processes used over the window, together (1 = one core's worth). */
   util: Map<Role, number>;
+  /** Sessions the point's processes held on its database at the end of the window. */
+  sessions: number;
   load: string;
 }
 
@@ -136,6 +138,7 @@ async function point(senders: number, apis: number): Promise<Point> {
     await sleep(WINDOW_S * 1000);
     const [cpu1, sim1, acc1, t1] = [await cpuSnapshot(cluster, admin, db.name), await simLast(cluster), accepted, Date.now()];
     stop = true;
+    const sessions = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.name])).rows[0]?.n);
     const seconds = (t1 - t0) / 1000;
     const delivered = sim1 - sim0;
     const cpuByRole = new Map<Role, number>();
@@ -154,6 +157,7 @@ async function point(senders: number, apis: number): Promise<Point> {
       delivered: delivered / seconds,
       cpuMs: new Map([...cpuByRole].map(([r, ms]) => [r, delivered > 0 ? ms / delivered : NaN])),
       util,
+      sessions,
       load: loadavg(),
     };
   } finally {
@@ -169,7 +173,7 @@ async function point(senders: number, apis: number): Promise<Point> {
 const f = (n: number | undefined, digits = 1) => (n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
 
 function table(points: Point[]): string {
-  const head = ['senders', 'apis', 'offered/s', 'accepted/s', 'delivered/s', ...ROLES.map((r) => `${r} ms/n (cores)`), 'load'];
+  const head = ['senders', 'apis', 'offered/s', 'accepted/s', 'delivered/s', ...ROLES.map((r) => `${r} ms/n (cores)`), 'PG sessions', 'load'];
   const rows = points.map((p) => [
     String(p.senders),
     String(p.apis),
@@ -177,6 +181,7 @@ function table(points: Point[]): string {
     f(p.accepted),
     f(p.delivered),
     ...ROLES.map((r) => `${f(p.cpuMs.get(r), 2)} (${f(p.util.get(r), 2)})`),
+    String(p.sessions),
     p.load,
   ]);
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
@@ -184,7 +189,7 @@ function table(points: Point[]): string {
 
 const line = (p: Point) =>
   `scaleout: senders=${p.senders} apis=${p.apis} offered=${p.offered} accepted=${f(p.accepted)} delivered=${f(p.delivered)} ` +
-  ROLES.map((r) => `cpu_ms.${r}=${f(p.cpuMs.get(r), 2)}`).join(' ') + ' ' + ROLES.map((r) => `util.${r}=${f(p.util.get(r), 2)}`).join(' ') + ` load=${p.load.replaceAll(' ', '/')}`;
+  ROLES.map((r) => `cpu_ms.${r}=${f(p.cpuMs.get(r), 2)}`).join(' ') + ' ' + ROLES.map((r) => `util.${r}=${f(p.util.get(r), 2)}`).join(' ') + ` pg_sessions=${p.sessions} load=${p.load.replaceAll(' ', '/')}`;
 
 console.log(
   `scale-out curve on PostgreSQL + ${AMQP === undefined ? 'the shared broker' : `${AMQP.split(',').length} broker node(s)`}: senders ${SENDERS.join(',')} x apis ${APIS.join(',')}, ` +
