@@ -2,11 +2,11 @@
  * The scale-out curve: delivered notifications/s against the number of sender and API processes,
  * on PostgreSQL (a fresh database per point) and RabbitMQ, every role its own `notify serve
  * --roles ...` process (tests/scaleout/cluster.ts): the simulator, N API processes, M sender
- * processes, one dispatcher, one workflow, one projections role. For every point (M senders x N
- * APIs) it offers a paced load above what the cluster delivers, lets it settle for a warm-up, then
- * counts over a fixed window what the APIs accepted and what reached the simulator, and the CPU of
- * every process (utime + stime from /proc/<pid>/stat; the PostgreSQL backends of the point's
- * database too) divided by the notifications delivered in the window.
+ * processes, one dispatcher, one workflow, one projections and one monitors process. For every
+ * point (M senders x N APIs) it offers a paced load above what the cluster delivers, lets it
+ * settle for a warm-up, then counts over a fixed window what the APIs accepted and what reached
+ * the simulator, and the CPU of every process (utime + stime from /proc/<pid>/stat; the
+ * PostgreSQL backends of the point's database too) divided by the notifications delivered in it.
  *
  * The load is paced, with a bounded number of requests in flight per API: past what the APIs take
  * the schedule slips and requests wait in the load generator, so offered > accepted says the API
@@ -50,7 +50,7 @@ const IN_FLIGHT = num(arg('in-flight'), 8);
 const AMQP = arg('amqp-url');
 
 /** What one process of a role costs in the window. */
-const ROLES = ['api', 'senders', 'dispatcher', 'workflow', 'projections', 'simulator', 'postgres', 'loadgen'] as const;
+const ROLES = ['api', 'senders', 'dispatcher', 'workflow', 'projections', 'monitors', 'simulator', 'postgres', 'loadgen'] as const;
 type Role = (typeof ROLES)[number];
 
 interface Point {
@@ -104,6 +104,7 @@ async function point(senders: number, apis: number): Promise<Point> {
     ['dispatcher', 'dispatcher'],
     ['workflow', 'workflow'],
     ['projections', 'projections'],
+    ['monitors', 'monitors'],
   ];
   const cluster = await startCluster('scaleoutbench', layout, { DATABASE_URL: db.url, ...(AMQP !== undefined && { AMQP_URL: AMQP }) });
   const admin = new pg.Client({ connectionString: db.url });
