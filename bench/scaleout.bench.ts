@@ -15,16 +15,20 @@
  * together and the retries added load.
  *
  *   node bench/scaleout.bench.ts [--senders 1,2,4] [--apis 1,2] [--rate <notifications/s>]
- *        [--warmup-s 8] [--window-s 15] [--users 16] [--in-flight 8] [--amqp-url <url[,url...]>]
+ *        [--warmup-s 8] [--window-s 15] [--users 16] [--in-flight 8] [--amqp-url <url[,url...]> | --cluster]
  *
- * `--amqp-url` takes one broker or a cluster's node list (AMQP_URL's syntax), e.g. the three
- * nodes of a private cluster; by default the shared broker the tests use. Every point runs under
- * a RABBIT_PREFIX of its own, whose exchanges and queues are deleted after it.
+ * `--amqp-url` takes one broker or a cluster's node list (AMQP_URL's syntax); `--cluster` starts
+ * a private three-node RabbitMQ cluster for the run (testkit/cluster.ts; on this box its three
+ * nodes take cores from the platform) and removes it after; by default the shared broker the
+ * tests use. Every point runs under a RABBIT_PREFIX of its own, whose exchanges and queues are
+ * deleted after it.
  * Prints a table, and one machine-readable line per point:
  *   scaleout: senders=<m> apis=<n> offered=<r> accepted=<r> delivered=<r> cpu_ms.<role>=<ms per notification> ... util.<role>=<cores its processes used> ... pg_sessions=<n> load=<1/5/15 min>
  */
 import os from 'node:os';
 import pg from 'pg';
+import { cleanupAll, installSignalHandlers } from '../testkit/cleanup.ts';
+import { startPrivateCluster } from '../testkit/cluster.ts';
 import { basicAuth, registerUsers, sendLoad } from '../testkit/load.ts';
 import { http, pool, sleep } from '../testkit/net.ts';
 import { cpuMs } from '../testkit/procStat.ts';
@@ -47,7 +51,11 @@ const WINDOW_S = num(arg('window-s'), 15);
 /** Users of the app: a request names 1-`users` of them, 4 notifications each (ios, android, sms, email). */
 const USERS = num(arg('users'), 16);
 const IN_FLIGHT = num(arg('in-flight'), 8);
-const AMQP = arg('amqp-url');
+if (process.argv.includes('--cluster') && arg('amqp-url') !== undefined) throw new Error('--cluster and --amqp-url name two brokers: give one');
+// Ctrl-C or an exception must not leave the private cluster's nodes running.
+installSignalHandlers();
+const privateCluster = process.argv.includes('--cluster') ? await startPrivateCluster(new Set()) : undefined;
+const AMQP = privateCluster?.url ?? arg('amqp-url');
 
 /** What one process of a role costs in the window. */
 const ROLES = ['api', 'senders', 'dispatcher', 'workflow', 'projections', 'monitors', 'simulator', 'postgres', 'loadgen'] as const;
@@ -194,7 +202,7 @@ const line = (p: Point) =>
   ROLES.map((r) => `cpu_ms.${r}=${f(p.cpuMs.get(r), 2)}`).join(' ') + ' ' + ROLES.map((r) => `util.${r}=${f(p.util.get(r), 2)}`).join(' ') + ` pg_sessions=${p.sessions} load=${p.load.replaceAll(' ', '/')}`;
 
 console.log(
-  `scale-out curve on PostgreSQL + ${AMQP === undefined ? 'the shared broker' : `${AMQP.split(',').length} broker node(s)`}: senders ${SENDERS.join(',')} x apis ${APIS.join(',')}, ` +
+  `scale-out curve on PostgreSQL + ${AMQP === undefined ? 'the shared broker' : `${AMQP.split(',').length} broker node(s)${privateCluster ? ' (a private cluster)' : ''}`}: senders ${SENDERS.join(',')} x apis ${APIS.join(',')}, ` +
     `offered ${RATE}/s, warm-up ${WARMUP_S} s, window ${WINDOW_S} s, ${USERS} users, ${IN_FLIGHT} requests in flight per API; ` +
     `node ${process.version}, ${os.cpus().length} cores, load average ${loadavg()}`,
 );
@@ -214,3 +222,5 @@ for (const apis of APIS) {
 }
 console.log(`\n${table(points)}\n`);
 console.log(`load average after: ${loadavg()}`);
+await privateCluster?.remove();
+await cleanupAll();
