@@ -7,19 +7,6 @@ import { applyFault, header, jsonBody, pick, type ProviderContext, type SimReque
  * `text`, Teams' MessageCard `text` and Discord's `content` are all accepted, as each service
  * answers its own format; the listed message carries the text and which format it came in.
  */
-export class ChatWebhooks {
-  private readonly ids = new Set<string>();
-
-  create(origin: string): { url: string } {
-    const id = randomUUID();
-    this.ids.add(id);
-    return { url: `${origin}/chat/webhooks/${id}` };
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-}
 
 const fail = (status: number, error: string): SimResponse => ({ status, body: error });
 

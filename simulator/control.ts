@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, send } from './wire.ts';
 import { CHANNELS, FieldError, parseFault, type Channel, type SimState } from './state.ts';
-import type { ChatWebhooks } from './chat.ts';
+import type { ChatWebhooks } from './chatWebhooks.ts';
 import type { WebSubscriptions } from './webSubscriptions.ts';
 import type { Receipts } from './receipts.ts';
 

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { SimCredentials } from './credentials.ts';
 import type { Channel, FaultDecision, SimState } from './state.ts';
-import type { ChatWebhooks } from './chat.ts';
+import type { ChatWebhooks } from './chatWebhooks.ts';
 import type { WebSubscriptions } from './webSubscriptions.ts';
 
 export interface SimRequest {
