@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import type { ReceiptsHandler } from '../../channels/providers/shared/receipts.ts';
+import type { ReceiptsHandler } from '../../channels/providers/base/receipts.ts';
 import { recordProviderStatus } from '../../commands/providerStatus.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { HttpError } from '../edge/errors.ts';

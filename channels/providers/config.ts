@@ -1,4 +1,4 @@
-import type { ConfigIssue, ProviderEnv } from './shared/config.ts';
+import type { ConfigIssue, ProviderEnv } from './base/config.ts';
 import { ENTRIES, type ProviderCredentials } from './registry.ts';
 
 /**

@@ -4,7 +4,7 @@ import type { Provider, Providers } from '../port.ts';
 import type { ProvidersConfig } from './config.ts';
 import { createFailoverProvider, type BreakerState } from './failover.ts';
 import { ENTRIES } from './registry.ts';
-import type { ProviderEntry, SimulatedProviders } from './shared/entry.ts';
+import type { ProviderEntry, SimulatedProviders } from './base/entry.ts';
 import type { VapidKeys } from './webpush/provider.ts';
 
 export { classifyApnsFailure } from './apns/provider.ts';
@@ -14,7 +14,7 @@ export { classifySendgridError } from './sendgrid/provider.ts';
 export { classifyWebPushStatus, loadOrCreateVapidKeys, generateVapidKeys, type VapidKeys } from './webpush/provider.ts';
 export { simulatorPushOrigins } from './webpush/config.ts';
 export { classifySmtpError } from './smtp/provider.ts';
-export type { SimulatedProviders } from './shared/entry.ts';
+export type { SimulatedProviders } from './base/entry.ts';
 
 /** The /metrics gauge value of each breaker state. */
 export const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deferral, longestRetryWaitMs, nextRetry, retryPolicy, RetryPolicyError, unsettledPauseMs, type RetryPolicy } from '../../channels/retryPolicy.ts';
-import { parseRetryAfter } from '../../channels/providers/shared/common.ts';
+import { parseRetryAfter } from '../../channels/providers/base/common.ts';
 
 /** Ascending tiers, a jitter, a budget and a cap the policy accepts. */
 const policies: fc.Arbitrary<RetryPolicy> = fc
@@ -120,7 +120,7 @@ describe('the retry policy (channels/retryPolicy.ts)', () => {
   });
 });
 
-describe('Retry-After as the adapters read it (channels/providers/shared/common.ts)', () => {
+describe('Retry-After as the adapters read it (channels/providers/base/common.ts)', () => {
   it('takes delta-seconds and HTTP-dates; anything else is no Retry-After', () => {
     const now = Date.parse('2026-12-07T12:00:00Z');
     expect(parseRetryAfter('5', now)).toBe(5000);

@@ -1,5 +1,5 @@
 import { startSimulator, type Fault, type SimMessage, type Simulator } from '../../simulator/index.ts';
-import type { SimEndpoint } from '../../channels/providers/shared/common.ts';
+import type { SimEndpoint } from '../../channels/providers/base/common.ts';
 import type { ProviderMessage, RenderedContent } from '../../channels/port.ts';
 import type { Channel, Recipient } from '../../domain/events.ts';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { allOrNone, envText, type ConfigIssue, type ProviderEnv } from '../shared/config.ts';
+import { allOrNone, envText, type ConfigIssue, type ProviderEnv } from '../base/config.ts';
 
 /** APNs token (.p8) auth; `key` is the PEM text (APNS_KEY) or read from APNS_KEY_FILE. */
 export interface ApnsConfig {

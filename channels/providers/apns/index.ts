@@ -1,4 +1,4 @@
-import type { ProviderEntry } from '../shared/entry.ts';
+import type { ProviderEntry } from '../base/entry.ts';
 import { parseApnsConfig, type ApnsConfig } from './config.ts';
 import { createApnsProvider } from './provider.ts';
 

@@ -2,7 +2,7 @@ import apn from '@parse/node-apn';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
 import { apnsPayload } from '../../render/push.ts';
-import { aggregatePush, errorText, pushParts, watchRetryAfter, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
+import { aggregatePush, errorText, pushParts, watchRetryAfter, withTimeout, type SimEndpoint, type TokenOutcome } from '../base/common.ts';
 
 export interface ApnsOptions {
   keyId: string;

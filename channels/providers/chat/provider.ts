@@ -6,7 +6,7 @@ import { createKeyedLimit } from '../../keyedLimit.ts';
 import { checkOutboundUrl, createGuardedAgent, networkReason, type guardedLookup } from '../../outboundUrl.ts';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
 import { chatPayload, chatTarget } from '../../render/chat.ts';
-import { parseRetryAfter } from '../shared/common.ts';
+import { parseRetryAfter } from '../base/common.ts';
 
 export interface ChatOptions {
   timeoutMs: number;

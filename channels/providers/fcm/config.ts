@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envText, type ConfigIssue, type ProviderEnv } from '../shared/config.ts';
+import { envText, type ConfigIssue, type ProviderEnv } from '../base/config.ts';
 
 export interface FcmConfig {
   serviceAccountFile: string;

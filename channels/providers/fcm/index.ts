@@ -1,4 +1,4 @@
-import type { ProviderEntry } from '../shared/entry.ts';
+import type { ProviderEntry } from '../base/entry.ts';
 import { parseFcmConfig, type FcmConfig } from './config.ts';
 import { createFcmProvider } from './provider.ts';
 

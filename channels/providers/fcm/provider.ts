@@ -8,7 +8,7 @@ import { getMessaging } from 'firebase-admin/messaging';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
 import { fcmPayload } from '../../render/push.ts';
-import { aggregatePush, errorText, pushParts, watchRetryAfter, withTimeout, type SimEndpoint, type TokenOutcome } from '../shared/common.ts';
+import { aggregatePush, errorText, pushParts, watchRetryAfter, withTimeout, type SimEndpoint, type TokenOutcome } from '../base/common.ts';
 
 export interface FcmOptions {
   /** real FCM: a service-account JSON file (firebase-admin's own OAuth flow) */

@@ -1,4 +1,4 @@
-import { allOrNone, type ConfigIssue, type ProviderEnv } from '../shared/config.ts';
+import { allOrNone, type ConfigIssue, type ProviderEnv } from '../base/config.ts';
 
 export interface SendgridConfig {
   apiKey: string;

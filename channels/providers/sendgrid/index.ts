@@ -1,4 +1,4 @@
-import type { ProviderEntry } from '../shared/entry.ts';
+import type { ProviderEntry } from '../base/entry.ts';
 import { parseSendgridConfig, type SendgridConfig } from './config.ts';
 import { createSendgridProvider } from './provider.ts';
 import { sendgridReceipts, type SendgridReceiptSecrets } from './receipts.ts';

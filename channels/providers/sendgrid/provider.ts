@@ -4,7 +4,7 @@ import { MailService } from '@sendgrid/mail';
 import type { Logger } from '../../../infra/logger.ts';
 import type { ClientRequest } from '@sendgrid/client/src/request.js';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
-import { errorText, parseRetryAfter, withTimeout, type SimEndpoint } from '../shared/common.ts';
+import { errorText, parseRetryAfter, withTimeout, type SimEndpoint } from '../base/common.ts';
 
 export interface SendgridOptions {
   apiKey: string;

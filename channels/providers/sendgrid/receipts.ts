@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { ProviderStatus, ProviderStatusResult } from '../../../commands/providerStatus.ts';
 import { redactText } from '../../../infra/redact.ts';
-import type { Receipts } from '../shared/receipts.ts';
+import type { Receipts } from '../base/receipts.ts';
 
 export interface SendgridReceiptSecrets {
   /** SENDGRID_WEBHOOK_PUBLIC_KEY: base64 ECDSA public key of the signed event webhook. */

@@ -1,4 +1,4 @@
-import { allOrNone, type ConfigIssue, type ProviderEnv } from '../shared/config.ts';
+import { allOrNone, type ConfigIssue, type ProviderEnv } from '../base/config.ts';
 
 /** Email failover: an SMTP relay (nodemailer), `smtp://user:pass@host:587`. */
 export interface SmtpConfig {

@@ -1,4 +1,4 @@
-import type { ProviderEntry } from '../shared/entry.ts';
+import type { ProviderEntry } from '../base/entry.ts';
 import { parseSmtpConfig, type SmtpConfig } from './config.ts';
 import { createSmtpProvider } from './provider.ts';
 

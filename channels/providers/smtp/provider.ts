@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
-import { errorText, withTimeout } from '../shared/common.ts';
+import { errorText, withTimeout } from '../base/common.ts';
 
 /**
  * Email over SMTP through nodemailer: any relay (SES, Postmark, Mailgun, a company MTA) as the

@@ -1,4 +1,4 @@
-import { allOrNone, envText, type ConfigIssue, type ProviderEnv } from '../shared/config.ts';
+import { allOrNone, envText, type ConfigIssue, type ProviderEnv } from '../base/config.ts';
 
 export interface TwilioConfig {
   accountSid: string;

@@ -1,4 +1,4 @@
-import type { ProviderEntry } from '../shared/entry.ts';
+import type { ProviderEntry } from '../base/entry.ts';
 import { parseTwilioConfig, parseTwilioSecondaryConfig, type TwilioConfig } from './config.ts';
 import { createTwilioProvider } from './provider.ts';
 import { twilioReceipts, type TwilioReceiptSecrets } from './receipts.ts';

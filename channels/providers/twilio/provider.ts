@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type { Logger } from '../../../infra/logger.ts';
 import type { Provider, ProviderMessage, ProviderResult } from '../../port.ts';
-import { errorText, watchRetryAfter, withTimeout, type SimEndpoint } from '../shared/common.ts';
+import { errorText, watchRetryAfter, withTimeout, type SimEndpoint } from '../base/common.ts';
 
 export interface TwilioOptions {
   accountSid: string;

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type { ProviderStatus } from '../../../commands/providerStatus.ts';
-import type { Receipts } from '../shared/receipts.ts';
+import type { Receipts } from '../base/receipts.ts';
 
 export interface TwilioReceiptSecrets {
   /** TWILIO_AUTH_TOKEN: verifies X-Twilio-Signature on status callbacks. */

@@ -1,4 +1,4 @@
-import { allOrNone, type ConfigIssue, type ProviderEnv } from '../shared/config.ts';
+import { allOrNone, type ConfigIssue, type ProviderEnv } from '../base/config.ts';
 import type { VapidKeys } from './provider.ts';
 
 /** Web Push VAPID identity (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT): pushes go to real push services. */

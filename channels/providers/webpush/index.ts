@@ -1,4 +1,4 @@
-import type { ProviderEntry } from '../shared/entry.ts';
+import type { ProviderEntry } from '../base/entry.ts';
 import { parseWebPushConfig, simulatorPushOrigins } from './config.ts';
 import { createWebPushProvider, generateVapidKeys, type VapidKeys } from './provider.ts';
 

@@ -9,7 +9,7 @@ import { checkOutboundUrl, createGuardedAgent, networkReason, type guardedLookup
 import { createKeyedLimit } from '../../keyedLimit.ts';
 import type { Provider, ProviderMessage, ProviderResult, SendOptions } from '../../port.ts';
 import { webPushPayload } from '../../render/push.ts';
-import { aggregatePush, errorText, parseRetryAfter, type TokenOutcome } from '../shared/common.ts';
+import { aggregatePush, errorText, parseRetryAfter, type TokenOutcome } from '../base/common.ts';
 
 /** VAPID identity of the sending server (RFC 8292): a P-256 key pair, base64url, and a contact URI. */
 export interface VapidKeys {
