@@ -36,16 +36,19 @@ export interface PrivateBrokerOptions {
   label?: string;
   /** Enable the management plugin on a port of its own (costs ~2 s of start-up and ~30 MB). */
   management?: boolean;
+  /** The AMQP port, chosen in advance: a test can point a platform at a broker that is not there yet. */
+  port?: number;
 }
 
 /**
  * A RabbitMQ node of the suite's own (name, ports, data and log dirs), so the broker can be
- * stopped and killed without touching the shared one. Same recipe as the private node of
- * tests/helpers/rabbit.ts, plus kill -9, pause and restart; kept here so the suite uses no test code.
+ * stopped and killed without touching the shared one, for the fault suite, the cluster helper and the
+ * tests (tests/helpers/rabbit.ts `startPrivateBroker`).
  * Every node started here runs as the same user, so they share its Erlang cookie and can cluster.
  */
 export async function startPrivateBroker(ports: Set<number>, options: PrivateBrokerOptions = {}): Promise<PrivateBroker> {
-  const port = await freePort(ports);
+  if (options.port !== undefined) ports.add(options.port);
+  const port = options.port ?? (await freePort(ports));
   const distPort = await freePort(ports);
   const mgmtPort = options.management ? await freePort(ports) : undefined;
   const node = `notify${options.label ?? 'faults'}${randomBytes(3).toString('hex')}@localhost`;
