@@ -89,8 +89,18 @@ const positiveInt = { check: isPositiveInt, what: 'a positive integer' } as cons
 const unitShare = { check: (n: number) => n >= 0 && n <= 1, what: 'a number from 0 to 1' } as const;
 
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-/** Every node's password masked, for an error that quotes the value. */
-const maskUrlList = (value: string): string => value.replace(/(:\/\/[^:@/,]*:)[^@/,]*@/g, '$1****@');
+/**
+ * `amqp://user:pass@host` -> `amqp://user:****@host`; a bare `token@` and a `password=` parameter are
+ * masked too; in a comma-separated list of URLs (AMQP_URL naming a cluster's nodes), every one.
+ */
+export function maskUrlCredentials(value: string): string {
+  return value
+    .replace(/(^|,\s*)([a-z][a-z0-9+.-]*:\/\/)([^@/?#,]*)@/gi, (_all, lead: string, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      return `${lead}${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:****` : '****'}@`;
+    })
+    .replace(/([?&]password=)[^&#]*/gi, '$1****');
+}
 /** QUORUM_REPLICAS, or 3 for a cluster of 3+ nodes (a majority survives one node), or the broker's default. */
 function quorumReplicas(explicit: number | undefined, amqpUrl: string): number | undefined {
   return explicit ?? (parseAmqpUrls(amqpUrl).length >= 3 ? 3 : undefined);
@@ -155,7 +165,7 @@ export const envSchema = z.object({
       try {
         parseAmqpUrls(value);
       } catch (e) {
-        return fail(ctx, maskUrlList(value), `must be an amqp:// URL or several nodes' URLs separated by commas: ${e instanceof Error ? e.message : String(e)}`);
+        return fail(ctx, maskUrlCredentials(value), `must be an amqp:// URL or several nodes' URLs separated by commas: ${e instanceof Error ? e.message : String(e)}`);
       }
       return value;
     })

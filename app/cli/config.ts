@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { envVars, loadConfig, SECTIONS, type EnvVar, type EnvVarMeta } from '../config.ts';
+import { envVars, loadConfig, maskUrlCredentials, SECTIONS, type EnvVar, type EnvVarMeta } from '../config.ts';
+
+export { maskUrlCredentials };
 import { retryPolicy } from '../../channels/retryPolicy.ts';
 
 /** Enough to tell two secrets apart, never enough to guess one: the last 2 characters of a long value. */
@@ -7,18 +9,6 @@ export function maskSecret(value: string): string {
   return value.length >= 12 ? `****${value.slice(-2)}` : '****';
 }
 
-/**
- * `amqp://user:pass@host` -> `amqp://user:****@host`; a bare `token@` and a `password=` parameter are
- * masked too; in a comma-separated list of URLs (AMQP_URL naming a cluster's nodes), every one.
- */
-export function maskUrlCredentials(value: string): string {
-  return value
-    .replace(/(^|,\s*)([a-z][a-z0-9+.-]*:\/\/)([^@/?#,]*)@/gi, (_all, lead: string, scheme: string, userinfo: string) => {
-      const colon = userinfo.indexOf(':');
-      return `${lead}${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:****` : '****'}@`;
-    })
-    .replace(/([?&]password=)[^&#]*/gi, '$1****');
-}
 
 export function maskValue(value: string, secret: EnvVarMeta['secret']): string {
   if (secret === undefined) return value;
