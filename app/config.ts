@@ -101,9 +101,10 @@ export function maskUrlCredentials(value: string): string {
     })
     .replace(/([?&]password=)[^&#]*/gi, '$1****');
 }
-/** QUORUM_REPLICAS, or 3 for a cluster of 3+ nodes (a majority survives one node), or the broker's default. */
-function quorumReplicas(explicit: number | undefined, amqpUrl: string): number | undefined {
-  return explicit ?? (parseAmqpUrls(amqpUrl).length >= 3 ? 3 : undefined);
+/** QUORUM_REPLICAS, or 3 for a cluster of 3+ nodes (a majority survives one node), or the broker's default (no field). */
+function quorumReplicas(explicit: number | undefined, amqpUrl: string): { quorumReplicas?: number } {
+  const replicas = explicit ?? (parseAmqpUrls(amqpUrl).length >= 3 ? 3 : undefined);
+  return replicas === undefined ? {} : { quorumReplicas: replicas };
 }
 
 function oneOf<const T extends string>(values: readonly T[], meta: Meta & { fallback: T }): z.ZodType<T, Raw>;
@@ -472,7 +473,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     },
     pipeline: {
       deliveryLimit: e.DELIVERY_LIMIT,
-      ...(quorumReplicas(e.QUORUM_REPLICAS, e.AMQP_URL) !== undefined && { quorumReplicas: quorumReplicas(e.QUORUM_REPLICAS, e.AMQP_URL) }),
+      ...quorumReplicas(e.QUORUM_REPLICAS, e.AMQP_URL),
       prefetch: e.SENDER_PREFETCH,
       failingThreshold: e.CHANNEL_FAILING_THRESHOLD,
       recoverAfter: e.CHANNEL_RECOVER_AFTER,
