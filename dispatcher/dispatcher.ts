@@ -15,6 +15,9 @@ import type { CommitMarks } from '../infra/commitMarks.ts';
 import { handover, publishesAtOnce, type CommitMark, type Handover } from '../domain/publishOnCommit.ts';
 
 /** How often a waited-on committer's mark is read again (it writes it every ~150 ms). */
+/** The only events the relay acts on (handleEvent); every other type is passed over unparsed. */
+export const DISPATCHER_EVENT_TYPES = ['NotificationRequested', 'NotificationRedriven', 'NotificationCanceled'] as const;
+
 const MARK_POLL_MS = 50;
 /** Committer rows silent this long are forgotten (a later request of theirs would be published here, never lost). */
 const MARK_RETENTION_MS = 86_400_000;
@@ -158,6 +161,12 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     void work.finally(() => inFlightWork.delete(work));
   }
 
+  /** Nothing to publish up to `position`: the checkpoint may pass it once everything before it is confirmed. */
+  function passedOver(position: number): void {
+    if (tracked.length === 0) checkpoint.move(position);
+    else tracked.push({ position, done: true });
+  }
+
   async function handleEvent(event: RecordedEvent): Promise<void> {
     // A redrive is published like a fresh request (now, never scheduled): the sender continues its attempts.
     if (event.type === 'NotificationRedriven' && channels.has(event.data.channel)) {
@@ -172,12 +181,7 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
     // A digest member is never published alone: the event says so, and the workflow carries it in its window's digest.
     const held = event.type === 'NotificationRequested' && channels.has(event.data.channel) && event.data.digest !== undefined;
     if (held) stats.held += 1;
-    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel) || held) {
-      if (tracked.length === 0) {
-        checkpoint.move(event.position);
-      } else tracked.push({ position: event.position, done: true });
-      return;
-    }
+    if (event.type !== 'NotificationRequested' || !channels.has(event.data.channel) || held) return passedOver(event.position);
     const data: NotificationRequested['data'] = event.data;
     const traceparent = event.metadata.traceparent;
     const message: DeliveryMessage = { notificationId: data.notificationId, channel: data.channel, appId: data.appId };
@@ -308,7 +312,18 @@ export function createDispatcher(o: DispatcherOptions): Dispatcher {
       // The follower resumes after the last event handled: one that failed is read again.
       // Ids, channels and times are all it reads of an event: events come sealed, with no key lookup
       // and no cipher per event.
-      follower = followLog({ name: 'dispatcher', eventStore: o.eventStore, after: checkpoint.position, onEvent: handleEvent, logger: log, personalData: false });
+      // Only the types it acts on are parsed: the sends and receipts that make up most of the log are
+      // passed over by the store, and still move the checkpoint (in order, behind any unconfirmed publish).
+      follower = followLog({
+        name: 'dispatcher',
+        eventStore: o.eventStore,
+        after: checkpoint.position,
+        onEvent: handleEvent,
+        types: DISPATCHER_EVENT_TYPES,
+        onSkipped: passedOver,
+        logger: log,
+        personalData: false,
+      });
       timers.push(setInterval(() => void checkpoint.flush(), o.checkpointFlushMs ?? 200));
       timers.push(setInterval(() => void publishDue(), o.scheduleTickMs ?? 1_000));
       timers.push(

@@ -48,6 +48,9 @@ export interface WorkflowRunner {
 }
 
 /** What the log says, as the decider's input; undefined for an event the workflow does not react to. */
+/** The only events `inputOf` turns into an input: the follower asks the store for these alone. */
+export const WORKFLOW_EVENT_TYPES = ['NotificationRequested', 'NotificationSuppressed', 'NotificationFailed', 'DigestWindowOpened'] as const;
+
 export function inputOf(event: RecordedEvent, at: string): WorkflowInput | undefined {
   switch (event.type) {
     case 'NotificationRequested':
@@ -154,8 +157,18 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
       if (stopped) return;
       log.info({ checkpoint: after }, 'workflow starting');
       // Ids, types, channels and times are all a step reads of the event itself: events come sealed.
-      // Every event moves the checkpoint (not only those it reacts to), so its lag means what it says.
-      follower = followLog({ name: 'workflow', eventStore: o.eventStore, after, onEvent, logger: log, personalData: false });
+      // Only the types it reacts to are parsed (most of the log is sends and receipts); the events
+      // passed over still move the checkpoint, so its lag means what it says.
+      follower = followLog({
+        name: 'workflow',
+        eventStore: o.eventStore,
+        after,
+        onEvent,
+        types: WORKFLOW_EVENT_TYPES,
+        onSkipped: (position) => checkpoint.move(position),
+        logger: log,
+        personalData: false,
+      });
       intervals.push(setInterval(() => void checkpoint.flush(), o.checkpointFlushMs ?? 200));
       intervals.push(setInterval(() => void runDue(), o.timerTickMs ?? 1_000));
       void runDue();

@@ -23,6 +23,11 @@ export interface LogFollowerOptions {
   onEvent: (event: RecordedEvent) => Promise<void> | void;
   /** Only these event types reach `onEvent` (the store passes over the rest); omitted: every event. */
   types?: readonly string[];
+  /**
+   * With `types`: the store passed over events up to this position (all of unwanted types) after
+   * the last one delivered; a consumer may move its checkpoint there. It also becomes the resume point.
+   */
+  onSkipped?: (position: number) => void;
   /** false: `onEvent` reads no personal field, so the events may come sealed (no key lookup per event). */
   personalData?: boolean;
   logger?: Logger;
@@ -82,6 +87,14 @@ export function followLog(o: LogFollowerOptions): LogFollower {
           await o.onEvent(event);
           processed = event.position;
         },
+        ...(o.types &&
+          o.onSkipped && {
+            onSkipped: (position: number) => {
+              if (gen !== generation || closed || position <= processed) return;
+              processed = position;
+              o.onSkipped?.(position);
+            },
+          }),
         onError: (error) => failed(gen, error),
       });
     } catch (e) {

@@ -49,6 +49,13 @@ export interface SubscribeOptions {
    */
   types?: readonly string[];
   /**
+   * With `types`: called after a read in which the last events were all of unwanted types, with the
+   * position of the last of them. Every event up to it has been delivered or passed over, so a
+   * consumer's checkpoint may move there: a filtered reader's lag then still means what it says.
+   * A store may not call it (the checkpoint then stays at the last delivered event, which is safe).
+   */
+  onSkipped?: (position: number) => void;
+  /**
    * false: the consumer reads no personal field (ids, types, channels, statuses only), so a store
    * that seals personal data may hand events over sealed instead of opening each one. Default true.
    */

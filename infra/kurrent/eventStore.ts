@@ -308,6 +308,7 @@ export function createEsdbEventStore(connection: string | KurrentDBClient): Kurr
           if (position <= after) continue;
           // Server-side filtering would skip the caught-up target: types are filtered here.
           if (!wanted || wanted.has(e.type)) await opts.onEvent(toRecorded(e));
+          else opts.onSkipped?.(position);
           if (position >= target) markCaughtUp();
         }
         if (!stopped) throw streamError ?? new Error('KurrentDB subscription ended');

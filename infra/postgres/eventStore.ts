@@ -244,13 +244,16 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
         while (!stopped && !closed) {
           pending = false;
           const events = await readAfter(position, batchSize);
+          let skipped = false;
           for (const event of events) {
             // A handler may await across close(): stop delivering the rest of the batch.
             if (stopped || closed) return;
-            if (!wanted || wanted.has(event.type)) await opts.onEvent(event);
+            skipped = wanted !== undefined && !wanted.has(event.type);
+            if (!skipped) await opts.onEvent(event);
             position = event.position;
             if (position >= target) markCaughtUp();
           }
+          if (skipped && !stopped && !closed) opts.onSkipped?.(position);
           if (events.length < batchSize) {
             markCaughtUp();
             if (pending || stopped || closed) continue;

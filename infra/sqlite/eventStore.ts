@@ -210,10 +210,15 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   }
 
   function toRecorded(row: Row): RecordedEvent {
+    let id = row.id === null ? undefined : bytesToUuid(row.id);
     return {
       type: row.type,
       data: JSON.parse(row.data),
-      id: row.id === null ? derivedEventId(row.stream, row.revision) : bytesToUuid(row.id),
+      // Derived on first use (a SHA-1 per event): most readers of the log never look at an event's id.
+      // An own enumerable getter, so a spread or JSON.stringify still carries it.
+      get id() {
+        return (id ??= derivedEventId(row.stream, row.revision));
+      },
       streamId: row.stream,
       revision: row.revision,
       position: row.position,
@@ -279,14 +284,17 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
         if (target <= position) markCaughtUp();
         while (!stopped && !closed) {
           const rows = await retryBusy(() => selectAll.all(position, batchSize));
+          let skipped = false;
           for (const row of rows) {
             // A handler may await across close(): stop delivering the rest of the batch.
             if (stopped || closed) return;
             // Types the subscriber does not want are passed over unparsed.
-            if (!wanted || wanted.has(row.type)) await opts.onEvent(toRecorded(row));
+            skipped = wanted !== undefined && !wanted.has(row.type);
+            if (!skipped) await opts.onEvent(toRecorded(row));
             position = row.position;
             if (position >= target) markCaughtUp();
           }
+          if (skipped && !stopped && !closed) opts.onSkipped?.(position);
           if (rows.length < batchSize) {
             markCaughtUp();
             // Wait for an in-process append (immediate) or the poll tick (appends from other processes).

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkflowRunner, type WorkflowRunner } from '../../workflow/runner.ts';
+import { createWorkflowRunner, inputOf, WORKFLOW_EVENT_TYPES, type WorkflowRunner } from '../../workflow/runner.ts';
+import { NOTIFICATION_EVENT_TYPES } from '../../domain/events.ts';
+import type { RecordedEvent } from '../../infra/eventStore/port.ts';
 import { createSqliteScheduleStore } from '../../infra/sqlite/scheduleStore.ts';
 import type { ScheduleStore } from '../../infra/scheduleStore.ts';
 import { handleCommand } from '../../commands/handle.ts';
@@ -65,6 +67,26 @@ async function requestWithTimedFallback(userId: string, eventId: string): Promis
 }
 
 describe('timed fallback', () => {
+  it('reads only the types it reacts to: every other event type gives no input (so the store may pass it over)', () => {
+    const wanted = new Set<string>(WORKFLOW_EVENT_TYPES);
+    const others = [...NOTIFICATION_EVENT_TYPES, 'UserUpserted', 'TemplatePublished', 'DigestWindowClosed'].filter((t) => !wanted.has(t));
+    expect(others.length).toBeGreaterThan(5);
+    for (const type of others) expect(inputOf({ type, data: {} } as unknown as RecordedEvent, t0.toISOString()), type).toBeUndefined();
+    for (const type of WORKFLOW_EVENT_TYPES) expect(inputOf({ type, data: {}, streamId: 's' } as unknown as RecordedEvent, t0.toISOString())).toBeDefined();
+  });
+
+  it('the checkpoint passes the events it does not read: after a burst of sends its lag is zero', async () => {
+    const state = openState();
+    const runner = await startRunner(state);
+    const id = await requestWithTimedFallback('u-skip', 'e-skip');
+    const s = streams.notification(id);
+    const rev = (await store.readStream(s)).at(-1)!.revision;
+    // Events the workflow never reads, last in the log.
+    await store.append(s, [{ type: 'NotificationDelivered', data: { notificationId: id, provider: 'sendgrid', at: at(31).toISOString() }, metadata: meta } as never], rev);
+    await caughtUp(runner);
+    await waitFor(async () => runner.stats().checkpoint === (await store.headPosition()), 10_000, 'checkpoint at the head');
+  });
+
   it('a request with afterSeconds stores a timer due then; unopened when it fires -> the next channel, linked; a repeat asks nothing twice', async () => {
     const state = openState();
     const runner = await startRunner(state);
