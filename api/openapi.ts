@@ -42,7 +42,7 @@ const listParams = [
 ];
 
 export function openApiDocument(publicUrl: string): object {
-  return {
+  const doc = {
     openapi: '3.1.0',
     info: {
       title: 'notify',
@@ -385,4 +385,19 @@ export function openApiDocument(publicUrl: string): object {
     },
     'x-preference-channels': [...PREF_CHANNELS],
   };
+  return withUnavailable(doc);
+}
+
+const UNAVAILABLE = 'over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry';
+
+/** Admission control and the store-outage guard stand in front of every route: every operation may answer 503. */
+function withUnavailable<D extends { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> }>(doc: D): D {
+  for (const methods of Object.values(doc.paths)) {
+    for (const op of Object.values(methods)) {
+      if (!op.responses) continue;
+      const own = op.responses['503'] as { description?: string } | undefined;
+      op.responses['503'] = own?.description ? { ...own, description: `${own.description}; or ${UNAVAILABLE}` } : err(UNAVAILABLE);
+    }
+  }
+  return doc;
 }

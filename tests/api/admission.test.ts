@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { admissionDecision, throughput, type AdmissionLimits } from '../../api/admission.ts';
 import { createAppAuthenticator } from '../../commands/apps.ts';
+import { openApiDocument } from '../../api/openapi.ts';
 import { startTestApi, type TestApi } from './helpers.ts';
 
 const limits: AdmissionLimits = { maxWaitMs: 500, maxLoopDelayMs: 1000, maxInFlight: 100, minInFlight: 8 };
@@ -86,6 +87,11 @@ describe('admission over HTTP', () => {
     expect(r.status).toBe(503);
     expect(r.headers.get('retry-after')).toBe('3');
     expect(r.body).toMatchObject({ error: 'overloaded', requestId: expect.any(String) });
+    // ... and the OpenAPI document says a client may meet it on every service route.
+    const doc = openApiDocument(api.url) as { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+    for (const [route, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) expect(Object.keys(op.responses ?? {}), `${method} ${route}`).toContain('503');
+    }
   });
 
   it('answers a request past maxInFlight at once, without waiting for the ones in flight', async () => {
