@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import express, { Router, type Request } from 'express';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { activeAppRevision, type AppAuthenticator } from '../../commands/apps.ts';
@@ -7,13 +8,18 @@ import { HttpError } from '../edge/errors.ts';
 import { cookieOf, SESSION_COOKIE, SESSION_TTL_MS, sameToken, sessionCookie, sessionKeys, type SessionClaims, type SessionKeys } from './session.ts';
 import type { SignOuts } from './signouts.ts';
 
-/** The console's files: plain HTML, CSS and an ES module, no build step (served as they are). */
-const asset = (name: string) => fs.readFileSync(new URL(`./static/${name}`, import.meta.url), 'utf8');
-const ASSETS: Record<string, { type: string; body: string }> = {
-  'app.js': { type: 'text/javascript; charset=utf-8', body: asset('app.js') },
-  'app.css': { type: 'text/css; charset=utf-8', body: asset('app.css') },
-};
-const INDEX = asset('index.html');
+/** The console's files: plain HTML, CSS and ES modules, no build step (served as they are, read once at start). */
+const STATIC = new URL('./static/', import.meta.url);
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+/** Keyed by the path under static/ (`app.js`, `pages/activity.js`); a Map, so no request path reaches Object.prototype. */
+const ASSETS = new Map<string, { type: string; body: string }>(
+  fs
+    .readdirSync(STATIC, { recursive: true, encoding: 'utf8' })
+    .map((name) => name.split(path.sep).join('/'))
+    .filter((name) => TYPES[path.extname(name)] !== undefined)
+    .map((name) => [name, { type: TYPES[path.extname(name)]!, body: fs.readFileSync(new URL(name, STATIC), 'utf8') }]),
+);
+const INDEX = fs.readFileSync(new URL('index.html', STATIC), 'utf8');
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -68,9 +74,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.set({ 'Content-Security-Policy': CSP, 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
 
   router.get('/console', (_req, res) => void page(res).type('html').send(INDEX));
-  router.get('/console/assets/:name', (req, res) => {
-    // Own keys only: `constructor`, `toString` or `__proto__` must not reach Object.prototype.
-    const a = Object.hasOwn(ASSETS, req.params.name) ? ASSETS[req.params.name] : undefined;
+  router.get('/console/assets/*name', (req, res) => {
+    const a = ASSETS.get(req.params.name.join('/'));
     if (!a) throw new HttpError(404, 'not_found', 'no such console asset');
     page(res).type(a.type).send(a.body);
   });

@@ -1,0 +1,27 @@
+// The /v1 API as the console calls it. The session cookie (HttpOnly) authenticates; state-changing
+// calls carry the session's CSRF token.
+
+let csrf = '';
+let onUnauthorized = () => {};
+
+export const setCsrf = (token) => void (csrf = token);
+export const signedIn = () => csrf !== '';
+/** What a 401 from any route but the session's own does (the boot module shows the sign-in form). */
+export const whenUnauthorized = (fn) => void (onUnauthorized = fn);
+
+export async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(method !== 'GET' ? { 'x-csrf-token': csrf } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (res.status === 401 && !path.startsWith('/console/session')) {
+    onUnauthorized();
+    throw new Error('signed out');
+  }
+  if (!res.ok) throw new Error(data?.message ?? `${method} ${path}: ${res.status}`);
+  return data;
+}
