@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -30,6 +31,16 @@ let html = '';
 /** The host page's backend: mints a token for `renewFor` with app credentials, as a real backend would. */
 let renewFor = 'eve';
 let renewals = 0;
+/** A port chosen up front for examples/inbox/server.mjs: its origin must be in INBOX_CORS_ORIGINS from the start. */
+let examplePort = 0;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 beforeAll(async () => {
   page = createServer((req, res) => {
@@ -46,7 +57,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
   pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
-  platform = await startE2ePlatform('e2e-browser-inbox', { projections: true, env: { INBOX_CORS_ORIGINS: pageOrigin } });
+  examplePort = await freePort();
+  platform = await startE2ePlatform('e2e-browser-inbox', { projections: true, env: { INBOX_CORS_ORIGINS: `${pageOrigin},http://127.0.0.1:${examplePort}` } });
   api = platform.api;
   browser = await launchChromium();
 }, 60_000);
@@ -284,5 +296,40 @@ describe('<notify-inbox> with a bad or expired token', () => {
     expect(renewals).toBe(1);
     expect(errors).toEqual([]);
     await tab.close();
+  }, 30_000);
+});
+
+describe('examples/inbox', () => {
+  it('the example page and its token-minting backend work as the README says: the bell loads, an item arrives, a refused token is renewed', async () => {
+    const server = spawn(process.execPath, ['examples/inbox/server.mjs'], {
+      env: { ...process.env, NOTIFY_URL: api.url, NOTIFY_APP_KEY: api.appKey, NOTIFY_APP_SECRET: api.appSecret, EXAMPLE_USER_ID: 'ivy', PORT: String(examplePort) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.stdout.on('data', (d: Buffer) => void (d.toString().includes('example shop on') && resolve()));
+        server.once('exit', (code) => reject(new Error(`examples/inbox/server.mjs exited with ${code}`)));
+      });
+      const tab = await browser!.context.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      await tab.goto(`http://127.0.0.1:${examplePort}/`);
+      const widget = tab.locator('notify-inbox');
+      await expect.poll(() => widget.getAttribute('status'), { timeout: 5000 }).toBe('ready');
+      await tab.waitForTimeout(300); // the stream connects
+      const res = await api.call('POST', '/v1/notifications', { eventId: 'ivy-1', userId: 'ivy', templateId: 'browser', params: { id: 'I-1', day: 'Sunday' }, channels: ['inapp'] });
+      expect(res.status).toBe(202);
+      await expect.poll(() => widget.getAttribute('unread'), { timeout: 5000 }).toBe('1');
+      // The token is refused (as an expired one would be): the page's listener mints a new one.
+      await widget.evaluate((el) => el.setAttribute('token', 'ibx1.e30.cmVmdXNlZA'));
+      await expect.poll(() => widget.getAttribute('token'), { timeout: 5000 }).toMatch(/^ibx1\.(?!e30\.)/);
+      await expect.poll(() => widget.getAttribute('status'), { timeout: 5000 }).toBe('ready');
+      expect(await widget.getAttribute('unread')).toBe('1');
+      expect(await seriousAxeViolations(tab)).toEqual([]);
+      expect(errors).toEqual([]);
+      await tab.close();
+    } finally {
+      server.kill();
+    }
   }, 30_000);
 });
