@@ -62,7 +62,16 @@ export function openApiDocument(publicUrl: string): object {
       { name: 'webhooks', description: 'provider receipts (signed, no credentials)' },
     ],
     components: {
-      securitySchemes: { appKey: { type: 'http', scheme: 'basic', description: 'appKey:appSecret from `notify apps create <name>`' } },
+      securitySchemes: {
+        appKey: { type: 'http', scheme: 'basic', description: 'appKey:appSecret from `notify apps create <name>`' },
+        inboxToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'inbox token (ibx1.…)',
+          description: "one user's inbox of one app, short-lived: minted by the app's backend with POST /v1/users/{userId}/inbox-token; opens /inbox/v1 only",
+        },
+        inboxTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)' },
+      },
       schemas: { ...resourceSchemas, ...operatorSchemas },
     },
     paths: {
@@ -139,7 +148,7 @@ export function openApiDocument(publicUrl: string): object {
           operationId: 'listInboxItems',
           tags: ['inbox'],
           summary: "The inbox token's user's items, newest first (Authorization: Bearer <inbox token>)",
-          security: [],
+          security: [{ inboxToken: [] }],
           parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }],
           responses: { '200': ok('a page of items', inboxPage), '401': err('missing, bad or expired inbox token') },
         },
@@ -149,7 +158,7 @@ export function openApiDocument(publicUrl: string): object {
           operationId: 'markInboxItemsRead',
           tags: ['inbox'],
           summary: 'Mark items read ({ ids } or { all: true }); records NotificationOpened',
-          security: [],
+          security: [{ inboxToken: [] }],
           requestBody: body({ type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } }, all: { type: 'boolean' } } }, { all: true }),
           responses: { '200': ok('the unread count', { type: 'object', required: ['unread'], properties: { unread: { type: 'integer' } } }), '401': err('missing, bad or expired inbox token') },
         },
@@ -159,7 +168,7 @@ export function openApiDocument(publicUrl: string): object {
           operationId: 'streamInbox',
           tags: ['inbox'],
           summary: 'Server-Sent Events: `item` per new item, `unread` counts; Last-Event-ID resumes; the token may be given as ?token= (EventSource sets no headers)',
-          security: [],
+          security: [{ inboxToken: [] }, { inboxTokenQuery: [] }],
           responses: {
             '200': { description: 'the event stream: `event: item` (data: an inbox item) and `event: unread` (data: { unread })', content: { 'text/event-stream': { schema: { type: 'string', description: 'SSE frames; each item frame carries one inbox item as JSON' } } } },
             '401': err('missing, bad or expired inbox token'),

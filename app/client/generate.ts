@@ -10,8 +10,8 @@ import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import { silentLogger } from '../../infra/logger.ts';
 import { loadConfig } from '../config.ts';
 
-/** The committed output; tests/api/client.test.ts fails when it differs from a fresh generation. */
-export const SCHEMA_FILE = fileURLToPath(new URL('./schema.ts', import.meta.url));
+/** The committed output, in the client package's source; tests/api/client.test.ts fails when it differs from a fresh generation. */
+export const SCHEMA_FILE = fileURLToPath(new URL('../../packages/client/src/schema.ts', import.meta.url));
 
 const HEADER = `/**
  * Generated from the API's /openapi.json by openapi-typescript (npm run client:generate).

@@ -5,7 +5,7 @@ import { ApiError, createClient, expandPath } from '../../app/client/index.ts';
 import { startTestApi, type TestApi } from './helpers.ts';
 
 /**
- * app/client/schema.ts is generated from the document the API serves; a route or schema change
+ * packages/client/src/schema.ts (the client package app/client re-exports) is generated from the document the API serves; a route or schema change
  * without `npm run client:generate` fails here. The client itself is then used against the API.
  */
 describe('the typed client', () => {
@@ -13,7 +13,7 @@ describe('the typed client', () => {
     const document = await servedDocument();
     const fresh = await generateSchemaSource(document);
     expect(await generateSchemaSource(document)).toBe(fresh); // deterministic
-    expect(fs.readFileSync(SCHEMA_FILE, 'utf8'), 'app/client/schema.ts is stale: run `npm run client:generate`').toBe(fresh);
+    expect(fs.readFileSync(SCHEMA_FILE, 'utf8'), 'packages/client/src/schema.ts is stale: run `npm run client:generate`').toBe(fresh);
   });
 
   it('the document has an operationId, a tag and a typed success body on every operation', async () => {
@@ -33,6 +33,22 @@ describe('the typed client', () => {
         }
       }
     }
+  });
+
+  it('declares how each operation authenticates: every named scheme exists; the inbox routes need the inbox bearer token (the stream also takes ?token=)', async () => {
+    type Op = { operationId: string; security?: Array<Record<string, string[]>> };
+    const document = (await servedDocument()) as { security: Array<Record<string, string[]>>; components: { securitySchemes: Record<string, { type: string; scheme?: string; in?: string; name?: string }> }; paths: Record<string, Record<string, Op>> };
+    const schemes = document.components.securitySchemes;
+    expect(schemes.inboxToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(schemes.inboxTokenQuery).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
+    const ops = Object.entries(document.paths).flatMap(([p, byMethod]) => Object.values(byMethod).map((op) => ({ path: p, ...op })));
+    for (const op of ops) for (const requirement of op.security ?? document.security) for (const name of Object.keys(requirement)) expect(schemes[name], `${op.operationId} names ${name}`).toBeDefined();
+    const securityOf = (id: string) => ops.find((o) => o.operationId === id)?.security;
+    expect(securityOf('listInboxItems')).toEqual([{ inboxToken: [] }]);
+    expect(securityOf('markInboxItemsRead')).toEqual([{ inboxToken: [] }]);
+    expect(securityOf('streamInbox')).toEqual([{ inboxToken: [] }, { inboxTokenQuery: [] }]);
+    // Only the widget script is public under /inbox/v1.
+    expect(ops.filter((o) => o.path.startsWith('/inbox/') && o.security?.length === 0).map((o) => o.operationId)).toEqual(['inboxWidget']);
   });
 
   describe('against the API', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
  * Folders on one floor (the roles the composition root wires side by side) never import each other.
  * `app` is the composition root, the only floor that may start the simulator (the default mode's choice).
  * `simulator` stands alone: it imports no production folder, and only `app` imports it.
+ * `packages` (npm workspaces, published apart) likewise: nothing of ours inside, only `app` imports them.
  */
 export const FLOORS = [
   ['domain'],
@@ -16,9 +17,9 @@ export const FLOORS = [
   ['api'],
   ['app'],
 ] as const;
-export type Floor = (typeof FLOORS)[number][number] | 'simulator';
-const FOLDERS: readonly string[] = [...FLOORS.flat(), 'simulator'];
-const rank = (floor: Floor): number => (floor === 'simulator' ? -1 : FLOORS.findIndex((f) => (f as readonly string[]).includes(floor)));
+export type Floor = (typeof FLOORS)[number][number] | 'simulator' | 'packages';
+const FOLDERS: readonly string[] = [...FLOORS.flat(), 'simulator', 'packages'];
+const rank = (floor: Floor): number => (floor === 'simulator' || floor === 'packages' ? -1 : FLOORS.findIndex((f) => (f as readonly string[]).includes(floor)));
 
 /** The dispatcher is a relay: it follows the log and publishes, so it may import only these. */
 export const DISPATCHER_MAY_IMPORT: readonly Floor[] = ['dispatcher', 'infra', 'domain'];
@@ -76,6 +77,9 @@ export function upwardImports(edges: readonly ImportEdge[]): ImportEdge[] {
     if (b === undefined) return true;
     if (a === b) return false;
     if (a === 'simulator' || b === 'simulator') return a === 'simulator';
+    // packages/ are published on their own (npm workspaces): they import nothing of ours, and only
+    // the composition root builds on them (app/client is the client package's source).
+    if (a === 'packages' || b === 'packages') return !(a === 'app' && b === 'packages');
     return rank(b) >= rank(a);
   });
 }

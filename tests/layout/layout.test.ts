@@ -33,7 +33,7 @@ describe('the layout: app -> api -> workflow, dispatcher, channels, monitors -> 
 });
 
 describe('the rule itself catches what it is for', () => {
-  it('finds an upward import, a sideways import, an import outside the floors, a cycle, a simulator import and a dispatcher decision', () => {
+  it('finds an upward import, a sideways import, an import outside the floors, a cycle, a simulator import, a dispatcher decision and a package that is not standalone', () => {
     const edges: ImportEdge[] = [
       { from: 'domain/a.ts', to: 'infra/b.ts' },
       { from: 'infra/b.ts', to: 'tests/helpers/x.ts' },
@@ -47,12 +47,18 @@ describe('the rule itself catches what it is for', () => {
       { from: 'simulator/x.ts', to: 'channels/p.ts' },
       { from: 'dispatcher/d.ts', to: 'commands/c.ts' },
       { from: 'dispatcher/d.ts', to: 'infra/b.ts' },
+      { from: 'app/client/index.ts', to: 'packages/client/src/index.ts' },
+      { from: 'api/x.ts', to: 'packages/client/src/index.ts' },
+      { from: 'packages/client/src/index.ts', to: 'domain/a.ts' },
+      { from: 'packages/client/src/index.ts', to: 'packages/client/src/retry.ts' },
     ];
     expect(show(upwardImports(edges))).toEqual([
       'domain/a.ts -> infra/b.ts',
       'infra/b.ts -> tests/helpers/x.ts',
       'channels/s.ts -> monitors/m.ts',
       'simulator/x.ts -> channels/p.ts',
+      'api/x.ts -> packages/client/src/index.ts',
+      'packages/client/src/index.ts -> domain/a.ts',
     ]);
     expect(show(dispatcherImports(edges))).toEqual(['dispatcher/d.ts -> commands/c.ts']);
     expect(folderCycles(edges)).toEqual([['channels/x', 'channels/y']]);

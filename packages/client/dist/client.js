@@ -1,0 +1,96 @@
+import { isReplayable, RETRY_DEFAULTS, retryDelayMs } from "./retry.js";
+export class ApiError extends Error {
+    status;
+    body;
+    constructor(method, path, status, body) {
+        super(`${method} ${path} answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`);
+        this.name = 'ApiError';
+        this.status = status;
+        this.body = body;
+    }
+    /** The API's `{ error, message, field?, requestId }`, when the answer was one. */
+    get error() {
+        const b = this.body;
+        return b && typeof b.error === 'string' && typeof b.message === 'string' ? b : undefined;
+    }
+}
+/** `/v1/users/{userId}` + `{ userId: 'a b' }` -> `/v1/users/a%20b`; a missing parameter is a bug, not a request. */
+export function expandPath(template, params = {}, query = {}) {
+    const filled = template.replace(/\{([^}]+)\}/g, (_m, name) => {
+        const value = params[name];
+        if (value === undefined || value === null)
+            throw new Error(`path parameter ${name} is missing for ${template}`);
+        return encodeURIComponent(String(value));
+    });
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(query))
+        if (v !== undefined && v !== null)
+            search.append(k, String(v));
+    const qs = search.toString();
+    return qs ? `${filled}?${qs}` : filled;
+}
+/** Basic credentials as UTF-8, without Node's Buffer: the package runs in browsers, Deno and Bun too. */
+function basicAuth(user, password) {
+    const bytes = new TextEncoder().encode(`${user}:${password}`);
+    let binary = '';
+    for (const b of bytes)
+        binary += String.fromCharCode(b);
+    return `Basic ${btoa(binary)}`;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function parseBody(res) {
+    const text = await res.text();
+    if (text === '')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return text;
+    }
+}
+export function createClient(options) {
+    const base = options.baseUrl.replace(/\/$/, '');
+    const auth = basicAuth(options.appKey, options.appSecret);
+    const doFetch = options.fetch ?? fetch;
+    const policy = options.retry === false ? { ...RETRY_DEFAULTS, retries: 0 } : { ...RETRY_DEFAULTS, ...options.retry };
+    async function attempt(method, path, body) {
+        return doFetch(`${base}${path}`, {
+            method,
+            headers: { authorization: auth, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        });
+    }
+    async function request(method, path, body) {
+        const replayable = isReplayable(method, body);
+        for (let retry = 0;; retry++) {
+            let res;
+            let failure;
+            try {
+                res = await attempt(method, path, body);
+            }
+            catch (e) {
+                failure = e;
+            }
+            if (res?.ok)
+                return (await parseBody(res));
+            const delayMs = replayable
+                ? retryDelayMs(retry, res ? { status: res.status, retryAfter: res.headers.get('retry-after') } : 'network', policy, { nowMs: Date.now(), random: Math.random })
+                : undefined;
+            if (delayMs === undefined) {
+                if (res)
+                    throw new ApiError(method, path, res.status, await parseBody(res));
+                const reason = failure instanceof Error ? failure.message : String(failure);
+                throw new Error(`cannot reach the API at ${base} (${reason}): is \`notify serve\` running?`, { cause: failure });
+            }
+            // The body of an answer we will not read still holds the connection until drained.
+            if (res)
+                await res.body?.cancel().catch(() => { });
+            options.onRetry?.({ method, path, retry: retry + 1, delayMs, cause: res ? res.status : 'network' });
+            await sleep(delayMs);
+        }
+    }
+    const call = (method) => (path, opts = {}) => request(method, expandPath(path, opts.path, opts.query), opts.body);
+    return { get: call('GET'), put: call('PUT'), post: call('POST'), delete: call('DELETE'), request };
+}
