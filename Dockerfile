@@ -6,6 +6,8 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+# The npm workspaces' manifests (packages/*: the client package, which has no dependency of its own).
+COPY packages/client/package.json ./packages/client/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-bookworm-slim
@@ -28,6 +30,9 @@ COPY projections ./projections
 COPY infra ./infra
 COPY domain ./domain
 COPY simulator ./simulator
+# app/client is the client package's source (the CLI and the demo use it).
+COPY packages/client/package.json ./packages/client/
+COPY packages/client/src ./packages/client/src
 # The embedded stores' directory (only used when no server store is configured), owned by the runtime user.
 RUN mkdir -p /var/lib/notify && chown node:node /var/lib/notify
 USER node

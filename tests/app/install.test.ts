@@ -35,6 +35,11 @@ describe('a production install', () => {
     const app = path.join(scratch, 'app');
     fs.mkdirSync(app);
     for (const file of ['package.json', 'package-lock.json', '.npmrc']) fs.copyFileSync(path.join(root, file), path.join(app, file));
+    // The npm workspaces (packages/*) are part of the lockfile: npm ci needs their manifests, as the image's deps stage does.
+    for (const pkg of fs.readdirSync(path.join(root, 'packages'))) {
+      fs.mkdirSync(path.join(app, 'packages', pkg), { recursive: true });
+      fs.copyFileSync(path.join(root, 'packages', pkg, 'package.json'), path.join(app, 'packages', pkg, 'package.json'));
+    }
     const env = { ...process.env, PATH: pathWithoutPython() };
     // The test would prove nothing if Python were still reachable.
     expect(spawnSync('sh', ['-c', 'command -v python3 || command -v python'], { env }).status).not.toBe(0);
