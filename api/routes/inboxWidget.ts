@@ -219,8 +219,14 @@ export const INBOX_WIDGET_JS = String.raw`(() => {
       if (item.readAt) return;
       item.readAt = new Date().toISOString();
       this.render();
+      const generation = this.generation;
       const answer = await this.call('/inbox/v1/items/read', { method: 'POST', body: JSON.stringify({ ids: [item.id] }) });
-      if (answer) this.setUnread(answer.unread);
+      if (answer) return this.setUnread(answer.unread);
+      // Not recorded: show it unread again rather than a read the platform never saw.
+      if (generation === this.generation) {
+        item.readAt = null;
+        this.render();
+      }
     }
     async markAllRead() {
       const now = new Date().toISOString();

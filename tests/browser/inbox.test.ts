@@ -122,6 +122,8 @@ const focused = (tab: Page) =>
   tab.evaluate(`(() => { let el = document.activeElement; while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement; return el ? el.className + ': ' + el.textContent : ''; })()`) as Promise<string>;
 
 async function userWithItems(userId: string, things: string[]): Promise<string> {
+  // The same template as the first test (an idempotent PUT), so each test also runs alone.
+  expect((await api.call('PUT', '/v1/templates/browser', { inapp: { title: 'Your order {{ id }} shipped', body: 'It arrives on {{ day }}.' } })).status).toBe(200);
   await api.call('PUT', `/v1/users/${userId}`, {});
   for (const thing of things) {
     const res = await api.call('POST', '/v1/notifications', { eventId: `${userId}-${thing}`, userId, templateId: 'browser', params: { id: thing, day: 'Monday' }, channels: ['inapp'] });
@@ -265,6 +267,18 @@ describe('<notify-inbox> with a bad or expired token', () => {
     expect(await alert.isVisible()).toBe(false);
     expect(await bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
     expect(await widget.locator('li.unread .title').textContent()).toBe('Your order kettle shipped');
+
+    // The token expires mid-session (the platform answers the read with 401): the item stays
+    // unread (the read was not recorded), the error shows, and the host hears of it once more.
+    await tab.route(`${api.url}/inbox/v1/items/read`, (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify({ error: 'unauthorized', message: 'inbox token expired' }) }),
+    );
+    expect(await bell.getAttribute('aria-expanded')).toBe('true'); // still open from above
+    await widget.locator('li.unread button.item').click();
+    await expect.poll(() => widget.getAttribute('status'), { timeout: 5000 }).toBe('expired');
+    expect(await tab.evaluate('window.expiredEvents')).toEqual(['invalid', 'expired']);
+    expect(await widget.locator('li.unread').count()).toBe(1);
+    expect(await alert.isVisible()).toBe(true);
     await tab.close();
   }, 30_000);
 

@@ -1,5 +1,5 @@
-import { type RetryOptions } from './retry.ts';
-import type { Client, ErrorBody } from './types.ts';
+import { type RetryOptions } from './retry.js';
+import type { Client, ErrorBody } from './types.js';
 export declare class ApiError extends Error {
     readonly status: number;
     readonly body: unknown;

@@ -8,6 +8,6 @@
  * Every non-2xx answer throws ApiError carrying the API's error body; transient failures of
  * requests that are safe to repeat are retried first (see retry.ts).
  */
-export { ApiError, createClient, expandPath, type ClientOptions, type RetryEvent } from './client.ts';
-export { isReplayable, retryAfterMs, retryDelayMs, backoffMs, RETRY_DEFAULTS, RETRYABLE_STATUSES, type RetryOptions } from './retry.ts';
-export type { Args, Client, components, ErrorBody, Method, Operation, paths, PathsWith, RequestOptions, Schemas, Success } from './types.ts';
+export { ApiError, createClient, expandPath, type ClientOptions, type RetryEvent } from './client.js';
+export { isReplayable, retryAfterMs, retryDelayMs, backoffMs, RETRY_DEFAULTS, RETRYABLE_STATUSES, type RetryOptions } from './retry.js';
+export type { Args, Client, components, ErrorBody, Method, Operation, paths, PathsWith, RequestOptions, Schemas, Success } from './types.js';

@@ -1,4 +1,4 @@
-import type { components, paths } from './schema.ts';
+import type { components, paths } from './schema.js';
 /**
  * The compile-time half of the client: from a path and a method of the OpenAPI document
  * (schema.ts, generated), the path/query parameters, JSON body and success body it takes.
