@@ -69,12 +69,17 @@ export const INBOX_WIDGET_JS = String.raw`(() => {
       // Both attributes may change in one task: one reload, not two.
       if (this.pending) return;
       this.pending = true;
-      queueMicrotask(() => { this.pending = false; if (this.isConnected) this.start(); });
+      queueMicrotask(() => {
+        this.pending = false;
+        // Changes within one task may end where they began: only a real change reloads.
+        if (this.isConnected && ((this.getAttribute('token') || '') !== this.token || this.apiOf() !== this.api)) this.start();
+      });
     }
+    apiOf() { return (this.getAttribute('api') || location.origin).replace(/\/$/, ''); }
     start() {
       this.generation++;
       this.stopStream();
-      this.api = (this.getAttribute('api') || location.origin).replace(/\/$/, '');
+      this.api = this.apiOf();
       this.token = this.getAttribute('token') || '';
       this.showError(undefined);
       if (!this.token) return this.expired('missing');

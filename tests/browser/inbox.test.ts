@@ -144,10 +144,15 @@ describe('<notify-inbox> for keyboard and screen-reader users', () => {
     const tab = await browser!.context.newPage();
     const errors: string[] = [];
     tab.on('pageerror', (e) => errors.push(e.message));
+    const requests: string[] = [];
+    tab.on('request', (r) => void (r.url().startsWith(`${api.url}/inbox/v1/`) && requests.push(new URL(r.url()).pathname)));
     await tab.goto(pageOrigin);
     const widget = tab.locator('notify-inbox');
     const bell = widget.locator('button.bell');
     await expect.poll(() => widget.getAttribute('status'), { timeout: 5000 }).toBe('ready');
+    await expect.poll(() => requests.includes('/inbox/v1/stream'), { timeout: 5000 }).toBe(true);
+    // One load and one stream: nothing (attribute callbacks included) starts it twice.
+    expect(requests.filter((p) => p !== '/inbox/v1/widget.js')).toEqual(['/inbox/v1/items', '/inbox/v1/stream']);
     expect(await bell.getAttribute('aria-label')).toBe('Notifications, 3 unread');
     expect(await bell.getAttribute('aria-expanded')).toBe('false');
     // The badge sits beside the bell glyph, not on it.
