@@ -24,6 +24,9 @@ import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
 import { usersRouter, type UserNotificationsList } from './routes/users.ts';
 import { inboxRouter, inboxTokenRouter } from './routes/inbox.ts';
+import { preferenceCenterRouter } from './routes/preferenceCenter.ts';
+import { preferencePageRouter } from './routes/preferencePage.ts';
+import { DEFAULT_PREFERENCES_LINK_TTL_DAYS } from '../domain/preferencesLink.ts';
 import type { InboxFeed } from './feeds/inboxFeed.ts';
 import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
@@ -155,6 +158,8 @@ export function createApi(deps: ApiDeps): Express {
       now,
     ),
   );
+  // The hosted preference center: its signed link is the credential, so it sits outside /v1.
+  app.use(preferencePageRouter({ store, secret: deps.config.trackingSecret, publicUrl: deps.config.publicUrl }, now));
   app.use(
     webhooksRouter(
       {
@@ -196,6 +201,13 @@ export function createApi(deps: ApiDeps): Express {
   // a quorum queue drops after its delivery limit. `npx notify redrive` (an operator) drains them.
   v1.use(redriveRouter({ store, ...(deps.projections?.failedNotifications && { failed: deps.projections.failedNotifications }) }, now));
   v1.use(whyRouter({ store, idKey, rateLimits, ...(deps.projections?.whyHistory && { history: deps.projections.whyHistory }) }, now));
+  v1.use(
+    preferenceCenterRouter(
+      store,
+      { publicUrl: deps.config.publicUrl, secret: deps.config.trackingSecret, ttlDays: deps.config.preferencesLinkTtlDays ?? DEFAULT_PREFERENCES_LINK_TTL_DAYS },
+      now,
+    ),
+  );
   v1.use(inboxTokenRouter(store, { secret: inboxSecret, ttlSeconds: api.inboxTokenTtlSeconds }, now));
   v1.get('/webpush/vapid-public-key', (_req, res) => {
     if (!deps.config.vapidPublicKey) throw new HttpError(503, 'unavailable', 'this API process was started without a VAPID key');

@@ -59,6 +59,8 @@ export interface ApiOptions {
   /** How long click/open and unsubscribe links stay valid (defaults in domain/trackingToken.ts). */
   trackingTokenTtlDays?: number;
   unsubscribeTokenTtlDays?: number;
+  /** PREFERENCES_LINK_TTL_DAYS: default life of a preference-center link (domain/preferencesLink.ts). */
+  preferencesLinkTtlDays?: number;
   api: ApiConfig;
   /** RENDER_WORKERS, RENDER_BUDGET_MS: the render pool made when the composition root hands none in. */
   render?: RenderPoolConfig;

@@ -126,6 +126,7 @@ export const envSchema = z.object({
   NOTIFY_ID_KEY: str({ section: 'api', secret: true, description: 'HMAC key notification ids are derived with. Unset: generated at first start into the data dir (0600). Every API process must share it and it must never change (dedup by eventId depends on it).' }),
   TRACKING_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 90, ...nonNegativeInt, description: 'How long click and open links stay valid, in days.' }),
   UNSUBSCRIBE_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 60, ...nonNegativeInt, description: 'How long an unsubscribe link stays valid, in days.' }),
+  PREFERENCES_LINK_TTL_DAYS: num({ section: 'api', fallback: 7, check: (n) => Number.isInteger(n) && n >= 1 && n <= 90, what: 'an integer from 1 to 90', description: 'How long a preference-center link stays valid, in days: the default of `POST /v1/users/:userId/preferences-link` and the life of `{{ preferences_url }}` in a message.' }),
   API_BODY_LIMIT: num({ section: 'api', fallback: 1024 * 1024, ...nonNegativeInt, description: 'Largest accepted request body in bytes (413 above it).' }),
   API_APP_RATE_LIMIT: num({ section: 'api', fallback: 5000, ...nonNegativeInt, description: 'Per-app token bucket: requests per second, counted in each API process (0 turns it off). Above what one box delivers, so it guards against a runaway client without capping a single service below the platform (docs/performance.md).' }),
   API_APP_RATE_BURST: num({ section: 'api', fallback: 10000, ...nonNegativeInt, description: 'Per-app token bucket: burst size.' }),
@@ -309,6 +310,8 @@ export interface Config {
   trackingTokenTtlDays: number;
   /** UNSUBSCRIBE_TOKEN_TTL_DAYS: how long an unsubscribe link stays valid (default 60). */
   unsubscribeTokenTtlDays: number;
+  /** PREFERENCES_LINK_TTL_DAYS: how long a preference-center link stays valid (default 7). */
+  preferencesLinkTtlDays: number;
   /** OPS_PORT: /metrics, /readyz, /healthz for operators (default 9464; 0 = any free port). */
   opsPort: number;
   /** OPS_HOST: the address the ops port binds (default 127.0.0.1: not reachable from outside). */
@@ -439,6 +442,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     ...(e.NOTIFY_ID_KEY !== undefined && { notifyIdKey: e.NOTIFY_ID_KEY }),
     trackingTokenTtlDays: e.TRACKING_TOKEN_TTL_DAYS,
     unsubscribeTokenTtlDays: e.UNSUBSCRIBE_TOKEN_TTL_DAYS,
+    preferencesLinkTtlDays: e.PREFERENCES_LINK_TTL_DAYS,
     opsPort: e.OPS_PORT,
     opsHost: e.OPS_HOST,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,

@@ -343,6 +343,14 @@ export interface TemplatePublished {
 }
 export type TemplateEvent = TemplatePublished;
 
+// ---- categories-<appId>: one stream per app, its notification categories as end users see them ----
+/** A category's title and description for the hosted preference center (PUT replaces both). */
+export interface CategoryDefined {
+  type: 'CategoryDefined';
+  data: { appId: string; name: string; title: string; description?: string; at: string };
+}
+export type CategoryEvent = CategoryDefined;
+
 // ---- app-<appKey> ----------------------------------------------------------------------
 export interface AppRegistered {
   type: 'AppRegistered';
@@ -395,7 +403,7 @@ export interface DigestWindowClosed {
 }
 export type DigestEvent = DigestWindowOpened | DigestMemberAdded | DigestWindowClosed;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent;
+export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent | CategoryEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [

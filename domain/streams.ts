@@ -31,6 +31,8 @@ export const streams = {
   /** Template ids are per app: two apps may both have a `welcome`. */
   template: (appId: string, templateId: string) => `template-${part(appId)}-${part(templateId)}`,
   app: (appKey: string) => `app-${appKey}`,
+  /** An app's categories (titles and descriptions for the preference center): few per app, listed together. */
+  categories: (appId: string) => `categories-${part(appId)}`,
   redrive: (redriveId: string) => `redrive-${redriveId}`,
   /** Index of one request eventId per app: which notification ids it made (cancel by eventId). */
   event: (appId: string, eventId: string) => `event-${appId}-${eventId}`,

@@ -1,5 +1,6 @@
 import { filters, Liquid, type FS, type Template } from 'liquidjs';
 import type { TemplateContent, TemplateParts } from './events.ts';
+import { PREFERENCES_URL_VARIABLE } from './preferencesLink.ts';
 
 /**
  * Our Liquid dialect, in one place: the API checks a template with it at publish time and the
@@ -187,13 +188,16 @@ function parseField(field: TemplateField, source: string, prefix = ''): Template
   }
 }
 
-/** Parses every part of every variant (a syntax error names its field) and lists the top-level params any of them reads. */
+/** Variables the platform fills in at render time (channels/render/renderer.ts): never a param a request must carry. */
+export const PLATFORM_VARIABLES: readonly string[] = [PREFERENCES_URL_VARIABLE];
+
+/** Parses every part of every variant (a syntax error names its field) and lists the top-level params any of them reads (the platform's own aside). */
 export function analyzeTemplate(content: TemplateContent): { requiredParams: string[] } {
   const names = new Set<string>();
   for (const [prefix, parts] of variantsOf(content)) {
     for (const [field, source] of fieldsOf(parts)) {
       const parsed = parseField(field, source, prefix);
-      for (const name of engineFor(field).globalVariablesSync(parsed)) names.add(name);
+      for (const name of engineFor(field).globalVariablesSync(parsed)) if (!PLATFORM_VARIABLES.includes(name)) names.add(name);
     }
   }
   return { requiredParams: [...names].sort() };

@@ -17,7 +17,7 @@ export const idSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._~:@+-]*$/, 'must be 1-128 characters of letters, digits and ._~:@+- (starting with a letter or digit)');
 
-const categorySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters of letters, digits and _.-');
+export const categorySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters of letters, digits and _.-');
 
 export const emailSchema = z.email().max(254);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PREFERENCES_PATH, PREFERENCES_URL_VARIABLE } from '../../domain/preferencesLink.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { TemplateParts } from '../../domain/events.ts';
@@ -35,6 +36,8 @@ function renderFailed(templateId: string, version: number, field: string | undef
  * with the same Liquid dialect the senders use (HTML escaped in email.html). Nothing is sent or recorded.
  * The render runs on the pool (never on this thread) within the render budget (infra/render/pool.ts).
  */
+const PREVIEW_PREFERENCES_URL = `https://preferences.invalid${PREFERENCES_PATH}preview`;
+
 export function templatePreviewRouter(store: EventStore, pool: RenderPool): Router {
   const router = Router();
   // The workers' parse cache is shared by whoever uses the pool; (id, version) is immutable within one log only.
@@ -63,7 +66,8 @@ export function templatePreviewRouter(store: EventStore, pool: RenderPool): Rout
         content: found.content,
         fields,
         fieldFallback: true,
-        params: body.params ?? {},
+        // A preview has no recipient: the preference link shows where the real one goes, with a placeholder token.
+        params: { ...(body.params ?? {}), [PREFERENCES_URL_VARIABLE]: PREVIEW_PREFERENCES_URL },
         ...(body.locale && { locale: body.locale }),
       });
     } catch (e) {

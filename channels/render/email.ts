@@ -1,4 +1,5 @@
 import { signTrackingToken } from '../../domain/trackingToken.ts';
+import { PREFERENCES_PATH } from '../../domain/preferencesLink.ts';
 
 export interface TrackingContext {
   notificationId: string;
@@ -32,19 +33,27 @@ function trackingUrl(ctx: TrackingContext, kind: 'click' | 'open' | 'unsubscribe
 /** Script-bearing schemes a param could smuggle into an href; browsers ignore whitespace and controls inside them. */
 const DANGEROUS_SCHEME = /^(javascript|vbscript|data):/;
 
-/** Every http(s) href becomes a signed click link; mailto:, tel: stay; script schemes are neutralised. */
+/**
+ * The recipient's own preference link (`{{ preferences_url }}`) is left as it is, like the
+ * unsubscribe link: it is a signed credential already, and wrapping it would copy it into a second one.
+ */
+function isPreferencesLink(url: string, ctx: TrackingContext): boolean {
+  return url.startsWith(`${ctx.publicUrl}${PREFERENCES_PATH}`);
+}
+
+/** Every http(s) href becomes a signed click link (but the preference link); mailto:, tel: stay; script schemes are neutralised. */
 export function rewriteLinks(html: string, ctx: TrackingContext): string {
   return html.replace(/(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2/gis, (whole, prefix: string, quote: string, raw: string) => {
     const url = decodeEntities(raw.trim());
     if (DANGEROUS_SCHEME.test(url.replace(/[\u0000-\u0020]/g, '').toLowerCase())) return `${prefix}${quote}#${quote}`;
-    if (!/^https?:\/\//i.test(url)) return whole;
+    if (!/^https?:\/\//i.test(url) || isPreferencesLink(url, ctx)) return whole;
     return `${prefix}${quote}${trackingUrl(ctx, 'click', url)}${quote}`;
   });
 }
 
 /** Bare http(s) URLs in a text part become signed click links too. */
 export function rewriteTextLinks(text: string, ctx: TrackingContext): string {
-  return text.replace(/https?:\/\/[^\s<>"']+/gi, (url) => trackingUrl(ctx, 'click', url));
+  return text.replace(/https?:\/\/[^\s<>"']+/gi, (url) => (isPreferencesLink(url, ctx) ? url : trackingUrl(ctx, 'click', url)));
 }
 
 export function unsubscribeUrl(ctx: TrackingContext): string {

@@ -11,6 +11,7 @@ import { addFooter, htmlToText, rewriteLinks, rewriteTextLinks, unsubscribeHeade
 import { fitPush, fitWebPush } from './push.ts';
 import { smsSegments } from './sms.ts';
 import { chatTarget, chatText } from './chat.ts';
+import { DEFAULT_PREFERENCES_LINK_TTL_DAYS, PREFERENCES_URL_VARIABLE, preferencesUrl } from '../../domain/preferencesLink.ts';
 
 export { apnsPayload, fcmPayload, webPushPayload, pushPayloadBytes, APNS_MAX_PAYLOAD_BYTES, FCM_MAX_PAYLOAD_BYTES, WEB_PUSH_MAX_PAYLOAD_BYTES } from './push.ts';
 export { smsEncoding, smsSegments } from './sms.ts';
@@ -40,6 +41,8 @@ export interface RendererOptions {
   cacheSize?: number;
   /** The issue time written into tracking links (they expire). */
   now?: () => Date;
+  /** Life of the preference-center link a template places with `{{ preferences_url }}` (PREFERENCES_LINK_TTL_DAYS). */
+  preferencesLinkTtlDays?: number;
 }
 
 export interface Renderer {
@@ -75,6 +78,13 @@ export function createRenderer(options: RendererOptions): Renderer {
     return loading;
   }
 
+  /** The recipient's signed preference-center link, minted per render (a re-render gets a fresh expiry). */
+  function preferencesLinkFor(request: NotificationRequested['data']): string {
+    const issued = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
+    const expiresAt = issued + (options.preferencesLinkTtlDays ?? DEFAULT_PREFERENCES_LINK_TTL_DAYS) * 86_400;
+    return preferencesUrl(publicUrl, { appId: request.appId, userId: request.userId, expiresAt }, options.trackingSecret);
+  }
+
   /** Every part the channel needs, rendered in one job on the pool (never on this thread). */
   async function renderFields(request: NotificationRequested['data'], template: TemplateData, variant: string): Promise<Partial<Record<TemplateField, string>>> {
     const { required, optional } = CHANNEL_FIELDS[request.channel];
@@ -88,7 +98,8 @@ export function createRenderer(options: RendererOptions): Renderer {
         content: template.content,
         fields: fields.map((field) => ({ variant, field, required: (required as readonly TemplateField[]).includes(field) })),
         fieldFallback: false,
-        params: request.params ?? {},
+        // The platform's variables win over a param of the same name: the link is always this recipient's own.
+        params: { ...(request.params ?? {}), [PREFERENCES_URL_VARIABLE]: preferencesLinkFor(request) },
         // The recipient's locale reaches the date and number filters as a render global, never as a param.
         ...(request.recipient.locale && { locale: request.recipient.locale }),
       });

@@ -27,6 +27,8 @@ export interface SendersRoleConfig {
   dataDir: string;
   publicUrl: string;
   trackingSecret: string;
+  /** PREFERENCES_LINK_TTL_DAYS: life of the `{{ preferences_url }}` links minted at render time. */
+  preferencesLinkTtlDays?: number;
   /** Where delivery claims are kept: like the dispatcher's state, MongoDB, else PostgreSQL, else `claims.sqlite` in dataDir. */
   mongoUrl?: string;
   databaseUrl?: string;
@@ -68,6 +70,7 @@ export async function startSendersRole(deps: {
     pool: deps.renderPool ?? ownPool!,
     publicUrl: deps.config.publicUrl,
     trackingSecret: deps.config.trackingSecret,
+    ...(deps.config.preferencesLinkTtlDays !== undefined && { preferencesLinkTtlDays: deps.config.preferencesLinkTtlDays }),
     // (templateId, version) is immutable once published, so the renderer caches what this returns.
     loadTemplate: async (appId, templateId, version) => {
       const { state } = await loadState<TemplateState, TemplateEvent>(deps.eventStore, templateDecider, await templateStream(deps.eventStore, appId, templateId), { cached: true });

@@ -65,6 +65,7 @@ export function personalScopeOf(event: DomainEvent, metadata: EventMetadata): st
     case 'DigestWindowOpened':
     case 'DigestMemberAdded':
     case 'DigestWindowClosed':
+    case 'CategoryDefined':
       return undefined;
     default: {
       const never: never = event;
@@ -135,6 +136,7 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
     case 'DigestWindowOpened':
     case 'DigestMemberAdded':
     case 'DigestWindowClosed':
+    case 'CategoryDefined':
       return event;
     default: {
       const never: never = e;
