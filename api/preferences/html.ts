@@ -15,6 +15,8 @@ export const CHANNEL_LABELS: Record<PrefChannel, string> = {
   inapp: 'In-app inbox',
   chat: 'Chat (Slack, Microsoft Teams, Discord)',
 };
+/** Inside a topic's fieldset the legend gives the context: short labels fit side by side on a phone. */
+const SHORT_LABELS: Record<PrefChannel, string> = { email: 'Email', sms: 'SMS', push: 'Push', inapp: 'In-app', chat: 'Chat' };
 /** The order the page lists channels in: the ones people most often turn off first. */
 const CHANNEL_ORDER: readonly PrefChannel[] = ['email', 'sms', 'push', 'inapp', 'chat'];
 // Every preference channel appears exactly once (a channel added to the domain must get a label).
@@ -59,8 +61,8 @@ ${body}
 `;
 }
 
-function checkbox(id: string, name: string, channel: PrefChannel, on: boolean): string {
-  return `<div class="opt"><input type="checkbox" id="${id}" name="${escapeHtml(name)}" value="${channel}"${on ? ' checked' : ''}><label for="${id}">${CHANNEL_LABELS[channel]}</label></div>`;
+function checkbox(id: string, name: string, channel: PrefChannel, on: boolean, labels: Record<PrefChannel, string> = CHANNEL_LABELS): string {
+  return `<div class="opt"><input type="checkbox" id="${id}" name="${escapeHtml(name)}" value="${channel}"${on ? ' checked' : ''}><label for="${id}">${labels[channel]}</label></div>`;
 }
 
 export interface PreferenceFormView {
@@ -90,7 +92,7 @@ export function preferenceFormPage(view: PreferenceFormView): string {
     .map((category, i) => {
       const prefs = Object.hasOwn(view.preferences.categories, category.name) ? view.preferences.categories[category.name] : undefined;
       const desc = category.description ? `<p class="hint" id="category-${i}-desc">${escapeHtml(category.description)}</p>` : '';
-      const boxes = CHANNEL_ORDER.map((c) => checkbox(`category-${i}-${c}`, `c.${category.name}`, c, isOn(prefs, c))).join('\n');
+      const boxes = CHANNEL_ORDER.map((c) => checkbox(`category-${i}-${c}`, `c.${category.name}`, c, isOn(prefs, c), SHORT_LABELS)).join('\n');
       return `<fieldset${desc ? ` aria-describedby="category-${i}-desc"` : ''}><legend>${escapeHtml(category.title)}</legend>${desc}
 <input type="hidden" name="category" value="${escapeHtml(category.name)}">
 <div class="opts">
