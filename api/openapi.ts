@@ -4,6 +4,7 @@ import { NOTIFICATION_STATUSES } from '../domain/notification.ts';
 import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../projections/userNotifications.ts';
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
+import { preferencePaths, preferenceSchemas, preferenceTag } from './openapiPreferences.ts';
 import { previewBodySchema } from './routes/templatePreview.ts';
 import { cancelByEventBodySchema, conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './edge/schemas.ts';
 
@@ -60,6 +61,7 @@ export function openApiDocument(publicUrl: string): object {
       { name: 'operations', description: "the operators' view: health and redrive" },
       { name: 'tracking', description: 'signed links in messages (no credentials)' },
       { name: 'webhooks', description: 'provider receipts (signed, no credentials)' },
+      preferenceTag,
     ],
     components: {
       securitySchemes: {
@@ -72,7 +74,7 @@ export function openApiDocument(publicUrl: string): object {
         },
         inboxTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)' },
       },
-      schemas: { ...resourceSchemas, ...operatorSchemas },
+      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas },
     },
     paths: {
       '/v1/users/{userId}': {
@@ -342,6 +344,7 @@ export function openApiDocument(publicUrl: string): object {
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
           ] }),
+      ...preferencePaths,
       '/t/{token}': {
         get: {
           operationId: 'followTrackingLink',

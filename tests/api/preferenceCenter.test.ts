@@ -276,3 +276,13 @@ describe('the form POST', () => {
     });
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes every route of the preference center', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/v1/categories'] ?? {})).toEqual(['get']);
+    expect(Object.keys(doc.paths['/v1/categories/{name}'] ?? {})).toEqual(['put']);
+    expect(Object.keys(doc.paths['/v1/users/{userId}/preferences-link'] ?? {})).toEqual(['post']);
+    expect(Object.keys(doc.paths['/preferences/{token}'] ?? {})).toEqual(['get', 'post']);
+  });
+});
