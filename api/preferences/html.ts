@@ -67,7 +67,10 @@ function checkbox(id: string, name: string, channel: PrefChannel, on: boolean, l
 
 export interface PreferenceFormView {
   appName: string;
-  /** The form posts back to this path (the link's own). */
+  /**
+   * The form posts back to the link itself: its token as a URL relative to `/preferences/`, so a
+   * proxy that serves the API under a path prefix still gets the post.
+   */
   action: string;
   formToken: string;
   preferences: Preferences;

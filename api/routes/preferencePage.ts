@@ -108,7 +108,7 @@ export function preferencePageRouter(deps: PreferencePageDeps, now: () => Date):
   router.get(path, async (req: Request<{ token: string }>, res) => {
     const page = await openPreferencePage(deps.store, req.params.token, deps.secret, now());
     if (page.kind !== 'ok') return refuse(res, page);
-    send(res, 200, preferenceFormPage({ ...page, action: req.originalUrl.split('?')[0]!, formToken: preferencesFormToken(req.params.token, deps.secret) }));
+    send(res, 200, preferenceFormPage({ ...page, action: req.params.token, formToken: preferencesFormToken(req.params.token, deps.secret) }));
   });
 
   router.post(path, express.urlencoded({ extended: false, limit: '64kb', parameterLimit: MAX_FIELDS }), async (req: Request<{ token: string }>, res) => {
@@ -127,7 +127,7 @@ export function preferencePageRouter(deps: PreferencePageDeps, now: () => Date):
     const showable = new Set(categoriesShown(page.preferences, page.categories).map((c) => c.name));
     const form: PreferenceForm = { ...parsed.form, shownCategories: parsed.form.shownCategories.filter((name) => showable.has(name)) };
     const preferences = await savePreferencePage(deps.store, page, form, { requestId: locals(res).requestId, now: now() });
-    send(res, 200, preferenceFormPage({ ...page, preferences, action: req.originalUrl.split('?')[0]!, formToken: preferencesFormToken(token, deps.secret), saved: true }));
+    send(res, 200, preferenceFormPage({ ...page, preferences, action: req.params.token, formToken: preferencesFormToken(token, deps.secret), saved: true }));
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../commands/apps.ts';
+import { createApp, revokeApp } from '../../commands/apps.ts';
 import { signInboxToken } from '../../domain/inboxToken.ts';
 import { preferencesFormToken, signPreferencesToken } from '../../domain/preferencesLink.ts';
 import { streams } from '../../domain/streams.ts';
@@ -139,6 +139,8 @@ describe('the page', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*form-action 'self'/);
     const html = res.html;
     expect(html).not.toMatch(/<script/i);
+    // The form posts back to the link (relative to /preferences/, so a path prefix in front of the API still works).
+    expect(html).toContain(`<form method="post" action="${tokenOf(url)}">`);
     expect(html).toContain('<legend>Channels</legend>');
     for (const c of ['email', 'sms', 'push', 'inapp', 'chat']) expect(html).toMatch(new RegExp(`<input type="checkbox" id="channel-${c}" name="channel" value="${c}"`));
     expect(html).toMatch(/id="channel-email" name="channel" value="email" checked>/);
@@ -193,6 +195,18 @@ describe('the page', () => {
     const { url } = await mint('pc-gone');
     expect((await page(onServer(url))).status).toBe(200);
     expect((await api.call('DELETE', '/v1/users/pc-gone')).status).toBe(204);
+    expect((await page(onServer(url))).status).toBe(404);
+  });
+});
+
+describe('a revoked app', () => {
+  it("its users' links stop working", async () => {
+    const c = await createApp(api.store, 'app-c');
+    const callC: TestApi['call'] = (method, p, body) => api.call(method, p, body, { authorization: basic(c.appKey, c.appSecret) });
+    expect((await callC('PUT', '/v1/users/pc-cat', {})).status).toBe(200);
+    const { url } = (await callC('POST', '/v1/users/pc-cat/preferences-link')).body as { url: string };
+    expect((await page(onServer(url))).status).toBe(200);
+    await revokeApp(api.store, c.appKey);
     expect((await page(onServer(url))).status).toBe(404);
   });
 });
