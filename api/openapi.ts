@@ -344,7 +344,7 @@ export function openApiDocument(publicUrl: string): object {
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
           ] }),
-      ...preferencePaths,
+      ...preferencePaths(),
       '/t/{token}': {
         get: {
           operationId: 'followTrackingLink',

@@ -42,7 +42,8 @@ const formField = {
   additionalProperties: { type: 'array', items: { enum: [...PREF_CHANNELS] }, description: '`c.<category>`: the channels ticked for that category' },
 };
 
-export const preferencePaths = {
+/** Fresh objects on every call: the document builder adds responses to each operation in place. */
+export const preferencePaths = () => ({
   '/v1/categories': {
     get: {
       operationId: 'listCategories',
@@ -98,4 +99,4 @@ export const preferencePaths = {
       },
     },
   },
-};
+});
