@@ -8,6 +8,7 @@ import type { CategoryView } from '../../commands/categories.ts';
  * fieldset per group with its legend, every checkbox with its own label, large enough to tap on a
  * 390 px phone, usable with the keyboard alone.
  */
+/** A Record over every preference channel: a channel added to the domain without a label fails the type check, not the page. */
 export const CHANNEL_LABELS: Record<PrefChannel, string> = {
   email: 'Email',
   sms: 'Text messages (SMS)',
@@ -17,10 +18,10 @@ export const CHANNEL_LABELS: Record<PrefChannel, string> = {
 };
 /** Inside a topic's fieldset the legend gives the context: short labels fit side by side on a phone. */
 const SHORT_LABELS: Record<PrefChannel, string> = { email: 'Email', sms: 'SMS', push: 'Push', inapp: 'In-app', chat: 'Chat' };
-/** The order the page lists channels in: the ones people most often turn off first. */
-const CHANNEL_ORDER: readonly PrefChannel[] = ['email', 'sms', 'push', 'inapp', 'chat'];
-// Every preference channel appears exactly once (a channel added to the domain must get a label).
-if (CHANNEL_ORDER.length !== PREF_CHANNELS.length || PREF_CHANNELS.some((c) => !CHANNEL_ORDER.includes(c))) throw new Error('preference page: channel list out of date');
+/** The order the page lists channels in: the ones people most often turn off first; any other after them. */
+const PREFERRED_ORDER: readonly string[] = ['email', 'sms', 'push', 'inapp', 'chat'];
+const rank = (c: PrefChannel) => (PREFERRED_ORDER.includes(c) ? PREFERRED_ORDER.indexOf(c) : PREFERRED_ORDER.length);
+const CHANNEL_ORDER: readonly PrefChannel[] = [...PREF_CHANNELS].sort((a, b) => rank(a) - rank(b));
 
 const CSS = `:root{color-scheme:light}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1a1a1a;background:#fff}
