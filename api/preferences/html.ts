@@ -8,6 +8,7 @@ import type { CategoryView } from '../../commands/categories.ts';
  * fieldset per group with its legend, every checkbox with its own label, large enough to tap on a
  * 390 px phone, usable with the keyboard alone.
  */
+
 /** A Record over every preference channel: a channel added to the domain without a label fails the type check, not the page. */
 export const CHANNEL_LABELS: Record<PrefChannel, string> = {
   email: 'Email',
