@@ -66,7 +66,7 @@ export type Recipient =
   /** An incoming-webhook URL (Slack, Teams, Discord): its host decides the message format. */
   | { kind: 'chat'; webhookUrl: string; locale?: string };
 
-export const SUPPRESS_REASONS = ['opted_out', 'rate_limited', 'no_contact', 'quiet_hours', 'app_revoked'] as const;
+export const SUPPRESS_REASONS = ['opted_out', 'category_opt_out', 'rate_limited', 'no_contact', 'quiet_hours', 'app_revoked'] as const;
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
 
 export const FAILURE_REASONS = ['permanent', 'exhausted', 'token_invalid', 'poison', 'bounced', 'undeliverable', 'delivery_limit'] as const;

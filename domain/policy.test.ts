@@ -30,7 +30,7 @@ type Ask = Omit<DeliveryFacts, 'user'>;
 const ask = (channel: Channel, more: Partial<Ask> = {}): Ask => ({ channel, rate: [], now: NOON, ...more });
 const spec = policySpecFor(userDecider, (user: UserState, input: Ask) => decideDelivery({ user, ...input }));
 
-const suppress = (reason: 'no_contact' | 'opted_out' | 'rate_limited', detail: string): DeliveryDecision => ({ kind: 'suppress', reason, detail });
+const suppress = (reason: 'no_contact' | 'opted_out' | 'category_opt_out' | 'rate_limited', detail: string): DeliveryDecision => ({ kind: 'suppress', reason, detail });
 const email = { kind: 'email', email: 'ada@example.test', locale: 'en' } as const;
 const sms = { kind: 'sms', phone: '+15005550006', locale: 'en' } as const;
 
@@ -57,9 +57,9 @@ describe('decideDelivery', () => {
       spec.given(past).when(ask('android')).then(suppress('opted_out', 'channel push off'));
       spec.given(past).when(ask('email')).then({ kind: 'request', recipient: email });
     });
-    it('a category turned off for a channel is opted_out there only, and only for that category', () => {
+    it('a category turned off for a channel is category_opt_out there only, and only for that category', () => {
       const past = [registered(), prefs({ categories: { promo: { email: false } } })];
-      spec.given(past).when(ask('email', { category: 'promo' })).then(suppress('opted_out', 'category promo off for email'));
+      spec.given(past).when(ask('email', { category: 'promo' })).then(suppress('category_opt_out', 'category promo off for email'));
       spec.given(past).when(ask('sms', { category: 'promo' })).then({ kind: 'request', recipient: sms });
       spec.given(past).when(ask('email', { category: 'news' })).then({ kind: 'request', recipient: email });
       spec.given(past).when(ask('email')).then({ kind: 'request', recipient: email });

@@ -47,7 +47,7 @@ export function decideDelivery(facts: DeliveryFacts): DeliveryDecision {
   if (!user.exists) return { kind: 'suppress', reason: 'no_contact', detail: 'unknown user' };
   const pc = prefChannelOf(channel);
   const optOut = optedOut(user.preferences, pc, category);
-  if (optOut) return { kind: 'suppress', reason: 'opted_out', detail: optOut };
+  if (optOut) return { kind: 'suppress', ...optOut };
   const recipient = recipientOf(user, channel);
   if (!recipient) return { kind: 'suppress', reason: 'no_contact', detail: `no ${pc === 'push' ? `${channel} device` : channel} on file` };
   const over = exceededWindow(facts.rate);
@@ -59,9 +59,10 @@ export function decideDelivery(facts: DeliveryFacts): DeliveryDecision {
   return { kind: 'request', recipient, ...(facts.scheduleAt ? { scheduleAt: facts.scheduleAt } : {}) };
 }
 
-function optedOut(prefs: Preferences, pc: PrefChannel, category: string | undefined): string | undefined {
-  if (prefs.channels[pc] === false) return `channel ${pc} off`;
-  if (category !== undefined && prefs.categories[category]?.[pc] === false) return `category ${category} off for ${pc}`;
+/** A channel switched off wins over a category: the user wants nothing on it at all. */
+function optedOut(prefs: Preferences, pc: PrefChannel, category: string | undefined): { reason: 'opted_out' | 'category_opt_out'; detail: string } | undefined {
+  if (prefs.channels[pc] === false) return { reason: 'opted_out', detail: `channel ${pc} off` };
+  if (category !== undefined && prefs.categories[category]?.[pc] === false) return { reason: 'category_opt_out', detail: `category ${category} off for ${pc}` };
   return undefined;
 }
 

@@ -58,12 +58,12 @@ describe('GET /v1/notifications/:id/why', () => {
     expect(body.decision.asOf).toEqual({ position: first.position, at: (first.data as { at: string }).at });
   });
 
-  it('opted_out by category', async () => {
+  it('category_opt_out: the category off, the channel on', async () => {
     await api.call('PUT', '/v1/users/why-cat', { email: 'cat@example.com' });
     await api.call('PUT', '/v1/users/why-cat/preferences', { categories: { promo: { email: false } } });
     const [n] = await notify('why-cat', 'why-cat-1', { category: 'promo' });
     const body = await why(n!.id);
-    expect(body.decision).toMatchObject({ outcome: 'suppressed', reason: 'opted_out' });
+    expect(body.decision).toMatchObject({ outcome: 'suppressed', reason: 'category_opt_out' });
     expect(reason(body, 'channel_preference')[0]?.passed).toBe(true);
     expect(reason(body, 'category_preference')).toEqual([expect.objectContaining({ passed: false, detail: 'category promo off for email' })]);
   });

@@ -9,7 +9,7 @@ import { launchChromium } from './chromium.ts';
 /**
  * The hosted preference center in a real browser, on a 390 px wide phone screen: the link arrives
  * in an email (`{{ preferences_url }}`), the user turns email off for one category with the
- * keyboard alone and saves; the next notification in that category is suppressed (opted_out), the
+ * keyboard alone and saves; the next notification in that category is suppressed (category_opt_out), the
  * other category still goes out. axe-core finds no serious or critical violation on either page.
  */
 const AXE = path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
@@ -111,9 +111,9 @@ describe('the preference center in Chromium', () => {
     const second = await send('pc-2', 'orders');
     expect(second.status).toBe('suppressed');
     const why = await api.call('GET', `/v1/notifications/${second.id}/why`);
-    expect(why.body.decision).toMatchObject({ outcome: 'suppressed', reason: 'opted_out' });
+    expect(why.body.decision).toMatchObject({ outcome: 'suppressed', reason: 'category_opt_out' });
     const events = await api.store.readStream(`notification-${second.id}`);
-    expect(events[0]).toMatchObject({ type: 'NotificationSuppressed', data: { reason: 'opted_out', category: 'orders', detail: 'category orders off for email' } });
+    expect(events[0]).toMatchObject({ type: 'NotificationSuppressed', data: { reason: 'category_opt_out', category: 'orders', detail: 'category orders off for email' } });
     // Only that category: a deal still arrives.
     const deal = await send('pc-3', 'promo');
     expect(deal.status).not.toBe('suppressed');
