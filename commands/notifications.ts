@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.ts';
-import type { Channel, FallbackStep, NotificationEvent, Params, PrefChannel } from '../domain/events.ts';
+import type { Channel, FallbackStep, NotificationEvent, Params, PrefChannel, ScheduledBy } from '../domain/events.ts';
 import { notificationDecider, type NotificationCommand, type NotificationState, type NotificationStatus } from '../domain/notification.ts';
 import { concreteChannels, decideDelivery, deliveryTargets, type DeliveryDecision } from '../domain/policy.ts';
 import { rateWindowsFor, type RateLimitConfig } from '../domain/rateWindows.ts';
@@ -40,6 +40,8 @@ export interface NotifyInput {
   fallback?: FallbackStep[];
   /** Set on a fallback request: the notification whose outcome asked for it. */
   fallbackOf?: string;
+  /** Set on an occurrence of a recurring schedule (commands/schedules.ts). */
+  scheduledBy?: ScheduledBy;
 }
 
 export interface NotifyOutcome {
@@ -174,12 +176,13 @@ async function prepareOne(
   const category = input.category !== undefined ? { category: input.category } : {};
   const fallbackOf = input.fallbackOf !== undefined ? { fallbackOf: input.fallbackOf } : {};
   const fallback = input.fallback?.length ? { fallback: input.fallback } : {};
+  const scheduledBy = input.scheduledBy ? { scheduledBy: input.scheduledBy } : {};
   const command: NotificationCommand =
     decision.kind === 'suppress'
       ? {
           type: 'SuppressNotification',
           data: {
-            ...base, ...category, reason: decision.reason, detail: decision.detail, at, ...fallbackOf,
+            ...base, ...category, reason: decision.reason, detail: decision.detail, at, ...fallbackOf, ...scheduledBy,
             // The next channel's request is made from this event alone (the workflow follows the log).
             ...(input.fallback?.length ? { fallback: input.fallback, params: input.params, templateVersion } : {}),
           },
@@ -196,6 +199,7 @@ async function prepareOne(
             ...(input.digest ? { digest: input.digest } : {}),
             ...fallback,
             ...fallbackOf,
+            ...scheduledBy,
             requestedAt: at,
           },
         };

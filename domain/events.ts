@@ -204,6 +204,13 @@ export interface WorkflowRequestFields {
   fallback?: FallbackStep[];
   /** A fallback notification: the notification whose outcome requested it. */
   fallbackOf?: string;
+  /** An occurrence of a recurring schedule: which schedule, which occurrence (why answers it). */
+  scheduledBy?: ScheduledBy;
+}
+/** The recurring-schedule occurrence a notification was made for. */
+export interface ScheduledBy {
+  scheduleId: string;
+  occurrence: string;
 }
 export interface FallbackStep {
   channel: PrefChannel;
@@ -213,6 +220,7 @@ export interface FallbackStep {
 export interface WorkflowSuppressFields {
   fallback?: FallbackStep[];
   fallbackOf?: string;
+  scheduledBy?: ScheduledBy;
   /** Only with `fallback`: the request's params and template version, for the next channel. */
   params?: Params;
   templateVersion?: number;
@@ -403,7 +411,50 @@ export interface DigestWindowClosed {
 }
 export type DigestEvent = DigestWindowOpened | DigestMemberAdded | DigestWindowClosed;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent | CategoryEvent;
+// ---- schedule-<scheduleId>: one recurring schedule of one app (domain/schedule.ts) ----------
+/** Who a schedule's occurrences go to: the users named at creation (`single`: asked as `userId`). */
+export interface ScheduleTarget {
+  userIds: string[];
+  single: boolean;
+}
+export interface ScheduleCreated {
+  type: 'ScheduleCreated';
+  data: {
+    scheduleId: string;
+    appId: string;
+    target: ScheduleTarget;
+    templateId: string;
+    params: Params;
+    cron: string;
+    timezone: string;
+    /** Where the time zone came from: the request, the user's profile, or UTC when neither had one. */
+    timezoneFrom: 'request' | 'user' | 'default';
+    createdAt: string;
+    /** The first occurrence, as answered to the caller. */
+    firstAt: string;
+  };
+}
+/** One occurrence done: its notifications are in the log (or it was refused, with why). */
+export interface ScheduleOccurred {
+  type: 'ScheduleOccurred';
+  data: {
+    scheduleId: string;
+    occurrence: string;
+    eventId: string;
+    notifications: number;
+    refused?: { code: string; message: string };
+    /** Occurrences missed during downtime before this time were skipped (bounded catch-up). */
+    skippedBefore?: string;
+    at: string;
+  };
+}
+export interface ScheduleDeleted {
+  type: 'ScheduleDeleted';
+  data: { scheduleId: string; appId: string; at: string };
+}
+export type ScheduleEvent = ScheduleCreated | ScheduleOccurred | ScheduleDeleted;
+
+export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent | CategoryEvent | ScheduleEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [

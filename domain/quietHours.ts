@@ -69,8 +69,8 @@ function localTime(instant: number, tz: string): LocalTime {
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
 }
 
-/** Offset (ms) of the zone from UTC at an instant. */
-function offsetAt(instant: number, tz: string): number {
+/** Offset (ms) of the zone from UTC at an instant (whole seconds). */
+export function offsetAt(instant: number, tz: string): number {
   const l = localTime(instant, tz);
   const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
   return asUtc - Math.floor(instant / 1000) * 1000;

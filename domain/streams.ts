@@ -36,6 +36,8 @@ export const streams = {
   redrive: (redriveId: string) => `redrive-${redriveId}`,
   /** Index of one request eventId per app: which notification ids it made (cancel by eventId). */
   event: (appId: string, eventId: string) => `event-${appId}-${eventId}`,
+  /** One recurring schedule; its id is made by the API (a UUID), and its events name the app that owns it. */
+  schedule: (scheduleId: string) => `schedule-${scheduleId}`,
   /** One digest key of one user on one channel: its windows open and close one after another. */
   digest: (appId: string, userId: string, channel: Channel, key: string) =>
     `digest-${createHash('sha256').update([appId, userId, channel, key].join('\u0000')).digest('hex').slice(0, 32)}`,

@@ -16,8 +16,14 @@ export interface ScheduledEntry {
   timer?: ScheduledTimer;
 }
 
-/** The workflow's durable timers: a digest window's close, a fallback's "not opened by then". */
-export type ScheduledTimer = { kind: 'digest'; stream: string; windowId: string } | { kind: 'fallback'; notificationId: string };
+/**
+ * The workflow's durable timers: a digest window's close, a fallback's "not opened by then", a
+ * recurring schedule's next occurrence.
+ */
+export type ScheduledTimer =
+  | { kind: 'digest'; stream: string; windowId: string }
+  | { kind: 'fallback'; notificationId: string }
+  | { kind: 'schedule'; scheduleId: string; occurrence: string };
 
 /**
  * A log reader's own durable state: its checkpoint in the log and what it holds until a time.

@@ -38,6 +38,9 @@ export const timerKey = (timer: ScheduledTimer): string => {
       return `digest:${timer.stream}:${timer.windowId}`;
     case 'fallback':
       return `fallback:${timer.notificationId}`;
+    // One key per occurrence: timers are insert-only, and the next one is stored before this one goes.
+    case 'schedule':
+      return `schedule:${timer.scheduleId}:${timer.occurrence}`;
     default: {
       const never: never = timer;
       throw new Error(`unknown timer ${String((never as { kind: string }).kind)}`);
@@ -76,7 +79,7 @@ function nextChannel(state: WorkflowState, at: string): WorkflowCommand[] {
   return source ? [{ type: 'RequestFallback', source, at }] : [];
 }
 
-function setTimer(timer: ScheduledTimer, dueAt: string, appId: string, channel: Channel): WorkflowCommand {
+export function setTimer(timer: ScheduledTimer, dueAt: string, appId: string, channel: Channel): Extract<WorkflowCommand, { type: 'SetTimer' }> {
   return { type: 'SetTimer', key: timerKey(timer), timer, dueAt, appId, channel };
 }
 
@@ -101,6 +104,8 @@ function decide(input: WorkflowInput, state: WorkflowState): WorkflowCommand[] {
     case 'TimerFired': {
       const timer = input.timer;
       if (timer.kind === 'digest') return [{ type: 'CloseDigest', stream: timer.stream, windowId: timer.windowId, at: input.at }];
+      // A schedule's timer is decided on the schedule's stream (workflow/schedules.ts), not on a notification.
+      if (timer.kind === 'schedule') return [];
       // A timed fallback is for a message nobody engaged with; a canceled or digested one asked for nothing more.
       if (state.opened || state.clicked || state.status === 'canceled' || state.status === 'digested') return [];
       return nextChannel(state, input.at);

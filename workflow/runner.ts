@@ -10,6 +10,12 @@ import type { Logger } from '../infra/logger.ts';
 import type { ScheduledEntry, ScheduleStore } from '../infra/scheduleStore.ts';
 import { contextFromTraceparent, inSpan } from '../infra/telemetry.ts';
 import { workflowDecider, type WorkflowCommand, type WorkflowInput } from './decider.ts';
+import { scheduleWorkflow, type ScheduleInput, type ScheduleWorkflowCommand } from './schedules.ts';
+import { fireOccurrence } from '../commands/schedules.ts';
+import { loadState } from '../commands/handle.ts';
+import type { ScheduleEvent } from '../domain/events.ts';
+import type { ScheduleState } from '../domain/schedule.ts';
+import { streams } from '../domain/streams.ts';
 
 /**
  * Follows the log from its own checkpoint, feeds each event the workflow reacts to to the decider
@@ -34,8 +40,10 @@ export interface WorkflowStats {
   /** Digest members joined to their window. */
   joined: number;
   timersSet: number;
-  /** Timers run (digest closes, timed fallbacks). */
+  /** Timers run (digest closes, timed fallbacks, schedule occurrences). */
   timersFired: number;
+  /** Recurring-schedule occurrences fired (each one notification request). */
+  occurrencesFired: number;
   checkpoint: number;
   lastRead: number;
 }
@@ -75,7 +83,7 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
   const checkpoint = keepCheckpoint(o.state, { logger: log, name: 'workflow' });
   let tickBusy = false;
   const intervals: NodeJS.Timeout[] = [];
-  const stats = { joined: 0, timersSet: 0, timersFired: 0 };
+  const stats = { joined: 0, timersSet: 0, timersFired: 0, occurrencesFired: 0 };
 
   /** One step: read the state it needs, decide, carry every command out. */
   async function step(input: WorkflowInput, metadata: EventMetadata, position: number): Promise<void> {
@@ -85,7 +93,15 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
     for (const command of workflowDecider.decide(input, state)) await carryOut(command, metadata, position);
   }
 
-  async function carryOut(c: WorkflowCommand, metadata: EventMetadata, position: number): Promise<void> {
+  /** A schedule's step: decided on the schedule's own stream (read opened: firing needs its params). */
+  async function scheduleStep(input: ScheduleInput, scheduleId: string, metadata: EventMetadata, position: number): Promise<void> {
+    const state = input.type === 'ScheduleCreated'
+      ? scheduleWorkflow.initialState()
+      : (await loadState<ScheduleState, ScheduleEvent>(o.eventStore, scheduleWorkflow, streams.schedule(scheduleId))).state;
+    for (const command of scheduleWorkflow.decide(input, state)) await carryOut(command, metadata, position);
+  }
+
+  async function carryOut(c: WorkflowCommand | ScheduleWorkflowCommand, metadata: EventMetadata, position: number): Promise<void> {
     const parent = contextFromTraceparent(metadata.traceparent);
     switch (c.type) {
       case 'JoinDigest':
@@ -104,6 +120,13 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
           await requestFallback(notify, c.source, new Date(c.at), metadata);
         }, parent);
         return;
+      case 'FireOccurrence':
+        await inSpan('workflow.schedule.occurrence', async (span) => {
+          span.setAttribute('schedule.id', c.schedule.scheduleId);
+          await fireOccurrence(notify, c.schedule, c.occurrence, { now: new Date(c.at), metadata, ...(c.skippedBefore !== undefined && { skippedBefore: c.skippedBefore }) });
+        }, parent);
+        stats.occurrencesFired += 1;
+        return;
       case 'SetTimer': {
         const tp = metadata.traceparent ? { traceparent: metadata.traceparent } : {};
         await o.state.schedule({ notificationId: c.key, channel: c.channel, appId: c.appId, dueAt: c.dueAt, position, timer: c.timer, ...tp });
@@ -118,6 +141,11 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
   }
 
   async function onEvent(event: RecordedEvent): Promise<void> {
+    if (event.type === 'ScheduleCreated') {
+      await scheduleStep({ type: 'ScheduleCreated', data: event.data, at: now().toISOString() }, event.data.scheduleId, { ...event.metadata, causationId: event.id }, event.position);
+      checkpoint.move(event.position);
+      return;
+    }
     const input = inputOf(event, now().toISOString());
     // Caused by the event it reacts to, in the request's correlation.
     if (input) await step(input, { ...event.metadata, causationId: event.id }, event.position);
@@ -126,7 +154,13 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
 
   async function runTimer(entry: ScheduledEntry): Promise<void> {
     try {
-      if (entry.timer) {
+      if (entry.timer?.kind === 'schedule') {
+        // Every occurrence of a schedule is correlated with the schedule.
+        const t = entry.timer;
+        const metadata: EventMetadata = { correlationId: t.scheduleId, causationId: entry.notificationId, appId: entry.appId, ...(entry.traceparent ? { traceparent: entry.traceparent } : {}) };
+        await scheduleStep({ type: 'ScheduleTimerFired', scheduleId: t.scheduleId, occurrence: t.occurrence, at: now().toISOString() }, t.scheduleId, metadata, entry.position);
+        stats.timersFired += 1;
+      } else if (entry.timer) {
         const metadata: EventMetadata = {
           correlationId: entry.notificationId, causationId: entry.notificationId, appId: entry.appId, ...(entry.traceparent ? { traceparent: entry.traceparent } : {}),
         };

@@ -66,7 +66,12 @@ export function personalScopeOf(event: DomainEvent, metadata: EventMetadata): st
     case 'DigestMemberAdded':
     case 'DigestWindowClosed':
     case 'CategoryDefined':
+    case 'ScheduleOccurred':
+    case 'ScheduleDeleted':
       return undefined;
+    // A schedule for one user keeps its params under that user's key (erasure shreds them with the rest).
+    case 'ScheduleCreated':
+      return event.data.target.single ? userKey(event.data.appId, event.data.target.userIds[0]!) : undefined;
     default: {
       const never: never = event;
       return never;
@@ -137,7 +142,11 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
     case 'DigestMemberAdded':
     case 'DigestWindowClosed':
     case 'CategoryDefined':
+    case 'ScheduleOccurred':
+    case 'ScheduleDeleted':
       return event;
+    case 'ScheduleCreated':
+      return { ...e, data: { ...e.data, params: params(e.data.params) } } as E;
     default: {
       const never: never = e;
       return never;
