@@ -33,6 +33,7 @@ import { webhooksRouter } from './routes/webhooks.ts';
 import { webhookReceipts } from '../channels/providers/registry.ts';
 import { whyRouter } from './routes/why.ts';
 import { redriveRouter } from './routes/redrive.ts';
+import { schedulesRouter } from './routes/schedules.ts';
 import type { RedriveDeps } from '../commands/redrive.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import { createRenderPool, DEFAULT_RENDER_POOL, type RenderPool } from '../infra/render/pool.ts';
@@ -192,6 +193,7 @@ export function createApi(deps: ApiDeps): Express {
       now,
     ),
   );
+  v1.use(schedulesRouter({ store, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } }, now));
   v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
   v1.use(feedRouter(deps.projections?.userNotifications));
   v1.use(templatePreviewRouter(store, renderPool));

@@ -5,6 +5,8 @@ import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
 import { preferencePaths, preferenceSchemas, preferenceTag } from './openapiPreferences.ts';
+import { schedulePaths, scheduleSchemas } from './openapiSchedules.ts';
+import { scheduleBodySchema } from './edge/scheduleSchemas.ts';
 import { previewBodySchema } from './routes/templatePreview.ts';
 import { cancelByEventBodySchema, conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './edge/schemas.ts';
 
@@ -56,6 +58,7 @@ export function openApiDocument(publicUrl: string): object {
       { name: 'users', description: 'recipients: contact, devices, preferences' },
       { name: 'templates', description: 'versioned Liquid templates' },
       { name: 'notifications', description: 'requests, status and the raw log' },
+      { name: 'schedules', description: 'recurring notifications: a cron per recipient, in their time zone' },
       { name: 'audit', description: 'why a notification went (or did not go) the way it did' },
       { name: 'analytics', description: 'counts, rates, time series and conversions from the read models' },
       { name: 'operations', description: "the operators' view: health and redrive" },
@@ -74,7 +77,7 @@ export function openApiDocument(publicUrl: string): object {
         },
         inboxTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)' },
       },
-      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas },
+      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas },
     },
     paths: {
       '/v1/users/{userId}': {
@@ -331,6 +334,7 @@ export function openApiDocument(publicUrl: string): object {
           responses: { '200': ok('events', ref('NotificationEvents')), '404': err('unknown id'), ...common },
         },
       },
+      ...schedulePaths(json(scheduleBodySchema)),
       '/v1/ops/status': {
         get: {
           operationId: 'getOpsStatus',

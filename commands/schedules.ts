@@ -57,13 +57,13 @@ async function resolveTimezone(store: EventStore, appId: string, input: CreateSc
 }
 
 export async function createSchedule(store: EventStore, ctx: CommandContext, input: CreateScheduleInput): Promise<{ id: string; nextAt: string }> {
+  const syntax = checkCron({ cron: input.cron, timezone: input.timezone ?? 'UTC' });
+  if (!syntax.ok) throw new InputError(syntax.field, `${syntax.field}: ${syntax.message}`);
   const template = await loadTemplateForApp(store, ctx.appId, input.templateId);
   if (!template) throw new DomainError('template_not_found', `template ${input.templateId} does not exist for this app`);
   for (const name of template.requiredParams) {
     if (!Object.hasOwn(input.params, name)) throw new InputError(`params.${name}`, `params.${name} is required by template ${input.templateId} v${template.version}`);
   }
-  const syntax = checkCron({ cron: input.cron, timezone: input.timezone ?? 'UTC' });
-  if (!syntax.ok) throw new InputError(syntax.field, `${syntax.field}: ${syntax.message}`);
   const { timezone, from } = await resolveTimezone(store, ctx.appId, input);
   const spec: CronSpec = { cron: input.cron.trim(), timezone };
   const first = nextOccurrence(spec, ctx.now);

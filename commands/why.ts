@@ -6,6 +6,7 @@ import { userDecider, type UserState } from '../domain/user.ts';
 import { attemptsOf, explainDelivery, type WhyAttempt, type WhyReason } from '../domain/why.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { readAppNotification } from './readNotification.ts';
+import { loadSchedule } from './schedules.ts';
 import { templateStream } from './templates.ts';
 
 /**
@@ -99,6 +100,8 @@ export async function whyNotification(deps: WhyDeps, appId: string, id: string):
       facts: { templateId: origin.templateId, version: version ?? null },
     },
   ];
+  const made = origin.scheduledBy ? await scheduleReason(deps.store, appId, origin.scheduledBy.scheduleId, origin.scheduledBy.occurrence) : undefined;
+  if (made) reasons.push(made);
   const recorded: WhyOutcome =
     first.type === 'NotificationSuppressed' ? 'suppressed' : first.data.deferredBy ? 'deferred' : first.data.scheduleAt ? 'scheduled' : 'requested';
   const replayed = replayedOutcome(explained.decision);
@@ -119,6 +122,20 @@ export async function whyNotification(deps: WhyDeps, appId: string, id: string):
     },
     attempts: attemptsOf(events as unknown as NotificationEvent[]),
     redrives,
+  };
+}
+
+/** Which recurring schedule made the notification, and for which of its occurrences. */
+async function scheduleReason(store: EventStore, appId: string, scheduleId: string, occurrence: string): Promise<WhyReason> {
+  const found = await loadSchedule(store, appId, scheduleId);
+  const c = found?.created;
+  return {
+    check: 'recurring_schedule',
+    passed: true,
+    detail: c
+      ? `occurrence ${occurrence} of schedule ${scheduleId} (cron "${c.cron}" in ${c.timezone}${found.state.status === 'deleted' ? ', since deleted' : ''})`
+      : `occurrence ${occurrence} of schedule ${scheduleId}`,
+    facts: { scheduleId, occurrence, cron: c?.cron ?? null, timezone: c?.timezone ?? null },
   };
 }
 

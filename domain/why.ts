@@ -7,7 +7,7 @@ import type { CountedRateWindow } from './rateWindows.ts';
  * "Why did (or didn't) this user get it?": the delivery policy replayed on the facts as they were,
  * every check reported (not only the one that decided), in the policy's own order.
  */
-export const WHY_CHECKS = ['user', 'channel_preference', 'category_preference', 'contact', 'rate_window', 'quiet_hours', 'schedule', 'template', 'event', 'request'] as const;
+export const WHY_CHECKS = ['user', 'channel_preference', 'category_preference', 'contact', 'rate_window', 'quiet_hours', 'schedule', 'template', 'event', 'request', 'recurring_schedule'] as const;
 export type WhyCheck = (typeof WHY_CHECKS)[number];
 
 export interface WhyReason {
