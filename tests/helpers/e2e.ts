@@ -23,8 +23,8 @@ export interface E2ePlatform {
   metrics: ReturnType<typeof createMetrics>;
   /** Stops the dispatcher (as a crash-free restart would) and starts a new one on the same state file. */
   restartDispatcher(): Promise<void>;
-  /** The same for the workflow (digests, fallbacks) and its timers. */
-  restartWorkflow(): Promise<void>;
+  /** The same for the workflow (digests, fallbacks, schedules) and its timers; `downMs`: stays stopped that long. */
+  restartWorkflow(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,8 +80,9 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
       await dispatcher.stop();
       dispatcher = await startDispatcher();
     };
-    const restartWorkflow = async () => {
+    const restartWorkflow = async (downMs = 0) => {
       await workflow.stop();
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       workflow = await startWorkflow();
     };
     return { sim, api, topology, metrics, restartDispatcher, restartWorkflow, stop };
