@@ -83,6 +83,18 @@ describe('fuzz: every route', () => {
     await fc.assert(fc.asyncProperty(fc.oneof(jsonBody, near(valid), withIds), (body) => check('POST', '/v1/notifications', body)), RUNS);
   });
 
+  it('POST, GET and DELETE /v1/schedules', async () => {
+    const valid = { userId: 'fu', templateId: 'fz', params: { name: 'n' }, cron: '*/5 * * * *', timezone: 'Europe/Berlin' };
+    const crons = fc.record({
+      userId: fc.constant('fu'), templateId: fc.constant('fz'), params: fc.constant({ name: 'n' }),
+      cron: fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom('*', '0', '*/2', '1-5', 'L', 'MON#2', '31', '99', '?', 'W', '5W', ','), { minLength: 4, maxLength: 7 }).map((f) => f.join(' '))),
+      timezone: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York', 'Etc/GMT+14')),
+    });
+    await fc.assert(fc.asyncProperty(fc.oneof(jsonBody, near(valid), crons), (body) => check('POST', '/v1/schedules', body)), RUNS);
+    await fc.assert(fc.asyncProperty(segment, (id) => check('GET', `/v1/schedules/${enc(id)}`)), RUNS);
+    await fc.assert(fc.asyncProperty(segment, (id) => check('DELETE', `/v1/schedules/${enc(id)}`)), RUNS);
+  });
+
   it('GET notifications, events, analytics; tracking links; webhooks', async () => {
     await fc.assert(fc.asyncProperty(segment, (id) => check('GET', `/v1/notifications/${enc(id)}`)), RUNS);
     await fc.assert(fc.asyncProperty(segment, (id) => check('GET', `/v1/notifications/${enc(id)}/events`)), RUNS);
