@@ -56,10 +56,10 @@ export interface WorkflowRunner {
 }
 
 /** What the log says, as the decider's input; undefined for an event the workflow does not react to. */
-/** The only events `inputOf` turns into an input: the follower asks the store for these alone. */
-export const WORKFLOW_EVENT_TYPES = ['NotificationRequested', 'NotificationSuppressed', 'NotificationFailed', 'DigestWindowOpened'] as const;
+/** The only events the workflow acts on (`inputOf`, and ScheduleCreated for schedules): the follower asks the store for these alone. */
+export const WORKFLOW_EVENT_TYPES = ['NotificationRequested', 'NotificationSuppressed', 'NotificationFailed', 'DigestWindowOpened', 'ScheduleCreated'] as const;
 
-export function inputOf(event: RecordedEvent, at: string): WorkflowInput | undefined {
+export function inputOf(event: RecordedEvent, at: string): WorkflowInput | Extract<ScheduleInput, { type: 'ScheduleCreated' }> | undefined {
   switch (event.type) {
     case 'NotificationRequested':
       return { type: event.type, data: event.data, at };
@@ -69,6 +69,8 @@ export function inputOf(event: RecordedEvent, at: string): WorkflowInput | undef
       return { type: event.type, data: event.data, at };
     case 'DigestWindowOpened':
       return { type: event.type, stream: event.streamId, data: event.data, at };
+    case 'ScheduleCreated':
+      return { type: event.type, data: event.data, at };
     default:
       return undefined;
   }
@@ -141,14 +143,11 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
   }
 
   async function onEvent(event: RecordedEvent): Promise<void> {
-    if (event.type === 'ScheduleCreated') {
-      await scheduleStep({ type: 'ScheduleCreated', data: event.data, at: now().toISOString() }, event.data.scheduleId, { ...event.metadata, causationId: event.id }, event.position);
-      checkpoint.move(event.position);
-      return;
-    }
     const input = inputOf(event, now().toISOString());
     // Caused by the event it reacts to, in the request's correlation.
-    if (input) await step(input, { ...event.metadata, causationId: event.id }, event.position);
+    const metadata = { ...event.metadata, causationId: event.id };
+    if (input?.type === 'ScheduleCreated') await scheduleStep(input, input.data.scheduleId, metadata, event.position);
+    else if (input) await step(input, metadata, event.position);
     checkpoint.move(event.position);
   }
 
