@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { checkCron, nextOccurrence, type CronSpec } from '../domain/cron.ts';
+import { appDecider, type AppState } from '../domain/app.ts';
 import { DomainError, isDomainError } from '../domain/errors.ts';
-import type { EventMetadata, Params, ScheduleCreated, ScheduleEvent, ScheduleTarget } from '../domain/events.ts';
+import type { AppEvent, EventMetadata, Params, ScheduleCreated, ScheduleEvent, ScheduleTarget } from '../domain/events.ts';
 import { occurrenceEventId, scheduleDecider, type ScheduleState } from '../domain/schedule.ts';
 import { streams } from '../domain/streams.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
@@ -108,10 +109,12 @@ export async function deleteSchedule(store: EventStore, ctx: CommandContext, id:
   }
 }
 
+type Requested = { notifications: number; refused?: { code: string; message: string } };
+
 /**
  * One occurrence: the notification request (eventId `<scheduleId>:<occurrence>`, so a repeat adds
  * nothing), then ScheduleOccurred. A request the domain refuses (the template was removed, a
- * param it now requires is missing) is recorded as refused and the schedule goes on; anything else
+ * param it now requires is missing, the app revoked) is recorded as refused and the schedule goes on; anything else
  * (a store down) throws, and the timer runs again on the next tick.
  */
 export async function fireOccurrence(
@@ -119,22 +122,9 @@ export async function fireOccurrence(
   schedule: ScheduleCreated['data'],
   occurrence: string,
   opts: { now: Date; metadata: EventMetadata; skippedBefore?: string },
-): Promise<{ notifications: number; refused?: { code: string; message: string } }> {
+): Promise<Requested> {
   const eventId = occurrenceEventId(schedule.scheduleId, occurrence);
-  let notifications = 0;
-  let refused: { code: string; message: string } | undefined;
-  try {
-    const out = await requestNotifications(
-      deps,
-      { appId: schedule.appId, requestId: opts.metadata.correlationId, now: opts.now },
-      { eventId, userIds: schedule.target.userIds, templateId: schedule.templateId, params: schedule.params, scheduledBy: { scheduleId: schedule.scheduleId, occurrence } },
-    );
-    notifications = out.length;
-  } catch (e) {
-    if (e instanceof DomainError) refused = { code: e.code, message: e.message };
-    else if (e instanceof InputError) refused = { code: 'invalid_request', message: e.message };
-    else throw e;
-  }
+  const { notifications, refused } = await requestOccurrence(deps, schedule, occurrence, eventId, opts);
   await handleCommand(
     deps.store,
     scheduleDecider,
@@ -149,4 +139,22 @@ export async function fireOccurrence(
     opts.metadata,
   );
   return { notifications, ...(refused && { refused }) };
+}
+
+async function requestOccurrence(deps: NotifyDeps, schedule: ScheduleCreated['data'], occurrence: string, eventId: string, opts: { now: Date; metadata: EventMetadata }): Promise<Requested> {
+  // A revoked app's schedules go quiet (its credentials no longer work; its timers still run).
+  const app = await loadState<AppState, AppEvent>(deps.store, appDecider, streams.app(schedule.appId), { cached: true });
+  if (app.state.status === 'revoked') return { notifications: 0, refused: { code: 'app_revoked', message: `app ${schedule.appId} is revoked` } };
+  try {
+    const out = await requestNotifications(
+      deps,
+      { appId: schedule.appId, requestId: opts.metadata.correlationId, now: opts.now },
+      { eventId, userIds: schedule.target.userIds, templateId: schedule.templateId, params: schedule.params, scheduledBy: { scheduleId: schedule.scheduleId, occurrence } },
+    );
+    return { notifications: out.length };
+  } catch (e) {
+    if (e instanceof DomainError) return { notifications: 0, refused: { code: e.code, message: e.message } };
+    if (e instanceof InputError) return { notifications: 0, refused: { code: 'invalid_request', message: e.message } };
+    throw e;
+  }
 }

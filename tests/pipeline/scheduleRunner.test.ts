@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, revokeApp } from '../../commands/apps.ts';
 import type { CommandContext } from '../../commands/context.ts';
 import { createRateCounter, parseRateLimits } from '../../commands/rateLimits.ts';
 import { createSchedule, deleteSchedule } from '../../commands/schedules.ts';
@@ -19,7 +20,8 @@ import { openStore, tempDir } from './world.ts';
 /**
  * Recurring schedules in the workflow runner, on a real log and timer file and a clock the test
  * moves: a restart after downtime catches every missed occurrence once, and a crash between an
- * occurrence's request and its ScheduleOccurred repeats the request without a second notification.
+ * occurrence's request and its ScheduleOccurred repeats the request without a second notification,
+ * and a revoked app's or a deleted schedule goes quiet.
  */
 let dir: string;
 let store: EventStore;
@@ -110,6 +112,23 @@ describe('recurring schedules in the workflow runner', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await occurrences(id)).toEqual([iso(10)]);
     expect((await store.readStream(streams.notification(notificationOf(id, 10)))).map((e) => e.type)).toEqual(['NotificationRequested']);
+  });
+
+  it("a revoked app's schedule goes quiet: the occurrence is recorded as refused, no notification made", async () => {
+    const app = await createApp(store, 'revoked-later');
+    const mine = (now = at(1)): CommandContext => ({ appId: app.appKey, requestId: 'req', now });
+    await publishTemplate(store, mine(), 't', { email: { subject: 'E', html: '<p>x</p>' } });
+    await upsertUser(store, mine(), 'u', { email: 'u@example.com' });
+    const { id } = await createSchedule(store, mine(), { target: { userIds: ['u'], single: true }, templateId: 't', params: {}, cron: '*/10 * * * * *', timezone: 'UTC' });
+    await startRunner();
+    clock = at(10).getTime();
+    await waitFor(async () => (await occurrences(id)).length === 1, 10_000, 'the first occurrence');
+    await revokeApp(store, app.appKey);
+    clock = at(20).getTime();
+    await waitFor(async () => (await occurrences(id)).length === 2, 10_000, 'the second occurrence');
+    const recorded = (await store.readStream(streams.schedule(id))).map((e) => e.data as { refused?: { code: string }; notifications?: number });
+    expect(recorded.slice(1).map((d) => [d.notifications, d.refused?.code])).toEqual([[1, undefined], [0, 'app_revoked']]);
+    expect(await store.readStream(streams.notification(notificationId(ID_KEY, app.appKey, `${id}:${iso(20)}`, 'u', 'email')))).toEqual([]);
   });
 
   it('a deleted schedule stops: its pending timer fires nothing', async () => {
