@@ -81,3 +81,16 @@ export function nextOccurrence(spec: CronSpec, after: Date): Date | undefined {
   }
   return undefined;
 }
+
+/** The latest occurrence strictly before `before`, under the same DST rule; undefined when there is none. */
+export function previousOccurrence(spec: CronSpec, before: Date): Date | undefined {
+  const job = jobOf(spec);
+  let cursor = before;
+  for (let i = 0; i < MAX_FILTERED; i++) {
+    const prev = job.previousRuns(1, cursor)[0];
+    if (!prev) return undefined;
+    if (job.match(prev) && !repeatsEarlierWallTime(prev, spec.timezone)) return prev;
+    cursor = prev;
+  }
+  return undefined;
+}

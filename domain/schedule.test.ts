@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nextOccurrence } from './cron.ts';
 import { specFor } from '../tests/helpers/decider.ts';
 import type { ScheduleCreated, ScheduleEvent } from './events.ts';
 import { dueOccurrences, occurrenceEventId, scheduleDecider } from './schedule.ts';
@@ -62,4 +64,33 @@ describe('due occurrences and the bounded catch-up', () => {
   });
   it('a yearly cron names next year\'s occurrence', () =>
     expect(dueOccurrences({ cron: '0 0 1 1 *', timezone: 'UTC' }, at('2026-06-01T00:00:00Z'), at('2026-06-01T00:00:01Z'))).toEqual({ fire: [], next: at('2027-01-01T00:00:00Z') }));
+});
+
+describe('due occurrences: a property against walking forward', () => {
+  it('fires exactly the occurrences in (after, now] that are within the window, the latest `max` of them, and says when it left any out', () => {
+    const base = Date.parse('2026-10-24T22:00:00Z'); // the Berlin fall-back night is 3 hours later
+    fc.assert(
+      fc.property(
+        fc.constantFrom('*/7 * * * * *', '*/30 * * * *', '0 */20 * * * *', '30 2 * * *', '15 * * * *'),
+        fc.constantFrom('UTC', 'Europe/Berlin'),
+        fc.integer({ min: 0, max: 6 * 3_600_000 }),
+        fc.integer({ min: 0, max: 3 * 3_600_000 }),
+        fc.record({ windowMs: fc.integer({ min: 60_000, max: 7_200_000 }), max: fc.integer({ min: 1, max: 12 }) }),
+        (cron, timezone, afterOffset, downMs, bound) => {
+          const spec = { cron, timezone };
+          const after = new Date(base + afterOffset);
+          const now = new Date(after.getTime() + downMs);
+          const all: Date[] = [];
+          for (let d = nextOccurrence(spec, after); d && d <= now; d = nextOccurrence(spec, d)) all.push(d);
+          const inWindow = all.filter((d) => d.getTime() > now.getTime() - bound.windowMs);
+          const expected = inWindow.slice(-bound.max);
+          const due = dueOccurrences(spec, after, now, bound);
+          expect(due.fire).toEqual(expected);
+          expect(due.skippedBefore !== undefined).toBe(expected.length < all.length);
+          expect(due.next).toEqual(nextOccurrence(spec, now));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 });
