@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
-import { checkCron, nextOccurrence, repeatsEarlierWallTime, type CronSpec } from './cron.ts';
+import { checkCron, nextOccurrence, previousOccurrence, repeatsEarlierWallTime, secondPass, type CronSpec } from './cron.ts';
 
 /** The next `n` occurrences after `from`, as ISO strings. */
 function runs(cron: string, timezone: string, from: string, n: number): string[] {
@@ -45,6 +45,13 @@ describe('cron: the DST rule (skipped local times are skipped, repeated ones fir
     const hourly = runs('15 * * * *', 'America/New_York', '2026-11-01T04:00:00Z', 4);
     expect(hourly.map((d) => local(d, 'America/New_York').slice(11))).toEqual(['00:15:00', '01:15:00', '02:15:00', '03:15:00']);
   });
+  it('a second pass is skipped whole: every second of 02:xx in Berlin goes from 02:59:59 summer time to 02:00:00 the next day, both ways', () => {
+    expect(runs('* * 2 * * *', 'Europe/Berlin', '2026-10-25T00:59:58Z', 2)).toEqual(['2026-10-25T00:59:59.000Z', '2026-10-26T01:00:00.000Z']);
+    expect(previousOccurrence({ cron: '* * 2 * * *', timezone: 'Europe/Berlin' }, new Date('2026-10-26T01:00:00Z'))?.toISOString()).toBe('2026-10-25T00:59:59.000Z');
+    expect(previousOccurrence({ cron: '*/30 * * * *', timezone: 'Europe/Berlin' }, new Date('2026-10-25T02:00:00Z'))?.toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(secondPass(new Date('2026-10-25T01:17:00Z'), 'Europe/Berlin')).toEqual({ start: Date.parse('2026-10-25T01:00:00Z'), end: Date.parse('2026-10-25T02:00:00Z') });
+    expect(secondPass(new Date('2026-10-25T00:17:00Z'), 'Europe/Berlin')).toBeUndefined();
+  });
   it('seconds come first in the 6-field form', () => {
     expect(runs('*/2 * * * * *', 'UTC', '2026-01-01T00:00:00Z', 3)).toEqual(['2026-01-01T00:00:02.000Z', '2026-01-01T00:00:04.000Z', '2026-01-01T00:00:06.000Z']);
     expect(runs('15 30 9 * * *', 'UTC', '2026-01-01T00:00:00Z', 1)).toEqual(['2026-01-01T09:30:15.000Z']);
@@ -59,7 +66,7 @@ describe('cron: properties over zones with DST', () => {
     'Australia/Lord_Howe': ['2026-04-04T15:00:00Z', '2026-10-03T15:30:00Z'],
     'America/Santiago': ['2026-04-05T03:00:00Z', '2026-09-06T04:00:00Z'],
   };
-  const patterns = ['*/30 * * * *', '30 2 * * *', '0 1,2,3 * * *', '15 * * * *', '0 */2 * * *', '45 1 * * SUN', '0 0 * * *', '*/10 0-3 * * *'];
+  const patterns = ['*/30 * * * *', '*/20 * 2 * * *', '30 2 * * *', '0 1,2,3 * * *', '15 * * * *', '0 */2 * * *', '45 1 * * SUN', '0 0 * * *', '*/10 0-3 * * *'];
   // Starting up to 20 hours before a transition, so the 30 occurrences looked at usually cross it.
   const arb = fc
     .record({ zone: fc.constantFrom(...Object.keys(transitions)), which: fc.nat(1), cron: fc.constantFrom(...patterns), before: fc.integer({ min: 0, max: 20 * 3_600_000 }) })

@@ -57,16 +57,28 @@ export function checkCron(spec: CronSpec): CronCheck {
 }
 
 /**
- * True when the wall-clock time of `at` already happened earlier (the second pass of a fall-back
- * hour): an earlier instant, one DST shift before, read the same on the local clock.
+ * When the wall-clock time of `at` already happened earlier (the second pass of a fall-back hour):
+ * that second pass, [start, end). An earlier instant, one DST shift before, read the same on the
+ * local clock.
  */
-export function repeatsEarlierWallTime(at: Date, timezone: string): boolean {
+export function secondPass(at: Date, timezone: string): { start: number; end: number } | undefined {
   const t = at.getTime();
   const offset = offsetAt(t, timezone);
-  // The clocks went back by shift within the last hours (real shifts are at most two hours).
+  // The clocks went back by `shift` within the last hours (real shifts are at most two hours).
   const shift = offsetAt(t - 3 * 3_600_000, timezone) - offset;
-  return shift > 0 && offsetAt(t - shift, timezone) === offset + shift;
+  if (!(shift > 0 && offsetAt(t - shift, timezone) === offset + shift)) return undefined;
+  // They went back at a whole second in (t - shift, t]: found by bisection, to the second.
+  let lo = t - shift;
+  let hi = t;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (offsetAt(mid, timezone) === offset) hi = mid;
+    else lo = mid;
+  }
+  return { start: hi, end: hi + shift };
 }
+
+export const repeatsEarlierWallTime = (at: Date, timezone: string): boolean => secondPass(at, timezone) !== undefined;
 
 /** The first occurrence strictly after `after`, under the DST rule above; undefined when the pattern never fires again. */
 export function nextOccurrence(spec: CronSpec, after: Date): Date | undefined {
@@ -76,8 +88,14 @@ export function nextOccurrence(spec: CronSpec, after: Date): Date | undefined {
     const next = job.nextRun(cursor);
     if (!next) return undefined;
     // croner moves a fixed time that falls in a gap to just after it: the pattern does not match there.
-    if (job.match(next) && !repeatsEarlierWallTime(next, spec.timezone)) return next;
-    cursor = next;
+    if (!job.match(next)) {
+      cursor = next;
+      continue;
+    }
+    // A second pass is skipped whole (an every-second pattern would otherwise take 3,600 steps).
+    const pass = secondPass(next, spec.timezone);
+    if (!pass) return next;
+    cursor = new Date(pass.end - 1);
   }
   return undefined;
 }
@@ -89,8 +107,13 @@ export function previousOccurrence(spec: CronSpec, before: Date): Date | undefin
   for (let i = 0; i < MAX_FILTERED; i++) {
     const prev = job.previousRuns(1, cursor)[0];
     if (!prev) return undefined;
-    if (job.match(prev) && !repeatsEarlierWallTime(prev, spec.timezone)) return prev;
-    cursor = prev;
+    if (!job.match(prev)) {
+      cursor = prev;
+      continue;
+    }
+    const pass = secondPass(prev, spec.timezone);
+    if (!pass) return prev;
+    cursor = new Date(pass.start);
   }
   return undefined;
 }
