@@ -332,6 +332,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A recurring schedule: at each occurrence of `cron` the users get a notification with eventId `<id>:<occurrence ISO time>`. No `timezone`: the user's (all of userIds must share one, else 400), UTC when none has one. `topic` answers 400 `topics not available` on this build.
+         * @description A cron in `timezone`: 5 fields `minute hour day-of-month month day-of-week`, or 6 with the seconds FIRST `second minute hour day-of-month month day-of-week` (croner's reading: `*\/2 * * * * *` is every 2 seconds). DST: a local time skipped by spring-forward does not fire that day; a local time repeated by fall-back fires once (its first pass).
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule of the calling app (deleted, unknown or another app's: 404) */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Stop a schedule: no occurrence fires after this answer (deleting again is 204 too) */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates/{templateId}": {
         parameters: {
             query?: never;
@@ -876,6 +914,49 @@ export interface components {
             /** @description this redrive id had already been recorded */
             repeated: boolean;
         };
+        Schedule: {
+            /** Format: date-time */
+            createdAt: string;
+            cron: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description the latest occurrence done
+             */
+            lastOccurrence: string | null;
+            /**
+             * Format: date-time
+             * @description the next occurrence after now; null when the cron never fires again
+             */
+            nextAt: string | null;
+            /** @description occurrences done so far */
+            occurrences: number;
+            params: {
+                [key: string]: unknown;
+            };
+            templateId: string;
+            /** @description IANA time zone the cron is read in */
+            timezone: string;
+            /**
+             * @description request: given; user: the users' profile time zone at creation; default: UTC (no user had one)
+             * @enum {unknown}
+             */
+            timezoneFrom: "request" | "user" | "default";
+            /** @description when created with userId */
+            userId?: string;
+            /** @description when created with userIds */
+            userIds?: string[];
+        };
+        ScheduleCreated: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description the first occurrence
+             */
+            nextAt: string;
+        };
         Template: {
             content: {
                 chat?: {
@@ -1078,7 +1159,7 @@ export interface components {
         };
         WhyReason: {
             /** @enum {unknown} */
-            check: "user" | "channel_preference" | "category_preference" | "contact" | "rate_window" | "quiet_hours" | "schedule" | "template" | "event" | "request";
+            check: "user" | "channel_preference" | "category_preference" | "contact" | "rate_window" | "quiet_hours" | "schedule" | "template" | "event" | "request" | "recurring_schedule";
             detail: string;
             /** @description what the check read: counts and limits, timezone, template version... */
             facts?: {
@@ -2492,6 +2573,228 @@ export interface operations {
                 };
             };
             /** @description started without the projection store; or over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "ada",
+                 *       "templateId": "weekly-digest",
+                 *       "params": {
+                 *         "name": "Ada"
+                 *       },
+                 *       "cron": "0 9 * * MON",
+                 *       "timezone": "Europe/Berlin"
+                 *     }
+                 */
+                "application/json": {
+                    cron: string;
+                    params?: {
+                        [key: string]: unknown;
+                    };
+                    templateId: string;
+                    timezone?: string;
+                    topic?: string;
+                    userId?: string;
+                    userIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleCreated"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description template not found for this app */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown id, or another app's schedule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
             503: {
                 headers: {
                     [name: string]: unknown;
