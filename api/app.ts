@@ -16,6 +16,7 @@ import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
 import { analyticsRouter, type AnalyticsSummary, type AnalyticsTimeseries } from './routes/analytics.ts';
 import { feedRouter } from './routes/feed.ts';
+import { lookupRouter, type LookupDeps } from './routes/lookup.ts';
 import { templatePreviewRouter } from './routes/templatePreview.ts';
 import { opsRouter, type OpsStatus } from './routes/ops.ts';
 import { notificationsRouter } from './routes/notifications.ts';
@@ -53,6 +54,8 @@ export interface ApiProjections {
   whyHistory?: WhyHistory;
   /** Failed notifications of an app in a window, for POST /v1/redrive. */
   failedNotifications?: RedriveDeps['failed'];
+  /** The template list and an event's notifications (the console's lookups). */
+  lookup?: LookupDeps;
 }
 
 export interface ApiDeps {
@@ -196,6 +199,7 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(schedulesRouter({ store, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } }, now));
   v1.use(analyticsRouter({ summary: deps.projections?.analyticsSummary, timeseries: deps.projections?.analyticsTimeseries }, now));
   v1.use(feedRouter(deps.projections?.userNotifications));
+  v1.use(lookupRouter(deps.projections?.lookup ?? {}));
   v1.use(templatePreviewRouter(store, renderPool));
   v1.use(opsRouter(deps.opsStatus));
   // Never the parking queues: they hold every app's messages, and looking through them (get, then

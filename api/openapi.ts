@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHANNELS, PREF_CHANNELS } from '../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../domain/notification.ts';
 import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../projections/userNotifications.ts';
+import { lookupPaths, lookupSchemas } from './openapiLookup.ts';
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
 import { preferencePaths, preferenceSchemas, preferenceTag } from './openapiPreferences.ts';
@@ -77,7 +78,7 @@ export function openApiDocument(publicUrl: string): object {
         },
         inboxTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)' },
       },
-      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas },
+      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas, ...lookupSchemas },
     },
     paths: {
       '/v1/users/{userId}': {
@@ -343,6 +344,7 @@ export function openApiDocument(publicUrl: string): object {
           responses: { '200': ok('the status', ref('OpsStatus')), '503': err('this process has no monitoring'), ...common },
         },
       },
+      ...lookupPaths,
       ...operatorPaths({ conversionBody: json(conversionBodySchema), redriveBody: json(redriveBodySchema), analyticsSummaryParams: [
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },

@@ -116,6 +116,7 @@ export const resourceSchemas = {
       clicked: { type: 'boolean' },
       digestNotificationId: { type: 'string', description: 'status digested: the digest notification that carried this one' },
       fallbackOf: { type: 'string', description: 'a fallback notification: the notification whose outcome requested it' },
+      digestOf: { type: 'array', items: str, description: 'a digest notification: the member notifications it carried, in the order they joined' },
     },
     example: {
       id: '3f0c2a57-8d0e-5b1e-9a4c-2f9d6c1b7e10',

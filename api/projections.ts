@@ -4,6 +4,7 @@ import { analyticsSummary, recordRepeatClick } from '../projections/queries.ts';
 import { countBetween, failedNotifications, notificationsOfEvent } from '../projections/operatorQueries.ts';
 import { userNotifications } from '../projections/userNotifications.ts';
 import { analyticsTimeseries } from '../projections/timeseries.ts';
+import { listTemplates } from '../projections/templates.ts';
 import type { ApiProjections } from './app.ts';
 
 /**
@@ -23,5 +24,9 @@ export function apiProjections(store: ProjectionStore, appliedPosition?: () => n
       notificationsOfEvent: (appId, eventId) => notificationsOfEvent(store, appId, eventId),
     },
     failedNotifications: (q) => failedNotifications(store, q),
+    lookup: {
+      templates: (appId) => listTemplates(store, appId),
+      eventNotifications: (appId, eventId) => notificationsOfEvent(store, appId, eventId),
+    },
   };
 }

@@ -25,6 +25,8 @@ export interface NotificationView {
   digestNotificationId?: string;
   /** A fallback notification: the one whose outcome requested it. */
   fallbackOf?: string;
+  /** A digest notification: the members it carried, in the order they joined. */
+  digestOf?: string[];
 }
 
 export function viewOf(id: string, { state, events }: Pick<NotificationRead, 'state' | 'events'>): NotificationView {
@@ -39,7 +41,8 @@ export function viewOf(id: string, { state, events }: Pick<NotificationRead, 'st
     timeline: events.map((e) => ({ type: e.type, at: eventTime(e) })),
     eventId: origin?.eventId ?? '',
     templateId: origin?.templateId ?? '',
-    ...(state.request ? { templateVersion: state.request.templateVersion } : {}),
+    // A suppression names its version only when a fallback still needs it; otherwise there is none to show.
+    ...(state.request ? { templateVersion: state.request.templateVersion } : state.suppression?.templateVersion !== undefined ? { templateVersion: state.suppression.templateVersion } : {}),
     ...(origin?.category !== undefined ? { category: origin.category } : {}),
     ...(state.request?.scheduleAt ? { scheduleAt: state.request.scheduleAt } : {}),
     ...(state.request?.deferredBy ? { deferredBy: state.request.deferredBy } : {}),
@@ -48,5 +51,6 @@ export function viewOf(id: string, { state, events }: Pick<NotificationRead, 'st
     clicked: state.clicked,
     ...(state.digestedInto ? { digestNotificationId: state.digestedInto } : {}),
     ...(origin?.fallbackOf !== undefined ? { fallbackOf: origin.fallbackOf } : {}),
+    ...(state.request?.digestOf !== undefined ? { digestOf: state.request.digestOf } : {}),
   };
 }

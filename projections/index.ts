@@ -2,6 +2,7 @@ import { analytics } from './analytics.ts';
 import { inbox } from './inbox.ts';
 import { notificationStatus } from './notificationStatus.ts';
 import { rateWindows } from './rateWindows.ts';
+import { templates } from './templates.ts';
 import type { ReadModel } from './readModel.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { ReadModel } from './readModel.ts';
  * Users are read from their own stream by the commands, and scheduled notifications live in the
  * dispatcher's state store (the one that publishes them), so neither has a read model here.
  */
-export const READ_MODELS = [rateWindows, notificationStatus, analytics, inbox] as unknown as readonly ReadModel[];
+export const READ_MODELS = [rateWindows, notificationStatus, analytics, inbox, templates] as unknown as readonly ReadModel[];
 
 export function readModelNamed(name: string): ReadModel {
   const model = READ_MODELS.find((m) => m.name === name);

@@ -31,6 +31,11 @@ export interface EventNotification {
   status: string;
   templateId: string;
   templateVersion?: number;
+  requestedAt?: string;
+  /** A fallback notification: the one whose outcome requested it. */
+  fallbackOf?: string;
+  /** A digest member: the digest notification that carried it. */
+  digestNotificationId?: string;
 }
 
 /** Notifications the app's event produced (for any user), at most `limit`. */
@@ -39,7 +44,19 @@ export async function notificationsOfEvent(store: ProjectionStore, appId: string
   const docs = await c.find({ appId, eventId }, { limit });
   return docs.flatMap((d) =>
     d.userId !== undefined && d.channel !== undefined && d.templateId !== undefined
-      ? [{ id: d.notificationId, userId: d.userId, channel: d.channel, status: d.status, templateId: d.templateId, ...(d.templateVersion !== undefined && { templateVersion: d.templateVersion }) }]
+      ? [
+          {
+            id: d.notificationId,
+            userId: d.userId,
+            channel: d.channel,
+            status: d.status,
+            templateId: d.templateId,
+            ...(d.templateVersion !== undefined && { templateVersion: d.templateVersion }),
+            ...(d.requestedAt !== undefined && { requestedAt: d.requestedAt }),
+            ...(d.fallbackOf !== undefined && { fallbackOf: d.fallbackOf }),
+            ...(d.digestNotificationId !== undefined && { digestNotificationId: d.digestNotificationId }),
+          },
+        ]
       : [],
   );
 }

@@ -148,7 +148,7 @@ export const templateQuerySchema = z.strictObject({
     .optional(),
 });
 
-const eventIdSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters');
+export const eventIdSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters');
 
 export const cancelByEventBodySchema = z.strictObject({ eventId: eventIdSchema });
 
