@@ -2,13 +2,14 @@
 // This module boots it: the session probe, the router over the page registry (pages.js), sign-out.
 import { api, setCsrf, signedIn, whenUnauthorized } from './lib/api.js';
 import { failure } from './lib/dom.js';
-import { main, nav, renderNav } from './lib/shell.js';
+import { leave, main, nav, renderNav } from './lib/shell.js';
 import { FALLBACK, PAGES } from './pages.js';
 import { signIn } from './signin.js';
 
 async function route() {
   const [path, query] = (location.hash.slice(1) || '/').split('?');
   const params = new URLSearchParams(query ?? '');
+  leave();
   try {
     await (PAGES.find((p) => p.match(path)) ?? FALLBACK).render(path, params);
   } catch (e) {
@@ -16,13 +17,19 @@ async function route() {
   }
 }
 
+/** The sign-in form, after the page shown has stopped its timers (auto-refresh would call the API signed out). */
+const showSignIn = (message) => {
+  leave();
+  signIn(message, route);
+};
+
 renderNav(PAGES.filter((p) => p.nav).map((p) => p.nav));
-whenUnauthorized(() => signIn(undefined, route));
+whenUnauthorized(() => showSignIn());
 
 document.getElementById('signout').addEventListener('click', async () => {
   await api('DELETE', '/console/session').catch(() => {});
   setCsrf('');
-  signIn('Signed out.', route);
+  showSignIn('Signed out.');
 });
 window.addEventListener('hashchange', () => { if (signedIn()) route(); });
 
@@ -31,5 +38,5 @@ try {
   nav.hidden = false;
   await route();
 } catch {
-  signIn(undefined, route);
+  showSignIn();
 }

@@ -1,7 +1,7 @@
-import { h, status, time } from './dom.js';
+import { channel, notificationLink, status, table, time, userLink } from './dom.js';
 
-/** Notifications as a table, each linking to its own page. */
-export function feedTable(items) {
-  return h('table', {}, h('thead', {}, h('tr', {}, ['Requested', 'Notification', 'User', 'Channel', 'Template', 'Status'].map((t) => h('th', {}, t)))),
-    h('tbody', {}, items.map((n) => h('tr', {}, h('td', {}, time(n.requestedAt)), h('td', {}, h('a', { href: `#/n/${n.id}` }, n.id.slice(0, 8))), h('td', {}, n.userId ?? ''), h('td', {}, n.channel), h('td', {}, n.templateId), h('td', {}, status(n.status))))));
+/** Notifications as a table, each linking to its own page and its user's. */
+export function feedTable(items, { withUser = true } = {}) {
+  const headers = ['Requested', 'Notification', ...(withUser ? ['User'] : []), 'Channel', 'Template', 'Status'];
+  return table(headers, items.map((n) => [time(n.requestedAt), notificationLink(n.id), ...(withUser ? [userLink(n.userId)] : []), channel(n.channel), n.templateId, status(n.status)]), { class: 'stack feed' });
 }

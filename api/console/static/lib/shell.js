@@ -11,7 +11,29 @@ export function renderNav(entries) {
   for (const e of entries) nav.insertBefore(h('a', { href: e.href }, e.label), controls);
 }
 
+let teardowns = [];
+/** Runs when the page is left (a timer, a listener): the router calls `leave()` before the next page. */
+export const onLeave = (fn) => void teardowns.push(fn);
+export function leave() {
+  const fns = teardowns;
+  teardowns = [];
+  for (const fn of fns) fn();
+}
+
+/** The link of the current page's section: `#/n/...` belongs to none, `#/templates/x` to Templates. */
+function current(href) {
+  const path = (location.hash || '#/').split('?')[0];
+  if (href === '#/') return path === '#/' || path === '#';
+  return path === href || path.startsWith(`${href}/`);
+}
+
 export function page(title, ...children) {
   main.replaceChildren(h('h1', {}, title), ...children);
-  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', location.hash === a.getAttribute('href') || (a.getAttribute('href') === '#/' && location.hash === ''));
+  document.title = `${title} · notify console`;
+  for (const a of nav.querySelectorAll('a')) {
+    const on = current(a.getAttribute('href'));
+    a.classList.toggle('active', on);
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
 }

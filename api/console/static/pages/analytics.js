@@ -1,5 +1,6 @@
 import { api } from '../lib/api.js';
-import { h, pct, status } from '../lib/dom.js';
+import { STATUSES } from '../lib/constants.js';
+import { h, pct, status, table } from '../lib/dom.js';
 import { bars, lines } from '../lib/charts.js';
 import { page } from '../lib/shell.js';
 
@@ -11,7 +12,7 @@ export async function analytics() {
   page('Analytics (last 24 hours)',
     h('div', { class: 'grid' },
       h('div', { class: 'card' }, h('h2', {}, 'Funnel'), bars(funnel), h('p', { class: 'muted' }, `delivery ${pct(s.deliveryRate)} · open ${pct(s.openRate)} · click ${pct(s.clickRate)} · conversion ${pct(s.conversionRate)}`)),
-      h('div', { class: 'card' }, h('h2', {}, 'Notifications per hour, by channel'), lines(ts.buckets))),
-    h('h2', {}, 'By status'), h('table', {}, h('tbody', {}, Object.entries(s.byStatus).map(([k, v]) => h('tr', {}, h('td', {}, status(k)), h('td', {}, v))))),
+      h('div', { class: 'card' }, h('h2', {}, 'Notifications per hour, by channel'), lines(ts))),
+    h('h2', {}, 'By status'), table(['Status', 'Notifications'], STATUSES.map((k) => [status(k), String(s.byStatus[k] ?? 0)])),
     h('p', {}, h('a', { href: `/v1/analytics/timeseries?from=${from}&to=${to}&interval=hour&groupBy=channel&format=csv` }, 'Download the time series as CSV')));
 }

@@ -1,5 +1,6 @@
 import { api } from '../lib/api.js';
-import { failure, h } from '../lib/dom.js';
+import { CHANNELS } from '../lib/constants.js';
+import { failure, h, plural } from '../lib/dom.js';
 import { feedTable } from '../lib/feed.js';
 import { page } from '../lib/shell.js';
 
@@ -9,14 +10,14 @@ export async function failed() {
   const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   const fromI = h('input', { type: 'datetime-local', name: 'from', value: local(from) });
   const toI = h('input', { type: 'datetime-local', name: 'to', value: local(to) });
-  const ch = h('select', { name: 'channel' }, h('option', { value: '' }, 'every channel'), ['ios', 'android', 'sms', 'email'].map((c) => h('option', { value: c }, c)));
+  const ch = h('select', { name: 'channel' }, h('option', { value: '' }, 'every channel'), CHANNELS.map((c) => h('option', { value: c }, c)));
   const out = h('div', { id: 'redrive-result', role: 'status' });
   const request = (dryRun) => ({ status: 'failed', from: new Date(fromI.value).toISOString(), to: new Date(toI.value).toISOString(), ...(ch.value ? { channel: ch.value } : {}), dryRun });
   const go = h('button', { type: 'button', disabled: true, onclick: async () => {
     go.disabled = true;
     try {
       const r = await api('POST', '/v1/redrive', request(false));
-      out.replaceChildren(h('p', {}, `Redrive ${r.id}: ${r.redriven} of ${r.matched} notifications sent again${r.repeated ? ' (this redrive had already run: nothing new)' : ''}. Parked copies stay for an operator (npx notify redrive).`));
+      out.replaceChildren(h('p', {}, `Redrive ${r.id}: ${r.redriven} of ${plural(r.matched, 'notification')} sent again${r.repeated ? ' (this redrive had already run: nothing new)' : ''}. Parked copies stay for an operator (npx notify redrive).`));
       setTimeout(() => list().catch(() => {}), 1500);
     } catch (e) {
       out.replaceChildren(failure(e));
@@ -25,7 +26,7 @@ export async function failed() {
   const dry = h('button', { type: 'button', class: 'secondary', onclick: async () => {
     try {
       const r = await api('POST', '/v1/redrive', request(true));
-      out.replaceChildren(h('p', {}, `Dry run: ${r.matched} failed notifications match. Nothing was changed.`));
+      out.replaceChildren(h('p', {}, `Dry run: ${plural(r.matched, 'failed notification')} ${r.matched === 1 ? 'matches' : 'match'}. Nothing was changed.`));
       go.disabled = r.matched === 0;
     } catch (e) {
       out.replaceChildren(failure(e));
