@@ -22,7 +22,13 @@ const ASSETS = new Map<string, { type: string; body: string }>(
 const INDEX = fs.readFileSync(new URL('index.html', STATIC), 'utf8');
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * Inline styles are allowed for one reason: the email preview is a `srcdoc` frame, which inherits
+ * this policy, and emails are styled inline. Scripts stay same-origin only, the preview frame is
+ * sandboxed (no script at all), and the console writes API data as text, never as markup; remote
+ * images stay out (the operator's browser does not call an email's image hosts).
+ */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ConsoleDeps {
   store: EventStore;
