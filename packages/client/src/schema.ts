@@ -179,6 +179,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{eventId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notifications one of the app's events produced, for every user and channel, fallbacks included (read model: follows the log); none is an empty list */
+        get: operations["listEventNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -366,6 +383,23 @@ export interface paths {
         post?: never;
         /** Stop a schedule: no occurrence fires after this answer (deleting again is 204 too) */
         delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app's templates by id, latest version each (read model: follows the log); the console's template list */
+        get: operations["listTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -695,6 +729,27 @@ export interface components {
             message: string;
             requestId: string;
         };
+        EventNotification: {
+            /** @enum {unknown} */
+            channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat";
+            /** @description status digested: the digest notification that carried it */
+            digestNotificationId?: string;
+            /** @description a fallback notification: the one whose outcome requested it (a fallback shares its eventId) */
+            fallbackOf?: string;
+            id: string;
+            /** Format: date-time */
+            requestedAt?: string;
+            /** @enum {unknown} */
+            status: "pending" | "scheduled" | "sent" | "delivered" | "failed" | "suppressed" | "canceled" | "digested";
+            templateId: string;
+            templateVersion?: number;
+            userId: string;
+        };
+        EventNotifications: {
+            eventId: string;
+            /** @description at most 50 */
+            items: components["schemas"]["EventNotification"][];
+        };
         /**
          * @example {
          *       "id": "3f0c2a57-8d0e-5b1e-9a4c-2f9d6c1b7e10",
@@ -730,6 +785,8 @@ export interface components {
             deferredBy?: string;
             /** @description status digested: the digest notification that carried this one */
             digestNotificationId?: string;
+            /** @description a digest notification: the member notifications it carried, in the order they joined */
+            digestOf?: string[];
             eventId: string;
             /** @description a fallback notification: the notification whose outcome requested it */
             fallbackOf?: string;
@@ -988,6 +1045,23 @@ export interface components {
             publishedAt: string;
             requiredParams: string[];
             templateId: string;
+            version: number;
+        };
+        TemplateList: {
+            items: components["schemas"]["TemplateSummary"][];
+            /** @description true when the app has more than 500 templates (the first 500 by id are listed) */
+            truncated: boolean;
+        };
+        TemplateSummary: {
+            /** @description the locales (BCP 47) it has a translation for */
+            locales: string[];
+            /** @description the default parts the latest version has */
+            parts: ("chat" | "email" | "inapp" | "push" | "sms")[];
+            /** Format: date-time */
+            publishedAt: string;
+            requiredParams: string[];
+            templateId: string;
+            /** @description the latest version */
             version: number;
         };
         /**
@@ -1833,6 +1907,64 @@ export interface operations {
                 };
             };
             /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEventNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventNotifications"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description started without the projection store; or over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2796,6 +2928,62 @@ export interface operations {
                 };
             };
             /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description started without the projection store; or over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
             503: {
                 headers: {
                     [name: string]: unknown;
