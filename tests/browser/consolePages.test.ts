@@ -105,6 +105,23 @@ describe('what the pages do', () => {
     expect(await options('channel')).toEqual(['', ...CHANNELS]);
   });
 
+  it('every channel has a colour of its own, the same in the charts (constants.js) and the swatches (app.css)', async () => {
+    // A page of its own: nothing added here is left in the page the other tests walk through.
+    const probe = await w.context.newPage();
+    await probe.goto(`${w.world.apiUrl}/console`);
+    await probe.getByRole('heading', { name: 'Activity' }).waitFor();
+    const colors = (await probe.evaluate(`import('/console/assets/lib/constants.js').then((m) => m.CHANNEL_COLORS)`)) as Record<string, string>;
+    expect(Object.keys(colors)).toEqual([...CHANNELS]);
+    expect(new Set(Object.values(colors)).size).toBe(CHANNELS.length);
+    const swatches = (await probe.evaluate(`(${JSON.stringify(CHANNELS)}).map((c) => {
+      const s = document.createElement('span'); s.className = 'swatch c-' + c; document.body.append(s);
+      const color = getComputedStyle(s).backgroundColor; s.remove(); return color;
+    })`)) as string[];
+    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    expect(swatches).toEqual(CHANNELS.map((c) => rgb(colors[c]!)));
+    await probe.close();
+  });
+
   it('search: an eventId lists its notifications (the fallback marked), a notification id opens it', async () => {
     await go('#/');
     await page.getByLabel('Notification id or eventId').fill('signup-bob');
@@ -140,7 +157,7 @@ describe('what the pages do', () => {
     expect(await page.locator('#related').textContent()).toContain(`Carried by the digest ${w.digest.digestId}`);
     await page.locator('#related').getByRole('link', { name: w.digest.digestId }).click();
     await page.getByRole('heading', { name: `Notification ${w.digest.digestId}` }).waitFor();
-    expect(await page.locator('#related li').allTextContents()).toEqual(w.digest.memberIds.map((id) => `Digest member ${id}`));
+    await expect.poll(() => page.locator('#related li').allTextContents()).toEqual(w.digest.memberIds.map((id) => `Digest member ${id}`));
   });
 
   it('the user page: contact, devices, preferences and recent notifications, reached from the feed', async () => {
