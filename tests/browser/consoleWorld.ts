@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { createClient, type Client } from '../../app/client/index.ts';
 import { createApp } from '../../commands/apps.ts';
 import type { Platform } from '../../app/main.ts';
 import { ALL_ROLES, createWorld, sim, waitFor, type TestWorld } from '../observability/platform.ts';
 import { screenshotDir } from '../helpers/screenshots.ts';
+import { seriousAxeViolations, type AxeViolation } from './axeCheck.ts';
 import { launchChromium } from './chromium.ts';
 
 /**
@@ -108,30 +107,9 @@ export async function signIn(page: Page, w: ConsoleWorld): Promise<void> {
   await page.getByRole('heading', { name: 'Activity' }).waitFor();
 }
 
-const AXE = fs.readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
-
-export interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-}
-
-/**
- * axe-core's WCAG 2.x A and AA rules (plus its best practices) over the page as shown; the serious
- * and critical violations. Injected through the DevTools protocol (page.evaluate), which the
- * console's CSP does not govern; the email preview frame is the template author's content, not
- * the console's, and is left out.
- */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE);
-  const result = (await page.evaluate(`axe.run(document, { iframes: false, resultTypes: ['violations'] })`)) as { violations: AxeViolation[] };
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, ...(n.failureSummary && { failureSummary: n.failureSummary }) })) }));
-}
+/** axe-core's serious and critical violations (WCAG 2 A/AA and best practices); the email preview frame is the template author's content, not the console's. */
+export const seriousViolations = (page: Page): Promise<AxeViolation[]> => seriousAxeViolations(page, { iframes: false });
 
 /** How far the page is wider than the screen (0: no horizontal scrolling). */
 export const overflow = (page: Page): Promise<number> => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
 
-export async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousViolations(page)).toEqual([]);
-}
