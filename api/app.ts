@@ -24,6 +24,7 @@ import type { CommitPublisher } from '../commands/publishOnCommit.ts';
 import { templatesRouter } from './routes/templates.ts';
 import { trackingRouter } from './routes/tracking.ts';
 import { usersRouter, type UserNotificationsList } from './routes/users.ts';
+import { topicsRouter, type TopicSubscribersList } from './routes/topics.ts';
 import { inboxRouter, inboxTokenRouter } from './routes/inbox.ts';
 import { preferenceCenterRouter } from './routes/preferenceCenter.ts';
 import { preferencePageRouter } from './routes/preferencePage.ts';
@@ -50,6 +51,10 @@ export interface ApiProjections {
   rateWindow?: RateWindowSource;
   recordRepeatClick?: (notificationId: string, at: Date) => Promise<void>;
   userNotifications?: UserNotificationsList;
+  /** A topic's subscribers, a page at a time (GET /v1/topics/:topicId/subscribers). */
+  topicSubscribers?: TopicSubscribersList;
+  /** The topics a user is subscribed to: DELETE /v1/users/:userId takes the user out of each. */
+  topicsOfUser?: (appId: string, userId: string) => Promise<string[]>;
   /** Rate-window counts as of a past time and an event's notifications, for GET /v1/notifications/:id/why and /v1/why. */
   whyHistory?: WhyHistory;
   /** Failed notifications of an app in a window, for POST /v1/redrive. */
@@ -187,8 +192,16 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(requireApp(authenticator, consoleSession(consoleDeps)), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(
-    usersRouter(store, deps.keyVault, now, deps.projections?.userNotifications, { allowedOrigins: api.webPushAllowedOrigins, maxSubscriptions: api.webPushMaxSubscriptions }),
+    usersRouter(
+      store,
+      deps.keyVault,
+      now,
+      deps.projections?.userNotifications,
+      { allowedOrigins: api.webPushAllowedOrigins, maxSubscriptions: api.webPushMaxSubscriptions },
+      deps.projections?.topicsOfUser,
+    ),
   );
+  v1.use(topicsRouter(store, now, deps.projections?.topicSubscribers));
   v1.use(templatesRouter(store, now, renderPool));
   v1.use(
     notificationsRouter(

@@ -5,6 +5,7 @@ import { countBetween, failedNotifications, notificationsOfEvent } from '../proj
 import { userNotifications } from '../projections/userNotifications.ts';
 import { analyticsTimeseries } from '../projections/timeseries.ts';
 import { listTemplates } from '../projections/templates.ts';
+import { topicsOfUser, topicSubscriberPage } from '../projections/topicQueries.ts';
 import type { ApiProjections } from './app.ts';
 
 /**
@@ -19,6 +20,8 @@ export function apiProjections(store: ProjectionStore, appliedPosition?: () => n
     rateWindow: rateWindowSource(store, appliedPosition),
     recordRepeatClick: async (notificationId, at) => void (await recordRepeatClick(store, notificationId, at.toISOString())),
     userNotifications: (q) => userNotifications(store, q),
+    topicSubscribers: (q) => topicSubscriberPage(store, q),
+    topicsOfUser: (appId, userId) => topicsOfUser(store, appId, userId),
     whyHistory: {
       countBetween: (q) => countBetween(store, q),
       notificationsOfEvent: (appId, eventId) => notificationsOfEvent(store, appId, eventId),

@@ -60,18 +60,7 @@ const YIELD_EVERY_MS = 10;
  * channels) is checked before the first append, so a refused request writes nothing.
  */
 export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext, input: NotifyInput): Promise<NotifyOutcome[]> {
-  const template = await loadTemplateForApp(deps.store, ctx.appId, input.templateId);
-  if (!template) throw new DomainError('template_not_found', `template ${input.templateId} does not exist for this app`);
-  for (const name of template.requiredParams) {
-    // A digest member's template reads `digest` (events, count), which the digest itself supplies.
-    if (input.digest && name === 'digest') continue;
-    if (!Object.hasOwn(input.params, name)) {
-      throw new InputError(`params.${name}`, `params.${name} is required by template ${input.templateId} v${template.version}`);
-    }
-  }
-  const targets = deliveryTargets(template.content, input.channels);
-  if ('missing' in targets) throw new InputError('channels', `template ${input.templateId} has no ${targets.missing} content`);
-  const channels = targets.channels;
+  const { template, channels } = await checkRequest(deps.store, ctx.appId, input);
 
   const outcomes: NotifyOutcome[] = [];
   const pending: Prepared[] = [];
@@ -121,6 +110,25 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
   }
   await flush();
   return outcomes;
+}
+
+/**
+ * What can refuse a whole request (template, params, channels), checked before anything is
+ * written: a topic send checks it before it records its fan-out (commands/topicSend.ts).
+ */
+export async function checkRequest(store: EventStore, appId: string, input: Pick<NotifyInput, 'templateId' | 'params' | 'channels' | 'digest'>) {
+  const template = await loadTemplateForApp(store, appId, input.templateId);
+  if (!template) throw new DomainError('template_not_found', `template ${input.templateId} does not exist for this app`);
+  for (const name of template.requiredParams) {
+    // A digest member's template reads `digest` (events, count), which the digest itself supplies.
+    if (input.digest && name === 'digest') continue;
+    if (!Object.hasOwn(input.params, name)) {
+      throw new InputError(`params.${name}`, `params.${name} is required by template ${input.templateId} v${template.version}`);
+    }
+  }
+  const targets = deliveryTargets(template.content, input.channels);
+  if ('missing' in targets) throw new InputError('channels', `template ${input.templateId} has no ${targets.missing} content`);
+  return { template, channels: targets.channels };
 }
 
 /**

@@ -454,7 +454,63 @@ export interface ScheduleDeleted {
 }
 export type ScheduleEvent = ScheduleCreated | ScheduleOccurred | ScheduleDeleted;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent | CategoryEvent | ScheduleEvent;
+// ---- topic-<app>-<topicId>: who is subscribed to one topic of one app ----
+/** Users added to a topic: only those not already in it, so a repeated PUT appends nothing. */
+export interface TopicSubscribed {
+  type: 'TopicSubscribed';
+  data: { appId: string; topicId: string; userIds: string[]; at: string };
+}
+/** `reason` user_erased: the user was erased (DELETE /v1/users/:userId) and left every topic. */
+export interface TopicUnsubscribed {
+  type: 'TopicUnsubscribed';
+  data: { appId: string; topicId: string; userIds: string[]; reason: 'request' | 'user_erased'; at: string };
+}
+export type TopicEvent = TopicSubscribed | TopicUnsubscribed;
+
+// ---- fanout-<fanoutId>: one topic send (one app, one eventId) and how far it got ----
+/** What every subscriber's notification is requested with (a userIds send's fields, minus the recipients). */
+export interface FanoutRequest {
+  templateId: string;
+  params: Params;
+  channels?: PrefChannel[];
+  category?: string;
+  scheduleAt?: string;
+  digest?: { key: string; windowSeconds: number };
+  fallback?: FallbackStep[];
+}
+/**
+ * A topic send accepted. The recipients are the topic's subscribers as of `topicRevision` (the fold
+ * of the topic stream up to it, in code-unit order): the same list on every resumption, however the
+ * topic changes meanwhile. `inline`: the request made the notifications itself (at most 1,000);
+ * `background`: the workflow role makes them, `batchSize` at a time, recording each batch.
+ */
+export interface FanoutStarted {
+  type: 'FanoutStarted';
+  data: {
+    fanoutId: string;
+    appId: string;
+    eventId: string;
+    topicId: string;
+    topicRevision: number;
+    subscribers: number;
+    mode: 'inline' | 'background';
+    batchSize: number;
+    request: FanoutRequest;
+    at: string;
+  };
+}
+/** Subscribers [from, to) of the list have their notifications; `notifications` of them were new or existing ones. */
+export interface FanoutBatchCompleted {
+  type: 'FanoutBatchCompleted';
+  data: { fanoutId: string; from: number; to: number; notifications: number; at: string };
+}
+export interface FanoutCompleted {
+  type: 'FanoutCompleted';
+  data: { fanoutId: string; subscribers: number; at: string };
+}
+export type FanoutEvent = FanoutStarted | FanoutBatchCompleted | FanoutCompleted;
+
+export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent | CategoryEvent | ScheduleEvent | TopicEvent | FanoutEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [

@@ -41,6 +41,10 @@ export const streams = {
   /** One digest key of one user on one channel: its windows open and close one after another. */
   digest: (appId: string, userId: string, channel: Channel, key: string) =>
     `digest-${createHash('sha256').update([appId, userId, channel, key].join('\u0000')).digest('hex').slice(0, 32)}`,
+  /** One topic of one app: its subscriptions (two apps may both have an `order-123`). */
+  topic: (appId: string, topicId: string) => `topic-${part(appId)}-${part(topicId)}`,
+  /** One topic send: the fan-out of one (app, eventId) and its progress. */
+  fanout: (fanoutId: string) => `fanout-${fanoutId}`,
 } as const;
 
 /**
@@ -65,8 +69,12 @@ export function categoryOf(stream: string): StreamCategory | undefined {
  * Formatted as a UUID (version nibble 5, RFC 4122 variant) so every store accepts it as an id.
  */
 export function notificationId(key: string, appId: string, eventId: string, userId: string, channel: Channel): string {
+  return keyedUuid(key, [appId, eventId, userId, channel]);
+}
+
+function keyedUuid(key: string, parts: string[]): string {
   if (key.length === 0) throw new Error('notificationId: the key must not be empty');
-  const h = createHmac('sha256', key).update([appId, eventId, userId, channel].join('\u0000')).digest('hex');
+  const h = createHmac('sha256', key).update(parts.join('\u0000')).digest('hex');
   const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -74,4 +82,13 @@ export function notificationId(key: string, appId: string, eventId: string, user
 /** The notification a digest window becomes: derived like any other, so closing twice makes one. */
 export function digestNotificationId(key: string, digestStream: string, windowId: string, appId: string, userId: string, channel: Channel): string {
   return notificationId(key, appId, `${digestStream}:${windowId}`, userId, channel);
+}
+
+/**
+ * The fan-out of one topic send, keyed like a notification by (app, eventId): the same eventId
+ * again finds the same stream, so a repeated send answers the first one and starts nothing.
+ */
+export function fanoutId(key: string, appId: string, eventId: string): string {
+  // Four parts, the last no channel name: never the id of a notification.
+  return keyedUuid(key, [appId, eventId, '', 'topic-fanout']);
 }

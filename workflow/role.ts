@@ -6,6 +6,7 @@ import type { Metrics } from '../infra/metrics.ts';
 import { loadOrCreateSecret } from '../infra/secrets.ts';
 import { createLeaderLock, runSingleActive } from '../infra/stores/leaderLock.ts';
 import { openScheduleStore } from '../infra/stores/scheduleStore.ts';
+import { createFanoutRunner } from './fanout.ts';
 import { createWorkflowRunner, type WorkflowRunner } from './runner.ts';
 
 /** What the workflow needs of the configuration: where its state lives, and how it makes notifications. */
@@ -20,7 +21,7 @@ export interface WorkflowRoleConfig {
 }
 
 /**
- * The `workflow` role: digests and fallbacks, one active process at a time (it owns its checkpoint
+ * The `workflow` role: digests, fallbacks and topic fan-outs, one active process at a time (it owns its checkpoint
  * and timers). Like the dispatcher, the lock lives with the state (infra/leader): on PostgreSQL or
  * MongoDB a second process stands by and takes over, on the embedded store a second one refuses.
  */
@@ -47,27 +48,35 @@ export async function startWorkflowRole(deps: {
     ...(deps.leaderPollMs !== undefined && { pollMs: deps.leaderPollMs }),
     start: async () => {
       const state = await openScheduleStore(deps.config, 'workflow');
+      const notify = {
+        idKey: deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key'),
+        rateCounter: createRateCounter(deps.rateSource),
+        rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
+        ...(deps.publishOnCommit && { publishOnCommit: deps.publishOnCommit }),
+      };
       const workflow = createWorkflowRunner({
         eventStore: deps.eventStore,
         state,
         logger,
         ...(deps.timerTickMs !== undefined && { timerTickMs: deps.timerTickMs }),
-        notify: {
-          idKey: deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key'),
-          rateCounter: createRateCounter(deps.rateSource),
-          rateLimits: parseRateLimits(deps.config.api?.userRateLimits),
-          ...(deps.publishOnCommit && { publishOnCommit: deps.publishOnCommit }),
-        },
+        notify,
       });
-      await workflow.start().catch(async (e: unknown) => {
-        await state.close();
+      // Topic sends past 1,000 subscribers: their own follower and checkpoint, under the same lock.
+      const fanoutState = await openScheduleStore(deps.config, 'fanout');
+      const fanout = createFanoutRunner({ eventStore: deps.eventStore, state: fanoutState, notify, logger: logger.child({ part: 'fanout' }) });
+      try {
+        await workflow.start();
+        await fanout.start();
+      } catch (e) {
+        await workflow.stop();
+        await Promise.all([state.close(), fanoutState.close()]);
         throw e;
-      });
+      }
       return {
         workflow,
         async stop() {
-          await workflow.stop();
-          await state.close();
+          await Promise.all([workflow.stop(), fanout.stop()]);
+          await Promise.all([state.close(), fanoutState.close()]);
         },
       };
     },

@@ -157,6 +157,8 @@ export const notificationBodySchema = z
     eventId: eventIdSchema,
     userId: idSchema.optional(),
     userIds: z.array(idSchema).min(1).max(MAX_RECIPIENTS).optional(),
+    /** Every subscriber of the app's topic (PUT /v1/topics/:topicId/subscribers). */
+    topic: idSchema.optional(),
     templateId: idSchema,
     params: z.record(z.string(), z.unknown()).optional(),
     channels: z.array(z.enum(PREF_CHANNELS)).min(1).max(PREF_CHANNELS.length).optional(),
@@ -183,10 +185,15 @@ export const notificationBodySchema = z
     if (v.digest !== undefined && v.scheduleAt !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['digest'], message: 'a digest window starts at the request: give digest or scheduleAt, not both' });
     }
-    if ((v.userId === undefined) === (v.userIds === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'give exactly one of userId or userIds' });
+    if ([v.userId, v.userIds, v.topic].filter((r) => r !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'give exactly one of userId, userIds or topic' });
     }
   });
+
+/** PUT /v1/topics/:topicId/subscribers: at most MAX_RECIPIENTS per call, like a userIds send. */
+export const topicSubscribersBodySchema = z.strictObject({ userIds: z.array(idSchema).min(1).max(MAX_RECIPIENTS) });
+
+export const topicSubscribersQuerySchema = z.strictObject({ cursor: z.string().min(1).max(400).optional() });
 
 export const analyticsQuerySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),

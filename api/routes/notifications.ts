@@ -4,6 +4,7 @@ import { cancelByEventId, cancelNotification } from '../../commands/cancel.ts';
 import { viewOf } from '../../commands/notificationQueries.ts';
 import { requestNotifications, type NotifyDeps } from '../../commands/notifications.ts';
 import { readAppNotification } from '../../commands/readNotification.ts';
+import { sendToTopic } from '../../commands/topicSend.ts';
 import { HttpError } from '../edge/errors.ts';
 import { appIdOf, locals } from '../edge/locals.ts';
 import { cancelByEventBodySchema, NOTIFICATION_ID, notificationBodySchema } from '../edge/schemas.ts';
@@ -29,22 +30,23 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
         throw new HttpError(400, 'invalid_request', `scheduleAt: must be within ${deps.maxScheduleDays} days`, { field: 'scheduleAt' });
       }
     }
+    const ctx = { appId: appIdOf(res), requestId: locals(res).requestId, now: at };
+    const options = {
+      templateId: body.templateId,
+      params: body.params ?? {},
+      ...(body.channels ? { channels: [...new Set(body.channels)] } : {}),
+      ...(body.category !== undefined ? { category: body.category } : {}),
+      ...(scheduleAt ? { scheduleAt } : {}),
+      ...(body.digest ? { digest: body.digest } : {}),
+      ...(body.fallback ? { fallback: body.fallback } : {}),
+    };
+    if (body.topic !== undefined) {
+      // `{ notifications }` up to 1,000 subscribers, else `{ fanout: { id, subscribers } }` made in the background.
+      res.status(202).json(await sendToTopic(deps, ctx, { eventId: body.eventId, topicId: body.topic, ...options }));
+      return;
+    }
     const userIds = body.userIds ? [...new Set(body.userIds)] : [body.userId!];
-    const notifications = await requestNotifications(
-      deps,
-      { appId: appIdOf(res), requestId: locals(res).requestId, now: at },
-      {
-        eventId: body.eventId,
-        userIds,
-        templateId: body.templateId,
-        params: body.params ?? {},
-        ...(body.channels ? { channels: [...new Set(body.channels)] } : {}),
-        ...(body.category !== undefined ? { category: body.category } : {}),
-        ...(scheduleAt ? { scheduleAt } : {}),
-        ...(body.digest ? { digest: body.digest } : {}),
-        ...(body.fallback ? { fallback: body.fallback } : {}),
-      },
-    );
+    const notifications = await requestNotifications(deps, ctx, { eventId: body.eventId, userIds, ...options });
     res.status(202).json({ notifications });
   });
 

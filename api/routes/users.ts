@@ -6,6 +6,7 @@ import type { KeyVault } from '../../infra/keyVault/port.ts';
 import type { CommandContext } from '../../commands/context.ts';
 import { deviceId, tokenOfDeviceId } from '../../domain/user.ts';
 import { eraseUser, loadUser, registerDevice, removeDevice, setPreferences, upsertUser } from '../../commands/users.ts';
+import { leaveTopics } from '../../commands/topics.ts';
 import { checkOutboundUrl } from '../../channels/outboundUrl.ts';
 import { HttpError } from '../edge/errors.ts';
 import { appIdOf, locals } from '../edge/locals.ts';
@@ -27,7 +28,14 @@ function contactView(contact: Contact): Record<string, unknown> {
   return { ...rest, ...(chatWebhookUrl !== undefined && { chat: { webhookUrl: chatWebhookUrl } }) };
 }
 
-export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Date, listNotifications?: UserNotificationsList, web?: WebSubscriptionRules): Router {
+export function usersRouter(
+  store: EventStore,
+  keyVault: KeyVault,
+  now: () => Date,
+  listNotifications?: UserNotificationsList,
+  web?: WebSubscriptionRules,
+  topicsOfUser?: (appId: string, userId: string) => Promise<string[]>,
+): Router {
   const router = Router();
   const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
 
@@ -60,7 +68,12 @@ export function usersRouter(store: EventStore, keyVault: KeyVault, now: () => Da
   // Erasure: the user's data key is destroyed, so their email, phone, tokens and params read as erased everywhere.
   router.delete('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');
-    await eraseUser(store, keyVault, ctxOf(res), userId);
+    const ctx = ctxOf(res);
+    // Read before the erasure: the subscribers read model drops an erased user's documents.
+    const topics = topicsOfUser ? await topicsOfUser(ctx.appId, userId) : [];
+    await eraseUser(store, keyVault, ctx, userId);
+    // Erased users leave their topics.
+    await leaveTopics(store, ctx, userId, topics);
     res.status(204).end();
   });
 

@@ -68,6 +68,13 @@ export function personalScopeOf(event: DomainEvent, metadata: EventMetadata): st
     case 'CategoryDefined':
     case 'ScheduleOccurred':
     case 'ScheduleDeleted':
+    // User ids only (ids outlive an erasure, as in UserErased); a topic send's params are one
+    // content for every subscriber, not one user's data (a user's own copy is sealed in its request).
+    case 'TopicSubscribed':
+    case 'TopicUnsubscribed':
+    case 'FanoutStarted':
+    case 'FanoutBatchCompleted':
+    case 'FanoutCompleted':
       return undefined;
     // A schedule for one user keeps its params under that user's key (erasure shreds them with the rest).
     case 'ScheduleCreated':
@@ -144,6 +151,11 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
     case 'CategoryDefined':
     case 'ScheduleOccurred':
     case 'ScheduleDeleted':
+    case 'TopicSubscribed':
+    case 'TopicUnsubscribed':
+    case 'FanoutStarted':
+    case 'FanoutBatchCompleted':
+    case 'FanoutCompleted':
       return event;
     case 'ScheduleCreated':
       return { ...e, data: { ...e.data, params: params(e.data.params) } } as E;
