@@ -4,6 +4,7 @@ import { NOTIFICATION_STATUSES } from '../domain/notification.ts';
 import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../projections/userNotifications.ts';
 import { lookupPaths, lookupSchemas } from './openapiLookup.ts';
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
+import { topicPaths, topicSchemas } from './openapiTopics.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
 import { preferencePaths, preferenceSchemas, preferenceTag } from './openapiPreferences.ts';
 import { schedulePaths, scheduleSchemas } from './openapiSchedules.ts';
@@ -60,6 +61,7 @@ export function openApiDocument(publicUrl: string): object {
       { name: 'templates', description: 'versioned Liquid templates' },
       { name: 'notifications', description: 'requests, status and the raw log' },
       { name: 'schedules', description: 'recurring notifications: a cron per recipient, in their time zone' },
+      { name: 'topics', description: 'subscriptions: send to everyone subscribed to a topic' },
       { name: 'audit', description: 'why a notification went (or did not go) the way it did' },
       { name: 'analytics', description: 'counts, rates, time series and conversions from the read models' },
       { name: 'operations', description: "the operators' view: health and redrive" },
@@ -78,7 +80,7 @@ export function openApiDocument(publicUrl: string): object {
         },
         inboxTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)' },
       },
-      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas, ...lookupSchemas },
+      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas, ...lookupSchemas, ...topicSchemas },
     },
     paths: {
       '/v1/users/{userId}': {
@@ -270,10 +272,11 @@ export function openApiDocument(publicUrl: string): object {
         post: {
           operationId: 'requestNotifications',
           tags: ['notifications'],
-          summary: 'Request a notification: fans out to user x channel; same eventId again answers the same ids',
+          summary:
+            'Request a notification: fans out to user x channel; same eventId again answers the same ids. With `topic`: every subscriber, answered as `notifications` up to 1,000 subscribers, else as a `fanout` made in the background (each subscriber once)',
           requestBody: body(json(notificationBodySchema), { eventId: 'order-42-shipped', userId: 'ada', templateId: 'shipped', params: { name: 'Ada' }, channels: ['email', 'push'] }),
           responses: {
-            '202': ok('one entry per user x channel', ref('NotificationsAccepted')),
+            '202': ok('one entry per user x channel, or (topic past 1,000 subscribers) the fan-out', { oneOf: [ref('NotificationsAccepted'), ref('FanoutAccepted')] }),
             '404': err('template not found for this app'),
             '413': err('body too large'),
             ...common,
@@ -287,6 +290,7 @@ export function openApiDocument(publicUrl: string): object {
           responses: { '200': ok('one page', ref('NotificationsPage')), '503': err('started without the projection store'), ...common },
         },
       },
+      ...topicPaths(),
       '/v1/notifications/{id}': {
         get: {
           operationId: 'getNotification',
