@@ -67,6 +67,8 @@ describe('the typed client', () => {
       const t = await client.put('/v1/templates/{templateId}', { path: { templateId: 'hello' }, body: { email: { subject: 'Hi {{ name }}', html: '<p>{{ name }}</p>' } } });
       expect(t).toEqual({ templateId: 'hello', version: 1, requiredParams: ['name'] });
       const accepted = await client.post('/v1/notifications', { body: { eventId: 'client-1', userId: 'ada+lovelace@x', templateId: 'hello', params: { name: 'Ada' } } });
+      // A userId send answers notifications; only a topic send past 1,000 subscribers answers a fanout.
+      if (!('notifications' in accepted)) throw new Error('expected notifications');
       const id = accepted.notifications[0]!.id;
       const n = await client.get('/v1/notifications/{id}', { path: { id } });
       expect(n).toMatchObject({ id, userId: 'ada+lovelace@x', channel: 'email', eventId: 'client-1', templateId: 'hello' });

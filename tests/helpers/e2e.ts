@@ -25,6 +25,9 @@ export interface E2ePlatform {
   restartDispatcher(): Promise<void>;
   /** The same for the workflow (digests, fallbacks, schedules) and its timers; `downMs`: stays stopped that long. */
   restartWorkflow(downMs?: number): Promise<void>;
+  /** Stops the workflow role until `startWorkflow` (a test runs a part of it by hand meanwhile). */
+  stopWorkflow(): Promise<void>;
+  startWorkflow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,7 +71,10 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
     stops.push(() => dispatcher.stop());
     const startWorkflow = () => startWorkflowRole({ config: api.config, eventStore: api.store, metrics, logger: silentLogger, timerTickMs: pipeline.scheduleTickMs });
     let workflow = await startWorkflow();
-    stops.push(() => workflow.stop());
+    let workflowStopped = false;
+    stops.push(async () => {
+      if (!workflowStopped) await workflow.stop();
+    });
     const senders = await startSendersRole({
       config: api.config, pipeline, retry, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
     });
@@ -85,7 +91,15 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       workflow = await startWorkflow();
     };
-    return { sim, api, topology, metrics, restartDispatcher, restartWorkflow, stop };
+    const stopWorkflow = async () => {
+      if (!workflowStopped) await workflow.stop();
+      workflowStopped = true;
+    };
+    const startWorkflowAgain = async () => {
+      if (workflowStopped) workflow = await startWorkflow();
+      workflowStopped = false;
+    };
+    return { sim, api, topology, metrics, restartDispatcher, restartWorkflow, stopWorkflow, startWorkflow: startWorkflowAgain, stop };
   } catch (e) {
     await stop();
     throw e;
