@@ -10,6 +10,7 @@ export interface WorkflowTour {
   cancel: boolean;
   failover: boolean;
   locales: boolean;
+  topic: boolean;
 }
 
 interface SimMessage {
@@ -91,7 +92,21 @@ export async function runWorkflowTour(api: ApiClient, simUrl: string, out: (line
   const subject = german ? String(german.content.subject).replace(/[\u00a0\u202f]/g, ' ') : undefined;
   out(`  locales   de-AT user -> ${subject ? `"${subject}"` : 'NOT SEEN'}`);
 
+  // Topics: three users subscribed to an order's topic; one request with `topic` reaches each once.
+  const members = [0, 1, 2].map((i) => `tour-topic-${i}`);
+  for (const u of members) await api.request('PUT', `/v1/users/${u}`, { email: `${u}@example.com` });
+  const topicId = `tour-order-${tag}`;
+  await api.request('PUT', `/v1/topics/${topicId}/subscribers`, { userIds: members });
+  const topicSend = await api.request<Notified>('POST', '/v1/notifications', { eventId: `tour-t-${tag}`, topic: topicId, templateId: 'tour-plain', params: { id: 5, total: 5 }, channels: ['email'] });
+  const reached = new Set<string>();
+  for (const u of members) {
+    const m = await waitFor((x) => x.recipient === `${u}@example.com` && String(x.content.subject).startsWith('Your order 5'), last);
+    if (m) reached.add(u);
+  }
+  out(`  topic     one send to ${topicId} (${members.length} subscribers) -> ${topicSend.notifications.length} notifications, ${reached.size} emails`);
+
   return {
+    topic: reached.size === members.length && topicSend.notifications.length === members.length,
     digest: digest?.content.subject === '3 new comments',
     fallback: sms !== undefined,
     cancel: canceled.status === 'canceled',

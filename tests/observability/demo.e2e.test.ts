@@ -48,7 +48,7 @@ describe('notify demo', () => {
       expect(demo.funnel.email.clicked).toBe(demo.funnel.email.delivered);
       expect(demo.funnel.sms.delivered).toBe(demo.funnel.sms.sent);
       // The workflow tour: each feature seen at the simulator (or, for cancel, in the status).
-      expect(demo.workflow).toEqual({ digest: true, fallback: true, cancel: true, failover: true, locales: true });
+      expect(demo.workflow).toEqual({ digest: true, fallback: true, cancel: true, failover: true, locales: true, topic: true });
       expect(text).toContain('Workflow tour:');
       await demo.stop();
       stopped = true;
