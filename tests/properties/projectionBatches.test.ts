@@ -27,6 +27,21 @@ function withInbox(events: DomainEvent[], erasures: number[]): DomainEvent[] {
   return out;
 }
 
+/** Topic subscriptions in the mix (app1, whose users the erasures drop): users join and leave topics, several per event. */
+function withTopics(events: DomainEvent[]): DomainEvent[] {
+  const out: DomainEvent[] = [];
+  const users = ['u1', 'u2', 'u3', 'u4'];
+  events.forEach((e, i) => {
+    out.push(e);
+    if (i % 5 !== 0) return;
+    const topicId = `t${i % 3}`;
+    const userIds = users.filter((_, k) => (i + k) % 2 === 0);
+    const at = '2026-03-01T00:30:00.000Z';
+    out.push(i % 15 === 10 ? { type: 'TopicUnsubscribed', data: { appId: 'app1', topicId, userIds, reason: 'request', at } } : { type: 'TopicSubscribed', data: { appId: 'app1', topicId, userIds, at } });
+  });
+  return out;
+}
+
 async function project(events: readonly RecordedEvent[], sizes: readonly number[]): Promise<Record<string, ProjectedDoc[]>> {
   const store: ProjectionStore = createSqliteProjectionStore(':memory:');
   const out: Record<string, ProjectedDoc[]> = {};
@@ -56,7 +71,7 @@ describe('projections applied in batches', () => {
         fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 6 }),
         fc.array(fc.nat({ max: 160 }), { maxLength: 3 }),
         async (seed, count, sizes, erasures) => {
-          const events = record(withInbox(generateEvents(count, seed), erasures));
+          const events = record(withTopics(withInbox(generateEvents(count, seed), erasures)));
           const oneByOne = await project(events, []);
           const batched = await project(events, sizes);
           expect(batched).toEqual(oneByOne);
@@ -69,7 +84,7 @@ describe('projections applied in batches', () => {
   }, 120_000);
 
   it('a batch replayed (redelivered after its writes, before its checkpoint) changes nothing', async () => {
-    const events = record(withInbox(generateEvents(150, 9), [40, 90]));
+    const events = record(withTopics(withInbox(generateEvents(150, 9), [40, 90])));
     const once = await project(events, [50]);
     const store = createSqliteProjectionStore(':memory:');
     for (const model of READ_MODELS) {
