@@ -205,7 +205,7 @@ export interface paths {
         /** The calling app's notifications, newest first (read model: follows the log); items carry userId */
         get: operations["listNotifications"];
         put?: never;
-        /** Request a notification: fans out to user x channel; same eventId again answers the same ids */
+        /** Request a notification: fans out to user x channel; same eventId again answers the same ids. With `topic`: every subscriber, answered as `notifications` up to 1,000 subscribers, else as a `fanout` made in the background (each subscriber once) */
         post: operations["requestNotifications"];
         delete?: never;
         options?: never;
@@ -434,6 +434,41 @@ export interface paths {
         /** Render every part of a template version with the given params (nothing is sent); the console shows it */
         post: operations["previewTemplate"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topicId}/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topic's subscribers by user id, 100 a page (read model: follows the log); an unknown topic is an empty list */
+        get: operations["listTopicSubscribers"];
+        /** Subscribe users to a topic (idempotent; up to 1,000 per call); a topic exists once it has a subscriber */
+        put: operations["subscribeToTopic"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/topics/{topicId}/subscribers/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a user out of a topic (idempotent: a user not subscribed is 204 too) */
+        delete: operations["unsubscribeFromTopic"];
         options?: never;
         head?: never;
         patch?: never;
@@ -748,6 +783,22 @@ export interface components {
             eventId: string;
             /** @description at most 50 */
             items: components["schemas"]["EventNotification"][];
+        };
+        /**
+         * @example {
+         *       "fanout": {
+         *         "id": "9b1f0c2e-7a4d-5e3b-8c1a-0d2e3f4a5b6c",
+         *         "subscribers": 10000
+         *       }
+         *     }
+         */
+        FanoutAccepted: {
+            fanout: {
+                /** @description the fan-out (one per app and eventId) */
+                id: string;
+                /** @description recipients, frozen when the send was accepted */
+                subscribers: number;
+            };
         };
         /**
          * @example {
@@ -1118,6 +1169,35 @@ export interface components {
             /** Format: date-time */
             start: string;
             total: number;
+        };
+        /**
+         * @example {
+         *       "added": 2
+         *     }
+         */
+        TopicSubscribersAdded: {
+            /** @description users not subscribed before (a repeat adds 0); erased users are never added */
+            added: number;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "userId": "ada"
+         *         },
+         *         {
+         *           "userId": "grace"
+         *         }
+         *       ],
+         *       "nextCursor": null
+         *     }
+         */
+        TopicSubscribersPage: {
+            items: {
+                userId: string;
+            }[];
+            /** @description opaque; null on the last page */
+            nextCursor: string | null;
         };
         User: {
             chat?: {
@@ -2078,19 +2158,20 @@ export interface operations {
                     /** Format: date-time */
                     scheduleAt?: string;
                     templateId: string;
+                    topic?: string;
                     userId?: string;
                     userIds?: string[];
                 };
             };
         };
         responses: {
-            /** @description one entry per user x channel */
+            /** @description one entry per user x channel, or (topic past 1,000 subscribers) the fan-out */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationsAccepted"];
+                    "application/json": components["schemas"]["NotificationsAccepted"] | components["schemas"]["FanoutAccepted"];
                 };
             };
             /** @description invalid input; `field` names it */
@@ -3273,6 +3354,208 @@ export interface operations {
                 };
             };
             /** @description per-app request rate, or this client's failed credential checks, exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTopicSubscribers: {
+        parameters: {
+            query?: {
+                /** @description opaque: a previous page's nextCursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the app's own topic id (another app's topic of the same id is another topic) */
+                topicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSubscribersPage"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description started without the projection store; or over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subscribeToTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the app's own topic id (another app's topic of the same id is another topic) */
+                topicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userIds": [
+                 *         "ada",
+                 *         "grace"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    userIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description how many were added */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicSubscribersAdded"];
+                };
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unsubscribeFromTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the app's own topic id (another app's topic of the same id is another topic) */
+                topicId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description not subscribed (any more) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid input; `field` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description per-app request rate exceeded (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;

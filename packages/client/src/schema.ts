@@ -3425,7 +3425,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description started without the projection store */
+            /** @description started without the projection store; or over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3507,6 +3507,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     unsubscribeFromTopic: {
@@ -3549,6 +3558,15 @@ export interface operations {
             };
             /** @description per-app request rate exceeded (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description over capacity (`overloaded`: admission control sheds load instead of queueing it), or a store this route needs is unreachable; Retry-After says when to retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
