@@ -24,6 +24,7 @@ export const scheduleSchemas = {
       id: { type: 'string', format: 'uuid' },
       userId: { type: 'string', description: 'when created with userId' },
       userIds: { type: 'array', items: { type: 'string' }, description: 'when created with userIds' },
+      topic: { type: 'string', description: "when created with topic: the topic's subscribers at each occurrence" },
       templateId: { type: 'string' },
       params: { type: 'object', additionalProperties: true },
       cron: { type: 'string' },
@@ -45,7 +46,7 @@ export function schedulePaths(scheduleBody: object): Record<string, object> {
         tags: ['schedules'],
         summary:
           'A recurring schedule: at each occurrence of `cron` the users get a notification with eventId `<id>:<occurrence ISO time>`. ' +
-          "No `timezone`: the user's (all of userIds must share one, else 400), UTC when none has one. `topic` answers 400 `topics not available` on this build.",
+          "No `timezone`: the user's (all of userIds must share one, else 400), UTC when none has one. With `topic`: the topic's subscribers at each occurrence (a topic send: past 1,000 subscribers fanned out in the background), UTC unless `timezone` is given.",
         description: CRON,
         requestBody: {
           required: true,

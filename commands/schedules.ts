@@ -11,6 +11,7 @@ import { handleCommand, loadState } from './handle.ts';
 import { InputError } from './inputError.ts';
 import { requestNotifications, type NotifyDeps } from './notifications.ts';
 import { loadTemplateForApp } from './templates.ts';
+import { sendToTopic } from './topicSend.ts';
 import { loadUser } from './users.ts';
 
 /**
@@ -29,6 +30,7 @@ export interface ScheduleView {
   id: string;
   userId?: string;
   userIds?: string[];
+  topic?: string;
   templateId: string;
   params: Params;
   cron: string;
@@ -92,7 +94,7 @@ export async function readSchedule(store: EventStore, appId: string, id: string,
   const next = nextOccurrence(c, now);
   return {
     id,
-    ...(c.target.single ? { userId: c.target.userIds[0]! } : { userIds: c.target.userIds }),
+    ...(c.target.topic !== undefined ? { topic: c.target.topic } : c.target.single ? { userId: c.target.userIds[0]! } : { userIds: c.target.userIds }),
     templateId: c.templateId, params: c.params, cron: c.cron, timezone: c.timezone, timezoneFrom: c.timezoneFrom, createdAt: c.createdAt,
     nextAt: next?.toISOString() ?? null, lastOccurrence: found.state.lastOccurrence ?? null, occurrences: found.state.occurrences,
   };
@@ -146,11 +148,14 @@ async function requestOccurrence(deps: NotifyDeps, schedule: ScheduleCreated['da
   const app = await loadState<AppState, AppEvent>(deps.store, appDecider, streams.app(schedule.appId), { cached: true });
   if (app.state.status === 'revoked') return { notifications: 0, refused: { code: 'app_revoked', message: `app ${schedule.appId} is revoked` } };
   try {
-    const out = await requestNotifications(
-      deps,
-      { appId: schedule.appId, requestId: opts.metadata.correlationId, now: opts.now },
-      { eventId, userIds: schedule.target.userIds, templateId: schedule.templateId, params: schedule.params, scheduledBy: { scheduleId: schedule.scheduleId, occurrence } },
-    );
+    const ctx = { appId: schedule.appId, requestId: opts.metadata.correlationId, now: opts.now };
+    const scheduledBy = { scheduleId: schedule.scheduleId, occurrence };
+    if (schedule.target.topic !== undefined) {
+      // The topic's subscribers at this occurrence; past 1,000 the workflow's fan-out makes them (counted here as subscribers).
+      const sent = await sendToTopic(deps, ctx, { eventId, topicId: schedule.target.topic, templateId: schedule.templateId, params: schedule.params, scheduledBy });
+      return { notifications: 'notifications' in sent ? sent.notifications.length : sent.fanout.subscribers };
+    }
+    const out = await requestNotifications(deps, ctx, { eventId, userIds: schedule.target.userIds, templateId: schedule.templateId, params: schedule.params, scheduledBy });
     return { notifications: out.length };
   } catch (e) {
     if (e instanceof DomainError) return { notifications: 0, refused: { code: e.code, message: e.message } };

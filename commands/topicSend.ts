@@ -1,4 +1,4 @@
-import type { EventMetadata, FallbackStep, FanoutEvent, FanoutRequest, FanoutStarted, Params, PrefChannel } from '../domain/events.ts';
+import type { EventMetadata, FallbackStep, FanoutEvent, FanoutRequest, FanoutStarted, Params, PrefChannel, ScheduledBy } from '../domain/events.ts';
 import { fanoutDecider, nextBatch, type FanoutState } from '../domain/fanout.ts';
 import { fanoutId, streams } from '../domain/streams.ts';
 import { sortedSubscribers } from '../domain/topic.ts';
@@ -23,6 +23,8 @@ export interface TopicSendInput {
   scheduleAt?: Date;
   digest?: { key: string; windowSeconds: number };
   fallback?: FallbackStep[];
+  /** Set by a recurring schedule's occurrence (commands/schedules.ts): each notification names it. */
+  scheduledBy?: ScheduledBy;
 }
 
 export type TopicSendOutcome = { notifications: NotifyOutcome[] } | { fanout: { id: string; subscribers: number } };
@@ -95,6 +97,7 @@ function requestOf(input: TopicSendInput): FanoutRequest {
     ...(input.scheduleAt && { scheduleAt: input.scheduleAt.toISOString() }),
     ...(input.digest && { digest: input.digest }),
     ...(input.fallback && { fallback: input.fallback }),
+    ...(input.scheduledBy && { scheduledBy: input.scheduledBy }),
   };
 }
 
@@ -110,6 +113,7 @@ function notifyInputOf(started: FanoutStarted['data'], userIds: string[]): Notif
     ...(r.scheduleAt !== undefined && { scheduleAt: new Date(r.scheduleAt) }),
     ...(r.digest && { digest: r.digest }),
     ...(r.fallback && { fallback: r.fallback }),
+    ...(r.scheduledBy && { scheduledBy: r.scheduledBy }),
   };
 }
 

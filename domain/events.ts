@@ -412,10 +412,14 @@ export interface DigestWindowClosed {
 export type DigestEvent = DigestWindowOpened | DigestMemberAdded | DigestWindowClosed;
 
 // ---- schedule-<scheduleId>: one recurring schedule of one app (domain/schedule.ts) ----------
-/** Who a schedule's occurrences go to: the users named at creation (`single`: asked as `userId`). */
+/**
+ * Who a schedule's occurrences go to: the users named at creation (`single`: asked as `userId`),
+ * or (`topic`, `userIds` empty) the topic's subscribers at each occurrence.
+ */
 export interface ScheduleTarget {
   userIds: string[];
   single: boolean;
+  topic?: string;
 }
 export interface ScheduleCreated {
   type: 'ScheduleCreated';
@@ -477,6 +481,8 @@ export interface FanoutRequest {
   scheduleAt?: string;
   digest?: { key: string; windowSeconds: number };
   fallback?: FallbackStep[];
+  /** A recurring schedule's occurrence (the background batches carry it on to each request). */
+  scheduledBy?: ScheduledBy;
 }
 /**
  * A topic send accepted. The recipients are the topic's subscribers as of `topicRevision` (the fold

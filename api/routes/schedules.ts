@@ -15,9 +15,13 @@ export function schedulesRouter(deps: { store: EventStore; paramsLimits: ParamsL
     const raw = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
     if (Object.hasOwn(raw, 'params')) checkParams(raw.params, deps.paramsLimits);
     const body = parse(scheduleBodySchema, req.body);
-    // Topic sends are not on this branch yet: a topic schedule is refused rather than stored unfireable.
-    if (body.topic !== undefined) throw new HttpError(400, 'invalid_request', 'topic: topics not available', { field: 'topic' });
-    const target = body.userIds ? { userIds: [...new Set(body.userIds)], single: false } : { userIds: [body.userId!], single: true };
+    // A topic's subscribers are read at each occurrence (commands/topicSend.ts), not fixed here.
+    const target =
+      body.topic !== undefined
+        ? { userIds: [], single: false, topic: body.topic }
+        : body.userIds
+          ? { userIds: [...new Set(body.userIds)], single: false }
+          : { userIds: [body.userId!], single: true };
     const created = await createSchedule(
       deps.store,
       { appId: appIdOf(res), requestId: locals(res).requestId, now: now() },

@@ -42,10 +42,17 @@ describe('POST /v1/schedules: refused with the field named', () => {
     expect(res.status).toBe(400);
     expect(res.body.field).toBe(field);
   });
-  it('a topic is validated, then refused: topics are not available on this build', async () => {
-    const res = await api.call('POST', '/v1/schedules', body({ topic: 'order-123' }));
-    expect(res).toMatchObject({ status: 400, body: { field: 'topic', message: 'topic: topics not available' } });
+  it('a topic id is validated; topic with userId is refused', async () => {
     expect((await api.call('POST', '/v1/schedules', body({ topic: '-bad id' }))).body.field).toBe('topic');
+    expect((await api.call('POST', '/v1/schedules', body({ topic: 'order-123', userId: 'berlin-1' }))).body.field).toBe('userId');
+  });
+  it('a topic schedule is stored with its topic, in UTC unless a time zone is given', async () => {
+    const res = await api.call('POST', '/v1/schedules', body({ topic: 'order-123' }));
+    expect(res.status).toBe(201);
+    const view = (await api.call('GET', `/v1/schedules/${res.body.id}`)).body;
+    expect(view).toMatchObject({ topic: 'order-123', timezone: 'UTC', timezoneFrom: 'default' });
+    expect(view.userId).toBeUndefined();
+    expect(view.userIds).toBeUndefined();
   });
   it('an unknown template is 404 (and another app\'s template is unknown)', async () => {
     expect((await api.call('POST', '/v1/schedules', body({ userId: 'berlin-1', templateId: 'nope' }))).status).toBe(404);

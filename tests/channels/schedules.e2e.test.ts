@@ -79,4 +79,31 @@ describe('a recurring schedule, end to end', () => {
     const reason = (why.body.decision.reasons as Array<{ check: string; facts?: Record<string, unknown> }>).find((r) => r.check === 'recurring_schedule');
     expect(reason?.facts).toEqual({ scheduleId: id, occurrence: first.occurrence, cron: '*/2 * * * * *', timezone: 'UTC' });
   });
+
+  it('a topic schedule: each occurrence reaches every subscriber of the moment once, named by its occurrence', async () => {
+    const users = ['topic-s-1', 'topic-s-2'];
+    for (const u of users) await api.call('PUT', `/v1/users/${u}`, { email: `${u}@example.com` });
+    expect((await api.call('PUT', '/v1/topics/sched-topic/subscribers', { userIds: users })).body).toEqual({ added: 2 });
+    const { last } = await t.messages();
+    const created = await api.call('POST', '/v1/schedules', { topic: 'sched-topic', templateId: 'tick', params: { n: 't' }, cron: '*/2 * * * * *' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await waitFor('two occurrences recorded', async () => ((await occurrencesOf(id)).length >= 2 ? true : undefined));
+    expect((await api.call('DELETE', `/v1/schedules/${id}`)).status).toBe(204);
+    const done = await occurrencesOf(id);
+    expect(done.every((o) => o.notifications === 2 && o.refused === undefined)).toBe(true);
+    // One email per subscriber per occurrence recorded (one being fired at DELETE may add one more each).
+    for (const u of users) {
+      const mails = await waitFor(`${u}'s emails`, async () => {
+        const got = await emailsTo(`${u}@example.com`, last);
+        return got.length >= done.length ? got : undefined;
+      });
+      expect(mails.length).toBeLessThanOrEqual(done.length + 1);
+      expect(new Set(mails.map(notificationIdOf)).size).toBe(mails.length);
+    }
+    const ofEvent = await api.call('GET', `/v1/why?userId=topic-s-1&eventId=${encodeURIComponent(done[0]!.eventId)}`);
+    const why = await api.call('GET', `/v1/notifications/${ofEvent.body.notifications[0].id as string}/why`);
+    const reason = (why.body.decision.reasons as Array<{ check: string; facts?: Record<string, unknown> }>).find((r) => r.check === 'recurring_schedule');
+    expect(reason?.facts).toMatchObject({ scheduleId: id, occurrence: done[0]!.occurrence });
+  });
 });

@@ -359,7 +359,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A recurring schedule: at each occurrence of `cron` the users get a notification with eventId `<id>:<occurrence ISO time>`. No `timezone`: the user's (all of userIds must share one, else 400), UTC when none has one. `topic` answers 400 `topics not available` on this build.
+         * A recurring schedule: at each occurrence of `cron` the users get a notification with eventId `<id>:<occurrence ISO time>`. No `timezone`: the user's (all of userIds must share one, else 400), UTC when none has one. With `topic`: the topic's subscribers at each occurrence (a topic send: past 1,000 subscribers fanned out in the background), UTC unless `timezone` is given.
          * @description A cron in `timezone`: 5 fields `minute hour day-of-month month day-of-week`, or 6 with the seconds FIRST `second minute hour day-of-month month day-of-week` (croner's reading: `*\/2 * * * * *` is every 2 seconds). DST: a local time skipped by spring-forward does not fire that day; a local time repeated by fall-back fires once (its first pass).
          */
         post: operations["createSchedule"];
@@ -1051,6 +1051,8 @@ export interface components {
              * @enum {unknown}
              */
             timezoneFrom: "request" | "user" | "default";
+            /** @description when created with topic: the topic's subscribers at each occurrence */
+            topic?: string;
             /** @description when created with userId */
             userId?: string;
             /** @description when created with userIds */
