@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
-import { overflow, seriousViolations, signIn, startConsoleWorld, type ConsoleWorld } from './consoleWorld.ts';
+import { notificationsOf, overflow, seriousViolations, signIn, startConsoleWorld, type ConsoleWorld } from './consoleWorld.ts';
 
 /**
  * Every console page at 1280x800 and at a phone's 390 px: axe-core finds no serious or critical
@@ -209,7 +209,7 @@ describe('what the pages do', () => {
     await go('#/');
     await page.locator('#feed table').waitFor();
     const live = await w.api.post('/v1/notifications', { body: { eventId: 'live-1', userId: 'ada', templateId: 'welcome', params: { name: 'Ada' }, channels: ['sms'] } });
-    await page.locator('#feed').getByRole('link', { name: live.notifications[0]!.id.slice(0, 8) }).waitFor({ timeout: 20_000 });
+    await page.locator('#feed').getByRole('link', { name: notificationsOf(live)[0]!.id.slice(0, 8) }).waitFor({ timeout: 20_000 });
 
     await page.getByLabel(/Auto-refresh/).uncheck();
     const before = await page.locator('#updated').textContent();
@@ -217,13 +217,13 @@ describe('what the pages do', () => {
     // Two refresh periods (activity.js REFRESH_MS = 5 s) pass with nothing fetched.
     await page.waitForTimeout(11_000);
     expect(await page.locator('#updated').textContent()).toBe(before);
-    expect(await page.locator('#feed').textContent()).not.toContain(paused.notifications[0]!.id.slice(0, 8));
+    expect(await page.locator('#feed').textContent()).not.toContain(notificationsOf(paused)[0]!.id.slice(0, 8));
     await expect
       .poll(async () => {
         await page.getByRole('button', { name: 'Refresh now' }).click();
         return page.locator('#feed').textContent();
       }, { timeout: 20_000, interval: 500 })
-      .toContain(paused.notifications[0]!.id.slice(0, 8));
+      .toContain(notificationsOf(paused)[0]!.id.slice(0, 8));
   }, 60_000);
 
   it('no page logged a script error (401: the session probe before signing in; 404: the unknown user looked up)', () => {

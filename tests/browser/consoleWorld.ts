@@ -13,6 +13,12 @@ import { launchChromium } from './chromium.ts';
  * preferences; a template with an HTML email and a French translation; a sent notification, a failed
  * one, a suppressed email replaced by its sms fallback, and a digest of two members.
  */
+/** A userId send's notifications (POST /v1/notifications answers a fanout only for a topic past 1,000 subscribers). */
+export function notificationsOf<T>(answer: { notifications: T[] } | { fanout: unknown }): T[] {
+  if (!('notifications' in answer)) throw new Error('expected notifications, got a fan-out');
+  return answer.notifications;
+}
+
 export interface ConsoleWorld {
   world: TestWorld;
   platform: Platform;
@@ -54,11 +60,11 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
   await api.put('/v1/templates/{templateId}', { path: { templateId: 'digest' }, body: { email: { subject: '{{ digest.count }} updates', html: '<p>{{ digest.count }} updates</p>' } } });
 
   const ok = await api.post('/v1/notifications', { body: { eventId: 'ok-1', userId: 'ada', templateId: 'welcome', params: { name: 'Ada' }, channels: ['email', 'sms'] } });
-  for (const n of ok.notifications) await waitFor('the first to be sent', async () => (await get(n.id)).status === 'sent');
+  for (const n of notificationsOf(ok)) await waitFor('the first to be sent', async () => (await get(n.id)).status === 'sent');
 
   // bob has no email: the email is suppressed (no contact) and its sms fallback goes out instead.
   const fb = await api.post('/v1/notifications', { body: { eventId: 'signup-bob', userId: 'bob', templateId: 'welcome', params: { name: 'Bob' }, channels: ['email'], fallback: [{ channel: 'sms' }] } });
-  const sourceId = fb.notifications[0]!.id;
+  const sourceId = notificationsOf(fb)[0]!.id;
   const fallbackId = await waitFor('the fallback to be requested', async () => {
     const found = await api.get('/v1/events/{eventId}/notifications', { path: { eventId: 'signup-bob' } });
     return found.items.find((n) => n.fallbackOf === sourceId)?.id;
@@ -66,7 +72,7 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
 
   // Two members of one digest window (one second): one email carries both.
   const members: string[] = [];
-  for (const i of [1, 2]) members.push((await api.post('/v1/notifications', { body: { eventId: `comment-${i}`, userId: 'ada', templateId: 'digest', channels: ['email'], digest: { key: 'comments', windowSeconds: 1 } } })).notifications[0]!.id);
+  for (const i of [1, 2]) members.push(notificationsOf(await api.post('/v1/notifications', { body: { eventId: `comment-${i}`, userId: 'ada', templateId: 'digest', channels: ['email'], digest: { key: 'comments', windowSeconds: 1 } } }))[0]!.id);
   const digestId = await waitFor('the digest to carry the members', async () => (await get(members[0]!)).digestNotificationId, 30_000);
   await waitFor('the digest to be sent', async () => (await get(digestId)).status === 'sent');
   await waitFor('the fallback to be sent', async () => (await get(fallbackId)).status === 'sent');
@@ -74,7 +80,7 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
   // The email provider refuses (400: permanent) while the next request goes out: that notification fails.
   await sim(world, 'POST', { channel: 'email', rate: 1, status: 400 });
   const accepted = await api.post('/v1/notifications', { body: { eventId: 'fails-1', userId: 'ada', templateId: 'welcome', params: { name: 'Ada' }, channels: ['email'] } });
-  const failedId = accepted.notifications[0]!.id;
+  const failedId = notificationsOf(accepted)[0]!.id;
   await waitFor('the notification to fail', async () => (await get(failedId)).status === 'failed');
   await waitFor('the read model to list it', async () => (await api.get('/v1/notifications', { query: { status: 'failed' } })).items.some((n) => n.id === failedId));
   await sim(world, 'DELETE'); // the provider recovers
