@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../infra/eventStore/port.ts';
 import { createSqliteEventStore } from '../infra/sqlite/eventStore.ts';
+import { SCHEMA_VERSION } from '../infra/sqlite/eventSchema.ts';
 import { meta, rotated, waitFor } from './contracts/eventStore.contract.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -249,7 +250,7 @@ describe('embedded SQLite event store, beyond the contract', () => {
     const converted = await store.readAll();
     await store.close();
     const raw = new Database(file, { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'events%' ORDER BY name`).pluck().all()).toEqual(['events']);
     raw.close();
     // Opening it again converts nothing twice.

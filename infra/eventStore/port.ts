@@ -17,6 +17,8 @@ export type RecordedEvent = DomainEvent & {
   position: number;
   metadata: EventMetadata;
   recordedAt: string;
+  /** Set on an event read from the archive (infra/archive): it left the hot log under retention. */
+  archived?: true;
 };
 
 export interface AppendResult {
@@ -75,6 +77,12 @@ export interface StreamAppend {
   stream: string;
   events: NewEvent[];
   expected: ExpectedRevision;
+  /**
+   * The stream's last revision in the archive (infra/archive), set by the read-through store:
+   * while the hot log holds none of the stream, this is its current revision, so an event
+   * appended to an archived notification (a late click) continues its revisions.
+   */
+  archivedRevision?: number;
 }
 
 export interface EventStore {

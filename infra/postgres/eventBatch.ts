@@ -42,12 +42,23 @@ export function batchWriter(pool: pg.Pool, ready: () => Promise<void>): (batch: 
       const names = [...new Set(batch.flatMap((p) => p.shares.map((b) => b.stream)))];
       const replies = (await client.query(
         `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK});
-         SELECT NULL AS stream, MAX(position) AS revision FROM events
-         UNION ALL SELECT stream, MAX(revision) FROM events WHERE stream = ANY(ARRAY[${names.map(lit).join(', ')}]::text[]) GROUP BY stream`,
-      )) as unknown as pg.QueryResult<{ stream: string | null; revision: string | null }>[];
+         SELECT 0 AS hot, NULL AS stream, MAX(position) AS revision FROM events
+         UNION ALL SELECT 1, stream, MAX(revision) FROM events WHERE stream = ANY(ARRAY[${names.map(lit).join(', ')}]::text[]) GROUP BY stream
+         UNION ALL SELECT 2, stream, revision FROM archive_moved WHERE stream = ANY(ARRAY[${names.map(lit).join(', ')}]::text[])`,
+      )) as unknown as pg.QueryResult<{ hot: number; stream: string | null; revision: string | null }>[];
       const rows = replies.at(-1)!.rows;
       let position = Number(rows.find((r) => r.stream === null)?.revision ?? 0);
-      const revisions = new Map(rows.filter((r) => r.stream !== null).map((r) => [r.stream!, Number(r.revision)]));
+      // None of a stream hot: its archived part sets the revision (what a move under this lock
+      // recorded, else what the caller read from the archive), so appends continue its revisions.
+      const moved = new Map(rows.filter((r) => r.hot === 2).map((r) => [r.stream!, Number(r.revision)]));
+      const revisions = new Map(rows.filter((r) => r.hot === 1).map((r) => [r.stream!, Number(r.revision)]));
+      for (const p of batch) {
+        for (const b of p.shares) {
+          if (revisions.has(b.stream)) continue;
+          const archived = moved.get(b.stream) ?? b.archivedRevision;
+          if (archived !== undefined && archived >= 0) revisions.set(b.stream, archived);
+        }
+      }
       const now = lit(new Date().toISOString());
       const values: string[] = [];
       const outcomes = batch.map((p): AppendOutcome => {

@@ -55,6 +55,13 @@ const SCHEMA = `
     recorded_at timestamptz NOT NULL,
     UNIQUE (stream, revision)
   );
+  -- The last revision of each stream a retention pass moved out lately (infra/archive): an append
+  -- to such a stream reads it under the append lock, the lock the move holds too.
+  CREATE TABLE IF NOT EXISTS archive_moved (
+    stream   text PRIMARY KEY,
+    revision integer NOT NULL,
+    moved_at timestamptz NOT NULL
+  );
 `;
 
 /**

@@ -42,7 +42,7 @@ export async function retryBusy<T>(fn: () => T, options: { deadlineMs?: number }
  * content is overwritten, and `NORMAL` sync unless a store needs each commit on disk before it
  * answers (`FULL`).
  */
-export function openSqlite(file: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}): Database.Database {
+export function openSqlite(file: string, options: { synchronous?: 'NORMAL' | 'FULL'; incrementalVacuum?: boolean } = {}): Database.Database {
   // The files hold contact data: owner only. SQLite gives -wal and -shm the database file's mode,
   // so the file is made 0600 before WAL is switched on; files left by older versions are fixed too.
   // An in-memory database (tests) has no file: nothing to create, and no directory to restrict.
@@ -54,7 +54,11 @@ export function openSqlite(file: string, options: { synchronous?: 'NORMAL' | 'FU
     if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
     fs.chmodSync(file, 0o600);
   }
+  const fresh = onDisk && fs.statSync(file).size === 0;
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  // Only a file with no table yet, and only before WAL is switched on, takes this: pages freed by
+  // deletes (the archive moving events out) can then be handed back to the file system.
+  if (fresh && options.incrementalVacuum) db.pragma('auto_vacuum = INCREMENTAL');
   if (onDisk) for (const suffix of ['-wal', '-shm']) if (fs.existsSync(file + suffix)) fs.chmodSync(file + suffix, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);

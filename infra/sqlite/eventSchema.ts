@@ -13,8 +13,10 @@ import { retryBusySync } from './db.ts';
  *   needs neither a column nor a unique index; an id the caller chose is kept in `id` (16 bytes);
  * - metadata is a JSON array without its keys, recorded_at whole milliseconds.
  * Version 0 (one table, text stream and UUID per row, both unique-indexed) is converted on open.
+ * Version 2 adds `archive_moved` (infra/archive): the last revision of each stream a retention pass
+ * moved out lately, read by an append to such a stream in the same transaction as the hot rows.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const V1 = `
   CREATE TABLE IF NOT EXISTS streams (
@@ -34,6 +36,14 @@ const V1 = `
   );
 `;
 
+const V2 = `
+  CREATE TABLE IF NOT EXISTS archive_moved (
+    name     TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    moved_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+`;
+
 /** Brings the file to SCHEMA_VERSION: creates it, or converts a version-0 log in place (positions and ids kept). */
 export function migrateEventLog(db: Database.Database): void {
   const version = () => Number(db.pragma('user_version', { simple: true }));
@@ -43,11 +53,14 @@ export function migrateEventLog(db: Database.Database): void {
   retryBusySync(() => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      if (version() < SCHEMA_VERSION) {
+      if (version() < 1) {
         const legacy = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'`).get() !== undefined;
         if (legacy) db.exec('ALTER TABLE events RENAME TO events_v0');
         db.exec(V1);
         if (legacy) copyVersion0(db);
+      }
+      if (version() < 2) {
+        db.exec(V2);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       }
       db.exec('COMMIT');

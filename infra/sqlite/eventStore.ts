@@ -112,12 +112,13 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   const busyDeadlineMs = options.busyDeadlineMs ?? BUSY_DEADLINE_MS;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const batchSize = options.batchSize ?? 500;
-  const db = openSqlite(file, { synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL' });
+  const db = openSqlite(file, { synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL', incrementalVacuum: true });
   migrateEventLog(db);
 
   const streamId = db.prepare<[string], { id: number }>('SELECT id FROM streams WHERE name = ?');
   const addStream = db.prepare<[string]>('INSERT INTO streams (name) VALUES (?)');
   const currentRevision = db.prepare<[number], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?');
+  const movedRevision = db.prepare<[string], { revision: number }>('SELECT revision FROM archive_moved WHERE name = ?');
   const insert = db.prepare('INSERT INTO events (stream, revision, type, recorded_at, data, metadata, id) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const columns = 'e.position, s.name AS stream, e.revision, e.type, e.recorded_at, e.data, e.metadata, e.id';
   const selectStream = db.prepare<[string, number], Row>(
@@ -130,7 +131,8 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   const selectHead = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
   const revisionOf = (stream: string): number => {
     const id = streamId.get(stream)?.id;
-    return id === undefined ? -1 : (currentRevision.get(id)?.revision ?? -1);
+    const hot = id === undefined ? -1 : (currentRevision.get(id)?.revision ?? -1);
+    return hot >= 0 ? hot : (movedRevision.get(stream)?.revision ?? -1);
   };
 
   const appended = appendSignal(file);
@@ -138,9 +140,12 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
   let closed = false;
 
   /** One stream's share of a transaction: check the expectation, then write its events. */
-  function appendOne(stream: string, events: NewEvent[], expected: ExpectedRevision, now: number): AppendResult {
+  function appendOne(stream: string, events: NewEvent[], expected: ExpectedRevision, now: number, archivedRevision?: number): AppendResult {
     let id = streamId.get(stream)?.id;
-    const current = id === undefined ? -1 : (currentRevision.get(id)?.revision ?? -1);
+    const hot = id === undefined ? -1 : (currentRevision.get(id)?.revision ?? -1);
+    // None of the stream hot: its archived part (if any) sets the revision. A move committed since the
+    // caller looked at the archive is in archive_moved, written in the move's own transaction.
+    const current = hot >= 0 ? hot : (movedRevision.get(stream)?.revision ?? archivedRevision ?? -1);
     if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current);
     if (events.length > 0 && id === undefined) id = Number(addStream.run(stream).lastInsertRowid);
     let position = 0;
@@ -154,7 +159,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     return { nextRevision: revision, position };
   }
   function appendShares(shares: readonly StreamAppend[], now: number): AppendResult[] {
-    const results = shares.map((b) => appendOne(b.stream, b.events, b.expected, now));
+    const results = shares.map((b) => appendOne(b.stream, b.events, b.expected, now, b.archivedRevision));
     // A share with no events reports the head, as a single empty append does.
     if (!shares.some((b) => b.events.length === 0)) return results;
     const head = selectHead.get()?.position ?? 0;

@@ -5,6 +5,8 @@ import type { Logger } from '../logger.ts';
 import { withPersonalDataEncryption } from '../eventStore/personalData.ts';
 import type { EventStore } from '../eventStore/port.ts';
 import { createSqliteEventStore } from '../sqlite/eventStore.ts';
+import { createArchiveReader } from '../archive/reader.ts';
+import { withArchive } from '../archive/readThrough.ts';
 import { storeChoice, type StoreUrls } from './choice.ts';
 
 export interface EventStoreOptions extends StoreUrls {
@@ -34,6 +36,12 @@ export async function createEventStore(config: EventStoreOptions, logger?: Logge
   };
 }
 
+/**
+ * Where retention passes put the archive segments (infra/archive), for the embedded and the
+ * PostgreSQL log alike: files under the data dir (docs/operations.md#retention-and-the-archive).
+ */
+export const archiveDir = (config: Pick<StoreUrls, 'dataDir'>): string => path.join(config.dataDir, 'archive');
+
 async function createRawEventStore(config: EventStoreOptions, logger?: Logger): Promise<EventStore> {
   const choice = storeChoice(config, 'eventStore');
   switch (choice.kind) {
@@ -42,12 +50,12 @@ async function createRawEventStore(config: EventStoreOptions, logger?: Logger): 
       return (await import('../kurrent/eventStore.ts')).createEsdbEventStore(choice.url);
     case 'postgres':
       logger?.info('event store: PostgreSQL');
-      return (await import('../postgres/eventStore.ts')).createPostgresEventStore(choice.url, choice);
+      return withArchive((await import('../postgres/eventStore.ts')).createPostgresEventStore(choice.url, choice), createArchiveReader(archiveDir(config)));
     case 'sqlite': {
       const file = path.join(choice.dataDir, 'events.sqlite');
       const durability = config.sqliteDurability ?? 'normal';
       logger?.info({ file, durability }, 'event store: embedded SQLite');
-      return createSqliteEventStore(file, { durability });
+      return withArchive(createSqliteEventStore(file, { durability }), createArchiveReader(archiveDir(config)));
     }
     default: {
       const never: never = choice;

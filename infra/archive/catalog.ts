@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqlite, retryBusySync } from '../sqlite/db.ts';
+
+/**
+ * The archive's index (`archive/index.sqlite`): which blocks exist (by position range) and which
+ * blocks hold each stream. It is derived data: every row can be rebuilt from the segments
+ * themselves, and the segments stay readable without it (`notify archive --verify` walks them).
+ *
+ * A block counts as archived only once its row is committed here, after its bytes are on disk.
+ * `moved` flips to 1 once the hot log no longer holds the block's events; a block left at 0 by
+ * a crash is finished by the next pass (pass.ts), so no event is lost or counted twice.
+ */
+export interface BlockRow {
+  id: number;
+  segment: string;
+  offset: number;
+  length: number;
+  first: number;
+  last: number;
+  events: number;
+  checksum: string;
+  moved: number;
+}
+
+export interface StreamRange {
+  name: string;
+  block: number;
+  firstRevision: number;
+  lastRevision: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS blocks (
+    id       INTEGER PRIMARY KEY,
+    segment  TEXT NOT NULL,
+    offset   INTEGER NOT NULL,
+    length   INTEGER NOT NULL,
+    first    INTEGER NOT NULL,
+    last     INTEGER NOT NULL,
+    events   INTEGER NOT NULL,
+    checksum TEXT NOT NULL,
+    moved    INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE IF NOT EXISTS streams (
+    name           TEXT NOT NULL,
+    block          INTEGER NOT NULL,
+    first_revision INTEGER NOT NULL,
+    last_revision  INTEGER NOT NULL,
+    PRIMARY KEY (name, block)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+`;
+
+export interface Catalog {
+  readonly dir: string;
+  blocks(): BlockRow[];
+  /** Blocks of one stream, oldest first. */
+  blocksOf(name: string): Array<StreamRange>;
+  /** The stream's last archived revision, -1 when none of it is archived. */
+  lastRevision(name: string): number;
+  /** Highest position archived (0: none); changes only when a block is added. */
+  maxPosition(): number;
+  /** End of the indexed part of a segment (what a crashed write left past it is not part of the archive). */
+  indexedEnd(segment: string): number;
+  addBlock(block: Omit<BlockRow, 'id' | 'moved'>, streams: Array<Omit<StreamRange, 'block'>>): number;
+  markMoved(block: number): void;
+  streamsOf(block: number): StreamRange[];
+  /** The pass's scan cursor: hot rows at or below it were looked at and need no second look. */
+  scanned(): number;
+  setScanned(position: number): void;
+  close(): void;
+}
+
+export const catalogFile = (dir: string) => path.join(dir, 'index.sqlite');
+export const segmentsDir = (dir: string) => path.join(dir, 'segments');
+
+/** Opens (creating when `create`) the index of the archive under `dir`; undefined when there is none yet. */
+export function openCatalog(dir: string, options: { create?: boolean } = {}): Catalog | undefined {
+  const file = catalogFile(dir);
+  if (!options.create && !fs.existsSync(file)) return undefined;
+  fs.mkdirSync(segmentsDir(dir), { recursive: true, mode: 0o700 });
+  // FULL: a block's row must be durable before the hot log lets go of its events.
+  const db = openSqlite(file, { synchronous: 'FULL' });
+  retryBusySync(() => db.exec(SCHEMA), 30_000);
+  return catalogOn(db, dir);
+}
+
+function catalogOn(db: Database.Database, dir: string): Catalog {
+  const allBlocks = db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY id');
+  const ofStream = db.prepare<[string], { name: string; block: number; first_revision: number; last_revision: number }>(
+    'SELECT * FROM streams WHERE name = ? ORDER BY first_revision',
+  );
+  const lastOf = db.prepare<[string], { r: number | null }>('SELECT MAX(last_revision) AS r FROM streams WHERE name = ?');
+  const maxPos = db.prepare<[], { p: number | null }>('SELECT MAX(last) AS p FROM blocks');
+  const end = db.prepare<[string], { e: number | null }>('SELECT MAX(offset + length) AS e FROM blocks WHERE segment = ?');
+  const insertBlock = db.prepare('INSERT INTO blocks (segment, offset, length, first, last, events, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertStream = db.prepare('INSERT OR REPLACE INTO streams (name, block, first_revision, last_revision) VALUES (?, ?, ?, ?)');
+  const moved = db.prepare<[number]>('UPDATE blocks SET moved = 1 WHERE id = ?');
+  const streamsOfBlock = db.prepare<[number], { name: string; block: number; first_revision: number; last_revision: number }>('SELECT * FROM streams WHERE block = ?');
+  const getMeta = db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE key = ?');
+  const setMeta = db.prepare<[string, number]>('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+  const toRange = (r: { name: string; block: number; first_revision: number; last_revision: number }): StreamRange => ({
+    name: r.name,
+    block: r.block,
+    firstRevision: r.first_revision,
+    lastRevision: r.last_revision,
+  });
+  const add = db.transaction((block: Omit<BlockRow, 'id' | 'moved'>, streams: Array<Omit<StreamRange, 'block'>>): number => {
+    const id = Number(insertBlock.run(block.segment, block.offset, block.length, block.first, block.last, block.events, block.checksum).lastInsertRowid);
+    for (const s of streams) insertStream.run(s.name, id, s.firstRevision, s.lastRevision);
+    return id;
+  });
+  return {
+    dir,
+    blocks: () => retryBusySync(() => allBlocks.all()),
+    blocksOf: (name) => retryBusySync(() => ofStream.all(name)).map(toRange),
+    lastRevision: (name) => retryBusySync(() => lastOf.get(name))?.r ?? -1,
+    maxPosition: () => retryBusySync(() => maxPos.get())?.p ?? 0,
+    indexedEnd: (segment) => retryBusySync(() => end.get(segment))?.e ?? 0,
+    addBlock: (block, streams) => retryBusySync(() => add.immediate(block, streams), 30_000),
+    markMoved: (block) => void retryBusySync(() => moved.run(block), 30_000),
+    streamsOf: (block) => retryBusySync(() => streamsOfBlock.all(block)).map(toRange),
+    scanned: () => retryBusySync(() => getMeta.get('scanned'))?.value ?? 0,
+    setScanned: (position) => void retryBusySync(() => setMeta.run('scanned', position), 30_000),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import type { RecordedEvent } from '../eventStore/port.ts';
+import { LruMap } from '../lru.ts';
+import { openCatalog, segmentsDir, type BlockRow, type Catalog } from './catalog.ts';
+import { decodeBody, frameAt, readRange } from './segment.ts';
+
+/** Events read from the archive carry this mark, so an answer can say `"archived": true`. */
+export type ArchivedEvent = RecordedEvent;
+
+export interface ArchiveReader {
+  /** The archived part of a stream from `fromRevision`, in revision order ([] when none is archived). */
+  readStream(name: string, fromRevision?: number): ArchivedEvent[];
+  /** The stream's last archived revision (-1: none). */
+  lastRevision(name: string): number;
+  /** Highest archived position (0: nothing archived). */
+  maxPosition(): number;
+  /** Archived events strictly after `after`, in position order, at most `limit`. */
+  readAfter(after: number, limit: number): ArchivedEvent[];
+  close(): void;
+}
+
+/** How often a reader without an index looks whether a pass (in another process) made one. */
+const LOOK_AGAIN_MS = 1_000;
+
+/**
+ * Reads the archive under `dir` for the read-through store (readThrough.ts). Blocks are inflated
+ * whole and kept in a small LRU: an auditor's page through the log, or one notification read twice,
+ * inflates its block once. Until a pass has made the index, every read answers "nothing archived".
+ */
+export function createArchiveReader(dir: string, options: { cachedBlocks?: number } = {}): ArchiveReader {
+  let catalog: Catalog | undefined;
+  let lookedAt = 0;
+  const decoded = new LruMap<number, ArchivedEvent[]>(options.cachedBlocks ?? 8);
+  let blocks: BlockRow[] = [];
+  let knownMax = -1;
+
+  function cat(): Catalog | undefined {
+    if (catalog) return catalog;
+    const now = Date.now();
+    if (now - lookedAt < LOOK_AGAIN_MS) return undefined;
+    lookedAt = now;
+    catalog = openCatalog(dir);
+    return catalog;
+  }
+
+  function eventsOf(block: BlockRow): ArchivedEvent[] {
+    let events = decoded.get(block.id);
+    if (!events) {
+      const file = path.join(segmentsDir(dir), block.segment);
+      const framed = frameAt(readRange(file, block.offset, block.length), 0, `${block.segment}@${block.offset}`);
+      events = decodeBody(framed.body).map((e) => Object.assign(e, { archived: true as const }));
+      decoded.set(block.id, events);
+    }
+    return events;
+  }
+
+  function currentBlocks(c: Catalog): BlockRow[] {
+    const max = c.maxPosition();
+    // Blocks are only ever added; a new one changes the count or the max, a cheap query either way.
+    if (max !== knownMax || blocks.length === 0) {
+      blocks = c.blocks();
+      knownMax = max;
+    }
+    return blocks;
+  }
+
+  return {
+    readStream(name, fromRevision = 0) {
+      const c = cat();
+      if (!c) return [];
+      const out: ArchivedEvent[] = [];
+      const byId = new Map(currentBlocks(c).map((b) => [b.id, b]));
+      for (const range of c.blocksOf(name)) {
+        if (range.lastRevision < fromRevision) continue;
+        const block = byId.get(range.block) ?? c.blocks().find((b) => b.id === range.block);
+        if (!block) continue;
+        for (const e of eventsOf(block)) if (e.streamId === name && e.revision >= fromRevision) out.push(e);
+      }
+      return dedupe(out.sort((a, b) => a.revision - b.revision), (e) => e.revision);
+    },
+    lastRevision(name) {
+      return cat()?.lastRevision(name) ?? -1;
+    },
+    maxPosition() {
+      return cat()?.maxPosition() ?? 0;
+    },
+    readAfter(after, limit) {
+      const c = cat();
+      if (!c || limit <= 0) return [];
+      const candidates = currentBlocks(c)
+        .filter((b) => b.last > after)
+        .sort((a, b) => a.first - b.first);
+      let out: ArchivedEvent[] = [];
+      for (const block of candidates) {
+        // Once `limit` events are in hand, a block starting past the last of them adds nothing.
+        if (out.length >= limit && block.first > out[limit - 1]!.position) break;
+        const events = eventsOf(block);
+        let i = lowerBound(events, after);
+        for (let n = 0; i < events.length && n < limit; i += 1, n += 1) out.push(events[i]!);
+        out.sort((a, b) => a.position - b.position);
+        out = dedupe(out, (e) => e.position).slice(0, limit);
+      }
+      return out;
+    },
+    close() {
+      catalog?.close();
+      catalog = undefined;
+    },
+  };
+}
+
+/** First index whose position is > after (events sorted by position). */
+function lowerBound(events: readonly RecordedEvent[], after: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid]!.position <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sorted input, one per key (a block written twice by a crashed pass holds the same events). */
+function dedupe<T>(sorted: T[], key: (t: T) => number): T[] {
+  return sorted.filter((t, i) => i === 0 || key(sorted[i - 1]!) !== key(t));
+}
