@@ -67,6 +67,7 @@ export const operatorSchemas = {
       },
       attempts: { type: 'array', items: ref('WhyAttempt') },
       redrives: { type: 'array', items: { type: 'object', required: ['redriveId', 'at', 'fromAttempt'], properties: { redriveId: { type: 'string' }, at: iso, fromAttempt: { type: 'integer' } } } },
+      archived: { type: 'boolean', enum: [true], description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same' },
       notifications: {
         type: 'array',
         description: 'GET /v1/why: the notifications this user and event did produce',

@@ -117,6 +117,7 @@ export const resourceSchemas = {
       digestNotificationId: { type: 'string', description: 'status digested: the digest notification that carried this one' },
       fallbackOf: { type: 'string', description: 'a fallback notification: the notification whose outcome requested it' },
       digestOf: { type: 'array', items: str, description: 'a digest notification: the member notifications it carried, in the order they joined' },
+      archived: { type: 'boolean', enum: [true], description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same' },
     },
     example: {
       id: '3f0c2a57-8d0e-5b1e-9a4c-2f9d6c1b7e10',
@@ -140,6 +141,7 @@ export const resourceSchemas = {
     required: ['id', 'events'],
     properties: {
       id: str,
+      archived: { type: 'boolean', enum: [true], description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same' },
       events: {
         type: 'array',
         items: {

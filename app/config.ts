@@ -7,6 +7,7 @@ import { normalizeOrigin } from '../channels/outboundUrl.ts';
 import type { RenderPoolConfig } from '../infra/render/pool.ts';
 import type { ApiConfig } from '../api/config.ts';
 import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
+import { parseDuration } from './duration.ts';
 import type { MonitoringConfig } from '../monitors/config.ts';
 import type { PipelineConfig } from '../infra/rabbit/config.ts';
 import { parseAmqpUrls } from '../infra/rabbit/urls.ts';
@@ -89,6 +90,7 @@ const positiveInt = { check: isPositiveInt, what: 'a positive integer' } as cons
 const unitShare = { check: (n: number) => n >= 0 && n <= 1, what: 'a number from 0 to 1' } as const;
 
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const DEFAULT_LOG_RETENTION = '30d';
 /**
  * `amqp://user:pass@host` -> `amqp://user:****@host`; a bare `token@` and a `password=` parameter are
  * masked too; in a comma-separated list of URLs (AMQP_URL naming a cluster's nodes), every one.
@@ -155,6 +157,18 @@ export const envSchema = z.object({
   // Storage
   NOTIFY_DATA_DIR: str({ section: 'storage', fallback: './data', description: 'Directory of the embedded SQLite stores (event log, read models, dispatcher state).' }),
   PG_POOL_SIZE: num({ section: 'storage', fallback: 10, ...positiveInt, description: 'Connections of the one PostgreSQL pool each process shares among all its stores (budget: processes x (this + 1 per leader lock + 1 for LISTEN), under max_connections).' }),
+  LOG_RETENTION: envString()
+    .transform((raw, ctx): number | 'off' => {
+      if (raw === undefined) return parseDuration(DEFAULT_LOG_RETENTION)!;
+      if (raw === 'off') return 'off';
+      const ms = parseDuration(raw);
+      return ms !== undefined && ms > 0 ? ms : fail(ctx, raw, 'must be a duration such as 30d, 12h, 5m or 90s, or off');
+    })
+    .register(envMeta, {
+      section: 'storage',
+      default: DEFAULT_LOG_RETENTION,
+      description: 'How long a finished notification (final status) stays in the hot log after its last event; then the monitors role moves its stream to compressed archive segments under `$NOTIFY_DATA_DIR/archive`, which reads, replays and rebuilds still go through (docs/operations.md#retention-and-the-archive). A duration (`30d`, `12h`, `5m`, `90s`) or `off` (everything stays hot). Embedded and PostgreSQL logs.',
+    }),
   NOTIFY_SQLITE_SYNC: oneOf(['normal', 'full'], { section: 'storage', fallback: 'normal', description: '`full`: the embedded event log fsyncs every commit.' }),
   EVENTSTORE_URL: str({ section: 'storage', secret: 'userinfo', description: 'EventStoreDB connection string; unset: the embedded SQLite event log.' }),
   MONGO_URL: str({ section: 'storage', secret: 'userinfo', description: 'MongoDB connection string for read models and dispatcher state; unset: embedded SQLite.' }),
@@ -287,6 +301,8 @@ export interface Config {
   amqpUrl: string;
   eventStoreUrl?: string;
   sqliteDurability: 'normal' | 'full';
+  /** LOG_RETENTION in ms, or 'off': how long a finished notification stays in the hot log. */
+  logRetentionMs: number | 'off';
   mongoUrl?: string;
   /**
    * DATABASE_URL (postgres://...): PostgreSQL for every store (event log, projections and their
@@ -424,6 +440,7 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     amqpUrl: e.AMQP_URL,
     eventStoreUrl: e.EVENTSTORE_URL,
     sqliteDurability: e.NOTIFY_SQLITE_SYNC,
+    logRetentionMs: e.LOG_RETENTION,
     mongoUrl: e.MONGO_URL,
     databaseUrl: e.DATABASE_URL,
     pgPoolSize: e.PG_POOL_SIZE,

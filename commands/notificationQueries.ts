@@ -1,5 +1,5 @@
 import { eventTime } from '../projections/readModel.ts';
-import type { NotificationRead } from './readNotification.ts';
+import { fromArchive, type NotificationRead } from './readNotification.ts';
 
 /**
  * Reads of one notification come from its own stream: a handful of rows, always consistent
@@ -27,6 +27,8 @@ export interface NotificationView {
   fallbackOf?: string;
   /** A digest notification: the members it carried, in the order they joined. */
   digestOf?: string[];
+  /** Its stream left the hot log under retention (LOG_RETENTION) and was read from the archive. */
+  archived?: true;
 }
 
 export function viewOf(id: string, { state, events }: Pick<NotificationRead, 'state' | 'events'>): NotificationView {
@@ -52,5 +54,6 @@ export function viewOf(id: string, { state, events }: Pick<NotificationRead, 'st
     ...(state.digestedInto ? { digestNotificationId: state.digestedInto } : {}),
     ...(origin?.fallbackOf !== undefined ? { fallbackOf: origin.fallbackOf } : {}),
     ...(state.request?.digestOf !== undefined ? { digestOf: state.request.digestOf } : {}),
+    ...(fromArchive(events) && { archived: true as const }),
   };
 }

@@ -22,6 +22,9 @@ function folded(events: RecordedEvent[]): NotificationRead {
   };
 }
 
+/** Whether any of the events came from the archive (infra/archive): the answers say `"archived": true`. */
+export const fromArchive = (events: readonly RecordedEvent[]): boolean => events.some((e) => e.archived === true);
+
 /** The one read-and-fold of a notification's stream: whoever needs its state reads it here. */
 export async function readNotification(store: Pick<EventStore, 'readStream'>, id: string): Promise<NotificationRead> {
   return folded(await store.readStream(streams.notification(id)));

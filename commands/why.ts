@@ -5,7 +5,7 @@ import { templateDecider, latestVersion, type TemplateState } from '../domain/te
 import { userDecider, type UserState } from '../domain/user.ts';
 import { attemptsOf, explainDelivery, type WhyAttempt, type WhyReason } from '../domain/why.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
-import { readAppNotification } from './readNotification.ts';
+import { fromArchive, readAppNotification } from './readNotification.ts';
 import { loadSchedule } from './schedules.ts';
 import { templateStream } from './templates.ts';
 
@@ -50,6 +50,8 @@ export interface WhyAnswer {
   };
   attempts: WhyAttempt[];
   redrives: Array<{ redriveId: string; at: string; fromAttempt: number }>;
+  /** The notification's stream was read from the archive (LOG_RETENTION). */
+  archived?: true;
   /** /v1/why only: the notifications the user and event did produce. */
   notifications?: Array<{ id: string; channel: Channel; status: string }>;
 }
@@ -122,6 +124,7 @@ export async function whyNotification(deps: WhyDeps, appId: string, id: string):
     },
     attempts: attemptsOf(events as unknown as NotificationEvent[]),
     redrives,
+    ...(fromArchive(events) && { archived: true as const }),
   };
 }
 

@@ -3,7 +3,7 @@ import type { EventStore } from '../../infra/eventStore/port.ts';
 import { cancelByEventId, cancelNotification } from '../../commands/cancel.ts';
 import { viewOf } from '../../commands/notificationQueries.ts';
 import { requestNotifications, type NotifyDeps } from '../../commands/notifications.ts';
-import { readAppNotification } from '../../commands/readNotification.ts';
+import { fromArchive, readAppNotification } from '../../commands/readNotification.ts';
 import { sendToTopic } from '../../commands/topicSend.ts';
 import { HttpError } from '../edge/errors.ts';
 import { appIdOf, locals } from '../edge/locals.ts';
@@ -76,6 +76,7 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
     if (!events) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
     res.status(200).json({
       id,
+      ...(fromArchive(events) && { archived: true }),
       events: events.map((e) => ({
         id: e.id,
         type: e.type,

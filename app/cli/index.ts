@@ -9,6 +9,7 @@ import { addAppsCommands } from './apps.ts';
 import { addConfigCommand } from './config.ts';
 import { addProjectionCommands } from './projections.ts';
 import { addRedriveCommand } from './redrive.ts';
+import { addArchiveCommand } from './archive.ts';
 import { shutdownTelemetry } from '../../infra/telemetry.ts';
 import { defaultProcessCount, superviseServe, type RoleMessage } from '../supervisor.ts';
 
@@ -77,6 +78,7 @@ export function buildCli(): Command {
   addClientCommands(program);
   addProjectionCommands(program);
   addRedriveCommand(program);
+  addArchiveCommand(program);
   addConfigCommand(program);
   return program;
 }

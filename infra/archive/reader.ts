@@ -19,9 +19,6 @@ export interface ArchiveReader {
   close(): void;
 }
 
-/** How often a reader without an index looks whether a pass (in another process) made one. */
-const LOOK_AGAIN_MS = 1_000;
-
 /**
  * Reads the archive under `dir` for the read-through store (readThrough.ts). Blocks are inflated
  * whole and kept in a small LRU: an auditor's page through the log, or one notification read twice,
@@ -29,17 +26,13 @@ const LOOK_AGAIN_MS = 1_000;
  */
 export function createArchiveReader(dir: string, options: { cachedBlocks?: number } = {}): ArchiveReader {
   let catalog: Catalog | undefined;
-  let lookedAt = 0;
   const decoded = new LruMap<number, ArchivedEvent[]>(options.cachedBlocks ?? 8);
   let blocks: BlockRow[] = [];
   let knownMax = -1;
 
   function cat(): Catalog | undefined {
-    if (catalog) return catalog;
-    const now = Date.now();
-    if (now - lookedAt < LOOK_AGAIN_MS) return undefined;
-    lookedAt = now;
-    catalog = openCatalog(dir);
+    // Without an index yet, one stat per read: a pass in another process may make it any time.
+    catalog ??= openCatalog(dir);
     return catalog;
   }
 

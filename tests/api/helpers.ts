@@ -12,6 +12,8 @@ import { withSimulatedReceiptSecrets } from '../../app/simulated.ts';
 import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { withPersonalDataEncryption } from '../../infra/eventStore/personalData.ts';
+import { createArchiveReader } from '../../infra/archive/reader.ts';
+import { withArchive } from '../../infra/archive/readThrough.ts';
 import { createSqliteKeyVault } from '../../infra/sqlite/keyVault.ts';
 import type { KeyVault } from '../../infra/keyVault/port.ts';
 import { silentLogger } from '../../infra/logger.ts';
@@ -58,7 +60,7 @@ export async function startTestApi(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-api-'));
   // The log as the platform runs it: personal data sealed with per-user keys from their own file.
   const keyVault = createSqliteKeyVault(path.join(dir, 'keys.sqlite'));
-  const store = withPersonalDataEncryption(createSqliteEventStore(path.join(dir, 'events.sqlite')), keyVault);
+  const store = withPersonalDataEncryption(withArchive(createSqliteEventStore(path.join(dir, 'events.sqlite')), createArchiveReader(path.join(dir, 'archive'))), keyVault);
   const loaded = loadConfig({ NOTIFY_DATA_DIR: dir, TRACKING_SECRET: 'test-tracking-secret', OPS_PORT: '0', ...options.env });
   const base = {
     ...loaded,

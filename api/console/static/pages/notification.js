@@ -52,6 +52,7 @@ export async function notification(id) {
       n.reason && ['Reason', n.reason],
       n.category && ['Category', n.category],
       n.scheduleAt && ['Scheduled for', time(n.scheduleAt)],
+      n.archived && ['Stored', 'archived (moved out of the hot log under retention)'],
     ]),
     h('h2', {}, 'Fallbacks and digests'), related(n, siblings),
     h('h2', {}, 'Timeline'), h('ol', { id: 'timeline' }, n.timeline.map((t) => h('li', {}, `${time(t.at)} — ${t.type}`))),
