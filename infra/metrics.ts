@@ -119,6 +119,13 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: reg,
     }),
+    // Retention (monitors/archive.ts): finished notifications moved from the hot log to the archive.
+    archivePasses: new Counter({ name: 'notify_archive_passes_total', help: 'Retention passes, by outcome (ok, error, skipped: another pass held the archive)', labelNames: ['outcome'] as const, registers: reg }),
+    archiveMoved: new Counter({ name: 'notify_archive_moved_notifications_total', help: 'Notifications moved from the hot log to the archive', registers: reg }),
+    archiveEvents: new Counter({ name: 'notify_archive_moved_events_total', help: 'Events moved from the hot log to the archive', registers: reg }),
+    archiveHotBytes: new Gauge({ name: 'notify_archive_hot_bytes', help: 'Bytes of the hot log after the last retention pass', registers: reg }),
+    archiveBytes: new Gauge({ name: 'notify_archive_bytes', help: 'Bytes of the archive (segments and index) after the last retention pass', registers: reg }),
+    archivePassSeconds: new Gauge({ name: 'notify_archive_last_pass_seconds', help: 'Duration of the last retention pass', registers: reg }),
     roleActive: new Gauge({
       name: 'notify_role_active',
       help: '1 while this process runs a single-active role (dispatcher, projections), 0 while it stands by',

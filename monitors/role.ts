@@ -13,6 +13,7 @@ import { READ_MODELS } from '../projections/index.ts';
 import type { MonitoringConfig } from './config.ts';
 import { startMonitors } from './index.ts';
 import { startReconciler } from './reconciler.ts';
+import { startArchiveSchedule } from './archive.ts';
 
 /** What the monitors need of the configuration: the broker, the rules' settings, and where the dispatcher keeps its checkpoint. */
 export interface MonitorsRoleConfig extends StoreUrls {
@@ -21,6 +22,8 @@ export interface MonitorsRoleConfig extends StoreUrls {
   pipeline: Pick<PipelineConfig, 'stuckAfterMs'>;
   /** Each channel's provider timeout: one attempt may take this long before it writes an event. */
   providers: { timeoutMs: Partial<Record<string, number>> };
+  /** LOG_RETENTION: passes run on a schedule unless 'off' (or the log is EventStoreDB's). */
+  logRetentionMs: number | 'off';
 }
 
 /** A log reader further behind than this makes fresh notifications look stuck: the reconciler waits. */
@@ -103,6 +106,11 @@ export async function startMonitorsRole(deps: {
       queues: () => deps.topology.queues.map((q) => q.name),
     });
     stops.push(() => monitors.stop());
+
+    if (config.logRetentionMs !== 'off' && !config.eventStoreUrl) {
+      const archive = startArchiveSchedule({ config, retentionMs: config.logRetentionMs, metrics: deps.metrics, logger: deps.logger.child({ part: 'archive' }) });
+      stops.push(() => archive.stop());
+    }
   } catch (e) {
     await stop();
     throw e;

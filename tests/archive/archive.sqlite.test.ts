@@ -25,8 +25,7 @@ describe('archive (SQLite): the hot file shrinks', () => {
     try {
       const padding = 'x'.repeat(2_000);
       for (let i = 0; i < 600; i += 1) {
-        const e = ev(i, true);
-        await raw.append(`notification-${i}`, [{ ...e, data: { ...e.data, at: padding } as typeof e.data }], 'no_stream');
+        await raw.append(`notification-${i}`, [{ type: 'AppSecretRotated', data: { appId: 'a', secretHash: 'final', at: padding }, metadata: ev(i).metadata }], 'no_stream');
       }
       await raw.append('app-tail', [ev(0)], 'no_stream');
       const checkpointed = () => {
