@@ -5,7 +5,7 @@
  *
  *   node bench/e2e.bench.ts [--quick] [--store sqlite|postgres] [--connections N]
  *        [--single-process] [--platform-dir <checkout>] [--cpu-prof] [--skip-raw] [--phases a,b,c,s,f] [--fresh-rate N] [--keep]
- *        [--soak <notifications> [--soak-rate <notifications/s>] [--soak-sample-s <s>]]
+ *        [--soak <notifications> [--soak-rate <notifications/s>] [--soak-sample-s <s>] [--log-retention <duration>]]
  *
  * Phases, each on an app of its own (so the analytics summary of that app is the phase's statuses):
  *   (a) 1 user per request, email, closed loop with N connections;
@@ -19,6 +19,9 @@
  *       capacity so no backlog builds in the shared broker, until N notifications are accepted, printing every
  *       `--soak-sample-s` (30) seconds the RSS of each role, the CPU per notification of that
  *       window and the size of the data files: whether memory and CPU stay flat as the log grows.
+ *       With `--log-retention` (LOG_RETENTION for serve, e.g. 3m) each sample also shows the hot log
+ *       (events.sqlite and its WAL), the archive (segments and index) and the archive bytes per
+ *       archived notification: whether the hot log stays flat once notifications start leaving it.
  * For each: delivered/s (deliveries at the simulator over first request -> last delivery),
  * accept -> provider p50/p99 (the client's 202 time vs the simulator's receivedAt), time from the
  * end of the load until every status is final in the API, CPU ms per notification (the platform's
@@ -41,6 +44,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
+import Database from 'better-sqlite3';
 import { cpuMs, statFields } from '../testkit/procStat.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -345,6 +349,32 @@ function dataFilesMb(dir: string): number {
   return bytes / 1024 / 1024;
 }
 
+/** The hot log's files, the archive's, and how many notifications the archive holds (its index). */
+function retentionFigures(dir: string): { hotMb: number; archiveMb: number; archived: number } {
+  const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+  const hot = size(path.join(dir, 'events.sqlite')) + size(path.join(dir, 'events.sqlite-wal'));
+  let archive = 0;
+  const walk = (d: string) => {
+    if (!fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else archive += size(path.join(d, e.name));
+    }
+  };
+  walk(path.join(dir, 'archive'));
+  let archived = 0;
+  const index = path.join(dir, 'archive', 'index.sqlite');
+  if (fs.existsSync(index)) {
+    const db = new Database(index, { readonly: true, timeout: 5_000 });
+    try {
+      archived = (db.prepare('SELECT COUNT(*) AS n FROM streams').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+  return { hotMb: hot / 1024 / 1024, archiveMb: archive / 1024 / 1024, archived };
+}
+
 interface SoakSample {
   seconds: number;
   delivered: number;
@@ -352,6 +382,7 @@ interface SoakSample {
   windowCpuMs: number;
   rssMbByRole: Array<readonly [string, number]>;
   dataMb: number;
+  retention?: { hotMb: number; archiveMb: number; archived: number };
 }
 
 function treeRssBytes(root: number): number {
@@ -475,6 +506,7 @@ async function main(): Promise<void> {
   if (soak !== undefined && !(Number.isInteger(soak) && soak > 0)) throw new Error('--soak takes a number of notifications');
   const soakSampleMs = Number(option('--soak-sample-s') ?? 30) * 1000;
   const soakRate = Number(option('--soak-rate') ?? 500);
+  const logRetention = option('--log-retention');
   if (soak !== undefined) {
     allPhases.push({
       key: 's',
@@ -512,6 +544,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   delete env.API_APP_RATE_LIMIT;
+  if (logRetention !== undefined) env.LOG_RETENTION = logRetention;
   delete env.DATABASE_URL;
   if (flag('--single-process')) env.SERVE_PROCESSES = '1';
   if (store === 'postgres') {
@@ -646,12 +679,17 @@ async function main(): Promise<void> {
               windowCpuMs: delivered > lastSample.delivered ? (cpuNow - lastSample.cpu) / (delivered - lastSample.delivered) : NaN,
               rssMbByRole: [...roleRssBytes(servePid)].map(([role, bytes]) => [role, bytes / 1024 / 1024] as const),
               dataMb: dataFilesMb(dir),
+              ...(logRetention !== undefined && { retention: retentionFigures(dir) }),
             };
             soakSamples.push(sample);
             lastSample = { at: Date.now(), delivered, cpu: cpuNow };
             console.log(
               `    soak ${fmt(sample.seconds)} s: delivered ${fmt(sample.delivered)}; window ${fmt(sample.windowRate)}/s at ${fmt(sample.windowCpuMs, 2)} ms CPU/notification; ` +
-                `RSS ${sample.rssMbByRole.map(([r, mb]) => `${r} ${fmt(mb)}`).join(', ')} MB; data files ${fmt(sample.dataMb)} MB`,
+                `RSS ${sample.rssMbByRole.map(([r, mb]) => `${r} ${fmt(mb)}`).join(', ')} MB; data files ${fmt(sample.dataMb)} MB` +
+                (sample.retention
+                  ? `; hot log ${fmt(sample.retention.hotMb, 1)} MB, archive ${fmt(sample.retention.archiveMb, 1)} MB, ${fmt(sample.retention.archived)} archived` +
+                    (sample.retention.archived > 0 ? ` at ${fmt((sample.retention.archiveMb * 1024 * 1024) / sample.retention.archived)} B/notification` : '')
+                  : ''),
             );
           }
           await sleep(200);
@@ -669,6 +707,15 @@ async function main(): Promise<void> {
           `soak: from ${fmt(first.delivered)} to ${fmt(last.delivered)} delivered: RSS ${fmt(rss(first))} -> ${fmt(rss(last))} MB, ` +
             `CPU ${fmt(first.windowCpuMs, 2)} -> ${fmt(last.windowCpuMs, 2)} ms/notification, window rate ${fmt(first.windowRate)} -> ${fmt(last.windowRate)}/s, data files ${fmt(first.dataMb)} -> ${fmt(last.dataMb)} MB`,
         );
+        if (last.retention) {
+          // The hot log from the first sample that had archived anything: flat means retention keeps up.
+          const moving = soakSamples.find((x) => (x.retention?.archived ?? 0) > 0) ?? first;
+          const perNotification = last.retention.archived > 0 ? (last.retention.archiveMb * 1024 * 1024) / last.retention.archived : NaN;
+          console.log(
+            `retention: hot log ${fmt(moving.retention!.hotMb, 1)} -> ${fmt(last.retention.hotMb, 1)} MB from the first pass on; ` +
+              `archive ${fmt(last.retention.archiveMb, 1)} MB for ${fmt(last.retention.archived)} notifications = ${fmt(perNotification)} B/notification`,
+          );
+        }
       }
       // Drain: every notification accepted as pending reaches the simulator, or the limit passes.
       const drainStart = Date.now();
