@@ -3,7 +3,7 @@ import type { NotificationEvent } from '../domain/events.ts';
 import { isFinal, notificationDecider } from '../domain/notification.ts';
 import { streams } from '../domain/streams.ts';
 import type { RecordedEvent } from '../infra/eventStore/port.ts';
-import type { HotLog } from '../infra/archive/hotLog.ts';
+import type { HotLog } from '../infra/eventStore/hotLog.ts';
 import { runArchivePass, type PassHooks, type PassResult } from '../infra/archive/pass.ts';
 
 /** Only notification streams leave the hot log; user, app, template, digest and index streams stay. */

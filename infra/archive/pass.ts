@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { RecordedEvent } from '../eventStore/port.ts';
 import { createSqliteLeaderLock } from '../sqlite/leaderLock.ts';
 import { openCatalog, type Catalog } from './catalog.ts';
-import type { HotLog, MovedStream } from './hotLog.ts';
+import type { HotLog, MovedStream } from '../eventStore/hotLog.ts';
 import { createArchiveReader, type ArchiveReader } from './reader.ts';
 import { appendBlock, archiveBytes, periodOf, type WriterHooks } from './writer.ts';
 

@@ -1,4 +1,4 @@
-import type { HotLog } from '../archive/hotLog.ts';
+import type { HotLog } from '../eventStore/hotLog.ts';
 import { APPEND_LOCK } from './eventBatch.ts';
 import { createPostgresEventStore } from './eventStore.ts';
 import { openPostgres } from './pool.ts';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { HotLog, MovedStream, ScannedRow } from '../archive/hotLog.ts';
+import type { HotLog, MovedStream, ScannedRow } from '../eventStore/hotLog.ts';
 import { openSqlite, retryBusy } from './db.ts';
 import { migrateEventLog } from './eventSchema.ts';
 import { createSqliteEventStore } from './eventStore.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { HotLog } from '../archive/hotLog.ts';
+import type { HotLog } from '../eventStore/hotLog.ts';
 import { createSqliteHotLog } from '../sqlite/archiveHot.ts';
 import { storeChoice, type StoreUrls } from './choice.ts';
 import { archiveDir } from './eventStore.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { segmentsDir } from '../../infra/archive/catalog.ts';
-import type { HotLog } from '../../infra/archive/hotLog.ts';
+import type { HotLog } from '../../infra/eventStore/hotLog.ts';
 import { runArchivePass } from '../../infra/archive/pass.ts';
 import { createArchiveReader } from '../../infra/archive/reader.ts';
 import { withArchive } from '../../infra/archive/readThrough.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HotLog } from '../../infra/archive/hotLog.ts';
+import type { HotLog } from '../../infra/eventStore/hotLog.ts';
 import { runArchivePass } from '../../infra/archive/pass.ts';
 import { createArchiveReader } from '../../infra/archive/reader.ts';
 import { segmentsDir } from '../../infra/archive/catalog.ts';

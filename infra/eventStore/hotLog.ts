@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../eventStore/port.ts';
+import type { RecordedEvent } from './port.ts';
 
 /** One row of the scan for old events: where it is, whose it is, when it was recorded. */
 export interface ScannedRow {
@@ -14,9 +14,9 @@ export interface MovedStream {
 }
 
 /**
- * What a retention pass (pass.ts) needs of a hot log beyond the EventStore port: the raw rows in
+ * What a retention pass (infra/archive/pass.ts) needs of a hot log beyond the EventStore port: the raw rows in
  * position order, a transactional removal of moved streams, and the file's size and free pages.
- * Implemented beside each log (infra/sqlite/archiveHot.ts, infra/postgres/archiveHot.ts).
+ * Implemented beside each log (infra/sqlite/archiveHot.ts, infra/postgres/archiveHot.ts; the archive itself is infra/archive).
  */
 export interface HotLog {
   /** Rows after `after`, in position order, at most `limit` (no data: the pass only picks streams). */
