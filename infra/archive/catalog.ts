@@ -96,7 +96,6 @@ function catalogOn(db: Database.Database, dir: string): Catalog {
     'SELECT * FROM streams WHERE name = ? ORDER BY first_revision',
   );
   const lastOf = db.prepare<[string], { r: number | null }>('SELECT MAX(last_revision) AS r FROM streams WHERE name = ?');
-  const maxPos = db.prepare<[], { p: number | null }>('SELECT MAX(last) AS p FROM blocks');
   const end = db.prepare<[string], { e: number | null }>('SELECT MAX(offset + length) AS e FROM blocks WHERE segment = ?');
   const insertBlock = db.prepare('INSERT INTO blocks (segment, offset, length, first, last, events, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const insertStream = db.prepare('INSERT OR REPLACE INTO streams (name, block, first_revision, last_revision) VALUES (?, ?, ?, ?)');
@@ -110,6 +109,17 @@ function catalogOn(db: Database.Database, dir: string): Catalog {
     firstRevision: r.first_revision,
     lastRevision: r.last_revision,
   });
+  // The block list is small and read on every merged read: kept until the file changes. SQLite's
+  // data_version moves when another connection commits; this connection's own writes drop it.
+  let cached: { version: number; blocks: BlockRow[]; max: number } | undefined;
+  const snapshot = () => {
+    const version = Number(db.pragma('data_version', { simple: true }));
+    if (cached?.version !== version) {
+      const blocks = retryBusySync(() => allBlocks.all());
+      cached = { version, blocks, max: blocks.reduce((m, b) => Math.max(m, b.last), 0) };
+    }
+    return cached;
+  };
   const add = db.transaction((block: Omit<BlockRow, 'id' | 'moved'>, streams: Array<Omit<StreamRange, 'block'>>): number => {
     const id = Number(insertBlock.run(block.segment, block.offset, block.length, block.first, block.last, block.events, block.checksum).lastInsertRowid);
     for (const s of streams) insertStream.run(s.name, id, s.firstRevision, s.lastRevision);
@@ -117,13 +127,19 @@ function catalogOn(db: Database.Database, dir: string): Catalog {
   });
   return {
     dir,
-    blocks: () => retryBusySync(() => allBlocks.all()),
+    blocks: () => snapshot().blocks,
     blocksOf: (name) => retryBusySync(() => ofStream.all(name)).map(toRange),
     lastRevision: (name) => retryBusySync(() => lastOf.get(name))?.r ?? -1,
-    maxPosition: () => retryBusySync(() => maxPos.get())?.p ?? 0,
+    maxPosition: () => snapshot().max,
     indexedEnd: (segment) => retryBusySync(() => end.get(segment))?.e ?? 0,
-    addBlock: (block, streams) => retryBusySync(() => add.immediate(block, streams), 30_000),
-    markMoved: (block) => void retryBusySync(() => moved.run(block), 30_000),
+    addBlock: (block, streams) => {
+      cached = undefined;
+      return retryBusySync(() => add.immediate(block, streams), 30_000);
+    },
+    markMoved: (block) => {
+      cached = undefined;
+      retryBusySync(() => moved.run(block), 30_000);
+    },
     streamsOf: (block) => retryBusySync(() => streamsOfBlock.all(block)).map(toRange),
     scanned: () => retryBusySync(() => getMeta.get('scanned'))?.value ?? 0,
     setScanned: (position) => void retryBusySync(() => setMeta.run('scanned', position), 30_000),

@@ -27,8 +27,6 @@ export interface ArchiveReader {
 export function createArchiveReader(dir: string, options: { cachedBlocks?: number } = {}): ArchiveReader {
   let catalog: Catalog | undefined;
   const decoded = new LruMap<number, ArchivedEvent[]>(options.cachedBlocks ?? 8);
-  let blocks: BlockRow[] = [];
-  let knownMax = -1;
 
   function cat(): Catalog | undefined {
     // Without an index yet, one stat per read: a pass in another process may make it any time.
@@ -47,25 +45,17 @@ export function createArchiveReader(dir: string, options: { cachedBlocks?: numbe
     return events;
   }
 
-  function currentBlocks(c: Catalog): BlockRow[] {
-    const max = c.maxPosition();
-    // Blocks are only ever added; a new one changes the count or the max, a cheap query either way.
-    if (max !== knownMax || blocks.length === 0) {
-      blocks = c.blocks();
-      knownMax = max;
-    }
-    return blocks;
-  }
 
   return {
     readStream(name, fromRevision = 0) {
       const c = cat();
       if (!c) return [];
       const out: ArchivedEvent[] = [];
-      const byId = new Map(currentBlocks(c).map((b) => [b.id, b]));
-      for (const range of c.blocksOf(name)) {
-        if (range.lastRevision < fromRevision) continue;
-        const block = byId.get(range.block) ?? c.blocks().find((b) => b.id === range.block);
+      const ranges = c.blocksOf(name).filter((r) => r.lastRevision >= fromRevision);
+      if (ranges.length === 0) return [];
+      const byId = new Map(c.blocks().map((b) => [b.id, b]));
+      for (const range of ranges) {
+        const block = byId.get(range.block);
         if (!block) continue;
         for (const e of eventsOf(block)) if (e.streamId === name && e.revision >= fromRevision) out.push(e);
       }
@@ -80,7 +70,8 @@ export function createArchiveReader(dir: string, options: { cachedBlocks?: numbe
     readAfter(after, limit) {
       const c = cat();
       if (!c || limit <= 0) return [];
-      const candidates = currentBlocks(c)
+      const candidates = c
+        .blocks()
         .filter((b) => b.last > after)
         .sort((a, b) => a.first - b.first);
       let out: ArchivedEvent[] = [];
