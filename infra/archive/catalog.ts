@@ -70,6 +70,8 @@ export interface Catalog {
   addBlock(block: Omit<BlockRow, 'id' | 'moved'>, streams: Array<Omit<StreamRange, 'block'>>): number;
   markMoved(block: number): void;
   streamsOf(block: number): StreamRange[];
+  /** Copies the WAL back into the file and empties it: what the archive costs is then the file. */
+  checkpoint(): void;
   /** The pass's scan cursor: hot rows at or below it were looked at and need no second look. */
   scanned(): number;
   setScanned(position: number): void;
@@ -141,6 +143,7 @@ function catalogOn(db: Database.Database, dir: string): Catalog {
       retryBusySync(() => moved.run(block), 30_000);
     },
     streamsOf: (block) => retryBusySync(() => streamsOfBlock.all(block)).map(toRange),
+    checkpoint: () => void retryBusySync(() => db.pragma('wal_checkpoint(TRUNCATE)'), 30_000),
     scanned: () => retryBusySync(() => getMeta.get('scanned'))?.value ?? 0,
     setScanned: (position) => void retryBusySync(() => setMeta.run('scanned', position), 30_000),
     close: () => db.close(),

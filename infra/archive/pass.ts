@@ -74,6 +74,7 @@ export async function runArchivePass(o: PassOptions): Promise<PassResult> {
     await o.hot.forgetMoved(now - MOVED_MEMORY_MS);
     const result = await moveOld(o, catalog, reader, now);
     await o.hot.compact();
+    catalog.checkpoint();
     return { ...result, hotBytes: await o.hot.bytes(), archiveBytes: archiveBytes(o.dir), ms: Date.now() - started };
   } finally {
     reader.close();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { RecordedEvent } from '../eventStore/port.ts';
 import { LruMap } from '../lru.ts';
 import { openCatalog, segmentsDir, type BlockRow, type Catalog } from './catalog.ts';
-import { decodeBody, frameAt, readRange } from './segment.ts';
+import { bodyLines, decodeLines, frameAt, readRange } from './segment.ts';
 
 /** Events read from the archive carry this mark, so an answer can say `"archived": true`. */
 export type ArchivedEvent = RecordedEvent;
@@ -27,6 +27,7 @@ export interface ArchiveReader {
 export function createArchiveReader(dir: string, options: { cachedBlocks?: number } = {}): ArchiveReader {
   let catalog: Catalog | undefined;
   const decoded = new LruMap<number, ArchivedEvent[]>(options.cachedBlocks ?? 8);
+  const inflated = new LruMap<number, string[]>(options.cachedBlocks ?? 8);
 
   function cat(): Catalog | undefined {
     // Without an index yet, one stat per read: a pass in another process may make it any time.
@@ -34,15 +35,30 @@ export function createArchiveReader(dir: string, options: { cachedBlocks?: numbe
     return catalog;
   }
 
+  /** A block read and checked (its checksum) and inflated, not parsed. */
+  function linesOf(block: BlockRow): string[] {
+    let lines = inflated.get(block.id);
+    if (!lines) {
+      const file = path.join(segmentsDir(dir), block.segment);
+      lines = bodyLines(frameAt(readRange(file, block.offset, block.length), 0, `${block.segment}@${block.offset}`).body);
+      inflated.set(block.id, lines);
+    }
+    return lines;
+  }
+
+  const mark = (events: ArchivedEvent[]) => events.map((e) => Object.assign(e, { archived: true as const }));
+
+  /** Every event of a block, parsed (merged reads page through all of it). */
   function eventsOf(block: BlockRow): ArchivedEvent[] {
     let events = decoded.get(block.id);
-    if (!events) {
-      const file = path.join(segmentsDir(dir), block.segment);
-      const framed = frameAt(readRange(file, block.offset, block.length), 0, `${block.segment}@${block.offset}`);
-      events = decodeBody(framed.body).map((e) => Object.assign(e, { archived: true as const }));
-      decoded.set(block.id, events);
-    }
+    if (!events) decoded.set(block.id, (events = mark(decodeLines(linesOf(block)))));
     return events;
+  }
+
+  /** One stream's events of a block: from the parsed block when at hand, else parsing its lines only. */
+  function streamOf(block: BlockRow, name: string): ArchivedEvent[] {
+    const parsed = decoded.get(block.id);
+    return parsed ? parsed.filter((e) => e.streamId === name) : mark(decodeLines(linesOf(block), name));
   }
 
 
@@ -57,7 +73,7 @@ export function createArchiveReader(dir: string, options: { cachedBlocks?: numbe
       for (const range of ranges) {
         const block = byId.get(range.block);
         if (!block) continue;
-        for (const e of eventsOf(block)) if (e.streamId === name && e.revision >= fromRevision) out.push(e);
+        for (const e of streamOf(block, name)) if (e.revision >= fromRevision) out.push(e);
       }
       return dedupe(out.sort((a, b) => a.revision - b.revision), (e) => e.revision);
     },

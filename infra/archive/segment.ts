@@ -97,10 +97,18 @@ export function frameAt(buf: Buffer, offset: number, where: string): Framed {
   return { header: JSON.parse(head.toString('utf8')) as BlockHeader, body, length: 13 + headLength + bodyLength + CHECKSUM_BYTES, checksum: digest.toString('hex') };
 }
 
-/** The events of a block's body, in position order, as the hot log would hand them over. */
-export function decodeBody(body: Buffer): RecordedEvent[] {
-  const text = zstdDecompressSync(body).toString('utf8');
-  return text.split('\n').map((l) => {
+/** A block's body as its lines (one event each, JSON), inflated but not parsed. */
+export const bodyLines = (body: Buffer): string[] => zstdDecompressSync(body).toString('utf8').split('\n');
+
+/**
+ * The events of a block's lines, in position order, as the hot log would hand them over. With
+ * `stream`, only that stream's: a line names its stream as its second value, so the others are
+ * passed over without being parsed (a block holds ~1,000 streams; a read wants one).
+ */
+export function decodeLines(lines: readonly string[], stream?: string): RecordedEvent[] {
+  const mark = stream === undefined ? undefined : `,${JSON.stringify(stream)},`;
+  const wanted = mark === undefined ? lines : lines.filter((l) => l.includes(mark));
+  return wanted.map((l) => {
     const [position, streamId, revision, type, at, data, metadata, id] = JSON.parse(l) as Line;
     return {
       type,
@@ -112,7 +120,7 @@ export function decodeBody(body: Buffer): RecordedEvent[] {
       metadata: expandMetadata(metadata),
       recordedAt: new Date(at).toISOString(),
     } as DomainEvent as RecordedEvent;
-  });
+  }).filter((e) => stream === undefined || e.streamId === stream);
 }
 
 /** Reads `length` bytes at `offset` of a segment file. */
