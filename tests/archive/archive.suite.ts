@@ -10,6 +10,11 @@ import { withArchive } from '../../infra/archive/readThrough.ts';
 import { verifyArchive } from '../../infra/archive/verify.ts';
 import { ConcurrencyError, type EventStore, type NewEvent, type RecordedEvent } from '../../infra/eventStore/port.ts';
 import { meta } from '../contracts/eventStore.contract.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
+import { physicalName } from '../../projections/generations.ts';
+import { READ_MODELS } from '../../projections/index.ts';
+import { rebuildReadModel } from '../../projections/rebuild.ts';
+import { ARCHIVABLE_PREFIX, finalNotification } from '../../commands/archive.ts';
 
 export interface ArchiveFixture {
   /** A fresh, empty hot log: the raw store and the pass's view of it. */
@@ -32,6 +37,25 @@ export async function seed(raw: EventStore): Promise<void> {
     await raw.append(`user-u${i}`, [ev(2)], 'no_stream');
   }
   await raw.append('app-tail', [ev(3)], 'no_stream');
+}
+
+/** Notifications as the platform writes them: sent and delivered, suppressed, failed, and one still pending. */
+export async function seedNotifications(raw: EventStore, count: number): Promise<void> {
+  const base = (i: number) => ({ notificationId: `n${i}`, appId: 'app1', eventId: `e${i}`, userId: `u${i % 3}`, channel: 'email' as const, templateId: 't' });
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 10, 0, s)).toISOString();
+  for (let i = 0; i < count; i += 1) {
+    const requested: NewEvent = { type: 'NotificationRequested', data: { ...base(i), templateVersion: 1, params: { k: i }, recipient: { kind: 'email', email: `u${i}@example.test` }, requestedAt: at(i) }, metadata: meta() };
+    const events: NewEvent[] =
+      i % 4 === 0
+        ? [{ type: 'NotificationSuppressed', data: { ...base(i), reason: 'opted_out', at: at(i) }, metadata: meta() }]
+        : i % 4 === 1
+          ? [requested, { type: 'NotificationSent', data: { notificationId: `n${i}`, attempt: 1, provider: 'sim', providerMessageId: `m${i}`, at: at(i + 1) }, metadata: meta() }, { type: 'NotificationDelivered', data: { notificationId: `n${i}`, provider: 'sim', at: at(i + 2) }, metadata: meta() }]
+          : i % 4 === 2
+            ? [requested, { type: 'NotificationFailed', data: { notificationId: `n${i}`, attempt: 3, reason: 'exhausted', at: at(i + 1) }, metadata: meta() } as NewEvent]
+            : [requested];
+    await raw.append(`notification-n${i}`, events, 'no_stream');
+  }
+  await raw.append('app-tail', [ev(9)], 'no_stream');
 }
 
 /** Retention on one hot log: the pass, the read-through, appends after a move, verification. */
@@ -119,6 +143,31 @@ export function archiveSuite(name: string, fixture: ArchiveFixture): void {
       const early = await runArchivePass({ hot, dir, cutoff: Date.now() - 60_000, prefix: 'notification-', eligible: finished });
       expect(early.moved).toBe(0);
       expect(await pass()).toMatchObject({ moved: 2 });
+    });
+
+    it('a rebuild of every read model from archive + hot equals one from the whole hot log', async () => {
+      await seedNotifications(raw, 24);
+      const projections = createSqliteProjectionStore(path.join(path.dirname(dir), 'projections.sqlite'));
+      const docs = async () => {
+        const out: Record<string, string[]> = {};
+        for (const model of READ_MODELS) {
+          const r = await rebuildReadModel({ store: projections, eventStore: store, model, batchSize: 7 });
+          out[model.name] = (await projections.collection(physicalName(model.name, r.generation)).find({})).map((d) => JSON.stringify(d)).sort();
+        }
+        return out;
+      };
+      try {
+        const live = await docs();
+        const moved = await runArchivePass({ hot, dir, cutoff: Date.now() + 60_000, prefix: ARCHIVABLE_PREFIX, eligible: finalNotification, streamsPerBlock: 5 });
+        // Suppressed, delivered and failed move; the pending ones stay.
+        expect(moved.moved).toBe(18);
+        expect(await raw.readStream('notification-n3')).toHaveLength(1);
+        const rebuilt = await docs();
+        expect(rebuilt).toEqual(live);
+        expect(Object.values(live).flat().length).toBeGreaterThan(20);
+      } finally {
+        await projections.close();
+      }
     });
 
     it('--verify finds a damaged block', async () => {
