@@ -140,12 +140,22 @@ export function readRange(file: string, offset: number, length: number): Buffer 
   }
 }
 
-/** Every block of a whole segment file, in order, each verified: `--verify`, and the index's rebuild. */
+/**
+ * Every block of a segment file, in order, each verified: `--verify`. Read block by block (a day's
+ * segment at full load is gigabytes); the first damaged or short block ends the walk with CorruptBlock.
+ */
 export function* scanSegment(file: string): Generator<Framed & { offset: number }> {
-  const buf = fs.readFileSync(file);
+  const size = fs.statSync(file).size;
   let offset = 0;
-  while (offset < buf.length) {
-    const framed = frameAt(buf, offset, `${file}@${offset}`);
+  while (offset < size) {
+    const where = `${file}@${offset}`;
+    const prefix = readRange(file, offset, 9);
+    if (prefix.length < 9) throw new CorruptBlock(where, 'truncated');
+    const headLength = prefix.readUInt32BE(5);
+    const bodyLengthBytes = readRange(file, offset + 9 + headLength, 4);
+    if (bodyLengthBytes.length < 4) throw new CorruptBlock(where, 'truncated');
+    const total = 13 + headLength + bodyLengthBytes.readUInt32BE(0) + CHECKSUM_BYTES;
+    const framed = frameAt(readRange(file, offset, Math.min(total, size - offset)), 0, where);
     yield { ...framed, offset };
     offset += framed.length;
   }
