@@ -33,12 +33,13 @@ let api: TestApi;
 let sim: TestSim;
 const ids: Record<string, Map<Channel, string>> = {};
 
-const cli = (...args: string[]) =>
+const cliWith = (env: Record<string, string>, ...args: string[]) =>
   spawnSync(process.execPath, [path.join(root, 'bin/notify.js'), ...args], {
     cwd: root,
-    env: { ...process.env, NOTIFY_DATA_DIR: api.dir, MONGO_URL: '', EVENTSTORE_URL: '', DATABASE_URL: '' },
+    env: { ...process.env, NOTIFY_DATA_DIR: api.dir, MONGO_URL: '', EVENTSTORE_URL: '', DATABASE_URL: '', ...env },
     encoding: 'utf8',
   });
+const cli = (...args: string[]) => cliWith({}, ...args);
 
 /** The inflated text of every block of every segment. */
 function archiveText(): string {
@@ -105,6 +106,15 @@ describe('retention end to end (embedded stores)', () => {
     db.close();
     expect(hotNotifications.n).toBe(0);
   }, 60_000);
+
+  it('notify archive refuses a bad --older-than, and a pass without one while LOG_RETENTION is off', () => {
+    const bad = cli('archive', '--older-than', 'soon');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--older-than must be a duration');
+    const off = cliWith({ LOG_RETENTION: 'off' }, 'archive');
+    expect(off.status).not.toBe(0);
+    expect(off.stderr).toContain('LOG_RETENTION is off');
+  }, 30_000);
 
   it('GET /v1/notifications/:id, /events and /why answer as before, with "archived": true', async () => {
     for (const [channel, id] of ids[KEEP.id]!) {
