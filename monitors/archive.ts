@@ -1,4 +1,5 @@
-import { archiveFinishedNotifications, passLine } from '../commands/archive.ts';
+import { archiveFinishedNotifications, logFollowers, passLine } from '../commands/archive.ts';
+import type { ProjectionStore } from '../infra/projectionStore/port.ts';
 import type { PassResult } from '../infra/archive/pass.ts';
 import { PassAlreadyRunning } from '../infra/archive/pass.ts';
 import type { Logger } from '../infra/logger.ts';
@@ -21,6 +22,8 @@ type ArchiveMetrics = Pick<Metrics, 'archivePasses' | 'archiveMoved' | 'archiveE
  */
 export function startArchiveSchedule(o: {
   config: StoreUrls;
+  /** Where the read models keep their checkpoints (a pass moves nothing a follower has not passed). */
+  projectionStore: ProjectionStore;
   retentionMs: number;
   intervalMs?: number;
   metrics: ArchiveMetrics;
@@ -32,9 +35,10 @@ export function startArchiveSchedule(o: {
   const runPass =
     o.runPass ??
     (async (onProgress) => {
+      const followers = await logFollowers(o.config, o.projectionStore);
       const hot = await openHotLog(o.config);
       try {
-        return await archiveFinishedNotifications({ hot, dir: archiveDir(o.config), olderThanMs: o.retentionMs, onProgress });
+        return await archiveFinishedNotifications({ hot, dir: archiveDir(o.config), olderThanMs: o.retentionMs, below: followers[0]?.position ?? 0, onProgress });
       } finally {
         await hot.close();
       }

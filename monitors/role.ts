@@ -108,7 +108,7 @@ export async function startMonitorsRole(deps: {
     stops.push(() => monitors.stop());
 
     if (config.logRetentionMs !== 'off' && !config.eventStoreUrl) {
-      const archive = startArchiveSchedule({ config, retentionMs: config.logRetentionMs, metrics: deps.metrics, logger: deps.logger.child({ part: 'archive' }) });
+      const archive = startArchiveSchedule({ config, projectionStore, retentionMs: config.logRetentionMs, metrics: deps.metrics, logger: deps.logger.child({ part: 'archive' }) });
       stops.push(() => archive.stop());
     }
   } catch (e) {

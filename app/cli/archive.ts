@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { archiveFinishedNotifications, passLine } from '../../commands/archive.ts';
+import { archiveFinishedNotifications, logFollowers, passLine } from '../../commands/archive.ts';
+import { createProjectionStore } from '../../infra/stores/projectionStore.ts';
 import { verifyArchive } from '../../infra/archive/verify.ts';
 import { archiveDir, openHotLog } from '../../infra/stores/archive.ts';
 import { loadConfig } from '../config.ts';
@@ -29,9 +30,14 @@ export function addArchiveCommand(program: Command): void {
       const olderThanMs = opts.olderThan !== undefined ? parseDuration(opts.olderThan) : config.logRetentionMs;
       if (olderThanMs === undefined) throw new Error(`--older-than must be a duration such as 30d, 12h, 5m, 90s or 0s, got "${opts.olderThan}"`);
       if (olderThanMs === 'off') throw new Error('LOG_RETENTION is off: give --older-than to run a pass anyway');
+      // Nothing moves past a follower's checkpoint (a dispatcher or read model behind would miss it).
+      const projections = await createProjectionStore(config);
+      const followers = await logFollowers(config, projections).finally(() => projections.close());
+      const lowest = followers[0];
+      if (lowest) process.stderr.write(`followers: lowest ${lowest.name} at position ${lowest.position}\n`);
       const hot = await openHotLog(config);
       try {
-        const result = await archiveFinishedNotifications({ hot, dir, olderThanMs });
+        const result = await archiveFinishedNotifications({ hot, dir, olderThanMs, below: lowest?.position ?? 0 });
         process.stdout.write(`${passLine(result)}\n`);
       } finally {
         await hot.close();

@@ -19,6 +19,12 @@ export interface PassOptions {
   cutoff: number;
   /** Only streams whose name starts with this may leave (the caller's policy: notification streams). */
   prefix: string;
+  /**
+   * Only streams whose every event is below this position may leave: the lowest checkpoint of the
+   * log's followers. A follower already following reads the hot log only, so an event that left
+   * ahead of it would never reach it (one that opens below the archive's end reads both, merged).
+   */
+  below?: number;
   /** Whether a whole stream (archived part first, then hot) may leave: the caller's "final status". */
   eligible: (events: readonly RecordedEvent[]) => boolean;
   now?: number;
@@ -95,7 +101,8 @@ async function finishUnmoved(hot: HotLog, catalog: Catalog, now: number): Promis
 async function moveOld(o: PassOptions, catalog: Catalog, reader: ArchiveReader, now: number): Promise<Omit<PassResult, 'hotBytes' | 'archiveBytes' | 'ms'>> {
   const perBlock = o.streamsPerBlock ?? 1_000;
   const scanBatch = o.scanBatch ?? 5_000;
-  const head = await o.hot.headPosition();
+  // Never the head (PostgreSQL numbers the next event after the highest left), nor past a follower.
+  const limit = Math.min(await o.hot.headPosition(), o.below ?? Infinity);
   const seen = new Set<string>();
   let pending: Array<{ stream: string; first: number }> = [];
   let keptFrom = Infinity;
@@ -111,7 +118,7 @@ async function moveOld(o: PassOptions, catalog: Catalog, reader: ArchiveReader, 
     for (const { stream, first } of batch) {
       const hotPart = await o.hot.readStream(stream);
       const last = hotPart.at(-1);
-      const old = last !== undefined && hotPart.every((e) => Date.parse(e.recordedAt) < o.cutoff) && last.position < head;
+      const old = last !== undefined && hotPart.every((e) => Date.parse(e.recordedAt) < o.cutoff) && last.position < limit;
       if (!old || !o.eligible([...reader.readStream(stream), ...hotPart])) {
         keptFrom = Math.min(keptFrom, first);
         continue;

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERASED, type Channel } from '../../domain/events.ts';
 import { streams, userKey } from '../../domain/streams.ts';
+import { logFollowers } from '../../commands/archive.ts';
 import { segmentsDir } from '../../infra/archive/catalog.ts';
 import { scanSegment } from '../../infra/archive/segment.ts';
 import { zstdDecompressSync } from 'node:zlib';
@@ -92,6 +93,8 @@ describe('retention end to end (embedded stores)', () => {
     const head = await api.store.headPosition();
     await waitFor('projections caught up', async () => (Object.values(api.runner!.positions()).every((p) => p >= head) ? true : undefined));
     live = await readModels();
+    // A pass moves nothing a follower (dispatcher, workflow, read model) has not passed.
+    await waitFor('every follower past the head', async () => ((await logFollowers(api.config, api.projectionStore!))[0]!.position >= head ? true : undefined));
     const run = cli('archive', '--older-than', '0s');
     expect(run.status, run.stderr).toBe(0);
     const line = run.stdout.trim().split('\n').at(-1)!;

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../infra/eventStore/port.ts';
 import { createSqliteEventStore } from '../../infra/sqlite/eventStore.ts';
+import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
+import { openScheduleStore } from '../../infra/stores/scheduleStore.ts';
+import { checkpointName, currentGeneration } from '../../projections/generations.ts';
+import { READ_MODELS } from '../../projections/index.ts';
 import { meta } from '../contracts/eventStore.contract.ts';
 import { PassAlreadyRunning, type PassResult } from '../../infra/archive/pass.ts';
 import { silentLogger } from '../../infra/logger.ts';
@@ -24,6 +28,7 @@ describe('the monitors role runs retention passes on a schedule', () => {
     let calls = 0;
     const schedule = startArchiveSchedule({
       config: { dataDir: '/nonexistent' },
+      projectionStore: undefined as never,
       retentionMs: 60_000,
       intervalMs: 5,
       metrics,
@@ -49,7 +54,7 @@ describe('the monitors role runs retention passes on a schedule', () => {
     expect(value('notify_archive_bytes')).toBe(200);
   });
 
-  it('with the platform\'s own policy and hot log: finished notifications move, a pending one and the user stay', async () => {
+  it('with the platform\'s own policy and hot log: nothing moves past a follower\'s checkpoint; then finished notifications move, a pending one and the user stay', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-archive-schedule-'));
     const raw = createSqliteEventStore(path.join(dir, 'events.sqlite'));
     const at = new Date().toISOString();
@@ -63,16 +68,32 @@ describe('the monitors role runs retention passes on a schedule', () => {
     await raw.append('notification-pending', [requested('pending')], 'no_stream');
     await raw.append('notification-suppressed', [{ type: 'NotificationSuppressed', data: { ...base, notificationId: 'suppressed', reason: 'opted_out', at }, metadata: meta() }], 'no_stream');
     await raw.append('user-app1-u1', [{ type: 'PreferencesChanged', data: { userId: 'u1', preferences: { channels: {}, categories: {} } }, metadata: meta() } as NewEvent], 'no_stream');
+    const projections = createSqliteProjectionStore(path.join(dir, 'projections.sqlite'));
+    const head = await raw.headPosition();
+    for (const model of READ_MODELS) await projections.setCheckpoint(checkpointName(model.name, await currentGeneration(projections, model.name)), head);
+    const dispatcher = await openScheduleStore({ dataDir: dir }, 'dispatcher');
+    const workflow = await openScheduleStore({ dataDir: dir }, 'workflow');
+    await dispatcher.setCheckpoint(head);
+    // The workflow has not passed the first notification yet: nothing may move.
+    await workflow.setCheckpoint(1);
     const metrics = createMetrics();
-    const schedule = startArchiveSchedule({ config: { dataDir: dir }, retentionMs: 1, intervalMs: 5, metrics, logger: silentLogger });
+    const text = () => metrics.registry.metrics();
+    const count = async (name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(await text())?.[1] ?? 0);
+    const schedule = startArchiveSchedule({ config: { dataDir: dir }, projectionStore: projections, retentionMs: 1, intervalMs: 5, metrics, logger: silentLogger });
     try {
-      await waitFor(() => fs.existsSync(path.join(dir, 'archive', 'index.sqlite')), 10_000, 'a pass');
-      const moved = async () => Number(/^notify_archive_moved_notifications_total (\S+)$/m.exec(await metrics.registry.metrics())?.[1]);
+      for (let i = 0; i < 400 && (await count('notify_archive_passes_total{outcome="ok"}')) < 2; i += 1) await new Promise((r) => setTimeout(r, 25));
+      expect(await count('notify_archive_passes_total{outcome="ok"}')).toBeGreaterThanOrEqual(2);
+      expect(await count('notify_archive_moved_notifications_total')).toBe(0);
+      expect(await raw.readStream('notification-sent')).toHaveLength(2);
+      await workflow.setCheckpoint(head);
       // Counted block by block: wait for the pass that moved them to have reported.
-      for (let i = 0; i < 200 && (await moved()) < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
-      expect(await moved()).toBe(2);
+      for (let i = 0; i < 400 && (await count('notify_archive_moved_notifications_total')) < 2; i += 1) await new Promise((r) => setTimeout(r, 25));
+      expect(await count('notify_archive_moved_notifications_total')).toBe(2);
     } finally {
       await schedule.stop();
+      await dispatcher.close();
+      await workflow.close();
+      await projections.close();
     }
     expect(await raw.readStream('notification-sent')).toEqual([]);
     expect(await raw.readStream('notification-suppressed')).toEqual([]);
