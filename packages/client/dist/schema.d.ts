@@ -825,6 +825,11 @@ export interface components {
          *     }
          */
         Notification: {
+            /**
+             * @description present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same
+             * @enum {boolean}
+             */
+            archived?: true;
             /** @description provider attempts so far */
             attempts: number;
             category?: string;
@@ -858,6 +863,11 @@ export interface components {
             userId: string;
         };
         NotificationEvents: {
+            /**
+             * @description present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same
+             * @enum {boolean}
+             */
+            archived?: true;
             events: {
                 data: {
                     [key: string]: unknown;
@@ -1252,6 +1262,11 @@ export interface components {
             userId: string;
         };
         WhyAnswer: {
+            /**
+             * @description present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same
+             * @enum {boolean}
+             */
+            archived?: true;
             attempts: components["schemas"]["WhyAttempt"][];
             /** @enum {unknown} */
             channel: "ios" | "android" | "web" | "sms" | "email" | "inapp" | "chat" | null;
