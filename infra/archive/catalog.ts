@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { openSqlite, retryBusySync } from '../sqlite/db.ts';
+import { isBusy, openSqlite, retryBusySync } from '../sqlite/db.ts';
 
 /**
  * The archive's index (`archive/index.sqlite`): which blocks exist (by position range) and which
@@ -92,6 +92,20 @@ export function openCatalog(dir: string, options: { create?: boolean } = {}): Ca
   return catalogOn(db, dir);
 }
 
+/**
+ * A read, with the busy retry only when needed: reads run on every append and stream read of the
+ * process (the read-through store asks whether a stream is archived), and a WAL reader is busy only
+ * in rare moments (a WAL being recovered).
+ */
+function read<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isBusy(e)) throw e;
+    return retryBusySync(fn);
+  }
+}
+
 function catalogOn(db: Database.Database, dir: string): Catalog {
   const allBlocks = db.prepare<[], BlockRow>('SELECT * FROM blocks ORDER BY id');
   const ofStream = db.prepare<[string], { name: string; block: number; first_revision: number; last_revision: number }>(
@@ -117,7 +131,7 @@ function catalogOn(db: Database.Database, dir: string): Catalog {
   const snapshot = () => {
     const version = Number(db.pragma('data_version', { simple: true }));
     if (cached?.version !== version) {
-      const blocks = retryBusySync(() => allBlocks.all());
+      const blocks = read(() => allBlocks.all());
       cached = { version, blocks, max: blocks.reduce((m, b) => Math.max(m, b.last), 0) };
     }
     return cached;
@@ -130,10 +144,10 @@ function catalogOn(db: Database.Database, dir: string): Catalog {
   return {
     dir,
     blocks: () => snapshot().blocks,
-    blocksOf: (name) => retryBusySync(() => ofStream.all(name)).map(toRange),
-    lastRevision: (name) => retryBusySync(() => lastOf.get(name))?.r ?? -1,
+    blocksOf: (name) => read(() => ofStream.all(name)).map(toRange),
+    lastRevision: (name) => read(() => lastOf.get(name))?.r ?? -1,
     maxPosition: () => snapshot().max,
-    indexedEnd: (segment) => retryBusySync(() => end.get(segment))?.e ?? 0,
+    indexedEnd: (segment) => read(() => end.get(segment))?.e ?? 0,
     addBlock: (block, streams) => {
       cached = undefined;
       return retryBusySync(() => add.immediate(block, streams), 30_000);
@@ -142,9 +156,9 @@ function catalogOn(db: Database.Database, dir: string): Catalog {
       cached = undefined;
       retryBusySync(() => moved.run(block), 30_000);
     },
-    streamsOf: (block) => retryBusySync(() => streamsOfBlock.all(block)).map(toRange),
+    streamsOf: (block) => read(() => streamsOfBlock.all(block)).map(toRange),
     checkpoint: () => void retryBusySync(() => db.pragma('wal_checkpoint(TRUNCATE)'), 30_000),
-    scanned: () => retryBusySync(() => getMeta.get('scanned'))?.value ?? 0,
+    scanned: () => read(() => getMeta.get('scanned'))?.value ?? 0,
     setScanned: (position) => void retryBusySync(() => setMeta.run('scanned', position), 30_000),
     close: () => db.close(),
   };
