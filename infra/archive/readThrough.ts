@@ -29,6 +29,8 @@ export function withArchive(inner: EventStore, reader: ArchiveReader): EventStor
     });
   }
 
+  const headPosition = async () => Math.max(await inner.headPosition(), reader.maxPosition());
+
   return {
     positionUnit: inner.positionUnit,
     async append(stream, events, expected) {
@@ -39,7 +41,7 @@ export function withArchive(inner: EventStore, reader: ArchiveReader): EventStor
       const hot = await inner.readStream(stream);
       const current = hot.at(-1)?.revision ?? share!.archivedRevision;
       if (!meetsExpected(expected, current)) throw new ConcurrencyError(stream, expected, current);
-      return { nextRevision: current, position: await this.headPosition() };
+      return { nextRevision: current, position: await headPosition() };
     },
     appendMulti: (batch) => inner.appendMulti(annotate(batch)),
     async readStream(stream, options = {}) {
@@ -57,9 +59,7 @@ export function withArchive(inner: EventStore, reader: ArchiveReader): EventStor
       if ((options.after ?? 0) >= reader.maxPosition()) return inner.subscribe(options);
       return catchUpThenFollow(inner, options, readAll);
     },
-    async headPosition() {
-      return Math.max(await inner.headPosition(), reader.maxPosition());
-    },
+    headPosition,
     async close() {
       reader.close();
       await inner.close();
