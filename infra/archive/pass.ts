@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import type { RecordedEvent } from '../eventStore/port.ts';
 import { createSqliteLeaderLock } from '../sqlite/leaderLock.ts';
-import { openCatalog, type Catalog } from './catalog.ts';
+import path from 'node:path';
+import { openCatalog, segmentsDir, type Catalog } from './catalog.ts';
+import { bodyLines, decodeLines, frameAt, readRange } from './segment.ts';
 import type { HotLog, MovedStream } from '../eventStore/hotLog.ts';
 import { createArchiveReader, type ArchiveReader } from './reader.ts';
 import { appendBlock, archiveBytes, periodOf, type WriterHooks } from './writer.ts';
@@ -76,7 +78,7 @@ export async function runArchivePass(o: PassOptions): Promise<PassResult> {
   const catalog = openCatalog(o.dir, { create: true })!;
   const reader = createArchiveReader(o.dir);
   try {
-    await finishUnmoved(o.hot, catalog, now);
+    await finishUnmoved(o.hot, catalog, o.dir, now);
     await o.hot.forgetMoved(now - MOVED_MEMORY_MS);
     const result = await moveOld(o, catalog, reader, now);
     await o.hot.compact();
@@ -89,11 +91,14 @@ export async function runArchivePass(o: PassOptions): Promise<PassResult> {
   }
 }
 
-/** Blocks a crashed pass indexed but did not remove from the hot log: remove them now. */
-async function finishUnmoved(hot: HotLog, catalog: Catalog, now: number): Promise<void> {
+/** Blocks a crashed pass indexed but did not remove from the hot log: remove them now (the block says which streams, up to which revision). */
+async function finishUnmoved(hot: HotLog, catalog: Catalog, dir: string, now: number): Promise<void> {
   for (const block of catalog.blocks()) {
     if (block.moved) continue;
-    await hot.remove(catalog.streamsOf(block.id).map((s) => ({ stream: s.name, lastRevision: s.lastRevision })), now);
+    const framed = frameAt(readRange(path.join(segmentsDir(dir), block.segment), block.offset, block.length), 0, `${block.segment}@${block.offset}`);
+    const last = new Map<string, number>();
+    for (const e of decodeLines(bodyLines(framed.body))) last.set(e.streamId, Math.max(last.get(e.streamId) ?? -1, e.revision));
+    await hot.remove([...last].map(([stream, lastRevision]) => ({ stream, lastRevision })), now);
     catalog.markMoved(block.id);
   }
 }
