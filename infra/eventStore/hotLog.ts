@@ -30,7 +30,10 @@ export interface HotLog {
    * continues after it. Idempotent: removing what is gone already removes nothing.
    */
   remove(moved: readonly MovedStream[], now: number): Promise<number>;
-  /** Forgets archive_moved rows older than `before` (ms): past them every reader sees the index. */
+  /**
+   * Forgets archive_moved rows older than `before` (ms): past them every appender sees the index.
+   * A log whose appenders may not see the archive (PostgreSQL, several machines) keeps them.
+   */
   forgetMoved(before: number): Promise<void>;
   /** Gives freed pages back where the store can (SQLite incremental vacuum); PostgreSQL reuses them. */
   compact(): Promise<void>;
