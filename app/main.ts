@@ -22,6 +22,7 @@ import { BREAKER_GAUGE, closeProviders, createProviders, loadOrCreateVapidKeys, 
 import { createRenderPool } from '../infra/render/pool.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { simulatedProviders, withSimulatedReceiptSecrets } from './simulated.ts';
+import { explainListenError, type ListenSetting } from './listenErrors.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../dispatcher/role.ts';
 import { startWorkflowRole } from '../workflow/role.ts';
@@ -61,6 +62,21 @@ export interface Platform {
   metrics: Metrics;
   alerter: Alerter;
   stop(): Promise<void>;
+}
+
+/** The ports this process binds, by the variable that chose each: a failed listen names the one to change. */
+export function listenSettings(config: Config, roles: readonly Role[]): ListenSetting[] {
+  return [
+    ...(roles.includes('api') ? [{ name: 'PORT', port: config.port }] : []),
+    { name: 'OPS_PORT', port: config.opsPort, hostSetting: 'OPS_HOST' },
+    ...(roles.includes('simulator')
+      ? [
+          { name: 'SIM_PORT', port: config.simPort },
+          { name: 'SIM_PROVIDER_PORT', port: config.simProviderPort },
+          { name: 'SIM_SMTP_PORT', port: config.simSmtpPort },
+        ]
+      : []),
+  ];
 }
 
 export async function startPlatform(given: Config, logger: Logger, options: PlatformOptions = { roles: ROLES, channels: CHANNELS }): Promise<Platform> {
@@ -259,7 +275,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
     stops.push(() => ops.close());
   } catch (e) {
     await stopAll();
-    throw e;
+    throw explainListenError(e, listenSettings(config, options.roles));
   }
 
   return {

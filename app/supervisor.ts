@@ -12,6 +12,7 @@ import type { Logger } from '../infra/logger.ts';
 import { serveOps } from '../infra/ops.ts';
 import type { Config } from './config.ts';
 import { resolveTrackingSecret } from './secrets.ts';
+import { explainListenError } from './listenErrors.ts';
 
 /**
  * `notify serve` on every core, still one command: this process starts the roles in processes of
@@ -191,7 +192,9 @@ export async function superviseServe(config: Config, logger: Logger, options: { 
     const [first, ...rest] = procs;
     await start(first!);
     await Promise.all(rest.map((p) => start(p)));
-    const server = await serveOps(ops, config.opsPort, config.opsHost);
+    const server = await serveOps(ops, config.opsPort, config.opsHost).catch((e: unknown) => {
+      throw explainListenError(e, [{ name: 'OPS_PORT', port: config.opsPort, hostSetting: 'OPS_HOST' }]);
+    });
     logger.info({ processes: procs.map((p) => ({ role: p.role.name, pid: p.child?.pid })), port: config.port, opsPort: server.port }, 'serving: every role in its own process');
     return {
       async stop() {

@@ -212,6 +212,8 @@ export async function runDemo(
     out(`  simulator      ${simUrl}/_sim/messages?channel=email   (also sms, ios, android, web)`);
     out(`  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`);
     out(`                 then: npx notify status <id>   (same NOTIFY_APP_* variables)`);
+    // The demo's stores are not ./data: an app created without this flag would be unknown to it (401).
+    out(`  more apps      npx notify apps create <name> --data-dir ${dataDir}`);
     if (!options.exit) out('Serving until Ctrl-C.');
     return { funnel: rows, workflow, stop };
   } catch (e) {

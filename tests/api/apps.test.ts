@@ -90,3 +90,28 @@ describe('notify apps create', () => {
     }
   });
 });
+
+describe('notify apps create beside a running platform', () => {
+  it('warns when the platform answering at NOTIFY_API_URL keeps its apps elsewhere, and not with its data dir', async () => {
+    const platform = await startTestApi();
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-cli-'));
+    const bin = path.resolve(import.meta.dirname, '../../bin/notify.js');
+    const env = { ...process.env, NOTIFY_API_URL: platform.url, NOTIFY_DATA_DIR: elsewhere };
+    try {
+      // As during the demo: ./data (here: another dir) is not where the platform reads its apps.
+      const wrong = await run(process.execPath, [bin, 'apps', 'create', 'lost'], { env });
+      expect(JSON.parse(wrong.stdout) as object).toHaveProperty('appKey');
+      expect(wrong.stderr).toContain(`warning: the platform at ${platform.url} does not know this app (401)`);
+      expect(wrong.stderr).toContain(`the data dir ${elsewhere}`);
+      // --data-dir (what the demo prints) wins over NOTIFY_DATA_DIR: the app works at once, and no warning.
+      const right = await run(process.execPath, [bin, 'apps', 'create', 'found', '--data-dir', platform.dir], { env });
+      expect(right.stderr).toBe('');
+      const creds = JSON.parse(right.stdout) as { appKey: string; appSecret: string };
+      const res = await fetch(`${platform.url}/v1/users/u1/preferences`, { headers: { authorization: basic(creds.appKey, creds.appSecret) } });
+      expect(res.status).not.toBe(401);
+    } finally {
+      await platform.close();
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});

@@ -31,6 +31,8 @@ describe('notify demo', () => {
       const text = lines.join('\n');
       expect(text).toContain('Delivery funnel per channel');
       expect(text).toMatch(/metrics\s+http:\/\/127\.0\.0\.1:\d+\/metrics/);
+      // The hint names the demo's own stores: an app made in ./data would be unknown to it.
+      expect(text).toMatch(/more apps\s+npx notify apps create <name> --data-dir \S*notify-demo-\S+/);
       for (const c of CHANNELS) {
         expect(demo.funnel[c].requested, c).toBeGreaterThan(0);
         expect(demo.funnel[c].pending, `${c} left pending`).toBe(0);
