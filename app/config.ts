@@ -258,6 +258,11 @@ export const envSchema = z.object({
     description: 'Port of the simulator\'s SMTP relay (plain TCP, AUTH), the email failover when SMTP_URL is not set. 0: a free port, found by senders in the same process; senders in another process need it set.',
   }),
 
+  SIM_HOST: str({
+    section: 'simulator',
+    description: 'Host of the provider simulator when it runs in another container (docker-compose.yml: `simulator`). A senders process then relays its own loopback SIM_PROVIDER_PORT and SIM_SMTP_PORT there: the simulated endpoints are named https://localhost:<port>, as its certificate is. Needs both ports set (not 0). Unset: the simulator is on this host.',
+  }),
+  SIM_LISTEN_HOST: str({ section: 'simulator', fallback: '127.0.0.1', description: 'Address the simulator\'s servers bind: `0.0.0.0` when senders in other containers reach it through SIM_HOST.' }),
   SIM_RECEIPTS_URL: str({
     section: 'simulator',
     derived: 'http://127.0.0.1:$PORT',
@@ -314,6 +319,10 @@ export interface Config {
   simPort: number;
   simProviderPort: number;
   simSmtpPort: number;
+  /** SIM_HOST: the simulator runs there (another container); senders relay its loopback ports to it. */
+  simHost?: string;
+  /** SIM_LISTEN_HOST: the address the simulator's servers bind. */
+  simListenHost: string;
   /** SIM_RECEIPTS_URL (`off`: undefined), SIM_RECEIPT_OPEN_RATE, SIM_RECEIPT_CLICK_RATE: what the embedded simulator sends back. */
   simReceipts: { url?: string; openRate: number; clickRate: number };
   logLevel: LogLevel;
@@ -425,6 +434,12 @@ function retrySettings(e: Env, ctx: Ctx): RetrySettings {
 export const configSchema = envSchema.transform((e, ctx): Config => {
   const providers = providersConfig(e, ctx);
   const retry = retrySettings(e, ctx);
+  // Relayed ports must be known on both sides: a 0 (any free port) on the simulator is unknowable to the senders.
+  if (e.SIM_HOST !== undefined) {
+    for (const name of ['SIM_PROVIDER_PORT', 'SIM_SMTP_PORT'] as const) {
+      if (e[name] === 0) ctx.issues.push({ code: 'custom', message: `${name} must be set (not 0) when SIM_HOST is: the senders relay it to the simulator`, input: undefined });
+    }
+  }
   // A MONGO_URL without a database name is refused here, at startup, rather than filling `test`.
   if (e.MONGO_URL) {
     try {
@@ -447,6 +462,8 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
     simPort: e.SIM_PORT,
     simProviderPort: e.SIM_PROVIDER_PORT,
     simSmtpPort: e.SIM_SMTP_PORT,
+    ...(e.SIM_HOST !== undefined && { simHost: e.SIM_HOST }),
+    simListenHost: e.SIM_LISTEN_HOST,
     simReceipts: {
       ...(e.SIM_RECEIPTS_URL !== 'off' && { url: (e.SIM_RECEIPTS_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, '') }),
       openRate: e.SIM_RECEIPT_OPEN_RATE,

@@ -23,6 +23,7 @@ import { createRenderPool } from '../infra/render/pool.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { simulatedProviders, withSimulatedReceiptSecrets } from './simulated.ts';
 import { explainListenError, type ListenSetting } from './listenErrors.ts';
+import { startTcpRelay } from '../infra/tcpRelay.ts';
 import { startSendersRole } from '../channels/sender/role.ts';
 import { startDispatcherRole } from '../dispatcher/role.ts';
 import { startWorkflowRole } from '../workflow/role.ts';
@@ -69,7 +70,7 @@ export function listenSettings(config: Config, roles: readonly Role[]): ListenSe
   return [
     ...(roles.includes('api') ? [{ name: 'PORT', port: config.port }] : []),
     { name: 'OPS_PORT', port: config.opsPort, hostSetting: 'OPS_HOST' },
-    ...(roles.includes('simulator')
+    ...(roles.includes('simulator') || (roles.includes('senders') && config.simHost !== undefined)
       ? [
           { name: 'SIM_PORT', port: config.simPort },
           { name: 'SIM_PROVIDER_PORT', port: config.simProviderPort },
@@ -167,7 +168,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           }
           const { url: receiptsUrl, ...rates } = config.simReceipts;
           const sim = await startSimulator({
-            controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort,
+            controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort, host: config.simListenHost,
             // Receipts go back to this deployment's API, which checks them with the simulator's keys (withSimulatedReceiptSecrets).
             ...(receiptsUrl !== undefined && { receipts: { url: receiptsUrl, ...rates } }),
           });
@@ -216,6 +217,14 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
         case 'senders': {
           // Real or simulated is decided here, per channel: one without credentials gets the simulator's endpoint and identities.
           const simulated = simulatedChannels(config.providers).length > 0;
+          // The simulator in another container (SIM_HOST): its endpoints answer on this one's loopback through relays.
+          if (simulated && config.simHost !== undefined && !options.roles.includes('simulator')) {
+            for (const port of [config.simProviderPort, config.simSmtpPort]) {
+              const relay = await startTcpRelay({ listenHost: '127.0.0.1', port, target: { host: config.simHost, port } });
+              stops.push(() => relay.close());
+            }
+            logger.info({ simHost: config.simHost, ports: [config.simProviderPort, config.simSmtpPort] }, 'simulator ports relayed from loopback to SIM_HOST');
+          }
           const providers = createProviders(
             {
               providers: config.providers,
