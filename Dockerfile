@@ -36,7 +36,7 @@ COPY packages/client/src ./packages/client/src
 # The embedded stores' directory (only used when no server store is configured), owned by the runtime user.
 RUN mkdir -p /var/lib/notify && chown node:node /var/lib/notify
 USER node
-EXPOSE 3000
+EXPOSE 3000 9464
 # Liveness of whichever port this process serves its ops endpoints on: OPS_PORT for a process without
 # the api role, else the API's PORT. The slim image has no curl; node's fetch does it.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
