@@ -8,6 +8,7 @@ import { createSqliteEventStore } from '../sqlite/eventStore.ts';
 import { createArchiveReader } from '../archive/reader.ts';
 import { withArchive } from '../archive/readThrough.ts';
 import { storeChoice, type StoreUrls } from './choice.ts';
+import { loadDriver } from './driver.ts';
 
 export interface EventStoreOptions extends StoreUrls {
   /** `full`: the embedded log fsyncs every commit. */
@@ -47,10 +48,10 @@ async function createRawEventStore(config: EventStoreOptions, logger?: Logger): 
   switch (choice.kind) {
     case 'kurrent':
       logger?.info('event store: EventStoreDB');
-      return (await import('../kurrent/eventStore.ts')).createEsdbEventStore(choice.url);
+      return (await loadDriver('kurrent', () => import('../kurrent/eventStore.ts'))).createEsdbEventStore(choice.url);
     case 'postgres':
       logger?.info('event store: PostgreSQL');
-      return withArchive((await import('../postgres/eventStore.ts')).createPostgresEventStore(choice.url, choice), createArchiveReader(archiveDir(config)));
+      return withArchive((await loadDriver('postgres', () => import('../postgres/eventStore.ts'))).createPostgresEventStore(choice.url, choice), createArchiveReader(archiveDir(config)));
     case 'sqlite': {
       const file = path.join(choice.dataDir, 'events.sqlite');
       const durability = config.sqliteDurability ?? 'normal';

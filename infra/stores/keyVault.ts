@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { KeyVault } from '../keyVault/port.ts';
 import { createSqliteKeyVault } from '../sqlite/keyVault.ts';
 import { storeChoice, type StoreUrls } from './choice.ts';
+import { loadDriver } from './driver.ts';
 
 /**
  * Where the per-user data keys live: DATABASE_URL (PostgreSQL) first, then MONGO_URL, otherwise
@@ -16,10 +17,10 @@ export async function createKeyVault(config: KeyVaultOptions, logger?: Logger): 
   switch (choice.kind) {
     case 'postgres':
       logger?.info('key vault: PostgreSQL');
-      return (await import('../postgres/keyVault.ts')).createPostgresKeyVault(choice.url, undefined, choice);
+      return (await loadDriver('postgres', () => import('../postgres/keyVault.ts'))).createPostgresKeyVault(choice.url, undefined, choice);
     case 'mongo':
       logger?.info('key vault: MongoDB');
-      return (await import('../mongo/keyVault.ts')).createMongoKeyVault(choice.url);
+      return (await loadDriver('mongo', () => import('../mongo/keyVault.ts'))).createMongoKeyVault(choice.url);
     case 'sqlite': {
       const file = path.join(choice.dataDir, 'keys.sqlite');
       logger?.info({ file }, 'key vault: embedded SQLite');

@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics.ts';
 import type { LeaderLock } from '../leader/port.ts';
 import { createSqliteLeaderLock } from '../sqlite/leaderLock.ts';
 import { storeChoice, type StoreUrls } from './choice.ts';
+import { loadDriver } from './driver.ts';
 
 export type { LeaderLock } from '../leader/port.ts';
 
@@ -16,9 +17,9 @@ export async function createLeaderLock(config: LeaderLockOptions, name: string):
   const choice = storeChoice(config, 'leaderLock');
   switch (choice.kind) {
     case 'mongo':
-      return (await import('../mongo/leaderLock.ts')).createMongoLeaderLock(choice.url, name);
+      return (await loadDriver('mongo', () => import('../mongo/leaderLock.ts'))).createMongoLeaderLock(choice.url, name);
     case 'postgres':
-      return (await import('../postgres/leaderLock.ts')).createPostgresLeaderLock(choice.url, name);
+      return (await loadDriver('postgres', () => import('../postgres/leaderLock.ts'))).createPostgresLeaderLock(choice.url, name);
     case 'sqlite':
       return createSqliteLeaderLock(choice.dataDir, name);
     default: {

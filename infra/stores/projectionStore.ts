@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { ProjectionStore } from '../projectionStore/port.ts';
 import { createSqliteProjectionStore } from '../sqlite/projectionStore.ts';
 import { storeChoice, type StoreUrls } from './choice.ts';
+import { loadDriver } from './driver.ts';
 
 export type ProjectionStoreOptions = StoreUrls;
 
@@ -16,10 +17,10 @@ export async function createProjectionStore(config: ProjectionStoreOptions, logg
   switch (choice.kind) {
     case 'mongo':
       logger?.info('projection store: MongoDB');
-      return (await import('../mongo/projectionStore.ts')).createMongoProjectionStore(choice.url);
+      return (await loadDriver('mongo', () => import('../mongo/projectionStore.ts'))).createMongoProjectionStore(choice.url);
     case 'postgres':
       logger?.info('projection store: PostgreSQL');
-      return (await import('../postgres/projectionStore.ts')).createPostgresProjectionStore(choice.url, choice);
+      return (await loadDriver('postgres', () => import('../postgres/projectionStore.ts'))).createPostgresProjectionStore(choice.url, choice);
     case 'sqlite': {
       const file = path.join(choice.dataDir, 'projections.sqlite');
       logger?.info({ file }, 'projection store: embedded SQLite');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ScheduleStore } from '../scheduleStore.ts';
 import { createSqliteScheduleStore } from '../sqlite/scheduleStore.ts';
 import { storeChoice, type StoreUrls } from './choice.ts';
+import { loadDriver } from './driver.ts';
 
 /**
  * A log reader's checkpoint and schedule (`name`: 'dispatcher', 'workflow'), where the platform's
@@ -13,9 +14,9 @@ export async function openScheduleStore(config: StoreUrls, name: string): Promis
   const choice = storeChoice(config, 'scheduleStore');
   switch (choice.kind) {
     case 'mongo':
-      return (await import('../mongo/scheduleStore.ts')).createMongoScheduleStore(choice.url, name);
+      return (await loadDriver('mongo', () => import('../mongo/scheduleStore.ts'))).createMongoScheduleStore(choice.url, name);
     case 'postgres':
-      return (await import('../postgres/scheduleStore.ts')).createPostgresScheduleStore(choice.url, name, choice);
+      return (await loadDriver('postgres', () => import('../postgres/scheduleStore.ts'))).createPostgresScheduleStore(choice.url, name, choice);
     case 'sqlite':
       return createSqliteScheduleStore(path.join(choice.dataDir, `${name}.sqlite`), name);
     default: {
