@@ -128,7 +128,7 @@ export function createApi(deps: ApiDeps): Express {
   let shed = 0;
   let lastShedLog = 0;
   app.use(
-    admitRequests(api.admission, { loopDelayMs: deps.loopDelayMs ?? (api.admission.maxLoopDelayMs > 0 ? loopDelaySampler().delayMs : () => 0) }, (decision) => {
+    admitRequests(api.admission, { loopDelayMs: deps.loopDelayMs ?? (api.admission.maxLoopDelayMs > 0 ? ((sampler) => () => sampler.delayMs())(loopDelaySampler()) : () => 0) }, (decision) => {
       shed += 1;
       const at = Date.now();
       if (at - lastShedLog < 10_000) return;

@@ -19,7 +19,7 @@ export function requestLogger(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'unmatched';
       const line = { reqId: requestId, method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10, appId: locals(res).appId };
       // 503 is the answer of a process shedding load (api/admission.ts): a line per request at error level would add to the overload.
       if (res.statusCode >= 500 && res.statusCode !== 503) logger.error(line, 'request');

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseProviderCredentials, type ProvidersConfig } from '../channels/providers/config.ts';

@@ -106,7 +106,7 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   const readiness: ReadinessCheck[] = usesStores ? [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)] : [];
   // GET /healthz, /readyz, /metrics on OPS_PORT (loopback by default); the public API port answers /healthz only.
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
-  let opsPort = config.opsPort;
+  let opsPort: number;
   // Web Push identity: configured (VAPID_*), or made once and kept in the data directory, so the
   // senders sign with the very key the API hands to front-ends (subscriptions are bound to it).
   let vapid: VapidKeys | undefined;

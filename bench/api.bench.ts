@@ -48,7 +48,7 @@ async function serve(withProjections: boolean): Promise<void> {
   const server = await listenApi(app, 0, '127.0.0.1');
   const ready: Ready = { url: `http://127.0.0.1:${server.port}`, auth: `Basic ${Buffer.from(`${appKey}:${appSecret}`).toString('base64')}` };
   process.send?.({ ready });
-  process.on('message', async (m: { stop?: boolean }) => {
+  process.on('message', (m: { stop?: boolean }) => void (async () => {
     if (!m.stop) return;
     const head = await eventStore.headPosition();
     await server.close();
@@ -57,7 +57,7 @@ async function serve(withProjections: boolean): Promise<void> {
     await eventStore.close();
     fs.rmSync(dir, { recursive: true, force: true });
     process.send?.({ stopped: { eventsInLog: head } }, () => process.exit(0));
-  });
+  })());
 }
 
 async function runOnce(label: string, withProjections: boolean) {

@@ -551,7 +551,7 @@ async function main(): Promise<void> {
     const { createTestDatabase } = await import('../tests/helpers/postgres.ts');
     const db = await createTestDatabase();
     env.DATABASE_URL = db.url;
-    dropDatabase = db.drop;
+    dropDatabase = () => db.drop();
   }
 
   const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -587,7 +587,6 @@ async function main(): Promise<void> {
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, treeRssBytes(servePid))), 500);
   const results: PhaseResult[] = [];
   let raw = NaN;
-  let firstBurst429 = 0;
   try {
     const t0 = Date.now();
     for (;;) {
@@ -601,7 +600,7 @@ async function main(): Promise<void> {
 
     // A fresh process, a correct secret, many connections at once: none may be refused.
     const burst = await Promise.all(Array.from({ length: 64 }, () => getJson(`${api}/v1/templates/none`, { authorization: apps.a }).then((r) => r.status)));
-    firstBurst429 = burst.filter((s) => s === 429).length;
+    const firstBurst429 = burst.filter((s) => s === 429).length;
     console.log(`first 64 concurrent requests with a correct secret: ${firstBurst429} answered 429`);
 
     const template = {
@@ -628,7 +627,7 @@ async function main(): Promise<void> {
     }
     console.log(`setup: ${phases.map((p) => `${p.users} users (${p.key})`).join(', ')}`);
 
-    let simSeq = (await getJson(`${sim}/_sim/messages?since=0&limit=1`)).body as { last: number };
+    const simSeq = (await getJson(`${sim}/_sim/messages?since=0&limit=1`)).body as { last: number };
     let since = simSeq.last;
     for (const [index, p] of phases.entries()) {
       const firstTag = (index + 1) * 10_000_000;

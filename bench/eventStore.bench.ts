@@ -248,7 +248,6 @@ async function main(onlyConcurrent: boolean): Promise<void> {
 
 async function postgres(onlyConcurrent: boolean, summary: Record<string, string>): Promise<void> {
   const base = process.env.PG_BENCH_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `notify_bench_${randomUUID().slice(0, 8)}`;
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: base });
     await c.connect();

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     const waiting = new Map<string, (at: number) => void>();
     const controller = new AbortController();
     const res = await fetch(`${api.url}/inbox/v1/stream?token=${encodeURIComponent(token)}`, { signal: controller.signal });
-    const reader = res.body!.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
     const decoder = new TextDecoder();
     void (async () => {
       let buf = '';

@@ -33,7 +33,9 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
 ): Promise<HandleResult<State, Event>> {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    let { state, revision } = attempt === 1 && options.known ? options.known : await loadState(store, decider, stream);
+    const known = attempt === 1 && options.known ? options.known : await loadState(store, decider, stream);
+    const revision = known.revision;
+    let state = known.state;
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, revision };
     let result: AppendResult;

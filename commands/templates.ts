@@ -21,7 +21,7 @@ const legacyOwners = new WeakMap<object, Map<string, string | null>>();
  */
 export async function templateStream(store: Pick<EventStore, 'readStream'>, appId: string, templateId: string): Promise<string> {
   let owners = legacyOwners.get(store);
-  if (!owners) legacyOwners.set(store, (owners = new Map()));
+  if (!owners) legacyOwners.set(store, (owners = new Map<string, string | null>()));
   let owner = owners.get(templateId);
   if (owner === undefined) {
     const first = (await store.readStream(legacyTemplateStream(templateId)))[0];

@@ -73,7 +73,7 @@ export function createQueueDepthPoller(deps: {
     if (deps.stats && at - lastStats >= statsIntervalMs) {
       lastStats = at;
       try {
-        counts = (await deps.stats()) ?? new Map();
+        counts = (await deps.stats()) ?? new Map<string, QueueCounts>();
       } catch (e) {
         deps.logger.warn({ err: e }, 'queue stats (unacked) unavailable this round');
         counts = new Map();

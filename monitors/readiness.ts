@@ -42,7 +42,7 @@ export function rabbitReadiness(amqpUrl: string, topology: () => { exchanges: Re
             await ch.checkQueue(q.name);
           }
         } catch (e) {
-          throw new Error(`${current} missing: topology not asserted (${e instanceof Error ? e.message : String(e)})`);
+          throw new Error(`${current} missing: topology not asserted (${e instanceof Error ? e.message : String(e)})`, { cause: e });
         }
         await ch.close().catch(() => {});
       } catch (e) {

@@ -48,7 +48,7 @@ async function load(collection: Collection<ProjectedDoc>, ids: Iterable<string>)
  * the targets already at their positions and add nothing twice.
  */
 export async function applyEvents(model: ReadModel, collection: Collection<ProjectedDoc>, events: readonly RecordedEvent[]): Promise<void> {
-  const typed = events as ReadonlyArray<EventOf<string & ReadModel['handles'][number]>>;
+  const typed = events as ReadonlyArray<EventOf<ReadModel['handles'][number]>>;
   const entries = new Map<string, Entry>();
   const prefetch = async (ids: Iterable<string>) => {
     const missing = [...ids].filter((id) => !entries.has(id));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command (README, .ci/run): dependencies, broker, type check, then every suite.
+# The one test command (README, .ci/run): dependencies, broker, type check, lint and format check, then every suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-node.sh
@@ -9,6 +9,12 @@ bash scripts/ensure-rabbitmq.sh
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p .
+# Lint (bugs: floating promises, detached methods, `any` in production code...) and layout, on the
+# whole tree: only for the full run, not when a few test files are named.
+if [[ $# -eq 0 ]]; then
+  npx eslint .
+  npx prettier --check . --log-level warn
+fi
 mkdir -p .tmp
 # Tests that compare one latency with another on this machine (an app's latency while another app
 # hangs or renders, /healthz during a fan-out) run after the rest, on their own: with the second

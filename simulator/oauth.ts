@@ -47,7 +47,7 @@ export async function handleOauthToken(req: SimRequest, ctx: ProviderContext): P
   if (typeof claims.exp !== 'number' || claims.exp < now || typeof claims.iat !== 'number' || claims.iat > now + 300) {
     return oauthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
   }
-  const scopes = String(claims.scope ?? '').split(' ');
+  const scopes = (typeof claims.scope === 'string' ? claims.scope : '').split(' ');
   if (!FCM_SCOPES.some((sc) => scopes.includes(sc))) return oauthError(400, 'invalid_scope', 'Scope does not allow FCM.');
   const accessToken = `ya29.sim-${randomBytes(24).toString('base64url')}`;
   ctx.issuedTokens.add(accessToken);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { handleApns } from './apns.ts';
 import { handleChat } from './chat.ts';
 import { ChatWebhooks } from './chatWebhooks.ts';
@@ -126,7 +127,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     session.on('close', () => sessions.delete(session));
   });
   const tlsSockets = new Set<{ destroy(): void }>();
-  providerServer.on('secureConnection', (socket) => {
+  providerServer.on('secureConnection', (socket: TLSSocket) => {
     tlsSockets.add(socket);
     socket.on('close', () => tlsSockets.delete(socket));
   });

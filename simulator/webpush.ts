@@ -66,7 +66,7 @@ export function verifyVapid(authorization: string | undefined, origin: string, n
   if (head.alg !== 'ES256') return { ok: false, status: 401, reason: `alg ${String(head.alg)} is not ES256` };
   const raw = Buffer.from(k, 'base64url');
   if (raw.length !== 65 || raw[0] !== 4) return { ok: false, status: 401, reason: 'k is not an uncompressed P-256 point' };
-  let valid = false;
+  let valid: boolean;
   try {
     const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' });
     valid = verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));

@@ -45,8 +45,8 @@ export async function waitForDrain(api: string, auth: string, accepted: Map<stri
  * own HTTP timeout (axios ECONNABORTED / ETIMEDOUT, an aborted request ERR_CANCELED, node-apn's).
  */
 function timedOut(data: Record<string, unknown>): boolean {
-  const code = String(data.code ?? '');
-  const message = String(data.message ?? '');
+  const code = typeof data.code === 'string' || typeof data.code === 'number' ? String(data.code) : '';
+  const message = typeof data.message === 'string' ? data.message : '';
   return /(^|:)(timeout|ECONNABORTED|ETIMEDOUT|ERR_CANCELED|ESOCKETTIMEDOUT)$/i.test(code) || /timeout|timed out|exceeded/i.test(message);
 }
 

@@ -6,6 +6,12 @@ import { InputError } from '../../commands/inputError.ts';
 import { storeOutage } from '../../infra/storeUnavailable.ts';
 import { locals } from './locals.ts';
 
+/** The matched route's path for the log (express types `req.route` as any). */
+const routeOf = (req: { route?: unknown }): string | undefined => {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? path : undefined;
+};
+
 /** The one error body: `{ error, message, field?, requestId }`. */
 export class HttpError extends Error {
   readonly status: number;
@@ -126,9 +132,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const httpError = toHttpError(err);
     // An outage answers every request alike: one line each at warn, without the stack.
-    if (httpError.code === 'store_unavailable') logger.warn({ reqId: locals(res).requestId, route: req.route?.path, reason: httpError.message }, 'request refused: store unavailable');
+    if (httpError.code === 'store_unavailable') logger.warn({ reqId: locals(res).requestId, route: routeOf(req), reason: httpError.message }, 'request refused: store unavailable');
     // Shed requests (api/admission.ts) are counted and summarised there, not logged one by one.
-    else if (httpError.status >= 500 && httpError.code !== 'overloaded') logger.error({ err, reqId: locals(res).requestId, route: req.route?.path }, 'request failed');
+    else if (httpError.status >= 500 && httpError.code !== 'overloaded') logger.error({ err, reqId: locals(res).requestId, route: routeOf(req) }, 'request failed');
     if (res.headersSent) return;
     res.status(httpError.status).set(httpError.headers).json({
       error: httpError.code,

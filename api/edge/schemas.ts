@@ -1,6 +1,6 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
-import { CHANNELS, FAILURE_REASONS, PLATFORMS, PREF_CHANNELS } from '../../domain/events.ts';
+import { CHANNELS, FAILURE_REASONS, PREF_CHANNELS } from '../../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../../domain/notification.ts';
 import { isHhMm, isTimeZone } from '../../domain/quietHours.ts';
 import { USER_NOTIFICATIONS_MAX_LIMIT } from '../../projections/userNotifications.ts';
@@ -148,6 +148,8 @@ export const templateQuerySchema = z.strictObject({
     .optional(),
 });
 
+// Control characters in ids end up in logs and headers: refused.
+// eslint-disable-next-line no-control-regex
 export const eventIdSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters');
 
 export const cancelByEventBodySchema = z.strictObject({ eventId: eventIdSchema });
@@ -167,6 +169,7 @@ export const notificationBodySchema = z
     /** Gather requests of one (user, channel, key) inside a window into one message (`digest.events`, `digest.count`). */
     digest: z
       .strictObject({
+        // eslint-disable-next-line no-control-regex -- control characters refused, as in eventId
         key: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
         windowSeconds: z.number().int().min(1).max(7 * 86_400),
       })
@@ -223,6 +226,7 @@ export const NOTIFICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 
 export const whyQuerySchema = z.strictObject({
   userId: idSchema,
+  // eslint-disable-next-line no-control-regex -- control characters refused, as in eventIdSchema
   eventId: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
   /** Narrows the question to one preference channel ("why no sms?"). */
   channel: z.enum(PREF_CHANNELS).optional(),

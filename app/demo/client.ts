@@ -32,7 +32,7 @@ export function parseParams(raw: string | undefined): Record<string, unknown> | 
   try {
     value = JSON.parse(raw);
   } catch (e) {
-    throw new Error(`--params is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`--params is not valid JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('--params must be a JSON object, e.g. \'{"name":"Ada"}\'');
   return value as Record<string, unknown>;

@@ -111,5 +111,5 @@ export function createProviders(options: CreateProvidersOptions, logger: Logger)
 }
 
 export async function closeProviders(providers: Providers): Promise<void> {
-  await Promise.all(Object.values(providers).map((p) => p.close?.()));
+  await Promise.all(Object.values(providers).map(async (p) => p.close?.()));
 }

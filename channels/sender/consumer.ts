@@ -124,8 +124,8 @@ export function createSender(o: SenderOptions): Sender {
     providerTimeoutMs: o.providerTimeoutMs ?? 10_000,
     now,
     ...(o.isPermanentRenderError ? { isPermanentRenderError: o.isPermanentRenderError } : {}),
-    ...(o.recorder ? { record: o.recorder.record, held: o.recorder.held } : {}),
-    ...(o.claimer ? { claim: o.claimer.claim } : {}),
+    ...(o.recorder ? { record: o.recorder.record.bind(o.recorder), held: o.recorder.held.bind(o.recorder) } : {}),
+    ...(o.claimer ? { claim: o.claimer.claim.bind(o.claimer) } : {}),
     onProviderResult: (result, seconds) => {
       o.metrics?.providerLatency.observe({ channel: o.channel, outcome: result.kind }, seconds);
       watch.observe(result);

@@ -86,7 +86,10 @@ export function createFairnessGate(options: FairnessOptions): FairnessGate {
       evict(s);
       if (stuck(s) && s.held.length >= options.maxHeld) return Promise.resolve('put_off');
       const waiting = new Promise<GateOutcome>((resolve, reject) => {
-        s.held.push((outcome) => (outcome === 'put_off' ? resolve('put_off') : start(appId, s, work).then(resolve, reject)));
+        s.held.push((outcome) => {
+          if (outcome === 'put_off') resolve('put_off');
+          else start(appId, s, work).then(resolve, reject);
+        });
       });
       if (s.held.length > options.maxHeld) armSweep();
       return waiting;

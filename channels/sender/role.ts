@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createSender, type Sender } from './consumer.ts';
 import { openJournal } from './journal.ts';
 import { createOutcomeRecorder, type HeldOutcome } from './recorder.ts';
-import { createClaimer, type ClaimStore } from '../../infra/claims.ts';
+import { createClaimer } from '../../infra/claims.ts';
 import { openClaimStore } from '../../infra/stores/claims.ts';
 
 /** What the senders need of the configuration: the broker, and what tracking links are built from. */

@@ -156,7 +156,8 @@ export function validateAppend(stream: string, events: readonly NewEvent[], expe
 
 /** validateAppend for each share, plus: a stream appears once (two expectations on one stream are ambiguous). */
 export function validateAppendMulti(batch: readonly StreamAppend[]): void {
-  if (!Array.isArray(batch)) throw new TypeError('appendMulti: batch must be an array');
+  // As unknown: a JavaScript caller may pass anything, and Array.isArray would widen the entries to any.
+  if (!Array.isArray(batch as unknown)) throw new TypeError('appendMulti: batch must be an array');
   const seen = new Set<string>();
   for (const entry of batch) {
     if (!entry || typeof entry !== 'object') throw new TypeError('appendMulti: every entry needs stream, events and expected');

@@ -36,8 +36,6 @@ import {
   type Subscription,
 } from '../eventStore/port.ts';
 
-const PAGE = 500;
-
 function toExpected(expected: ExpectedRevision): AppendStreamState {
   switch (expected) {
     case 'no_stream':

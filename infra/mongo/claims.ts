@@ -44,7 +44,8 @@ export async function createMongoClaimStore(url: string, dbName?: string, now: (
         );
       } catch (e) {
         if (!(e instanceof MongoBulkWriteError)) throw e;
-        const errors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+        const raw: unknown = e.writeErrors;
+        const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code?: number; index: number }>;
         for (const w of errors) {
           if (w.code !== 11000) throw e;
           lost.add(w.index);

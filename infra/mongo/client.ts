@@ -28,5 +28,5 @@ export async function openMongo(url: string): Promise<MongoHandle> {
     await held.close().catch(() => undefined);
     throw e;
   }
-  return { client: held.value.client, close: held.close };
+  return { client: held.value.client, close: () => held.close() };
 }

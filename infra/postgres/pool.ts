@@ -51,7 +51,7 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
   // pg-pool reads `max` on every checkout, so a larger ask takes effect at once.
   pool.options.max = sized.has(pool) ? Math.max(pool.options.max, size) : size;
   sized.add(pool);
-  return { pool, close: held.close };
+  return { pool, close: () => held.close() };
 }
 
 /** Advisory lock key under which every store creates its tables (per database). */

@@ -75,7 +75,7 @@ export function createConfirmPublisher(
     const ch = await conn.createConfirmChannel();
     ch.on('error', (e: Error) => opts.logger.warn({ err: e.message }, 'publisher channel error'));
     ch.on('return', (msg: Message) => {
-      const id = msg.properties.headers?.[HEADERS.publishId];
+      const id: unknown = (msg.properties.headers as Record<string, unknown> | undefined)?.[HEADERS.publishId];
       if (typeof id === 'string') returned.add(id);
       opts.logger.error({ exchange: msg.fields.exchange, routingKey: msg.fields.routingKey }, 'message unroutable: returned by the broker');
     });

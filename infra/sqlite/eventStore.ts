@@ -218,7 +218,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     let id = row.id === null ? undefined : bytesToUuid(row.id);
     return {
       type: row.type,
-      data: JSON.parse(row.data),
+      data: JSON.parse(row.data) as unknown,
       // Derived on first use (a SHA-1 per event): most readers of the log never look at an event's id.
       // An own enumerable getter, so a spread or JSON.stringify still carries it.
       get id() {

@@ -178,7 +178,7 @@ describe('POST /v1/redrive', () => {
     await api.call('PUT', '/v1/users/rd-1', { email: 'rd1@example.com' });
     await api.call('PUT', '/v1/users/rd-2', { email: 'rd2@example.com' });
     await sim.fault({ channel: 'email', rate: 1, status: 400 });
-    let ids: string[] = [];
+    let ids: string[];
     try {
       ids = [(await notify('rd-1', 'rd-ev'))[0]!.id, (await notify('rd-2', 'rd-ev'))[0]!.id];
       for (const id of ids) await waitFor(`${id} failed`, async () => ((await typesOf(id)).includes('NotificationFailed') ? true : undefined));

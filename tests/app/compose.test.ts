@@ -204,7 +204,7 @@ describe('ops/prometheus/prometheus.yml', () => {
       out = execFileSync(process.env.PROMTOOL ?? 'promtool', ['check', 'config', 'ops/prometheus/prometheus.yml'], { cwd: root, encoding: 'utf8' });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ctx.skip();
-      throw new Error(`promtool refused it: ${String((e as { stdout?: string }).stdout ?? e)}`);
+      throw new Error(`promtool refused it: ${String((e as { stdout?: string }).stdout ?? e)}`, { cause: e });
     }
     expect(out).toMatch(/SUCCESS: .*prometheus\.yml is valid/);
     expect(out).toMatch(/SUCCESS: \d+ rules found/);

@@ -12,7 +12,7 @@ export async function startTestSimulator() {
     endpoint,
     async messages(channel?: Channel, since = 0): Promise<{ messages: SimMessage[]; last: number }> {
       const q = new URLSearchParams({ since: String(since), ...(channel ? { channel } : {}) });
-      const res = await fetch(`${sim.urls.control}/_sim/messages?${q}`);
+      const res = await fetch(`${sim.urls.control}/_sim/messages?${q.toString()}`);
       if (res.status !== 200) throw new Error(`GET /_sim/messages -> ${res.status}`);
       return (await res.json()) as { messages: SimMessage[]; last: number };
     },

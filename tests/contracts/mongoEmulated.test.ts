@@ -5,7 +5,6 @@ import { toBulk } from '../../infra/mongo/projectionStore.ts';
 import { mongoDatabaseName } from '../../infra/mongo/url.ts';
 import type { Doc, Update, WriteOp } from '../../infra/projectionStore/port.ts';
 import { applyUpdate } from '../../infra/projectionStore/update.ts';
-import { createSqliteProjectionStore } from '../../infra/sqlite/projectionStore.ts';
 import { takeoverFilter } from '../../infra/mongo/claims.ts';
 
 describe('MONGO_URL must name the database', () => {

@@ -80,7 +80,7 @@ describe('alert rules: one definition (monitors/alertRules.ts), ops/prometheus/a
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ctx.skip();
         const err = e as { stdout?: string; stderr?: string };
-        throw new Error(`promtool test rules failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+        throw new Error(`promtool test rules failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
       }
       expect(out).toMatch(/SUCCESS/);
     } finally {

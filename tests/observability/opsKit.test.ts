@@ -67,7 +67,7 @@ describe('the operations kit', () => {
       out = execFileSync(promtool, ['check', 'rules', RULES], { encoding: 'utf8' });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ctx.skip();
-      throw new Error(`promtool refused ${RULES}: ${String((e as { stdout?: string }).stdout ?? e)}`);
+      throw new Error(`promtool refused ${RULES}: ${String((e as { stdout?: string }).stdout ?? e)}`, { cause: e });
     }
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
   });

@@ -83,7 +83,7 @@ export function aggregatePush(provider: string, outcomes: TokenOutcome[]): Provi
 
 /** A Retry-After header value in ms: delta-seconds or an HTTP-date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
+  const raw: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(raw)) return Math.round(Number(raw) * 1000);
   // An HTTP-date names its day and month; a bare number that is not delta-seconds is nothing.

@@ -93,8 +93,8 @@ export function createSendgridProvider(options: SendgridOptions, logger: Logger)
             client.signal = undefined;
           }
         });
-        const id = response.headers['x-message-id'];
-        return { kind: 'ok', provider: name, providerMessageId: typeof id === 'string' ? id : String(id ?? '') };
+        const id = (response.headers as Record<string, unknown>)['x-message-id'];
+        return { kind: 'ok', provider: name, providerMessageId: typeof id === 'string' ? id : '' };
       } catch (e) {
         const result = classifySendgridError(e, name);
         logger.debug({ notificationId: message.notificationId, result: result.kind }, 'sendgrid send not ok');

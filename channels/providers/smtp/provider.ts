@@ -49,7 +49,8 @@ export function createSmtpProvider(options: SmtpOptions, logger: Logger): Provid
         return { kind: 'permanent', provider: name, code: 'bad_message', message: `email provider got ${recipient.kind}/${content.channel}` };
       }
       try {
-        const info = await withTimeout(options.timeoutMs + 1000, () =>
+        // nodemailer's SentMessageInfo is `any` for a transport built from options.
+        const info: unknown = await withTimeout(options.timeoutMs + 1000, () =>
           transport.sendMail({
             from: options.from,
             to: recipient.email,
@@ -60,7 +61,7 @@ export function createSmtpProvider(options: SmtpOptions, logger: Logger): Provid
             headers: { 'X-Notification-Id': message.notificationId },
           }),
         );
-        return { kind: 'ok', provider: name, providerMessageId: String(info.messageId ?? '') };
+        return { kind: 'ok', provider: name, providerMessageId: String((info as { messageId?: string }).messageId ?? '') };
       } catch (e) {
         const result = classifySmtpError(e, name);
         logger.debug({ notificationId: message.notificationId, result: result.kind }, 'smtp send not ok');

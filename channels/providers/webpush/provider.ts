@@ -157,7 +157,7 @@ export function loadOrCreateVapidKeys(dataDir: string, subject: string): VapidKe
       return { publicKey: stored.publicKey, privateKey: stored.privateKey, subject, created: false };
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read VAPID keys from ${file}: ${errorText(e)}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read VAPID keys from ${file}: ${errorText(e)}`, { cause: e });
   }
   const keys = generateVapidKeys(subject);
   mkdirSync(dataDir, { recursive: true });
