@@ -47,5 +47,5 @@ export default tseslint.config(
   },
   { files: ['api/console/static/**/*.js', 'examples/**/*.js'], ignores: ['examples/**/sw.js'], languageOptions: { globals: browser } },
   { files: ['examples/**/sw.js'], languageOptions: { globals: serviceWorker } },
-  { files: ['bin/**/*.js', '*.config.js'], languageOptions: { globals: node } },
+  { files: ['bin/**/*.js', '*.config.js', '**/*.mjs'], languageOptions: { globals: node } },
 );

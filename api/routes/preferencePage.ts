@@ -36,7 +36,7 @@ function parseForm(body: unknown): FormResult {
     const values = asList(value);
     if (key === 'channel' || key.startsWith('c.')) {
       const bad = values.find((v) => !isPrefChannel(v));
-      if (bad !== undefined) return { ok: false, message: `${key}: ${String(bad).slice(0, 40)} is not a channel` };
+      if (bad !== undefined) return { ok: false, message: `${key}: ${typeof bad === 'string' ? bad.slice(0, 40) : typeof bad} is not a channel` };
     }
     if (key === 'channel') channels.push(...(values as PrefChannel[]));
     else if (key === 'category') {

@@ -228,7 +228,7 @@ describe('Dockerfile', () => {
 
   it('copies every folder the production code imports from (the image has no tests, benchmarks or test kit)', () => {
     const copied = new Set([...dockerfile.matchAll(/^COPY (\S+) \.\/\1$/gm)].map((m) => m[1]!));
-    const production = (file: string) => copied.has(file.split('/')[0]!);
+    const production = (file: string) => [...copied].some((c) => file === c || file.startsWith(`${c}/`));
     const command = compose.services.api!.command!;
     expect(copied.has(path.dirname(command[1]!))).toBe(true);
     const outside = readGraph(root).filter((e) => production(e.from) && !e.from.endsWith('.test.ts') && e.to.includes('/') && !production(e.to));

@@ -14,18 +14,26 @@ export class ApiError extends Error {
         return b && typeof b.error === 'string' && typeof b.message === 'string' ? b : undefined;
     }
 }
+/** Path and query values are strings, numbers or booleans (the OpenAPI document's): an object would be sent as "[object Object]". */
+function paramText(name, value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    throw new Error(`parameter ${name} must be a string, a number or a boolean`);
+}
 /** `/v1/users/{userId}` + `{ userId: 'a b' }` -> `/v1/users/a%20b`; a missing parameter is a bug, not a request. */
 export function expandPath(template, params = {}, query = {}) {
     const filled = template.replace(/\{([^}]+)\}/g, (_m, name) => {
         const value = params[name];
         if (value === undefined || value === null)
             throw new Error(`path parameter ${name} is missing for ${template}`);
-        return encodeURIComponent(String(value));
+        return encodeURIComponent(paramText(name, value));
     });
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(query))
         if (v !== undefined && v !== null)
-            search.append(k, String(v));
+            search.append(k, paramText(k, v));
     const qs = search.toString();
     return qs ? `${filled}?${qs}` : filled;
 }

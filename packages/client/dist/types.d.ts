@@ -10,7 +10,7 @@ export type Method = 'get' | 'put' | 'post' | 'delete';
 export type Operation<P extends keyof paths, M extends Method> = paths[P][M];
 /** The paths that have an operation for this method. */
 export type PathsWith<M extends Method> = {
-    [P in keyof paths]: Operation<P, M> extends never | undefined ? never : P;
+    [P in keyof paths]: Operation<P, M> extends undefined ? never : P;
 }[keyof paths];
 type Params<O> = O extends {
     parameters: infer X;
@@ -42,7 +42,7 @@ export type RequestOptions<O> = ([PathParams<O>] extends [never] ? {
     path?: never;
 } : {
     path: PathParams<O>;
-}) & ([QueryParams<O>] extends [never | undefined] ? {
+}) & ([QueryParams<O>] extends [undefined] ? {
     query?: never;
 } : {
     query?: QueryParams<O>;

@@ -11,7 +11,7 @@ export type ErrorBody = Schemas['Error'];
 export type Method = 'get' | 'put' | 'post' | 'delete';
 export type Operation<P extends keyof paths, M extends Method> = paths[P][M];
 /** The paths that have an operation for this method. */
-export type PathsWith<M extends Method> = { [P in keyof paths]: Operation<P, M> extends never | undefined ? never : P }[keyof paths];
+export type PathsWith<M extends Method> = { [P in keyof paths]: Operation<P, M> extends undefined ? never : P }[keyof paths];
 
 type Params<O> = O extends { parameters: infer X } ? X : never;
 type PathParams<O> = Params<O> extends { path: infer X } ? X : never;
@@ -23,9 +23,11 @@ export type Success<O> = Successes<O> extends infer S ? (S extends { content: { 
 
 /** Only the keys an operation takes: `path` when it has path parameters, `query` when it has a query, `body` when it takes one. */
 export type RequestOptions<O> = ([PathParams<O>] extends [never] ? { path?: never } : { path: PathParams<O> }) &
-  ([QueryParams<O>] extends [never | undefined] ? { query?: never } : { query?: QueryParams<O> }) &
+  ([QueryParams<O>] extends [undefined] ? { query?: never } : { query?: QueryParams<O> }) &
   ([JsonBody<O>] extends [never] ? { body?: never } : { body: JsonBody<O> });
 
+// `{} extends T`: every option is optional, so the options argument may be left out.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type Args<O> = {} extends RequestOptions<O> ? [options?: RequestOptions<O>] : [options: RequestOptions<O>];
 
 export interface Client {
