@@ -14,7 +14,7 @@ const serviceWorker = { self: 'readonly', clients: 'readonly', registration: 're
 const node = { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.tmp/', '.tools/', 'coverage/', '**/dist/', 'app/client/schema.ts'] },
+  { ignores: ['node_modules/', 'data/', '.tmp/', '.tools/', 'coverage/', '**/dist/', 'packages/client/src/schema.ts'] },
   js.configs.recommended,
   // A run of case labels with a comment among them is one case, not a fall-through.
   { rules: { 'no-fallthrough': ['error', { allowEmptyCase: true }] } },
