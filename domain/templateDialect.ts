@@ -74,9 +74,10 @@ const textEngine = withoutFileTags(new Liquid(COMMON));
 export const CHAT_OUTPUT_OPEN = '\uE000';
 export const CHAT_OUTPUT_CLOSE = '\uE001';
 const FENCES = /[\uE000\uE001]/g;
-// Liquid hands the escape what it would print; String() is its own rendering of it.
+/** Liquid hands the escape what it would print; String() is its own rendering of it. */
 // eslint-disable-next-line @typescript-eslint/no-base-to-string
-const chatEngine = withoutFileTags(new Liquid({ ...COMMON, outputEscape: (value: unknown) => `${CHAT_OUTPUT_OPEN}${String(value ?? '').replace(FENCES, '')}${CHAT_OUTPUT_CLOSE}` }));
+const chatOutput = (value: unknown): string => `${CHAT_OUTPUT_OPEN}${String(value ?? '').replace(FENCES, '')}${CHAT_OUTPUT_CLOSE}`;
+const chatEngine = withoutFileTags(new Liquid({ ...COMMON, outputEscape: chatOutput }));
 
 /** A rendered chat text with each fenced output passed through `escape` and the fences gone. */
 export function escapeChatOutputs(rendered: string, escape: (value: string) => string): string {

@@ -148,9 +148,10 @@ export const templateQuerySchema = z.strictObject({
     .optional(),
 });
 
-// Control characters in ids end up in logs and headers: refused.
+// Control characters in ids and keys end up in logs and headers: refused.
 // eslint-disable-next-line no-control-regex
-export const eventIdSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters');
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]+$/u;
+export const eventIdSchema = z.string().min(1).max(200).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 export const cancelByEventBodySchema = z.strictObject({ eventId: eventIdSchema });
 
@@ -169,8 +170,7 @@ export const notificationBodySchema = z
     /** Gather requests of one (user, channel, key) inside a window into one message (`digest.events`, `digest.count`). */
     digest: z
       .strictObject({
-        // eslint-disable-next-line no-control-regex -- control characters refused, as in eventId
-        key: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
+        key: z.string().min(1).max(128).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
         windowSeconds: z.number().int().min(1).max(7 * 86_400),
       })
       .optional(),
@@ -226,8 +226,7 @@ export const NOTIFICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 
 export const whyQuerySchema = z.strictObject({
   userId: idSchema,
-  // eslint-disable-next-line no-control-regex -- control characters refused, as in eventIdSchema
-  eventId: z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/u, 'must not contain control characters'),
+  eventId: z.string().min(1).max(200).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
   /** Narrows the question to one preference channel ("why no sms?"). */
   channel: z.enum(PREF_CHANNELS).optional(),
 });
