@@ -46,7 +46,7 @@ if (backend === 'postgres') {
   const { createPostgresEventStore } = await import('../infra/postgres/eventStore.ts');
   const { createPostgresHotLog } = await import('../infra/postgres/archiveHot.ts');
   const db = await createTestDatabase();
-  drop = db.drop;
+  drop = () => db.drop();
   raw = createPostgresEventStore(db.url);
   hot = createPostgresHotLog(db.url);
 } else {
