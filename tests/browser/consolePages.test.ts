@@ -122,6 +122,30 @@ describe('what the pages do', () => {
     await probe.close();
   });
 
+  it('a page left before its answer came back does not draw over the page that replaced it', async () => {
+    const probe = await w.context.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let asked = false;
+    await probe.route('**/v1/analytics/summary*', async (route) => {
+      asked = true;
+      await held;
+      await route.continue();
+    });
+    await probe.goto(`${w.world.apiUrl}/console#/analytics`);
+    await expect.poll(() => asked).toBe(true);
+    await probe.evaluate(() => (location.hash = '#/templates'));
+    await probe.locator('#template-list table').waitFor();
+    // The analytics answer arrives now, after the templates page is shown.
+    release();
+    const timeseries = probe.waitForResponse((r) => r.url().includes('/v1/analytics/summary'));
+    await timeseries;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await probe.locator('h1').textContent()).toBe('Templates');
+    expect(await probe.locator('svg[aria-label="time series"]').count()).toBe(0);
+    await probe.close();
+  });
+
   it('search: an eventId lists its notifications (the fallback marked), a notification id opens it', async () => {
     await go('#/');
     await page.getByLabel('Notification id or eventId').fill('signup-bob');

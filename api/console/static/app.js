@@ -1,6 +1,6 @@
 // The operators' console: small ES modules over the public /v1 API (no framework, no build).
 // This module boots it: the session probe, the router over the page registry (pages.js), sign-out.
-import { api, setCsrf, signedIn, whenUnauthorized } from './lib/api.js';
+import { api, newView, setCsrf, signedIn, whenUnauthorized } from './lib/api.js';
 import { failure } from './lib/dom.js';
 import { leave, main, nav, renderNav } from './lib/shell.js';
 import { FALLBACK, PAGES } from './pages.js';
@@ -10,6 +10,7 @@ async function route() {
   const [path, query] = (location.hash.slice(1) || '/').split('?');
   const params = new URLSearchParams(query ?? '');
   leave();
+  newView();
   try {
     await (PAGES.find((p) => p.match(path)) ?? FALLBACK).render(path, params);
   } catch (e) {

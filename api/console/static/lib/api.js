@@ -9,7 +9,26 @@ export const signedIn = () => csrf !== '';
 /** What a 401 from any route but the session's own does (the boot module shows the sign-in form). */
 export const whenUnauthorized = (fn) => void (onUnauthorized = fn);
 
+let view = 0;
+/**
+ * A new page is being shown: answers to calls made for the previous one never settle, so a slow
+ * page cannot render over the one that replaced it (a late `page()` after its await).
+ */
+export const newView = () => void (view += 1);
+
 export async function api(method, path, body) {
+  const madeFor = view;
+  const stale = () => madeFor !== view;
+  try {
+    const answer = await call(method, path, body);
+    return stale() ? new Promise(() => {}) : answer;
+  } catch (e) {
+    if (stale()) return new Promise(() => {});
+    throw e;
+  }
+}
+
+async function call(method, path, body) {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
