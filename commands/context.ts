@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata } from '../domain/events.ts';
+import type { EventMetadata, OperatorRef } from '../domain/events.ts';
 import { currentTraceparent } from '../infra/telemetry.ts';
 
 /** Who asked and when: every command carries it, and every event it appends records it. */
@@ -8,6 +8,8 @@ export interface CommandContext {
   /** The HTTP request id (X-Request-Id) or a fresh id for CLI and webhook commands. */
   requestId: string;
   now: Date;
+  /** The console operator acting (their events name them: `by`, and `operatorId` in the metadata). */
+  operator?: OperatorRef;
 }
 
 export function metadataFor(ctx: CommandContext, causationId: string = ctx.requestId): EventMetadata {
@@ -17,6 +19,7 @@ export function metadataFor(ctx: CommandContext, causationId: string = ctx.reque
     causationId,
     appId: ctx.appId,
     ...(traceparent ? { traceparent } : {}),
+    ...(ctx.operator && { operatorId: ctx.operator.operatorId }),
   };
 }
 

@@ -8,6 +8,7 @@ export const DOMAIN_ERROR_CODES = [
   'template_owned_by_other_app',
   'app_not_found',
   'app_revoked',
+  'operator_not_found',
   'already_exists',
   'already_final',
   'limit_reached',

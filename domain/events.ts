@@ -53,6 +53,8 @@ export interface EventMetadata {
    * confirm it in time (commands/publishOnCommit.ts, domain/publishOnCommit.ts handover).
    */
   committer?: string;
+  /** The operator (console account) whose request appended the event; absent for app credentials and the CLI. */
+  operatorId?: string;
 }
 
 /** Who a notification goes to, resolved at request time so a replay needs no other stream. */
@@ -227,7 +229,7 @@ export interface WorkflowSuppressFields {
 }
 export interface NotificationCanceled {
   type: 'NotificationCanceled';
-  data: { notificationId: string; appId: string; at: string };
+  data: { notificationId: string; appId: string; at: string; by?: OperatorRef };
 }
 export interface NotificationDigested {
   type: 'NotificationDigested';
@@ -359,18 +361,28 @@ export interface CategoryDefined {
 }
 export type CategoryEvent = CategoryDefined;
 
+/**
+ * The operator (a console account, domain/operator.ts) who caused an event, on every event an
+ * operator's action appends (the audit page reads it). Absent: the app's own credentials (the /v1
+ * API) or the host's CLI did it.
+ */
+export interface OperatorRef {
+  operatorId: string;
+  email: string;
+}
+
 // ---- app-<appKey> ----------------------------------------------------------------------
 export interface AppRegistered {
   type: 'AppRegistered';
-  data: { appId: string; name: string; secretHash: string; at: string };
+  data: { appId: string; name: string; secretHash: string; at: string; by?: OperatorRef };
 }
 export interface AppSecretRotated {
   type: 'AppSecretRotated';
-  data: { appId: string; secretHash: string; at: string };
+  data: { appId: string; secretHash: string; at: string; by?: OperatorRef };
 }
 export interface AppRevoked {
   type: 'AppRevoked';
-  data: { appId: string; at: string };
+  data: { appId: string; at: string; by?: OperatorRef };
 }
 export type AppEvent = AppRegistered | AppSecretRotated | AppRevoked;
 
@@ -384,9 +396,46 @@ export interface RedriveRequested {
     filter: { status: 'failed'; channel?: Channel; reason?: FailureReason; from: string; to: string };
     notificationIds: string[];
     at: string;
+    /** Who asked, when an operator did (the console); absent for the app's own API call or the CLI. */
+    by?: OperatorRef;
   };
 }
 export type RedriveEvent = RedriveRequested;
+
+// ---- operator-<operatorId>: a console account (domain/operator.ts) ------------------------
+export const OPERATOR_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+/** `passwordHash`: scrypt (commands/apps.ts hashSecret), never the password. */
+export interface OperatorCreated {
+  type: 'OperatorCreated';
+  data: { operatorId: string; email: string; role: OperatorRole; passwordHash: string; at: string; by?: OperatorRef };
+}
+export interface OperatorPasswordChanged {
+  type: 'OperatorPasswordChanged';
+  data: { operatorId: string; passwordHash: string; at: string; by?: OperatorRef };
+}
+/** `totpSealed`: the TOTP secret sealed with the operator's key in the key vault (commands/operatorTotp.ts), never in clear. */
+export interface OperatorTotpEnabled {
+  type: 'OperatorTotpEnabled';
+  data: { operatorId: string; totpSealed: string; at: string; by?: OperatorRef };
+}
+export interface OperatorTotpDisabled {
+  type: 'OperatorTotpDisabled';
+  data: { operatorId: string; at: string; by?: OperatorRef };
+}
+export interface OperatorRoleChanged {
+  type: 'OperatorRoleChanged';
+  data: { operatorId: string; role: OperatorRole; previousRole: OperatorRole; at: string; by?: OperatorRef };
+}
+export interface OperatorDisabled {
+  type: 'OperatorDisabled';
+  data: { operatorId: string; at: string; by?: OperatorRef };
+}
+export interface OperatorEnabled {
+  type: 'OperatorEnabled';
+  data: { operatorId: string; at: string; by?: OperatorRef };
+}
+export type OperatorEvent = OperatorCreated | OperatorPasswordChanged | OperatorTotpEnabled | OperatorTotpDisabled | OperatorRoleChanged | OperatorDisabled | OperatorEnabled;
 
 
 // ---- event-<appId>-<eventId>: the notifications one request's eventId made (cancel by eventId) ----
@@ -516,7 +565,19 @@ export interface FanoutCompleted {
 }
 export type FanoutEvent = FanoutStarted | FanoutBatchCompleted | FanoutCompleted;
 
-export type DomainEvent = NotificationEvent | UserEvent | TemplateEvent | AppEvent | RedriveEvent | EventIndexEvent | DigestEvent | CategoryEvent | ScheduleEvent | TopicEvent | FanoutEvent;
+export type DomainEvent =
+  | NotificationEvent
+  | UserEvent
+  | TemplateEvent
+  | AppEvent
+  | RedriveEvent
+  | EventIndexEvent
+  | DigestEvent
+  | CategoryEvent
+  | ScheduleEvent
+  | TopicEvent
+  | FanoutEvent
+  | OperatorEvent;
 export type DomainEventType = DomainEvent['type'];
 
 export const NOTIFICATION_EVENT_TYPES = [

@@ -6,6 +6,7 @@ import type {
   NotificationEvent,
   NotificationRequested,
   NotificationSuppressed,
+  OperatorRef,
 } from './events.ts';
 
 export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sent', 'delivered', 'failed', 'suppressed', 'canceled', 'digested'] as const;
@@ -121,7 +122,7 @@ export type NotificationCommand =
   | { type: 'RecordClick'; data: { notificationId: string; url: string; at: string } }
   | { type: 'RedriveNotification'; data: { notificationId: string; redriveId: string; at: string } }
   | { type: 'RecordConversion'; data: { notificationId: string; name: string; value?: number; at: string } }
-  | { type: 'CancelNotification'; data: { notificationId: string; appId: string; at: string } }
+  | { type: 'CancelNotification'; data: { notificationId: string; appId: string; at: string; by?: OperatorRef } }
   | { type: 'DigestNotification'; data: { notificationId: string; digestNotificationId: string; at: string } };
 
 const initialState = (): NotificationState => ({

@@ -34,6 +34,8 @@ export const streams = {
   /** An app's categories (titles and descriptions for the preference center): few per app, listed together. */
   categories: (appId: string) => `categories-${part(appId)}`,
   redrive: (redriveId: string) => `redrive-${redriveId}`,
+  /** A console account; the id is derived from its normalised email (commands/operators.ts operatorIdOf). */
+  operator: (operatorId: string) => `operator-${operatorId}`,
   /** Index of one request eventId per app: which notification ids it made (cancel by eventId). */
   event: (appId: string, eventId: string) => `event-${appId}-${eventId}`,
   /** One recurring schedule; its id is made by the API (a UUID), and its events name the app that owns it. */

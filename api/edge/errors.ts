@@ -34,6 +34,7 @@ export function domainStatus(code: DomainErrorCode): number {
     case 'device_not_found':
     case 'template_not_found':
     case 'app_not_found':
+    case 'operator_not_found':
       return 404;
     case 'template_owned_by_other_app':
     case 'already_exists':

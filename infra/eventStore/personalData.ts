@@ -75,6 +75,15 @@ export function personalScopeOf(event: DomainEvent, metadata: EventMetadata): st
     case 'FanoutStarted':
     case 'FanoutBatchCompleted':
     case 'FanoutCompleted':
+    // Operators are staff accounts, not the users of an app: nothing of theirs is crypto-shredded
+    // (the TOTP secret is sealed with its own key before it reaches the log, commands/operatorTotp.ts).
+    case 'OperatorCreated':
+    case 'OperatorPasswordChanged':
+    case 'OperatorTotpEnabled':
+    case 'OperatorTotpDisabled':
+    case 'OperatorRoleChanged':
+    case 'OperatorDisabled':
+    case 'OperatorEnabled':
       return undefined;
     // A schedule for one user keeps its params under that user's key (erasure shreds them with the rest).
     case 'ScheduleCreated':
@@ -156,6 +165,13 @@ function mapPersonal<E extends DomainEvent>(event: E, str: MapString, params: Ma
     case 'FanoutStarted':
     case 'FanoutBatchCompleted':
     case 'FanoutCompleted':
+    case 'OperatorCreated':
+    case 'OperatorPasswordChanged':
+    case 'OperatorTotpEnabled':
+    case 'OperatorTotpDisabled':
+    case 'OperatorRoleChanged':
+    case 'OperatorDisabled':
+    case 'OperatorEnabled':
       return event;
     case 'ScheduleCreated':
       return { ...e, data: { ...e.data, params: params(e.data.params) } } as E;
