@@ -102,6 +102,7 @@ export async function redrive(
         filter: { status: filter.status, from: filter.from.toISOString(), to: filter.to.toISOString(), ...(filter.channel && { channel: filter.channel }), ...(filter.reason && { reason: filter.reason }) },
         notificationIds: ids,
         at,
+        ...(ctx.operator && { by: ctx.operator }),
       },
     };
     try {

@@ -1,4 +1,6 @@
+import { accounts } from './accounts.ts';
 import { analytics } from './analytics.ts';
+import { audit } from './audit.ts';
 import { inbox } from './inbox.ts';
 import { notificationStatus } from './notificationStatus.ts';
 import { rateWindows } from './rateWindows.ts';
@@ -11,7 +13,7 @@ import { topicSubscribers } from './topicSubscribers.ts';
  * Users are read from their own stream by the commands, and scheduled notifications live in the
  * dispatcher's state store (the one that publishes them), so neither has a read model here.
  */
-export const READ_MODELS = [rateWindows, notificationStatus, analytics, inbox, templates, topicSubscribers] as unknown as readonly ReadModel[];
+export const READ_MODELS = [rateWindows, notificationStatus, analytics, inbox, templates, topicSubscribers, accounts, audit] as unknown as readonly ReadModel[];
 
 export function readModelNamed(name: string): ReadModel {
   const model = READ_MODELS.find((m) => m.name === name);
