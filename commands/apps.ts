@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { appDecider, type AppState } from '../domain/app.ts';
+import type { OperatorRef } from '../domain/events.ts';
 import { streams } from '../domain/streams.ts';
 import type { EventStore } from '../infra/eventStore/port.ts';
 import { metadataFor, type CommandContext } from './context.ts';
@@ -45,7 +46,8 @@ const newAppKey = () => `app_${randomBytes(12).toString('hex')}`;
 const newSecret = () => `sk_${randomBytes(32).toString('base64url')}`;
 export const APP_KEY_PATTERN = /^app_[0-9a-f]{24}$/;
 
-export async function createApp(store: EventStore, name: string, now: Date = new Date()): Promise<AppCredentials> {
+/** `by`: the console operator who did it (absent: the CLI). */
+export async function createApp(store: EventStore, name: string, now: Date = new Date(), by?: OperatorRef): Promise<AppCredentials> {
   const appKey = newAppKey();
   const appSecret = newSecret();
   const secretHash = await hashSecret(appSecret);
@@ -53,38 +55,38 @@ export async function createApp(store: EventStore, name: string, now: Date = new
     store,
     appDecider,
     streams.app(appKey),
-    { type: 'RegisterApp', data: { appId: appKey, name, secretHash, at: now.toISOString() } },
-    metadataFor(ctxFor(appKey, now)),
+    { type: 'RegisterApp', data: { appId: appKey, name, secretHash, at: now.toISOString(), ...(by && { by }) } },
+    metadataFor(ctxFor(appKey, now, by)),
   );
   return { appKey, appSecret };
 }
 
 /** The old secret stops working at the next request: the cache is keyed by the stream revision. */
-export async function rotateAppSecret(store: EventStore, appKey: string, now: Date = new Date()): Promise<AppCredentials> {
+export async function rotateAppSecret(store: EventStore, appKey: string, now: Date = new Date(), by?: OperatorRef): Promise<AppCredentials> {
   const appSecret = newSecret();
   const secretHash = await hashSecret(appSecret);
   await handleCommand(
     store,
     appDecider,
     streams.app(appKey),
-    { type: 'RotateAppSecret', data: { appId: appKey, secretHash, at: now.toISOString() } },
-    metadataFor(ctxFor(appKey, now)),
+    { type: 'RotateAppSecret', data: { appId: appKey, secretHash, at: now.toISOString(), ...(by && { by }) } },
+    metadataFor(ctxFor(appKey, now, by)),
   );
   return { appKey, appSecret };
 }
 
-export async function revokeApp(store: EventStore, appKey: string, now: Date = new Date()): Promise<void> {
+export async function revokeApp(store: EventStore, appKey: string, now: Date = new Date(), by?: OperatorRef): Promise<void> {
   await handleCommand(
     store,
     appDecider,
     streams.app(appKey),
-    { type: 'RevokeApp', data: { appId: appKey, at: now.toISOString() } },
-    metadataFor(ctxFor(appKey, now)),
+    { type: 'RevokeApp', data: { appId: appKey, at: now.toISOString(), ...(by && { by }) } },
+    metadataFor(ctxFor(appKey, now, by)),
   );
 }
 
-function ctxFor(appKey: string, now: Date): CommandContext {
-  return { appId: appKey, requestId: `cli-${randomBytes(8).toString('hex')}`, now };
+function ctxFor(appKey: string, now: Date, by?: OperatorRef): CommandContext {
+  return { appId: appKey, requestId: `cli-${randomBytes(8).toString('hex')}`, now, ...(by && { operator: by }) };
 }
 
 export type AuthResult =

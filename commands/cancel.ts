@@ -20,7 +20,7 @@ export async function cancelNotification(store: EventStore, ctx: CommandContext,
     store,
     notificationDecider,
     streams.notification(id),
-    { type: 'CancelNotification', data: { notificationId: id, appId: ctx.appId, at: ctx.now.toISOString() } },
+    { type: 'CancelNotification', data: { notificationId: id, appId: ctx.appId, at: ctx.now.toISOString(), ...(ctx.operator && { by: ctx.operator }) } },
     metadataFor(ctx),
     { known },
   );
@@ -44,7 +44,7 @@ export async function cancelByEventId(store: EventStore, ctx: CommandContext, ev
         store,
         notificationDecider,
         stream,
-        { type: 'CancelNotification', data: { notificationId: id, appId: ctx.appId, at: ctx.now.toISOString() } },
+        { type: 'CancelNotification', data: { notificationId: id, appId: ctx.appId, at: ctx.now.toISOString(), ...(ctx.operator && { by: ctx.operator }) } },
         metadataFor(ctx),
         { known },
       );

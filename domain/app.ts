@@ -1,6 +1,6 @@
 import type { Decider } from './decider.ts';
 import { DomainError } from './errors.ts';
-import type { AppEvent } from './events.ts';
+import type { AppEvent, OperatorRef } from './events.ts';
 
 export interface AppState {
   status: 'none' | 'active' | 'revoked';
@@ -10,9 +10,9 @@ export interface AppState {
 }
 
 export type AppCommand =
-  | { type: 'RegisterApp'; data: { appId: string; name: string; secretHash: string; at: string } }
-  | { type: 'RotateAppSecret'; data: { appId: string; secretHash: string; at: string } }
-  | { type: 'RevokeApp'; data: { appId: string; at: string } };
+  | { type: 'RegisterApp'; data: { appId: string; name: string; secretHash: string; at: string; by?: OperatorRef } }
+  | { type: 'RotateAppSecret'; data: { appId: string; secretHash: string; at: string; by?: OperatorRef } }
+  | { type: 'RevokeApp'; data: { appId: string; at: string; by?: OperatorRef } };
 
 const initialState = (): AppState => ({ status: 'none' });
 
