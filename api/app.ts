@@ -10,7 +10,9 @@ import { createAppAuthenticator, type AppAuthenticator } from '../commands/apps.
 import { createRateCounter, parseRateLimits, type RateCounter, type RateWindowSource } from '../commands/rateLimits.ts';
 import { requireApp } from './auth.ts';
 import { consoleRouter, consoleSession } from './console/router.ts';
-import { signOuts } from './console/signouts.ts';
+import { createSessions } from './console/sessions.ts';
+import { requireRole } from './console/roles.ts';
+import { createOperatorAuthenticator, DEFAULT_SIGN_IN_LIMITS } from '../commands/operatorAuth.ts';
 import { errorHandler, HttpError, notFoundHandler } from './edge/errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLogger } from './requestLog.ts';
@@ -183,13 +185,31 @@ export function createApi(deps: ApiDeps): Express {
   );
 
   // The operators' console: its pages, and a session that /v1 accepts in place of Basic credentials.
-  const consoleDeps = { store, authenticator, trackingSecret: deps.config.trackingSecret, publicUrl: deps.config.publicUrl, signOuts: signOuts(deps.projectionStore, now), now };
+  // Operators sign in with their own accounts (never an app's credentials); sessions are server records.
+  const sessions = createSessions(deps.projectionStore, now);
+  const signIn = createOperatorAuthenticator(store, deps.keyVault, {
+    perClient: api.authFailuresPerClient > 0 ? { max: api.authFailuresPerClient, windowSeconds: api.authFailureWindowSeconds } : DEFAULT_SIGN_IN_LIMITS.perClient,
+    perAccount: DEFAULT_SIGN_IN_LIMITS.perAccount,
+    claimTotpStep: sessions.claimTotpStep,
+    now: () => now().getTime(),
+  });
+  const consoleDeps = {
+    store,
+    keyVault: deps.keyVault,
+    trackingSecret: deps.config.trackingSecret,
+    publicUrl: deps.config.publicUrl,
+    sessions,
+    signIn,
+    ...(deps.projectionStore && { projectionStore: deps.projectionStore }),
+    now,
+  };
   app.use(consoleRouter(consoleDeps));
 
   // Every /v1 route lives in this one router, behind auth: none can be reached without it.
   const v1 = express.Router();
   v1.use(rememberMount);
-  v1.use(requireApp(authenticator, consoleSession(consoleDeps)), throttleApps(api.appRatePerSec, api.appRateBurst));
+  // An operator's console session stands in for the app it looks at, within what the operator's role allows (console/roles.ts).
+  v1.use(requireApp(authenticator, consoleSession(consoleDeps)), requireRole(), throttleApps(api.appRatePerSec, api.appRateBurst));
   v1.use(express.json({ limit: api.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
   v1.use(
     usersRouter(

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { AppAuthenticator } from '../commands/apps.ts';
+import type { ConsoleCaller } from './console/router.ts';
 import { clientOf, throttled } from './edge/clients.ts';
 import { HttpError } from './edge/errors.ts';
 import { locals } from './edge/locals.ts';
@@ -7,14 +8,15 @@ import { locals } from './edge/locals.ts';
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="notify", charset="UTF-8"' };
 
 /** `Authorization: Basic base64(appKey:appSecret)`; every failure is the same 401 so keys cannot be probed. */
-export function requireApp(authenticator: AppAuthenticator, session?: (req: Request) => Promise<string | undefined>): RequestHandler {
+export function requireApp(authenticator: AppAuthenticator, session?: (req: Request) => Promise<ConsoleCaller | undefined>): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;
-    // The console's session cookie stands in for credentials only when none are given.
+    // An operator's console session stands in for credentials only when none are given.
     if (!header && session) {
-      const appId = await session(req);
-      if (appId !== undefined) {
-        locals(res).appId = appId;
+      const caller = await session(req);
+      if (caller !== undefined) {
+        locals(res).appId = caller.appId;
+        locals(res).operator = caller.operator;
         next();
         return;
       }

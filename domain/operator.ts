@@ -14,8 +14,9 @@ export interface OperatorState {
   passwordHash?: string;
   totpSealed?: string;
   /**
-   * Moves on every change of credentials, role or status: a session remembers the generation it
-   * was opened at, so a new password, a role change or disabling ends the sessions opened before.
+   * Moves on every change of credentials or status: a session remembers the generation it was
+   * opened at, so a new password, a TOTP change or disabling ends the sessions opened before. A role
+   * change does not: sessions read the current role on every request, so it applies at once anyway.
    */
   generation: number;
 }
@@ -46,7 +47,7 @@ function evolve(state: OperatorState, event: OperatorEvent): OperatorState {
       return { ...rest, generation: next };
     }
     case 'OperatorRoleChanged':
-      return { ...state, role: event.data.role, generation: next };
+      return { ...state, role: event.data.role };
     case 'OperatorDisabled':
       return { ...state, status: 'disabled', generation: next };
     case 'OperatorEnabled':

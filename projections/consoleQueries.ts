@@ -8,16 +8,24 @@ import { audit, type AuditDoc } from './audit.ts';
 import { servingCollection } from './generations.ts';
 import { QueryError } from './queries.ts';
 
-const strip = <T extends { _pos?: number; _id: string }>({ _pos: _p, _id: _i, ...rest }: T) => rest;
-
-export type Account = Omit<AccountDoc, '_id' | '_pos'>;
+export type Account = Pick<AccountDoc, 'kind' | 'id' | 'name' | 'role' | 'status' | 'totp' | 'createdAt' | 'updatedAt'>;
+const account = (d: AccountDoc): Account => ({
+  kind: d.kind,
+  id: d.id,
+  name: d.name,
+  ...(d.role !== undefined && { role: d.role }),
+  status: d.status,
+  ...(d.totp !== undefined && { totp: d.totp }),
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+});
 
 export async function listAccounts(store: ProjectionStore, kind: AccountDoc['kind']): Promise<Account[]> {
   const c = await servingCollection<AccountDoc>(store, accounts);
-  return (await c.find({ kind }, { sort: { name: 1 }, limit: 1000 })).map(strip);
+  return (await c.find({ kind }, { sort: { name: 1 }, limit: 1000 })).map(account);
 }
 
-export type AuditEntry = Omit<AuditDoc, '_pos' | 'operatorId'> & { id: string };
+export type AuditEntry = Pick<AuditDoc, 'at' | 'action' | 'by' | 'subject' | 'appId' | 'details'> & { id: string };
 
 /** Newest first; `cursor` is the `nextCursor` of the page before (opaque to callers). */
 export async function auditEntries(store: ProjectionStore, q: { limit: number; cursor?: string; operatorId?: string; appId?: string }): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
@@ -35,7 +43,7 @@ export async function auditEntries(store: ProjectionStore, q: { limit: number; c
   const page = docs.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(({ _pos: _p, operatorId: _o, _id, ...rest }) => ({ id: _id, ...rest })),
+    items: page.map((d) => ({ id: d._id, at: d.at, action: d.action, by: d.by, subject: d.subject, ...(d.appId !== undefined && { appId: d.appId }), details: d.details })),
     nextCursor: docs.length > q.limit && last ? Buffer.from(`${last.at}\u0000${last._id}`).toString('base64url') : null,
   };
 }

@@ -6,7 +6,7 @@ import { requestNotifications, type NotifyDeps } from '../../commands/notificati
 import { fromArchive, readAppNotification } from '../../commands/readNotification.ts';
 import { sendToTopic } from '../../commands/topicSend.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, locals } from '../edge/locals.ts';
+import { appIdOf, contextOf } from '../edge/locals.ts';
 import { cancelByEventBodySchema, NOTIFICATION_ID, notificationBodySchema } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 import { checkParams, type ParamsLimits } from '../edge/paramsLimits.ts';
@@ -30,7 +30,7 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
         throw new HttpError(400, 'invalid_request', `scheduleAt: must be within ${deps.maxScheduleDays} days`, { field: 'scheduleAt' });
       }
     }
-    const ctx = { appId: appIdOf(res), requestId: locals(res).requestId, now: at };
+    const ctx = contextOf(res, at);
     const options = {
       templateId: body.templateId,
       params: body.params ?? {},
@@ -52,13 +52,13 @@ export function notificationsRouter(deps: NotifyDeps & { store: EventStore; maxS
 
   router.post('/notifications/cancel', async (req, res) => {
     const body = parse(cancelByEventBodySchema, req.body);
-    const notifications = await cancelByEventId(deps.store, { appId: appIdOf(res), requestId: locals(res).requestId, now: now() }, body.eventId);
+    const notifications = await cancelByEventId(deps.store, contextOf(res, now()), body.eventId);
     res.status(200).json({ notifications });
   });
 
   router.post('/notifications/:id/cancel', async (req, res) => {
     const id = req.params.id;
-    const canceled = NOTIFICATION_ID.test(id) ? await cancelNotification(deps.store, { appId: appIdOf(res), requestId: locals(res).requestId, now: now() }, id) : undefined;
+    const canceled = NOTIFICATION_ID.test(id) ? await cancelNotification(deps.store, contextOf(res, now()), id) : undefined;
     if (!canceled) throw new HttpError(404, 'notification_not_found', `notification ${id} does not exist`);
     res.status(200).json(canceled);
   });

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { redrive, type RedriveDeps } from '../../commands/redrive.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, locals } from '../edge/locals.ts';
+import { appIdOf, contextOf, locals } from '../edge/locals.ts';
 import { redriveBodySchema } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 
@@ -14,7 +14,7 @@ export function redriveRouter(deps: Omit<RedriveDeps, 'failed'> & { failed?: Red
     if (!failed) throw new HttpError(503, 'unavailable', 'redrive needs the projection store, which this API process was started without');
     const result = await redrive(
       { ...deps, failed },
-      { appId: appIdOf(res), requestId: locals(res).requestId, now: now() },
+      contextOf(res, now()),
       {
         status: body.status,
         from: new Date(body.from),
