@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { redrive, type RedriveDeps } from '../../commands/redrive.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, contextOf, locals } from '../edge/locals.ts';
+import { contextOf } from '../edge/locals.ts';
 import { redriveBodySchema } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 
