@@ -7,6 +7,7 @@ import { ROLES, startPlatform, type Role } from '../main.ts';
 import { addClientCommands } from '../demo/commands.ts';
 import { addAppsCommands } from './apps.ts';
 import { addConfigCommand } from './config.ts';
+import { addOperatorsCommands } from './operators.ts';
 import { addProjectionCommands } from './projections.ts';
 import { addRedriveCommand } from './redrive.ts';
 import { addArchiveCommand } from './archive.ts';
@@ -75,6 +76,7 @@ export function buildCli(): Command {
     });
 
   addAppsCommands(program);
+  addOperatorsCommands(program);
   addClientCommands(program);
   addProjectionCommands(program);
   addRedriveCommand(program);
