@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { createApp } from '../../commands/apps.ts';
+import { demoAdmin } from './admin.ts';
 import { CHANNELS } from '../../domain/events.ts';
 import { amqpNodeLabel, connectFirst, parseAmqpUrls } from '../../infra/rabbit/urls.ts';
 import { loadConfig } from '../config.ts';
@@ -72,7 +73,7 @@ async function receiptsLanded(url: string, deadline: number): Promise<void> {
  */
 export async function runDemo(
   options: DemoOptions,
-): Promise<{ funnel: ReturnType<ReturnType<typeof createFunnel>['rows']>; workflow: WorkflowTour; stop(): Promise<void> }> {
+): Promise<{ funnel: ReturnType<ReturnType<typeof createFunnel>['rows']>; workflow: WorkflowTour; apiUrl: string; admin: { email: string; password: string }; stop(): Promise<void> }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const interactive = !options.out && process.stdout.isTTY === true;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'notify-demo-'));
@@ -123,6 +124,7 @@ export async function runDemo(
     };
 
     const creds = await createApp(platform.eventStore, 'demo');
+    const admin = await demoAdmin(platform.eventStore);
     const api: ApiClient = createApiClient({ baseUrl: apiUrl, ...creds });
     const rand = seeded(7);
     const users = demoUsers(60, rand);
@@ -208,6 +210,7 @@ export async function runDemo(
     out('');
     out('Where to look:');
     out(`  API            ${apiUrl}  (app key ${creds.appKey}; secret below)`);
+    out(`  console        ${apiUrl}/console   sign in as ${admin.email} / ${admin.password}   (more accounts: npx notify operators create <email> --role viewer|operator|admin)`);
     out(`  metrics        http://127.0.0.1:${platform.opsPort}/metrics    readiness http://127.0.0.1:${platform.opsPort}/readyz`);
     out(`  simulator      ${simUrl}/_sim/messages?channel=email   (also sms, ios, android, web)`);
     out(`  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`);
@@ -215,7 +218,7 @@ export async function runDemo(
     // The demo's stores are not ./data: an app created without this flag would be unknown to it (401).
     out(`  more apps      npx notify apps create <name> --data-dir ${dataDir}`);
     if (!options.exit) out('Serving until Ctrl-C.');
-    return { funnel: rows, workflow, stop };
+    return { funnel: rows, workflow, apiUrl, admin, stop };
   } catch (e) {
     await stop();
     throw e;
