@@ -8,6 +8,7 @@ import { createApi } from '../../api/app.ts';
 import { clientKey } from '../../api/edge/clients.ts';
 import type { OpsStatus } from '../../api/routes/ops.ts';
 import { createApp, createAppAuthenticator, verifySecret } from '../../commands/apps.ts';
+import { createOperator } from '../../commands/operators.ts';
 import { legacyTemplateStream, streams } from '../../domain/streams.ts';
 import { signTrackingToken } from '../../domain/trackingToken.ts';
 import { REDACT_PATHS, silentLogger } from '../../infra/logger.ts';
@@ -136,7 +137,10 @@ describe('#7 console assets', () => {
 
 describe('#8 console sign-out', () => {
   it('ends the session in every API process: the cookie is refused after DELETE /console/session, here and in a second API on the same stores', async () => {
-    const signIn = await fetch(`${api.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appKey: api.appKey, appSecret: api.appSecret }) });
+    // Operators sign in with their own accounts, looking at one app (here the test's).
+    const operator = { email: 'sign-out@example.com', password: 'sign-out password 1', appId: api.appKey };
+    await createOperator({ store: api.store }, { email: operator.email, role: 'viewer', password: operator.password }, { now: new Date() });
+    const signIn = await fetch(`${api.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(operator) });
     expect(signIn.status).toBe(200);
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     const { csrf } = (await signIn.json()) as { csrf: string };
@@ -161,7 +165,7 @@ describe('#8 console sign-out', () => {
         expect((await withCookie(url, '/v1/templates/ta-inbox')).status).toBe(401);
       }
       // A new sign-in is a new session.
-      const again = await fetch(`${secondUrl}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appKey: api.appKey, appSecret: api.appSecret }) });
+      const again = await fetch(`${secondUrl}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(operator) });
       const fresh = again.headers.get('set-cookie')!.split(';')[0]!;
       expect((await fetch(`${api.url}/v1/templates/ta-inbox`, { headers: { cookie: fresh } })).status).toBe(200);
     } finally {
@@ -310,8 +314,14 @@ describe('#13 wrong credentials', () => {
     }
     expect(statuses).toEqual([...Array(5).fill(401), ...Array(11).fill(429)]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
-    // The console sign-in counts the same failures.
-    expect((await fetch(`${api.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appKey: api.appKey, appSecret: 'sk_wrong' }) })).status).toBe(429);
+    // The console's sign-in (operator accounts) has the same per-client limit: API_AUTH_FAILURES failures, then 429.
+    const consoleStatuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await fetch(`${api.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `nobody-${i}@example.com`, password: 'not a password' }) });
+      consoleStatuses.push(res.status);
+      await res.text();
+    }
+    expect(consoleStatuses).toEqual([...Array(5).fill(401), 429, 429]);
     // Credentials this process already verified pay no scrypt and are not refused.
     expect((await api.call('GET', '/v1/templates/welcome')).status).toBe(200);
   });
