@@ -3,6 +3,7 @@ import { CHANNELS, PREF_CHANNELS } from '../domain/events.ts';
 import { NOTIFICATION_STATUSES } from '../domain/notification.ts';
 import { USER_NOTIFICATIONS_DEFAULT_LIMIT, USER_NOTIFICATIONS_MAX_LIMIT } from '../projections/userNotifications.ts';
 import { lookupPaths, lookupSchemas } from './openapiLookup.ts';
+import { consolePaths, consoleSchemas } from './openapiConsole.ts';
 import { operatorPaths, operatorSchemas } from './openapiOperators.ts';
 import { topicPaths, topicSchemas } from './openapiTopics.ts';
 import { resourceSchemas } from './openapiSchemas.ts';
@@ -68,6 +69,7 @@ export function openApiDocument(publicUrl: string): object {
       { name: 'tracking', description: 'signed links in messages (no credentials)' },
       { name: 'webhooks', description: 'provider receipts (signed, no credentials)' },
       preferenceTag,
+      { name: 'console', description: "operators' sign-in, sessions, apps and operators, audit (session cookie, roles viewer < operator < admin)" },
     ],
     components: {
       securitySchemes: {
@@ -79,8 +81,14 @@ export function openApiDocument(publicUrl: string): object {
           description: "one user's inbox of one app, short-lived: minted by the app's backend with POST /v1/users/{userId}/inbox-token; opens /inbox/v1 only",
         },
         inboxTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)' },
+        consoleSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'notify_console',
+          description: "an operator's console session (POST /console/session); on /v1 it acts as the app the session looks at, within the operator's role, and changes need X-CSRF-Token",
+        },
       },
-      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas, ...lookupSchemas, ...topicSchemas },
+      schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas, ...lookupSchemas, ...topicSchemas, ...consoleSchemas },
     },
     paths: {
       '/v1/users/{userId}': {
@@ -344,7 +352,7 @@ export function openApiDocument(publicUrl: string): object {
         get: {
           operationId: 'getOpsStatus',
           tags: ['operations'],
-          summary: "What an app may see of the platform's health: channel states, channel alerts and lag (the console reads it). Queue depths and every app's counts are for operators: /metrics on OPS_PORT",
+          summary: "The platform's health: with app credentials what an app may see (channel states, channel alerts, lag); with an operator's console session all of it (queue depths, every alert, counts)",
           responses: { '200': ok('the status', ref('OpsStatus')), '503': err('this process has no monitoring'), ...common },
         },
       },
@@ -355,6 +363,7 @@ export function openApiDocument(publicUrl: string): object {
             { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
           ] }),
       ...preferencePaths(),
+      ...consolePaths,
       '/t/{token}': {
         get: {
           operationId: 'followTrackingLink',

@@ -286,6 +286,14 @@ describe('the role table covers every operator route', () => {
     const present = new Set(mounted.map(key));
     expect([...table].filter((k) => !present.has(k))).toEqual([]);
   });
+
+  it('every console API route is in the OpenAPI document (the page and its assets are not an API)', async () => {
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const missing = ROUTE_ROLES.filter((r) => r.path.startsWith('/console/') && !r.path.startsWith('/console/assets'))
+      .map((r) => ({ method: r.method.toLowerCase(), path: r.path.replace(/:([A-Za-z]+)/g, '{$1}') }))
+      .filter((r) => doc.paths[r.path]?.[r.method] === undefined);
+    expect(missing).toEqual([]);
+  });
 });
 
 describe('audit', () => {
