@@ -85,7 +85,7 @@ export interface ApiDeps {
   renderPool?: RenderPool;
   /** The end-user inbox (/inbox/v1): its read model and the live feed; absent, only the widget script is served. */
   inbox?: { store: ProjectionStore; feed: InboxFeed };
-  /** State every API process must share: console sign-outs (api/console/signouts.ts). Absent, it is kept in this process only. */
+  /** State every API process must share: console sessions (api/console/sessions.ts), and the console's accounts and audit read models. Absent, sessions are kept in this process only. */
   projectionStore?: ProjectionStore;
   /** Publishes accepted requests right after their commit (commands/publishOnCommit.ts); absent, the dispatcher relays them. */
   publishOnCommit?: CommitPublisher;
