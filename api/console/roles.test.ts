@@ -7,6 +7,8 @@ describe('the role table', () => {
     expect(pathMatches('/v1/notifications/:id', '/v1/notifications/abc/why')).toBe(false);
     expect(pathMatches('/v1/notifications/:id', '/v1/notifications/')).toBe(false);
     expect(pathMatches('/console', '/console')).toBe(true);
+    expect(pathMatches('/console/assets/*name', '/console/assets/pages/activity.js')).toBe(true);
+    expect(pathMatches('/console/assets/*name', '/console/assets')).toBe(false);
   });
 
   it('a literal route wins over a parameter: cancel by eventId is not GET-able as a notification id', () => {
