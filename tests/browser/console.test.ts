@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsoleWorld, type ConsoleWorld } from './consoleWorld.ts';
+import { signIn, startConsoleWorld, type ConsoleWorld } from './consoleWorld.ts';
 
 /**
  * The console in a real browser (Debian's Chromium driven by playwright-core; scripts/ensure-chromium.sh
@@ -20,7 +20,8 @@ afterAll(async () => {
 
 describe('the console in Chromium', () => {
   it('sign in, find the failed notification, read why, redrive it after a dry run, see it sent; every page renders', async () => {
-    const { world, creds, context, failedId, shot } = w;
+    const { world, creds, context, failedId, shot, operators } = w;
+    const OPERATOR = operators.operator;
     const started = Date.now();
     const page = await context.newPage();
     const errors: string[] = [];
@@ -32,15 +33,21 @@ describe('the console in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.locator('#nav').isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
-    await page.getByLabel('App key').fill(creds.appKey);
-    await page.getByLabel('App secret').fill('wrong');
+    await page.getByLabel('Email').fill(OPERATOR.email);
+    await page.getByLabel('Password').fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/invalid or revoked/);
-    await page.getByLabel('App secret').fill(creds.appSecret);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong email or password/);
+    await page.getByLabel('Password').fill(OPERATOR.password);
     await shot(page, 'signin');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Activity' }).waitFor();
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    // Who is signed in, and the app the console looks at (chosen in the header; kept by the session).
+    await expect.poll(() => page.locator('.who').textContent()).toContain(`${OPERATOR.email} · operator`);
+    await page.getByLabel('App').selectOption(creds.appKey);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    expect(await page.getByLabel('App').inputValue()).toBe(creds.appKey);
     // The session cookie is HttpOnly and SameSite=Strict.
     const cookie = (await context.cookies()).find((c) => c.name === 'notify_console');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
@@ -123,9 +130,26 @@ describe('the console in Chromium', () => {
     await page.getByRole('link', { name: /^email: / }).waitFor();
     await shot(page, 'templates');
 
+    // The audit page names the operator who redrove.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await expect.poll(() => page.locator('table tbody').textContent(), { timeout: 20_000 }).toMatch(/ops@example\.com\s*RedriveRequested/);
+    await shot(page, 'audit');
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.locator('#nav').isVisible()).toBe(false);
+
+    // A viewer (another person, another tab) reads the same pages but is not offered what the role cannot do.
+    const viewer = await context.newPage();
+    viewer.on('pageerror', (e) => errors.push(e.message));
+    await signIn(viewer, w, operators.viewer);
+    await expect.poll(() => viewer.locator('.who').textContent()).toContain(`${operators.viewer.email} · viewer`);
+    await viewer.getByRole('link', { name: 'Failed & parked' }).click();
+    await viewer.getByText('Redriving needs the operator role.').waitFor();
+    expect(await viewer.getByRole('button', { name: 'Dry run' }).count()).toBe(0);
+    await viewer.getByRole('button', { name: 'Sign out' }).click();
+    await viewer.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await viewer.close();
     // 401: the session probe before signing in and after signing out; 403: the forged redrive above.
     expect(errors.filter((e) => !/status of (401|403)/.test(e))).toEqual([]);
     console.log(`browser flow took ${Date.now() - started} ms`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createClient, type Client } from '../../app/client/index.ts';
 import { createApp } from '../../commands/apps.ts';
+import { createOperator } from '../../commands/operators.ts';
 import type { Platform } from '../../app/main.ts';
 import { ALL_ROLES, createWorld, sim, waitFor, type TestWorld } from '../observability/platform.ts';
 import { screenshotDir } from '../helpers/screenshots.ts';
@@ -24,6 +25,8 @@ export interface ConsoleWorld {
   platform: Platform;
   api: Client;
   creds: { appKey: string; appSecret: string };
+  /** Console accounts, one per role (operators sign in with these; an app's credentials no longer open the console). */
+  operators: Record<'viewer' | 'operator' | 'admin', Operator>;
   context: BrowserContext;
   failedId: string;
   /** The suppressed email (bob has no address) and the sms fallback that replaced it. */
@@ -32,6 +35,11 @@ export interface ConsoleWorld {
   digest: { memberIds: string[]; digestId: string };
   shot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Operator {
+  email: string;
+  password: string;
 }
 
 export const IOS_TOKEN = 'a'.repeat(64);
@@ -43,6 +51,12 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
   const world = await createWorld(label, { RETRY_DELAYS_MS: '100,200', SIM_RECEIPTS_URL: 'off' });
   const platform = await world.start(ALL_ROLES); // the simulator role included: every channel delivers to it
   const creds = await createApp(platform.eventStore, 'console-test');
+  const operators = {
+    viewer: { email: 'viewer@example.com', password: 'console viewer password' },
+    operator: { email: 'ops@example.com', password: 'console operator password' },
+    admin: { email: 'admin@example.com', password: 'console admin password' },
+  };
+  for (const [role, o] of Object.entries(operators)) await createOperator({ store: platform.eventStore }, { ...o, role: role as keyof typeof operators }, { now: new Date() });
   const api = createClient({ baseUrl: world.apiUrl, ...creds });
   const get = (id: string) => api.get('/v1/notifications/{id}', { path: { id } });
   await api.put('/v1/users/{userId}', { path: { userId: 'ada' }, body: { email: 'ada@example.com', phone: '+14155550123', locale: 'fr-FR', timezone: 'Europe/Paris' } });
@@ -92,6 +106,7 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
     platform,
     api,
     creds,
+    operators,
     context: browser.context,
     failedId,
     fallback: { sourceId, fallbackId, eventId: 'signup-bob' },
@@ -104,11 +119,11 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
   };
 }
 
-/** Signs in through the form with the app's credentials. */
-export async function signIn(page: Page, w: ConsoleWorld): Promise<void> {
+/** Signs in through the form as an operator (by default one who may redrive), on the app's activity. */
+export async function signIn(page: Page, w: ConsoleWorld, who: Operator = w.operators.operator): Promise<void> {
   await page.goto(`${w.world.apiUrl}/console`);
-  await page.getByLabel('App key').fill(w.creds.appKey);
-  await page.getByLabel('App secret').fill(w.creds.appSecret);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Activity' }).waitFor();
 }

@@ -2,6 +2,7 @@
 // This module boots it: the session probe, the router over the page registry (pages.js), sign-out.
 import { api, newView, setCsrf, signedIn, whenUnauthorized } from './lib/api.js';
 import { failure } from './lib/dom.js';
+import { forgetOperator, showOperator } from './lib/operator.js';
 import { leave, main, nav, renderNav } from './lib/shell.js';
 import { FALLBACK, PAGES } from './pages.js';
 import { signIn } from './signin.js';
@@ -18,10 +19,17 @@ async function route() {
   }
 }
 
+/** Signed in: who and which app in the header, then the page asked for. */
+const enter = async (session) => {
+  await showOperator(session, route);
+  await route();
+};
+
 /** The sign-in form, after the page shown has stopped its timers (auto-refresh would call the API signed out). */
 const showSignIn = (message) => {
   leave();
-  signIn(message, route);
+  forgetOperator();
+  signIn(message, enter);
 };
 
 renderNav(PAGES.filter((p) => p.nav).map((p) => p.nav));
@@ -34,10 +42,14 @@ document.getElementById('signout').addEventListener('click', async () => {
 });
 window.addEventListener('hashchange', () => { if (signedIn()) route(); });
 
+let probe;
 try {
-  setCsrf((await api('GET', '/console/session')).csrf);
-  nav.hidden = false;
-  await route();
+  probe = await api('GET', '/console/session');
 } catch {
   showSignIn();
+}
+if (probe) {
+  setCsrf(probe.csrf);
+  nav.hidden = false;
+  await enter(probe);
 }

@@ -4,6 +4,7 @@
 // pages/ and one entry here.
 import { activity } from './pages/activity.js';
 import { analytics } from './pages/analytics.js';
+import { audit } from './pages/audit.js';
 import { failed } from './pages/failed.js';
 import { health } from './pages/health.js';
 import { notification } from './pages/notification.js';
@@ -27,6 +28,7 @@ export const PAGES = [
   { match: under('/templates/'), render: (path) => template(rest('/templates/')(path)) },
   { nav: { href: '#/users', label: 'Users' }, match: exact('/users'), render: () => userSearch() },
   { match: under('/users/'), render: (path) => user(rest('/users/')(path)) },
+  { nav: { href: '#/audit', label: 'Audit' }, match: exact('/audit'), render: (_path, params) => audit(params) },
 ];
 
 /** The page for an unknown path: the activity feed. */

@@ -41,6 +41,6 @@ async function call(method, path, body) {
     onUnauthorized();
     throw new Error('signed out');
   }
-  if (!res.ok) throw new Error(data?.message ?? `${method} ${path}: ${res.status}`);
+  if (!res.ok) throw Object.assign(new Error(data?.message ?? `${method} ${path}: ${res.status}`), { code: data?.error, status: res.status });
   return data;
 }

@@ -2,6 +2,7 @@ import { api } from '../lib/api.js';
 import { CHANNELS } from '../lib/constants.js';
 import { failure, h, plural } from '../lib/dom.js';
 import { feedTable } from '../lib/feed.js';
+import { can } from '../lib/operator.js';
 import { page } from '../lib/shell.js';
 
 export async function failed() {
@@ -37,6 +38,6 @@ export async function failed() {
     const data = await api('GET', '/v1/notifications?status=failed&limit=50');
     table.replaceChildren(data.items.length ? feedTable(data.items) : h('p', { class: 'muted' }, 'No failed notifications.'));
   };
-  page('Failed & parked', h('div', { class: 'card' }, h('h2', {}, 'Redrive a window'), h('p', { class: 'muted' }, 'Failed notifications in the window get a new attempt under the same id. A dry run comes first.'), h('div', { class: 'row' }, h('label', {}, 'From', fromI), h('label', {}, 'To', toI), h('label', {}, 'Channel', ch), dry, go), out), h('h2', {}, 'Failed notifications'), table);
+  page('Failed & parked', h('div', { class: 'card' }, h('h2', {}, 'Redrive a window'), h('p', { class: 'muted' }, 'Failed notifications in the window get a new attempt under the same id. A dry run comes first.'), h('div', { class: 'row' }, h('label', {}, 'From', fromI), h('label', {}, 'To', toI), h('label', {}, 'Channel', ch), can('operator') ? [dry, go] : h('span', { class: 'muted' }, 'Redriving needs the operator role.')), out), h('h2', {}, 'Failed notifications'), table);
   await list().catch((e) => table.replaceChildren(failure(e)));
 }

@@ -1,5 +1,6 @@
 import { api } from '../lib/api.js';
 import { failure, h, link, muted, status, table, time } from '../lib/dom.js';
+import { can } from '../lib/operator.js';
 import { page } from '../lib/shell.js';
 
 const openForm = (value = '') => {
@@ -67,7 +68,7 @@ export async function template(templateId) {
     h('p', {}, `Version ${t.version}, published ${time(t.publishedAt)}; params: ${t.requiredParams.join(', ') || 'none'}; parts: `,
       ['email', 'sms', 'push', 'inapp', 'chat'].filter((p) => t.content[p]).join(', ')),
     h('label', {}, 'Params (JSON)', paramsI),
-    h('div', { class: 'row' }, h('label', {}, 'Locale', localeI), h('button', { type: 'button', onclick: () => render().catch(showError(preview)) }, 'Preview'), h('label', {}, 'Test send to user', userI), h('button', { type: 'button', class: 'secondary', onclick: () => send().catch(showError(sent)) }, 'Send test')),
+    h('div', { class: 'row' }, h('label', {}, 'Locale', localeI), h('button', { type: 'button', onclick: () => render().catch(showError(preview)) }, 'Preview'), can('operator') ? [h('label', {}, 'Test send to user', userI), h('button', { type: 'button', class: 'secondary', onclick: () => send().catch(showError(sent)) }, 'Send test')] : null),
     sent, preview);
   await render().catch(showError(preview));
 }
