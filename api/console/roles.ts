@@ -55,10 +55,14 @@ export const ROUTE_ROLES: readonly RouteRole[] = [
   r('GET', '/v1/analytics/timeseries', 'viewer'),
   r('GET', '/v1/ops/status', 'viewer'),
   r('GET', '/v1/webpush/vapid-public-key', 'viewer'),
+  r('GET', '/v1/schedules/:id', 'viewer'),
+  r('GET', '/v1/categories', 'viewer'),
   r('POST', '/v1/redrive', 'operator'),
   r('POST', '/v1/notifications/:id/cancel', 'operator'),
   r('POST', '/v1/notifications/cancel', 'operator'),
   r('POST', '/v1/notifications', 'operator'),
+  // Deleting a schedule cancels its future sends, as a cancel does.
+  r('DELETE', '/v1/schedules/:id', 'operator'),
   r('PUT', '/v1/users/:userId', 'admin'),
   r('DELETE', '/v1/users/:userId', 'admin'),
   r('POST', '/v1/users/:userId/devices', 'admin'),
@@ -67,6 +71,10 @@ export const ROUTE_ROLES: readonly RouteRole[] = [
   r('POST', '/v1/users/:userId/inbox-token', 'admin'),
   r('PUT', '/v1/templates/:templateId', 'admin'),
   r('POST', '/v1/notifications/:id/conversions', 'admin'),
+  r('POST', '/v1/schedules', 'admin'),
+  r('PUT', '/v1/categories/:name', 'admin'),
+  // A signed link that edits one user's preferences: whoever holds it acts for the user.
+  r('POST', '/v1/users/:userId/preferences-link', 'admin'),
 ];
 
 /** Does an express path pattern (`/a/:b/c`, `/a/*rest`) match a request path? */
