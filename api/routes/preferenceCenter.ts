@@ -5,7 +5,7 @@ import { loadUser } from '../../commands/users.ts';
 import { preferencesUrl } from '../../domain/preferencesLink.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, locals } from '../edge/locals.ts';
+import { appIdOf, contextOf } from '../edge/locals.ts';
 import { categorySchema, idSchema } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 
@@ -38,7 +38,7 @@ export function preferenceCenterRouter(store: EventStore, options: PreferenceCen
   router.put('/categories/:name', async (req, res) => {
     const name = parse(categorySchema, req.params.name, 'name');
     const body = parse(categoryBodySchema, req.body);
-    const ctx = { appId: appIdOf(res), requestId: locals(res).requestId, now: now() };
+    const ctx = contextOf(res, now());
     const definition = await defineCategory(store, ctx, name, { title: body.title, ...(body.description !== undefined && body.description !== '' && { description: body.description }) });
     res.status(200).json({ name, ...definition });
   });

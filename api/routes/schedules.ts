@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { createSchedule, deleteSchedule, readSchedule } from '../../commands/schedules.ts';
 import type { EventStore } from '../../infra/eventStore/port.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, locals } from '../edge/locals.ts';
+import { appIdOf, contextOf } from '../edge/locals.ts';
 import { checkParams, type ParamsLimits } from '../edge/paramsLimits.ts';
 import { SCHEDULE_ID, scheduleBodySchema } from '../edge/scheduleSchemas.ts';
 import { parse } from '../edge/validate.ts';
@@ -24,7 +24,7 @@ export function schedulesRouter(deps: { store: EventStore; paramsLimits: ParamsL
           : { userIds: [body.userId!], single: true };
     const created = await createSchedule(
       deps.store,
-      { appId: appIdOf(res), requestId: locals(res).requestId, now: now() },
+      contextOf(res, now()),
       { target, templateId: body.templateId, params: body.params ?? {}, cron: body.cron, ...(body.timezone !== undefined && { timezone: body.timezone }) },
     );
     res.status(201).json(created);
@@ -39,7 +39,7 @@ export function schedulesRouter(deps: { store: EventStore; paramsLimits: ParamsL
 
   router.delete('/schedules/:id', async (req, res) => {
     const id = req.params.id;
-    const deleted = SCHEDULE_ID.test(id) && (await deleteSchedule(deps.store, { appId: appIdOf(res), requestId: locals(res).requestId, now: now() }, id));
+    const deleted = SCHEDULE_ID.test(id) && (await deleteSchedule(deps.store, contextOf(res, now()), id));
     if (!deleted) throw new HttpError(404, 'schedule_not_found', `schedule ${id} does not exist`);
     res.status(204).end();
   });

@@ -4,7 +4,7 @@ import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { RenderPool } from '../../infra/render/pool.ts';
 import { loadTemplateForApp, publishTemplate } from '../../commands/templates.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, locals } from '../edge/locals.ts';
+import { appIdOf, contextOf } from '../edge/locals.ts';
 import { idSchema, templateBodySchema, templateQuerySchema } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 
@@ -14,7 +14,7 @@ export function templatesRouter(store: EventStore, now: () => Date, pool?: Rende
   router.put('/templates/:templateId', async (req, res) => {
     const templateId = parse(idSchema, req.params.templateId, 'templateId');
     const content = parse(templateBodySchema, req.body) as TemplateContent;
-    const ctx = { appId: appIdOf(res), requestId: locals(res).requestId, now: now() };
+    const ctx = contextOf(res, now());
     const { version, requiredParams } = await publishTemplate(store, ctx, templateId, content, pool);
     res.status(200).json({ templateId, version, requiredParams });
   });

@@ -9,7 +9,7 @@ import { eraseUser, loadUser, registerDevice, removeDevice, setPreferences, upse
 import { leaveTopics } from '../../commands/topics.ts';
 import { checkOutboundUrl } from '../../channels/outboundUrl.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, locals } from '../edge/locals.ts';
+import { appIdOf, contextOf } from '../edge/locals.ts';
 import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, userNotificationsQuerySchema, APNS_TOKEN, DEVICE_ID, FCM_TOKEN } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 
@@ -37,7 +37,7 @@ export function usersRouter(
   topicsOfUser?: (appId: string, userId: string) => Promise<string[]>,
 ): Router {
   const router = Router();
-  const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
+  const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => (contextOf(res, now()));
 
   router.put('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');

@@ -306,6 +306,10 @@ describe('audit', () => {
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.data).toMatchObject({ by: { operatorId: accounts.operator.operatorId, email: 'operator@example.com' } });
     expect(recorded[0]!.metadata).toMatchObject({ operatorId: accounts.operator.operatorId });
+    // Any event appended during an operator's request names them in its metadata (a template an admin publishes).
+    expect((await admin.call('PUT', '/v1/templates/by-admin', { email: { subject: 'x', html: '<p>x</p>' } })).status).toBe(200);
+    const published = (await api.store.readStream(streams.template(api.appKey, 'by-admin')))[0]!;
+    expect(published.metadata).toMatchObject({ appId: api.appKey, operatorId: accounts.admin.operatorId });
     const made = await admin.call('POST', '/console/operators', { email: 'audited@example.com', role: 'viewer' });
     const created = (await api.store.readStream(streams.operator(made.body.operatorId)))[0]!;
     expect(created.data).toMatchObject({ by: { email: 'admin@example.com' } });
