@@ -14,6 +14,8 @@ export const REDACT_PATHS = [
   'webhookUrl', '*.webhookUrl', '*.*.webhookUrl', 'chatWebhookUrl', '*.chatWebhookUrl', '*.*.chatWebhookUrl',
   'appSecret', '*.appSecret', 'secret', '*.secret', 'secretHash', '*.secretHash',
   'password', '*.password', 'authorization', '*.authorization', '*.headers.authorization',
+  // Operator accounts (commands/operators.ts): never logged even if an object carrying them is.
+  'passwordHash', '*.passwordHash', 'totp', '*.totp', 'totpSealed', '*.totpSealed', 'totpUri', '*.totpUri',
   'req.headers.authorization', 'to', '*.to', 'recipient', '*.recipient',
 ];
 
