@@ -147,9 +147,28 @@ describe('the console in Chromium', () => {
     await viewer.getByRole('link', { name: 'Failed & parked' }).click();
     await viewer.getByText('Redriving needs the operator role.').waitFor();
     expect(await viewer.getByRole('button', { name: 'Dry run' }).count()).toBe(0);
+    await viewer.getByRole('link', { name: 'Accounts' }).click();
+    await viewer.getByText('Managing apps and operators needs the admin role.').waitFor();
     await viewer.getByRole('button', { name: 'Sign out' }).click();
     await viewer.getByRole('heading', { name: 'Sign in' }).waitFor();
     await viewer.close();
+
+    // An admin manages operators: a new one, whose generated password is shown once.
+    const admin = await context.newPage();
+    admin.on('pageerror', (e) => errors.push(e.message));
+    await signIn(admin, w, operators.admin);
+    await admin.getByRole('link', { name: 'Accounts' }).click();
+    await admin.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await admin.getByLabel('New operator email').fill('new@example.com');
+    await admin.getByRole('button', { name: 'Create operator' }).click();
+    await expect.poll(() => admin.locator('#accounts-result').textContent()).toMatch(/Password of new@example\.com \(shown once\): [A-Za-z0-9_-]{24}/);
+    await expect.poll(async () => (await admin.locator('table').first().textContent()) ?? '', { timeout: 20_000, interval: 500 }).toContain('new@example.com');
+    // Still there once the lists were read again: it is shown this once.
+    expect(await admin.locator('#accounts-result').textContent()).toMatch(/Password of new@example\.com/);
+    await shot(admin, 'accounts');
+    await admin.getByRole('button', { name: 'Sign out' }).click();
+    await admin.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await admin.close();
     // 401: the session probe before signing in and after signing out; 403: the forged redrive above.
     expect(errors.filter((e) => !/status of (401|403)/.test(e))).toEqual([]);
     console.log(`browser flow took ${Date.now() - started} ms`);

@@ -2,6 +2,7 @@
 // `/failed`) and returns whether the page is the one asked for; `render(path, params)` draws it;
 // `nav` (optional) puts a link in the header. A new page (an audit page, say) is one module under
 // pages/ and one entry here.
+import { accounts } from './pages/accounts.js';
 import { activity } from './pages/activity.js';
 import { analytics } from './pages/analytics.js';
 import { audit } from './pages/audit.js';
@@ -29,6 +30,7 @@ export const PAGES = [
   { nav: { href: '#/users', label: 'Users' }, match: exact('/users'), render: () => userSearch() },
   { match: under('/users/'), render: (path) => user(rest('/users/')(path)) },
   { nav: { href: '#/audit', label: 'Audit' }, match: exact('/audit'), render: (_path, params) => audit(params) },
+  { nav: { href: '#/accounts', label: 'Accounts' }, match: exact('/accounts'), render: () => accounts() },
 ];
 
 /** The page for an unknown path: the activity feed. */

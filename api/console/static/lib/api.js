@@ -29,6 +29,9 @@ export async function api(method, path, body) {
 }
 
 async function call(method, path, body) {
+  // The session this call was made in: a late answer from a session that has since ended (a
+  // page's timer firing after sign-out) must not send the next operator back to the sign-in form.
+  const asked = csrf;
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -38,7 +41,7 @@ async function call(method, path, body) {
   const text = await res.text();
   const data = text ? JSON.parse(text) : undefined;
   if (res.status === 401 && !path.startsWith('/console/session')) {
-    onUnauthorized();
+    if (asked === csrf) onUnauthorized();
     throw new Error('signed out');
   }
   if (!res.ok) throw Object.assign(new Error(data?.message ?? `${method} ${path}: ${res.status}`), { code: data?.error, status: res.status });
