@@ -10,12 +10,13 @@ const ROLES = ['viewer', 'operator', 'admin'];
 /** A secret shown once (a generated password, a new app's secret): copy it now. */
 const once = (label, value) => h('p', { role: 'status' }, `${label} (shown once): `, h('code', {}, value));
 
-export async function accounts() {
+/** `notice`: what the last action said (a password shown once), kept when the lists are read again. */
+export async function accounts(notice) {
   if (!can('admin')) {
     page('Accounts', h('p', { class: 'muted' }, 'Managing apps and operators needs the admin role.'));
     return;
   }
-  const out = h('div', { id: 'accounts-result' });
+  const out = h('div', { id: 'accounts-result' }, notice ?? null);
   const [operators, apps] = await Promise.all([api('GET', '/console/operators'), api('GET', '/console/apps')]);
   const act = (fn) => async () => {
     try {
@@ -24,7 +25,8 @@ export async function accounts() {
       out.replaceChildren(failure(e));
     }
   };
-  const refresh = () => setTimeout(() => accounts().catch(() => {}), 600);
+  // The read model follows the log: the lists are read again a moment later, the notice kept.
+  const refresh = () => setTimeout(() => accounts(out.firstChild ?? undefined).catch(() => {}), 600);
 
   const me = session()?.operator.operatorId;
   const operatorRows = operators.items.map((o) => {
