@@ -3,7 +3,7 @@ import type { EventStore } from '../../infra/eventStore/port.ts';
 import type { CommandContext } from '../../commands/context.ts';
 import { subscribeToTopic, unsubscribeFromTopic } from '../../commands/topics.ts';
 import { HttpError } from '../edge/errors.ts';
-import { appIdOf, locals } from '../edge/locals.ts';
+import { appIdOf, contextOf } from '../edge/locals.ts';
 import { idSchema, topicSubscribersBodySchema, topicSubscribersQuerySchema } from '../edge/schemas.ts';
 import { parse } from '../edge/validate.ts';
 
@@ -16,7 +16,7 @@ export type TopicSubscribersList = (query: { appId: string; topicId: string; cur
  */
 export function topicsRouter(store: EventStore, now: () => Date, listSubscribers?: TopicSubscribersList): Router {
   const router = Router();
-  const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => ({ appId: appIdOf(res), requestId: locals(res).requestId, now: now() });
+  const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => contextOf(res, now());
 
   router.put('/topics/:topicId/subscribers', async (req, res) => {
     const topicId = parse(idSchema, req.params.topicId, 'topicId');

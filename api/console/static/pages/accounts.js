@@ -1,7 +1,7 @@
 // Accounts (admins): the operators and their roles, and the apps. Every change here is an event
 // naming the admin who made it (the Audit page lists them).
 import { api } from '../lib/api.js';
-import { failure, h, status, time } from '../lib/dom.js';
+import { failure, h, status, table, time } from '../lib/dom.js';
 import { can, session } from '../lib/operator.js';
 import { page } from '../lib/shell.js';
 
@@ -39,20 +39,19 @@ export async function accounts(notice) {
       ? h('button', { type: 'button', class: 'secondary', disabled: o.id === me, onclick: act(async () => { await api('POST', `/console/operators/${o.id}/disable`); refresh(); }) }, 'Disable')
       : h('button', { type: 'button', class: 'secondary', onclick: act(async () => { await api('POST', `/console/operators/${o.id}/enable`); refresh(); }) }, 'Enable');
     const reset = h('button', { type: 'button', class: 'secondary', onclick: act(async () => { const r = await api('POST', `/console/operators/${o.id}/password`); out.replaceChildren(once(`New password of ${o.name}`, r.password)); }) }, 'New password');
-    return h('tr', {}, h('td', {}, o.name), h('td', {}, role), h('td', {}, status(o.status)), h('td', {}, o.totp ? 'on' : 'off'), h('td', {}, time(o.createdAt)), h('td', {}, toggle, ' ', reset));
+    return [o.name, role, status(o.status), o.totp ? 'on' : 'off', time(o.createdAt), h('span', {}, toggle, ' ', reset)];
   });
   const email = h('input', { type: 'email', name: 'new-email', required: true });
   const newRole = h('select', { name: 'new-role' }, ROLES.map((r) => h('option', { value: r }, r)));
   const create = h('form', { class: 'row', onsubmit: (e) => { e.preventDefault(); act(async () => { const r = await api('POST', '/console/operators', { email: email.value.trim(), role: newRole.value }); out.replaceChildren(once(`Password of ${r.email}`, r.password)); refresh(); })(); } },
     h('label', {}, 'New operator email', email), h('label', {}, 'Role', newRole), h('button', { type: 'submit' }, 'Create operator'));
 
-  const appRows = apps.items.map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, h('code', {}, a.id)), h('td', {}, status(a.status)), h('td', {}, time(a.createdAt))));
+  const appRows = apps.items.map((a) => [a.name, h('code', {}, a.id), status(a.status), time(a.createdAt)]);
   const appName = h('input', { name: 'app-name', required: true });
   const createApp = h('form', { class: 'row', onsubmit: (e) => { e.preventDefault(); act(async () => { const r = await api('POST', '/console/apps', { name: appName.value.trim() }); out.replaceChildren(once(`App ${r.appKey}, secret`, r.appSecret)); refresh(); })(); } },
     h('label', {}, 'New app name', appName), h('button', { type: 'submit' }, 'Create app'));
 
-  const table = (cols, rows) => h('table', {}, h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows));
   page('Accounts', out,
-    h('h2', {}, 'Operators'), create, table(['Email', 'Role', 'Status', 'TOTP', 'Created', ''], operatorRows),
+    h('h2', {}, 'Operators'), create, table(['Email', 'Role', 'Status', 'TOTP', 'Created', 'Actions'], operatorRows),
     h('h2', {}, 'Apps'), createApp, table(['Name', 'App key', 'Status', 'Created'], appRows));
 }
