@@ -44,10 +44,10 @@ describe('the console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     // Who is signed in, and the app the console looks at (chosen in the header; kept by the session).
     await expect.poll(() => page.locator('.who').textContent()).toContain(`${OPERATOR.email} · operator`);
-    await page.getByLabel('App').selectOption(creds.appKey);
+    await page.getByLabel('App', { exact: true }).selectOption(creds.appKey);
     await page.reload();
     await page.getByRole('heading', { name: 'Activity' }).waitFor();
-    expect(await page.getByLabel('App').inputValue()).toBe(creds.appKey);
+    expect(await page.getByLabel('App', { exact: true }).inputValue()).toBe(creds.appKey);
     // The session cookie is HttpOnly and SameSite=Strict.
     const cookie = (await context.cookies()).find((c) => c.name === 'notify_console');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });

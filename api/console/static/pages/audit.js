@@ -12,7 +12,7 @@ export async function audit(params) {
   const rows = data.items.map((e) => [time(e.at), e.by ? e.by.email : 'CLI (host)', e.action, subject(e.subject), e.appId ?? '', details(e.details)]);
   const parts = [
     muted('Redrives, cancels, app and operator changes, and who made them. Actions from the CLI on the host name no operator.'),
-    table(['When', 'Who', 'Action', 'Subject', 'App', 'Details'], rows),
+    table(['When', 'Who', 'Action', 'Subject', 'App', 'Details'], rows, { id: 'audit-log' }),
   ];
   if (rows.length === 0) parts.push(muted('Nothing yet.'));
   if (data.nextCursor) parts.push(h('p', {}, link(`#/audit?cursor=${encodeURIComponent(data.nextCursor)}`, 'Older')));
