@@ -190,7 +190,7 @@ export function createApi(deps: ApiDeps): Express {
   const signIn = createOperatorAuthenticator(store, deps.keyVault, {
     perClient: api.authFailuresPerClient > 0 ? { max: api.authFailuresPerClient, windowSeconds: api.authFailureWindowSeconds } : DEFAULT_SIGN_IN_LIMITS.perClient,
     perAccount: DEFAULT_SIGN_IN_LIMITS.perAccount,
-    claimTotpStep: sessions.claimTotpStep,
+    claimTotpStep: (operatorId, step) => sessions.claimTotpStep(operatorId, step),
     now: () => now().getTime(),
   });
   const consoleDeps = {

@@ -11,7 +11,10 @@ const ok = (description: string, schema: object) => ({ description, content: { '
 const body = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
 const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const session = [{ consoleSession: [] }];
-const signedIn = { '401': err('not signed in, or the session ended (signed out, expired, operator disabled or given a new password)'), '403': err("the operator's role does not allow this, or the X-CSRF-Token is missing") };
+const signedIn = {
+  '401': err('not signed in, or the session ended (signed out, expired, operator disabled or given a new password)'),
+  '403': err("the operator's role does not allow this, or the X-CSRF-Token is missing"),
+};
 const role = { enum: [...OPERATOR_ROLES] };
 const iso = { type: 'string', format: 'date-time' };
 const operatorRef = { type: 'object', required: ['operatorId', 'email'], properties: { operatorId: { type: 'string' }, email: { type: 'string' } } };
@@ -49,7 +52,11 @@ export const consoleSchemas = {
       at: iso,
       action: { type: 'string', description: 'the event type: RedriveRequested, NotificationCanceled, AppRegistered, OperatorRoleChanged, ...' },
       by: { oneOf: [operatorRef, { type: 'null' }], description: 'the operator who did it; null: the CLI on the host' },
-      subject: { type: 'object', required: ['kind', 'id'], properties: { kind: { enum: ['app', 'operator', 'redrive', 'notification'] }, id: { type: 'string' }, name: { type: 'string' } } },
+      subject: {
+        type: 'object',
+        required: ['kind', 'id'],
+        properties: { kind: { enum: ['app', 'operator', 'redrive', 'notification'] }, id: { type: 'string' }, name: { type: 'string' } },
+      },
       appId: { type: 'string' },
       details: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     },
@@ -57,8 +64,22 @@ export const consoleSchemas = {
 };
 
 const accountList = ok('the accounts', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Account') } } });
-const created = (what: string) => ({ type: 'object', required: ['operatorId', 'email', 'role'], properties: { operatorId: { type: 'string' }, email: { type: 'string' }, role, password: { type: 'string', description: `${what}: shown this once` }, totpUri: { type: 'string', description: 'otpauth:// URI, with totp: true; shown this once' } } });
-const credentials = { type: 'object', required: ['appKey', 'appSecret'], properties: { appKey: { type: 'string' }, appSecret: { type: 'string', description: 'shown this once' } } };
+const created = (what: string) => ({
+  type: 'object',
+  required: ['operatorId', 'email', 'role'],
+  properties: {
+    operatorId: { type: 'string' },
+    email: { type: 'string' },
+    role,
+    password: { type: 'string', description: `${what}: shown this once` },
+    totpUri: { type: 'string', description: 'otpauth:// URI, with totp: true; shown this once' },
+  },
+});
+const credentials = {
+  type: 'object',
+  required: ['appKey', 'appSecret'],
+  properties: { appKey: { type: 'string' }, appSecret: { type: 'string', description: 'shown this once' } },
+};
 
 export const consolePaths = {
   '/console/session': {
@@ -67,7 +88,16 @@ export const consolePaths = {
       tags,
       summary: 'Operator sign-in (email, password, and the TOTP code when the operator has one); sets the HttpOnly session cookie',
       security: [],
-      requestBody: body({ type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' }, totp: { type: 'string', pattern: '^[0-9]{6}$' }, appId: { type: 'string', description: 'the app to look at first (default: the first active app)' } } }),
+      requestBody: body({
+        type: 'object',
+        required: ['email', 'password'],
+        properties: {
+          email: { type: 'string' },
+          password: { type: 'string' },
+          totp: { type: 'string', pattern: '^[0-9]{6}$' },
+          appId: { type: 'string', description: 'the app to look at first (default: the first active app)' },
+        },
+      }),
       responses: {
         '200': ok('signed in', ref('ConsoleSession')),
         '400': err('a field is missing; `field` names it'),
@@ -76,8 +106,20 @@ export const consolePaths = {
         '429': err('too many failed sign-ins from this client or for this account (Retry-After)'),
       },
     },
-    get: { operationId: 'consoleSession', tags, summary: 'The live session, with its CSRF token', security: session, responses: { '200': ok('the session', ref('ConsoleSession')), '401': err('not signed in') } },
-    delete: { operationId: 'consoleSignOut', tags, summary: 'Sign out: the session record is deleted, for every API process', security: session, responses: { '204': { description: 'signed out' }, '403': err('missing X-CSRF-Token') } },
+    get: {
+      operationId: 'consoleSession',
+      tags,
+      summary: 'The live session, with its CSRF token',
+      security: session,
+      responses: { '200': ok('the session', ref('ConsoleSession')), '401': err('not signed in') },
+    },
+    delete: {
+      operationId: 'consoleSignOut',
+      tags,
+      summary: 'Sign out: the session record is deleted, for every API process',
+      security: session,
+      responses: { '204': { description: 'signed out' }, '403': err('missing X-CSRF-Token') },
+    },
   },
   '/console/session/app': {
     put: {
@@ -90,7 +132,13 @@ export const consolePaths = {
     },
   },
   '/console/apps': {
-    get: { operationId: 'consoleListApps', tags, summary: 'Every app (viewer)', security: session, responses: { '200': accountList, ...signedIn, '503': err('no projection store') } },
+    get: {
+      operationId: 'consoleListApps',
+      tags,
+      summary: 'Every app (viewer)',
+      security: session,
+      responses: { '200': accountList, ...signedIn, '503': err('no projection store') },
+    },
     post: {
       operationId: 'consoleCreateApp',
       tags,
@@ -101,7 +149,14 @@ export const consolePaths = {
     },
   },
   '/console/apps/{appId}/rotate': {
-    post: { operationId: 'consoleRotateApp', tags, summary: "Replace an app's secret (admin)", security: session, parameters: [pathParam('appId')], responses: { '200': ok('the new credentials', credentials), '404': err('no such app'), ...signedIn } },
+    post: {
+      operationId: 'consoleRotateApp',
+      tags,
+      summary: "Replace an app's secret (admin)",
+      security: session,
+      parameters: [pathParam('appId')],
+      responses: { '200': ok('the new credentials', credentials), '404': err('no such app'), ...signedIn },
+    },
   },
   '/console/apps/{appId}/revoke': {
     post: {
@@ -110,18 +165,37 @@ export const consolePaths = {
       summary: 'Revoke an app (admin)',
       security: session,
       parameters: [pathParam('appId')],
-      responses: { '200': ok('revoked', { type: 'object', required: ['appKey', 'revoked'], properties: { appKey: { type: 'string' }, revoked: { const: true } } }), '404': err('no such app'), ...signedIn },
+      responses: {
+        '200': ok('revoked', { type: 'object', required: ['appKey', 'revoked'], properties: { appKey: { type: 'string' }, revoked: { const: true } } }),
+        '404': err('no such app'),
+        ...signedIn,
+      },
     },
   },
   '/console/operators': {
-    get: { operationId: 'consoleListOperators', tags, summary: 'Every operator (admin)', security: session, responses: { '200': accountList, ...signedIn, '503': err('no projection store') } },
+    get: {
+      operationId: 'consoleListOperators',
+      tags,
+      summary: 'Every operator (admin)',
+      security: session,
+      responses: { '200': accountList, ...signedIn, '503': err('no projection store') },
+    },
     post: {
       operationId: 'consoleCreateOperator',
       tags,
       summary: 'Create an operator (admin); without a password one is generated and returned once',
       security: session,
-      requestBody: body({ type: 'object', required: ['email', 'role'], properties: { email: { type: 'string' }, role, password: { type: 'string', minLength: 12 }, totp: { type: 'boolean' } } }),
-      responses: { '201': ok('created', created('a generated password')), '400': err('bad email, role or password'), '409': err('an operator with this email exists'), ...signedIn },
+      requestBody: body({
+        type: 'object',
+        required: ['email', 'role'],
+        properties: { email: { type: 'string' }, role, password: { type: 'string', minLength: 12 }, totp: { type: 'boolean' } },
+      }),
+      responses: {
+        '201': ok('created', created('a generated password')),
+        '400': err('bad email, role or password'),
+        '409': err('an operator with this email exists'),
+        ...signedIn,
+      },
     },
   },
   '/console/operators/{operatorId}/role': {
@@ -132,7 +206,11 @@ export const consolePaths = {
       security: session,
       parameters: [pathParam('operatorId')],
       requestBody: body({ type: 'object', required: ['role'], properties: { role } }),
-      responses: { '200': ok('changed', { type: 'object', required: ['operatorId', 'role'], properties: { operatorId: { type: 'string' }, role } }), '404': err('no such operator'), ...signedIn },
+      responses: {
+        '200': ok('changed', { type: 'object', required: ['operatorId', 'role'], properties: { operatorId: { type: 'string' }, role } }),
+        '404': err('no such operator'),
+        ...signedIn,
+      },
     },
   },
   ...Object.fromEntries(
@@ -142,10 +220,20 @@ export const consolePaths = {
         post: {
           operationId: action === 'disable' ? 'consoleDisableOperator' : 'consoleEnableOperator',
           tags,
-          summary: action === 'disable' ? 'Disable an operator (admin): their sessions end at once; not yourself (409)' : 'Enable a disabled operator (admin); old sessions stay ended',
+          summary:
+            action === 'disable' ? 'Disable an operator (admin): their sessions end at once; not yourself (409)' : 'Enable a disabled operator (admin); old sessions stay ended',
           security: session,
           parameters: [pathParam('operatorId')],
-          responses: { '200': ok('the status', { type: 'object', required: ['operatorId', 'status'], properties: { operatorId: { type: 'string' }, status: { enum: ['active', 'disabled'] } } }), '404': err('no such operator'), '409': err('disabling yourself'), ...signedIn },
+          responses: {
+            '200': ok('the status', {
+              type: 'object',
+              required: ['operatorId', 'status'],
+              properties: { operatorId: { type: 'string' }, status: { enum: ['active', 'disabled'] } },
+            }),
+            '404': err('no such operator'),
+            '409': err('disabling yourself'),
+            ...signedIn,
+          },
         },
       },
     ]),
@@ -158,7 +246,12 @@ export const consolePaths = {
       security: session,
       parameters: [pathParam('operatorId')],
       requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { password: { type: 'string', minLength: 12 } } } } } },
-      responses: { '200': ok('changed', { type: 'object', required: ['operatorId'], properties: { operatorId: { type: 'string' }, password: { type: 'string' } } }), '400': err('password too short'), '404': err('no such operator'), ...signedIn },
+      responses: {
+        '200': ok('changed', { type: 'object', required: ['operatorId'], properties: { operatorId: { type: 'string' }, password: { type: 'string' } } }),
+        '400': err('password too short'),
+        '404': err('no such operator'),
+        ...signedIn,
+      },
     },
   },
   '/console/audit': {
@@ -174,7 +267,11 @@ export const consolePaths = {
         { name: 'appId', in: 'query', schema: { type: 'string' } },
       ],
       responses: {
-        '200': ok('a page', { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref('AuditEntry') }, nextCursor: { type: ['string', 'null'] } } }),
+        '200': ok('a page', {
+          type: 'object',
+          required: ['items', 'nextCursor'],
+          properties: { items: { type: 'array', items: ref('AuditEntry') }, nextCursor: { type: ['string', 'null'] } },
+        }),
         '400': err('bad limit or cursor'),
         ...signedIn,
         '503': err('no projection store'),

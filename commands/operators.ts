@@ -130,7 +130,12 @@ export async function setOperatorPassword(store: EventStore, email: string, pass
   const operatorId = idOf(email);
   const chosen = password ?? generatePassword();
   checkPassword(chosen);
-  await run(store, operatorId, { type: 'ChangeOperatorPassword', data: { operatorId, passwordHash: await hashSecret(chosen), at: actor.now.toISOString(), ...(actor.by && { by: actor.by }) } }, actor);
+  await run(
+    store,
+    operatorId,
+    { type: 'ChangeOperatorPassword', data: { operatorId, passwordHash: await hashSecret(chosen), at: actor.now.toISOString(), ...(actor.by && { by: actor.by }) } },
+    actor,
+  );
   return password === undefined ? chosen : undefined;
 }
 

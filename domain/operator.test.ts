@@ -24,13 +24,19 @@ describe('operator decider', () => {
       .given([created])
       .when({ type: 'ChangeOperatorRole', data: { operatorId, role: 'admin', at, by } })
       .then([{ type: 'OperatorRoleChanged', data: { operatorId, role: 'admin', previousRole: 'viewer', at, by } }]);
-    spec.given([created]).when({ type: 'ChangeOperatorRole', data: { operatorId, role: 'viewer', at } }).then([]);
+    spec
+      .given([created])
+      .when({ type: 'ChangeOperatorRole', data: { operatorId, role: 'viewer', at } })
+      .then([]);
   });
 
   it('disables and enables, each once; every command on a missing operator is operator_not_found', () => {
     spec.given([created]).when({ type: 'DisableOperator', data: { operatorId, at } }).then([disabled]);
     spec.given([created, disabled]).when({ type: 'DisableOperator', data: { operatorId, at } }).then([]);
-    spec.given([created, disabled]).when({ type: 'EnableOperator', data: { operatorId, at } }).then([{ type: 'OperatorEnabled', data: { operatorId, at } }]);
+    spec
+      .given([created, disabled])
+      .when({ type: 'EnableOperator', data: { operatorId, at } })
+      .then([{ type: 'OperatorEnabled', data: { operatorId, at } }]);
     spec.given([created]).when({ type: 'EnableOperator', data: { operatorId, at } }).then([]);
     for (const command of [
       { type: 'DisableOperator', data: { operatorId, at } },
@@ -44,7 +50,10 @@ describe('operator decider', () => {
 
   it('turning TOTP off when it is off appends nothing', () => {
     spec.given([created]).when({ type: 'DisableOperatorTotp', data: { operatorId, at } }).then([]);
-    spec.given([created, totpOn]).when({ type: 'DisableOperatorTotp', data: { operatorId, at } }).then([{ type: 'OperatorTotpDisabled', data: { operatorId, at } }]);
+    spec
+      .given([created, totpOn])
+      .when({ type: 'DisableOperatorTotp', data: { operatorId, at } })
+      .then([{ type: 'OperatorTotpDisabled', data: { operatorId, at } }]);
   });
 
   it('the generation moves with credentials and status (sessions opened before end) but not with the role (read live)', () => {

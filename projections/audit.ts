@@ -76,7 +76,16 @@ function subjectAndDetails(event: EventOf<Handled>): Pick<AuditDoc, 'subject' | 
 function evolve(_doc: AuditDoc | undefined, event: EventOf<Handled>, id: string): AuditDoc | undefined {
   const { subject, details, appId } = subjectAndDetails(event);
   const by = (event.data as { by?: OperatorRef }).by;
-  return { _id: id, at: eventTime(event), action: event.type, by: by ? { operatorId: by.operatorId, email: by.email } : null, operatorId: by?.operatorId ?? null, subject, ...(appId !== undefined && { appId }), details };
+  return {
+    _id: id,
+    at: eventTime(event),
+    action: event.type,
+    by: by ? { operatorId: by.operatorId, email: by.email } : null,
+    operatorId: by?.operatorId ?? null,
+    subject,
+    ...(appId !== undefined && { appId }),
+    details,
+  };
 }
 
 export const audit: ReadModel<AuditDoc, Handled> = {

@@ -28,7 +28,10 @@ export async function listAccounts(store: ProjectionStore, kind: AccountDoc['kin
 export type AuditEntry = Pick<AuditDoc, 'at' | 'action' | 'by' | 'subject' | 'appId' | 'details'> & { id: string };
 
 /** Newest first; `cursor` is the `nextCursor` of the page before (opaque to callers). */
-export async function auditEntries(store: ProjectionStore, q: { limit: number; cursor?: string; operatorId?: string; appId?: string }): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+export async function auditEntries(
+  store: ProjectionStore,
+  q: { limit: number; cursor?: string; operatorId?: string; appId?: string },
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const c = await servingCollection<AuditDoc>(store, audit);
   let after: Record<string, unknown> = {};
   if (q.cursor !== undefined) {

@@ -68,7 +68,10 @@ export function consoleAdminRouter(deps: ConsoleDeps, operatorOf: (res: Response
     const state = await setOperatorRole(deps.store, id, role, actor(res));
     res.json({ operatorId: id, role: state.role });
   });
-  for (const [path, enabled] of [['disable', false], ['enable', true]] as const) {
+  for (const [path, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
     router.post(`/console/operators/:operatorId/${path}`, async (req, res) => {
       const id = await operatorId(req.params.operatorId);
       if (!enabled && id === operatorOf(res).operatorId) throw new HttpError(409, 'invalid_state', 'an admin cannot disable their own account (another admin, or the CLI, can)');
@@ -92,7 +95,8 @@ export function consoleAdminRouter(deps: ConsoleDeps, operatorOf: (res: Response
     const q = req.query as Record<string, unknown>;
     const limit = q.limit === undefined ? 50 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new HttpError(400, 'invalid_request', 'limit must be an integer 1-200', { field: 'limit' });
-    for (const f of ['cursor', 'operatorId', 'appId'] as const) if (q[f] !== undefined && typeof q[f] !== 'string') throw new HttpError(400, 'invalid_request', `${f} must be a string`, { field: f });
+    for (const f of ['cursor', 'operatorId', 'appId'] as const)
+      if (q[f] !== undefined && typeof q[f] !== 'string') throw new HttpError(400, 'invalid_request', `${f} must be a string`, { field: f });
     const page = await auditEntries(projections(), {
       limit,
       ...(typeof q.cursor === 'string' && { cursor: q.cursor }),

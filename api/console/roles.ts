@@ -89,7 +89,8 @@ export function pathMatches(pattern: string, path: string): boolean {
   if (path === '/') return pattern === '/';
   const last = p[p.length - 1]!;
   // A trailing `*name` takes one or more segments.
-  if (last.startsWith('*')) return q.length >= p.length && p.slice(0, -1).every((seg, i) => (seg.startsWith(':') ? q[i] !== '' : seg === q[i])) && q.slice(p.length - 1).every((seg) => seg !== '');
+  if (last.startsWith('*'))
+    return q.length >= p.length && p.slice(0, -1).every((seg, i) => (seg.startsWith(':') ? q[i] !== '' : seg === q[i])) && q.slice(p.length - 1).every((seg) => seg !== '');
   return p.length === q.length && p.every((seg, i) => (seg.startsWith(':') ? q[i] !== '' : seg === q[i]));
 }
 

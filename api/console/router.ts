@@ -37,7 +37,8 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * sandboxed (no script at all), and the console writes API data as text, never as markup; remote
  * images stay out (the operator's browser does not call an email's image hosts).
  */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ConsoleDeps {
   store: EventStore;
@@ -176,9 +177,18 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const wanted = typeof b.appId === 'string' && (await activeAppRevision(deps.store, b.appId)) !== undefined ? b.appId : undefined;
     const appId = wanted ?? (await firstActiveApp(deps));
     const at = deps.now().getTime();
-    const token = await deps.sessions.open({ operatorId: result.operatorId, email: result.email, generation: result.generation, createdAt: at, expiresAt: at + SESSION_TTL_MS, ...(appId !== undefined && { appId }) });
+    const token = await deps.sessions.open({
+      operatorId: result.operatorId,
+      email: result.email,
+      generation: result.generation,
+      createdAt: at,
+      expiresAt: at + SESSION_TTL_MS,
+      ...(appId !== undefined && { appId }),
+    });
     const operator = { operatorId: result.operatorId, email: result.email, role: result.role };
-    page(res).set('Set-Cookie', sessionCookie(token, SESSION_TTL_MS, secure)).json(sessionView({ operator, appId }, csrfOf(token)));
+    page(res)
+      .set('Set-Cookie', sessionCookie(token, SESSION_TTL_MS, secure))
+      .json(sessionView({ operator, appId }, csrfOf(token)));
   });
 
   router.get('/console/session', async (req, res) => {
@@ -192,12 +202,16 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     if (token && (!sameOrigin(req, deps.publicUrl) || !sameToken(req.get('x-csrf-token'), csrfOf(token)))) throw new HttpError(403, 'csrf', 'sign out from the console itself');
     // Clearing the cookie is not enough (a copy of it would work until it expires): the record goes, for every API process.
     if (token) await deps.sessions.revoke(token);
-    page(res).set('Set-Cookie', sessionCookie('', 0, secure)).status(204).end();
+    page(res)
+      .set('Set-Cookie', sessionCookie('', 0, secure))
+      .status(204)
+      .end();
   });
 
   router.put('/console/session/app', async (req, res) => {
     const appId = (req.body as { appId?: unknown } | undefined)?.appId;
-    if (typeof appId !== 'string' || (await activeAppRevision(deps.store, appId)) === undefined) throw new HttpError(400, 'invalid_request', 'appId must name an active app', { field: 'appId' });
+    if (typeof appId !== 'string' || (await activeAppRevision(deps.store, appId)) === undefined)
+      throw new HttpError(400, 'invalid_request', 'appId must name an active app', { field: 'appId' });
     await deps.sessions.selectApp(live(res).token, appId);
     page(res).json({ appId });
   });

@@ -15,7 +15,13 @@ afterAll(async () => {
 
 let clock = Date.parse('2026-06-01T12:00:00.000Z');
 const now = () => new Date(clock);
-const record = (operatorId: string, ttlMs = 60_000): SessionRecord => ({ operatorId, email: `${operatorId}@example.com`, generation: 1, createdAt: clock, expiresAt: clock + ttlMs });
+const record = (operatorId: string, ttlMs = 60_000): SessionRecord => ({
+  operatorId,
+  email: `${operatorId}@example.com`,
+  generation: 1,
+  createdAt: clock,
+  expiresAt: clock + ttlMs,
+});
 
 const kinds = {
   'in the shared projection store': () => {
@@ -69,6 +75,11 @@ it('the store keeps only a hash of the token: the cookie value is nowhere in the
   const store = createSqliteProjectionStore(file);
   const token = await createSessions(store, now).open(record('op_h'));
   await store.close();
-  const bytes = Buffer.concat(fs.readdirSync(dir).filter((f) => f.startsWith('hash.sqlite')).map((f) => fs.readFileSync(path.join(dir, f))));
+  const bytes = Buffer.concat(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('hash.sqlite'))
+      .map((f) => fs.readFileSync(path.join(dir, f))),
+  );
   expect(bytes.includes(token)).toBe(false);
 });

@@ -2,7 +2,17 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { isDomainError } from '../../domain/errors.ts';
 import { OPERATOR_ROLES, type OperatorRole } from '../../domain/events.ts';
-import { createOperator, disableTotp, enableTotp, isOperatorRole, operatorIdOfEmail, OperatorInputError, setOperatorEnabled, setOperatorPassword, setOperatorRole } from '../../commands/operators.ts';
+import {
+  createOperator,
+  disableTotp,
+  enableTotp,
+  isOperatorRole,
+  operatorIdOfEmail,
+  OperatorInputError,
+  setOperatorEnabled,
+  setOperatorPassword,
+  setOperatorRole,
+} from '../../commands/operators.ts';
 import type { EventStore, RecordedEvent } from '../../infra/eventStore/port.ts';
 import type { KeyVault } from '../../infra/keyVault/port.ts';
 import { createEventStore } from '../../infra/stores/eventStore.ts';
@@ -40,7 +50,9 @@ function explain(e: unknown): never {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const print = (value: unknown) => void process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -78,7 +90,9 @@ export function addOperatorsCommands(program: Command): void {
     .option('--totp', 'also require a TOTP code at sign-in; prints the otpauth:// URI to scan (once)')
     .action(async (email: string, opts: { role: OperatorRole; passwordStdin?: boolean; totp?: boolean }) => {
       const password = opts.passwordStdin ? await readStdin() : undefined;
-      const created = await withStores((s) => createOperator(s, { email, role: opts.role, ...(password !== undefined && { password }), ...(opts.totp && { totp: true }) }, now()).catch(explain));
+      const created = await withStores((s) =>
+        createOperator(s, { email, role: opts.role, ...(password !== undefined && { password }), ...(opts.totp && { totp: true }) }, now()).catch(explain),
+      );
       print(created);
     });
   ops

@@ -24,7 +24,11 @@ beforeAll(async () => {
   for (const role of ['viewer', 'operator', 'admin'] as const) {
     accounts[role] = await createOperator({ store: api.store }, { email: `${role}@example.com`, role, password: PASSWORD }, { now: new Date() });
   }
-  accounts.totp = await createOperator({ store: api.store, keyVault: api.keyVault }, { email: 'totp@example.com', role: 'viewer', password: PASSWORD, totp: true }, { now: new Date() });
+  accounts.totp = await createOperator(
+    { store: api.store, keyVault: api.keyVault },
+    { email: 'totp@example.com', role: 'viewer', password: PASSWORD, totp: true },
+    { now: new Date() },
+  );
   await api.call('PUT', '/v1/templates/hello', { email: { subject: 'Hi', html: '<p>hi</p>' } });
   await api.call('PUT', '/v1/users/u1', { email: 'u1@example.com' });
 });
@@ -204,7 +208,13 @@ describe('roles', () => {
     expect(denied.body).toMatchObject({ error: 'forbidden', message: 'this needs the operator role; you are viewer' });
     expect((await operator.call('POST', '/v1/redrive', { ...window(), dryRun: true })).status).toBe(202);
 
-    const scheduled = await api.call('POST', '/v1/notifications', { eventId: 'later-1', userId: 'u1', templateId: 'hello', channels: ['email'], scheduleAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const scheduled = await api.call('POST', '/v1/notifications', {
+      eventId: 'later-1',
+      userId: 'u1',
+      templateId: 'hello',
+      channels: ['email'],
+      scheduleAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     const id = scheduled.body.notifications[0].id as string;
     expect((await viewer.call('POST', `/v1/notifications/${id}/cancel`)).status).toBe(403);
     expect((await operator.call('POST', `/v1/notifications/${id}/cancel`)).body).toEqual({ id, status: 'canceled' });
@@ -315,11 +325,17 @@ describe('audit', () => {
     expect(created.data).toMatchObject({ by: { email: 'admin@example.com' } });
 
     const viewer = await signIn('viewer@example.com');
-    await waitFor('the audit read model', async () => (await viewer.call('GET', '/console/audit?limit=200')).body.items.some((e: { subject: { id: string } }) => e.subject.id === made.body.operatorId));
+    await waitFor('the audit read model', async () =>
+      (await viewer.call('GET', '/console/audit?limit=200')).body.items.some((e: { subject: { id: string } }) => e.subject.id === made.body.operatorId),
+    );
     const page = (await viewer.call('GET', '/console/audit?limit=200')).body as { items: Array<Record<string, any>>; nextCursor: string | null };
     const redrive = page.items.find((e) => e.subject.kind === 'redrive' && e.subject.id === r.body.id);
     expect(redrive).toMatchObject({ action: 'RedriveRequested', by: { email: 'operator@example.com' }, appId: api.appKey, details: { matched: 0 } });
-    expect(page.items.find((e) => e.subject.id === made.body.operatorId)).toMatchObject({ action: 'OperatorCreated', by: { email: 'admin@example.com' }, details: { role: 'viewer' } });
+    expect(page.items.find((e) => e.subject.id === made.body.operatorId)).toMatchObject({
+      action: 'OperatorCreated',
+      by: { email: 'admin@example.com' },
+      details: { role: 'viewer' },
+    });
     // The cancel in the role test, by the operator; a cancel through the app's own credentials is not an operator's action.
     expect(page.items.some((e) => e.action === 'NotificationCanceled' && e.by?.email === 'operator@example.com')).toBe(true);
     // The accounts made before any session (the CLI's way): listed with no operator.

@@ -20,7 +20,8 @@ const notify = (args: string[], input?: string) => {
   return { status: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
 };
 const json = (out: string) => JSON.parse(out) as Record<string, any>;
-const signIn = (body: Record<string, string>) => fetch(`${api.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const signIn = (body: Record<string, string>) =>
+  fetch(`${api.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   api = await startTestApi({ projections: true });
@@ -35,7 +36,12 @@ describe('notify operators', () => {
     expect(r.status, r.err).toBe(0);
     expect(r.out.split('\n')).toHaveLength(1);
     const created = json(r.out);
-    expect(created).toEqual({ operatorId: expect.stringMatching(/^op_[0-9a-f]{24}$/), email: 'root@example.com', role: 'admin', password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
+    expect(created).toEqual({
+      operatorId: expect.stringMatching(/^op_[0-9a-f]{24}$/),
+      email: 'root@example.com',
+      role: 'admin',
+      password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
+    });
     const res = await signIn({ email: 'root@example.com', password: created.password });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ operator: { role: 'admin' } });

@@ -40,7 +40,9 @@ document.getElementById('signout').addEventListener('click', async () => {
   setCsrf('');
   showSignIn('Signed out.');
 });
-window.addEventListener('hashchange', () => { if (signedIn()) route(); });
+window.addEventListener('hashchange', () => {
+  if (signedIn()) route();
+});
 
 let probe;
 try {

@@ -15,13 +15,25 @@ export async function showOperator(s, onAppChange) {
   current = s;
   const controls = nav.querySelector('[data-nav-controls]');
   nav.querySelector('.who')?.remove();
-  const apps = await api('GET', '/console/apps').then((r) => r.items.filter((a) => a.status === 'active')).catch(() => []);
-  const picker = h('select', { 'aria-label': 'App', onchange: async () => {
-    await api('PUT', '/console/session/app', { appId: picker.value });
-    current = { ...current, appId: picker.value };
-    onAppChange();
-  } }, apps.map((a) => h('option', { value: a.id, selected: a.id === s.appId }, `${a.name} (${a.id.slice(0, 12)}…)`)));
-  nav.insertBefore(h('span', { class: 'who' }, h('span', { class: 'muted' }, `${s.operator.email} · ${s.operator.role}`), apps.length > 0 ? picker : h('span', { class: 'muted' }, 'no app yet')), controls);
+  const apps = await api('GET', '/console/apps')
+    .then((r) => r.items.filter((a) => a.status === 'active'))
+    .catch(() => []);
+  const picker = h(
+    'select',
+    {
+      'aria-label': 'App',
+      onchange: async () => {
+        await api('PUT', '/console/session/app', { appId: picker.value });
+        current = { ...current, appId: picker.value };
+        onAppChange();
+      },
+    },
+    apps.map((a) => h('option', { value: a.id, selected: a.id === s.appId }, `${a.name} (${a.id.slice(0, 12)}…)`)),
+  );
+  nav.insertBefore(
+    h('span', { class: 'who' }, h('span', { class: 'muted' }, `${s.operator.email} · ${s.operator.role}`), apps.length > 0 ? picker : h('span', { class: 'muted' }, 'no app yet')),
+    controls,
+  );
 }
 
 export function forgetOperator() {

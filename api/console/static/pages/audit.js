@@ -4,7 +4,10 @@ import { h, link, muted, table, time } from '../lib/dom.js';
 import { page } from '../lib/shell.js';
 
 const subject = (s) => `${s.kind} ${s.name ?? s.id}`;
-const details = (d) => Object.entries(d).map(([k, v]) => `${k}: ${v}`).join(', ');
+const details = (d) =>
+  Object.entries(d)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
 
 export async function audit(params) {
   const cursor = params.get('cursor');
