@@ -7,11 +7,58 @@ import tseslint from 'typescript-eslint';
 
 /** What the browser scripts (the console, the examples) and the plain-JS launcher use from their hosts. */
 const browser = Object.fromEntries(
-  ['window', 'document', 'Node', 'location', 'history', 'navigator', 'localStorage', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Headers', 'FormData', 'EventSource', 'CustomEvent', 'HTMLElement', 'customElements', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'console', 'Intl', 'atob', 'btoa', 'Notification', 'Response', 'Blob']
-    .map((name) => [name, 'readonly']),
+  [
+    'window',
+    'document',
+    'Node',
+    'location',
+    'history',
+    'navigator',
+    'localStorage',
+    'sessionStorage',
+    'fetch',
+    'URL',
+    'URLSearchParams',
+    'Headers',
+    'FormData',
+    'EventSource',
+    'CustomEvent',
+    'HTMLElement',
+    'customElements',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'requestAnimationFrame',
+    'console',
+    'Intl',
+    'atob',
+    'btoa',
+    'Notification',
+    'Response',
+    'Blob',
+  ].map((name) => [name, 'readonly']),
 );
-const serviceWorker = { self: 'readonly', clients: 'readonly', registration: 'readonly', caches: 'readonly', console: 'readonly', fetch: 'readonly', URL: 'readonly', Response: 'readonly' };
-const node = { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' };
+const serviceWorker = {
+  self: 'readonly',
+  clients: 'readonly',
+  registration: 'readonly',
+  caches: 'readonly',
+  console: 'readonly',
+  fetch: 'readonly',
+  URL: 'readonly',
+  Response: 'readonly',
+};
+const node = {
+  process: 'readonly',
+  console: 'readonly',
+  URL: 'readonly',
+  Buffer: 'readonly',
+  setTimeout: 'readonly',
+  clearTimeout: 'readonly',
+  fetch: 'readonly',
+  AbortSignal: 'readonly',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', '.tmp/', '.tools/', 'coverage/', '**/dist/', 'packages/client/src/schema.ts'] },

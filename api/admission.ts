@@ -114,9 +114,14 @@ export function admitRequests(
     const decision = admissionDecision({ inFlight, completedPerSec: rate.perSec(), loopDelayMs: probes.loopDelayMs() }, limits);
     if (!decision.admit) {
       onShed?.(decision);
-      throw new HttpError(503, 'overloaded', `the API is over capacity (${decision.reason === 'event_loop' ? 'busy' : 'too many requests in flight'}); retry in ${decision.retryAfterSeconds}s`, {
-        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
-      });
+      throw new HttpError(
+        503,
+        'overloaded',
+        `the API is over capacity (${decision.reason === 'event_loop' ? 'busy' : 'too many requests in flight'}); retry in ${decision.retryAfterSeconds}s`,
+        {
+          headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+        },
+      );
     }
     inFlight += 1;
     rate.started();

@@ -105,8 +105,7 @@ export function createApi(deps: ApiDeps): Express {
   const api = deps.config.api;
   const rateLimits = parseRateLimits(api.userRateLimits);
   const rateCounter = deps.rateCounter ?? createRateCounter(deps.projections?.rateWindow);
-  const authenticator =
-    deps.authenticator ?? createAppAuthenticator(store, { clientFailures: { max: api.authFailuresPerClient, windowSeconds: api.authFailureWindowSeconds } });
+  const authenticator = deps.authenticator ?? createAppAuthenticator(store, { clientFailures: { max: api.authFailuresPerClient, windowSeconds: api.authFailureWindowSeconds } });
   const idKey = deps.config.notifyIdKey ?? loadOrCreateSecret(deps.config.dataDir, 'notify-id-key');
   const inboxSecret = inboxTokenSecretOf(deps.config);
   // Previews and publish checks render here: on worker threads, never on the thread serving HTTP.
@@ -130,14 +129,27 @@ export function createApi(deps: ApiDeps): Express {
   let shed = 0;
   let lastShedLog = 0;
   app.use(
-    admitRequests(api.admission, { loopDelayMs: deps.loopDelayMs ?? (api.admission.maxLoopDelayMs > 0 ? ((sampler) => () => sampler.delayMs())(loopDelaySampler()) : () => 0) }, (decision) => {
-      shed += 1;
-      const at = Date.now();
-      if (at - lastShedLog < 10_000) return;
-      deps.logger.warn({ shed, reason: decision.reason }, 'API over capacity: answering 503 with Retry-After');
-      lastShedLog = at;
-      shed = 0;
-    }),
+    admitRequests(
+      api.admission,
+      {
+        loopDelayMs:
+          deps.loopDelayMs ??
+          (api.admission.maxLoopDelayMs > 0
+            ? (
+                (sampler) => () =>
+                  sampler.delayMs()
+              )(loopDelaySampler())
+            : () => 0),
+      },
+      (decision) => {
+        shed += 1;
+        const at = Date.now();
+        if (at - lastShedLog < 10_000) return;
+        deps.logger.warn({ shed, reason: decision.reason }, 'API over capacity: answering 503 with Retry-After');
+        lastShedLog = at;
+        shed = 0;
+      },
+    ),
   );
 
   const document = openApiDocument(deps.config.publicUrl);
@@ -225,7 +237,15 @@ export function createApi(deps: ApiDeps): Express {
   v1.use(templatesRouter(store, now, renderPool));
   v1.use(
     notificationsRouter(
-      { store, idKey, rateCounter, rateLimits, ...(deps.publishOnCommit && { publishOnCommit: deps.publishOnCommit }), maxScheduleDays: api.maxScheduleDays, paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth } },
+      {
+        store,
+        idKey,
+        rateCounter,
+        rateLimits,
+        ...(deps.publishOnCommit && { publishOnCommit: deps.publishOnCommit }),
+        maxScheduleDays: api.maxScheduleDays,
+        paramsLimits: { maxBytes: api.paramsMaxBytes, maxDepth: api.paramsMaxDepth },
+      },
       now,
     ),
   );

@@ -11,7 +11,16 @@ import { preferencePaths, preferenceSchemas, preferenceTag } from './openapiPref
 import { schedulePaths, scheduleSchemas } from './openapiSchedules.ts';
 import { scheduleBodySchema } from './edge/scheduleSchemas.ts';
 import { previewBodySchema } from './routes/templatePreview.ts';
-import { cancelByEventBodySchema, conversionBodySchema, deviceBodySchema, notificationBodySchema, preferencesBodySchema, redriveBodySchema, templateBodySchema, userBodySchema } from './edge/schemas.ts';
+import {
+  cancelByEventBodySchema,
+  conversionBodySchema,
+  deviceBodySchema,
+  notificationBodySchema,
+  preferencesBodySchema,
+  redriveBodySchema,
+  templateBodySchema,
+  userBodySchema,
+} from './edge/schemas.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. Every
@@ -36,9 +45,17 @@ const inboxItem = {
     readAt: { type: ['string', 'null'], format: 'date-time' },
   },
 };
-const inboxPage = { type: 'object', required: ['items', 'unread', 'nextCursor'], properties: { items: { type: 'array', items: inboxItem }, unread: { type: 'integer' }, nextCursor: { type: ['string', 'null'] } } };
+const inboxPage = {
+  type: 'object',
+  required: ['items', 'unread', 'nextCursor'],
+  properties: { items: { type: 'array', items: inboxItem }, unread: { type: 'integer' }, nextCursor: { type: ['string', 'null'] } },
+};
 const pathParam = (name: string, description?: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, ...(description ? { description } : {}) });
-const common = { '400': err('invalid input; `field` names it'), '401': err('missing or invalid credentials'), '429': err("per-app request rate, or this client's failed credential checks, exceeded (Retry-After)") };
+const common = {
+  '400': err('invalid input; `field` names it'),
+  '401': err('missing or invalid credentials'),
+  '429': err("per-app request rate, or this client's failed credential checks, exceeded (Retry-After)"),
+};
 
 const listParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: USER_NOTIFICATIONS_MAX_LIMIT, default: USER_NOTIFICATIONS_DEFAULT_LIMIT } },
@@ -80,12 +97,18 @@ export function openApiDocument(publicUrl: string): object {
           bearerFormat: 'inbox token (ibx1.…)',
           description: "one user's inbox of one app, short-lived: minted by the app's backend with POST /v1/users/{userId}/inbox-token; opens /inbox/v1 only",
         },
-        inboxTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)' },
+        inboxTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'the same inbox token as ?token=, accepted by GET /inbox/v1/stream alone (EventSource cannot set headers)',
+        },
         consoleSession: {
           type: 'apiKey',
           in: 'cookie',
           name: 'notify_console',
-          description: "an operator's console session (POST /console/session); on /v1 it acts as the app the session looks at, within the operator's role, and changes need X-CSRF-Token",
+          description:
+            "an operator's console session (POST /console/session); on /v1 it acts as the app the session looks at, within the operator's role, and changes need X-CSRF-Token",
         },
       },
       schemas: { ...resourceSchemas, ...operatorSchemas, ...preferenceSchemas, ...scheduleSchemas, ...lookupSchemas, ...topicSchemas, ...consoleSchemas },
@@ -156,7 +179,15 @@ export function openApiDocument(publicUrl: string): object {
           tags: ['inbox'],
           summary: "A short-lived token for this user's in-app inbox (/inbox/v1), to hand to the user's browser",
           parameters: [pathParam('userId')],
-          responses: { '200': ok('the token', { type: 'object', required: ['token', 'expiresAt'], properties: { token: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } } }), '404': err('unknown user'), ...common },
+          responses: {
+            '200': ok('the token', {
+              type: 'object',
+              required: ['token', 'expiresAt'],
+              properties: { token: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } },
+            }),
+            '404': err('unknown user'),
+            ...common,
+          },
         },
       },
       '/inbox/v1/items': {
@@ -165,7 +196,10 @@ export function openApiDocument(publicUrl: string): object {
           tags: ['inbox'],
           summary: "The inbox token's user's items, newest first (Authorization: Bearer <inbox token>)",
           security: [{ inboxToken: [] }],
-          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }],
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          ],
           responses: { '200': ok('a page of items', inboxPage), '401': err('missing, bad or expired inbox token') },
         },
       },
@@ -176,7 +210,10 @@ export function openApiDocument(publicUrl: string): object {
           summary: 'Mark items read ({ ids } or { all: true }); records NotificationOpened',
           security: [{ inboxToken: [] }],
           requestBody: body({ type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } }, all: { type: 'boolean' } } }, { all: true }),
-          responses: { '200': ok('the unread count', { type: 'object', required: ['unread'], properties: { unread: { type: 'integer' } } }), '401': err('missing, bad or expired inbox token') },
+          responses: {
+            '200': ok('the unread count', { type: 'object', required: ['unread'], properties: { unread: { type: 'integer' } } }),
+            '401': err('missing, bad or expired inbox token'),
+          },
         },
       },
       '/inbox/v1/stream': {
@@ -186,7 +223,10 @@ export function openApiDocument(publicUrl: string): object {
           summary: 'Server-Sent Events: `item` per new item, `unread` counts; Last-Event-ID resumes; the token may be given as ?token= (EventSource sets no headers)',
           security: [{ inboxToken: [] }, { inboxTokenQuery: [] }],
           responses: {
-            '200': { description: 'the event stream: `event: item` (data: an inbox item) and `event: unread` (data: { unread })', content: { 'text/event-stream': { schema: { type: 'string', description: 'SSE frames; each item frame carries one inbox item as JSON' } } } },
+            '200': {
+              description: 'the event stream: `event: item` (data: an inbox item) and `event: unread` (data: { unread })',
+              content: { 'text/event-stream': { schema: { type: 'string', description: 'SSE frames; each item frame carries one inbox item as JSON' } } },
+            },
             '401': err('missing, bad or expired inbox token'),
             '429': err('too many open streams for this token (INBOX_STREAMS_PER_TOKEN) or this API process (INBOX_STREAMS_MAX); Retry-After'),
           },
@@ -198,7 +238,9 @@ export function openApiDocument(publicUrl: string): object {
           tags: ['inbox'],
           summary: 'The drop-in <notify-inbox token="..." api="..."> custom element',
           security: [],
-          responses: { '200': { description: 'JavaScript', content: { 'application/javascript': { schema: { type: 'string', description: 'an ES module defining <notify-inbox>' } } } } },
+          responses: {
+            '200': { description: 'JavaScript', content: { 'application/javascript': { schema: { type: 'string', description: 'an ES module defining <notify-inbox>' } } } },
+          },
         },
       },
       '/v1/users/{userId}/preferences': {
@@ -267,11 +309,17 @@ export function openApiDocument(publicUrl: string): object {
                 templateId: { type: 'string' },
                 version: { type: 'integer' },
                 missingParams: { type: 'array', items: { type: 'string' }, description: 'required params not given (a part that reads one answers 422)' },
-                rendered: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } }, description: 'part -> field -> text, e.g. email.subject' },
+                rendered: {
+                  type: 'object',
+                  additionalProperties: { type: 'object', additionalProperties: { type: 'string' } },
+                  description: 'part -> field -> text, e.g. email.subject',
+                },
               },
             }),
             '404': err('unknown template or version'),
-            '422': err('`render_failed`: a part cannot be rendered with these params (a missing variable, RENDER_BUDGET_MS exceeded): `field` names the part (`templateId` when the budget stopped a render that could not say which), the message the template and version'),
+            '422': err(
+              '`render_failed`: a part cannot be rendered with these params (a missing variable, RENDER_BUDGET_MS exceeded): `field` names the part (`templateId` when the budget stopped a render that could not say which), the message the template and version',
+            ),
             ...common,
           },
         },
@@ -282,7 +330,13 @@ export function openApiDocument(publicUrl: string): object {
           tags: ['notifications'],
           summary:
             'Request a notification: fans out to user x channel; same eventId again answers the same ids. With `topic`: every subscriber, answered as `notifications` up to 1,000 subscribers, else as a `fanout` made in the background (each subscriber once)',
-          requestBody: body(json(notificationBodySchema), { eventId: 'order-42-shipped', userId: 'ada', templateId: 'shipped', params: { name: 'Ada' }, channels: ['email', 'push'] }),
+          requestBody: body(json(notificationBodySchema), {
+            eventId: 'order-42-shipped',
+            userId: 'ada',
+            templateId: 'shipped',
+            params: { name: 'Ada' },
+            channels: ['email', 'push'],
+          }),
           responses: {
             '202': ok('one entry per user x channel, or (topic past 1,000 subscribers) the fan-out', { oneOf: [ref('NotificationsAccepted'), ref('FanoutAccepted')] }),
             '404': err('template not found for this app'),
@@ -316,7 +370,7 @@ export function openApiDocument(publicUrl: string): object {
           parameters: [pathParam('id')],
           responses: {
             '200': ok('canceled (again: the same answer)', { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { const: 'canceled' } } }),
-            '404': err('unknown id, or another app\'s notification'),
+            '404': err("unknown id, or another app's notification"),
             '409': err('already final (sent, delivered, failed, suppressed, digested): `already_final`'),
             ...common,
           },
@@ -332,7 +386,12 @@ export function openApiDocument(publicUrl: string): object {
             '200': ok('each notification with its status: canceled, or the final status that kept it', {
               type: 'object',
               required: ['notifications'],
-              properties: { notifications: { type: 'array', items: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { enum: [...NOTIFICATION_STATUSES] } } } } },
+              properties: {
+                notifications: {
+                  type: 'array',
+                  items: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { enum: [...NOTIFICATION_STATUSES] } } },
+                },
+              },
             }),
             ...common,
           },
@@ -352,16 +411,21 @@ export function openApiDocument(publicUrl: string): object {
         get: {
           operationId: 'getOpsStatus',
           tags: ['operations'],
-          summary: "The platform's health: with app credentials what an app may see (channel states, channel alerts, lag); with an operator's console session all of it (queue depths, every alert, counts)",
+          summary:
+            "The platform's health: with app credentials what an app may see (channel states, channel alerts, lag); with an operator's console session all of it (queue depths, every alert, counts)",
           responses: { '200': ok('the status', ref('OpsStatus')), '503': err('this process has no monitoring'), ...common },
         },
       },
       ...lookupPaths,
-      ...operatorPaths({ conversionBody: json(conversionBodySchema), redriveBody: json(redriveBodySchema), analyticsSummaryParams: [
-            { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
-            { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
-            { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
-          ] }),
+      ...operatorPaths({
+        conversionBody: json(conversionBodySchema),
+        redriveBody: json(redriveBodySchema),
+        analyticsSummaryParams: [
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'channel', in: 'query', schema: { enum: [...CHANNELS] } },
+        ],
+      }),
       ...preferencePaths(),
       ...consolePaths,
       '/t/{token}': {

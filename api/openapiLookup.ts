@@ -27,7 +27,10 @@ export const lookupSchemas = {
   TemplateList: {
     type: 'object',
     required: ['items', 'truncated'],
-    properties: { items: { type: 'array', items: ref('TemplateSummary') }, truncated: { type: 'boolean', description: `true when the app has more than ${TEMPLATE_LIST_MAX} templates (the first ${TEMPLATE_LIST_MAX} by id are listed)` } },
+    properties: {
+      items: { type: 'array', items: ref('TemplateSummary') },
+      truncated: { type: 'boolean', description: `true when the app has more than ${TEMPLATE_LIST_MAX} templates (the first ${TEMPLATE_LIST_MAX} by id are listed)` },
+    },
   },
   EventNotification: {
     type: 'object',

@@ -20,7 +20,11 @@ export const operatorSchemas = {
       check: { enum: [...WHY_CHECKS] },
       passed: { type: 'boolean', description: 'false: this check stopped or deferred delivery' },
       detail: { type: 'string' },
-      facts: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] }, description: 'what the check read: counts and limits, timezone, template version...' },
+      facts: {
+        type: 'object',
+        additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
+        description: 'what the check read: counts and limits, timezone, template version...',
+      },
     },
   },
   WhyAttempt: {
@@ -56,7 +60,12 @@ export const operatorSchemas = {
           reason: { type: 'string', description: 'the suppression (or deferral) reason the log recorded' },
           detail: { type: 'string' },
           reasons: { type: 'array', items: ref('WhyReason') },
-          asOf: { type: 'object', required: ['position', 'at'], properties: { position: { type: 'integer' }, at: iso }, description: 'the log position and time the decision is replayed at' },
+          asOf: {
+            type: 'object',
+            required: ['position', 'at'],
+            properties: { position: { type: 'integer' }, at: iso },
+            description: 'the log position and time the decision is replayed at',
+          },
           replayed: {
             type: 'object',
             required: ['outcome', 'agrees'],
@@ -66,8 +75,15 @@ export const operatorSchemas = {
         },
       },
       attempts: { type: 'array', items: ref('WhyAttempt') },
-      redrives: { type: 'array', items: { type: 'object', required: ['redriveId', 'at', 'fromAttempt'], properties: { redriveId: { type: 'string' }, at: iso, fromAttempt: { type: 'integer' } } } },
-      archived: { type: 'boolean', enum: [true], description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same' },
+      redrives: {
+        type: 'array',
+        items: { type: 'object', required: ['redriveId', 'at', 'fromAttempt'], properties: { redriveId: { type: 'string' }, at: iso, fromAttempt: { type: 'integer' } } },
+      },
+      archived: {
+        type: 'boolean',
+        enum: [true],
+        description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same',
+      },
       notifications: {
         type: 'array',
         description: 'GET /v1/why: the notifications this user and event did produce',
@@ -186,7 +202,8 @@ export function operatorPaths(parts: { conversionBody: object; redriveBody: obje
       post: {
         operationId: 'recordConversion',
         tags: ['analytics'],
-        summary: 'Report a conversion (once per name; a repeat is 202 and appends nothing). A template link with an empty `notify_nid` query parameter receives the notification id on its landing page.',
+        summary:
+          'Report a conversion (once per name; a repeat is 202 and appends nothing). A template link with an empty `notify_nid` query parameter receives the notification id on its landing page.',
         parameters: [idParam],
         requestBody: { required: false, content: { 'application/json': { schema: parts.conversionBody } } },
         responses: { '202': json('recorded (or already recorded)', ref('ConversionResult')), '404': err('unknown id'), '409': err('the notification never went out'), ...common },
@@ -196,7 +213,8 @@ export function operatorPaths(parts: { conversionBody: object; redriveBody: obje
       post: {
         operationId: 'redrive',
         tags: ['operations'],
-        summary: "Send the app's failed notifications in a window again; idempotent per redrive id. The parking queues hold every app's messages and are left to the operator's `notify redrive` (parked: { seen: 0, drained: 0 })",
+        summary:
+          "Send the app's failed notifications in a window again; idempotent per redrive id. The parking queues hold every app's messages and are left to the operator's `notify redrive` (parked: { seen: 0, drained: 0 })",
         requestBody: { required: true, content: { 'application/json': { schema: parts.redriveBody } } },
         responses: { '202': json('the redrive', ref('RedriveResult')), '503': err('started without the projection store'), ...common },
       },

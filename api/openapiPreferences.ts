@@ -10,7 +10,11 @@ const err = (description: string) => ({ description, content: { 'application/jso
 const ok = (description: string, schema: object) => ({ description, content: { 'application/json': { schema } } });
 const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 const pathParam = (name: string, description?: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, ...(description ? { description } : {}) });
-const common = { '400': err('invalid input; `field` names it'), '401': err('missing or invalid credentials'), '429': err("per-app request rate, or this client's failed credential checks, exceeded (Retry-After)") };
+const common = {
+  '400': err('invalid input; `field` names it'),
+  '401': err('missing or invalid credentials'),
+  '429': err("per-app request rate, or this client's failed credential checks, exceeded (Retry-After)"),
+};
 
 export const preferenceTag = { name: 'preference center', description: 'categories and the hosted page where end users change their own preferences (signed links)' };
 
@@ -59,7 +63,10 @@ export const preferencePaths = () => ({
       summary: 'Set the title and description the preference page shows for a category (idempotent; per app)',
       description: `Categories are the \`category\` of notification requests; defining one is optional (an undefined category still works and the page shows its name). At most ${MAX_CATEGORIES_PER_APP} per app (409 limit_reached past it).`,
       parameters: [pathParam('name', '1-64 of letters, digits and _.-')],
-      requestBody: { required: true, content: { 'application/json': { schema: json(categoryBodySchema), example: { title: 'Order updates', description: 'When your order ships and arrives.' } } } },
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: json(categoryBodySchema), example: { title: 'Order updates', description: 'When your order ships and arrives.' } } },
+      },
       responses: { '200': ok('the category', ref('Category')), '409': err(`limit_reached: the app has ${MAX_CATEGORIES_PER_APP} categories`), ...common },
     },
   },

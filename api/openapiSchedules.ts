@@ -8,7 +8,7 @@ const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'strin
 
 const CRON =
   'A cron in `timezone`: 5 fields `minute hour day-of-month month day-of-week`, or 6 with the seconds FIRST ' +
-  '`second minute hour day-of-month month day-of-week` (croner\'s reading: `*/2 * * * * *` is every 2 seconds). ' +
+  "`second minute hour day-of-month month day-of-week` (croner's reading: `*/2 * * * * *` is every 2 seconds). " +
   'DST: a local time skipped by spring-forward does not fire that day; a local time repeated by fall-back fires once (its first pass).';
 
 export const scheduleSchemas = {
@@ -50,7 +50,12 @@ export function schedulePaths(scheduleBody: object): Record<string, object> {
         description: CRON,
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: scheduleBody, example: { userId: 'ada', templateId: 'weekly-digest', params: { name: 'Ada' }, cron: '0 9 * * MON', timezone: 'Europe/Berlin' } } },
+          content: {
+            'application/json': {
+              schema: scheduleBody,
+              example: { userId: 'ada', templateId: 'weekly-digest', params: { name: 'Ada' }, cron: '0 9 * * MON', timezone: 'Europe/Berlin' },
+            },
+          },
         },
         responses: { '201': ok('created', ref('ScheduleCreated')), '404': err('template not found for this app'), ...common },
       },
@@ -59,7 +64,7 @@ export function schedulePaths(scheduleBody: object): Record<string, object> {
       get: {
         operationId: 'getSchedule',
         tags: ['schedules'],
-        summary: 'A schedule of the calling app (deleted, unknown or another app\'s: 404)',
+        summary: "A schedule of the calling app (deleted, unknown or another app's: 404)",
         parameters: [idParam],
         responses: { '200': ok('the schedule', ref('Schedule')), '404': err('unknown id'), ...common },
       },
@@ -68,7 +73,7 @@ export function schedulePaths(scheduleBody: object): Record<string, object> {
         tags: ['schedules'],
         summary: 'Stop a schedule: no occurrence fires after this answer (deleting again is 204 too)',
         parameters: [idParam],
-        responses: { '204': { description: 'deleted' }, '404': err('unknown id, or another app\'s schedule'), ...common },
+        responses: { '204': { description: 'deleted' }, '404': err("unknown id, or another app's schedule"), ...common },
       },
     },
   };

@@ -30,7 +30,17 @@ export const errorSchema = {
 const contact = {
   email: { type: 'string', format: 'email' },
   phone: { type: 'string', description: 'E.164' },
-  chat: { type: 'object', required: ['webhookUrl'], properties: { webhookUrl: { type: 'string', format: 'uri', description: 'incoming webhook of Slack, Microsoft Teams or Discord (its host picks the format); cleared by the platform when the host answers 404/410' } } },
+  chat: {
+    type: 'object',
+    required: ['webhookUrl'],
+    properties: {
+      webhookUrl: {
+        type: 'string',
+        format: 'uri',
+        description: 'incoming webhook of Slack, Microsoft Teams or Discord (its host picks the format); cleared by the platform when the host answers 404/410',
+      },
+    },
+  },
   locale: str,
   timezone: str,
 };
@@ -67,7 +77,11 @@ export const resourceSchemas = {
       preferences: ref('Preferences'),
     },
   },
-  DeviceRegistered: { type: 'object', required: ['id', 'userId', 'platform'], properties: { id: { type: 'string', description: 'the device id: DELETE .../devices/{id} removes it' }, userId: str, platform: { enum: [...PLATFORMS] } } },
+  DeviceRegistered: {
+    type: 'object',
+    required: ['id', 'userId', 'platform'],
+    properties: { id: { type: 'string', description: 'the device id: DELETE .../devices/{id} removes it' }, userId: str, platform: { enum: [...PLATFORMS] } },
+  },
   Preferences: { ...output(preferencesBodySchema), required: ['channels', 'categories'], example: { channels: { sms: false }, categories: { marketing: { email: false } } } },
   TemplateVersion: {
     type: 'object',
@@ -117,7 +131,11 @@ export const resourceSchemas = {
       digestNotificationId: { type: 'string', description: 'status digested: the digest notification that carried this one' },
       fallbackOf: { type: 'string', description: 'a fallback notification: the notification whose outcome requested it' },
       digestOf: { type: 'array', items: str, description: 'a digest notification: the member notifications it carried, in the order they joined' },
-      archived: { type: 'boolean', enum: [true], description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same' },
+      archived: {
+        type: 'boolean',
+        enum: [true],
+        description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same',
+      },
     },
     example: {
       id: '3f0c2a57-8d0e-5b1e-9a4c-2f9d6c1b7e10',
@@ -141,7 +159,11 @@ export const resourceSchemas = {
     required: ['id', 'events'],
     properties: {
       id: str,
-      archived: { type: 'boolean', enum: [true], description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same' },
+      archived: {
+        type: 'boolean',
+        enum: [true],
+        description: 'present (true) when the notification left the hot log under retention (LOG_RETENTION) and was read from the archive; the answer is otherwise the same',
+      },
       events: {
         type: 'array',
         items: {
@@ -167,7 +189,19 @@ export const resourceSchemas = {
       items: { type: 'array', items: notificationListItem },
       nextCursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last one' },
     },
-    example: { items: [{ id: '3f0c2a57-8d0e-5b1e-9a4c-2f9d6c1b7e10', eventId: 'order-42-shipped', channel: 'email', status: 'sent', templateId: 'shipped', requestedAt: '2025-01-01T10:00:00.000Z' }], nextCursor: null },
+    example: {
+      items: [
+        {
+          id: '3f0c2a57-8d0e-5b1e-9a4c-2f9d6c1b7e10',
+          eventId: 'order-42-shipped',
+          channel: 'email',
+          status: 'sent',
+          templateId: 'shipped',
+          requestedAt: '2025-01-01T10:00:00.000Z',
+        },
+      ],
+      nextCursor: null,
+    },
   },
   OpsStatus: {
     type: 'object',
@@ -184,7 +218,11 @@ export const resourceSchemas = {
       },
       alerts: {
         type: 'array',
-        items: { type: 'object', required: ['kind', 'subject', 'since'], properties: { kind: str, subject: str, since: iso, detail: { type: 'object', additionalProperties: true } } },
+        items: {
+          type: 'object',
+          required: ['kind', 'subject', 'since'],
+          properties: { kind: str, subject: str, since: iso, detail: { type: 'object', additionalProperties: true } },
+        },
       },
       channels: {
         type: 'array',

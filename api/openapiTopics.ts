@@ -32,7 +32,10 @@ export const topicSchemas = {
       fanout: {
         type: 'object',
         required: ['id', 'subscribers'],
-        properties: { id: { type: 'string', description: 'the fan-out (one per app and eventId)' }, subscribers: { type: 'integer', description: 'recipients, frozen when the send was accepted' } },
+        properties: {
+          id: { type: 'string', description: 'the fan-out (one per app and eventId)' },
+          subscribers: { type: 'integer', description: 'recipients, frozen when the send was accepted' },
+        },
       },
     },
     example: { fanout: { id: '9b1f0c2e-7a4d-5e3b-8c1a-0d2e3f4a5b6c', subscribers: 10000 } },
@@ -47,7 +50,10 @@ export function topicPaths(): Record<string, object> {
         tags: ['topics'],
         summary: 'Subscribe users to a topic (idempotent; up to 1,000 per call); a topic exists once it has a subscriber',
         parameters: [topicParam],
-        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(topicSubscribersBodySchema, { io: 'input' }), example: { userIds: ['ada', 'grace'] } } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: z.toJSONSchema(topicSubscribersBodySchema, { io: 'input' }), example: { userIds: ['ada', 'grace'] } } },
+        },
         responses: { '200': ok('how many were added', ref('TopicSubscribersAdded')), '413': err('body too large'), ...common },
       },
       get: {

@@ -14,8 +14,7 @@ import type { ApiProjections } from './app.ts';
  */
 export function apiProjections(store: ProjectionStore, appliedPosition?: () => number | undefined): ApiProjections {
   return {
-    analyticsSummary: (q) =>
-      analyticsSummary(store, { appId: q.appId, from: q.from.toISOString(), to: q.to.toISOString(), ...(q.channel ? { channel: q.channel } : {}) }),
+    analyticsSummary: (q) => analyticsSummary(store, { appId: q.appId, from: q.from.toISOString(), to: q.to.toISOString(), ...(q.channel ? { channel: q.channel } : {}) }),
     analyticsTimeseries: (q) => analyticsTimeseries(store, q),
     rateWindow: rateWindowSource(store, appliedPosition),
     recordRepeatClick: async (notificationId, at) => void (await recordRepeatClick(store, notificationId, at.toISOString())),

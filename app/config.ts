@@ -122,40 +122,154 @@ function oneOf<const T extends string>(values: readonly T[], meta: Meta & { fall
 export const envSchema = z.object({
   // HTTP API
   PORT: num({ section: 'api', fallback: 3000, ...nonNegativeInt, description: 'Port of the public HTTP API (and /healthz); /readyz and /metrics are on OPS_PORT.' }),
-  PUBLIC_URL: str({ section: 'api', derived: 'http://127.0.0.1:$PORT', description: 'Public base URL of the API, used in tracking and unsubscribe links (a trailing / is dropped).' }),
-  TRACKING_SECRET: str({ section: 'api', secret: true, description: 'HMAC key of tracking tokens and unsubscribe links. Unset: the embedded mode generates one at first start and keeps it in the data dir (0600); required with real providers.' }),
-  NOTIFY_ID_KEY: str({ section: 'api', secret: true, description: 'HMAC key notification ids are derived with. Unset: generated at first start into the data dir (0600). Every API process must share it and it must never change (dedup by eventId depends on it).' }),
+  PUBLIC_URL: str({
+    section: 'api',
+    derived: 'http://127.0.0.1:$PORT',
+    description: 'Public base URL of the API, used in tracking and unsubscribe links (a trailing / is dropped).',
+  }),
+  TRACKING_SECRET: str({
+    section: 'api',
+    secret: true,
+    description:
+      'HMAC key of tracking tokens and unsubscribe links. Unset: the embedded mode generates one at first start and keeps it in the data dir (0600); required with real providers.',
+  }),
+  NOTIFY_ID_KEY: str({
+    section: 'api',
+    secret: true,
+    description:
+      'HMAC key notification ids are derived with. Unset: generated at first start into the data dir (0600). Every API process must share it and it must never change (dedup by eventId depends on it).',
+  }),
   TRACKING_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 90, ...nonNegativeInt, description: 'How long click and open links stay valid, in days.' }),
   UNSUBSCRIBE_TOKEN_TTL_DAYS: num({ section: 'api', fallback: 60, ...nonNegativeInt, description: 'How long an unsubscribe link stays valid, in days.' }),
-  PREFERENCES_LINK_TTL_DAYS: num({ section: 'api', fallback: 7, check: (n) => Number.isInteger(n) && n >= 1 && n <= 90, what: 'an integer from 1 to 90', description: 'How long a preference-center link stays valid, in days: the default of `POST /v1/users/:userId/preferences-link` and the life of `{{ preferences_url }}` in a message.' }),
+  PREFERENCES_LINK_TTL_DAYS: num({
+    section: 'api',
+    fallback: 7,
+    check: (n) => Number.isInteger(n) && n >= 1 && n <= 90,
+    what: 'an integer from 1 to 90',
+    description:
+      'How long a preference-center link stays valid, in days: the default of `POST /v1/users/:userId/preferences-link` and the life of `{{ preferences_url }}` in a message.',
+  }),
   API_BODY_LIMIT: num({ section: 'api', fallback: 1024 * 1024, ...nonNegativeInt, description: 'Largest accepted request body in bytes (413 above it).' }),
-  API_APP_RATE_LIMIT: num({ section: 'api', fallback: 5000, ...nonNegativeInt, description: 'Per-app token bucket: requests per second, counted in each API process (0 turns it off). Above what one box delivers, so it guards against a runaway client without capping a single service below the platform (docs/performance.md).' }),
+  API_APP_RATE_LIMIT: num({
+    section: 'api',
+    fallback: 5000,
+    ...nonNegativeInt,
+    description:
+      'Per-app token bucket: requests per second, counted in each API process (0 turns it off). Above what one box delivers, so it guards against a runaway client without capping a single service below the platform (docs/performance.md).',
+  }),
   API_APP_RATE_BURST: num({ section: 'api', fallback: 10000, ...nonNegativeInt, description: 'Per-app token bucket: burst size.' }),
   NOTIFY_RATE_LIMITS: str({ section: 'api', description: 'Per-user send limits overriding the defaults, e.g. `sms=10/1h,email:marketing=2/1d`.' }),
   API_MAX_SCHEDULE_DAYS: num({ section: 'api', fallback: 30, ...nonNegativeInt, description: 'How far ahead, in days, `scheduleAt` may be.' }),
-  API_PARAMS_MAX_BYTES: num({ section: 'api', fallback: 16 * 1024, ...nonNegativeInt, description: 'Largest `params` of a notification, serialized as JSON, in bytes (413 above it).' }),
+  API_PARAMS_MAX_BYTES: num({
+    section: 'api',
+    fallback: 16 * 1024,
+    ...nonNegativeInt,
+    description: 'Largest `params` of a notification, serialized as JSON, in bytes (413 above it).',
+  }),
   API_PARAMS_MAX_DEPTH: num({ section: 'api', fallback: 8, ...nonNegativeInt, description: 'Deepest nesting of objects and arrays in `params` (400 above it).' }),
-  INBOX_TOKEN_SECRET: str({ section: 'api', derived: 'derived from the tracking secret', secret: true, description: 'HMAC key of end-user inbox tokens (`POST /v1/users/:userId/inbox-token`).' }),
-  INBOX_TOKEN_TTL_SECONDS: num({ section: 'api', fallback: 3600, check: (n) => Number.isInteger(n) && n >= 10 && n <= 7 * 86_400, what: 'an integer from 10 to 604800', description: 'Lifetime of an inbox token.' }),
-  INBOX_CORS_ORIGINS: str({ section: 'api', description: 'Origins allowed to call `/inbox/v1` from a browser: a comma-separated list (`https://app.example.com,https://admin.example.com`) or `*`; unset, no cross-origin access.' }),
-  INBOX_STREAMS_PER_TOKEN: num({ section: 'api', fallback: 5, ...positiveInt, description: 'Open `/inbox/v1/stream` connections allowed per inbox token (429 with Retry-After past it).' }),
-  INBOX_STREAMS_MAX: num({ section: 'api', fallback: 1000, ...positiveInt, description: 'Open `/inbox/v1/stream` connections allowed per API process, all tokens together (429 with Retry-After past it).' }),
-  API_AUTH_FAILURES: num({ section: 'api', fallback: 20, ...nonNegativeInt, description: 'Failed credential checks (app key and secret; operator sign-in to the console, counted apart) one client address may make in `API_AUTH_FAILURE_WINDOW_SECONDS` before it gets 429 with Retry-After, without a scrypt being run for it (0 turns it off for app credentials; the console sign-in then keeps 20 per 5 minutes). Counted in each API process.' }),
+  INBOX_TOKEN_SECRET: str({
+    section: 'api',
+    derived: 'derived from the tracking secret',
+    secret: true,
+    description: 'HMAC key of end-user inbox tokens (`POST /v1/users/:userId/inbox-token`).',
+  }),
+  INBOX_TOKEN_TTL_SECONDS: num({
+    section: 'api',
+    fallback: 3600,
+    check: (n) => Number.isInteger(n) && n >= 10 && n <= 7 * 86_400,
+    what: 'an integer from 10 to 604800',
+    description: 'Lifetime of an inbox token.',
+  }),
+  INBOX_CORS_ORIGINS: str({
+    section: 'api',
+    description:
+      'Origins allowed to call `/inbox/v1` from a browser: a comma-separated list (`https://app.example.com,https://admin.example.com`) or `*`; unset, no cross-origin access.',
+  }),
+  INBOX_STREAMS_PER_TOKEN: num({
+    section: 'api',
+    fallback: 5,
+    ...positiveInt,
+    description: 'Open `/inbox/v1/stream` connections allowed per inbox token (429 with Retry-After past it).',
+  }),
+  INBOX_STREAMS_MAX: num({
+    section: 'api',
+    fallback: 1000,
+    ...positiveInt,
+    description: 'Open `/inbox/v1/stream` connections allowed per API process, all tokens together (429 with Retry-After past it).',
+  }),
+  API_AUTH_FAILURES: num({
+    section: 'api',
+    fallback: 20,
+    ...nonNegativeInt,
+    description:
+      'Failed credential checks (app key and secret; operator sign-in to the console, counted apart) one client address may make in `API_AUTH_FAILURE_WINDOW_SECONDS` before it gets 429 with Retry-After, without a scrypt being run for it (0 turns it off for app credentials; the console sign-in then keeps 20 per 5 minutes). Counted in each API process.',
+  }),
   API_AUTH_FAILURE_WINDOW_SECONDS: num({ section: 'api', fallback: 60, ...positiveInt, description: 'The window of `API_AUTH_FAILURES`, in seconds.' }),
-  WEB_PUSH_MAX_SUBSCRIPTIONS: num({ section: 'api', fallback: 10, ...positiveInt, description: 'Web Push subscriptions one user may have; registering one more answers 409 `limit_reached`.' }),
-  API_ACCEPTORS: num({ section: 'api', fallback: 64, ...positiveInt, description: 'Listening sockets per API process when `notify serve` runs the API with SO_REUSEPORT. Node accepts one connection per socket per event-loop turn, and a process that also delivers takes 100-500 ms a turn under load: with one socket, requests on new connections waited 12-70 s while kept-alive ones were answered (docs/performance.md).' }),
-  API_LISTEN_BACKLOG: num({ section: 'api', fallback: 4096, ...positiveInt, description: 'Connections the kernel completes and holds until the API process accepts them (capped by `net.core.somaxconn`). Past it a new connection\'s handshake is retried after 1, 2, 4, 8, 16 s.' }),
-  API_ADMISSION_MAX_WAIT_MS: num({ section: 'api', fallback: 500, ...nonNegativeInt, description: 'Admission control: a request is answered 503 with Retry-After at once when the requests already in flight in its API process would take longer than this to complete at the recent completion rate (0 turns it off). Past capacity a request is answered within about a second either way instead of queueing for many (docs/performance.md).' }),
-  API_ADMISSION_MAX_LOOP_DELAY_MS: num({ section: 'api', fallback: 0, ...nonNegativeInt, description: 'Admission control: 503 with Retry-After while the API process\'s event loop runs this many ms late: the process is saturated by other work (senders, dispatcher) and a request would wait that long before it is even read (0, the default, turns it off: a single long pause, a GC or a large fan-out, would shed the requests of the next turn although the loop is free again).' }),
-  API_ADMISSION_MAX_IN_FLIGHT: num({ section: 'api', fallback: 1000, ...nonNegativeInt, description: 'Admission control: at most this many requests in flight per API process, 503 with Retry-After past it (0: no bound).' }),
+  WEB_PUSH_MAX_SUBSCRIPTIONS: num({
+    section: 'api',
+    fallback: 10,
+    ...positiveInt,
+    description: 'Web Push subscriptions one user may have; registering one more answers 409 `limit_reached`.',
+  }),
+  API_ACCEPTORS: num({
+    section: 'api',
+    fallback: 64,
+    ...positiveInt,
+    description:
+      'Listening sockets per API process when `notify serve` runs the API with SO_REUSEPORT. Node accepts one connection per socket per event-loop turn, and a process that also delivers takes 100-500 ms a turn under load: with one socket, requests on new connections waited 12-70 s while kept-alive ones were answered (docs/performance.md).',
+  }),
+  API_LISTEN_BACKLOG: num({
+    section: 'api',
+    fallback: 4096,
+    ...positiveInt,
+    description:
+      "Connections the kernel completes and holds until the API process accepts them (capped by `net.core.somaxconn`). Past it a new connection's handshake is retried after 1, 2, 4, 8, 16 s.",
+  }),
+  API_ADMISSION_MAX_WAIT_MS: num({
+    section: 'api',
+    fallback: 500,
+    ...nonNegativeInt,
+    description:
+      'Admission control: a request is answered 503 with Retry-After at once when the requests already in flight in its API process would take longer than this to complete at the recent completion rate (0 turns it off). Past capacity a request is answered within about a second either way instead of queueing for many (docs/performance.md).',
+  }),
+  API_ADMISSION_MAX_LOOP_DELAY_MS: num({
+    section: 'api',
+    fallback: 0,
+    ...nonNegativeInt,
+    description:
+      "Admission control: 503 with Retry-After while the API process's event loop runs this many ms late: the process is saturated by other work (senders, dispatcher) and a request would wait that long before it is even read (0, the default, turns it off: a single long pause, a GC or a large fan-out, would shed the requests of the next turn although the loop is free again).",
+  }),
+  API_ADMISSION_MAX_IN_FLIGHT: num({
+    section: 'api',
+    fallback: 1000,
+    ...nonNegativeInt,
+    description: 'Admission control: at most this many requests in flight per API process, 503 with Retry-After past it (0: no bound).',
+  }),
   SENDGRID_WEBHOOK_PUBLIC_KEY: str({ section: 'api', secret: true, description: 'Base64 ECDSA public key verifying the signed SendGrid event webhook.' }),
-  SERVE_PROCESSES: num({ section: 'api', fallback: 0, ...nonNegativeInt, description: '`notify serve` with no --roles: the cores to plan for (0: every core). n >= 2 runs the projection runner alone, one main process (API, senders, dispatcher, monitors), n - 2 more API + sender processes and the simulator; 1 runs every role in one process (as `serve --single-process`).' }),
-  OPS_PORT: num({ section: 'api', fallback: 9464, ...nonNegativeInt, description: 'Port of /healthz, /readyz and /metrics, in every process (0: any free port). Never the public API port.' }),
+  SERVE_PROCESSES: num({
+    section: 'api',
+    fallback: 0,
+    ...nonNegativeInt,
+    description:
+      '`notify serve` with no --roles: the cores to plan for (0: every core). n >= 2 runs the projection runner alone, one main process (API, senders, dispatcher, monitors), n - 2 more API + sender processes and the simulator; 1 runs every role in one process (as `serve --single-process`).',
+  }),
+  OPS_PORT: num({
+    section: 'api',
+    fallback: 9464,
+    ...nonNegativeInt,
+    description: 'Port of /healthz, /readyz and /metrics, in every process (0: any free port). Never the public API port.',
+  }),
   OPS_HOST: str({ section: 'api', fallback: '127.0.0.1', description: 'Address the ops port binds (loopback by default: not reachable from outside).' }),
 
   // Storage
   NOTIFY_DATA_DIR: str({ section: 'storage', fallback: './data', description: 'Directory of the embedded SQLite stores (event log, read models, dispatcher state).' }),
-  PG_POOL_SIZE: num({ section: 'storage', fallback: 10, ...positiveInt, description: 'Connections of the one PostgreSQL pool each process shares among all its stores (budget: processes x (this + 1 per leader lock + 1 for LISTEN), under max_connections).' }),
+  PG_POOL_SIZE: num({
+    section: 'storage',
+    fallback: 10,
+    ...positiveInt,
+    description:
+      'Connections of the one PostgreSQL pool each process shares among all its stores (budget: processes x (this + 1 per leader lock + 1 for LISTEN), under max_connections).',
+  }),
   LOG_RETENTION: envString()
     .transform((raw, ctx): number | 'off' => {
       if (raw === undefined) return parseDuration(DEFAULT_LOG_RETENTION)!;
@@ -166,12 +280,17 @@ export const envSchema = z.object({
     .register(envMeta, {
       section: 'storage',
       default: DEFAULT_LOG_RETENTION,
-      description: 'How long a finished notification (final status) stays in the hot log after its last event; then the monitors role moves its stream to compressed archive segments under `$NOTIFY_DATA_DIR/archive`, which reads, replays and rebuilds still go through (docs/operations.md#retention-and-the-archive). A duration (`30d`, `12h`, `5m`, `90s`) or `off` (everything stays hot). Embedded and PostgreSQL logs.',
+      description:
+        'How long a finished notification (final status) stays in the hot log after its last event; then the monitors role moves its stream to compressed archive segments under `$NOTIFY_DATA_DIR/archive`, which reads, replays and rebuilds still go through (docs/operations.md#retention-and-the-archive). A duration (`30d`, `12h`, `5m`, `90s`) or `off` (everything stays hot). Embedded and PostgreSQL logs.',
     }),
   NOTIFY_SQLITE_SYNC: oneOf(['normal', 'full'], { section: 'storage', fallback: 'normal', description: '`full`: the embedded event log fsyncs every commit.' }),
   EVENTSTORE_URL: str({ section: 'storage', secret: 'userinfo', description: 'EventStoreDB connection string; unset: the embedded SQLite event log.' }),
   MONGO_URL: str({ section: 'storage', secret: 'userinfo', description: 'MongoDB connection string for read models and dispatcher state; unset: embedded SQLite.' }),
-  DATABASE_URL: str({ section: 'storage', secret: 'userinfo', description: 'PostgreSQL connection string for every store (log, read models, dispatcher state, key vault, leader locks) unless EVENTSTORE_URL or MONGO_URL names one.' }),
+  DATABASE_URL: str({
+    section: 'storage',
+    secret: 'userinfo',
+    description: 'PostgreSQL connection string for every store (log, read models, dispatcher state, key vault, leader locks) unless EVENTSTORE_URL or MONGO_URL names one.',
+  }),
 
   // Broker and delivery pipeline
   AMQP_URL: envString()
@@ -184,8 +303,18 @@ export const envSchema = z.object({
       }
       return value;
     })
-    .register(envMeta, { section: 'pipeline', default: DEFAULT_AMQP_URL, secret: 'userinfo', description: 'RabbitMQ connection URL, or the URLs of several nodes of one cluster separated by commas (every process fails over between them).' }),
-  QUORUM_REPLICAS: num({ section: 'pipeline', derived: '3 when AMQP_URL lists 3 or more nodes, else the broker\'s default', ...positiveInt, description: 'Members of each quorum queue (`x-quorum-initial-group-size`); queues declared before it was set keep theirs.' }),
+    .register(envMeta, {
+      section: 'pipeline',
+      default: DEFAULT_AMQP_URL,
+      secret: 'userinfo',
+      description: 'RabbitMQ connection URL, or the URLs of several nodes of one cluster separated by commas (every process fails over between them).',
+    }),
+  QUORUM_REPLICAS: num({
+    section: 'pipeline',
+    derived: "3 when AMQP_URL lists 3 or more nodes, else the broker's default",
+    ...positiveInt,
+    description: 'Members of each quorum queue (`x-quorum-initial-group-size`); queues declared before it was set keep theirs.',
+  }),
   RABBIT_PREFIX: str({ section: 'pipeline', fallback: DEFAULT_PREFIX, description: 'Prefix of every exchange and queue, so several platforms can share one broker.' }),
   RETRY_DELAYS_MS: envString()
     .transform((raw, ctx) => {
@@ -195,20 +324,57 @@ export const envSchema = z.object({
         return s.trim() !== '' && isPositiveInt(n) ? n : fail(ctx, s.trim(), 'must be a positive integer', [i]);
       });
     })
-    .register(envMeta, { section: 'pipeline', default: DEFAULT_RETRY_SETTINGS.tiersMs.join(','), description: 'Retry tiers in ms, ascending, comma-separated: one delay queue each.' }),
-  RETRY_JITTER: num({ section: 'pipeline', fallback: DEFAULT_RETRY_SETTINGS.jitter, check: (n) => n >= 0 && n < 1, what: 'a number in [0, 1)', description: 'Fraction each retry delay varies by.' }),
-  RETRY_AFTER_CAP_MS: num({ section: 'pipeline', derived: 'the longest retry tier', ...nonNegativeInt, description: 'A provider\'s Retry-After is honoured up to this long (at most the longest retry tier): the retry waits at least that, and at most the smallest tier at or above it.' }),
+    .register(envMeta, {
+      section: 'pipeline',
+      default: DEFAULT_RETRY_SETTINGS.tiersMs.join(','),
+      description: 'Retry tiers in ms, ascending, comma-separated: one delay queue each.',
+    }),
+  RETRY_JITTER: num({
+    section: 'pipeline',
+    fallback: DEFAULT_RETRY_SETTINGS.jitter,
+    check: (n) => n >= 0 && n < 1,
+    what: 'a number in [0, 1)',
+    description: 'Fraction each retry delay varies by.',
+  }),
+  RETRY_AFTER_CAP_MS: num({
+    section: 'pipeline',
+    derived: 'the longest retry tier',
+    ...nonNegativeInt,
+    description:
+      "A provider's Retry-After is honoured up to this long (at most the longest retry tier): the retry waits at least that, and at most the smallest tier at or above it.",
+  }),
   DELIVERY_LIMIT: num({ section: 'pipeline', fallback: 10, ...positiveInt, description: 'Deliveries of one message before the broker parks it.' }),
   SENDER_PREFETCH: num({ section: 'pipeline', fallback: 50, ...positiveInt, description: 'Unacked messages per channel consumer.' }),
-  SENDER_APP_MAX_IN_FLIGHT: num({ section: 'pipeline', fallback: 20, ...positiveInt, description: 'Deliveries of one app a channel consumer runs at once; the next wait in the consumer. An app whose oldest call is over a second old keeps as many waiting and has the rest put off to a retry tier (not an attempt), so its slow provider never holds another app\'s deliveries (docs/channels.md#fair-sending).' }),
-  RENDER_WORKERS: num({ section: 'pipeline', fallback: 2, ...positiveInt, description: 'Worker threads each process renders templates in (previews, publish checks, senders): no render runs on a thread that serves HTTP or consumes a queue.' }),
-  RENDER_BUDGET_MS: num({ section: 'pipeline', fallback: 1000, ...positiveInt, description: 'Longest one render may run; past it the worker is terminated and replaced, and the render fails for good (`render_budget`), naming the template.' }),
+  SENDER_APP_MAX_IN_FLIGHT: num({
+    section: 'pipeline',
+    fallback: 20,
+    ...positiveInt,
+    description:
+      "Deliveries of one app a channel consumer runs at once; the next wait in the consumer. An app whose oldest call is over a second old keeps as many waiting and has the rest put off to a retry tier (not an attempt), so its slow provider never holds another app's deliveries (docs/channels.md#fair-sending).",
+  }),
+  RENDER_WORKERS: num({
+    section: 'pipeline',
+    fallback: 2,
+    ...positiveInt,
+    description: 'Worker threads each process renders templates in (previews, publish checks, senders): no render runs on a thread that serves HTTP or consumes a queue.',
+  }),
+  RENDER_BUDGET_MS: num({
+    section: 'pipeline',
+    fallback: 1000,
+    ...positiveInt,
+    description: 'Longest one render may run; past it the worker is terminated and replaced, and the render fails for good (`render_budget`), naming the template.',
+  }),
   SENDER_MAX_ATTEMPTS: num({ section: 'pipeline', derived: 'retry tiers + 1', ...positiveInt, description: 'Provider attempts before a notification is `exhausted`.' }),
   CHANNEL_FAILING_THRESHOLD: num({ section: 'pipeline', fallback: 10, ...positiveInt, description: 'Consecutive provider failures that raise `channel_failing`.' }),
   CHANNEL_RECOVER_AFTER: num({ section: 'pipeline', fallback: 5, ...positiveInt, description: 'Successes in a row that end a `channel_failing` incident.' }),
   PARKED_QUIET_MS: num({ section: 'pipeline', fallback: 60_000, ...positiveInt, description: 'A `message_parked` incident ends after this long without a park.' }),
   DISPATCHER_MAX_IN_FLIGHT: num({ section: 'pipeline', fallback: 100, ...positiveInt, description: 'Unconfirmed publishes the dispatcher allows.' }),
-  DISPATCHER_SCHEDULE_TICK_MS: num({ section: 'pipeline', fallback: 1000, ...positiveInt, description: 'How often due scheduled notifications (the dispatcher) and due workflow timers (digest closes, timed fallbacks) are looked for.' }),
+  DISPATCHER_SCHEDULE_TICK_MS: num({
+    section: 'pipeline',
+    fallback: 1000,
+    ...positiveInt,
+    description: 'How often due scheduled notifications (the dispatcher) and due workflow timers (digest closes, timed fallbacks) are looked for.',
+  }),
 
   // Providers (a channel without credentials delivers to the simulator)
   PROVIDER_TIMEOUT_MS: num({ section: 'providers', fallback: 10_000, ...positiveInt, description: 'How long one provider call may take before it counts as a retryable timeout.' }),
@@ -217,7 +383,11 @@ export const envSchema = z.object({
   PROVIDER_TIMEOUT_MS_SMS: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for SMS (Twilio).' }),
   PROVIDER_TIMEOUT_MS_EMAIL: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for email (SendGrid).' }),
   PROVIDER_TIMEOUT_MS_WEB: num({ section: 'providers', derived: '$PROVIDER_TIMEOUT_MS', ...positiveInt, description: 'Provider timeout for Web Push (one push service call).' }),
-  VAPID_PUBLIC_KEY: str({ section: 'providers', description: 'Web Push VAPID public key, base64url (with VAPID_PRIVATE_KEY and VAPID_SUBJECT). Unset: a key pair is generated at first start and kept in $NOTIFY_DATA_DIR/vapid.json.' }),
+  VAPID_PUBLIC_KEY: str({
+    section: 'providers',
+    description:
+      'Web Push VAPID public key, base64url (with VAPID_PRIVATE_KEY and VAPID_SUBJECT). Unset: a key pair is generated at first start and kept in $NOTIFY_DATA_DIR/vapid.json.',
+  }),
   VAPID_PRIVATE_KEY: str({ section: 'providers', secret: true, description: 'Web Push VAPID private key, base64url.' }),
   VAPID_SUBJECT: str({ section: 'providers', description: 'Web Push VAPID contact: a `mailto:` or `https:` URI push services can reach you at.' }),
   APNS_KEY_ID: str({ section: 'providers', description: 'APNs token auth: key id (with APNS_TEAM_ID, APNS_KEY or APNS_KEY_FILE, APNS_TOPIC).' }),
@@ -236,56 +406,136 @@ export const envSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: str({ section: 'providers', description: 'Twilio messaging service, instead of TWILIO_FROM.' }),
   SENDGRID_API_KEY: str({ section: 'providers', secret: true, description: 'SendGrid API key (with SENDGRID_FROM).' }),
   SENDGRID_FROM: str({ section: 'providers', description: 'Sender address of email.' }),
-  SMTP_URL: str({ section: 'providers', secret: 'userinfo', description: 'Email failover: SMTP relay URL (`smtp://user:pass@host:587`, STARTTLS when offered, or `smtps://...:465`), used while SendGrid\'s breaker is open (with SMTP_FROM).' }),
+  SMTP_URL: str({
+    section: 'providers',
+    secret: 'userinfo',
+    description:
+      "Email failover: SMTP relay URL (`smtp://user:pass@host:587`, STARTTLS when offered, or `smtps://...:465`), used while SendGrid's breaker is open (with SMTP_FROM).",
+  }),
   SMTP_FROM: str({ section: 'providers', description: 'Sender address of email sent through SMTP_URL.' }),
-  TWILIO_SECONDARY_ACCOUNT_SID: str({ section: 'providers', description: 'SMS failover: a second Twilio account SID (with TWILIO_SECONDARY_AUTH_TOKEN and TWILIO_SECONDARY_FROM or TWILIO_SECONDARY_MESSAGING_SERVICE_SID).' }),
+  TWILIO_SECONDARY_ACCOUNT_SID: str({
+    section: 'providers',
+    description: 'SMS failover: a second Twilio account SID (with TWILIO_SECONDARY_AUTH_TOKEN and TWILIO_SECONDARY_FROM or TWILIO_SECONDARY_MESSAGING_SERVICE_SID).',
+  }),
   TWILIO_SECONDARY_AUTH_TOKEN: str({ section: 'providers', secret: true, description: 'Auth token of the secondary Twilio account.' }),
   TWILIO_SECONDARY_FROM: str({ section: 'providers', description: 'Sender phone number of SMS sent through the secondary account.' }),
   TWILIO_SECONDARY_MESSAGING_SERVICE_SID: str({ section: 'providers', description: 'Messaging service of the secondary account, instead of TWILIO_SECONDARY_FROM.' }),
-  WEB_PUSH_ALLOWED_ORIGINS: str({ section: 'providers', description: 'Push-service origins (`https://push.internal.example:8443`, comma-separated) called even though they resolve to a private, loopback or link-local address; every other endpoint must be https: and public. In embedded mode the simulator\'s origin is added.' }),
-  WEB_PUSH_MAX_PER_HOST: num({ section: 'providers', fallback: 16, ...positiveInt, description: 'Concurrent Web Push calls to one endpoint host, per process: a hanging push service holds at most this many.' }),
-  PROVIDER_BREAKER_FAILURES: num({ section: 'providers', fallback: 5, ...positiveInt, description: 'Consecutive retryable failures that open a provider\'s circuit breaker (sends go to the channel\'s secondary).' }),
-  PROVIDER_BREAKER_COOLDOWN_MS: num({ section: 'providers', fallback: 30_000, ...positiveInt, description: 'How long an open breaker waits before letting one probe through to the primary again (half-open).' }),
+  WEB_PUSH_ALLOWED_ORIGINS: str({
+    section: 'providers',
+    description:
+      "Push-service origins (`https://push.internal.example:8443`, comma-separated) called even though they resolve to a private, loopback or link-local address; every other endpoint must be https: and public. In embedded mode the simulator's origin is added.",
+  }),
+  WEB_PUSH_MAX_PER_HOST: num({
+    section: 'providers',
+    fallback: 16,
+    ...positiveInt,
+    description: 'Concurrent Web Push calls to one endpoint host, per process: a hanging push service holds at most this many.',
+  }),
+  PROVIDER_BREAKER_FAILURES: num({
+    section: 'providers',
+    fallback: 5,
+    ...positiveInt,
+    description: "Consecutive retryable failures that open a provider's circuit breaker (sends go to the channel's secondary).",
+  }),
+  PROVIDER_BREAKER_COOLDOWN_MS: num({
+    section: 'providers',
+    fallback: 30_000,
+    ...positiveInt,
+    description: 'How long an open breaker waits before letting one probe through to the primary again (half-open).',
+  }),
 
   // Simulator
   SIM_PORT: num({ section: 'simulator', fallback: 4010, ...nonNegativeInt, description: 'Port of the simulator control API (/_sim/messages, /_sim/faults).' }),
-  SIM_PROVIDER_PORT: num({ section: 'simulator', fallback: 4011, ...nonNegativeInt, description: 'Port of the simulator provider side (APNs, FCM, Twilio and SendGrid endpoints, TLS).' }),
+  SIM_PROVIDER_PORT: num({
+    section: 'simulator',
+    fallback: 4011,
+    ...nonNegativeInt,
+    description: 'Port of the simulator provider side (APNs, FCM, Twilio and SendGrid endpoints, TLS).',
+  }),
   SIM_SMTP_PORT: num({
     section: 'simulator',
     fallback: 0,
     ...nonNegativeInt,
-    description: 'Port of the simulator\'s SMTP relay (plain TCP, AUTH), the email failover when SMTP_URL is not set. 0: a free port, found by senders in the same process; senders in another process need it set.',
+    description:
+      "Port of the simulator's SMTP relay (plain TCP, AUTH), the email failover when SMTP_URL is not set. 0: a free port, found by senders in the same process; senders in another process need it set.",
   }),
 
   SIM_HOST: str({
     section: 'simulator',
-    description: 'Host of the provider simulator when it runs in another container (docker-compose.yml: `simulator`). A senders process then relays its own loopback SIM_PROVIDER_PORT and SIM_SMTP_PORT there: the simulated endpoints are named https://localhost:<port>, as its certificate is. Needs both ports set (not 0). Unset: the simulator is on this host.',
+    description:
+      'Host of the provider simulator when it runs in another container (docker-compose.yml: `simulator`). A senders process then relays its own loopback SIM_PROVIDER_PORT and SIM_SMTP_PORT there: the simulated endpoints are named https://localhost:<port>, as its certificate is. Needs both ports set (not 0). Unset: the simulator is on this host.',
   }),
-  SIM_LISTEN_HOST: str({ section: 'simulator', fallback: '127.0.0.1', description: 'Address the simulator\'s servers bind: `0.0.0.0` when senders in other containers reach it through SIM_HOST.' }),
+  SIM_LISTEN_HOST: str({
+    section: 'simulator',
+    fallback: '127.0.0.1',
+    description: "Address the simulator's servers bind: `0.0.0.0` when senders in other containers reach it through SIM_HOST.",
+  }),
   SIM_RECEIPTS_URL: str({
     section: 'simulator',
     derived: 'http://127.0.0.1:$PORT',
-    description: 'Base URL of the API the simulator sends its receipts to: SendGrid\'s signed event webhook (`delivered`), Twilio\'s signed status callbacks, and the opens and clicks of the tracking links. `off`: none are sent.',
+    description:
+      "Base URL of the API the simulator sends its receipts to: SendGrid's signed event webhook (`delivered`), Twilio's signed status callbacks, and the opens and clicks of the tracking links. `off`: none are sent.",
   }),
-  SIM_RECEIPT_OPEN_RATE: num({ section: 'simulator', fallback: 0.6, ...unitShare, description: 'Share of the simulator\'s delivered emails whose open pixel it loads (a recipient opening them).' }),
+  SIM_RECEIPT_OPEN_RATE: num({
+    section: 'simulator',
+    fallback: 0.6,
+    ...unitShare,
+    description: "Share of the simulator's delivered emails whose open pixel it loads (a recipient opening them).",
+  }),
   SIM_RECEIPT_CLICK_RATE: num({ section: 'simulator', fallback: 0.3, ...unitShare, description: 'Share of the opened emails whose first tracked link the simulator follows.' }),
 
   // Logs, tracing and alerts
   LOG_LEVEL: oneOf(LOG_LEVELS, { section: 'observability', fallback: 'info', description: 'Least severe level logged.' }),
-  OTEL_EXPORTER: oneOf(['off', 'console', 'otlp'], { section: 'observability', derived: '`otlp` when OTEL_EXPORTER_OTLP_ENDPOINT is set, else `off`', description: 'Where OpenTelemetry spans go.' }),
+  OTEL_EXPORTER: oneOf(['off', 'console', 'otlp'], {
+    section: 'observability',
+    derived: '`otlp` when OTEL_EXPORTER_OTLP_ENDPOINT is set, else `off`',
+    description: 'Where OpenTelemetry spans go.',
+  }),
   OTEL_EXPORTER_OTLP_ENDPOINT: str({ section: 'observability', secret: 'userinfo', description: 'OTLP/HTTP collector base URL.' }),
   ALERT_WEBHOOK_URL: str({ section: 'observability', secret: true, description: 'Alerts are POSTed here as JSON (as well as logged); such URLs usually embed a token.' }),
   QUEUE_POLL_MS: num({ section: 'observability', fallback: 5000, ...positiveInt, description: 'How often queue ready depth is read over AMQP.' }),
-  QUEUE_STATS_MS: num({ section: 'observability', fallback: 30_000, ...positiveInt, description: 'How often unacked depth, consumers and RabbitMQ node health are read (management API: dearer).' }),
-  RABBITMQ_MANAGEMENT_URL: str({ section: 'observability', secret: 'userinfo', description: 'RabbitMQ management API base URL, or one per cluster node separated by commas (asked in turn, like AMQP_URL). Unset: port 15672 of each AMQP_URL host whose AMQP port is the standard one, used if it answers.' }),
-  ALERT_FAILURE_RATE: num({ section: 'observability', fallback: 0.5, check: (n) => n > 0 && n <= 1, what: 'a number in (0, 1]', description: 'Provider failure rate over the window that raises an alert.' }),
+  QUEUE_STATS_MS: num({
+    section: 'observability',
+    fallback: 30_000,
+    ...positiveInt,
+    description: 'How often unacked depth, consumers and RabbitMQ node health are read (management API: dearer).',
+  }),
+  RABBITMQ_MANAGEMENT_URL: str({
+    section: 'observability',
+    secret: 'userinfo',
+    description:
+      'RabbitMQ management API base URL, or one per cluster node separated by commas (asked in turn, like AMQP_URL). Unset: port 15672 of each AMQP_URL host whose AMQP port is the standard one, used if it answers.',
+  }),
+  ALERT_FAILURE_RATE: num({
+    section: 'observability',
+    fallback: 0.5,
+    check: (n) => n > 0 && n <= 1,
+    what: 'a number in (0, 1]',
+    description: 'Provider failure rate over the window that raises an alert.',
+  }),
   ALERT_FAILURE_WINDOW_MS: num({ section: 'observability', fallback: 60_000, ...positiveInt, description: 'Window of the failure-rate alert.' }),
   ALERT_FAILURE_MIN_SAMPLES: num({ section: 'observability', fallback: 20, ...positiveInt, description: 'Sends in the window before the failure rate is judged.' }),
   ALERT_BACKLOG_THRESHOLD: num({ section: 'observability', fallback: 1000, ...nonNegativeInt, description: 'Queue depth above which a rising backlog alerts.' }),
   ALERT_BACKLOG_SAMPLES: num({ section: 'observability', fallback: 3, ...positiveInt, description: 'Polls in a row the backlog must rise.' }),
-  ALERT_PARKING_QUIET_MS: num({ section: 'observability', fallback: 300_000, ...positiveInt, description: 'A parking queue that stops growing this long clears its alert, once no notification is left unresolved.' }),
-  ALERT_LAG_THRESHOLD: num({ section: 'observability', fallback: 1_000, ...positiveInt, description: 'Dispatcher or projection lag (events) above this that keeps rising for ALERT_BACKLOG_SAMPLES polls raises dispatcher_lag_rising / projection_lag_rising.' }),
-  STUCK_AFTER_MS: num({ section: 'pipeline', fallback: 0, ...nonNegativeInt, description: 'A notification pending this long with no event is republished by the reconciler (monitors role) and raises notification_stuck; 0 = derived: longest retry delay plus jitter, the provider timeout, and a minute.' }),
+  ALERT_PARKING_QUIET_MS: num({
+    section: 'observability',
+    fallback: 300_000,
+    ...positiveInt,
+    description: 'A parking queue that stops growing this long clears its alert, once no notification is left unresolved.',
+  }),
+  ALERT_LAG_THRESHOLD: num({
+    section: 'observability',
+    fallback: 1_000,
+    ...positiveInt,
+    description: 'Dispatcher or projection lag (events) above this that keeps rising for ALERT_BACKLOG_SAMPLES polls raises dispatcher_lag_rising / projection_lag_rising.',
+  }),
+  STUCK_AFTER_MS: num({
+    section: 'pipeline',
+    fallback: 0,
+    ...nonNegativeInt,
+    description:
+      'A notification pending this long with no event is republished by the reconciler (monitors role) and raises notification_stuck; 0 = derived: longest retry delay plus jitter, the provider timeout, and a minute.',
+  }),
 
   // CLI client
   NOTIFY_API_URL: str({ section: 'client', derived: 'http://127.0.0.1:$PORT', description: 'API base URL the client commands call (flag --url overrides).' }),
@@ -396,7 +646,10 @@ function providersConfig(e: Env, ctx: Ctx): ProvidersConfig {
 /** A comma-separated list of https origins, each as URL.origin spells it (what outboundUrl compares). */
 function originList(raw: string | undefined, name: string, ctx: Ctx): string[] {
   const out: string[] = [];
-  for (const item of (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '')) {
+  for (const item of (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')) {
     try {
       const origin = normalizeOrigin(item);
       if (!origin.startsWith('https://')) throw new Error('not https');
@@ -409,7 +662,10 @@ function originList(raw: string | undefined, name: string, ctx: Ctx): string[] {
 }
 
 const RETRY_VARS: Partial<Record<keyof RetrySettings, EnvVarName>> = {
-  tiersMs: 'RETRY_DELAYS_MS', jitter: 'RETRY_JITTER', maxAttempts: 'SENDER_MAX_ATTEMPTS', retryAfterCapMs: 'RETRY_AFTER_CAP_MS',
+  tiersMs: 'RETRY_DELAYS_MS',
+  jitter: 'RETRY_JITTER',
+  maxAttempts: 'SENDER_MAX_ATTEMPTS',
+  retryAfterCapMs: 'RETRY_AFTER_CAP_MS',
 };
 
 /** Checked by the policy itself (channels/retryPolicy.ts), so the platform refuses exactly what it would refuse. */
@@ -494,7 +750,10 @@ export const configSchema = envSchema.transform((e, ctx): Config => {
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,
       ...(e.INBOX_TOKEN_SECRET !== undefined && { inboxTokenSecret: e.INBOX_TOKEN_SECRET }),
       inboxTokenTtlSeconds: e.INBOX_TOKEN_TTL_SECONDS,
-      inboxCorsOrigins: (e.INBOX_CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter((o) => o !== ''),
+      inboxCorsOrigins: (e.INBOX_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter((o) => o !== ''),
       twilioSecondaryAuthToken: e.TWILIO_SECONDARY_AUTH_TOKEN,
       inboxStreamsPerToken: e.INBOX_STREAMS_PER_TOKEN,
       inboxStreamsMax: e.INBOX_STREAMS_MAX,

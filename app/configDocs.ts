@@ -29,7 +29,7 @@ export function renderConfigDocs(): string {
     'Every setting is an environment variable, read once at start-up by `app/config.ts` and checked there:',
     'a bad value stops start-up with an error naming the variable. A variable set to the empty string',
     'counts as unset. `notify config` prints the values in effect and where each comes from, secrets masked.',
-    'A `$NAME` default is that variable\'s value.',
+    "A `$NAME` default is that variable's value.",
   ];
   for (const section of Object.keys(SECTIONS) as Section[]) {
     const rows = vars.filter((v) => v.section === section);

@@ -32,14 +32,18 @@ export function explainListenError(e: unknown, settings: readonly ListenSetting[
   // getaddrinfo ENOTFOUND: a host setting names a host this machine cannot resolve.
   if (failure.syscall === 'getaddrinfo') {
     const hosts = [...new Set(settings.filter((s) => s.hostSetting !== undefined).map((s) => s.hostSetting!))];
-    return hosts.length > 0 ? new Error(`${hosts.join(' or ')} names a host that does not resolve ("${failure.hostname ?? ''}"): set it to an address of this machine`, { cause: e }) : e;
+    return hosts.length > 0
+      ? new Error(`${hosts.join(' or ')} names a host that does not resolve ("${failure.hostname ?? ''}"): set it to an address of this machine`, { cause: e })
+      : e;
   }
   if (failure.syscall !== 'listen' && failure.syscall !== 'bind') return e;
   if (failure.code === 'EADDRNOTAVAIL') {
     // Node reports the address, not always the port: every host setting is a suspect.
     const hosts = [...new Set(settings.filter((s) => s.hostSetting !== undefined).map((s) => s.hostSetting!))];
     if (hosts.length === 0) return e;
-    return new Error(`${hosts.join(' or ')} ${failure.address ?? ''} is not an address of this machine (set ${hosts.join(' or ')} to one of its addresses, or 0.0.0.0)`, { cause: e });
+    return new Error(`${hosts.join(' or ')} ${failure.address ?? ''} is not an address of this machine (set ${hosts.join(' or ')} to one of its addresses, or 0.0.0.0)`, {
+      cause: e,
+    });
   }
   const named = settings.filter((s) => s.port !== 0 && s.port === failure.port);
   if (named.length === 0) return e;

@@ -97,13 +97,17 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
   // The one retry policy: the senders follow it, and the topology's delay queues are derived from it.
   const retry = retryPolicy(config.retry);
   const topology = buildTopology({
-    prefix: config.rabbitPrefix, retry, deliveryLimit: pipeline.deliveryLimit,
+    prefix: config.rabbitPrefix,
+    retry,
+    deliveryLimit: pipeline.deliveryLimit,
     ...(pipeline.quorumReplicas !== undefined && { quorumReplicas: pipeline.quorumReplicas }),
   });
   // Readiness: each role adds the dependencies it cannot serve without; GET /readyz runs them all.
   // The simulator alone uses no store: a database outage must not take it out of rotation.
   const usesStores = options.roles.some((r) => r !== 'simulator');
-  const readiness: ReadinessCheck[] = usesStores ? [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)] : [];
+  const readiness: ReadinessCheck[] = usesStores
+    ? [{ name: 'eventStore', check: async () => void (await eventStore.headPosition()) }, projectionStoreReadiness(projectionStore)]
+    : [];
   // GET /healthz, /readyz, /metrics on OPS_PORT (loopback by default); the public API port answers /healthz only.
   const opsRouter = createOpsRouter({ metrics, checks: readiness });
   let opsPort: number;
@@ -168,11 +172,17 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
           }
           const { url: receiptsUrl, ...rates } = config.simReceipts;
           const sim = await startSimulator({
-            controlPort: config.simPort, providerPort: config.simProviderPort, smtpPort: config.simSmtpPort, host: config.simListenHost,
+            controlPort: config.simPort,
+            providerPort: config.simProviderPort,
+            smtpPort: config.simSmtpPort,
+            host: config.simListenHost,
             // Receipts go back to this deployment's API, which checks them with the simulator's keys (withSimulatedReceiptSecrets).
             ...(receiptsUrl !== undefined && { receipts: { url: receiptsUrl, ...rates } }),
           });
-          logger.info({ simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider }, 'provider simulator started (channels without credentials deliver to it)');
+          logger.info(
+            { simulatedChannels: simulated, control: sim.urls.control, providers: sim.urls.provider },
+            'provider simulator started (channels without credentials deliver to it)',
+          );
           simSmtpPort = sim.smtp.port;
           if (!config.providers.webPush) simPushOrigins = simulatorPushOrigins({ host: '127.0.0.1', port: sim.provider.port });
           stops.push(() => sim.stop());
@@ -249,14 +259,23 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
         }
         case 'api': {
           // The inbox's live feed follows the log here, so senders in other processes reach this API's streams.
-          const feed = await startInboxFeed({ eventStore, store: projectionStore, appliedPosition: inboxAppliedPosition(projectionStore, () => projections?.positions().inbox), logger });
+          const feed = await startInboxFeed({
+            eventStore,
+            store: projectionStore,
+            appliedPosition: inboxAppliedPosition(projectionStore, () => projections?.positions().inbox),
+            logger,
+          });
           stops.push(() => feed.close());
           const app = createApi({
             inbox: { store: projectionStore, feed },
             projectionStore,
             eventStore,
             keyVault,
-            config: { ...config, api: { ...withSimulatedReceiptSecrets(config.api, config.providers), webPushAllowedOrigins: [...config.api.webPushAllowedOrigins, ...simPushOrigins] }, vapidPublicKey: vapidKeys().publicKey },
+            config: {
+              ...config,
+              api: { ...withSimulatedReceiptSecrets(config.api, config.providers), webPushAllowedOrigins: [...config.api.webPushAllowedOrigins, ...simPushOrigins] },
+              vapidPublicKey: vapidKeys().publicKey,
+            },
             renderPool,
             logger,
             // The in-process runner's position makes the rate limiter exact; without it, the stored checkpoint.
@@ -266,7 +285,11 @@ export async function startPlatform(given: Config, logger: Logger, options: Plat
             metrics,
             publishOnCommit: await publishOnCommit(),
           });
-          const server = await listenApi(app, config.port, undefined, { reusePort: options.reusePort ?? false, acceptors: config.api.acceptors, backlog: config.api.listenBacklog });
+          const server = await listenApi(app, config.port, undefined, {
+            reusePort: options.reusePort ?? false,
+            acceptors: config.api.acceptors,
+            backlog: config.api.listenBacklog,
+          });
           logger.info({ port: server.port }, 'API listening');
           stops.push(() => server.close());
           break;

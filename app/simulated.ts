@@ -24,10 +24,10 @@ export function withSimulatedReceiptSecrets(api: ApiConfig, providers: Providers
   return {
     ...api,
     ...(simulated.includes('email') && api.sendgridWebhookPublicKey === undefined && { sendgridWebhookPublicKey: sim.sendgrid.webhookPublicKey }),
-    ...(simulated.includes('sms') && api.twilioAuthToken === undefined && {
-      twilioAuthToken: sim.twilio.authToken,
-      ...(api.twilioSecondaryAuthToken === undefined && { twilioSecondaryAuthToken: sim.twilioSecondary.authToken }),
-    }),
+    ...(simulated.includes('sms') &&
+      api.twilioAuthToken === undefined && {
+        twilioAuthToken: sim.twilio.authToken,
+        ...(api.twilioSecondaryAuthToken === undefined && { twilioSecondaryAuthToken: sim.twilioSecondary.authToken }),
+      }),
   };
 }
-

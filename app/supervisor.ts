@@ -35,10 +35,7 @@ export interface RoleProcess {
 }
 
 /** Messages between the supervisor and a role process (IPC). */
-export type RoleMessage =
-  | { type: 'ready'; opsPort: number }
-  | { type: 'metrics'; id: number; metrics: MetricsJson }
-  | { type: 'metrics?'; id: number };
+export type RoleMessage = { type: 'ready'; opsPort: number } | { type: 'metrics'; id: number; metrics: MetricsJson } | { type: 'metrics?'; id: number };
 
 /** The processes `serve` runs on `n` cores (`n` >= 2; 1 is `--single-process`, no supervisor). */
 export function planRoles(n: number, options: { simulator: boolean; channels?: readonly Channel[] }): RoleProcess[] {

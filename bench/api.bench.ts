@@ -44,20 +44,30 @@ async function serve(withProjections: boolean): Promise<void> {
   const projectionStore = await createProjectionStore(config);
   const runner = withProjections ? await startProjectionRunner({ eventStore, store: projectionStore }) : undefined;
   const { appKey, appSecret } = await createApp(eventStore, 'bench');
-  const app = createApi({ eventStore, keyVault, config: { ...config, trackingSecret: 'bench-tracking-secret' }, logger: silentLogger, projections: apiProjections(projectionStore, () => runner?.positions().rateWindows) });
+  const app = createApi({
+    eventStore,
+    keyVault,
+    config: { ...config, trackingSecret: 'bench-tracking-secret' },
+    logger: silentLogger,
+    projections: apiProjections(projectionStore, () => runner?.positions().rateWindows),
+  });
   const server = await listenApi(app, 0, '127.0.0.1');
   const ready: Ready = { url: `http://127.0.0.1:${server.port}`, auth: `Basic ${Buffer.from(`${appKey}:${appSecret}`).toString('base64')}` };
   process.send?.({ ready });
-  process.on('message', (m: { stop?: boolean }) => void (async () => {
-    if (!m.stop) return;
-    const head = await eventStore.headPosition();
-    await server.close();
-    await runner?.close();
-    await projectionStore.close();
-    await eventStore.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    process.send?.({ stopped: { eventsInLog: head } }, () => process.exit(0));
-  })());
+  process.on(
+    'message',
+    (m: { stop?: boolean }) =>
+      void (async () => {
+        if (!m.stop) return;
+        const head = await eventStore.headPosition();
+        await server.close();
+        await runner?.close();
+        await projectionStore.close();
+        await eventStore.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+        process.send?.({ stopped: { eventsInLog: head } }, () => process.exit(0));
+      })(),
+  );
 }
 
 async function runOnce(label: string, withProjections: boolean) {
@@ -70,7 +80,11 @@ async function runOnce(label: string, withProjections: boolean) {
   const next = <T>(key: string) => new Promise<T>((resolve) => child.on('message', (m: Record<string, T>) => key in m && resolve(m[key]!)));
   const ready = await next<Ready>('ready');
   const json = { authorization: ready.auth, 'content-type': 'application/json' };
-  await fetch(`${ready.url}/v1/templates/bench`, { method: 'PUT', headers: json, body: JSON.stringify({ email: { subject: 'Order {{ orderId }}', html: '<p>Hi {{ name }}</p>' } }) });
+  await fetch(`${ready.url}/v1/templates/bench`, {
+    method: 'PUT',
+    headers: json,
+    body: JSON.stringify({ email: { subject: 'Order {{ orderId }}', html: '<p>Hi {{ name }}</p>' } }),
+  });
   for (let i = 0; i < USERS; i++) {
     await fetch(`${ready.url}/v1/users/user-${i}`, { method: 'PUT', headers: json, body: JSON.stringify({ email: `user-${i}@example.com`, timezone: 'Europe/Paris' }) });
   }

@@ -56,7 +56,12 @@ if (backend === 'postgres') {
 const vault = createSqliteKeyVault(path.join(dir, 'keys.sqlite'));
 const store = withPersonalDataEncryption(withArchive(raw, createArchiveReader(path.join(dir, 'archive'))), vault);
 
-const meta = (): EventMetadata => ({ correlationId: randomUUID(), causationId: randomUUID(), appId: 'app_0123456789abcdef01234567', traceparent: `00-${randomUUID().replaceAll('-', '')}-${randomUUID().slice(0, 16).replace('-', '0')}-01` });
+const meta = (): EventMetadata => ({
+  correlationId: randomUUID(),
+  causationId: randomUUID(),
+  appId: 'app_0123456789abcdef01234567',
+  traceparent: `00-${randomUUID().replaceAll('-', '')}-${randomUUID().slice(0, 16).replace('-', '0')}-01`,
+});
 const ids: string[] = [];
 const t0 = Date.now();
 for (let i = 0; i < count; i += 100) {
@@ -66,7 +71,11 @@ for (let i = 0; i < count; i += 100) {
     ids.push(id);
     const at = new Date().toISOString();
     const userId = `user-${j % 5000}`;
-    batch.push({ stream: `event-app_0123456789abcdef01234567-order-${j}`, events: [{ type: 'NotificationsLinked', data: { appId: 'app_0123456789abcdef01234567', eventId: `order-${j}`, notificationIds: [id], at }, metadata: meta() }], expected: 'any' });
+    batch.push({
+      stream: `event-app_0123456789abcdef01234567-order-${j}`,
+      events: [{ type: 'NotificationsLinked', data: { appId: 'app_0123456789abcdef01234567', eventId: `order-${j}`, notificationIds: [id], at }, metadata: meta() }],
+      expected: 'any',
+    });
     batch.push({
       stream: `notification-${id}`,
       expected: 'no_stream',
@@ -74,14 +83,24 @@ for (let i = 0; i < count; i += 100) {
         {
           type: 'NotificationRequested',
           data: {
-            notificationId: id, appId: 'app_0123456789abcdef01234567', eventId: `order-${j}`, userId, channel: 'email', templateId: 'order-shipped', templateVersion: 3,
+            notificationId: id,
+            appId: 'app_0123456789abcdef01234567',
+            eventId: `order-${j}`,
+            userId,
+            channel: 'email',
+            templateId: 'order-shipped',
+            templateVersion: 3,
             params: { name: 'Ada Lovelace', orderId: `o-${j}`, total: 42.5, items: ['book', 'lamp'] },
             recipient: { kind: 'email', email: `${userId}@example.test`, locale: 'en-GB' },
             requestedAt: at,
           },
           metadata: meta(),
         },
-        { type: 'NotificationSent', data: { notificationId: id, attempt: 1, provider: 'sendgrid', providerMessageId: `sg-${randomUUID()}`, at, locale: 'en-GB' }, metadata: meta() },
+        {
+          type: 'NotificationSent',
+          data: { notificationId: id, attempt: 1, provider: 'sendgrid', providerMessageId: `sg-${randomUUID()}`, at, locale: 'en-GB' },
+          metadata: meta(),
+        },
         { type: 'NotificationDelivered', data: { notificationId: id, provider: 'sendgrid', at }, metadata: meta() },
       ],
     });
@@ -97,7 +116,9 @@ const checkpoint = () => {
 };
 checkpoint();
 const hotBefore = await hot.bytes();
-console.log(`archive bench: ${fmt(count)} notifications (3 events each + the eventId index), store ${backend}, written in ${fmt((Date.now() - t0) / 1000, 1)} s; hot log ${fmt(hotBefore / 1024 / 1024, 1)} MB`);
+console.log(
+  `archive bench: ${fmt(count)} notifications (3 events each + the eventId index), store ${backend}, written in ${fmt((Date.now() - t0) / 1000, 1)} s; hot log ${fmt(hotBefore / 1024 / 1024, 1)} MB`,
+);
 
 const result = await archiveFinishedNotifications({ hot, dir: path.join(dir, 'archive'), olderThanMs: 0, now: Date.now() + 60_000 });
 checkpoint();
@@ -118,7 +139,9 @@ for (let i = 0; i < 300; i += 1) {
   latencies.push(performance.now() - s);
   if (events.length !== 3 || !events[0]!.archived) throw new Error(`notification ${id} read ${events.length} events`);
 }
-console.log(`read-through of an archived notification: p50 ${fmt(pct(latencies, 50), 2)} ms, p99 ${fmt(pct(latencies, 99), 2)} ms, max ${fmt(Math.max(...latencies), 1)} ms (blocks of 1,000 notifications, 8 kept inflated)`);
+console.log(
+  `read-through of an archived notification: p50 ${fmt(pct(latencies, 50), 2)} ms, p99 ${fmt(pct(latencies, 99), 2)} ms, max ${fmt(Math.max(...latencies), 1)} ms (blocks of 1,000 notifications, 8 kept inflated)`,
+);
 console.log(
   `archive-bench: notifications=${count} pass=${Math.round((result.moved * 1000) / result.ms)}/s hot_before=${hotBefore} hot_after=${hotAfter} ` +
     `archive_per_notification=${Math.round(result.archiveBytes / result.moved)} segments_per_notification=${Math.round(segments / result.moved)}`,
@@ -127,4 +150,5 @@ await hot.close();
 await store.close();
 await vault.close();
 await drop?.();
-if (!process.argv.includes("--keep")) fs.rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+if (!process.argv.includes('--keep')) fs.rmSync(dir, { recursive: true, force: true });
+else console.log(dir);

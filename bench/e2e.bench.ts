@@ -111,7 +111,18 @@ async function runLoad(job: LoadJob): Promise<LoadReport> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.mode === 'closed' ? job.connections : Math.max(job.connections, 256) });
   const target = new URL('/v1/notifications', job.url);
   const times = (): AnswerTimes => ({ ms: [], queuedMs: [], statuses: {}, failed: 0 });
-  const report: LoadReport = { accepted: [], pending: 0, notifications: 0, statuses: {}, errors: 0, startedAt: Date.now(), endedAt: 0, cpuMs: 0, fresh: times(), keptAlive: times() };
+  const report: LoadReport = {
+    accepted: [],
+    pending: 0,
+    notifications: 0,
+    statuses: {},
+    errors: 0,
+    startedAt: Date.now(),
+    endedAt: 0,
+    cpuMs: 0,
+    fresh: times(),
+    keptAlive: times(),
+  };
   const cpuStart = process.cpuUsage();
   let tag = job.firstTag;
   let cursor = 0;
@@ -497,9 +508,27 @@ async function main(): Promise<void> {
 
   const only = option('--phases')?.split(',');
   const allPhases: Phase[] = [
-    { key: 'a', title: '(a) 1 user per request, email', channels: 'email', users: quick ? 500 : 2000, job: { mode: 'closed', connections, seconds: closedSeconds, usersPerRequest: 1 } },
-    { key: 'b', title: '(b) 100 users per request, all channels', channels: 'all', users: quick ? 300 : 1000, job: { mode: 'closed', connections: Math.max(1, Math.round(connections / 4)), seconds: closedSeconds, usersPerRequest: 100 } },
-    { key: 'c', title: `(c) paced 1,000 notifications/s for ${pacedSeconds} s`, channels: 'email', users: quick ? 1000 : 5000, job: { mode: 'paced', rate: 1000, connections, seconds: pacedSeconds, usersPerRequest: 1 } },
+    {
+      key: 'a',
+      title: '(a) 1 user per request, email',
+      channels: 'email',
+      users: quick ? 500 : 2000,
+      job: { mode: 'closed', connections, seconds: closedSeconds, usersPerRequest: 1 },
+    },
+    {
+      key: 'b',
+      title: '(b) 100 users per request, all channels',
+      channels: 'all',
+      users: quick ? 300 : 1000,
+      job: { mode: 'closed', connections: Math.max(1, Math.round(connections / 4)), seconds: closedSeconds, usersPerRequest: 100 },
+    },
+    {
+      key: 'c',
+      title: `(c) paced 1,000 notifications/s for ${pacedSeconds} s`,
+      channels: 'email',
+      users: quick ? 1000 : 5000,
+      job: { mode: 'paced', rate: 1000, connections, seconds: pacedSeconds, usersPerRequest: 1 },
+    },
   ];
 
   const soak = option('--soak') === undefined ? undefined : Number(option('--soak'));
@@ -564,7 +593,12 @@ async function main(): Promise<void> {
   };
   const apps = Object.fromEntries(
     phases.map((p) => {
-      const { appKey, appSecret } = JSON.parse(notify(['apps', 'create', `bench-${p.key}`]).trim().split('\n').pop()!) as { appKey: string; appSecret: string };
+      const { appKey, appSecret } = JSON.parse(
+        notify(['apps', 'create', `bench-${p.key}`])
+          .trim()
+          .split('\n')
+          .pop()!,
+      ) as { appKey: string; appSecret: string };
       return [p.key, `Basic ${Buffer.from(`${appKey}:${appSecret}`).toString('base64')}`];
     }),
   ) as Record<Phase['key'], string>;
@@ -576,7 +610,12 @@ async function main(): Promise<void> {
   const nodeArgs = flag('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   if (nodeArgs.length) console.log(`CPU profiles go to ${profileDir}`);
   // Its own process group, so a supervisor and every role it forked can be stopped together at the end.
-  const serve: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(platformDir, 'bin/notify.js'), 'serve'], { cwd: platformDir, env, stdio: ['ignore', log, log], detached: true });
+  const serve: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(platformDir, 'bin/notify.js'), 'serve'], {
+    cwd: platformDir,
+    env,
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
   const servePid = serve.pid!;
   let serveExited = false;
   serve.on('exit', () => (serveExited = true));
@@ -591,7 +630,14 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     for (;;) {
       if (serveExited) throw new Error(`serve exited during start; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
-      const ok = await Promise.all([`${api}/healthz`, `${sim}/_sim/health`, `http://127.0.0.1:${opsPort}/readyz`].map((u) => getJson(u).then((r) => r.status === 200, () => false)));
+      const ok = await Promise.all(
+        [`${api}/healthz`, `${sim}/_sim/health`, `http://127.0.0.1:${opsPort}/readyz`].map((u) =>
+          getJson(u).then(
+            (r) => r.status === 200,
+            () => false,
+          ),
+        ),
+      );
       if (ok.every(Boolean)) break;
       if (Date.now() - t0 > 120_000) throw new Error(`serve not ready after 120 s; see ${logFile}`);
       await sleep(250);
@@ -636,7 +682,10 @@ async function main(): Promise<void> {
       let lastDeliveryAt = 0;
       const pollSim = async () => {
         for (;;) {
-          const r = (await getJson(`${sim}/_sim/messages?since=${since}&limit=5000`)).body as { messages: Array<{ seq: number; content: unknown; receivedAt: string }>; last: number };
+          const r = (await getJson(`${sim}/_sim/messages?since=${since}&limit=5000`)).body as {
+            messages: Array<{ seq: number; content: unknown; receivedAt: string }>;
+            last: number;
+          };
           for (const m of r.messages) {
             since = m.seq;
             const match = /bk(\d+)x/.exec(JSON.stringify(m.content));
@@ -661,7 +710,15 @@ async function main(): Promise<void> {
         child.once('message', (m) => resolve(m as LoadReport));
         child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
       });
-      child.send({ ...p.job, url: api, auth: apps[p.key], userPool: userPools[p.key]!, firstTag, eventPrefix: `${prefix}${p.key}`, templateId: `${prefix}${p.key}` } satisfies LoadJob);
+      child.send({
+        ...p.job,
+        url: api,
+        auth: apps[p.key],
+        userPool: userPools[p.key]!,
+        firstTag,
+        eventPrefix: `${prefix}${p.key}`,
+        templateId: `${prefix}${p.key}`,
+      } satisfies LoadJob);
       let loading = true;
       const soakSamples: SoakSample[] = [];
       const soakStart = Date.now();
@@ -725,7 +782,10 @@ async function main(): Promise<void> {
       // Every status final in the API: the app's summary has them all, none pending or scheduled.
       let finalAfterMs: number | undefined;
       while (Date.now() - report.endedAt < drainLimitMs + 30_000 && !serveExited) {
-        const s = (await getJson(`${api}/v1/analytics/summary`, { authorization: apps[p.key] }).catch(() => ({ status: 0, body: {} }))).body as { total?: number; byStatus?: Record<string, number> };
+        const s = (await getJson(`${api}/v1/analytics/summary`, { authorization: apps[p.key] }).catch(() => ({ status: 0, body: {} }))).body as {
+          total?: number;
+          byStatus?: Record<string, number>;
+        };
         if (s.total !== undefined && s.total >= report.notifications && (s.byStatus?.pending ?? 0) === 0 && (s.byStatus?.scheduled ?? 0) === 0) {
           finalAfterMs = Date.now() - report.endedAt;
           break;
@@ -755,26 +815,35 @@ async function main(): Promise<void> {
         peakRssMb: peakRss / 1024 / 1024,
       };
       results.push(result);
-      const st = Object.entries(report.statuses).map(([k, v]) => `${k}:${v}`).join(' ');
+      const st = Object.entries(report.statuses)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(' ');
       console.log(
         `${p.title}: delivered ${fmt(delivered)}/${fmt(report.pending)} = ${fmt(result.deliveredPerSec)}/s; accepted ${fmt(result.acceptRate)} notifications/s (HTTP ${st}${report.errors ? `, ${report.errors} errors` : ''}); ` +
           `accept->provider p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms; all final ${finalAfterMs === undefined ? 'NOT within the limit' : `${fmt(finalAfterMs / 1000, 1)} s`} after the load; ` +
           `CPU ${fmt(result.cpuMsPerNotification, 2)} ms/notification; peak RSS ${fmt(result.peakRssMb)} MB`,
       );
       if (p.key === 'f') {
-        for (const [name, t] of [['new connection', report.fresh], ['kept-alive', report.keptAlive]] as const) {
+        for (const [name, t] of [
+          ['new connection', report.fresh],
+          ['kept-alive', report.keptAlive],
+        ] as const) {
           const ms = [...t.ms].sort((x, y) => x - y);
           const queued = [...t.queuedMs].sort((x, y) => x - y);
           const over1s = ms.filter((x) => x > 1000).length;
           console.log(
-            `    answer time, ${name}: ${fmt(ms.length)} answered (${Object.entries(t.statuses).map(([k, v]) => `${k}:${v}`).join(' ')}${t.failed ? `, ${t.failed} failed/timed out` : ''}), ` +
+            `    answer time, ${name}: ${fmt(ms.length)} answered (${Object.entries(t.statuses)
+              .map(([k, v]) => `${k}:${v}`)
+              .join(' ')}${t.failed ? `, ${t.failed} failed/timed out` : ''}), ` +
               `p50 ${fmt(pct(ms, 50))} ms p99 ${fmt(pct(ms, 99))} ms max ${fmt(ms.at(-1) ?? NaN)} ms, over 1 s: ${fmt(over1s)}` +
               (queued.length ? `; in the load generator's agent queue p50 ${fmt(pct(queued, 50))} ms max ${fmt(queued.at(-1) ?? NaN)} ms` : ''),
           );
         }
       }
       // Which role spends the CPU (ms per delivered notification, processes of one role summed).
-      console.log(`    CPU by role (ms/notification): ${roleCpu.map(([role, ms]) => `${role} ${fmt(delivered > 0 ? ms / delivered : NaN, 2)}`).join(', ')}; load generator ${fmt(report.cpuMs / ((report.endedAt - report.startedAt) / 10), 0)} % of a core`);
+      console.log(
+        `    CPU by role (ms/notification): ${roleCpu.map(([role, ms]) => `${role} ${fmt(delivered > 0 ? ms / delivered : NaN, 2)}`).join(', ')}; load generator ${fmt(report.cpuMs / ((report.endedAt - report.startedAt) / 10), 0)} % of a core`,
+      );
     }
   } finally {
     clearInterval(rssTimer);

@@ -59,8 +59,7 @@ function sent(notificationId: string): NewEvent {
   };
 }
 
-const sentAtOf = (e: { type: string; data: unknown }): number =>
-  e.type === 'NotificationRequested' ? Number((e.data as { params: { sentAt?: unknown } }).params.sentAt) : NaN;
+const sentAtOf = (e: { type: string; data: unknown }): number => (e.type === 'NotificationRequested' ? Number((e.data as { params: { sentAt?: unknown } }).params.sentAt) : NaN);
 
 function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -104,7 +103,11 @@ async function workload(backend: Backend, where: string, crossPolls: number[]): 
   t = now();
   for (let b = 0; b < batches; b++) {
     const stream = `notification-${randomUUID()}`;
-    await store.append(stream, Array.from({ length: 100 }, (_, i) => requested(b * 100 + i)), 'no_stream');
+    await store.append(
+      stream,
+      Array.from({ length: 100 }, (_, i) => requested(b * 100 + i)),
+      'no_stream',
+    );
   }
   rows.push(['append, 100-event batches', `${Math.round((batches * 100) / ((now() - t) / 1000))} events/s`]);
 
@@ -112,15 +115,17 @@ async function workload(backend: Backend, where: string, crossPolls: number[]): 
   const writers = Array.from({ length: 8 }, () => openStore(backend, where));
   const perWriter = 500;
   t = now();
-  await Promise.all(writers.map(async (w) => {
-    for (let i = 0; i < perWriter; i++) await w.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');
-  }));
+  await Promise.all(
+    writers.map(async (w) => {
+      for (let i = 0; i < perWriter; i++) await w.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');
+    }),
+  );
   rows.push(['append, 1 event/append, 8 concurrent writers', `${Math.round((writers.length * perWriter) / ((now() - t) / 1000))} events/s`]);
   for (const w of writers) await w.close();
 
   t = now();
   let read = 0;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.readAll({ after, limit: 1_000 });
     if (page.length === 0) break;
     read += page.length;
@@ -182,9 +187,11 @@ async function concurrentRate(backend: Backend, where: string): Promise<{ rate: 
   const perAppender = backend === 'sqlite' ? 500 : 100;
   const t = now();
   const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: appenders }, async () => {
-    for (let i = 0; i < perAppender; i++) await store.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');
-  }));
+  await Promise.all(
+    Array.from({ length: appenders }, async () => {
+      for (let i = 0; i < perAppender; i++) await store.append(`notification-${randomUUID()}`, [requested(i)], 'no_stream');
+    }),
+  );
   const rate = Math.round((appenders * perAppender) / ((now() - t) / 1000));
   const used = process.cpuUsage(cpu);
   // On a shared box the wall-clock rate follows the load; this process's CPU per event does not (for SQLite it is all the work).
@@ -205,14 +212,16 @@ async function bytesPerNotification(backend: Backend, where: string, size: () =>
   await store.close();
   const before = await size();
   const again = openStore(backend, where);
-  await Promise.all(Array.from({ length: 16 }, async (_, w) => {
-    for (let i = w; i < n; i += 16) {
-      const event = requested(i);
-      const id = (event.data as { notificationId: string }).notificationId;
-      await again.append(`notification-${id}`, [event], 'no_stream');
-      await again.append(`notification-${id}`, [sent(id)], 0);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      for (let i = w; i < n; i += 16) {
+        const event = requested(i);
+        const id = (event.data as { notificationId: string }).notificationId;
+        await again.append(`notification-${id}`, [event], 'no_stream');
+        await again.append(`notification-${id}`, [sent(id)], 0);
+      }
+    }),
+  );
   await again.close();
   return Math.round(((await size()) - before) / n);
 }
@@ -238,12 +247,22 @@ async function main(onlyConcurrent: boolean): Promise<void> {
     rows.push(['log bytes per notification (request + sent)', `${bytes} B`]);
     summary.sqlite_concurrent = String(rate);
     summary.sqlite_bytes_per_notification = String(bytes);
-    print(`Embedded event store (SQLite WAL, synchronous=NORMAL), ${os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`, rows);
+    print(
+      `Embedded event store (SQLite WAL, synchronous=NORMAL), ${os.cpus().length} cores, node ${process.version}, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+      rows,
+    );
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
   if (!process.env.NO_PG) await postgres(onlyConcurrent, summary);
-  console.log(`eventstore: ${Object.entries(summary).map(([k, v]) => `${k}=${v}${k.endsWith('concurrent') && v !== 'n/a' ? '/s' : ''}`).join(' ')}`);
+  console.log(
+    `eventstore: ${Object.entries(summary)
+      .map(([k, v]) => `${k}=${v}${k.endsWith('concurrent') && v !== 'n/a' ? '/s' : ''}`)
+      .join(' ')}`,
+  );
 }
 
 async function postgres(onlyConcurrent: boolean, summary: Record<string, string>): Promise<void> {

@@ -49,13 +49,15 @@ async function main(): Promise<void> {
       const sent = await api.call('POST', '/v1/notifications', { eventId: `bench-${n}`, userId: 'bench-user', templateId: 'bench-inbox', params: { n }, channels: ['inapp'] });
       const accepted = performance.now();
       const id = (sent.body as { notifications: Array<{ id: string }> }).notifications[0]!.id;
-      const at = arrived.get(id) ?? await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no SSE item for ${id} within 10 s`)), 10_000);
-        waiting.set(id, (t) => {
-          clearTimeout(timer);
-          resolve(t);
-        });
-      });
+      const at =
+        arrived.get(id) ??
+        (await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no SSE item for ${id} within 10 s`)), 10_000);
+          waiting.set(id, (t) => {
+            clearTimeout(timer);
+            resolve(t);
+          });
+        }));
       waiting.delete(id);
       if (n >= 5) {
         // the first few warm up connections and caches
@@ -65,7 +67,9 @@ async function main(): Promise<void> {
     }
     controller.abort();
     const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!.toFixed(0);
-    console.log(`inbox SSE latency over ${latencies.length} notifications: 202 received -> SSE item p50 ${pct(latencies, 0.5)} ms, p99 ${pct(latencies, 0.99)} ms; request sent -> SSE item p50 ${pct(fromRequest, 0.5)} ms, p99 ${pct(fromRequest, 0.99)} ms`);
+    console.log(
+      `inbox SSE latency over ${latencies.length} notifications: 202 received -> SSE item p50 ${pct(latencies, 0.5)} ms, p99 ${pct(latencies, 0.99)} ms; request sent -> SSE item p50 ${pct(fromRequest, 0.5)} ms, p99 ${pct(fromRequest, 0.99)} ms`,
+    );
   } finally {
     await platform.stop();
   }

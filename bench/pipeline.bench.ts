@@ -128,7 +128,18 @@ async function pipelineRun(options: { claims?: boolean } = {}) {
   // As the senders role opens it: its own SQLite file beside the log.
   const claimer = options.claims ? createClaimer({ store: createSqliteClaimStore(path.join(dir, 'claims.sqlite')), leaseMs: 27_000, logger: silentLogger }) : undefined;
   const senders: Sender[] = CHANNELS.map((channel) =>
-    createSender({ channel, eventStore: store, rabbit: senderRabbit, topology, retry, provider: providers[channel], render: instantRender, logger: silentLogger, prefetch: 100, ...(claimer && { claimer }) }),
+    createSender({
+      channel,
+      eventStore: store,
+      rabbit: senderRabbit,
+      topology,
+      retry,
+      provider: providers[channel],
+      render: instantRender,
+      logger: silentLogger,
+      prefetch: 100,
+      ...(claimer && { claimer }),
+    }),
   );
 
   let seq = 0;
@@ -140,14 +151,27 @@ async function pipelineRun(options: { claims?: boolean } = {}) {
     const meta = { correlationId: randomUUID(), causationId: randomUUID(), appId: 'bench-app' };
     const at = new Date().toISOString();
     if (recipient.kind === 'push') {
-      await store.append(streams.user('bench-app', userId), [
-        { type: 'UserRegistered', data: { userId, contact: {}, at }, metadata: meta },
-        { type: 'DeviceRegistered', data: { userId, token: recipient.tokens[0]!, platform: recipient.platform, at }, metadata: meta },
-      ], 'no_stream');
+      await store.append(
+        streams.user('bench-app', userId),
+        [
+          { type: 'UserRegistered', data: { userId, contact: {}, at }, metadata: meta },
+          { type: 'DeviceRegistered', data: { userId, token: recipient.tokens[0]!, platform: recipient.platform, at }, metadata: meta },
+        ],
+        'no_stream',
+      );
     }
     const notificationId = randomUUID();
     const data: NotificationRequested['data'] = {
-      notificationId, appId: 'bench-app', eventId: randomUUID(), userId, channel, templateId: 't', templateVersion: 1, params: {}, recipient, requestedAt: at,
+      notificationId,
+      appId: 'bench-app',
+      eventId: randomUUID(),
+      userId,
+      channel,
+      templateId: 't',
+      templateVersion: 1,
+      params: {},
+      recipient,
+      requestedAt: at,
     };
     appendedAt.set(notificationId, performance.now());
     await store.append(streams.notification(notificationId), [{ type: 'NotificationRequested', data, metadata: meta }], 'no_stream');
@@ -220,13 +244,20 @@ if (process.env.BENCH_CLAIMS === 'compare') {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const figures = { plain: { drain: [] as number[], burst: [] as number[] }, claims: { drain: [] as number[], burst: [] as number[] } };
-  console.log(`delivery claims: senders without and with a claim before each provider call, alternated, ${rounds} round(s) (${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `delivery claims: senders without and with a claim before each provider call, alternated, ${rounds} round(s) (${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   for (let round = 0; round < rounds; round++) {
     for (const variant of ['plain', 'claims'] as const) {
       const r = await pipelineRun({ claims: variant === 'claims' });
       figures[variant].drain.push(r.drain.rate);
       figures[variant].burst.push(r.burst.rate);
-      console.log(`  round ${round + 1} ${variant.padEnd(6)}: drain ${r.drain.rate.toFixed(0)}/s, burst ${r.burst.rate.toFixed(0)}/s (p99 ${ms(r.burst.p99)}), paced p99 ${ms(r.paced.p99)}`);
+      console.log(
+        `  round ${round + 1} ${variant.padEnd(6)}: drain ${r.drain.rate.toFixed(0)}/s, burst ${r.burst.rate.toFixed(0)}/s (p99 ${ms(r.burst.p99)}), paced p99 ${ms(r.paced.p99)}`,
+      );
     }
   }
   const [pd, pb, cd, cb] = [median(figures.plain.drain), median(figures.plain.burst), median(figures.claims.drain), median(figures.claims.burst)];
@@ -238,7 +269,9 @@ const raw = await rawQuorumRate();
 const p = await pipelineRun();
 console.log(`delivery pipeline benchmark (${os.cpus().length} cores, ${new Date().toISOString()})`);
 console.log(`raw RabbitMQ quorum queue publish+consume (confirms, window 100, prefetch 100): ${raw.rate.toFixed(0)} msg/s (${RAW_N} in ${raw.seconds.toFixed(2)} s)`);
-console.log(`pipeline drain, log -> provider call: ${p.drain.rate.toFixed(0)} notifications/s (${p.drain.n} already in the log, across 4 channels, in ${p.drain.seconds.toFixed(2)} s)`);
+console.log(
+  `pipeline drain, log -> provider call: ${p.drain.rate.toFixed(0)} notifications/s (${p.drain.n} already in the log, across 4 channels, in ${p.drain.seconds.toFixed(2)} s)`,
+);
 console.log(
   `pipeline burst, log -> provider call: ${p.burst.rate.toFixed(0)} notifications/s (${p.burst.n} across 4 channels in ${p.burst.seconds.toFixed(2)} s; appends ran at ${p.burst.appendRate.toFixed(0)}/s); latency under that backlog p50 ${ms(p.burst.p50)}, p99 ${ms(p.burst.p99)}`,
 );

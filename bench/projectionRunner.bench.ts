@@ -16,7 +16,6 @@ import { startProjectionRunner } from '../projections/runner.ts';
 import { generateEvents } from '../tests/projections/generate.ts';
 import { arg, fill } from './projectionLog.ts';
 
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
@@ -43,7 +42,12 @@ async function main(): Promise<void> {
       cpus.push(usPerEvent);
       console.log(`round ${r + 1}: ${n} events in ${s.toFixed(2)} s -> ${Math.round(n / s)} events/s, ${usPerEvent.toFixed(0)} us CPU/event`);
     }
-    console.log(`median: ${Math.round(median(rates))} events/s, ${median(cpus).toFixed(0)} us CPU/event (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`);
+    console.log(
+      `median: ${Math.round(median(rates))} events/s, ${median(cpus).toFixed(0)} us CPU/event (load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores)`,
+    );
     await log.close();
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

@@ -19,7 +19,6 @@ import { startProjectionRunner } from '../projections/runner.ts';
 import { generateEvents } from '../tests/projections/generate.ts';
 import { arg, fill } from './projectionLog.ts';
 
-
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
@@ -56,7 +55,12 @@ async function main(): Promise<void> {
     if (head2 !== m) throw new Error(`log holds ${head2} events, expected ${m}`);
     const perMillion = (total / 1000) * (1_000_000 / m);
     console.log(`rebuild all: ${fmt(m)} events in ${(total / 1000).toFixed(1)} s -> 1M events extrapolated (linear): ${(perMillion / 60).toFixed(1)} min`);
-    console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(
+      `load average during the run: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores`,
+    );
     await store2.close();
     await log2.close();
   } finally {

@@ -21,16 +21,28 @@ function messageFor(channel: Exclude<Channel, 'inapp' | 'chat'>, i: number): Pro
   const base = { notificationId: `bench-${channel}-${i}`, channel, attempt: 1, appId: 'bench', userId: `u${i}` };
   switch (channel) {
     case 'ios':
-      return { ...base, recipient: { kind: 'push', platform: 'ios', tokens: [(i % 256).toString(16).padStart(2, '0').repeat(32)] }, content: { channel, title: 'Bench', body: `Message ${i}` } };
+      return {
+        ...base,
+        recipient: { kind: 'push', platform: 'ios', tokens: [(i % 256).toString(16).padStart(2, '0').repeat(32)] },
+        content: { channel, title: 'Bench', body: `Message ${i}` },
+      };
     case 'android':
-      return { ...base, recipient: { kind: 'push', platform: 'android', tokens: [`bench-token-${i}-${'x'.repeat(30)}`] }, content: { channel, title: 'Bench', body: `Message ${i}` } };
+      return {
+        ...base,
+        recipient: { kind: 'push', platform: 'android', tokens: [`bench-token-${i}-${'x'.repeat(30)}`] },
+        content: { channel, title: 'Bench', body: `Message ${i}` },
+      };
     case 'sms':
       return { ...base, recipient: { kind: 'sms', phone: `+1415555${String(i % 10000).padStart(4, '0')}` }, content: { channel, text: `Code ${i}`, segments: 1 } };
     case 'email':
       return { ...base, recipient: { kind: 'email', email: `u${i}@example.com` }, content: { channel, subject: 'Bench', html: `<p>Message ${i}</p>`, text: `Message ${i}` } };
     case 'web': {
       const s = subscriptions[i % subscriptions.length]!;
-      return { ...base, recipient: { kind: 'push', platform: 'web', tokens: [s.endpoint], webKeys: { [s.endpoint]: s.keys } }, content: { channel, title: 'Bench', body: `Message ${i}`, url: 'https://example.com/' } };
+      return {
+        ...base,
+        recipient: { kind: 'push', platform: 'web', tokens: [s.endpoint], webKeys: { [s.endpoint]: s.keys } },
+        content: { channel, title: 'Bench', body: `Message ${i}`, url: 'https://example.com/' },
+      };
     }
     default: {
       const never: never = channel;

@@ -76,7 +76,11 @@ interface Point {
   load: string;
 }
 
-const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 /** CPU ms so far of every measured process, keyed `role#pid`. */
 async function cpuSnapshot(cluster: Cluster, db: pg.Client, dbName: string): Promise<Map<string, number>> {
@@ -120,7 +124,11 @@ async function point(senders: number, apis: number): Promise<Point> {
   let loads: Promise<unknown> | undefined;
   try {
     // Three at a time: eleven processes starting at once on a loaded 2-core box miss the 60 s bound.
-    await pool(layout.map(([n]) => n), 3, (n) => cluster.node(n).start());
+    await pool(
+      layout.map(([n]) => n),
+      3,
+      (n) => cluster.node(n).start(),
+    );
     await admin.connect();
     const urls = layout.filter(([, r]) => r === 'api').map(([n]) => `http://127.0.0.1:${cluster.node(n).port}`);
     const auth = basicAuth(await cluster.createApp());
@@ -199,7 +207,10 @@ function table(points: Point[]): string {
 
 const line = (p: Point) =>
   `scaleout: senders=${p.senders} apis=${p.apis} offered=${p.offered} accepted=${f(p.accepted)} delivered=${f(p.delivered)} ` +
-  ROLES.map((r) => `cpu_ms.${r}=${f(p.cpuMs.get(r), 2)}`).join(' ') + ' ' + ROLES.map((r) => `util.${r}=${f(p.util.get(r), 2)}`).join(' ') + ` pg_sessions=${p.sessions} load=${p.load.replaceAll(' ', '/')}`;
+  ROLES.map((r) => `cpu_ms.${r}=${f(p.cpuMs.get(r), 2)}`).join(' ') +
+  ' ' +
+  ROLES.map((r) => `util.${r}=${f(p.util.get(r), 2)}`).join(' ') +
+  ` pg_sessions=${p.sessions} load=${p.load.replaceAll(' ', '/')}`;
 
 console.log(
   `scale-out curve on PostgreSQL + ${AMQP === undefined ? 'the shared broker' : `${AMQP.split(',').length} broker node(s)${privateCluster ? ' (a private cluster)' : ''}`}: senders ${SENDERS.join(',')} x apis ${APIS.join(',')}, ` +

@@ -22,7 +22,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 if (!process.features.typescript) {
-  console.error('notify runs its TypeScript sources with Node\'s type stripping, which is switched off here (--no-experimental-strip-types?).');
+  console.error("notify runs its TypeScript sources with Node's type stripping, which is switched off here (--no-experimental-strip-types?).");
   process.exit(1);
 }
 

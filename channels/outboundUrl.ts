@@ -13,7 +13,8 @@ import { isIP, type LookupFunction } from 'node:net';
 
 export type OutboundRefusal = 'bad_url' | 'not_https' | 'credentials' | 'forbidden_address';
 
-export type OutboundCheck = { ok: true; url: URL; /** a listed origin: connect without the address guard */ listed: boolean } | { ok: false; reason: OutboundRefusal; message: string };
+export type OutboundCheck =
+  { ok: true; url: URL; /** a listed origin: connect without the address guard */ listed: boolean } | { ok: false; reason: OutboundRefusal; message: string };
 
 /** The error code `guardedLookup` fails a connection with. */
 export const FORBIDDEN_ADDRESS = 'EOUTBOUNDFORBIDDEN';
@@ -40,7 +41,7 @@ const V4_FORBIDDEN: ReadonlyArray<readonly [number, number, string]> = [
 function v4Class(n: number): string | undefined {
   for (const [net, bits, name] of V4_FORBIDDEN) {
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    if (((n & mask) >>> 0) === net) return name;
+    if ((n & mask) >>> 0 === net) return name;
   }
   return undefined;
 }
@@ -146,6 +147,10 @@ export function networkReason(e: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'connection';
   if (code === 'ETIMEDOUT' || (e instanceof Error && /timeout/i.test(e.message))) return 'timeout';
-  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')) return 'tls';
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')
+  )
+    return 'tls';
   return 'network';
 }

@@ -14,9 +14,7 @@ import { createTokenBuckets } from './tokenBucket.ts';
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLen: 32 } as const;
 
 function scryptAsync(secret: string, salt: Buffer, keyLen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(secret, salt, keyLen, options, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(secret, salt, keyLen, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 /** `scrypt$N$r$p$salt$hash`, so the cost can be raised later without breaking older hashes. */
@@ -90,9 +88,7 @@ function ctxFor(appKey: string, now: Date, by?: OperatorRef): CommandContext {
 }
 
 export type AuthResult =
-  | { ok: true; appId: string; name: string }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'bad_secret' }
-  | { ok: false; reason: 'throttled'; retryAfterMs: number };
+  { ok: true; appId: string; name: string } | { ok: false; reason: 'unknown' | 'revoked' | 'bad_secret' } | { ok: false; reason: 'throttled'; retryAfterMs: number };
 
 export interface AppAuthenticator {
   /** `client`: who asks (the peer address), for the per-client failure limit. */

@@ -11,7 +11,10 @@ export async function defineCategory(store: EventStore, ctx: CommandContext, nam
     store,
     categoryDecider,
     streams.categories(ctx.appId),
-    { type: 'DefineCategory', data: { appId: ctx.appId, name, title: definition.title, ...(definition.description !== undefined && { description: definition.description }), at: ctx.now.toISOString() } },
+    {
+      type: 'DefineCategory',
+      data: { appId: ctx.appId, name, title: definition.title, ...(definition.description !== undefined && { description: definition.description }), at: ctx.now.toISOString() },
+    },
     metadataFor(ctx),
   );
   return result.state.categories[name] ?? definition;

@@ -12,12 +12,7 @@ export const DEFAULT_CONVERSION = 'conversion';
  * name: a repeat appends nothing (the answer is the same 202). Undefined when the notification is
  * not this app's; a notification that never went out refuses it (invalid_state -> 409).
  */
-export async function recordConversion(
-  store: EventStore,
-  ctx: CommandContext,
-  id: string,
-  input: { name?: string; value?: number },
-): Promise<{ recorded: boolean } | undefined> {
+export async function recordConversion(store: EventStore, ctx: CommandContext, id: string, input: { name?: string; value?: number }): Promise<{ recorded: boolean } | undefined> {
   const known = await readAppNotification(store, ctx.appId, id);
   if (!known) return undefined;
   const result = await handleCommand(

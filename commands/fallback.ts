@@ -8,7 +8,8 @@ import { loadTemplateForApp } from './templates.ts';
 import { loadUser } from './users.ts';
 
 /** What a notification's own events hold that its fallback needs: a request, or a suppression with a fallback. */
-export type FallbackSource = NotificationRequested['data'] | (NotificationSuppressed['data'] & { params: NonNullable<NotificationSuppressed['data']['params']>; templateVersion: number });
+export type FallbackSource =
+  NotificationRequested['data'] | (NotificationSuppressed['data'] & { params: NonNullable<NotificationSuppressed['data']['params']>; templateVersion: number });
 
 export function fallbackSource(origin: NotificationRequested['data'] | NotificationSuppressed['data']): FallbackSource | undefined {
   if (!origin.fallback?.length) return undefined;
@@ -34,7 +35,12 @@ export async function requestFallback(deps: NotifyDeps, source: FallbackSource, 
   }
   const user = await loadUser(deps.store, source.appId, source.userId);
   const channels = concreteChannels(step.channel, user);
-  await linkNotifications(deps.store, ctx, source.eventId, channels.map((c) => notificationId(deps.idKey, source.appId, source.eventId, source.userId, c)));
+  await linkNotifications(
+    deps.store,
+    ctx,
+    source.eventId,
+    channels.map((c) => notificationId(deps.idKey, source.appId, source.eventId, source.userId, c)),
+  );
   const input = {
     eventId: source.eventId,
     userIds: [source.userId],

@@ -44,7 +44,11 @@ export function viewOf(id: string, { state, events }: Pick<NotificationRead, 'st
     eventId: origin?.eventId ?? '',
     templateId: origin?.templateId ?? '',
     // A suppression names its version only when a fallback still needs it; otherwise there is none to show.
-    ...(state.request ? { templateVersion: state.request.templateVersion } : state.suppression?.templateVersion !== undefined ? { templateVersion: state.suppression.templateVersion } : {}),
+    ...(state.request
+      ? { templateVersion: state.request.templateVersion }
+      : state.suppression?.templateVersion !== undefined
+        ? { templateVersion: state.suppression.templateVersion }
+        : {}),
     ...(origin?.category !== undefined ? { category: origin.category } : {}),
     ...(state.request?.scheduleAt ? { scheduleAt: state.request.scheduleAt } : {}),
     ...(state.request?.deferredBy ? { deferredBy: state.request.deferredBy } : {}),

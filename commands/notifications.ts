@@ -97,7 +97,12 @@ export async function requestNotifications(deps: NotifyDeps, ctx: CommandContext
       for (const channel of concreteChannels(pc, user)) recipients.push({ userId, user, channel });
     }
   }
-  link = await linkShare(deps.store, ctx, input.eventId, recipients.map((t) => notificationId(deps.idKey, ctx.appId, input.eventId, t.userId, t.channel)));
+  link = await linkShare(
+    deps.store,
+    ctx,
+    input.eventId,
+    recipients.map((t) => notificationId(deps.idKey, ctx.appId, input.eventId, t.userId, t.channel)),
+  );
   for (const t of recipients) {
     await yieldNow();
     const prepared = await prepareOne(deps, ctx, input, template.version, t.user, t.userId, t.channel);
@@ -190,7 +195,13 @@ async function prepareOne(
       ? {
           type: 'SuppressNotification',
           data: {
-            ...base, ...category, reason: decision.reason, detail: decision.detail, at, ...fallbackOf, ...scheduledBy,
+            ...base,
+            ...category,
+            reason: decision.reason,
+            detail: decision.detail,
+            at,
+            ...fallbackOf,
+            ...scheduledBy,
             // The next channel's request is made from this event alone (the workflow follows the log).
             ...(input.fallback?.length ? { fallback: input.fallback, params: input.params, templateVersion } : {}),
           },
@@ -253,7 +264,11 @@ async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepare
     ticket?.committed(
       batch
         .filter((d) => published.has(d.p.stream))
-        .map((d) => ({ position: positions.get(d.p.stream)!, message: { notificationId: d.p.slot.id, channel: d.p.slot.channel, appId: ctx.appId }, traceparent: metadata.traceparent })),
+        .map((d) => ({
+          position: positions.get(d.p.stream)!,
+          message: { notificationId: d.p.slot.id, channel: d.p.slot.channel, appId: ctx.appId },
+          traceparent: metadata.traceparent,
+        })),
     );
     results = decided.map((d) => {
       let state = d.p.known.state;
@@ -273,7 +288,14 @@ async function commitGroup(deps: NotifyDeps, ctx: CommandContext, group: Prepare
     const appended = result.events[0];
     // Deferred (quiet-hours) requests and digest members are not sends yet: the rate-window projection skips them too.
     if (appended?.type === 'NotificationRequested' && !appended.data.deferredBy && !appended.data.digest && result.position !== undefined) {
-      deps.rateCounter.recordAccepted({ appId: ctx.appId, userId: p.slot.userId, channel: p.slot.channel, ...(p.category !== undefined && { category: p.category }), at: ctx.now, position: result.position });
+      deps.rateCounter.recordAccepted({
+        appId: ctx.appId,
+        userId: p.slot.userId,
+        channel: p.slot.channel,
+        ...(p.category !== undefined && { category: p.category }),
+        at: ctx.now,
+        position: result.position,
+      });
     }
     const status = result.state.status;
     p.slot.status = status === 'none' ? 'pending' : status;

@@ -32,7 +32,12 @@ export async function openPreferencePage(store: EventStore, token: string, secre
  * The form's POST: the same SetPreferences command (and so the same PreferencesChanged event) as
  * PUT /v1/users/:userId/preferences, in the app and for the user the signed link names.
  */
-export async function savePreferencePage(store: EventStore, page: Extract<PreferencePage, { kind: 'ok' }>, form: PreferenceForm, ctx: Omit<CommandContext, 'appId'>): Promise<Preferences> {
+export async function savePreferencePage(
+  store: EventStore,
+  page: Extract<PreferencePage, { kind: 'ok' }>,
+  form: PreferenceForm,
+  ctx: Omit<CommandContext, 'appId'>,
+): Promise<Preferences> {
   const next = preferencesFromForm(page.preferences, form);
   return setPreferences(store, { ...ctx, appId: page.appId }, page.userId, next);
 }

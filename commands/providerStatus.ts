@@ -8,8 +8,7 @@ import { metadataFor } from './context.ts';
 import { handleCommand } from './handle.ts';
 
 export type ProviderStatus =
-  | { kind: 'delivered'; provider: string }
-  | { kind: 'failed'; provider: string; reason: Extract<FailureReason, 'bounced' | 'undeliverable'>; code: string; message: string };
+  { kind: 'delivered'; provider: string } | { kind: 'failed'; provider: string; reason: Extract<FailureReason, 'bounced' | 'undeliverable'>; code: string; message: string };
 
 /**
  * `applied` covers a repeat of an outcome already in the log (webhooks are retried: idempotent).

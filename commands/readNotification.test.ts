@@ -10,8 +10,16 @@ const metadata: EventMetadata = { correlationId: 'c', causationId: 'c', appId: '
 const requested: NotificationEvent = {
   type: 'NotificationRequested',
   data: {
-    notificationId: 'n1', appId: 'a1', eventId: 'e1', userId: 'u1', channel: 'email', templateId: 't', templateVersion: 1,
-    params: {}, recipient: { kind: 'email', email: 'x@example.test' }, requestedAt: at,
+    notificationId: 'n1',
+    appId: 'a1',
+    eventId: 'e1',
+    userId: 'u1',
+    channel: 'email',
+    templateId: 't',
+    templateVersion: 1,
+    params: {},
+    recipient: { kind: 'email', email: 'x@example.test' },
+    requestedAt: at,
   },
 };
 const retried: NotificationEvent = { type: 'NotificationAttemptFailed', data: { notificationId: 'n1', attempt: 1, provider: 'p', code: '503', message: 'busy', at } };
@@ -25,7 +33,12 @@ afterEach(async () => {
   await store.close();
 });
 
-const append = (id: string, events: NotificationEvent[]) => store.append(streams.notification(id), events.map((e) => ({ ...e, metadata })), 'any');
+const append = (id: string, events: NotificationEvent[]) =>
+  store.append(
+    streams.notification(id),
+    events.map((e) => ({ ...e, metadata })),
+    'any',
+  );
 
 describe('readNotification', () => {
   it('no stream: nothing folded, revision -1 (the expected revision of a first append is no_stream)', async () => {

@@ -74,7 +74,13 @@ export async function redrive(
   input: RedriveFilter & { dryRun?: boolean; id?: string },
   onProgress?: (done: number, total: number) => void,
 ): Promise<RedriveResult> {
-  const filter: RedriveFilter = { status: input.status, from: input.from, to: input.to, ...(input.channel && { channel: input.channel }), ...(input.reason && { reason: input.reason }) };
+  const filter: RedriveFilter = {
+    status: input.status,
+    from: input.from,
+    to: input.to,
+    ...(input.channel && { channel: input.channel }),
+    ...(input.reason && { reason: input.reason }),
+  };
   const id = input.id ?? redriveIdOf(ctx.appId, filter);
   const dryRun = input.dryRun === true;
   const stream = streamOf(ctx.appId, id);
@@ -84,7 +90,13 @@ export async function redrive(
   let repeated = recorded !== undefined;
   if (recorded?.type === 'RedriveRequested') ids = recorded.data.notificationIds;
   else {
-    const candidates = await deps.failed({ appId: ctx.appId, from: filter.from, to: filter.to, ...(filter.channel && { channel: filter.channel }), ...(filter.reason && { reason: filter.reason }) });
+    const candidates = await deps.failed({
+      appId: ctx.appId,
+      from: filter.from,
+      to: filter.to,
+      ...(filter.channel && { channel: filter.channel }),
+      ...(filter.reason && { reason: filter.reason }),
+    });
     ids = [];
     for (const c of candidates) {
       const read = await readAppNotification(deps.store, ctx.appId, c.id);
@@ -99,7 +111,13 @@ export async function redrive(
       data: {
         redriveId: id,
         appId: ctx.appId,
-        filter: { status: filter.status, from: filter.from.toISOString(), to: filter.to.toISOString(), ...(filter.channel && { channel: filter.channel }), ...(filter.reason && { reason: filter.reason }) },
+        filter: {
+          status: filter.status,
+          from: filter.from.toISOString(),
+          to: filter.to.toISOString(),
+          ...(filter.channel && { channel: filter.channel }),
+          ...(filter.reason && { reason: filter.reason }),
+        },
         notificationIds: ids,
         at,
         ...(ctx.operator && { by: ctx.operator }),
@@ -118,7 +136,13 @@ export async function redrive(
 
   const redriveOne = async (notificationId: string): Promise<boolean> => {
     try {
-      const result = await handleCommand(deps.store, notificationDecider, streams.notification(notificationId), { type: 'RedriveNotification', data: { notificationId, redriveId: id, at } }, metadata);
+      const result = await handleCommand(
+        deps.store,
+        notificationDecider,
+        streams.notification(notificationId),
+        { type: 'RedriveNotification', data: { notificationId, redriveId: id, at } },
+        metadata,
+      );
       return result.events.length > 0;
     } catch (e) {
       // Sent meanwhile (or redriven by another id and now pending again): nothing to do for it.

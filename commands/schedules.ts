@@ -73,8 +73,16 @@ export async function createSchedule(store: EventStore, ctx: CommandContext, inp
   if (!first) throw new InputError('cron', 'cron: never fires after now');
   const id = randomUUID();
   const data: ScheduleCreated['data'] = {
-    scheduleId: id, appId: ctx.appId, target: input.target, templateId: input.templateId, params: input.params,
-    cron: spec.cron, timezone, timezoneFrom: from, createdAt: ctx.now.toISOString(), firstAt: first.toISOString(),
+    scheduleId: id,
+    appId: ctx.appId,
+    target: input.target,
+    templateId: input.templateId,
+    params: input.params,
+    cron: spec.cron,
+    timezone,
+    timezoneFrom: from,
+    createdAt: ctx.now.toISOString(),
+    firstAt: first.toISOString(),
   };
   await handleCommand(store, scheduleDecider, streams.schedule(id), { type: 'CreateSchedule', data }, metadataFor(ctx));
   return { id, nextAt: data.firstAt };
@@ -95,15 +103,28 @@ export async function readSchedule(store: EventStore, appId: string, id: string,
   return {
     id,
     ...(c.target.topic !== undefined ? { topic: c.target.topic } : c.target.single ? { userId: c.target.userIds[0]! } : { userIds: c.target.userIds }),
-    templateId: c.templateId, params: c.params, cron: c.cron, timezone: c.timezone, timezoneFrom: c.timezoneFrom, createdAt: c.createdAt,
-    nextAt: next?.toISOString() ?? null, lastOccurrence: found.state.lastOccurrence ?? null, occurrences: found.state.occurrences,
+    templateId: c.templateId,
+    params: c.params,
+    cron: c.cron,
+    timezone: c.timezone,
+    timezoneFrom: c.timezoneFrom,
+    createdAt: c.createdAt,
+    nextAt: next?.toISOString() ?? null,
+    lastOccurrence: found.state.lastOccurrence ?? null,
+    occurrences: found.state.occurrences,
   };
 }
 
 /** DELETE: false when the app has no such schedule; deleting twice is fine (the second adds nothing). */
 export async function deleteSchedule(store: EventStore, ctx: CommandContext, id: string): Promise<boolean> {
   try {
-    await handleCommand(store, scheduleDecider, streams.schedule(id), { type: 'DeleteSchedule', data: { scheduleId: id, appId: ctx.appId, at: ctx.now.toISOString() } }, metadataFor(ctx));
+    await handleCommand(
+      store,
+      scheduleDecider,
+      streams.schedule(id),
+      { type: 'DeleteSchedule', data: { scheduleId: id, appId: ctx.appId, at: ctx.now.toISOString() } },
+      metadataFor(ctx),
+    );
     return true;
   } catch (e) {
     if (isDomainError(e, 'invalid_state')) return false;
@@ -134,8 +155,13 @@ export async function fireOccurrence(
     {
       type: 'RecordOccurrence',
       data: {
-        scheduleId: schedule.scheduleId, occurrence, eventId, notifications, ...(refused && { refused }),
-        ...(opts.skippedBefore !== undefined && { skippedBefore: opts.skippedBefore }), at: opts.now.toISOString(),
+        scheduleId: schedule.scheduleId,
+        occurrence,
+        eventId,
+        notifications,
+        ...(refused && { refused }),
+        ...(opts.skippedBefore !== undefined && { skippedBefore: opts.skippedBefore }),
+        at: opts.now.toISOString(),
       },
     },
     opts.metadata,
@@ -143,7 +169,13 @@ export async function fireOccurrence(
   return { notifications, ...(refused && { refused }) };
 }
 
-async function requestOccurrence(deps: NotifyDeps, schedule: ScheduleCreated['data'], occurrence: string, eventId: string, opts: { now: Date; metadata: EventMetadata }): Promise<Requested> {
+async function requestOccurrence(
+  deps: NotifyDeps,
+  schedule: ScheduleCreated['data'],
+  occurrence: string,
+  eventId: string,
+  opts: { now: Date; metadata: EventMetadata },
+): Promise<Requested> {
   // A revoked app's schedules go quiet (its credentials no longer work; its timers still run).
   const app = await loadState<AppState, AppEvent>(deps.store, appDecider, streams.app(schedule.appId), { cached: true });
   if (app.state.status === 'revoked') return { notifications: 0, refused: { code: 'app_revoked', message: `app ${schedule.appId} is revoked` } };

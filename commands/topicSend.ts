@@ -79,9 +79,17 @@ async function answer(deps: NotifyDeps, ctx: CommandContext, started: FanoutStar
   const at = ctx.now.toISOString();
   let known = await loadState<FanoutState, FanoutEvent>(deps.store, fanoutDecider, streams.fanout(started.fanoutId));
   if (known.state.status === 'running' && known.state.done < started.subscribers) {
-    const r = await handleCommand(deps.store, fanoutDecider, streams.fanout(started.fanoutId), {
-      type: 'RecordBatch', data: { fanoutId: started.fanoutId, from: known.state.done, to: started.subscribers, notifications: notifications.length, at },
-    }, metadata, { known });
+    const r = await handleCommand(
+      deps.store,
+      fanoutDecider,
+      streams.fanout(started.fanoutId),
+      {
+        type: 'RecordBatch',
+        data: { fanoutId: started.fanoutId, from: known.state.done, to: started.subscribers, notifications: notifications.length, at },
+      },
+      metadata,
+      { known },
+    );
     known = { state: r.state, revision: r.revision };
   }
   await handleCommand(deps.store, fanoutDecider, streams.fanout(started.fanoutId), { type: 'CompleteFanout', data: { fanoutId: started.fanoutId, at } }, metadata, { known });
@@ -134,16 +142,27 @@ export async function continueFanout(
   const started = known.state.started;
   const userIds = sortedSubscribers(await loadTopicAt(deps.store, started.appId, started.topicId, started.topicRevision));
   // The list is frozen by revision; a shorter one means the topic stream lost events, which must not pass silently.
-  if (userIds.length !== started.subscribers) throw new Error(`fan-out ${started.fanoutId}: topic ${started.topicId} has ${userIds.length} subscribers at revision ${started.topicRevision}, recorded ${started.subscribers}`);
+  if (userIds.length !== started.subscribers)
+    throw new Error(
+      `fan-out ${started.fanoutId}: topic ${started.topicId} has ${userIds.length} subscribers at revision ${started.topicRevision}, recorded ${started.subscribers}`,
+    );
   const metadata = { ...fanout.metadata, appId: started.appId };
   for (let batch = nextBatch(known.state); batch; batch = nextBatch(known.state)) {
     if (o.shouldStop?.()) return 'stopped';
     const ctx: CommandContext = { appId: started.appId, requestId: metadata.correlationId, now: o.now() };
     const made = await requestNotifications(deps, ctx, notifyInputOf(started, userIds.slice(batch.from, batch.to)));
     await o.onBatch?.(batch);
-    const r = await handleCommand(deps.store, fanoutDecider, stream, {
-      type: 'RecordBatch', data: { fanoutId: started.fanoutId, from: batch.from, to: batch.to, notifications: made.length, at: ctx.now.toISOString() },
-    }, metadata, { known });
+    const r = await handleCommand(
+      deps.store,
+      fanoutDecider,
+      stream,
+      {
+        type: 'RecordBatch',
+        data: { fanoutId: started.fanoutId, from: batch.from, to: batch.to, notifications: made.length, at: ctx.now.toISOString() },
+      },
+      metadata,
+      { known },
+    );
     known = { state: r.state, revision: r.revision };
   }
   await handleCommand(deps.store, fanoutDecider, stream, { type: 'CompleteFanout', data: { fanoutId: started.fanoutId, at: o.now().toISOString() } }, metadata, { known });

@@ -51,13 +51,7 @@ export interface TrackingDeps {
  * expired or made-up token is a 404 and never a redirect to a URL of the caller's choosing.
  * Unsubscribing takes a POST (RFC 8058 one-click, or the confirmation page's button).
  */
-export async function recordTracking(
-  deps: TrackingDeps,
-  token: string,
-  now: Date,
-  requestId: string = randomUUID(),
-  method: 'GET' | 'POST' = 'GET',
-): Promise<TrackingResult> {
+export async function recordTracking(deps: TrackingDeps, token: string, now: Date, requestId: string = randomUUID(), method: 'GET' | 'POST' = 'GET'): Promise<TrackingResult> {
   const payload = verifyTrackingToken(token, deps.trackingSecret, now, deps.ttl ?? DEFAULT_TRACKING_TTL);
   if (!payload) return { kind: 'not_found' };
   // Only an unsubscribe link is meant to be POSTed to.

@@ -33,7 +33,11 @@ export async function registerDevice(
     store,
     userDecider,
     streams.user(ctx.appId, userId),
-    { type: 'RegisterDevice', data: { userId, token, platform, ...(keys && { keys }), at: ctx.now.toISOString() }, ...(limits && { maxWebSubscriptions: limits.maxWebSubscriptions }) },
+    {
+      type: 'RegisterDevice',
+      data: { userId, token, platform, ...(keys && { keys }), at: ctx.now.toISOString() },
+      ...(limits && { maxWebSubscriptions: limits.maxWebSubscriptions }),
+    },
     metadataFor(ctx),
   );
   return { created: result.events.some((e) => e.type === 'DeviceRegistered') };

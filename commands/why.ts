@@ -67,7 +67,10 @@ async function countedWindows(deps: WhyDeps, appId: string, userId: string, chan
   if (!history) return undefined;
   const windows = rateWindowsFor(deps.rateLimits, channel, category, at);
   return Promise.all(
-    windows.map(async (w) => ({ ...w, count: await history.countBetween({ appId, userId, channel, since: w.since, until: at, ...(w.category !== undefined && { category: w.category }) }) })),
+    windows.map(async (w) => ({
+      ...w,
+      count: await history.countBetween({ appId, userId, channel, since: w.since, until: at, ...(w.category !== undefined && { category: w.category }) }),
+    })),
   );
 }
 
@@ -98,14 +101,14 @@ export async function whyNotification(deps: WhyDeps, appId: string, id: string):
     {
       check: 'template',
       passed: content?.[pc] !== undefined,
-      detail: version === undefined ? `template ${origin.templateId} had no version then` : `template ${origin.templateId} v${version} ${content?.[pc] ? 'has' : 'has no'} ${pc} content`,
+      detail:
+        version === undefined ? `template ${origin.templateId} had no version then` : `template ${origin.templateId} v${version} ${content?.[pc] ? 'has' : 'has no'} ${pc} content`,
       facts: { templateId: origin.templateId, version: version ?? null },
     },
   ];
   const made = origin.scheduledBy ? await scheduleReason(deps.store, appId, origin.scheduledBy.scheduleId, origin.scheduledBy.occurrence) : undefined;
   if (made) reasons.push(made);
-  const recorded: WhyOutcome =
-    first.type === 'NotificationSuppressed' ? 'suppressed' : first.data.deferredBy ? 'deferred' : first.data.scheduleAt ? 'scheduled' : 'requested';
+  const recorded: WhyOutcome = first.type === 'NotificationSuppressed' ? 'suppressed' : first.data.deferredBy ? 'deferred' : first.data.scheduleAt ? 'scheduled' : 'requested';
   const replayed = replayedOutcome(explained.decision);
   const redrives = events.flatMap((e) => (e.type === 'NotificationRedriven' ? [{ redriveId: e.data.redriveId, at: e.data.at, fromAttempt: e.data.fromAttempt }] : []));
   return {
@@ -182,7 +185,7 @@ export async function whyNone(deps: WhyDeps, appId: string, q: { userId: string;
     };
   }
   const reasons: WhyReason[] = [];
-  const user = (await foldUntil<UserState, UserEvent>(deps.store, userDecider, streams.user(appId, q.userId), Number.MAX_SAFE_INTEGER));
+  const user = await foldUntil<UserState, UserEvent>(deps.store, userDecider, streams.user(appId, q.userId), Number.MAX_SAFE_INTEGER);
   reasons.push({ check: 'user', passed: user.exists, detail: user.exists ? 'user known' : 'unknown user' });
   const others = deps.history ? await deps.history.notificationsOfEvent(appId, q.eventId) : undefined;
   if (others === undefined) {
@@ -191,7 +194,12 @@ export async function whyNone(deps: WhyDeps, appId: string, q: { userId: string;
     reasons.push({ check: 'event', passed: false, detail: `eventId ${q.eventId} was never seen for this app` });
   } else {
     const templateIds = [...new Set(others.map((o) => o.templateId))];
-    reasons.push({ check: 'event', passed: true, detail: `eventId ${q.eventId} produced notifications for other users (template ${templateIds.join(', ')})`, facts: { notifications: others.length } });
+    reasons.push({
+      check: 'event',
+      passed: true,
+      detail: `eventId ${q.eventId} produced notifications for other users (template ${templateIds.join(', ')})`,
+      facts: { notifications: others.length },
+    });
     for (const templateId of templateIds) {
       const template = await foldUntil<TemplateState, TemplateEvent>(deps.store, templateDecider, await templateStream(deps.store, appId, templateId), Number.MAX_SAFE_INTEGER);
       const latest = latestVersion(template);
@@ -200,7 +208,10 @@ export async function whyNone(deps: WhyDeps, appId: string, q: { userId: string;
       reasons.push({
         check: 'template',
         passed: wanted === undefined ? has.length > 0 : has.includes(wanted),
-        detail: wanted !== undefined && !has.includes(wanted) ? `template ${templateId} v${latest?.version ?? 0} has no ${wanted} content` : `template ${templateId} v${latest?.version ?? 0} has ${has.join(', ') || 'no'} content`,
+        detail:
+          wanted !== undefined && !has.includes(wanted)
+            ? `template ${templateId} v${latest?.version ?? 0} has no ${wanted} content`
+            : `template ${templateId} v${latest?.version ?? 0} has ${has.join(', ') || 'no'} content`,
         facts: { templateId, version: latest?.version ?? null },
       });
     }

@@ -41,7 +41,11 @@ function jobOf(spec: CronSpec): Cron {
 export function checkCron(spec: CronSpec): CronCheck {
   const fields = spec.cron.trim().split(/\s+/);
   if (spec.cron.length > 200 || fields.length < 5 || fields.length > 6 || spec.cron.includes('@')) {
-    return { ok: false, field: 'cron', message: 'must be 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first (second minute hour day-of-month month day-of-week)' };
+    return {
+      ok: false,
+      field: 'cron',
+      message: 'must be 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first (second minute hour day-of-month month day-of-week)',
+    };
   }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: spec.timezone });

@@ -20,23 +20,52 @@ const added = (windowId: string, notificationId: string, at = t0): DigestEvent =
 const closed = (windowId: string, members: string[]): DigestEvent => ({ type: 'DigestWindowClosed', data: { windowId, digestNotificationId: `d-${windowId}`, members, at: t1 } });
 
 describe('digest decider', () => {
-  it('the first member opens a window that closes windowSeconds after it', () => spec.given([]).when(join('n1')).then([opened('1'), added('1', 'n1')]));
-  it('later members join the open window', () => spec.given([opened('1'), added('1', 'n1')]).when(join('n2', t1)).then([added('1', 'n2', t1)]));
+  it('the first member opens a window that closes windowSeconds after it', () =>
+    spec
+      .given([])
+      .when(join('n1'))
+      .then([opened('1'), added('1', 'n1')]));
+  it('later members join the open window', () =>
+    spec
+      .given([opened('1'), added('1', 'n1')])
+      .when(join('n2', t1))
+      .then([added('1', 'n2', t1)]));
   it('a late member (past closesAt, before the close is recorded) still joins the open window', () =>
-    spec.given([opened('1'), added('1', 'n1')]).when(join('n2', '2026-01-01T11:00:00.000Z')).then([added('1', 'n2', '2026-01-01T11:00:00.000Z')]));
+    spec
+      .given([opened('1'), added('1', 'n1')])
+      .when(join('n2', '2026-01-01T11:00:00.000Z'))
+      .then([added('1', 'n2', '2026-01-01T11:00:00.000Z')]));
   it('a member already added (a replay) adds nothing, in the open window or a closed one', () => {
-    spec.given([opened('1'), added('1', 'n1')]).when(join('n1')).then([]);
-    spec.given([opened('1'), added('1', 'n1'), closed('1', ['n1'])]).when(join('n1')).then([]);
+    spec
+      .given([opened('1'), added('1', 'n1')])
+      .when(join('n1'))
+      .then([]);
+    spec
+      .given([opened('1'), added('1', 'n1'), closed('1', ['n1'])])
+      .when(join('n1'))
+      .then([]);
   });
   it('closing freezes the members in the order they joined', () =>
-    spec.given([opened('1'), added('1', 'n1'), added('1', 'n2')]).when(close('1')).then([closed('1', ['n1', 'n2'])]));
+    spec
+      .given([opened('1'), added('1', 'n1'), added('1', 'n2')])
+      .when(close('1'))
+      .then([closed('1', ['n1', 'n2'])]));
   it('a window closes once; an unknown window closes nothing', () => {
-    spec.given([opened('1'), added('1', 'n1'), closed('1', ['n1'])]).when(close('1')).then([]);
-    spec.given([opened('1'), added('1', 'n1')]).when(close('2')).then([]);
+    spec
+      .given([opened('1'), added('1', 'n1'), closed('1', ['n1'])])
+      .when(close('1'))
+      .then([]);
+    spec
+      .given([opened('1'), added('1', 'n1')])
+      .when(close('2'))
+      .then([]);
     spec.given([]).when(close('1')).then([]);
   });
   it('after a close, the next member opens the next window', () =>
-    spec.given([opened('1'), added('1', 'n1'), closed('1', ['n1'])]).when(join('n2', t1)).then([opened('2', t1), added('2', 'n2', t1)]));
+    spec
+      .given([opened('1'), added('1', 'n1'), closed('1', ['n1'])])
+      .when(join('n2', t1))
+      .then([opened('2', t1), added('2', 'n2', t1)]));
   it('folds into the open window and the closed ones', () => {
     const state = fold(digestDecider, [opened('1'), added('1', 'n1'), closed('1', ['n1']), opened('2'), added('2', 'n2')]);
     expect(state.open).toEqual({ windowId: '2', closesAt: '2026-01-01T10:01:00.000Z', members: ['n2'] });

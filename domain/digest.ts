@@ -63,10 +63,7 @@ function decide(command: DigestCommand, state: DigestState): DigestEvent[] {
       if (state.open) return [added(state.open.windowId)];
       const windowId = String(state.opened + 1);
       const closesAt = new Date(Date.parse(c.at) + c.windowSeconds * 1000).toISOString();
-      return [
-        { type: 'DigestWindowOpened', data: { windowId, appId: c.appId, userId: c.userId, channel: c.channel, key: c.key, openedAt: c.at, closesAt } },
-        added(windowId),
-      ];
+      return [{ type: 'DigestWindowOpened', data: { windowId, appId: c.appId, userId: c.userId, channel: c.channel, key: c.key, openedAt: c.at, closesAt } }, added(windowId)];
     }
     case 'CloseDigest': {
       const c = command.data;

@@ -437,7 +437,6 @@ export interface OperatorEnabled {
 }
 export type OperatorEvent = OperatorCreated | OperatorPasswordChanged | OperatorTotpEnabled | OperatorTotpDisabled | OperatorRoleChanged | OperatorDisabled | OperatorEnabled;
 
-
 // ---- event-<appId>-<eventId>: the notifications one request's eventId made (cancel by eventId) ----
 export interface NotificationsLinked {
   type: 'NotificationsLinked';

@@ -8,9 +8,7 @@ import type { FanoutEvent, FanoutStarted } from './events.ts';
  * eventId and the user) and its record already there, so nothing is added twice.
  */
 export type FanoutState =
-  | { status: 'none' }
-  | { status: 'running'; started: FanoutStarted['data']; done: number }
-  | { status: 'completed'; started: FanoutStarted['data']; done: number };
+  { status: 'none' } | { status: 'running'; started: FanoutStarted['data']; done: number } | { status: 'completed'; started: FanoutStarted['data']; done: number };
 
 export type FanoutCommand =
   | { type: 'StartFanout'; data: FanoutStarted['data'] }

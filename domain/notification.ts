@@ -1,13 +1,6 @@
 import type { Decider } from './decider.ts';
 import { DomainError } from './errors.ts';
-import type {
-  FailureReason,
-  InboxContent,
-  NotificationEvent,
-  NotificationRequested,
-  NotificationSuppressed,
-  OperatorRef,
-} from './events.ts';
+import type { FailureReason, InboxContent, NotificationEvent, NotificationRequested, NotificationSuppressed, OperatorRef } from './events.ts';
 
 export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sent', 'delivered', 'failed', 'suppressed', 'canceled', 'digested'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
@@ -32,9 +25,7 @@ export interface NotificationState {
 
 /** States that absorb every later attempt outcome. */
 export function isFinal(status: NotificationState['status']): boolean {
-  return (
-    status === 'sent' || status === 'delivered' || status === 'failed' || status === 'suppressed' || status === 'canceled' || status === 'digested'
-  );
+  return status === 'sent' || status === 'delivered' || status === 'failed' || status === 'suppressed' || status === 'canceled' || status === 'digested';
 }
 
 /** States a bounce or a late failure can no longer change (sent can still turn failed). */
@@ -177,9 +168,7 @@ function decide(command: NotificationCommand, state: NotificationState): Notific
     case 'SuppressNotification':
       // A duplicate request (same eventId, same derived id) appends nothing.
       if (state.status !== 'none') return [];
-      return command.type === 'RequestNotification'
-        ? [{ type: 'NotificationRequested', data: command.data }]
-        : [{ type: 'NotificationSuppressed', data: command.data }];
+      return command.type === 'RequestNotification' ? [{ type: 'NotificationRequested', data: command.data }] : [{ type: 'NotificationSuppressed', data: command.data }];
     case 'RecordAttemptOutcome': {
       const { notificationId, attempt, provider, at, outcome } = command.data;
       const locale = command.data.locale !== undefined ? { locale: command.data.locale } : {};

@@ -35,7 +35,13 @@ const email = { kind: 'email', email: 'ada@example.test', locale: 'en' } as cons
 const sms = { kind: 'sms', phone: '+15005550006', locale: 'en' } as const;
 
 const LIMITS: RateLimitConfig = {
-  channels: { sms: { limit: 2, windowMs: HOUR }, push: { limit: 50, windowMs: HOUR }, email: { limit: 20, windowMs: HOUR }, inapp: { limit: 100, windowMs: HOUR }, chat: { limit: 50, windowMs: HOUR } },
+  channels: {
+    sms: { limit: 2, windowMs: HOUR },
+    push: { limit: 50, windowMs: HOUR },
+    email: { limit: 20, windowMs: HOUR },
+    inapp: { limit: 100, windowMs: HOUR },
+    chat: { limit: 50, windowMs: HOUR },
+  },
   categories: { promo: { sms: { limit: 1, windowMs: DAY } } },
 };
 /** The windows the caller would count for this request, with the given counts in order. */
@@ -46,7 +52,10 @@ describe('decideDelivery', () => {
   describe('unknown user', () => {
     it('is no_contact, even with preferences on record', () => {
       spec.given([]).when(ask('email')).then(suppress('no_contact', 'unknown user'));
-      spec.given([prefs({ channels: { email: false } })]).when(ask('email')).then(suppress('no_contact', 'unknown user'));
+      spec
+        .given([prefs({ channels: { email: false } })])
+        .when(ask('email'))
+        .then(suppress('no_contact', 'unknown user'));
     });
   });
 
@@ -59,9 +68,18 @@ describe('decideDelivery', () => {
     });
     it('a category turned off for a channel is category_opt_out there only, and only for that category', () => {
       const past = [registered(), prefs({ categories: { promo: { email: false } } })];
-      spec.given(past).when(ask('email', { category: 'promo' })).then(suppress('category_opt_out', 'category promo off for email'));
-      spec.given(past).when(ask('sms', { category: 'promo' })).then({ kind: 'request', recipient: sms });
-      spec.given(past).when(ask('email', { category: 'news' })).then({ kind: 'request', recipient: email });
+      spec
+        .given(past)
+        .when(ask('email', { category: 'promo' }))
+        .then(suppress('category_opt_out', 'category promo off for email'));
+      spec
+        .given(past)
+        .when(ask('sms', { category: 'promo' }))
+        .then({ kind: 'request', recipient: sms });
+      spec
+        .given(past)
+        .when(ask('email', { category: 'news' }))
+        .then({ kind: 'request', recipient: email });
       spec.given(past).when(ask('email')).then({ kind: 'request', recipient: email });
     });
     it('the channel opt-out is named before the category one', () =>
@@ -70,42 +88,91 @@ describe('decideDelivery', () => {
         .when(ask('email', { category: 'promo' }))
         .then(suppress('opted_out', 'channel email off')));
     it('an explicit true is not an opt-out', () =>
-      spec.given([registered(), prefs({ channels: { email: true }, categories: { promo: { email: true } } })]).when(ask('email', { category: 'promo' })).then({ kind: 'request', recipient: email }));
-    it('comes before a missing contact', () => spec.given([registered({}), prefs({ channels: { sms: false } })]).when(ask('sms')).then(suppress('opted_out', 'channel sms off')));
+      spec
+        .given([registered(), prefs({ channels: { email: true }, categories: { promo: { email: true } } })])
+        .when(ask('email', { category: 'promo' }))
+        .then({ kind: 'request', recipient: email }));
+    it('comes before a missing contact', () =>
+      spec
+        .given([registered({}), prefs({ channels: { sms: false } })])
+        .when(ask('sms'))
+        .then(suppress('opted_out', 'channel sms off')));
   });
 
   describe('no contact', () => {
     it('names what is missing on the channel', () => {
-      spec.given([registered({ email: 'ada@example.test' })]).when(ask('sms')).then(suppress('no_contact', 'no sms on file'));
-      spec.given([registered(), contactChanged({ email: null })]).when(ask('email')).then(suppress('no_contact', 'no email on file'));
-      spec.given([registered(), device('android', 't1')]).when(ask('ios')).then(suppress('no_contact', 'no ios device on file'));
-      spec.given([registered(), device('ios', 't1'), deviceRemoved('ios', 't1')]).when(ask('ios')).then(suppress('no_contact', 'no ios device on file'));
+      spec
+        .given([registered({ email: 'ada@example.test' })])
+        .when(ask('sms'))
+        .then(suppress('no_contact', 'no sms on file'));
+      spec
+        .given([registered(), contactChanged({ email: null })])
+        .when(ask('email'))
+        .then(suppress('no_contact', 'no email on file'));
+      spec
+        .given([registered(), device('android', 't1')])
+        .when(ask('ios'))
+        .then(suppress('no_contact', 'no ios device on file'));
+      spec
+        .given([registered(), device('ios', 't1'), deviceRemoved('ios', 't1')])
+        .when(ask('ios'))
+        .then(suppress('no_contact', 'no ios device on file'));
     });
     it('comes before a full rate window', () =>
-      spec.given([registered({ email: 'ada@example.test' })]).when(ask('sms', { rate: counted('sms', undefined, [2]) })).then(suppress('no_contact', 'no sms on file')));
+      spec
+        .given([registered({ email: 'ada@example.test' })])
+        .when(ask('sms', { rate: counted('sms', undefined, [2]) }))
+        .then(suppress('no_contact', 'no sms on file')));
   });
 
   describe('recipient', () => {
     it('carries the contact and locale, and every live token of the platform only', () => {
       const past = [registered(), device('ios', 't1'), device('android', 't2'), device('ios', 't3'), device('ios', 't4'), deviceRemoved('ios', 't4')];
-      spec.given(past).when(ask('ios')).then({ kind: 'request', recipient: { kind: 'push', platform: 'ios', tokens: ['t1', 't3'], locale: 'en' } });
-      spec.given(past).when(ask('android')).then({ kind: 'request', recipient: { kind: 'push', platform: 'android', tokens: ['t2'], locale: 'en' } });
-      spec.given([registered({ phone: '+15005550006' })]).when(ask('sms')).then({ kind: 'request', recipient: { kind: 'sms', phone: '+15005550006' } });
+      spec
+        .given(past)
+        .when(ask('ios'))
+        .then({ kind: 'request', recipient: { kind: 'push', platform: 'ios', tokens: ['t1', 't3'], locale: 'en' } });
+      spec
+        .given(past)
+        .when(ask('android'))
+        .then({ kind: 'request', recipient: { kind: 'push', platform: 'android', tokens: ['t2'], locale: 'en' } });
+      spec
+        .given([registered({ phone: '+15005550006' })])
+        .when(ask('sms'))
+        .then({ kind: 'request', recipient: { kind: 'sms', phone: '+15005550006' } });
     });
   });
 
   describe('rate limit', () => {
     it('a full window is rate_limited, naming its scope, limit and length; one below goes', () => {
-      spec.given([registered()]).when(ask('sms', { rate: counted('sms', undefined, [2]) })).then(suppress('rate_limited', 'sms: 2 per 3600s'));
-      spec.given([registered()]).when(ask('sms', { rate: counted('sms', undefined, [1]) })).then({ kind: 'request', recipient: sms });
+      spec
+        .given([registered()])
+        .when(ask('sms', { rate: counted('sms', undefined, [2]) }))
+        .then(suppress('rate_limited', 'sms: 2 per 3600s'));
+      spec
+        .given([registered()])
+        .when(ask('sms', { rate: counted('sms', undefined, [1]) }))
+        .then({ kind: 'request', recipient: sms });
     });
     it('the channel window is named before the category window when both are full', () => {
-      spec.given([registered()]).when(ask('sms', { category: 'promo', rate: counted('sms', 'promo', [2, 1]) })).then(suppress('rate_limited', 'sms: 2 per 3600s'));
-      spec.given([registered()]).when(ask('sms', { category: 'promo', rate: counted('sms', 'promo', [1, 1]) })).then(suppress('rate_limited', 'sms:promo: 1 per 86400s'));
-      spec.given([registered()]).when(ask('sms', { category: 'promo', rate: counted('sms', 'promo', [1, 0]) })).then({ kind: 'request', recipient: sms });
+      spec
+        .given([registered()])
+        .when(ask('sms', { category: 'promo', rate: counted('sms', 'promo', [2, 1]) }))
+        .then(suppress('rate_limited', 'sms: 2 per 3600s'));
+      spec
+        .given([registered()])
+        .when(ask('sms', { category: 'promo', rate: counted('sms', 'promo', [1, 1]) }))
+        .then(suppress('rate_limited', 'sms:promo: 1 per 86400s'));
+      spec
+        .given([registered()])
+        .when(ask('sms', { category: 'promo', rate: counted('sms', 'promo', [1, 0]) }))
+        .then({ kind: 'request', recipient: sms });
     });
     it('comes before quiet hours: a full window suppresses inside the quiet window too', () =>
-      spec.given([registered(), NIGHT_QUIET]).when(ask('sms', { now: NIGHT, rate: counted('sms', undefined, [2], NIGHT) })).then(suppress('rate_limited', 'sms: 2 per 3600s')));
+      spec
+        .given([registered(), NIGHT_QUIET])
+        .when(ask('sms', { now: NIGHT, rate: counted('sms', undefined, [2], NIGHT) }))
+        .then(suppress('rate_limited', 'sms: 2 per 3600s')));
   });
 
   describe('quiet hours and scheduleAt', () => {
@@ -115,7 +182,10 @@ describe('decideDelivery', () => {
         .when(ask('email', { now: NIGHT }))
         .then({ kind: 'defer', recipient: email, until: new Date('2026-01-11T06:00:00Z'), reason: 'quiet_hours' }));
     it('without a timezone the window is read in UTC', () =>
-      spec.given([registered(), NIGHT_QUIET]).when(ask('email', { now: NIGHT })).then({ kind: 'defer', recipient: email, until: new Date('2026-01-11T07:00:00Z'), reason: 'quiet_hours' }));
+      spec
+        .given([registered(), NIGHT_QUIET])
+        .when(ask('email', { now: NIGHT }))
+        .then({ kind: 'defer', recipient: email, until: new Date('2026-01-11T07:00:00Z'), reason: 'quiet_hours' }));
     it('a scheduleAt inside the window is deferred from the scheduled time, not from now', () =>
       spec
         .given([registered(), NIGHT_QUIET])
@@ -123,12 +193,19 @@ describe('decideDelivery', () => {
         .then({ kind: 'defer', recipient: email, until: new Date('2026-01-11T07:00:00Z'), reason: 'quiet_hours' }));
     it('a scheduleAt outside the window goes at that time, even when now is inside it', () => {
       const scheduleAt = new Date('2026-01-11T09:00:00Z');
-      spec.given([registered(), NIGHT_QUIET]).when(ask('email', { now: NIGHT, scheduleAt })).then({ kind: 'request', recipient: email, scheduleAt });
+      spec
+        .given([registered(), NIGHT_QUIET])
+        .when(ask('email', { now: NIGHT, scheduleAt }))
+        .then({ kind: 'request', recipient: email, scheduleAt });
     });
-    it('outside the window it is requested now, with no scheduleAt at all', () => spec.given([registered(), NIGHT_QUIET]).when(ask('email')).then({ kind: 'request', recipient: email }));
+    it('outside the window it is requested now, with no scheduleAt at all', () =>
+      spec.given([registered(), NIGHT_QUIET]).when(ask('email')).then({ kind: 'request', recipient: email }));
     it('without quiet hours a scheduleAt is kept as asked', () => {
       const scheduleAt = new Date('2026-01-11T03:00:00Z');
-      spec.given([registered()]).when(ask('email', { now: NIGHT, scheduleAt })).then({ kind: 'request', recipient: email, scheduleAt });
+      spec
+        .given([registered()])
+        .when(ask('email', { now: NIGHT, scheduleAt }))
+        .then({ kind: 'request', recipient: email, scheduleAt });
     });
   });
 });
@@ -173,7 +250,10 @@ const category = fc.constantFrom('promo', 'news');
 const userState: fc.Arbitrary<UserState> = fc.record({
   exists: fc.boolean(),
   erased: fc.constant(false),
-  contact: fc.record({ email: fc.constant('a@e.test'), phone: fc.constant('+15005550006'), locale: fc.constantFrom('en', 'fr'), timezone: fc.constantFrom(...ZONES) }, { requiredKeys: [] }),
+  contact: fc.record(
+    { email: fc.constant('a@e.test'), phone: fc.constant('+15005550006'), locale: fc.constantFrom('en', 'fr'), timezone: fc.constantFrom(...ZONES) },
+    { requiredKeys: [] },
+  ),
   devices: fc.dictionary(fc.constantFrom('t1', 't2', 't3'), fc.constantFrom(...PLATFORMS)),
   webKeys: fc.constant({}),
   preferences: fc.record(
@@ -257,7 +337,9 @@ describe('decideDelivery properties', () => {
           expect(r.kind).toBe(f.channel);
           return;
         }
-        const mine = Object.entries(f.user.devices).filter(([, p]) => p === f.channel).map(([t]) => t);
+        const mine = Object.entries(f.user.devices)
+          .filter(([, p]) => p === f.channel)
+          .map(([t]) => t);
         expect(r).toMatchObject({ kind: 'push', platform: f.channel });
         expect(r.kind === 'push' ? [...r.tokens].sort() : []).toEqual(mine.sort());
       }),

@@ -9,7 +9,11 @@ const everything = { channels: ALL, shownCategories: [], categories: {} };
 describe('preferencesFromForm', () => {
   it('an unchanged form gives the same preferences (so nothing is recorded)', () => {
     const prefs: Preferences = { channels: { sms: false, email: true }, categories: { promo: { email: false } }, quietHours: { start: '22:00', end: '07:00' } };
-    const form = { channels: ['email', 'push', 'inapp', 'chat'] as const, shownCategories: ['promo', 'orders'], categories: { promo: ['sms', 'push', 'inapp', 'chat'] as const, orders: ALL } };
+    const form = {
+      channels: ['email', 'push', 'inapp', 'chat'] as const,
+      shownCategories: ['promo', 'orders'],
+      categories: { promo: ['sms', 'push', 'inapp', 'chat'] as const, orders: ALL },
+    };
     expect(preferencesFromForm(prefs, form)).toEqual(prefs);
   });
 
@@ -24,7 +28,10 @@ describe('preferencesFromForm', () => {
   });
 
   it('a shown category left all on that the user never set stays absent', () => {
-    expect(preferencesFromForm({ channels: {}, categories: {} }, { ...everything, shownCategories: ['orders'], categories: { orders: ALL } })).toEqual({ channels: {}, categories: {} });
+    expect(preferencesFromForm({ channels: {}, categories: {} }, { ...everything, shownCategories: ['orders'], categories: { orders: ALL } })).toEqual({
+      channels: {},
+      categories: {},
+    });
   });
 });
 

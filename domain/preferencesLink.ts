@@ -51,7 +51,8 @@ export function verifyPreferencesToken(token: string, secret: string, nowSeconds
   }
   if (typeof raw !== 'object' || raw === null) return { ok: false, reason: 'malformed' };
   const c = raw as { a?: unknown; u?: unknown; e?: unknown };
-  if (typeof c.a !== 'string' || c.a === '' || typeof c.u !== 'string' || c.u === '' || typeof c.e !== 'number' || !Number.isInteger(c.e)) return { ok: false, reason: 'malformed' };
+  if (typeof c.a !== 'string' || c.a === '' || typeof c.u !== 'string' || c.u === '' || typeof c.e !== 'number' || !Number.isInteger(c.e))
+    return { ok: false, reason: 'malformed' };
   if (c.e <= nowSeconds) return { ok: false, reason: 'expired' };
   return { ok: true, claims: { appId: c.a, userId: c.u, expiresAt: c.e } };
 }

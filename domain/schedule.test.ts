@@ -7,12 +7,21 @@ import { dueOccurrences, occurrenceEventId, scheduleDecider } from './schedule.t
 
 const spec = specFor(scheduleDecider);
 const created: ScheduleCreated['data'] = {
-  scheduleId: 's-1', appId: 'app', target: { userIds: ['u'], single: true }, templateId: 't', params: { n: 1 },
-  cron: '0 9 * * *', timezone: 'Europe/Berlin', timezoneFrom: 'request', createdAt: '2026-01-01T10:00:00.000Z', firstAt: '2026-01-02T08:00:00.000Z',
+  scheduleId: 's-1',
+  appId: 'app',
+  target: { userIds: ['u'], single: true },
+  templateId: 't',
+  params: { n: 1 },
+  cron: '0 9 * * *',
+  timezone: 'Europe/Berlin',
+  timezoneFrom: 'request',
+  createdAt: '2026-01-01T10:00:00.000Z',
+  firstAt: '2026-01-02T08:00:00.000Z',
 };
 const wasCreated: ScheduleEvent = { type: 'ScheduleCreated', data: created };
 const occurred = (occurrence: string): ScheduleEvent => ({
-  type: 'ScheduleOccurred', data: { scheduleId: 's-1', occurrence, eventId: occurrenceEventId('s-1', occurrence), notifications: 1, at: occurrence },
+  type: 'ScheduleOccurred',
+  data: { scheduleId: 's-1', occurrence, eventId: occurrenceEventId('s-1', occurrence), notifications: 1, at: occurrence },
 });
 const deleted: ScheduleEvent = { type: 'ScheduleDeleted', data: { scheduleId: 's-1', appId: 'app', at: '2026-01-03T00:00:00.000Z' } };
 const record = (occurrence: string) => ({ type: 'RecordOccurrence' as const, data: (occurred(occurrence) as Extract<ScheduleEvent, { type: 'ScheduleOccurred' }>).data });
@@ -23,10 +32,22 @@ describe('schedule decider', () => {
     spec.given([wasCreated]).when({ type: 'CreateSchedule', data: created }).thenThrows('already_exists');
   });
   it('records an occurrence after the last one; the same or an earlier one again adds nothing (a repeated firing)', () => {
-    spec.given([wasCreated]).when(record('2026-01-02T08:00:00.000Z')).then([occurred('2026-01-02T08:00:00.000Z')]);
-    spec.given([wasCreated, occurred('2026-01-02T08:00:00.000Z')]).when(record('2026-01-02T08:00:00.000Z')).then([]);
-    spec.given([wasCreated, occurred('2026-01-03T08:00:00.000Z')]).when(record('2026-01-02T08:00:00.000Z')).then([]);
-    spec.given([wasCreated, occurred('2026-01-02T08:00:00.000Z')]).when(record('2026-01-03T08:00:00.000Z')).then([occurred('2026-01-03T08:00:00.000Z')]);
+    spec
+      .given([wasCreated])
+      .when(record('2026-01-02T08:00:00.000Z'))
+      .then([occurred('2026-01-02T08:00:00.000Z')]);
+    spec
+      .given([wasCreated, occurred('2026-01-02T08:00:00.000Z')])
+      .when(record('2026-01-02T08:00:00.000Z'))
+      .then([]);
+    spec
+      .given([wasCreated, occurred('2026-01-03T08:00:00.000Z')])
+      .when(record('2026-01-02T08:00:00.000Z'))
+      .then([]);
+    spec
+      .given([wasCreated, occurred('2026-01-02T08:00:00.000Z')])
+      .when(record('2026-01-03T08:00:00.000Z'))
+      .then([occurred('2026-01-03T08:00:00.000Z')]);
   });
   it('a deleted schedule records no occurrence (one being fired when DELETE lands is not recorded)', () =>
     spec.given([wasCreated, deleted]).when(record('2026-01-04T08:00:00.000Z')).then([]));
@@ -58,11 +79,15 @@ describe('due occurrences and the bounded catch-up', () => {
   it('after downtime: only occurrences within the window; older ones skipped', () => {
     const daily = { cron: '0 9 * * *', timezone: 'Europe/Berlin' };
     // Down from 07:00 to 10:30 Berlin: 09:00 is 1.5 h late, outside a one-hour window.
-    expect(dueOccurrences(daily, at('2026-01-05T06:00:00Z'), at('2026-01-05T09:30:00Z'))).toEqual({ fire: [], skippedBefore: at('2026-01-05T09:30:00Z'), next: at('2026-01-06T08:00:00Z') });
+    expect(dueOccurrences(daily, at('2026-01-05T06:00:00Z'), at('2026-01-05T09:30:00Z'))).toEqual({
+      fire: [],
+      skippedBefore: at('2026-01-05T09:30:00Z'),
+      next: at('2026-01-06T08:00:00Z'),
+    });
     // Down until 09:45 Berlin: 45 minutes late, fired.
     expect(dueOccurrences(daily, at('2026-01-05T06:00:00Z'), at('2026-01-05T08:45:00Z')).fire).toEqual([at('2026-01-05T08:00:00Z')]);
   });
-  it('a yearly cron names next year\'s occurrence', () =>
+  it("a yearly cron names next year's occurrence", () =>
     expect(dueOccurrences({ cron: '0 0 1 1 *', timezone: 'UTC' }, at('2026-06-01T00:00:00Z'), at('2026-06-01T00:00:01Z'))).toEqual({ fire: [], next: at('2027-01-01T00:00:00Z') }));
 });
 

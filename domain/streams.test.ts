@@ -66,7 +66,7 @@ describe('stream names', () => {
 });
 
 describe('user keys', () => {
-  it('name one app\'s user: the same id in two apps is two users, and dashes cannot shift the boundary', () => {
+  it("name one app's user: the same id in two apps is two users, and dashes cannot shift the boundary", () => {
     expect(streams.user('a', 'u1')).not.toBe(streams.user('b', 'u1'));
     expect(userKey('a-b', 'c')).not.toBe(userKey('a', 'b-c'));
     expect(parseUserKey(userKey('a-b', 'c:d@e+f.g~h'))).toEqual({ appId: 'a-b', userId: 'c:d@e+f.g~h' });

@@ -19,12 +19,25 @@ const published = (version: number, content: TemplateContent, requiredParams = [
 
 describe('template decider', () => {
   it('publishes version 1 of a new template, with sorted required params', () =>
-    spec.given([]).when(publish(v1, 'app-a', ['name', 'code'])).then([published(1, v1, ['code', 'name'])]));
+    spec
+      .given([])
+      .when(publish(v1, 'app-a', ['name', 'code']))
+      .then([published(1, v1, ['code', 'name'])]));
   it('publishes changed content as the next version', () =>
-    spec.given([published(1, v1)]).when(publish(v2, 'app-a', ['name', 'code'])).then([published(2, v2, ['code', 'name'])]));
-  it('appends nothing when the content is unchanged (idempotent PUT)', () => spec.given([published(1, v1)]).when(publish(v1)).then([]));
+    spec
+      .given([published(1, v1)])
+      .when(publish(v2, 'app-a', ['name', 'code']))
+      .then([published(2, v2, ['code', 'name'])]));
+  it('appends nothing when the content is unchanged (idempotent PUT)', () =>
+    spec
+      .given([published(1, v1)])
+      .when(publish(v1))
+      .then([]));
   it('rejects another app publishing over the template', () =>
-    spec.given([published(1, v1)]).when(publish(v2, 'app-b')).thenThrows('template_owned_by_other_app'));
+    spec
+      .given([published(1, v1)])
+      .when(publish(v2, 'app-b'))
+      .thenThrows('template_owned_by_other_app'));
   it('keeps every version addressable', () => {
     const state = fold(templateDecider, [published(1, v1), published(2, v2)]);
     expect(latestVersion(state)?.version).toBe(2);

@@ -153,10 +153,7 @@ for (const engine of [htmlEngine, textEngine]) {
 }
 
 export type TemplateField =
-  | 'email.subject' | 'email.html' | 'email.text' | 'sms.text'
-  | 'push.title' | 'push.body' | 'push.url' | 'push.icon'
-  | 'inapp.title' | 'inapp.body' | 'inapp.url'
-  | 'chat.text';
+  'email.subject' | 'email.html' | 'email.text' | 'sms.text' | 'push.title' | 'push.body' | 'push.url' | 'push.icon' | 'inapp.title' | 'inapp.body' | 'inapp.url' | 'chat.text';
 
 export function fieldsOf(content: TemplateParts): Array<[TemplateField, string]> {
   const out: Array<[TemplateField, string]> = [];

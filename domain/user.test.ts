@@ -28,7 +28,10 @@ describe('user decider', () => {
         .when(upsert({ email: 'ada@example.test', phone: '+15005550006', locale: null }))
         .then([{ type: 'ContactChanged', data: { userId, changes: { phone: '+15005550006', locale: null }, at } }]));
     it('appends nothing when nothing changes (idempotent PUT)', () => {
-      spec.given([registered]).when(upsert({ email: 'ada@example.test', locale: 'en', timezone: null })).then([]);
+      spec
+        .given([registered])
+        .when(upsert({ email: 'ada@example.test', locale: 'en', timezone: null }))
+        .then([]);
       spec.given([registered]).when(upsert({})).then([]);
     });
     it('folds contact changes, a null clearing the field', () => {
@@ -42,13 +45,23 @@ describe('user decider', () => {
     const withHook: UserEvent = { type: 'UserRegistered', data: { userId, contact: { chatWebhookUrl: hook }, at } };
     const remove = (webhookUrl = hook): UserCommand => ({ type: 'RemoveChatWebhook', data: { userId, webhookUrl, at } });
     it('clears the dead URL, saying why', () =>
-      spec.given([withHook]).when(remove()).then([{ type: 'ContactChanged', data: { userId, changes: { chatWebhookUrl: null }, reason: 'webhook_invalid', at } }]));
+      spec
+        .given([withHook])
+        .when(remove())
+        .then([{ type: 'ContactChanged', data: { userId, changes: { chatWebhookUrl: null }, reason: 'webhook_invalid', at } }]));
     it('leaves a URL set since the send alone, and appends nothing when it is already gone', () => {
-      spec.given([withHook]).when(remove(`${hook}-old`)).then([]);
+      spec
+        .given([withHook])
+        .when(remove(`${hook}-old`))
+        .then([]);
       spec.given([registered]).when(remove()).then([]);
       spec.given([]).when(remove()).then([]);
     });
-    it('appends nothing for an erased user', () => spec.given([withHook, { type: 'UserErased', data: { userId, at } }]).when(remove()).then([]));
+    it('appends nothing for an erased user', () =>
+      spec
+        .given([withHook, { type: 'UserErased', data: { userId, at } }])
+        .when(remove())
+        .then([]));
     it('folds the URL in and out of the contact', () => {
       const state = fold(userDecider, [withHook, { type: 'ContactChanged', data: { userId, changes: { chatWebhookUrl: null }, reason: 'webhook_invalid', at } }]);
       expect(fold(userDecider, [withHook]).contact).toEqual({ chatWebhookUrl: hook });
@@ -72,7 +85,10 @@ describe('user decider', () => {
 
   describe('RemoveDevice', () => {
     it('removes a registered device, naming its platform and why', () => {
-      spec.given([registered, iosDevice]).when(removeDevice('user')).then([{ type: 'DeviceRemoved', data: { userId, token: 'tok-1', platform: 'ios', reason: 'user', at } }]);
+      spec
+        .given([registered, iosDevice])
+        .when(removeDevice('user'))
+        .then([{ type: 'DeviceRemoved', data: { userId, token: 'tok-1', platform: 'ios', reason: 'user', at } }]);
       spec
         .given([registered, iosDevice])
         .when(removeDevice('token_invalid'))
@@ -92,14 +108,20 @@ describe('user decider', () => {
 
   describe('SetPreferences', () => {
     it('records new preferences', () =>
-      spec.given([registered]).when(setPrefs(prefs)).then([{ type: 'PreferencesChanged', data: { userId, preferences: prefs, at } }]));
+      spec
+        .given([registered])
+        .when(setPrefs(prefs))
+        .then([{ type: 'PreferencesChanged', data: { userId, preferences: prefs, at } }]));
     it('appends nothing for the same preferences, whatever the key order', () => {
       const changed: UserEvent = { type: 'PreferencesChanged', data: { userId, preferences: prefs, at } };
       spec
         .given([registered, changed])
         .when(setPrefs({ categories: { marketing: { email: false } }, channels: { email: true, sms: false } }))
         .then([]);
-      spec.given([registered]).when(setPrefs({ channels: {}, categories: {} })).then([]);
+      spec
+        .given([registered])
+        .when(setPrefs({ channels: {}, categories: {} }))
+        .then([]);
     });
     it('rejects preferences for an unknown user', () => spec.given([]).when(setPrefs(prefs)).thenThrows('user_not_found'));
   });
@@ -117,12 +139,14 @@ describe('user decider', () => {
       expect(state).toEqual({ exists: false, erased: true, contact: {}, devices: {}, webKeys: {}, preferences: { channels: {}, categories: {} } });
     });
     it('refuses every later command as an unknown user: the id is not made again', () => {
-      spec.given([registered, erased]).when(upsert({ email: 'ada@example.test' })).thenThrows('user_not_found');
+      spec
+        .given([registered, erased])
+        .when(upsert({ email: 'ada@example.test' }))
+        .thenThrows('user_not_found');
       spec.given([registered, erased]).when(registerDevice('ios')).thenThrows('user_not_found');
       spec.given([registered, erased]).when(removeDevice('user')).thenThrows('user_not_found');
       spec.given([registered, erased]).when(setPrefs(prefs)).thenThrows('user_not_found');
     });
-    it('appends nothing when a sender reports a dead token of an erased user', () =>
-      spec.given([registered, iosDevice, erased]).when(removeDevice('token_invalid')).then([]));
+    it('appends nothing when a sender reports a dead token of an erased user', () => spec.given([registered, iosDevice, erased]).when(removeDevice('token_invalid')).then([]));
   });
 });

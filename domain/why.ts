@@ -7,7 +7,19 @@ import type { CountedRateWindow } from './rateWindows.ts';
  * "Why did (or didn't) this user get it?": the delivery policy replayed on the facts as they were,
  * every check reported (not only the one that decided), in the policy's own order.
  */
-export const WHY_CHECKS = ['user', 'channel_preference', 'category_preference', 'contact', 'rate_window', 'quiet_hours', 'schedule', 'template', 'event', 'request', 'recurring_schedule'] as const;
+export const WHY_CHECKS = [
+  'user',
+  'channel_preference',
+  'category_preference',
+  'contact',
+  'rate_window',
+  'quiet_hours',
+  'schedule',
+  'template',
+  'event',
+  'request',
+  'recurring_schedule',
+] as const;
 export type WhyCheck = (typeof WHY_CHECKS)[number];
 
 export interface WhyReason {
@@ -51,7 +63,9 @@ export function explainDelivery(facts: Omit<DeliveryFacts, 'rate'> & { rate: rea
   reasons.push({
     check: 'contact',
     passed: recipient !== undefined,
-    detail: recipient ? `${recipient.kind === 'push' ? `${recipient.tokens.length} ${channel} device(s)` : channel} on file` : `no ${pc === 'push' ? `${channel} device` : channel} on file`,
+    detail: recipient
+      ? `${recipient.kind === 'push' ? `${recipient.tokens.length} ${channel} device(s)` : channel} on file`
+      : `no ${pc === 'push' ? `${channel} device` : channel} on file`,
   });
   if (facts.rate === undefined) {
     reasons.push({ check: 'rate_window', passed: true, detail: 'counts of that time unavailable (no projection store)' });
@@ -71,7 +85,11 @@ export function explainDelivery(facts: Omit<DeliveryFacts, 'rate'> & { rate: rea
   reasons.push({
     check: 'quiet_hours',
     passed: release === undefined,
-    detail: !quiet ? 'no quiet hours' : release ? `due inside ${quiet.start}-${quiet.end} ${timezone}: deferred to ${release.toISOString()}` : `due outside ${quiet.start}-${quiet.end} ${timezone}`,
+    detail: !quiet
+      ? 'no quiet hours'
+      : release
+        ? `due inside ${quiet.start}-${quiet.end} ${timezone}: deferred to ${release.toISOString()}`
+        : `due outside ${quiet.start}-${quiet.end} ${timezone}`,
     facts: { timezone, start: quiet?.start ?? null, end: quiet?.end ?? null, due: due.toISOString(), until: release?.toISOString() ?? null },
   });
   reasons.push({
@@ -102,7 +120,16 @@ export function attemptsOf(events: readonly NotificationEvent[]): WhyAttempt[] {
   for (const e of events) {
     switch (e.type) {
       case 'NotificationSent':
-        out.push({ attempt: e.data.attempt, at: e.data.at, provider: e.data.provider, result: 'sent', classification: 'ok', code: null, message: null, providerMessageId: e.data.providerMessageId });
+        out.push({
+          attempt: e.data.attempt,
+          at: e.data.at,
+          provider: e.data.provider,
+          result: 'sent',
+          classification: 'ok',
+          code: null,
+          message: null,
+          providerMessageId: e.data.providerMessageId,
+        });
         break;
       case 'NotificationAttemptFailed':
         out.push({

@@ -28,7 +28,9 @@ function table(rows: string[][]): string {
 }
 
 const failedText = (f: Record<string, number>) => {
-  const parts = Object.entries(f).sort().map(([k, v]) => `${k}:${v}`);
+  const parts = Object.entries(f)
+    .sort()
+    .map(([k, v]) => `${k}:${v}`);
   return parts.length ? parts.join(',') : '0';
 };
 
@@ -42,13 +44,44 @@ export function scenarioBlock(r: ScenarioResult): string {
   if (a) {
     out.push(
       table([
-        ['accepted', 'sent', 'delivered', 'failed(by reason)', 'suppressed', 'lost', 'stuck', 'duplicates', 'dup.notifs', 'max copies', 'failed+copy', '2 outcomes', 'drain', 'alerts raised/resolved', 'crashes'],
         [
-          String(a.accepted), String(a.sent), String(a.delivered), failedText(a.failed), String(a.suppressed), String(a.lost), String(a.stuck),
-          String(a.duplicates), String(a.duplicatedNotifications), String(a.maxCopies), String(a.failedButDelivered), String(a.doubleOutcomes),
-          `${((r.drainMs ?? 0) / 1000).toFixed(1)}s${r.drained ? '' : ' (bound)'}`, `${r.alerts?.raised ?? 0}/${r.alerts?.resolved ?? 0}`, String(r.crashes ?? 0),
+          'accepted',
+          'sent',
+          'delivered',
+          'failed(by reason)',
+          'suppressed',
+          'lost',
+          'stuck',
+          'duplicates',
+          'dup.notifs',
+          'max copies',
+          'failed+copy',
+          '2 outcomes',
+          'drain',
+          'alerts raised/resolved',
+          'crashes',
         ],
-      ]).split('\n').map((l) => `   ${l}`).join('\n'),
+        [
+          String(a.accepted),
+          String(a.sent),
+          String(a.delivered),
+          failedText(a.failed),
+          String(a.suppressed),
+          String(a.lost),
+          String(a.stuck),
+          String(a.duplicates),
+          String(a.duplicatedNotifications),
+          String(a.maxCopies),
+          String(a.failedButDelivered),
+          String(a.doubleOutcomes),
+          `${((r.drainMs ?? 0) / 1000).toFixed(1)}s${r.drained ? '' : ' (bound)'}`,
+          `${r.alerts?.raised ?? 0}/${r.alerts?.resolved ?? 0}`,
+          String(r.crashes ?? 0),
+        ],
+      ])
+        .split('\n')
+        .map((l) => `   ${l}`)
+        .join('\n'),
     );
     if (a.unreadable) out.push(`   ${a.unreadable} accepted ids could not be read back from the API`);
     if (a.simUnmatched || a.simForeign) out.push(`   simulator messages without a readable notification id: ${a.simUnmatched}; with an id never accepted: ${a.simForeign}`);

@@ -23,7 +23,7 @@ const { values } = parseArgs({
 });
 
 if (values.help || values.list) {
-  process.stdout.write('npm run faults -- [--quick] [--scenario <name> ...] [--notifications <n>] [--keep (keep each scenario\'s logs)]\n\nscenarios:\n');
+  process.stdout.write("npm run faults -- [--quick] [--scenario <name> ...] [--notifications <n>] [--keep (keep each scenario's logs)]\n\nscenarios:\n");
   for (const s of SCENARIOS) process.stdout.write(`  ${s.name.padEnd(18)} ${s.inQuick ? '(quick) ' : '        '}${s.what}\n`);
   process.exit(0);
 }
@@ -35,7 +35,10 @@ const timing: Timing = { quick, loadMs: quick ? 15_000 : 40_000 };
 const drainBoundMs = quick ? 150_000 : 300_000;
 const users = quick ? 60 : 200;
 
-const wanted = values.scenario?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+const wanted = values.scenario
+  ?.flatMap((s) => s.split(','))
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const w of wanted ?? []) if (!SCENARIOS.some((s) => s.name === w)) throw new Error(`unknown scenario "${w}" (see --list)`);
 const chosen = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : !quick || s.inQuick));
 
@@ -49,7 +52,14 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
   let keep = values.keep;
   const t0 = Date.now();
   try {
-    world = await buildWorld(s.name, { mode: s.mode, env: s.env ?? {}, ...(s.tmpfsMb ? { tmpfsMb: s.tmpfsMb } : {}), ...(s.cluster && { cluster: true }), ...(s.postgres && { postgres: true }), ...(s.standbys && { standbys: s.standbys }) });
+    world = await buildWorld(s.name, {
+      mode: s.mode,
+      env: s.env ?? {},
+      ...(s.tmpfsMb ? { tmpfsMb: s.tmpfsMb } : {}),
+      ...(s.cluster && { cluster: true }),
+      ...(s.postgres && { postgres: true }),
+      ...(s.standbys && { standbys: s.standbys }),
+    });
     result.notes = world.notes;
     const creds = await createApp(world.env);
     const auth = basicAuth(creds);
@@ -81,11 +91,19 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
     // cut sends in flight) what the senders had at the provider: SENDER_PREFETCH per channel.
     const prefetch = Number(w.env.SENDER_PREFETCH ?? 50);
     result.dupBound = result.audit.timedOutAttempts + (s.interruptsSends ? prefetch * 4 : 0);
-    w.notes.push(`duplicate bound ${result.dupBound}: ${result.audit.timedOutAttempts} timed-out attempt(s)${s.interruptsSends ? ` + prefetch ${prefetch} x 4 channels in flight` : ''}`);
+    w.notes.push(
+      `duplicate bound ${result.dupBound}: ${result.audit.timedOutAttempts} timed-out attempt(s)${s.interruptsSends ? ` + prefetch ${prefetch} x 4 channels in flight` : ''}`,
+    );
     w.notes.push(`simulator received ${w.collector.ledger.total} provider requests in all`);
     result.alerts = alertsFromLogs(w.logFiles());
     result.crashes = [...w.procs.values()].reduce((n, p) => n + p.crashes, 0) + w.sim.crashes;
-    if (result.crashes) w.notes.push(`unexpected process exits (restarted by the suite's supervisor): ${[...w.procs.values(), w.sim].filter((p) => p.crashes).map((p) => `${p.name} x${p.crashes}`).join(', ')}`);
+    if (result.crashes)
+      w.notes.push(
+        `unexpected process exits (restarted by the suite's supervisor): ${[...w.procs.values(), w.sim]
+          .filter((p) => p.crashes)
+          .map((p) => `${p.name} x${p.crashes}`)
+          .join(', ')}`,
+      );
     // Under plain serve the role processes are the app's own supervisor's children: their exits are in its log.
     const childExits = w.logFiles().reduce((n, f) => n + (fs.readFileSync(f, 'utf8').match(/role process exited; restarting/g)?.length ?? 0), 0);
     if (childExits) {
@@ -93,7 +111,8 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
       w.notes.push(`role processes exited under serve's supervisor: ${childExits}`);
     }
     const server500 = w.answers.filter((a) => a.status >= 500 && a.status !== 503).length;
-    if (server500) w.violations.push(`${server500} send attempts answered ${[...new Set(w.answers.filter((a) => a.status >= 500 && a.status !== 503).map((a) => a.status))].join('/')}`);
+    if (server500)
+      w.violations.push(`${server500} send attempts answered ${[...new Set(w.answers.filter((a) => a.status >= 500 && a.status !== 503).map((a) => a.status))].join('/')}`);
     if (s.noExits && result.crashes) w.violations.push(`${result.crashes} process exit(s)`);
     result.violations = w.violations;
   } catch (e) {
@@ -112,8 +131,14 @@ async function runScenario(s: Scenario): Promise<ScenarioResult> {
 
 async function main(): Promise<number> {
   installSignalHandlers();
-  log(`faults: ${chosen.length} scenario(s), ${target} notifications each over ${timing.loadMs / 1000} s, ${users} users x (ios, android, sms, email); drain bound ${drainBoundMs / 1000} s`);
-  log(`faults: platform env ${Object.entries(BASE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  log(
+    `faults: ${chosen.length} scenario(s), ${target} notifications each over ${timing.loadMs / 1000} s, ${users} users x (ios, android, sms, email); drain bound ${drainBoundMs / 1000} s`,
+  );
+  log(
+    `faults: platform env ${Object.entries(BASE_ENV)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   const results: ScenarioResult[] = [];
   for (const s of chosen) {
     log(`\n-- ${s.name} ...`);

@@ -66,7 +66,7 @@ function killRole(role: string, mode: Mode, inQuick: boolean): Scenario {
       await sleep(t.loadMs * 0.4);
       const p = w.procs.get(role)!;
       await p.kill9();
-      w.notes.push(`${role} SIGKILLed at ${Math.round(t.loadMs * 0.4 / 1000)} s into the load`);
+      w.notes.push(`${role} SIGKILLed at ${Math.round((t.loadMs * 0.4) / 1000)} s into the load`);
       await sleep(2000);
       const t0 = Date.now();
       await p.start();
@@ -236,7 +236,10 @@ export const SCENARIOS: Scenario[] = [
     async during(w, t) {
       await sleep(t.loadMs * 0.3);
       const ms = t.quick ? 15_000 : 60_000;
-      const holder = spawn(process.execPath, [path.join(REPO, 'testkit', 'holdLock.ts'), path.join(w.dataDir, 'events.sqlite'), String(ms)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      const holder = spawn(process.execPath, [path.join(REPO, 'testkit', 'holdLock.ts'), path.join(w.dataDir, 'events.sqlite'), String(ms)], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const t0 = Date.now();
       const locked = await new Promise<boolean>((resolve) => {
         holder.stdout.once('data', () => resolve(true));
@@ -324,7 +327,25 @@ export const SCENARIOS: Scenario[] = [
       w.notes.push(`simulator replaced (503 for ~1 s before, new process up in ${Date.now() - t0} ms)`);
     },
   },
-  clusterFault('cluster-kill-leader', 'three-node cluster: the node leading the quorum queues killed with SIGKILL mid-load, restarted 20 s later', 20_000, (n) => n.kill9(), (n) => n.restart()),
-  clusterFault('cluster-stop-node', 'three-node cluster: rabbitmqctl stop_app on the leaders\' node for 30 s, then start_app', 30_000, (n) => n.stopApp(), (n) => n.startApp()),
-  clusterFault('cluster-pause-node', 'three-node cluster: the leaders\' node frozen with SIGSTOP for 30 s, then SIGCONT', 30_000, (n) => n.pause(), (n) => n.resume()),
+  clusterFault(
+    'cluster-kill-leader',
+    'three-node cluster: the node leading the quorum queues killed with SIGKILL mid-load, restarted 20 s later',
+    20_000,
+    (n) => n.kill9(),
+    (n) => n.restart(),
+  ),
+  clusterFault(
+    'cluster-stop-node',
+    "three-node cluster: rabbitmqctl stop_app on the leaders' node for 30 s, then start_app",
+    30_000,
+    (n) => n.stopApp(),
+    (n) => n.startApp(),
+  ),
+  clusterFault(
+    'cluster-pause-node',
+    "three-node cluster: the leaders' node frozen with SIGSTOP for 30 s, then SIGCONT",
+    30_000,
+    (n) => n.pause(),
+    (n) => n.resume(),
+  ),
 ];

@@ -30,13 +30,7 @@ export interface Alerter {
   active(): Array<{ kind: AlertKind; subject: string; since: string; detail: AlertDetail }>;
 }
 
-export function createAlerter(deps: {
-  logger: Logger;
-  metrics?: Metrics;
-  webhookUrl?: string;
-  now?: () => Date;
-  fetchImpl?: typeof fetch;
-}): Alerter {
+export function createAlerter(deps: { logger: Logger; metrics?: Metrics; webhookUrl?: string; now?: () => Date; fetchImpl?: typeof fetch }): Alerter {
   const now = deps.now ?? (() => new Date());
   const doFetch = deps.fetchImpl ?? fetch;
   const open = new Map<string, { kind: AlertKind; subject: string; since: string; detail: AlertDetail }>();
@@ -46,8 +40,8 @@ export function createAlerter(deps: {
     if (!deps.webhookUrl) return;
     const body = JSON.stringify({ state, kind, subject, detail, at: now().toISOString() });
     // The webhook is best effort: an alerting outage must never stall delivery.
-    doFetch(deps.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }).catch(
-      (e: unknown) => deps.logger.warn({ err: e, kind, subject }, 'alert webhook failed'),
+    doFetch(deps.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }).catch((e: unknown) =>
+      deps.logger.warn({ err: e, kind, subject }, 'alert webhook failed'),
     );
   }
 

@@ -85,7 +85,10 @@ export function createClaimer(o: {
         const asked = [...first.values()];
         let held: boolean[];
         try {
-          held = await o.store.claim(asked.map((w) => w.request), o.leaseMs);
+          held = await o.store.claim(
+            asked.map((w) => w.request),
+            o.leaseMs,
+          );
         } catch (e) {
           stats.errors += asked.length;
           if (Date.now() - lastWarn > 10_000) {

@@ -120,7 +120,12 @@ export function createMetrics() {
       registers: reg,
     }),
     // Retention (monitors/archive.ts): finished notifications moved from the hot log to the archive.
-    archivePasses: new Counter({ name: 'notify_archive_passes_total', help: 'Retention passes, by outcome (ok, error, skipped: another pass held the archive)', labelNames: ['outcome'] as const, registers: reg }),
+    archivePasses: new Counter({
+      name: 'notify_archive_passes_total',
+      help: 'Retention passes, by outcome (ok, error, skipped: another pass held the archive)',
+      labelNames: ['outcome'] as const,
+      registers: reg,
+    }),
     archiveMoved: new Counter({ name: 'notify_archive_moved_notifications_total', help: 'Notifications moved from the hot log to the archive', registers: reg }),
     archiveEvents: new Counter({ name: 'notify_archive_moved_events_total', help: 'Events moved from the hot log to the archive', registers: reg }),
     archiveHotBytes: new Gauge({ name: 'notify_archive_hot_bytes', help: 'Bytes of the hot log after the last retention pass', registers: reg }),

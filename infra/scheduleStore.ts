@@ -21,9 +21,7 @@ export interface ScheduledEntry {
  * recurring schedule's next occurrence.
  */
 export type ScheduledTimer =
-  | { kind: 'digest'; stream: string; windowId: string }
-  | { kind: 'fallback'; notificationId: string }
-  | { kind: 'schedule'; scheduleId: string; occurrence: string };
+  { kind: 'digest'; stream: string; windowId: string } | { kind: 'fallback'; notificationId: string } | { kind: 'schedule'; scheduleId: string; occurrence: string };
 
 /**
  * A log reader's own durable state: its checkpoint in the log and what it holds until a time.

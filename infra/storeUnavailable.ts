@@ -68,9 +68,10 @@ export function storeOutage(e: unknown, depth = 0): StoreOutage | undefined {
   const own = classifyOne(e);
   if (own) return own;
   // Node's happy-eyeballs connect reports one AggregateError for every address it tried.
-  if (e instanceof AggregateError) for (const inner of e.errors) {
-    const found = storeOutage(inner, depth + 1);
-    if (found) return found;
-  }
+  if (e instanceof AggregateError)
+    for (const inner of e.errors) {
+      const found = storeOutage(inner, depth + 1);
+      if (found) return found;
+    }
   return 'cause' in e ? storeOutage(e.cause, depth + 1) : undefined;
 }

@@ -74,10 +74,7 @@ export interface TelemetryOptions {
  * that load express or amqplib (the CLI does so first thing). `off`, the default, imports nothing
  * and starts nothing, so it costs nothing. `spanProcessors` (tests, bench) overrides the exporter.
  */
-export async function startTelemetry(
-  config: TelemetryOptions,
-  options: { spanProcessors?: SpanProcessor[]; serviceName?: string } = {},
-): Promise<Telemetry> {
+export async function startTelemetry(config: TelemetryOptions, options: { spanProcessors?: SpanProcessor[]; serviceName?: string } = {}): Promise<Telemetry> {
   if (active) throw new Error('telemetry already started in this process');
   if (config.otelExporter === 'off' && !options.spanProcessors) return { enabled: false, shutdown: async () => {} };
   const { startSdk } = await import('./telemetrySdk.ts');

@@ -29,9 +29,7 @@ export function startSdk(options: SdkOptions): { shutdown(): Promise<void> } {
   }
   const spanProcessors = options.spanProcessors ?? [
     new BatchSpanProcessor(
-      options.exporter === 'otlp'
-        ? new OTLPTraceExporter(options.otlpEndpoint ? { url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` } : {})
-        : new ConsoleSpanExporter(),
+      options.exporter === 'otlp' ? new OTLPTraceExporter(options.otlpEndpoint ? { url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` } : {}) : new ConsoleSpanExporter(),
     ),
   ];
   const sdk = new NodeSDK({

@@ -46,7 +46,10 @@ export const DEFAULT_MANAGEMENT_PORT = 15672;
 export function managementEndpoints(amqpUrl: string, managementUrl?: string): Endpoint[] {
   const amqpNodes = parseAmqpUrls(amqpUrl).map((u) => new URL(u));
   const bases = managementUrl
-    ? managementUrl.split(',').map((s) => s.trim()).filter(Boolean)
+    ? managementUrl
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     : amqpNodes.filter((u) => u.port === '' || u.port === (u.protocol === 'amqps:' ? '5671' : '5672')).map((u) => `http://${u.hostname}:${DEFAULT_MANAGEMENT_PORT}`);
   return bases.map((b, i) => {
     const m = new URL(b);
@@ -117,7 +120,8 @@ export function clusterProblem(nodes: readonly NodeHealth[]): string | undefined
   const split = running.filter((n) => n.partitions.length > 0);
   if (split.length) return `network partition seen by ${split.map((n) => `${n.name} (cannot reach ${n.partitions.join(', ')})`).join('; ')}`;
   const alarmed = running.filter((n) => n.memAlarm || n.diskAlarm);
-  if (alarmed.length) return `resource alarm (publishers blocked) on ${alarmed.map((n) => `${n.name}: ${[n.memAlarm && 'memory', n.diskAlarm && 'disk'].filter(Boolean).join('+')}`).join('; ')}`;
+  if (alarmed.length)
+    return `resource alarm (publishers blocked) on ${alarmed.map((n) => `${n.name}: ${[n.memAlarm && 'memory', n.diskAlarm && 'disk'].filter(Boolean).join('+')}`).join('; ')}`;
   return undefined;
 }
 
@@ -141,7 +145,10 @@ export async function pickManagement(options: { amqpUrl: string; managementUrl?:
   }
   try {
     await client.get('/api/overview?columns=cluster_name');
-    options.logger.info({ source: options.managementUrl ? 'RABBITMQ_MANAGEMENT_URL' : `AMQP hosts, port ${DEFAULT_MANAGEMENT_PORT}` }, 'RabbitMQ management API: unacked depth, consumers and node health available');
+    options.logger.info(
+      { source: options.managementUrl ? 'RABBITMQ_MANAGEMENT_URL' : `AMQP hosts, port ${DEFAULT_MANAGEMENT_PORT}` },
+      'RabbitMQ management API: unacked depth, consumers and node health available',
+    );
     return client;
   } catch (e) {
     if (options.managementUrl) {

@@ -9,7 +9,10 @@ import { clusterNodes, clusterProblem, type ManagementClient } from './managemen
  * roles assert it at connect: a missing one means they have not, or someone deleted it).
  * Uses a connection of its own, kept between probes and dropped on any failure.
  */
-export function rabbitReadiness(amqpUrl: string, topology: () => { exchanges: ReadonlyArray<{ name: string }>; queues: ReadonlyArray<{ name: string }> } | undefined): ReadinessCheck & { close(): Promise<void> } {
+export function rabbitReadiness(
+  amqpUrl: string,
+  topology: () => { exchanges: ReadonlyArray<{ name: string }>; queues: ReadonlyArray<{ name: string }> } | undefined,
+): ReadinessCheck & { close(): Promise<void> } {
   let conn: ChannelModel | undefined;
   const drop = () => {
     const c = conn;

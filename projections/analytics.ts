@@ -72,7 +72,20 @@ type Doc = AnalyticsNotificationDoc;
 export const bucketId = (hour: string, appId: string, channel: Channel, templateId: string, provider = '') => `b:${hour}|${appId}|${channel}|${templateId}|${provider}`;
 
 function fresh(id: string, notificationId: string, appId: string, channel: Channel, templateId: string, at: string, status: NotificationStatus, startAt: string): Doc {
-  return { _id: id, kind: 'notification', notificationId, bucket: bucketId(hourOf(at), appId, channel, templateId), appId, channel, templateId, status, startAt, opened: false, clicked: false, provider: '' };
+  return {
+    _id: id,
+    kind: 'notification',
+    notificationId,
+    bucket: bucketId(hourOf(at), appId, channel, templateId),
+    appId,
+    channel,
+    templateId,
+    status,
+    startAt,
+    opened: false,
+    clicked: false,
+    provider: '',
+  };
 }
 
 /** The doc with its provider (and so its bucket) set from an attempt's answer. */

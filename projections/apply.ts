@@ -109,7 +109,10 @@ function stored(before: ProjectedDoc | undefined, after: ProjectedDoc, position:
 async function fold(collection: Collection<ProjectedDoc>, rollups: ReadonlyArray<Rollup & { position: number }>): Promise<Map<string, Folded>> {
   const folded = new Map<string, Folded>();
   if (rollups.length === 0) return folded;
-  const targets = await load(collection, rollups.map((r) => r.id));
+  const targets = await load(
+    collection,
+    rollups.map((r) => r.id),
+  );
   for (const r of rollups) {
     const target = targets.get(r.id);
     if ((target?._pos ?? 0) >= r.position) continue;

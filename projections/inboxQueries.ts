@@ -42,7 +42,10 @@ export async function unreadCount(store: ProjectionStore, owner: InboxOwner): Pr
 }
 
 /** Newest first. */
-export async function listInbox(store: ProjectionStore, q: InboxOwner & { limit?: number; cursor?: string }): Promise<{ items: InboxItem[]; unread: number; nextCursor: string | null }> {
+export async function listInbox(
+  store: ProjectionStore,
+  q: InboxOwner & { limit?: number; cursor?: string },
+): Promise<{ items: InboxItem[]; unread: number; nextCursor: string | null }> {
   const limit = q.limit ?? INBOX_DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > INBOX_MAX_LIMIT) throw new QueryError('limit', `limit must be an integer from 1 to ${INBOX_MAX_LIMIT}`);
   const before = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;

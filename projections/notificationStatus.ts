@@ -110,7 +110,15 @@ function evolve(doc: NotificationStatusDoc | undefined, event: EventOf<Handled>,
     case 'NotificationFailed': {
       const f = event.data;
       if (status === d.status) return { ...d, attempts };
-      return { ...d, attempts, status, reason: f.reason, lastError: { code: f.code, message: f.message }, failedAt: f.at, ...(f.provider !== undefined && { provider: f.provider }) };
+      return {
+        ...d,
+        attempts,
+        status,
+        reason: f.reason,
+        lastError: { code: f.code, message: f.message },
+        failedAt: f.at,
+        ...(f.provider !== undefined && { provider: f.provider }),
+      };
     }
     case 'NotificationDelivered':
       return status === d.status ? d : { ...d, status, deliveredAt: event.data.at };

@@ -78,6 +78,8 @@ export async function failedNotifications(
     { sort: { failedAt: 1 }, ...(q.limit !== undefined && { limit: q.limit }) },
   );
   return docs.flatMap((d) =>
-    d.channel !== undefined && d.failedAt !== undefined ? [{ id: d.notificationId, channel: d.channel, failedAt: d.failedAt, ...(d.reason !== undefined && { reason: d.reason }) }] : [],
+    d.channel !== undefined && d.failedAt !== undefined
+      ? [{ id: d.notificationId, channel: d.channel, failedAt: d.failedAt, ...(d.reason !== undefined && { reason: d.reason }) }]
+      : [],
   );
 }

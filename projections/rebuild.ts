@@ -43,7 +43,11 @@ export async function rebuildReadModel(options: {
   for (;;) {
     const batch = await eventStore.readAll({ after: position, limit: batchSize });
     await store.batch(async () => {
-      await applyEvents(model, collection, batch.filter((e) => handles.has(e.type)));
+      await applyEvents(
+        model,
+        collection,
+        batch.filter((e) => handles.has(e.type)),
+      );
       const last = batch[batch.length - 1];
       if (last) await store.setCheckpoint(cp, last.position);
     });

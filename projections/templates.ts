@@ -23,7 +23,8 @@ export interface TemplateListDoc extends ProjectedDoc {
 
 type Handled = 'TemplatePublished';
 
-const partsOf = (p: TemplateParts) => (Object.keys(p) as Array<keyof TemplateParts | 'locales'>).filter((k): k is keyof TemplateParts => k !== 'locales' && p[k] !== undefined).sort();
+const partsOf = (p: TemplateParts) =>
+  (Object.keys(p) as Array<keyof TemplateParts | 'locales'>).filter((k): k is keyof TemplateParts => k !== 'locales' && p[k] !== undefined).sort();
 
 function evolve(doc: TemplateListDoc | undefined, event: EventOf<Handled>, id: string): TemplateListDoc | undefined {
   const d = event.data;
@@ -64,6 +65,8 @@ export interface TemplateListItem {
 export async function listTemplates(store: ProjectionStore, appId: string): Promise<{ items: TemplateListItem[]; truncated: boolean }> {
   const c = await servingCollection<TemplateListDoc>(store, templates);
   const docs = await c.find({ appId }, { sort: { templateId: 1 }, limit: TEMPLATE_LIST_MAX + 1 });
-  const items = docs.slice(0, TEMPLATE_LIST_MAX).map((d) => ({ templateId: d.templateId, version: d.version, parts: d.parts, locales: d.locales, requiredParams: d.requiredParams, publishedAt: d.publishedAt }));
+  const items = docs
+    .slice(0, TEMPLATE_LIST_MAX)
+    .map((d) => ({ templateId: d.templateId, version: d.version, parts: d.parts, locales: d.locales, requiredParams: d.requiredParams, publishedAt: d.publishedAt }));
   return { items, truncated: docs.length > TEMPLATE_LIST_MAX };
 }

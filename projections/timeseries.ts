@@ -89,7 +89,19 @@ export async function analyticsTimeseries(
       let row = rows.get(key);
       if (!row) {
         const perNotification = q.groupBy === 'status' ? null : 0;
-        row = { start, group, total: 0, byStatus: zero(), opened: perNotification, clicked: perNotification, converted: perNotification, deliveryRate: null, openRate: null, clickRate: null, conversionRate: null };
+        row = {
+          start,
+          group,
+          total: 0,
+          byStatus: zero(),
+          opened: perNotification,
+          clicked: perNotification,
+          converted: perNotification,
+          deliveryRate: null,
+          openRate: null,
+          clickRate: null,
+          conversionRate: null,
+        };
         rows.set(key, row);
       }
       for (const s of statuses) {

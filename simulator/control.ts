@@ -15,7 +15,14 @@ function sinceParam(url: URL): number | undefined {
 }
 
 /** The pinned control API (docs/api.md): messages received, fault injection. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, state: SimState, web?: { subscriptions: WebSubscriptions; origin: string }, receipts?: Receipts, chat?: { webhooks: ChatWebhooks; origin: string }): Promise<void> {
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: SimState,
+  web?: { subscriptions: WebSubscriptions; origin: string },
+  receipts?: Receipts,
+  chat?: { webhooks: ChatWebhooks; origin: string },
+): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://control');
     const path = url.pathname;

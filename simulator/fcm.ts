@@ -28,7 +28,8 @@ export async function handleFcm(req: SimRequest, ctx: ProviderContext, project: 
   if (bearer !== ctx.credentials.fcm.accessToken && !ctx.issuedTokens.has(bearer)) {
     return fcmError(401, { message: 'Request is missing required authentication credential. Expected OAuth 2 access token.' });
   }
-  if (project !== ctx.credentials.fcm.projectId) return fcmError(403, { message: `Permission 'cloudmessaging.messages.create' denied on resource '//fcm.googleapis.com/projects/${project}'` });
+  if (project !== ctx.credentials.fcm.projectId)
+    return fcmError(403, { message: `Permission 'cloudmessaging.messages.create' denied on resource '//fcm.googleapis.com/projects/${project}'` });
   const body = jsonBody(req) as { message?: Record<string, unknown>; validate_only?: boolean } | undefined;
   const message = body?.message;
   if (!message || typeof message !== 'object') return fcmError(400, { message: 'Invalid JSON payload received. Unknown name "message"' });
@@ -38,7 +39,7 @@ export async function handleFcm(req: SimRequest, ctx: ProviderContext, project: 
   const { token: _t, ...rest } = message;
   const notification = (rest.notification ?? {}) as { title?: string; body?: string };
   const data = rest.data as Record<string, unknown> | undefined;
-  if (data && Object.values(data).some((v) => typeof v !== 'string')) return fcmError(400, { message: 'Invalid value at \'message.data\': values must be strings' });
+  if (data && Object.values(data).some((v) => typeof v !== 'string')) return fcmError(400, { message: "Invalid value at 'message.data': values must be strings" });
   const size = Buffer.byteLength(JSON.stringify(data ? { notification: rest.notification, data } : { notification: rest.notification }));
   if (size > MAX_PAYLOAD) return fcmError(400, { message: 'Message is too big', errorCode: 'INVALID_ARGUMENT' });
   const fault = await applyFault(ctx, 'android', token, { failure: (s) => fcmError(s), invalid: () => fcmError(404) });
@@ -51,7 +52,10 @@ export async function handleFcm(req: SimRequest, ctx: ProviderContext, project: 
     recipient: token,
     content: { title: notification.title, body: notification.body, data: data ?? {}, message: rest },
     providerMessageId: name,
-    meta: { headers: pick(req.headers, ['x-firebase-client', 'content-type', 'x-goog-api-client']), auth: { scheme: 'oauth2-bearer', project, token: ctx.issuedTokens.has(bearer) ? 'issued-by-oauth' : 'static' } },
+    meta: {
+      headers: pick(req.headers, ['x-firebase-client', 'content-type', 'x-goog-api-client']),
+      auth: { scheme: 'oauth2-bearer', project, token: ctx.issuedTokens.has(bearer) ? 'issued-by-oauth' : 'static' },
+    },
   });
   return { status: 200, body: { name } };
 }

@@ -50,7 +50,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 /** X-Twilio-Signature: HMAC-SHA1 of the URL followed by each form field's name and value, sorted by name. */
 export function twilioSignature(authToken: string, url: string, params: Readonly<Record<string, string>>): string {
-  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join('');
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
@@ -123,8 +128,14 @@ export class Receipts {
   private add(kind: ReceiptKind, message: SimMessage, notificationId: string | undefined): SimReceipt {
     this.seq += 1;
     const receipt: SimReceipt = {
-      seq: this.seq, kind, channel: message.channel === 'sms' ? 'sms' : 'email', provider: message.provider, messageSeq: message.seq,
-      ...(notificationId !== undefined && { notificationId }), state: 'pending', attempts: 0,
+      seq: this.seq,
+      kind,
+      channel: message.channel === 'sms' ? 'sms' : 'email',
+      provider: message.provider,
+      messageSeq: message.seq,
+      ...(notificationId !== undefined && { notificationId }),
+      state: 'pending',
+      attempts: 0,
     };
     this.list.push(receipt);
     if (this.list.length > MAX_KEPT) this.list.splice(0, this.list.length - MAX_KEPT);
@@ -165,8 +176,13 @@ export class Receipts {
     const notificationId = content.customArgs?.notificationId;
     const receipt = this.add('delivered', message, notificationId);
     const event = {
-      email: message.recipient, timestamp: Math.floor(Date.now() / 1000), event: 'delivered', response: '250 OK',
-      sg_event_id: randomBytes(16).toString('base64url'), sg_message_id: message.providerMessageId, ...content.customArgs,
+      email: message.recipient,
+      timestamp: Math.floor(Date.now() / 1000),
+      event: 'delivered',
+      response: '250 OK',
+      sg_event_id: randomBytes(16).toString('base64url'),
+      sg_message_id: message.providerMessageId,
+      ...content.customArgs,
     };
     const body = JSON.stringify([event]);
     const url = new URL('webhooks/sendgrid', options.url.endsWith('/') ? options.url : `${options.url}/`).toString();
@@ -195,8 +211,13 @@ export class Receipts {
     const callback = content.statusCallback;
     const account = message.provider === 'twilio-secondary' ? this.credentials.twilioSecondary : this.credentials.twilio;
     const params: Record<string, string> = {
-      AccountSid: account.accountSid, ApiVersion: '2010-04-01', MessageSid: message.providerMessageId, SmsSid: message.providerMessageId,
-      MessageStatus: 'delivered', SmsStatus: 'delivered', To: message.recipient,
+      AccountSid: account.accountSid,
+      ApiVersion: '2010-04-01',
+      MessageSid: message.providerMessageId,
+      SmsSid: message.providerMessageId,
+      MessageStatus: 'delivered',
+      SmsStatus: 'delivered',
+      To: message.recipient,
       ...(content.from !== undefined && { From: content.from }),
       ...(content.messagingServiceSid !== undefined && { MessagingServiceSid: content.messagingServiceSid }),
     };

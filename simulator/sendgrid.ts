@@ -33,15 +33,26 @@ export async function handleSendgrid(req: SimRequest, ctx: ProviderContext): Pro
   const body = jsonBody(req) as MailBody | undefined;
   if (!body || typeof body !== 'object') return sendgridError(400, 'Bad Request', null);
   const to = body.personalizations?.[0]?.to?.[0]?.email;
-  if (!to) return sendgridError(400, 'The to array is required for all personalization objects, and must have at least one email object with a valid email address.', 'personalizations.0.to');
+  if (!to)
+    return sendgridError(
+      400,
+      'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+      'personalizations.0.to',
+    );
   if (!EMAIL.test(to)) return sendgridError(400, 'Does not contain a valid address.', 'personalizations.0.to.0.email');
   if (!body.from?.email) return sendgridError(400, 'The from object must be provided for every email send.', 'from');
   if (!body.subject) return sendgridError(400, 'The subject is required.', 'subject');
   if (!body.content?.length) return sendgridError(400, 'Unless a valid template_id is provided, the content parameter is required.', 'content');
-  const fault = await applyFault(ctx, 'email', to, {
-    failure: (s) => sendgridError(s),
-    invalid: () => sendgridError(400, 'Does not contain a valid address.', 'personalizations.0.to.0.email'),
-  }, 'sendgrid');
+  const fault = await applyFault(
+    ctx,
+    'email',
+    to,
+    {
+      failure: (s) => sendgridError(s),
+      invalid: () => sendgridError(400, 'Does not contain a valid address.', 'personalizations.0.to.0.email'),
+    },
+    'sendgrid',
+  );
   if (fault) return fault;
   const messageId = randomBytes(16).toString('base64url');
   const part = (type: string) => body.content?.find((c) => c.type === type)?.value;
@@ -50,8 +61,12 @@ export async function handleSendgrid(req: SimRequest, ctx: ProviderContext): Pro
     provider: 'sendgrid',
     recipient: to,
     content: {
-      subject: body.subject, html: part('text/html'), text: part('text/plain'), from: body.from.email,
-      customArgs: { ...(body.custom_args ?? {}), ...(body.personalizations?.[0]?.custom_args ?? {}) }, headers: body.headers ?? {},
+      subject: body.subject,
+      html: part('text/html'),
+      text: part('text/plain'),
+      from: body.from.email,
+      customArgs: { ...(body.custom_args ?? {}), ...(body.personalizations?.[0]?.custom_args ?? {}) },
+      headers: body.headers ?? {},
     },
     providerMessageId: messageId,
     meta: { headers: pick(req.headers, ['content-type', 'user-agent']), auth: { scheme: 'bearer-api-key' } },

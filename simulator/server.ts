@@ -52,7 +52,6 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-
 type Route = { channel: Channel; handle: (req: SimRequest, ctx: ProviderContext) => Promise<SimResponse> };
 
 function route(path: string): Route | undefined {
@@ -111,7 +110,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       try {
         if (!r) return send(res, { status: 404, body: { error: `no simulated provider at ${url.pathname}` } });
         const body = await readBody(req);
-        if (body === undefined) return send(res, r.channel === 'android' ? fcmError(400, { message: 'Request payload size exceeds the limit' }) : { status: 413, body: { error: 'payload too large' } });
+        if (body === undefined)
+          return send(res, r.channel === 'android' ? fcmError(400, { message: 'Request payload size exceeds the limit' }) : { status: 413, body: { error: 'payload too large' } });
         const answer = await r.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body }, ctx);
         if (answer.status >= 300) state.rejected[r.channel] += 1;
         send(res, answer);

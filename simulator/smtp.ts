@@ -35,7 +35,9 @@ export async function startSmtpSimulator(state: SimState, credentials: SimCreden
         setTimeout(() => {
           if (decision.status !== undefined) {
             state.rejected.email += 1;
-            return callback(decision.status === 429 || decision.status >= 500 ? smtpError(451, '4.3.0 Service unavailable, try again later') : smtpError(554, '5.6.0 Message refused'));
+            return callback(
+              decision.status === 429 || decision.status >= 500 ? smtpError(451, '4.3.0 Service unavailable, try again later') : smtpError(554, '5.6.0 Message refused'),
+            );
           }
           const mail = parseMessage(Buffer.concat(chunks).toString('utf8'));
           const id = randomBytes(12).toString('hex');
@@ -45,7 +47,10 @@ export async function startSmtpSimulator(state: SimState, credentials: SimCreden
             provider: 'smtp',
             recipient: to,
             content: {
-              subject: mail.subject, html: mail.html, text: mail.text, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+              subject: mail.subject,
+              html: mail.html,
+              text: mail.text,
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
               customArgs: notificationId ? { notificationId } : {},
             },
             providerMessageId: id,
@@ -120,7 +125,9 @@ function decodeBody(body: string, encoding: string): string {
       return Buffer.from(
         body.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
         'latin1',
-      ).toString('utf8').replace(/\n$/, '');
+      )
+        .toString('utf8')
+        .replace(/\n$/, '');
     default:
       return body.replace(/\n$/, '');
   }
@@ -128,11 +135,12 @@ function decodeBody(body: string, encoding: string): string {
 
 /** RFC 2047 encoded words (=?UTF-8?Q?...?= / ?B?) in a header. */
 function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([QB])\?([^?]*)\?=/gi, (_m, _charset: string, kind: string, text: string) =>
-      kind.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-    );
+  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([^?]+)\?([QB])\?([^?]*)\?=/gi, (_m, _charset: string, kind: string, text: string) =>
+    kind.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
 }

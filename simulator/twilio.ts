@@ -43,10 +43,16 @@ export async function handleTwilio(req: SimRequest, ctx: ProviderContext, accoun
   if (!E164.test(to)) return twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
   if (!text) return twilioError(400, 21602, 'Message body is required.');
   if (text.length > 1600) return twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
-  const fault = await applyFault(ctx, 'sms', to, {
-    failure: (s) => twilioError(s),
-    invalid: () => twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`),
-  }, provider);
+  const fault = await applyFault(
+    ctx,
+    'sms',
+    to,
+    {
+      failure: (s) => twilioError(s),
+      invalid: () => twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`),
+    },
+    provider,
+  );
   if (fault) return fault;
   const sid = `SM${randomBytes(16).toString('hex')}`;
   const segments = twilioSegments(text);
@@ -63,9 +69,23 @@ export async function handleTwilio(req: SimRequest, ctx: ProviderContext, accoun
   return {
     status: 201,
     body: {
-      sid, account_sid: accountSid, to, from: from ?? null, messaging_service_sid: service ?? null, body: text,
-      status: service ? 'accepted' : 'queued', num_segments: String(segments), direction: 'outbound-api', api_version: '2010-04-01',
-      date_created: now, date_updated: now, date_sent: null, error_code: null, error_message: null, price: null, price_unit: 'USD',
+      sid,
+      account_sid: accountSid,
+      to,
+      from: from ?? null,
+      messaging_service_sid: service ?? null,
+      body: text,
+      status: service ? 'accepted' : 'queued',
+      num_segments: String(segments),
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+      date_created: now,
+      date_updated: now,
+      date_sent: null,
+      error_code: null,
+      error_message: null,
+      price: null,
+      price_unit: 'USD',
       uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
     },
   };

@@ -1,7 +1,6 @@
 import { createDecipheriv, createPublicKey, hkdfSync, randomUUID, verify, type ECDH } from 'node:crypto';
 import { applyFault, header, pick, type ProviderContext, type SimRequest, type SimResponse } from './wire.ts';
 
-
 /**
  * The simulator as a Web Push service (RFC 8030) that also plays the browser: it hands out
  * subscriptions whose private key it keeps, checks each push's VAPID JWT (RFC 8292) and decrypts
@@ -49,7 +48,17 @@ type Vapid = { ok: true; sub: string; aud: string; k: string } | { ok: false; st
 export function verifyVapid(authorization: string | undefined, origin: string, nowSeconds: number): Vapid {
   const m = authorization ? /^vapid\s+(.+)$/i.exec(authorization) : null;
   if (!m) return { ok: false, status: 401, reason: 'missing vapid authorization' };
-  const params = Object.fromEntries(m[1]!.split(',').map((p) => p.trim().split('=').map((s) => s.trim())).filter((kv) => kv.length === 2)) as Record<string, string>;
+  const params = Object.fromEntries(
+    m[1]!
+      .split(',')
+      .map((p) =>
+        p
+          .trim()
+          .split('=')
+          .map((s) => s.trim()),
+      )
+      .filter((kv) => kv.length === 2),
+  ) as Record<string, string>;
   const t = params.t;
   const k = params.k;
   if (!t || !k) return { ok: false, status: 401, reason: 'vapid needs t= and k=' };
@@ -75,7 +84,8 @@ export function verifyVapid(authorization: string | undefined, origin: string, n
   }
   if (!valid) return { ok: false, status: 401, reason: 'JWT signature does not verify with k' };
   if (claims.aud !== origin) return { ok: false, status: 401, reason: `aud ${String(claims.aud)} is not ${origin}` };
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds || claims.exp > nowSeconds + 24 * 3600) return { ok: false, status: 401, reason: 'exp must be in the next 24 hours' };
+  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds || claims.exp > nowSeconds + 24 * 3600)
+    return { ok: false, status: 401, reason: 'exp must be in the next 24 hours' };
   if (typeof claims.sub !== 'string' || !/^(mailto:|https:)/.test(claims.sub)) return { ok: false, status: 401, reason: 'sub must be a mailto: or https: URI' };
   return { ok: true, sub: claims.sub, aud: claims.aud, k };
 }

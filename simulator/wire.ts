@@ -108,4 +108,3 @@ export function send(res: ServerResponse | Http2ServerResponse, answer: SimRespo
   (res as ServerResponse).writeHead(answer.status, headers);
   res.end(payload);
 }
-

@@ -25,7 +25,12 @@ export async function readViews(api: string, auth: string, ids: readonly string[
  * Waits until every accepted id is final, or `boundMs` passes; re-reads only the ids not final
  * yet. Returns how long that took and the last view of every id.
  */
-export async function waitForDrain(api: string, auth: string, accepted: Map<string, Accepted>, boundMs: number): Promise<{ ms: number; drained: boolean; views: Map<string, NotificationView> }> {
+export async function waitForDrain(
+  api: string,
+  auth: string,
+  accepted: Map<string, Accepted>,
+  boundMs: number,
+): Promise<{ ms: number; drained: boolean; views: Map<string, NotificationView> }> {
   const start = Date.now();
   const views = new Map<string, NotificationView>();
   let open = [...accepted.keys()];
@@ -87,8 +92,24 @@ export interface Audit {
 /** Compares every accepted id's status and event stream with what the simulator received. */
 export async function auditRun(api: string, auth: string, accepted: Map<string, Accepted>, views: Map<string, NotificationView>, ledger: SimLedger): Promise<Audit> {
   const a: Audit = {
-    accepted: accepted.size, sent: 0, delivered: 0, failed: {}, suppressed: 0, lost: 0, lostIds: [], stuck: 0, stuckIds: [],
-    duplicates: 0, duplicatedNotifications: 0, maxCopies: 0, failedButDelivered: 0, doubleOutcomes: 0, timedOutAttempts: 0, unreadable: 0, simUnmatched: ledger.unmatched, simForeign: 0,
+    accepted: accepted.size,
+    sent: 0,
+    delivered: 0,
+    failed: {},
+    suppressed: 0,
+    lost: 0,
+    lostIds: [],
+    stuck: 0,
+    stuckIds: [],
+    duplicates: 0,
+    duplicatedNotifications: 0,
+    maxCopies: 0,
+    failedButDelivered: 0,
+    doubleOutcomes: 0,
+    timedOutAttempts: 0,
+    unreadable: 0,
+    simUnmatched: ledger.unmatched,
+    simForeign: 0,
   };
   const outcomes = new Map<string, number>();
   await pool([...accepted.keys()], 8, async (id) => {

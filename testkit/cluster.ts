@@ -38,10 +38,14 @@ export async function startPrivateCluster(ports: Set<number>, size = 3): Promise
       await n.startApp();
     }
     const all = new Set(nodes.map((n) => n.node));
-    const joined = await until(async () => {
-      const status = JSON.parse(await first.ctl('cluster_status', '--formatter', 'json')) as { running_nodes?: string[] };
-      return (status.running_nodes ?? []).filter((r) => all.has(r)).length === size;
-    }, 60_000, 250);
+    const joined = await until(
+      async () => {
+        const status = JSON.parse(await first.ctl('cluster_status', '--formatter', 'json')) as { running_nodes?: string[] };
+        return (status.running_nodes ?? []).filter((r) => all.has(r)).length === size;
+      },
+      60_000,
+      250,
+    );
     if (!joined) throw new Error(`the ${size} private nodes did not all show as running in one cluster within 60 s`);
   } catch (e) {
     unregister();
@@ -54,7 +58,11 @@ export async function startPrivateCluster(ports: Set<number>, size = 3): Promise
     // Ask each node in turn: the one that leads may be the one that is down.
     for (const n of nodes) {
       try {
-        const rows = JSON.parse(await n.ctl('list_queues', '-p', vhost, '--formatter', 'json', 'name', 'type', 'leader')) as Array<{ name: string; type?: string; leader?: string }>;
+        const rows = JSON.parse(await n.ctl('list_queues', '-p', vhost, '--formatter', 'json', 'name', 'type', 'leader')) as Array<{
+          name: string;
+          type?: string;
+          leader?: string;
+        }>;
         const out = new Map<string, PrivateBroker>();
         for (const r of rows) {
           const node = r.leader ? byName.get(r.leader) : undefined;

@@ -36,7 +36,7 @@ export function fillDisk(dir: string, maxMb: number): { file: string; bytes: num
   try {
     for (const chunk of [1024 * 1024, 4096, 512]) {
       const buf = Buffer.alloc(chunk, 1);
-      for (let i = 0; i < maxMb * 1024 * 1024 / chunk + 1 && i < 300_000; i++) {
+      for (let i = 0; i < (maxMb * 1024 * 1024) / chunk + 1 && i < 300_000; i++) {
         try {
           bytes += fs.writeSync(fd, buf);
         } catch {

@@ -33,7 +33,12 @@ export async function createApp(env: Record<string, string>): Promise<{ appKey: 
 
 export const basicAuth = (c: { appKey: string; appSecret: string }) => `Basic ${Buffer.from(`${c.appKey}:${c.appSecret}`).toString('base64')}`;
 
-const hex = (i: number, n: number) => (i.toString(16).padStart(8, '0').repeat(Math.ceil(n / 8))).slice(0, n);
+const hex = (i: number, n: number) =>
+  i
+    .toString(16)
+    .padStart(8, '0')
+    .repeat(Math.ceil(n / 8))
+    .slice(0, n);
 
 /** Every user is reachable on every channel: an email, a phone, one iPhone and one Android device. */
 export async function registerUsers(api: string, auth: string, count: number): Promise<string[]> {
@@ -84,7 +89,13 @@ export interface SendAnswer {
  * starts (a benchmark's window is over); `onAccepted` hears of each 202's notifications as they come.
  */
 export async function sendLoad(options: {
-  api: string; auth: string; users: string[]; target: number; durationMs: number; tag: string; retryMs: number;
+  api: string;
+  auth: string;
+  users: string[];
+  target: number;
+  durationMs: number;
+  tag: string;
+  retryMs: number;
   /** Every attempt's answer as it comes (fault scenarios tell what the API said during an outage). */
   onAnswer?: (answer: SendAnswer) => void;
   concurrency?: number;
@@ -105,36 +116,46 @@ export async function sendLoad(options: {
   const start = Date.now();
   const gap = options.durationMs / plan.length;
   const stopped = options.stop ?? (() => false);
-  await pool(plan.map((p, i) => ({ ...p, at: start + i * gap })), options.concurrency ?? 16, async (p) => {
-    const wait = p.at - Date.now();
-    if (wait > 0) await sleep(wait);
-    if (stopped()) return;
-    const deadline = Date.now() + options.retryMs;
-    for (let attempt = 0; attempt < 500 && !stopped(); attempt++) {
-      const sentAt = Date.now();
-      const r = await http('POST', `${options.api}/v1/notifications`, {
-        auth: options.auth,
-        body: { eventId: p.eventId, userIds: p.userIds, templateId: 'faults', params: { n: String(p.n) } },
-        timeoutMs: 20_000,
-      });
-      const error = (r.body as { error?: unknown } | undefined)?.error;
-      options.onAnswer?.({ sentAt, at: Date.now(), status: r.status, ...(r.retryAfter !== undefined && { retryAfter: r.retryAfter }), ...(typeof error === 'string' && { error }) });
-      if (r.status === 202) {
-        const notifications = (r.body as { notifications: Accepted[] }).notifications;
-        for (const n of notifications) result.accepted.set(n.id, { id: n.id, channel: n.channel, status: n.status });
-        options.onAccepted?.(notifications.length);
-        return;
+  await pool(
+    plan.map((p, i) => ({ ...p, at: start + i * gap })),
+    options.concurrency ?? 16,
+    async (p) => {
+      const wait = p.at - Date.now();
+      if (wait > 0) await sleep(wait);
+      if (stopped()) return;
+      const deadline = Date.now() + options.retryMs;
+      for (let attempt = 0; attempt < 500 && !stopped(); attempt++) {
+        const sentAt = Date.now();
+        const r = await http('POST', `${options.api}/v1/notifications`, {
+          auth: options.auth,
+          body: { eventId: p.eventId, userIds: p.userIds, templateId: 'faults', params: { n: String(p.n) } },
+          timeoutMs: 20_000,
+        });
+        const error = (r.body as { error?: unknown } | undefined)?.error;
+        options.onAnswer?.({
+          sentAt,
+          at: Date.now(),
+          status: r.status,
+          ...(r.retryAfter !== undefined && { retryAfter: r.retryAfter }),
+          ...(typeof error === 'string' && { error }),
+        });
+        if (r.status === 202) {
+          const notifications = (r.body as { notifications: Accepted[] }).notifications;
+          for (const n of notifications) result.accepted.set(n.id, { id: n.id, channel: n.channel, status: n.status });
+          options.onAccepted?.(notifications.length);
+          return;
+        }
+        result.retriedAttempts += 1;
+        // 4xx other than 408/429 would be a bug in the suite's request: no point retrying it
+        if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
+          process.stderr.write(`faults: request ${p.eventId} refused ${r.status}: ${JSON.stringify(r.body)}\n`);
+          break;
+        }
+        if (Date.now() > deadline) break;
+        await sleep(Math.min(2000, 200 * (attempt + 1)));
       }
-      result.retriedAttempts += 1;
-      // 4xx other than 408/429 would be a bug in the suite's request: no point retrying it
-      if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-        process.stderr.write(`faults: request ${p.eventId} refused ${r.status}: ${JSON.stringify(r.body)}\n`);
-        break;
-      }
-      if (Date.now() > deadline) break;
-      await sleep(Math.min(2000, 200 * (attempt + 1)));
-    }
-    result.unconfirmed += 1;
-  });
+      result.unconfirmed += 1;
+    },
+  );
   return result;
 }

@@ -42,7 +42,12 @@ export function portOpen(port: number): Promise<boolean> {
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 250): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await Promise.resolve().then(cond).catch(() => false)) return true;
+    if (
+      await Promise.resolve()
+        .then(cond)
+        .catch(() => false)
+    )
+      return true;
     if (Date.now() > deadline) return false;
     await sleep(stepMs);
   }

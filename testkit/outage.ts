@@ -23,7 +23,10 @@ export function firstAcceptedAfter(answers: readonly SendAnswer[], since: number
 }
 
 export const formatAnswers = (byAnswer: Record<string, number>): string =>
-  Object.entries(byAnswer).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} x${n}`).join(', ') || 'none';
+  Object.entries(byAnswer)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} x${n}`)
+    .join(', ') || 'none';
 
 /**
  * Polls each named `/readyz` every `stepMs` until stopped; per name, how often it answered each
@@ -54,4 +57,11 @@ export function watchReadiness(readyz: ReadonlyMap<string, string>, stepMs = 500
 }
 
 export const formatReadiness = (seen: ReadonlyMap<string, Record<number, number>>): string =>
-  [...seen].map(([name, counts]) => `${name} ${Object.entries(counts).map(([s, n]) => `${s === '0' ? 'no answer' : s}x${n}`).join('/')}`).join(', ');
+  [...seen]
+    .map(
+      ([name, counts]) =>
+        `${name} ${Object.entries(counts)
+          .map(([s, n]) => `${s === '0' ? 'no answer' : s}x${n}`)
+          .join('/')}`,
+    )
+    .join(', ');

@@ -65,10 +65,14 @@ export function platformProcess(spec: ProcSpec): Proc {
         self.supervisedRestarts += 1;
         void sleep(1000).then(() => (stopping || child ? undefined : self.start().catch(() => {})));
       });
-      const up = await until(async () => {
-        if (child !== c) return false;
-        return (await http('GET', spec.healthUrl, { timeoutMs: 2000 })).status === 200;
-      }, 90_000, 300);
+      const up = await until(
+        async () => {
+          if (child !== c) return false;
+          return (await http('GET', spec.healthUrl, { timeoutMs: 2000 })).status === 200;
+        },
+        90_000,
+        300,
+      );
       if (!up && child === c) throw new Error(`${spec.name} did not answer ${spec.healthUrl} within 90 s (log: ${spec.logFile})`);
     },
     async kill9() {
@@ -94,10 +98,14 @@ export function platformProcess(spec: ProcSpec): Proc {
       return child?.pid;
     },
   };
-  onCleanup(`process ${spec.name}`, () => self.stop(), () => {
-    stopping = true;
-    child?.kill('SIGKILL');
-  });
+  onCleanup(
+    `process ${spec.name}`,
+    () => self.stop(),
+    () => {
+      stopping = true;
+      child?.kill('SIGKILL');
+    },
+  );
   return self;
 }
 

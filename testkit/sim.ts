@@ -105,7 +105,10 @@ export function simCollector(baseUrl: () => string) {
     },
     /** A restarted simulator: read from its first message. */
     reset(): Promise<boolean> {
-      chain = chain.then(() => ((since = 0), true), () => ((since = 0), true));
+      chain = chain.then(
+        () => ((since = 0), true),
+        () => ((since = 0), true),
+      );
       return chain;
     },
     async stop() {

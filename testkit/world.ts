@@ -104,10 +104,17 @@ export async function buildWorld(name: string, options: WorldOptions): Promise<W
   const simUrl = `http://${HOST}:${simPort}`;
   const simData = path.join(dir, 'sim-data');
   fs.mkdirSync(simData);
-  const sim = options.mode === 'serve' ? supervisedSimulator(`${simUrl}/_sim/health`) : platformProcess({
-    // Every process gets its own OPS_PORT (default 9464 would collide between processes and runs).
-    name: 'simulator', roles: 'simulator', env: { ...env, NOTIFY_DATA_DIR: simData, OPS_PORT: String(await freePort(ports)) }, healthUrl: `${simUrl}/_sim/health`, logFile: path.join(logs, 'simulator.log'),
-  });
+  const sim =
+    options.mode === 'serve'
+      ? supervisedSimulator(`${simUrl}/_sim/health`)
+      : platformProcess({
+          // Every process gets its own OPS_PORT (default 9464 would collide between processes and runs).
+          name: 'simulator',
+          roles: 'simulator',
+          env: { ...env, NOTIFY_DATA_DIR: simData, OPS_PORT: String(await freePort(ports)) },
+          healthUrl: `${simUrl}/_sim/health`,
+          logFile: path.join(logs, 'simulator.log'),
+        });
   const procs = new Map<string, Proc>();
   const ops = new Map<string, string>();
   if (options.mode === 'whole' || options.mode === 'serve') {
@@ -115,7 +122,16 @@ export async function buildWorld(name: string, options: WorldOptions): Promise<W
     ops.set('serve', `http://${HOST}:${opsPort}`);
     // Plain `serve` on two processes' worth of roles: the supervisor's own plan, simulator included.
     const serveEnv: Record<string, string> = options.mode === 'serve' ? { SERVE_PROCESSES: '2' } : {};
-    procs.set('serve', platformProcess({ name: 'serve', ...(options.mode === 'whole' && { roles: SPLIT_ROLES.join(',') }), env: { ...env, ...serveEnv, OPS_PORT: String(opsPort) }, healthUrl: healthOf(apiPort), logFile: path.join(logs, 'serve.log') }));
+    procs.set(
+      'serve',
+      platformProcess({
+        name: 'serve',
+        ...(options.mode === 'whole' && { roles: SPLIT_ROLES.join(',') }),
+        env: { ...env, ...serveEnv, OPS_PORT: String(opsPort) },
+        healthUrl: healthOf(apiPort),
+        logFile: path.join(logs, 'serve.log'),
+      }),
+    );
   } else {
     const names = [...SPLIT_ROLES.map((role) => [role, role] as const), ...(options.standbys ?? []).map((role) => [`${role}-2`, role] as const)];
     for (const [procName, role] of names) {
@@ -127,7 +143,18 @@ export async function buildWorld(name: string, options: WorldOptions): Promise<W
     }
   }
   const world: World = {
-    dir, dataDir, logs, broker, ...(cluster && { cluster }), ...(postgres && { postgres }), ops, api: `http://${HOST}:${apiPort}`, simUrl, sim, procs, env,
+    dir,
+    dataDir,
+    logs,
+    broker,
+    ...(cluster && { cluster }),
+    ...(postgres && { postgres }),
+    ops,
+    api: `http://${HOST}:${apiPort}`,
+    simUrl,
+    sim,
+    procs,
+    env,
     collector: simCollector(() => simUrl),
     logFiles: () => fs.readdirSync(logs).map((f) => path.join(logs, f)),
     notes: [],

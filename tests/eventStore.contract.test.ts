@@ -20,10 +20,14 @@ eventStoreContract('embedded SQLite', async () => {
 const esdbUrl = process.env.EVENTSTORE_URL;
 describe.skipIf(!esdbUrl)('EventStoreDB (EVENTSTORE_URL)', () => {
   // Every test uses its own random streams, so a shared server needs no cleanup.
-  eventStoreContract('EventStoreDB', async () => ({
-    open: async () => createEsdbEventStore(esdbUrl!),
-    cleanup: async () => undefined,
-  }), { atomicMultiAppend: false, groupCommit: false });
+  eventStoreContract(
+    'EventStoreDB',
+    async () => ({
+      open: async () => createEsdbEventStore(esdbUrl!),
+      cleanup: async () => undefined,
+    }),
+    { atomicMultiAppend: false, groupCommit: false },
+  );
 });
 
 // PostgreSQL always runs here (scripts/ensure-postgres.sh): a fresh database per test, dropped after it.

@@ -187,21 +187,29 @@ class EmulatedServer {
   }
 }
 
-eventStoreContract('KurrentDB adapter on an emulated server', async () => {
-  const server = new EmulatedServer();
-  return {
-    open: async () => createEsdbEventStore(server.client()),
-    cleanup: async () => undefined,
-  };
-}, { atomicMultiAppend: false, groupCommit: false });
+eventStoreContract(
+  'KurrentDB adapter on an emulated server',
+  async () => {
+    const server = new EmulatedServer();
+    return {
+      open: async () => createEsdbEventStore(server.client()),
+      cleanup: async () => undefined,
+    };
+  },
+  { atomicMultiAppend: false, groupCommit: false },
+);
 
-eventStoreContract('KurrentDB adapter on an emulated server, client built with throwOnAppendFailure=false', async () => {
-  const server = new EmulatedServer({ throwOnAppendFailure: false });
-  return {
-    open: async () => createEsdbEventStore(server.client()),
-    cleanup: async () => undefined,
-  };
-}, { atomicMultiAppend: false, groupCommit: false });
+eventStoreContract(
+  'KurrentDB adapter on an emulated server, client built with throwOnAppendFailure=false',
+  async () => {
+    const server = new EmulatedServer({ throwOnAppendFailure: false });
+    return {
+      open: async () => createEsdbEventStore(server.client()),
+      cleanup: async () => undefined,
+    };
+  },
+  { atomicMultiAppend: false, groupCommit: false },
+);
 
 const stream = () => `app-emu${randomUUID().replaceAll('-', '')}`;
 

@@ -12,18 +12,22 @@ import { createSqliteKeyVault } from '../infra/sqlite/keyVault.ts';
 import { eventStoreContract } from './contracts/eventStore.contract.ts';
 
 // The decorator is transparent for everything the port promises.
-eventStoreContract('embedded SQLite with personal data sealed', async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-pd-contract-'));
-  const vault = createSqliteKeyVault(path.join(dir, 'keys.sqlite'));
-  return {
-    open: async () => withPersonalDataEncryption(createSqliteEventStore(path.join(dir, 'events.sqlite'), { pollIntervalMs: 20 }), vault),
-    cleanup: async () => {
-      await vault.close();
-      await fs.rm(dir, { recursive: true, force: true });
-    },
-  };
-  // Sealing awaits the vault first, longer for more events: appends made together reach the log in no set order.
-}, { callOrder: false });
+eventStoreContract(
+  'embedded SQLite with personal data sealed',
+  async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'es-pd-contract-'));
+    const vault = createSqliteKeyVault(path.join(dir, 'keys.sqlite'));
+    return {
+      open: async () => withPersonalDataEncryption(createSqliteEventStore(path.join(dir, 'events.sqlite'), { pollIntervalMs: 20 }), vault),
+      cleanup: async () => {
+        await vault.close();
+        await fs.rm(dir, { recursive: true, force: true });
+      },
+    };
+    // Sealing awaits the vault first, longer for more events: appends made together reach the log in no set order.
+  },
+  { callOrder: false },
+);
 
 const at = '2026-03-01T10:00:00.000Z';
 const meta = (appId: string): EventMetadata => ({ correlationId: 'c', causationId: 'c', appId });
@@ -56,12 +60,24 @@ describe('personal data sealed with per-user keys (crypto-shredding)', () => {
   const request = (userId: string, email: string): NotificationRequested => ({
     type: 'NotificationRequested',
     data: {
-      notificationId: `n-${userId}`, appId: 'app-a', eventId: 'e1', userId, channel: 'email', templateId: 't', templateVersion: 1,
-      params: { code: 'SECRET-123', nested: { a: [1, 2] } }, recipient: { kind: 'email', email, locale: 'fr' }, requestedAt: at,
+      notificationId: `n-${userId}`,
+      appId: 'app-a',
+      eventId: 'e1',
+      userId,
+      channel: 'email',
+      templateId: 't',
+      templateVersion: 1,
+      params: { code: 'SECRET-123', nested: { a: [1, 2] } },
+      recipient: { kind: 'email', email, locale: 'fr' },
+      requestedAt: at,
     },
   });
   async function write(userId: string, email: string) {
-    await store.append(streams.user('app-a', userId), userEvents(userId, email).map((e) => ({ ...e, metadata: meta('app-a') })), 'no_stream');
+    await store.append(
+      streams.user('app-a', userId),
+      userEvents(userId, email).map((e) => ({ ...e, metadata: meta('app-a') })),
+      'no_stream',
+    );
     await store.append(streams.notification(`n-${userId}`), [{ ...request(userId, email), metadata: meta('app-a') }], 'no_stream');
   }
   const dataOf = (events: RecordedEvent[]) => events.map((e) => e.data);
@@ -133,7 +149,11 @@ describe('personal data sealed with per-user keys (crypto-shredding)', () => {
 
     expect(dataOf(await store.readStream(streams.user('app-a', 'u2')))).toEqual(userEvents('u2', 'bob@example.test').map((e) => e.data));
     // A key made later for the same user (a new write) never opens what the old one sealed.
-    await store.append(streams.user('app-a', 'u1'), [{ type: 'DeviceRegistered', data: { userId: 'u1', token: 'cd'.repeat(32), platform: 'ios', at }, metadata: meta('app-a') }], 'any');
+    await store.append(
+      streams.user('app-a', 'u1'),
+      [{ type: 'DeviceRegistered', data: { userId: 'u1', token: 'cd'.repeat(32), platform: 'ios', at }, metadata: meta('app-a') }],
+      'any',
+    );
     const again = await store.readStream(streams.user('app-a', 'u1'));
     expect(again[0]?.type === 'UserRegistered' && again[0].data.contact.email).toBe(ERASED);
     expect(again.at(-1)?.type === 'DeviceRegistered' && again.at(-1)!.data).toMatchObject({ token: 'cd'.repeat(32) });
@@ -150,7 +170,11 @@ describe('personal data sealed with per-user keys (crypto-shredding)', () => {
       type: 'NotificationRequested',
       data: { ...request('u3', '').data, notificationId: 'n-u3', channel: 'chat', recipient: { kind: 'chat', webhookUrl: hook, locale: 'fr' } },
     };
-    await store.append(streams.user('app-a', 'u3'), events.map((e) => ({ ...e, metadata: meta('app-a') })), 'no_stream');
+    await store.append(
+      streams.user('app-a', 'u3'),
+      events.map((e) => ({ ...e, metadata: meta('app-a') })),
+      'no_stream',
+    );
     await store.append(streams.notification('n-u3'), [{ ...chatRequest, metadata: meta('app-a') }], 'no_stream');
     expect(JSON.stringify(await raw.readAll())).not.toContain('SECRETHOOK');
     expect(dataOf(await store.readStream(streams.user('app-a', 'u3')))).toEqual(events.map((e) => e.data));
@@ -185,7 +209,11 @@ describe('personal data sealed with per-user keys (crypto-shredding)', () => {
   });
 
   it('values written before sealing existed read as they are', async () => {
-    await raw.append(streams.user('app-a', 'old'), [{ type: 'UserRegistered', data: { userId: 'old', contact: { email: 'old@example.test' }, at }, metadata: meta('app-a') }], 'no_stream');
+    await raw.append(
+      streams.user('app-a', 'old'),
+      [{ type: 'UserRegistered', data: { userId: 'old', contact: { email: 'old@example.test' }, at }, metadata: meta('app-a') }],
+      'no_stream',
+    );
     const [e] = await store.readStream(streams.user('app-a', 'old'));
     expect(e?.type === 'UserRegistered' && e.data.contact.email).toBe('old@example.test');
   });

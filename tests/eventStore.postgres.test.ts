@@ -78,7 +78,11 @@ describe('PostgreSQL event store', () => {
                   { stream: s2, events: [rotated(s2, i)], expected: 'any' },
                 ]);
               } else {
-                await w.append(s, Array.from({ length: size }, (_, j) => rotated(s, i * 10 + j)), 'any');
+                await w.append(
+                  s,
+                  Array.from({ length: size }, (_, j) => rotated(s, i * 10 + j)),
+                  'any',
+                );
               }
             }
           }),
@@ -116,7 +120,11 @@ describe('PostgreSQL event store', () => {
       // Hold the append lock, so the first append's batch waits on it while the others queue behind it as the next batch.
       await admin.query('SELECT pg_advisory_lock($1)', [APPEND_LOCK]);
       const log: string[] = [];
-      const settle = (p: Promise<unknown>, name: string) => p.then(() => void log.push(`${name}:ok`), (e: unknown) => void log.push(`${name}:${(e as Error).message}`));
+      const settle = (p: Promise<unknown>, name: string) =>
+        p.then(
+          () => void log.push(`${name}:ok`),
+          (e: unknown) => void log.push(`${name}:${(e as Error).message}`),
+        );
       const first = settle(store.append(streams[0]!, [rotated('first', 0)], 'no_stream'), 'first');
       await pollUntil(async () => (await waitingOnLock(admin)).length === 1);
       const rest = Promise.all([

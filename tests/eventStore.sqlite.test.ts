@@ -193,7 +193,11 @@ describe('embedded SQLite event store, beyond the contract', () => {
     const commits = store.commitCount();
     const other = new Database(file);
     const streams = [0, 1, 2, 3].map((i) => `app-held-${i}`);
-    const settle = (p: Promise<unknown>, log: string[], name: string) => p.then(() => void log.push(`${name}:ok`), (e: unknown) => void log.push(`${name}:${(e as { code?: string }).code ?? String(e)}`));
+    const settle = (p: Promise<unknown>, log: string[], name: string) =>
+      p.then(
+        () => void log.push(`${name}:ok`),
+        (e: unknown) => void log.push(`${name}:${(e as { code?: string }).code ?? String(e)}`),
+      );
     try {
       // Another process holds the write lock past the deadline: the batch never commits, so no caller may hear "ok".
       other.exec('BEGIN IMMEDIATE');
@@ -237,7 +241,8 @@ describe('embedded SQLite event store, beyond the contract', () => {
       [4, randomUUID(), 'app-b', 0, rotated('app-b', 1).data, meta(), '2026-01-01T10:00:01.000Z'],
       [7, randomUUID(), 'app-a', 1, rotated('app-a', 2).data, odd, '2026-01-01T10:00:02.999Z'],
     ] as const;
-    for (const [position, id, stream, revision, data, metadata, at] of rows) insert.run(position, id, stream, revision, 'AppSecretRotated', JSON.stringify(data), JSON.stringify(metadata), at);
+    for (const [position, id, stream, revision, data, metadata, at] of rows)
+      insert.run(position, id, stream, revision, 'AppSecretRotated', JSON.stringify(data), JSON.stringify(metadata), at);
     old.close();
 
     const store = createSqliteEventStore(file);

@@ -27,7 +27,9 @@ afterEach(async () => {
 
 async function append(n: number): Promise<number> {
   let head = 0;
-  for (let i = 0; i < n; i++) head = (await base.append(`user-u${i % 3}`, [{ type: 'UserRegistered', data: { userId: `u${i}`, contact: {}, at: new Date(0).toISOString() }, metadata: meta }], 'any')).position;
+  for (let i = 0; i < n; i++)
+    head = (await base.append(`user-u${i % 3}`, [{ type: 'UserRegistered', data: { userId: `u${i}`, contact: {}, at: new Date(0).toISOString() }, metadata: meta }], 'any'))
+      .position;
   return head;
 }
 

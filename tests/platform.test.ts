@@ -18,7 +18,6 @@ function listen(port = 0): Promise<net.Server> {
 const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
 const close = (s: net.Server) => new Promise<void>((r) => s.close(() => r()));
 
-
 describe('startPlatform', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-platform-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -55,14 +55,18 @@ export function createFanoutRunner(o: FanoutRunnerOptions): FanoutRunner {
     if (event.type === 'FanoutStarted' && event.data.mode === 'background') {
       const started = Date.now();
       log.info({ fanoutId: event.data.fanoutId, subscribers: event.data.subscribers }, 'fan-out running');
-      const outcome = await continueFanout(notify, { fanoutId: event.data.fanoutId, metadata: { ...event.metadata, causationId: event.id } }, {
-        now,
-        shouldStop: () => stopped,
-        onBatch: async (b) => {
-          stats.batches += 1;
-          await o.onBatch?.({ fanoutId: event.data.fanoutId, ...b });
+      const outcome = await continueFanout(
+        notify,
+        { fanoutId: event.data.fanoutId, metadata: { ...event.metadata, causationId: event.id } },
+        {
+          now,
+          shouldStop: () => stopped,
+          onBatch: async (b) => {
+            stats.batches += 1;
+            await o.onBatch?.({ fanoutId: event.data.fanoutId, ...b });
+          },
         },
-      });
+      );
       // Not past the event: the next run (or the standby) resumes this fan-out from its stream.
       if (outcome === 'stopped') throw new Stopping();
       stats.completed += 1;

@@ -97,9 +97,10 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
 
   /** A schedule's step: decided on the schedule's own stream (read opened: firing needs its params). */
   async function scheduleStep(input: ScheduleInput, scheduleId: string, metadata: EventMetadata, position: number): Promise<void> {
-    const state = input.type === 'ScheduleCreated'
-      ? scheduleWorkflow.initialState()
-      : (await loadState<ScheduleState, ScheduleEvent>(o.eventStore, scheduleWorkflow, streams.schedule(scheduleId))).state;
+    const state =
+      input.type === 'ScheduleCreated'
+        ? scheduleWorkflow.initialState()
+        : (await loadState<ScheduleState, ScheduleEvent>(o.eventStore, scheduleWorkflow, streams.schedule(scheduleId))).state;
     for (const command of scheduleWorkflow.decide(input, state)) await carryOut(command, metadata, position);
   }
 
@@ -111,22 +112,34 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
         stats.joined += 1;
         return;
       case 'CloseDigest':
-        await inSpan('workflow.digest.close', async (span) => {
-          span.setAttribute('digest.stream', c.stream);
-          await closeDigest(o.eventStore, notify.idKey, c.stream, c.windowId, new Date(c.at), metadata);
-        }, parent);
+        await inSpan(
+          'workflow.digest.close',
+          async (span) => {
+            span.setAttribute('digest.stream', c.stream);
+            await closeDigest(o.eventStore, notify.idKey, c.stream, c.windowId, new Date(c.at), metadata);
+          },
+          parent,
+        );
         return;
       case 'RequestFallback':
-        await inSpan('workflow.fallback', async (span) => {
-          span.setAttribute('notification.id', c.source.notificationId);
-          await requestFallback(notify, c.source, new Date(c.at), metadata);
-        }, parent);
+        await inSpan(
+          'workflow.fallback',
+          async (span) => {
+            span.setAttribute('notification.id', c.source.notificationId);
+            await requestFallback(notify, c.source, new Date(c.at), metadata);
+          },
+          parent,
+        );
         return;
       case 'FireOccurrence':
-        await inSpan('workflow.schedule.occurrence', async (span) => {
-          span.setAttribute('schedule.id', c.schedule.scheduleId);
-          await fireOccurrence(notify, c.schedule, c.occurrence, { now: new Date(c.at), metadata, ...(c.skippedBefore !== undefined && { skippedBefore: c.skippedBefore }) });
-        }, parent);
+        await inSpan(
+          'workflow.schedule.occurrence',
+          async (span) => {
+            span.setAttribute('schedule.id', c.schedule.scheduleId);
+            await fireOccurrence(notify, c.schedule, c.occurrence, { now: new Date(c.at), metadata, ...(c.skippedBefore !== undefined && { skippedBefore: c.skippedBefore }) });
+          },
+          parent,
+        );
         stats.occurrencesFired += 1;
         return;
       case 'SetTimer': {
@@ -156,12 +169,20 @@ export function createWorkflowRunner(o: WorkflowRunnerOptions): WorkflowRunner {
       if (entry.timer?.kind === 'schedule') {
         // Every occurrence of a schedule is correlated with the schedule.
         const t = entry.timer;
-        const metadata: EventMetadata = { correlationId: t.scheduleId, causationId: entry.notificationId, appId: entry.appId, ...(entry.traceparent ? { traceparent: entry.traceparent } : {}) };
+        const metadata: EventMetadata = {
+          correlationId: t.scheduleId,
+          causationId: entry.notificationId,
+          appId: entry.appId,
+          ...(entry.traceparent ? { traceparent: entry.traceparent } : {}),
+        };
         await scheduleStep({ type: 'ScheduleTimerFired', scheduleId: t.scheduleId, occurrence: t.occurrence, at: now().toISOString() }, t.scheduleId, metadata, entry.position);
         stats.timersFired += 1;
       } else if (entry.timer) {
         const metadata: EventMetadata = {
-          correlationId: entry.notificationId, causationId: entry.notificationId, appId: entry.appId, ...(entry.traceparent ? { traceparent: entry.traceparent } : {}),
+          correlationId: entry.notificationId,
+          causationId: entry.notificationId,
+          appId: entry.appId,
+          ...(entry.traceparent ? { traceparent: entry.traceparent } : {}),
         };
         await step({ type: 'TimerFired', timer: entry.timer, at: now().toISOString() }, metadata, entry.position);
         stats.timersFired += 1;

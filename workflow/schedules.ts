@@ -14,14 +14,10 @@ import { setTimer, type WorkflowCommand } from './decider.ts';
  *   done in the state, fires nothing twice, and sets the same next timer (timers are keyed per
  *   occurrence and stored idempotently).
  */
-export type ScheduleInput = { at: string } & (
-  | { type: 'ScheduleCreated'; data: ScheduleCreated['data'] }
-  | { type: 'ScheduleTimerFired'; scheduleId: string; occurrence: string }
-);
+export type ScheduleInput = { at: string } & ({ type: 'ScheduleCreated'; data: ScheduleCreated['data'] } | { type: 'ScheduleTimerFired'; scheduleId: string; occurrence: string });
 
 export type ScheduleWorkflowCommand =
-  | { type: 'FireOccurrence'; schedule: ScheduleCreated['data']; occurrence: string; skippedBefore?: string; at: string }
-  | Extract<WorkflowCommand, { type: 'SetTimer' }>;
+  { type: 'FireOccurrence'; schedule: ScheduleCreated['data']; occurrence: string; skippedBefore?: string; at: string } | Extract<WorkflowCommand, { type: 'SetTimer' }>;
 
 /** A schedule has no channel; the timer row needs one (read by nobody for a schedule). */
 const TIMER_CHANNEL = 'inapp';

@@ -15,7 +15,10 @@ export function clientKey(address: string): string {
   const left = head.split(':').filter((g) => g !== '');
   const right = tail === undefined ? [] : tail.split(':').filter((g) => g !== '');
   const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '').toLowerCase()).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, '').toLowerCase())
+    .join(':')}::/64`;
 }
 
 /** Too many failed credential checks (per app key or per client): 429 with the whole seconds to wait. */

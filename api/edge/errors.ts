@@ -137,12 +137,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // Shed requests (api/admission.ts) are counted and summarised there, not logged one by one.
     else if (httpError.status >= 500 && httpError.code !== 'overloaded') logger.error({ err, reqId: locals(res).requestId, route: routeOf(req) }, 'request failed');
     if (res.headersSent) return;
-    res.status(httpError.status).set(httpError.headers).json({
-      error: httpError.code,
-      message: httpError.message,
-      ...(httpError.field !== undefined ? { field: httpError.field } : {}),
-      requestId: locals(res).requestId,
-    });
+    res
+      .status(httpError.status)
+      .set(httpError.headers)
+      .json({
+        error: httpError.code,
+        message: httpError.message,
+        ...(httpError.field !== undefined ? { field: httpError.field } : {}),
+        requestId: locals(res).requestId,
+      });
   };
 }
 

@@ -46,7 +46,15 @@ export const userBodySchema = z.strictObject({
   locale: localeSchema.nullable().optional(),
   timezone: timezoneSchema.nullable().optional(),
   /** The chat channel's incoming webhook; the outbound-URL rule is checked by the route (it knows the listed origins). null clears it. */
-  chat: z.strictObject({ webhookUrl: z.string().max(2048).refine((u) => !/\s/.test(u), 'must not contain whitespace') }).nullable().optional(),
+  chat: z
+    .strictObject({
+      webhookUrl: z
+        .string()
+        .max(2048)
+        .refine((u) => !/\s/.test(u), 'must not contain whitespace'),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const APNS_TOKEN = /^[0-9a-fA-F]{64}$/;
@@ -56,17 +64,15 @@ export function tokenMatchesPlatform(token: string, platform: 'ios' | 'android')
   return platform === 'ios' ? APNS_TOKEN.test(token) : FCM_TOKEN.test(token);
 }
 
-const mobileDeviceSchema = z
-  .strictObject({ token: z.string().max(4096), platform: z.enum(['ios', 'android']) })
-  .superRefine((v, ctx) => {
-    if (!tokenMatchesPlatform(v.token, v.platform)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['token'],
-        message: v.platform === 'ios' ? 'an APNs device token is 64 hex characters' : 'an FCM registration token is 100-4096 characters of A-Z a-z 0-9 _ : -',
-      });
-    }
-  });
+const mobileDeviceSchema = z.strictObject({ token: z.string().max(4096), platform: z.enum(['ios', 'android']) }).superRefine((v, ctx) => {
+  if (!tokenMatchesPlatform(v.token, v.platform)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['token'],
+      message: v.platform === 'ios' ? 'an APNs device token is 64 hex characters' : 'an FCM registration token is 100-4096 characters of A-Z a-z 0-9 _ : -',
+    });
+  }
+});
 
 /** A browser's PushSubscription.toJSON() (expirationTime allowed, ignored): the push service's https endpoint and the RFC 8291 keys. */
 const webSubscriptionSchema = z.object({
@@ -89,7 +95,13 @@ export const deviceBodySchema = z.discriminatedUnion('platform', [mobileDeviceSc
 /** The id `POST .../devices` answers with (domain/user.ts deviceId). */
 export const DEVICE_ID = /^dev_[0-9a-f]{32}$/;
 
-const channelPrefsSchema = z.strictObject({ push: z.boolean().optional(), sms: z.boolean().optional(), email: z.boolean().optional(), inapp: z.boolean().optional(), chat: z.boolean().optional() });
+const channelPrefsSchema = z.strictObject({
+  push: z.boolean().optional(),
+  sms: z.boolean().optional(),
+  email: z.boolean().optional(),
+  inapp: z.boolean().optional(),
+  chat: z.boolean().optional(),
+});
 
 const quietHoursSchema = z
   .strictObject({
@@ -128,7 +140,10 @@ export const templateBodySchema = z
       .transform((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [Intl.getCanonicalLocales(k)[0]!, v])))
       .optional(),
   })
-  .refine((t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined || t.inapp !== undefined || t.chat !== undefined, 'a template needs email, sms, push, inapp or chat content')
+  .refine(
+    (t) => t.email !== undefined || t.sms !== undefined || t.push !== undefined || t.inapp !== undefined || t.chat !== undefined,
+    'a template needs email, sms, push, inapp or chat content',
+  )
   .superRefine((t, ctx) => {
     // A translation never adds a channel: the default parts decide which channels a template serves.
     for (const [locale, parts] of Object.entries(t.locales ?? {})) {
@@ -171,12 +186,26 @@ export const notificationBodySchema = z
     digest: z
       .strictObject({
         key: z.string().min(1).max(128).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
-        windowSeconds: z.number().int().min(1).max(7 * 86_400),
+        windowSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 86_400),
       })
       .optional(),
     /** Channels tried next, in order, when this one fails, has no contact, or (afterSeconds) is not opened or clicked in time. */
     fallback: z
-      .array(z.strictObject({ channel: z.enum(PREF_CHANNELS), afterSeconds: z.number().int().min(1).max(30 * 86_400).optional() }))
+      .array(
+        z.strictObject({
+          channel: z.enum(PREF_CHANNELS),
+          afterSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .max(30 * 86_400)
+            .optional(),
+        }),
+      )
       .min(1)
       .max(3)
       .optional(),

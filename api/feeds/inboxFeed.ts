@@ -61,7 +61,15 @@ export async function startInboxFeed(o: InboxFeedOptions): Promise<InboxFeed> {
       const set = listeners.get(key(owner));
       if (!set?.size) return;
       const { inbox } = event.data;
-      const item: InboxItem = { id: event.data.notificationId, notificationId: event.data.notificationId, title: inbox.title, body: inbox.body, url: inbox.url ?? null, createdAt: event.data.at, readAt: null };
+      const item: InboxItem = {
+        id: event.data.notificationId,
+        notificationId: event.data.notificationId,
+        title: inbox.title,
+        body: inbox.body,
+        url: inbox.url ?? null,
+        createdAt: event.data.at,
+        readAt: null,
+      };
       for (const l of set) l.item(event.position, item);
       void pushUnread(owner, event.position).catch((e: unknown) => o.logger?.warn({ err: e }, 'inbox feed: unread count failed'));
     } else if (event.type === 'NotificationOpened') {

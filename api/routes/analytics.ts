@@ -10,7 +10,14 @@ import { analyticsQuerySchema, timeseriesQuerySchema } from '../edge/schemas.ts'
 import { parse } from '../edge/validate.ts';
 
 export type AnalyticsSummary = (query: { appId: string; from: Date; to: Date; channel?: Channel }) => Promise<SummaryResult>;
-export type AnalyticsTimeseries = (query: { appId: string; from: Date; to: Date; interval: TimeseriesInterval; groupBy: TimeseriesGroup; channel?: Channel }) => Promise<Timeseries>;
+export type AnalyticsTimeseries = (query: {
+  appId: string;
+  from: Date;
+  to: Date;
+  interval: TimeseriesInterval;
+  groupBy: TimeseriesGroup;
+  channel?: Channel;
+}) => Promise<Timeseries>;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,7 +53,18 @@ export function analyticsRouter(deps: { summary?: AnalyticsSummary | undefined; 
     const rows = scopes.map(([scope, c]) => {
       const reached = c.byStatus.sent + c.byStatus.delivered;
       const ratio = (n: number) => (reached > 0 ? n / reached : null);
-      return [scope, c.total, ...NOTIFICATION_STATUSES.map((s) => c.byStatus[s]), c.opened, c.clicked, c.converted, ratio(c.byStatus.delivered), ratio(c.opened), ratio(c.clicked), ratio(c.converted)];
+      return [
+        scope,
+        c.total,
+        ...NOTIFICATION_STATUSES.map((s) => c.byStatus[s]),
+        c.opened,
+        c.clicked,
+        c.converted,
+        ratio(c.byStatus.delivered),
+        ratio(c.opened),
+        ratio(c.clicked),
+        ratio(c.converted),
+      ];
     });
     sendCsv(res, 'summary', toCsv(['scope', 'total', ...NOTIFICATION_STATUSES, 'opened', 'clicked', 'converted', 'deliveryRate', 'openRate', 'clickRate', 'conversionRate'], rows));
   });
@@ -63,7 +81,19 @@ export function analyticsRouter(deps: { summary?: AnalyticsSummary | undefined; 
       'timeseries',
       toCsv(
         ['start', result.groupBy, 'total', ...NOTIFICATION_STATUSES, 'opened', 'clicked', 'converted', 'deliveryRate', 'openRate', 'clickRate', 'conversionRate'],
-        result.buckets.map((b) => [b.start, b.group, b.total, ...NOTIFICATION_STATUSES.map((s) => b.byStatus[s]), b.opened, b.clicked, b.converted, b.deliveryRate, b.openRate, b.clickRate, b.conversionRate]),
+        result.buckets.map((b) => [
+          b.start,
+          b.group,
+          b.total,
+          ...NOTIFICATION_STATUSES.map((s) => b.byStatus[s]),
+          b.opened,
+          b.clicked,
+          b.converted,
+          b.deliveryRate,
+          b.openRate,
+          b.clickRate,
+          b.conversionRate,
+        ]),
       ),
     );
   });

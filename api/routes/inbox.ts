@@ -74,7 +74,11 @@ function streamSlots(limits: { perToken: number; total: number }) {
 }
 
 const listQuery = z.strictObject({
-  limit: z.string().regex(/^\d{1,3}$/, `must be an integer from 1 to ${INBOX_MAX_LIMIT}`).transform(Number).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${INBOX_MAX_LIMIT}`)
+    .transform(Number)
+    .optional(),
   cursor: z.string().min(1).max(64).optional(),
   token: z.string().optional(),
 });
@@ -166,9 +170,14 @@ export function inboxRouter(deps: InboxRouterDeps): Router {
     const { store, feed } = need();
     const release = slots.take(token);
     if (!release) {
-      throw new HttpError(429, 'too_many_streams', `at most ${deps.streamLimits.perToken} open streams per inbox token (and ${deps.streamLimits.total} per API process); close one or retry later`, {
-        headers: { 'Retry-After': String(STREAM_RETRY_AFTER_S) },
-      });
+      throw new HttpError(
+        429,
+        'too_many_streams',
+        `at most ${deps.streamLimits.perToken} open streams per inbox token (and ${deps.streamLimits.total} per API process); close one or retry later`,
+        {
+          headers: { 'Retry-After': String(STREAM_RETRY_AFTER_S) },
+        },
+      );
     }
     req.on('close', release);
     const lastRaw = req.headers['last-event-id'] ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);

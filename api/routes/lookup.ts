@@ -28,7 +28,7 @@ export function lookupRouter(deps: LookupDeps): Router {
   });
   router.get('/events/:eventId/notifications', async (req, res) => {
     const eventId = parse(eventIdSchema, req.params.eventId, 'eventId');
-    if (!deps.eventNotifications) throw unavailable('finding an event\'s notifications');
+    if (!deps.eventNotifications) throw unavailable("finding an event's notifications");
     res.status(200).json({ eventId, items: await deps.eventNotifications(appIdOf(res), eventId) });
   });
   return router;

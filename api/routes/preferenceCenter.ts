@@ -39,7 +39,10 @@ export function preferenceCenterRouter(store: EventStore, options: PreferenceCen
     const name = parse(categorySchema, req.params.name, 'name');
     const body = parse(categoryBodySchema, req.body);
     const ctx = contextOf(res, now());
-    const definition = await defineCategory(store, ctx, name, { title: body.title, ...(body.description !== undefined && body.description !== '' && { description: body.description }) });
+    const definition = await defineCategory(store, ctx, name, {
+      title: body.title,
+      ...(body.description !== undefined && body.description !== '' && { description: body.description }),
+    });
     res.status(200).json({ name, ...definition });
   });
 
@@ -55,7 +58,10 @@ export function preferenceCenterRouter(store: EventStore, options: PreferenceCen
     if (!user.exists) throw new HttpError(404, 'user_not_found', `user ${userId} does not exist`);
     const expiresAt = Math.floor(now().getTime() / 1000) + (body.expiresInSeconds ?? options.ttlDays * DAY_S);
     const url = preferencesUrl(options.publicUrl, { appId, userId, expiresAt }, options.secret);
-    res.set('Cache-Control', 'no-store').status(200).json({ url, expiresAt: new Date(expiresAt * 1000).toISOString() });
+    res
+      .set('Cache-Control', 'no-store')
+      .status(200)
+      .json({ url, expiresAt: new Date(expiresAt * 1000).toISOString() });
   });
 
   return router;

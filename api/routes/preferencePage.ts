@@ -88,10 +88,21 @@ function send(res: Response, status: number, html: string): void {
 
 function refuse(res: Response, page: Exclude<PreferencePage, { kind: 'ok' }>): void {
   if (page.kind === 'expired') {
-    send(res, 410, errorPage('This link has expired', 'Links to your notification preferences work for a limited time. Open the link in a more recent message, or ask the sender for a new one. Nothing was changed.'));
+    send(
+      res,
+      410,
+      errorPage(
+        'This link has expired',
+        'Links to your notification preferences work for a limited time. Open the link in a more recent message, or ask the sender for a new one. Nothing was changed.',
+      ),
+    );
     return;
   }
-  send(res, 404, errorPage('This link is not valid', 'It may have been copied incompletely, or it is no longer in use. Open it again from the message you received. Nothing was changed.'));
+  send(
+    res,
+    404,
+    errorPage('This link is not valid', 'It may have been copied incompletely, or it is no longer in use. Open it again from the message you received. Nothing was changed.'),
+  );
 }
 
 /** GET shows the form; POST (from that form) saves it. Outside /v1: the signed link is the credential. */
@@ -115,11 +126,16 @@ export function preferencePageRouter(deps: PreferencePageDeps, now: () => Date):
     const token = req.params.token;
     const page = await openPreferencePage(deps.store, token, deps.secret, now());
     if (page.kind !== 'ok') return refuse(res, page);
-    if (crossSite(req, publicOrigin)) return send(res, 403, errorPage('Your changes were not saved', 'The form was sent from another site. Open your preferences link and save them there. Nothing was changed.'));
+    if (crossSite(req, publicOrigin))
+      return send(res, 403, errorPage('Your changes were not saved', 'The form was sent from another site. Open your preferences link and save them there. Nothing was changed.'));
     const body: unknown = req.body;
     const csrf = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).csrf : undefined;
     if (!checkPreferencesFormToken(csrf, token, deps.secret)) {
-      return send(res, 403, errorPage('Your changes were not saved', 'The form could not be verified. Open your preferences link again and save from that page. Nothing was changed.'));
+      return send(
+        res,
+        403,
+        errorPage('Your changes were not saved', 'The form could not be verified. Open your preferences link again and save from that page. Nothing was changed.'),
+      );
     }
     const parsed = parseForm(body);
     if (!parsed.ok) return send(res, 400, errorPage('Your changes were not saved', `The form was not understood (${parsed.message}). Nothing was changed.`));

@@ -12,19 +12,15 @@ export function redriveRouter(deps: Omit<RedriveDeps, 'failed'> & { failed?: Red
     const body = parse(redriveBodySchema, req.body);
     const failed = deps.failed;
     if (!failed) throw new HttpError(503, 'unavailable', 'redrive needs the projection store, which this API process was started without');
-    const result = await redrive(
-      { ...deps, failed },
-      contextOf(res, now()),
-      {
-        status: body.status,
-        from: new Date(body.from),
-        to: new Date(body.to),
-        ...(body.channel && { channel: body.channel }),
-        ...(body.reason && { reason: body.reason }),
-        ...(body.dryRun !== undefined && { dryRun: body.dryRun }),
-        ...(body.id !== undefined && { id: body.id }),
-      },
-    );
+    const result = await redrive({ ...deps, failed }, contextOf(res, now()), {
+      status: body.status,
+      from: new Date(body.from),
+      to: new Date(body.to),
+      ...(body.channel && { channel: body.channel }),
+      ...(body.reason && { reason: body.reason }),
+      ...(body.dryRun !== undefined && { dryRun: body.dryRun }),
+      ...(body.id !== undefined && { id: body.id }),
+    });
     res.status(202).json(result);
   });
   return router;

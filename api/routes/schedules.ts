@@ -22,11 +22,13 @@ export function schedulesRouter(deps: { store: EventStore; paramsLimits: ParamsL
         : body.userIds
           ? { userIds: [...new Set(body.userIds)], single: false }
           : { userIds: [body.userId!], single: true };
-    const created = await createSchedule(
-      deps.store,
-      contextOf(res, now()),
-      { target, templateId: body.templateId, params: body.params ?? {}, cron: body.cron, ...(body.timezone !== undefined && { timezone: body.timezone }) },
-    );
+    const created = await createSchedule(deps.store, contextOf(res, now()), {
+      target,
+      templateId: body.templateId,
+      params: body.params ?? {},
+      cron: body.cron,
+      ...(body.timezone !== undefined && { timezone: body.timezone }),
+    });
     res.status(201).json(created);
   });
 

@@ -14,7 +14,14 @@ import { deviceBodySchema, idSchema, preferencesBodySchema, userBodySchema, user
 import { parse } from '../edge/validate.ts';
 
 /** A user's notifications for the calling app, newest first: `{ items, nextCursor }`. */
-export type UserNotificationsList = (query: { appId: string; userId?: string; limit?: number; cursor?: string; status?: NotificationStatus; channel?: Channel }) => Promise<unknown>;
+export type UserNotificationsList = (query: {
+  appId: string;
+  userId?: string;
+  limit?: number;
+  cursor?: string;
+  status?: NotificationStatus;
+  channel?: Channel;
+}) => Promise<unknown>;
 
 /** What a web subscription must satisfy: the endpoint rule (channels/outboundUrl.ts) and the per-user count. */
 export interface WebSubscriptionRules {
@@ -37,7 +44,7 @@ export function usersRouter(
   topicsOfUser?: (appId: string, userId: string) => Promise<string[]>,
 ): Router {
   const router = Router();
-  const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => (contextOf(res, now()));
+  const ctxOf = (res: Parameters<typeof appIdOf>[0]): CommandContext => contextOf(res, now());
 
   router.put('/users/:userId', async (req, res) => {
     const userId = parse(idSchema, req.params.userId, 'userId');

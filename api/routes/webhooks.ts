@@ -22,9 +22,7 @@ export interface WebhookDeps {
 export function webhooksRouter(deps: WebhookDeps, now: () => Date): Router {
   const router = Router();
   for (const [path, handler] of deps.receipts) {
-    const parse = handler.body === 'raw'
-      ? express.raw({ type: () => true, limit: deps.bodyLimitBytes })
-      : express.urlencoded({ extended: false, limit: deps.bodyLimitBytes });
+    const parse = handler.body === 'raw' ? express.raw({ type: () => true, limit: deps.bodyLimitBytes }) : express.urlencoded({ extended: false, limit: deps.bodyLimitBytes });
     router.post(`/webhooks/${path}`, parse, async (req, res) => {
       const requestId = locals(res).requestId;
       const body: unknown = req.body;

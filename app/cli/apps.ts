@@ -60,7 +60,7 @@ async function warnIfRefused(config: Config, creds: { appKey: string; appSecret:
   const store = config.eventStoreUrl ? 'EVENTSTORE_URL' : config.databaseUrl ? 'DATABASE_URL' : `the data dir ${config.dataDir}`;
   write(
     `warning: the platform at ${apiUrl} does not know this app (401): it keeps its apps in another store than ${store}, where this one was written. ` +
-      'Run `notify apps create` with the platform\'s own settings (--data-dir <its NOTIFY_DATA_DIR>, or its EVENTSTORE_URL / DATABASE_URL).',
+      "Run `notify apps create` with the platform's own settings (--data-dir <its NOTIFY_DATA_DIR>, or its EVENTSTORE_URL / DATABASE_URL).",
   );
 }
 
@@ -69,7 +69,7 @@ export function addAppsCommands(program: Command): void {
   apps
     .command('create <name>')
     .description('register an app; prints {"appKey","appSecret"} as one JSON line (the secret is not shown again)')
-    .option('--data-dir <dir>', 'the embedded stores\' directory (default: NOTIFY_DATA_DIR)')
+    .option('--data-dir <dir>', "the embedded stores' directory (default: NOTIFY_DATA_DIR)")
     .action(async (name: string, opts: StoreOptions) => {
       if (name.trim() === '' || name.length > 200) throw new Error('the app name must be 1-200 characters');
       const config = appsConfig(opts);
@@ -80,7 +80,7 @@ export function addAppsCommands(program: Command): void {
   apps
     .command('rotate <appKey>')
     .description('replace the secret (the old one stops working at once); prints the new {"appKey","appSecret"}')
-    .option('--data-dir <dir>', 'the embedded stores\' directory (default: NOTIFY_DATA_DIR)')
+    .option('--data-dir <dir>', "the embedded stores' directory (default: NOTIFY_DATA_DIR)")
     .action(async (appKey: string, opts: StoreOptions) => {
       checkKey(appKey);
       const creds = await withStore(appsConfig(opts), (store) => rotateAppSecret(store, appKey).catch(explain));
@@ -89,7 +89,7 @@ export function addAppsCommands(program: Command): void {
   apps
     .command('revoke <appKey>')
     .description('revoke the app: its credentials stop working at once')
-    .option('--data-dir <dir>', 'the embedded stores\' directory (default: NOTIFY_DATA_DIR)')
+    .option('--data-dir <dir>', "the embedded stores' directory (default: NOTIFY_DATA_DIR)")
     .action(async (appKey: string, opts: StoreOptions) => {
       checkKey(appKey);
       await withStore(appsConfig(opts), (store) => revokeApp(store, appKey).catch(explain));

@@ -9,7 +9,6 @@ export function maskSecret(value: string): string {
   return value.length >= 12 ? `****${value.slice(-2)}` : '****';
 }
 
-
 export function maskValue(value: string, secret: EnvVarMeta['secret']): string {
   if (secret === undefined) return value;
   return secret === true ? maskSecret(value) : maskUrlCredentials(value);
@@ -42,10 +41,13 @@ export function effectiveConfig(env: Record<string, string | undefined>): Effect
   const plain = (v: EnvVar): string | undefined => {
     const set = raw(v.name);
     if (set !== undefined) return set;
-    return computed[v.name] ?? v.default?.replace(/\$([A-Z][A-Z0-9_]*)/g, (whole, ref: string) => {
-      const other = vars.find((o) => o.name === ref);
-      return other ? (plain(other) ?? '') : whole;
-    });
+    return (
+      computed[v.name] ??
+      v.default?.replace(/\$([A-Z][A-Z0-9_]*)/g, (whole, ref: string) => {
+        const other = vars.find((o) => o.name === ref);
+        return other ? (plain(other) ?? '') : whole;
+      })
+    );
   };
   return vars.map((v) => {
     const value = plain(v);

@@ -16,7 +16,10 @@ import { defaultProcessCount, superviseServe, type RoleMessage } from '../superv
 
 function list<T extends string>(allowed: readonly T[], what: string) {
   return (value: string): T[] => {
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const item of items) {
       if (!(allowed as readonly string[]).includes(item)) throw new Error(`unknown ${what} "${item}" (one of ${allowed.join(', ')})`);
     }
@@ -32,7 +35,9 @@ export function buildCli(): Command {
 
   program
     .command('serve')
-    .description('run the platform: every role on every core (projections alone, the API and senders in every other process; or one process with --single-process), or only the roles named')
+    .description(
+      'run the platform: every role on every core (projections alone, the API and senders in every other process; or one process with --single-process), or only the roles named',
+    )
     .addOption(new Option('--roles <roles>', `comma-separated roles, run in this process (${ROLES.join(', ')})`).argParser(list(ROLES, 'role')))
     .addOption(new Option('--channels <channels>', `channels to send on (${CHANNELS.join(', ')})`).argParser(list(CHANNELS, 'channel')))
     .option('--single-process', 'every role in this one process (as SERVE_PROCESSES=1)')

@@ -87,13 +87,19 @@ export function addProjectionCommands(program: Command): void {
 
   projections
     .command('rebuild [name]')
-    .description(`replay the log from position 0 into a new generation of one read model (or all: ${READ_MODELS.map((m) => m.name).join(', ')}); the current one serves until the new one has caught up`)
+    .description(
+      `replay the log from position 0 into a new generation of one read model (or all: ${READ_MODELS.map((m) => m.name).join(', ')}); the current one serves until the new one has caught up`,
+    )
     .action(async (name: string | undefined) => {
       const models = name ? [readModelNamed(name)] : READ_MODELS;
       await withStores(async (events, store) => {
         for (const model of models) {
           const bar = new cliProgress.SingleBar(
-            { format: `${model.name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} ${progressUnit(events.positionUnit)} | {duration_formatted}`, stream: process.stderr, hideCursor: true },
+            {
+              format: `${model.name.padEnd(14)} [{bar}] {percentage}% | {value}/{total} ${progressUnit(events.positionUnit)} | {duration_formatted}`,
+              stream: process.stderr,
+              hideCursor: true,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(Math.max(1, await events.headPosition()), 0);

@@ -13,10 +13,7 @@ export function createApiClient(options: { baseUrl: string; appKey: string; appS
 }
 
 /** App credentials from flags first, then NOTIFY_APP_KEY / NOTIFY_APP_SECRET (as app/config.ts read them). */
-export function credentialsFrom(
-  flags: { appKey?: string; appSecret?: string },
-  env: { appKey?: string; appSecret?: string },
-): { appKey: string; appSecret: string } {
+export function credentialsFrom(flags: { appKey?: string; appSecret?: string }, env: { appKey?: string; appSecret?: string }): { appKey: string; appSecret: string } {
   const appKey = flags.appKey ?? env.appKey;
   const appSecret = flags.appSecret ?? env.appSecret;
   if (!appKey || !appSecret) {

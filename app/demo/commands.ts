@@ -5,7 +5,10 @@ import { loadClientConfig } from '../config.ts';
 import { createApiClient, credentialsFrom, parseParams } from './client.ts';
 
 function prefChannels(value: string): PrefChannel[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) {
     if (!(PREF_CHANNELS as readonly string[]).includes(item)) throw new Error(`unknown channel "${item}" (one of ${PREF_CHANNELS.join(', ')})`);
   }
@@ -37,19 +40,33 @@ export function addClientCommands(program: Command): void {
     .option('--app-key <key>', 'app key (default $NOTIFY_APP_KEY)')
     .option('--app-secret <secret>', 'app secret (default $NOTIFY_APP_SECRET)')
     .action(
-      async (opts: { user: string; template: string; channels?: PrefChannel[]; params?: string; eventId?: string; category?: string; scheduleAt?: string; url?: string; appKey?: string; appSecret?: string }) => {
+      async (opts: {
+        user: string;
+        template: string;
+        channels?: PrefChannel[];
+        params?: string;
+        eventId?: string;
+        category?: string;
+        scheduleAt?: string;
+        url?: string;
+        appKey?: string;
+        appSecret?: string;
+      }) => {
         const params = parseParams(opts.params);
-        const users = opts.user.split(',').map((s) => s.trim()).filter(Boolean);
+        const users = opts.user
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const api = clientFor(opts);
         const answer = await api.post('/v1/notifications', {
           body: {
-          eventId: opts.eventId ?? randomUUID(),
-          ...(users.length === 1 ? { userId: users[0] } : { userIds: users }),
-          templateId: opts.template,
-          ...(params ? { params } : {}),
-          ...(opts.channels ? { channels: opts.channels } : {}),
-          ...(opts.category ? { category: opts.category } : {}),
-          ...(opts.scheduleAt ? { scheduleAt: opts.scheduleAt } : {}),
+            eventId: opts.eventId ?? randomUUID(),
+            ...(users.length === 1 ? { userId: users[0] } : { userIds: users }),
+            templateId: opts.template,
+            ...(params ? { params } : {}),
+            ...(opts.channels ? { channels: opts.channels } : {}),
+            ...(opts.category ? { category: opts.category } : {}),
+            ...(opts.scheduleAt ? { scheduleAt: opts.scheduleAt } : {}),
           },
         });
         process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
@@ -74,11 +91,16 @@ export function addClientCommands(program: Command): void {
     .command('demo')
     .description('start the whole platform with the simulator, send a mixed workload with injected faults, print the delivery funnel')
     .option('--exit', 'exit after printing the funnel instead of serving until Ctrl-C')
-    .option('--notifications <n>', 'how many notification requests to send', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('--notifications must be an integer from 1 to 100000');
-      return n;
-    }, 300)
+    .option(
+      '--notifications <n>',
+      'how many notification requests to send',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('--notifications must be an integer from 1 to 100000');
+        return n;
+      },
+      300,
+    )
     .option('--data-dir <dir>', 'where the embedded stores live (default: a fresh temporary directory)')
     .action(async (opts: { exit?: boolean; notifications: number; dataDir?: string }) => {
       const { runDemo } = await import('./run.ts');

@@ -50,7 +50,8 @@ export function createFunnel() {
         case 'NotificationRequested':
         case 'NotificationSuppressed': {
           const id = n.data.notificationId;
-          if (!state.has(id)) state.set(id, { channel: n.data.channel, status: n.type === 'NotificationSuppressed' ? 'suppressed' : 'pending', attempted: false, reached: new Set() });
+          if (!state.has(id))
+            state.set(id, { channel: n.data.channel, status: n.type === 'NotificationSuppressed' ? 'suppressed' : 'pending', attempted: false, reached: new Set() });
           else if (n.type === 'NotificationSuppressed') state.get(id)!.status = 'suppressed';
           for (const o of pendingOutcomes.get(id) ?? []) settle(id, o);
           pendingOutcomes.delete(id);
@@ -81,7 +82,9 @@ export function createFunnel() {
       }
     },
     rows(): Record<Channel, FunnelRow> {
-      const rows = Object.fromEntries(CHANNELS.map((c) => [c, { requested: 0, sent: 0, failed: 0, suppressed: 0, retried: retried[c], pending: 0, delivered: 0, opened: 0, clicked: 0 }])) as Record<Channel, FunnelRow>;
+      const rows = Object.fromEntries(
+        CHANNELS.map((c) => [c, { requested: 0, sent: 0, failed: 0, suppressed: 0, retried: retried[c], pending: 0, delivered: 0, opened: 0, clicked: 0 }]),
+      ) as Record<Channel, FunnelRow>;
       for (const { channel, status, reached } of state.values()) {
         rows[channel].requested += 1;
         rows[channel][status] += 1;

@@ -71,9 +71,13 @@ async function receiptsLanded(url: string, deadline: number): Promise<void> {
  * and the provider simulator; a seeded, mixed workload through the public API while the simulator
  * misbehaves (an SMS outage, dead iOS tokens, slow FCM, a few refused emails); then the funnel.
  */
-export async function runDemo(
-  options: DemoOptions,
-): Promise<{ funnel: ReturnType<ReturnType<typeof createFunnel>['rows']>; workflow: WorkflowTour; apiUrl: string; admin: { email: string; password: string }; stop(): Promise<void> }> {
+export async function runDemo(options: DemoOptions): Promise<{
+  funnel: ReturnType<ReturnType<typeof createFunnel>['rows']>;
+  workflow: WorkflowTour;
+  apiUrl: string;
+  admin: { email: string; password: string };
+  stop(): Promise<void>;
+}> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const interactive = !options.out && process.stdout.isTTY === true;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'notify-demo-'));
@@ -136,7 +140,10 @@ export async function runDemo(
       if (u.webPush) {
         const res = await fetch(`${simUrl}/_sim/web/subscriptions`, { method: 'POST' });
         if (!res.ok) throw new Error(`simulator POST /_sim/web/subscriptions answered ${res.status}`);
-        await api.post('/v1/users/{userId}/devices', { path: { userId: u.userId }, body: { platform: 'web', subscription: (await res.json()) as { endpoint: string; keys: { auth: string; p256dh: string } } } });
+        await api.post('/v1/users/{userId}/devices', {
+          path: { userId: u.userId },
+          body: { platform: 'web', subscription: (await res.json()) as { endpoint: string; keys: { auth: string; p256dh: string } } },
+        });
       }
       // A team channel's incoming webhook: the simulator plays Slack.
       if (u.chat) {
@@ -164,7 +171,15 @@ export async function runDemo(
     sentBar?.start(requests.length, 0);
     let sent = 0;
     await pool(requests, 8, async (r) => {
-      await api.post('/v1/notifications', { body: { eventId: `demo-${sent}-${r.userId}-${r.templateId}-${Math.floor(rand() * 1e9)}`, userId: r.userId, templateId: r.templateId, params: r.params, ...(r.channels ? { channels: r.channels } : {}) } });
+      await api.post('/v1/notifications', {
+        body: {
+          eventId: `demo-${sent}-${r.userId}-${r.templateId}-${Math.floor(rand() * 1e9)}`,
+          userId: r.userId,
+          templateId: r.templateId,
+          params: r.params,
+          ...(r.channels ? { channels: r.channels } : {}),
+        },
+      });
       sent += 1;
       sentBar?.update(sent);
     });
@@ -213,7 +228,9 @@ export async function runDemo(
     out(`  console        ${apiUrl}/console   sign in as ${admin.email} / ${admin.password}   (more accounts: npx notify operators create <email> --role viewer|operator|admin)`);
     out(`  metrics        http://127.0.0.1:${platform.opsPort}/metrics    readiness http://127.0.0.1:${platform.opsPort}/readyz`);
     out(`  simulator      ${simUrl}/_sim/messages?channel=email   (also sms, ios, android, web)`);
-    out(`  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`);
+    out(
+      `  try            NOTIFY_APP_KEY=${creds.appKey} NOTIFY_APP_SECRET=${creds.appSecret} npx notify send --user ${users[0]!.userId} --template welcome --params '{"name":"Ada"}'`,
+    );
     out(`                 then: npx notify status <id>   (same NOTIFY_APP_* variables)`);
     // The demo's stores are not ./data: an app created without this flag would be unknown to it (401).
     out(`  more apps      npx notify apps create <name> --data-dir ${dataDir}`);

@@ -53,7 +53,13 @@ export async function runWorkflowTour(api: ApiClient, simUrl: string, out: (line
   // Digest: three triggers inside a 2 s window, one email.
   await api.request('PUT', '/v1/users/tour-digest', { email: 'tour-digest@example.com' });
   for (const [i, who] of ['Ann', 'Bob', 'Cy'].entries()) {
-    await api.request('POST', '/v1/notifications', { eventId: `tour-d-${tag}-${i}`, userId: 'tour-digest', templateId: 'tour', params: { who, text: `comment ${i + 1}` }, digest: { key: 'comments', windowSeconds: 2 } });
+    await api.request('POST', '/v1/notifications', {
+      eventId: `tour-d-${tag}-${i}`,
+      userId: 'tour-digest',
+      templateId: 'tour',
+      params: { who, text: `comment ${i + 1}` },
+      digest: { key: 'comments', windowSeconds: 2 },
+    });
   }
   const digest = await waitFor((m) => m.recipient === 'tour-digest@example.com', last);
   out(`  digest    3 triggers -> ${digest ? `one email "${String(digest.content.subject)}"` : 'NOT SEEN'}`);
@@ -63,14 +69,26 @@ export async function runWorkflowTour(api: ApiClient, simUrl: string, out: (line
   await api.request('PUT', '/v1/users/tour-fallback', { phone: '+14155550199' });
   await api.request('POST', '/v1/users/tour-fallback/devices', { token: dead, platform: 'ios' });
   await fault({ channel: 'ios', rate: 0, tokens: [dead] });
-  await api.request('POST', '/v1/notifications', { eventId: `tour-f-${tag}`, userId: 'tour-fallback', templateId: 'tour-plain', params: { id: 1, total: 1 }, channels: ['push'], fallback: [{ channel: 'sms' }] });
+  await api.request('POST', '/v1/notifications', {
+    eventId: `tour-f-${tag}`,
+    userId: 'tour-fallback',
+    templateId: 'tour-plain',
+    params: { id: 1, total: 1 },
+    channels: ['push'],
+    fallback: [{ channel: 'sms' }],
+  });
   const sms = await waitFor((m) => m.recipient === '+14155550199', last);
   out(`  fallback  push to a dead token -> ${sms ? `SMS "${String(sms.content.text)}"` : 'NOT SEEN'}`);
 
   // Cancel: a notification scheduled an hour ahead, canceled.
   await api.request('PUT', '/v1/users/tour-cancel', { email: 'tour-cancel@example.com' });
   const scheduled = await api.request<Notified>('POST', '/v1/notifications', {
-    eventId: `tour-c-${tag}`, userId: 'tour-cancel', templateId: 'tour-plain', params: { id: 2, total: 2 }, channels: ['email'], scheduleAt: new Date(Date.now() + 3_600_000).toISOString(),
+    eventId: `tour-c-${tag}`,
+    userId: 'tour-cancel',
+    templateId: 'tour-plain',
+    params: { id: 2, total: 2 },
+    channels: ['email'],
+    scheduleAt: new Date(Date.now() + 3_600_000).toISOString(),
   });
   const canceled = await api.request<{ status: string }>('POST', `/v1/notifications/${scheduled.notifications[0]!.id}/cancel`);
   out(`  cancel    scheduled -> ${canceled.status}`);
@@ -79,7 +97,13 @@ export async function runWorkflowTour(api: ApiClient, simUrl: string, out: (line
   await fault({ channel: 'email', provider: 'sendgrid', rate: 1, status: 503 });
   for (let i = 0; i < 6; i++) {
     await api.request('PUT', `/v1/users/tour-failover-${i}`, { email: `tour-failover-${i}@example.com` });
-    await api.request('POST', '/v1/notifications', { eventId: `tour-o-${tag}-${i}`, userId: `tour-failover-${i}`, templateId: 'tour-plain', params: { id: 3, total: 3 }, channels: ['email'] });
+    await api.request('POST', '/v1/notifications', {
+      eventId: `tour-o-${tag}-${i}`,
+      userId: `tour-failover-${i}`,
+      templateId: 'tour-plain',
+      params: { id: 3, total: 3 },
+      channels: ['email'],
+    });
   }
   const viaSmtp = await waitFor((m) => m.recipient.startsWith('tour-failover-') && m.provider === 'smtp', last);
   out(`  failover  SendGrid at 100 % 503 -> ${viaSmtp ? `the SMTP relay delivered to ${viaSmtp.recipient}` : 'NOT SEEN'}`);
@@ -87,7 +111,13 @@ export async function runWorkflowTour(api: ApiClient, simUrl: string, out: (line
 
   // Translations: a de-AT user gets the de part, formatted in de-AT.
   await api.request('PUT', '/v1/users/tour-locale', { email: 'tour-locale@example.com', locale: 'de-AT' });
-  await api.request('POST', '/v1/notifications', { eventId: `tour-l-${tag}`, userId: 'tour-locale', templateId: 'tour-plain', params: { id: 4, total: 1234.5 }, channels: ['email'] });
+  await api.request('POST', '/v1/notifications', {
+    eventId: `tour-l-${tag}`,
+    userId: 'tour-locale',
+    templateId: 'tour-plain',
+    params: { id: 4, total: 1234.5 },
+    channels: ['email'],
+  });
   const german = await waitFor((m) => m.recipient === 'tour-locale@example.com', last);
   const subject = german ? String(german.content.subject).replace(/[\u00a0\u202f]/g, ' ') : undefined;
   out(`  locales   de-AT user -> ${subject ? `"${subject}"` : 'NOT SEEN'}`);
@@ -97,7 +127,13 @@ export async function runWorkflowTour(api: ApiClient, simUrl: string, out: (line
   for (const u of members) await api.request('PUT', `/v1/users/${u}`, { email: `${u}@example.com` });
   const topicId = `tour-order-${tag}`;
   await api.request('PUT', `/v1/topics/${topicId}/subscribers`, { userIds: members });
-  const topicSend = await api.request<Notified>('POST', '/v1/notifications', { eventId: `tour-t-${tag}`, topic: topicId, templateId: 'tour-plain', params: { id: 5, total: 5 }, channels: ['email'] });
+  const topicSend = await api.request<Notified>('POST', '/v1/notifications', {
+    eventId: `tour-t-${tag}`,
+    topic: topicId,
+    templateId: 'tour-plain',
+    params: { id: 5, total: 5 },
+    channels: ['email'],
+  });
   const reached = new Set<string>();
   for (const u of members) {
     const m = await waitFor((x) => x.recipient === `${u}@example.com` && String(x.content.subject).startsWith('Your order 5'), last);

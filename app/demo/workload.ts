@@ -55,7 +55,11 @@ export function demoUsers(count: number, rand: () => number): DemoUser[] {
 
 export const DEMO_TEMPLATES = {
   welcome: {
-    email: { subject: 'Welcome, {{ name }}!', html: '<p>Hello {{ name }}, welcome aboard. <a href="https://example.com/welcome">Get started</a></p>', text: 'Hello {{ name }}, welcome aboard: https://example.com/welcome' },
+    email: {
+      subject: 'Welcome, {{ name }}!',
+      html: '<p>Hello {{ name }}, welcome aboard. <a href="https://example.com/welcome">Get started</a></p>',
+      text: 'Hello {{ name }}, welcome aboard: https://example.com/welcome',
+    },
     sms: { text: 'Welcome {{ name }}! Reply STOP to opt out.' },
     push: { title: 'Welcome', body: 'Hello {{ name }}, your account is ready.', url: 'https://example.com/welcome' },
     inapp: { title: 'Welcome, {{ name }}', body: 'Your account is ready.' },

@@ -26,4 +26,3 @@ export function parseProviderCredentials(env: ProviderEnv, issue: ConfigIssue): 
   }
   return credentials as ProviderCredentials;
 }
-

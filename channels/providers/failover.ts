@@ -94,9 +94,9 @@ export function createFailoverProvider(
       const route = routes[0].breaker.tryAcquire() ? routes[0] : routes[1];
       if (route === routes[1]) route.breaker.tryAcquire();
       // The attempt's deadline (AbortSignal) reaches whichever provider carries it.
-      const result = await route.provider.send(message, options).catch(
-        (e: unknown): ProviderResult => ({ kind: 'retryable', provider: route.provider.name, code: 'provider_threw', message: e instanceof Error ? e.message : String(e) }),
-      );
+      const result = await route.provider
+        .send(message, options)
+        .catch((e: unknown): ProviderResult => ({ kind: 'retryable', provider: route.provider.name, code: 'provider_threw', message: e instanceof Error ? e.message : String(e) }));
       route.breaker.record(result.kind);
       return result;
     },

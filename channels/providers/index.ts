@@ -77,14 +77,14 @@ export function createProviders(options: CreateProvidersOptions, logger: Logger)
   const p = options.providers;
   const credentials: Readonly<Record<string, unknown>> = p;
   const simulatedList = simulatedChannels(p);
-  const simulated = options.simulated && options.simulatedVapid
-    ? { ...options.simulated, credentials: { ...options.simulated.credentials, webPush: options.simulatedVapid } }
-    : options.simulated;
+  const simulated =
+    options.simulated && options.simulatedVapid ? { ...options.simulated, credentials: { ...options.simulated.credentials, webPush: options.simulatedVapid } } : options.simulated;
   const sim = (channel: Channel): SimulatedProviders => {
     if (!simulated) throw new Error(`channel ${channel} has no provider credentials and no simulated endpoint was given`);
     return simulated;
   };
-  if (simulatedList.length > 0) logger.info({ channels: simulatedList, port: sim(simulatedList[0]!).endpoint.port }, 'channels without provider credentials deliver to the simulator');
+  if (simulatedList.length > 0)
+    logger.info({ channels: simulatedList, port: sim(simulatedList[0]!).endpoint.port }, 'channels without provider credentials deliver to the simulator');
 
   const build = (entry: ProviderEntry): Provider | undefined => {
     const config = credentials[entry.key];

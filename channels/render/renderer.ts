@@ -133,7 +133,9 @@ export function createRenderer(options: RendererOptions): Renderer {
         case 'email': {
           const issuedAt = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
           const ctx: TrackingContext = { notificationId: request.notificationId, publicUrl, trackingSecret: options.trackingSecret, issuedAt };
-          const subject = text('email.subject').replace(/[\r\n]+/g, ' ').trim();
+          const subject = text('email.subject')
+            .replace(/[\r\n]+/g, ' ')
+            .trim();
           const html = addFooter(rewriteLinks(text('email.html'), ctx), ctx);
           const plain = f['email.text'] !== undefined ? `${rewriteTextLinks(f['email.text'], ctx)}\n\nUnsubscribe: ${unsubscribeUrl(ctx)}` : htmlToText(html);
           return { channel, subject, html, text: plain, headers: unsubscribeHeaders(unsubscribeUrl(ctx)), ...locale };
@@ -154,7 +156,14 @@ export function createRenderer(options: RendererOptions): Renderer {
           const url = f['push.url']?.trim();
           const icon = f['push.icon']?.trim();
           try {
-            return fitWebPush({ channel, title: text('push.title'), body: text('push.body'), ...(url && { url }), ...(icon && { icon }), data: { notificationId: request.notificationId } });
+            return fitWebPush({
+              channel,
+              title: text('push.title'),
+              body: text('push.body'),
+              ...(url && { url }),
+              ...(icon && { icon }),
+              data: { notificationId: request.notificationId },
+            });
           } catch (e) {
             throw new RenderError('render_failed', e instanceof Error ? e.message : String(e));
           }

@@ -96,10 +96,14 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   // Provider and render texts can quote the recipient: redacted before they are stored, parked or logged.
   const fail = async (reason: 'permanent' | 'exhausted' | 'token_invalid', code: string, raw: string): Promise<Action> => {
     const message = redactText(raw);
-    const r = await record(read, {
-      type: 'RecordAttemptOutcome',
-      data: { notificationId, attempt, provider, at: at(), outcome: { kind: 'failed', reason, code, message } },
-    }, metadata);
+    const r = await record(
+      read,
+      {
+        type: 'RecordAttemptOutcome',
+        data: { notificationId, attempt, provider, at: at(), outcome: { kind: 'failed', reason, code, message } },
+      },
+      metadata,
+    );
     if (r === 'already_recorded') return { kind: 'ack', note: 'already_recorded' };
     // A dead token is the user's device, and an erased user is gone on purpose: not message problems, nothing to park.
     if (reason === 'token_invalid' || code === 'user_erased') return { kind: 'ack', note: 'failed' };
@@ -110,14 +114,22 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
     const next = nextRetry(deps.retry, attempt - state.attemptBase, retryAfterMs, deps.random);
     if (next === 'exhausted') return fail('exhausted', code, `${raw} (after ${attempt} attempts)`);
     const message = redactText(raw);
-    const r = await record(read, {
-      type: 'RecordAttemptOutcome',
-      data: {
-        notificationId, attempt, provider, at: at(), ...variant,
-        // The delay actually scheduled (a provider's Retry-After already honoured in it), which "why" shows.
-        outcome: { kind: 'retry', code, message, retryInMs: next.delayMs },
+    const r = await record(
+      read,
+      {
+        type: 'RecordAttemptOutcome',
+        data: {
+          notificationId,
+          attempt,
+          provider,
+          at: at(),
+          ...variant,
+          // The delay actually scheduled (a provider's Retry-After already honoured in it), which "why" shows.
+          outcome: { kind: 'retry', code, message, retryInMs: next.delayMs },
+        },
       },
-    }, metadata);
+      metadata,
+    );
     return r === 'recorded' ? { kind: 'retry', nextAttempt: attempt + 1, ...next } : { kind: 'ack', note: 'already_recorded' };
   };
 
@@ -153,9 +165,19 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   const result = await inSpan('provider.send', async (span) => {
     span.setAttribute('provider', provider);
     span.setAttribute('attempt', attempt);
-    const r = await callWithTimeout(deps.provider, {
-      notificationId, channel: deps.channel, recipient, content, attempt, appId: request.appId, userId: request.userId,
-    }, deps.providerTimeoutMs);
+    const r = await callWithTimeout(
+      deps.provider,
+      {
+        notificationId,
+        channel: deps.channel,
+        recipient,
+        content,
+        attempt,
+        appId: request.appId,
+        userId: request.userId,
+      },
+      deps.providerTimeoutMs,
+    );
     span.setAttribute('outcome', r.kind);
     return r;
   });
@@ -165,19 +187,29 @@ export async function deliver(deps: DeliverDeps, notificationId: string, headerA
   switch (result.kind) {
     case 'ok': {
       if (result.invalidTokens?.length) await removeDeadTokensAfterSend(deps, request, result.invalidTokens, at(), metadata);
-      const r = await record(read, {
-        type: 'RecordAttemptOutcome',
-        data: {
-          notificationId, attempt, provider: result.provider, at: at(), ...variant,
-          outcome: {
-            kind: 'sent',
-            providerMessageId: result.providerMessageId,
-            ...(content.channel === 'sms' ? { segments: content.segments } : {}),
-            // The inbox item is this event: the inbox read model and the live stream are fed from it.
-            ...(content.channel === 'inapp' ? { inbox: { userId: request.userId, title: content.title, body: content.body, ...(content.url !== undefined && { url: content.url }) } } : {}),
+      const r = await record(
+        read,
+        {
+          type: 'RecordAttemptOutcome',
+          data: {
+            notificationId,
+            attempt,
+            provider: result.provider,
+            at: at(),
+            ...variant,
+            outcome: {
+              kind: 'sent',
+              providerMessageId: result.providerMessageId,
+              ...(content.channel === 'sms' ? { segments: content.segments } : {}),
+              // The inbox item is this event: the inbox read model and the live stream are fed from it.
+              ...(content.channel === 'inapp'
+                ? { inbox: { userId: request.userId, title: content.title, body: content.body, ...(content.url !== undefined && { url: content.url }) } }
+                : {}),
+            },
           },
         },
-      }, metadata);
+        metadata,
+      );
       return { kind: 'ack', note: r === 'recorded' ? 'sent' : 'already_recorded' };
     }
     case 'retryable':
@@ -216,7 +248,13 @@ export async function failAtDeliveryLimit(deps: DeliverDeps, notificationId: str
   const read = { state, revision };
   const command: OutcomeCommand = {
     type: 'RecordAttemptOutcome',
-    data: { notificationId, attempt, provider: deps.provider.name, at: deps.now().toISOString(), outcome: { kind: 'failed', reason: 'delivery_limit', code: 'delivery_limit', message: detail } },
+    data: {
+      notificationId,
+      attempt,
+      provider: deps.provider.name,
+      at: deps.now().toISOString(),
+      outcome: { kind: 'failed', reason: 'delivery_limit', code: 'delivery_limit', message: detail },
+    },
   };
   const metadata: EventMetadata = {
     correlationId: first.metadata.correlationId,

@@ -50,17 +50,20 @@ export function createFairnessGate(options: FairnessOptions): FairnessGate {
   // Held messages beyond `maxHeld` need a clock: a stuck app may receive nothing new that would trigger the check.
   function armSweep(): void {
     if (sweep) return;
-    sweep = setInterval(() => {
-      let over = false;
-      for (const s of apps.values()) {
-        evict(s);
-        if (s.held.length > options.maxHeld) over = true;
-      }
-      if (!over) {
-        clearInterval(sweep);
-        sweep = undefined;
-      }
-    }, Math.max(10, Math.floor(stuckMs / 4)));
+    sweep = setInterval(
+      () => {
+        let over = false;
+        for (const s of apps.values()) {
+          evict(s);
+          if (s.held.length > options.maxHeld) over = true;
+        }
+        if (!over) {
+          clearInterval(sweep);
+          sweep = undefined;
+        }
+      },
+      Math.max(10, Math.floor(stuckMs / 4)),
+    );
     sweep.unref();
   }
 

@@ -69,20 +69,25 @@ export async function recordOutcome(
  * (`kind` chat: the token is its URL) ContactChanged clearing it (reason webhook_invalid); one
  * already gone appends nothing.
  */
-export async function removeDeadTokens(store: EventStore, appId: string, userId: string, tokens: readonly string[], at: string, metadata: EventMetadata, kind: 'device' | 'chat' = 'device'): Promise<number> {
+export async function removeDeadTokens(
+  store: EventStore,
+  appId: string,
+  userId: string,
+  tokens: readonly string[],
+  at: string,
+  metadata: EventMetadata,
+  kind: 'device' | 'chat' = 'device',
+): Promise<number> {
   let removed = 0;
   for (const token of new Set(tokens)) {
     const result = await handleCommand(
       store,
       userDecider,
       streams.user(appId, userId),
-      kind === 'chat'
-        ? { type: 'RemoveChatWebhook', data: { userId, webhookUrl: token, at } }
-        : { type: 'RemoveDevice', data: { userId, token, reason: 'token_invalid', at } },
+      kind === 'chat' ? { type: 'RemoveChatWebhook', data: { userId, webhookUrl: token, at } } : { type: 'RemoveDevice', data: { userId, token, reason: 'token_invalid', at } },
       metadata,
     );
     removed += result.events.length;
   }
   return removed;
 }
-

@@ -172,7 +172,10 @@ export function createOutcomeRecorder(o: {
       }
     } catch (e) {
       // Once per outage at warn (the replay is tried every second), then at debug.
-      o.logger[replayWarned ? 'debug' : 'warn']({ err: e instanceof Error ? e.message : String(e), left: o.journal.entries().length - done.length }, 'sender outbox not replayed yet (store still refusing writes)');
+      o.logger[replayWarned ? 'debug' : 'warn'](
+        { err: e instanceof Error ? e.message : String(e), left: o.journal.entries().length - done.length },
+        'sender outbox not replayed yet (store still refusing writes)',
+      );
       replayWarned = true;
     } finally {
       if (done.length > 0) {
@@ -227,7 +230,10 @@ export function createOutcomeRecorder(o: {
                 waited = true;
                 stats.waiting += 1;
                 note(waitingHeld, held);
-                o.logger.error({ err, outbox: je instanceof Error ? je.message : String(je), notificationId }, 'outcome neither stored nor in the outbox: holding the message and retrying');
+                o.logger.error(
+                  { err, outbox: je instanceof Error ? je.message : String(je), notificationId },
+                  'outcome neither stored nor in the outbox: holding the message and retrying',
+                );
               }
             }
           }

@@ -115,9 +115,7 @@ export async function startSendersRole(deps: {
       deliveryLimit: deps.pipeline.deliveryLimit,
     }),
   );
-  const started = Promise.all(senders.map((s) => s.start())).catch((e: unknown) =>
-    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'senders did not start'),
-  );
+  const started = Promise.all(senders.map((s) => s.start())).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'senders did not start'));
   return {
     senders,
     ready: started.then(() => {}),

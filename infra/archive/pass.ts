@@ -98,7 +98,10 @@ async function finishUnmoved(hot: HotLog, catalog: Catalog, dir: string, now: nu
     const framed = frameAt(readRange(path.join(segmentsDir(dir), block.segment), block.offset, block.length), 0, `${block.segment}@${block.offset}`);
     const last = new Map<string, number>();
     for (const e of decodeLines(bodyLines(framed.body))) last.set(e.streamId, Math.max(last.get(e.streamId) ?? -1, e.revision));
-    await hot.remove([...last].map(([stream, lastRevision]) => ({ stream, lastRevision })), now);
+    await hot.remove(
+      [...last].map(([stream, lastRevision]) => ({ stream, lastRevision })),
+      now,
+    );
     catalog.markMoved(block.id);
   }
 }

@@ -61,7 +61,6 @@ export function createArchiveReader(dir: string, options: { cachedBlocks?: numbe
     return parsed ? parsed.filter((e) => e.streamId === name) : mark(decodeLines(linesOf(block), name));
   }
 
-
   return {
     readStream(name, fromRevision = 0) {
       const c = cat();
@@ -75,7 +74,10 @@ export function createArchiveReader(dir: string, options: { cachedBlocks?: numbe
         if (!block) continue;
         for (const e of streamOf(block, name)) if (e.revision >= fromRevision) out.push(e);
       }
-      return dedupe(out.sort((a, b) => a.revision - b.revision), (e) => e.revision);
+      return dedupe(
+        out.sort((a, b) => a.revision - b.revision),
+        (e) => e.revision,
+      );
     },
     lastRevision(name) {
       return cat()?.lastRevision(name) ?? -1;

@@ -45,7 +45,16 @@ export function encodeBlock(events: readonly RecordedEvent[]): EncodedBlock {
   if (events.length === 0) throw new Error('encodeBlock: a block holds at least one event');
   const sorted = [...events].sort((a, b) => a.position - b.position);
   const lines = sorted.map((e) => {
-    const line: Line = [e.position, e.streamId, e.revision, e.type, Date.parse(e.recordedAt), e.data, compactMetadata(e.metadata), e.id === derivedEventId(e.streamId, e.revision) ? null : e.id];
+    const line: Line = [
+      e.position,
+      e.streamId,
+      e.revision,
+      e.type,
+      Date.parse(e.recordedAt),
+      e.data,
+      compactMetadata(e.metadata),
+      e.id === derivedEventId(e.streamId, e.revision) ? null : e.id,
+    ];
     return JSON.stringify(line);
   });
   const body = zstdCompressSync(Buffer.from(lines.join('\n'), 'utf8'), { params: { [zlib.ZSTD_c_compressionLevel]: 9 } });
@@ -108,19 +117,21 @@ export const bodyLines = (body: Buffer): string[] => zstdDecompressSync(body).to
 export function decodeLines(lines: readonly string[], stream?: string): RecordedEvent[] {
   const mark = stream === undefined ? undefined : `,${JSON.stringify(stream)},`;
   const wanted = mark === undefined ? lines : lines.filter((l) => l.includes(mark));
-  return wanted.map((l) => {
-    const [position, streamId, revision, type, at, data, metadata, id] = JSON.parse(l) as Line;
-    return {
-      type,
-      data,
-      id: id ?? derivedEventId(streamId, revision),
-      streamId,
-      revision,
-      position,
-      metadata: expandMetadata(metadata),
-      recordedAt: new Date(at).toISOString(),
-    } as DomainEvent as RecordedEvent;
-  }).filter((e) => stream === undefined || e.streamId === stream);
+  return wanted
+    .map((l) => {
+      const [position, streamId, revision, type, at, data, metadata, id] = JSON.parse(l) as Line;
+      return {
+        type,
+        data,
+        id: id ?? derivedEventId(streamId, revision),
+        streamId,
+        revision,
+        position,
+        metadata: expandMetadata(metadata),
+        recordedAt: new Date(at).toISOString(),
+      } as DomainEvent as RecordedEvent;
+    })
+    .filter((e) => stream === undefined || e.streamId === stream);
 }
 
 /** Reads `length` bytes at `offset` of a segment file. */

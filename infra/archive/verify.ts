@@ -28,7 +28,12 @@ export function verifyArchive(dir: string): VerifyResult {
   catalog?.close();
   const seen = new Set<string>();
   const sdir = segmentsDir(dir);
-  const files = fs.existsSync(sdir) ? fs.readdirSync(sdir).filter((f) => f.endsWith('.seg')).sort() : [];
+  const files = fs.existsSync(sdir)
+    ? fs
+        .readdirSync(sdir)
+        .filter((f) => f.endsWith('.seg'))
+        .sort()
+    : [];
   for (const name of files) {
     result.segments += 1;
     const end = ends.get(name) ?? 0;

@@ -143,8 +143,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Bad arguments are a programming error, not a conflict: refuse them loudly before touching the log. */
 export function validateAppend(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
   if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('append: stream must be a non-empty string');
-  const ok =
-    expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0);
+  const ok = expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0);
   if (!ok) throw new TypeError(`append to ${stream}: expected must be 'no_stream', 'any', 'stream_exists' or a revision >= 0, got ${String(expected)}`);
   events.forEach((e, i) => {
     if (!e || typeof e.type !== 'string' || e.type.length === 0) throw new TypeError(`append to ${stream}: event ${i} has no type`);

@@ -44,11 +44,7 @@ export function createMongoLeaderLock(url: string, name: string, options: { ttlM
       try {
         // Matches when the lease is ours or expired; when no document matches, the upsert inserts
         // one with the same _id and fails on the unique _id if another owner holds a live lease.
-        const doc = await c.findOneAndUpdate(
-          { _id: name, $or: [{ owner }, { $expr: { $lt: ['$expiresAt', '$$NOW'] } }] },
-          renewal,
-          { upsert: true, returnDocument: 'after' },
-        );
+        const doc = await c.findOneAndUpdate({ _id: name, $or: [{ owner }, { $expr: { $lt: ['$expiresAt', '$$NOW'] } }] }, renewal, { upsert: true, returnDocument: 'after' });
         held = doc?.owner === owner;
       } catch (e) {
         if (e instanceof MongoServerError && e.code === 11000) held = false;

@@ -89,7 +89,10 @@ export async function createMongoProjectionStore(url: string, options: { dbName?
     },
     async listCollections() {
       const list = await db.listCollections({}, { nameOnly: true }).toArray();
-      return list.map((c) => c.name).filter((n) => !n.startsWith('_') && !n.startsWith('system.')).sort();
+      return list
+        .map((c) => c.name)
+        .filter((n) => !n.startsWith('_') && !n.startsWith('system.'))
+        .sort();
     },
     async getCheckpoint(name) {
       return (await checkpoints.findOne({ _id: name }))?.position ?? 0;

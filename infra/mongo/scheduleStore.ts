@@ -55,18 +55,20 @@ export async function createMongoScheduleStore(url: string, name: string, dbName
       await scheduled.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true });
     },
     async due(now, limit) {
-      const docs = await scheduled.find({ name, dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(limit).toArray();
-      return docs.map(
-        (d): ScheduledEntry => ({
-          notificationId: d.notificationId,
-          channel: d.channel,
-          appId: d.appId,
-          dueAt: d.dueAt.toISOString(),
-          position: d.position,
-          ...(d.traceparent ? { traceparent: d.traceparent } : {}),
-          ...(d.timer ? { timer: d.timer } : {}),
-        }),
-      );
+      const docs = await scheduled
+        .find({ name, dueAt: { $lte: now } })
+        .sort({ dueAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map((d): ScheduledEntry => ({
+        notificationId: d.notificationId,
+        channel: d.channel,
+        appId: d.appId,
+        dueAt: d.dueAt.toISOString(),
+        position: d.position,
+        ...(d.traceparent ? { traceparent: d.traceparent } : {}),
+        ...(d.timer ? { timer: d.timer } : {}),
+      }));
     },
     async remove(notificationId) {
       await scheduled.deleteOne({ _id: id(notificationId) });

@@ -71,7 +71,9 @@ export function batchWriter(pool: pg.Pool, ready: () => Promise<void>): (batch: 
           if (!meetsExpected(expected, current)) {
             // Undo this append's earlier shares: an appendMulti is all or nothing.
             values.length = taken;
-            for (const [s, r] of undo) if (r === undefined) revisions.delete(s); else revisions.set(s, r);
+            for (const [s, r] of undo)
+              if (r === undefined) revisions.delete(s);
+              else revisions.set(s, r);
             position = start;
             return { ok: false, error: new ConcurrencyError(stream, expected, current < 0 ? 'no_stream' : current) };
           }
@@ -114,10 +116,15 @@ export function batchWriter(pool: pg.Pool, ready: () => Promise<void>): (batch: 
     }
   }
 
-
   async function writeOneByOne(batch: readonly PendingAppend[]): Promise<AppendOutcome[]> {
     const outcomes: AppendOutcome[] = [];
-    for (const p of batch) outcomes.push(await write([p]).then(([o]) => o!, (error: unknown): AppendOutcome => ({ ok: false, error })));
+    for (const p of batch)
+      outcomes.push(
+        await write([p]).then(
+          ([o]) => o!,
+          (error: unknown): AppendOutcome => ({ ok: false, error }),
+        ),
+      );
     return outcomes;
   }
 

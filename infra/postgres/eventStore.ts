@@ -160,11 +160,14 @@ export function createPostgresEventStore(url: string, options: PostgresEventStor
   }
 
   const write = batchWriter(pool, ready);
-  const group = createGroupCommit(async (batch) => {
-    const outcomes = await write(batch);
-    if (outcomes.some((o, i) => o.ok && batch[i]!.shares.some((b) => b.events.length > 0))) appended.emit('append');
-    return outcomes;
-  }, { maxInFlight: 2 });
+  const group = createGroupCommit(
+    async (batch) => {
+      const outcomes = await write(batch);
+      if (outcomes.some((o, i) => o.ok && batch[i]!.shares.some((b) => b.events.length > 0))) appended.emit('append');
+      return outcomes;
+    },
+    { maxInFlight: 2 },
+  );
 
   async function checkOnly(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
     await ready();

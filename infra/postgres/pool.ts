@@ -78,5 +78,4 @@ export function schemaOnce(pool: pg.Pool, ddl: string): () => Promise<void> {
 }
 
 /** PostgreSQL's SQLSTATE on a driver error, if any. */
-export const pgCode = (e: unknown): string | undefined =>
-  e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+export const pgCode = (e: unknown): string | undefined => (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : undefined);

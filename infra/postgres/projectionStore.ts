@@ -179,7 +179,7 @@ export function createPostgresProjectionStore(url: string, options: { poolSize?:
         } else if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof RegExp)) {
           for (const [op, v] of Object.entries(cond)) {
             if (op === '$eq' && isScalar(v)) where.push(`${expr} = ${param(JSON.stringify(v))}::jsonb`);
-            else if (RANGE_OPS[op] && (typeof v === 'number' && Number.isFinite(v))) where.push(`${expr} ${RANGE_OPS[op]} ${param(JSON.stringify(v))}::jsonb`);
+            else if (RANGE_OPS[op] && typeof v === 'number' && Number.isFinite(v)) where.push(`${expr} ${RANGE_OPS[op]} ${param(JSON.stringify(v))}::jsonb`);
             else if (RANGE_OPS[op] && typeof v === 'string' && !/[\uE000-\uFFFF\uD800-\uDFFF]/.test(v)) {
               byCodePoint ??= await collatesByCodePoint();
               if (byCodePoint) where.push(`${expr} ${RANGE_OPS[op]} ${param(JSON.stringify(v))}::jsonb`);
@@ -292,10 +292,11 @@ export function createPostgresProjectionStore(url: string, options: { poolSize?:
         const cols = fields.map((f) => `${jsonExpr(f)} ${spec.keys[f] === -1 ? 'DESC' : 'ASC'}`).join(', ');
         await withTable(async () => {
           await query(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${ixName}" ON ${table} (${cols})`);
-          await query(
-            'INSERT INTO _indexes (collection, name, spec) VALUES ($1, $2, $3) ON CONFLICT (collection, name) DO UPDATE SET spec = excluded.spec',
-            [name, ixName, JSON.stringify(spec)],
-          );
+          await query('INSERT INTO _indexes (collection, name, spec) VALUES ($1, $2, $3) ON CONFLICT (collection, name) DO UPDATE SET spec = excluded.spec', [
+            name,
+            ixName,
+            JSON.stringify(spec),
+          ]);
           for (const f of fields) indexed.add(f);
         });
       },

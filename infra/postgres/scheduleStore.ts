@@ -56,21 +56,20 @@ export function createPostgresScheduleStore(url: string, name: string, options: 
       );
     },
     async due(now, limit) {
-      const rows = await query<Row & Record<string, unknown>>(
-        'SELECT * FROM dispatcher_scheduled WHERE name = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3',
-        [name, now.toISOString(), limit],
-      );
-      return rows.map(
-        (r): ScheduledEntry => ({
-          notificationId: r.notification_id,
-          channel: r.channel as Channel,
-          appId: r.app_id,
-          dueAt: r.due_at.toISOString(),
-          position: Number(r.position),
-          ...(r.traceparent ? { traceparent: r.traceparent } : {}),
-          ...(r.timer ? { timer: r.timer } : {}),
-        }),
-      );
+      const rows = await query<Row & Record<string, unknown>>('SELECT * FROM dispatcher_scheduled WHERE name = $1 AND due_at <= $2 ORDER BY due_at LIMIT $3', [
+        name,
+        now.toISOString(),
+        limit,
+      ]);
+      return rows.map((r): ScheduledEntry => ({
+        notificationId: r.notification_id,
+        channel: r.channel as Channel,
+        appId: r.app_id,
+        dueAt: r.due_at.toISOString(),
+        position: Number(r.position),
+        ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+        ...(r.timer ? { timer: r.timer } : {}),
+      }));
     },
     async remove(notificationId) {
       await query('DELETE FROM dispatcher_scheduled WHERE name = $1 AND notification_id = $2', [name, notificationId]);

@@ -187,7 +187,10 @@ export function createRabbitConnection(options: RabbitConnectionOptions): Rabbit
       // answers (paused, partitioned) never confirms the close: drop the socket after a moment.
       const drop = setTimeout(() => (c.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy(), 1_000);
       drop.unref();
-      void c.close().catch(() => {}).finally(() => clearTimeout(drop));
+      void c
+        .close()
+        .catch(() => {})
+        .finally(() => clearTimeout(drop));
     },
     get node() {
       return node;

@@ -171,7 +171,10 @@ export function assertOnConnect(
   onUnavailable?: (queues: string[]) => void,
 ): () => void {
   return rabbit.onConnect(async (conn) => {
-    const existing = await existingQueues(conn, topology.queues.filter((q) => q.keepExisting));
+    const existing = await existingQueues(
+      conn,
+      topology.queues.filter((q) => q.keepExisting),
+    );
     const unavailable = new Set<string>();
     // Each miss closes the channel: at most one round per classic queue, then the real error.
     for (;;) {

@@ -20,9 +20,7 @@ export interface RenderJob {
 }
 
 /** One value per field asked (null: the part does not exist), or the first field that failed. */
-export type RenderJobResult =
-  | { ok: true; values: Array<string | null> }
-  | { ok: false; kind: 'syntax' | 'render' | 'missing'; field: string; message: string };
+export type RenderJobResult = { ok: true; values: Array<string | null> } | { ok: false; kind: 'syntax' | 'render' | 'missing'; field: string; message: string };
 
 /** `budgetMs` also goes to Liquid's own render limit, so a loop that yields stops itself before the pool has to kill it. */
 export type WorkerRequest = { id: number; job: RenderJob; budgetMs: number };

@@ -55,7 +55,8 @@ async function run(job: RenderJob, budgetMs: number): Promise<RenderJobResult> {
 parentPort?.on('message', (request: WorkerRequest) => {
   run(request.job, request.budgetMs).then(
     (result) => parentPort?.postMessage({ id: request.id, result } satisfies WorkerReply),
-    (e: unknown) => parentPort?.postMessage({ id: request.id, result: { ok: false, kind: 'render', field: '', message: e instanceof Error ? e.message : String(e) } } satisfies WorkerReply),
+    (e: unknown) =>
+      parentPort?.postMessage({ id: request.id, result: { ok: false, kind: 'render', field: '', message: e instanceof Error ? e.message : String(e) } } satisfies WorkerReply),
   );
 });
 // On Linux the nice value is per thread: a render competing for a core with the thread that serves

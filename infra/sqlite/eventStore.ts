@@ -125,9 +125,7 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
     `SELECT ${columns} FROM streams s CROSS JOIN events e ON e.stream = s.id WHERE s.name = ? AND e.revision >= ? ORDER BY e.revision`,
   );
   // CROSS JOIN keeps events as the outer loop: a range of positions, each stream found by its key.
-  const selectAll = db.prepare<[number, number], Row>(
-    `SELECT ${columns} FROM events e CROSS JOIN streams s ON s.id = e.stream WHERE e.position > ? ORDER BY e.position LIMIT ?`,
-  );
+  const selectAll = db.prepare<[number, number], Row>(`SELECT ${columns} FROM events e CROSS JOIN streams s ON s.id = e.stream WHERE e.position > ? ORDER BY e.position LIMIT ?`);
   const selectHead = db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events');
   const revisionOf = (stream: string): number => {
     const id = streamId.get(stream)?.id;
@@ -313,15 +311,17 @@ export function createSqliteEventStore(file: string, options: SqliteEventStoreOp
             wake = undefined;
           }
         }
-      })().catch((e: unknown) => {
-        stopped = true;
-        appended.off('append', onAppend);
-        ownListeners.delete(onAppend);
-        unwatch();
-        const error = e instanceof Error ? e : new Error(String(e));
-        if (opts.onError) opts.onError(error);
-        else process.emitWarning(`event store subscription ended: ${error.message}`);
-      }).finally(unwatch);
+      })()
+        .catch((e: unknown) => {
+          stopped = true;
+          appended.off('append', onAppend);
+          ownListeners.delete(onAppend);
+          unwatch();
+          const error = e instanceof Error ? e : new Error(String(e));
+          if (opts.onError) opts.onError(error);
+          else process.emitWarning(`event store subscription ended: ${error.message}`);
+        })
+        .finally(unwatch);
 
       return {
         caughtUp,

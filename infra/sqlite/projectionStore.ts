@@ -201,29 +201,33 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
     const collection: Collection = {
       name,
       async findOne(filter) {
-        return retryBusy(() => withTable(() => {
-          for (const doc of matching(filter)) return doc;
-          return null;
-        }));
+        return retryBusy(() =>
+          withTable(() => {
+            for (const doc of matching(filter)) return doc;
+            return null;
+          }),
+        );
       },
       async find(filter, options = {}) {
-        return retryBusy(() => withTable(() => {
-          const { sort, skip = 0, limit } = options;
-          if (!sort) {
-            const out: Doc[] = [];
-            let skipped = 0;
-            for (const doc of matching(filter)) {
-              if (skipped < skip) skipped += 1;
-              else out.push(doc);
-              if (limit !== undefined && limit > 0 && out.length >= limit) break;
+        return retryBusy(() =>
+          withTable(() => {
+            const { sort, skip = 0, limit } = options;
+            if (!sort) {
+              const out: Doc[] = [];
+              let skipped = 0;
+              for (const doc of matching(filter)) {
+                if (skipped < skip) skipped += 1;
+                else out.push(doc);
+                if (limit !== undefined && limit > 0 && out.length >= limit) break;
+              }
+              return out;
             }
-            return out;
-          }
-          let cursor = new Query({}).find<Doc>([...matching(filter)]).sort(sort as Sort);
-          if (skip) cursor = cursor.skip(skip);
-          if (limit) cursor = cursor.limit(limit);
-          return cursor.all();
-        }));
+            let cursor = new Query({}).find<Doc>([...matching(filter)]).sort(sort as Sort);
+            if (skip) cursor = cursor.skip(skip);
+            if (limit) cursor = cursor.limit(limit);
+            return cursor.all();
+          }),
+        );
       },
       async upsert(id, update) {
         if (typeof id !== 'string' || id === '') throw new ProjectionStoreError('bad_update', `${name}: upsert needs a non-empty string id`);
@@ -242,21 +246,25 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
       },
       async aggregate<R>(pipeline: PipelineStage[]) {
         validatePipeline(pipeline);
-        return retryBusy(() => withTable(() => {
-          const first = pipeline[0]?.$match;
-          const source = first && typeof first === 'object' ? [...matching(first as Filter)] : [...matching({})];
-          return new Aggregator(pipeline as Record<string, unknown>[]).run(source) as R[];
-        }));
+        return retryBusy(() =>
+          withTable(() => {
+            const first = pipeline[0]?.$match;
+            const source = first && typeof first === 'object' ? [...matching(first as Filter)] : [...matching({})];
+            return new Aggregator(pipeline as Record<string, unknown>[]).run(source) as R[];
+          }),
+        );
       },
       async count(filter = {}) {
-        return retryBusy(() => withTable(() => {
-          if (Object.keys(filter).length === 0) {
-            return db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n ?? 0;
-          }
-          let n = 0;
-          for (const _ of matching(filter)) n += 1;
-          return n;
-        }));
+        return retryBusy(() =>
+          withTable(() => {
+            if (Object.keys(filter).length === 0) {
+              return db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n ?? 0;
+            }
+            let n = 0;
+            for (const _ of matching(filter)) n += 1;
+            return n;
+          }),
+        );
       },
       async createIndex(spec: IndexSpec) {
         const fields = Object.keys(spec.keys);
@@ -266,10 +274,12 @@ export function createSqliteProjectionStore(file: string): ProjectionStore {
         }
         const ixName = `ix_${name}_${fields.map((f) => f.replace(/\./g, '_')).join('__')}`;
         const cols = fields.map((f) => `${jsonExpr(f)} ${spec.keys[f] === -1 ? 'DESC' : 'ASC'}`).join(', ');
-        await retryBusy(() => withTable(() => {
-          db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${ixName}" ON ${table} (${cols})`);
-          db.prepare('INSERT OR REPLACE INTO _indexes (collection, name, spec) VALUES (?, ?, ?)').run(name, ixName, JSON.stringify(spec));
-        }));
+        await retryBusy(() =>
+          withTable(() => {
+            db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${ixName}" ON ${table} (${cols})`);
+            db.prepare('INSERT OR REPLACE INTO _indexes (collection, name, spec) VALUES (?, ?, ?)').run(name, ixName, JSON.stringify(spec));
+          }),
+        );
         loadIndexed();
       },
       async drop() {

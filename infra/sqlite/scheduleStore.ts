@@ -36,17 +36,13 @@ export function createSqliteScheduleStore(file: string, name: string): ScheduleS
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(dispatcher_scheduled)').all();
   if (!columns.some((c) => c.name === 'timer')) db.exec('ALTER TABLE dispatcher_scheduled ADD COLUMN timer TEXT');
   const getCp = db.prepare<[string], { position: number }>('SELECT position FROM dispatcher_checkpoint WHERE name = ?');
-  const setCp = db.prepare(
-    'INSERT INTO dispatcher_checkpoint (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
-  );
+  const setCp = db.prepare('INSERT INTO dispatcher_checkpoint (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position');
   const upsert = db.prepare(
     `INSERT INTO dispatcher_scheduled (name, notification_id, channel, app_id, due_at, traceparent, position, timer)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, notification_id) DO NOTHING`,
   );
   // ISO-8601 UTC strings of one format sort like the instants they name.
-  const selectDue = db.prepare<[string, string, number], Row>(
-    'SELECT * FROM dispatcher_scheduled WHERE name = ? AND due_at <= ? ORDER BY due_at LIMIT ?',
-  );
+  const selectDue = db.prepare<[string, string, number], Row>('SELECT * FROM dispatcher_scheduled WHERE name = ? AND due_at <= ? ORDER BY due_at LIMIT ?');
   const del = db.prepare('DELETE FROM dispatcher_scheduled WHERE name = ? AND notification_id = ?');
   const count = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM dispatcher_scheduled WHERE name = ?');
 
@@ -58,20 +54,20 @@ export function createSqliteScheduleStore(file: string, name: string): ScheduleS
       await retryBusy(() => setCp.run(name, position));
     },
     async schedule(e) {
-      await retryBusy(() => upsert.run(name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position, e.timer ? JSON.stringify(e.timer) : null));
+      await retryBusy(() =>
+        upsert.run(name, e.notificationId, e.channel, e.appId, new Date(e.dueAt).toISOString(), e.traceparent ?? null, e.position, e.timer ? JSON.stringify(e.timer) : null),
+      );
     },
     async due(now, limit) {
-      return (await retryBusy(() => selectDue.all(name, now.toISOString(), limit))).map(
-        (r): ScheduledEntry => ({
-          notificationId: r.notification_id,
-          channel: r.channel as Channel,
-          appId: r.app_id,
-          dueAt: r.due_at,
-          position: r.position,
-          ...(r.traceparent ? { traceparent: r.traceparent } : {}),
-          ...(r.timer ? { timer: JSON.parse(r.timer) as ScheduledTimer } : {}),
-        }),
-      );
+      return (await retryBusy(() => selectDue.all(name, now.toISOString(), limit))).map((r): ScheduledEntry => ({
+        notificationId: r.notification_id,
+        channel: r.channel as Channel,
+        appId: r.app_id,
+        dueAt: r.due_at,
+        position: r.position,
+        ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+        ...(r.timer ? { timer: JSON.parse(r.timer) as ScheduledTimer } : {}),
+      }));
     },
     async remove(notificationId) {
       await retryBusy(() => del.run(name, notificationId));

@@ -5,10 +5,7 @@
 export type StoreName = 'eventStore' | 'keyVault' | 'projectionStore' | 'scheduleStore' | 'claims' | 'leaderLock';
 
 export type StoreChoice =
-  | { kind: 'kurrent'; url: string }
-  | { kind: 'mongo'; url: string }
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'sqlite'; dataDir: string };
+  { kind: 'kurrent'; url: string } | { kind: 'mongo'; url: string } | { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'sqlite'; dataDir: string };
 
 export interface StoreUrls {
   /** EVENTSTORE_URL (EventStoreDB/KurrentDB): the log only. */

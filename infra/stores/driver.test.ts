@@ -21,7 +21,9 @@ describe('loadDriver', () => {
           (e) => console.log(JSON.stringify({ message: e.message, cause: e.cause?.code })),
         );`;
       const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { message?: string; cause?: string };
-      expect(out.message).toBe('DATABASE_URL selects PostgreSQL, but its driver (pg, an optional dependency) is not installed: install without --omit=optional, or run npm install pg');
+      expect(out.message).toBe(
+        'DATABASE_URL selects PostgreSQL, but its driver (pg, an optional dependency) is not installed: install without --omit=optional, or run npm install pg',
+      );
       expect(out.cause).toBe('ERR_MODULE_NOT_FOUND');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,9 @@ export async function loadDriver<T>(kind: Server, load: () => Promise<T>): Promi
   } catch (e) {
     const d = DRIVERS[kind];
     if (!isMissing(e, d.pkg)) throw e;
-    throw new Error(`${d.setting} selects ${d.server}, but its driver (${d.pkg}, an optional dependency) is not installed: install without --omit=optional, or run npm install ${d.pkg}`, { cause: e });
+    throw new Error(
+      `${d.setting} selects ${d.server}, but its driver (${d.pkg}, an optional dependency) is not installed: install without --omit=optional, or run npm install ${d.pkg}`,
+      { cause: e },
+    );
   }
 }

@@ -51,7 +51,10 @@ async function createRawEventStore(config: EventStoreOptions, logger?: Logger): 
       return (await loadDriver('kurrent', () => import('../kurrent/eventStore.ts'))).createEsdbEventStore(choice.url);
     case 'postgres':
       logger?.info('event store: PostgreSQL');
-      return withArchive((await loadDriver('postgres', () => import('../postgres/eventStore.ts'))).createPostgresEventStore(choice.url, choice), createArchiveReader(archiveDir(config)));
+      return withArchive(
+        (await loadDriver('postgres', () => import('../postgres/eventStore.ts'))).createPostgresEventStore(choice.url, choice),
+        createArchiveReader(archiveDir(config)),
+      );
     case 'sqlite': {
       const file = path.join(choice.dataDir, 'events.sqlite');
       const durability = config.sqliteDurability ?? 'normal';

@@ -37,8 +37,7 @@ async function tracedWrite<T>(
   }
 }
 
-const stamp = (events: NewEvent[], traceparent: string | undefined): NewEvent[] =>
-  traceparent ? events.map((e) => ({ ...e, metadata: { ...e.metadata, traceparent } })) : events;
+const stamp = (events: NewEvent[], traceparent: string | undefined): NewEvent[] => (traceparent ? events.map((e) => ({ ...e, metadata: { ...e.metadata, traceparent } })) : events);
 
 export function instrumentEventStore(store: EventStore, metrics: Pick<Metrics, 'appendLatency'>): EventStore {
   const timed = async <T>(run: () => Promise<T>): Promise<T> => {

@@ -23,7 +23,11 @@ beforeAll(async () => {
   await api.call('PUT', '/v1/templates/promo', { email: { subject: 'Sale', html: '<p>sale</p>' }, sms: { text: 'sale' } });
   await api.call('PUT', '/v1/templates/alert', { email: { subject: 'Alert', html: '<p>alert</p>' } });
   for (const u of ['a1', 'a2', 'a3']) await api.call('PUT', `/v1/users/${u}`, { email: `${u}@example.com`, phone: '+14155550130' });
-  const promo = (await api.call('POST', '/v1/notifications', { eventId: 'sale', userIds: ['a1', 'a2'], templateId: 'promo' })).body.notifications as Array<{ id: string; userId: string; channel: string }>;
+  const promo = (await api.call('POST', '/v1/notifications', { eventId: 'sale', userIds: ['a1', 'a2'], templateId: 'promo' })).body.notifications as Array<{
+    id: string;
+    userId: string;
+    channel: string;
+  }>;
   for (const n of promo) ids[`${n.userId}-${n.channel}`] = n.id;
   ids.alert = (await api.call('POST', '/v1/notifications', { eventId: 'alert', userId: 'a3', templateId: 'alert' })).body.notifications[0].id;
   // a1 email: sent, delivered, opened, clicked, converted; a2 email: sent; a1 sms: sent by twilio; a2 sms: failed; alert: pending.
@@ -50,7 +54,18 @@ const window = () => {
   const to = new Date(Date.now() + 3_600_000).toISOString();
   return `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
 };
-type Row = { start: string; group: string; total: number; byStatus: Record<string, number>; opened: number | null; clicked: number | null; converted: number | null; openRate: number | null; conversionRate: number | null; deliveryRate: number | null };
+type Row = {
+  start: string;
+  group: string;
+  total: number;
+  byStatus: Record<string, number>;
+  opened: number | null;
+  clicked: number | null;
+  converted: number | null;
+  openRate: number | null;
+  conversionRate: number | null;
+  deliveryRate: number | null;
+};
 const byGroup = (rows: Row[]) => Object.fromEntries(rows.map((r) => [r.group, r]));
 
 describe('GET /v1/analytics/summary', () => {
@@ -67,7 +82,9 @@ describe('GET /v1/analytics/summary', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (res.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('scope,total,pending,scheduled,sent,delivered,failed,suppressed,canceled,digested,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate');
+    expect(lines[0]).toBe(
+      'scope,total,pending,scheduled,sent,delivered,failed,suppressed,canceled,digested,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate',
+    );
     const third = String(1 / 3);
     expect(lines).toContain(`all,5,1,0,2,1,1,0,0,0,1,1,1,${third},${third},${third},${third}`);
     expect(lines.find((l) => l.startsWith('email,'))).toBe('email,3,1,0,1,1,0,0,0,0,1,1,1,0.5,0.5,0.5,0.5');
@@ -107,7 +124,9 @@ describe('GET /v1/analytics/timeseries', () => {
     const res = await api.call('GET', `/v1/analytics/timeseries?${window()}&groupBy=provider&format=csv`);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (res.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('start,provider,total,pending,scheduled,sent,delivered,failed,suppressed,canceled,digested,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate');
+    expect(lines[0]).toBe(
+      'start,provider,total,pending,scheduled,sent,delivered,failed,suppressed,canceled,digested,opened,clicked,converted,deliveryRate,openRate,clickRate,conversionRate',
+    );
     expect(lines.some((l) => /^[^,]+,twilio,2,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0$/.test(l))).toBe(true);
   });
 
@@ -137,7 +156,10 @@ describe('HTTP request metrics', () => {
 
 describe('OpenAPI document', () => {
   it('names the operators and analysts routes with operation ids and typed success bodies whose $refs resolve', async () => {
-    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
+    const doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { operationId?: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
     const ops = {
       'get /v1/notifications/{id}/why': ['getNotificationWhy', '200', 'WhyAnswer'],
       'get /v1/why': ['getWhy', '200', 'WhyAnswer'],

@@ -17,7 +17,9 @@ describe('the typed client', () => {
   });
 
   it('the document has an operationId, a tag and a typed success body on every operation', async () => {
-    const document = (await servedDocument()) as { paths: Record<string, Record<string, { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { schema?: object }> }> }>> };
+    const document = (await servedDocument()) as {
+      paths: Record<string, Record<string, { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+    };
     const ids = new Set<string>();
     for (const [path, ops] of Object.entries(document.paths)) {
       for (const [method, op] of Object.entries(ops)) {
@@ -37,12 +39,18 @@ describe('the typed client', () => {
 
   it('declares how each operation authenticates: every named scheme exists; the inbox routes need the inbox bearer token (the stream also takes ?token=)', async () => {
     type Op = { operationId: string; security?: Array<Record<string, string[]>> };
-    const document = (await servedDocument()) as { security: Array<Record<string, string[]>>; components: { securitySchemes: Record<string, { type: string; scheme?: string; in?: string; name?: string }> }; paths: Record<string, Record<string, Op>> };
+    const document = (await servedDocument()) as {
+      security: Array<Record<string, string[]>>;
+      components: { securitySchemes: Record<string, { type: string; scheme?: string; in?: string; name?: string }> };
+      paths: Record<string, Record<string, Op>>;
+    };
     const schemes = document.components.securitySchemes;
     expect(schemes.inboxToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(schemes.inboxTokenQuery).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
     const ops = Object.entries(document.paths).flatMap(([p, byMethod]) => Object.values(byMethod).map((op) => ({ path: p, ...op })));
-    for (const op of ops) for (const requirement of op.security ?? document.security) for (const name of Object.keys(requirement)) expect(schemes[name], `${op.operationId} names ${name}`).toBeDefined();
+    for (const op of ops)
+      for (const requirement of op.security ?? document.security)
+        for (const name of Object.keys(requirement)) expect(schemes[name], `${op.operationId} names ${name}`).toBeDefined();
     const securityOf = (id: string) => ops.find((o) => o.operationId === id)?.security;
     expect(securityOf('listInboxItems')).toEqual([{ inboxToken: [] }]);
     expect(securityOf('markInboxItemsRead')).toEqual([{ inboxToken: [] }]);

@@ -37,7 +37,11 @@ beforeEach(() => {
 });
 
 const accepted = { status: 202, body: { notifications: [{ id: 'n1', userId: 'ada', channel: 'email', status: 'pending' }] } };
-const unavailable = (retryAfter?: string): Step => ({ status: 503, headers: retryAfter ? { 'retry-after': retryAfter } : {}, body: { error: 'unavailable', message: 'store down' } });
+const unavailable = (retryAfter?: string): Step => ({
+  status: 503,
+  headers: retryAfter ? { 'retry-after': retryAfter } : {},
+  body: { error: 'unavailable', message: 'store down' },
+});
 const send = { eventId: 'order-1-shipped', userId: 'ada', templateId: 'shipped' };
 
 function client(retry: Parameters<typeof createClient>[0]['retry'] = { baseDelayMs: 20, maxDelayMs: 100 }) {

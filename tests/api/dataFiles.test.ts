@@ -27,10 +27,17 @@ describe('data files', () => {
     // A permissive umask, as on many hosts: the platform must not rely on the caller's.
     const umask = process.umask(0o022);
     try {
-      const p = await startPlatform(loadConfig({ NOTIFY_DATA_DIR: dataDir, PORT: String(port), OPS_PORT: '0' }), silentLogger, { roles: ['projections', 'api'], channels: ['email'] });
+      const p = await startPlatform(loadConfig({ NOTIFY_DATA_DIR: dataDir, PORT: String(port), OPS_PORT: '0' }), silentLogger, {
+        roles: ['projections', 'api'],
+        channels: ['email'],
+      });
       try {
         const { appKey, appSecret } = await createApp(p.eventStore, 'a');
-        const res = await fetch(`http://127.0.0.1:${port}/v1/users/u`, { method: 'PUT', headers: { authorization: basic(appKey, appSecret), 'content-type': 'application/json' }, body: JSON.stringify({ email: 'u@example.com', phone: '+14155550123' }) });
+        const res = await fetch(`http://127.0.0.1:${port}/v1/users/u`, {
+          method: 'PUT',
+          headers: { authorization: basic(appKey, appSecret), 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'u@example.com', phone: '+14155550123' }),
+        });
         expect(res.status).toBeLessThan(300);
         await p.projections!.waitFor(await p.eventStore.headPosition());
         const entries = walk(dataDir);

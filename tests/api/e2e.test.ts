@@ -28,7 +28,9 @@ afterAll(async () => {
 });
 
 const emailFor = (id: string) =>
-  waitFor(`email ${id} in the simulator`, async () => (await t.messages('email')).messages.find((m: SimMessage) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id));
+  waitFor(`email ${id} in the simulator`, async () =>
+    (await t.messages('email')).messages.find((m: SimMessage) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id),
+  );
 const typesOf = async (id: string) => (await api.store.readStream(`notification-${id}`)).map((e) => e.type);
 
 describe('API end to end', () => {

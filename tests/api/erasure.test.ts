@@ -46,11 +46,15 @@ beforeAll(async () => {
   platform = await startE2ePlatform('erasure', { projections: true });
   api = platform.api;
   sim = platform.sim;
-  expect((await api.call('PUT', '/v1/templates/er-all', {
-    email: { subject: 'Code', html: '<p>code {{ code }}</p>' },
-    sms: { text: 'code {{ code }}' },
-    push: { title: 'Code', body: 'code {{ code }}' },
-  })).status).toBe(200);
+  expect(
+    (
+      await api.call('PUT', '/v1/templates/er-all', {
+        email: { subject: 'Code', html: '<p>code {{ code }}</p>' },
+        sms: { text: 'code {{ code }}' },
+        push: { title: 'Code', body: 'code {{ code }}' },
+      })
+    ).status,
+  ).toBe(200);
   const { last } = await sim.messages();
   for (const u of [EVE, KEEP]) {
     expect((await api.call('PUT', `/v1/users/${u.id}`, { email: u.email, phone: u.phone })).status).toBe(200);
@@ -140,7 +144,10 @@ describe('DELETE /v1/users/:userId (crypto-shredding)', () => {
     for (const [channel, id] of ids[EVE.id]!) {
       const view = (await api.call('GET', `/v1/notifications/${id}`)).body;
       expect(view).toMatchObject({ id, userId: EVE.id, channel, status: 'sent', attempts: 1 });
-      const events = (await api.call('GET', `/v1/notifications/${id}/events`)).body.events as Array<{ type: string; data: { params?: object; recipient?: Record<string, unknown> } }>;
+      const events = (await api.call('GET', `/v1/notifications/${id}/events`)).body.events as Array<{
+        type: string;
+        data: { params?: object; recipient?: Record<string, unknown> };
+      }>;
       expect(events.map((e) => e.type)).toEqual(['NotificationRequested', 'NotificationSent']);
       expect(events[0]!.data.params).toEqual({});
       expect(JSON.stringify(events[0]!.data.recipient)).toContain(ERASED);

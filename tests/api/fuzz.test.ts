@@ -34,7 +34,10 @@ async function check(method: string, path: string, body?: unknown): Promise<void
 
 const segment = fc.oneof(fc.string({ maxLength: 140 }), fc.constantFrom('fu', 'fz', 'nobody', IOS_TOKEN, '..', '%', 'a b')).filter((s) => s.length > 0);
 const enc = (s: string) => encodeURIComponent(s);
-const jsonBody = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 50 }).map((s) => `{${s}`));
+const jsonBody = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.string({ maxLength: 50 }).map((s) => `{${s}`),
+);
 /** Valid-looking objects with one field replaced by anything: the interesting cases are near the valid ones. */
 function near(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
   const keys = [...Object.keys(valid), 'extra'];
@@ -61,46 +64,104 @@ describe('fuzz: every route', () => {
       fc.asyncProperty(segment, fc.oneof(jsonBody, near({ token: IOS_TOKEN, platform: 'ios' })), (id, body) => check('POST', `/v1/users/${enc(id)}/devices`, body)),
       RUNS,
     );
-    await fc.assert(fc.asyncProperty(segment, segment, (id, token) => check('DELETE', `/v1/users/${enc(id)}/devices/${enc(token)}`)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(segment, segment, (id, token) => check('DELETE', `/v1/users/${enc(id)}/devices/${enc(token)}`)),
+      RUNS,
+    );
   });
 
   it('PUT and GET preferences', async () => {
     const valid = { channels: { sms: false }, categories: { news: { email: false } }, quietHours: { start: '22:00', end: '06:00' } };
-    await fc.assert(fc.asyncProperty(fc.oneof(jsonBody, near(valid)), (body) => check('PUT', '/v1/users/fu/preferences', body)), RUNS);
-    await fc.assert(fc.asyncProperty(segment, (id) => check('GET', `/v1/users/${enc(id)}/preferences`)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(jsonBody, near(valid)), (body) => check('PUT', '/v1/users/fu/preferences', body)),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(segment, (id) => check('GET', `/v1/users/${enc(id)}/preferences`)),
+      RUNS,
+    );
   });
 
   it('PUT /v1/templates/:templateId', async () => {
     const valid = { email: { subject: 's', html: '{{ a }}' }, sms: { text: '{% if x %}y{% endif %}' }, push: { title: 't', body: 'b' } };
     const liquid = fc.string({ maxLength: 40 }).map((s) => ({ sms: { text: s.length ? s : '{{' } }));
-    await fc.assert(fc.asyncProperty(segment, fc.oneof(jsonBody, near(valid), liquid), (id, body) => check('PUT', `/v1/templates/${enc(id)}`, body)), RUNS);
-    await fc.assert(fc.asyncProperty(segment, fc.string({ maxLength: 12 }), (id, v) => check('GET', `/v1/templates/${enc(id)}?version=${enc(v)}`)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(segment, fc.oneof(jsonBody, near(valid), liquid), (id, body) => check('PUT', `/v1/templates/${enc(id)}`, body)),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(segment, fc.string({ maxLength: 12 }), (id, v) => check('GET', `/v1/templates/${enc(id)}?version=${enc(v)}`)),
+      RUNS,
+    );
   });
 
   it('POST /v1/notifications', async () => {
-    const valid = { eventId: 'e', userId: 'fu', templateId: 'fz', params: { name: 'n' }, channels: ['push', 'sms', 'email'], category: 'c', scheduleAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const valid = {
+      eventId: 'e',
+      userId: 'fu',
+      templateId: 'fz',
+      params: { name: 'n' },
+      channels: ['push', 'sms', 'email'],
+      category: 'c',
+      scheduleAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
     const withIds = fc.record({ eventId: fc.string({ maxLength: 20 }), userIds: fc.array(segment, { maxLength: 5 }), templateId: fc.constantFrom('fz', 'none') });
-    await fc.assert(fc.asyncProperty(fc.oneof(jsonBody, near(valid), withIds), (body) => check('POST', '/v1/notifications', body)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(jsonBody, near(valid), withIds), (body) => check('POST', '/v1/notifications', body)),
+      RUNS,
+    );
   });
 
   it('POST, GET and DELETE /v1/schedules', async () => {
     const valid = { userId: 'fu', templateId: 'fz', params: { name: 'n' }, cron: '*/5 * * * *', timezone: 'Europe/Berlin' };
     const crons = fc.record({
-      userId: fc.constant('fu'), templateId: fc.constant('fz'), params: fc.constant({ name: 'n' }),
-      cron: fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom('*', '0', '*/2', '1-5', 'L', 'MON#2', '31', '99', '?', 'W', '5W', ','), { minLength: 4, maxLength: 7 }).map((f) => f.join(' '))),
+      userId: fc.constant('fu'),
+      templateId: fc.constant('fz'),
+      params: fc.constant({ name: 'n' }),
+      cron: fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.array(fc.constantFrom('*', '0', '*/2', '1-5', 'L', 'MON#2', '31', '99', '?', 'W', '5W', ','), { minLength: 4, maxLength: 7 }).map((f) => f.join(' ')),
+      ),
       timezone: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York', 'Etc/GMT+14')),
     });
-    await fc.assert(fc.asyncProperty(fc.oneof(jsonBody, near(valid), crons), (body) => check('POST', '/v1/schedules', body)), RUNS);
-    await fc.assert(fc.asyncProperty(segment, (id) => check('GET', `/v1/schedules/${enc(id)}`)), RUNS);
-    await fc.assert(fc.asyncProperty(segment, (id) => check('DELETE', `/v1/schedules/${enc(id)}`)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(jsonBody, near(valid), crons), (body) => check('POST', '/v1/schedules', body)),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(segment, (id) => check('GET', `/v1/schedules/${enc(id)}`)),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(segment, (id) => check('DELETE', `/v1/schedules/${enc(id)}`)),
+      RUNS,
+    );
   });
 
   it('GET notifications, events, analytics; tracking links; webhooks', async () => {
-    await fc.assert(fc.asyncProperty(segment, (id) => check('GET', `/v1/notifications/${enc(id)}`)), RUNS);
-    await fc.assert(fc.asyncProperty(segment, (id) => check('GET', `/v1/notifications/${enc(id)}/events`)), RUNS);
-    const query = fc.dictionary(fc.constantFrom('from', 'to', 'channel', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())));
-    await fc.assert(fc.asyncProperty(query, (q) => check('GET', `/v1/analytics/summary?${new URLSearchParams(q as Record<string, string>).toString()}`)), RUNS);
-    await fc.assert(fc.asyncProperty(segment, (token) => check('GET', `/t/${enc(token)}`)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(segment, (id) => check('GET', `/v1/notifications/${enc(id)}`)),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(segment, (id) => check('GET', `/v1/notifications/${enc(id)}/events`)),
+      RUNS,
+    );
+    const query = fc.dictionary(
+      fc.constantFrom('from', 'to', 'channel', 'x'),
+      fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(query, (q) => check('GET', `/v1/analytics/summary?${new URLSearchParams(q as Record<string, string>).toString()}`)),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(segment, (token) => check('GET', `/t/${enc(token)}`)),
+      RUNS,
+    );
     await fc.assert(
       fc.asyncProperty(jsonBody, fc.string({ maxLength: 60 }), async (body, sig) => {
         await check('POST', '/webhooks/sendgrid', body);
@@ -108,7 +169,12 @@ describe('fuzz: every route', () => {
         for (const path of ['/webhooks/sendgrid', `/webhooks/twilio?notificationId=${enc(sig)}`]) {
           const res = await fetch(`${api.url}${path}`, {
             method: 'POST',
-            headers: { 'x-twilio-signature': sig || 'x', 'x-twilio-email-event-webhook-signature': sig || 'x', 'x-twilio-email-event-webhook-timestamp': '1', 'content-type': 'application/json' },
+            headers: {
+              'x-twilio-signature': sig || 'x',
+              'x-twilio-email-event-webhook-signature': sig || 'x',
+              'x-twilio-email-event-webhook-timestamp': '1',
+              'content-type': 'application/json',
+            },
             body: JSON.stringify(body),
           });
           expect([401, 403]).toContain(res.status);
@@ -159,11 +225,21 @@ describe('fuzz: every route', () => {
         return copy;
       }),
     );
-    const target = fc.constantFrom(['PUT', '/v1/users/fu'], ['POST', '/v1/notifications'], ['PUT', '/v1/templates/fz'], ['POST', '/v1/users/fu/devices'], ['PUT', '/v1/users/fu/preferences']);
+    const target = fc.constantFrom(
+      ['PUT', '/v1/users/fu'],
+      ['POST', '/v1/notifications'],
+      ['PUT', '/v1/templates/fz'],
+      ['POST', '/v1/users/fu/devices'],
+      ['PUT', '/v1/users/fu/preferences'],
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('gzip', 'deflate', 'br', 'x-gzip'), body, target, async (encoding, bytes, [method, path]) => {
         const before = await api.store.headPosition();
-        const res = await fetch(`${api.url}${path}`, { method, headers: { authorization: api.auth, 'content-type': 'application/json', 'content-encoding': encoding }, body: bytes });
+        const res = await fetch(`${api.url}${path}`, {
+          method,
+          headers: { authorization: api.auth, 'content-type': 'application/json', 'content-encoding': encoding },
+          body: bytes,
+        });
         const answer = (await res.json()) as { error?: string; field?: string };
         expect(res.status, `${encoding} ${method} ${path}`).toBeLessThan(500);
         if (res.status >= 400) {

@@ -151,7 +151,10 @@ export async function markSent(store: EventStore, notificationId: string): Promi
     store,
     notificationDecider,
     `notification-${notificationId}`,
-    { type: 'RecordAttemptOutcome', data: { notificationId, attempt: 1, provider: 'simulator', at: new Date().toISOString(), outcome: { kind: 'sent', providerMessageId: 'sim-1' } } },
+    {
+      type: 'RecordAttemptOutcome',
+      data: { notificationId, attempt: 1, provider: 'simulator', at: new Date().toISOString(), outcome: { kind: 'sent', providerMessageId: 'sim-1' } },
+    },
     { correlationId: 'test', causationId: 'test', appId: 'sender' },
   );
 }

@@ -32,7 +32,10 @@ const tokenFor = async (userId: string, auth = api.auth): Promise<string> => {
 };
 
 async function inbox(token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(`${api.url}/inbox/v1${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+  const res = await fetch(`${api.url}/inbox/v1${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+  });
   const text = await res.text();
   return { status: res.status, body: text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text, headers: res.headers };
 }
@@ -49,7 +52,10 @@ function openStream(token: string, lastEventId?: string) {
   const frames: Array<{ event: string; id?: string; data: any; at: number }> = [];
   const controller = new AbortController();
   const done = (async () => {
-    const res = await fetch(`${api.url}/inbox/v1/stream?token=${encodeURIComponent(token)}`, { signal: controller.signal, headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
+    const res = await fetch(`${api.url}/inbox/v1/stream?token=${encodeURIComponent(token)}`, {
+      signal: controller.signal,
+      headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+    });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -71,7 +77,13 @@ function openStream(token: string, lastEventId?: string) {
       }
     }
   })().catch(() => {});
-  return { frames, close: async () => { controller.abort(); await done; } };
+  return {
+    frames,
+    close: async () => {
+      controller.abort();
+      await done;
+    },
+  };
 }
 
 describe('in-app inbox', () => {
@@ -177,7 +189,10 @@ describe('in-app inbox', () => {
   });
 
   it('answers CORS for the configured origins only, and serves the widget', async () => {
-    const pre = await fetch(`${api.url}/inbox/v1/items`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const pre = await fetch(`${api.url}/inbox/v1/items`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(pre.headers.get('access-control-allow-headers')).toContain('Authorization');

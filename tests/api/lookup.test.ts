@@ -11,15 +11,27 @@ beforeAll(async () => {
   api = await startTestApi({ projections: true });
   const creds = await createApp(api.store, 'other-app');
   otherAuth = basic(creds.appKey, creds.appSecret);
-  expect((await api.call('PUT', '/v1/templates/welcome', { email: { subject: 'Hi {{ name }}', html: '<p>Hi</p>' }, sms: { text: 'Hi' }, locales: { 'fr-FR': { sms: { text: 'Salut' } }, de: { sms: { text: 'Hallo' } } } })).status).toBe(200);
-  expect((await api.call('PUT', '/v1/templates/welcome', { email: { subject: 'Hello {{ name }}', html: '<p>Hello</p>' }, inapp: { title: 'Hello', body: '{{ body }}' } })).status).toBe(200);
+  expect(
+    (
+      await api.call('PUT', '/v1/templates/welcome', {
+        email: { subject: 'Hi {{ name }}', html: '<p>Hi</p>' },
+        sms: { text: 'Hi' },
+        locales: { 'fr-FR': { sms: { text: 'Salut' } }, de: { sms: { text: 'Hallo' } } },
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (await api.call('PUT', '/v1/templates/welcome', { email: { subject: 'Hello {{ name }}', html: '<p>Hello</p>' }, inapp: { title: 'Hello', body: '{{ body }}' } })).status,
+  ).toBe(200);
   expect((await api.call('PUT', '/v1/templates/alert', { sms: { text: 'Alert' } })).status).toBe(200);
   // The other app's template of the same id, and its own event of the same eventId.
   expect((await api.call('PUT', '/v1/templates/welcome', { sms: { text: 'Other' } }, { authorization: otherAuth })).status).toBe(200);
   expect((await api.call('PUT', '/v1/users/ann', { email: 'ann@example.com', phone: '+14155550123' })).status).toBe(200);
   expect((await api.call('PUT', '/v1/users/ann', { email: 'ann@example.com' }, { authorization: otherAuth })).status).toBe(200);
   expect((await api.call('POST', '/v1/notifications', { eventId: 'order/42 shipped', userId: 'ann', templateId: 'alert' })).status).toBe(202);
-  expect((await api.call('POST', '/v1/notifications', { eventId: 'order/42 shipped', userId: 'ann', templateId: 'welcome', channels: ['sms'] }, { authorization: otherAuth })).status).toBe(202);
+  expect(
+    (await api.call('POST', '/v1/notifications', { eventId: 'order/42 shipped', userId: 'ann', templateId: 'welcome', channels: ['sms'] }, { authorization: otherAuth })).status,
+  ).toBe(202);
   await api.runner!.waitFor(await api.store.headPosition());
 });
 afterAll(async () => {
@@ -42,7 +54,9 @@ describe('GET /v1/templates', () => {
   });
 
   it('names the locales of a version with translations', async () => {
-    expect((await api.call('PUT', '/v1/templates/greet', { sms: { text: 'Hi' }, locales: { 'fr-FR': { sms: { text: 'Salut' } }, de: { sms: { text: 'Hallo' } } } })).status).toBe(200);
+    expect((await api.call('PUT', '/v1/templates/greet', { sms: { text: 'Hi' }, locales: { 'fr-FR': { sms: { text: 'Salut' } }, de: { sms: { text: 'Hallo' } } } })).status).toBe(
+      200,
+    );
     await api.runner!.waitFor(await api.store.headPosition());
     const res = await api.call('GET', '/v1/templates');
     expect(res.body.items.find((t: { templateId: string }) => t.templateId === 'greet')).toMatchObject({ version: 1, locales: ['de', 'fr-FR'] });

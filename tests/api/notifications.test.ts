@@ -138,7 +138,9 @@ describe('POST /v1/notifications', () => {
     expect(e!.data).toMatchObject({ reason: 'rate_limited' });
     const digest = [];
     for (let i = 0; i < 2; i++) {
-      digest.push((await notify({ eventId: eventId(), userId: 'eve', templateId: 'order-shipped', params: PARAMS, channels: ['email'], category: 'digest' })).body.notifications[0].status);
+      digest.push(
+        (await notify({ eventId: eventId(), userId: 'eve', templateId: 'order-shipped', params: PARAMS, channels: ['email'], category: 'digest' })).body.notifications[0].status,
+      );
     }
     expect(digest).toEqual(['pending', 'suppressed']);
     const plain = await notify({ eventId: eventId(), userId: 'eve', templateId: 'order-shipped', params: PARAMS, channels: ['email'] });

@@ -51,7 +51,12 @@ describe('GET /v1/notifications/:id/why', () => {
     // Turned back on afterwards: the answer is about the time of the request.
     await api.call('PUT', '/v1/users/why-ch/preferences', { channels: { email: true } });
     const body = await why(n!.id);
-    expect(body).toMatchObject({ id: n!.id, status: 'suppressed', decision: { outcome: 'suppressed', reason: 'opted_out', replayed: { outcome: 'suppressed', agrees: true } }, attempts: [] });
+    expect(body).toMatchObject({
+      id: n!.id,
+      status: 'suppressed',
+      decision: { outcome: 'suppressed', reason: 'opted_out', replayed: { outcome: 'suppressed', agrees: true } },
+      attempts: [],
+    });
     expect(reason(body, 'channel_preference')).toEqual([expect.objectContaining({ passed: false, detail: 'channel email off' })]);
     expect(reason(body, 'contact')[0]?.passed).toBe(true);
     const first = (await api.store.readStream(`notification-${n!.id}`))[0]!;
@@ -128,7 +133,8 @@ describe('GET /v1/notifications/:id/why', () => {
     expect(body).toMatchObject({ status: 'sent', decision: { outcome: 'requested', replayed: { agrees: true } } });
     const attempts = body.attempts as Array<Record<string, unknown>>;
     expect(attempts.length).toBeGreaterThanOrEqual(2);
-    for (const a of attempts.slice(0, -1)) expect(a).toMatchObject({ result: 'retry', classification: 'retryable', provider: expect.stringContaining('sendgrid'), code: expect.any(String) });
+    for (const a of attempts.slice(0, -1))
+      expect(a).toMatchObject({ result: 'retry', classification: 'retryable', provider: expect.stringContaining('sendgrid'), code: expect.any(String) });
     expect(attempts.at(-1)).toMatchObject({ result: 'sent', classification: 'ok', attempt: attempts.length, providerMessageId: expect.any(String) });
     expect(reason(body, 'template')[0]).toMatchObject({ passed: true, facts: { templateId: 'news', version: 1 } });
   });

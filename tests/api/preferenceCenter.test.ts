@@ -218,14 +218,51 @@ describe('the form POST', () => {
     const before = await userEvents(api.appKey, 'pc-ann');
     const refused = [
       await post(onServer(url), [['channel', 'push']]),
-      await post(onServer(url), [['csrf', ''], ['channel', 'push']]),
-      await post(onServer(url), [['csrf', 'A'.repeat(43)], ['channel', 'push']]),
+      await post(onServer(url), [
+        ['csrf', ''],
+        ['channel', 'push'],
+      ]),
+      await post(onServer(url), [
+        ['csrf', 'A'.repeat(43)],
+        ['channel', 'push'],
+      ]),
       // Another link's form token does not fit this link.
-      await post(onServer(url), [['csrf', preferencesFormToken(tokenOf((await mint('pc-ann', { expiresInSeconds: 600 })).url), api.config.trackingSecret)], ['channel', 'push']]),
-      await post(onServer(url), [['csrf', csrf], ['channel', 'push']], { origin: 'https://evil.example' }),
-      await post(onServer(url), [['csrf', csrf], ['channel', 'push']], { origin: 'null' }),
-      await post(onServer(url), [['csrf', csrf], ['channel', 'push']], { 'sec-fetch-site': 'cross-site' }),
-      await post(onServer(url), [['csrf', csrf], ['channel', 'push']], { 'sec-fetch-site': 'same-site' }),
+      await post(onServer(url), [
+        ['csrf', preferencesFormToken(tokenOf((await mint('pc-ann', { expiresInSeconds: 600 })).url), api.config.trackingSecret)],
+        ['channel', 'push'],
+      ]),
+      await post(
+        onServer(url),
+        [
+          ['csrf', csrf],
+          ['channel', 'push'],
+        ],
+        { origin: 'https://evil.example' },
+      ),
+      await post(
+        onServer(url),
+        [
+          ['csrf', csrf],
+          ['channel', 'push'],
+        ],
+        { origin: 'null' },
+      ),
+      await post(
+        onServer(url),
+        [
+          ['csrf', csrf],
+          ['channel', 'push'],
+        ],
+        { 'sec-fetch-site': 'cross-site' },
+      ),
+      await post(
+        onServer(url),
+        [
+          ['csrf', csrf],
+          ['channel', 'push'],
+        ],
+        { 'sec-fetch-site': 'same-site' },
+      ),
     ];
     expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403]);
     expect(refused[0]!.html).toContain('Your changes were not saved');
@@ -237,10 +274,23 @@ describe('the form POST', () => {
     const csrf = preferencesFormToken(tokenOf(url), api.config.trackingSecret);
     const before = await userEvents(api.appKey, 'pc-ann');
     const bad = [
-      await post(onServer(url), [['csrf', csrf], ['channel', 'fax']]),
-      await post(onServer(url), [['csrf', csrf], ['quietHours', '22:00']]),
-      await post(onServer(url), [['csrf', csrf], ['category', 'promo'], ['c.promo', 'pigeon']]),
-      await post(onServer(url), [['csrf', csrf], ['c.promo', 'email']]), // a category the form did not list
+      await post(onServer(url), [
+        ['csrf', csrf],
+        ['channel', 'fax'],
+      ]),
+      await post(onServer(url), [
+        ['csrf', csrf],
+        ['quietHours', '22:00'],
+      ]),
+      await post(onServer(url), [
+        ['csrf', csrf],
+        ['category', 'promo'],
+        ['c.promo', 'pigeon'],
+      ]),
+      await post(onServer(url), [
+        ['csrf', csrf],
+        ['c.promo', 'email'],
+      ]), // a category the form did not list
     ];
     expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400]);
     expect(await userEvents(api.appKey, 'pc-ann')).toEqual(before);

@@ -23,7 +23,11 @@ describe('{{ preferences_url }} in an email', () => {
     await api.call('PUT', '/v1/users/pu-bob', { email: 'bob@example.com' });
     await api.call('PUT', '/v1/categories/news', { title: 'Newsletter' });
     const published = await api.call('PUT', '/v1/templates/news', {
-      email: { subject: 'News', html: '<p>Hello {{ name }}. <a href="https://shop.example/new">New</a> <a href="{{ preferences_url }}">Preferences</a></p>', text: 'Hello {{ name }}. Preferences: {{ preferences_url }}' },
+      email: {
+        subject: 'News',
+        html: '<p>Hello {{ name }}. <a href="https://shop.example/new">New</a> <a href="{{ preferences_url }}">Preferences</a></p>',
+        text: 'Hello {{ name }}. Preferences: {{ preferences_url }}',
+      },
     });
     expect(published).toMatchObject({ status: 200, body: { requiredParams: ['name'] } });
     const accepted = await api.call('POST', '/v1/notifications', { eventId: 'pu-1', userIds: ['pu-ann', 'pu-bob'], templateId: 'news', category: 'news', params: { name: 'you' } });
@@ -31,7 +35,9 @@ describe('{{ preferences_url }} in an email', () => {
     const ids = (accepted.body.notifications as Array<{ id: string; userId: string }>).map((n) => [n.userId, n.id] as const);
     const links: Record<string, string> = {};
     for (const [userId, id] of ids) {
-      const email = await waitFor(`email to ${userId}`, async () => (await sim.messages('email')).messages.find((m) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id));
+      const email = await waitFor(`email to ${userId}`, async () =>
+        (await sim.messages('email')).messages.find((m) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id),
+      );
       const content = JSON.stringify(email.content);
       const found = [...content.matchAll(/https?:\/\/[^"\\\s]+\/preferences\/(pref1\.[A-Za-z0-9_.-]+)/g)].map((m) => m[1]!);
       // Once in the HTML part, once in the text part: the same link, never wrapped in /t/.

@@ -25,7 +25,10 @@ beforeAll(async () => {
     api.store,
     notificationDecider,
     `notification-${id}`,
-    { type: 'RecordAttemptOutcome', data: { notificationId: id, attempt: 1, provider: 'sendgrid', at: new Date().toISOString(), outcome: { kind: 'failed', reason: 'permanent', code: '400', message: 'bad' } } },
+    {
+      type: 'RecordAttemptOutcome',
+      data: { notificationId: id, attempt: 1, provider: 'sendgrid', at: new Date().toISOString(), outcome: { kind: 'failed', reason: 'permanent', code: '400', message: 'bad' } },
+    },
     { correlationId: 't', causationId: 't', appId: 'sender' },
   );
   await api.runner!.waitFor(await api.store.headPosition());

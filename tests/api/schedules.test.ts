@@ -54,7 +54,7 @@ describe('POST /v1/schedules: refused with the field named', () => {
     expect(view.userId).toBeUndefined();
     expect(view.userIds).toBeUndefined();
   });
-  it('an unknown template is 404 (and another app\'s template is unknown)', async () => {
+  it("an unknown template is 404 (and another app's template is unknown)", async () => {
     expect((await api.call('POST', '/v1/schedules', body({ userId: 'berlin-1', templateId: 'nope' }))).status).toBe(404);
     expect((await callB('POST', '/v1/schedules', body({ userId: 'berlin-1' }))).status).toBe(404);
   });
@@ -70,10 +70,23 @@ describe('POST /v1/schedules: the time zone', () => {
     const s = await create({ userId: 'berlin-1' });
     expect(new Date(s.nextAt).toLocaleString('sv-SE', { timeZone: 'Europe/Berlin' }).slice(11)).toBe('09:00:00');
     expect(new Date(s.nextAt).getUTCDay()).toBe(1);
-    expect(s.view).toMatchObject({ id: s.id, userId: 'berlin-1', timezone: 'Europe/Berlin', timezoneFrom: 'user', cron: '0 9 * * MON', nextAt: s.nextAt, occurrences: 0, lastOccurrence: null });
+    expect(s.view).toMatchObject({
+      id: s.id,
+      userId: 'berlin-1',
+      timezone: 'Europe/Berlin',
+      timezoneFrom: 'user',
+      cron: '0 9 * * MON',
+      nextAt: s.nextAt,
+      occurrences: 0,
+      lastOccurrence: null,
+    });
   });
-  it('the one users share; UTC when none has one; the request\'s when given', async () => {
-    expect((await create({ userIds: ['berlin-1', 'berlin-2', 'nozone'] })).view).toMatchObject({ userIds: ['berlin-1', 'berlin-2', 'nozone'], timezone: 'Europe/Berlin', timezoneFrom: 'user' });
+  it("the one users share; UTC when none has one; the request's when given", async () => {
+    expect((await create({ userIds: ['berlin-1', 'berlin-2', 'nozone'] })).view).toMatchObject({
+      userIds: ['berlin-1', 'berlin-2', 'nozone'],
+      timezone: 'Europe/Berlin',
+      timezoneFrom: 'user',
+    });
     expect((await create({ userId: 'nozone' })).view).toMatchObject({ timezone: 'UTC', timezoneFrom: 'default' });
     const given = await create({ userIds: ['berlin-1', 'ny-1'], timezone: 'America/New_York' });
     expect(given.view).toMatchObject({ timezone: 'America/New_York', timezoneFrom: 'request' });

@@ -80,7 +80,8 @@ describe('TRACKING_SECRET', () => {
         fetch(`http://127.0.0.1:${port}${route}`, { method, headers: { authorization: basic(appKey, appSecret), 'content-type': 'application/json' }, body: JSON.stringify(body) });
       await call('PUT', '/v1/templates/t', { email: { subject: 's', html: 'h' } });
       await call('PUT', '/v1/users/u', { email: 'u@example.com' });
-      const id = ((await (await call('POST', '/v1/notifications', { eventId: 'e', userId: 'u', templateId: 't' })).json()) as { notifications: Array<{ id: string }> }).notifications[0]!.id;
+      const id = ((await (await call('POST', '/v1/notifications', { eventId: 'e', userId: 'u', templateId: 't' })).json()) as { notifications: Array<{ id: string }> })
+        .notifications[0]!.id;
       const t = Math.floor(Date.now() / 1000);
       const unsubscribe = (secret: string) => fetch(`http://127.0.0.1:${port}/t/${signTrackingToken({ n: id, k: 'unsubscribe', t }, secret)}`, { method: 'POST' });
       expect((await unsubscribe('dev-only-tracking-secret-change-me')).status).toBe(404);

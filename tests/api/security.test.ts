@@ -80,13 +80,21 @@ describe('malformed requests are 400s, never 500s', () => {
       ['br', zlib.brotliCompressSync(valid).subarray(0, 5)],
     ];
     for (const [encoding, body] of bodies) {
-      const res = await fetch(`${api.url}/v1/users/zed`, { method: 'PUT', headers: { authorization: api.auth, 'content-type': 'application/json', 'content-encoding': encoding }, body });
+      const res = await fetch(`${api.url}/v1/users/zed`, {
+        method: 'PUT',
+        headers: { authorization: api.auth, 'content-type': 'application/json', 'content-encoding': encoding },
+        body,
+      });
       expect(res.status, encoding).toBe(400);
       expect(((await res.json()) as { field?: string }).field).toBe('body');
     }
     expect(await api.store.headPosition()).toBe(before);
     // A well-formed compressed body still works.
-    const ok = await fetch(`${api.url}/v1/users/zed`, { method: 'PUT', headers: { authorization: api.auth, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: zlib.gzipSync(valid) });
+    const ok = await fetch(`${api.url}/v1/users/zed`, {
+      method: 'PUT',
+      headers: { authorization: api.auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: zlib.gzipSync(valid),
+    });
     expect(ok.status).toBeLessThan(300);
   });
 });
@@ -131,7 +139,9 @@ describe('authentication', () => {
     const t = await startTestApi({ authenticator: (store) => createAppAuthenticator(store, { verifyRatePerSec: 0.001, verifyBurst: 5 }) });
     try {
       const rotated = await rotateAppSecret(t.store, t.appKey);
-      const flood = await Promise.all(Array.from({ length: 12 }, (_, i) => fetch(`${t.url}/v1/users/nobody/preferences`, { headers: { authorization: basic(t.appKey, `sk_guess_${i}`) } })));
+      const flood = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => fetch(`${t.url}/v1/users/nobody/preferences`, { headers: { authorization: basic(t.appKey, `sk_guess_${i}`) } })),
+      );
       const statuses = flood.map((r) => r.status).sort();
       expect(statuses).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
       for (let i = 0; i < 3; i++) {

@@ -25,7 +25,10 @@ beforeAll(async () => {
   const authB = basic(b.appKey, b.appSecret);
   callB = (method, p, body, headers = {}) => api.call(method, p, body, { authorization: authB, ...headers });
   // Template ids are per app; these two differ only so each test names whose template it sends.
-  for (const [call, id] of [[api.call, 'reset'], [callB, 'reset-b']] as const) {
+  for (const [call, id] of [
+    [api.call, 'reset'],
+    [callB, 'reset-b'],
+  ] as const) {
     expect((await call('PUT', `/v1/templates/${id}`, { email: { subject: 'Reset', html: '<p>reset {{ code }}</p>' }, sms: { text: 'code {{ code }}' } })).status).toBe(200);
   }
 });
@@ -80,7 +83,8 @@ describe('apps own their users', () => {
   it("rate limits count per app per user: B exhausting its u1's SMS allowance does not suppress A's SMS to A's u1", async () => {
     expect((await api.call('PUT', '/v1/users/t-u1', { phone: '+14155550102' })).status).toBe(200);
     expect((await callB('PUT', '/v1/users/t-u1', { phone: '+14155550103' })).status).toBe(200);
-    const sms = (call: TestApi['call'], eventId: string) => call('POST', '/v1/notifications', { eventId, userId: 't-u1', templateId: call === callB ? 'reset-b' : 'reset', params: { code: '1' }, channels: ['sms'] });
+    const sms = (call: TestApi['call'], eventId: string) =>
+      call('POST', '/v1/notifications', { eventId, userId: 't-u1', templateId: call === callB ? 'reset-b' : 'reset', params: { code: '1' }, channels: ['sms'] });
     expect((await sms(callB, 'b-1')).body.notifications[0].status).toBe('pending');
     // B's own user is now at its limit...
     expect((await sms(callB, 'b-2')).body.notifications[0]).toMatchObject({ status: 'suppressed' });

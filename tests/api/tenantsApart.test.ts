@@ -38,7 +38,10 @@ const logger = pino(
 /** What the platform-wide status holds: every app's queues, alerts and counts. */
 const PLATFORM_STATUS: OpsStatus = {
   at: '2026-12-07T12:00:00.000Z',
-  queues: [{ queue: 'notify.email', ready: 41 }, { queue: 'notify.email.parked', ready: 7 }],
+  queues: [
+    { queue: 'notify.email', ready: 41 },
+    { queue: 'notify.email.parked', ready: 7 },
+  ],
   lag: { dispatcher: 0, projections: { inbox: 0 } },
   alerts: [
     { kind: 'channel_failing', subject: 'email', since: '2026-12-07T11:00:00.000Z', detail: { lastError: 'provider 500 for app_other' } },
@@ -90,8 +93,17 @@ describe('#5 erasure reaches the inbox', () => {
     for (const u of ['ta-eve', 'ta-keep']) expect((await api.call('PUT', `/v1/users/${u}`, {})).status).toBe(200);
     const eveToken = await inboxToken('ta-eve');
     const keepToken = await inboxToken('ta-keep');
-    for (const [u, t] of [['ta-eve', SECRET_TITLE], ['ta-keep', 'Keep-title']] as const) {
-      const res = await api.call('POST', '/v1/notifications', { eventId: `ta-in-${u}`, userId: u, templateId: 'ta-inbox', params: { t, b: u === 'ta-eve' ? SECRET_BODY : 'kept' }, channels: ['inapp'] });
+    for (const [u, t] of [
+      ['ta-eve', SECRET_TITLE],
+      ['ta-keep', 'Keep-title'],
+    ] as const) {
+      const res = await api.call('POST', '/v1/notifications', {
+        eventId: `ta-in-${u}`,
+        userId: u,
+        templateId: 'ta-inbox',
+        params: { t, b: u === 'ta-eve' ? SECRET_BODY : 'kept' },
+        channels: ['inapp'],
+      });
       expect(res.status).toBe(202);
     }
     await waitFor("eve's item", async () => ((await inbox(eveToken, '/items')).body.items[0]?.title === SECRET_TITLE ? true : undefined));
@@ -115,7 +127,13 @@ describe('#6 preview render errors', () => {
   it('a missing variable or the render limit is 422 naming the template and the part; no template source in the logs', async () => {
     const SOURCE_MARK = `src-${randomBytes(4).toString('hex')}`;
     // The loop's size is a param: a publish renders every part within the budget (issue 24 #1), and refuses a template that never fits.
-    expect((await api.call('PUT', '/v1/templates/ta-preview', { email: { subject: `Hi {{ name }} ${SOURCE_MARK}`, html: `<p>{% for i in (1..n) %}{% for j in (1..n) %}x{% endfor %}{% endfor %} ${SOURCE_MARK}</p>` } })).status).toBe(200);
+    expect(
+      (
+        await api.call('PUT', '/v1/templates/ta-preview', {
+          email: { subject: `Hi {{ name }} ${SOURCE_MARK}`, html: `<p>{% for i in (1..n) %}{% for j in (1..n) %}x{% endfor %}{% endfor %} ${SOURCE_MARK}</p>` },
+        })
+      ).status,
+    ).toBe(200);
     const missing = await api.call('POST', '/v1/templates/ta-preview/preview', { params: {} });
     expect(missing.status).toBe(422);
     expect(missing.body).toMatchObject({ error: 'render_failed', field: 'email.subject', message: expect.stringContaining('template ta-preview v1: email.subject') });
@@ -177,7 +195,7 @@ describe('#8 console sign-out', () => {
 });
 
 describe('#9 operations data is the caller app', () => {
-  it('GET /v1/ops/status gives an app its channels state and lag, not the queues, other alerts or everyone\'s counts', async () => {
+  it("GET /v1/ops/status gives an app its channels state and lag, not the queues, other alerts or everyone's counts", async () => {
     const res = await callB('GET', '/v1/ops/status');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -235,7 +253,13 @@ describe('#10 template ids per app', () => {
     // As the platform stored it before template ids were per app.
     await api.store.append(
       legacyTemplateStream('ta-legacy'),
-      [{ type: 'TemplatePublished', data: { templateId: 'ta-legacy', appId: api.appKey, version: 1, content: { sms: { text: 'old {{ code }}' } }, requiredParams: ['code'], at: new Date().toISOString() }, metadata: { correlationId: 't', causationId: 't', appId: api.appKey } }],
+      [
+        {
+          type: 'TemplatePublished',
+          data: { templateId: 'ta-legacy', appId: api.appKey, version: 1, content: { sms: { text: 'old {{ code }}' } }, requiredParams: ['code'], at: new Date().toISOString() },
+          metadata: { correlationId: 't', causationId: 't', appId: api.appKey },
+        },
+      ],
       'no_stream',
     );
     expect((await api.call('GET', '/v1/templates/ta-legacy')).body).toMatchObject({ version: 1, content: { sms: { text: 'old {{ code }}' } } });
@@ -251,7 +275,8 @@ describe('#10 template ids per app', () => {
 
 describe('#11 no page can be framed', () => {
   it('the unsubscribe pages, the console and every other answer say DENY and frame-ancestors none', async () => {
-    const n = (await api.call('POST', '/v1/notifications', { eventId: 'ta-frame', userId: 'ta-w', templateId: 'welcome', params: { code: '1' } })).body.notifications[0].id as string;
+    const n = (await api.call('POST', '/v1/notifications', { eventId: 'ta-frame', userId: 'ta-w', templateId: 'welcome', params: { code: '1' } })).body.notifications[0]
+      .id as string;
     const unsubscribe = signTrackingToken({ n, k: 'unsubscribe', t: Math.floor(Date.now() / 1000) }, api.config.trackingSecret);
     const pages = [
       await fetch(`${api.url}/t/${unsubscribe}`),
@@ -290,11 +315,15 @@ describe('#12 SSE streams are bounded', () => {
       expect(other.res.status).toBe(429);
       expect(Number(other.res.headers.get('retry-after'))).toBeGreaterThan(0);
       streams.shift()!.close();
-      const back = await waitFor('a slot given back', async () => {
-        const s = await open(t1!);
-        if (s.res.status === 200) return s;
-        return undefined;
-      }, 5000);
+      const back = await waitFor(
+        'a slot given back',
+        async () => {
+          const s = await open(t1!);
+          if (s.res.status === 200) return s;
+          return undefined;
+        },
+        5000,
+      );
       streams.push(back);
     } finally {
       for (const s of streams) s.close();
@@ -317,7 +346,11 @@ describe('#13 wrong credentials', () => {
     // The console's sign-in (operator accounts) has the same per-client limit: API_AUTH_FAILURES failures, then 429.
     const consoleStatuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await fetch(`${api.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `nobody-${i}@example.com`, password: 'not a password' }) });
+      const res = await fetch(`${api.url}/console/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `nobody-${i}@example.com`, password: 'not a password' }),
+      });
       consoleStatuses.push(res.status);
       await res.text();
     }

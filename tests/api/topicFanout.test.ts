@@ -24,9 +24,11 @@ const emailOf = (u: string) => `${u}@example.com`;
 
 async function inParallel<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /**
@@ -110,13 +112,23 @@ describe('a topic send past 1,000 subscribers', () => {
     await p.startWorkflow();
     await waitFor('the fan-out to complete', async () => ((await fanoutEvents('resume-1')).some((e) => e.type === 'FanoutCompleted') ? true : undefined), 120_000);
     const done = await fanoutEvents('resume-1');
-    expect(done.map((e) => (e.type === 'FanoutBatchCompleted' ? `${e.data.from}-${e.data.to}` : e.type))).toEqual(['FanoutStarted', '0-500', '500-1000', '1000-1200', 'FanoutCompleted']);
+    expect(done.map((e) => (e.type === 'FanoutBatchCompleted' ? `${e.data.from}-${e.data.to}` : e.type))).toEqual([
+      'FanoutStarted',
+      '0-500',
+      '500-1000',
+      '1000-1200',
+      'FanoutCompleted',
+    ]);
 
     const emails = emailCounter('resume-1');
-    const counts = await waitFor('every email at the simulator', async () => {
-      const c = await emails();
-      return c.size >= RESUMED ? c : undefined;
-    }, 300_000);
+    const counts = await waitFor(
+      'every email at the simulator',
+      async () => {
+        const c = await emails();
+        return c.size >= RESUMED ? c : undefined;
+      },
+      300_000,
+    );
     // A moment more: a duplicate would arrive behind the last first copy.
     await new Promise((r) => setTimeout(r, 1_000));
     const settled = await emails();

@@ -57,7 +57,11 @@ describe('GET /t/:token', () => {
       const res = await get(token);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/gif');
-      expect(Buffer.from(await res.arrayBuffer()).subarray(0, 6).toString()).toBe('GIF89a');
+      expect(
+        Buffer.from(await res.arrayBuffer())
+          .subarray(0, 6)
+          .toString(),
+      ).toBe('GIF89a');
     }
     expect((await types(sentId)).filter((t) => t === 'NotificationOpened')).toHaveLength(1);
   });

@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('GET /v1/users/:userId/notifications', () => {
-  it('lists the calling app\'s notifications of the user, newest first, with the pinned fields', async () => {
+  it("lists the calling app's notifications of the user, newest first, with the pinned fields", async () => {
     const res = await list();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ items: expected, nextCursor: null });

@@ -92,7 +92,12 @@ describe('devices', () => {
     expect(again.body.error).toBe('device_not_found');
     const user = await api.call('GET', '/v1/users/carol');
     expect(user.status).toBe(200);
-    expect(user.body).toEqual({ userId: 'carol', email: 'carol@example.com', devices: [{ id: deviceId(ANDROID_TOKEN), token: ANDROID_TOKEN, platform: 'android' }], preferences: { channels: {}, categories: {} } });
+    expect(user.body).toEqual({
+      userId: 'carol',
+      email: 'carol@example.com',
+      devices: [{ id: deviceId(ANDROID_TOKEN), token: ANDROID_TOKEN, platform: 'android' }],
+      preferences: { channels: {}, categories: {} },
+    });
     expect((await api.call('GET', '/v1/users/nobody')).status).toBe(404);
     const types = (await api.store.readStream(streams.user(api.appKey, 'carol'))).map((e) => e.type);
     expect(types).toEqual(['UserRegistered', 'DeviceRegistered', 'DeviceRegistered', 'DeviceRemoved']);
@@ -171,7 +176,20 @@ describe('misc', () => {
     const doc = await fetch(`${api.url}/openapi.json`);
     expect(doc.status).toBe(200);
     const paths = Object.keys(((await doc.json()) as { paths: object }).paths);
-    for (const p of ['/v1/users/{userId}', '/v1/users/{userId}/devices', '/v1/users/{userId}/devices/{id}', '/v1/users/{userId}/preferences', '/v1/templates/{templateId}', '/v1/notifications', '/v1/notifications/{id}', '/v1/notifications/{id}/events', '/v1/analytics/summary', '/t/{token}', '/webhooks/sendgrid', '/webhooks/twilio']) {
+    for (const p of [
+      '/v1/users/{userId}',
+      '/v1/users/{userId}/devices',
+      '/v1/users/{userId}/devices/{id}',
+      '/v1/users/{userId}/preferences',
+      '/v1/templates/{templateId}',
+      '/v1/notifications',
+      '/v1/notifications/{id}',
+      '/v1/notifications/{id}/events',
+      '/v1/analytics/summary',
+      '/t/{token}',
+      '/webhooks/sendgrid',
+      '/webhooks/twilio',
+    ]) {
       expect(paths).toContain(p);
     }
   });

@@ -18,7 +18,12 @@ beforeAll(async () => {
   const b = await createApp(api.store, 'app-b');
   const authB = basic(b.appKey, b.appSecret);
   callB = (method, p, body, headers = {}) => api.call(method, p, body, { authorization: authB, ...headers });
-  for (const [call, user] of [[api.call, 'wendy'], [callB, 'mallory'], [api.call, 'many']] as const) expect((await call('PUT', `/v1/users/${user}`, {})).status).toBe(200);
+  for (const [call, user] of [
+    [api.call, 'wendy'],
+    [callB, 'mallory'],
+    [api.call, 'many'],
+  ] as const)
+    expect((await call('PUT', `/v1/users/${user}`, {})).status).toBe(200);
 });
 
 afterAll(async () => {

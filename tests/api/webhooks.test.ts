@@ -13,8 +13,15 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   // The Twilio channel's config wants the whole group; the API itself only reads the auth token.
   api = await startTestApi({
-    env: { SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY, TWILIO_AUTH_TOKEN: TWILIO_TOKEN, TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000', TWILIO_FROM: '+14155550100',
-      TWILIO_SECONDARY_ACCOUNT_SID: 'AC00000000000000000000000000000002', TWILIO_SECONDARY_AUTH_TOKEN: 'twilio-secondary-token', TWILIO_SECONDARY_FROM: '+14155550101' },
+    env: {
+      SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY,
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+      TWILIO_FROM: '+14155550100',
+      TWILIO_SECONDARY_ACCOUNT_SID: 'AC00000000000000000000000000000002',
+      TWILIO_SECONDARY_AUTH_TOKEN: 'twilio-secondary-token',
+      TWILIO_SECONDARY_FROM: '+14155550101',
+    },
   });
   await api.call('PUT', '/v1/templates/t', { email: { subject: 's', html: 'h' }, sms: { text: 'hi' } });
   await api.call('PUT', '/v1/users/wu', { email: 'wu@example.com', phone: '+14155550126' });

@@ -36,7 +36,17 @@ describe('POST /v1/notifications/:id/cancel', () => {
   it('409 once sent or suppressed', async () => {
     const res = await api.call('POST', '/v1/notifications', { eventId: 'c-2', userId: 'ann', templateId: 't', params: { n: 2 }, channels: ['email'] });
     const id = res.body.notifications[0].id as string;
-    await api.store.append(`notification-${id}`, [{ type: 'NotificationSent', data: { notificationId: id, attempt: 1, provider: 'p', providerMessageId: 'm', at: new Date().toISOString() }, metadata: { correlationId: 'x', causationId: 'x', appId: 'a' } }], 'any');
+    await api.store.append(
+      `notification-${id}`,
+      [
+        {
+          type: 'NotificationSent',
+          data: { notificationId: id, attempt: 1, provider: 'p', providerMessageId: 'm', at: new Date().toISOString() },
+          metadata: { correlationId: 'x', causationId: 'x', appId: 'a' },
+        },
+      ],
+      'any',
+    );
     const refused = await api.call('POST', `/v1/notifications/${id}/cancel`);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toBe('already_final');
@@ -45,7 +55,7 @@ describe('POST /v1/notifications/:id/cancel', () => {
     expect((await api.call('POST', `/v1/notifications/${sup.body.notifications[0].id}/cancel`)).status).toBe(409);
   });
 
-  it('404 for another app\'s notification and for an unknown id', async () => {
+  it("404 for another app's notification and for an unknown id", async () => {
     const res = await api.call('POST', '/v1/notifications', { eventId: 'c-4', userId: 'ann', templateId: 't', params: { n: 4 }, channels: ['email'], scheduleAt: later() });
     const id = res.body.notifications[0].id as string;
     expect((await api.call('POST', `/v1/notifications/${id}/cancel`, undefined, { authorization: otherAuth })).status).toBe(404);
@@ -61,7 +71,11 @@ describe('POST /v1/notifications/cancel { eventId }', () => {
     expect(res.status).toBe(202);
     const made = res.body.notifications as Array<{ id: string; status: string }>;
     // ann: ios, sms, email scheduled; bob: email scheduled, sms and push suppressed (no contact).
-    const byStatus = (s: string) => made.filter((n) => n.status === s).map((n) => n.id).sort();
+    const byStatus = (s: string) =>
+      made
+        .filter((n) => n.status === s)
+        .map((n) => n.id)
+        .sort();
     expect(byStatus('scheduled').length).toBe(4);
 
     // Another app's cancel for the same eventId touches nothing of ours.
@@ -73,8 +87,18 @@ describe('POST /v1/notifications/cancel { eventId }', () => {
     expect(out.status).toBe(200);
     const answered = out.body.notifications as Array<{ id: string; status: string }>;
     expect(answered.map((n) => n.id).sort()).toEqual(made.map((n) => n.id).sort());
-    expect(answered.filter((n) => n.status === 'canceled').map((n) => n.id).sort()).toEqual(byStatus('scheduled'));
-    expect(answered.filter((n) => n.status === 'suppressed').map((n) => n.id).sort()).toEqual(byStatus('suppressed'));
+    expect(
+      answered
+        .filter((n) => n.status === 'canceled')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(byStatus('scheduled'));
+    expect(
+      answered
+        .filter((n) => n.status === 'suppressed')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(byStatus('suppressed'));
     // A repeated request with the same eventId links nothing new and stays canceled.
     const again = await api.call('POST', '/v1/notifications', { eventId: 'c-5', userIds: ['ann', 'bob'], templateId: 't', params: { n: 5 }, scheduleAt: later() });
     expect((again.body.notifications as Array<{ status: string }>).filter((n) => n.status === 'canceled').length).toBe(4);
@@ -101,7 +125,14 @@ describe('POST /v1/notifications with digest', () => {
     const plain = await api.call('POST', '/v1/notifications', { eventId: 'd-2', userId: 'ann', templateId: 'dig', params: { x: 1 } });
     expect(plain.status).toBe(400);
     expect(plain.body.field).toBe('params.digest');
-    const both = await api.call('POST', '/v1/notifications', { eventId: 'd-3', userId: 'ann', templateId: 'dig', params: {}, digest: { key: 'k', windowSeconds: 60 }, scheduleAt: later() });
+    const both = await api.call('POST', '/v1/notifications', {
+      eventId: 'd-3',
+      userId: 'ann',
+      templateId: 'dig',
+      params: {},
+      digest: { key: 'k', windowSeconds: 60 },
+      scheduleAt: later(),
+    });
     expect(both.status).toBe(400);
     expect(both.body.field).toBe('digest');
     const bad = await api.call('POST', '/v1/notifications', { eventId: 'd-4', userId: 'ann', templateId: 'dig', params: {}, digest: { key: 'k', windowSeconds: 0 } });
@@ -111,7 +142,14 @@ describe('POST /v1/notifications with digest', () => {
 
 describe('POST /v1/notifications with fallback', () => {
   it('records the fallback on the request (and on a no-contact suppression, with what the next channel needs)', async () => {
-    const res = await api.call('POST', '/v1/notifications', { eventId: 'f-1', userId: 'bob', templateId: 't', params: { n: 1 }, channels: ['sms'], fallback: [{ channel: 'email', afterSeconds: 60 }] });
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: 'f-1',
+      userId: 'bob',
+      templateId: 't',
+      params: { n: 1 },
+      channels: ['sms'],
+      fallback: [{ channel: 'email', afterSeconds: 60 }],
+    });
     expect(res.status).toBe(202);
     expect(res.body.notifications[0].status).toBe('suppressed');
     const [suppressed] = await api.store.readStream(`notification-${res.body.notifications[0].id}`);

@@ -39,10 +39,13 @@ describe('the client package', () => {
     ok(run(process.execPath, [path.join(pkgDir, 'build.mjs'), fresh], root));
     const committed = path.join(pkgDir, 'dist');
     // Declarations name the emitted .js files, not sources that are not shipped.
-    for (const file of fs.readdirSync(fresh).filter((f) => f.endsWith('.d.ts'))) expect(fs.readFileSync(path.join(fresh, file), 'utf8'), file).not.toMatch(/from\s+['"]\.{1,2}\/[^'"]+\.ts['"]/);
+    for (const file of fs.readdirSync(fresh).filter((f) => f.endsWith('.d.ts')))
+      expect(fs.readFileSync(path.join(fresh, file), 'utf8'), file).not.toMatch(/from\s+['"]\.{1,2}\/[^'"]+\.ts['"]/);
     expect(fs.readdirSync(committed).sort()).toEqual(fs.readdirSync(fresh).sort());
     for (const file of fs.readdirSync(fresh)) {
-      expect(fs.readFileSync(path.join(committed, file), 'utf8'), `packages/client/dist/${file} is stale: run \`npm run client:build\``).toBe(fs.readFileSync(path.join(fresh, file), 'utf8'));
+      expect(fs.readFileSync(path.join(committed, file), 'utf8'), `packages/client/dist/${file} is stale: run \`npm run client:build\``).toBe(
+        fs.readFileSync(path.join(fresh, file), 'utf8'),
+      );
     }
   }, 120_000);
 
@@ -67,7 +70,10 @@ describe('the client package', () => {
     // Types: resolved through `exports`, with DOM's fetch types and none of Node's.
     fs.writeFileSync(
       path.join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [], strict: true, noEmit: true }, include: ['check.ts'] }),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [], strict: true, noEmit: true },
+        include: ['check.ts'],
+      }),
     );
     fs.writeFileSync(
       path.join(project, 'check.ts'),
@@ -105,7 +111,10 @@ console.log(JSON.stringify({ first, again, missing }));
     const main = await promisify(execFile)(process.execPath, ['main.mjs', api.url, api.appKey, api.appSecret], { cwd: project, env, encoding: 'utf8', timeout: 60_000 });
     const out = JSON.parse(main.stdout) as { first: { notifications: Array<{ id: string; channel: string }> }; again: typeof out.first; missing: unknown };
     expect(out.first.notifications.map((n) => n.channel)).toEqual(['email']);
-    expect(out.again.notifications.map((n) => n.id), 'the same eventId answers the same notification').toEqual(out.first.notifications.map((n) => n.id));
+    expect(
+      out.again.notifications.map((n) => n.id),
+      'the same eventId answers the same notification',
+    ).toEqual(out.first.notifications.map((n) => n.id));
     expect(out.missing).toEqual({ apiError: true, status: 404 });
 
     const id = out.first.notifications[0]!.id;
@@ -113,6 +122,8 @@ console.log(JSON.stringify({ first, again, missing }));
       (await platform!.sim.messages('email')).messages.find((m: SimMessage) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id),
     );
     expect(email.content.html).toContain('Hello Pat, from a packed client');
-    expect((await platform!.sim.messages('email')).messages.filter((m: SimMessage) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id)).toHaveLength(1);
+    expect(
+      (await platform!.sim.messages('email')).messages.filter((m: SimMessage) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id),
+    ).toHaveLength(1);
   }, 180_000);
 });

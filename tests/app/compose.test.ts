@@ -83,7 +83,9 @@ function imageEnv(): Record<string, string> {
 }
 
 /** A filled-in .env: every required variable of .env.example with a value, as an operator would leave it. */
-const dotEnv: Record<string, string> = Object.fromEntries([...exampleVars().required].map((name) => [name, name === 'RABBITMQ_USER' ? 'notify' : `${name.toLowerCase()}-0123456789abcdef`]));
+const dotEnv: Record<string, string> = Object.fromEntries(
+  [...exampleVars().required].map((name) => [name, name === 'RABBITMQ_USER' ? 'notify' : `${name.toLowerCase()}-0123456789abcdef`]),
+);
 
 /** Services that run the platform (`notify serve --roles <role>`), with the role. */
 const platform = Object.entries(compose.services).flatMap(([name, s]) => {
@@ -100,7 +102,12 @@ function containerEnv(s: Service): Record<string, string> {
 
 describe('docker-compose.yml', () => {
   it('runs every role, each in a service of its own', () => {
-    expect(platform.map((p) => p.roles).flat().sort()).toEqual([...ROLES].sort());
+    expect(
+      platform
+        .map((p) => p.roles)
+        .flat()
+        .sort(),
+    ).toEqual([...ROLES].sort());
     expect(platform.every((p) => p.roles.length === 1)).toBe(true);
   });
 
@@ -160,7 +167,9 @@ describe('docker-compose.yml', () => {
     const { required, optional } = exampleVars();
     expect([...seen].filter((v) => !required.has(v) && !optional.has(v))).toEqual([]);
     // And it refuses to start without them, naming the file.
-    expect(() => interpolate(String(compose.services.api!.environment!.NOTIFY_ID_KEY), {}, new Set())).toThrow(/NOTIFY_ID_KEY is required: set NOTIFY_ID_KEY \(see \.env\.example\)/);
+    expect(() => interpolate(String(compose.services.api!.environment!.NOTIFY_ID_KEY), {}, new Set())).toThrow(
+      /NOTIFY_ID_KEY is required: set NOTIFY_ID_KEY \(see \.env\.example\)/,
+    );
   });
 
   it('senders reach the simulator service at its name, on ports fixed on both sides', () => {
@@ -219,7 +228,10 @@ describe('Dockerfile', () => {
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) expect(base).toMatch(/^node:24-/);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    const instructions = dockerfile.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    const instructions = dockerfile
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n');
     expect(instructions).not.toMatch(/python|build-essential|node-gyp|apt-get/i);
     // .npmrc (ignore-scripts) is copied before npm ci: better-sqlite3's install would start node-gyp.
     expect(dockerfile).toMatch(/COPY [^\n]*\.npmrc[^\n]*\n(?:[^\n]*\n)*?RUN npm ci/);

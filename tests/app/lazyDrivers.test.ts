@@ -73,7 +73,11 @@ describe('the embedded default', () => {
       // The hook sees the drivers everything else loads: better-sqlite3 (the embedded stores) and amqplib.
       expect(loaded.some((url) => url.includes('/node_modules/better-sqlite3/'))).toBe(true);
       expect(loaded.some((url) => url.includes('/node_modules/amqplib/'))).toBe(true);
-      for (const driver of SERVER_DRIVERS) expect(loaded.filter((url) => url.includes(`/node_modules/${driver}/`)), driver).toEqual([]);
+      for (const driver of SERVER_DRIVERS)
+        expect(
+          loaded.filter((url) => url.includes(`/node_modules/${driver}/`)),
+          driver,
+        ).toEqual([]);
     } finally {
       const config = loadConfig({ RABBIT_PREFIX: prefix, NOTIFY_DATA_DIR: dir });
       await removeTopology(buildTopology({ prefix, retry: retryPolicy(config.retry) }), config.amqpUrl);

@@ -67,9 +67,13 @@ describe('a port in use names its setting', () => {
   it('a privileged port and an address that is not this machine’s', () => {
     const settings = [{ name: 'OPS_PORT', port: 80, hostSetting: 'OPS_HOST' }];
     const denied = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:80'), { code: 'EACCES', syscall: 'listen', port: 80 });
-    expect((explainListenError(denied, settings) as Error).message).toMatch(/^OPS_PORT 80 may not be bound by this user \(ports below 1024 need root or CAP_NET_BIND_SERVICE; set OPS_PORT to another port\)$/);
+    expect((explainListenError(denied, settings) as Error).message).toMatch(
+      /^OPS_PORT 80 may not be bound by this user \(ports below 1024 need root or CAP_NET_BIND_SERVICE; set OPS_PORT to another port\)$/,
+    );
     const foreign = Object.assign(new Error('listen EADDRNOTAVAIL: address not available 10.99.99.99'), { code: 'EADDRNOTAVAIL', syscall: 'listen', address: '10.99.99.99' });
-    expect((explainListenError(foreign, settings) as Error).message).toBe('OPS_HOST 10.99.99.99 is not an address of this machine (set OPS_HOST to one of its addresses, or 0.0.0.0)');
+    expect((explainListenError(foreign, settings) as Error).message).toBe(
+      'OPS_HOST 10.99.99.99 is not an address of this machine (set OPS_HOST to one of its addresses, or 0.0.0.0)',
+    );
     // Anything else passes through untouched.
     const other = new Error('broker unreachable');
     expect(explainListenError(other, settings)).toBe(other);

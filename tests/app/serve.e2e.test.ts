@@ -66,8 +66,18 @@ beforeAll(async () => {
   const [port, opsPort, simPort, simProviderPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   env = {
     ...process.env,
-    NOTIFY_DATA_DIR: dir, RABBIT_PREFIX: prefix, PORT: String(port), OPS_PORT: String(opsPort), SIM_PORT: String(simPort), SIM_PROVIDER_PORT: String(simProviderPort),
-    SERVE_PROCESSES: '3', LOG_LEVEL: 'warn', AMQP_URL, MONGO_URL: '', EVENTSTORE_URL: '', DATABASE_URL: '',
+    NOTIFY_DATA_DIR: dir,
+    RABBIT_PREFIX: prefix,
+    PORT: String(port),
+    OPS_PORT: String(opsPort),
+    SIM_PORT: String(simPort),
+    SIM_PROVIDER_PORT: String(simProviderPort),
+    SERVE_PROCESSES: '3',
+    LOG_LEVEL: 'warn',
+    AMQP_URL,
+    MONGO_URL: '',
+    EVENTSTORE_URL: '',
+    DATABASE_URL: '',
   };
   const created = spawnSync(process.execPath, [bin, 'apps', 'create', 'serve-e2e'], { cwd: root, env, encoding: 'utf8' });
   expect(created.status, created.stderr).toBe(0);
@@ -78,10 +88,22 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${port}`;
   sim = `http://127.0.0.1:${simPort}`;
   ops = `http://127.0.0.1:${opsPort}`;
-  await waitFor(async () => {
-    const ok = await Promise.all([`${api}/healthz`, `${ops}/readyz`, `${sim}/_sim/health`].map((u) => fetch(u).then((r) => r.ok, () => false)));
-    return ok.every(Boolean);
-  }, 90_000, 'serve ready', 250);
+  await waitFor(
+    async () => {
+      const ok = await Promise.all(
+        [`${api}/healthz`, `${ops}/readyz`, `${sim}/_sim/health`].map((u) =>
+          fetch(u).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
+      );
+      return ok.every(Boolean);
+    },
+    90_000,
+    'serve ready',
+    250,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -98,7 +120,9 @@ afterAll(async () => {
 
 describe('notify serve, supervised', () => {
   it('runs the planned processes: the dispatcher, the workflow, projections and monitors once, API and senders on n - 1', () => {
-    const roles = descendants(serve.pid!).map((p) => p.args.match(/--roles (\S+)/)?.[1]).filter((r): r is string => r !== undefined);
+    const roles = descendants(serve.pid!)
+      .map((p) => p.args.match(/--roles (\S+)/)?.[1])
+      .filter((r): r is string => r !== undefined);
     const count = (role: string) => roles.flatMap((r) => r.split(',')).filter((r) => r === role).length;
     expect(count('api')).toBe(2);
     expect(count('senders')).toBe(2);
@@ -113,11 +137,16 @@ describe('notify serve, supervised', () => {
     const res = await call('POST', `${api}/v1/notifications`, { eventId: 'serve-1', userIds: users, templateId: 'serve-e2e', params: { n: 1 }, channels: ['email'] });
     expect(res.status).toBe(202);
     let seen: string[] = [];
-    await waitFor(async () => {
-      const page = (await (await fetch(`${sim}/_sim/messages?since=${since}&limit=100`)).json()) as { messages: Array<{ to?: string; recipient?: string }> };
-      seen = page.messages.map((m) => JSON.stringify(m)).filter((m) => users.some((u) => m.includes(`${u}@serve.test`)));
-      return seen.length >= users.length;
-    }, 60_000, 'every email at the simulator', 200);
+    await waitFor(
+      async () => {
+        const page = (await (await fetch(`${sim}/_sim/messages?since=${since}&limit=100`)).json()) as { messages: Array<{ to?: string; recipient?: string }> };
+        seen = page.messages.map((m) => JSON.stringify(m)).filter((m) => users.some((u) => m.includes(`${u}@serve.test`)));
+        return seen.length >= users.length;
+      },
+      60_000,
+      'every email at the simulator',
+      200,
+    );
     expect(seen).toHaveLength(users.length);
     const metrics = await (await fetch(`${ops}/metrics`)).text();
     expect(metrics).toMatch(/notify_/);

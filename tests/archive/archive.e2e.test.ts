@@ -65,7 +65,15 @@ beforeAll(async () => {
   platform = await startE2ePlatform('archive', { projections: true });
   api = platform.api;
   sim = platform.sim;
-  expect((await api.call('PUT', '/v1/templates/ar-all', { email: { subject: 'Code', html: '<p>code {{ code }}</p>' }, sms: { text: 'code {{ code }}' }, push: { title: 'Code', body: 'code {{ code }}' } })).status).toBe(200);
+  expect(
+    (
+      await api.call('PUT', '/v1/templates/ar-all', {
+        email: { subject: 'Code', html: '<p>code {{ code }}</p>' },
+        sms: { text: 'code {{ code }}' },
+        push: { title: 'Code', body: 'code {{ code }}' },
+      })
+    ).status,
+  ).toBe(200);
   const { last } = await sim.messages();
   for (const u of [EVE, KEEP]) {
     expect((await api.call('PUT', `/v1/users/${u.id}`, { email: u.email, phone: u.phone })).status).toBe(200);
@@ -159,13 +167,17 @@ describe('retention end to end (embedded stores)', () => {
     // And the archived notifications are in them (not only in what stayed hot).
     expect(JSON.stringify(rebuilt)).toContain(ids[EVE.id]!.get('email'));
     expect(Object.keys(live)).toEqual(Object.keys(rebuilt));
-    for (const model of READ_MODELS) expect(await api.projectionStore!.getCheckpoint(checkpointName(model.name, await currentGeneration(api.projectionStore!, model.name)))).toBeGreaterThanOrEqual(head);
+    for (const model of READ_MODELS)
+      expect(await api.projectionStore!.getCheckpoint(checkpointName(model.name, await currentGeneration(api.projectionStore!, model.name)))).toBeGreaterThanOrEqual(head);
   }, 60_000);
 
   it('notify replay reads the archive first, then the hot log, in global order', () => {
     const replay = cli('replay', '--from', '2000-01-01', '--to', '2999-01-01');
     expect(replay.status, replay.stderr).toBe(0);
-    const events = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as { position: number; streamId: string; archived?: boolean });
+    const events = replay.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { position: number; streamId: string; archived?: boolean });
     const positions = events.map((e) => e.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(new Set(positions).size).toBe(positions.length);
@@ -173,7 +185,7 @@ describe('retention end to end (embedded stores)', () => {
     for (const id of ids[EVE.id]!.values()) expect(archivedStreams).toContain(streams.notification(id));
   });
 
-  it('after DELETE /v1/users/:id no archive block holds the user\'s email, phone, tokens or params, inflated or not', async () => {
+  it("after DELETE /v1/users/:id no archive block holds the user's email, phone, tokens or params, inflated or not", async () => {
     const inflated = archiveText();
     // Sealed before the erasure too: the archive holds what the hot log held.
     for (const s of [...EVE_STRINGS, ...KEEP_STRINGS]) expect(inflated).not.toContain(s);

@@ -44,12 +44,20 @@ export async function seedNotifications(raw: EventStore, count: number): Promise
   const base = (i: number) => ({ notificationId: `n${i}`, appId: 'app1', eventId: `e${i}`, userId: `u${i % 3}`, channel: 'email' as const, templateId: 't' });
   const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 10, 0, s)).toISOString();
   for (let i = 0; i < count; i += 1) {
-    const requested: NewEvent = { type: 'NotificationRequested', data: { ...base(i), templateVersion: 1, params: { k: i }, recipient: { kind: 'email', email: `u${i}@example.test` }, requestedAt: at(i) }, metadata: meta() };
+    const requested: NewEvent = {
+      type: 'NotificationRequested',
+      data: { ...base(i), templateVersion: 1, params: { k: i }, recipient: { kind: 'email', email: `u${i}@example.test` }, requestedAt: at(i) },
+      metadata: meta(),
+    };
     const events: NewEvent[] =
       i % 4 === 0
         ? [{ type: 'NotificationSuppressed', data: { ...base(i), reason: 'opted_out', at: at(i) }, metadata: meta() }]
         : i % 4 === 1
-          ? [requested, { type: 'NotificationSent', data: { notificationId: `n${i}`, attempt: 1, provider: 'sim', providerMessageId: `m${i}`, at: at(i + 1) }, metadata: meta() }, { type: 'NotificationDelivered', data: { notificationId: `n${i}`, provider: 'sim', at: at(i + 2) }, metadata: meta() }]
+          ? [
+              requested,
+              { type: 'NotificationSent', data: { notificationId: `n${i}`, attempt: 1, provider: 'sim', providerMessageId: `m${i}`, at: at(i + 1) }, metadata: meta() },
+              { type: 'NotificationDelivered', data: { notificationId: `n${i}`, provider: 'sim', at: at(i + 2) }, metadata: meta() },
+            ]
           : i % 4 === 2
             ? [requested, { type: 'NotificationFailed', data: { notificationId: `n${i}`, attempt: 3, reason: 'exhausted', at: at(i + 1) }, metadata: meta() } as NewEvent]
             : [requested];
@@ -126,7 +134,11 @@ export function archiveSuite(name: string, fixture: ArchiveFixture): void {
       expect((await store.append('notification-n1', [ev(9)], 1)).nextRevision).toBe(2);
       expect((await store.append('notification-n1', [], 2)).nextRevision).toBe(2);
       const three = await store.readStream('notification-n1');
-      expect(three.map((e) => [e.revision, e.archived ?? false])).toEqual([[0, true], [1, true], [2, false]]);
+      expect(three.map((e) => [e.revision, e.archived ?? false])).toEqual([
+        [0, true],
+        [1, true],
+        [2, false],
+      ]);
       // Keep the head off the stream, then move its hot part too: two blocks, one stream.
       await raw.append('app-tail', [ev(4)], 'any');
       expect(await pass()).toMatchObject({ moved: 1, events: 1 });

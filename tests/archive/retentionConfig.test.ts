@@ -9,7 +9,9 @@ describe('LOG_RETENTION', () => {
     expect(loadConfig({ LOG_RETENTION: '3m' }).logRetentionMs).toBe(180_000);
     expect(loadConfig({ LOG_RETENTION: '12h' }).logRetentionMs).toBe(43_200_000);
     for (const bad of ['0s', '30', '1.5d', '2w', 'forever', '-1d']) {
-      expect(() => loadConfig({ LOG_RETENTION: bad }), bad).toThrow(new RegExp(`LOG_RETENTION must be a duration such as 30d, 12h, 5m or 90s, or off, got "${bad.replace('.', '\\.')}"`));
+      expect(() => loadConfig({ LOG_RETENTION: bad }), bad).toThrow(
+        new RegExp(`LOG_RETENTION must be a duration such as 30d, 12h, 5m or 90s, or off, got "${bad.replace('.', '\\.')}"`),
+      );
     }
   });
 

@@ -54,7 +54,7 @@ describe('the monitors role runs retention passes on a schedule', () => {
     expect(value('notify_archive_bytes')).toBe(200);
   });
 
-  it('with the platform\'s own policy and hot log: nothing moves past a follower\'s checkpoint; then finished notifications move, a pending one and the user stay', async () => {
+  it("with the platform's own policy and hot log: nothing moves past a follower's checkpoint; then finished notifications move, a pending one and the user stay", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notify-archive-schedule-'));
     const raw = createSqliteEventStore(path.join(dir, 'events.sqlite'));
     const at = new Date().toISOString();
@@ -64,10 +64,22 @@ describe('the monitors role runs retention passes on a schedule', () => {
       data: { ...base, notificationId: id, templateVersion: 1, params: {}, recipient: { kind: 'email', email: 'u1@example.test' }, requestedAt: at },
       metadata: meta(),
     });
-    await raw.append('notification-sent', [requested('sent'), { type: 'NotificationSent', data: { notificationId: 'sent', attempt: 1, provider: 'sim', providerMessageId: 'm1', at }, metadata: meta() }], 'no_stream');
+    await raw.append(
+      'notification-sent',
+      [requested('sent'), { type: 'NotificationSent', data: { notificationId: 'sent', attempt: 1, provider: 'sim', providerMessageId: 'm1', at }, metadata: meta() }],
+      'no_stream',
+    );
     await raw.append('notification-pending', [requested('pending')], 'no_stream');
-    await raw.append('notification-suppressed', [{ type: 'NotificationSuppressed', data: { ...base, notificationId: 'suppressed', reason: 'opted_out', at }, metadata: meta() }], 'no_stream');
-    await raw.append('user-app1-u1', [{ type: 'PreferencesChanged', data: { userId: 'u1', preferences: { channels: {}, categories: {} } }, metadata: meta() } as NewEvent], 'no_stream');
+    await raw.append(
+      'notification-suppressed',
+      [{ type: 'NotificationSuppressed', data: { ...base, notificationId: 'suppressed', reason: 'opted_out', at }, metadata: meta() }],
+      'no_stream',
+    );
+    await raw.append(
+      'user-app1-u1',
+      [{ type: 'PreferencesChanged', data: { userId: 'u1', preferences: { channels: {}, categories: {} } }, metadata: meta() } as NewEvent],
+      'no_stream',
+    );
     const projections = createSqliteProjectionStore(path.join(dir, 'projections.sqlite'));
     const head = await raw.headPosition();
     for (const model of READ_MODELS) await projections.setCheckpoint(checkpointName(model.name, await currentGeneration(projections, model.name)), head);

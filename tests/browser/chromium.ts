@@ -9,7 +9,9 @@ export const CHROMIUM = '/usr/bin/chromium';
  * Debian's Chromium, headless, with a throwaway profile (scripts/ensure-chromium.sh installs it).
  * `bypassCSP`: lets a test inject axe-core into a page whose policy allows no script.
  */
-export async function launchChromium(options: { bypassCSP?: boolean; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  options: { bypassCSP?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh`);
   const profile = mkdtempSync(path.join(os.tmpdir(), 'notify-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {

@@ -73,7 +73,16 @@ describe('the console in Chromium', () => {
     await shot(page, 'notification-failed');
 
     // A state-changing call without the CSRF token is refused even with the session cookie.
-    const forged = await page.evaluate(async () => (await fetch('/v1/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'failed', from: new Date(0).toISOString(), to: new Date().toISOString() }) })).status);
+    const forged = await page.evaluate(
+      async () =>
+        (
+          await fetch('/v1/redrive', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ status: 'failed', from: new Date(0).toISOString(), to: new Date().toISOString() }),
+          })
+        ).status,
+    );
     expect(forged).toBe(403);
 
     // Redrive: the dry run first (the Redrive button is disabled until then).
@@ -89,11 +98,14 @@ describe('the console in Chromium', () => {
 
     // Sent: its page shows the new status and the redrive.
     await expect
-      .poll(async () => {
-        await page.goto(`${world.apiUrl}/console#/n/${failedId}`);
-        await page.locator('#why').waitFor();
-        return page.locator('.status').first().textContent();
-      }, { timeout: 20_000, interval: 500 })
+      .poll(
+        async () => {
+          await page.goto(`${world.apiUrl}/console#/n/${failedId}`);
+          await page.locator('#why').waitFor();
+          return page.locator('.status').first().textContent();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
       .toBe('sent');
     expect(await page.locator('#why').textContent()).toMatch(/Redriven 1 time:/);
     await shot(page, 'notification-sent');
@@ -103,11 +115,14 @@ describe('the console in Chromium', () => {
     await page.locator('svg[aria-label="funnel"]').waitFor();
     // One line per channel once the analytics read model has the hour (it follows the log): email and sms.
     await expect
-      .poll(async () => {
-        await page.goto(`${world.apiUrl}/console#/analytics`);
-        await page.locator('svg[aria-label="time series"]').waitFor();
-        return page.locator('svg[aria-label="time series"] polyline').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-group')));
-      }, { timeout: 20_000, interval: 500 })
+      .poll(
+        async () => {
+          await page.goto(`${world.apiUrl}/console#/analytics`);
+          await page.locator('svg[aria-label="time series"]').waitFor();
+          return page.locator('svg[aria-label="time series"] polyline').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-group')));
+        },
+        { timeout: 20_000, interval: 500 },
+      )
       .toEqual(['email', 'sms']);
     // Everything happened in one hour: one bucket, drawn over the whole day with distinct tick labels.
     const ticks = await page.locator('svg[aria-label="time series"] text.tick').allTextContents();

@@ -68,14 +68,18 @@ describe('every console page, at 1280 and 390 px', () => {
     await signIn(page, w, w.operators.admin);
   }, 60_000);
 
-  it.each(PAGES)('%s: no serious axe violation, no horizontal overflow, screenshot', async (name, hash, ready) => {
-    for (const size of WIDTHS) {
-      await page.setViewportSize(size);
-      await go(hash());
-      await ready();
-      await check(name, size.width);
-    }
-  }, 60_000);
+  it.each(PAGES)(
+    '%s: no serious axe violation, no horizontal overflow, screenshot',
+    async (name, hash, ready) => {
+      for (const size of WIDTHS) {
+        await page.setViewportSize(size);
+        await go(hash());
+        await ready();
+        await check(name, size.width);
+      }
+    },
+    60_000,
+  );
 });
 
 describe('the checks can fail', () => {
@@ -223,7 +227,10 @@ describe('what the pages do', () => {
     await w.api.put('/v1/templates/{templateId}', { path: { templateId: 'styled' }, body: { email: { subject: 's', html: '<p style="color: rgb(200, 0, 0)">styled</p>' } } });
     await go('#/templates/styled');
     await page.locator('iframe.email').waitFor();
-    const color = await page.frameLocator('iframe.email').locator('p').evaluate((p) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(p).color);
+    const color = await page
+      .frameLocator('iframe.email')
+      .locator('p')
+      .evaluate((p) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(p).color);
     expect(color).toBe('rgb(200, 0, 0)');
     await go('#/templates/welcome');
     await page.locator('iframe.email').waitFor();
@@ -236,7 +243,10 @@ describe('what the pages do', () => {
     await go('#/');
     await page.locator('#feed table').waitFor();
     const live = await w.api.post('/v1/notifications', { body: { eventId: 'live-1', userId: 'ada', templateId: 'welcome', params: { name: 'Ada' }, channels: ['sms'] } });
-    await page.locator('#feed').getByRole('link', { name: notificationsOf(live)[0]!.id.slice(0, 8) }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('#feed')
+      .getByRole('link', { name: notificationsOf(live)[0]!.id.slice(0, 8) })
+      .waitFor({ timeout: 20_000 });
 
     await page.getByLabel(/Auto-refresh/).uncheck();
     const before = await page.locator('#updated').textContent();
@@ -246,10 +256,13 @@ describe('what the pages do', () => {
     expect(await page.locator('#updated').textContent()).toBe(before);
     expect(await page.locator('#feed').textContent()).not.toContain(notificationsOf(paused)[0]!.id.slice(0, 8));
     await expect
-      .poll(async () => {
-        await page.getByRole('button', { name: 'Refresh now' }).click();
-        return page.locator('#feed').textContent();
-      }, { timeout: 20_000, interval: 500 })
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh now' }).click();
+          return page.locator('#feed').textContent();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
       .toContain(notificationsOf(paused)[0]!.id.slice(0, 8));
   }, 60_000);
 

@@ -71,13 +71,18 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
       locales: { fr: { email: { subject: 'Bienvenue {{ name }}', html: '<h1>Bonjour {{ name }}</h1>' }, sms: { text: 'Salut {{ name }}' } } },
     },
   });
-  await api.put('/v1/templates/{templateId}', { path: { templateId: 'digest' }, body: { email: { subject: '{{ digest.count }} updates', html: '<p>{{ digest.count }} updates</p>' } } });
+  await api.put('/v1/templates/{templateId}', {
+    path: { templateId: 'digest' },
+    body: { email: { subject: '{{ digest.count }} updates', html: '<p>{{ digest.count }} updates</p>' } },
+  });
 
   const ok = await api.post('/v1/notifications', { body: { eventId: 'ok-1', userId: 'ada', templateId: 'welcome', params: { name: 'Ada' }, channels: ['email', 'sms'] } });
   for (const n of notificationsOf(ok)) await waitFor('the first to be sent', async () => (await get(n.id)).status === 'sent');
 
   // bob has no email: the email is suppressed (no contact) and its sms fallback goes out instead.
-  const fb = await api.post('/v1/notifications', { body: { eventId: 'signup-bob', userId: 'bob', templateId: 'welcome', params: { name: 'Bob' }, channels: ['email'], fallback: [{ channel: 'sms' }] } });
+  const fb = await api.post('/v1/notifications', {
+    body: { eventId: 'signup-bob', userId: 'bob', templateId: 'welcome', params: { name: 'Bob' }, channels: ['email'], fallback: [{ channel: 'sms' }] },
+  });
   const sourceId = notificationsOf(fb)[0]!.id;
   const fallbackId = await waitFor('the fallback to be requested', async () => {
     const found = await api.get('/v1/events/{eventId}/notifications', { path: { eventId: 'signup-bob' } });
@@ -86,7 +91,14 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
 
   // Two members of one digest window (one second): one email carries both.
   const members: string[] = [];
-  for (const i of [1, 2]) members.push(notificationsOf(await api.post('/v1/notifications', { body: { eventId: `comment-${i}`, userId: 'ada', templateId: 'digest', channels: ['email'], digest: { key: 'comments', windowSeconds: 1 } } }))[0]!.id);
+  for (const i of [1, 2])
+    members.push(
+      notificationsOf(
+        await api.post('/v1/notifications', {
+          body: { eventId: `comment-${i}`, userId: 'ada', templateId: 'digest', channels: ['email'], digest: { key: 'comments', windowSeconds: 1 } },
+        }),
+      )[0]!.id,
+    );
   const digestId = await waitFor('the digest to carry the members', async () => (await get(members[0]!)).digestNotificationId, 30_000);
   await waitFor('the digest to be sent', async () => (await get(digestId)).status === 'sent');
   await waitFor('the fallback to be sent', async () => (await get(fallbackId)).status === 'sent');
@@ -111,7 +123,7 @@ export async function startConsoleWorld(label: string): Promise<ConsoleWorld> {
     failedId,
     fallback: { sourceId, fallbackId, eventId: 'signup-bob' },
     digest: { memberIds: members, digestId },
-    shot: async (page, name) => void await page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true }),
+    shot: async (page, name) => void (await page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true })),
     async close() {
       await browser.close();
       await world.close();
@@ -133,4 +145,3 @@ export const seriousViolations = (page: Page): Promise<AxeViolation[]> => seriou
 
 /** How far the page is wider than the screen (0: no horizontal scrolling). */
 export const overflow = (page: Page): Promise<number> => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth') as Promise<number>;
-

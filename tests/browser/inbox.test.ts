@@ -88,7 +88,13 @@ describe('<notify-inbox> in Chromium', () => {
     await tab.waitForTimeout(300);
 
     const accepted = Date.now();
-    const res = await api.call('POST', '/v1/notifications', { eventId: 'browser-1', userId: 'eve', templateId: 'browser', params: { id: 'B-42', day: 'Friday' }, channels: ['inapp'] });
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: 'browser-1',
+      userId: 'eve',
+      templateId: 'browser',
+      params: { id: 'B-42', day: 'Friday' },
+      channels: ['inapp'],
+    });
     expect(res.status).toBe(202);
     const item = widget.locator('li.unread');
     await item.waitFor({ state: 'attached', timeout: 2000 });
@@ -119,14 +125,22 @@ const hostPage = (body: string) => `<!doctype html><html lang="en"><head><meta c
 
 /** The deepest focused element (through shadow roots): its class and text. */
 const focused = (tab: Page) =>
-  tab.evaluate(`(() => { let el = document.activeElement; while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement; return el ? el.className + ': ' + el.textContent : ''; })()`) as Promise<string>;
+  tab.evaluate(
+    `(() => { let el = document.activeElement; while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement; return el ? el.className + ': ' + el.textContent : ''; })()`,
+  ) as Promise<string>;
 
 async function userWithItems(userId: string, things: string[]): Promise<string> {
   // The same template as the first test (an idempotent PUT), so each test also runs alone.
   expect((await api.call('PUT', '/v1/templates/browser', { inapp: { title: 'Your order {{ id }} shipped', body: 'It arrives on {{ day }}.' } })).status).toBe(200);
   await api.call('PUT', `/v1/users/${userId}`, {});
   for (const thing of things) {
-    const res = await api.call('POST', '/v1/notifications', { eventId: `${userId}-${thing}`, userId, templateId: 'browser', params: { id: thing, day: 'Monday' }, channels: ['inapp'] });
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: `${userId}-${thing}`,
+      userId,
+      templateId: 'browser',
+      params: { id: thing, day: 'Monday' },
+      channels: ['inapp'],
+    });
     expect(res.status).toBe(202);
   }
   const { token } = (await api.call('POST', `/v1/users/${userId}/inbox-token`)).body as { token: string };
@@ -159,7 +173,10 @@ describe('<notify-inbox> for keyboard and screen-reader users', () => {
     const icon = (await widget.locator('button.bell svg').boundingBox())!;
     const badge = (await widget.locator('.count').boundingBox())!;
     expect(await widget.locator('.count').textContent()).toBe('3');
-    expect(badge.x >= icon.x + icon.width || badge.x + badge.width <= icon.x || badge.y >= icon.y + icon.height || badge.y + badge.height <= icon.y, 'the badge overlaps the bell').toBe(true);
+    expect(
+      badge.x >= icon.x + icon.width || badge.x + badge.width <= icon.x || badge.y >= icon.y + icon.height || badge.y + badge.height <= icon.y,
+      'the badge overlaps the bell',
+    ).toBe(true);
     expect(await seriousAxeViolations(tab)).toEqual([]);
 
     await tab.keyboard.press('Tab'); // the page's own link
@@ -276,7 +293,12 @@ describe('<notify-inbox> with a bad or expired token', () => {
     // The token expires mid-session (the platform answers the read with 401): the item stays
     // unread (the read was not recorded), the error shows, and the host hears of it once more.
     await tab.route(`${api.url}/inbox/v1/items/read`, (route) =>
-      route.fulfill({ status: 401, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify({ error: 'unauthorized', message: 'inbox token expired' }) }),
+      route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        headers: { 'access-control-allow-origin': '*' },
+        body: JSON.stringify({ error: 'unauthorized', message: 'inbox token expired' }),
+      }),
     );
     expect(await bell.getAttribute('aria-expanded')).toBe('true'); // still open from above
     await widget.locator('li.unread button.item').click();
@@ -306,7 +328,13 @@ describe('<notify-inbox> with a bad or expired token', () => {
     expect(await widget.getAttribute('unread')).toBe('1');
     await tab.waitForTimeout(300); // the stream, opened with the new token, connects
 
-    const res = await api.call('POST', '/v1/notifications', { eventId: 'max-desk', userId: 'max', templateId: 'browser', params: { id: 'desk', day: 'Tuesday' }, channels: ['inapp'] });
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: 'max-desk',
+      userId: 'max',
+      templateId: 'browser',
+      params: { id: 'desk', day: 'Tuesday' },
+      channels: ['inapp'],
+    });
     expect(res.status).toBe(202);
     await expect.poll(() => widget.locator('li.unread').count(), { timeout: 5000 }).toBe(2);
     await expect.poll(() => widget.locator('button.bell').getAttribute('aria-label'), { timeout: 2000 }).toBe('Notifications, 2 unread');
@@ -336,7 +364,13 @@ describe('examples/inbox', () => {
       const widget = tab.locator('notify-inbox');
       await expect.poll(() => widget.getAttribute('status'), { timeout: 5000 }).toBe('ready');
       await tab.waitForTimeout(300); // the stream connects
-      const res = await api.call('POST', '/v1/notifications', { eventId: 'ivy-1', userId: 'ivy', templateId: 'browser', params: { id: 'I-1', day: 'Sunday' }, channels: ['inapp'] });
+      const res = await api.call('POST', '/v1/notifications', {
+        eventId: 'ivy-1',
+        userId: 'ivy',
+        templateId: 'browser',
+        params: { id: 'I-1', day: 'Sunday' },
+        channels: ['inapp'],
+      });
       expect(res.status).toBe(202);
       await expect.poll(() => widget.getAttribute('unread'), { timeout: 5000 }).toBe('1');
       // The token is refused (as an expired one would be): the page's listener mints a new one.

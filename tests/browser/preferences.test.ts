@@ -56,7 +56,9 @@ async function send(eventId: string, category: string) {
 }
 
 const emailOf = (id: string) =>
-  waitFor(`email ${id} in the simulator`, async () => (await sim.messages('email')).messages.find((m) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id));
+  waitFor(`email ${id} in the simulator`, async () =>
+    (await sim.messages('email')).messages.find((m) => (m.content.customArgs as { notificationId?: string } | undefined)?.notificationId === id),
+  );
 
 describe('the preference center in Chromium', () => {
   it('open the emailed link, turn email off for one category by keyboard, save: the next one is suppressed; no serious a11y violation', async () => {
@@ -64,7 +66,10 @@ describe('the preference center in Chromium', () => {
     expect((await api.call('PUT', '/v1/categories/orders', { title: 'Order updates', description: 'When your order ships and arrives.' })).status).toBe(200);
     expect((await api.call('PUT', '/v1/categories/promo', { title: 'Deals and offers', description: 'Sales and new products, at most once a week.' })).status).toBe(200);
     const template = await api.call('PUT', '/v1/templates/shipped', {
-      email: { subject: 'Order {{ order }} shipped', html: '<html><body><p>Order {{ order }} is on its way.</p><p><a href="{{ preferences_url }}">Manage notifications</a></p></body></html>' },
+      email: {
+        subject: 'Order {{ order }} shipped',
+        html: '<html><body><p>Order {{ order }} is on its way.</p><p><a href="{{ preferences_url }}">Manage notifications</a></p></body></html>',
+      },
     });
     expect(template).toMatchObject({ status: 200, body: { requiredParams: ['order'] } });
 

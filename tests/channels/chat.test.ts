@@ -84,7 +84,13 @@ describe('chat end to end: HTTP -> pipeline -> webhook -> simulator', () => {
     expect(put.body.chat).toEqual({ webhookUrl: url });
     expect((await api.call('GET', '/v1/users/chat-ann')).body.chat).toEqual({ webhookUrl: url });
     const { last } = await t.messages('chat');
-    const res = await api.call('POST', '/v1/notifications', { eventId: 'chat-1', userId: 'chat-ann', templateId: 'deploy', channels: ['chat'], params: { id: 'v1.2', who: '<!channel> & co' } });
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: 'chat-1',
+      userId: 'chat-ann',
+      templateId: 'deploy',
+      channels: ['chat'],
+      params: { id: 'v1.2', who: '<!channel> & co' },
+    });
     expect(res.status).toBe(202);
     expect(res.body.notifications).toEqual([expect.objectContaining({ channel: 'chat', status: 'pending' })]);
     const id = res.body.notifications[0].id as string;

@@ -17,10 +17,7 @@ describe('credentials recover after the token authority is replaced', () => {
     const first = await startSimulator({ controlPort: 0, providerPort: 0 });
     sims.push(first);
     const port = first.provider.port;
-    const fcm = createFcmProvider(
-      { timeoutMs: 3000, simulator: { host: first.provider.host, port, ca: first.ca, ...first.credentials.fcm } },
-      silentLogger,
-    );
+    const fcm = createFcmProvider({ timeoutMs: 3000, simulator: { host: first.provider.host, port, ca: first.ca, ...first.credentials.fcm } }, silentLogger);
     try {
       expect((await fcm.send(push([tok('a')]))).kind).toBe('ok');
       // The provider is replaced: a new process that never issued the token firebase-admin holds.

@@ -30,11 +30,15 @@ afterAll(async () => {
 
 describe('end to end: HTTP -> provider simulator', () => {
   it('delivers one request to all four channels through their SDKs, rendered and tracked', async () => {
-    expect((await api.call('PUT', '/v1/templates/shipped', {
-      email: { subject: 'Order {{ orderId }} shipped', html: '<p>Hi {{ name }}</p><p><a href="https://shop.example/o/{{ orderId }}">track</a></p>' },
-      sms: { text: 'Order {{ orderId }} shipped' },
-      push: { title: 'Shipped', body: 'Order {{ orderId }} for {{ name }}' },
-    })).status).toBe(200);
+    expect(
+      (
+        await api.call('PUT', '/v1/templates/shipped', {
+          email: { subject: 'Order {{ orderId }} shipped', html: '<p>Hi {{ name }}</p><p><a href="https://shop.example/o/{{ orderId }}">track</a></p>' },
+          sms: { text: 'Order {{ orderId }} shipped' },
+          push: { title: 'Shipped', body: 'Order {{ orderId }} for {{ name }}' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await api.call('PUT', '/v1/users/e2e-ann', { email: 'ann@example.com', phone: '+14155550123' })).status).toBe(200);
     expect((await api.call('POST', '/v1/users/e2e-ann/devices', { token: IOS, platform: 'ios' })).status).toBe(201);
     expect((await api.call('POST', '/v1/users/e2e-ann/devices', { token: ANDROID, platform: 'android' })).status).toBe(201);
@@ -73,9 +77,7 @@ describe('end to end: HTTP -> provider simulator', () => {
     // The log records each send with the provider's own message id.
     for (const m of got) {
       const id = ids.get(m.channel)!;
-      const sent = await waitFor(`NotificationSent for ${m.channel}`, async () =>
-        (await api.store.readStream(`notification-${id}`)).find((e) => e.type === 'NotificationSent'),
-      );
+      const sent = await waitFor(`NotificationSent for ${m.channel}`, async () => (await api.store.readStream(`notification-${id}`)).find((e) => e.type === 'NotificationSent'));
       if (sent.type !== 'NotificationSent') throw new Error('unreachable');
       expect(sent.data.providerMessageId).toContain(m.providerMessageId);
     }
@@ -87,16 +89,20 @@ describe('end to end: HTTP -> provider simulator', () => {
     await api.call('POST', '/v1/users/e2e-bob/devices', { token: IOS_DEAD, platform: 'ios' });
     await t.fault({ channel: 'ios', tokens: [IOS_DEAD] });
     const { last } = await t.messages('ios');
-    const res = await api.call('POST', '/v1/notifications', { eventId: 'e2e-2', userId: 'e2e-bob', templateId: 'shipped', params: { orderId: 'B-1', name: 'Bob' }, channels: ['push'] });
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: 'e2e-2',
+      userId: 'e2e-bob',
+      templateId: 'shipped',
+      params: { orderId: 'B-1', name: 'Bob' },
+      channels: ['push'],
+    });
     expect(res.status).toBe(202);
     const got = await waitFor('the live iOS device', async () => {
       const { messages } = await t.messages('ios', last);
       return messages.length > 0 ? messages : undefined;
     });
     expect(got.map((m) => m.recipient)).toEqual([IOS]);
-    const removed = await waitFor('DeviceRemoved', async () =>
-      (await api.store.readStream(streams.user(api.appKey, 'e2e-bob'))).find((e) => e.type === 'DeviceRemoved'),
-    );
+    const removed = await waitFor('DeviceRemoved', async () => (await api.store.readStream(streams.user(api.appKey, 'e2e-bob'))).find((e) => e.type === 'DeviceRemoved'));
     expect(removed.data).toMatchObject({ token: IOS_DEAD, reason: 'token_invalid' });
     await t.clearFaults();
   });
@@ -106,7 +112,13 @@ describe('end to end: HTTP -> provider simulator', () => {
     await api.call('PUT', '/v1/users/e2e-pat', { phone });
     await t.fault({ channel: 'sms', tokens: [phone] });
     try {
-      const res = await api.call('POST', '/v1/notifications', { eventId: 'e2e-3', userId: 'e2e-pat', templateId: 'shipped', params: { orderId: 'P-1', name: 'Pat' }, channels: ['sms'] });
+      const res = await api.call('POST', '/v1/notifications', {
+        eventId: 'e2e-3',
+        userId: 'e2e-pat',
+        templateId: 'shipped',
+        params: { orderId: 'P-1', name: 'Pat' },
+        channels: ['sms'],
+      });
       const id = res.body.notifications[0].id as string;
       const failed = await waitFor('NotificationFailed', async () => (await api.store.readStream(`notification-${id}`)).find((e) => e.type === 'NotificationFailed'));
       if (failed.type !== 'NotificationFailed') throw new Error('unreachable');

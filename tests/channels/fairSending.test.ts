@@ -28,7 +28,9 @@ beforeAll(async () => {
   const hangPort = (hang.address() as { port: number }).port;
   // The hanging service is on loopback: listed, as an operator would list an internal push service.
   // The default retry tiers' first two (not the helper's 50 ms ones): a put-off waits what it would in production.
-  platform = await startE2ePlatform('fair-web', { env: { WEB_PUSH_ALLOWED_ORIGINS: `https://localhost:${hangPort}`, PROVIDER_TIMEOUT_MS_WEB: '8000', RETRY_DELAYS_MS: '1000,10000,60000' } });
+  platform = await startE2ePlatform('fair-web', {
+    env: { WEB_PUSH_ALLOWED_ORIGINS: `https://localhost:${hangPort}`, PROVIDER_TIMEOUT_MS_WEB: '8000', RETRY_DELAYS_MS: '1000,10000,60000' },
+  });
   api = platform.api;
   sim = platform.sim;
   const b = await createApp(api.store, 'app-b');
@@ -88,7 +90,9 @@ describe("one app's hanging push service does not hold another app's pushes", ()
     await new Promise((r) => setTimeout(r, 1_500));
     const loaded: number[] = [];
     for (let i = 0; i < 9; i += 1) loaded.push(await sendA());
-    console.info(`app A web push: unloaded ${unloaded.map((n) => n.toFixed(0)).join(', ')} ms; with B hanging ${loaded.map((n) => n.toFixed(0)).join(', ')} ms; B connections open ${sockets.size}`);
+    console.info(
+      `app A web push: unloaded ${unloaded.map((n) => n.toFixed(0)).join(', ')} ms; with B hanging ${loaded.map((n) => n.toFixed(0)).join(', ')} ms; B connections open ${sockets.size}`,
+    );
     expect(sockets.size).toBeGreaterThanOrEqual(16);
     expect(median(loaded)).toBeLessThanOrEqual(2 * median(unloaded));
   }, 120_000);

@@ -59,7 +59,10 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
   });
 
   // firebase-admin retries a 503 itself, waiting its Retry-After: 0 s keeps this test quick.
-  it.each([[429, 5], [503, 0]])('reports the Retry-After of a %i (firebase-admin drops its headers)', async (status, retryAfterS) => {
+  it.each([
+    [429, 5],
+    [503, 0],
+  ])('reports the Retry-After of a %i (firebase-admin drops its headers)', async (status, retryAfterS) => {
     await t.fault({ channel: 'android', rate: 1, status, retryAfterS });
     expect(await fcm.send(push([tok('f'), tok('g')]))).toMatchObject({ kind: 'retryable', retryAfterMs: retryAfterS * 1000 });
   });
@@ -80,7 +83,10 @@ describe('FCM adapter (firebase-admin) against the simulator', () => {
   });
 
   it('is answered 401 UNAUTHENTICATED with a wrong access token (retryable: an operator fixes credentials)', async () => {
-    const wrong = createFcmProvider({ timeoutMs: 5000, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined, accessToken: 'ya29.wrong' } }, silentLogger);
+    const wrong = createFcmProvider(
+      { timeoutMs: 5000, simulator: { ...t.endpoint, ...t.sim.credentials.fcm, serviceAccountFile: undefined, accessToken: 'ya29.wrong' } },
+      silentLogger,
+    );
     try {
       const { last } = await t.messages('android');
       expect(await wrong.send(push([tok('w')]))).toMatchObject({ kind: 'retryable', code: 'messaging/third-party-auth-error' });

@@ -61,7 +61,12 @@ describe('the web push provider calls only where the rule allows', () => {
     const res = await fetch(`${t.sim.urls.control}/_sim/web/subscriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     return (await res.json()) as { endpoint: string; keys: { p256dh: string; auth: string } };
   }
-  const recipient = (endpoint: string, keys: { p256dh: string; auth: string }) => ({ kind: 'push' as const, platform: 'web' as const, tokens: [endpoint], webKeys: { [endpoint]: keys } });
+  const recipient = (endpoint: string, keys: { p256dh: string; auth: string }) => ({
+    kind: 'push' as const,
+    platform: 'web' as const,
+    tokens: [endpoint],
+    webKeys: { [endpoint]: keys },
+  });
 
   it('a name that resolves to loopback (as a rebinding DNS answers at send time) is refused before connecting: permanent, nothing reaches the address', async () => {
     const s = await subscription();
@@ -101,7 +106,12 @@ describe('the web push provider calls only where the rule allows', () => {
   it('keeps only a status code and a classified reason: no answer body, no address or port in an error', async () => {
     const s = await subscription();
     const provider = createWebPushProvider(
-      { vapid: generateVapidKeys('mailto:ops@example.com'), timeoutMs: 3000, simulator: { ca: t.sim.ca }, allowedOrigins: [...simulatorPushOrigins(t.endpoint), 'https://localhost:1'] },
+      {
+        vapid: generateVapidKeys('mailto:ops@example.com'),
+        timeoutMs: 3000,
+        simulator: { ca: t.sim.ca },
+        allowedOrigins: [...simulatorPushOrigins(t.endpoint), 'https://localhost:1'],
+      },
       silentLogger,
     );
     try {

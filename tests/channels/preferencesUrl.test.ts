@@ -24,7 +24,14 @@ const content: TemplateContent = {
 
 function rendererFor(ttlDays?: number) {
   return createRenderer({
-    loadTemplate: async (appId, templateId, version) => ({ templateId, appId, version, content, requiredParams: analyzeTemplate(content).requiredParams, at: '2026-01-01T00:00:00Z' }),
+    loadTemplate: async (appId, templateId, version) => ({
+      templateId,
+      appId,
+      version,
+      content,
+      requiredParams: analyzeTemplate(content).requiredParams,
+      at: '2026-01-01T00:00:00Z',
+    }),
     publicUrl: `${PUBLIC}/`,
     trackingSecret: SECRET,
     now: () => NOW,
@@ -35,7 +42,18 @@ function rendererFor(ttlDays?: number) {
 
 function request(channel: 'email' | 'sms', userId: string, params: Record<string, unknown> = {}): NotificationRequested['data'] {
   const recipient: NotificationRequested['data']['recipient'] = channel === 'email' ? { kind: 'email', email: 'a@example.com' } : { kind: 'sms', phone: '+14155550100' };
-  return { notificationId: 'notif-1', appId: 'app-1', eventId: 'e-1', userId, channel, templateId: 'shipped', templateVersion: 1, params, recipient, requestedAt: '2026-01-01T00:00:00Z' };
+  return {
+    notificationId: 'notif-1',
+    appId: 'app-1',
+    eventId: 'e-1',
+    userId,
+    channel,
+    templateId: 'shipped',
+    templateVersion: 1,
+    params,
+    recipient,
+    requestedAt: '2026-01-01T00:00:00Z',
+  };
 }
 
 const linksIn = (text: string) => [...text.matchAll(/https:\/\/notify\.example\.com\/preferences\/([A-Za-z0-9._-]+)/g)].map((m) => m[1]!);

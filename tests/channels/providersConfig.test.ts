@@ -57,8 +57,13 @@ describe('provider configuration', () => {
 
   it('reads APNS_KEY from one environment line, APNS_PRODUCTION, and per-channel timeouts', () => {
     const p = loadProvidersConfig({
-      APNS_KEY_ID: 'k', APNS_TEAM_ID: 't', APNS_TOPIC: 'x', APNS_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----', APNS_PRODUCTION: 'true',
-      PROVIDER_TIMEOUT_MS: '5000', PROVIDER_TIMEOUT_MS_SMS: '2000',
+      APNS_KEY_ID: 'k',
+      APNS_TEAM_ID: 't',
+      APNS_TOPIC: 'x',
+      APNS_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----',
+      APNS_PRODUCTION: 'true',
+      PROVIDER_TIMEOUT_MS: '5000',
+      PROVIDER_TIMEOUT_MS_SMS: '2000',
     });
     expect(p.apns).toMatchObject({ key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----', production: true });
     expect(p.timeoutMs).toEqual({ ios: 5000, android: 5000, web: 5000, sms: 2000, email: 5000 });

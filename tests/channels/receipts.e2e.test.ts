@@ -35,7 +35,8 @@ async function receiptsFor(id: string): Promise<SimReceipt[]> {
   return body.receipts.filter((r) => r.notificationId === id);
 }
 
-const view = async (id: string) => (await api.call('GET', `/v1/notifications/${id}`)).body as { status: string; opened: boolean; clicked: boolean; timeline: Array<{ type: string }> };
+const view = async (id: string) =>
+  (await api.call('GET', `/v1/notifications/${id}`)).body as { status: string; opened: boolean; clicked: boolean; timeline: Array<{ type: string }> };
 
 async function send(userId: string, contact: Record<string, string>, channels: string[]): Promise<string> {
   expect((await api.call('PUT', `/v1/users/${userId}`, contact)).status).toBe(200);

@@ -7,7 +7,10 @@ describe('the provider registry (channels/providers/registry.ts)', () => {
   it('gives every channel one primary (or builtin) provider and at most one secondary', () => {
     for (const channel of CHANNELS) {
       const of = ENTRIES.filter((e) => e.channel === channel);
-      expect(of.filter((e) => e.role !== 'secondary'), channel).toHaveLength(1);
+      expect(
+        of.filter((e) => e.role !== 'secondary'),
+        channel,
+      ).toHaveLength(1);
       expect(of.filter((e) => e.role === 'secondary').length, channel).toBeLessThanOrEqual(1);
     }
     expect(new Set(ENTRIES.map((e) => e.key)).size).toBe(ENTRIES.length);

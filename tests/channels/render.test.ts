@@ -1,14 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRenderPool } from '../../infra/render/pool.ts';
-import {
-  apnsPayload,
-  createRenderer,
-  fcmPayload,
-  RenderError,
-  smsEncoding,
-  templateLoaderFromEventStore,
-  type TemplateData,
-} from '../../channels/render/renderer.ts';
+import { apnsPayload, createRenderer, fcmPayload, RenderError, smsEncoding, templateLoaderFromEventStore, type TemplateData } from '../../channels/render/renderer.ts';
 import { analyzeTemplate, TemplateSyntaxError } from '../../domain/templateDialect.ts';
 import { verifyTrackingToken } from '../../domain/trackingToken.ts';
 import type { NotificationRequested, TemplateContent } from '../../domain/events.ts';
@@ -39,8 +31,27 @@ function rendererFor(content: TemplateContent, calls: { n: number } = { n: 0 }) 
 
 function request(channel: NotificationRequested['data']['channel'], params: Record<string, unknown>): NotificationRequested['data'] {
   const recipient: NotificationRequested['data']['recipient'] =
-    channel === 'email' ? { kind: 'email', email: 'a@example.com' } : channel === 'sms' ? { kind: 'sms', phone: '+14155550100' } : channel === 'inapp' ? { kind: 'inapp' } : channel === 'chat' ? { kind: 'chat', webhookUrl: 'https://hooks.slack.com/services/T/B/x' } : { kind: 'push', platform: channel, tokens: ['t'] };
-  return { notificationId: 'notif-1', appId: 'app-1', eventId: 'e-1', userId: 'u-1', channel, templateId: 'welcome', templateVersion: 1, params, recipient, requestedAt: '2026-01-01T00:00:00Z' };
+    channel === 'email'
+      ? { kind: 'email', email: 'a@example.com' }
+      : channel === 'sms'
+        ? { kind: 'sms', phone: '+14155550100' }
+        : channel === 'inapp'
+          ? { kind: 'inapp' }
+          : channel === 'chat'
+            ? { kind: 'chat', webhookUrl: 'https://hooks.slack.com/services/T/B/x' }
+            : { kind: 'push', platform: channel, tokens: ['t'] };
+  return {
+    notificationId: 'notif-1',
+    appId: 'app-1',
+    eventId: 'e-1',
+    userId: 'u-1',
+    channel,
+    templateId: 'welcome',
+    templateVersion: 1,
+    params,
+    recipient,
+    requestedAt: '2026-01-01T00:00:00Z',
+  };
 }
 
 const tokenOf = (url: string) => url.slice(`${PUBLIC}/t/`.length);
@@ -128,7 +139,9 @@ describe('params and templates', () => {
   });
 
   it('analyzeTemplate lists the top-level params of every part and names the field of a syntax error', () => {
-    expect(analyzeTemplate({ email: { subject: '{{ a }}', html: '{% for i in items %}{{ i.name }}{% endfor %}{{ user.name }}' }, push: { title: '{{ a }}', body: '{{ b | upcase }}' } })).toEqual({
+    expect(
+      analyzeTemplate({ email: { subject: '{{ a }}', html: '{% for i in items %}{{ i.name }}{% endfor %}{{ user.name }}' }, push: { title: '{{ a }}', body: '{{ b | upcase }}' } }),
+    ).toEqual({
       requiredParams: ['a', 'b', 'items', 'user'],
     });
     expect(() => analyzeTemplate({ push: { title: 'ok', body: 'Hi {{ name ' } })).toThrow(TemplateSyntaxError);
@@ -154,7 +167,12 @@ describe('params and templates', () => {
     const version = (v: number): RecordedEvent => ({
       type: 'TemplatePublished',
       data: { templateId: 'welcome', appId: 'app-1', version: v, content: { sms: { text: `v${v}` } }, requiredParams: [], at: '' } satisfies TemplateData,
-      id: `e${v}`, streamId: 'template-welcome', revision: v - 1, position: v, metadata: { correlationId: 'c', causationId: 'c', appId: 'app-1' }, recordedAt: '',
+      id: `e${v}`,
+      streamId: 'template-welcome',
+      revision: v - 1,
+      position: v,
+      metadata: { correlationId: 'c', causationId: 'c', appId: 'app-1' },
+      recordedAt: '',
     });
     const asked: string[] = [];
     const load = templateLoaderFromEventStore({ readStream: async (stream) => (asked.push(stream), stream === 'template-app%2D1-welcome' ? [version(1), version(2)] : []) });
@@ -168,7 +186,10 @@ describe('params and templates', () => {
     expect((await legacy('app-1', 'welcome', 1)).content).toEqual({ sms: { text: 'v1' } });
     await expect(legacy('app-2', 'welcome', 1)).rejects.toMatchObject({ code: 'template_not_found' });
     // An id with a dash that spells an app's own stream (app_x's `welcome`) is not that template.
-    const own = templateLoaderFromEventStore({ readStream: async (stream) => (stream === 'template-app_x-welcome' ? [{ ...version(1), data: { ...(version(1).data as TemplateData), appId: 'app_x' } } as RecordedEvent] : []) });
+    const own = templateLoaderFromEventStore({
+      readStream: async (stream) =>
+        stream === 'template-app_x-welcome' ? [{ ...version(1), data: { ...(version(1).data as TemplateData), appId: 'app_x' } } as RecordedEvent] : [],
+    });
     await expect(own('app_x', 'app_x-welcome', 1)).rejects.toMatchObject({ code: 'template_not_found' });
   });
 });
@@ -203,26 +224,27 @@ describe('push payload limits', () => {
 });
 
 describe('SMS segments', () => {
-  it.each(([
-    ['a'.repeat(160), 'GSM-7', 1],
-    ['a'.repeat(161), 'GSM-7', 2],
-    ['a'.repeat(306), 'GSM-7', 2],
-    ['a'.repeat(307), 'GSM-7', 3],
-    ['€'.repeat(80), 'GSM-7', 1],
-    ['€'.repeat(81), 'GSM-7', 2],
-    ['ü'.repeat(160), 'GSM-7', 1],
-    ['ж'.repeat(70), 'UCS-2', 1],
-    ['ж'.repeat(71), 'UCS-2', 2],
-    ['ж'.repeat(134), 'UCS-2', 2],
-    ['ж'.repeat(135), 'UCS-2', 3],
-    ['😀'.repeat(35), 'UCS-2', 1],
-    ['😀'.repeat(36), 'UCS-2', 2],
-  ] as const).map(([text, encoding, segments]) => ({ label: `${Array.from(text).length} x ${Array.from(text)[0]}`, text, encoding, segments })))(
-    '$label -> $encoding, $segments segment(s)',
-    ({ text, encoding, segments }) => {
-      expect(smsEncoding(text)).toMatchObject({ encoding, segments });
-    },
-  );
+  it.each(
+    (
+      [
+        ['a'.repeat(160), 'GSM-7', 1],
+        ['a'.repeat(161), 'GSM-7', 2],
+        ['a'.repeat(306), 'GSM-7', 2],
+        ['a'.repeat(307), 'GSM-7', 3],
+        ['€'.repeat(80), 'GSM-7', 1],
+        ['€'.repeat(81), 'GSM-7', 2],
+        ['ü'.repeat(160), 'GSM-7', 1],
+        ['ж'.repeat(70), 'UCS-2', 1],
+        ['ж'.repeat(71), 'UCS-2', 2],
+        ['ж'.repeat(134), 'UCS-2', 2],
+        ['ж'.repeat(135), 'UCS-2', 3],
+        ['😀'.repeat(35), 'UCS-2', 1],
+        ['😀'.repeat(36), 'UCS-2', 2],
+      ] as const
+    ).map(([text, encoding, segments]) => ({ label: `${Array.from(text).length} x ${Array.from(text)[0]}`, text, encoding, segments })),
+  )('$label -> $encoding, $segments segment(s)', ({ text, encoding, segments }) => {
+    expect(smsEncoding(text)).toMatchObject({ encoding, segments });
+  });
 
   it('records the segment count of the rendered text', async () => {
     const out = await rendererFor({ sms: { text: '{{ t }}' } }).render(request('sms', { t: 'x'.repeat(200) }));

@@ -10,15 +10,30 @@ afterAll(() => pool.close());
 
 function rendererFor(content: TemplateContent) {
   return createRenderer({
-    loadTemplate: async (appId, templateId, version) => ({ templateId, appId, version, content, requiredParams: analyzeTemplate(content).requiredParams, at: '2026-01-01T00:00:00Z' }),
+    loadTemplate: async (appId, templateId, version) => ({
+      templateId,
+      appId,
+      version,
+      content,
+      requiredParams: analyzeTemplate(content).requiredParams,
+      at: '2026-01-01T00:00:00Z',
+    }),
     publicUrl: 'https://notify.example.com',
     trackingSecret: 's',
     pool,
   });
 }
 const sms = (params: Record<string, unknown>, locale?: string): NotificationRequested['data'] => ({
-  notificationId: 'n-1', appId: 'app-1', eventId: 'e-1', userId: 'u-1', channel: 'sms', templateId: 't', templateVersion: 1, params,
-  recipient: { kind: 'sms', phone: '+14155550100', ...(locale ? { locale } : {}) }, requestedAt: '2026-01-01T00:00:00Z',
+  notificationId: 'n-1',
+  appId: 'app-1',
+  eventId: 'e-1',
+  userId: 'u-1',
+  channel: 'sms',
+  templateId: 't',
+  templateVersion: 1,
+  params,
+  recipient: { kind: 'sms', phone: '+14155550100', ...(locale ? { locale } : {}) },
+  requestedAt: '2026-01-01T00:00:00Z',
 });
 
 describe('localized templates', () => {
@@ -41,7 +56,7 @@ describe('localized templates', () => {
     expect(await render()).toMatchObject({ text: 'Order 7: €1,234.50 on March 1, 2026', locale: 'default' });
   });
 
-  it('date: UTC unless a time zone is named; strftime formats keep Liquid\'s meaning; number: fraction digits and percent', async () => {
+  it("date: UTC unless a time zone is named; strftime formats keep Liquid's meaning; number: fraction digits and percent", async () => {
     const r = rendererFor({ sms: { text: '{{ at | date: "short", "Asia/Tokyo" }}|{{ at | date: "%Y-%m-%d" }}|{{ n | number: 2 }}|{{ p | number: "percent" }}|{{ x | number }}' } });
     const out = await r.render(sms({ at: '2026-03-01T23:30:00Z', n: 3, p: 0.25, x: 'n/a' }, 'en-US'));
     expect(out.channel === 'sms' && out.text.replace(/\u202f/g, ' ')).toBe('3/2/26|2026-03-01|3.00|25%|n/a');

@@ -23,7 +23,11 @@ describe('the render pool', () => {
 
   it("apps take turns: app A's render waits for at most one of app B's, however many B queued first", async () => {
     const order: string[] = [];
-    const track = (name: string, p: Promise<unknown>) => p.then(() => order.push(name), (e: unknown) => order.push(`${name}${e instanceof RenderBudgetError ? ' (budget)' : ''}`));
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => order.push(name),
+        (e: unknown) => order.push(`${name}${e instanceof RenderBudgetError ? ' (budget)' : ''}`),
+      );
     const all = [
       track('b1', pool.run(job('b', 'heavy', HEAVY))),
       track('b2', pool.run(job('b', 'heavy', HEAVY))),

@@ -49,8 +49,11 @@ describe('Retry-After (real RabbitMQ, the simulator)', () => {
     expect(retryInMs).toBeGreaterThanOrEqual(5000);
     expect(retryInMs).toBeLessThanOrEqual(6000);
 
-    const sent = await waitFor('the retry delivered', async () =>
-      (await api.store.readStream(`notification-${id}`)).find((e): e is typeof e & NotificationSent => e.type === 'NotificationSent'), 15_000);
+    const sent = await waitFor(
+      'the retry delivered',
+      async () => (await api.store.readStream(`notification-${id}`)).find((e): e is typeof e & NotificationSent => e.type === 'NotificationSent'),
+      15_000,
+    );
     expect(sent.data.attempt).toBe(2);
     const delivered = (await sim.messages('sms')).messages.find((m) => m.recipient === '+14155550142');
     // When the retry reached the provider, counted from the recorded failure.

@@ -35,17 +35,25 @@ describe('the retry policy (channels/retryPolicy.ts)', () => {
 
   it('honours a Retry-After under the cap: never sooner than it, never later than the smallest tier at or above it', () => {
     fc.assert(
-      fc.property(policies, randoms, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 20 }), (p, r, share, pick, onATier, attempts) => {
-        fc.pre(attempts < p.maxAttempts);
-        // Exactly a tier's delay half the time: the boundary of "the smallest tier at or above it".
-        const tiersUnderCap = p.tiersMs.filter((d) => d <= p.retryAfterCapMs);
-        const retryAfterMs = onATier && tiersUnderCap.length > 0 ? tiersUnderCap[pick % tiersUnderCap.length]! : share * p.retryAfterCapMs;
-        const { tierIndex, delayMs } = scheduled(p, attempts, retryAfterMs, r);
-        const tierAtOrAbove = p.tiersMs.findIndex((d) => d >= retryAfterMs);
-        expect(tierIndex).toBe(tierAtOrAbove);
-        expect(delayMs).toBeGreaterThanOrEqual(retryAfterMs);
-        expect(delayMs).toBeLessThanOrEqual(p.tiersMs[tierAtOrAbove]!);
-      }),
+      fc.property(
+        policies,
+        randoms,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 20 }),
+        (p, r, share, pick, onATier, attempts) => {
+          fc.pre(attempts < p.maxAttempts);
+          // Exactly a tier's delay half the time: the boundary of "the smallest tier at or above it".
+          const tiersUnderCap = p.tiersMs.filter((d) => d <= p.retryAfterCapMs);
+          const retryAfterMs = onATier && tiersUnderCap.length > 0 ? tiersUnderCap[pick % tiersUnderCap.length]! : share * p.retryAfterCapMs;
+          const { tierIndex, delayMs } = scheduled(p, attempts, retryAfterMs, r);
+          const tierAtOrAbove = p.tiersMs.findIndex((d) => d >= retryAfterMs);
+          expect(tierIndex).toBe(tierAtOrAbove);
+          expect(delayMs).toBeGreaterThanOrEqual(retryAfterMs);
+          expect(delayMs).toBeLessThanOrEqual(p.tiersMs[tierAtOrAbove]!);
+        },
+      ),
     );
   });
 

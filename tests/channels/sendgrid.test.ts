@@ -6,8 +6,7 @@ import { message, startTestSimulator } from './simHelpers.ts';
 
 let t: Awaited<ReturnType<typeof startTestSimulator>>;
 let email: Provider;
-const mail = (address: string) =>
-  message('email', { kind: 'email', email: address }, { channel: 'email', subject: 'Welcome', html: '<p>Hello</p>', text: 'Hello' });
+const mail = (address: string) => message('email', { kind: 'email', email: address }, { channel: 'email', subject: 'Welcome', html: '<p>Hello</p>', text: 'Hello' });
 
 beforeAll(async () => {
   t = await startTestSimulator();
@@ -29,7 +28,13 @@ describe('SendGrid adapter (@sendgrid/mail) against the simulator', () => {
     expect(messages).toHaveLength(1);
     const m = messages[0]!;
     expect(m.recipient).toBe('ada@example.com');
-    expect(m.content).toMatchObject({ subject: 'Welcome', html: '<p>Hello</p>', text: 'Hello', from: t.sim.credentials.sendgrid.from, customArgs: { notificationId: msg.notificationId } });
+    expect(m.content).toMatchObject({
+      subject: 'Welcome',
+      html: '<p>Hello</p>',
+      text: 'Hello',
+      from: t.sim.credentials.sendgrid.from,
+      customArgs: { notificationId: msg.notificationId },
+    });
     expect(m.meta.auth).toEqual({ scheme: 'bearer-api-key' });
     expect(m.meta.headers['user-agent']).toMatch(/^sendgrid\//);
     if (result.kind === 'ok') expect(result.providerMessageId).toBe(m.providerMessageId);

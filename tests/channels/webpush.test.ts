@@ -78,7 +78,9 @@ describe('web push provider -> simulator (real web-push library, VAPID, aes128gc
     const recipient = { kind: 'push' as const, platform: 'web' as const, tokens: [s.endpoint], webKeys: { [s.endpoint]: s.keys } };
     try {
       const { last } = await t.messages('web');
-      const ok = await provider.send(message('web', recipient, { channel: 'web', title: 'Hello', body: 'Wörld', url: 'https://shop.example/o/1', data: { notificationId: 'n-1' } }));
+      const ok = await provider.send(
+        message('web', recipient, { channel: 'web', title: 'Hello', body: 'Wörld', url: 'https://shop.example/o/1', data: { notificationId: 'n-1' } }),
+      );
       expect(ok).toMatchObject({ kind: 'ok', provider: 'simulator:webpush' });
       const [got] = (await t.messages('web', last)).messages;
       expect(got).toMatchObject({
@@ -87,11 +89,22 @@ describe('web push provider -> simulator (real web-push library, VAPID, aes128gc
         meta: { auth: { scheme: 'vapid', sub: 'mailto:ops@example.com', k: vapid.publicKey } },
       });
       // Another server's key on a subscription restricted to ours: the push service refuses it.
-      const intruder = createWebPushProvider({ vapid: generateVapidKeys('mailto:x@example.com'), timeoutMs: 5000, simulator: { ca: t.sim.ca }, allowedOrigins: simulatorPushOrigins(t.endpoint) }, silentLogger);
+      const intruder = createWebPushProvider(
+        { vapid: generateVapidKeys('mailto:x@example.com'), timeoutMs: 5000, simulator: { ca: t.sim.ca }, allowedOrigins: simulatorPushOrigins(t.endpoint) },
+        silentLogger,
+      );
       expect(await intruder.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'permanent', code: 'webpush:403' });
       await intruder.close?.();
       // A mismatched key pair signs a JWT that does not verify with its own k=.
-      const broken = createWebPushProvider({ vapid: { ...vapid, privateKey: generateVapidKeys(vapid.subject).privateKey }, timeoutMs: 5000, simulator: { ca: t.sim.ca }, allowedOrigins: simulatorPushOrigins(t.endpoint) }, silentLogger);
+      const broken = createWebPushProvider(
+        {
+          vapid: { ...vapid, privateKey: generateVapidKeys(vapid.subject).privateKey },
+          timeoutMs: 5000,
+          simulator: { ca: t.sim.ca },
+          allowedOrigins: simulatorPushOrigins(t.endpoint),
+        },
+        silentLogger,
+      );
       expect(await broken.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'permanent', code: 'webpush:401' });
       await broken.close?.();
       expect((await t.messages('web', last)).messages).toHaveLength(1);
@@ -99,9 +112,17 @@ describe('web push provider -> simulator (real web-push library, VAPID, aes128gc
       await t.fault({ channel: 'web', rate: 0, tokens: [s.endpoint] });
       expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'token_invalid', tokens: [s.endpoint] });
       await t.fault({ channel: 'web', rate: 1, status: 429 });
-      expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'retryable', code: 'webpush:429', retryAfterMs: 1000 });
+      expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({
+        kind: 'retryable',
+        code: 'webpush:429',
+        retryAfterMs: 1000,
+      });
       await t.fault({ channel: 'web', rate: 1, status: 429, retryAfterS: 5 });
-      expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({ kind: 'retryable', code: 'webpush:429', retryAfterMs: 5000 });
+      expect(await provider.send(message('web', recipient, { channel: 'web', title: 'x', body: 'y' }))).toMatchObject({
+        kind: 'retryable',
+        code: 'webpush:429',
+        retryAfterMs: 5000,
+      });
       await t.clearFaults();
     } finally {
       await provider.close?.();
@@ -117,7 +138,9 @@ describe('web push end to end: HTTP -> pipeline -> web-push -> simulator', () =>
     platform = await startE2ePlatform('e2e-webpush', {});
     t = platform.sim;
     api = platform.api;
-    expect((await api.call('PUT', '/v1/templates/wp', { push: { title: 'Order {{ id }}', body: 'Shipped to {{ name }}', url: 'https://shop.example/o/{{ id }}' } })).status).toBe(200);
+    expect((await api.call('PUT', '/v1/templates/wp', { push: { title: 'Order {{ id }}', body: 'Shipped to {{ name }}', url: 'https://shop.example/o/{{ id }}' } })).status).toBe(
+      200,
+    );
   });
   afterAll(async () => {
     await t?.clearFaults();
@@ -155,7 +178,9 @@ describe('web push end to end: HTTP -> pipeline -> web-push -> simulator', () =>
     await t.fault({ channel: 'web', rate: 0, tokens: [s.endpoint] });
     const gone = await api.call('POST', '/v1/notifications', { eventId: 'wp-3', userId: 'wp-bob', templateId: 'wp', params: { id: 'C', name: 'Bob' } });
     const goneId = gone.body.notifications[0].id as string;
-    const failed = await waitFor('NotificationFailed token_invalid', async () => (await api.store.readStream(`notification-${goneId}`)).find((e) => e.type === 'NotificationFailed'));
+    const failed = await waitFor('NotificationFailed token_invalid', async () =>
+      (await api.store.readStream(`notification-${goneId}`)).find((e) => e.type === 'NotificationFailed'),
+    );
     expect(failed.type === 'NotificationFailed' && failed.data.reason).toBe('token_invalid');
     const removed = (await api.store.readStream(streams.user(api.appKey, 'wp-bob'))).find((e) => e.type === 'DeviceRemoved');
     expect(removed?.data).toMatchObject({ token: s.endpoint, platform: 'web', reason: 'token_invalid' });

@@ -12,7 +12,9 @@ let api: TestApi;
 let platform: E2ePlatform | undefined;
 
 beforeAll(async () => {
-  platform = await startE2ePlatform('e2e-workflow', { env: { PUBLIC_URL: 'https://notify.example.com', DISPATCHER_SCHEDULE_TICK_MS: '100', PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_COOLDOWN_MS: '700' } });
+  platform = await startE2ePlatform('e2e-workflow', {
+    env: { PUBLIC_URL: 'https://notify.example.com', DISPATCHER_SCHEDULE_TICK_MS: '100', PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_COOLDOWN_MS: '700' },
+  });
   t = platform.sim;
   api = platform.api;
   await api.call('PUT', '/v1/templates/wf', { email: { subject: 'Hello {{ n }}', html: '<p>{{ n }}</p>' }, sms: { text: 'Text {{ n }}' } });
@@ -63,7 +65,11 @@ describe('digest, end to end', () => {
     await api.call('PUT', '/v1/users/wf-dig', { email: 'dig@example.com' });
     const { last } = await t.messages();
     const ids: string[] = [];
-    for (const [i, [a, x]] of [['ann', 'first'], ['bob', 'second'], ['cy', 'third']].entries()) {
+    for (const [i, [a, x]] of [
+      ['ann', 'first'],
+      ['bob', 'second'],
+      ['cy', 'third'],
+    ].entries()) {
       const res = await trigger('wf-dig', i, a!, x!);
       expect(res.status).toBe(202);
       expect(res.body.notifications[0].status).toBe('scheduled');
@@ -132,7 +138,14 @@ describe('channel fallback, end to end', () => {
     await api.call('POST', '/v1/users/wf-fb/devices', { token: IOS_DEAD, platform: 'ios' });
     await t.fault({ channel: 'ios', tokens: [IOS_DEAD] });
     const { last } = await t.messages('sms');
-    const res = await api.call('POST', '/v1/notifications', { eventId: 'wf-fb-1', userId: 'wf-fb', templateId: 'wf-push', params: { n: 7 }, channels: ['push'], fallback: [{ channel: 'sms' }] });
+    const res = await api.call('POST', '/v1/notifications', {
+      eventId: 'wf-fb-1',
+      userId: 'wf-fb',
+      templateId: 'wf-push',
+      params: { n: 7 },
+      channels: ['push'],
+      fallback: [{ channel: 'sms' }],
+    });
     expect(res.status).toBe(202);
     expect(res.body.notifications).toEqual([expect.objectContaining({ channel: 'ios', status: 'pending' })]);
     const pushId = res.body.notifications[0].id as string;
@@ -158,13 +171,25 @@ describe('channel fallback, end to end', () => {
     const sms = await t.messages('sms');
     // No device: push is suppressed (no_contact), email follows at once, SMS when the email is not opened within 1 s.
     const res = await api.call('POST', '/v1/notifications', {
-      eventId: 'wf-fb-2', userId: 'wf-fb2', templateId: 'wf-all', params: { n: 8 }, channels: ['push'],
+      eventId: 'wf-fb-2',
+      userId: 'wf-fb2',
+      templateId: 'wf-all',
+      params: { n: 8 },
+      channels: ['push'],
       fallback: [{ channel: 'email' }, { channel: 'sms', afterSeconds: 1 }],
     });
     expect(res.status).toBe(404); // template not yet published: nothing is written for a refused request
-    await api.call('PUT', '/v1/templates/wf-all', { push: { title: 'Hi', body: 'P {{ n }}' }, email: { subject: 'E {{ n }}', html: '<p>{{ n }}</p>' }, sms: { text: 'S {{ n }}' } });
+    await api.call('PUT', '/v1/templates/wf-all', {
+      push: { title: 'Hi', body: 'P {{ n }}' },
+      email: { subject: 'E {{ n }}', html: '<p>{{ n }}</p>' },
+      sms: { text: 'S {{ n }}' },
+    });
     const ok = await api.call('POST', '/v1/notifications', {
-      eventId: 'wf-fb-2', userId: 'wf-fb2', templateId: 'wf-all', params: { n: 8 }, channels: ['push'],
+      eventId: 'wf-fb-2',
+      userId: 'wf-fb2',
+      templateId: 'wf-all',
+      params: { n: 8 },
+      channels: ['push'],
       fallback: [{ channel: 'email' }, { channel: 'sms', afterSeconds: 1 }],
     });
     expect((ok.body.notifications as Array<{ status: string }>).every((n) => n.status === 'suppressed')).toBe(true);
@@ -261,7 +286,11 @@ describe('localized templates, end to end', () => {
     expect(plain(by('wf-deat').html)).toContain('<p>Summe € 1.234,50</p>');
     expect(by('wf-fr').subject).toBe('Your order 9');
     expect(plain(by('wf-fr').html)).toContain('<p>Total 1 234,50 €</p>');
-    for (const [u, variant] of [['wf-de', 'de'], ['wf-deat', 'de'], ['wf-fr', 'default']] as const) {
+    for (const [u, variant] of [
+      ['wf-de', 'de'],
+      ['wf-deat', 'de'],
+      ['wf-fr', 'default'],
+    ] as const) {
       const sent = await waitFor(`NotificationSent of ${u}`, async () => (await api.store.readStream(`notification-${ids.get(u)}`)).find((e) => e.type === 'NotificationSent'));
       expect(sent.type === 'NotificationSent' && sent.data.locale).toBe(variant);
     }

@@ -255,7 +255,11 @@ export function eventStoreContract(
     it('readAll honours after (exclusive) and limit', async () => {
       const s = streamName();
       const before = await store.headPosition();
-      await store.append(s, [0, 1, 2, 3, 4].map((n) => rotated(s, n)), 'no_stream');
+      await store.append(
+        s,
+        [0, 1, 2, 3, 4].map((n) => rotated(s, n)),
+        'no_stream',
+      );
       const mine = (await store.readAll({ after: before })).filter((e) => e.streamId === s);
       expect(mine.map(nOf)).toEqual([0, 1, 2, 3, 4]);
       const afterSecond = (await store.readAll({ after: mine[1]!.position })).filter((e) => e.streamId === s);
@@ -286,7 +290,11 @@ export function eventStoreContract(
     it('subscription catches up, resolves caughtUp, then delivers live appends in order', async () => {
       const s = streamName();
       const before = await store.headPosition();
-      await store.append(s, [0, 1, 2].map((n) => rotated(s, n)), 'no_stream');
+      await store.append(
+        s,
+        [0, 1, 2].map((n) => rotated(s, n)),
+        'no_stream',
+      );
       const seen: number[] = [];
       const positions: number[] = [];
       const sub = store.subscribe({
@@ -338,7 +346,11 @@ export function eventStoreContract(
 
     it('subscription from a position starts strictly after it, and caughtUp resolves on an up-to-date log', async () => {
       const s = streamName();
-      await store.append(s, [0, 1, 2].map((n) => rotated(s, n)), 'no_stream');
+      await store.append(
+        s,
+        [0, 1, 2].map((n) => rotated(s, n)),
+        'no_stream',
+      );
       const events = await store.readStream(s);
       const seen: number[] = [];
       const sub = store.subscribe({ after: events[0]!.position, onEvent: (e) => void (e.streamId === s && seen.push(nOf(e))) });
@@ -353,7 +365,11 @@ export function eventStoreContract(
     it('subscription handler runs one event at a time (backpressure)', async () => {
       const s = streamName();
       const before = await store.headPosition();
-      await store.append(s, [0, 1, 2, 3].map((n) => rotated(s, n)), 'no_stream');
+      await store.append(
+        s,
+        [0, 1, 2, 3].map((n) => rotated(s, n)),
+        'no_stream',
+      );
       let active = 0;
       let maxActive = 0;
       const seen: number[] = [];

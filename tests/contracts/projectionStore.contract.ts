@@ -35,9 +35,7 @@ const operand: Record<string, fc.Arbitrary<Value>> = {
   ),
   $addToSet: fc.oneof(scalar, fc.record({ k: fc.integer({ min: 0, max: 1 }) }), fc.record({ $each: fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 4 }) })),
 };
-const entry = fc.tuple(fc.constantFrom(...Object.keys(operand)), fc.constantFrom(...PATHS)).chain(([op, path]) =>
-  operand[op]!.map((v) => ({ op, path, v })),
-);
+const entry = fc.tuple(fc.constantFrom(...Object.keys(operand)), fc.constantFrom(...PATHS)).chain(([op, path]) => operand[op]!.map((v) => ({ op, path, v })));
 const updateArb = fc.array(entry, { minLength: 1, maxLength: 3 }).map((entries) => {
   const u: Record<string, Record<string, Value>> = {};
   for (const { op, path, v } of entries) (u[op] ??= {})[path] = v;
@@ -106,7 +104,13 @@ export function projectionStoreContract(name: string, open: () => Promise<Projec
     it('finds with filter, sort, skip and limit, and indexes never change an answer', async () => {
       const c = store.collection(fresh());
       const rows: Array<[string, unknown, string]> = [
-        ['1', 3, 'a'], ['2', 1, 'b'], ['3', 2, 'a'], ['4', '2', 'a'], ['5', true, 'b'], ['6', null, 'a'], ['7', 2.5, 'c'],
+        ['1', 3, 'a'],
+        ['2', 1, 'b'],
+        ['3', 2, 'a'],
+        ['4', '2', 'a'],
+        ['5', true, 'b'],
+        ['6', null, 'a'],
+        ['7', 2.5, 'c'],
       ];
       for (const [id, v, g] of rows) await c.upsert(id, { $set: { v, g, nested: { g } } });
       await c.upsert('8', { $set: { g: 'a' } });
@@ -137,7 +141,13 @@ export function projectionStoreContract(name: string, open: () => Promise<Projec
     it('deletes, aggregates with $match/$group/$sort/$project/$limit, and drops', async () => {
       const name = fresh();
       const c = store.collection(name);
-      for (const [id, ch, n] of [['1', 'sms', 2], ['2', 'email', 5], ['3', 'sms', 1], ['4', 'push', 7]] as const) await c.upsert(id, { $set: { ch, n } });
+      for (const [id, ch, n] of [
+        ['1', 'sms', 2],
+        ['2', 'email', 5],
+        ['3', 'sms', 1],
+        ['4', 'push', 7],
+      ] as const)
+        await c.upsert(id, { $set: { ch, n } });
       expect(await c.delete('4')).toBe(true);
       expect(await c.delete('4')).toBe(false);
       const out = await c.aggregate([
@@ -147,7 +157,10 @@ export function projectionStoreContract(name: string, open: () => Promise<Projec
         { $project: { _id: 0, ch: '$_id', total: 1, docs: 1 } },
         { $limit: 5 },
       ]);
-      expect(out).toEqual([{ ch: 'email', total: 5, docs: 1 }, { ch: 'sms', total: 3, docs: 2 }]);
+      expect(out).toEqual([
+        { ch: 'email', total: 5, docs: 1 },
+        { ch: 'sms', total: 3, docs: 2 },
+      ]);
       expect(await store.listCollections()).toContain(name);
       await c.drop();
       expect(await store.listCollections()).not.toContain(name);
@@ -199,7 +212,12 @@ export function projectionStoreContract(name: string, open: () => Promise<Projec
         { _id: 'c', list: [1] },
       ]);
       // A refused op anywhere writes nothing.
-      await expect(bulk.bulkWrite([{ op: 'upsert', id: 'd', update: { $set: { ok: true } } }, { op: 'upsert', id: 'e', update: { $rename: { a: 'b' } } as Update }])).rejects.toThrow();
+      await expect(
+        bulk.bulkWrite([
+          { op: 'upsert', id: 'd', update: { $set: { ok: true } } },
+          { op: 'upsert', id: 'e', update: { $rename: { a: 'b' } } as Update },
+        ]),
+      ).rejects.toThrow();
       expect(await bulk.findOne({ _id: 'd' })).toBeNull();
       await bulk.drop();
       await single.drop();
@@ -227,7 +245,10 @@ export function projectionStoreContract(name: string, open: () => Promise<Projec
             }
           }
           const all = async (c: typeof bulk) => c.find({}, { sort: { _id: 1 } });
-          const bulkDone = await bulk.bulkWrite(ops).then(() => true, () => false);
+          const bulkDone = await bulk.bulkWrite(ops).then(
+            () => true,
+            () => false,
+          );
           if (failed) {
             // One refused op (a type error found while applying) refuses the whole bulkWrite on the
             // embedded store; MongoDB keeps the writes before it. Either way no op after it is applied.
@@ -253,14 +274,20 @@ export function projectionStoreContract(name: string, open: () => Promise<Projec
           let ref: RefDoc | undefined;
           for (const u of updates) {
             const expected = refApply(ref ?? {}, u, ref === undefined);
-            const got = await c.upsert('p', u as Update).then((d) => strip(d), (e: unknown) => e as Error);
+            const got = await c.upsert('p', u as Update).then(
+              (d) => strip(d),
+              (e: unknown) => e as Error,
+            );
             if (expected instanceof Error) expect(got, `${JSON.stringify(u)} should be refused: ${expected.message}`).toBeInstanceOf(Error);
             else {
               expect(got, JSON.stringify(u)).toEqual(expected);
               ref = expected;
             }
             if (m) {
-              const fromMongo = await m.upsert('p', u as Update).then((d) => strip(d), (e: unknown) => e as Error);
+              const fromMongo = await m.upsert('p', u as Update).then(
+                (d) => strip(d),
+                (e: unknown) => e as Error,
+              );
               if (expected instanceof Error) expect(fromMongo).toBeInstanceOf(Error);
               else expect(fromMongo).toEqual(expected);
             }

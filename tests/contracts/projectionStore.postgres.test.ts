@@ -69,9 +69,15 @@ describe('PostgreSQL projection store', () => {
         for (const bound of ['Z', 'a', 'é', '\uE000', '😀', '2026-01-01T12', '']) {
           for (const op of ['$gt', '$gte', '$lt', '$lte'] as const) {
             const filter = { s: { [op]: bound } };
-            const expected = values.flatMap((s, i) => (op === '$gt' ? s > bound : op === '$gte' ? s >= bound : op === '$lt' ? s < bound : s <= bound) ? [`d${i}`] : []).sort();
-            expect((await plain.find(filter, { sort: { _id: 1 } })).map((d) => d._id), JSON.stringify(filter)).toEqual(expected);
-            expect((await indexed.find(filter, { sort: { _id: 1 } })).map((d) => d._id), JSON.stringify(filter)).toEqual(expected);
+            const expected = values.flatMap((s, i) => ((op === '$gt' ? s > bound : op === '$gte' ? s >= bound : op === '$lt' ? s < bound : s <= bound) ? [`d${i}`] : [])).sort();
+            expect(
+              (await plain.find(filter, { sort: { _id: 1 } })).map((d) => d._id),
+              JSON.stringify(filter),
+            ).toEqual(expected);
+            expect(
+              (await indexed.find(filter, { sort: { _id: 1 } })).map((d) => d._id),
+              JSON.stringify(filter),
+            ).toEqual(expected);
           }
         }
       }

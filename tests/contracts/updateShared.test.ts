@@ -23,7 +23,11 @@ const operand: Record<string, fc.Arbitrary<unknown>> = {
   $unset: fc.constant(''),
   $min: scalar,
   $max: scalar,
-  $push: fc.oneof(value, fc.record({ $each: fc.array(value, { maxLength: 3 }) }), fc.record({ $each: fc.array(scalar, { maxLength: 3 }), $slice: fc.integer({ min: -3, max: 3 }) })),
+  $push: fc.oneof(
+    value,
+    fc.record({ $each: fc.array(value, { maxLength: 3 }) }),
+    fc.record({ $each: fc.array(scalar, { maxLength: 3 }), $slice: fc.integer({ min: -3, max: 3 }) }),
+  ),
   $addToSet: fc.oneof(value, fc.record({ $each: fc.array(value, { maxLength: 3 }) })),
 };
 const entry = fc.tuple(fc.constantFrom(...Object.keys(operand)), fc.constantFrom(...PATHS)).chain(([op, path]) => operand[op]!.map((v) => ({ op, path, v })));
@@ -61,31 +65,35 @@ function deeplyFrozen(v: unknown): boolean {
 describe('applyUpdateShared (copy-on-write) gives what applyUpdate gives', () => {
   it('property: any sequence of updates, from a stored document or from nothing', () => {
     fc.assert(
-      fc.property(fc.option(value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v))), fc.array(updateArb, { minLength: 1, maxLength: 8 }), (start, updates) => {
-        let expected: Obj | undefined = start ? (JSON.parse(JSON.stringify({ _id: 'p', ...(start as Obj) })) as Obj) : undefined;
-        let got: Obj | undefined = expected && adoptDoc(structuredClone(expected));
-        for (const u of updates) {
-          const before = got === undefined ? undefined : JSON.stringify(got);
-          const e = inPlace(expected ?? { _id: 'p' }, u, expected === undefined);
-          const g = shared(got ?? { _id: 'p' }, u, got === undefined);
-          if (typeof e === 'string') {
-            expect(g).toBe(e);
-            continue;
+      fc.property(
+        fc.option(value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v))),
+        fc.array(updateArb, { minLength: 1, maxLength: 8 }),
+        (start, updates) => {
+          let expected: Obj | undefined = start ? (JSON.parse(JSON.stringify({ _id: 'p', ...(start as Obj) })) as Obj) : undefined;
+          let got: Obj | undefined = expected && adoptDoc(structuredClone(expected));
+          for (const u of updates) {
+            const before = got === undefined ? undefined : JSON.stringify(got);
+            const e = inPlace(expected ?? { _id: 'p' }, u, expected === undefined);
+            const g = shared(got ?? { _id: 'p' }, u, got === undefined);
+            if (typeof e === 'string') {
+              expect(g).toBe(e);
+              continue;
+            }
+            expect(typeof g).toBe('object');
+            expect(g).toEqual(e);
+            expect(JSON.stringify(g)).toBe(JSON.stringify(e));
+            expect(deeplyFrozen(g)).toBe(true);
+            if (before !== undefined) expect(JSON.stringify(got)).toBe(before);
+            expected = e;
+            got = g as Obj;
           }
-          expect(typeof g).toBe('object');
-          expect(g).toEqual(e);
-          expect(JSON.stringify(g)).toBe(JSON.stringify(e));
-          expect(deeplyFrozen(g)).toBe(true);
-          if (before !== undefined) expect(JSON.stringify(got)).toBe(before);
-          expected = e;
-          got = g as Obj;
-        }
-      }),
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
-  it('copies operands as a JSON round trip would, and never keeps the caller\'s objects', () => {
+  it("copies operands as a JSON round trip would, and never keeps the caller's objects", () => {
     const date = new Date('2026-01-02T03:04:05.000Z');
     const operandValue = { d: date, u: undefined, list: [undefined, Number.NaN, -0, 1, () => 1], nested: { z: -0, i: Infinity }, toJ: { toJSON: () => 'j' } };
     const update: Update = { $set: { v: operandValue, top: -0, arr: [1, { a: [2] }] }, $push: { log: { $each: [{ at: date }, [1, undefined]] } } };

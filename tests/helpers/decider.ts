@@ -37,10 +37,7 @@ export function specFor<State, Command, Event>(decider: Decider<State, Command, 
  * given(past events).when(input).then(output) for a pure policy over a decider's folded state:
  * the same reading as a decider spec, and the past is folded with the decider's own evolve.
  */
-export function policySpecFor<State, Event, Input, Output>(
-  decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
-  policy: (state: State, input: Input) => Output,
-) {
+export function policySpecFor<State, Event, Input, Output>(decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>, policy: (state: State, input: Input) => Output) {
   return {
     given(past: Event[]) {
       return {

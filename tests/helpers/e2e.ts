@@ -76,7 +76,16 @@ export async function startE2ePlatform(name: string, apiOptions: Parameters<type
       if (!workflowStopped) await workflow.stop();
     });
     const senders = await startSendersRole({
-      config: api.config, pipeline, retry, topology, channels: CHANNELS, providers, eventStore: api.store, metrics, alerter: createAlerter({ logger: silentLogger }), logger: silentLogger,
+      config: api.config,
+      pipeline,
+      retry,
+      topology,
+      channels: CHANNELS,
+      providers,
+      eventStore: api.store,
+      metrics,
+      alerter: createAlerter({ logger: silentLogger }),
+      logger: silentLogger,
     });
     stops.push(async () => {
       await senders.stop();

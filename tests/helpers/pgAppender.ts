@@ -17,7 +17,13 @@ for (let i = 0; i < Number(count); i++) {
   const sentAt = performance.timeOrigin + performance.now();
   await store.append(
     stream!,
-    [{ type: 'AppSecretRotated', data: { appId: stream!, secretHash: `h${i}`, at: String(sentAt) }, metadata: { correlationId: randomUUID(), causationId: randomUUID(), appId: 'pg-wake' } }],
+    [
+      {
+        type: 'AppSecretRotated',
+        data: { appId: stream!, secretHash: `h${i}`, at: String(sentAt) },
+        metadata: { correlationId: randomUUID(), causationId: randomUUID(), appId: 'pg-wake' },
+      },
+    ],
     i === 0 ? 'no_stream' : i - 1,
   );
   await new Promise((r) => setTimeout(r, Number(gapMs)));

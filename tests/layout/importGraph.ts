@@ -8,15 +8,7 @@ import path from 'node:path';
  * `simulator` stands alone: it imports no production folder, and only `app` imports it.
  * `packages` (npm workspaces, published apart) likewise: nothing of ours inside, only `app` imports them.
  */
-export const FLOORS = [
-  ['domain'],
-  ['infra'],
-  ['projections'],
-  ['commands'],
-  ['workflow', 'dispatcher', 'channels', 'monitors'],
-  ['api'],
-  ['app'],
-] as const;
+export const FLOORS = [['domain'], ['infra'], ['projections'], ['commands'], ['workflow', 'dispatcher', 'channels', 'monitors'], ['api'], ['app']] as const;
 export type Floor = (typeof FLOORS)[number][number] | 'simulator' | 'packages';
 const FOLDERS: readonly string[] = [...FLOORS.flat(), 'simulator', 'packages'];
 const rank = (floor: Floor): number => (floor === 'simulator' || floor === 'packages' ? -1 : FLOORS.findIndex((f) => (f as readonly string[]).includes(floor)));

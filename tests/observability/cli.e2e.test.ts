@@ -38,7 +38,9 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
     return true;
   }) as typeof process.stdout.write;
   try {
-    await buildCli().exitOverride().parseAsync(['node', 'notify', ...args]);
+    await buildCli()
+      .exitOverride()
+      .parseAsync(['node', 'notify', ...args]);
     return { stdout };
   } finally {
     process.stdout.write = write;
@@ -55,10 +57,16 @@ describe('notify send / status', () => {
     const id = answer.notifications[0]!.id;
 
     // The same event id again: the same notification, nothing new (deduplication through the CLI).
-    const again = JSON.parse((await cli(['send', '--user', 'cli-user', '--template', 'cli-template', '--params', '{"name":"Ada"}', '--channels', 'email', '--event-id', 'cli-1'], env)).stdout) as typeof answer;
+    const again = JSON.parse(
+      (await cli(['send', '--user', 'cli-user', '--template', 'cli-template', '--params', '{"name":"Ada"}', '--channels', 'email', '--event-id', 'cli-1'], env)).stdout,
+    ) as typeof answer;
     expect(again.notifications[0]!.id).toBe(id);
 
-    const status = JSON.parse((await cli(['status', id, '--app-key', creds.appKey, '--app-secret', creds.appSecret])).stdout) as { id: string; channel: string; timeline: unknown[] };
+    const status = JSON.parse((await cli(['status', id, '--app-key', creds.appKey, '--app-secret', creds.appSecret])).stdout) as {
+      id: string;
+      channel: string;
+      timeline: unknown[];
+    };
     expect(status).toMatchObject({ id, channel: 'email' });
     expect(status.timeline.length).toBeGreaterThan(0);
     const events = JSON.parse((await cli(['status', id, '--events'], env)).stdout) as { events: Array<{ type: string }> };
@@ -66,7 +74,9 @@ describe('notify send / status', () => {
   });
 
   it('refuses bad input before any request, and reports the API refusal clearly', async () => {
-    await expect(cli(['send', '--user', 'u', '--template', 't', '--params', '[1]'], { NOTIFY_APP_KEY: 'k', NOTIFY_APP_SECRET: 's' })).rejects.toThrow('--params must be a JSON object');
+    await expect(cli(['send', '--user', 'u', '--template', 't', '--params', '[1]'], { NOTIFY_APP_KEY: 'k', NOTIFY_APP_SECRET: 's' })).rejects.toThrow(
+      '--params must be a JSON object',
+    );
     await expect(cli(['send', '--user', 'u', '--template', 't'], { NOTIFY_APP_KEY: '', NOTIFY_APP_SECRET: '' })).rejects.toThrow('app credentials missing');
     // Through the real binary once: the message on stderr and exit code 1.
     await expect(

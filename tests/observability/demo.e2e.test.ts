@@ -54,7 +54,11 @@ describe('notify demo', () => {
       expect(text).toContain('Workflow tour:');
       // A fresh platform has no operators: the demo made an admin and printed how to sign in, and that works.
       expect(text).toContain(`sign in as ${demo.admin.email} / ${demo.admin.password}`);
-      const signIn = await fetch(`${demo.apiUrl}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: demo.admin.email, password: demo.admin.password }) });
+      const signIn = await fetch(`${demo.apiUrl}/console/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: demo.admin.email, password: demo.admin.password }),
+      });
       expect(signIn.status).toBe(200);
       expect(await signIn.json()).toMatchObject({ operator: { email: demo.admin.email, role: 'admin' } });
       await demo.stop();

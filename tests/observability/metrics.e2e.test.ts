@@ -71,7 +71,9 @@ describe('GET /metrics as notifications flow', () => {
     const a = await waitFor('queue depth to rise', async () => {
       const text = await metricsText();
       return (sample(text, 'notify_queue_messages', { queue: q('email'), state: 'ready' }) ?? 0) >= 5 &&
-        (sample(text, 'notify_queue_messages', { queue: q('sms'), state: 'ready' }) ?? 0) >= 5 ? text : undefined;
+        (sample(text, 'notify_queue_messages', { queue: q('sms'), state: 'ready' }) ?? 0) >= 5
+        ? text
+        : undefined;
     });
     expect(sample(a, 'notify_notifications_total', { channel: 'email', status: 'requested' })).toBe(5);
     expect(sample(a, 'notify_notifications_total', { channel: 'sms', status: 'requested' })).toBe(5);
@@ -86,13 +88,19 @@ describe('GET /metrics as notifications flow', () => {
     await sim(world, 'POST', { channel: 'email', rate: 1, status: 400 });
     platform = await world.start(['projections', 'dispatcher', 'senders', 'monitors', 'api']);
     current = platform;
-    const b = await waitFor('the outage to be seen and the alert raised', async () => {
-      const text = await metricsText();
-      return (sample(text, 'notify_parked_total', { channel: 'email', reason: 'permanent' }) ?? 0) >= 5 &&
-        (sample(text, 'notify_retries_total', { channel: 'sms', tier: '200ms' }) ?? 0) >= 5 &&
-        sample(text, 'notify_alert_active', { kind: 'channel_failure_rate', subject: 'sms' }) === 1 ? text : undefined;
-      // A loaded CI box stretches the retry tiers: generous, and the assertions below are unchanged.
-    }, 45_000);
+    const b = await waitFor(
+      'the outage to be seen and the alert raised',
+      async () => {
+        const text = await metricsText();
+        return (sample(text, 'notify_parked_total', { channel: 'email', reason: 'permanent' }) ?? 0) >= 5 &&
+          (sample(text, 'notify_retries_total', { channel: 'sms', tier: '200ms' }) ?? 0) >= 5 &&
+          sample(text, 'notify_alert_active', { kind: 'channel_failure_rate', subject: 'sms' }) === 1
+          ? text
+          : undefined;
+        // A loaded CI box stretches the retry tiers: generous, and the assertions below are unchanged.
+      },
+      45_000,
+    );
     expect(sample(b, 'notify_notifications_total', { channel: 'email', status: 'failed' })).toBeGreaterThanOrEqual(5);
     expect(sample(b, 'notify_provider_call_seconds_count', { channel: 'sms', outcome: 'retryable' })).toBeGreaterThanOrEqual(5);
     expect(sample(b, 'notify_provider_call_seconds_count', { channel: 'email', outcome: 'permanent' })).toBeGreaterThanOrEqual(5);
@@ -104,13 +112,19 @@ describe('GET /metrics as notifications flow', () => {
     // The provider recovers: new notifications go through, the queues drain, the alert clears once.
     await sim(world, 'DELETE');
     await send(api, 3, 100);
-    const c = await waitFor('delivery, drained queues and the alert cleared', async () => {
-      const text = await metricsText();
-      return (sample(text, 'notify_notifications_total', { channel: 'sms', status: 'sent' }) ?? 0) >= 3 &&
-        (sample(text, 'notify_notifications_total', { channel: 'email', status: 'sent' }) ?? 0) >= 3 &&
-        sample(text, 'notify_queue_messages', { queue: q('email'), state: 'ready' }) === 0 &&
-        sample(text, 'notify_alert_active', { kind: 'channel_failure_rate', subject: 'sms' }) === 0 ? text : undefined;
-    }, 30_000);
+    const c = await waitFor(
+      'delivery, drained queues and the alert cleared',
+      async () => {
+        const text = await metricsText();
+        return (sample(text, 'notify_notifications_total', { channel: 'sms', status: 'sent' }) ?? 0) >= 3 &&
+          (sample(text, 'notify_notifications_total', { channel: 'email', status: 'sent' }) ?? 0) >= 3 &&
+          sample(text, 'notify_queue_messages', { queue: q('email'), state: 'ready' }) === 0 &&
+          sample(text, 'notify_alert_active', { kind: 'channel_failure_rate', subject: 'sms' }) === 0
+          ? text
+          : undefined;
+      },
+      30_000,
+    );
     expect(sample(c, 'notify_provider_call_seconds_count', { channel: 'sms', outcome: 'ok' })).toBeGreaterThanOrEqual(3);
     expect(sample(c, 'notify_queue_messages', { queue: q('email.parked'), state: 'ready' })).toBeGreaterThanOrEqual(5);
     expect(sample(c, 'notify_alerts_raised_total', { kind: 'channel_failure_rate', subject: 'sms' })).toBe(1);
@@ -121,7 +135,13 @@ describe('GET /metrics as notifications flow', () => {
     expect((await fetch(`${world.apiUrl}/readyz`)).status).toBe(404);
     const ready = await fetch(`${opsUrl()}/readyz`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ eventStore: 'ok', projectionStore: 'ok', rabbitmq: 'ok', rabbitmqCluster: 'ok', projections: 'ok' });
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({
+      eventStore: 'ok',
+      projectionStore: 'ok',
+      rabbitmq: 'ok',
+      rabbitmqCluster: 'ok',
+      projections: 'ok',
+    });
     const smsHooks = hooks.filter((h) => h.kind === 'channel_failure_rate' && h.subject === 'sms').map((h) => h.state);
     expect(smsHooks).toEqual(['raised', 'cleared']);
   }, 150_000);

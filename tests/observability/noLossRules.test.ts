@@ -64,7 +64,11 @@ describe('lag rules', () => {
   it('track each projection on its own', () => {
     const { alerter } = setup();
     const rules = createLagRules({ alerter, options: { threshold: 10, risingSamples: 2 } });
-    for (const lag of [20, 40, 80]) rules.observe([{ kind: 'projection', name: 'notifications', lag }, { kind: 'projection', name: 'analytics', lag: 0 }]);
+    for (const lag of [20, 40, 80])
+      rules.observe([
+        { kind: 'projection', name: 'notifications', lag },
+        { kind: 'projection', name: 'analytics', lag: 0 },
+      ]);
     expect(alerter.active().map((a) => [a.kind, a.subject])).toEqual([['projection_lag_rising', 'notifications']]);
   });
 });

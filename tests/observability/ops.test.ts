@@ -22,7 +22,12 @@ describe('ops router', () => {
         timeoutMs: 200,
         checks: [
           { name: 'eventStore', check: async () => {} },
-          { name: 'rabbitmq', check: async () => { if (!brokerUp) throw new Error('connection refused'); } },
+          {
+            name: 'rabbitmq',
+            check: async () => {
+              if (!brokerUp) throw new Error('connection refused');
+            },
+          },
           { name: 'projectionStore', check: () => new Promise(() => {}) }, // hangs: must read as a failure, not hang the probe
         ],
       }),

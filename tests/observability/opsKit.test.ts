@@ -41,7 +41,9 @@ afterAll(async () => {
 
 describe('the operations kit', () => {
   it('alerts.yml: well-formed groups of named rules, each over exported metrics, and the in-process alerts all covered', () => {
-    const doc = parse(fs.readFileSync(RULES, 'utf8')) as { groups: Array<{ name: string; rules: Array<{ alert?: string; expr: string; for?: string; labels?: Record<string, string> }> }> };
+    const doc = parse(fs.readFileSync(RULES, 'utf8')) as {
+      groups: Array<{ name: string; rules: Array<{ alert?: string; expr: string; for?: string; labels?: Record<string, string> }> }>;
+    };
     const rules = doc.groups.flatMap((g) => g.rules);
     expect(rules.length).toBeGreaterThanOrEqual(8);
     const missing: string[] = [];
@@ -55,7 +57,16 @@ describe('the operations kit', () => {
     expect(missing, 'rules over metrics /metrics does not export').toEqual([]);
     // The in-process alert kinds (infra/alerts.ts) and the operators' conditions each have a rule.
     const names = new Set(rules.map((r) => r.alert));
-    for (const a of ['NotifyChannelFailureRate', 'NotifyChannelFailing', 'NotifyParkingGrowing', 'NotifyQueueBacklog', 'NotifyNotificationsStuck', 'NotifyDispatcherLag', 'NotifyProjectionLag', 'NotifyBrokerDown']) {
+    for (const a of [
+      'NotifyChannelFailureRate',
+      'NotifyChannelFailing',
+      'NotifyParkingGrowing',
+      'NotifyQueueBacklog',
+      'NotifyNotificationsStuck',
+      'NotifyDispatcherLag',
+      'NotifyProjectionLag',
+      'NotifyBrokerDown',
+    ]) {
       expect(names.has(a), a).toBe(true);
     }
   });
@@ -73,7 +84,11 @@ describe('the operations kit', () => {
   });
 
   it('notify.json: a Grafana dashboard whose every panel queries exported metrics, covering delivery, failures, queues, lag, parking, alerts and HTTP', () => {
-    const dash = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as { uid: string; title: string; panels: Array<{ id: number; type: string; title: string; targets?: Array<{ expr: string }> }> };
+    const dash = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as {
+      uid: string;
+      title: string;
+      panels: Array<{ id: number; type: string; title: string; targets?: Array<{ expr: string }> }>;
+    };
     expect(dash.uid).toBe('notify-platform');
     const ids = dash.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -89,7 +104,17 @@ describe('the operations kit', () => {
     }
     expect(missing, 'panels over metrics /metrics does not export').toEqual([]);
     const all = queried.flatMap((p) => (p.targets ?? []).flatMap((t) => metricsIn(t.expr)));
-    for (const m of ['notify_notifications_total', 'notify_provider_call_seconds_count', 'notify_queue_messages', 'notify_dispatcher_lag_events', 'notify_projection_lag_events', 'notify_parked_total', 'notify_alert_active', 'notify_http_requests_total', 'notify_http_request_duration_seconds_bucket']) {
+    for (const m of [
+      'notify_notifications_total',
+      'notify_provider_call_seconds_count',
+      'notify_queue_messages',
+      'notify_dispatcher_lag_events',
+      'notify_projection_lag_events',
+      'notify_parked_total',
+      'notify_alert_active',
+      'notify_http_requests_total',
+      'notify_http_request_duration_seconds_bucket',
+    ]) {
       expect(all, m).toContain(m);
     }
   });

@@ -15,7 +15,18 @@ const at = new Date(0).toISOString();
 function requested(id: string, channel: 'sms' | 'email' | 'ios'): NotificationEvent {
   return {
     type: 'NotificationRequested',
-    data: { notificationId: id, appId: 'a', eventId: 'e', userId: 'u', channel, templateId: 't', templateVersion: 1, params: {}, recipient: { kind: 'sms', phone: '+15550000000' }, requestedAt: at },
+    data: {
+      notificationId: id,
+      appId: 'a',
+      eventId: 'e',
+      userId: 'u',
+      channel,
+      templateId: 't',
+      templateVersion: 1,
+      params: {},
+      recipient: { kind: 'sms', phone: '+15550000000' },
+      requestedAt: at,
+    },
   };
 }
 
@@ -36,11 +47,23 @@ describe('outcome feed', () => {
       await feed.caughtUp;
       const ev = (e: NotificationEvent) => ({ ...e, metadata: meta });
       await store.append(streams.notification('n1'), [ev(requested('n1', 'sms'))], 'no_stream');
-      await store.append(streams.notification('n1'), [ev({ type: 'NotificationAttemptFailed', data: { notificationId: 'n1', attempt: 1, provider: 'twilio', code: '503', message: 'x', at } })], 0);
-      await store.append(streams.notification('n1'), [ev({ type: 'NotificationSent', data: { notificationId: 'n1', attempt: 2, provider: 'twilio', providerMessageId: 'm', at } })], 1);
+      await store.append(
+        streams.notification('n1'),
+        [ev({ type: 'NotificationAttemptFailed', data: { notificationId: 'n1', attempt: 1, provider: 'twilio', code: '503', message: 'x', at } })],
+        0,
+      );
+      await store.append(
+        streams.notification('n1'),
+        [ev({ type: 'NotificationSent', data: { notificationId: 'n1', attempt: 2, provider: 'twilio', providerMessageId: 'm', at } })],
+        1,
+      );
       await store.append(streams.notification('old'), [ev({ type: 'NotificationFailed', data: { notificationId: 'old', reason: 'permanent', code: '400', message: 'x', at } })], 0);
       await store.append(streams.notification('n2'), [ev(requested('n2', 'ios'))], 'no_stream');
-      await store.append(streams.notification('n2'), [ev({ type: 'NotificationFailed', data: { notificationId: 'n2', reason: 'token_invalid', code: '410', message: 'x', at } })], 0);
+      await store.append(
+        streams.notification('n2'),
+        [ev({ type: 'NotificationFailed', data: { notificationId: 'n2', reason: 'token_invalid', code: '410', message: 'x', at } })],
+        0,
+      );
       await store.append(streams.user('app', 'u'), [ev({ type: 'NotificationOpened', data: { notificationId: 'n1', at } } as NotificationEvent)], 'any');
       const deadline = Date.now() + 5000;
       while (statuses.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -56,10 +56,14 @@ describe('trace propagation through the event store and RabbitMQ', () => {
       // 2. A subscriber picks the event up later and publishes in the context its metadata names.
       const [event] = await store.readStream('user-u1');
       expect(event?.metadata.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-      await inSpan('dispatch', async () => {
-        ch.publish('', queue, Buffer.from('x'));
-        await ch.waitForConfirms();
-      }, contextFromTraceparent(event?.metadata.traceparent));
+      await inSpan(
+        'dispatch',
+        async () => {
+          ch.publish('', queue, Buffer.from('x'));
+          await ch.waitForConfirms();
+        },
+        contextFromTraceparent(event?.metadata.traceparent),
+      );
 
       // 3. A consumer handles it in the context the message headers carry.
       const headers = await new Promise<Record<string, unknown>>((resolve) => {
@@ -68,7 +72,13 @@ describe('trace propagation through the event store and RabbitMQ', () => {
           void inSpan('handle', async () => {
             await store.append(
               'user-u1',
-              [{ type: 'ContactChanged', data: { userId: 'u1', changes: { locale: 'fr' }, at: new Date(0).toISOString() }, metadata: { correlationId: 'c', causationId: 'c', appId: 'a' } }],
+              [
+                {
+                  type: 'ContactChanged',
+                  data: { userId: 'u1', changes: { locale: 'fr' }, at: new Date(0).toISOString() },
+                  metadata: { correlationId: 'c', causationId: 'c', appId: 'a' },
+                },
+              ],
               0,
             );
           }).then(() => {

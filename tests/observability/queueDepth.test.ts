@@ -21,7 +21,10 @@ describe('queue depth poller', () => {
     const client = await pickManagement({ amqpUrl: AMQP_URL, logger: silentLogger });
     // Unacked counts come from the management API of the AMQP host (port 15672) when it answers,
     // and from nothing else: never a local rabbitmqctl (it may speak for another broker).
-    const answers = await fetch(`http://${new URL(AMQP_URL).hostname}:15672/api/overview`, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+    const answers = await fetch(`http://${new URL(AMQP_URL).hostname}:15672/api/overview`, { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false,
+    );
     expect(client !== undefined).toBe(answers);
     const stats = client ? lazyQueueStatsSource(Promise.resolve(client), AMQP_URL) : undefined;
     const poller = createQueueDepthPoller({ amqpUrl: AMQP_URL, queues: () => [missing, queue], metrics, logger: silentLogger, intervalMs: 60_000 });

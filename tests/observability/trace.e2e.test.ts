@@ -40,7 +40,11 @@ describe('one trace per notification', () => {
     exporter.reset();
 
     const answer = await api.request<{ notifications: Array<{ id: string; channel: string }> }>('POST', '/v1/notifications', {
-      eventId: 'trace-1', userId: 'trace-user', templateId: 'trace-template', params: { name: 'Ada' }, channels: ['sms'],
+      eventId: 'trace-1',
+      userId: 'trace-user',
+      templateId: 'trace-template',
+      params: { name: 'Ada' },
+      channels: ['sms'],
     });
     const id = answer.notifications[0]!.id;
     await waitFor('NotificationSent', async () => (await platform.eventStore.readStream(streams.notification(id))).some((e) => e.type === 'NotificationSent'));
@@ -70,7 +74,14 @@ describe('one trace per notification', () => {
     ];
     for (const [what, span] of stages) expect(span, `${what} in trace\n${describeTrace(trace)}`).toBeDefined();
     const [request, requestedAppend, dispatch, publish, consume, render, provider, sentAppend] = stages.map(([, s]) => s!) as ReadableSpan[] as [
-      ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan, ReadableSpan,
+      ReadableSpan,
+      ReadableSpan,
+      ReadableSpan,
+      ReadableSpan,
+      ReadableSpan,
+      ReadableSpan,
+      ReadableSpan,
+      ReadableSpan,
     ];
     const chain: Array<[ReadableSpan, ReadableSpan]> = [
       [requestedAppend, request],
@@ -101,7 +112,11 @@ describe('one trace per notification', () => {
     await api.request('PUT', '/v1/templates/retry-template', { sms: { text: 'Hello {{ name }}' } });
     await sim(world, 'POST', { channel: 'sms', rate: 1, status: 503 });
     const answer = await api.request<{ notifications: Array<{ id: string }> }>('POST', '/v1/notifications', {
-      eventId: 'trace-retry-1', userId: 'retry-user', templateId: 'retry-template', params: { name: 'Bo' }, channels: ['sms'],
+      eventId: 'trace-retry-1',
+      userId: 'retry-user',
+      templateId: 'retry-template',
+      params: { name: 'Bo' },
+      channels: ['sms'],
     });
     const id = answer.notifications[0]!.id;
     const stream = streams.notification(id);
@@ -119,7 +134,9 @@ describe('one trace per notification', () => {
     const calls = trace.filter((s) => s.name === 'provider.send').map((s) => s.attributes.outcome);
     expect(calls).toContain('retryable');
     expect(calls).toContain('ok');
-    const [first, second] = [...consumes].sort((a, b) => (BigInt(a.startTime[0]) * 1_000_000_000n + BigInt(a.startTime[1]) < BigInt(b.startTime[0]) * 1_000_000_000n + BigInt(b.startTime[1]) ? -1 : 1));
+    const [first, second] = [...consumes].sort((a, b) =>
+      BigInt(a.startTime[0]) * 1_000_000_000n + BigInt(a.startTime[1]) < BigInt(b.startTime[0]) * 1_000_000_000n + BigInt(b.startTime[1]) ? -1 : 1,
+    );
     expect(isDescendant(second!, first!, trace), describeTrace(trace)).toBe(true);
     // And the trace still starts at the HTTP request.
     expect(trace.some((s) => s.kind === SpanKind.SERVER && s.attributes['url.path'] === '/v1/notifications')).toBe(true);

@@ -56,11 +56,16 @@ describe('RabbitMQ restarted during a run', () => {
       await broker.startApp();
       await add(100);
 
-      await waitFor(async () => {
-        let done = 0;
-        for (const id of ids) if (count(await eventsOf(store, id), 'NotificationSent') === 1) done += 1;
-        return done === ids.length;
-      }, 45_000, 'all 500 Sent after the restart', 250);
+      await waitFor(
+        async () => {
+          let done = 0;
+          for (const id of ids) if (count(await eventsOf(store, id), 'NotificationSent') === 1) done += 1;
+          return done === ids.length;
+        },
+        45_000,
+        'all 500 Sent after the restart',
+        250,
+      );
 
       for (const id of ids) {
         const events = await eventsOf(store, id);
@@ -73,7 +78,6 @@ describe('RabbitMQ restarted during a run', () => {
       expect(pipeline.dispatcher!.stats().checkpoint).toBe(await store.headPosition());
       // Both the dispatcher's and the senders' connections really went down and came back.
       for (const r of pipeline.rabbits) expect(r.connects).toBeGreaterThanOrEqual(2);
-
     } finally {
       await pipeline.stop();
       await store.close();

@@ -41,10 +41,35 @@ function contract(name: string, open: () => Promise<ClaimStore>) {
     it('answers a batch request by request, and an expired claim is taken over', async () => {
       const s = await open();
       const [x, y, z] = [unique('x'), unique('y'), unique('z')];
-      expect(await s.claim([{ notificationId: x, attempt: 1, holder: 'a' }, { notificationId: y, attempt: 1, holder: 'a' }], 150)).toEqual([true, true]);
-      expect(await s.claim([{ notificationId: x, attempt: 1, holder: 'b' }, { notificationId: z, attempt: 1, holder: 'b' }], 60_000)).toEqual([false, true]);
+      expect(
+        await s.claim(
+          [
+            { notificationId: x, attempt: 1, holder: 'a' },
+            { notificationId: y, attempt: 1, holder: 'a' },
+          ],
+          150,
+        ),
+      ).toEqual([true, true]);
+      expect(
+        await s.claim(
+          [
+            { notificationId: x, attempt: 1, holder: 'b' },
+            { notificationId: z, attempt: 1, holder: 'b' },
+          ],
+          60_000,
+        ),
+      ).toEqual([false, true]);
       await sleep(400);
-      expect(await s.claim([{ notificationId: x, attempt: 1, holder: 'b' }, { notificationId: y, attempt: 1, holder: 'c' }, { notificationId: z, attempt: 1, holder: 'c' }], 60_000)).toEqual([true, true, false]);
+      expect(
+        await s.claim(
+          [
+            { notificationId: x, attempt: 1, holder: 'b' },
+            { notificationId: y, attempt: 1, holder: 'c' },
+            { notificationId: z, attempt: 1, holder: 'c' },
+          ],
+          60_000,
+        ),
+      ).toEqual([true, true, false]);
       expect(await s.claim([], 1_000)).toEqual([]);
       await s.close();
     });
@@ -146,9 +171,7 @@ describe('two senders, every message published twice (a dispatcher takeover repu
     const pipelines: Pipeline[] = [];
     for (let i = 0; i < 2; i++) {
       // Two processes: two connections to one claims file, each with its own claimer.
-      const claimer = withClaims
-        ? createClaimer({ store: createSqliteClaimStore(path.join(wdir, 'claims.sqlite')), leaseMs: 30_000, logger: silentLogger })
-        : undefined;
+      const claimer = withClaims ? createClaimer({ store: createSqliteClaimStore(path.join(wdir, 'claims.sqlite')), leaseMs: 30_000, logger: silentLogger }) : undefined;
       const p = await startPipeline({ dir: wdir, store, topology, providers: { [channel]: provider }, dispatcher: false, sender: { ...(claimer && { claimer }), prefetch: 20 } });
       pipelines.push(p);
       cleanup.push(async () => {
@@ -161,7 +184,10 @@ describe('two senders, every message published twice (a dispatcher takeover repu
     const names = channelNames(channel, topology.prefix);
     const copy = (id: string) => ({ content: encodeDelivery({ notificationId: id, channel, appId: 'app-test' }), headers: { [HEADERS.attempt]: 1 } });
     // The original, then at once the copy: both are queued before either is delivered.
-    await publishRaw(names.exchange, ids.flatMap((id) => [copy(id), copy(id)]));
+    await publishRaw(
+      names.exchange,
+      ids.flatMap((id) => [copy(id), copy(id)]),
+    );
     const settled = () => pipelines.reduce((n, p) => n + [...p.senders.values()].reduce((m, s) => m + s.stats().sent + s.stats().skipped, 0), 0);
     await waitFor(async () => settled() >= ids.length * 2 && (await messageCount(names.queue)) === 0, 30_000, 'every copy settled', 50);
     const deferred = pipelines.reduce((n, p) => n + [...p.senders.values()].reduce((m, s) => m + s.stats().deferred, 0), 0);

@@ -23,7 +23,7 @@ import { count, eventsOf, openStore, request, tempDir, testProvider, type TestPr
  */
 const RESUME_BOUND_MS = 15_000;
 
-describe('a three-node RabbitMQ cluster, the leaders\' node killed mid-load', () => {
+describe("a three-node RabbitMQ cluster, the leaders' node killed mid-load", () => {
   let cluster: PrivateCluster;
   let victim: PrivateBroker | undefined;
   beforeAll(async () => {
@@ -42,7 +42,15 @@ describe('a three-node RabbitMQ cluster, the leaders\' node killed mid-load', ()
     // would be the machine's broker), and the machine's rabbitmqctl must not stand in for them.
     expect(await pickManagement({ amqpUrl: cluster.url, logger: silentLogger })).toBeUndefined();
     const conn = await amqp.connect(cluster.nodes[1]!.url);
-    const poller = createQueueDepthPoller({ amqpUrl: cluster.url, queues: () => [queue], metrics, logger: silentLogger, stats: lazyQueueStatsSource(Promise.resolve(client), cluster.url), intervalMs: 60_000, statsIntervalMs: 0 });
+    const poller = createQueueDepthPoller({
+      amqpUrl: cluster.url,
+      queues: () => [queue],
+      metrics,
+      logger: silentLogger,
+      stats: lazyQueueStatsSource(Promise.resolve(client), cluster.url),
+      intervalMs: 60_000,
+      statsIntervalMs: 0,
+    });
     try {
       const ch = await conn.createConfirmChannel();
       await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
@@ -98,16 +106,23 @@ describe('a three-node RabbitMQ cluster, the leaders\' node killed mid-load', ()
       // Resumed: the senders send again something appended after the kill.
       await waitFor(() => sent() >= sentAtKill + 40, RESUME_BOUND_MS + 30_000, 'deliveries after the kill', 20);
       const resumeMs = Date.now() - killedAt;
-      process.stdout.write(`cluster3: ${[...before.values()].filter((n) => n === killed).length}/${before.size} quorum leaders on the killed node; deliveries resumed ${resumeMs} ms after the kill\n`);
+      process.stdout.write(
+        `cluster3: ${[...before.values()].filter((n) => n === killed).length}/${before.size} quorum leaders on the killed node; deliveries resumed ${resumeMs} ms after the kill\n`,
+      );
       await new Promise((r) => setTimeout(r, 3000));
       loading = false;
       await load;
 
-      await waitFor(async () => {
-        let done = 0;
-        for (const id of ids) if (count(await eventsOf(store, id), 'NotificationSent') === 1) done += 1;
-        return done === ids.length;
-      }, 60_000, `all ${ids.length} Sent after the kill`, 250);
+      await waitFor(
+        async () => {
+          let done = 0;
+          for (const id of ids) if (count(await eventsOf(store, id), 'NotificationSent') === 1) done += 1;
+          return done === ids.length;
+        },
+        60_000,
+        `all ${ids.length} Sent after the kill`,
+        250,
+      );
 
       for (const id of ids) {
         const events = await eventsOf(store, id);
@@ -145,7 +160,16 @@ describe('a three-node RabbitMQ cluster, the leaders\' node killed mid-load', ()
     await second.stopApp();
     try {
       // Asked of the one node left running: it sees itself alone, so no majority.
-      await waitFor(async () => ready.check().then(() => false, (e: unknown) => /1 of 3 RabbitMQ nodes running: no majority/.test(String(e))), 30_000, 'not ready with 1 of 3 running', 500);
+      await waitFor(
+        async () =>
+          ready.check().then(
+            () => false,
+            (e: unknown) => /1 of 3 RabbitMQ nodes running: no majority/.test(String(e)),
+          ),
+        30_000,
+        'not ready with 1 of 3 running',
+        500,
+      );
     } finally {
       await second.startApp();
     }

@@ -32,7 +32,7 @@ describe('AMQP_URL: one node or a cluster of them', () => {
     expect(() => loadConfig({ AMQP_URL: 'amqp://u:topsecret@h1:5672,h2:5672' })).not.toThrow(/topsecret/);
   });
 
-  it('masks every node\'s password in `notify config`', () => {
+  it("masks every node's password in `notify config`", () => {
     expect(maskUrlCredentials('amqp://u:p1@h1:5672,amqp://u:p2@h2:5672')).toBe('amqp://u:****@h1:5672,amqp://u:****@h2:5672');
     const shown = effectiveConfig({ AMQP_URL: 'amqp://u:first@h1:5672,amqp://u:second@h2:5672,amqp://u:third@h3:5672' }).find((v) => v.name === 'AMQP_URL');
     expect(shown?.value).toBe('amqp://u:****@h1:5672,amqp://u:****@h2:5672,amqp://u:****@h3:5672');
@@ -53,7 +53,8 @@ describe('AMQP_URL: one node or a cluster of them', () => {
   it('names the delay queue whose node is down (skipped at set-up), and nothing else', () => {
     const t = buildTopology({ prefix: 'p', retry: testRetry({ tiersMs: [100] }) });
     const delay = channelNames('ios', 'p').retryQueue('100ms');
-    const down = (q: string) => new Error(`Channel closed by server: 404 (NOT-FOUND) with message "NOT_FOUND - home node 'n1@localhost' of durable queue '${q}' in vhost '/' is down or inaccessible"`);
+    const down = (q: string) =>
+      new Error(`Channel closed by server: 404 (NOT-FOUND) with message "NOT_FOUND - home node 'n1@localhost' of durable queue '${q}' in vhost '/' is down or inaccessible"`);
     expect(t.queues.some((q) => q.name === delay)).toBe(true);
     expect(queueOnDownNode(t, down(delay))).toBe(delay);
     // A quorum queue never lives on one node: its 404 is a real error, and so is any other 404.
@@ -70,14 +71,23 @@ describe('AMQP_URL: one node or a cluster of them', () => {
     ]);
     // A private node on another port: 15672 on that host would be another broker's.
     expect(managementEndpoints('amqp://a:pw@127.0.0.1:27000')).toEqual([]);
-    expect(managementEndpoints('amqp://a:pw@127.0.0.1:27000,amqp://a:pw@127.0.0.1:27001', 'http://127.0.0.1:28000, http://m:x@127.0.0.1:28001/').map((e) => [e.base, e.authorization])).toEqual([
+    expect(
+      managementEndpoints('amqp://a:pw@127.0.0.1:27000,amqp://a:pw@127.0.0.1:27001', 'http://127.0.0.1:28000, http://m:x@127.0.0.1:28001/').map((e) => [e.base, e.authorization]),
+    ).toEqual([
       ['http://127.0.0.1:28000', basic('a', 'pw')],
       ['http://127.0.0.1:28001', basic('m', 'x')],
     ]);
   });
 
   it('a cluster is ready with a majority running and no partition or alarm', () => {
-    const node = (name: string, o: Partial<{ running: boolean; partitions: string[]; memAlarm: boolean; diskAlarm: boolean }> = {}) => ({ name, running: true, partitions: [], memAlarm: false, diskAlarm: false, ...o });
+    const node = (name: string, o: Partial<{ running: boolean; partitions: string[]; memAlarm: boolean; diskAlarm: boolean }> = {}) => ({
+      name,
+      running: true,
+      partitions: [],
+      memAlarm: false,
+      diskAlarm: false,
+      ...o,
+    });
     expect(clusterProblem([node('a'), node('b'), node('c')])).toBeUndefined();
     expect(clusterProblem([node('a'), node('b'), node('c', { running: false })])).toBeUndefined();
     expect(clusterProblem([node('a'), node('b', { running: false }), node('c', { running: false })])).toBe('1 of 3 RabbitMQ nodes running: no majority');
@@ -149,7 +159,9 @@ describe('AMQP_URL: one node or a cluster of them', () => {
       const conn = await amqp.connect(AMQP_URL);
       const ch = await conn.createChannel();
       ch.on('error', () => {});
-      await expect(ch.assertQueue(channelNames('sms', fresh.prefix).parkedQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } })).rejects.toThrow(/inequivalent arg 'x-delivery-limit'/);
+      await expect(ch.assertQueue(channelNames('sms', fresh.prefix).parkedQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } })).rejects.toThrow(
+        /inequivalent arg 'x-delivery-limit'/,
+      );
       await conn.close().catch(() => {});
     } finally {
       await withChannel(async (ch) => {

@@ -131,7 +131,10 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
     }
 
     // Put the copies back and let a sender absorb the duplicates.
-    await publishRaw('', messages.map((m) => ({ content: m.content, headers: m.properties.headers ?? {}, routingKey: queue })));
+    await publishRaw(
+      '',
+      messages.map((m) => ({ content: m.content, headers: m.properties.headers ?? {}, routingKey: queue })),
+    );
     await waitFor(async () => (await messageCount(queue)) === messages.length, 5_000, 'copies requeued');
     const pipeline = await startPipeline({ dir, store, topology, providers: { sms: provider }, dispatcher: false });
     cleanup.push(() => pipeline.stop());
@@ -151,7 +154,7 @@ describe('crashes (real RabbitMQ, roles killed with SIGKILL)', () => {
 
     const first = await startPipeline({ dir, store, topology, providers: { email: provider }, scheduleTickMs: 50 });
     await waitFor(() => first.senders.get('email')!.stats().sent === 1, 10_000, 'the immediate one sent');
-    await waitFor(() => first.dispatcher!.stats().checkpoint === (first.dispatcher!.stats().lastRead) && first.dispatcher!.stats().scheduled === 1, 5_000, 'schedule stored');
+    await waitFor(() => first.dispatcher!.stats().checkpoint === first.dispatcher!.stats().lastRead && first.dispatcher!.stats().scheduled === 1, 5_000, 'schedule stored');
     expect(await first.dispatcherState!.countScheduled()).toBe(1);
     await first.stop();
     expect(provider.calls.has(now.notificationId)).toBe(true);

@@ -34,8 +34,7 @@ describe('delivery pipeline (real RabbitMQ)', () => {
       CHANNELS.map((c) => [
         c,
         testProvider(c, {
-          fault: (m, n) =>
-            n === 1 && failFirst.has(m.notificationId) ? { kind: 'retryable', provider: `test:${c}`, code: 'http_503', message: 'unavailable' } : undefined,
+          fault: (m, n) => (n === 1 && failFirst.has(m.notificationId) ? { kind: 'retryable', provider: `test:${c}`, code: 'http_503', message: 'unavailable' } : undefined),
         }),
       ]),
     ) as Record<Channel, TestProvider>;
@@ -136,11 +135,15 @@ describe('delivery pipeline (real RabbitMQ)', () => {
     await addUser(store, userId, [{ token: `tok-${userId}-ios-a`, platform: 'ios' }]);
     const allDead = await request(store, 'ios', { userId });
 
-    await waitFor(async () => {
-      const a = await eventsOf(store, partial.notificationId);
-      const b = await eventsOf(store, allDead.notificationId);
-      return count(a, 'NotificationSent') === 1 && count(b, 'NotificationFailed') === 1;
-    }, 15_000, 'partial sent and all-dead failed');
+    await waitFor(
+      async () => {
+        const a = await eventsOf(store, partial.notificationId);
+        const b = await eventsOf(store, allDead.notificationId);
+        return count(a, 'NotificationSent') === 1 && count(b, 'NotificationFailed') === 1;
+      },
+      15_000,
+      'partial sent and all-dead failed',
+    );
 
     const userEvents = await store.readStream(streams.user('app-test', partial.userId));
     const removed = userEvents.filter((e) => e.type === 'DeviceRemoved');
@@ -182,11 +185,7 @@ describe('delivery pipeline (real RabbitMQ)', () => {
       Buffer.from(JSON.stringify({ notificationId: 'nope', channel: 'email', appId: 'a' })),
     ]);
     const good = await request(store, 'email');
-    await waitFor(
-      async () => (await messageCount(names.parkedQueue)) >= 3 && pipeline.senders.get('email')!.stats().sent === 1,
-      15_000,
-      'three parked, one sent',
-    );
+    await waitFor(async () => (await messageCount(names.parkedQueue)) >= 3 && pipeline.senders.get('email')!.stats().sent === 1, 15_000, 'three parked, one sent');
     const parked = await drain(names.parkedQueue);
     const reasons = parked.map((m) => [m.properties.headers?.[HEADERS.parkReason], String(m.properties.headers?.[HEADERS.parkDetail])]);
     expect(reasons).toEqual([

@@ -25,9 +25,26 @@ describe('the dispatcher relays what the log says, and decides nothing else', ()
       // The notification the workflow makes when the window closes: its own request, no `digest`.
       const carrier = await request(store, 'email', { data: { digestOf: members.map((m) => m.notificationId) } });
       const later = await request(store, 'email', { scheduleAt: new Date(Date.now() + 3_600_000).toISOString() });
-      await store.append(streams.notification(later.notificationId), [{ type: 'NotificationCanceled', data: { notificationId: later.notificationId, appId: 'app-test', at: new Date().toISOString() }, metadata: { correlationId: 'c', causationId: 'c', appId: 'app-test' } }], 0);
+      await store.append(
+        streams.notification(later.notificationId),
+        [
+          {
+            type: 'NotificationCanceled',
+            data: { notificationId: later.notificationId, appId: 'app-test', at: new Date().toISOString() },
+            metadata: { correlationId: 'c', causationId: 'c', appId: 'app-test' },
+          },
+        ],
+        0,
+      );
       // A timer a dispatcher that ran the workflow itself left behind: the workflow sets its own.
-      await state.schedule({ notificationId: 'digest-old', channel: 'email', appId: 'app-test', dueAt: new Date(0).toISOString(), position: 1, timer: { kind: 'digest', stream: 'digest-x', windowId: '1' } });
+      await state.schedule({
+        notificationId: 'digest-old',
+        channel: 'email',
+        appId: 'app-test',
+        dueAt: new Date(0).toISOString(),
+        position: 1,
+        timer: { kind: 'digest', stream: 'digest-x', windowId: '1' },
+      });
 
       await dispatcher.start();
       const head = await store.headPosition();

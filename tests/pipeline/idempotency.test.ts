@@ -24,7 +24,14 @@ describe('sender idempotency (the log decides, not the queue)', () => {
     cleanup.push(() => store.close());
     const provider = testProvider('email', { fault, latencyMs });
     const deps: DeliverDeps = {
-      channel: 'email', eventStore: store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date(),
+      channel: 'email',
+      eventStore: store,
+      provider,
+      render: renderTrivially,
+      retry: testRetry({ maxAttempts: 5 }),
+      random: () => 0.5,
+      providerTimeoutMs: 1_000,
+      now: () => new Date(),
     };
     return { store, provider, deps };
   }
@@ -80,11 +87,17 @@ describe('sender idempotency (the log decides, not the queue)', () => {
   it('a suppressed or unknown notification never reaches the provider', async () => {
     const { store, provider, deps } = world();
     const id = 'suppressed-one';
-    await store.append(streams.notification(id), [{
-      type: 'NotificationSuppressed',
-      data: { notificationId: id, appId: 'a', eventId: 'e', userId: 'u', channel: 'email', templateId: 't', reason: 'opted_out', at: new Date().toISOString() },
-      metadata: { correlationId: 'c', causationId: 'c', appId: 'a' },
-    }], 'no_stream');
+    await store.append(
+      streams.notification(id),
+      [
+        {
+          type: 'NotificationSuppressed',
+          data: { notificationId: id, appId: 'a', eventId: 'e', userId: 'u', channel: 'email', templateId: 't', reason: 'opted_out', at: new Date().toISOString() },
+          metadata: { correlationId: 'c', causationId: 'c', appId: 'a' },
+        },
+      ],
+      'no_stream',
+    );
     expect(await deliver(deps, id, 1)).toEqual({ kind: 'ack', note: 'skipped_final' });
     expect(await deliver(deps, 'never-requested', 1)).toMatchObject({ kind: 'park', reason: 'unknown_notification' });
     expect(provider.total()).toBe(0);
@@ -102,7 +115,16 @@ describe('sender idempotency (the log decides, not the queue)', () => {
       return r.kind === 'ok' && m.recipient.kind === 'push' ? { ...r, invalidTokens: [m.recipient.tokens[1]!] } : r;
     };
     const r = await request(store, 'android');
-    const deps: DeliverDeps = { channel: 'android', eventStore: store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date() };
+    const deps: DeliverDeps = {
+      channel: 'android',
+      eventStore: store,
+      provider,
+      render: renderTrivially,
+      retry: testRetry({ maxAttempts: 5 }),
+      random: () => 0.5,
+      providerTimeoutMs: 1_000,
+      now: () => new Date(),
+    };
     expect(await deliver(deps, r.notificationId, 1)).toEqual({ kind: 'ack', note: 'sent' });
     const removed = (await store.readStream(streams.user('app-test', r.userId))).filter((e) => e.type === 'DeviceRemoved');
     expect(removed.map((e) => e.type === 'DeviceRemoved' && [e.data.token, e.data.reason])).toEqual([[`tok-${r.userId}-android-b`, 'token_invalid']]);
@@ -116,7 +138,15 @@ describe('sender idempotency (the log decides, not the queue)', () => {
     const failed = (await eventsOf(store, notificationId)).find((e) => e.type === 'NotificationAttemptFailed');
     expect(failed?.type === 'NotificationAttemptFailed' && failed.data.code).toBe('timeout');
 
-    const throwing = { ...deps, provider: { ...deps.provider, send: async () => { throw new Error('socket hang up'); } } };
+    const throwing = {
+      ...deps,
+      provider: {
+        ...deps.provider,
+        send: async () => {
+          throw new Error('socket hang up');
+        },
+      },
+    };
     expect(await deliver(throwing, notificationId, 2)).toEqual({ kind: 'retry', nextAttempt: 3, tierIndex: 1, delayMs: 100 });
     const codes = (await eventsOf(store, notificationId)).flatMap((e) => (e.type === 'NotificationAttemptFailed' ? [e.data.code] : []));
     expect(codes).toEqual(['timeout', 'provider_threw']);

@@ -43,8 +43,16 @@ describe('sender outbox (an outcome the store refuses is never paid for twice)',
     cleanup.push(() => recorder.close());
     const provider = testProvider('email', {});
     const deps: DeliverDeps = {
-      channel: 'email', eventStore: disk.store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date(),
-      record: recorder.record, held: recorder.held,
+      channel: 'email',
+      eventStore: disk.store,
+      provider,
+      render: renderTrivially,
+      retry: testRetry({ maxAttempts: 5 }),
+      random: () => 0.5,
+      providerTimeoutMs: 1_000,
+      now: () => new Date(),
+      record: recorder.record,
+      held: recorder.held,
     };
     return { dir, store, disk, journal, recorder, provider, deps };
   }
@@ -99,8 +107,16 @@ describe('sender outbox (an outcome the store refuses is never paid for twice)',
     cleanup.push(() => recorder.close());
     const provider = testProvider('email', {});
     const deps: DeliverDeps = {
-      channel: 'email', eventStore: store, provider, render: renderTrivially, retry: testRetry({ maxAttempts: 5 }), random: () => 0.5, providerTimeoutMs: 1_000, now: () => new Date(),
-      record: recorder.record, held: recorder.held,
+      channel: 'email',
+      eventStore: store,
+      provider,
+      render: renderTrivially,
+      retry: testRetry({ maxAttempts: 5 }),
+      random: () => 0.5,
+      providerTimeoutMs: 1_000,
+      now: () => new Date(),
+      record: recorder.record,
+      held: recorder.held,
     };
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push((await request(store, 'email')).notificationId);

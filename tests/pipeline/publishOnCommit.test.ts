@@ -49,7 +49,17 @@ async function committer(rabbit: RabbitConnection = connect('test-poc-committer'
 
 function dispatcher(): Dispatcher {
   const state = createSqliteScheduleStore(path.join(dir, 'dispatcher.sqlite'), 'dispatcher');
-  const d = createDispatcher({ eventStore: store, state, rabbit: connect('test-poc-dispatcher'), topology, logger: silentLogger, scheduleTickMs: 50, marks, committerStaleMs: 2_000, committerMaxWaitMs: 10_000 });
+  const d = createDispatcher({
+    eventStore: store,
+    state,
+    rabbit: connect('test-poc-dispatcher'),
+    topology,
+    logger: silentLogger,
+    scheduleTickMs: 50,
+    marks,
+    committerStaleMs: 2_000,
+    committerMaxWaitMs: 10_000,
+  });
   closers.push(async () => {
     await d.stop(500);
     await state.close();
@@ -107,7 +117,14 @@ describe('publish on commit', () => {
     }
     // A digest member and a later request: the dispatcher's and the workflow's business, never the committer's.
     await requestNotifications(deps(c), ctx(), { eventId: 'digest', userIds: ['u0'], templateId: 't', params: {}, channels: ['email'], digest: { key: 'k', windowSeconds: 60 } });
-    await requestNotifications(deps(c), ctx(), { eventId: 'later', userIds: ['u1'], templateId: 't', params: {}, channels: ['email'], scheduleAt: new Date(Date.now() + 3_600_000) });
+    await requestNotifications(deps(c), ctx(), {
+      eventId: 'later',
+      userIds: ['u1'],
+      templateId: 't',
+      params: {},
+      channels: ['email'],
+      scheduleAt: new Date(Date.now() + 3_600_000),
+    });
     const head = await store.headPosition();
     await waitFor(() => d.stats().checkpoint === head, 10_000, 'the dispatcher past every request');
     await waitFor(async () => (await messageCount(queue)) >= ids.length, 10_000, 'every request on the queue');
@@ -128,11 +145,24 @@ describe('publish on commit', () => {
       ids.push(id);
       await store.append(
         streams.notification(id),
-        [{
-          type: 'NotificationRequested',
-          data: { notificationId: id, appId: 'app-test', eventId: id, userId: 'u0', channel: 'email', templateId: 't', templateVersion: 1, params: {}, recipient: recipientFor('email', 'u0'), requestedAt: new Date().toISOString() },
-          metadata: { correlationId: id, causationId: id, appId: 'app-test', committer: 'dead-committer' },
-        }],
+        [
+          {
+            type: 'NotificationRequested',
+            data: {
+              notificationId: id,
+              appId: 'app-test',
+              eventId: id,
+              userId: 'u0',
+              channel: 'email',
+              templateId: 't',
+              templateVersion: 1,
+              params: {},
+              recipient: recipientFor('email', 'u0'),
+              requestedAt: new Date().toISOString(),
+            },
+            metadata: { correlationId: id, causationId: id, appId: 'app-test', committer: 'dead-committer' },
+          },
+        ],
         'no_stream',
       );
     }

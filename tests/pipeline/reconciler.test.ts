@@ -34,7 +34,16 @@ describe('reconciler (nothing accepted stays pending with nothing queued)', () =
     cleanup.push(() => rabbit.close());
     const alerter = createAlerter({ logger: silentLogger });
     let clock = Date.now();
-    const reconciler = startReconciler({ projectionStore: projections, rabbit, topology, alerter, logger: silentLogger, stuckAfterMs: 60_000, intervalMs: 3_600_000, now: () => clock });
+    const reconciler = startReconciler({
+      projectionStore: projections,
+      rabbit,
+      topology,
+      alerter,
+      logger: silentLogger,
+      stuckAfterMs: 60_000,
+      intervalMs: 3_600_000,
+      now: () => clock,
+    });
     cleanup.push(() => reconciler.stop());
     // Connected after the reconciler registered its topology hook: the queues exist once this resolves.
     await rabbit.start();
@@ -56,11 +65,17 @@ describe('reconciler (nothing accepted stays pending with nothing queued)', () =
     expect(await messageCount(queue)).toBe(1);
 
     // A sender resolves it: the next round finds none and the alert clears.
-    await store.append(streams.notification(fresh.notificationId), [{
-      type: 'NotificationSent',
-      data: { notificationId: fresh.notificationId, attempt: 1, provider: 'test', providerMessageId: 'x', at: new Date(clock).toISOString() },
-      metadata: { correlationId: 'c', causationId: 'c', appId: 'app-test' },
-    }], 'any');
+    await store.append(
+      streams.notification(fresh.notificationId),
+      [
+        {
+          type: 'NotificationSent',
+          data: { notificationId: fresh.notificationId, attempt: 1, provider: 'test', providerMessageId: 'x', at: new Date(clock).toISOString() },
+          metadata: { correlationId: 'c', causationId: 'c', appId: 'app-test' },
+        },
+      ],
+      'any',
+    );
     await waitFor(async () => Object.values(await runner.lag()).every((n) => n === 0), 10_000, 'projections caught up');
     expect(await reconciler.run()).toBe(0);
     expect(alerter.active()).toEqual([]);

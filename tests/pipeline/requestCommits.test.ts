@@ -49,7 +49,13 @@ describe('a request commits its index with its first notifications', () => {
 
   it('twenty users: the index rides in the first group only, and every id is in it', async () => {
     writes = [];
-    const out = await requestNotifications(notify(), ctx(), { eventId: 'e2', userIds: Array.from({ length: 20 }, (_, i) => `u${i}`), templateId: 't', params: {}, channels: ['email'] });
+    const out = await requestNotifications(notify(), ctx(), {
+      eventId: 'e2',
+      userIds: Array.from({ length: 20 }, (_, i) => `u${i}`),
+      templateId: 't',
+      params: {},
+      channels: ['email'],
+    });
     expect(writes.every((w) => w.kind === 'appendMulti')).toBe(true);
     expect(writes.length).toBe(2);
     expect(writes[0]!.streams[0]).toBe(streams.event('app', 'e2'));

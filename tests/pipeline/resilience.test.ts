@@ -56,7 +56,14 @@ describe('the event loop never waits on the store for long', () => {
       const holder = await holdWriteLock(path.join(world.dataDir, 'events.sqlite'), 10_000);
       const started = Date.now();
       // A request that needs the lock waits for it asynchronously, meanwhile the process answers.
-      const accepting = api.request<{ notifications: Array<{ id: string }> }>('POST', '/v1/notifications', { eventId: 'during-lock', userId: 'lock-user', templateId: 'lock-template', channels: ['email'] }).catch((e: unknown) => e);
+      const accepting = api
+        .request<{ notifications: Array<{ id: string }> }>('POST', '/v1/notifications', {
+          eventId: 'during-lock',
+          userId: 'lock-user',
+          templateId: 'lock-template',
+          channels: ['email'],
+        })
+        .catch((e: unknown) => e);
       const probes: number[] = [];
       for (let i = 0; i < 20; i++) {
         const r = await timed(`${world.apiUrl}/healthz`);
@@ -74,7 +81,8 @@ describe('the event loop never waits on the store for long', () => {
 
       // After the lock: the request accepted (or retried now) is delivered: the pipeline survived.
       let accepted = await accepting;
-      if (accepted instanceof Error) accepted = await api.request('POST', '/v1/notifications', { eventId: 'during-lock', userId: 'lock-user', templateId: 'lock-template', channels: ['email'] });
+      if (accepted instanceof Error)
+        accepted = await api.request('POST', '/v1/notifications', { eventId: 'during-lock', userId: 'lock-user', templateId: 'lock-template', channels: ['email'] });
       const id = (accepted as { notifications: Array<{ id: string }> }).notifications[0]!.id;
       await waitFor('delivery after the lock', async () => (await api.request<{ status: string }>('GET', `/v1/notifications/${id}`)).status === 'sent', 30_000, 200);
       expect(lines.filter((l) => /rabbitmq connection lost/.test(l.msg))).toEqual([]);
@@ -112,7 +120,12 @@ describe('start without the broker', () => {
     const api = await appClient(world, platform);
     await api.request('PUT', '/v1/users/nb-user', { email: 'nb@example.com' });
     await api.request('PUT', '/v1/templates/nb-template', { email: { subject: 'hi', html: '<p>hi</p>' } });
-    const accepted = await api.request<{ notifications: Array<{ id: string }> }>('POST', '/v1/notifications', { eventId: 'nb-1', userId: 'nb-user', templateId: 'nb-template', channels: ['email'] });
+    const accepted = await api.request<{ notifications: Array<{ id: string }> }>('POST', '/v1/notifications', {
+      eventId: 'nb-1',
+      userId: 'nb-user',
+      templateId: 'nb-template',
+      channels: ['email'],
+    });
     const id = accepted.notifications[0]!.id;
 
     const ready = await fetch(`http://127.0.0.1:${platform.opsPort}/readyz`);

@@ -41,7 +41,12 @@ function openState(): ScheduleStore {
 }
 async function startRunner(eventStore: EventStore = store): Promise<WorkflowRunner> {
   const runner = createWorkflowRunner({
-    eventStore, state: openState(), logger: silentLogger, timerTickMs: 30, checkpointFlushMs: 30, now: () => new Date(clock),
+    eventStore,
+    state: openState(),
+    logger: silentLogger,
+    timerTickMs: 30,
+    checkpointFlushMs: 30,
+    now: () => new Date(clock),
     notify: { idKey: ID_KEY, rateCounter: createRateCounter(), rateLimits: parseRateLimits(undefined) },
   });
   running.push(runner);
@@ -53,7 +58,9 @@ async function stopAll(): Promise<void> {
   for (const s of opened.splice(0)) await s.close();
 }
 const occurrences = async (id: string) =>
-  (await store.readStream(streams.schedule(id))).flatMap((e) => ((e as unknown as ScheduleEvent).type === 'ScheduleOccurred' ? [(e as unknown as Extract<ScheduleEvent, { type: 'ScheduleOccurred' }>).data.occurrence] : []));
+  (await store.readStream(streams.schedule(id))).flatMap((e) =>
+    (e as unknown as ScheduleEvent).type === 'ScheduleOccurred' ? [(e as unknown as Extract<ScheduleEvent, { type: 'ScheduleOccurred' }>).data.occurrence] : [],
+  );
 const iso = (seconds: number) => at(seconds).toISOString();
 const notificationOf = (scheduleId: string, seconds: number) => notificationId(ID_KEY, 'app', `${scheduleId}:${iso(seconds)}`, 'u', 'email');
 
@@ -72,7 +79,13 @@ afterEach(async () => {
 
 describe('recurring schedules in the workflow runner', () => {
   it('fires each occurrence as the clock passes it; down for three occurrences, it fires those three once on restart', async () => {
-    const { id, nextAt } = await createSchedule(store, ctx(at(1)), { target: { userIds: ['u'], single: true }, templateId: 't', params: { n: 1 }, cron: '*/10 * * * * *', timezone: 'UTC' });
+    const { id, nextAt } = await createSchedule(store, ctx(at(1)), {
+      target: { userIds: ['u'], single: true },
+      templateId: 't',
+      params: { n: 1 },
+      cron: '*/10 * * * * *',
+      timezone: 'UTC',
+    });
     expect(nextAt).toBe(iso(10));
     await startRunner();
     clock = at(10).getTime();
@@ -95,7 +108,13 @@ describe('recurring schedules in the workflow runner', () => {
   });
 
   it('a crash after the request and before ScheduleOccurred: the timer runs again, the request is absorbed, the occurrence recorded once', async () => {
-    const { id } = await createSchedule(store, ctx(at(1)), { target: { userIds: ['u'], single: true }, templateId: 't', params: { n: 1 }, cron: '*/10 * * * * *', timezone: 'UTC' });
+    const { id } = await createSchedule(store, ctx(at(1)), {
+      target: { userIds: ['u'], single: true },
+      templateId: 't',
+      params: { n: 1 },
+      cron: '*/10 * * * * *',
+      timezone: 'UTC',
+    });
     // The first ScheduleOccurred append fails, as a process dying right there would leave it.
     let failures = 1;
     const crashing: EventStore = {
@@ -127,12 +146,21 @@ describe('recurring schedules in the workflow runner', () => {
     clock = at(20).getTime();
     await waitFor(async () => (await occurrences(id)).length === 2, 10_000, 'the second occurrence');
     const recorded = (await store.readStream(streams.schedule(id))).map((e) => e.data as { refused?: { code: string }; notifications?: number });
-    expect(recorded.slice(1).map((d) => [d.notifications, d.refused?.code])).toEqual([[1, undefined], [0, 'app_revoked']]);
+    expect(recorded.slice(1).map((d) => [d.notifications, d.refused?.code])).toEqual([
+      [1, undefined],
+      [0, 'app_revoked'],
+    ]);
     expect(await store.readStream(streams.notification(notificationId(ID_KEY, app.appKey, `${id}:${iso(20)}`, 'u', 'email')))).toEqual([]);
   });
 
   it('a deleted schedule stops: its pending timer fires nothing', async () => {
-    const { id } = await createSchedule(store, ctx(at(1)), { target: { userIds: ['u'], single: true }, templateId: 't', params: { n: 1 }, cron: '*/10 * * * * *', timezone: 'UTC' });
+    const { id } = await createSchedule(store, ctx(at(1)), {
+      target: { userIds: ['u'], single: true },
+      templateId: 't',
+      params: { n: 1 },
+      cron: '*/10 * * * * *',
+      timezone: 'UTC',
+    });
     const runner = await startRunner();
     await waitFor(async () => runner.stats().timersSet === 1, 10_000, 'the first timer');
     expect(await deleteSchedule(store, ctx(at(5)), id)).toBe(true);

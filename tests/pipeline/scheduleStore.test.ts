@@ -44,7 +44,14 @@ function contract(name: string, open: (key: string) => Promise<ScheduleStore>) {
       // A workflow timer round-trips with its entry.
       const timer = { kind: 'digest' as const, stream: 'digest-abc', windowId: '2' };
       await s.schedule({ notificationId: 'd1', channel: 'email', appId: 'a', dueAt: at(40), position: 4, timer });
-      expect((await s.due(new Date(base + 60_000), 10)).find((e) => e.notificationId === 'd1')).toEqual({ notificationId: 'd1', channel: 'email', appId: 'a', dueAt: at(40), position: 4, timer });
+      expect((await s.due(new Date(base + 60_000), 10)).find((e) => e.notificationId === 'd1')).toEqual({
+        notificationId: 'd1',
+        channel: 'email',
+        appId: 'a',
+        dueAt: at(40),
+        position: 4,
+        timer,
+      });
       await s.close();
     });
   });

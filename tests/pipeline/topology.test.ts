@@ -28,7 +28,9 @@ describe('topology as data', () => {
     ]);
     expect(email[0]!.arguments).toMatchObject({ 'x-queue-type': 'quorum', 'x-delivery-limit': 10, 'x-dead-letter-routing-key': 'notify.email.parked' });
     // Derived from the default policy exactly as before it existed: a running broker's queues still assert.
-    expect(email.slice(1, 5).map((q) => q.arguments)).toEqual([1200, 12_000, 72_000, 720_000].map((ttl) => ({ 'x-queue-type': 'classic', 'x-message-ttl': ttl, 'x-dead-letter-exchange': 'notify.email' })));
+    expect(email.slice(1, 5).map((q) => q.arguments)).toEqual(
+      [1200, 12_000, 72_000, 720_000].map((ttl) => ({ 'x-queue-type': 'classic', 'x-message-ttl': ttl, 'x-dead-letter-exchange': 'notify.email' })),
+    );
     expect(t.bindings).toContainEqual({ queue: 'notify.email.retry.1m', exchange: 'notify.email.retry', routingKey: '1m' });
     // Web Push, the in-app inbox and chat are channels like the others: own quorum queue, retry tiers, parking.
     for (const c of ['web', 'inapp', 'chat']) {
@@ -36,10 +38,13 @@ describe('topology as data', () => {
     }
   });
 
-  it('the delay queues are the policy\'s tiers; retries walk them, repeat the last one, and stay within the jitter', () => {
+  it("the delay queues are the policy's tiers; retries walk them, repeat the last one, and stay within the jitter", () => {
     const policy = retryPolicy({ tiersMs: [1000, 10_000], jitter: 0.2, maxAttempts: 8 });
     const t = buildTopology({ retry: policy });
-    expect(t.retryTiers).toEqual([{ delayMs: 1000, label: '1s' }, { delayMs: 10_000, label: '10s' }]);
+    expect(t.retryTiers).toEqual([
+      { delayMs: 1000, label: '1s' },
+      { delayMs: 10_000, label: '10s' },
+    ]);
     const tier = (attempts: number) => {
       const next = nextRetry(policy, attempts, undefined, () => 0.5);
       return next === 'exhausted' ? next : t.retryTiers[next.tierIndex]!.label;
@@ -54,7 +59,16 @@ describe('topology as data', () => {
   it('a sender refuses a policy whose tiers are not the delay queues of its topology', () => {
     const unused = {} as never;
     const sender = (tiersMs: number[]) => () =>
-      createSender({ channel: 'sms', eventStore: unused, rabbit: unused, provider: unused, render: unused, logger: silentLogger, topology: buildTopology({ retry: retryPolicy() }), retry: retryPolicy({ tiersMs, jitter: 0.2 }) });
+      createSender({
+        channel: 'sms',
+        eventStore: unused,
+        rabbit: unused,
+        provider: unused,
+        render: unused,
+        logger: silentLogger,
+        topology: buildTopology({ retry: retryPolicy() }),
+        retry: retryPolicy({ tiersMs, jitter: 0.2 }),
+      });
     expect(sender([1000, 10_000, 60_000])).toThrow(/the retry policy's tiers \(1000,10000,60000\) are not the topology's \(1000,10000,60000,600000\)/);
   });
 
@@ -65,11 +79,16 @@ describe('topology as data', () => {
     expect(retryPolicy(loadConfig({}).retry)).toEqual({ tiersMs: [1000, 10_000, 60_000, 600_000], jitter: 0.2, maxAttempts: 5, retryAfterCapMs: 600_000, unsettledPauseMs: 1000 });
     expect(loadPipelineConfig({ SENDER_PREFETCH: '10' })).toMatchObject({ prefetch: 10 });
     expect(loadConfig({ RETRY_DELAYS_MS: '500, 5000', SENDER_MAX_ATTEMPTS: '4', RETRY_AFTER_CAP_MS: '2000' }).retry).toEqual({
-      tiersMs: [500, 5000], jitter: 0.2, maxAttempts: 4, retryAfterCapMs: 2000,
+      tiersMs: [500, 5000],
+      jitter: 0.2,
+      maxAttempts: 4,
+      retryAfterCapMs: 2000,
     });
     expect(() => loadConfig({ RETRY_DELAYS_MS: '1000,soon' })).toThrow(/RETRY_DELAYS_MS\[1\] must be a positive integer, got "soon"/);
     expect(() => loadConfig({ RETRY_DELAYS_MS: '10000,1000' })).toThrow(/RETRY_DELAYS_MS must ascend, got 1000 after 10000/);
-    expect(() => loadConfig({ RETRY_DELAYS_MS: '1000,5000', RETRY_AFTER_CAP_MS: '6000' })).toThrow(/RETRY_AFTER_CAP_MS must be an integer from 0 to the longest retry tier \(5000 ms\), got 6000/);
+    expect(() => loadConfig({ RETRY_DELAYS_MS: '1000,5000', RETRY_AFTER_CAP_MS: '6000' })).toThrow(
+      /RETRY_AFTER_CAP_MS must be an integer from 0 to the longest retry tier \(5000 ms\), got 6000/,
+    );
     expect(() => loadPipelineConfig({ SENDER_PREFETCH: '0' })).toThrow(/SENDER_PREFETCH/);
     expect(() => loadConfig({ RETRY_JITTER: '2' })).toThrow(/RETRY_JITTER/);
   });

@@ -62,7 +62,14 @@ afterEach(async () => {
 
 async function requestWithTimedFallback(userId: string, eventId: string): Promise<string> {
   await upsertUser(store, ctx(), userId, { email: `${userId}@example.com`, phone: '+14155550150' });
-  const [n] = await requestNotifications({ store, ...notify() }, ctx(), { eventId, userIds: [userId], templateId: 't', params: {}, channels: ['email'], fallback: [{ channel: 'sms', afterSeconds: 60 }] });
+  const [n] = await requestNotifications({ store, ...notify() }, ctx(), {
+    eventId,
+    userIds: [userId],
+    templateId: 't',
+    params: {},
+    channels: ['email'],
+    fallback: [{ channel: 'sms', afterSeconds: 60 }],
+  });
   return n!.id;
 }
 
@@ -100,7 +107,12 @@ describe('timed fallback', () => {
     await waitFor(async () => (await state.countScheduled()) === 0, 5_000, 'the timer run and removed');
     const smsId = notificationId(ID_KEY, 'app', 'e1', 'u1', 'sms');
     const [sms] = await streamOf(smsId);
-    expect(sms?.type === 'NotificationRequested' && sms.data).toMatchObject({ channel: 'sms', fallbackOf: id, recipient: { phone: '+14155550150' }, requestedAt: at(61).toISOString() });
+    expect(sms?.type === 'NotificationRequested' && sms.data).toMatchObject({
+      channel: 'sms',
+      fallbackOf: id,
+      recipient: { phone: '+14155550150' },
+      requestedAt: at(61).toISOString(),
+    });
     expect(runner.stats()).toMatchObject({ timersSet: 1, timersFired: 1 });
 
     // Run again (a crash after the fallback, before the timer was removed): nothing is requested twice.
@@ -113,9 +125,21 @@ describe('timed fallback', () => {
     const openedId = await requestWithTimedFallback('u2', 'e2');
     const canceledId = await requestWithTimedFallback('u3', 'e3');
     const when = t0.toISOString();
-    await handleCommand(store, notificationDecider, streams.notification(openedId), { type: 'RecordAttemptOutcome', data: { notificationId: openedId, attempt: 1, provider: 'p', at: when, outcome: { kind: 'sent', providerMessageId: 'm' } } }, meta);
+    await handleCommand(
+      store,
+      notificationDecider,
+      streams.notification(openedId),
+      { type: 'RecordAttemptOutcome', data: { notificationId: openedId, attempt: 1, provider: 'p', at: when, outcome: { kind: 'sent', providerMessageId: 'm' } } },
+      meta,
+    );
     await handleCommand(store, notificationDecider, streams.notification(openedId), { type: 'RecordOpen', data: { notificationId: openedId, at: when } }, meta);
-    await handleCommand(store, notificationDecider, streams.notification(canceledId), { type: 'CancelNotification', data: { notificationId: canceledId, appId: 'app', at: when } }, meta);
+    await handleCommand(
+      store,
+      notificationDecider,
+      streams.notification(canceledId),
+      { type: 'CancelNotification', data: { notificationId: canceledId, appId: 'app', at: when } },
+      meta,
+    );
     clock = at(61).getTime();
     const state = openState();
     const runner = await startRunner(state);
@@ -146,13 +170,26 @@ describe('fallback at once', () => {
   it('suppressed for no contact -> the next channel; that one failing -> the one after', async () => {
     await upsertUser(store, ctx(), 'u6', { email: 'u6@example.com', phone: '+14155550151' });
     const runner = await startRunner(openState());
-    const [push] = await requestNotifications({ store, ...notify() }, ctx(), { eventId: 'e7', userIds: ['u6'], templateId: 't', params: {}, channels: ['push'], fallback: [{ channel: 'email' }, { channel: 'sms' }] });
+    const [push] = await requestNotifications({ store, ...notify() }, ctx(), {
+      eventId: 'e7',
+      userIds: ['u6'],
+      templateId: 't',
+      params: {},
+      channels: ['push'],
+      fallback: [{ channel: 'email' }, { channel: 'sms' }],
+    });
     expect(push!.status).toBe('suppressed');
     const emailId = notificationId(ID_KEY, 'app', 'e7', 'u6', 'email');
     await waitFor(async () => (await streamOf(emailId)).length > 0, 5_000, 'the email fallback');
     const [email] = await streamOf(emailId);
     expect(email?.type === 'NotificationRequested' && email.data).toMatchObject({ fallbackOf: push!.id, fallback: [{ channel: 'sms' }] });
-    await handleCommand(store, notificationDecider, streams.notification(emailId), { type: 'FailNotification', data: { notificationId: emailId, reason: 'permanent', code: 'bounce', message: 'no', at: t0.toISOString() } }, meta);
+    await handleCommand(
+      store,
+      notificationDecider,
+      streams.notification(emailId),
+      { type: 'FailNotification', data: { notificationId: emailId, reason: 'permanent', code: 'bounce', message: 'no', at: t0.toISOString() } },
+      meta,
+    );
     const smsId = notificationId(ID_KEY, 'app', 'e7', 'u6', 'sms');
     await waitFor(async () => (await streamOf(smsId)).length > 0, 5_000, 'the SMS fallback');
     await caughtUp(runner);
@@ -162,7 +199,14 @@ describe('fallback at once', () => {
 
 describe('digest windows across a restart', () => {
   const member = (userId: string, eventId: string, x: number) =>
-    requestNotifications({ store, ...notify() }, ctx(), { eventId, userIds: [userId], templateId: 't', params: { x }, channels: ['email'], digest: { key: 'k', windowSeconds: 60 } });
+    requestNotifications({ store, ...notify() }, ctx(), {
+      eventId,
+      userIds: [userId],
+      templateId: 't',
+      params: { x },
+      channels: ['email'],
+      digest: { key: 'k', windowSeconds: 60 },
+    });
 
   for (const how of ['stopped', 'crashed'] as const) {
     it(`a workflow ${how} while a window is open loses nothing: one digest of every member`, async () => {

@@ -61,7 +61,11 @@ export async function request(
   const userId = options.userId ?? `u-${randomUUID()}`;
   const recipient = recipientFor(channel, userId);
   if (recipient.kind === 'push' && !options.userId) {
-    await addUser(store, userId, recipient.tokens.map((token) => ({ token, platform: recipient.platform })));
+    await addUser(
+      store,
+      userId,
+      recipient.tokens.map((token) => ({ token, platform: recipient.platform })),
+    );
   }
   const data: NotificationRequested['data'] = {
     notificationId: randomUUID(),

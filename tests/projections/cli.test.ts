@@ -13,14 +13,22 @@ import { streams } from '../../domain/streams.ts';
 const root = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 const notify = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/notify.js'), ...args], { cwd: root, env: { ...process.env, NOTIFY_DATA_DIR: dir, MONGO_URL: '', EVENTSTORE_URL: '' }, encoding: 'utf8' });
+  spawnSync(process.execPath, [path.join(root, 'bin/notify.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, NOTIFY_DATA_DIR: dir, MONGO_URL: '', EVENTSTORE_URL: '' },
+    encoding: 'utf8',
+  });
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'proj-cli-'));
   const events = createSqliteEventStore(path.join(dir, 'events.sqlite'));
   const metadata = { correlationId: 'c', causationId: 'c', appId: 'app1' };
   for (const userId of ['u1', 'u2', 'u3']) {
-    await events.append(streams.user('app1', userId), [{ type: 'UserRegistered', data: { userId, contact: { locale: 'fr' }, at: '2026-03-01T10:00:00.000Z' }, metadata }], 'no_stream');
+    await events.append(
+      streams.user('app1', userId),
+      [{ type: 'UserRegistered', data: { userId, contact: { locale: 'fr' }, at: '2026-03-01T10:00:00.000Z' }, metadata }],
+      'no_stream',
+    );
   }
   await events.close();
 });
@@ -38,11 +46,21 @@ describe('CLI: events, replay, projections rebuild', () => {
   it('prints a stream and a time window as JSON lines; bad input is a clear error with exit 1', () => {
     const stream = notify('events', streams.user('app1', 'u2'));
     expect(stream.status).toBe(0);
-    expect(stream.stdout.trim().split('\n').map((l) => JSON.parse(l).data.userId)).toEqual(['u2']);
+    expect(
+      stream.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).data.userId),
+    ).toEqual(['u2']);
 
     const all = notify('replay', '--from', '2000-01-01', '--to', '2999-01-01T00:00:00Z');
     expect(all.status).toBe(0);
-    expect(all.stdout.trim().split('\n').map((l) => JSON.parse(l).position)).toEqual([1, 2, 3]);
+    expect(
+      all.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).position),
+    ).toEqual([1, 2, 3]);
     const none = notify('replay', '--from', '2000-01-01', '--to', '2000-01-02');
     expect(none.stdout).toBe('');
 
@@ -58,7 +76,18 @@ describe('CLI: events, replay, projections rebuild', () => {
     const events = createSqliteEventStore(path.join(dir, 'events.sqlite'));
     const requested = {
       type: 'NotificationRequested' as const,
-      data: { notificationId: 'n1', appId: 'app1', eventId: 'ev1', userId: 'u3', channel: 'email' as const, templateId: 'welcome', templateVersion: 1, params: {}, recipient: { kind: 'email' as const, email: 'u3@example.test' }, requestedAt: '2026-03-01T10:01:00.000Z' },
+      data: {
+        notificationId: 'n1',
+        appId: 'app1',
+        eventId: 'ev1',
+        userId: 'u3',
+        channel: 'email' as const,
+        templateId: 'welcome',
+        templateVersion: 1,
+        params: {},
+        recipient: { kind: 'email' as const, email: 'u3@example.test' },
+        requestedAt: '2026-03-01T10:01:00.000Z',
+      },
       metadata: { correlationId: 'c', causationId: 'c', appId: 'app1' },
     };
     await events.append('notification-n1', [requested], 'no_stream');

@@ -7,7 +7,7 @@ import type { Channel, DomainEvent, Platform } from '../../domain/events.ts';
  */
 export function generateEvents(count: number, seed = 1, start = Date.parse('2026-03-01T00:00:00.000Z')): DomainEvent[] {
   let s = seed >>> 0 || 1;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: DomainEvent[] = [];
   let t = start;
@@ -27,7 +27,10 @@ export function generateEvents(count: number, seed = 1, start = Date.parse('2026
     } else if (r < 0.09) {
       out.push({ type: 'DeviceRemoved', data: { userId: pick(users), token: `tok${Math.floor(rnd() * 1000)}`, platform: 'ios', reason: 'token_invalid', at: iso() } });
     } else if (r < 0.1) {
-      out.push({ type: 'PreferencesChanged', data: { userId: pick(users), preferences: { channels: { sms: rnd() < 0.5 }, categories: { promo: { email: rnd() < 0.5 } } }, at: iso() } });
+      out.push({
+        type: 'PreferencesChanged',
+        data: { userId: pick(users), preferences: { channels: { sms: rnd() < 0.5 }, categories: { promo: { email: rnd() < 0.5 } } }, at: iso() },
+      });
     } else if (r < 0.45 || inFlight.length === 0) {
       const id = `n${++n}`;
       const channel = pick(['ios', 'android', 'sms', 'email'] as const);

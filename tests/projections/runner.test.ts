@@ -69,7 +69,7 @@ describe('projection runner', () => {
     await runner.waitFor(head);
     expect(runner.positions()).toEqual(Object.fromEntries(READ_MODELS.map((m) => [m.name, head])));
     expect(await runner.lag()).toEqual(Object.fromEntries(READ_MODELS.map((m) => [m.name, 0])));
-    expect((await metrics.registry.getSingleMetricAsString('notify_projection_lag_events'))).toContain('projection="analytics"} 0');
+    expect(await metrics.registry.getSingleMetricAsString('notify_projection_lag_events')).toContain('projection="analytics"} 0');
     await runner.close();
     const once = await snapshot();
     expect(once.notifications!.length).toBeGreaterThan(50);

@@ -18,7 +18,10 @@ async function seeded() {
       // c and d share a time (one fan-out): the id breaks the tie.
       requested({ notificationId: 'c', requestedAt: at(3000) }),
       requested({ notificationId: 'd', requestedAt: at(3000) }),
-      { type: 'NotificationSuppressed', data: { notificationId: 'e', appId: 'app1', eventId: 'ev9', userId: 'u1', channel: 'email', templateId: 'welcome', reason: 'opted_out', at: at(4000) } },
+      {
+        type: 'NotificationSuppressed',
+        data: { notificationId: 'e', appId: 'app1', eventId: 'ev9', userId: 'u1', channel: 'email', templateId: 'welcome', reason: 'opted_out', at: at(4000) },
+      },
       requested({ notificationId: 'x', appId: 'app2', requestedAt: at(5000) }),
       requested({ notificationId: 'y', userId: 'u2', requestedAt: at(5000) }),
       sent('a'),

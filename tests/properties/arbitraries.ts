@@ -1,33 +1,26 @@
 import fc from 'fast-check';
-import {
-  CHANNELS,
-  FAILURE_REASONS,
-  PLATFORMS,
-  SUPPRESS_REASONS,
-  type AppEvent,
-  type NotificationEvent,
-  type TemplateEvent,
-  type UserEvent,
-} from '../../domain/events.ts';
+import { CHANNELS, FAILURE_REASONS, PLATFORMS, SUPPRESS_REASONS, type AppEvent, type NotificationEvent, type TemplateEvent, type UserEvent } from '../../domain/events.ts';
 import type { NotificationCommand } from '../../domain/notification.ts';
 
 const at = fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-06-01T12:30:00.000Z');
 const attempt = fc.integer({ min: 1, max: 6 });
 const id = 'n-1';
 
-export const requestData = fc.record({
-  notificationId: fc.constant(id),
-  appId: fc.constantFrom('a1', 'a2'),
-  eventId: fc.string({ maxLength: 8 }),
-  userId: fc.constantFrom('u1', 'u2'),
-  channel: fc.constantFrom(...CHANNELS),
-  templateId: fc.constant('t'),
-  templateVersion: fc.integer({ min: 1, max: 3 }),
-  params: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 4 }), fc.integer())),
-  recipient: fc.constant({ kind: 'email' as const, email: 'x@example.test' }),
-  requestedAt: at,
-  scheduleAt: fc.option(at, { nil: undefined }),
-}).map(({ scheduleAt, ...d }) => (scheduleAt ? { ...d, scheduleAt } : d));
+export const requestData = fc
+  .record({
+    notificationId: fc.constant(id),
+    appId: fc.constantFrom('a1', 'a2'),
+    eventId: fc.string({ maxLength: 8 }),
+    userId: fc.constantFrom('u1', 'u2'),
+    channel: fc.constantFrom(...CHANNELS),
+    templateId: fc.constant('t'),
+    templateVersion: fc.integer({ min: 1, max: 3 }),
+    params: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 4 }), fc.integer())),
+    recipient: fc.constant({ kind: 'email' as const, email: 'x@example.test' }),
+    requestedAt: at,
+    scheduleAt: fc.option(at, { nil: undefined }),
+  })
+  .map(({ scheduleAt, ...d }) => (scheduleAt ? { ...d, scheduleAt } : d));
 
 export const suppressData = fc.record({
   notificationId: fc.constant(id),
@@ -40,18 +33,18 @@ export const suppressData = fc.record({
   at,
 });
 
-export const sentEvent = fc.record({ attempt, at }).map(
-  (d): NotificationEvent => ({ type: 'NotificationSent', data: { notificationId: id, provider: 'p', providerMessageId: 'm', ...d } }),
-);
-export const attemptFailedEvent = fc.record({ attempt, at }).map(
-  (d): NotificationEvent => ({ type: 'NotificationAttemptFailed', data: { notificationId: id, provider: 'p', code: '503', message: 'x', ...d } }),
-);
-export const failedEvent = fc.record({ attempt: fc.option(attempt, { nil: undefined }), reason: fc.constantFrom(...FAILURE_REASONS), at }).map(
-  ({ attempt: a, ...d }): NotificationEvent => ({
+export const sentEvent = fc
+  .record({ attempt, at })
+  .map((d): NotificationEvent => ({ type: 'NotificationSent', data: { notificationId: id, provider: 'p', providerMessageId: 'm', ...d } }));
+export const attemptFailedEvent = fc
+  .record({ attempt, at })
+  .map((d): NotificationEvent => ({ type: 'NotificationAttemptFailed', data: { notificationId: id, provider: 'p', code: '503', message: 'x', ...d } }));
+export const failedEvent = fc
+  .record({ attempt: fc.option(attempt, { nil: undefined }), reason: fc.constantFrom(...FAILURE_REASONS), at })
+  .map(({ attempt: a, ...d }): NotificationEvent => ({
     type: 'NotificationFailed',
     data: { notificationId: id, code: 'c', message: 'm', ...d, ...(a !== undefined ? { attempt: a } : {}) },
-  }),
-);
+  }));
 
 export const notificationEvent: fc.Arbitrary<NotificationEvent> = fc.oneof(
   requestData.map((data): NotificationEvent => ({ type: 'NotificationRequested', data })),
@@ -73,15 +66,15 @@ export const anyNotificationEvent: fc.Arbitrary<NotificationEvent> = fc.oneof(
   fc
     .tuple(requestData, fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined }))
     .map(([data, key]): NotificationEvent => ({ type: 'NotificationRequested', data: key ? { ...data, digest: { key, windowSeconds: 60 } } : data })),
-  fc.record({ attempt, at, provider: fc.constantFrom('p', 'q') }).map(
-    (d): NotificationEvent => ({ type: 'NotificationSent', data: { notificationId: id, providerMessageId: 'm', ...d } }),
-  ),
-  fc.record({ attempt, at, provider: fc.constantFrom('p', 'q.x') }).map(
-    (d): NotificationEvent => ({ type: 'NotificationAttemptFailed', data: { notificationId: id, code: '503', message: 'x', ...d } }),
-  ),
-  fc.record({ fromAttempt: fc.integer({ min: 0, max: 6 }), redriveId: fc.constantFrom('r1', 'r2'), previousStatus: fc.constantFrom('failed' as const, 'pending' as const), at }).map(
-    (d): NotificationEvent => ({ type: 'NotificationRedriven', data: { notificationId: id, appId: 'a1', channel: 'email', ...d } }),
-  ),
+  fc
+    .record({ attempt, at, provider: fc.constantFrom('p', 'q') })
+    .map((d): NotificationEvent => ({ type: 'NotificationSent', data: { notificationId: id, providerMessageId: 'm', ...d } })),
+  fc
+    .record({ attempt, at, provider: fc.constantFrom('p', 'q.x') })
+    .map((d): NotificationEvent => ({ type: 'NotificationAttemptFailed', data: { notificationId: id, code: '503', message: 'x', ...d } })),
+  fc
+    .record({ fromAttempt: fc.integer({ min: 0, max: 6 }), redriveId: fc.constantFrom('r1', 'r2'), previousStatus: fc.constantFrom('failed' as const, 'pending' as const), at })
+    .map((d): NotificationEvent => ({ type: 'NotificationRedriven', data: { notificationId: id, appId: 'a1', channel: 'email', ...d } })),
   fc.record({ name: fc.constantFrom('signup', 'buy'), at }).map((d): NotificationEvent => ({ type: 'NotificationConverted', data: { notificationId: id, ...d } })),
   at.map((a): NotificationEvent => ({ type: 'NotificationCanceled', data: { notificationId: id, appId: 'a1', at: a } })),
   at.map((a): NotificationEvent => ({ type: 'NotificationDigested', data: { notificationId: id, digestNotificationId: 'd-1', at: a } })),

@@ -47,7 +47,9 @@ describe('decider properties', () => {
 
   /** Every way to reach a terminal state through the decider's own events. */
   const terminalHistory: fc.Arbitrary<NotificationEvent[]> = fc.oneof(
-    fc.tuple(requestData, fc.array(attemptFailedEvent, { maxLength: 3 }), sentEvent).map(([r, retries, s]): NotificationEvent[] => [{ type: 'NotificationRequested', data: r }, ...retries, s]),
+    fc
+      .tuple(requestData, fc.array(attemptFailedEvent, { maxLength: 3 }), sentEvent)
+      .map(([r, retries, s]): NotificationEvent[] => [{ type: 'NotificationRequested', data: r }, ...retries, s]),
     fc
       .tuple(requestData, sentEvent)
       .map(([r, s]): NotificationEvent[] => [
@@ -55,7 +57,9 @@ describe('decider properties', () => {
         s,
         { type: 'NotificationDelivered', data: { notificationId: 'n-1', provider: 'p', at: 'x' } },
       ]),
-    fc.tuple(requestData, fc.array(attemptFailedEvent, { maxLength: 3 }), failedEvent).map(([r, retries, f]): NotificationEvent[] => [{ type: 'NotificationRequested', data: r }, ...retries, f]),
+    fc
+      .tuple(requestData, fc.array(attemptFailedEvent, { maxLength: 3 }), failedEvent)
+      .map(([r, retries, f]): NotificationEvent[] => [{ type: 'NotificationRequested', data: r }, ...retries, f]),
     suppressData.map((d): NotificationEvent[] => [{ type: 'NotificationSuppressed', data: d }]),
   );
 

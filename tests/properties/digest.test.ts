@@ -68,8 +68,16 @@ describe('digest windows under concurrent appenders (embedded SQLite, real file)
           for (let i = 0; i < memberCount; i++) {
             const id = notificationId(ID_KEY, appId, `e${i}`, 'u', 'email');
             const data: NotificationRequested['data'] = {
-              notificationId: id, appId, eventId: `e${i}`, userId: 'u', channel: 'email', templateId: 't', templateVersion: 1,
-              params: { i }, recipient: { kind: 'email', email: 'u@example.test' }, requestedAt: new Date(t0 + i * 1000).toISOString(),
+              notificationId: id,
+              appId,
+              eventId: `e${i}`,
+              userId: 'u',
+              channel: 'email',
+              templateId: 't',
+              templateVersion: 1,
+              params: { i },
+              recipient: { kind: 'email', email: 'u@example.test' },
+              requestedAt: new Date(t0 + i * 1000).toISOString(),
               digest: { key: 'k', windowSeconds: 60 },
             };
             await handleCommand(store, notificationDecider, streams.notification(id), { type: 'RequestNotification', data }, metadata);
@@ -84,7 +92,13 @@ describe('digest windows under concurrent appenders (embedded SQLite, real file)
           };
           const cancel = async (es: EventStore, id: string) => {
             try {
-              await handleCommand(es, notificationDecider, streams.notification(id), { type: 'CancelNotification', data: { notificationId: id, appId, at: now.toISOString() } }, metadata);
+              await handleCommand(
+                es,
+                notificationDecider,
+                streams.notification(id),
+                { type: 'CancelNotification', data: { notificationId: id, appId, at: now.toISOString() } },
+                metadata,
+              );
             } catch (e) {
               if (!isDomainError(e, 'already_final')) throw e;
             }

@@ -98,10 +98,19 @@ describe('event store properties (embedded SQLite, real file)', () => {
               other,
               notificationDecider,
               streams.notification(again),
-              { type: 'SuppressNotification', data: { notificationId: again, appId, eventId: r.eventId, userId: r.userId, channel: r.channel, templateId: 't', reason: 'opted_out', at } },
+              {
+                type: 'SuppressNotification',
+                data: { notificationId: again, appId, eventId: r.eventId, userId: r.userId, channel: r.channel, templateId: 't', reason: 'opted_out', at },
+              },
               metadata,
             )
-          : await handleCommand(other, notificationDecider, streams.notification(again), { type: 'RequestNotification', data: { ...data, params: otherParams, requestedAt: '2026-02-02T00:00:00.000Z' } }, metadata);
+          : await handleCommand(
+              other,
+              notificationDecider,
+              streams.notification(again),
+              { type: 'RequestNotification', data: { ...data, params: otherParams, requestedAt: '2026-02-02T00:00:00.000Z' } },
+              metadata,
+            );
         expect(second.events).toEqual([]);
         expect(second.state.request).toEqual(data);
         const recorded = await store.readStream(stream);

@@ -37,7 +37,11 @@ function withTopics(events: DomainEvent[]): DomainEvent[] {
     const topicId = `t${i % 3}`;
     const userIds = users.filter((_, k) => (i + k) % 2 === 0);
     const at = '2026-03-01T00:30:00.000Z';
-    out.push(i % 15 === 10 ? { type: 'TopicUnsubscribed', data: { appId: 'app1', topicId, userIds, reason: 'request', at } } : { type: 'TopicSubscribed', data: { appId: 'app1', topicId, userIds, at } });
+    out.push(
+      i % 15 === 10
+        ? { type: 'TopicUnsubscribed', data: { appId: 'app1', topicId, userIds, reason: 'request', at } }
+        : { type: 'TopicSubscribed', data: { appId: 'app1', topicId, userIds, at } },
+    );
   });
   return out;
 }
@@ -53,7 +57,11 @@ async function project(events: readonly RecordedEvent[], sizes: readonly number[
       const size = sizes.length === 0 ? 1 : sizes[k % sizes.length]!;
       const from = events[i]!.position;
       const to = events[Math.min(i + size, events.length) - 1]!.position;
-      await applyEvents(model, collection, handled.filter((e) => e.position >= from && e.position <= to));
+      await applyEvents(
+        model,
+        collection,
+        handled.filter((e) => e.position >= from && e.position <= to),
+      );
       i += size;
     }
     out[model.name] = await collection.find({}, { sort: { _id: 1 } });

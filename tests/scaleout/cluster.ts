@@ -86,14 +86,17 @@ export async function startCluster(label: string, layout: Array<[name: string, r
     const opsPort = await freePort(taken);
     const port = roles.split(',').includes('api') ? await freePort(taken) : undefined;
     firstApi ??= port;
-    nodes.set(name, makeNode(name, roles, opsPort, port, path.join(logs, `${name}.log`), () => ({
-      ...env,
-      NOTIFY_DATA_DIR: storeEnv.NOTIFY_DATA_DIR ?? path.join(dir, `data-${name}`),
-      OPS_PORT: String(opsPort),
-      ...(port !== undefined && { PORT: String(port) }),
-      // Status callbacks and links point at the first API (a load balancer in production).
-      PUBLIC_URL: `http://${HOST}:${firstApi ?? port}`,
-    })));
+    nodes.set(
+      name,
+      makeNode(name, roles, opsPort, port, path.join(logs, `${name}.log`), () => ({
+        ...env,
+        NOTIFY_DATA_DIR: storeEnv.NOTIFY_DATA_DIR ?? path.join(dir, `data-${name}`),
+        OPS_PORT: String(opsPort),
+        ...(port !== undefined && { PORT: String(port) }),
+        // Status callbacks and links point at the first API (a load balancer in production).
+        PUBLIC_URL: `http://${HOST}:${firstApi ?? port}`,
+      })),
+    );
   }
   const cluster: Cluster = {
     env,
@@ -117,7 +120,10 @@ export async function startCluster(label: string, layout: Array<[name: string, r
       await Promise.all([...nodes.values()].map((n) => n.stop()));
       const conn = await connectFirst(env.AMQP_URL ?? AMQP_URL);
       try {
-        await deleteTopology(await conn.createChannel(), buildTopology({ prefix, retry: retryPolicy({ ...DEFAULT_RETRY_SETTINGS, tiersMs: RETRY_DELAYS_MS.split(',').map(Number) }) }));
+        await deleteTopology(
+          await conn.createChannel(),
+          buildTopology({ prefix, retry: retryPolicy({ ...DEFAULT_RETRY_SETTINGS, tiersMs: RETRY_DELAYS_MS.split(',').map(Number) }) }),
+        );
       } finally {
         await conn.close().catch(() => undefined);
       }

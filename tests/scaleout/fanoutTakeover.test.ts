@@ -81,7 +81,11 @@ afterAll(async () => {
 describe('a topic fan-out across a standby takeover (PostgreSQL)', () => {
   it('the standby resumes at the first batch not recorded: one notification per subscriber', async () => {
     const deps = { store, idKey, rateCounter: createRateCounter(), rateLimits: DEFAULT_RATE_LIMITS };
-    const answer = await sendToTopic(deps, { appId, requestId: 'r-1', now: new Date() }, { eventId: 'e-1', topicId: 'all', templateId: 'news', params: { n: 1 }, channels: ['inapp'] });
+    const answer = await sendToTopic(
+      deps,
+      { appId, requestId: 'r-1', now: new Date() },
+      { eventId: 'e-1', topicId: 'all', templateId: 'news', params: { n: 1 }, channels: ['inapp'] },
+    );
     expect(answer).toEqual({ fanout: { id: fanoutId(idKey, appId, 'e-1'), subscribers: SUBSCRIBERS } });
 
     const active = member('active', 500);
@@ -106,7 +110,10 @@ describe('a topic fan-out across a standby takeover (PostgreSQL)', () => {
     for (let i = 0; i < SUBSCRIBERS; i++) {
       const userId = `u-${String(i).padStart(4, '0')}`;
       const events = await store.readStream(streams.notification(notificationId(idKey, appId, 'e-1', userId, 'inapp')));
-      expect(events.map((e) => e.type), userId).toEqual(['NotificationSuppressed']);
+      expect(
+        events.map((e) => e.type),
+        userId,
+      ).toEqual(['NotificationSuppressed']);
     }
   }, 300_000);
 });

@@ -46,8 +46,7 @@ function fakeRole() {
   return { state, start: async () => (state.starts++, { stop: async () => void state.stops++ }) };
 }
 
-const gaugeValue = async (metrics: ReturnType<typeof createMetrics>, role: string) =>
-  (await metrics.roleActive.get()).values.find((v) => v.labels.role === role)?.value;
+const gaugeValue = async (metrics: ReturnType<typeof createMetrics>, role: string) => (await metrics.roleActive.get()).values.find((v) => v.labels.role === role)?.value;
 
 describe('single-active roles on the embedded store: a second one refuses to run', () => {
   const dirs: string[] = [];
@@ -100,9 +99,7 @@ describe('single-active roles on the embedded store: a second one refuses to run
     const first = await startPlatform(loadConfig(env), silentLogger, { roles: ['projections'], channels: ['email'] });
     try {
       expect(first.projections).toBeDefined();
-      await expect(startPlatform(loadConfig(env), silentLogger, { roles: ['projections'], channels: ['email'] })).rejects.toThrow(
-        /projections role already runs on this data dir/,
-      );
+      await expect(startPlatform(loadConfig(env), silentLogger, { roles: ['projections'], channels: ['email'] })).rejects.toThrow(/projections role already runs on this data dir/);
     } finally {
       await first.stop();
     }
@@ -125,9 +122,23 @@ describe('single-active roles on PostgreSQL: a standby takes over', () => {
     db = await createTestDatabase();
     const [a, b] = [fakeRole(), fakeRole()];
     const [ma, mb] = [createMetrics(), createMetrics()];
-    const active = await runSingleActive({ role: 'dispatcher', lock: createPostgresLeaderLock(db.url, 'dispatcher'), logger: silentLogger, metrics: ma, start: a.start, pollMs: 100 });
+    const active = await runSingleActive({
+      role: 'dispatcher',
+      lock: createPostgresLeaderLock(db.url, 'dispatcher'),
+      logger: silentLogger,
+      metrics: ma,
+      start: a.start,
+      pollMs: 100,
+    });
     stops.push(() => active.stop());
-    const standby = await runSingleActive({ role: 'dispatcher', lock: createPostgresLeaderLock(db.url, 'dispatcher'), logger: silentLogger, metrics: mb, start: b.start, pollMs: 100 });
+    const standby = await runSingleActive({
+      role: 'dispatcher',
+      lock: createPostgresLeaderLock(db.url, 'dispatcher'),
+      logger: silentLogger,
+      metrics: mb,
+      start: b.start,
+      pollMs: 100,
+    });
     stops.push(() => standby.stop());
     expect(a.state.starts).toBe(1);
     expect(await gaugeValue(ma, 'dispatcher')).toBe(1);
@@ -161,7 +172,14 @@ describe('single-active roles on PostgreSQL: a standby takes over', () => {
     db = await createTestDatabase();
     const a = fakeRole();
     const metrics = createMetrics();
-    const active = await runSingleActive({ role: 'projections', lock: createPostgresLeaderLock(db.url, 'projections'), logger: silentLogger, metrics, start: a.start, pollMs: 100 });
+    const active = await runSingleActive({
+      role: 'projections',
+      lock: createPostgresLeaderLock(db.url, 'projections'),
+      logger: silentLogger,
+      metrics,
+      start: a.start,
+      pollMs: 100,
+    });
     stops.push(() => active.stop());
     expect(a.state.starts).toBe(1);
     // Another process takes the lock the moment the session goes (as after a network cut): one

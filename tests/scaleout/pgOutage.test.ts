@@ -62,7 +62,8 @@ describe.skipIf(privatePostgresUnavailable())('PostgreSQL stopped mid-load (spli
     const result = await load;
 
     // No role process exited, at any point.
-    for (const [name] of layout) expect({ name, exit: c.node(name).child?.exitCode ?? null, signal: c.node(name).child?.signalCode ?? null }).toEqual({ name, exit: null, signal: null });
+    for (const [name] of layout)
+      expect({ name, exit: c.node(name).child?.exitCode ?? null, signal: c.node(name).child?.signalCode ?? null }).toEqual({ name, exit: null, signal: null });
 
     // While the server was down (a second's grace for requests already past their queries): only 503 store_unavailable, each with Retry-After.
     const during = answersDuring(answers, stopped + 1000, restarting);

@@ -66,9 +66,7 @@ describe('scale-out on PostgreSQL (separate processes, kill -9 of the active sin
 
     // ~500 notifications (4 per user named: ios, android, sms, email), half through each API.
     const startedAt = Date.now();
-    const loads = Promise.all(
-      apis.map((api, i) => sendLoad({ api, auth, users, target: 250, durationMs: 4_000, tag: `scaleout-${i}`, retryMs: 60_000 })),
-    );
+    const loads = Promise.all(apis.map((api, i) => sendLoad({ api, auth, users, target: 250, durationMs: 4_000, tag: `scaleout-${i}`, retryMs: 60_000 })));
     await waitFor(() => collector.ledger.total >= 40, 30_000, 'deliveries flowing', 50);
     const killedDispatcher = Date.now();
     await c.node('dispatcher1').kill9();

@@ -9,7 +9,8 @@ let t: Awaited<ReturnType<typeof startTestSimulator>>;
 let sms: Provider;
 let email: Provider;
 const control = (path: string, init?: RequestInit) => fetch(`${t.sim.urls.control}${path}`, init);
-const postFault = (body: unknown) => control('/_sim/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const postFault = (body: unknown) =>
+  control('/_sim/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 beforeAll(async () => {
   t = await startTestSimulator();

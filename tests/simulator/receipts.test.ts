@@ -16,7 +16,12 @@ import { message, startTestSimulator } from '../channels/simHelpers.ts';
  * platform that answers what each test scripts: signatures, targets, retries, refusals, and which
  * links the simulated recipient follows.
  */
-interface Hit { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }
+interface Hit {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 let t: Awaited<ReturnType<typeof startTestSimulator>>;
 let platform: Server;
@@ -109,9 +114,17 @@ describe('simulator receipts', () => {
     const html =
       `<p>Hi <a href="https://shop.example/sale">shop</a> <a href="${base}/t/click-token">tracked</a></p>` +
       `<p><a href="${base}/t/unsub-token">Unsubscribe</a></p><img src="${base}/t/open-token" width="1" height="1" alt="">`;
-    const msg = message('email', { kind: 'email', email: 'ann@example.com' }, {
-      channel: 'email', subject: 's', html, text: 't', headers: { 'List-Unsubscribe': `<${base}/t/unsub-token>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-    });
+    const msg = message(
+      'email',
+      { kind: 'email', email: 'ann@example.com' },
+      {
+        channel: 'email',
+        subject: 's',
+        html,
+        text: 't',
+        headers: { 'List-Unsubscribe': `<${base}/t/unsub-token>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      },
+    );
     await email.send(msg);
     await t.sim.receipts.settle();
     expect(hits.map((h) => `${h.method} ${h.url}`)).toEqual(['POST /webhooks/sendgrid', 'GET /t/open-token', 'GET /t/click-token']);
@@ -123,7 +136,11 @@ describe('simulator receipts', () => {
     expect(verifySendgridSignature(key, Buffer.from(event.body.replace('delivered', 'bounce')), signature, timestamp)).toBe(false);
     expect(JSON.parse(event.body)).toEqual([expect.objectContaining({ event: 'delivered', email: 'ann@example.com', notificationId: msg.notificationId })]);
     const listed = (await receipts()).receipts.filter((r) => r.notificationId === msg.notificationId);
-    expect(listed.map((r) => [r.kind, r.state])).toEqual([['delivered', 'accepted'], ['open', 'accepted'], ['click', 'accepted']]);
+    expect(listed.map((r) => [r.kind, r.state])).toEqual([
+      ['delivered', 'accepted'],
+      ['open', 'accepted'],
+      ['click', 'accepted'],
+    ]);
   });
 
   it('opens and clicks follow their rates; nothing is opened after a refused delivery; none at all while off', async () => {

@@ -71,7 +71,10 @@ describe('APNs wire answers', () => {
 
   it('checks the provider token: missing, stale, and not signed by the configured key', async () => {
     expect((await apns(TOKEN, topic())).body).toEqual({ reason: 'MissingProviderToken' });
-    expect(await apns(TOKEN, { authorization: `bearer ${jwt(Math.floor(Date.now() / 1000) - 7200)}`, ...topic() })).toMatchObject({ status: 403, body: { reason: 'ExpiredProviderToken' } });
+    expect(await apns(TOKEN, { authorization: `bearer ${jwt(Math.floor(Date.now() / 1000) - 7200)}`, ...topic() })).toMatchObject({
+      status: 403,
+      body: { reason: 'ExpiredProviderToken' },
+    });
     const forged = jwt(Math.floor(Date.now() / 1000)).replace(/.{4}$/, 'AAAA');
     expect(await apns(TOKEN, { authorization: `bearer ${forged}`, ...topic() })).toMatchObject({ status: 403, body: { reason: 'InvalidProviderToken' } });
   });
@@ -89,10 +92,21 @@ describe('FCM, Twilio and SendGrid wire answers', () => {
   it('FCM: 404 NOT_FOUND with the FcmError UNREGISTERED detail', async () => {
     const token = 'f'.repeat(40);
     await t.fault({ channel: 'android', tokens: [token] });
-    const res = await https(`/v1/projects/${t.sim.credentials.fcm.projectId}/messages:send`, { authorization: `Bearer ${t.sim.credentials.fcm.accessToken}`, 'content-type': 'application/json' }, JSON.stringify({ message: { token, notification: { title: 't', body: 'b' } } }));
+    const res = await https(
+      `/v1/projects/${t.sim.credentials.fcm.projectId}/messages:send`,
+      { authorization: `Bearer ${t.sim.credentials.fcm.accessToken}`, 'content-type': 'application/json' },
+      JSON.stringify({ message: { token, notification: { title: 't', body: 'b' } } }),
+    );
     expect(res).toEqual({
       status: 404,
-      body: { error: { code: 404, message: expect.any(String), status: 'NOT_FOUND', details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: 'UNREGISTERED' }] } },
+      body: {
+        error: {
+          code: 404,
+          message: expect.any(String),
+          status: 'NOT_FOUND',
+          details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: 'UNREGISTERED' }],
+        },
+      },
     });
   });
 
@@ -112,7 +126,12 @@ describe('FCM, Twilio and SendGrid wire answers', () => {
   });
 
   it('SendGrid: 202 with x-message-id; errors as { errors: [{ message, field, help }] }', async () => {
-    const body = JSON.stringify({ personalizations: [{ to: [{ email: 'a@example.com' }] }], from: { email: 'n@example.com' }, subject: 's', content: [{ type: 'text/plain', value: 'x' }] });
+    const body = JSON.stringify({
+      personalizations: [{ to: [{ email: 'a@example.com' }] }],
+      from: { email: 'n@example.com' },
+      subject: 's',
+      content: [{ type: 'text/plain', value: 'x' }],
+    });
     expect(await https('/v3/mail/send', { authorization: 'Bearer SG.nope', 'content-type': 'application/json' }, body)).toMatchObject({
       status: 401,
       body: { errors: [{ message: expect.any(String), field: null, help: null }] },

@@ -36,7 +36,9 @@ export function classifyApnsFailure(f: ApnsFailure, token: string, retryAfterMs?
   if (Number.isFinite(status) && status >= 400) {
     const code = `apns:${reason ?? status}`;
     const message = `APNs ${status}${reason ? ` ${reason}` : ''}`;
-    return RETRY_STATUS.has(status) || status >= 500 ? { kind: 'retryable', code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) } : { kind: 'permanent', code, message };
+    return RETRY_STATUS.has(status) || status >= 500
+      ? { kind: 'retryable', code, message, ...(retryAfterMs !== undefined && { retryAfterMs }) }
+      : { kind: 'permanent', code, message };
   }
   // No HTTP status: a connection error, a stream reset or node-apn's own timeout.
   return { kind: 'retryable', code: 'apns:connection', message: errorText(f.error ?? f) };

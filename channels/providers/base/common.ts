@@ -42,9 +42,10 @@ export function errorText(e: unknown): string {
 }
 
 /** A push message must carry push content and a push recipient; anything else is a bug upstream, not worth retrying. */
-export function pushParts(message: ProviderMessage, provider: string):
-  | { ok: true; tokens: string[]; content: Extract<ProviderMessage['content'], { channel: 'ios' | 'android' }> }
-  | { ok: false; result: ProviderResult } {
+export function pushParts(
+  message: ProviderMessage,
+  provider: string,
+): { ok: true; tokens: string[]; content: Extract<ProviderMessage['content'], { channel: 'ios' | 'android' }> } | { ok: false; result: ProviderResult } {
   const { recipient, content } = message;
   if (recipient.kind !== 'push' || (content.channel !== 'ios' && content.channel !== 'android')) {
     return { ok: false, result: { kind: 'permanent', provider, code: 'bad_message', message: `push provider got ${recipient.kind}/${content.channel}` } };

@@ -15,9 +15,7 @@ export interface ReceiptRequest {
 }
 
 /** Refusals render as the API's one error body; anything else is the provider's own answer. */
-export type ReceiptAnswer =
-  | { status: number; body?: unknown }
-  | { refused: { status: 400 | 401 | 403 | 404 | 409; code: string; message: string; field?: string } };
+export type ReceiptAnswer = { status: number; body?: unknown } | { refused: { status: 400 | 401 | 403 | 404 | 409; code: string; message: string; field?: string } };
 
 export interface ReceiptContext {
   now(): Date;

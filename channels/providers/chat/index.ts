@@ -7,12 +7,17 @@ import { createChatProvider } from './provider.ts';
  * certificate is trusted and (embedded mode) its origin is listed, so its webhooks can be called.
  */
 export const chat: ProviderEntry<'chat', never> = {
-  key: 'chat', channel: 'chat', role: 'builtin',
+  key: 'chat',
+  channel: 'chat',
+  role: 'builtin',
   create: (_none, { timeoutMs, outbound, simulatorCa }, logger) =>
-    createChatProvider({
-      timeoutMs,
-      allowedOrigins: outbound?.allowedOrigins ?? [],
-      ...(simulatorCa !== undefined && { simulatorCa }),
-      ...(outbound?.maxPerHost !== undefined && { maxPerHost: outbound.maxPerHost }),
-    }, logger),
+    createChatProvider(
+      {
+        timeoutMs,
+        allowedOrigins: outbound?.allowedOrigins ?? [],
+        ...(simulatorCa !== undefined && { simulatorCa }),
+        ...(outbound?.maxPerHost !== undefined && { maxPerHost: outbound.maxPerHost }),
+      },
+      logger,
+    ),
 };

@@ -43,12 +43,22 @@ export function classifyChatStatus(status: number, webhookUrl: string, retryAfte
 /** One POST; only the status and Retry-After are read: the body is the URL owner's and is never kept. */
 function post(url: URL, body: string, agent: Agent, timeoutMs: number, signal: AbortSignal | undefined): Promise<{ status: number; retryAfter?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }, ...(signal && { signal }) }, (res) => {
-      res.resume();
-      const retryAfter = res.headers['retry-after'];
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(typeof retryAfter === 'string' && { retryAfter }) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        timeout: timeoutMs,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        ...(signal && { signal }),
+      },
+      (res) => {
+        res.resume();
+        const retryAfter = res.headers['retry-after'];
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(typeof retryAfter === 'string' && { retryAfter }) }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('webhook call timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
     req.end(body);
@@ -89,7 +99,8 @@ export function createChatProvider(options: ChatOptions, logger: Logger): Provid
       } catch (e) {
         // Never the error text: it names the address and port the URL reached.
         const reason = networkReason(e);
-        if (reason === 'forbidden_address') return { kind: 'permanent', provider: NAME, code: 'chat:forbidden_address', message: 'webhook URL resolves to an address inside the network' };
+        if (reason === 'forbidden_address')
+          return { kind: 'permanent', provider: NAME, code: 'chat:forbidden_address', message: 'webhook URL resolves to an address inside the network' };
         return { kind: 'retryable', provider: NAME, code: 'chat:network', message: `no answer from the webhook host (${reason})` };
       } finally {
         perHost.release(host);

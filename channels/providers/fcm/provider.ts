@@ -89,7 +89,11 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
    */
   function serviceAccount(file: string): string {
     if (generation === 0) return file;
-    const spelled = generation.toString(2).split('').map((bit) => (bit === '1' ? './' : '/')).join('');
+    const spelled = generation
+      .toString(2)
+      .split('')
+      .map((bit) => (bit === '1' ? './' : '/'))
+      .join('');
     return `${path.dirname(file)}/${spelled}${path.basename(file)}`;
   }
   function build(): { app: App; messaging: ReturnType<typeof getMessaging> } {
@@ -142,9 +146,9 @@ export function createFcmProvider(options: FcmOptions, logger: Logger): Provider
       try {
         const payload = fcmPayload(parts.content);
         const { messaging } = current;
-        const batch = await watch.run(() => withTimeout(options.timeoutMs, () =>
-          messaging.sendEachForMulticast({ tokens: parts.tokens, ...payload, android: { priority: 'high' } }),
-        ));
+        const batch = await watch.run(() =>
+          withTimeout(options.timeoutMs, () => messaging.sendEachForMulticast({ tokens: parts.tokens, ...payload, android: { priority: 'high' } })),
+        );
         const outcomes = batch.responses.map((r, i): TokenOutcome => {
           const token = parts.tokens[i] ?? '';
           if (r.success) return { kind: 'sent', id: r.messageId ?? '' };

@@ -4,7 +4,10 @@ import { createSendgridProvider } from './provider.ts';
 import { sendgridReceipts, type SendgridReceiptSecrets } from './receipts.ts';
 
 export const sendgrid: ProviderEntry<'sendgrid', SendgridConfig, SendgridReceiptSecrets> = {
-  key: 'sendgrid', channel: 'email', role: 'primary', parseConfig: parseSendgridConfig,
+  key: 'sendgrid',
+  channel: 'email',
+  role: 'primary',
+  parseConfig: parseSendgridConfig,
   create: (config, { timeoutMs }, logger) => createSendgridProvider({ ...config, timeoutMs }, logger),
   simulate: (sim, { timeoutMs }, logger) => createSendgridProvider({ ...sim.credentials.sendgrid, timeoutMs, simulator: sim.endpoint }, logger),
   receipts: sendgridReceipts,

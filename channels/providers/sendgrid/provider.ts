@@ -23,7 +23,7 @@ export function classifySendgridError(e: unknown, provider: string): ProviderRes
   const message = first?.message ? `${first.message}${first.field ? ` (${first.field})` : ''}` : errorText(e);
   if (status === undefined) {
     // Network errors carry a string code (ECONNREFUSED, ECONNABORTED); validation errors from the SDK carry none.
-    if (typeof err.code === 'string' || e instanceof Error && /timeout|socket|ECONN/i.test(e.message)) {
+    if (typeof err.code === 'string' || (e instanceof Error && /timeout|socket|ECONN/i.test(e.message))) {
       return { kind: 'retryable', provider, code: `sendgrid:${typeof err.code === 'string' ? err.code : 'connection'}`, message };
     }
     return { kind: 'permanent', provider, code: 'sendgrid:invalid', message };

@@ -35,7 +35,13 @@ export function sendgridStatus(event: Record<string, unknown>): ProviderStatus |
     case 'delivered':
       return { kind: 'delivered', provider: 'sendgrid' };
     case 'bounce':
-      return { kind: 'failed', provider: 'sendgrid', reason: 'bounced', code: (typeof event.status === 'string' ? event.status : 'bounce').slice(0, 32), message: reason || 'bounced' };
+      return {
+        kind: 'failed',
+        provider: 'sendgrid',
+        reason: 'bounced',
+        code: (typeof event.status === 'string' ? event.status : 'bounce').slice(0, 32),
+        message: reason || 'bounced',
+      };
     case 'dropped':
       return { kind: 'failed', provider: 'sendgrid', reason: 'undeliverable', code: 'dropped', message: reason || 'dropped' };
     default:

@@ -4,7 +4,10 @@ import { createSmtpProvider } from './provider.ts';
 
 /** Email's secondary: the configured SMTP relay, else (email simulated) the simulator's. */
 export const smtp: ProviderEntry<'smtp', SmtpConfig> = {
-  key: 'smtp', channel: 'email', role: 'secondary', parseConfig: parseSmtpConfig,
+  key: 'smtp',
+  channel: 'email',
+  role: 'secondary',
+  parseConfig: parseSmtpConfig,
   create: (config, { timeoutMs }, logger) => createSmtpProvider({ ...config, timeoutMs }, logger),
   simulate(sim, { timeoutMs }, logger) {
     if (!sim.smtp) return undefined;

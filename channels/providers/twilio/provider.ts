@@ -16,7 +16,6 @@ export interface TwilioOptions {
   name?: string;
 }
 
-
 type RequestOptions<TData> = Parameters<typeof twilio.RequestClient.prototype.request<TData>>[0];
 
 /** The seam: Twilio's own HTTP client with every api.twilio.com URL rewritten to the simulator. */
@@ -71,14 +70,16 @@ export function createTwilioProvider(options: TwilioOptions, logger: Logger): Pr
       const watch = watchRetryAfter();
       try {
         const sender = options.messagingServiceSid ? { messagingServiceSid: options.messagingServiceSid } : { from: options.from ?? '' };
-        const sent = await watch.run(() => withTimeout(options.timeoutMs + 1000, () =>
-          client.messages.create({
-            to: recipient.phone,
-            body: content.text,
-            ...sender,
-            statusCallback: `${publicUrl}/webhooks/twilio?notificationId=${encodeURIComponent(message.notificationId)}`,
-          }),
-        ));
+        const sent = await watch.run(() =>
+          withTimeout(options.timeoutMs + 1000, () =>
+            client.messages.create({
+              to: recipient.phone,
+              body: content.text,
+              ...sender,
+              statusCallback: `${publicUrl}/webhooks/twilio?notificationId=${encodeURIComponent(message.notificationId)}`,
+            }),
+          ),
+        );
         return { kind: 'ok', provider: name, providerMessageId: sent.sid };
       } catch (e) {
         const result = classifyTwilioError(e, name, watch.retryAfterMs());

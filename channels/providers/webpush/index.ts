@@ -3,7 +3,10 @@ import { parseWebPushConfig, simulatorPushOrigins } from './config.ts';
 import { createWebPushProvider, generateVapidKeys, type VapidKeys } from './provider.ts';
 
 export const webpush: ProviderEntry<'webPush', VapidKeys> = {
-  key: 'webPush', channel: 'web', role: 'primary', parseConfig: parseWebPushConfig,
+  key: 'webPush',
+  channel: 'web',
+  role: 'primary',
+  parseConfig: parseWebPushConfig,
   create: (vapid, { timeoutMs, outbound }, logger) => createWebPushProvider({ vapid, timeoutMs, ...outbound }, logger),
   // Without a configured VAPID identity for real push services, subscriptions come from the simulator.
   // The simulator's origin is a listed push service, beside the configured ones.

@@ -49,7 +49,15 @@ if (args.role === 'sender') {
     return send(m);
   };
   const sender = createSender({
-    channel: args.channel, eventStore: store, rabbit, topology, retry, provider, render: renderTrivially, logger: silentLogger, prefetch: args.prefetch ?? 20,
+    channel: args.channel,
+    eventStore: store,
+    rabbit,
+    topology,
+    retry,
+    provider,
+    render: renderTrivially,
+    logger: silentLogger,
+    prefetch: args.prefetch ?? 20,
   });
   await sender.start();
   process.send?.({ ready: true });

@@ -35,7 +35,28 @@ export const notificationLink = (id, text = id.slice(0, 8)) => link(`#/n/${id}`,
  * (app.css), so no table runs off a phone's screen.
  */
 export function table(headers, rows, attrs = {}) {
-  return h('table', { class: 'stack', ...attrs },
-    h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c, i) => h('td', { 'data-label': headers[i] || undefined }, c))))));
+  return h(
+    'table',
+    { class: 'stack', ...attrs },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((cells) =>
+        h(
+          'tr',
+          {},
+          cells.map((c, i) => h('td', { 'data-label': headers[i] || undefined }, c)),
+        ),
+      ),
+    ),
+  );
 }

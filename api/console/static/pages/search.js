@@ -25,11 +25,25 @@ export async function search(params) {
   if (byId) parts.push(h('h2', {}, 'Notification'), h('p', {}, notificationLink(byId.id, byId.id), ' ', status(byId.status)));
   if (byEvent.error) parts.push(failure(byEvent.error));
   else if (byEvent.items.length) {
-    parts.push(h('h2', {}, `Event ${q}: ${plural(byEvent.items.length, 'notification')}`),
-      table(['Requested', 'Notification', 'User', 'Channel', 'Template', 'Status', 'Note'], byEvent.items.map((n) => [
-        time(n.requestedAt), notificationLink(n.id), userLink(n.userId), channel(n.channel), n.templateVersion ? `${n.templateId} v${n.templateVersion}` : n.templateId, status(n.status),
-        n.fallbackOf ? h('span', {}, 'fallback of ', notificationLink(n.fallbackOf)) : n.digestNotificationId ? h('span', {}, 'in digest ', notificationLink(n.digestNotificationId)) : '',
-      ])));
+    parts.push(
+      h('h2', {}, `Event ${q}: ${plural(byEvent.items.length, 'notification')}`),
+      table(
+        ['Requested', 'Notification', 'User', 'Channel', 'Template', 'Status', 'Note'],
+        byEvent.items.map((n) => [
+          time(n.requestedAt),
+          notificationLink(n.id),
+          userLink(n.userId),
+          channel(n.channel),
+          n.templateVersion ? `${n.templateId} v${n.templateVersion}` : n.templateId,
+          status(n.status),
+          n.fallbackOf
+            ? h('span', {}, 'fallback of ', notificationLink(n.fallbackOf))
+            : n.digestNotificationId
+              ? h('span', {}, 'in digest ', notificationLink(n.digestNotificationId))
+              : '',
+        ]),
+      ),
+    );
   }
   if (!parts.length) parts.push(muted(`No notification has the id or eventId "${q}". A notification just requested may take a moment to be found by its eventId.`));
   out.replaceChildren(...parts);
