@@ -20,17 +20,20 @@ export interface AccountDoc extends ProjectedDoc {
   updatedAt: string;
 }
 
-type Handled =
-  | 'OperatorCreated'
-  | 'OperatorPasswordChanged'
-  | 'OperatorTotpEnabled'
-  | 'OperatorTotpDisabled'
-  | 'OperatorRoleChanged'
-  | 'OperatorDisabled'
-  | 'OperatorEnabled'
-  | 'AppRegistered'
-  | 'AppSecretRotated'
-  | 'AppRevoked';
+/** The events of the accounts (operators and apps); the audit read model records each of them too. */
+export const ACCOUNT_EVENT_TYPES = [
+  'OperatorCreated',
+  'OperatorPasswordChanged',
+  'OperatorTotpEnabled',
+  'OperatorTotpDisabled',
+  'OperatorRoleChanged',
+  'OperatorDisabled',
+  'OperatorEnabled',
+  'AppRegistered',
+  'AppSecretRotated',
+  'AppRevoked',
+] as const;
+type Handled = (typeof ACCOUNT_EVENT_TYPES)[number];
 
 export const accountId = (kind: AccountDoc['kind'], id: string) => `${kind}:${id}`;
 
@@ -72,18 +75,7 @@ function evolve(doc: AccountDoc | undefined, event: EventOf<Handled>, id: string
 
 export const accounts: ReadModel<AccountDoc, Handled> = {
   name: 'accounts',
-  handles: [
-    'OperatorCreated',
-    'OperatorPasswordChanged',
-    'OperatorTotpEnabled',
-    'OperatorTotpDisabled',
-    'OperatorRoleChanged',
-    'OperatorDisabled',
-    'OperatorEnabled',
-    'AppRegistered',
-    'AppSecretRotated',
-    'AppRevoked',
-  ],
+  handles: ACCOUNT_EVENT_TYPES,
   indexes: [{ keys: { kind: 1, name: 1 } }],
   ids,
   evolve,

@@ -1,4 +1,5 @@
 import type { OperatorRef } from '../domain/events.ts';
+import { ACCOUNT_EVENT_TYPES } from './accounts.ts';
 import { eventTime, type EventOf, type ProjectedDoc, type ReadModel } from './readModel.ts';
 
 /**
@@ -19,19 +20,8 @@ export interface AuditDoc extends ProjectedDoc {
   details: Record<string, string | number | boolean>;
 }
 
-type Handled =
-  | 'OperatorCreated'
-  | 'OperatorPasswordChanged'
-  | 'OperatorTotpEnabled'
-  | 'OperatorTotpDisabled'
-  | 'OperatorRoleChanged'
-  | 'OperatorDisabled'
-  | 'OperatorEnabled'
-  | 'AppRegistered'
-  | 'AppSecretRotated'
-  | 'AppRevoked'
-  | 'RedriveRequested'
-  | 'NotificationCanceled';
+const AUDITED = [...ACCOUNT_EVENT_TYPES, 'RedriveRequested', 'NotificationCanceled'] as const;
+type Handled = (typeof AUDITED)[number];
 
 /** The entry's id is the event's: applying an event twice rewrites the same entry. */
 function ids(event: EventOf<Handled>): string[] {
@@ -90,20 +80,7 @@ function evolve(_doc: AuditDoc | undefined, event: EventOf<Handled>, id: string)
 
 export const audit: ReadModel<AuditDoc, Handled> = {
   name: 'audit',
-  handles: [
-    'OperatorCreated',
-    'OperatorPasswordChanged',
-    'OperatorTotpEnabled',
-    'OperatorTotpDisabled',
-    'OperatorRoleChanged',
-    'OperatorDisabled',
-    'OperatorEnabled',
-    'AppRegistered',
-    'AppSecretRotated',
-    'AppRevoked',
-    'RedriveRequested',
-    'NotificationCanceled',
-  ],
+  handles: AUDITED,
   indexes: [{ keys: { at: -1 } }, { keys: { operatorId: 1, at: -1 } }],
   ids,
   evolve,
