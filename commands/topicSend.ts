@@ -1,4 +1,4 @@
-import type { EventMetadata, FallbackStep, FanoutEvent, FanoutRequest, FanoutStarted, Params, PrefChannel, ScheduledBy } from '../domain/events.ts';
+import type { EventMetadata, FanoutEvent, FanoutRequest, FanoutStarted } from '../domain/events.ts';
 import { fanoutDecider, nextBatch, type FanoutState } from '../domain/fanout.ts';
 import { fanoutId, streams } from '../domain/streams.ts';
 import { sortedSubscribers } from '../domain/topic.ts';
@@ -13,19 +13,8 @@ export const INLINE_FANOUT_MAX = 1000;
 /** Subscribers per recorded batch of a background fan-out: a crash repeats at most this many lookups. */
 export const FANOUT_BATCH_SIZE = 500;
 
-export interface TopicSendInput {
-  eventId: string;
-  topicId: string;
-  templateId: string;
-  params: Params;
-  channels?: PrefChannel[];
-  category?: string;
-  scheduleAt?: Date;
-  digest?: { key: string; windowSeconds: number };
-  fallback?: FallbackStep[];
-  /** Set by a recurring schedule's occurrence (commands/schedules.ts): each notification names it. */
-  scheduledBy?: ScheduledBy;
-}
+/** A userIds send's input with the topic in place of the users (a fallback never starts from a topic). */
+export type TopicSendInput = Omit<NotifyInput, 'userIds' | 'fallbackOf'> & { topicId: string };
 
 export type TopicSendOutcome = { notifications: NotifyOutcome[] } | { fanout: { id: string; subscribers: number } };
 
